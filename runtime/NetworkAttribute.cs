@@ -1,0 +1,52 @@
+using System;
+
+namespace NetGen;
+
+/// <summary>
+/// Compiles the partial class it is placed on into a fixed, fully specialised multilayer perceptron:
+/// the NetGen source generator writes unrolled, allocation-free <c>Predict</c>, <c>Loss</c>,
+/// <c>Backward</c> and <c>Train</c> members with every shape a compile-time constant.
+/// </summary>
+/// <example>
+/// <code>
+/// [Network(4, 3, 1)]                       // sigmoid everywhere, half squared error, double
+/// public partial class XorNet { }
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class NetworkAttribute : Attribute
+{
+    /// <summary>Declares a network with the given layer sizes, input first, output last.</summary>
+    /// <param name="layerSizes">Two or more sizes, each 1 or more, e.g. <c>4, 3, 1</c>.</param>
+    public NetworkAttribute(params int[] layerSizes) => LayerSizes = layerSizes;
+
+    /// <summary>The layer sizes, input first.</summary>
+    public int[] LayerSizes { get; }
+
+    /// <summary>The activation of every hidden layer (default <see cref="Activation.Sigmoid"/>).</summary>
+    public Activation Hidden { get; set; } = Activation.Sigmoid;
+
+    /// <summary>The activation of the output layer (default <see cref="Activation.Sigmoid"/>).</summary>
+    public Activation Output { get; set; } = Activation.Sigmoid;
+
+    /// <summary>
+    /// One activation per weight layer (one fewer than the layer sizes); when set, it replaces
+    /// <see cref="Hidden"/> and <see cref="Output"/>.
+    /// </summary>
+    public Activation[]? Activations { get; set; }
+
+    /// <summary>The per-sample loss (default <see cref="LossFunction.HalfSquaredError"/>).</summary>
+    public LossFunction Loss { get; set; } = LossFunction.HalfSquaredError;
+
+    /// <summary>The floating-point type of parameters, inputs and outputs (default <see cref="Precision.Double"/>).</summary>
+    public Precision Precision { get; set; } = Precision.Double;
+
+    /// <summary>How the constructors fill the parameters (default <see cref="Initializer.Default"/>).</summary>
+    public Initializer Initializer { get; set; } = Initializer.Default;
+
+    /// <summary>
+    /// Layers with at most this many weights (inputs x outputs) are fully unrolled into straight-line
+    /// code; wider layers become SIMD loops with constant bounds. Leave unset for the generator's default.
+    /// </summary>
+    public int MaxUnrolledWeights { get; set; } = -1;
+}

@@ -1,0 +1,35 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+
+namespace NetGen;
+
+/// <summary>
+/// Throws the argument exceptions generated code needs. Kept out of line so the hot kernels that
+/// check their arguments stay small enough to inline.
+/// </summary>
+public static class ThrowHelper
+{
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the expected and actual length of a span.</summary>
+    [DoesNotReturn]
+    public static void ThrowLengthMismatch(string parameterName, int expected, int actual) =>
+        throw new ArgumentException($"Expected a span of length {expected}, got length {actual}.", parameterName);
+
+    /// <summary>Throws an <see cref="ArgumentException"/> for a row-major batch whose length is not a whole number of rows.</summary>
+    [DoesNotReturn]
+    public static void ThrowNotWholeRows(string parameterName, int rowLength, int actual) =>
+        throw new ArgumentException($"Expected a whole number of rows of length {rowLength}, got length {actual}.", parameterName);
+
+    /// <summary>Throws an <see cref="ArgumentException"/> when two row-major batches hold different numbers of rows.</summary>
+    [DoesNotReturn]
+    public static void ThrowRowCountMismatch(string parameterName, int expectedRows, int actualRows) =>
+        throw new ArgumentException($"Expected {expectedRows} rows, got {actualRows}.", parameterName);
+
+    /// <summary>Checks that <paramref name="length"/> holds whole rows of <paramref name="rowLength"/> and returns how many.</summary>
+    public static int RowCount(string parameterName, int length, int rowLength)
+    {
+        int rows = length / rowLength;
+        if (rows * rowLength != length)
+            ThrowNotWholeRows(parameterName, rowLength, length);
+        return rows;
+    }
+}
