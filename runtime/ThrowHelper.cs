@@ -24,6 +24,11 @@ public static class ThrowHelper
     public static void ThrowRowCountMismatch(string parameterName, int expectedRows, int actualRows) =>
         throw new ArgumentException($"Expected {expectedRows} rows, got {actualRows}.", parameterName);
 
+    /// <summary>Throws an <see cref="ArgumentException"/> for a batch with no rows where at least one is needed.</summary>
+    [DoesNotReturn]
+    public static void ThrowEmptyBatch(string parameterName) =>
+        throw new ArgumentException("Expected at least 1 row, got 0.", parameterName);
+
     /// <summary>Checks that <paramref name="length"/> holds whole rows of <paramref name="rowLength"/> and returns how many.</summary>
     public static int RowCount(string parameterName, int length, int rowLength)
     {

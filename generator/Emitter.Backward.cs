@@ -1,0 +1,234 @@
+using System.Text;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator;
+
+internal static partial class Emitter
+{
+    /// <summary>What the backward pass does with each parameter's gradient.</summary>
+    private enum BackwardMode
+    {
+        /// <summary><c>Backward</c>: add it into the gradient block.</summary>
+        Accumulate,
+
+        /// <summary><c>BackwardAndStep</c>: subtract learning rate times it from the parameter, in place (plain SGD).</summary>
+        Step,
+    }
+
+    /// <summary>The per-sample loss from the output a and logits z in the activation buffer.</summary>
+    private static void EmitLoss(CodeWriter writer, NetworkModel model, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        LayerSpec output = model.OutputLayer;
+        int n = output.Number;
+        int k = output.OutputSize;
+        writer.Line($"/// <summary>The loss of one sample whose forward pass is in <paramref name=\"activations\"/>: {DescribeLoss(model.Loss)}.</summary>");
+        using (writer.Block($"private static {t} ComputeLoss(global::System.ReadOnlySpan<{t}> activations, global::System.ReadOnlySpan<{t}> target)"))
+        {
+            // Squared errors read the output a; binary cross-entropy the logits z; cross-entropy both.
+            if (model.Loss != LossKind.BinaryCrossEntropy)
+                writer.Line($"var a{n} = activations.Slice({GeneratedNames.ActivationOffset(n)}, {k});");
+            if (model.Loss is LossKind.BinaryCrossEntropy or LossKind.CrossEntropy)
+                writer.Line($"var z{n} = activations.Slice({GeneratedNames.LogitsOffset}, {k});");
+            writer.Line($"{t} loss = {scalar.Literal(0)};");
+            switch (model.Loss)
+            {
+                case LossKind.HalfSquaredError:
+                case LossKind.MeanSquaredError:
+                    using (writer.Block($"for (int k = 0; k < {k}; k++)"))
+                    {
+                        writer.Line($"{t} error = a{n}[k] - target[k];");
+                        writer.Line("loss += error * error;");
+                    }
+                    writer.Line(model.Loss == LossKind.HalfSquaredError
+                        ? $"return {scalar.Literal(0.5)} * loss;"
+                        : $"return loss / {scalar.Literal(k)};");
+                    break;
+                case LossKind.BinaryCrossEntropy:
+                    writer.Line("// -[t log sigmoid(z) + (1 - t) log(1 - sigmoid(z))] = max(z, 0) - t z + log(1 + exp(-|z|)): finite for any z");
+                    using (writer.Block($"for (int k = 0; k < {k}; k++)"))
+                    {
+                        writer.Line($"{t} z = z{n}[k];");
+                        writer.Line($"loss += {scalar.Math}.Max(z, {scalar.Literal(0)}) - target[k] * z + {scalar.Math}.Log({scalar.Literal(1)} + {scalar.Math}.Exp(-{scalar.Math}.Abs(z)));");
+                    }
+                    writer.Line("return loss;");
+                    break;
+                default:
+                    writer.Line("// -sum_k t_k log softmax(z)_k = sum_k t_k (logsumexp(z) - z_k). With m the largest logit,");
+                    writer.Line("// softmax(z)_m = 1 / sum_j exp(z_j - z_m), so logsumexp(z) = z_m - log a_m: no exp, and finite for any z.");
+                    writer.Line("int largest = 0;");
+                    using (writer.Block($"for (int k = 1; k < {k}; k++)"))
+                        writer.Line($"if (z{n}[k] > z{n}[largest]) largest = k;");
+                    writer.Line($"{t} logSumExp = z{n}[largest] - {scalar.Math}.Log(a{n}[largest]);");
+                    using (writer.Block($"for (int k = 0; k < {k}; k++)"))
+                        writer.Line($"loss += target[k] * (logSumExp - z{n}[k]);");
+                    writer.Line("return loss;");
+                    break;
+            }
+        }
+        writer.Line();
+    }
+
+    /// <summary>
+    /// Backward pass for one sample: the output delta from the loss, the deltas of the hidden layers
+    /// from the top down (all from the current weights), then each layer's weight and bias gradients,
+    /// either accumulated or applied as an SGD step. Computing every delta before touching any weight
+    /// is what makes the in-place step exact.
+    /// </summary>
+    private static void EmitBackward(CodeWriter writer, NetworkModel model, Scalar scalar, BackwardMode mode)
+    {
+        string t = scalar.Keyword;
+        bool step = mode == BackwardMode.Step;
+        string signature;
+        if (step)
+        {
+            writer.Line("/// <summary>Backward pass fused with a plain SGD step: <c>Parameters -= learningRate * d loss / d Parameters</c>; returns the loss before the step.</summary>");
+            signature = $"private static {t} BackwardAndStep(global::System.Span<{t}> parameters, global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<{t}> target, global::System.ReadOnlySpan<{t}> activations, {t} learningRate)";
+        }
+        else
+        {
+            writer.Line("/// <summary>Backward pass: adds d loss / d parameters of one sample into <paramref name=\"gradients\"/>; returns the loss.</summary>");
+            signature = $"private static {t} Backward(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<{t}> target, global::System.ReadOnlySpan<{t}> activations, global::System.Span<{t}> gradients)";
+        }
+
+        using (writer.Block(signature))
+        {
+            writer.Line($"{t} loss = ComputeLoss(activations, target);");
+            writer.Line($"global::System.Span<{t}> deltas = stackalloc {t}[{GeneratedNames.DeltaCount}];");
+            foreach (LayerSpec layer in model.Layers)
+            {
+                int n = layer.Number;
+                writer.Line($"var a{n} = activations.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
+                writer.Line($"var delta{n} = deltas.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
+                if (step || n > 1)
+                    writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
+            }
+            writer.Line();
+
+            EmitOutputDelta(writer, model, scalar);
+            for (int index = model.Layers.Count - 1; index >= 1; index--)
+                EmitHiddenDelta(writer, model.Layers[index - 1], model.Layers[index], scalar);
+
+            foreach (LayerSpec layer in model.Layers)
+                EmitParameterUpdate(writer, layer, scalar, step);
+            writer.Line("return loss;");
+        }
+        // The fused step is the class's last member: no blank line before the closing brace.
+        if (!step)
+            writer.Line();
+    }
+
+    /// <summary>d loss / d z of the output layer; sigmoid + binary cross-entropy and softmax + cross-entropy use the fused, stable form a - t.</summary>
+    private static void EmitOutputDelta(CodeWriter writer, NetworkModel model, Scalar scalar)
+    {
+        LayerSpec output = model.OutputLayer;
+        int n = output.Number;
+        int k = output.OutputSize;
+        string a = $"a{n}[k]";
+        switch (model.Loss)
+        {
+            case LossKind.HalfSquaredError:
+                writer.Line($"// Output delta: d loss / d z{n} = (a{n} - t) * {Describe(output.Activation)}'(z{n})");
+                using (writer.Block($"for (int k = 0; k < {k}; k++)"))
+                    writer.Line($"delta{n}[k] = {TimesDerivative(output.Activation, a, $"(a{n}[k] - target[k])", scalar)};");
+                break;
+            case LossKind.MeanSquaredError:
+                writer.Line($"// Output delta: d loss / d z{n} = 2 / {k} * (a{n} - t) * {Describe(output.Activation)}'(z{n})");
+                using (writer.Block($"for (int k = 0; k < {k}; k++)"))
+                    writer.Line($"delta{n}[k] = {TimesDerivative(output.Activation, a, $"({scalar.Literal(2.0 / k)} * (a{n}[k] - target[k]))", scalar)};");
+                break;
+            case LossKind.BinaryCrossEntropy:
+                writer.Line($"// Output delta, sigmoid and binary cross-entropy fused: d loss / d z{n} = a{n} - t");
+                using (writer.Block($"for (int k = 0; k < {k}; k++)"))
+                    writer.Line($"delta{n}[k] = a{n}[k] - target[k];");
+                break;
+            default:
+                writer.Line($"// Output delta, softmax and cross-entropy fused: d loss / d z{n} = a{n} * sum(t) - t (a{n} - t for one-hot targets)");
+                writer.Line($"{scalar.Keyword} targetSum = {Tensor}.Sum(target);");
+                using (writer.Block($"for (int k = 0; k < {k}; k++)"))
+                    writer.Line($"delta{n}[k] = a{n}[k] * targetSum - target[k];");
+                break;
+        }
+        writer.Line();
+    }
+
+    /// <summary><c>delta_l = (W_{l+1}^T delta_{l+1}) * f_l'(z_l)</c>: the error sent back through the layer above.</summary>
+    private static void EmitHiddenDelta(CodeWriter writer, LayerSpec layer, LayerSpec above, Scalar scalar)
+    {
+        int n = layer.Number, m = above.Number;
+        int width = layer.OutputSize;
+        writer.Line($"// Layer {n} delta: delta{n} = (W{m}^T delta{m}) * {Describe(layer.Activation)}'(z{n})");
+        if (above.Shape == CodeShape.Unrolled)
+        {
+            for (int i = 0; i < width; i++)
+            {
+                var sum = new StringBuilder("(");
+                for (int j = 0; j < above.OutputSize; j++)
+                    sum.Append(j == 0 ? "" : " + ").Append($"w{m}[{j * width + i}] * delta{m}[{j}]");
+                sum.Append(')');
+                writer.Line($"delta{n}[{i}] = {TimesDerivative(layer.Activation, $"a{n}[{i}]", sum.ToString(), scalar)};");
+            }
+        }
+        else
+        {
+            writer.Line($"// W{m}^T delta{m} as a sum of W{m}'s rows scaled by delta{m}: rows are contiguous, columns are not.");
+            using (writer.Block($"for (int j = 0; j < {above.OutputSize}; j++)"))
+                writer.Line($"{Tensor}.MultiplyAdd(w{m}.Slice(j * {width}, {width}), delta{m}[j], delta{n}, delta{n});");
+            if (layer.Activation != ActivationKind.Identity)
+            {
+                using (writer.Block($"for (int i = 0; i < {width}; i++)"))
+                    writer.Line($"delta{n}[i] = {TimesDerivative(layer.Activation, $"a{n}[i]", $"delta{n}[i]", scalar)};");
+            }
+        }
+        writer.Line();
+    }
+
+    /// <summary>dW = delta prev^T and db = delta, either added into the gradients or applied as an SGD step.</summary>
+    private static void EmitParameterUpdate(CodeWriter writer, LayerSpec layer, Scalar scalar, bool step)
+    {
+        int n = layer.Number;
+        int inputs = layer.InputSize;
+        string previous = Previous(layer);
+        string weights = step ? $"w{n}" : $"gw{n}";
+        string biases = step ? $"b{n}" : $"gb{n}";
+        if (step)
+        {
+            writer.Line($"// Layer {n} step: W{n} -= learningRate * delta{n} {previous}^T, b{n} -= learningRate * delta{n}");
+            writer.Line($"var b{n} = parameters.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
+        }
+        else
+        {
+            writer.Line($"// Layer {n} gradients: dW{n} += delta{n} {previous}^T, db{n} += delta{n}");
+            writer.Line($"var gw{n} = gradients.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
+            writer.Line($"var gb{n} = gradients.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
+        }
+
+        if (layer.Shape == CodeShape.Unrolled)
+        {
+            for (int j = 0; j < layer.OutputSize; j++)
+            {
+                string scale = step ? $"step{n}_{j}" : $"delta{n}[{j}]";
+                if (step)
+                    writer.Line($"{scalar.Keyword} {scale} = learningRate * delta{n}[{j}];");
+                string op = step ? "-=" : "+=";
+                for (int i = 0; i < inputs; i++)
+                    writer.Line($"{weights}[{j * inputs + i}] {op} {scale} * {previous}[{i}];");
+                writer.Line($"{biases}[{j}] {op} {scale};");
+            }
+        }
+        else
+        {
+            using (writer.Block($"for (int j = 0; j < {layer.OutputSize}; j++)"))
+            {
+                string scale = step ? $"-learningRate * delta{n}[j]" : $"delta{n}[j]";
+                writer.Line($"var row = {weights}.Slice(j * {inputs}, {inputs});");
+                writer.Line($"{Tensor}.MultiplyAdd({previous}, {scale}, row, row);");
+            }
+            if (step)
+                writer.Line($"{Tensor}.MultiplyAdd(delta{n}, -learningRate, {biases}, {biases});");
+            else
+                writer.Line($"{Tensor}.Add({biases}, delta{n}, {biases});");
+        }
+        writer.Line();
+    }
+}

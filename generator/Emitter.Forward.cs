@@ -1,0 +1,155 @@
+using System.Linq;
+using System.Text;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator;
+
+internal static partial class Emitter
+{
+    /// <summary>
+    /// Forward: every layer's output into the activation buffer, plus the output layer's logits.
+    /// Small layers are one statement per neuron; wide ones are a dot product per row over SIMD.
+    /// </summary>
+    private static void EmitForward(CodeWriter writer, NetworkModel model, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        writer.Line("/// <summary>Forward pass: writes each layer's output a, then the output layer's logits z, into <paramref name=\"activations\"/>.</summary>");
+        using (writer.Block($"private static void Forward(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> activations)"))
+        {
+            foreach (LayerSpec layer in model.Layers)
+            {
+                bool isOutput = layer.Number == model.Layers.Count;
+                int n = layer.Number;
+                if (n > 1)
+                    writer.Line();
+                writer.Line($"// Layer {n}: {layer.InputSize} -> {layer.OutputSize}, z = W{n} {Previous(layer)} + b{n}, a{n} = {Describe(layer.Activation)}(z){ShapeNote(layer, model)}");
+                writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
+                writer.Line($"var b{n} = parameters.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
+                writer.Line($"var a{n} = activations.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
+                // The output layer keeps z apart from a: the losses are computed from the logits.
+                string z = isOutput ? "z" + n : "a" + n;
+                if (isOutput)
+                    writer.Line($"var {z} = activations.Slice({GeneratedNames.LogitsOffset}, {layer.OutputSize});");
+
+                if (layer.Shape == CodeShape.Unrolled)
+                    EmitUnrolledAffine(writer, layer, z, scalar, fuseActivation: !isOutput);
+                else
+                    EmitLoopedAffine(writer, layer, z);
+
+                if (isOutput)
+                    EmitOutputActivation(writer, layer, z, scalar);
+                else if (layer.Shape == CodeShape.Loops)
+                    EmitLoopedActivation(writer, layer, "a" + n, scalar);
+            }
+        }
+        writer.Line();
+    }
+
+    private static string ShapeNote(LayerSpec layer, NetworkModel model) =>
+        layer.Shape == CodeShape.Unrolled
+            ? ""
+            : $" (looped: {layer.WeightCount} weights is above the unroll limit of {model.MaxUnrolledWeights})";
+
+    /// <summary>One statement per neuron: <c>z[j] = b[j] + sum_i W[j, i] * prev[i]</c>, with the activation applied inline for hidden layers.</summary>
+    private static void EmitUnrolledAffine(CodeWriter writer, LayerSpec layer, string target, Scalar scalar, bool fuseActivation)
+    {
+        int n = layer.Number;
+        string previous = Previous(layer);
+        for (int j = 0; j < layer.OutputSize; j++)
+        {
+            var sum = new StringBuilder($"b{n}[{j}]");
+            for (int i = 0; i < layer.InputSize; i++)
+                sum.Append($" + w{n}[{j * layer.InputSize + i}] * {previous}[{i}]");
+            string value = fuseActivation ? ScalarActivation(layer.Activation, sum.ToString(), scalar) : sum.ToString();
+            writer.Line($"{target}[{j}] = {value};");
+        }
+    }
+
+    /// <summary>A SIMD dot product per row of W: rows are contiguous in the row-major layout.</summary>
+    private static void EmitLoopedAffine(CodeWriter writer, LayerSpec layer, string target)
+    {
+        int n = layer.Number;
+        using (writer.Block($"for (int j = 0; j < {layer.OutputSize}; j++)"))
+            writer.Line($"{target}[j] = b{n}[j] + {Tensor}.Dot(w{n}.Slice(j * {layer.InputSize}, {layer.InputSize}), {Previous(layer)});");
+    }
+
+    /// <summary>Applies a hidden layer's activation in place over the whole vector.</summary>
+    private static void EmitLoopedActivation(CodeWriter writer, LayerSpec layer, string a, Scalar scalar)
+    {
+        switch (layer.Activation)
+        {
+            case ActivationKind.Identity:
+                break;
+            case ActivationKind.Sigmoid:
+                writer.Line($"{Tensor}.Sigmoid({a}, {a});");
+                break;
+            case ActivationKind.Tanh:
+                writer.Line($"{Tensor}.Tanh({a}, {a});");
+                break;
+            case ActivationKind.ReLU:
+                writer.Line($"{Tensor}.Max({a}, {scalar.Literal(0)}, {a});");
+                break;
+            default:
+                using (writer.Block($"for (int j = 0; j < {layer.OutputSize}; j++)"))
+                    writer.Line($"{a}[j] = {ScalarActivation(layer.Activation, a + "[j]", scalar)};");
+                break;
+        }
+    }
+
+    /// <summary>Output activation from the logits z into a; softmax shifts by the largest logit so exp cannot overflow.</summary>
+    private static void EmitOutputActivation(CodeWriter writer, LayerSpec layer, string z, Scalar scalar)
+    {
+        int n = layer.Number;
+        string a = "a" + n;
+        if (layer.Activation == ActivationKind.Softmax)
+        {
+            writer.Line($"// a{n} = softmax(z{n}), computed as exp(z - max z) / sum exp(z - max z) so no exp overflows");
+            writer.Line($"{scalar.Keyword} max = {Tensor}.Max({z});");
+            writer.Line($"{scalar.Keyword} sum = {scalar.Literal(0)};");
+            using (writer.Block($"for (int k = 0; k < {layer.OutputSize}; k++)"))
+            {
+                writer.Line($"{a}[k] = {scalar.Math}.Exp({z}[k] - max);");
+                writer.Line($"sum += {a}[k];");
+            }
+            using (writer.Block($"for (int k = 0; k < {layer.OutputSize}; k++)"))
+                writer.Line($"{a}[k] /= sum;");
+            return;
+        }
+
+        if (layer.Shape == CodeShape.Unrolled)
+        {
+            for (int k = 0; k < layer.OutputSize; k++)
+                writer.Line($"{a}[{k}] = {ScalarActivation(layer.Activation, $"{z}[{k}]", scalar)};");
+            return;
+        }
+
+        using (writer.Block($"for (int k = 0; k < {layer.OutputSize}; k++)"))
+            writer.Line($"{a}[k] = {ScalarActivation(layer.Activation, $"{z}[k]", scalar)};");
+    }
+
+    /// <summary>The activation of one value as an expression.</summary>
+    private static string ScalarActivation(ActivationKind activation, string z, Scalar scalar) => activation switch
+    {
+        ActivationKind.Identity => z,
+        ActivationKind.Sigmoid => $"{Runtime}.Kernels.Sigmoid({z})",
+        ActivationKind.Tanh => $"{scalar.Math}.Tanh({z})",
+        ActivationKind.ReLU => $"{Runtime}.Kernels.ReLU({z})",
+        _ => $"{Runtime}.Kernels.LeakyReLU({z})",
+    };
+
+    /// <summary>
+    /// <c>gradient * f'(z)</c> written through the layer's output <paramref name="a"/> = f(z), which is
+    /// all the backward pass keeps: sigmoid' = a (1 - a), tanh' = 1 - a^2, relu' = [a &gt; 0].
+    /// </summary>
+    private static string TimesDerivative(ActivationKind activation, string a, string gradient, Scalar scalar) => activation switch
+    {
+        ActivationKind.Identity => gradient,
+        ActivationKind.Sigmoid => $"{gradient} * {a} * ({scalar.Literal(1)} - {a})",
+        ActivationKind.Tanh => $"{gradient} * ({scalar.Literal(1)} - {a} * {a})",
+        ActivationKind.ReLU => $"({a} > {scalar.Literal(0)} ? {gradient} : {scalar.Literal(0)})",
+        _ => $"({a} > {scalar.Literal(0)} ? {gradient} : {scalar.Literal(0.01)} * {Parenthesize(gradient)})",
+    };
+
+    private static string Parenthesize(string expression) =>
+        expression.All(c => char.IsLetterOrDigit(c) || c == '[' || c == ']' || c == '_') ? expression : "(" + expression + ")";
+}

@@ -1,0 +1,54 @@
+using System.Collections.Generic;
+
+namespace NetGen.Generator;
+
+/// <summary>
+/// Names of the members NetGen writes into a network class. The emitter uses them, and the parser
+/// checks that the user's class does not already declare or inherit one (that would be a compile
+/// error inside generated code).
+/// </summary>
+internal static class GeneratedNames
+{
+    public const string ParametersField = "_parameters";
+    public const string GradientsField = "_gradients";
+    public const string DescriptionField = "s_description";
+    public const string ActivationCount = "ActivationCount";
+    public const string DeltaCount = "DeltaCount";
+    public const string LogitsOffset = "LogitsOffset";
+    public const string ParallelPredictMinimumWork = "ParallelPredictMinimumWork";
+
+    /// <summary>Public members, in the order they appear in the contract.</summary>
+    public static readonly string[] PublicMembers =
+    {
+        "InputSize", "OutputSize", "ParameterCount", "Description", "Parameters", "Gradients",
+        "Predict", "PredictBatch", "Loss", "Backward", "BackwardBatch", "ZeroGradients",
+        "ApplyGradients", "Train", "TrainBatch",
+    };
+
+    /// <summary>Private kernels and fields.</summary>
+    public static readonly string[] PrivateMembers =
+    {
+        "Forward", "BackwardAndStep", "ComputeLoss", ParametersField, GradientsField, DescriptionField,
+        ActivationCount, DeltaCount, LogitsOffset, ParallelPredictMinimumWork,
+    };
+
+    public static string WeightOffset(int layer) => "W" + layer + "Offset";
+
+    public static string BiasOffset(int layer) => "B" + layer + "Offset";
+
+    public static string ActivationOffset(int layer) => "A" + layer + "Offset";
+
+    /// <summary>Every member name the generated part of a network with <paramref name="weightLayers"/> layers declares.</summary>
+    public static HashSet<string> All(int weightLayers)
+    {
+        var names = new HashSet<string>(PublicMembers);
+        names.UnionWith(PrivateMembers);
+        for (int layer = 1; layer <= weightLayers; layer++)
+        {
+            names.Add(WeightOffset(layer));
+            names.Add(BiasOffset(layer));
+            names.Add(ActivationOffset(layer));
+        }
+        return names;
+    }
+}

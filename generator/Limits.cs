@@ -1,0 +1,27 @@
+namespace NetGen.Generator;
+
+/// <summary>The named limits that shape the generated code.</summary>
+internal static class Limits
+{
+    /// <summary>
+    /// Layers with at most this many weights are unrolled into straight-line code. Balances the size
+    /// of the generated code (about 150 bytes per unrolled weight across Forward, Backward and the
+    /// fused training step) against speed: above it, SIMD loops are as fast and stay small.
+    /// </summary>
+    public const int DefaultMaxUnrolledWeights = 256;
+
+    /// <summary>The most a user may ask to unroll per layer, so generated source stays in the megabyte range at worst.</summary>
+    public const int MaxUnrolledWeightsCeiling = 4096;
+
+    /// <summary>Activations and deltas live on the stack (no per-call allocation); this bounds the neurons after the input layer.</summary>
+    public const int MaxNeurons = 32_768;
+
+    /// <summary>Input layers are read, not stored, so they may be wider than hidden layers.</summary>
+    public const int MaxInputSize = 1_048_576;
+
+    /// <summary>Parameters live in one array per network.</summary>
+    public const int MaxParameterCount = 100_000_000;
+
+    /// <summary>Weight layers; each adds a fixed amount of code.</summary>
+    public const int MaxWeightLayers = 64;
+}
