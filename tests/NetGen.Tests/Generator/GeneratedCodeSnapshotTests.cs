@@ -1,0 +1,74 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using NetGen.Tests.Support;
+
+namespace NetGen.Tests.Generator;
+
+/// <summary>
+/// Pins the generated source of the seed networks and a few other shapes. A change to the emitter
+/// shows up here as a readable diff; accept it with tests/accept-snapshots.sh.
+/// </summary>
+public class GeneratedCodeSnapshotTests
+{
+    [Fact]
+    public void Seed_4_3_1_sigmoid_network() => VerifyGenerated("""
+        using NetGen;
+        namespace Samples;
+        [Network(4, 3, 1)]
+        public partial class XorNet { }
+        """);
+
+    [Fact]
+    public void Seed_2_2_2_step_by_step_network() => VerifyGenerated("""
+        using NetGen;
+        namespace Samples;
+        [Network(2, 2, 2)]
+        public partial class StepByStepNet { }
+        """);
+
+    [Fact]
+    public void Seed_3_4_1_relu_binary_cross_entropy_network() => VerifyGenerated("""
+        using NetGen;
+        namespace Samples;
+        [Network(3, 4, 1, Hidden = Activation.ReLU, Output = Activation.Sigmoid, Loss = LossFunction.BinaryCrossEntropy)]
+        public partial class ReluNet { }
+        """);
+
+    [Fact]
+    public void Digits_network_with_looped_layers_in_single_precision() => VerifyGenerated("""
+        using NetGen;
+        namespace Samples;
+        [Network(64, 32, 10, Hidden = Activation.ReLU, Output = Activation.Softmax,
+                 Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+        public partial class DigitsNet { }
+        """);
+
+    [Fact]
+    public void Deep_network_with_one_activation_per_layer() => VerifyGenerated("""
+        using NetGen;
+        namespace Samples;
+        [Network(4, 8, 6, 2, Activations = new[] { Activation.Tanh, Activation.ReLU, Activation.Identity },
+                 Loss = LossFunction.MeanSquaredError)]
+        public partial class DeepNet { }
+        """);
+
+    [Fact]
+    public void Network_nested_in_a_static_class_in_the_global_namespace() => VerifyGenerated("""
+        using NetGen;
+        public static partial class Models
+        {
+            [Network(2, 3, 1, Hidden = Activation.LeakyReLU, Output = Activation.Identity)]
+            internal partial class Tiny { }
+        }
+        """);
+
+    private static void VerifyGenerated(string source, [System.Runtime.CompilerServices.CallerMemberName] string testName = "")
+    {
+        GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationProblems);
+        GeneratedSourceResult generated = Assert.Single(run.Sources);
+        SnapshotVerifier.Verify(generated.SourceText.ToString(), generated.HintName, nameof(GeneratedCodeSnapshotTests), testName);
+    }
+}

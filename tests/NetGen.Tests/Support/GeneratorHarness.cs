@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using NetGen.Generator;
+
+namespace NetGen.Tests.Support;
+
+/// <summary>What one generator run produced.</summary>
+public sealed record GeneratorRun(
+    GeneratorDriver Driver,
+    Compilation Output,
+    ImmutableArray<Diagnostic> GeneratorDiagnostics,
+    ImmutableArray<GeneratedSourceResult> Sources,
+    Exception? Exception)
+{
+    /// <summary>Errors and warnings of the compilation that includes the generated code.</summary>
+    public IReadOnlyList<Diagnostic> CompilationProblems =>
+        Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+
+    /// <summary>IDs of the generator's own diagnostics, sorted.</summary>
+    public IReadOnlyList<string> GeneratorDiagnosticIds => GeneratorDiagnostics.Select(d => d.Id).Order().ToList();
+}
+
+/// <summary>Runs <see cref="NetworkGenerator"/> over source text, as the compiler would.</summary>
+public static class GeneratorHarness
+{
+    private static readonly Lazy<MetadataReference[]> References = new(() =>
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal)
+                || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll")
+            .ToList();
+        paths.Add(typeof(NetworkAttribute).Assembly.Location);
+        paths.Add(typeof(System.Numerics.Tensors.TensorPrimitives).Assembly.Location);
+        return paths.Distinct().Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToArray();
+    });
+
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    public static CSharpCompilation Compile(params string[] sources) =>
+        CSharpCompilation.Create(
+            "NetGenConsumer",
+            sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Source{i}.cs")),
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    public static GeneratorDriver CreateDriver() =>
+        CSharpGeneratorDriver.Create(
+            new[] { new NetworkGenerator().AsSourceGenerator() },
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    public static GeneratorRun Run(params string[] sources) => Run(CreateDriver(), Compile(sources));
+
+    public static GeneratorRun Run(GeneratorDriver driver, Compilation compilation)
+    {
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        return new GeneratorRun(driver, output, diagnostics, result.GeneratedSources, result.Exception);
+    }
+}
