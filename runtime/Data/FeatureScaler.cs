@@ -1,0 +1,142 @@
+using System;
+using System.Numerics;
+
+namespace NetGen;
+
+/// <summary>
+/// A per-feature affine map <c>x' = (x - Center[j]) * Factor[j] + Shift</c>, fitted on one data set
+/// (the training set) and applied unchanged to others (the test set, and single inputs at prediction
+/// time), so no information from the test set leaks into training.
+/// </summary>
+/// <example>
+/// <code>
+/// var (train, test) = data.Split(0.8);
+/// var scaler = FeatureScaler&lt;double&gt;.FitStandardization(train);
+/// train = scaler.Transform(train);
+/// test = scaler.Transform(test);
+/// </code>
+/// </example>
+/// <typeparam name="T"><see cref="double"/> or <see cref="float"/>.</typeparam>
+public sealed class FeatureScaler<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly T[] _center;
+    private readonly T[] _factor;
+
+    private FeatureScaler(T[] center, T[] factor, T shift)
+    {
+        _center = center;
+        _factor = factor;
+        Shift = shift;
+    }
+
+    /// <summary>Number of input features the scaler was fitted on.</summary>
+    public int FeatureCount => _center.Length;
+
+    /// <summary>What is subtracted from each feature: its mean, or its minimum.</summary>
+    public ReadOnlySpan<T> Center => _center;
+
+    /// <summary>What each centred feature is multiplied by: 1 / standard deviation, or range / (max - min).</summary>
+    public ReadOnlySpan<T> Factor => _factor;
+
+    /// <summary>What is added last: 0 for standardisation, the lower bound for min-max scaling.</summary>
+    public T Shift { get; }
+
+    /// <summary>
+    /// Fits standardisation: each feature gets mean 0 and standard deviation 1 on <paramref name="data"/>
+    /// (population standard deviation, as scikit-learn's StandardScaler). A constant feature is only
+    /// centred (factor 1), not divided by zero.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/> has no rows.</exception>
+    public static FeatureScaler<T> FitStandardization(LabeledDataSet<T> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        RequireRows(data);
+        int features = data.InputSize;
+        var center = new T[features];
+        var factor = new T[features];
+        for (int j = 0; j < features; j++)
+        {
+            // Two passes in double: the mean first, then the squared deviations from it, which stays
+            // accurate where the one-pass sum-of-squares formula cancels catastrophically.
+            double sum = 0;
+            for (int row = 0; row < data.Rows; row++)
+                sum += double.CreateTruncating(data.Inputs[row * features + j]);
+            double mean = sum / data.Rows;
+            double squares = 0;
+            for (int row = 0; row < data.Rows; row++)
+            {
+                double deviation = double.CreateTruncating(data.Inputs[row * features + j]) - mean;
+                squares += deviation * deviation;
+            }
+            double deviationOfFeature = Math.Sqrt(squares / data.Rows);
+            center[j] = T.CreateTruncating(mean);
+            factor[j] = deviationOfFeature > 0 ? T.CreateTruncating(1.0 / deviationOfFeature) : T.One;
+        }
+        return new FeatureScaler<T>(center, factor, T.Zero);
+    }
+
+    /// <summary>
+    /// Fits min-max scaling: each feature's minimum on <paramref name="data"/> maps to
+    /// <paramref name="lower"/> and its maximum to <paramref name="upper"/> (values outside the fitted
+    /// range in other sets map outside [lower, upper]). A constant feature maps to <paramref name="lower"/>
+    /// plus its offset from that constant, as scikit-learn's MinMaxScaler does.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/> has no rows, or <paramref name="lower"/> is not below <paramref name="upper"/>.</exception>
+    public static FeatureScaler<T> FitMinMax(LabeledDataSet<T> data, T lower, T upper)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        RequireRows(data);
+        if (!(lower < upper))
+            throw new ArgumentException($"Expected lower < upper, got lower {lower} and upper {upper}.", nameof(lower));
+        int features = data.InputSize;
+        var center = new T[features];
+        var factor = new T[features];
+        for (int j = 0; j < features; j++)
+        {
+            T min = data.Inputs[j];
+            T max = min;
+            for (int row = 1; row < data.Rows; row++)
+            {
+                T value = data.Inputs[row * features + j];
+                min = T.Min(min, value);
+                max = T.Max(max, value);
+            }
+            center[j] = min;
+            factor[j] = max > min ? (upper - lower) / (max - min) : T.One;
+        }
+        return new FeatureScaler<T>(center, factor, lower);
+    }
+
+    /// <summary>Fits min-max scaling to [0, 1]; see <see cref="FitMinMax(LabeledDataSet{T}, T, T)"/>.</summary>
+    public static FeatureScaler<T> FitMinMax(LabeledDataSet<T> data) => FitMinMax(data, T.Zero, T.One);
+
+    /// <summary>A copy of <paramref name="data"/> with its inputs scaled; targets and labels are unchanged.</summary>
+    /// <exception cref="ArgumentException">The data set's input size is not <see cref="FeatureCount"/>.</exception>
+    public LabeledDataSet<T> Transform(LabeledDataSet<T> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.InputSize != FeatureCount)
+            throw new ArgumentException($"The scaler was fitted on {FeatureCount} features; the data set has {data.InputSize}.", nameof(data));
+        T[] scaled = (T[])data.Inputs.Clone();
+        for (int start = 0; start < scaled.Length; start += FeatureCount)
+            TransformInPlace(scaled.AsSpan(start, FeatureCount));
+        return data.WithInputs(scaled);
+    }
+
+    /// <summary>Scales one input row in place, for inputs that arrive after training.</summary>
+    /// <exception cref="ArgumentException">The row's length is not <see cref="FeatureCount"/>.</exception>
+    public void TransformInPlace(Span<T> row)
+    {
+        if (row.Length != FeatureCount)
+            ThrowHelper.ThrowLengthMismatch(nameof(row), FeatureCount, row.Length);
+        for (int j = 0; j < row.Length; j++)
+            row[j] = (row[j] - _center[j]) * _factor[j] + Shift;
+    }
+
+    private static void RequireRows(LabeledDataSet<T> data)
+    {
+        if (data.Rows == 0)
+            throw new ArgumentException("Cannot fit a scaler on a data set with no rows.", nameof(data));
+    }
+}
