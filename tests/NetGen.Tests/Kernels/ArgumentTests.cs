@@ -1,0 +1,81 @@
+using System;
+using NetGen.Tests.Networks;
+
+namespace NetGen.Tests.Kernels;
+
+/// <summary>A span of the wrong length is an ArgumentException that names the parameter and both lengths.</summary>
+public class ArgumentTests
+{
+    private readonly SeedNet431 _network = new(1);
+
+    [Fact]
+    public void Predict_rejects_a_short_input()
+    {
+        var error = Assert.Throws<ArgumentException>(() => _network.Predict(new double[3], new double[1]));
+        Assert.Equal("input", error.ParamName);
+        Assert.Contains("Expected a span of length 4, got length 3", error.Message);
+    }
+
+    [Fact]
+    public void Predict_rejects_a_long_output()
+    {
+        var error = Assert.Throws<ArgumentException>(() => _network.Predict(new double[4], new double[2]));
+        Assert.Equal("output", error.ParamName);
+        Assert.Contains("Expected a span of length 1, got length 2", error.Message);
+    }
+
+    [Fact]
+    public void Backward_rejects_a_wrong_target()
+    {
+        var error = Assert.Throws<ArgumentException>(() => _network.Backward(new double[4], new double[3]));
+        Assert.Equal("target", error.ParamName);
+    }
+
+    [Fact]
+    public void Train_rejects_a_null_array_as_an_empty_input()
+    {
+        var error = Assert.Throws<ArgumentException>(() => _network.Train(null, new double[1], 0.1));
+        Assert.Contains("got length 0", error.Message);
+    }
+
+    [Fact]
+    public void Failed_calls_leave_parameters_and_gradients_unchanged()
+    {
+        double[] parameters = _network.Parameters.ToArray();
+        double[] gradients = _network.Gradients.ToArray();
+        Assert.Throws<ArgumentException>(() => _network.Train(new double[5], new double[1], 0.1));
+        Assert.Throws<ArgumentException>(() => _network.Backward(new double[4], new double[0]));
+        Assert.Equal(parameters, _network.Parameters.ToArray());
+        Assert.Equal(gradients, _network.Gradients.ToArray());
+    }
+
+    [Fact]
+    public void BackwardBatch_rejects_partial_rows()
+    {
+        var error = Assert.Throws<ArgumentException>(() => _network.BackwardBatch(new double[7], new double[2]));
+        Assert.Equal("inputs", error.ParamName);
+        Assert.Contains("whole number of rows of length 4, got length 7", error.Message);
+    }
+
+    [Fact]
+    public void BackwardBatch_rejects_targets_for_a_different_number_of_rows()
+    {
+        var error = Assert.Throws<ArgumentException>(() => _network.BackwardBatch(new double[8], new double[3]));
+        Assert.Equal("targets", error.ParamName);
+        Assert.Contains("Expected 2 rows, got 3", error.Message);
+    }
+
+    [Fact]
+    public void TrainBatch_rejects_an_empty_batch()
+    {
+        var error = Assert.Throws<ArgumentException>(() => _network.TrainBatch(Array.Empty<double>(), Array.Empty<double>(), 0.1));
+        Assert.Contains("at least 1 row", error.Message);
+    }
+
+    [Fact]
+    public void PredictBatch_rejects_outputs_for_a_different_number_of_rows()
+    {
+        var error = Assert.Throws<ArgumentException>(() => _network.PredictBatch(new double[8], new double[3]));
+        Assert.Equal("outputs", error.ParamName);
+    }
+}
