@@ -73,8 +73,14 @@ public static class ParameterInitializer
     private static void FillUniform<T>(Span<T> values, double low, double high, ref SeededRandom random)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        T upper = T.CreateTruncating(high);
         for (int i = 0; i < values.Length; i++)
-            values[i] = T.CreateTruncating(low + (high - low) * random.NextDouble());
+        {
+            T value = T.CreateTruncating(low + (high - low) * random.NextDouble());
+            // A draw just below `high` can round up to it (in double arithmetic, or when narrowed to float):
+            // step back one ulp so the interval stays half-open, as documented.
+            values[i] = value < upper ? value : T.BitDecrement(upper);
+        }
     }
 
     private static void FillNormal<T>(Span<T> values, double standardDeviation, ref SeededRandom random)

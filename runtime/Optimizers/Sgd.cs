@@ -1,0 +1,116 @@
+using System;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace NetGen;
+
+/// <summary>
+/// Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay, with the
+/// semantics of PyTorch's <c>torch.optim.SGD</c> (dampening 0).
+/// </summary>
+/// <typeparam name="T"><see cref="double"/> or <see cref="float"/>.</typeparam>
+/// <remarks>
+/// One step, with <c>g</c> the gradient, <c>p</c> the parameters, <c>m</c> the momentum and <c>buf</c> the
+/// momentum buffer:
+/// <code>
+/// g   = g + weightDecay * p
+/// buf = g                     (first step)
+/// buf = m * buf + g           (later steps)
+/// g   = nesterov ? g + m * buf : buf      (only when m &gt; 0)
+/// p   = p - learningRate * g
+/// </code>
+/// Without momentum and weight decay this is <c>p -= learningRate * g</c>, exactly what
+/// <see cref="INetwork{T}.ApplyGradients"/> does.
+/// </remarks>
+public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private T _learningRate;
+
+    // Allocated on the first step that needs them and kept across Reset, so steps never allocate.
+    private T[]? _momentumBuffer;
+    private T[]? _direction;
+    private bool _hasMomentum;
+
+    /// <summary>Creates the optimizer.</summary>
+    /// <param name="learningRate">Step size, 0 or more.</param>
+    /// <param name="momentum">Momentum factor, 0 (none) or more; PyTorch users typically pick 0.9.</param>
+    /// <param name="nesterov">Use Nesterov momentum; needs <paramref name="momentum"/> above 0.</param>
+    /// <param name="weightDecay">L2 penalty added to the gradient as <c>weightDecay * p</c>, 0 or more.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A negative or non-finite argument.</exception>
+    /// <exception cref="ArgumentException"><paramref name="nesterov"/> without momentum.</exception>
+    public Sgd(T learningRate, T momentum = default, bool nesterov = false, T weightDecay = default)
+    {
+        _learningRate = OptimizerState.NonNegative(learningRate, nameof(learningRate));
+        Momentum = OptimizerState.NonNegative(momentum, nameof(momentum));
+        WeightDecay = OptimizerState.NonNegative(weightDecay, nameof(weightDecay));
+        if (nesterov && T.IsZero(momentum))
+            throw new ArgumentException("Nesterov momentum needs a momentum above 0 (as in PyTorch).", nameof(nesterov));
+        Nesterov = nesterov;
+    }
+
+    /// <summary>The step size; may be changed between steps (for a learning-rate schedule).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative or non-finite value.</exception>
+    public T LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = OptimizerState.NonNegative(value, nameof(value));
+    }
+
+    /// <summary>The momentum factor (0 = none).</summary>
+    public T Momentum { get; }
+
+    /// <summary>True for Nesterov momentum.</summary>
+    public bool Nesterov { get; }
+
+    /// <summary>The L2 weight-decay factor (0 = none).</summary>
+    public T WeightDecay { get; }
+
+    /// <summary>True when a step is just <c>p -= learningRate * g</c>: no momentum, no weight decay.</summary>
+    public bool IsPlain => T.IsZero(Momentum) && T.IsZero(WeightDecay);
+
+    /// <inheritdoc/>
+    public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
+    {
+        OptimizerState.CheckLengths(parameters, gradients);
+        ReadOnlySpan<T> direction = gradients;
+
+        // The scratch holds the decayed gradient and, with Nesterov, the look-ahead direction:
+        // the caller's gradient block stays untouched.
+        Span<T> scratch = default;
+        if (!T.IsZero(WeightDecay) || Nesterov)
+        {
+            scratch = OptimizerState.EnsureBuffer(ref _direction, _hasMomentum, parameters.Length);
+            if (!T.IsZero(WeightDecay))
+            {
+                TensorPrimitives.MultiplyAdd(parameters, WeightDecay, gradients, scratch); // g + wd * p
+                direction = scratch;
+            }
+        }
+
+        if (!T.IsZero(Momentum))
+        {
+            T[] buffer = OptimizerState.EnsureBuffer(ref _momentumBuffer, _hasMomentum, parameters.Length);
+            if (_hasMomentum)
+                TensorPrimitives.MultiplyAdd(buffer, Momentum, direction, buffer); // m * buf + g
+            else
+                direction.CopyTo(buffer);
+            _hasMomentum = true;
+
+            if (Nesterov)
+            {
+                // The scratch may already hold g: TensorPrimitives allows the destination to be an input.
+                TensorPrimitives.MultiplyAdd(buffer, Momentum, direction, scratch); // g + m * buf
+                direction = scratch;
+            }
+            else
+            {
+                direction = buffer;
+            }
+        }
+
+        TensorPrimitives.MultiplyAdd(direction, -_learningRate, parameters, parameters); // p - lr * g
+    }
+
+    /// <inheritdoc/>
+    public void Reset() => _hasMomentum = false;
+}

@@ -1,0 +1,228 @@
+using System;
+using System.Diagnostics;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Threading;
+
+namespace NetGen;
+
+/// <summary>
+/// One run of <see cref="NetworkTraining.Fit{T}"/>: owns every buffer the run needs, allocated once in the
+/// constructor, so that the per-batch work allocates nothing.
+/// </summary>
+internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    // Mixed into the shuffle seed so that Fit(seed: s) does not replay the random numbers that
+    // new Network(seed: s) drew for its weights.
+    private const ulong ShuffleSeedSalt = 0x5348_5546_464C_4521UL;
+
+    private readonly INetwork<T> _network;
+    private readonly TrainingOptions<T> _options;
+    private readonly DataSet<T> _training;
+    private readonly DataSet<T>? _validation;
+    private readonly IOptimizer<T> _optimizer;
+    private readonly Sgd<T>? _plainSgd;
+    private readonly int _batchSize;
+    private readonly bool _isClassifier;
+
+    private readonly int[]? _order;
+    private readonly T[]? _batchInputs;
+    private readonly T[]? _batchTargets;
+    private readonly T[] _lastFiniteParameters;
+    private readonly T[]? _bestParameters;
+    private readonly T[]? _predictions;
+    private SeededRandom _random;
+
+    public TrainingLoop(INetwork<T> network, TrainingOptions<T> options, DataSet<T> training, DataSet<T>? validation)
+    {
+        _network = network;
+        _options = options;
+        _training = training;
+        _validation = validation;
+        _optimizer = options.Optimizer ?? new Sgd<T>(options.LearningRate);
+        // Plain SGD is exactly what the generated Train/TrainBatch do, without writing the gradient block
+        // and reading it back: the fastest per-sample path.
+        _plainSgd = _optimizer as Sgd<T> is { IsPlain: true } sgd ? sgd : null;
+        _batchSize = options.BatchSize == 0 || options.BatchSize >= training.Rows ? training.Rows : options.BatchSize;
+        _isClassifier = network.Description.IsClassifier;
+
+        // A full batch is not shuffled: the order of its rows cannot change the mean gradient.
+        if (options.Shuffle && _batchSize < training.Rows)
+        {
+            _order = new int[training.Rows];
+            for (int row = 0; row < _order.Length; row++)
+                _order[row] = row;
+            _random = new SeededRandom(unchecked((ulong)options.Seed) ^ ShuffleSeedSalt);
+            if (_batchSize > 1)
+            {
+                // Shuffled rows are scattered, but BackwardBatch wants one contiguous block.
+                _batchInputs = new T[_batchSize * training.InputSize];
+                _batchTargets = new T[_batchSize * training.OutputSize];
+            }
+        }
+
+        _lastFiniteParameters = new T[network.ParameterCount];
+        if (options.EarlyStoppingPatience is not null && options.RestoreBestWeights)
+            _bestParameters = new T[network.ParameterCount];
+        if (_isClassifier && (options.MeasureTrainingAccuracy || validation is not null))
+            _predictions = NetworkMetrics.PredictionBuffer(network, Math.Max(training.Rows, validation?.Rows ?? 0));
+    }
+
+    public TrainingHistory Run(CancellationToken cancellationToken)
+    {
+        var history = new TrainingHistory();
+        var clock = Stopwatch.StartNew();
+        double bestLoss = double.PositiveInfinity;
+        int epochsWithoutImprovement = 0;
+
+        for (int epoch = 1; epoch <= _options.Epochs; epoch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_order is not null)
+                Shuffle(_order);
+
+            double trainingLoss = RunEpoch(epoch, cancellationToken) / _training.Rows;
+            EpochReport report = Report(epoch, trainingLoss, clock);
+            history.Add(report);
+            history.Elapsed = clock.Elapsed;
+            _options.Progress?.Report(report);
+            _options.EpochCompleted?.Invoke(report);
+
+            double monitoredLoss = report.ValidationLoss ?? report.TrainingLoss;
+            if (monitoredLoss < bestLoss - _options.EarlyStoppingMinDelta)
+            {
+                bestLoss = monitoredLoss;
+                history.BestEpoch = epoch;
+                epochsWithoutImprovement = 0;
+                if (_bestParameters is not null)
+                    _network.Parameters.CopyTo(_bestParameters);
+            }
+            else
+            {
+                epochsWithoutImprovement++;
+            }
+
+            if (_options.EarlyStoppingPatience is int patience && epochsWithoutImprovement >= patience)
+            {
+                history.StoppedEarly = epoch < _options.Epochs;
+                break;
+            }
+        }
+
+        if (_bestParameters is not null && history.BestEpoch > 0 && history.BestEpoch != history.Last.Epoch)
+            _bestParameters.CopyTo(_network.Parameters);
+        history.Elapsed = clock.Elapsed;
+        return history;
+    }
+
+    /// <summary>Runs every batch of one epoch and returns the sum of the per-sample losses.</summary>
+    private double RunEpoch(int epoch, CancellationToken cancellationToken)
+    {
+        double lossSum = 0.0;
+        int rows = _training.Rows;
+        for (int start = 0, batch = 1; start < rows; start += _batchSize, batch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = Math.Min(_batchSize, rows - start);
+            GatherBatch(start, count, out ReadOnlySpan<T> inputs, out ReadOnlySpan<T> targets);
+
+            _network.Parameters.CopyTo(_lastFiniteParameters);
+            double batchLoss = Step(inputs, targets, count);
+            if (!double.IsFinite(batchLoss) || !TensorPrimitives.IsFiniteAll<T>(_network.Parameters))
+            {
+                _lastFiniteParameters.CopyTo(_network.Parameters);
+                throw new TrainingDivergedException(epoch, batch, batchLoss / count);
+            }
+            lossSum += batchLoss;
+        }
+        return lossSum;
+    }
+
+    /// <summary>One optimizer step on <paramref name="count"/> rows; returns their summed loss before the step.</summary>
+    private double Step(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int count)
+    {
+        if (_plainSgd is not null)
+        {
+            T learningRate = _plainSgd.LearningRate; // read per step: a callback may schedule it
+            return count == 1
+                ? double.CreateTruncating(_network.Train(inputs, targets, learningRate))
+                : double.CreateTruncating(_network.TrainBatch(inputs, targets, learningRate)) * count;
+        }
+
+        _network.ZeroGradients();
+        T loss = count == 1 ? _network.Backward(inputs, targets) : _network.BackwardBatch(inputs, targets);
+        if (count > 1)
+        {
+            Span<T> gradients = _network.Gradients;
+            TensorPrimitives.Divide(gradients, T.CreateTruncating(count), gradients); // the mean gradient
+        }
+        _optimizer.Step(_network.Parameters, _network.Gradients);
+        return double.CreateTruncating(loss);
+    }
+
+    /// <summary>The rows of one batch as contiguous blocks: slices of the data set when possible, else copies.</summary>
+    private void GatherBatch(int start, int count, out ReadOnlySpan<T> inputs, out ReadOnlySpan<T> targets)
+    {
+        int inputSize = _training.InputSize;
+        int outputSize = _training.OutputSize;
+        if (_order is null)
+        {
+            inputs = _training.Inputs.Span.Slice(start * inputSize, count * inputSize);
+            targets = _training.Targets.Span.Slice(start * outputSize, count * outputSize);
+            return;
+        }
+        if (count == 1)
+        {
+            inputs = _training.InputRow(_order[start]);
+            targets = _training.TargetRow(_order[start]);
+            return;
+        }
+
+        Span<T> batchInputs = _batchInputs.AsSpan(0, count * inputSize);
+        Span<T> batchTargets = _batchTargets.AsSpan(0, count * outputSize);
+        for (int i = 0; i < count; i++)
+        {
+            int row = _order[start + i];
+            _training.InputRow(row).CopyTo(batchInputs.Slice(i * inputSize, inputSize));
+            _training.TargetRow(row).CopyTo(batchTargets.Slice(i * outputSize, outputSize));
+        }
+        inputs = batchInputs;
+        targets = batchTargets;
+    }
+
+    /// <summary>Fisher-Yates shuffle driven by the run's seeded sequence.</summary>
+    private void Shuffle(int[] order)
+    {
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            int j = _random.NextInt32(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+    }
+
+    private EpochReport Report(int epoch, double trainingLoss, Stopwatch clock)
+    {
+        double? validationLoss = null;
+        double? validationAccuracy = null;
+        double? trainingAccuracy = null;
+        if (_validation is DataSet<T> validation)
+        {
+            validationLoss = Evaluation.SumLoss(_network, validation.Inputs.Span, validation.Targets.Span) / validation.Rows;
+            if (_isClassifier)
+                validationAccuracy = (double)Evaluation.CountCorrect(_network, validation.Inputs.Span, validation.Targets.Span, _predictions) / validation.Rows;
+        }
+        if (_isClassifier && _options.MeasureTrainingAccuracy)
+            trainingAccuracy = (double)Evaluation.CountCorrect(_network, _training.Inputs.Span, _training.Targets.Span, _predictions) / _training.Rows;
+
+        return new EpochReport
+        {
+            Epoch = epoch,
+            Epochs = _options.Epochs,
+            TrainingLoss = trainingLoss,
+            ValidationLoss = validationLoss,
+            TrainingAccuracy = trainingAccuracy,
+            ValidationAccuracy = validationAccuracy,
+            Elapsed = clock.Elapsed,
+        };
+    }
+}
