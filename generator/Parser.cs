@@ -51,6 +51,10 @@ internal static class Parser
         Location attributeLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? classLocation;
 
         CheckTypeDeclaration(type, declaration, classLocation, diagnostics);
+        // A primary constructor would have to be chained from the generated constructors, which
+        // then could not initialise the parameters first.
+        if (declaration.ParameterList is not null && type.TypeKind == TypeKind.Class && !type.IsRecord)
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MemberNameClash, classLocation, type.Name, "declares a primary constructor; NetGen generates the constructors", type.Name + "(...)"));
 
         AttributeValues values = ReadAttribute(attribute, type.Name, attributeLocation, diagnostics);
         EquatableArray<ActivationKind> activations = CheckShape(values, type.Name, attributeLocation, diagnostics);
@@ -74,9 +78,11 @@ internal static class Parser
 
     private static void CheckTypeDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, Location location, List<DiagnosticInfo> diagnostics)
     {
+        if (type.TypeKind != TypeKind.Class)
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedTypeKind, location, type.Name, "a " + Keyword(type)));
         if (type.IsStatic)
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedTypeKind, location, type.Name, "static"));
-        if (type.IsRecord)
+        if (type.IsRecord && type.TypeKind == TypeKind.Class)
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedTypeKind, location, type.Name, "a record"));
         if (type.IsFileLocal)
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedTypeKind, location, type.Name, "file-local, so a generated file cannot extend it"));

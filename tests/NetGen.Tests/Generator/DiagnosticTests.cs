@@ -107,6 +107,14 @@ public class DiagnosticTests
         AssertDiagnostic("[Network(4, 3, 1)] file partial class Net { }", "NG0012", "file-local");
 
     [Fact]
+    public void NG0012_struct() =>
+        AssertDiagnostic("[Network(4, 3, 1)] public partial struct Net { }", "NG0012", "is a struct");
+
+    [Fact]
+    public void NG0013_primary_constructor() =>
+        AssertDiagnostic("[Network(4, 3, 1)] public partial class Net(int size) { public int Size => size; }", "NG0013", "primary constructor");
+
+    [Fact]
     public void NG0013_user_declares_a_generated_method() =>
         AssertDiagnostic("[Network(4, 3, 1)] public partial class Net { public void Predict() { } }", "NG0013", "declares 'Predict'");
 
