@@ -144,7 +144,7 @@ internal static partial class Emitter
                 break;
             default:
                 writer.Line($"// Output delta, softmax and cross-entropy fused: d loss / d z{n} = a{n} * sum(t) - t (a{n} - t for one-hot targets)");
-                writer.Line($"{scalar.Keyword} targetSum = {Tensor}.Sum(target);");
+                writer.Line($"{scalar.Keyword} targetSum = {Tensor}.Sum<{scalar.Keyword}>(target);");
                 using (writer.Block($"for (int k = 0; k < {k}; k++)"))
                     writer.Line($"delta{n}[k] = a{n}[k] * targetSum - target[k];");
                 break;
@@ -171,9 +171,7 @@ internal static partial class Emitter
         }
         else
         {
-            writer.Line($"// W{m}^T delta{m} as a sum of W{m}'s rows scaled by delta{m}: rows are contiguous, columns are not.");
-            using (writer.Block($"for (int j = 0; j < {above.OutputSize}; j++)"))
-                writer.Line($"{Tensor}.MultiplyAdd(w{m}.Slice(j * {width}, {width}), delta{m}[j], delta{n}, delta{n});");
+            writer.Line($"{Runtime}.Simd.TransposedMatrixVector<{scalar.Keyword}>(w{m}, delta{m}, delta{n});");
             if (layer.Activation != ActivationKind.Identity)
             {
                 using (writer.Block($"for (int i = 0; i < {width}; i++)"))
@@ -218,16 +216,9 @@ internal static partial class Emitter
         }
         else
         {
-            using (writer.Block($"for (int j = 0; j < {layer.OutputSize}; j++)"))
-            {
-                string scale = step ? $"-learningRate * delta{n}[j]" : $"delta{n}[j]";
-                writer.Line($"var row = {weights}.Slice(j * {inputs}, {inputs});");
-                writer.Line($"{Tensor}.MultiplyAdd({previous}, {scale}, row, row);");
-            }
-            if (step)
-                writer.Line($"{Tensor}.MultiplyAdd(delta{n}, -learningRate, {biases}, {biases});");
-            else
-                writer.Line($"{Tensor}.Add({biases}, delta{n}, {biases});");
+            string scale = step ? "-learningRate" : scalar.Literal(1);
+            writer.Line($"{Runtime}.Simd.AddScaledOuterProduct<{scalar.Keyword}>({weights}, delta{n}, {previous}, {scale});");
+            writer.Line($"{Runtime}.Simd.AddScaled<{scalar.Keyword}>({scale}, delta{n}, {biases});");
         }
         writer.Line();
     }

@@ -31,19 +31,24 @@ internal static partial class Emitter
                 if (isOutput)
                     writer.Line($"var {z} = activations.Slice({GeneratedNames.LogitsOffset}, {layer.OutputSize});");
 
+                // exp-based activations of wide enough layers run as one SIMD call over the layer.
+                bool vectorActivation = !isOutput && (layer.Shape == CodeShape.Loops || UsesVectorActivation(layer));
                 if (layer.Shape == CodeShape.Unrolled)
-                    EmitUnrolledAffine(writer, layer, z, scalar, fuseActivation: !isOutput);
+                    EmitUnrolledAffine(writer, layer, z, scalar, fuseActivation: !isOutput && !vectorActivation);
                 else
-                    EmitLoopedAffine(writer, layer, z);
+                    EmitLoopedAffine(writer, layer, z, scalar);
 
                 if (isOutput)
                     EmitOutputActivation(writer, layer, z, scalar);
-                else if (layer.Shape == CodeShape.Loops)
+                else if (vectorActivation)
                     EmitLoopedActivation(writer, layer, "a" + n, scalar);
             }
         }
         writer.Line();
     }
+
+    private static bool UsesVectorActivation(LayerSpec layer) =>
+        layer.OutputSize >= Limits.MinVectorizedActivationWidth && layer.Activation is ActivationKind.Sigmoid or ActivationKind.Tanh;
 
     private static string ShapeNote(LayerSpec layer, NetworkModel model) =>
         layer.Shape == CodeShape.Unrolled
@@ -65,12 +70,11 @@ internal static partial class Emitter
         }
     }
 
-    /// <summary>A SIMD dot product per row of W: rows are contiguous in the row-major layout.</summary>
-    private static void EmitLoopedAffine(CodeWriter writer, LayerSpec layer, string target)
+    /// <summary>One blocked SIMD matrix-vector product for the whole layer: rows of W are contiguous in the row-major layout.</summary>
+    private static void EmitLoopedAffine(CodeWriter writer, LayerSpec layer, string target, Scalar scalar)
     {
         int n = layer.Number;
-        using (writer.Block($"for (int j = 0; j < {layer.OutputSize}; j++)"))
-            writer.Line($"{target}[j] = b{n}[j] + {Tensor}.Dot(w{n}.Slice(j * {layer.InputSize}, {layer.InputSize}), {Previous(layer)});");
+        writer.Line($"{Runtime}.Simd.MatrixVector<{scalar.Keyword}>(w{n}, {Previous(layer)}, b{n}, {target});");
     }
 
     /// <summary>Applies a hidden layer's activation in place over the whole vector.</summary>
@@ -81,13 +85,13 @@ internal static partial class Emitter
             case ActivationKind.Identity:
                 break;
             case ActivationKind.Sigmoid:
-                writer.Line($"{Tensor}.Sigmoid({a}, {a});");
+                writer.Line($"{Tensor}.Sigmoid<{scalar.Keyword}>({a}, {a});");
                 break;
             case ActivationKind.Tanh:
-                writer.Line($"{Tensor}.Tanh({a}, {a});");
+                writer.Line($"{Tensor}.Tanh<{scalar.Keyword}>({a}, {a});");
                 break;
             case ActivationKind.ReLU:
-                writer.Line($"{Tensor}.Max({a}, {scalar.Literal(0)}, {a});");
+                writer.Line($"{Tensor}.Max<{scalar.Keyword}>({a}, {scalar.Literal(0)}, {a});");
                 break;
             default:
                 using (writer.Block($"for (int j = 0; j < {layer.OutputSize}; j++)"))
@@ -104,7 +108,7 @@ internal static partial class Emitter
         if (layer.Activation == ActivationKind.Softmax)
         {
             writer.Line($"// a{n} = softmax(z{n}), computed as exp(z - max z) / sum exp(z - max z) so no exp overflows");
-            writer.Line($"{scalar.Keyword} max = {Tensor}.Max({z});");
+            writer.Line($"{scalar.Keyword} max = {Tensor}.Max<{scalar.Keyword}>({z});");
             writer.Line($"{scalar.Keyword} sum = {scalar.Literal(0)};");
             using (writer.Block($"for (int k = 0; k < {layer.OutputSize}; k++)"))
             {

@@ -10,6 +10,12 @@ internal static class Limits
     /// </summary>
     public const int DefaultMaxUnrolledWeights = 256;
 
+    /// <summary>
+    /// Sigmoid and tanh layers at least this wide are activated by one SIMD call over the layer
+    /// (System.Numerics.Tensors) instead of one scalar exp or tanh per neuron.
+    /// </summary>
+    public const int MinVectorizedActivationWidth = 8;
+
     /// <summary>The most a user may ask to unroll per layer, so generated source stays in the megabyte range at worst.</summary>
     public const int MaxUnrolledWeightsCeiling = 4096;
 

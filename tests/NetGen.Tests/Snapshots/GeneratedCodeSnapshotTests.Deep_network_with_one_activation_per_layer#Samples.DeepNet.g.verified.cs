@@ -214,14 +214,15 @@ namespace Samples
             var w1 = parameters.Slice(W1Offset, 32);
             var b1 = parameters.Slice(B1Offset, 8);
             var a1 = activations.Slice(A1Offset, 8);
-            a1[0] = global::System.Math.Tanh(b1[0] + w1[0] * input[0] + w1[1] * input[1] + w1[2] * input[2] + w1[3] * input[3]);
-            a1[1] = global::System.Math.Tanh(b1[1] + w1[4] * input[0] + w1[5] * input[1] + w1[6] * input[2] + w1[7] * input[3]);
-            a1[2] = global::System.Math.Tanh(b1[2] + w1[8] * input[0] + w1[9] * input[1] + w1[10] * input[2] + w1[11] * input[3]);
-            a1[3] = global::System.Math.Tanh(b1[3] + w1[12] * input[0] + w1[13] * input[1] + w1[14] * input[2] + w1[15] * input[3]);
-            a1[4] = global::System.Math.Tanh(b1[4] + w1[16] * input[0] + w1[17] * input[1] + w1[18] * input[2] + w1[19] * input[3]);
-            a1[5] = global::System.Math.Tanh(b1[5] + w1[20] * input[0] + w1[21] * input[1] + w1[22] * input[2] + w1[23] * input[3]);
-            a1[6] = global::System.Math.Tanh(b1[6] + w1[24] * input[0] + w1[25] * input[1] + w1[26] * input[2] + w1[27] * input[3]);
-            a1[7] = global::System.Math.Tanh(b1[7] + w1[28] * input[0] + w1[29] * input[1] + w1[30] * input[2] + w1[31] * input[3]);
+            a1[0] = b1[0] + w1[0] * input[0] + w1[1] * input[1] + w1[2] * input[2] + w1[3] * input[3];
+            a1[1] = b1[1] + w1[4] * input[0] + w1[5] * input[1] + w1[6] * input[2] + w1[7] * input[3];
+            a1[2] = b1[2] + w1[8] * input[0] + w1[9] * input[1] + w1[10] * input[2] + w1[11] * input[3];
+            a1[3] = b1[3] + w1[12] * input[0] + w1[13] * input[1] + w1[14] * input[2] + w1[15] * input[3];
+            a1[4] = b1[4] + w1[16] * input[0] + w1[17] * input[1] + w1[18] * input[2] + w1[19] * input[3];
+            a1[5] = b1[5] + w1[20] * input[0] + w1[21] * input[1] + w1[22] * input[2] + w1[23] * input[3];
+            a1[6] = b1[6] + w1[24] * input[0] + w1[25] * input[1] + w1[26] * input[2] + w1[27] * input[3];
+            a1[7] = b1[7] + w1[28] * input[0] + w1[29] * input[1] + w1[30] * input[2] + w1[31] * input[3];
+            global::System.Numerics.Tensors.TensorPrimitives.Tanh<double>(a1, a1);
 
             // Layer 2: 8 -> 6, z = W2 a1 + b2, a2 = relu(z)
             var w2 = parameters.Slice(W2Offset, 48);

@@ -210,23 +210,17 @@ namespace Samples
             var w1 = parameters.Slice(W1Offset, 2048);
             var b1 = parameters.Slice(B1Offset, 32);
             var a1 = activations.Slice(A1Offset, 32);
-            for (int j = 0; j < 32; j++)
-            {
-                a1[j] = b1[j] + global::System.Numerics.Tensors.TensorPrimitives.Dot(w1.Slice(j * 64, 64), input);
-            }
-            global::System.Numerics.Tensors.TensorPrimitives.Max(a1, 0f, a1);
+            global::NetGen.Simd.MatrixVector<float>(w1, input, b1, a1);
+            global::System.Numerics.Tensors.TensorPrimitives.Max<float>(a1, 0f, a1);
 
             // Layer 2: 32 -> 10, z = W2 a1 + b2, a2 = softmax(z) (looped: 320 weights is above the unroll limit of 256)
             var w2 = parameters.Slice(W2Offset, 320);
             var b2 = parameters.Slice(B2Offset, 10);
             var a2 = activations.Slice(A2Offset, 10);
             var z2 = activations.Slice(LogitsOffset, 10);
-            for (int j = 0; j < 10; j++)
-            {
-                z2[j] = b2[j] + global::System.Numerics.Tensors.TensorPrimitives.Dot(w2.Slice(j * 32, 32), a1);
-            }
+            global::NetGen.Simd.MatrixVector<float>(w2, a1, b2, z2);
             // a2 = softmax(z2), computed as exp(z - max z) / sum exp(z - max z) so no exp overflows
-            float max = global::System.Numerics.Tensors.TensorPrimitives.Max(z2);
+            float max = global::System.Numerics.Tensors.TensorPrimitives.Max<float>(z2);
             float sum = 0f;
             for (int k = 0; k < 10; k++)
             {
@@ -272,18 +266,14 @@ namespace Samples
             var w2 = parameters.Slice(W2Offset, 320);
 
             // Output delta, softmax and cross-entropy fused: d loss / d z2 = a2 * sum(t) - t (a2 - t for one-hot targets)
-            float targetSum = global::System.Numerics.Tensors.TensorPrimitives.Sum(target);
+            float targetSum = global::System.Numerics.Tensors.TensorPrimitives.Sum<float>(target);
             for (int k = 0; k < 10; k++)
             {
                 delta2[k] = a2[k] * targetSum - target[k];
             }
 
             // Layer 1 delta: delta1 = (W2^T delta2) * relu'(z1)
-            // W2^T delta2 as a sum of W2's rows scaled by delta2: rows are contiguous, columns are not.
-            for (int j = 0; j < 10; j++)
-            {
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w2.Slice(j * 32, 32), delta2[j], delta1, delta1);
-            }
+            global::NetGen.Simd.TransposedMatrixVector<float>(w2, delta2, delta1);
             for (int i = 0; i < 32; i++)
             {
                 delta1[i] = (a1[i] > 0f ? delta1[i] : 0f);
@@ -292,22 +282,14 @@ namespace Samples
             // Layer 1 gradients: dW1 += delta1 input^T, db1 += delta1
             var gw1 = gradients.Slice(W1Offset, 2048);
             var gb1 = gradients.Slice(B1Offset, 32);
-            for (int j = 0; j < 32; j++)
-            {
-                var row = gw1.Slice(j * 64, 64);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(input, delta1[j], row, row);
-            }
-            global::System.Numerics.Tensors.TensorPrimitives.Add(gb1, delta1, gb1);
+            global::NetGen.Simd.AddScaledOuterProduct<float>(gw1, delta1, input, 1f);
+            global::NetGen.Simd.AddScaled<float>(1f, delta1, gb1);
 
             // Layer 2 gradients: dW2 += delta2 a1^T, db2 += delta2
             var gw2 = gradients.Slice(W2Offset, 320);
             var gb2 = gradients.Slice(B2Offset, 10);
-            for (int j = 0; j < 10; j++)
-            {
-                var row = gw2.Slice(j * 32, 32);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(a1, delta2[j], row, row);
-            }
-            global::System.Numerics.Tensors.TensorPrimitives.Add(gb2, delta2, gb2);
+            global::NetGen.Simd.AddScaledOuterProduct<float>(gw2, delta2, a1, 1f);
+            global::NetGen.Simd.AddScaled<float>(1f, delta2, gb2);
 
             return loss;
         }
@@ -325,18 +307,14 @@ namespace Samples
             var w2 = parameters.Slice(W2Offset, 320);
 
             // Output delta, softmax and cross-entropy fused: d loss / d z2 = a2 * sum(t) - t (a2 - t for one-hot targets)
-            float targetSum = global::System.Numerics.Tensors.TensorPrimitives.Sum(target);
+            float targetSum = global::System.Numerics.Tensors.TensorPrimitives.Sum<float>(target);
             for (int k = 0; k < 10; k++)
             {
                 delta2[k] = a2[k] * targetSum - target[k];
             }
 
             // Layer 1 delta: delta1 = (W2^T delta2) * relu'(z1)
-            // W2^T delta2 as a sum of W2's rows scaled by delta2: rows are contiguous, columns are not.
-            for (int j = 0; j < 10; j++)
-            {
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w2.Slice(j * 32, 32), delta2[j], delta1, delta1);
-            }
+            global::NetGen.Simd.TransposedMatrixVector<float>(w2, delta2, delta1);
             for (int i = 0; i < 32; i++)
             {
                 delta1[i] = (a1[i] > 0f ? delta1[i] : 0f);
@@ -344,21 +322,13 @@ namespace Samples
 
             // Layer 1 step: W1 -= learningRate * delta1 input^T, b1 -= learningRate * delta1
             var b1 = parameters.Slice(B1Offset, 32);
-            for (int j = 0; j < 32; j++)
-            {
-                var row = w1.Slice(j * 64, 64);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(input, -learningRate * delta1[j], row, row);
-            }
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(delta1, -learningRate, b1, b1);
+            global::NetGen.Simd.AddScaledOuterProduct<float>(w1, delta1, input, -learningRate);
+            global::NetGen.Simd.AddScaled<float>(-learningRate, delta1, b1);
 
             // Layer 2 step: W2 -= learningRate * delta2 a1^T, b2 -= learningRate * delta2
             var b2 = parameters.Slice(B2Offset, 10);
-            for (int j = 0; j < 10; j++)
-            {
-                var row = w2.Slice(j * 32, 32);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(a1, -learningRate * delta2[j], row, row);
-            }
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(delta2, -learningRate, b2, b2);
+            global::NetGen.Simd.AddScaledOuterProduct<float>(w2, delta2, a1, -learningRate);
+            global::NetGen.Simd.AddScaled<float>(-learningRate, delta2, b2);
 
             return loss;
         }

@@ -1,0 +1,184 @@
+using System;
+using System.ComponentModel;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NetGen;
+
+/// <summary>
+/// Whole-layer SIMD kernels for the looped layers of generated networks: one call per layer and
+/// operation, so per-call overhead is paid once per layer rather than once per row. Matrices are
+/// row-major (out x in), as in <see cref="INetwork{T}.Parameters"/>. The kernels know no layer size:
+/// generated code passes spans of compile-time-constant length.
+/// </summary>
+/// <remarks>
+/// Sums are accumulated in SIMD lanes and fused multiply-adds, so results differ from a sequential
+/// scalar sum in the last bits, and between machines with different vector widths.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Simd
+{
+    /// <summary><c>z = W x + b</c> for a row-major W of <c>z.Length</c> rows and <c>x.Length</c> columns.</summary>
+    public static void MatrixVector<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, ReadOnlySpan<T> bias, Span<T> z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int rows = z.Length, columns = x.Length;
+        CheckMatrix(weights, rows, columns);
+        if (bias.Length != rows)
+            ThrowHelper.ThrowLengthMismatch(nameof(bias), rows, bias.Length);
+
+        ref T w = ref MemoryMarshal.GetReference(weights);
+        ref T input = ref MemoryMarshal.GetReference(x);
+        int row = 0;
+        // Four rows at a time share each load of x and give four independent FMA chains.
+        for (; row + 4 <= rows; row += 4)
+        {
+            ref T w0 = ref Unsafe.Add(ref w, row * columns);
+            ref T w1 = ref Unsafe.Add(ref w0, columns);
+            ref T w2 = ref Unsafe.Add(ref w1, columns);
+            ref T w3 = ref Unsafe.Add(ref w2, columns);
+            Vector256<T> s0 = Vector256<T>.Zero, s1 = s0, s2 = s0, s3 = s0;
+            int i = 0;
+            for (; i + Vector256<T>.Count <= columns; i += Vector256<T>.Count)
+            {
+                Vector256<T> xi = Vector256.LoadUnsafe(ref input, (nuint)i);
+                s0 = MultiplyAdd(Vector256.LoadUnsafe(ref w0, (nuint)i), xi, s0);
+                s1 = MultiplyAdd(Vector256.LoadUnsafe(ref w1, (nuint)i), xi, s1);
+                s2 = MultiplyAdd(Vector256.LoadUnsafe(ref w2, (nuint)i), xi, s2);
+                s3 = MultiplyAdd(Vector256.LoadUnsafe(ref w3, (nuint)i), xi, s3);
+            }
+            T t0 = Vector256.Sum(s0), t1 = Vector256.Sum(s1), t2 = Vector256.Sum(s2), t3 = Vector256.Sum(s3);
+            for (; i < columns; i++)
+            {
+                T xi = Unsafe.Add(ref input, i);
+                t0 += Unsafe.Add(ref w0, i) * xi;
+                t1 += Unsafe.Add(ref w1, i) * xi;
+                t2 += Unsafe.Add(ref w2, i) * xi;
+                t3 += Unsafe.Add(ref w3, i) * xi;
+            }
+            z[row] = bias[row] + t0;
+            z[row + 1] = bias[row + 1] + t1;
+            z[row + 2] = bias[row + 2] + t2;
+            z[row + 3] = bias[row + 3] + t3;
+        }
+        for (; row < rows; row++)
+            z[row] = bias[row] + Dot(ref Unsafe.Add(ref w, row * columns), ref input, columns);
+    }
+
+    /// <summary><c>result = W^T d</c>: the error sent back through a row-major W of <c>d.Length</c> rows and <c>result.Length</c> columns.</summary>
+    public static void TransposedMatrixVector<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> d, Span<T> result)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int rows = d.Length, columns = result.Length;
+        CheckMatrix(weights, rows, columns);
+        result.Clear();
+        ref T w = ref MemoryMarshal.GetReference(weights);
+        ref T output = ref MemoryMarshal.GetReference(result);
+        int row = 0;
+        // Two rows per pass halve the loads and stores of result.
+        for (; row + 2 <= rows; row += 2)
+        {
+            ref T w0 = ref Unsafe.Add(ref w, row * columns);
+            ref T w1 = ref Unsafe.Add(ref w0, columns);
+            T d0 = d[row], d1 = d[row + 1];
+            Vector256<T> v0 = Vector256.Create(d0), v1 = Vector256.Create(d1);
+            int i = 0;
+            for (; i + Vector256<T>.Count <= columns; i += Vector256<T>.Count)
+            {
+                Vector256<T> sum = Vector256.LoadUnsafe(ref output, (nuint)i);
+                sum = MultiplyAdd(Vector256.LoadUnsafe(ref w0, (nuint)i), v0, sum);
+                sum = MultiplyAdd(Vector256.LoadUnsafe(ref w1, (nuint)i), v1, sum);
+                sum.StoreUnsafe(ref output, (nuint)i);
+            }
+            for (; i < columns; i++)
+                Unsafe.Add(ref output, i) += Unsafe.Add(ref w0, i) * d0 + Unsafe.Add(ref w1, i) * d1;
+        }
+        for (; row < rows; row++)
+            AddScaled(d[row], ref Unsafe.Add(ref w, row * columns), ref output, columns);
+    }
+
+    /// <summary>
+    /// <c>W[j, :] += (scale * d[j]) * x</c> for every row j: the weight gradient <c>d x^T</c>, added
+    /// (scale 1) or applied as an SGD step (scale -learningRate). Rows whose d[j] is zero, such as
+    /// those of inactive ReLUs, are skipped: they would add exactly zero.
+    /// </summary>
+    public static void AddScaledOuterProduct<T>(Span<T> weights, ReadOnlySpan<T> d, ReadOnlySpan<T> x, T scale)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int rows = d.Length, columns = x.Length;
+        CheckMatrix(weights, rows, columns);
+        ref T w = ref MemoryMarshal.GetReference(weights);
+        ref T input = ref MemoryMarshal.GetReference(x);
+        for (int row = 0; row < rows; row++)
+        {
+            T factor = scale * d[row];
+            if (factor != T.Zero)
+                AddScaled(factor, ref input, ref Unsafe.Add(ref w, row * columns), columns);
+        }
+    }
+
+    /// <summary><c>y += a * x</c>.</summary>
+    public static void AddScaled<T>(T a, ReadOnlySpan<T> x, Span<T> y)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (y.Length != x.Length)
+            ThrowHelper.ThrowLengthMismatch(nameof(y), x.Length, y.Length);
+        AddScaled(a, ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), x.Length);
+    }
+
+    private static void AddScaled<T>(T a, ref T x, ref T y, int length)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Vector256<T> factor = Vector256.Create(a);
+        int i = 0;
+        for (; i + 2 * Vector256<T>.Count <= length; i += 2 * Vector256<T>.Count)
+        {
+            nuint next = (nuint)(i + Vector256<T>.Count);
+            MultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)i), factor, Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            MultiplyAdd(Vector256.LoadUnsafe(ref x, next), factor, Vector256.LoadUnsafe(ref y, next)).StoreUnsafe(ref y, next);
+        }
+        for (; i + Vector256<T>.Count <= length; i += Vector256<T>.Count)
+            MultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)i), factor, Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+        for (; i < length; i++)
+            Unsafe.Add(ref y, i) += a * Unsafe.Add(ref x, i);
+    }
+
+    private static T Dot<T>(ref T a, ref T b, int length)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Vector256<T> s0 = Vector256<T>.Zero, s1 = s0;
+        int i = 0;
+        for (; i + 2 * Vector256<T>.Count <= length; i += 2 * Vector256<T>.Count)
+        {
+            nuint next = (nuint)(i + Vector256<T>.Count);
+            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref b, (nuint)i), s0);
+            s1 = MultiplyAdd(Vector256.LoadUnsafe(ref a, next), Vector256.LoadUnsafe(ref b, next), s1);
+        }
+        for (; i + Vector256<T>.Count <= length; i += Vector256<T>.Count)
+            s0 = MultiplyAdd(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref b, (nuint)i), s0);
+        T sum = Vector256.Sum(s0 + s1);
+        for (; i < length; i++)
+            sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+        return sum;
+    }
+
+    /// <summary><c>a * b + c</c>, fused where the hardware has FMA.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> MultiplyAdd<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+            return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double))
+            return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        return a * b + c;
+    }
+
+    private static void CheckMatrix<T>(ReadOnlySpan<T> weights, int rows, int columns)
+    {
+        if (weights.Length != rows * columns)
+            ThrowHelper.ThrowLengthMismatch(nameof(weights), rows * columns, weights.Length);
+    }
+}

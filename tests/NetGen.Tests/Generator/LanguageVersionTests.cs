@@ -1,0 +1,38 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using NetGen.Tests.Support;
+
+namespace NetGen.Tests.Generator;
+
+/// <summary>
+/// Generated code compiles in projects that pin an older C# version: it must not rely on C# 14's
+/// implicit span conversions in generic inference, so every generic call names its type argument.
+/// </summary>
+public class LanguageVersionTests
+{
+    [Theory]
+    [InlineData(LanguageVersion.CSharp10)]
+    [InlineData(LanguageVersion.CSharp12)]
+    [InlineData(LanguageVersion.CSharp13)]
+    public void Every_code_shape_compiles_under_older_language_versions(LanguageVersion version)
+    {
+        var options = new CSharpParseOptions(version);
+        var compilation = GeneratorHarness.Compile(options, """
+            using NetGen;
+            namespace App
+            {
+                [Network(6, 40, 30, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy)]
+                public partial class LoopedSoftmax { }
+
+                [Network(3, 9, 2, Hidden = Activation.Sigmoid, Output = Activation.Sigmoid, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+                public partial class UnrolledBinary { }
+
+                [Network(4, 20, 2, Hidden = Activation.LeakyReLU, Output = Activation.Identity, Loss = LossFunction.MeanSquaredError, MaxUnrolledWeights = 0)]
+                public partial class LoopedRegression { }
+            }
+            """);
+        GeneratorRun run = GeneratorHarness.Run(CSharpGeneratorDriver.Create(new[] { new NetGen.Generator.NetworkGenerator().AsSourceGenerator() }, parseOptions: options), compilation);
+        Assert.Equal(3, run.Sources.Length);
+        Assert.Empty(run.CompilationProblems);
+    }
+}
