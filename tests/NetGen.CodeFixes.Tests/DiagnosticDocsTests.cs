@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using NetGen.Generator;
+
+namespace NetGen.CodeFixes.Tests;
+
+/// <summary>
+/// The pages under docs/diagnostics are part of the product: every diagnostic has one, the help
+/// link points at it, and its examples do what the page says.
+/// </summary>
+public sealed partial class DiagnosticDocsTests
+{
+    private static readonly string DocsFolder = Path.Combine(FindRepositoryRoot(), "docs", "diagnostics");
+
+    public static TheoryData<string> Ids()
+    {
+        var data = new TheoryData<string>();
+        foreach (DiagnosticDescriptor descriptor in Descriptors())
+            data.Add(descriptor.Id);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Each_diagnostic_has_a_page_its_help_link_points_to_and_a_line_in_the_table(string id)
+    {
+        DiagnosticDescriptor descriptor = Descriptors().Single(candidate => candidate.Id == id);
+        string page = File.ReadAllText(Path.Combine(DocsFolder, id + ".md"));
+        string table = File.ReadAllText(Path.Combine(DocsFolder, "README.md"));
+
+        Assert.EndsWith("/docs/diagnostics/" + id + ".md", descriptor.HelpLinkUri, StringComparison.Ordinal);
+        Assert.StartsWith("# " + id + ": " + descriptor.Title, page, StringComparison.Ordinal);
+        Assert.Contains("| [" + id + "](" + id + ".md) | " + descriptor.Title + " |", table, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public async Task The_example_on_each_page_reports_that_diagnostic(string id)
+    {
+        string? example = CodeBlockAfter(id, "## Example");
+        if (example is null)
+            return; // NG0099: no declaration is known to trigger it.
+
+        using var workspace = new AdhocWorkspace();
+        Document document = CodeFixHarness.CreateDocument(workspace, example);
+        (ImmutableArray<Diagnostic> diagnostics, _) = await CodeFixHarness.RunGeneratorAsync(document.Project);
+
+        Assert.Contains(diagnostics, diagnostic => diagnostic.Id == id);
+    }
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public async Task The_fixed_example_on_each_page_generates_and_compiles_cleanly(string id)
+    {
+        string? fixedExample = CodeBlockAfter(id, "## Fixed example");
+        if (fixedExample is null)
+            return;
+
+        using var workspace = new AdhocWorkspace();
+        Document document = CodeFixHarness.CreateDocument(workspace, fixedExample);
+        (ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> errors) = await CodeFixHarness.RunGeneratorAsync(document.Project);
+
+        Assert.Empty(diagnostics);
+        Assert.Empty(errors);
+    }
+
+    private static IEnumerable<DiagnosticDescriptor> Descriptors() =>
+        typeof(Diagnostics).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(field => field.FieldType == typeof(DiagnosticDescriptor))
+            .Select(field => (DiagnosticDescriptor)field.GetValue(null)!);
+
+    /// <summary>The first ```csharp block after <paramref name="heading"/> on the page of <paramref name="id"/>, if any.</summary>
+    private static string? CodeBlockAfter(string id, string heading)
+    {
+        string page = File.ReadAllText(Path.Combine(DocsFolder, id + ".md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        int start = page.IndexOf("\n" + heading + "\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"{id}.md has no '{heading}' section");
+        int end = page.IndexOf("\n## ", start + heading.Length + 2, StringComparison.Ordinal);
+        string section = end < 0 ? page[start..] : page[start..end];
+        Match block = CodeBlock().Match(section);
+        return block.Success ? block.Groups[1].Value : null;
+    }
+
+    [GeneratedRegex(@"```csharp\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex CodeBlock();
+
+    private static string FindRepositoryRoot()
+    {
+        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "NetGen.sln")))
+                return directory.FullName;
+        }
+        throw new InvalidOperationException("NetGen.sln not found above " + AppContext.BaseDirectory);
+    }
+}
