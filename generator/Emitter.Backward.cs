@@ -83,18 +83,17 @@ internal static partial class Emitter
         if (step)
         {
             writer.Line("/// <summary>Backward pass fused with a plain SGD step: <c>Parameters -= learningRate * d loss / d Parameters</c>; returns the loss before the step.</summary>");
-            signature = $"private static {t} BackwardAndStep(global::System.Span<{t}> parameters, global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<{t}> target, global::System.ReadOnlySpan<{t}> activations, {t} learningRate)";
+            signature = $"private static {t} BackwardAndStep(global::System.Span<{t}> parameters, global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<{t}> target, global::System.ReadOnlySpan<{t}> activations, global::System.Span<{t}> deltas, {t} learningRate)";
         }
         else
         {
             writer.Line("/// <summary>Backward pass: adds d loss / d parameters of one sample into <paramref name=\"gradients\"/>; returns the loss.</summary>");
-            signature = $"private static {t} Backward(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<{t}> target, global::System.ReadOnlySpan<{t}> activations, global::System.Span<{t}> gradients)";
+            signature = $"private static {t} Backward(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<{t}> target, global::System.ReadOnlySpan<{t}> activations, global::System.Span<{t}> deltas, global::System.Span<{t}> gradients)";
         }
 
         using (writer.Block(signature))
         {
             writer.Line($"{t} loss = ComputeLoss(activations, target);");
-            writer.Line($"global::System.Span<{t}> deltas = stackalloc {t}[{GeneratedNames.DeltaCount}];");
             foreach (LayerSpec layer in model.Layers)
             {
                 int n = layer.Number;

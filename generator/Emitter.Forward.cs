@@ -47,6 +47,57 @@ internal static partial class Emitter
         writer.Line();
     }
 
+    /// <summary>
+    /// True when every layer is unrolled and activated neuron by neuron: then Predict keeps the whole
+    /// forward pass in locals (registers) and needs no scratch buffer at all.
+    /// </summary>
+    private static bool RunsInLocals(NetworkModel model) =>
+        model.Layers.All(layer => layer.Shape == CodeShape.Unrolled && !UsesVectorActivation(layer));
+
+    /// <summary>The forward pass of an all-unrolled network in locals, written straight into <c>output</c>; same arithmetic, same order as <c>Forward</c>.</summary>
+    private static void EmitForwardInLocals(CodeWriter writer, NetworkModel model, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        writer.Line("// Every layer is unrolled, so the forward pass runs in locals and writes straight into output.");
+        writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersField};");
+        foreach (LayerSpec layer in model.Layers)
+        {
+            int n = layer.Number;
+            bool isOutput = n == model.Layers.Count;
+            writer.Line($"// Layer {n}: {layer.InputSize} -> {layer.OutputSize}, a{n} = {Describe(layer.Activation)}(W{n} {Previous(layer)} + b{n})");
+            writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
+            writer.Line($"var b{n} = parameters.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
+            for (int j = 0; j < layer.OutputSize; j++)
+            {
+                var sum = new StringBuilder($"b{n}[{j}]");
+                for (int i = 0; i < layer.InputSize; i++)
+                    sum.Append($" + w{n}[{j * layer.InputSize + i}] * ").Append(n == 1 ? $"input[{i}]" : $"a{n - 1}_{i}");
+                if (!isOutput)
+                    writer.Line($"{t} a{n}_{j} = {ScalarActivation(layer.Activation, sum.ToString(), scalar)};");
+                else if (layer.Activation == ActivationKind.Softmax)
+                    writer.Line($"{t} z{n}_{j} = {sum};");
+                else
+                    writer.Line($"output[{j}] = {ScalarActivation(layer.Activation, sum.ToString(), scalar)};");
+            }
+            if (isOutput && layer.Activation == ActivationKind.Softmax)
+                EmitSoftmaxInLocals(writer, layer, scalar);
+        }
+    }
+
+    private static void EmitSoftmaxInLocals(CodeWriter writer, LayerSpec layer, Scalar scalar)
+    {
+        int n = layer.Number, k = layer.OutputSize;
+        writer.Line($"// output = softmax(z{n}), as exp(z - max z) / sum exp(z - max z) so no exp overflows");
+        writer.Line($"{scalar.Keyword} max = z{n}_0;");
+        for (int j = 1; j < k; j++)
+            writer.Line($"if (z{n}_{j} > max) max = z{n}_{j};");
+        for (int j = 0; j < k; j++)
+            writer.Line($"{scalar.Keyword} e{j} = {scalar.Math}.Exp(z{n}_{j} - max);");
+        writer.Line($"{scalar.Keyword} sum = {string.Join(" + ", Enumerable.Range(0, k).Select(j => "e" + j))};");
+        for (int j = 0; j < k; j++)
+            writer.Line($"output[{j}] = e{j} / sum;");
+    }
+
     private static bool UsesVectorActivation(LayerSpec layer) =>
         layer.OutputSize >= Limits.MinVectorizedActivationWidth && layer.Activation is ActivationKind.Sigmoid or ActivationKind.Tanh;
 

@@ -108,6 +108,11 @@ internal static partial class Emitter
         writer.Line($"private readonly {scalar.Keyword}[] {GeneratedNames.ParametersField} = new {scalar.Keyword}[ParameterCount];");
         writer.Line($"private readonly {scalar.Keyword}[] {GeneratedNames.GradientsField} = new {scalar.Keyword}[ParameterCount];");
         writer.Line();
+        writer.Line("// Scratch for the members that need exclusive access anyway (Backward, Train and the batch calls):");
+        writer.Line("// allocated once, so no call pays for zeroing a fresh buffer. Predict and Loss use the stack instead.");
+        writer.Line($"private readonly {scalar.Keyword}[] {GeneratedNames.ActivationsField} = new {scalar.Keyword}[{GeneratedNames.ActivationCount}];");
+        writer.Line($"private readonly {scalar.Keyword}[] {GeneratedNames.DeltasField} = new {scalar.Keyword}[{GeneratedNames.DeltaCount}];");
+        writer.Line();
     }
 
     private static void EmitConstructors(CodeWriter writer, NetworkModel model, Scalar scalar)
@@ -168,9 +173,16 @@ internal static partial class Emitter
         {
             EmitLengthCheck(writer, "input", "InputSize");
             EmitLengthCheck(writer, "output", "OutputSize");
-            writer.Line($"{span} activations = stackalloc {t}[{GeneratedNames.ActivationCount}];");
-            writer.Line($"Forward({GeneratedNames.ParametersField}, input, activations);");
-            writer.Line($"{outputSlice}.CopyTo(output);");
+            if (RunsInLocals(model))
+            {
+                EmitForwardInLocals(writer, model, scalar);
+            }
+            else
+            {
+                writer.Line($"{span} activations = stackalloc {t}[{GeneratedNames.ActivationCount}];");
+                writer.Line($"Forward({GeneratedNames.ParametersField}, input, activations);");
+                writer.Line($"{outputSlice}.CopyTo(output);");
+            }
         }
         writer.Line();
 
@@ -215,9 +227,8 @@ internal static partial class Emitter
         {
             EmitLengthCheck(writer, "input", "InputSize");
             EmitLengthCheck(writer, "target", "OutputSize");
-            writer.Line($"{span} activations = stackalloc {t}[{GeneratedNames.ActivationCount}];");
-            writer.Line($"Forward({GeneratedNames.ParametersField}, input, activations);");
-            writer.Line($"return Backward({GeneratedNames.ParametersField}, input, target, activations, {GeneratedNames.GradientsField});");
+            writer.Line($"Forward({GeneratedNames.ParametersField}, input, {GeneratedNames.ActivationsField});");
+            writer.Line($"return Backward({GeneratedNames.ParametersField}, input, target, {GeneratedNames.ActivationsField}, {GeneratedNames.DeltasField}, {GeneratedNames.GradientsField});");
         }
         writer.Line();
 
@@ -229,13 +240,12 @@ internal static partial class Emitter
         using (writer.Block($"public {t} BackwardBatch({readOnlySpan} inputs, {readOnlySpan} targets)"))
         {
             EmitRowChecks(writer, "inputs", "targets", "OutputSize");
-            writer.Line($"{span} activations = stackalloc {t}[{GeneratedNames.ActivationCount}];");
             writer.Line($"{t} loss = {scalar.Literal(0)};");
             using (writer.Block("for (int row = 0; row < rows; row++)"))
             {
                 writer.Line($"{readOnlySpan} input = inputs.Slice(row * InputSize, InputSize);");
-                writer.Line($"Forward({GeneratedNames.ParametersField}, input, activations);");
-                writer.Line($"loss += Backward({GeneratedNames.ParametersField}, input, targets.Slice(row * OutputSize, OutputSize), activations, {GeneratedNames.GradientsField});");
+                writer.Line($"Forward({GeneratedNames.ParametersField}, input, {GeneratedNames.ActivationsField});");
+                writer.Line($"loss += Backward({GeneratedNames.ParametersField}, input, targets.Slice(row * OutputSize, OutputSize), {GeneratedNames.ActivationsField}, {GeneratedNames.DeltasField}, {GeneratedNames.GradientsField});");
             }
             writer.Line("return loss;");
         }
@@ -249,8 +259,22 @@ internal static partial class Emitter
         writer.Line("/// <summary>Plain gradient descent with the accumulated gradients: <c>Parameters -= learningRate * Gradients</c>.</summary>");
         writer.Line("/// <param name=\"learningRate\">Step size.</param>");
         writer.Line($"/// <remarks>{Exclusive}</remarks>");
-        writer.Line($"public void ApplyGradients({t} learningRate) =>");
-        writer.Line($"    {Tensor}.MultiplyAdd<{t}>({GeneratedNames.GradientsField}, -learningRate, {GeneratedNames.ParametersField}, {GeneratedNames.ParametersField});");
+        if (model.ParameterCount <= Limits.MaxScalarUpdateLength)
+        {
+            // Too few parameters for a library call's fixed cost to pay off: a plain loop.
+            using (writer.Block($"public void ApplyGradients({t} learningRate)"))
+            {
+                writer.Line($"{span} parameters = {GeneratedNames.ParametersField};");
+                writer.Line($"{readOnlySpan} gradients = {GeneratedNames.GradientsField};");
+                using (writer.Block("for (int i = 0; i < parameters.Length && i < gradients.Length; i++)"))
+                    writer.Line("parameters[i] -= learningRate * gradients[i];");
+            }
+        }
+        else
+        {
+            writer.Line($"public void ApplyGradients({t} learningRate) =>");
+            writer.Line($"    {Tensor}.MultiplyAdd<{t}>({GeneratedNames.GradientsField}, -learningRate, {GeneratedNames.ParametersField}, {GeneratedNames.ParametersField});");
+        }
         writer.Line();
 
         writer.Line("/// <summary>One plain SGD step on one sample, fused into the backward pass; returns the sample's loss before the step.</summary>");
@@ -263,9 +287,8 @@ internal static partial class Emitter
         {
             EmitLengthCheck(writer, "input", "InputSize");
             EmitLengthCheck(writer, "target", "OutputSize");
-            writer.Line($"{span} activations = stackalloc {t}[{GeneratedNames.ActivationCount}];");
-            writer.Line($"Forward({GeneratedNames.ParametersField}, input, activations);");
-            writer.Line($"return BackwardAndStep({GeneratedNames.ParametersField}, input, target, activations, learningRate);");
+            writer.Line($"Forward({GeneratedNames.ParametersField}, input, {GeneratedNames.ActivationsField});");
+            writer.Line($"return BackwardAndStep({GeneratedNames.ParametersField}, input, target, {GeneratedNames.ActivationsField}, {GeneratedNames.DeltasField}, learningRate);");
         }
         writer.Line();
 

@@ -12,10 +12,11 @@ internal static class GeneratedNames
     public const string ParametersField = "_parameters";
     public const string GradientsField = "_gradients";
     public const string DescriptionField = "s_description";
+    public const string ActivationsField = "_activations";
+    public const string DeltasField = "_deltas";
     public const string ActivationCount = "ActivationCount";
     public const string DeltaCount = "DeltaCount";
     public const string LogitsOffset = "LogitsOffset";
-    public const string ParallelPredictMinimumWork = "ParallelPredictMinimumWork";
 
     /// <summary>Public members, in the order they appear in the contract.</summary>
     public static readonly string[] PublicMembers =
@@ -28,8 +29,8 @@ internal static class GeneratedNames
     /// <summary>Private kernels and fields.</summary>
     public static readonly string[] PrivateMembers =
     {
-        "Forward", "BackwardAndStep", "ComputeLoss", ParametersField, GradientsField, DescriptionField,
-        ActivationCount, DeltaCount, LogitsOffset, ParallelPredictMinimumWork,
+        "Forward", "BackwardAndStep", "ComputeLoss", ParametersField, GradientsField, DescriptionField, ActivationsField, DeltasField,
+        ActivationCount, DeltaCount, LogitsOffset,
     };
 
     public static string WeightOffset(int layer) => "W" + layer + "Offset";

@@ -54,6 +54,11 @@ namespace Samples
         private readonly double[] _parameters = new double[ParameterCount];
         private readonly double[] _gradients = new double[ParameterCount];
 
+        // Scratch for the members that need exclusive access anyway (Backward, Train and the batch calls):
+        // allocated once, so no call pays for zeroing a fresh buffer. Predict and Loss use the stack instead.
+        private readonly double[] _activations = new double[ActivationCount];
+        private readonly double[] _deltas = new double[DeltaCount];
+
         /// <summary>Creates the network with parameters drawn by its initializer (Default) from a fresh random seed.</summary>
         public DeepNet()
             : this(global::NetGen.ParameterInitializer.NewSeed())
@@ -140,9 +145,8 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
-            global::System.Span<double> activations = stackalloc double[ActivationCount];
-            Forward(_parameters, input, activations);
-            return Backward(_parameters, input, target, activations, _gradients);
+            Forward(_parameters, input, _activations);
+            return Backward(_parameters, input, target, _activations, _deltas, _gradients);
         }
 
         /// <summary>Adds the gradients of many samples into <see cref="Gradients"/> and returns their summed loss.</summary>
@@ -155,13 +159,12 @@ namespace Samples
             int rows = global::NetGen.ThrowHelper.RowCount(nameof(inputs), inputs.Length, InputSize);
             int targetsRows = global::NetGen.ThrowHelper.RowCount(nameof(targets), targets.Length, OutputSize);
             if (targetsRows != rows) global::NetGen.ThrowHelper.ThrowRowCountMismatch(nameof(targets), rows, targetsRows);
-            global::System.Span<double> activations = stackalloc double[ActivationCount];
             double loss = 0.0;
             for (int row = 0; row < rows; row++)
             {
                 global::System.ReadOnlySpan<double> input = inputs.Slice(row * InputSize, InputSize);
-                Forward(_parameters, input, activations);
-                loss += Backward(_parameters, input, targets.Slice(row * OutputSize, OutputSize), activations, _gradients);
+                Forward(_parameters, input, _activations);
+                loss += Backward(_parameters, input, targets.Slice(row * OutputSize, OutputSize), _activations, _deltas, _gradients);
             }
             return loss;
         }
@@ -186,9 +189,8 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
-            global::System.Span<double> activations = stackalloc double[ActivationCount];
-            Forward(_parameters, input, activations);
-            return BackwardAndStep(_parameters, input, target, activations, learningRate);
+            Forward(_parameters, input, _activations);
+            return BackwardAndStep(_parameters, input, target, _activations, _deltas, learningRate);
         }
 
         /// <summary>One SGD step with the mean gradient over many samples; returns their mean loss before the step.</summary>
@@ -260,10 +262,9 @@ namespace Samples
         }
 
         /// <summary>Backward pass: adds d loss / d parameters of one sample into <paramref name="gradients"/>; returns the loss.</summary>
-        private static double Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> gradients)
+        private static double Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> deltas, global::System.Span<double> gradients)
         {
             double loss = ComputeLoss(activations, target);
-            global::System.Span<double> deltas = stackalloc double[DeltaCount];
             var a1 = activations.Slice(A1Offset, 8);
             var delta1 = deltas.Slice(A1Offset, 8);
             var a2 = activations.Slice(A2Offset, 6);
@@ -421,10 +422,9 @@ namespace Samples
         }
 
         /// <summary>Backward pass fused with a plain SGD step: <c>Parameters -= learningRate * d loss / d Parameters</c>; returns the loss before the step.</summary>
-        private static double BackwardAndStep(global::System.Span<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, double learningRate)
+        private static double BackwardAndStep(global::System.Span<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> deltas, double learningRate)
         {
             double loss = ComputeLoss(activations, target);
-            global::System.Span<double> deltas = stackalloc double[DeltaCount];
             var a1 = activations.Slice(A1Offset, 8);
             var delta1 = deltas.Slice(A1Offset, 8);
             var w1 = parameters.Slice(W1Offset, 32);

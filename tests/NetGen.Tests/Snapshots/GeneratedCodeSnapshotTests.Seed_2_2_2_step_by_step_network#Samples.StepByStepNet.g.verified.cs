@@ -50,6 +50,11 @@ namespace Samples
         private readonly double[] _parameters = new double[ParameterCount];
         private readonly double[] _gradients = new double[ParameterCount];
 
+        // Scratch for the members that need exclusive access anyway (Backward, Train and the batch calls):
+        // allocated once, so no call pays for zeroing a fresh buffer. Predict and Loss use the stack instead.
+        private readonly double[] _activations = new double[ActivationCount];
+        private readonly double[] _deltas = new double[DeltaCount];
+
         /// <summary>Creates the network with parameters drawn by its initializer (Default) from a fresh random seed.</summary>
         public StepByStepNet()
             : this(global::NetGen.ParameterInitializer.NewSeed())
@@ -90,9 +95,18 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
             if (output.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
-            global::System.Span<double> activations = stackalloc double[ActivationCount];
-            Forward(_parameters, input, activations);
-            activations.Slice(A2Offset, OutputSize).CopyTo(output);
+            // Every layer is unrolled, so the forward pass runs in locals and writes straight into output.
+            global::System.ReadOnlySpan<double> parameters = _parameters;
+            // Layer 1: 2 -> 2, a1 = sigmoid(W1 input + b1)
+            var w1 = parameters.Slice(W1Offset, 4);
+            var b1 = parameters.Slice(B1Offset, 2);
+            double a1_0 = global::NetGen.Kernels.Sigmoid(b1[0] + w1[0] * input[0] + w1[1] * input[1]);
+            double a1_1 = global::NetGen.Kernels.Sigmoid(b1[1] + w1[2] * input[0] + w1[3] * input[1]);
+            // Layer 2: 2 -> 2, a2 = sigmoid(W2 a1 + b2)
+            var w2 = parameters.Slice(W2Offset, 4);
+            var b2 = parameters.Slice(B2Offset, 2);
+            output[0] = global::NetGen.Kernels.Sigmoid(b2[0] + w2[0] * a1_0 + w2[1] * a1_1);
+            output[1] = global::NetGen.Kernels.Sigmoid(b2[1] + w2[2] * a1_0 + w2[3] * a1_1);
         }
 
         /// <summary>Writes the outputs of many input rows, one after another.</summary>
@@ -136,9 +150,8 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
-            global::System.Span<double> activations = stackalloc double[ActivationCount];
-            Forward(_parameters, input, activations);
-            return Backward(_parameters, input, target, activations, _gradients);
+            Forward(_parameters, input, _activations);
+            return Backward(_parameters, input, target, _activations, _deltas, _gradients);
         }
 
         /// <summary>Adds the gradients of many samples into <see cref="Gradients"/> and returns their summed loss.</summary>
@@ -151,13 +164,12 @@ namespace Samples
             int rows = global::NetGen.ThrowHelper.RowCount(nameof(inputs), inputs.Length, InputSize);
             int targetsRows = global::NetGen.ThrowHelper.RowCount(nameof(targets), targets.Length, OutputSize);
             if (targetsRows != rows) global::NetGen.ThrowHelper.ThrowRowCountMismatch(nameof(targets), rows, targetsRows);
-            global::System.Span<double> activations = stackalloc double[ActivationCount];
             double loss = 0.0;
             for (int row = 0; row < rows; row++)
             {
                 global::System.ReadOnlySpan<double> input = inputs.Slice(row * InputSize, InputSize);
-                Forward(_parameters, input, activations);
-                loss += Backward(_parameters, input, targets.Slice(row * OutputSize, OutputSize), activations, _gradients);
+                Forward(_parameters, input, _activations);
+                loss += Backward(_parameters, input, targets.Slice(row * OutputSize, OutputSize), _activations, _deltas, _gradients);
             }
             return loss;
         }
@@ -169,8 +181,15 @@ namespace Samples
         /// <summary>Plain gradient descent with the accumulated gradients: <c>Parameters -= learningRate * Gradients</c>.</summary>
         /// <param name="learningRate">Step size.</param>
         /// <remarks>Needs exclusive access to the network; allocates nothing.</remarks>
-        public void ApplyGradients(double learningRate) =>
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd<double>(_gradients, -learningRate, _parameters, _parameters);
+        public void ApplyGradients(double learningRate)
+        {
+            global::System.Span<double> parameters = _parameters;
+            global::System.ReadOnlySpan<double> gradients = _gradients;
+            for (int i = 0; i < parameters.Length && i < gradients.Length; i++)
+            {
+                parameters[i] -= learningRate * gradients[i];
+            }
+        }
 
         /// <summary>One plain SGD step on one sample, fused into the backward pass; returns the sample's loss before the step.</summary>
         /// <param name="input">2 values.</param>
@@ -182,9 +201,8 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
-            global::System.Span<double> activations = stackalloc double[ActivationCount];
-            Forward(_parameters, input, activations);
-            return BackwardAndStep(_parameters, input, target, activations, learningRate);
+            Forward(_parameters, input, _activations);
+            return BackwardAndStep(_parameters, input, target, _activations, _deltas, learningRate);
         }
 
         /// <summary>One SGD step with the mean gradient over many samples; returns their mean loss before the step.</summary>
@@ -238,10 +256,9 @@ namespace Samples
         }
 
         /// <summary>Backward pass: adds d loss / d parameters of one sample into <paramref name="gradients"/>; returns the loss.</summary>
-        private static double Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> gradients)
+        private static double Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> deltas, global::System.Span<double> gradients)
         {
             double loss = ComputeLoss(activations, target);
-            global::System.Span<double> deltas = stackalloc double[DeltaCount];
             var a1 = activations.Slice(A1Offset, 2);
             var delta1 = deltas.Slice(A1Offset, 2);
             var a2 = activations.Slice(A2Offset, 2);
@@ -282,10 +299,9 @@ namespace Samples
         }
 
         /// <summary>Backward pass fused with a plain SGD step: <c>Parameters -= learningRate * d loss / d Parameters</c>; returns the loss before the step.</summary>
-        private static double BackwardAndStep(global::System.Span<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, double learningRate)
+        private static double BackwardAndStep(global::System.Span<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> deltas, double learningRate)
         {
             double loss = ComputeLoss(activations, target);
-            global::System.Span<double> deltas = stackalloc double[DeltaCount];
             var a1 = activations.Slice(A1Offset, 2);
             var delta1 = deltas.Slice(A1Offset, 2);
             var w1 = parameters.Slice(W1Offset, 4);
