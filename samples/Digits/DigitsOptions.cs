@@ -8,19 +8,19 @@ internal sealed record DigitsOptions
     public const string Usage =
         """
         Usage: dotnet run --project samples/Digits [-- options]
-          --epochs N            passes over the training rows (default 30)
-          --learning-rate X     starting SGD step size, decayed to 0 (default 0.1)
-          --label-smoothing X   weight spread over the other digits' targets, 0 to turn off (default 0.1)
+          --epochs N            passes over the training rows (default 60)
+          --learning-rate X     starting SGD step size, decayed to 0 (default 0.05)
+          --label-smoothing X   weight spread over the other digits' targets, 0 to turn off (default 0.2)
           --seed N              seed of the initial weights and of the shuffling (default 2)
           --out DIR             where the learning curve and the model go (default artifacts/digits)
           --help                show this text
         """;
 
-    public int Epochs { get; init; } = 30;
+    public int Epochs { get; init; } = 60;
 
-    public float LearningRate { get; init; } = 0.1f;
+    public float LearningRate { get; init; } = 0.05f;
 
-    public float LabelSmoothing { get; init; } = 0.1f;
+    public float LabelSmoothing { get; init; } = 0.2f;
 
     public int Seed { get; init; } = 2;
 
