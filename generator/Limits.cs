@@ -16,6 +16,18 @@ internal static class Limits
     /// </summary>
     public const int MinVectorizedActivationWidth = 8;
 
+    /// <summary>
+    /// Unrolled weights in one network, summed over its layers: once a network has used this budget,
+    /// its remaining layers are looped, so no declaration can make megabytes of straight-line code.
+    /// </summary>
+    public const int MaxUnrolledWeightsPerNetwork = 8192;
+
+    /// <summary>
+    /// A layer is unrolled only if each of its sums has at most this many terms: very long expressions
+    /// compile slowly and can exceed the compiler's nesting limits.
+    /// </summary>
+    public const int MaxUnrolledFanIn = 256;
+
     /// <summary>Parameter blocks up to this length are updated by a plain loop, longer ones by one SIMD library call.</summary>
     public const int MaxScalarUpdateLength = 64;
 

@@ -300,12 +300,17 @@ internal static class Parser
     {
         int[] sizes = values.LayerSizes;
         var layers = new List<LayerSpec>();
-        int parameterOffset = 0, activationOffset = 0;
+        int parameterOffset = 0, activationOffset = 0, unrolledWeights = 0;
         for (int layer = 0; layer < sizes.Length - 1; layer++)
         {
             int inputs = sizes[layer], outputs = sizes[layer + 1];
             int weights = inputs * outputs;
-            CodeShape shape = weights <= values.MaxUnrolledWeights ? CodeShape.Unrolled : CodeShape.Loops;
+            bool unroll = weights <= values.MaxUnrolledWeights
+                && inputs <= Limits.MaxUnrolledFanIn && outputs <= Limits.MaxUnrolledFanIn
+                && unrolledWeights + weights <= Limits.MaxUnrolledWeightsPerNetwork;
+            CodeShape shape = unroll ? CodeShape.Unrolled : CodeShape.Loops;
+            if (unroll)
+                unrolledWeights += weights;
             layers.Add(new LayerSpec(layer + 1, inputs, outputs, activations[layer], parameterOffset, parameterOffset + weights, activationOffset, shape));
             parameterOffset += weights + outputs;
             activationOffset += outputs;
