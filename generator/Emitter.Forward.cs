@@ -159,15 +159,11 @@ internal static partial class Emitter
         if (layer.Activation == ActivationKind.Softmax)
         {
             writer.Line($"// a{n} = softmax(z{n}), computed as exp(z - max z) / sum exp(z - max z) so no exp overflows");
-            writer.Line($"{scalar.Keyword} max = {Tensor}.Max<{scalar.Keyword}>({z});");
-            writer.Line($"{scalar.Keyword} sum = {scalar.Literal(0)};");
-            using (writer.Block($"for (int k = 0; k < {layer.OutputSize}; k++)"))
-            {
-                writer.Line($"{a}[k] = {scalar.Math}.Exp({z}[k] - max);");
-                writer.Line($"sum += {a}[k];");
-            }
-            using (writer.Block($"for (int k = 0; k < {layer.OutputSize}; k++)"))
-                writer.Line($"{a}[k] /= sum;");
+            string t = scalar.Keyword;
+            writer.Line($"{t} max = {Tensor}.Max<{t}>({z});");
+            writer.Line($"{Tensor}.Subtract<{t}>({z}, max, {a});");
+            writer.Line($"{Tensor}.Exp<{t}>({a}, {a});");
+            writer.Line($"{Tensor}.Divide<{t}>({a}, {Tensor}.Sum<{t}>({a}), {a});");
             return;
         }
 

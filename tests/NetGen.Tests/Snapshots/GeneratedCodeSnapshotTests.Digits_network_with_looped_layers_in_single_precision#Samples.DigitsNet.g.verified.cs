@@ -223,16 +223,9 @@ namespace Samples
             global::NetGen.Simd.MatrixVector<float>(w2, a1, b2, z2);
             // a2 = softmax(z2), computed as exp(z - max z) / sum exp(z - max z) so no exp overflows
             float max = global::System.Numerics.Tensors.TensorPrimitives.Max<float>(z2);
-            float sum = 0f;
-            for (int k = 0; k < 10; k++)
-            {
-                a2[k] = global::System.MathF.Exp(z2[k] - max);
-                sum += a2[k];
-            }
-            for (int k = 0; k < 10; k++)
-            {
-                a2[k] /= sum;
-            }
+            global::System.Numerics.Tensors.TensorPrimitives.Subtract<float>(z2, max, a2);
+            global::System.Numerics.Tensors.TensorPrimitives.Exp<float>(a2, a2);
+            global::System.Numerics.Tensors.TensorPrimitives.Divide<float>(a2, global::System.Numerics.Tensors.TensorPrimitives.Sum<float>(a2), a2);
         }
 
         /// <summary>The loss of one sample whose forward pass is in <paramref name="activations"/>: cross-entropy, -sum_k t_k log softmax(z)_k, from the logits.</summary>
