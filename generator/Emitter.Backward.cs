@@ -70,10 +70,40 @@ internal static partial class Emitter
     }
 
     /// <summary>
-    /// Backward pass for one sample: the output delta from the loss, the deltas of the hidden layers
-    /// from the top down (all from the current weights), then each layer's weight and bias gradients,
-    /// either accumulated or applied as an SGD step. Computing every delta before touching any weight
-    /// is what makes the in-place step exact.
+    /// The first half of every backward pass: d loss / d z of each layer, the output layer's from the
+    /// loss, then the hidden layers' from the top down, all from the current weights. Both Backward and
+    /// BackwardAndStep start here; computing every delta before any weight changes is what makes the
+    /// in-place step exact.
+    /// </summary>
+    private static void EmitComputeDeltas(CodeWriter writer, NetworkModel model, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        writer.Line("/// <summary>Writes d loss / d z of every layer into <paramref name=\"deltas\"/> for one sample whose forward pass is in <paramref name=\"activations\"/>; returns the loss.</summary>");
+        using (writer.Block($"private static {t} ComputeDeltas(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> target, global::System.ReadOnlySpan<{t}> activations, global::System.Span<{t}> deltas)"))
+        {
+            writer.Line($"{t} loss = ComputeLoss(activations, target);");
+            foreach (LayerSpec layer in model.Layers)
+            {
+                int n = layer.Number;
+                writer.Line($"var a{n} = activations.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
+                writer.Line($"var delta{n} = deltas.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
+                if (n > 1)
+                    writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
+            }
+            writer.Line();
+
+            EmitOutputDelta(writer, model, scalar);
+            for (int index = model.Layers.Count - 1; index >= 1; index--)
+                EmitHiddenDelta(writer, model.Layers[index - 1], model.Layers[index], scalar);
+            writer.Line("return loss;");
+        }
+        writer.Line();
+    }
+
+    /// <summary>
+    /// The second half: each layer's weight and bias gradients, <c>dW = delta prev^T</c> and
+    /// <c>db = delta</c>, either added into the gradients (Backward) or applied in place as an SGD
+    /// step (BackwardAndStep).
     /// </summary>
     private static void EmitBackward(CodeWriter writer, NetworkModel model, Scalar scalar, BackwardMode mode)
     {
@@ -93,20 +123,18 @@ internal static partial class Emitter
 
         using (writer.Block(signature))
         {
-            writer.Line($"{t} loss = ComputeLoss(activations, target);");
+            writer.Line($"{t} loss = ComputeDeltas(parameters, target, activations, deltas);");
             foreach (LayerSpec layer in model.Layers)
             {
                 int n = layer.Number;
-                writer.Line($"var a{n} = activations.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
+                // A layer's output is read only as the input of the layer above.
+                if (n < model.Layers.Count)
+                    writer.Line($"var a{n} = activations.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
                 writer.Line($"var delta{n} = deltas.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
-                if (step || n > 1)
+                if (step)
                     writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
             }
             writer.Line();
-
-            EmitOutputDelta(writer, model, scalar);
-            for (int index = model.Layers.Count - 1; index >= 1; index--)
-                EmitHiddenDelta(writer, model.Layers[index - 1], model.Layers[index], scalar);
 
             foreach (LayerSpec layer in model.Layers)
                 EmitParameterUpdate(writer, layer, scalar, step);

@@ -6,7 +6,7 @@ namespace NetGen.Generator;
 
 /// <summary>
 /// Writes the source of one network: the public contract (this file), the forward kernel
-/// (Emitter.Forward.cs), and the loss and backward kernels (Emitter.Backward.cs).
+/// (Emitter.Forward.cs), and the loss, delta and backward kernels (Emitter.Backward.cs).
 /// Every block of arithmetic is preceded by a comment saying what it computes.
 /// </summary>
 internal static partial class Emitter
@@ -40,6 +40,7 @@ internal static partial class Emitter
                 EmitForward(writer, model, scalar);
                 cancellationToken.ThrowIfCancellationRequested();
                 EmitLoss(writer, model, scalar);
+                EmitComputeDeltas(writer, model, scalar);
                 EmitBackward(writer, model, scalar, BackwardMode.Accumulate);
                 cancellationToken.ThrowIfCancellationRequested();
                 EmitBackward(writer, model, scalar, BackwardMode.Step);

@@ -29,7 +29,7 @@ internal static class GeneratedNames
     /// <summary>Private kernels and fields.</summary>
     public static readonly string[] PrivateMembers =
     {
-        "Forward", "BackwardAndStep", "ComputeLoss", ParametersField, GradientsField, DescriptionField, ActivationsField, DeltasField,
+        "Forward", "BackwardAndStep", "ComputeLoss", "ComputeDeltas", ParametersField, GradientsField, DescriptionField, ActivationsField, DeltasField,
         ActivationCount, DeltaCount, LogitsOffset,
     };
 

@@ -261,8 +261,8 @@ namespace Samples
             return loss / 2.0;
         }
 
-        /// <summary>Backward pass: adds d loss / d parameters of one sample into <paramref name="gradients"/>; returns the loss.</summary>
-        private static double Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> deltas, global::System.Span<double> gradients)
+        /// <summary>Writes d loss / d z of every layer into <paramref name="deltas"/> for one sample whose forward pass is in <paramref name="activations"/>; returns the loss.</summary>
+        private static double ComputeDeltas(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> deltas)
         {
             double loss = ComputeLoss(activations, target);
             var a1 = activations.Slice(A1Offset, 8);
@@ -297,6 +297,19 @@ namespace Samples
             delta1[5] = (w2[5] * delta2[0] + w2[13] * delta2[1] + w2[21] * delta2[2] + w2[29] * delta2[3] + w2[37] * delta2[4] + w2[45] * delta2[5]) * (1.0 - a1[5] * a1[5]);
             delta1[6] = (w2[6] * delta2[0] + w2[14] * delta2[1] + w2[22] * delta2[2] + w2[30] * delta2[3] + w2[38] * delta2[4] + w2[46] * delta2[5]) * (1.0 - a1[6] * a1[6]);
             delta1[7] = (w2[7] * delta2[0] + w2[15] * delta2[1] + w2[23] * delta2[2] + w2[31] * delta2[3] + w2[39] * delta2[4] + w2[47] * delta2[5]) * (1.0 - a1[7] * a1[7]);
+
+            return loss;
+        }
+
+        /// <summary>Backward pass: adds d loss / d parameters of one sample into <paramref name="gradients"/>; returns the loss.</summary>
+        private static double Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> deltas, global::System.Span<double> gradients)
+        {
+            double loss = ComputeDeltas(parameters, target, activations, deltas);
+            var a1 = activations.Slice(A1Offset, 8);
+            var delta1 = deltas.Slice(A1Offset, 8);
+            var a2 = activations.Slice(A2Offset, 6);
+            var delta2 = deltas.Slice(A2Offset, 6);
+            var delta3 = deltas.Slice(A3Offset, 2);
 
             // Layer 1 gradients: dW1 += delta1 input^T, db1 += delta1
             var gw1 = gradients.Slice(W1Offset, 32);
@@ -424,40 +437,15 @@ namespace Samples
         /// <summary>Backward pass fused with a plain SGD step: <c>Parameters -= learningRate * d loss / d Parameters</c>; returns the loss before the step.</summary>
         private static double BackwardAndStep(global::System.Span<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> deltas, double learningRate)
         {
-            double loss = ComputeLoss(activations, target);
+            double loss = ComputeDeltas(parameters, target, activations, deltas);
             var a1 = activations.Slice(A1Offset, 8);
             var delta1 = deltas.Slice(A1Offset, 8);
             var w1 = parameters.Slice(W1Offset, 32);
             var a2 = activations.Slice(A2Offset, 6);
             var delta2 = deltas.Slice(A2Offset, 6);
             var w2 = parameters.Slice(W2Offset, 48);
-            var a3 = activations.Slice(A3Offset, 2);
             var delta3 = deltas.Slice(A3Offset, 2);
             var w3 = parameters.Slice(W3Offset, 12);
-
-            // Output delta: d loss / d z3 = 2 / 2 * (a3 - t) * identity'(z3)
-            for (int k = 0; k < 2; k++)
-            {
-                delta3[k] = (1.0 * (a3[k] - target[k]));
-            }
-
-            // Layer 2 delta: delta2 = (W3^T delta3) * relu'(z2)
-            delta2[0] = (a2[0] > 0.0 ? (w3[0] * delta3[0] + w3[6] * delta3[1]) : 0.0);
-            delta2[1] = (a2[1] > 0.0 ? (w3[1] * delta3[0] + w3[7] * delta3[1]) : 0.0);
-            delta2[2] = (a2[2] > 0.0 ? (w3[2] * delta3[0] + w3[8] * delta3[1]) : 0.0);
-            delta2[3] = (a2[3] > 0.0 ? (w3[3] * delta3[0] + w3[9] * delta3[1]) : 0.0);
-            delta2[4] = (a2[4] > 0.0 ? (w3[4] * delta3[0] + w3[10] * delta3[1]) : 0.0);
-            delta2[5] = (a2[5] > 0.0 ? (w3[5] * delta3[0] + w3[11] * delta3[1]) : 0.0);
-
-            // Layer 1 delta: delta1 = (W2^T delta2) * tanh'(z1)
-            delta1[0] = (w2[0] * delta2[0] + w2[8] * delta2[1] + w2[16] * delta2[2] + w2[24] * delta2[3] + w2[32] * delta2[4] + w2[40] * delta2[5]) * (1.0 - a1[0] * a1[0]);
-            delta1[1] = (w2[1] * delta2[0] + w2[9] * delta2[1] + w2[17] * delta2[2] + w2[25] * delta2[3] + w2[33] * delta2[4] + w2[41] * delta2[5]) * (1.0 - a1[1] * a1[1]);
-            delta1[2] = (w2[2] * delta2[0] + w2[10] * delta2[1] + w2[18] * delta2[2] + w2[26] * delta2[3] + w2[34] * delta2[4] + w2[42] * delta2[5]) * (1.0 - a1[2] * a1[2]);
-            delta1[3] = (w2[3] * delta2[0] + w2[11] * delta2[1] + w2[19] * delta2[2] + w2[27] * delta2[3] + w2[35] * delta2[4] + w2[43] * delta2[5]) * (1.0 - a1[3] * a1[3]);
-            delta1[4] = (w2[4] * delta2[0] + w2[12] * delta2[1] + w2[20] * delta2[2] + w2[28] * delta2[3] + w2[36] * delta2[4] + w2[44] * delta2[5]) * (1.0 - a1[4] * a1[4]);
-            delta1[5] = (w2[5] * delta2[0] + w2[13] * delta2[1] + w2[21] * delta2[2] + w2[29] * delta2[3] + w2[37] * delta2[4] + w2[45] * delta2[5]) * (1.0 - a1[5] * a1[5]);
-            delta1[6] = (w2[6] * delta2[0] + w2[14] * delta2[1] + w2[22] * delta2[2] + w2[30] * delta2[3] + w2[38] * delta2[4] + w2[46] * delta2[5]) * (1.0 - a1[6] * a1[6]);
-            delta1[7] = (w2[7] * delta2[0] + w2[15] * delta2[1] + w2[23] * delta2[2] + w2[31] * delta2[3] + w2[39] * delta2[4] + w2[47] * delta2[5]) * (1.0 - a1[7] * a1[7]);
 
             // Layer 1 step: W1 -= learningRate * delta1 input^T, b1 -= learningRate * delta1
             var b1 = parameters.Slice(B1Offset, 8);

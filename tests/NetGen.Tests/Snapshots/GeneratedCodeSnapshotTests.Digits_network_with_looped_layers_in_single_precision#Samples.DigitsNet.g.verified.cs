@@ -249,8 +249,8 @@ namespace Samples
             return loss;
         }
 
-        /// <summary>Backward pass: adds d loss / d parameters of one sample into <paramref name="gradients"/>; returns the loss.</summary>
-        private static float Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> activations, global::System.Span<float> deltas, global::System.Span<float> gradients)
+        /// <summary>Writes d loss / d z of every layer into <paramref name="deltas"/> for one sample whose forward pass is in <paramref name="activations"/>; returns the loss.</summary>
+        private static float ComputeDeltas(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> activations, global::System.Span<float> deltas)
         {
             float loss = ComputeLoss(activations, target);
             var a1 = activations.Slice(A1Offset, 32);
@@ -272,6 +272,17 @@ namespace Samples
             {
                 delta1[i] = (a1[i] > 0f ? delta1[i] : 0f);
             }
+
+            return loss;
+        }
+
+        /// <summary>Backward pass: adds d loss / d parameters of one sample into <paramref name="gradients"/>; returns the loss.</summary>
+        private static float Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> activations, global::System.Span<float> deltas, global::System.Span<float> gradients)
+        {
+            float loss = ComputeDeltas(parameters, target, activations, deltas);
+            var a1 = activations.Slice(A1Offset, 32);
+            var delta1 = deltas.Slice(A1Offset, 32);
+            var delta2 = deltas.Slice(A2Offset, 10);
 
             // Layer 1 gradients: dW1 += delta1 input^T, db1 += delta1
             var gw1 = gradients.Slice(W1Offset, 2048);
@@ -291,27 +302,12 @@ namespace Samples
         /// <summary>Backward pass fused with a plain SGD step: <c>Parameters -= learningRate * d loss / d Parameters</c>; returns the loss before the step.</summary>
         private static float BackwardAndStep(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.ReadOnlySpan<float> activations, global::System.Span<float> deltas, float learningRate)
         {
-            float loss = ComputeLoss(activations, target);
+            float loss = ComputeDeltas(parameters, target, activations, deltas);
             var a1 = activations.Slice(A1Offset, 32);
             var delta1 = deltas.Slice(A1Offset, 32);
             var w1 = parameters.Slice(W1Offset, 2048);
-            var a2 = activations.Slice(A2Offset, 10);
             var delta2 = deltas.Slice(A2Offset, 10);
             var w2 = parameters.Slice(W2Offset, 320);
-
-            // Output delta, softmax and cross-entropy fused: d loss / d z2 = a2 * sum(t) - t (a2 - t for one-hot targets)
-            float targetSum = global::System.Numerics.Tensors.TensorPrimitives.Sum<float>(target);
-            for (int k = 0; k < 10; k++)
-            {
-                delta2[k] = a2[k] * targetSum - target[k];
-            }
-
-            // Layer 1 delta: delta1 = (W2^T delta2) * relu'(z1)
-            global::NetGen.Simd.TransposedMatrixVector<float>(w2, delta2, delta1);
-            for (int i = 0; i < 32; i++)
-            {
-                delta1[i] = (a1[i] > 0f ? delta1[i] : 0f);
-            }
 
             // Layer 1 step: W1 -= learningRate * delta1 input^T, b1 -= learningRate * delta1
             var b1 = parameters.Slice(B1Offset, 32);

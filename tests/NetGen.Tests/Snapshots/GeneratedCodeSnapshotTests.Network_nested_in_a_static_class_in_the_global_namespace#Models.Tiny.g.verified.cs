@@ -254,8 +254,8 @@ static partial class Models
             return 0.5 * loss;
         }
 
-        /// <summary>Backward pass: adds d loss / d parameters of one sample into <paramref name="gradients"/>; returns the loss.</summary>
-        private static double Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> deltas, global::System.Span<double> gradients)
+        /// <summary>Writes d loss / d z of every layer into <paramref name="deltas"/> for one sample whose forward pass is in <paramref name="activations"/>; returns the loss.</summary>
+        private static double ComputeDeltas(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> deltas)
         {
             double loss = ComputeLoss(activations, target);
             var a1 = activations.Slice(A1Offset, 3);
@@ -274,6 +274,17 @@ static partial class Models
             delta1[0] = (a1[0] > 0.0 ? (w2[0] * delta2[0]) : 0.01 * ((w2[0] * delta2[0])));
             delta1[1] = (a1[1] > 0.0 ? (w2[1] * delta2[0]) : 0.01 * ((w2[1] * delta2[0])));
             delta1[2] = (a1[2] > 0.0 ? (w2[2] * delta2[0]) : 0.01 * ((w2[2] * delta2[0])));
+
+            return loss;
+        }
+
+        /// <summary>Backward pass: adds d loss / d parameters of one sample into <paramref name="gradients"/>; returns the loss.</summary>
+        private static double Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> deltas, global::System.Span<double> gradients)
+        {
+            double loss = ComputeDeltas(parameters, target, activations, deltas);
+            var a1 = activations.Slice(A1Offset, 3);
+            var delta1 = deltas.Slice(A1Offset, 3);
+            var delta2 = deltas.Slice(A2Offset, 1);
 
             // Layer 1 gradients: dW1 += delta1 input^T, db1 += delta1
             var gw1 = gradients.Slice(W1Offset, 6);
@@ -302,24 +313,12 @@ static partial class Models
         /// <summary>Backward pass fused with a plain SGD step: <c>Parameters -= learningRate * d loss / d Parameters</c>; returns the loss before the step.</summary>
         private static double BackwardAndStep(global::System.Span<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> deltas, double learningRate)
         {
-            double loss = ComputeLoss(activations, target);
+            double loss = ComputeDeltas(parameters, target, activations, deltas);
             var a1 = activations.Slice(A1Offset, 3);
             var delta1 = deltas.Slice(A1Offset, 3);
             var w1 = parameters.Slice(W1Offset, 6);
-            var a2 = activations.Slice(A2Offset, 1);
             var delta2 = deltas.Slice(A2Offset, 1);
             var w2 = parameters.Slice(W2Offset, 3);
-
-            // Output delta: d loss / d z2 = (a2 - t) * identity'(z2)
-            for (int k = 0; k < 1; k++)
-            {
-                delta2[k] = (a2[k] - target[k]);
-            }
-
-            // Layer 1 delta: delta1 = (W2^T delta2) * leaky_relu'(z1)
-            delta1[0] = (a1[0] > 0.0 ? (w2[0] * delta2[0]) : 0.01 * ((w2[0] * delta2[0])));
-            delta1[1] = (a1[1] > 0.0 ? (w2[1] * delta2[0]) : 0.01 * ((w2[1] * delta2[0])));
-            delta1[2] = (a1[2] > 0.0 ? (w2[2] * delta2[0]) : 0.01 * ((w2[2] * delta2[0])));
 
             // Layer 1 step: W1 -= learningRate * delta1 input^T, b1 -= learningRate * delta1
             var b1 = parameters.Slice(B1Offset, 3);
