@@ -70,6 +70,10 @@ internal static class Diagnostics
         "NG0014", "Containing type must be partial",
         "'{0}' is nested in '{1}', which must be partial too so NetGen can add to '{0}': write 'partial' on '{1}'");
 
+    public static readonly DiagnosticDescriptor BaseWithoutParameterlessConstructor = Error(
+        "NG0015", "Base class needs a parameterless constructor",
+        "'{0}' derives from '{1}', which has no accessible parameterless constructor; the generated constructors call base(). Add one to '{1}', or derive from another class.");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "NG0099", "NetGen failed unexpectedly",
         "NetGen could not process '{0}': {1}. Please report this with the declaration that caused it.");

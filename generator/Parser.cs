@@ -98,6 +98,11 @@ internal static class Parser
             }
         }
 
+        if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType
+            && !baseType.InstanceConstructors.Any(constructor => constructor.Parameters.All(parameter => parameter.IsOptional || parameter.IsParams)
+                && constructor.DeclaredAccessibility is not (Accessibility.Private or Accessibility.NotApplicable)))
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.BaseWithoutParameterlessConstructor, location, type.Name, baseType.Name));
+
         for (SyntaxNode? parent = declaration.Parent; parent is TypeDeclarationSyntax containing; parent = parent.Parent)
         {
             if (!containing.Modifiers.Any(SyntaxKind.PartialKeyword))
@@ -318,15 +323,15 @@ internal static class Parser
 
         var containing = new List<ContainingType>();
         for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-            containing.Insert(0, new ContainingType((outer.IsStatic ? "static " : "") + "partial " + Keyword(outer) + " " + outer.Name, outer.Name));
+            containing.Insert(0, new ContainingType((outer.IsStatic ? "static " : "") + "partial " + Keyword(outer) + " " + Identifier(outer.Name), outer.Name));
 
         string attributeText = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).ToString() ?? "Network";
         attributeText = Regex.Replace(attributeText, @"\s+", " ");
 
         return new NetworkModel(
-            type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            type.ContainingNamespace.IsGlobalNamespace ? null : string.Join(".", type.ContainingNamespace.ToDisplayParts().Where(part => part.Kind == SymbolDisplayPartKind.NamespaceName).Select(part => Identifier(part.ToString().TrimStart('@')))),
             containing.ToEquatableArray(),
-            type.Name,
+            Identifier(type.Name),
             attributeText,
             sizes.ToEquatableArray(),
             layers.ToEquatableArray(),
@@ -335,6 +340,10 @@ internal static class Parser
             values.Initializer,
             values.MaxUnrolledWeights);
     }
+
+    /// <summary>A name as C# source: keywords used as identifiers need their <c>@</c> back.</summary>
+    private static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
     private static string Keyword(INamedTypeSymbol type) => type.TypeKind switch
     {

@@ -68,7 +68,8 @@ internal sealed record NetworkModel(
                 name.Append(Namespace).Append('.');
             foreach (ContainingType type in ContainingTypes)
                 name.Append(type.Name).Append('.');
-            return name.Append(ClassName).Append(".g.cs").ToString();
+            // A hint name is a file name: keywords used as identifiers lose their '@'.
+            return name.Append(ClassName).Append(".g.cs").Replace("@", "").ToString();
         }
     }
 }

@@ -135,6 +135,27 @@ public class DiagnosticTests
         AssertDiagnostic("public class Outer { [Network(4, 3, 1)] public partial class Net { } }", "NG0014", "write 'partial' on 'Outer'");
 
     [Fact]
+    public void NG0015_base_class_without_parameterless_constructor() =>
+        AssertDiagnostic("public class Base { public Base(int size) { } } [Network(4, 3, 1)] public partial class Net : Base { }", "NG0015", "derives from 'Base'");
+
+    [Fact]
+    public void A_base_class_with_an_optional_parameter_constructor_is_allowed()
+    {
+        GeneratorRun run = GeneratorHarness.Run("using NetGen; public class Base { protected Base(int size = 3) { } } [Network(4, 3, 1)] public partial class Net : Base { }");
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationProblems);
+    }
+
+    [Fact]
+    public void Keywords_used_as_names_are_escaped_in_generated_code()
+    {
+        GeneratorRun run = GeneratorHarness.Run("using NetGen; namespace @class.@event { public partial class @struct { [Network(4, 3, 1)] public partial class @double { } } }");
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationProblems);
+        Assert.Equal("class.event.struct.double.g.cs", Assert.Single(run.Sources).HintName);
+    }
+
+    [Fact]
     public void Unrelated_constructor_and_members_are_allowed()
     {
         GeneratorRun run = GeneratorHarness.Run("""

@@ -41,6 +41,15 @@ public class GeneratorFuzzTests
         "public partial record struct", "file partial class", "public partial interface",
     };
 
+    private static readonly string[] BaseClauses =
+    {
+        "", "", "", "", " : NeedsArguments", " : HasDefault", " : System.Exception", " : System.IDisposable",
+    };
+
+    private const string BaseClasses =
+        "public class NeedsArguments { public NeedsArguments(int size) { } }\n" +
+        "public class HasDefault { protected HasDefault(int size = 1) { } public virtual int Predict(int x) => x; }\n";
+
     private static readonly string[] ExtraMembers =
     {
         "", "", "", "public void Predict() { }", "public {0}() { }", "public {0}(int size) { }", "public {0}(string name) : this(1) { }",
@@ -100,16 +109,17 @@ public class GeneratorFuzzTests
         string? splitPart = null;
         for (int n = 0; n < networks; n++)
         {
-            string name = $"Net{index}_{n}";
+            string name = random.Next(20) == 0 ? $"@event" : $"Net{index}_{n}";
             string attribute = MakeAttribute(random);
             string head = Pick(random, TypeHeads);
             string generic = random.Next(12) == 0 ? "<T>" : "";
             string member = Pick(random, ExtraMembers).Replace("{0}", name, StringComparison.Ordinal);
-            declarations.AppendLine($"[{attribute}]").AppendLine($"{head} {name}{generic}").AppendLine("{").AppendLine("    " + member).AppendLine("}");
+            string baseClause = Pick(random, BaseClauses);
+            declarations.AppendLine($"[{attribute}]").AppendLine($"{head} {name}{generic}{baseClause}").AppendLine("{").AppendLine("    " + member).AppendLine("}");
             if (random.Next(8) == 0 && head.Contains("partial class", StringComparison.Ordinal) && generic.Length == 0)
                 splitPart = $"namespace Fuzz;\npartial class {name}\n{{\n    {Pick(random, ExtraMembers).Replace("{0}", name, StringComparison.Ordinal)}\n}}\n";
         }
-        string main = "using NetGen;\n" + string.Format(CultureInfo.InvariantCulture, Pick(random, Wrappers), declarations.ToString());
+        string main = "using NetGen;\n" + string.Format(CultureInfo.InvariantCulture, Pick(random, Wrappers), BaseClasses + declarations);
         return splitPart is null ? new[] { main } : new[] { main, splitPart };
     }
 
