@@ -1,0 +1,87 @@
+using System;
+using System.Linq;
+
+namespace NetGen.Tests.Kernels;
+
+/// <summary>
+/// The whole-layer SIMD kernels agree with plain loops for every shape: blocks of 8 and 4 rows,
+/// 512-bit column blocks, and every kind of tail.
+/// </summary>
+public class SimdKernelTests
+{
+    public static TheoryData<int, int> Shapes() => new()
+    {
+        { 1, 1 }, { 3, 5 }, { 4, 8 }, { 8, 16 }, { 9, 17 }, { 10, 32 }, { 13, 130 }, { 17, 300 }, { 32, 64 }, { 128, 784 }, { 5, 1000 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MatrixVector_matches_a_plain_loop(int rows, int columns)
+    {
+        var random = new Random(rows * 1000 + columns);
+        double[] w = Values(random, rows * columns), x = Values(random, columns), b = Values(random, rows);
+        var z = new double[rows];
+        Simd.MatrixVector<double>(w, x, b, z);
+        for (int j = 0; j < rows; j++)
+            AssertClose(b[j] + Enumerable.Range(0, columns).Sum(i => w[j * columns + i] * x[i]), z[j], $"z[{j}]");
+
+        float[] wf = ToSingle(w), xf = ToSingle(x), bf = ToSingle(b);
+        var zf = new float[rows];
+        Simd.MatrixVector<float>(wf, xf, bf, zf);
+        for (int j = 0; j < rows; j++)
+            AssertClose(z[j], zf[j], $"single z[{j}]", 1e-4 * Math.Sqrt(columns));
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void TransposedMatrixVector_matches_a_plain_loop(int rows, int columns)
+    {
+        var random = new Random(rows * 1000 + columns + 1);
+        double[] w = Values(random, rows * columns), d = Values(random, rows);
+        var result = Values(random, columns); // overwritten, not added to
+        Simd.TransposedMatrixVector<double>(w, d, result);
+        for (int i = 0; i < columns; i++)
+            AssertClose(Enumerable.Range(0, rows).Sum(j => w[j * columns + i] * d[j]), result[i], $"result[{i}]");
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void AddScaledOuterProduct_matches_a_plain_loop_and_skips_nothing_that_matters(int rows, int columns)
+    {
+        var random = new Random(rows * 1000 + columns + 2);
+        double[] w = Values(random, rows * columns), x = Values(random, columns), d = Values(random, rows);
+        for (int j = 0; j < rows; j += 3)
+            d[j] = 0; // inactive rows: their update is exactly zero, whether skipped or not
+        double[] expected = w.Select((value, k) => value + -0.25 * d[k / columns] * x[k % columns]).ToArray();
+
+        Simd.AddScaledOuterProduct<double>(w, d, x, -0.25);
+
+        for (int k = 0; k < w.Length; k++)
+            AssertClose(expected[k], w[k], $"w[{k / columns}, {k % columns}]");
+
+        float[] wf = ToSingle(w), xf = ToSingle(x), df = ToSingle(d);
+        float[] expectedSingle = wf.Select((value, k) => value + 0.5f * df[k / columns] * xf[k % columns]).ToArray();
+        Simd.AddScaledOuterProduct<float>(wf, df, xf, 0.5f);
+        for (int k = 0; k < wf.Length; k++)
+            AssertClose(expectedSingle[k], wf[k], $"single w[{k}]", 1e-6);
+    }
+
+    [Fact]
+    public void Kernels_reject_mismatched_lengths()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Simd.MatrixVector<double>(new double[5], new double[2], new double[3], new double[3]));
+        Assert.Contains("Expected a span of length 6, got length 5", error.Message);
+        Assert.Throws<ArgumentException>(() => Simd.MatrixVector<double>(new double[6], new double[2], new double[2], new double[3]));
+        Assert.Throws<ArgumentException>(() => Simd.AddScaled<double>(1, new double[3], new double[4]));
+    }
+
+    private static double[] Values(Random random, int count) => Enumerable.Range(0, count).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+
+    private static float[] ToSingle(double[] values) => values.Select(v => (float)v).ToArray();
+
+    private static void AssertClose(double expected, double actual, string what, double tolerance = 1e-12)
+    {
+        double error = Math.Abs(actual - expected) / Math.Max(1.0, Math.Abs(expected));
+        Assert.True(error <= tolerance, $"{what}: expected {expected:R}, got {actual:R}");
+    }
+}
