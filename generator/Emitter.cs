@@ -111,19 +111,8 @@ internal static partial class Emitter
         writer.Line();
         writer.Line("// Scratch for the members that need exclusive access anyway (Backward, Train and the batch calls):");
         writer.Line("// allocated once, so no call pays for zeroing a fresh buffer. Predict and Loss use the stack instead.");
-        if (BatchesLayerByLayer(model))
-        {
-            writer.Line("// BackwardBatch keeps the activations and deltas of this many samples, then sums each layer's");
-            writer.Line("// weight gradient over all of them in one pass over its weights.");
-            writer.Line($"private const int {GeneratedNames.BatchRows} = {BatchRows(model)};");
-            writer.Line($"private readonly {scalar.Keyword}[] {GeneratedNames.ActivationsField} = new {scalar.Keyword}[{GeneratedNames.BatchRows} * {GeneratedNames.ActivationCount}];");
-            writer.Line($"private readonly {scalar.Keyword}[] {GeneratedNames.DeltasField} = new {scalar.Keyword}[{GeneratedNames.BatchRows} * {GeneratedNames.DeltaCount}];");
-        }
-        else
-        {
-            writer.Line($"private readonly {scalar.Keyword}[] {GeneratedNames.ActivationsField} = new {scalar.Keyword}[{GeneratedNames.ActivationCount}];");
-            writer.Line($"private readonly {scalar.Keyword}[] {GeneratedNames.DeltasField} = new {scalar.Keyword}[{GeneratedNames.DeltaCount}];");
-        }
+        writer.Line($"private readonly {scalar.Keyword}[] {GeneratedNames.ActivationsField} = new {scalar.Keyword}[{GeneratedNames.ActivationCount}];");
+        writer.Line($"private readonly {scalar.Keyword}[] {GeneratedNames.DeltasField} = new {scalar.Keyword}[{GeneratedNames.DeltaCount}];");
         writer.Line();
     }
 
@@ -253,16 +242,11 @@ internal static partial class Emitter
         {
             EmitRowChecks(writer, "inputs", "targets", "OutputSize");
             writer.Line($"{t} loss = {scalar.Literal(0)};");
-            if (BatchesLayerByLayer(model))
-                EmitBackwardBatchByLayer(writer, model, scalar);
-            else
+            using (writer.Block("for (int row = 0; row < rows; row++)"))
             {
-                using (writer.Block("for (int row = 0; row < rows; row++)"))
-                {
-                    writer.Line($"{readOnlySpan} input = inputs.Slice(row * InputSize, InputSize);");
-                    writer.Line($"Forward({GeneratedNames.ParametersField}, input, {GeneratedNames.ActivationsField});");
-                    writer.Line($"loss += Backward({GeneratedNames.ParametersField}, input, targets.Slice(row * OutputSize, OutputSize), {GeneratedNames.ActivationsField}, {GeneratedNames.DeltasField}, {GeneratedNames.GradientsField});");
-                }
+                writer.Line($"{readOnlySpan} input = inputs.Slice(row * InputSize, InputSize);");
+                writer.Line($"Forward({GeneratedNames.ParametersField}, input, {GeneratedNames.ActivationsField});");
+                writer.Line($"loss += Backward({GeneratedNames.ParametersField}, input, targets.Slice(row * OutputSize, OutputSize), {GeneratedNames.ActivationsField}, {GeneratedNames.DeltasField}, {GeneratedNames.GradientsField});");
             }
             writer.Line("return loss;");
         }
@@ -325,48 +309,6 @@ internal static partial class Emitter
             writer.Line("return loss / rows;");
         }
         writer.Line();
-    }
-
-    /// <summary>
-    /// Networks whose layers are all looped (wide) accumulate a batch's gradients layer by layer:
-    /// per chunk of samples, the forward pass and deltas of each sample, then one
-    /// <c>Simd.AddScaledOuterProducts</c> per layer, which loads and stores each weight row once per
-    /// chunk instead of once per sample. Small unrolled layers gain nothing from it.
-    /// </summary>
-    private static bool BatchesLayerByLayer(NetworkModel model) =>
-        model.Layers.All(layer => layer.Shape == CodeShape.Loops);
-
-    /// <summary>Samples per chunk: up to 32, fewer for networks with many neurons so the scratch stays small.</summary>
-    private static int BatchRows(NetworkModel model) =>
-        System.Math.Max(1, System.Math.Min(Limits.MaxBatchRows, Limits.MaxBatchScratchElements / model.ActivationCount));
-
-    private static void EmitBackwardBatchByLayer(CodeWriter writer, NetworkModel model, Scalar scalar)
-    {
-        string t = scalar.Keyword;
-        string activations = GeneratedNames.ActivationsField, deltas = GeneratedNames.DeltasField, gradients = GeneratedNames.GradientsField;
-        string rowsPerChunk = GeneratedNames.BatchRows;
-        using (writer.Block($"for (int start = 0; start < rows; start += {rowsPerChunk})"))
-        {
-            writer.Line($"int count = global::System.Math.Min({rowsPerChunk}, rows - start);");
-            writer.Line("// The forward pass and the deltas of each sample of the chunk.");
-            using (writer.Block("for (int sample = 0; sample < count; sample++)"))
-            {
-                writer.Line($"var sampleActivations = new global::System.Span<{t}>({activations}, sample * {GeneratedNames.ActivationCount}, {GeneratedNames.ActivationCount});");
-                writer.Line($"Forward({GeneratedNames.ParametersField}, inputs.Slice((start + sample) * InputSize, InputSize), sampleActivations);");
-                writer.Line($"loss += ComputeDeltas({GeneratedNames.ParametersField}, targets.Slice((start + sample) * OutputSize, OutputSize), sampleActivations, new global::System.Span<{t}>({deltas}, sample * {GeneratedNames.DeltaCount}, {GeneratedNames.DeltaCount}));");
-            }
-            foreach (LayerSpec layer in model.Layers)
-            {
-                int n = layer.Number;
-                string previous = n == 1 ? "inputs.Slice(start * InputSize, count * InputSize)" : $"new global::System.ReadOnlySpan<{t}>({activations}, {GeneratedNames.ActivationOffset(n - 1)}, count * {GeneratedNames.ActivationCount} - {GeneratedNames.ActivationOffset(n - 1)})";
-                string previousStride = n == 1 ? "InputSize" : GeneratedNames.ActivationCount;
-                string layerDeltas = $"new global::System.ReadOnlySpan<{t}>({deltas}, {GeneratedNames.ActivationOffset(n)}, count * {GeneratedNames.DeltaCount} - {GeneratedNames.ActivationOffset(n)})";
-                writer.Line($"// Layer {n}: dW{n} += sum over the chunk of delta{n} {Previous(layer)}^T, db{n} += sum of delta{n}");
-                writer.Line($"{Runtime}.Simd.AddScaledOuterProducts<{t}>(new global::System.Span<{t}>({gradients}, {GeneratedNames.WeightOffset(n)}, {layer.WeightCount}), {layer.InputSize}, {layerDeltas}, {GeneratedNames.DeltaCount}, {previous}, {previousStride}, count, {scalar.Literal(1)});");
-                using (writer.Block("for (int sample = 0; sample < count; sample++)"))
-                    writer.Line($"{Runtime}.Simd.AddScaled<{t}>({scalar.Literal(1)}, new global::System.ReadOnlySpan<{t}>({deltas}, sample * {GeneratedNames.DeltaCount} + {GeneratedNames.ActivationOffset(n)}, {layer.OutputSize}), new global::System.Span<{t}>({gradients}, {GeneratedNames.BiasOffset(n)}, {layer.OutputSize}));");
-            }
-        }
     }
 
     private static void EmitLengthCheck(CodeWriter writer, string parameter, string expected) =>

@@ -14,7 +14,6 @@ internal static class GeneratedNames
     public const string DescriptionField = "s_description";
     public const string ActivationsField = "_activations";
     public const string DeltasField = "_deltas";
-    public const string BatchRows = "BatchRows";
     public const string ActivationCount = "ActivationCount";
     public const string DeltaCount = "DeltaCount";
     public const string LogitsOffset = "LogitsOffset";
@@ -31,7 +30,7 @@ internal static class GeneratedNames
     public static readonly string[] PrivateMembers =
     {
         "Forward", "BackwardAndStep", "ComputeLoss", "ComputeDeltas", ParametersField, GradientsField, DescriptionField, ActivationsField, DeltasField,
-        ActivationCount, DeltaCount, LogitsOffset, BatchRows,
+        ActivationCount, DeltaCount, LogitsOffset,
     };
 
     public static string WeightOffset(int layer) => "W" + layer + "Offset";

@@ -28,12 +28,6 @@ internal static class Limits
     /// </summary>
     public const int MaxUnrolledFanIn = 256;
 
-    /// <summary>Samples BackwardBatch processes per chunk in networks whose layers are all looped.</summary>
-    public const int MaxBatchRows = 32;
-
-    /// <summary>Bounds the per-network batch scratch (activations and deltas of a chunk) to this many elements each.</summary>
-    public const int MaxBatchScratchElements = 16_384;
-
     /// <summary>Parameter blocks up to this length are updated by a plain loop, longer ones by one SIMD library call.</summary>
     public const int MaxScalarUpdateLength = 64;
 

@@ -66,28 +66,6 @@ public class SimdKernelTests
             AssertClose(expectedSingle[k], wf[k], $"single w[{k}]", 1e-6);
     }
 
-    [Theory]
-    [MemberData(nameof(Shapes))]
-    public void AddScaledOuterProducts_equals_one_update_per_sample(int rows, int columns)
-    {
-        const int Samples = 7, DeltaStride = 3, InputStride = 5; // strided like the chunks of BackwardBatch
-        var random = new Random(rows * 1000 + columns + 3);
-        double[] w = Values(random, rows * columns);
-        double[] deltas = Values(random, (Samples - 1) * (rows + DeltaStride) + rows);
-        double[] inputs = Values(random, (Samples - 1) * (columns + InputStride) + columns);
-        deltas[0] = 0; // an inactive unit in the first sample
-        double[] expected = (double[])w.Clone();
-        for (int s = 0; s < Samples; s++)
-            for (int j = 0; j < rows; j++)
-                for (int i = 0; i < columns; i++)
-                    expected[j * columns + i] += 0.5 * deltas[s * (rows + DeltaStride) + j] * inputs[s * (columns + InputStride) + i];
-
-        Simd.AddScaledOuterProducts<double>(w, columns, deltas, rows + DeltaStride, inputs, columns + InputStride, Samples, 0.5);
-
-        for (int k = 0; k < w.Length; k++)
-            AssertClose(expected[k], w[k], $"w[{k / columns}, {k % columns}]", 1e-12);
-    }
-
     [Fact]
     public void Kernels_reject_mismatched_lengths()
     {

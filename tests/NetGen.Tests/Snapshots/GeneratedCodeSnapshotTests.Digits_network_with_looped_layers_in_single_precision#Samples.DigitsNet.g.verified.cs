@@ -52,11 +52,8 @@ namespace Samples
 
         // Scratch for the members that need exclusive access anyway (Backward, Train and the batch calls):
         // allocated once, so no call pays for zeroing a fresh buffer. Predict and Loss use the stack instead.
-        // BackwardBatch keeps the activations and deltas of this many samples, then sums each layer's
-        // weight gradient over all of them in one pass over its weights.
-        private const int BatchRows = 32;
-        private readonly float[] _activations = new float[BatchRows * ActivationCount];
-        private readonly float[] _deltas = new float[BatchRows * DeltaCount];
+        private readonly float[] _activations = new float[ActivationCount];
+        private readonly float[] _deltas = new float[DeltaCount];
 
         /// <summary>Creates the network with parameters drawn by its initializer (Default) from a fresh random seed.</summary>
         public DigitsNet()
@@ -159,28 +156,11 @@ namespace Samples
             int targetsRows = global::NetGen.ThrowHelper.RowCount(nameof(targets), targets.Length, OutputSize);
             if (targetsRows != rows) global::NetGen.ThrowHelper.ThrowRowCountMismatch(nameof(targets), rows, targetsRows);
             float loss = 0f;
-            for (int start = 0; start < rows; start += BatchRows)
+            for (int row = 0; row < rows; row++)
             {
-                int count = global::System.Math.Min(BatchRows, rows - start);
-                // The forward pass and the deltas of each sample of the chunk.
-                for (int sample = 0; sample < count; sample++)
-                {
-                    var sampleActivations = new global::System.Span<float>(_activations, sample * ActivationCount, ActivationCount);
-                    Forward(_parameters, inputs.Slice((start + sample) * InputSize, InputSize), sampleActivations);
-                    loss += ComputeDeltas(_parameters, targets.Slice((start + sample) * OutputSize, OutputSize), sampleActivations, new global::System.Span<float>(_deltas, sample * DeltaCount, DeltaCount));
-                }
-                // Layer 1: dW1 += sum over the chunk of delta1 input^T, db1 += sum of delta1
-                global::NetGen.Simd.AddScaledOuterProducts<float>(new global::System.Span<float>(_gradients, W1Offset, 2048), 64, new global::System.ReadOnlySpan<float>(_deltas, A1Offset, count * DeltaCount - A1Offset), DeltaCount, inputs.Slice(start * InputSize, count * InputSize), InputSize, count, 1f);
-                for (int sample = 0; sample < count; sample++)
-                {
-                    global::NetGen.Simd.AddScaled<float>(1f, new global::System.ReadOnlySpan<float>(_deltas, sample * DeltaCount + A1Offset, 32), new global::System.Span<float>(_gradients, B1Offset, 32));
-                }
-                // Layer 2: dW2 += sum over the chunk of delta2 a1^T, db2 += sum of delta2
-                global::NetGen.Simd.AddScaledOuterProducts<float>(new global::System.Span<float>(_gradients, W2Offset, 320), 32, new global::System.ReadOnlySpan<float>(_deltas, A2Offset, count * DeltaCount - A2Offset), DeltaCount, new global::System.ReadOnlySpan<float>(_activations, A1Offset, count * ActivationCount - A1Offset), ActivationCount, count, 1f);
-                for (int sample = 0; sample < count; sample++)
-                {
-                    global::NetGen.Simd.AddScaled<float>(1f, new global::System.ReadOnlySpan<float>(_deltas, sample * DeltaCount + A2Offset, 10), new global::System.Span<float>(_gradients, B2Offset, 10));
-                }
+                global::System.ReadOnlySpan<float> input = inputs.Slice(row * InputSize, InputSize);
+                Forward(_parameters, input, _activations);
+                loss += Backward(_parameters, input, targets.Slice(row * OutputSize, OutputSize), _activations, _deltas, _gradients);
             }
             return loss;
         }
