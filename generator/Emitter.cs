@@ -314,12 +314,8 @@ internal static partial class Emitter
     private static void EmitLengthCheck(CodeWriter writer, string parameter, string expected) =>
         writer.Line($"if ({parameter}.Length != {expected}) {Runtime}.ThrowHelper.ThrowLengthMismatch(nameof({parameter}), {expected}, {parameter}.Length);");
 
-    private static void EmitRowChecks(CodeWriter writer, string inputs, string other, string otherRowLength)
-    {
-        writer.Line($"int rows = {Runtime}.ThrowHelper.RowCount(nameof({inputs}), {inputs}.Length, InputSize);");
-        writer.Line($"int {other}Rows = {Runtime}.ThrowHelper.RowCount(nameof({other}), {other}.Length, {otherRowLength});");
-        writer.Line($"if ({other}Rows != rows) {Runtime}.ThrowHelper.ThrowRowCountMismatch(nameof({other}), rows, {other}Rows);");
-    }
+    private static void EmitRowChecks(CodeWriter writer, string inputs, string other, string otherRowLength) =>
+        writer.Line($"int rows = {Runtime}.ThrowHelper.MatchingRowCount(nameof({inputs}), {inputs}.Length, InputSize, nameof({other}), {other}.Length, {otherRowLength});");
 
     /// <summary>The name of a layer's input in the generated kernels: the network input, or the previous layer's output.</summary>
     private static string Previous(LayerSpec layer) => layer.Number == 1 ? "input" : "a" + (layer.Number - 1);

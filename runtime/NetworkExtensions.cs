@@ -25,10 +25,7 @@ public static class NetworkExtensions
     {
         ArgumentNullException.ThrowIfNull(network);
         int inputSize = network.InputSize, outputSize = network.OutputSize;
-        int rows = ThrowHelper.RowCount(nameof(inputs), inputs.Length, inputSize);
-        int outputRows = ThrowHelper.RowCount(nameof(outputs), outputs.Length, outputSize);
-        if (outputRows != rows)
-            ThrowHelper.ThrowRowCountMismatch(nameof(outputs), rows, outputRows);
+        int rows = ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, inputSize, nameof(outputs), outputs.Length, outputSize);
 
         int chunk = Math.Max(MinimumRowsPerChunk, rows / (4 * Environment.ProcessorCount));
         int chunks = (rows + chunk - 1) / chunk;

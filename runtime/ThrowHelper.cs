@@ -29,6 +29,19 @@ public static class ThrowHelper
     public static void ThrowEmptyBatch(string parameterName) =>
         throw new ArgumentException("Expected at least 1 row, got 0.", parameterName);
 
+    /// <summary>
+    /// Checks that two row-major buffers hold whole rows of their lengths and the same number of rows
+    /// (inputs and targets, or inputs and outputs), and returns that number.
+    /// </summary>
+    public static int MatchingRowCount(string firstName, int firstLength, int firstRowLength, string secondName, int secondLength, int secondRowLength)
+    {
+        int rows = RowCount(firstName, firstLength, firstRowLength);
+        int secondRows = RowCount(secondName, secondLength, secondRowLength);
+        if (secondRows != rows)
+            ThrowRowCountMismatch(secondName, rows, secondRows);
+        return rows;
+    }
+
     /// <summary>Checks that <paramref name="length"/> holds whole rows of <paramref name="rowLength"/> and returns how many.</summary>
     public static int RowCount(string parameterName, int length, int rowLength)
     {

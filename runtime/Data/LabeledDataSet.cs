@@ -35,10 +35,7 @@ public sealed class LabeledDataSet<T>
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(targetSize, 1);
-        int rows = ThrowHelper.RowCount(nameof(inputs), inputs.Length, inputSize);
-        int targetRows = ThrowHelper.RowCount(nameof(targets), targets.Length, targetSize);
-        if (targetRows != rows)
-            ThrowHelper.ThrowRowCountMismatch(nameof(targets), rows, targetRows);
+        int rows = ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, inputSize, nameof(targets), targets.Length, targetSize);
         if (labels is not null)
         {
             if (labels.Length != rows)

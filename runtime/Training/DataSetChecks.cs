@@ -13,12 +13,9 @@ internal static class DataSetChecks
     /// </summary>
     public static int RowCount<T>(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int inputSize, int outputSize, string inputsName, string targetsName)
     {
-        int rows = ThrowHelper.RowCount(inputsName, inputs.Length, inputSize);
-        int targetRows = ThrowHelper.RowCount(targetsName, targets.Length, outputSize);
-        if (targetRows != rows)
-            ThrowHelper.ThrowRowCountMismatch(targetsName, rows, targetRows);
+        int rows = ThrowHelper.MatchingRowCount(inputsName, inputs.Length, inputSize, targetsName, targets.Length, outputSize);
         if (rows == 0)
-            throw new ArgumentException($"Expected at least 1 row, got 0.", inputsName);
+            ThrowHelper.ThrowEmptyBatch(inputsName);
         return rows;
     }
 

@@ -107,9 +107,7 @@ namespace Samples
         /// <exception cref="global::System.ArgumentException">The spans do not hold the same whole number of rows.</exception>
         public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
-            int rows = global::NetGen.ThrowHelper.RowCount(nameof(inputs), inputs.Length, InputSize);
-            int outputsRows = global::NetGen.ThrowHelper.RowCount(nameof(outputs), outputs.Length, OutputSize);
-            if (outputsRows != rows) global::NetGen.ThrowHelper.ThrowRowCountMismatch(nameof(outputs), rows, outputsRows);
+            int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(outputs), outputs.Length, OutputSize);
             global::System.Span<float> activations = stackalloc float[ActivationCount];
             for (int row = 0; row < rows; row++)
             {
@@ -152,9 +150,7 @@ namespace Samples
         /// <exception cref="global::System.ArgumentException">The spans do not hold the same whole number of rows.</exception>
         public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
-            int rows = global::NetGen.ThrowHelper.RowCount(nameof(inputs), inputs.Length, InputSize);
-            int targetsRows = global::NetGen.ThrowHelper.RowCount(nameof(targets), targets.Length, OutputSize);
-            if (targetsRows != rows) global::NetGen.ThrowHelper.ThrowRowCountMismatch(nameof(targets), rows, targetsRows);
+            int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             float loss = 0f;
             for (int row = 0; row < rows; row++)
             {

@@ -117,9 +117,7 @@ namespace Samples
         /// <exception cref="global::System.ArgumentException">The spans do not hold the same whole number of rows.</exception>
         public void PredictBatch(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs)
         {
-            int rows = global::NetGen.ThrowHelper.RowCount(nameof(inputs), inputs.Length, InputSize);
-            int outputsRows = global::NetGen.ThrowHelper.RowCount(nameof(outputs), outputs.Length, OutputSize);
-            if (outputsRows != rows) global::NetGen.ThrowHelper.ThrowRowCountMismatch(nameof(outputs), rows, outputsRows);
+            int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(outputs), outputs.Length, OutputSize);
             global::System.Span<double> activations = stackalloc double[ActivationCount];
             for (int row = 0; row < rows; row++)
             {
@@ -162,9 +160,7 @@ namespace Samples
         /// <exception cref="global::System.ArgumentException">The spans do not hold the same whole number of rows.</exception>
         public double BackwardBatch(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets)
         {
-            int rows = global::NetGen.ThrowHelper.RowCount(nameof(inputs), inputs.Length, InputSize);
-            int targetsRows = global::NetGen.ThrowHelper.RowCount(nameof(targets), targets.Length, OutputSize);
-            if (targetsRows != rows) global::NetGen.ThrowHelper.ThrowRowCountMismatch(nameof(targets), rows, targetsRows);
+            int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             double loss = 0.0;
             for (int row = 0; row < rows; row++)
             {
