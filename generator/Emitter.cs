@@ -301,7 +301,8 @@ internal static partial class Emitter
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The spans do not hold the same whole number of rows, or hold none.</exception>");
         using (writer.Block($"public {t} TrainBatch({readOnlySpan} inputs, {readOnlySpan} targets, {t} learningRate)"))
         {
-            writer.Line($"int rows = {Runtime}.ThrowHelper.RowCount(nameof(inputs), inputs.Length, InputSize);");
+            // Every argument is checked before Gradients is cleared: a bad call must leave the network as it was.
+            EmitRowChecks(writer, "inputs", "targets", "OutputSize");
             writer.Line($"if (rows == 0) {Runtime}.ThrowHelper.ThrowEmptyBatch(nameof(inputs));");
             writer.Line("ZeroGradients();");
             writer.Line($"{t} loss = BackwardBatch(inputs, targets);");

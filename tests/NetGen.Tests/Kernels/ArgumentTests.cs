@@ -73,6 +73,18 @@ public class ArgumentTests
     }
 
     [Fact]
+    public void TrainBatch_with_mismatched_targets_leaves_parameters_and_gradients_unchanged()
+    {
+        _network.Backward(new double[] { 1, 0, 1, 0 }, new double[] { 1 }); // some nonzero gradient
+        double[] parameters = _network.Parameters.ToArray();
+        double[] gradients = _network.Gradients.ToArray();
+        var error = Assert.Throws<ArgumentException>(() => _network.TrainBatch(new double[8], new double[3], 0.1));
+        Assert.Equal("targets", error.ParamName);
+        Assert.Equal(parameters, _network.Parameters.ToArray());
+        Assert.Equal(gradients, _network.Gradients.ToArray());
+    }
+
+    [Fact]
     public void PredictBatch_rejects_outputs_for_a_different_number_of_rows()
     {
         var error = Assert.Throws<ArgumentException>(() => _network.PredictBatch(new double[8], new double[3]));

@@ -209,7 +209,7 @@ namespace Samples
         /// <exception cref="global::System.ArgumentException">The spans do not hold the same whole number of rows, or hold none.</exception>
         public double TrainBatch(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, double learningRate)
         {
-            int rows = global::NetGen.ThrowHelper.RowCount(nameof(inputs), inputs.Length, InputSize);
+            int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             if (rows == 0) global::NetGen.ThrowHelper.ThrowEmptyBatch(nameof(inputs));
             ZeroGradients();
             double loss = BackwardBatch(inputs, targets);
