@@ -69,15 +69,13 @@ internal static partial class Emitter
             writer.Line($"var b{n} = parameters.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
             for (int j = 0; j < layer.OutputSize; j++)
             {
-                var sum = new StringBuilder($"b{n}[{j}]");
-                for (int i = 0; i < layer.InputSize; i++)
-                    sum.Append($" + w{n}[{j * layer.InputSize + i}] * ").Append(n == 1 ? $"input[{i}]" : $"a{n - 1}_{i}");
+                string sum = UnrolledSum(layer, j, i => n == 1 ? $"input[{i}]" : $"a{n - 1}_{i}");
                 if (!isOutput)
-                    writer.Line($"{t} a{n}_{j} = {ScalarActivation(layer.Activation, sum.ToString(), scalar)};");
+                    writer.Line($"{t} a{n}_{j} = {ScalarActivation(layer.Activation, sum, scalar)};");
                 else if (layer.Activation == ActivationKind.Softmax)
                     writer.Line($"{t} z{n}_{j} = {sum};");
                 else
-                    writer.Line($"output[{j}] = {ScalarActivation(layer.Activation, sum.ToString(), scalar)};");
+                    writer.Line($"output[{j}] = {ScalarActivation(layer.Activation, sum, scalar)};");
             }
             if (isOutput && layer.Activation == ActivationKind.Softmax)
                 EmitSoftmaxInLocals(writer, layer, scalar);
@@ -113,12 +111,23 @@ internal static partial class Emitter
         string previous = Previous(layer);
         for (int j = 0; j < layer.OutputSize; j++)
         {
-            var sum = new StringBuilder($"b{n}[{j}]");
-            for (int i = 0; i < layer.InputSize; i++)
-                sum.Append($" + w{n}[{j * layer.InputSize + i}] * {previous}[{i}]");
-            string value = fuseActivation ? ScalarActivation(layer.Activation, sum.ToString(), scalar) : sum.ToString();
+            string sum = UnrolledSum(layer, j, i => $"{previous}[{i}]");
+            string value = fuseActivation ? ScalarActivation(layer.Activation, sum, scalar) : sum;
             writer.Line($"{target}[{j}] = {value};");
         }
+    }
+
+    /// <summary>
+    /// <c>b[j] + w[j, 0] * x0 + w[j, 1] * x1 + ...</c> for neuron <paramref name="j"/>, in input order:
+    /// Forward and the all-in-locals Predict share it, so both compute the same sum in the same order.
+    /// </summary>
+    private static string UnrolledSum(LayerSpec layer, int j, System.Func<int, string> input)
+    {
+        int n = layer.Number;
+        var sum = new StringBuilder($"b{n}[{j}]");
+        for (int i = 0; i < layer.InputSize; i++)
+            sum.Append($" + w{n}[{j * layer.InputSize + i}] * ").Append(input(i));
+        return sum.ToString();
     }
 
     /// <summary>One blocked SIMD matrix-vector product for the whole layer: rows of W are contiguous in the row-major layout.</summary>
