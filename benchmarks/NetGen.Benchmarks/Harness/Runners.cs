@@ -59,7 +59,7 @@ public abstract class Runner
         implementation switch
         {
             Implementation.Jagged => new JaggedRunner<T>(workload),
-            Implementation.Flat => new FlatRunner<T>(workload),
+            Implementation.Flat => new ContractRunner<T, FlatCalls<T>>(workload, new FlatCalls<T>(new FlatNetwork<T>(workload.Sizes, workload.Activations, workload.Loss))),
 #if NETGEN
             Implementation.NetGen => NetGenRunners.Create(workload.Name),
 #endif
@@ -166,18 +166,71 @@ public sealed class JaggedRunner<T> : Runner where T : IFloatingPointIeee754<T>
     }
 }
 
-/// <summary>Drives <see cref="FlatNetwork{T}"/> with spans over the workload's row-major data.</summary>
-public sealed class FlatRunner<T> : Runner where T : IFloatingPointIeee754<T>
+/// <summary>
+/// <see cref="FlatNetwork{T}"/> behind the contract calls, so the flat baseline runs through the same
+/// <see cref="ContractRunner{T, TNetwork}"/> loops as NetGen. It returns no losses (the harness never
+/// reads them) and has no fused minibatch call.
+/// </summary>
+public readonly struct FlatCalls<T>(FlatNetwork<T> network) : INetworkCalls<T> where T : IFloatingPointIeee754<T>
+{
+    public Span<T> Parameters => network.Parameters;
+
+    public T Train(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T learningRate)
+    {
+        network.Train(input, target, learningRate);
+        return T.Zero;
+    }
+
+    public void Predict(ReadOnlySpan<T> input, Span<T> output) => network.Predict(input, output);
+
+    public T Backward(ReadOnlySpan<T> input, ReadOnlySpan<T> target)
+    {
+        network.Backward(input, target);
+        return T.Zero;
+    }
+
+    public void ZeroGradients() => network.ZeroGradients();
+
+    public void ApplyGradients(T learningRate) => network.ApplyGradients(learningRate);
+
+    public T TrainBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate) =>
+        throw new NotSupportedException("The flat baseline has no fused minibatch call.");
+}
+
+/// <summary>
+/// The calls the benchmarks make on a network: exactly the public contract of a generated network
+/// (issue 2 / INetwork), which the flat-array baseline offers too. Implemented by one small struct per
+/// network so that <see cref="ContractRunner{T, TNetwork}"/> is specialised per network by the JIT and
+/// calls the members directly, as user code holding the concrete type would; no interface dispatch is
+/// measured.
+/// </summary>
+public interface INetworkCalls<T> where T : IFloatingPointIeee754<T>
+{
+    Span<T> Parameters { get; }
+    T Train(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T learningRate);
+    void Predict(ReadOnlySpan<T> input, Span<T> output);
+    T Backward(ReadOnlySpan<T> input, ReadOnlySpan<T> target);
+    void ZeroGradients();
+    void ApplyGradients(T learningRate);
+    T TrainBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate);
+}
+
+/// <summary>Drives a network through the generated networks' public contract, over the workload's row-major data: NetGen's networks and the flat-array baseline.</summary>
+public sealed class ContractRunner<T, TNetwork> : Runner
+    where T : IFloatingPointIeee754<T>
+    where TNetwork : struct, INetworkCalls<T>
 {
     private readonly Workload<T> workload;
-    private readonly FlatNetwork<T> network;
+    private readonly TNetwork network;
     private readonly T[] output;
 
-    public FlatRunner(Workload<T> workload)
+    public ContractRunner(Workload<T> workload, TNetwork network)
     {
         this.workload = workload;
-        network = new FlatNetwork<T>(workload.Sizes, workload.Activations, workload.Loss);
+        this.network = network;
         output = new T[workload.OutputSize];
+        if (network.Parameters.Length != workload.ParameterCount)
+            throw new InvalidOperationException($"{workload.Name}: the network has {network.Parameters.Length} parameters, the workload {workload.ParameterCount}.");
         Reset();
     }
 
@@ -224,6 +277,19 @@ public sealed class FlatRunner<T> : Runner where T : IFloatingPointIeee754<T>
             for (int b = 0; b < Workload<T>.BatchSize; b++)
                 network.Backward(workload.Input(start + b), workload.Target(start + b));
             network.ApplyGradients(scale);
+        }
+    }
+
+    public override void FusedBatches()
+    {
+        int inputs = Workload<T>.BatchSize * workload.InputSize, targets = Workload<T>.BatchSize * workload.OutputSize;
+        for (int k = 0; k < workload.BatchOps; k++)
+        {
+            int start = workload.BatchStart(k);
+            network.TrainBatch(
+                workload.Inputs.AsSpan(start * workload.InputSize, inputs),
+                workload.Targets.AsSpan(start * workload.OutputSize, targets),
+                workload.LearningRate);
         }
     }
 
