@@ -59,7 +59,7 @@ internal static partial class Emitter
     {
         string t = scalar.Keyword;
         writer.Line("// Every layer is unrolled, so the forward pass runs in locals and writes straight into output.");
-        writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersField};");
+        writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan};");
         foreach (LayerSpec layer in model.Layers)
         {
             int n = layer.Number;
@@ -169,10 +169,7 @@ internal static partial class Emitter
         {
             writer.Line($"// a{n} = softmax(z{n}), computed as exp(z - max z) / sum exp(z - max z) so no exp overflows");
             string t = scalar.Keyword;
-            writer.Line($"{t} max = {Tensor}.Max<{t}>({z});");
-            writer.Line($"{Tensor}.Subtract<{t}>({z}, max, {a});");
-            writer.Line($"{Tensor}.Exp<{t}>({a}, {a});");
-            writer.Line($"{Tensor}.Divide<{t}>({a}, {Tensor}.Sum<{t}>({a}), {a});");
+            writer.Line($"{Runtime}.Simd.Softmax<{t}>({z}, {a});");
             return;
         }
 

@@ -106,13 +106,14 @@ internal static partial class Emitter
         writer.Line($"    {Runtime}.Precision.{model.Precision},");
         writer.Line($"    {Runtime}.Initializer.{model.Initializer});");
         writer.Line();
-        writer.Line($"private readonly {scalar.Keyword}[] {GeneratedNames.ParametersField} = new {scalar.Keyword}[ParameterCount];");
-        writer.Line($"private readonly {scalar.Keyword}[] {GeneratedNames.GradientsField} = new {scalar.Keyword}[ParameterCount];");
+        writer.Line("// Parameters and gradients start on a 64-byte boundary, so SIMD loads of their rows never straddle a cache line.");
+        writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.ParametersField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>(ParameterCount);");
+        writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.GradientsField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>(ParameterCount);");
         writer.Line();
         writer.Line("// Scratch for the members that need exclusive access anyway (Backward, Train and the batch calls):");
         writer.Line("// allocated once, so no call pays for zeroing a fresh buffer. Predict and Loss use the stack instead.");
-        writer.Line($"private readonly {scalar.Keyword}[] {GeneratedNames.ActivationsField} = new {scalar.Keyword}[{GeneratedNames.ActivationCount}];");
-        writer.Line($"private readonly {scalar.Keyword}[] {GeneratedNames.DeltasField} = new {scalar.Keyword}[{GeneratedNames.DeltaCount}];");
+        writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.ActivationsField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.ActivationCount});");
+        writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.DeltasField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.DeltaCount});");
         writer.Line();
     }
 
@@ -128,7 +129,7 @@ internal static partial class Emitter
         writer.Line("/// <param name=\"seed\">Seed of the deterministic random sequence.</param>");
         using (writer.Block($"public {model.ClassName}(int seed)"))
         {
-            writer.Line($"{Runtime}.ParameterInitializer.Initialize<{scalar.Keyword}>({GeneratedNames.ParametersField}, {GeneratedNames.DescriptionField}, {GeneratedNames.DescriptionField}.Initializer, seed);");
+            writer.Line($"{Runtime}.ParameterInitializer.Initialize<{scalar.Keyword}>({GeneratedNames.ParametersSpan}, {GeneratedNames.DescriptionField}, {GeneratedNames.DescriptionField}.Initializer, seed);");
         }
         writer.Line();
     }
@@ -143,10 +144,10 @@ internal static partial class Emitter
         writer.Line("/// All weights and biases as one flat block: per layer W (out x in, row-major) then b, the order of a");
         writer.Line("/// PyTorch <c>nn.Sequential</c> of <c>Linear</c> layers' state_dict. Writes go straight into the network.");
         writer.Line("/// </summary>");
-        writer.Line($"public global::System.Span<{scalar.Keyword}> Parameters => {GeneratedNames.ParametersField};");
+        writer.Line($"public global::System.Span<{scalar.Keyword}> Parameters => {GeneratedNames.ParametersSpan};");
         writer.Line();
         writer.Line("/// <summary>The gradient accumulator that <see cref=\"Backward(global::System.ReadOnlySpan{" + scalar.Keyword + "}, global::System.ReadOnlySpan{" + scalar.Keyword + "})\"/> adds into; laid out like <see cref=\"Parameters\"/>.</summary>");
-        writer.Line($"public global::System.Span<{scalar.Keyword}> Gradients => {GeneratedNames.GradientsField};");
+        writer.Line($"public global::System.Span<{scalar.Keyword}> Gradients => {GeneratedNames.GradientsSpan};");
         writer.Line();
         writer.Line($"int {network}.InputSize => InputSize;");
         writer.Line();
@@ -181,7 +182,7 @@ internal static partial class Emitter
             else
             {
                 writer.Line($"{span} activations = stackalloc {t}[{GeneratedNames.ActivationCount}];");
-                writer.Line($"Forward({GeneratedNames.ParametersField}, input, activations);");
+                writer.Line($"Forward({GeneratedNames.ParametersSpan}, input, activations);");
                 writer.Line($"{outputSlice}.CopyTo(output);");
             }
         }
@@ -198,7 +199,7 @@ internal static partial class Emitter
             writer.Line($"{span} activations = stackalloc {t}[{GeneratedNames.ActivationCount}];");
             using (writer.Block("for (int row = 0; row < rows; row++)"))
             {
-                writer.Line($"Forward({GeneratedNames.ParametersField}, inputs.Slice(row * InputSize, InputSize), activations);");
+                writer.Line($"Forward({GeneratedNames.ParametersSpan}, inputs.Slice(row * InputSize, InputSize), activations);");
                 writer.Line($"{outputSlice}.CopyTo(outputs.Slice(row * OutputSize, OutputSize));");
             }
         }
@@ -214,7 +215,7 @@ internal static partial class Emitter
             EmitLengthCheck(writer, "input", "InputSize");
             EmitLengthCheck(writer, "target", "OutputSize");
             writer.Line($"{span} activations = stackalloc {t}[{GeneratedNames.ActivationCount}];");
-            writer.Line($"Forward({GeneratedNames.ParametersField}, input, activations);");
+            writer.Line($"Forward({GeneratedNames.ParametersSpan}, input, activations);");
             writer.Line("return ComputeLoss(activations, target);");
         }
         writer.Line();
@@ -228,8 +229,8 @@ internal static partial class Emitter
         {
             EmitLengthCheck(writer, "input", "InputSize");
             EmitLengthCheck(writer, "target", "OutputSize");
-            writer.Line($"Forward({GeneratedNames.ParametersField}, input, {GeneratedNames.ActivationsField});");
-            writer.Line($"return Backward({GeneratedNames.ParametersField}, input, target, {GeneratedNames.ActivationsField}, {GeneratedNames.DeltasField}, {GeneratedNames.GradientsField});");
+            writer.Line($"Forward({GeneratedNames.ParametersSpan}, input, {GeneratedNames.ActivationsSpan});");
+            writer.Line($"return Backward({GeneratedNames.ParametersSpan}, input, target, {GeneratedNames.ActivationsSpan}, {GeneratedNames.DeltasSpan}, {GeneratedNames.GradientsSpan});");
         }
         writer.Line();
 
@@ -245,8 +246,8 @@ internal static partial class Emitter
             using (writer.Block("for (int row = 0; row < rows; row++)"))
             {
                 writer.Line($"{readOnlySpan} input = inputs.Slice(row * InputSize, InputSize);");
-                writer.Line($"Forward({GeneratedNames.ParametersField}, input, {GeneratedNames.ActivationsField});");
-                writer.Line($"loss += Backward({GeneratedNames.ParametersField}, input, targets.Slice(row * OutputSize, OutputSize), {GeneratedNames.ActivationsField}, {GeneratedNames.DeltasField}, {GeneratedNames.GradientsField});");
+                writer.Line($"Forward({GeneratedNames.ParametersSpan}, input, {GeneratedNames.ActivationsSpan});");
+                writer.Line($"loss += Backward({GeneratedNames.ParametersSpan}, input, targets.Slice(row * OutputSize, OutputSize), {GeneratedNames.ActivationsSpan}, {GeneratedNames.DeltasSpan}, {GeneratedNames.GradientsSpan});");
             }
             writer.Line("return loss;");
         }
@@ -254,7 +255,7 @@ internal static partial class Emitter
 
         writer.Line("/// <summary>Sets every gradient to zero.</summary>");
         writer.Line($"/// <remarks>{Exclusive}</remarks>");
-        writer.Line($"public void ZeroGradients() => global::System.Array.Clear({GeneratedNames.GradientsField});");
+        writer.Line($"public void ZeroGradients() => {GeneratedNames.GradientsSpan}.Clear();");
         writer.Line();
 
         writer.Line("/// <summary>Plain gradient descent with the accumulated gradients: <c>Parameters -= learningRate * Gradients</c>.</summary>");
@@ -265,8 +266,8 @@ internal static partial class Emitter
             // Too few parameters for a library call's fixed cost to pay off: a plain loop.
             using (writer.Block($"public void ApplyGradients({t} learningRate)"))
             {
-                writer.Line($"{span} parameters = {GeneratedNames.ParametersField};");
-                writer.Line($"{readOnlySpan} gradients = {GeneratedNames.GradientsField};");
+                writer.Line($"{span} parameters = {GeneratedNames.ParametersSpan};");
+                writer.Line($"{readOnlySpan} gradients = {GeneratedNames.GradientsSpan};");
                 using (writer.Block("for (int i = 0; i < parameters.Length && i < gradients.Length; i++)"))
                     writer.Line("parameters[i] -= learningRate * gradients[i];");
             }
@@ -274,7 +275,7 @@ internal static partial class Emitter
         else
         {
             writer.Line($"public void ApplyGradients({t} learningRate) =>");
-            writer.Line($"    {Tensor}.MultiplyAdd<{t}>({GeneratedNames.GradientsField}, -learningRate, {GeneratedNames.ParametersField}, {GeneratedNames.ParametersField});");
+            writer.Line($"    {Tensor}.MultiplyAdd<{t}>({GeneratedNames.GradientsSpan}, -learningRate, {GeneratedNames.ParametersSpan}, {GeneratedNames.ParametersSpan});");
         }
         writer.Line();
 
@@ -288,8 +289,8 @@ internal static partial class Emitter
         {
             EmitLengthCheck(writer, "input", "InputSize");
             EmitLengthCheck(writer, "target", "OutputSize");
-            writer.Line($"Forward({GeneratedNames.ParametersField}, input, {GeneratedNames.ActivationsField});");
-            writer.Line($"return BackwardAndStep({GeneratedNames.ParametersField}, input, target, {GeneratedNames.ActivationsField}, {GeneratedNames.DeltasField}, learningRate);");
+            writer.Line($"Forward({GeneratedNames.ParametersSpan}, input, {GeneratedNames.ActivationsSpan});");
+            writer.Line($"return BackwardAndStep({GeneratedNames.ParametersSpan}, input, target, {GeneratedNames.ActivationsSpan}, {GeneratedNames.DeltasSpan}, learningRate);");
         }
         writer.Line();
 

@@ -15,6 +15,12 @@ internal static class GeneratedNames
     public const string ActivationsField = "_activations";
     public const string DeltasField = "_deltas";
     public const string ActivationCount = "ActivationCount";
+
+    // The four fields are NetGen.AlignedBuffer<T>s; generated code reaches their elements through these.
+    public const string ParametersSpan = ParametersField + ".Span";
+    public const string GradientsSpan = GradientsField + ".Span";
+    public const string ActivationsSpan = ActivationsField + ".Span";
+    public const string DeltasSpan = DeltasField + ".Span";
     public const string DeltaCount = "DeltaCount";
     public const string LogitsOffset = "LogitsOffset";
 

@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -72,7 +73,8 @@ public static class Simd
 
     /// <summary>
     /// The rows of <see cref="MatrixVector{T}"/> eight at a time with 512-bit vectors: eight
-    /// independent FMA chains hide the FMA latency, and each load of x serves eight rows.
+    /// independent FMA chains hide the FMA latency, and each load of x serves eight rows. The eight
+    /// sums leave as one vector: reduced together, the bias added and stored with one instruction each.
     /// Returns how many rows it did; the caller finishes the rest.
     /// </summary>
     private static int MatrixVectorRows512<T>(ref T w, ref T input, ReadOnlySpan<T> bias, Span<T> z, int columns)
@@ -80,46 +82,49 @@ public static class Simd
     {
         const int Block = 8;
         int rows = z.Length, row = 0;
-        Span<T> sums = stackalloc T[Block];
+        ref T b = ref MemoryMarshal.GetReference(bias);
+        ref T output = ref MemoryMarshal.GetReference(z);
+        nuint stride = (nuint)columns;
+        int whole = columns - columns % Vector512<T>.Count;
         for (; row + Block <= rows; row += Block)
         {
             ref T w0 = ref Unsafe.Add(ref w, row * columns);
             Vector512<T> s0 = Vector512<T>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-            int i = 0;
-            for (; i + Vector512<T>.Count <= columns; i += Vector512<T>.Count)
+            for (nuint i = 0; i < (nuint)whole; i += (nuint)Vector512<T>.Count)
             {
-                Vector512<T> xi = Vector512.LoadUnsafe(ref input, (nuint)i);
-                nuint offset = (nuint)i, stride = (nuint)columns;
-                s0 = MultiplyAdd(Vector512.LoadUnsafe(ref w0, offset), xi, s0);
-                s1 = MultiplyAdd(Vector512.LoadUnsafe(ref w0, offset + stride), xi, s1);
-                s2 = MultiplyAdd(Vector512.LoadUnsafe(ref w0, offset + 2 * stride), xi, s2);
-                s3 = MultiplyAdd(Vector512.LoadUnsafe(ref w0, offset + 3 * stride), xi, s3);
-                s4 = MultiplyAdd(Vector512.LoadUnsafe(ref w0, offset + 4 * stride), xi, s4);
-                s5 = MultiplyAdd(Vector512.LoadUnsafe(ref w0, offset + 5 * stride), xi, s5);
-                s6 = MultiplyAdd(Vector512.LoadUnsafe(ref w0, offset + 6 * stride), xi, s6);
-                s7 = MultiplyAdd(Vector512.LoadUnsafe(ref w0, offset + 7 * stride), xi, s7);
+                Vector512<T> xi = Vector512.LoadUnsafe(ref input, i);
+                s0 = MultiplyAdd(Vector512.LoadUnsafe(ref w0, i), xi, s0);
+                s1 = MultiplyAdd(Vector512.LoadUnsafe(ref w0, i + stride), xi, s1);
+                s2 = MultiplyAdd(Vector512.LoadUnsafe(ref w0, i + 2 * stride), xi, s2);
+                s3 = MultiplyAdd(Vector512.LoadUnsafe(ref w0, i + 3 * stride), xi, s3);
+                s4 = MultiplyAdd(Vector512.LoadUnsafe(ref w0, i + 4 * stride), xi, s4);
+                s5 = MultiplyAdd(Vector512.LoadUnsafe(ref w0, i + 5 * stride), xi, s5);
+                s6 = MultiplyAdd(Vector512.LoadUnsafe(ref w0, i + 6 * stride), xi, s6);
+                s7 = MultiplyAdd(Vector512.LoadUnsafe(ref w0, i + 7 * stride), xi, s7);
             }
-            ReduceEight(s0, s1, s2, s3, s4, s5, s6, s7, sums);
+            ReduceEightPlusBias(s0, s1, s2, s3, s4, s5, s6, s7, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref output, row));
+            if (whole == columns)
+                continue;
             for (int k = 0; k < Block; k++)
             {
                 ref T wk = ref Unsafe.Add(ref w0, k * columns);
-                T sum = sums[k];
-                for (int j = i; j < columns; j++)
+                T sum = T.Zero;
+                for (int j = whole; j < columns; j++)
                     sum += Unsafe.Add(ref wk, j) * Unsafe.Add(ref input, j);
-                z[row + k] = bias[row + k] + sum;
+                Unsafe.Add(ref output, row + k) += sum;
             }
         }
         return row;
     }
 
     /// <summary>
-    /// The lane sums of eight accumulators, written to <paramref name="sums"/>. With AVX the eight
-    /// reductions share one tree of horizontal adds (about a dozen instructions instead of eight
-    /// separate reductions, which would dominate short rows). Inlined, so the accumulators stay in registers.
+    /// <c>z[0..8) = bias[0..8) + (lane sums of s0..s7)</c>. With AVX the eight reductions share one
+    /// tree of horizontal adds (about a dozen instructions instead of eight separate reductions, which
+    /// would dominate short rows). Inlined, so the accumulators stay in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ReduceEight<T>(Vector512<T> s0, Vector512<T> s1, Vector512<T> s2, Vector512<T> s3,
-        Vector512<T> s4, Vector512<T> s5, Vector512<T> s6, Vector512<T> s7, Span<T> sums)
+    private static void ReduceEightPlusBias<T>(Vector512<T> s0, Vector512<T> s1, Vector512<T> s2, Vector512<T> s3,
+        Vector512<T> s4, Vector512<T> s5, Vector512<T> s6, Vector512<T> s7, ref T bias, ref T z)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (Avx.IsSupported && typeof(T) == typeof(float))
@@ -132,7 +137,7 @@ public static class Simd
             Vector256<float> h67 = Avx.HorizontalAdd(Half(s6.AsSingle()), Half(s7.AsSingle()));
             Vector256<float> g0 = Avx.HorizontalAdd(h01, h23), g1 = Avx.HorizontalAdd(h45, h67);
             Vector256<float> rows = Avx.Permute2x128(g0, g1, 0x20) + Avx.Permute2x128(g0, g1, 0x31);
-            rows.As<float, T>().StoreUnsafe(ref MemoryMarshal.GetReference(sums));
+            (rows + Vector256.LoadUnsafe(ref bias).AsSingle()).As<float, T>().StoreUnsafe(ref z);
             return;
         }
         if (Avx.IsSupported && typeof(T) == typeof(double))
@@ -143,12 +148,18 @@ public static class Simd
             Vector256<double> h67 = Avx.HorizontalAdd(Half(s6.AsDouble()), Half(s7.AsDouble()));
             Vector256<double> rows0 = Avx.Permute2x128(h01, h23, 0x20) + Avx.Permute2x128(h01, h23, 0x31);
             Vector256<double> rows4 = Avx.Permute2x128(h45, h67, 0x20) + Avx.Permute2x128(h45, h67, 0x31);
-            rows0.As<double, T>().StoreUnsafe(ref MemoryMarshal.GetReference(sums));
-            rows4.As<double, T>().StoreUnsafe(ref MemoryMarshal.GetReference(sums), 4);
+            (rows0 + Vector256.LoadUnsafe(ref bias).AsDouble()).As<double, T>().StoreUnsafe(ref z);
+            (rows4 + Vector256.LoadUnsafe(ref bias, 4).AsDouble()).As<double, T>().StoreUnsafe(ref z, 4);
             return;
         }
-        sums[0] = Vector512.Sum(s0); sums[1] = Vector512.Sum(s1); sums[2] = Vector512.Sum(s2); sums[3] = Vector512.Sum(s3);
-        sums[4] = Vector512.Sum(s4); sums[5] = Vector512.Sum(s5); sums[6] = Vector512.Sum(s6); sums[7] = Vector512.Sum(s7);
+        z = bias + Vector512.Sum(s0);
+        Unsafe.Add(ref z, 1) = Unsafe.Add(ref bias, 1) + Vector512.Sum(s1);
+        Unsafe.Add(ref z, 2) = Unsafe.Add(ref bias, 2) + Vector512.Sum(s2);
+        Unsafe.Add(ref z, 3) = Unsafe.Add(ref bias, 3) + Vector512.Sum(s3);
+        Unsafe.Add(ref z, 4) = Unsafe.Add(ref bias, 4) + Vector512.Sum(s4);
+        Unsafe.Add(ref z, 5) = Unsafe.Add(ref bias, 5) + Vector512.Sum(s5);
+        Unsafe.Add(ref z, 6) = Unsafe.Add(ref bias, 6) + Vector512.Sum(s6);
+        Unsafe.Add(ref z, 7) = Unsafe.Add(ref bias, 7) + Vector512.Sum(s7);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -160,30 +171,78 @@ public static class Simd
     {
         int rows = d.Length, columns = result.Length;
         CheckMatrix(weights, rows, columns);
-        result.Clear();
         ref T w = ref MemoryMarshal.GetReference(weights);
         ref T output = ref MemoryMarshal.GetReference(result);
+        int column = Vector512.IsHardwareAccelerated ? TransposedBlocks512(ref w, d, ref output, columns) : 0;
+        if (column == columns)
+            return;
+
+        // The columns left over (all of them without 512-bit vectors), two rows per pass to halve the
+        // loads and stores of result.
+        ref T rest = ref Unsafe.Add(ref output, column);
+        int width = columns - column;
+        result.Slice(column).Clear();
         int row = 0;
-        // Two rows per pass halve the loads and stores of result.
         for (; row + 2 <= rows; row += 2)
         {
-            ref T w0 = ref Unsafe.Add(ref w, row * columns);
+            ref T w0 = ref Unsafe.Add(ref w, row * columns + column);
             ref T w1 = ref Unsafe.Add(ref w0, columns);
             T d0 = d[row], d1 = d[row + 1];
             Vector256<T> v0 = Vector256.Create(d0), v1 = Vector256.Create(d1);
             int i = 0;
-            for (; i + Vector256<T>.Count <= columns; i += Vector256<T>.Count)
+            for (; i + Vector256<T>.Count <= width; i += Vector256<T>.Count)
             {
-                Vector256<T> sum = Vector256.LoadUnsafe(ref output, (nuint)i);
+                Vector256<T> sum = Vector256.LoadUnsafe(ref rest, (nuint)i);
                 sum = MultiplyAdd(Vector256.LoadUnsafe(ref w0, (nuint)i), v0, sum);
                 sum = MultiplyAdd(Vector256.LoadUnsafe(ref w1, (nuint)i), v1, sum);
-                sum.StoreUnsafe(ref output, (nuint)i);
+                sum.StoreUnsafe(ref rest, (nuint)i);
             }
-            for (; i < columns; i++)
-                Unsafe.Add(ref output, i) += Unsafe.Add(ref w0, i) * d0 + Unsafe.Add(ref w1, i) * d1;
+            for (; i < width; i++)
+                Unsafe.Add(ref rest, i) += Unsafe.Add(ref w0, i) * d0 + Unsafe.Add(ref w1, i) * d1;
         }
         for (; row < rows; row++)
-            AddScaled(d[row], ref Unsafe.Add(ref w, row * columns), ref output, columns);
+            AddScaled(d[row], ref Unsafe.Add(ref w, row * columns + column), ref rest, width);
+    }
+
+    /// <summary>
+    /// The whole 512-bit column vectors of <see cref="TransposedMatrixVector{T}"/>, up to eight at a
+    /// time: the block of result stays in registers while every row of W is added into it, and is
+    /// stored once. Returns how many columns it did; the caller finishes the rest.
+    /// </summary>
+    private static int TransposedBlocks512<T>(ref T w, ReadOnlySpan<T> d, ref T output, int columns)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        nuint n = (nuint)Vector512<T>.Count;
+        int column = 0;
+        while (columns - column >= Vector512<T>.Count)
+        {
+            int vectors = Math.Min(8, (columns - column) / Vector512<T>.Count);
+            Vector512<T> r0 = Vector512<T>.Zero, r1 = r0, r2 = r0, r3 = r0, r4 = r0, r5 = r0, r6 = r0, r7 = r0;
+            ref T y = ref Unsafe.Add(ref w, column);
+            for (int row = 0; row < d.Length; row++, y = ref Unsafe.Add(ref y, columns))
+            {
+                Vector512<T> f = Vector512.Create(d[row]);
+                r0 = MultiplyAdd(Vector512.LoadUnsafe(ref y, 0), f, r0);
+                if (vectors > 1) r1 = MultiplyAdd(Vector512.LoadUnsafe(ref y, n), f, r1);
+                if (vectors > 2) r2 = MultiplyAdd(Vector512.LoadUnsafe(ref y, 2 * n), f, r2);
+                if (vectors > 3) r3 = MultiplyAdd(Vector512.LoadUnsafe(ref y, 3 * n), f, r3);
+                if (vectors > 4) r4 = MultiplyAdd(Vector512.LoadUnsafe(ref y, 4 * n), f, r4);
+                if (vectors > 5) r5 = MultiplyAdd(Vector512.LoadUnsafe(ref y, 5 * n), f, r5);
+                if (vectors > 6) r6 = MultiplyAdd(Vector512.LoadUnsafe(ref y, 6 * n), f, r6);
+                if (vectors > 7) r7 = MultiplyAdd(Vector512.LoadUnsafe(ref y, 7 * n), f, r7);
+            }
+            ref T block = ref Unsafe.Add(ref output, column);
+            r0.StoreUnsafe(ref block, 0);
+            if (vectors > 1) r1.StoreUnsafe(ref block, n);
+            if (vectors > 2) r2.StoreUnsafe(ref block, 2 * n);
+            if (vectors > 3) r3.StoreUnsafe(ref block, 3 * n);
+            if (vectors > 4) r4.StoreUnsafe(ref block, 4 * n);
+            if (vectors > 5) r5.StoreUnsafe(ref block, 5 * n);
+            if (vectors > 6) r6.StoreUnsafe(ref block, 6 * n);
+            if (vectors > 7) r7.StoreUnsafe(ref block, 7 * n);
+            column += vectors * Vector512<T>.Count;
+        }
+        return column;
     }
 
     /// <summary>
@@ -210,42 +269,75 @@ public static class Simd
     }
 
     /// <summary>
-    /// The whole column blocks of <see cref="AddScaledOuterProduct{T}"/>, eight 512-bit vectors wide:
-    /// each block of x is loaded into registers once and serves every row, so a weight vector costs
-    /// one load, one FMA and one store (reloading x for every row would double the loads). Returns how
-    /// many columns it did; the caller finishes the rest.
+    /// The whole 512-bit column vectors of <see cref="AddScaledOuterProduct{T}"/>, up to eight at a
+    /// time: each block of x is loaded into registers once and serves every row, so a weight vector
+    /// costs one load, one FMA and one store (reloading x for every row would double the loads).
+    /// Returns how many columns it did; the caller finishes the rest.
     /// </summary>
     private static int AddScaledOuterProductBlocks512<T>(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        int width = 8 * Vector512<T>.Count;
+        nuint n = (nuint)Vector512<T>.Count;
         int column = 0;
-        for (; column + width <= columns; column += width)
+        while (columns - column >= Vector512<T>.Count)
         {
+            int vectors = Math.Min(8, (columns - column) / Vector512<T>.Count);
             ref T block = ref Unsafe.Add(ref input, column);
-            Vector512<T> x0 = Vector512.LoadUnsafe(ref block, 0), x1 = Vector512.LoadUnsafe(ref block, (nuint)Vector512<T>.Count),
-                x2 = Vector512.LoadUnsafe(ref block, (nuint)(2 * Vector512<T>.Count)), x3 = Vector512.LoadUnsafe(ref block, (nuint)(3 * Vector512<T>.Count)),
-                x4 = Vector512.LoadUnsafe(ref block, (nuint)(4 * Vector512<T>.Count)), x5 = Vector512.LoadUnsafe(ref block, (nuint)(5 * Vector512<T>.Count)),
-                x6 = Vector512.LoadUnsafe(ref block, (nuint)(6 * Vector512<T>.Count)), x7 = Vector512.LoadUnsafe(ref block, (nuint)(7 * Vector512<T>.Count));
-            for (int row = 0; row < d.Length; row++)
+            Vector512<T> x0 = Vector512.LoadUnsafe(ref block, 0);
+            Vector512<T> x1 = vectors > 1 ? Vector512.LoadUnsafe(ref block, n) : default;
+            Vector512<T> x2 = vectors > 2 ? Vector512.LoadUnsafe(ref block, 2 * n) : default;
+            Vector512<T> x3 = vectors > 3 ? Vector512.LoadUnsafe(ref block, 3 * n) : default;
+            Vector512<T> x4 = vectors > 4 ? Vector512.LoadUnsafe(ref block, 4 * n) : default;
+            Vector512<T> x5 = vectors > 5 ? Vector512.LoadUnsafe(ref block, 5 * n) : default;
+            Vector512<T> x6 = vectors > 6 ? Vector512.LoadUnsafe(ref block, 6 * n) : default;
+            Vector512<T> x7 = vectors > 7 ? Vector512.LoadUnsafe(ref block, 7 * n) : default;
+            ref T y = ref Unsafe.Add(ref w, column);
+            for (int row = 0; row < d.Length; row++, y = ref Unsafe.Add(ref y, columns))
             {
                 T factor = scale * d[row];
                 if (factor == T.Zero)
                     continue;
                 Vector512<T> f = Vector512.Create(factor);
-                ref T y = ref Unsafe.Add(ref w, row * columns + column);
-                nuint n = (nuint)Vector512<T>.Count;
                 MultiplyAdd(x0, f, Vector512.LoadUnsafe(ref y, 0)).StoreUnsafe(ref y, 0);
-                MultiplyAdd(x1, f, Vector512.LoadUnsafe(ref y, n)).StoreUnsafe(ref y, n);
-                MultiplyAdd(x2, f, Vector512.LoadUnsafe(ref y, 2 * n)).StoreUnsafe(ref y, 2 * n);
-                MultiplyAdd(x3, f, Vector512.LoadUnsafe(ref y, 3 * n)).StoreUnsafe(ref y, 3 * n);
-                MultiplyAdd(x4, f, Vector512.LoadUnsafe(ref y, 4 * n)).StoreUnsafe(ref y, 4 * n);
-                MultiplyAdd(x5, f, Vector512.LoadUnsafe(ref y, 5 * n)).StoreUnsafe(ref y, 5 * n);
-                MultiplyAdd(x6, f, Vector512.LoadUnsafe(ref y, 6 * n)).StoreUnsafe(ref y, 6 * n);
-                MultiplyAdd(x7, f, Vector512.LoadUnsafe(ref y, 7 * n)).StoreUnsafe(ref y, 7 * n);
+                if (vectors > 1) MultiplyAdd(x1, f, Vector512.LoadUnsafe(ref y, n)).StoreUnsafe(ref y, n);
+                if (vectors > 2) MultiplyAdd(x2, f, Vector512.LoadUnsafe(ref y, 2 * n)).StoreUnsafe(ref y, 2 * n);
+                if (vectors > 3) MultiplyAdd(x3, f, Vector512.LoadUnsafe(ref y, 3 * n)).StoreUnsafe(ref y, 3 * n);
+                if (vectors > 4) MultiplyAdd(x4, f, Vector512.LoadUnsafe(ref y, 4 * n)).StoreUnsafe(ref y, 4 * n);
+                if (vectors > 5) MultiplyAdd(x5, f, Vector512.LoadUnsafe(ref y, 5 * n)).StoreUnsafe(ref y, 5 * n);
+                if (vectors > 6) MultiplyAdd(x6, f, Vector512.LoadUnsafe(ref y, 6 * n)).StoreUnsafe(ref y, 6 * n);
+                if (vectors > 7) MultiplyAdd(x7, f, Vector512.LoadUnsafe(ref y, 7 * n)).StoreUnsafe(ref y, 7 * n);
             }
+            column += vectors * Vector512<T>.Count;
         }
         return column;
+    }
+
+    /// <summary>
+    /// <c>a = softmax(z)</c>, computed as <c>exp(z - max z) / sum exp(z - max z)</c> so no exp
+    /// overflows. One vectorised library exp; the max, sum and division are plain loops, which beat
+    /// four library calls on the short rows softmax layers have (one value per class).
+    /// </summary>
+    public static void Softmax<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (a.Length != z.Length)
+            ThrowHelper.ThrowLengthMismatch(nameof(a), z.Length, a.Length);
+        if (z.IsEmpty)
+            return;
+        T max = z[0];
+        for (int k = 1; k < z.Length; k++)
+        {
+            if (z[k] > max)
+                max = z[k];
+        }
+        for (int k = 0; k < z.Length; k++)
+            a[k] = z[k] - max;
+        TensorPrimitives.Exp<T>(a, a);
+        T sum = T.Zero;
+        for (int k = 0; k < a.Length; k++)
+            sum += a[k];
+        for (int k = 0; k < a.Length; k++)
+            a[k] /= sum;
     }
 
     /// <summary><c>y += a * x</c>.</summary>

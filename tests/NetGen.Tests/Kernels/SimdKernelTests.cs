@@ -42,6 +42,42 @@ public class SimdKernelTests
         Simd.TransposedMatrixVector<double>(w, d, result);
         for (int i = 0; i < columns; i++)
             AssertClose(Enumerable.Range(0, rows).Sum(j => w[j * columns + i] * d[j]), result[i], $"result[{i}]");
+
+        float[] wf = ToSingle(w), df = ToSingle(d);
+        var resultSingle = ToSingle(Values(random, columns));
+        Simd.TransposedMatrixVector<float>(wf, df, resultSingle);
+        for (int i = 0; i < columns; i++)
+            AssertClose(result[i], resultSingle[i], $"single result[{i}]", 1e-4 * Math.Sqrt(rows));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(10)]
+    [InlineData(37)]
+    public void Softmax_matches_the_definition_and_stays_finite_for_huge_logits(int length)
+    {
+        var random = new Random(length);
+        double[] z = Values(random, length).Select(v => v * 20).ToArray();
+        var a = new double[length];
+        Simd.Softmax<double>(z, a);
+        double normaliser = z.Sum(Math.Exp);
+        for (int k = 0; k < length; k++)
+            AssertClose(Math.Exp(z[k]) / normaliser, a[k], $"a[{k}]");
+
+        // Shifted by the largest logit, so logits far beyond exp's range give the same finite result.
+        double[] huge = z.Select(v => v + 1000).ToArray();
+        var fromHuge = new double[length];
+        Simd.Softmax<double>(huge, fromHuge);
+        for (int k = 0; k < length; k++)
+            AssertClose(a[k], fromHuge[k], $"a[{k}] at z + 1000");
+
+        float[] zf = ToSingle(z);
+        var af = new float[length];
+        Simd.Softmax<float>(zf, af);
+        for (int k = 0; k < length; k++)
+            AssertClose(a[k], af[k], $"single a[{k}]", 1e-6);
+        Assert.Throws<ArgumentException>(() => Simd.Softmax<double>(z, new double[length + 1]));
     }
 
     [Theory]

@@ -47,13 +47,14 @@ namespace Samples
             global::NetGen.Precision.Single,
             global::NetGen.Initializer.Default);
 
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
+        // Parameters and gradients start on a 64-byte boundary, so SIMD loads of their rows never straddle a cache line.
+        private readonly global::NetGen.AlignedBuffer<float> _parameters = new global::NetGen.AlignedBuffer<float>(ParameterCount);
+        private readonly global::NetGen.AlignedBuffer<float> _gradients = new global::NetGen.AlignedBuffer<float>(ParameterCount);
 
         // Scratch for the members that need exclusive access anyway (Backward, Train and the batch calls):
         // allocated once, so no call pays for zeroing a fresh buffer. Predict and Loss use the stack instead.
-        private readonly float[] _activations = new float[ActivationCount];
-        private readonly float[] _deltas = new float[DeltaCount];
+        private readonly global::NetGen.AlignedBuffer<float> _activations = new global::NetGen.AlignedBuffer<float>(ActivationCount);
+        private readonly global::NetGen.AlignedBuffer<float> _deltas = new global::NetGen.AlignedBuffer<float>(DeltaCount);
 
         /// <summary>Creates the network with parameters drawn by its initializer (Default) from a fresh random seed.</summary>
         public DigitsNet()
@@ -65,7 +66,7 @@ namespace Samples
         /// <param name="seed">Seed of the deterministic random sequence.</param>
         public DigitsNet(int seed)
         {
-            global::NetGen.ParameterInitializer.Initialize<float>(_parameters, s_description, s_description.Initializer, seed);
+            global::NetGen.ParameterInitializer.Initialize<float>(_parameters.Span, s_description, s_description.Initializer, seed);
         }
 
         /// <summary>The network's shape, activations, loss and precision as data.</summary>
@@ -75,10 +76,10 @@ namespace Samples
         /// All weights and biases as one flat block: per layer W (out x in, row-major) then b, the order of a
         /// PyTorch <c>nn.Sequential</c> of <c>Linear</c> layers' state_dict. Writes go straight into the network.
         /// </summary>
-        public global::System.Span<float> Parameters => _parameters;
+        public global::System.Span<float> Parameters => _parameters.Span;
 
         /// <summary>The gradient accumulator that <see cref="Backward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> adds into; laid out like <see cref="Parameters"/>.</summary>
-        public global::System.Span<float> Gradients => _gradients;
+        public global::System.Span<float> Gradients => _gradients.Span;
 
         int global::NetGen.INetwork<float>.InputSize => InputSize;
 
@@ -96,7 +97,7 @@ namespace Samples
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
             if (output.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
             global::System.Span<float> activations = stackalloc float[ActivationCount];
-            Forward(_parameters, input, activations);
+            Forward(_parameters.Span, input, activations);
             activations.Slice(A2Offset, OutputSize).CopyTo(output);
         }
 
@@ -111,7 +112,7 @@ namespace Samples
             global::System.Span<float> activations = stackalloc float[ActivationCount];
             for (int row = 0; row < rows; row++)
             {
-                Forward(_parameters, inputs.Slice(row * InputSize, InputSize), activations);
+                Forward(_parameters.Span, inputs.Slice(row * InputSize, InputSize), activations);
                 activations.Slice(A2Offset, OutputSize).CopyTo(outputs.Slice(row * OutputSize, OutputSize));
             }
         }
@@ -126,7 +127,7 @@ namespace Samples
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
             global::System.Span<float> activations = stackalloc float[ActivationCount];
-            Forward(_parameters, input, activations);
+            Forward(_parameters.Span, input, activations);
             return ComputeLoss(activations, target);
         }
 
@@ -139,8 +140,8 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
-            Forward(_parameters, input, _activations);
-            return Backward(_parameters, input, target, _activations, _deltas, _gradients);
+            Forward(_parameters.Span, input, _activations.Span);
+            return Backward(_parameters.Span, input, target, _activations.Span, _deltas.Span, _gradients.Span);
         }
 
         /// <summary>Adds the gradients of many samples into <see cref="Gradients"/> and returns their summed loss.</summary>
@@ -155,21 +156,21 @@ namespace Samples
             for (int row = 0; row < rows; row++)
             {
                 global::System.ReadOnlySpan<float> input = inputs.Slice(row * InputSize, InputSize);
-                Forward(_parameters, input, _activations);
-                loss += Backward(_parameters, input, targets.Slice(row * OutputSize, OutputSize), _activations, _deltas, _gradients);
+                Forward(_parameters.Span, input, _activations.Span);
+                loss += Backward(_parameters.Span, input, targets.Slice(row * OutputSize, OutputSize), _activations.Span, _deltas.Span, _gradients.Span);
             }
             return loss;
         }
 
         /// <summary>Sets every gradient to zero.</summary>
         /// <remarks>Needs exclusive access to the network; allocates nothing.</remarks>
-        public void ZeroGradients() => global::System.Array.Clear(_gradients);
+        public void ZeroGradients() => _gradients.Span.Clear();
 
         /// <summary>Plain gradient descent with the accumulated gradients: <c>Parameters -= learningRate * Gradients</c>.</summary>
         /// <param name="learningRate">Step size.</param>
         /// <remarks>Needs exclusive access to the network; allocates nothing.</remarks>
         public void ApplyGradients(float learningRate) =>
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd<float>(_gradients, -learningRate, _parameters, _parameters);
+            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd<float>(_gradients.Span, -learningRate, _parameters.Span, _parameters.Span);
 
         /// <summary>One plain SGD step on one sample, fused into the backward pass; returns the sample's loss before the step.</summary>
         /// <param name="input">64 values.</param>
@@ -181,8 +182,8 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
-            Forward(_parameters, input, _activations);
-            return BackwardAndStep(_parameters, input, target, _activations, _deltas, learningRate);
+            Forward(_parameters.Span, input, _activations.Span);
+            return BackwardAndStep(_parameters.Span, input, target, _activations.Span, _deltas.Span, learningRate);
         }
 
         /// <summary>One SGD step with the mean gradient over many samples; returns their mean loss before the step.</summary>
@@ -218,10 +219,7 @@ namespace Samples
             var z2 = activations.Slice(LogitsOffset, 10);
             global::NetGen.Simd.MatrixVector<float>(w2, a1, b2, z2);
             // a2 = softmax(z2), computed as exp(z - max z) / sum exp(z - max z) so no exp overflows
-            float max = global::System.Numerics.Tensors.TensorPrimitives.Max<float>(z2);
-            global::System.Numerics.Tensors.TensorPrimitives.Subtract<float>(z2, max, a2);
-            global::System.Numerics.Tensors.TensorPrimitives.Exp<float>(a2, a2);
-            global::System.Numerics.Tensors.TensorPrimitives.Divide<float>(a2, global::System.Numerics.Tensors.TensorPrimitives.Sum<float>(a2), a2);
+            global::NetGen.Simd.Softmax<float>(z2, a2);
         }
 
         /// <summary>The loss of one sample whose forward pass is in <paramref name="activations"/>: cross-entropy, -sum_k t_k log softmax(z)_k, from the logits.</summary>

@@ -47,13 +47,14 @@ static partial class Models
             global::NetGen.Precision.Double,
             global::NetGen.Initializer.Default);
 
-        private readonly double[] _parameters = new double[ParameterCount];
-        private readonly double[] _gradients = new double[ParameterCount];
+        // Parameters and gradients start on a 64-byte boundary, so SIMD loads of their rows never straddle a cache line.
+        private readonly global::NetGen.AlignedBuffer<double> _parameters = new global::NetGen.AlignedBuffer<double>(ParameterCount);
+        private readonly global::NetGen.AlignedBuffer<double> _gradients = new global::NetGen.AlignedBuffer<double>(ParameterCount);
 
         // Scratch for the members that need exclusive access anyway (Backward, Train and the batch calls):
         // allocated once, so no call pays for zeroing a fresh buffer. Predict and Loss use the stack instead.
-        private readonly double[] _activations = new double[ActivationCount];
-        private readonly double[] _deltas = new double[DeltaCount];
+        private readonly global::NetGen.AlignedBuffer<double> _activations = new global::NetGen.AlignedBuffer<double>(ActivationCount);
+        private readonly global::NetGen.AlignedBuffer<double> _deltas = new global::NetGen.AlignedBuffer<double>(DeltaCount);
 
         /// <summary>Creates the network with parameters drawn by its initializer (Default) from a fresh random seed.</summary>
         public Tiny()
@@ -65,7 +66,7 @@ static partial class Models
         /// <param name="seed">Seed of the deterministic random sequence.</param>
         public Tiny(int seed)
         {
-            global::NetGen.ParameterInitializer.Initialize<double>(_parameters, s_description, s_description.Initializer, seed);
+            global::NetGen.ParameterInitializer.Initialize<double>(_parameters.Span, s_description, s_description.Initializer, seed);
         }
 
         /// <summary>The network's shape, activations, loss and precision as data.</summary>
@@ -75,10 +76,10 @@ static partial class Models
         /// All weights and biases as one flat block: per layer W (out x in, row-major) then b, the order of a
         /// PyTorch <c>nn.Sequential</c> of <c>Linear</c> layers' state_dict. Writes go straight into the network.
         /// </summary>
-        public global::System.Span<double> Parameters => _parameters;
+        public global::System.Span<double> Parameters => _parameters.Span;
 
         /// <summary>The gradient accumulator that <see cref="Backward(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double})"/> adds into; laid out like <see cref="Parameters"/>.</summary>
-        public global::System.Span<double> Gradients => _gradients;
+        public global::System.Span<double> Gradients => _gradients.Span;
 
         int global::NetGen.INetwork<double>.InputSize => InputSize;
 
@@ -96,7 +97,7 @@ static partial class Models
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
             if (output.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
             // Every layer is unrolled, so the forward pass runs in locals and writes straight into output.
-            global::System.ReadOnlySpan<double> parameters = _parameters;
+            global::System.ReadOnlySpan<double> parameters = _parameters.Span;
             // Layer 1: 2 -> 3, a1 = leaky_relu(W1 input + b1)
             var w1 = parameters.Slice(W1Offset, 6);
             var b1 = parameters.Slice(B1Offset, 3);
@@ -120,7 +121,7 @@ static partial class Models
             global::System.Span<double> activations = stackalloc double[ActivationCount];
             for (int row = 0; row < rows; row++)
             {
-                Forward(_parameters, inputs.Slice(row * InputSize, InputSize), activations);
+                Forward(_parameters.Span, inputs.Slice(row * InputSize, InputSize), activations);
                 activations.Slice(A2Offset, OutputSize).CopyTo(outputs.Slice(row * OutputSize, OutputSize));
             }
         }
@@ -135,7 +136,7 @@ static partial class Models
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
             global::System.Span<double> activations = stackalloc double[ActivationCount];
-            Forward(_parameters, input, activations);
+            Forward(_parameters.Span, input, activations);
             return ComputeLoss(activations, target);
         }
 
@@ -148,8 +149,8 @@ static partial class Models
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
-            Forward(_parameters, input, _activations);
-            return Backward(_parameters, input, target, _activations, _deltas, _gradients);
+            Forward(_parameters.Span, input, _activations.Span);
+            return Backward(_parameters.Span, input, target, _activations.Span, _deltas.Span, _gradients.Span);
         }
 
         /// <summary>Adds the gradients of many samples into <see cref="Gradients"/> and returns their summed loss.</summary>
@@ -164,23 +165,23 @@ static partial class Models
             for (int row = 0; row < rows; row++)
             {
                 global::System.ReadOnlySpan<double> input = inputs.Slice(row * InputSize, InputSize);
-                Forward(_parameters, input, _activations);
-                loss += Backward(_parameters, input, targets.Slice(row * OutputSize, OutputSize), _activations, _deltas, _gradients);
+                Forward(_parameters.Span, input, _activations.Span);
+                loss += Backward(_parameters.Span, input, targets.Slice(row * OutputSize, OutputSize), _activations.Span, _deltas.Span, _gradients.Span);
             }
             return loss;
         }
 
         /// <summary>Sets every gradient to zero.</summary>
         /// <remarks>Needs exclusive access to the network; allocates nothing.</remarks>
-        public void ZeroGradients() => global::System.Array.Clear(_gradients);
+        public void ZeroGradients() => _gradients.Span.Clear();
 
         /// <summary>Plain gradient descent with the accumulated gradients: <c>Parameters -= learningRate * Gradients</c>.</summary>
         /// <param name="learningRate">Step size.</param>
         /// <remarks>Needs exclusive access to the network; allocates nothing.</remarks>
         public void ApplyGradients(double learningRate)
         {
-            global::System.Span<double> parameters = _parameters;
-            global::System.ReadOnlySpan<double> gradients = _gradients;
+            global::System.Span<double> parameters = _parameters.Span;
+            global::System.ReadOnlySpan<double> gradients = _gradients.Span;
             for (int i = 0; i < parameters.Length && i < gradients.Length; i++)
             {
                 parameters[i] -= learningRate * gradients[i];
@@ -197,8 +198,8 @@ static partial class Models
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
-            Forward(_parameters, input, _activations);
-            return BackwardAndStep(_parameters, input, target, _activations, _deltas, learningRate);
+            Forward(_parameters.Span, input, _activations.Span);
+            return BackwardAndStep(_parameters.Span, input, target, _activations.Span, _deltas.Span, learningRate);
         }
 
         /// <summary>One SGD step with the mean gradient over many samples; returns their mean loss before the step.</summary>
