@@ -336,8 +336,9 @@ public static class Simd
         T sum = T.Zero;
         for (int k = 0; k < a.Length; k++)
             sum += a[k];
+        T inverse = T.One / sum; // one division: ten of them cost more than the exp
         for (int k = 0; k < a.Length; k++)
-            a[k] /= sum;
+            a[k] *= inverse;
     }
 
     /// <summary><c>y += a * x</c>.</summary>
