@@ -205,14 +205,14 @@ namespace Samples
         /// <summary>Forward pass: writes each layer's output a, then the output layer's logits z, into <paramref name="activations"/>.</summary>
         private static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> activations)
         {
-            // Layer 1: 64 -> 32, z = W1 input + b1, a1 = relu(z) (looped: 2048 weights is above the unroll limit of 256)
+            // Layer 1: 64 -> 32, z = W1 input + b1, a1 = relu(z) (looped: 2048 weights is above the unroll limit of 64)
             var w1 = parameters.Slice(W1Offset, 2048);
             var b1 = parameters.Slice(B1Offset, 32);
             var a1 = activations.Slice(A1Offset, 32);
             global::NetGen.Simd.MatrixVector<float>(w1, input, b1, a1);
             global::System.Numerics.Tensors.TensorPrimitives.Max<float>(a1, 0f, a1);
 
-            // Layer 2: 32 -> 10, z = W2 a1 + b2, a2 = softmax(z) (looped: 320 weights is above the unroll limit of 256)
+            // Layer 2: 32 -> 10, z = W2 a1 + b2, a2 = softmax(z) (looped: 320 weights is above the unroll limit of 64)
             var w2 = parameters.Slice(W2Offset, 320);
             var b2 = parameters.Slice(B2Offset, 10);
             var a2 = activations.Slice(A2Offset, 10);
