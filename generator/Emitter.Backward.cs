@@ -199,7 +199,11 @@ internal static partial class Emitter
         else
         {
             writer.Line($"{Runtime}.Simd.TransposedMatrixVector<{scalar.Keyword}>(w{m}, delta{m}, delta{n});");
-            if (layer.Activation != ActivationKind.Identity)
+            if (layer.Activation == ActivationKind.ReLU)
+            {
+                writer.Line($"{Runtime}.Simd.ReLUBackward<{scalar.Keyword}>(a{n}, delta{n});");
+            }
+            else if (layer.Activation != ActivationKind.Identity)
             {
                 using (writer.Block($"for (int i = 0; i < {width}; i++)"))
                     writer.Line($"delta{n}[i] = {TimesDerivative(layer.Activation, $"a{n}[i]", $"delta{n}[i]", scalar)};");

@@ -107,6 +107,29 @@ public class SimdKernelTests
             AssertClose(expectedSingle[k], wf[k], $"single w[{k}]", 1e-6);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(16)]
+    [InlineData(32)]
+    [InlineData(45)]
+    public void ReLUBackward_passes_the_error_of_active_units_only(int length)
+    {
+        var random = new Random(length);
+        double[] a = Values(random, length).Select(v => Math.Max(v, 0)).ToArray(); // ReLU outputs: about half zero
+        double[] delta = Values(random, length);
+        a[length / 2] = double.NaN;
+        double[] expected = delta.Select((d, i) => a[i] > 0 ? d : 0).ToArray();
+        float[] singleDelta = ToSingle(delta);
+
+        Simd.ReLUBackward<double>(a, delta);
+        Simd.ReLUBackward<float>(ToSingle(a), singleDelta);
+
+        Assert.Equal(expected, delta);
+        Assert.Equal(ToSingle(expected), singleDelta);
+        Assert.Throws<ArgumentException>(() => Simd.ReLUBackward<double>(a, new double[length + 1]));
+    }
+
     [Fact]
     public void Kernels_reject_mismatched_lengths()
     {

@@ -262,10 +262,7 @@ namespace Samples
 
             // Layer 1 delta: delta1 = (W2^T delta2) * relu'(z1)
             global::NetGen.Simd.TransposedMatrixVector<float>(w2, delta2, delta1);
-            for (int i = 0; i < 32; i++)
-            {
-                delta1[i] = (a1[i] > 0f ? delta1[i] : 0f);
-            }
+            global::NetGen.Simd.ReLUBackward<float>(a1, delta1);
 
             return loss;
         }
