@@ -261,22 +261,11 @@ internal static partial class Emitter
         writer.Line("/// <summary>Plain gradient descent with the accumulated gradients: <c>Parameters -= learningRate * Gradients</c>.</summary>");
         writer.Line("/// <param name=\"learningRate\">Step size.</param>");
         writer.Line($"/// <remarks>{Exclusive}</remarks>");
-        if (model.ParameterCount <= Limits.MaxScalarUpdateLength)
-        {
-            // Too few parameters for a library call's fixed cost to pay off: a plain loop.
-            using (writer.Block($"public void ApplyGradients({t} learningRate)"))
-            {
-                writer.Line($"{span} parameters = {GeneratedNames.ParametersSpan};");
-                writer.Line($"{readOnlySpan} gradients = {GeneratedNames.GradientsSpan};");
-                using (writer.Block("for (int i = 0; i < parameters.Length && i < gradients.Length; i++)"))
-                    writer.Line("parameters[i] -= learningRate * gradients[i];");
-            }
-        }
-        else
-        {
-            writer.Line($"public void ApplyGradients({t} learningRate) =>");
-            writer.Line($"    {Tensor}.MultiplyAdd<{t}>({GeneratedNames.GradientsSpan}, -learningRate, {GeneratedNames.ParametersSpan}, {GeneratedNames.ParametersSpan});");
-        }
+        // Our own loop rather than TensorPrimitives.MultiplyAdd, measured on this repository's machine:
+        // as fast at a few thousand parameters, half the time for tiny networks (no dispatch), and a
+        // quarter of the time for W6's 101,770 (5.2 against 23.5 us).
+        writer.Line($"public void ApplyGradients({t} learningRate) =>");
+        writer.Line($"    {Runtime}.Simd.AddScaled<{t}>(-learningRate, {GeneratedNames.GradientsSpan}, {GeneratedNames.ParametersSpan});");
         writer.Line();
 
         writer.Line("/// <summary>One plain SGD step on one sample, fused into the backward pass; returns the sample's loss before the step.</summary>");

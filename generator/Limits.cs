@@ -30,9 +30,6 @@ internal static class Limits
     /// </summary>
     public const int MaxUnrolledFanIn = 256;
 
-    /// <summary>Parameter blocks up to this length are updated by a plain loop, longer ones by one SIMD library call.</summary>
-    public const int MaxScalarUpdateLength = 64;
-
     /// <summary>The most a user may ask to unroll per layer, so generated source stays in the megabyte range at worst.</summary>
     public const int MaxUnrolledWeightsCeiling = 4096;
 

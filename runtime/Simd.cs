@@ -390,7 +390,22 @@ public static class Simd
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
+            // Four vectors per pass: independent load-FMA-store chains, a quarter of the loop overhead.
             Vector512<T> wide = Vector512.Create(a);
+            nuint n = (nuint)Vector512<T>.Count;
+            for (; i + 4 * Vector512<T>.Count <= length; i += 4 * Vector512<T>.Count)
+            {
+                ref T xi = ref Unsafe.Add(ref x, i);
+                ref T yi = ref Unsafe.Add(ref y, i);
+                Vector512<T> y0 = MultiplyAdd(Vector512.LoadUnsafe(ref xi), wide, Vector512.LoadUnsafe(ref yi));
+                Vector512<T> y1 = MultiplyAdd(Vector512.LoadUnsafe(ref xi, n), wide, Vector512.LoadUnsafe(ref yi, n));
+                Vector512<T> y2 = MultiplyAdd(Vector512.LoadUnsafe(ref xi, 2 * n), wide, Vector512.LoadUnsafe(ref yi, 2 * n));
+                Vector512<T> y3 = MultiplyAdd(Vector512.LoadUnsafe(ref xi, 3 * n), wide, Vector512.LoadUnsafe(ref yi, 3 * n));
+                y0.StoreUnsafe(ref yi);
+                y1.StoreUnsafe(ref yi, n);
+                y2.StoreUnsafe(ref yi, 2 * n);
+                y3.StoreUnsafe(ref yi, 3 * n);
+            }
             for (; i + Vector512<T>.Count <= length; i += Vector512<T>.Count)
                 MultiplyAdd(Vector512.LoadUnsafe(ref x, (nuint)i), wide, Vector512.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
         }

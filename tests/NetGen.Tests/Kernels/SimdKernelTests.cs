@@ -130,6 +130,32 @@ public class SimdKernelTests
         Assert.Throws<ArgumentException>(() => Simd.ReLUBackward<double>(a, new double[length + 1]));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(19)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(200)]
+    [InlineData(1001)]
+    public void AddScaled_matches_a_plain_loop_for_every_tail(int length)
+    {
+        var random = new Random(length + 5);
+        double[] x = Values(random, length), y = Values(random, length);
+        double[] expected = y.Select((value, i) => value + -0.3 * x[i]).ToArray();
+        float[] xf = ToSingle(x), yf = ToSingle(y);
+        float[] expectedSingle = yf.Select((value, i) => value + -0.3f * xf[i]).ToArray();
+
+        Simd.AddScaled<double>(-0.3, x, y);
+        Simd.AddScaled<float>(-0.3f, xf, yf);
+
+        for (int i = 0; i < length; i++)
+        {
+            AssertClose(expected[i], y[i], $"y[{i}]");
+            AssertClose(expectedSingle[i], yf[i], $"single y[{i}]", 1e-6);
+        }
+    }
+
     [Fact]
     public void Kernels_reject_mismatched_lengths()
     {

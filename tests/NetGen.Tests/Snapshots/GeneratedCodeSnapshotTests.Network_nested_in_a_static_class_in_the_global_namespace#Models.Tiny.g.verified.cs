@@ -178,15 +178,8 @@ static partial class Models
         /// <summary>Plain gradient descent with the accumulated gradients: <c>Parameters -= learningRate * Gradients</c>.</summary>
         /// <param name="learningRate">Step size.</param>
         /// <remarks>Needs exclusive access to the network; allocates nothing.</remarks>
-        public void ApplyGradients(double learningRate)
-        {
-            global::System.Span<double> parameters = _parameters.Span;
-            global::System.ReadOnlySpan<double> gradients = _gradients.Span;
-            for (int i = 0; i < parameters.Length && i < gradients.Length; i++)
-            {
-                parameters[i] -= learningRate * gradients[i];
-            }
-        }
+        public void ApplyGradients(double learningRate) =>
+            global::NetGen.Simd.AddScaled<double>(-learningRate, _gradients.Span, _parameters.Span);
 
         /// <summary>One plain SGD step on one sample, fused into the backward pass; returns the sample's loss before the step.</summary>
         /// <param name="input">2 values.</param>
