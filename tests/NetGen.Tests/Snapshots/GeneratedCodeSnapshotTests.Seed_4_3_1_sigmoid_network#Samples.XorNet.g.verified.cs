@@ -101,9 +101,11 @@ namespace Samples
             // Layer 1: 4 -> 3, a1 = sigmoid(W1 input + b1)
             var w1 = parameters.Slice(W1Offset, 12);
             var b1 = parameters.Slice(B1Offset, 3);
-            double a1_0 = global::NetGen.Kernels.Sigmoid(b1[0] + w1[0] * input[0] + w1[1] * input[1] + w1[2] * input[2] + w1[3] * input[3]);
-            double a1_1 = global::NetGen.Kernels.Sigmoid(b1[1] + w1[4] * input[0] + w1[5] * input[1] + w1[6] * input[2] + w1[7] * input[3]);
-            double a1_2 = global::NetGen.Kernels.Sigmoid(b1[2] + w1[8] * input[0] + w1[9] * input[1] + w1[10] * input[2] + w1[11] * input[3]);
+            // sigmoid of the layer's 3 sums at once: one vector exp instead of 3 scalar ones
+            var s1 = global::NetGen.Kernels.Sigmoid(global::System.Runtime.Intrinsics.Vector256.Create(b1[0] + w1[0] * input[0] + w1[1] * input[1] + w1[2] * input[2] + w1[3] * input[3], b1[1] + w1[4] * input[0] + w1[5] * input[1] + w1[6] * input[2] + w1[7] * input[3], b1[2] + w1[8] * input[0] + w1[9] * input[1] + w1[10] * input[2] + w1[11] * input[3], 0.0));
+            double a1_0 = global::System.Runtime.Intrinsics.Vector256.GetElement(s1, 0);
+            double a1_1 = global::System.Runtime.Intrinsics.Vector256.GetElement(s1, 1);
+            double a1_2 = global::System.Runtime.Intrinsics.Vector256.GetElement(s1, 2);
             // Layer 2: 3 -> 1, a2 = sigmoid(W2 a1 + b2)
             var w2 = parameters.Slice(W2Offset, 3);
             var b2 = parameters.Slice(B2Offset, 1);
