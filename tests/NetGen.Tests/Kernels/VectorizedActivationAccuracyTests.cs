@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace NetGen.Tests.Kernels;
 
@@ -45,6 +46,35 @@ public class VectorizedActivationAccuracyTests
         var single = new float[points.Length];
         TensorPrimitives.Sigmoid<float>(points, single);
         double worstSingle = points.Select((x, i) => Math.Abs(single[i] - 1.0 / (1.0 + Math.Exp(-(double)x)))).Max();
+        Assert.True(worstSingle <= 2.5e-7, $"largest difference {worstSingle:E2} in single");
+    }
+
+    [Fact]
+    public void Packed_sigmoid_of_narrow_layers_is_within_two_ulps_of_the_scalar_formula()
+    {
+        // Predict packs the sums of a sigmoid layer of 2-7 neurons into one vector (Kernels.Sigmoid
+        // overloads for Vector128/256/512): every width's vector type, every lane.
+        double worst = 0, worstSingle = 0;
+        for (int i = 0; i + 8 <= Points.Length; i += 8)
+        {
+            var z = Vector512.Create(Points.AsSpan(i, 8));
+            Vector512<double> wide = global::NetGen.Kernels.Sigmoid(z);
+            Vector256<double> half = global::NetGen.Kernels.Sigmoid(z.GetLower());
+            Vector128<double> quarter = global::NetGen.Kernels.Sigmoid(z.GetLower().GetLower());
+            Vector256<float> singles = global::NetGen.Kernels.Sigmoid(Vector256.Narrow(z.GetLower(), z.GetUpper()));
+            Vector128<float> singleQuarter = global::NetGen.Kernels.Sigmoid(Vector128.Narrow(z.GetLower().GetLower(), z.GetLower().GetUpper()));
+            for (int lane = 0; lane < 8; lane++)
+            {
+                double exact = global::NetGen.Kernels.Sigmoid(Points[i + lane]);
+                worst = Math.Max(worst, Math.Abs(wide[lane] - exact));
+                if (lane < 4) worst = Math.Max(worst, Math.Abs(half[lane] - exact));
+                if (lane < 2) worst = Math.Max(worst, Math.Abs(quarter[lane] - exact));
+                double exactSingle = 1.0 / (1.0 + Math.Exp(-(double)(float)Points[i + lane]));
+                worstSingle = Math.Max(worstSingle, Math.Abs(singles[lane] - exactSingle));
+                if (lane < 4) worstSingle = Math.Max(worstSingle, Math.Abs(singleQuarter[lane] - exactSingle));
+            }
+        }
+        Assert.True(worst <= 5e-16, $"largest difference {worst:E2} in double");
         Assert.True(worstSingle <= 2.5e-7, $"largest difference {worstSingle:E2} in single");
     }
 }
