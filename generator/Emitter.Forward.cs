@@ -9,43 +9,103 @@ internal static partial class Emitter
     /// <summary>
     /// Forward: every layer's output into the activation buffer, plus the output layer's logits.
     /// Small layers are one statement per neuron; wide ones are a dot product per row over SIMD.
+    /// When the batch calls run the first layer for many rows at once (<see cref="BatchesFirstLayer"/>),
+    /// everything after that first product is its own method, which they call per row.
     /// </summary>
     private static void EmitForward(CodeWriter writer, NetworkModel model, Scalar scalar)
     {
         string t = scalar.Keyword;
+        string parameters = $"global::System.ReadOnlySpan<{t}> parameters";
         writer.Line("/// <summary>Forward pass: writes each layer's output a, then the output layer's logits z, into <paramref name=\"activations\"/>.</summary>");
-        using (writer.Block($"private static void Forward(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> activations)"))
+        using (writer.Block($"private static void Forward({parameters}, global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> activations)"))
         {
-            foreach (LayerSpec layer in model.Layers)
+            if (BatchesFirstLayer(model))
             {
-                bool isOutput = layer.Number == model.Layers.Count;
-                int n = layer.Number;
-                if (n > 1)
-                    writer.Line();
-                writer.Line($"// Layer {n}: {layer.InputSize} -> {layer.OutputSize}, z = W{n} {Previous(layer)} + b{n}, a{n} = {Describe(layer.Activation)}(z){ShapeNote(layer, model)}");
-                writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
-                writer.Line($"var b{n} = parameters.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
-                writer.Line($"var a{n} = activations.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
-                // The output layer keeps z apart from a: the losses are computed from the logits.
-                string z = isOutput ? "z" + n : "a" + n;
-                if (isOutput)
-                    writer.Line($"var {z} = activations.Slice({GeneratedNames.LogitsOffset}, {layer.OutputSize});");
-
-                // exp-based activations of wide enough layers run as one SIMD call over the layer.
-                bool vectorActivation = !isOutput && (layer.Shape == CodeShape.Loops || UsesVectorActivation(layer));
-                if (layer.Shape == CodeShape.Unrolled)
-                    EmitUnrolledAffine(writer, layer, z, scalar, fuseActivation: !isOutput && !vectorActivation);
-                else
-                    EmitLoopedAffine(writer, layer, z, scalar);
-
-                if (isOutput)
-                    EmitOutputActivation(writer, layer, z, scalar);
-                else if (vectorActivation)
-                    EmitLoopedActivation(writer, layer, "a" + n, scalar);
+                LayerSpec first = model.Layers[0];
+                EmitLayerHeader(writer, model, first);
+                EmitLoopedAffine(writer, first, first.Number == model.Layers.Count ? "z1" : "a1", scalar);
+                writer.Line($"{GeneratedNames.ForwardAfterFirstProduct}(parameters, activations);");
+            }
+            else
+            {
+                foreach (LayerSpec layer in model.Layers)
+                    EmitForwardLayer(writer, model, layer, scalar, afterProduct: false);
             }
         }
         writer.Line();
+
+        if (!BatchesFirstLayer(model))
+            return;
+        writer.Line("/// <summary>The forward pass from layer 1's product z1 = W1 input + b1 (already in <paramref name=\"activations\"/>) on: Forward and BackwardBatch share it.</summary>");
+        using (writer.Block($"private static void {GeneratedNames.ForwardAfterFirstProduct}({parameters}, global::System.Span<{t}> activations)"))
+        {
+            foreach (LayerSpec layer in model.Layers)
+                EmitForwardLayer(writer, model, layer, scalar, afterProduct: layer.Number == 1);
+        }
+        writer.Line();
     }
+
+    /// <summary>The comment and the slices of one layer's W, b and outputs (and logits z for the output layer).</summary>
+    private static void EmitLayerHeader(CodeWriter writer, NetworkModel model, LayerSpec layer)
+    {
+        int n = layer.Number;
+        bool isOutput = n == model.Layers.Count;
+        if (n > 1)
+            writer.Line();
+        writer.Line($"// Layer {n}: {layer.InputSize} -> {layer.OutputSize}, z = W{n} {Previous(layer)} + b{n}, a{n} = {Describe(layer.Activation)}(z){ShapeNote(layer, model)}");
+        writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
+        writer.Line($"var b{n} = parameters.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
+        writer.Line($"var a{n} = activations.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
+        // The output layer keeps z apart from a: the losses are computed from the logits.
+        if (isOutput)
+            writer.Line($"var z{n} = activations.Slice({GeneratedNames.LogitsOffset}, {layer.OutputSize});");
+    }
+
+    /// <summary>One layer of Forward; with <paramref name="afterProduct"/>, only what follows its product z = W x + b.</summary>
+    private static void EmitForwardLayer(CodeWriter writer, NetworkModel model, LayerSpec layer, Scalar scalar, bool afterProduct)
+    {
+        int n = layer.Number;
+        bool isOutput = n == model.Layers.Count;
+        if (afterProduct)
+        {
+            writer.Line($"// Layer {n}: {layer.InputSize} -> {layer.OutputSize}, a{n} = {Describe(layer.Activation)}(z{n}), z{n} = W{n} {Previous(layer)} + b{n} already computed");
+            writer.Line($"var a{n} = activations.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
+            if (isOutput)
+                writer.Line($"var z{n} = activations.Slice({GeneratedNames.LogitsOffset}, {layer.OutputSize});");
+        }
+        else
+        {
+            EmitLayerHeader(writer, model, layer);
+        }
+        string z = isOutput ? "z" + n : "a" + n;
+
+        // exp-based activations of wide enough layers run as one SIMD call over the layer.
+        bool vectorActivation = !isOutput && (layer.Shape == CodeShape.Loops || UsesVectorActivation(layer));
+        if (!afterProduct)
+        {
+            if (layer.Shape == CodeShape.Unrolled)
+                EmitUnrolledAffine(writer, layer, z, scalar, fuseActivation: !isOutput && !vectorActivation);
+            else
+                EmitLoopedAffine(writer, layer, z, scalar);
+        }
+
+        if (isOutput)
+            EmitOutputActivation(writer, layer, z, scalar);
+        else if (vectorActivation)
+            EmitLoopedActivation(writer, layer, "a" + n, scalar);
+    }
+
+    /// <summary>
+    /// True when the first layer is looped and a chunk of rows fits the batch scratch: then
+    /// BackwardBatch (and so TrainBatch and Fit) runs layer 1 for up to <see cref="Limits.BatchChunkRows"/>
+    /// rows with one <c>Simd.MatrixMatrix</c> call, reading each block of W1 from memory once per chunk.
+    /// </summary>
+    private static bool BatchesFirstLayer(NetworkModel model) =>
+        model.Layers[0].Shape == CodeShape.Loops && BatchChunkRows(model) >= 2;
+
+    /// <summary>Rows per chunk of the batch calls: <see cref="Limits.BatchChunkRows"/>, fewer for very wide networks.</summary>
+    private static int BatchChunkRows(NetworkModel model) =>
+        System.Math.Min(Limits.BatchChunkRows, Limits.MaxBatchScratch / model.ActivationCount);
 
     /// <summary>
     /// True when every layer is unrolled and activated neuron by neuron: then Predict keeps the whole

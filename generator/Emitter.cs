@@ -115,6 +115,41 @@ internal static partial class Emitter
         writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.ActivationsField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.ActivationCount});");
         writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.DeltasField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.DeltaCount});");
         writer.Line();
+        if (BatchesFirstLayer(model))
+        {
+            writer.Line("// BackwardBatch runs layer 1 for this many rows at once, into one activation row per sample.");
+            writer.Line($"private const int {GeneratedNames.BatchRows} = {BatchChunkRows(model)};");
+            writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.BatchActivationsField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.BatchRows} * {GeneratedNames.ActivationCount});");
+            writer.Line();
+        }
+    }
+
+    /// <summary>
+    /// BackwardBatch's loop for networks whose first layer is looped: layer 1's product for a chunk of
+    /// rows in one Simd.MatrixMatrix call (each block of W1 read once per chunk, not once per row), then
+    /// the rest of the forward pass and the backward pass row by row, exactly as Backward does them.
+    /// </summary>
+    private static void EmitChunkedBackwardBatch(CodeWriter writer, NetworkModel model, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        LayerSpec first = model.Layers[0];
+        string firstOutput = model.Layers.Count == 1 ? GeneratedNames.LogitsOffset : GeneratedNames.ActivationOffset(1);
+        writer.Line($"global::System.Span<{t}> parameters = {GeneratedNames.ParametersSpan};");
+        writer.Line($"global::System.Span<{t}> batch = {GeneratedNames.BatchActivationsSpan};");
+        using (writer.Block($"for (int start = 0; start < rows; start += {GeneratedNames.BatchRows})"))
+        {
+            writer.Line($"int count = global::System.Math.Min({GeneratedNames.BatchRows}, rows - start);");
+            writer.Line("// Layer 1's product z1 = W1 input + b1 for the whole chunk, into each row's activations.");
+            writer.Line($"{Runtime}.Simd.MatrixMatrix<{t}>(parameters.Slice({GeneratedNames.WeightOffset(1)}, {first.WeightCount}), parameters.Slice({GeneratedNames.BiasOffset(1)}, {first.OutputSize}),");
+            writer.Line($"    inputs.Slice(start * InputSize, count * InputSize), InputSize, batch.Slice({firstOutput}), {GeneratedNames.ActivationCount});");
+            using (writer.Block("for (int row = 0; row < count; row++)"))
+            {
+                writer.Line($"global::System.Span<{t}> activations = batch.Slice(row * {GeneratedNames.ActivationCount}, {GeneratedNames.ActivationCount});");
+                writer.Line($"{GeneratedNames.ForwardAfterFirstProduct}(parameters, activations);");
+                writer.Line("int sample = start + row;");
+                writer.Line($"loss += Backward(parameters, inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize), activations, {GeneratedNames.DeltasSpan}, {GeneratedNames.GradientsSpan});");
+            }
+        }
     }
 
     private static void EmitConstructors(CodeWriter writer, NetworkModel model, Scalar scalar)
@@ -243,11 +278,16 @@ internal static partial class Emitter
         {
             EmitRowChecks(writer, "inputs", "targets", "OutputSize");
             writer.Line($"{t} loss = {scalar.Literal(0)};");
-            using (writer.Block("for (int row = 0; row < rows; row++)"))
+            if (BatchesFirstLayer(model))
+                EmitChunkedBackwardBatch(writer, model, scalar);
+            else
             {
-                writer.Line($"{readOnlySpan} input = inputs.Slice(row * InputSize, InputSize);");
-                writer.Line($"Forward({GeneratedNames.ParametersSpan}, input, {GeneratedNames.ActivationsSpan});");
-                writer.Line($"loss += Backward({GeneratedNames.ParametersSpan}, input, targets.Slice(row * OutputSize, OutputSize), {GeneratedNames.ActivationsSpan}, {GeneratedNames.DeltasSpan}, {GeneratedNames.GradientsSpan});");
+                using (writer.Block("for (int row = 0; row < rows; row++)"))
+                {
+                    writer.Line($"{readOnlySpan} input = inputs.Slice(row * InputSize, InputSize);");
+                    writer.Line($"Forward({GeneratedNames.ParametersSpan}, input, {GeneratedNames.ActivationsSpan});");
+                    writer.Line($"loss += Backward({GeneratedNames.ParametersSpan}, input, targets.Slice(row * OutputSize, OutputSize), {GeneratedNames.ActivationsSpan}, {GeneratedNames.DeltasSpan}, {GeneratedNames.GradientsSpan});");
+                }
             }
             writer.Line("return loss;");
         }

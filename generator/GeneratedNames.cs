@@ -14,6 +14,9 @@ internal static class GeneratedNames
     public const string DescriptionField = "s_description";
     public const string ActivationsField = "_activations";
     public const string DeltasField = "_deltas";
+    public const string BatchActivationsField = "_batchActivations";
+    public const string BatchRows = "BatchRows";
+    public const string ForwardAfterFirstProduct = "ForwardAfterFirstProduct";
     public const string ActivationCount = "ActivationCount";
 
     // The four fields are NetGen.AlignedBuffer<T>s; generated code reaches their elements through these.
@@ -21,6 +24,7 @@ internal static class GeneratedNames
     public const string GradientsSpan = GradientsField + ".Span";
     public const string ActivationsSpan = ActivationsField + ".Span";
     public const string DeltasSpan = DeltasField + ".Span";
+    public const string BatchActivationsSpan = BatchActivationsField + ".Span";
     public const string DeltaCount = "DeltaCount";
     public const string LogitsOffset = "LogitsOffset";
 
@@ -36,7 +40,7 @@ internal static class GeneratedNames
     public static readonly string[] PrivateMembers =
     {
         "Forward", "BackwardAndStep", "ComputeLoss", "ComputeDeltas", ParametersField, GradientsField, DescriptionField, ActivationsField, DeltasField,
-        ActivationCount, DeltaCount, LogitsOffset,
+        ActivationCount, DeltaCount, LogitsOffset, BatchActivationsField, BatchRows, ForwardAfterFirstProduct,
     };
 
     public static string WeightOffset(int layer) => "W" + layer + "Offset";

@@ -30,6 +30,15 @@ internal static class Limits
     /// </summary>
     public const int MaxUnrolledFanIn = 256;
 
+    /// <summary>
+    /// Rows BackwardBatch runs through a looped first layer at once: enough that W1 is read from memory
+    /// once per chunk instead of once per row, few enough that the chunk's activations stay in L2.
+    /// </summary>
+    public const int BatchChunkRows = 32;
+
+    /// <summary>Elements of the batch scratch (chunk rows x activations per row) a network may own.</summary>
+    public const int MaxBatchScratch = 65_536;
+
     /// <summary>The most a user may ask to unroll per layer, so generated source stays in the megabyte range at worst.</summary>
     public const int MaxUnrolledWeightsCeiling = 4096;
 

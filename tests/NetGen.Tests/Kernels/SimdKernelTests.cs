@@ -34,6 +34,33 @@ public class SimdKernelTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
+    public void MatrixMatrix_gives_each_input_exactly_what_MatrixVector_gives_it(int rows, int columns)
+    {
+        const int Samples = 5, Stride = 3; // outputs interleaved with untouched gaps, as in a batch of activation rows
+        var random = new Random(rows * 1000 + columns + 3);
+        double[] w = Values(random, rows * columns), b = Values(random, rows), x = Values(random, Samples * columns);
+        var z = Enumerable.Repeat(-7.0, Samples * (rows + Stride)).ToArray();
+        Simd.MatrixMatrix<double>(w, b, x, columns, z, rows + Stride);
+        float[] wf = ToSingle(w), bf = ToSingle(b), xf = ToSingle(x);
+        var zf = new float[Samples * (rows + Stride)];
+        Simd.MatrixMatrix<float>(wf, bf, xf, columns, zf, rows + Stride);
+
+        for (int s = 0; s < Samples; s++)
+        {
+            var expected = new double[rows];
+            Simd.MatrixVector<double>(w, x.AsSpan(s * columns, columns), b, expected);
+            Assert.Equal(expected, z.AsSpan(s * (rows + Stride), rows).ToArray());
+            Assert.All(z.AsSpan(s * (rows + Stride) + rows, Stride).ToArray(), gap => Assert.Equal(-7.0, gap));
+            var expectedSingle = new float[rows];
+            Simd.MatrixVector<float>(wf, xf.AsSpan(s * columns, columns), bf, expectedSingle);
+            Assert.Equal(expectedSingle, zf.AsSpan(s * (rows + Stride), rows).ToArray());
+        }
+        Assert.Throws<ArgumentException>(() => Simd.MatrixMatrix<double>(w, b, x.AsSpan(1).ToArray(), columns + (columns == 1 ? 1 : 0), z, rows + Stride));
+        Assert.Throws<ArgumentException>(() => Simd.MatrixMatrix<double>(w, b, x, columns, new double[Samples * rows - 1], rows));
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
     public void TransposedMatrixVector_matches_a_plain_loop(int rows, int columns)
     {
         var random = new Random(rows * 1000 + columns + 1);

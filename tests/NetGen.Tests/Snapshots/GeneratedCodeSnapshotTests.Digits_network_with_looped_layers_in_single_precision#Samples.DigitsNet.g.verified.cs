@@ -56,6 +56,10 @@ namespace Samples
         private readonly global::NetGen.AlignedBuffer<float> _activations = new global::NetGen.AlignedBuffer<float>(ActivationCount);
         private readonly global::NetGen.AlignedBuffer<float> _deltas = new global::NetGen.AlignedBuffer<float>(DeltaCount);
 
+        // BackwardBatch runs layer 1 for this many rows at once, into one activation row per sample.
+        private const int BatchRows = 32;
+        private readonly global::NetGen.AlignedBuffer<float> _batchActivations = new global::NetGen.AlignedBuffer<float>(BatchRows * ActivationCount);
+
         /// <summary>Creates the network with parameters drawn by its initializer (Default) from a fresh random seed.</summary>
         public DigitsNet()
             : this(global::NetGen.ParameterInitializer.NewSeed())
@@ -153,11 +157,21 @@ namespace Samples
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             float loss = 0f;
-            for (int row = 0; row < rows; row++)
+            global::System.Span<float> parameters = _parameters.Span;
+            global::System.Span<float> batch = _batchActivations.Span;
+            for (int start = 0; start < rows; start += BatchRows)
             {
-                global::System.ReadOnlySpan<float> input = inputs.Slice(row * InputSize, InputSize);
-                Forward(_parameters.Span, input, _activations.Span);
-                loss += Backward(_parameters.Span, input, targets.Slice(row * OutputSize, OutputSize), _activations.Span, _deltas.Span, _gradients.Span);
+                int count = global::System.Math.Min(BatchRows, rows - start);
+                // Layer 1's product z1 = W1 input + b1 for the whole chunk, into each row's activations.
+                global::NetGen.Simd.MatrixMatrix<float>(parameters.Slice(W1Offset, 2048), parameters.Slice(B1Offset, 32),
+                    inputs.Slice(start * InputSize, count * InputSize), InputSize, batch.Slice(A1Offset), ActivationCount);
+                for (int row = 0; row < count; row++)
+                {
+                    global::System.Span<float> activations = batch.Slice(row * ActivationCount, ActivationCount);
+                    ForwardAfterFirstProduct(parameters, activations);
+                    int sample = start + row;
+                    loss += Backward(parameters, inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize), activations, _deltas.Span, _gradients.Span);
+                }
             }
             return loss;
         }
@@ -210,6 +224,14 @@ namespace Samples
             var b1 = parameters.Slice(B1Offset, 32);
             var a1 = activations.Slice(A1Offset, 32);
             global::NetGen.Simd.MatrixVector<float>(w1, input, b1, a1);
+            ForwardAfterFirstProduct(parameters, activations);
+        }
+
+        /// <summary>The forward pass from layer 1's product z1 = W1 input + b1 (already in <paramref name="activations"/>) on: Forward and BackwardBatch share it.</summary>
+        private static void ForwardAfterFirstProduct(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> activations)
+        {
+            // Layer 1: 64 -> 32, a1 = relu(z1), z1 = W1 input + b1 already computed
+            var a1 = activations.Slice(A1Offset, 32);
             global::System.Numerics.Tensors.TensorPrimitives.Max<float>(a1, 0f, a1);
 
             // Layer 2: 32 -> 10, z = W2 a1 + b2, a2 = softmax(z) (looped: 320 weights is above the unroll limit of 64)
