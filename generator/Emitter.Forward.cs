@@ -103,6 +103,13 @@ internal static partial class Emitter
     private static bool BatchesFirstLayer(NetworkModel model) =>
         model.Layers[0].Shape == CodeShape.Loops && BatchChunkRows(model) >= 2;
 
+    /// <summary>
+    /// Rows per chunk of PredictBatch, whose chunk lives on the stack: as BackwardBatch's, bounded by
+    /// <see cref="Limits.MaxStackBatchScratch"/>; below 2 it runs row by row.
+    /// </summary>
+    private static int PredictBatchChunkRows(NetworkModel model) =>
+        BatchesFirstLayer(model) ? System.Math.Min(Limits.BatchChunkRows, Limits.MaxStackBatchScratch / model.ActivationCount) : 0;
+
     /// <summary>Rows per chunk of the batch calls: <see cref="Limits.BatchChunkRows"/>, fewer for very wide networks.</summary>
     private static int BatchChunkRows(NetworkModel model) =>
         System.Math.Min(Limits.BatchChunkRows, Limits.MaxBatchScratch / model.ActivationCount);

@@ -125,29 +125,29 @@ internal static partial class Emitter
     }
 
     /// <summary>
-    /// BackwardBatch's loop for networks whose first layer is looped: layer 1's product for a chunk of
-    /// rows in one Simd.MatrixMatrix call (each block of W1 read once per chunk, not once per row), then
-    /// the rest of the forward pass and the backward pass row by row, exactly as Backward does them.
+    /// The row loop of the batch calls for networks whose first layer is looped: layer 1's product
+    /// for a chunk of rows in one Simd.MatrixMatrix call (each block of W1 read once per chunk, not
+    /// once per row) into <paramref name="batch"/>, one activation row per sample; then, per row, the
+    /// rest of the forward pass and <paramref name="perRow"/>, which sees <c>activations</c> and <c>sample</c>.
     /// </summary>
-    private static void EmitChunkedBackwardBatch(CodeWriter writer, NetworkModel model, Scalar scalar)
+    private static void EmitChunkedRows(CodeWriter writer, NetworkModel model, Scalar scalar, string batch, string chunkRows, System.Action perRow)
     {
         string t = scalar.Keyword;
         LayerSpec first = model.Layers[0];
         string firstOutput = model.Layers.Count == 1 ? GeneratedNames.LogitsOffset : GeneratedNames.ActivationOffset(1);
-        writer.Line($"global::System.Span<{t}> parameters = {GeneratedNames.ParametersSpan};");
-        writer.Line($"global::System.Span<{t}> batch = {GeneratedNames.BatchActivationsSpan};");
-        using (writer.Block($"for (int start = 0; start < rows; start += {GeneratedNames.BatchRows})"))
+        writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan};");
+        using (writer.Block($"for (int start = 0; start < rows; start += {chunkRows})"))
         {
-            writer.Line($"int count = global::System.Math.Min({GeneratedNames.BatchRows}, rows - start);");
+            writer.Line($"int count = global::System.Math.Min({chunkRows}, rows - start);");
             writer.Line("// Layer 1's product z1 = W1 input + b1 for the whole chunk, into each row's activations.");
             writer.Line($"{Runtime}.Simd.MatrixMatrix<{t}>(parameters.Slice({GeneratedNames.WeightOffset(1)}, {first.WeightCount}), parameters.Slice({GeneratedNames.BiasOffset(1)}, {first.OutputSize}),");
-            writer.Line($"    inputs.Slice(start * InputSize, count * InputSize), InputSize, batch.Slice({firstOutput}), {GeneratedNames.ActivationCount});");
+            writer.Line($"    inputs.Slice(start * InputSize, count * InputSize), InputSize, {batch}.Slice({firstOutput}), {GeneratedNames.ActivationCount});");
             using (writer.Block("for (int row = 0; row < count; row++)"))
             {
-                writer.Line($"global::System.Span<{t}> activations = batch.Slice(row * {GeneratedNames.ActivationCount}, {GeneratedNames.ActivationCount});");
+                writer.Line($"global::System.Span<{t}> activations = {batch}.Slice(row * {GeneratedNames.ActivationCount}, {GeneratedNames.ActivationCount});");
                 writer.Line($"{GeneratedNames.ForwardAfterFirstProduct}(parameters, activations);");
                 writer.Line("int sample = start + row;");
-                writer.Line($"loss += Backward(parameters, inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize), activations, {GeneratedNames.DeltasSpan}, {GeneratedNames.GradientsSpan});");
+                perRow();
             }
         }
     }
@@ -231,11 +231,22 @@ internal static partial class Emitter
         using (writer.Block($"public void PredictBatch({readOnlySpan} inputs, {span} outputs)"))
         {
             EmitRowChecks(writer, "inputs", "outputs", "OutputSize");
-            writer.Line($"{span} activations = stackalloc {t}[{GeneratedNames.ActivationCount}];");
-            using (writer.Block("for (int row = 0; row < rows; row++)"))
+            int stackRows = PredictBatchChunkRows(model);
+            if (stackRows >= 2)
             {
-                writer.Line($"Forward({GeneratedNames.ParametersSpan}, inputs.Slice(row * InputSize, InputSize), activations);");
-                writer.Line($"{outputSlice}.CopyTo(outputs.Slice(row * OutputSize, OutputSize));");
+                writer.Line($"// Rows run through layer 1 {stackRows} at a time; their activations live on the stack (thread-safe).");
+                writer.Line($"{span} batch = stackalloc {t}[{stackRows} * {GeneratedNames.ActivationCount}];");
+                EmitChunkedRows(writer, model, scalar, "batch", stackRows.ToString(System.Globalization.CultureInfo.InvariantCulture), () =>
+                    writer.Line($"{outputSlice}.CopyTo(outputs.Slice(sample * OutputSize, OutputSize));"));
+            }
+            else
+            {
+                writer.Line($"{span} activations = stackalloc {t}[{GeneratedNames.ActivationCount}];");
+                using (writer.Block("for (int row = 0; row < rows; row++)"))
+                {
+                    writer.Line($"Forward({GeneratedNames.ParametersSpan}, inputs.Slice(row * InputSize, InputSize), activations);");
+                    writer.Line($"{outputSlice}.CopyTo(outputs.Slice(row * OutputSize, OutputSize));");
+                }
             }
         }
         writer.Line();
@@ -279,7 +290,11 @@ internal static partial class Emitter
             EmitRowChecks(writer, "inputs", "targets", "OutputSize");
             writer.Line($"{t} loss = {scalar.Literal(0)};");
             if (BatchesFirstLayer(model))
-                EmitChunkedBackwardBatch(writer, model, scalar);
+            {
+                writer.Line($"global::System.Span<{t}> batch = {GeneratedNames.BatchActivationsSpan};");
+                EmitChunkedRows(writer, model, scalar, "batch", GeneratedNames.BatchRows, () =>
+                    writer.Line($"loss += Backward(parameters, inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize), activations, {GeneratedNames.DeltasSpan}, {GeneratedNames.GradientsSpan});"));
+            }
             else
             {
                 using (writer.Block("for (int row = 0; row < rows; row++)"))

@@ -39,6 +39,9 @@ internal static class Limits
     /// <summary>Elements of the batch scratch (chunk rows x activations per row) a network may own.</summary>
     public const int MaxBatchScratch = 65_536;
 
+    /// <summary>Elements of PredictBatch's chunk, which is on the stack (32 KB in single precision).</summary>
+    public const int MaxStackBatchScratch = 8_192;
+
     /// <summary>The most a user may ask to unroll per layer, so generated source stays in the megabyte range at worst.</summary>
     public const int MaxUnrolledWeightsCeiling = 4096;
 

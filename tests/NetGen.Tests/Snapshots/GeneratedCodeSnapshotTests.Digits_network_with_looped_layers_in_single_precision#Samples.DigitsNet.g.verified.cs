@@ -113,11 +113,22 @@ namespace Samples
         public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(outputs), outputs.Length, OutputSize);
-            global::System.Span<float> activations = stackalloc float[ActivationCount];
-            for (int row = 0; row < rows; row++)
+            // Rows run through layer 1 32 at a time; their activations live on the stack (thread-safe).
+            global::System.Span<float> batch = stackalloc float[32 * ActivationCount];
+            global::System.ReadOnlySpan<float> parameters = _parameters.Span;
+            for (int start = 0; start < rows; start += 32)
             {
-                Forward(_parameters.Span, inputs.Slice(row * InputSize, InputSize), activations);
-                activations.Slice(A2Offset, OutputSize).CopyTo(outputs.Slice(row * OutputSize, OutputSize));
+                int count = global::System.Math.Min(32, rows - start);
+                // Layer 1's product z1 = W1 input + b1 for the whole chunk, into each row's activations.
+                global::NetGen.Simd.MatrixMatrix<float>(parameters.Slice(W1Offset, 2048), parameters.Slice(B1Offset, 32),
+                    inputs.Slice(start * InputSize, count * InputSize), InputSize, batch.Slice(A1Offset), ActivationCount);
+                for (int row = 0; row < count; row++)
+                {
+                    global::System.Span<float> activations = batch.Slice(row * ActivationCount, ActivationCount);
+                    ForwardAfterFirstProduct(parameters, activations);
+                    int sample = start + row;
+                    activations.Slice(A2Offset, OutputSize).CopyTo(outputs.Slice(sample * OutputSize, OutputSize));
+                }
             }
         }
 
@@ -157,8 +168,8 @@ namespace Samples
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             float loss = 0f;
-            global::System.Span<float> parameters = _parameters.Span;
             global::System.Span<float> batch = _batchActivations.Span;
+            global::System.ReadOnlySpan<float> parameters = _parameters.Span;
             for (int start = 0; start < rows; start += BatchRows)
             {
                 int count = global::System.Math.Min(BatchRows, rows - start);
