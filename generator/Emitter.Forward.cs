@@ -105,10 +105,13 @@ internal static partial class Emitter
 
     /// <summary>
     /// Rows per chunk of PredictBatch, whose chunk lives on the stack: as BackwardBatch's, bounded by
-    /// <see cref="Limits.MaxStackBatchScratch"/>; below 2 it runs row by row.
+    /// <see cref="Limits.MaxStackBatchBytes"/>; below 2 it runs row by row.
     /// </summary>
-    private static int PredictBatchChunkRows(NetworkModel model) =>
-        BatchesFirstLayer(model) ? System.Math.Min(Limits.BatchChunkRows, Limits.MaxStackBatchScratch / model.ActivationCount) : 0;
+    private static int PredictBatchChunkRows(NetworkModel model)
+    {
+        int elementBytes = model.Precision == PrecisionKind.Single ? 4 : 8;
+        return BatchesFirstLayer(model) ? System.Math.Min(Limits.BatchChunkRows, Limits.MaxStackBatchBytes / elementBytes / model.ActivationCount) : 0;
+    }
 
     /// <summary>Rows per chunk of the batch calls: <see cref="Limits.BatchChunkRows"/>, fewer for very wide networks.</summary>
     private static int BatchChunkRows(NetworkModel model) =>

@@ -39,8 +39,8 @@ internal static class Limits
     /// <summary>Elements of the batch scratch (chunk rows x activations per row) a network may own.</summary>
     public const int MaxBatchScratch = 65_536;
 
-    /// <summary>Elements of PredictBatch's chunk, which is on the stack (32 KB in single precision).</summary>
-    public const int MaxStackBatchScratch = 8_192;
+    /// <summary>Bytes of PredictBatch's chunk, which is on the stack (thread-pool threads have 1.5 MB).</summary>
+    public const int MaxStackBatchBytes = 32 * 1024;
 
     /// <summary>The most a user may ask to unroll per layer, so generated source stays in the megabyte range at worst.</summary>
     public const int MaxUnrolledWeightsCeiling = 4096;
