@@ -40,10 +40,18 @@ internal static partial class Emitter
                 EmitForward(writer, model, scalar);
                 cancellationToken.ThrowIfCancellationRequested();
                 EmitLoss(writer, model, scalar);
-                EmitComputeDeltas(writer, model, scalar);
-                EmitBackward(writer, model, scalar, BackwardMode.Accumulate);
-                cancellationToken.ThrowIfCancellationRequested();
-                EmitBackward(writer, model, scalar, BackwardMode.Step);
+                if (RunsInLocals(model))
+                {
+                    EmitBackwardInLocals(writer, model, scalar, BackwardMode.Accumulate);
+                    EmitBackwardInLocals(writer, model, scalar, BackwardMode.Step);
+                }
+                else
+                {
+                    EmitComputeDeltas(writer, model, scalar);
+                    EmitBackward(writer, model, scalar, BackwardMode.Accumulate);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    EmitBackward(writer, model, scalar, BackwardMode.Step);
+                }
             }
 
             for (int i = containing.Count - 1; i >= 0; i--)
@@ -110,11 +118,14 @@ internal static partial class Emitter
         writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.ParametersField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>(ParameterCount);");
         writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.GradientsField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>(ParameterCount);");
         writer.Line();
-        writer.Line("// Scratch for the members that need exclusive access anyway (Backward, Train and the batch calls):");
-        writer.Line("// allocated once, so no call pays for zeroing a fresh buffer. Predict and Loss use the stack instead.");
-        writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.ActivationsField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.ActivationCount});");
-        writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.DeltasField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.DeltaCount});");
-        writer.Line();
+        if (!RunsInLocals(model))
+        {
+            writer.Line("// Scratch for the members that need exclusive access anyway (Backward, Train and the batch calls):");
+            writer.Line("// allocated once, so no call pays for zeroing a fresh buffer. Predict and Loss use the stack instead.");
+            writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.ActivationsField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.ActivationCount});");
+            writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.DeltasField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.DeltaCount});");
+            writer.Line();
+        }
         if (BatchesFirstLayer(model))
         {
             writer.Line("// BackwardBatch runs layer 1 for this many rows at once, into one activation row per sample.");
@@ -275,8 +286,15 @@ internal static partial class Emitter
         {
             EmitLengthCheck(writer, "input", "InputSize");
             EmitLengthCheck(writer, "target", "OutputSize");
-            writer.Line($"Forward({GeneratedNames.ParametersSpan}, input, {GeneratedNames.ActivationsSpan});");
-            writer.Line($"return Backward({GeneratedNames.ParametersSpan}, input, target, {GeneratedNames.ActivationsSpan}, {GeneratedNames.DeltasSpan}, {GeneratedNames.GradientsSpan});");
+            if (RunsInLocals(model))
+            {
+                writer.Line($"return Backward({GeneratedNames.ParametersSpan}, input, target, {GeneratedNames.GradientsSpan});");
+            }
+            else
+            {
+                writer.Line($"Forward({GeneratedNames.ParametersSpan}, input, {GeneratedNames.ActivationsSpan});");
+                writer.Line($"return Backward({GeneratedNames.ParametersSpan}, input, target, {GeneratedNames.ActivationsSpan}, {GeneratedNames.DeltasSpan}, {GeneratedNames.GradientsSpan});");
+            }
         }
         writer.Line();
 
@@ -300,8 +318,15 @@ internal static partial class Emitter
                 using (writer.Block("for (int row = 0; row < rows; row++)"))
                 {
                     writer.Line($"{readOnlySpan} input = inputs.Slice(row * InputSize, InputSize);");
-                    writer.Line($"Forward({GeneratedNames.ParametersSpan}, input, {GeneratedNames.ActivationsSpan});");
-                    writer.Line($"loss += Backward({GeneratedNames.ParametersSpan}, input, targets.Slice(row * OutputSize, OutputSize), {GeneratedNames.ActivationsSpan}, {GeneratedNames.DeltasSpan}, {GeneratedNames.GradientsSpan});");
+                    if (RunsInLocals(model))
+                    {
+                        writer.Line($"loss += Backward({GeneratedNames.ParametersSpan}, input, targets.Slice(row * OutputSize, OutputSize), {GeneratedNames.GradientsSpan});");
+                    }
+                    else
+                    {
+                        writer.Line($"Forward({GeneratedNames.ParametersSpan}, input, {GeneratedNames.ActivationsSpan});");
+                        writer.Line($"loss += Backward({GeneratedNames.ParametersSpan}, input, targets.Slice(row * OutputSize, OutputSize), {GeneratedNames.ActivationsSpan}, {GeneratedNames.DeltasSpan}, {GeneratedNames.GradientsSpan});");
+                    }
                 }
             }
             writer.Line("return loss;");
@@ -333,8 +358,15 @@ internal static partial class Emitter
         {
             EmitLengthCheck(writer, "input", "InputSize");
             EmitLengthCheck(writer, "target", "OutputSize");
-            writer.Line($"Forward({GeneratedNames.ParametersSpan}, input, {GeneratedNames.ActivationsSpan});");
-            writer.Line($"return BackwardAndStep({GeneratedNames.ParametersSpan}, input, target, {GeneratedNames.ActivationsSpan}, {GeneratedNames.DeltasSpan}, learningRate);");
+            if (RunsInLocals(model))
+            {
+                writer.Line($"return BackwardAndStep({GeneratedNames.ParametersSpan}, input, target, learningRate);");
+            }
+            else
+            {
+                writer.Line($"Forward({GeneratedNames.ParametersSpan}, input, {GeneratedNames.ActivationsSpan});");
+                writer.Line($"return BackwardAndStep({GeneratedNames.ParametersSpan}, input, target, {GeneratedNames.ActivationsSpan}, {GeneratedNames.DeltasSpan}, learningRate);");
+            }
         }
         writer.Line();
 

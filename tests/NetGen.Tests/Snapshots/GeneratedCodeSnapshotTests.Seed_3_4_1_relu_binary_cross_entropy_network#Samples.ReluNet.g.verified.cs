@@ -51,11 +51,6 @@ namespace Samples
         private readonly global::NetGen.AlignedBuffer<double> _parameters = new global::NetGen.AlignedBuffer<double>(ParameterCount);
         private readonly global::NetGen.AlignedBuffer<double> _gradients = new global::NetGen.AlignedBuffer<double>(ParameterCount);
 
-        // Scratch for the members that need exclusive access anyway (Backward, Train and the batch calls):
-        // allocated once, so no call pays for zeroing a fresh buffer. Predict and Loss use the stack instead.
-        private readonly global::NetGen.AlignedBuffer<double> _activations = new global::NetGen.AlignedBuffer<double>(ActivationCount);
-        private readonly global::NetGen.AlignedBuffer<double> _deltas = new global::NetGen.AlignedBuffer<double>(DeltaCount);
-
         /// <summary>Creates the network with parameters drawn by its initializer (Default) from a fresh random seed.</summary>
         public ReluNet()
             : this(global::NetGen.ParameterInitializer.NewSeed())
@@ -150,8 +145,7 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
-            Forward(_parameters.Span, input, _activations.Span);
-            return Backward(_parameters.Span, input, target, _activations.Span, _deltas.Span, _gradients.Span);
+            return Backward(_parameters.Span, input, target, _gradients.Span);
         }
 
         /// <summary>Adds the gradients of many samples into <see cref="Gradients"/> and returns their summed loss.</summary>
@@ -166,8 +160,7 @@ namespace Samples
             for (int row = 0; row < rows; row++)
             {
                 global::System.ReadOnlySpan<double> input = inputs.Slice(row * InputSize, InputSize);
-                Forward(_parameters.Span, input, _activations.Span);
-                loss += Backward(_parameters.Span, input, targets.Slice(row * OutputSize, OutputSize), _activations.Span, _deltas.Span, _gradients.Span);
+                loss += Backward(_parameters.Span, input, targets.Slice(row * OutputSize, OutputSize), _gradients.Span);
             }
             return loss;
         }
@@ -192,8 +185,7 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
-            Forward(_parameters.Span, input, _activations.Span);
-            return BackwardAndStep(_parameters.Span, input, target, _activations.Span, _deltas.Span, learningRate);
+            return BackwardAndStep(_parameters.Span, input, target, learningRate);
         }
 
         /// <summary>One SGD step with the mean gradient over many samples; returns their mean loss before the step.</summary>
@@ -247,111 +239,124 @@ namespace Samples
             return loss;
         }
 
-        /// <summary>Writes d loss / d z of every layer into <paramref name="deltas"/> for one sample whose forward pass is in <paramref name="activations"/>; returns the loss.</summary>
-        private static double ComputeDeltas(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> deltas)
+        /// <summary>One sample's forward pass, loss and deltas in locals; adds d loss / d parameters into <paramref name="gradients"/> and returns the loss.</summary>
+        private static double Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> gradients)
         {
-            double loss = ComputeLoss(activations, target);
-            var a1 = activations.Slice(A1Offset, 4);
-            var delta1 = deltas.Slice(A1Offset, 4);
-            var a2 = activations.Slice(A2Offset, 1);
-            var delta2 = deltas.Slice(A2Offset, 1);
+            // Layer 1: 3 -> 4, a1 = relu(W1 input + b1)
+            var w1 = parameters.Slice(W1Offset, 12);
+            var b1 = parameters.Slice(B1Offset, 4);
+            double a1_0 = global::NetGen.Kernels.ReLU(b1[0] + w1[0] * input[0] + w1[1] * input[1] + w1[2] * input[2]);
+            double a1_1 = global::NetGen.Kernels.ReLU(b1[1] + w1[3] * input[0] + w1[4] * input[1] + w1[5] * input[2]);
+            double a1_2 = global::NetGen.Kernels.ReLU(b1[2] + w1[6] * input[0] + w1[7] * input[1] + w1[8] * input[2]);
+            double a1_3 = global::NetGen.Kernels.ReLU(b1[3] + w1[9] * input[0] + w1[10] * input[1] + w1[11] * input[2]);
+            // Layer 2: 4 -> 1, a2 = sigmoid(W2 a1 + b2)
             var w2 = parameters.Slice(W2Offset, 4);
+            var b2 = parameters.Slice(B2Offset, 1);
+            double z2_0 = b2[0] + w2[0] * a1_0 + w2[1] * a1_1 + w2[2] * a1_2 + w2[3] * a1_3;
+            double a2_0 = global::NetGen.Kernels.Sigmoid(z2_0);
+
+            // Loss: binary cross-entropy, -sum_k [t_k log o_k + (1 - t_k) log(1 - o_k)], from the logits
+            // -[t log sigmoid(z) + (1 - t) log(1 - sigmoid(z))] = max(z, 0) - t z + log(1 + exp(-|z|)): finite for any z
+            double loss = (global::System.Math.Max(z2_0, 0.0) - target[0] * z2_0 + global::System.Math.Log(1.0 + global::System.Math.Exp(-global::System.Math.Abs(z2_0))));
 
             // Output delta, sigmoid and binary cross-entropy fused: d loss / d z2 = a2 - t
-            for (int k = 0; k < 1; k++)
-            {
-                delta2[k] = a2[k] - target[k];
-            }
+            double d2_0 = a2_0 - target[0];
 
-            // Layer 1 delta: delta1 = (W2^T delta2) * relu'(z1)
-            delta1[0] = (a1[0] > 0.0 ? (w2[0] * delta2[0]) : 0.0);
-            delta1[1] = (a1[1] > 0.0 ? (w2[1] * delta2[0]) : 0.0);
-            delta1[2] = (a1[2] > 0.0 ? (w2[2] * delta2[0]) : 0.0);
-            delta1[3] = (a1[3] > 0.0 ? (w2[3] * delta2[0]) : 0.0);
+            // Layer 1 delta: d1 = (W2^T d2) * relu'(z1)
+            double d1_0 = (a1_0 > 0.0 ? (w2[0] * d2_0) : 0.0);
+            double d1_1 = (a1_1 > 0.0 ? (w2[1] * d2_0) : 0.0);
+            double d1_2 = (a1_2 > 0.0 ? (w2[2] * d2_0) : 0.0);
+            double d1_3 = (a1_3 > 0.0 ? (w2[3] * d2_0) : 0.0);
 
-            return loss;
-        }
-
-        /// <summary>Backward pass: adds d loss / d parameters of one sample into <paramref name="gradients"/>; returns the loss.</summary>
-        private static double Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> deltas, global::System.Span<double> gradients)
-        {
-            double loss = ComputeDeltas(parameters, target, activations, deltas);
-            var a1 = activations.Slice(A1Offset, 4);
-            var delta1 = deltas.Slice(A1Offset, 4);
-            var delta2 = deltas.Slice(A2Offset, 1);
-
-            // Layer 1 gradients: dW1 += delta1 input^T, db1 += delta1
+            // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
             var gw1 = gradients.Slice(W1Offset, 12);
             var gb1 = gradients.Slice(B1Offset, 4);
-            gw1[0] += delta1[0] * input[0];
-            gw1[1] += delta1[0] * input[1];
-            gw1[2] += delta1[0] * input[2];
-            gb1[0] += delta1[0];
-            gw1[3] += delta1[1] * input[0];
-            gw1[4] += delta1[1] * input[1];
-            gw1[5] += delta1[1] * input[2];
-            gb1[1] += delta1[1];
-            gw1[6] += delta1[2] * input[0];
-            gw1[7] += delta1[2] * input[1];
-            gw1[8] += delta1[2] * input[2];
-            gb1[2] += delta1[2];
-            gw1[9] += delta1[3] * input[0];
-            gw1[10] += delta1[3] * input[1];
-            gw1[11] += delta1[3] * input[2];
-            gb1[3] += delta1[3];
+            gw1[0] += d1_0 * input[0];
+            gw1[1] += d1_0 * input[1];
+            gw1[2] += d1_0 * input[2];
+            gb1[0] += d1_0;
+            gw1[3] += d1_1 * input[0];
+            gw1[4] += d1_1 * input[1];
+            gw1[5] += d1_1 * input[2];
+            gb1[1] += d1_1;
+            gw1[6] += d1_2 * input[0];
+            gw1[7] += d1_2 * input[1];
+            gw1[8] += d1_2 * input[2];
+            gb1[2] += d1_2;
+            gw1[9] += d1_3 * input[0];
+            gw1[10] += d1_3 * input[1];
+            gw1[11] += d1_3 * input[2];
+            gb1[3] += d1_3;
 
-            // Layer 2 gradients: dW2 += delta2 a1^T, db2 += delta2
+            // Layer 2 gradients: dW2 += d2 a1^T, db2 += d2
             var gw2 = gradients.Slice(W2Offset, 4);
             var gb2 = gradients.Slice(B2Offset, 1);
-            gw2[0] += delta2[0] * a1[0];
-            gw2[1] += delta2[0] * a1[1];
-            gw2[2] += delta2[0] * a1[2];
-            gw2[3] += delta2[0] * a1[3];
-            gb2[0] += delta2[0];
+            gw2[0] += d2_0 * a1_0;
+            gw2[1] += d2_0 * a1_1;
+            gw2[2] += d2_0 * a1_2;
+            gw2[3] += d2_0 * a1_3;
+            gb2[0] += d2_0;
 
             return loss;
         }
 
-        /// <summary>Backward pass fused with a plain SGD step: <c>Parameters -= learningRate * d loss / d Parameters</c>; returns the loss before the step.</summary>
-        private static double BackwardAndStep(global::System.Span<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> activations, global::System.Span<double> deltas, double learningRate)
+        /// <summary>One sample's forward pass, loss, deltas and plain SGD step <c>Parameters -= learningRate * d loss / d Parameters</c>, all in locals; returns the loss before the step.</summary>
+        private static double BackwardAndStep(global::System.Span<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, double learningRate)
         {
-            double loss = ComputeDeltas(parameters, target, activations, deltas);
-            var a1 = activations.Slice(A1Offset, 4);
-            var delta1 = deltas.Slice(A1Offset, 4);
+            // Layer 1: 3 -> 4, a1 = relu(W1 input + b1)
             var w1 = parameters.Slice(W1Offset, 12);
-            var delta2 = deltas.Slice(A2Offset, 1);
-            var w2 = parameters.Slice(W2Offset, 4);
-
-            // Layer 1 step: W1 -= learningRate * delta1 input^T, b1 -= learningRate * delta1
             var b1 = parameters.Slice(B1Offset, 4);
-            double step1_0 = learningRate * delta1[0];
+            double a1_0 = global::NetGen.Kernels.ReLU(b1[0] + w1[0] * input[0] + w1[1] * input[1] + w1[2] * input[2]);
+            double a1_1 = global::NetGen.Kernels.ReLU(b1[1] + w1[3] * input[0] + w1[4] * input[1] + w1[5] * input[2]);
+            double a1_2 = global::NetGen.Kernels.ReLU(b1[2] + w1[6] * input[0] + w1[7] * input[1] + w1[8] * input[2]);
+            double a1_3 = global::NetGen.Kernels.ReLU(b1[3] + w1[9] * input[0] + w1[10] * input[1] + w1[11] * input[2]);
+            // Layer 2: 4 -> 1, a2 = sigmoid(W2 a1 + b2)
+            var w2 = parameters.Slice(W2Offset, 4);
+            var b2 = parameters.Slice(B2Offset, 1);
+            double z2_0 = b2[0] + w2[0] * a1_0 + w2[1] * a1_1 + w2[2] * a1_2 + w2[3] * a1_3;
+            double a2_0 = global::NetGen.Kernels.Sigmoid(z2_0);
+
+            // Loss: binary cross-entropy, -sum_k [t_k log o_k + (1 - t_k) log(1 - o_k)], from the logits
+            // -[t log sigmoid(z) + (1 - t) log(1 - sigmoid(z))] = max(z, 0) - t z + log(1 + exp(-|z|)): finite for any z
+            double loss = (global::System.Math.Max(z2_0, 0.0) - target[0] * z2_0 + global::System.Math.Log(1.0 + global::System.Math.Exp(-global::System.Math.Abs(z2_0))));
+
+            // Output delta, sigmoid and binary cross-entropy fused: d loss / d z2 = a2 - t
+            double d2_0 = a2_0 - target[0];
+
+            // Layer 1 delta: d1 = (W2^T d2) * relu'(z1)
+            double d1_0 = (a1_0 > 0.0 ? (w2[0] * d2_0) : 0.0);
+            double d1_1 = (a1_1 > 0.0 ? (w2[1] * d2_0) : 0.0);
+            double d1_2 = (a1_2 > 0.0 ? (w2[2] * d2_0) : 0.0);
+            double d1_3 = (a1_3 > 0.0 ? (w2[3] * d2_0) : 0.0);
+
+            // Layer 1 step: W1 -= learningRate * d1 input^T, b1 -= learningRate * d1
+            double step1_0 = learningRate * d1_0;
             w1[0] -= step1_0 * input[0];
             w1[1] -= step1_0 * input[1];
             w1[2] -= step1_0 * input[2];
             b1[0] -= step1_0;
-            double step1_1 = learningRate * delta1[1];
+            double step1_1 = learningRate * d1_1;
             w1[3] -= step1_1 * input[0];
             w1[4] -= step1_1 * input[1];
             w1[5] -= step1_1 * input[2];
             b1[1] -= step1_1;
-            double step1_2 = learningRate * delta1[2];
+            double step1_2 = learningRate * d1_2;
             w1[6] -= step1_2 * input[0];
             w1[7] -= step1_2 * input[1];
             w1[8] -= step1_2 * input[2];
             b1[2] -= step1_2;
-            double step1_3 = learningRate * delta1[3];
+            double step1_3 = learningRate * d1_3;
             w1[9] -= step1_3 * input[0];
             w1[10] -= step1_3 * input[1];
             w1[11] -= step1_3 * input[2];
             b1[3] -= step1_3;
 
-            // Layer 2 step: W2 -= learningRate * delta2 a1^T, b2 -= learningRate * delta2
-            var b2 = parameters.Slice(B2Offset, 1);
-            double step2_0 = learningRate * delta2[0];
-            w2[0] -= step2_0 * a1[0];
-            w2[1] -= step2_0 * a1[1];
-            w2[2] -= step2_0 * a1[2];
-            w2[3] -= step2_0 * a1[3];
+            // Layer 2 step: W2 -= learningRate * d2 a1^T, b2 -= learningRate * d2
+            double step2_0 = learningRate * d2_0;
+            w2[0] -= step2_0 * a1_0;
+            w2[1] -= step2_0 * a1_1;
+            w2[2] -= step2_0 * a1_2;
+            w2[3] -= step2_0 * a1_3;
             b2[0] -= step2_0;
 
             return loss;
