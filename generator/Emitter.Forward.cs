@@ -125,15 +125,21 @@ internal static partial class Emitter
         model.Layers.All(layer => layer.Shape == CodeShape.Unrolled && !UsesVectorActivation(layer));
 
     /// <summary>
-    /// The forward pass of an all-unrolled network in locals, written straight into <c>output</c>: the
-    /// same sums in the same order as <c>Forward</c>; narrow sigmoid layers are activated as one vector
-    /// (<see cref="UsesSigmoidGroup"/>).
+    /// The forward pass of an all-unrolled network in locals: the same sums in the same order as
+    /// <c>Forward</c>. For Predict (<paramref name="training"/> false) it declares its own
+    /// <c>parameters</c> and writes the output layer straight into <c>output</c>, with narrow sigmoid
+    /// layers activated as one vector (<see cref="UsesSigmoidGroup"/>). For the training kernels
+    /// it leaves the output layer in locals, its logits z{L}_{k} included, which the losses need;
+    /// <paramref name="packSigmoid"/> says whether their hidden sigmoid layers are packed.
     /// </summary>
-    private static void EmitForwardInLocals(CodeWriter writer, NetworkModel model, Scalar scalar)
+    private static void EmitForwardInLocals(CodeWriter writer, NetworkModel model, Scalar scalar, bool training = false, bool packSigmoid = true)
     {
         string t = scalar.Keyword;
-        writer.Line("// Every layer is unrolled, so the forward pass runs in locals and writes straight into output.");
-        writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan};");
+        if (!training)
+        {
+            writer.Line("// Every layer is unrolled, so the forward pass runs in locals and writes straight into output.");
+            writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan};");
+        }
         foreach (LayerSpec layer in model.Layers)
         {
             int n = layer.Number;
@@ -141,31 +147,41 @@ internal static partial class Emitter
             writer.Line($"// Layer {n}: {layer.InputSize} -> {layer.OutputSize}, a{n} = {Describe(layer.Activation)}(W{n} {Previous(layer)} + b{n})");
             writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
             writer.Line($"var b{n} = parameters.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
-            if (UsesSigmoidGroup(layer))
+            System.Func<int, string> sum = j => UnrolledSum(layer, j, i => n == 1 ? $"input[{i}]" : $"a{n - 1}_{i}");
+            if (packSigmoid && UsesSigmoidGroup(layer) && !(training && isOutput))
             {
-                EmitSigmoidGroup(writer, layer, scalar, Enumerable.Range(0, layer.OutputSize).Select(j => UnrolledSum(layer, j, i => n == 1 ? $"input[{i}]" : $"a{n - 1}_{i}")),
+                EmitSigmoidGroup(writer, layer, scalar, Enumerable.Range(0, layer.OutputSize).Select(sum),
                     j => isOutput ? $"output[{j}] = " : $"{t} a{n}_{j} = ");
                 continue;
             }
             for (int j = 0; j < layer.OutputSize; j++)
             {
-                string sum = UnrolledSum(layer, j, i => n == 1 ? $"input[{i}]" : $"a{n - 1}_{i}");
                 if (!isOutput)
-                    writer.Line($"{t} a{n}_{j} = {ScalarActivation(layer.Activation, sum, scalar)};");
-                else if (layer.Activation == ActivationKind.Softmax)
-                    writer.Line($"{t} z{n}_{j} = {sum};");
+                    writer.Line($"{t} a{n}_{j} = {ScalarActivation(layer.Activation, sum(j), scalar)};");
+                else if (layer.Activation == ActivationKind.Softmax || training)
+                    writer.Line($"{t} z{n}_{j} = {sum(j)};");
                 else
-                    writer.Line($"output[{j}] = {ScalarActivation(layer.Activation, sum, scalar)};");
+                    writer.Line($"output[{j}] = {ScalarActivation(layer.Activation, sum(j), scalar)};");
+                if (isOutput && training && layer.Activation != ActivationKind.Softmax)
+                    writer.Line($"{t} a{n}_{j} = {ScalarActivation(layer.Activation, $"z{n}_{j}", scalar)};");
             }
             if (isOutput && layer.Activation == ActivationKind.Softmax)
-                EmitSoftmaxInLocals(writer, layer, scalar);
+            {
+                if (training)
+                    EmitSoftmaxInLocals(writer, layer, scalar, "a" + n, j => $"{t} a{n}_{j} = ");
+                else
+                    EmitSoftmaxInLocals(writer, layer, scalar, "output", j => $"output[{j}] = ");
+            }
         }
+        if (training)
+            writer.Line();
     }
 
-    private static void EmitSoftmaxInLocals(CodeWriter writer, LayerSpec layer, Scalar scalar)
+    /// <summary>Softmax of the logit locals z{n}_{j}; <paramref name="assign"/> starts the statement that receives output j.</summary>
+    private static void EmitSoftmaxInLocals(CodeWriter writer, LayerSpec layer, Scalar scalar, string target, System.Func<int, string> assign)
     {
         int n = layer.Number, k = layer.OutputSize;
-        writer.Line($"// output = softmax(z{n}), as exp(z - max z) / sum exp(z - max z) so no exp overflows");
+        writer.Line($"// {target} = softmax(z{n}), as exp(z - max z) / sum exp(z - max z) so no exp overflows");
         writer.Line($"{scalar.Keyword} max = z{n}_0;");
         for (int j = 1; j < k; j++)
             writer.Line($"if (z{n}_{j} > max) max = z{n}_{j};");
@@ -173,7 +189,7 @@ internal static partial class Emitter
             writer.Line($"{scalar.Keyword} e{j} = {scalar.Math}.Exp(z{n}_{j} - max);");
         writer.Line($"{scalar.Keyword} sum = {string.Join(" + ", Enumerable.Range(0, k).Select(j => "e" + j))};");
         for (int j = 0; j < k; j++)
-            writer.Line($"output[{j}] = e{j} / sum;");
+            writer.Line($"{assign(j)}e{j} / sum;");
     }
 
     /// <summary>

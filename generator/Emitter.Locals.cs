@@ -37,7 +37,7 @@ internal static partial class Emitter
         {
             // Packing the sigmoid layers' exps (as Predict does) made Backward faster but the in-place step
             // slower (W1: 43 -> 40 ns and 53 -> 57 ns), so only Backward packs them.
-            EmitTrainingForwardInLocals(writer, model, scalar, packSigmoid: !step);
+            EmitForwardInLocals(writer, model, scalar, training: true, packSigmoid: !step);
             EmitLossInLocals(writer, model, scalar);
             EmitOutputDeltaInLocals(writer, model, scalar);
             writer.Line();
@@ -60,51 +60,6 @@ internal static partial class Emitter
     private static string Z(int layer, int index) => $"z{layer}_{index}";
 
     private static string D(int layer, int index) => $"d{layer}_{index}";
-
-    /// <summary>The forward pass into locals a{n}_{j}, plus the output layer's logits z{L}_{k}.</summary>
-    private static void EmitTrainingForwardInLocals(CodeWriter writer, NetworkModel model, Scalar scalar, bool packSigmoid)
-    {
-        string t = scalar.Keyword;
-        foreach (LayerSpec layer in model.Layers)
-        {
-            int n = layer.Number;
-            bool isOutput = n == model.Layers.Count;
-            writer.Line($"// Layer {n}: {layer.InputSize} -> {layer.OutputSize}, a{n} = {Describe(layer.Activation)}(W{n} {Previous(layer)} + b{n})");
-            writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
-            writer.Line($"var b{n} = parameters.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
-            if (packSigmoid && !isOutput && UsesSigmoidGroup(layer))
-            {
-                EmitSigmoidGroup(writer, layer, scalar, Enumerable.Range(0, layer.OutputSize).Select(j => UnrolledSum(layer, j, i => n == 1 ? $"input[{i}]" : A(n - 1, i))), j => $"{t} {A(n, j)} = ");
-                continue;
-            }
-            for (int j = 0; j < layer.OutputSize; j++)
-            {
-                string sum = UnrolledSum(layer, j, i => n == 1 ? $"input[{i}]" : A(n - 1, i));
-                if (!isOutput)
-                {
-                    writer.Line($"{t} {A(n, j)} = {ScalarActivation(layer.Activation, sum, scalar)};");
-                    continue;
-                }
-                writer.Line($"{t} {Z(n, j)} = {sum};");
-                if (layer.Activation != ActivationKind.Softmax)
-                    writer.Line($"{t} {A(n, j)} = {ScalarActivation(layer.Activation, Z(n, j), scalar)};");
-            }
-            if (isOutput && layer.Activation == ActivationKind.Softmax)
-            {
-                int k = layer.OutputSize;
-                writer.Line($"// a{n} = softmax(z{n}), as exp(z - max z) / sum exp(z - max z) so no exp overflows");
-                writer.Line($"{t} max = {Z(n, 0)};");
-                for (int j = 1; j < k; j++)
-                    writer.Line($"if ({Z(n, j)} > max) max = {Z(n, j)};");
-                for (int j = 0; j < k; j++)
-                    writer.Line($"{t} e{j} = {scalar.Math}.Exp({Z(n, j)} - max);");
-                writer.Line($"{t} sum = {string.Join(" + ", Enumerable.Range(0, k).Select(j => "e" + j))};");
-                for (int j = 0; j < k; j++)
-                    writer.Line($"{t} {A(n, j)} = e{j} / sum;");
-            }
-        }
-        writer.Line();
-    }
 
     /// <summary>The loss from the output locals, as ComputeLoss computes it from the activation buffer.</summary>
     private static void EmitLossInLocals(CodeWriter writer, NetworkModel model, Scalar scalar)
