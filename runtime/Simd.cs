@@ -138,8 +138,7 @@ public static class Simd
         int rows = bias.Length;
         CheckMatrix(weights, rows, columns);
         int samples = ThrowHelper.RowCount(nameof(inputs), inputs.Length, columns);
-        if (outputStride < rows)
-            ThrowHelper.ThrowLengthMismatch(nameof(outputStride), rows, outputStride);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputStride, rows);
         if (samples > 0 && outputs.Length < (samples - 1) * outputStride + rows)
             ThrowHelper.ThrowLengthMismatch(nameof(outputs), (samples - 1) * outputStride + rows, outputs.Length);
 

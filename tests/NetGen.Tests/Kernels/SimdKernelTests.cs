@@ -57,6 +57,8 @@ public class SimdKernelTests
         }
         Assert.Throws<ArgumentException>(() => Simd.MatrixMatrix<double>(w, b, x.AsSpan(1).ToArray(), columns + (columns == 1 ? 1 : 0), z, rows + Stride));
         Assert.Throws<ArgumentException>(() => Simd.MatrixMatrix<double>(w, b, x, columns, new double[Samples * rows - 1], rows));
+        var stride = Assert.Throws<ArgumentOutOfRangeException>(() => Simd.MatrixMatrix<double>(w, b, x, columns, z, rows - 1));
+        Assert.Equal("outputStride", stride.ParamName);
     }
 
     [Theory]
