@@ -187,14 +187,7 @@ internal static partial class Emitter
         writer.Line($"// Layer {n} delta: delta{n} = (W{m}^T delta{m}) * {Describe(layer.Activation)}'(z{n})");
         if (above.Shape == CodeShape.Unrolled)
         {
-            for (int i = 0; i < width; i++)
-            {
-                var sum = new StringBuilder("(");
-                for (int j = 0; j < above.OutputSize; j++)
-                    sum.Append(j == 0 ? "" : " + ").Append($"w{m}[{j * width + i}] * delta{m}[{j}]");
-                sum.Append(')');
-                writer.Line($"delta{n}[{i}] = {TimesDerivative(layer.Activation, $"a{n}[{i}]", sum.ToString(), scalar)};");
-            }
+            EmitUnrolledHiddenDelta(writer, layer, above, scalar, "", (l, i) => $"a{l}[{i}]", (l, i) => $"delta{l}[{i}]");
         }
         else
         {
@@ -212,11 +205,51 @@ internal static partial class Emitter
         writer.Line();
     }
 
+    /// <summary>
+    /// One statement per unit of a layer below an unrolled one: <c>delta_l[i] = (sum_j W_{l+1}[j, i]
+    /// delta_{l+1}[j]) * f_l'(z_l[i])</c>. The span-based and the in-locals kernels both write it, with
+    /// their own names for outputs and deltas and <paramref name="declare"/> before each (a type for locals).
+    /// </summary>
+    private static void EmitUnrolledHiddenDelta(CodeWriter writer, LayerSpec layer, LayerSpec above, Scalar scalar, string declare,
+        System.Func<int, int, string> output, System.Func<int, int, string> delta)
+    {
+        int n = layer.Number, m = above.Number, width = layer.OutputSize;
+        for (int i = 0; i < width; i++)
+        {
+            var sum = new StringBuilder("(");
+            for (int j = 0; j < above.OutputSize; j++)
+                sum.Append(j == 0 ? "" : " + ").Append($"w{m}[{j * width + i}] * {delta(m, j)}");
+            sum.Append(')');
+            writer.Line($"{declare}{delta(n, i)} = {TimesDerivative(layer.Activation, output(n, i), sum.ToString(), scalar)};");
+        }
+    }
+
+    /// <summary>
+    /// An unrolled layer's <c>W += delta prev^T</c>, <c>b += delta</c> into gw/gb (Backward), or its
+    /// SGD step <c>W -= learningRate * delta prev^T</c>, <c>b -= ...</c> in place (BackwardAndStep);
+    /// <paramref name="delta"/> and <paramref name="previous"/> name the unit's delta and input i.
+    /// </summary>
+    private static void EmitUnrolledUpdate(CodeWriter writer, LayerSpec layer, Scalar scalar, bool step, System.Func<int, string> delta, System.Func<int, string> previous)
+    {
+        int n = layer.Number, inputs = layer.InputSize;
+        string weights = step ? $"w{n}" : $"gw{n}";
+        string biases = step ? $"b{n}" : $"gb{n}";
+        string op = step ? "-=" : "+=";
+        for (int j = 0; j < layer.OutputSize; j++)
+        {
+            string scale = step ? $"step{n}_{j}" : delta(j);
+            if (step)
+                writer.Line($"{scalar.Keyword} {scale} = learningRate * {delta(j)};");
+            for (int i = 0; i < inputs; i++)
+                writer.Line($"{weights}[{j * inputs + i}] {op} {scale} * {previous(i)};");
+            writer.Line($"{biases}[{j}] {op} {scale};");
+        }
+    }
+
     /// <summary>dW = delta prev^T and db = delta, either added into the gradients or applied as an SGD step.</summary>
     private static void EmitParameterUpdate(CodeWriter writer, LayerSpec layer, Scalar scalar, bool step)
     {
         int n = layer.Number;
-        int inputs = layer.InputSize;
         string previous = Previous(layer);
         string weights = step ? $"w{n}" : $"gw{n}";
         string biases = step ? $"b{n}" : $"gb{n}";
@@ -234,16 +267,7 @@ internal static partial class Emitter
 
         if (layer.Shape == CodeShape.Unrolled)
         {
-            for (int j = 0; j < layer.OutputSize; j++)
-            {
-                string scale = step ? $"step{n}_{j}" : $"delta{n}[{j}]";
-                if (step)
-                    writer.Line($"{scalar.Keyword} {scale} = learningRate * delta{n}[{j}];");
-                string op = step ? "-=" : "+=";
-                for (int i = 0; i < inputs; i++)
-                    writer.Line($"{weights}[{j * inputs + i}] {op} {scale} * {previous}[{i}];");
-                writer.Line($"{biases}[{j}] {op} {scale};");
-            }
+            EmitUnrolledUpdate(writer, layer, scalar, step, j => $"delta{n}[{j}]", i => $"{previous}[{i}]");
         }
         else
         {

@@ -1,5 +1,4 @@
 using System.Linq;
-using System.Text;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator;
@@ -131,25 +130,16 @@ internal static partial class Emitter
     /// <summary><c>d_l = (W_{l+1}^T d_{l+1}) * f_l'(z_l)</c> into locals, from the current weights.</summary>
     private static void EmitHiddenDeltaInLocals(CodeWriter writer, LayerSpec layer, LayerSpec above, Scalar scalar)
     {
-        int n = layer.Number, m = above.Number, width = layer.OutputSize;
+        int n = layer.Number, m = above.Number;
         writer.Line($"// Layer {n} delta: d{n} = (W{m}^T d{m}) * {Describe(layer.Activation)}'(z{n})");
-        for (int i = 0; i < width; i++)
-        {
-            var sum = new StringBuilder("(");
-            for (int j = 0; j < above.OutputSize; j++)
-                sum.Append(j == 0 ? "" : " + ").Append($"w{m}[{j * width + i}] * {D(m, j)}");
-            sum.Append(')');
-            writer.Line($"{scalar.Keyword} {D(n, i)} = {TimesDerivative(layer.Activation, A(n, i), sum.ToString(), scalar)};");
-        }
+        EmitUnrolledHiddenDelta(writer, layer, above, scalar, scalar.Keyword + " ", A, D);
     }
 
     /// <summary>dW = d prev^T and db = d, added into the gradients or applied as an SGD step; every delta exists before the first weight changes.</summary>
     private static void EmitParameterUpdateInLocals(CodeWriter writer, LayerSpec layer, Scalar scalar, bool step)
     {
-        int n = layer.Number, inputs = layer.InputSize;
+        int n = layer.Number;
         string previous = Previous(layer);
-        string weights = step ? $"w{n}" : $"gw{n}";
-        string biases = step ? $"b{n}" : $"gb{n}";
         if (step)
         {
             writer.Line($"// Layer {n} step: W{n} -= learningRate * d{n} {previous}^T, b{n} -= learningRate * d{n}");
@@ -160,19 +150,7 @@ internal static partial class Emitter
             writer.Line($"var gw{n} = gradients.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
             writer.Line($"var gb{n} = gradients.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
         }
-        string op = step ? "-=" : "+=";
-        for (int j = 0; j < layer.OutputSize; j++)
-        {
-            string scale = D(n, j);
-            if (step)
-            {
-                scale = $"step{n}_{j}";
-                writer.Line($"{scalar.Keyword} {scale} = learningRate * {D(n, j)};");
-            }
-            for (int i = 0; i < inputs; i++)
-                writer.Line($"{weights}[{j * inputs + i}] {op} {scale} * {(n == 1 ? $"input[{i}]" : A(n - 1, i))};");
-            writer.Line($"{biases}[{j}] {op} {scale};");
-        }
+        EmitUnrolledUpdate(writer, layer, scalar, step, j => D(n, j), i => n == 1 ? $"input[{i}]" : A(n - 1, i));
         writer.Line();
     }
 }
