@@ -107,11 +107,10 @@ internal static partial class Emitter
     /// Rows per chunk of PredictBatch, whose chunk lives on the stack: as BackwardBatch's, bounded by
     /// <see cref="Limits.MaxStackBatchBytes"/>; below 2 it runs row by row.
     /// </summary>
-    private static int PredictBatchChunkRows(NetworkModel model)
-    {
-        int elementBytes = model.Precision == PrecisionKind.Single ? 4 : 8;
-        return BatchesFirstLayer(model) ? System.Math.Min(Limits.BatchChunkRows, Limits.MaxStackBatchBytes / elementBytes / model.ActivationCount) : 0;
-    }
+    private static int PredictBatchChunkRows(NetworkModel model) =>
+        BatchesFirstLayer(model)
+            ? System.Math.Min(Limits.BatchChunkRows, Limits.MaxStackBatchBytes / Scalar.For(model.Precision).Size / model.ActivationCount)
+            : 0;
 
     /// <summary>Rows per chunk of the batch calls: <see cref="Limits.BatchChunkRows"/>, fewer for very wide networks.</summary>
     private static int BatchChunkRows(NetworkModel model) =>
@@ -193,12 +192,12 @@ internal static partial class Emitter
     }
 
     /// <summary>
-    /// An unrolled sigmoid layer of 2-7 neurons, in the all-in-locals Predict: its sums are packed into
-    /// one vector and activated together (one vector exp instead of one scalar exp per neuron; W1 and
+    /// An unrolled sigmoid layer of 2-7 neurons whose sums the in-locals Predict and Backward pack into
+    /// one vector and activate together (one vector exp instead of one scalar exp per neuron; W1 and
     /// W2 infer 27 -> 20 ns). Wider layers use <see cref="UsesVectorActivation"/>; a single neuron stays
-    /// scalar. Forward, which Train and Backward share, keeps scalar exps: there the packed form made
-    /// Train slower (W1 step 62 -> 69 ns) though Backward faster. So Predict may differ from the
-    /// training pass in the last bit or two of such layers (the vector exp is within 2 ulp of Math.Exp).
+    /// scalar. The span-based Forward and the in-place step keep scalar exps: packed, both measured
+    /// slower for Train (W1 step 62 -> 69 ns and 53 -> 57 ns). So Predict and Backward may differ from
+    /// Train and Loss in the last bit or two of such layers (the vector exp is within 2 ulp of Math.Exp).
     /// </summary>
     private static bool UsesSigmoidGroup(LayerSpec layer) =>
         layer.Shape == CodeShape.Unrolled && layer.Activation == ActivationKind.Sigmoid
@@ -211,9 +210,9 @@ internal static partial class Emitter
     private static void EmitSigmoidGroup(CodeWriter writer, LayerSpec layer, Scalar scalar, System.Collections.Generic.IEnumerable<string> sums, System.Func<int, string> assign)
     {
         int n = layer.Number, width = layer.OutputSize;
-        int bytes = (scalar == Scalar.Single ? 4 : 8) * width;
+        int bytes = scalar.Size * width;
         int vectorBits = bytes <= 16 ? 128 : bytes <= 32 ? 256 : 512;
-        int lanes = vectorBits / 8 / (scalar == Scalar.Single ? 4 : 8);
+        int lanes = vectorBits / 8 / scalar.Size;
         var lanesValues = sums.Concat(Enumerable.Repeat(scalar.Literal(0), lanes - width));
         writer.Line($"// sigmoid of the layer's {width} sums at once: one vector exp instead of {width} scalar ones");
         writer.Line($"var s{n} = {Runtime}.Kernels.Sigmoid(global::System.Runtime.Intrinsics.Vector{vectorBits}.Create({string.Join(", ", lanesValues)}));");

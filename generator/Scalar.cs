@@ -6,17 +6,21 @@ namespace NetGen.Generator;
 /// <summary>How numbers of one precision are written in generated code.</summary>
 internal sealed class Scalar
 {
-    public static readonly Scalar Double = new("double", "global::System.Math", "");
-    public static readonly Scalar Single = new("float", "global::System.MathF", "f");
+    public static readonly Scalar Double = new("double", "global::System.Math", "", 8);
+    public static readonly Scalar Single = new("float", "global::System.MathF", "f", 4);
 
     private readonly string _suffix;
 
-    private Scalar(string keyword, string math, string suffix)
+    private Scalar(string keyword, string math, string suffix, int size)
     {
         Keyword = keyword;
         Math = math;
         _suffix = suffix;
+        Size = size;
     }
+
+    /// <summary>Bytes per value.</summary>
+    public int Size { get; }
 
     /// <summary><c>double</c> or <c>float</c>.</summary>
     public string Keyword { get; }
