@@ -5,13 +5,15 @@ namespace NetGen.Tests.Kernels;
 
 /// <summary>
 /// The whole-layer SIMD kernels agree with plain loops for every shape: blocks of 8 and 4 rows,
-/// 512-bit column blocks, and every kind of tail.
+/// 512-bit column blocks, the streamed rows of matrices too large for L1, and every kind of tail.
 /// </summary>
 public class SimdKernelTests
 {
     public static TheoryData<int, int> Shapes() => new()
     {
         { 1, 1 }, { 3, 5 }, { 4, 8 }, { 8, 16 }, { 9, 17 }, { 10, 32 }, { 13, 130 }, { 17, 300 }, { 32, 64 }, { 128, 784 }, { 5, 1000 },
+        // Over 64 KB of weights: the streamed path (one row at a time), with leftover vectors and columns.
+        { 40, 260 }, { 21, 1000 }, { 9, 1031 },
     };
 
     [Theory]
@@ -59,6 +61,29 @@ public class SimdKernelTests
         Assert.Throws<ArgumentException>(() => Simd.MatrixMatrix<double>(w, b, x, columns, new double[Samples * rows - 1], rows));
         var stride = Assert.Throws<ArgumentOutOfRangeException>(() => Simd.MatrixMatrix<double>(w, b, x, columns, z, rows - 1));
         Assert.Equal("outputStride", stride.ParamName);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void The_products_do_not_depend_on_where_the_inputs_sit(int rows, int columns)
+    {
+        // The streamed path copies inputs that are not on a cache line; the copy must not change a bit.
+        const int Samples = 6;
+        var random = new Random(rows * 1000 + columns + 4);
+        float[] w = ToSingle(Values(random, rows * columns)), b = ToSingle(Values(random, rows)), x = ToSingle(Values(random, Samples * columns));
+        var aligned = new AlignedBuffer<float>(Samples * columns + 16);
+        foreach (int offset in new[] { 0, 1, 4, 15 })
+        {
+            Span<float> placed = aligned.Span.Slice(offset, Samples * columns);
+            x.CopyTo(placed);
+            var fromArray = new float[Samples * rows];
+            var fromPlaced = new float[Samples * rows];
+            Simd.MatrixMatrix<float>(w, b, x, columns, fromArray, rows);
+            Simd.MatrixMatrix<float>(w, b, placed, columns, fromPlaced, rows);
+            Assert.Equal(fromArray, fromPlaced);
+            Simd.MatrixVector<float>(w, placed.Slice(columns, columns), b, fromPlaced.AsSpan(0, rows));
+            Assert.Equal(fromArray.AsSpan(rows, rows).ToArray(), fromPlaced.AsSpan(0, rows).ToArray());
+        }
     }
 
     [Theory]
