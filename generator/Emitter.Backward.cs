@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Text;
 using NetGen.Generator.Model;
 
@@ -227,23 +228,59 @@ internal static partial class Emitter
     /// <summary>
     /// An unrolled layer's <c>W += delta prev^T</c>, <c>b += delta</c> into gw/gb (Backward), or its
     /// SGD step <c>W -= learningRate * delta prev^T</c>, <c>b -= ...</c> in place (BackwardAndStep);
-    /// <paramref name="delta"/> and <paramref name="previous"/> name the unit's delta and input i.
+    /// <paramref name="delta"/> and <paramref name="previous"/> name the unit's delta and input i, and
+    /// <paramref name="previousSpan"/> the span that holds the inputs, if they are in one.
     /// </summary>
-    private static void EmitUnrolledUpdate(CodeWriter writer, LayerSpec layer, Scalar scalar, bool step, System.Func<int, string> delta, System.Func<int, string> previous)
+    /// <remarks>
+    /// Each weight row is updated in 256- and 128-bit vectors where it is long enough (<see cref="UpdateChunks"/>),
+    /// with the inputs loaded into vectors once per layer: one vector read-modify-write instead of up to
+    /// four scalar ones (W1 job 144 -> 125 ns per epoch, Stopwatch). Each lane computes exactly what the
+    /// scalar statement does (<c>w + d * x</c>; the step adds <c>(-s) * x</c>, which is <c>w - s * x</c>
+    /// bit for bit; no fused multiply-add), so results do not change.
+    /// </remarks>
+    private static void EmitUnrolledUpdate(CodeWriter writer, LayerSpec layer, Scalar scalar, bool step, System.Func<int, string> delta, System.Func<int, string> previous, string? previousSpan)
     {
         int n = layer.Number, inputs = layer.InputSize;
         string weights = step ? $"w{n}" : $"gw{n}";
         string biases = step ? $"b{n}" : $"gb{n}";
         string op = step ? "-=" : "+=";
+        var chunks = UpdateChunks(inputs, scalar);
+        if (chunks.Count > 0)
+            writer.Line($"// each row in vectors: x{n}_k holds the layer's inputs from k on, AddScaled(row, s, x) is row += s * x");
+        foreach (var (start, lanes, vector) in chunks)
+        {
+            string values = previousSpan != null
+                ? $"(global::System.ReadOnlySpan<{scalar.Keyword}>){previousSpan}.Slice({start}, {lanes})"
+                : string.Join(", ", Enumerable.Range(start, lanes).Select(previous));
+            writer.Line($"var x{n}_{start} = {vector}.Create({values});");
+        }
+        int scalarStart = chunks.Count == 0 ? 0 : chunks[chunks.Count - 1].Start + chunks[chunks.Count - 1].Lanes;
         for (int j = 0; j < layer.OutputSize; j++)
         {
             string scale = step ? $"step{n}_{j}" : delta(j);
             if (step)
                 writer.Line($"{scalar.Keyword} {scale} = learningRate * {delta(j)};");
-            for (int i = 0; i < inputs; i++)
+            foreach (var (start, lanes, _) in chunks)
+                writer.Line($"{Runtime}.Kernels.AddScaled({weights}.Slice({j * inputs + start}, {lanes}), {(step ? "-" : "")}{scale}, x{n}_{start});");
+            for (int i = scalarStart; i < inputs; i++)
                 writer.Line($"{weights}[{j * inputs + i}] {op} {scale} * {previous(i)};");
             writer.Line($"{biases}[{j}] {op} {scale};");
         }
+    }
+
+    /// <summary>
+    /// How <see cref="EmitUnrolledUpdate"/> splits a weight row of <paramref name="inputs"/> values:
+    /// 256-bit vectors while at least one fits, then one 128-bit vector if it fits; the rest stays scalar.
+    /// </summary>
+    private static System.Collections.Generic.List<(int Start, int Lanes, string Vector)> UpdateChunks(int inputs, Scalar scalar)
+    {
+        var chunks = new System.Collections.Generic.List<(int Start, int Lanes, string Vector)>();
+        int wide = 32 / scalar.Size, narrow = 16 / scalar.Size, start = 0;
+        for (; start + wide <= inputs; start += wide)
+            chunks.Add((start, wide, "global::System.Runtime.Intrinsics.Vector256"));
+        if (start + narrow <= inputs)
+            chunks.Add((start, narrow, "global::System.Runtime.Intrinsics.Vector128"));
+        return chunks;
     }
 
     /// <summary>dW = delta prev^T and db = delta, either added into the gradients or applied as an SGD step.</summary>
@@ -267,7 +304,7 @@ internal static partial class Emitter
 
         if (layer.Shape == CodeShape.Unrolled)
         {
-            EmitUnrolledUpdate(writer, layer, scalar, step, j => $"delta{n}[{j}]", i => $"{previous}[{i}]");
+            EmitUnrolledUpdate(writer, layer, scalar, step, j => $"delta{n}[{j}]", i => $"{previous}[{i}]", previous);
         }
         else
         {

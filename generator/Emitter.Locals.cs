@@ -150,7 +150,7 @@ internal static partial class Emitter
             writer.Line($"var gw{n} = gradients.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
             writer.Line($"var gb{n} = gradients.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
         }
-        EmitUnrolledUpdate(writer, layer, scalar, step, j => D(n, j), i => n == 1 ? $"input[{i}]" : A(n - 1, i));
+        EmitUnrolledUpdate(writer, layer, scalar, step, j => D(n, j), i => n == 1 ? $"input[{i}]" : A(n - 1, i), n == 1 ? "input" : null);
         writer.Line();
     }
 }

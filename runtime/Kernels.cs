@@ -61,6 +61,22 @@ public static class Kernels
             ? Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-z))
             : Vector256.Create(Sigmoid(z.GetLower()), Sigmoid(z.GetUpper()));
 
+    // A chunk of an unrolled layer's weight (or weight-gradient) row updated as one vector:
+    // row[i] += scale * x[i] lane by lane, with the same rounding as the scalar statement (a product,
+    // then a sum; no fused multiply-add). The generator emits these for rows of 2 or more values.
+
+    /// <summary><c>row[i] += scale * x[i]</c> for the 4 or 8 lanes of <paramref name="x"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is shorter than a vector.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddScaled<T>(Span<T> row, T scale, Vector256<T> x)
+        where T : unmanaged => (Vector256.Create((ReadOnlySpan<T>)row) + Vector256.Create(scale) * x).CopyTo(row);
+
+    /// <summary><c>row[i] += scale * x[i]</c> for the 2 or 4 lanes of <paramref name="x"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is shorter than a vector.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddScaled<T>(Span<T> row, T scale, Vector128<T> x)
+        where T : unmanaged => (Vector128.Create((ReadOnlySpan<T>)row) + Vector128.Create(scale) * x).CopyTo(row);
+
     /// <summary><c>max(0, z)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double ReLU(double z) => z > 0.0 ? z : 0.0;

@@ -86,6 +86,33 @@ public class SimdKernelTests
         }
     }
 
+    [Fact]
+    public void Row_chunk_updates_give_exactly_the_scalar_statements_and_touch_nothing_else()
+    {
+        // Unrolled layers update weight rows with Kernels.AddScaled; the result must be bit for bit
+        // what "w[i] += s * x[i]" gives, so that vectorising the rows changes no result.
+        var random = new Random(11);
+        double[] row = Values(random, 6), x = Values(random, 4);
+        double scale = random.NextDouble() - 0.5;
+        double[] expected = (double[])row.Clone();
+        for (int i = 0; i < 4; i++)
+            expected[1 + i] += scale * x[i];
+        NetGen.Kernels.AddScaled(row.AsSpan(1, 4), scale, System.Runtime.Intrinsics.Vector256.Create(x));
+        Assert.Equal(expected, row);
+        for (int i = 0; i < 2; i++)
+            expected[3 + i] -= scale * x[i]; // the step's form: AddScaled(row, -s, x) is row -= s * x bit for bit
+        NetGen.Kernels.AddScaled(row.AsSpan(3, 2), -scale, System.Runtime.Intrinsics.Vector128.Create(x[0], x[1]));
+        Assert.Equal(expected, row);
+
+        float[] rowSingle = ToSingle(Values(random, 10)), xSingle = ToSingle(Values(random, 8));
+        float[] expectedSingle = (float[])rowSingle.Clone();
+        for (int i = 0; i < 8; i++)
+            expectedSingle[1 + i] += 0.25f * xSingle[i];
+        NetGen.Kernels.AddScaled(rowSingle.AsSpan(1, 8), 0.25f, System.Runtime.Intrinsics.Vector256.Create(xSingle));
+        Assert.Equal(expectedSingle, rowSingle);
+        Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.AddScaled(row.AsSpan(0, 3), scale, System.Runtime.Intrinsics.Vector256.Create(x)));
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void TransposedMatrixVector_matches_a_plain_loop(int rows, int columns)

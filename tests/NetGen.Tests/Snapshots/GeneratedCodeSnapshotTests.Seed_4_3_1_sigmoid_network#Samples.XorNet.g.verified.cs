@@ -270,27 +270,21 @@ namespace Samples
             // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
             var gw1 = gradients.Slice(W1Offset, 12);
             var gb1 = gradients.Slice(B1Offset, 3);
-            gw1[0] += d1_0 * input[0];
-            gw1[1] += d1_0 * input[1];
-            gw1[2] += d1_0 * input[2];
-            gw1[3] += d1_0 * input[3];
+            // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(row, s, x) is row += s * x
+            var x1_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)input.Slice(0, 4));
+            global::NetGen.Kernels.AddScaled(gw1.Slice(0, 4), d1_0, x1_0);
             gb1[0] += d1_0;
-            gw1[4] += d1_1 * input[0];
-            gw1[5] += d1_1 * input[1];
-            gw1[6] += d1_1 * input[2];
-            gw1[7] += d1_1 * input[3];
+            global::NetGen.Kernels.AddScaled(gw1.Slice(4, 4), d1_1, x1_0);
             gb1[1] += d1_1;
-            gw1[8] += d1_2 * input[0];
-            gw1[9] += d1_2 * input[1];
-            gw1[10] += d1_2 * input[2];
-            gw1[11] += d1_2 * input[3];
+            global::NetGen.Kernels.AddScaled(gw1.Slice(8, 4), d1_2, x1_0);
             gb1[2] += d1_2;
 
             // Layer 2 gradients: dW2 += d2 a1^T, db2 += d2
             var gw2 = gradients.Slice(W2Offset, 3);
             var gb2 = gradients.Slice(B2Offset, 1);
-            gw2[0] += d2_0 * a1_0;
-            gw2[1] += d2_0 * a1_1;
+            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(row, s, x) is row += s * x
+            var x2_0 = global::System.Runtime.Intrinsics.Vector128.Create(a1_0, a1_1);
+            global::NetGen.Kernels.AddScaled(gw2.Slice(0, 2), d2_0, x2_0);
             gw2[2] += d2_0 * a1_2;
             gb2[0] += d2_0;
 
@@ -325,29 +319,23 @@ namespace Samples
             double d1_2 = (w2[2] * d2_0) * a1_2 * (1.0 - a1_2);
 
             // Layer 1 step: W1 -= learningRate * d1 input^T, b1 -= learningRate * d1
+            // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(row, s, x) is row += s * x
+            var x1_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)input.Slice(0, 4));
             double step1_0 = learningRate * d1_0;
-            w1[0] -= step1_0 * input[0];
-            w1[1] -= step1_0 * input[1];
-            w1[2] -= step1_0 * input[2];
-            w1[3] -= step1_0 * input[3];
+            global::NetGen.Kernels.AddScaled(w1.Slice(0, 4), -step1_0, x1_0);
             b1[0] -= step1_0;
             double step1_1 = learningRate * d1_1;
-            w1[4] -= step1_1 * input[0];
-            w1[5] -= step1_1 * input[1];
-            w1[6] -= step1_1 * input[2];
-            w1[7] -= step1_1 * input[3];
+            global::NetGen.Kernels.AddScaled(w1.Slice(4, 4), -step1_1, x1_0);
             b1[1] -= step1_1;
             double step1_2 = learningRate * d1_2;
-            w1[8] -= step1_2 * input[0];
-            w1[9] -= step1_2 * input[1];
-            w1[10] -= step1_2 * input[2];
-            w1[11] -= step1_2 * input[3];
+            global::NetGen.Kernels.AddScaled(w1.Slice(8, 4), -step1_2, x1_0);
             b1[2] -= step1_2;
 
             // Layer 2 step: W2 -= learningRate * d2 a1^T, b2 -= learningRate * d2
+            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(row, s, x) is row += s * x
+            var x2_0 = global::System.Runtime.Intrinsics.Vector128.Create(a1_0, a1_1);
             double step2_0 = learningRate * d2_0;
-            w2[0] -= step2_0 * a1_0;
-            w2[1] -= step2_0 * a1_1;
+            global::NetGen.Kernels.AddScaled(w2.Slice(0, 2), -step2_0, x2_0);
             w2[2] -= step2_0 * a1_2;
             b2[0] -= step2_0;
 
