@@ -77,13 +77,17 @@ public static class Kernels
     public static void AddScaled<T>(Span<T> row, T scale, Vector128<T> x)
         where T : unmanaged => (Vector128.Create((ReadOnlySpan<T>)row) + Vector128.Create(scale) * x).CopyTo(row);
 
-    /// <summary><c>max(0, z)</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double ReLU(double z) => z > 0.0 ? z : 0.0;
+    // ReLU is the hardware's max instruction (one vmaxsd/vmaxss on x64) rather than a branch that
+    // mispredicts as units switch on and off: W3 Predict 10.4 -> 9.9 ns, Train 29.4 -> 28.6 ns. For a
+    // NaN sum it gives 0 on x64 (as the branch did) and NaN on Arm64.
 
     /// <summary><c>max(0, z)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float ReLU(float z) => z > 0f ? z : 0f;
+    public static double ReLU(double z) => double.MaxNative(z, 0.0);
+
+    /// <summary><c>max(0, z)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ReLU(float z) => float.MaxNative(z, 0f);
 
     /// <summary><c>z</c> for positive z, else <c>0.01 z</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -87,6 +87,23 @@ public class SimdKernelTests
     }
 
     [Fact]
+    public void ReLU_is_max_of_zero_and_z_and_its_NaN_case_is_the_documented_one()
+    {
+        foreach (double z in new[] { 2.5, -3.0, 0.0, -0.0, 1e-300, -1e-300, double.PositiveInfinity, double.NegativeInfinity })
+        {
+            Assert.Equal(z > 0 ? z : 0.0, NetGen.Kernels.ReLU(z));
+            Assert.Equal(z > 0 ? (float)z : 0f, NetGen.Kernels.ReLU((float)z));
+        }
+        // A NaN sum gives 0 on x64, where these tests run (vmaxsd returns its second operand); Arm64's
+        // fmax would give NaN.
+        if (System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture is System.Runtime.InteropServices.Architecture.X64)
+        {
+            Assert.Equal(0.0, NetGen.Kernels.ReLU(double.NaN));
+            Assert.Equal(0f, NetGen.Kernels.ReLU(float.NaN));
+        }
+    }
+
+    [Fact]
     public void Row_chunk_updates_give_exactly_the_scalar_statements_and_touch_nothing_else()
     {
         // Unrolled layers update weight rows with Kernels.AddScaled; the result must be bit for bit
