@@ -16,6 +16,38 @@ public class VectorizedActivationAccuracyTests
     private static readonly double[] Points = Enumerable.Range(0, 400_001).Select(i => -20.0 + 40.0 * i / 400_000).ToArray();
 
     [Fact]
+    public void NetGens_scalar_exp_is_within_one_ulp_of_Math_Exp()
+    {
+        // Kernels.Exp replaces Math.Exp in the scalar sigmoid (the exact path is the NetGen.UseSystemExp
+        // switch, tested in NetGen.ExactExp.Tests). Measured here: at most 1 ulp over every range.
+        Assert.False(global::NetGen.Kernels.UsesSystemExp);
+        var random = new Random(5);
+        long worst = 0;
+        double worstAt = 0;
+        for (int i = 0; i < 1_500_000; i++)
+        {
+            double scale = (i % 3) switch { 0 => 720.0, 1 => 30.0, _ => 1e-6 };
+            double x = (random.NextDouble() * 2 - 1) * scale;
+            long ulps = Ulps(global::NetGen.Kernels.Exp(x), Math.Exp(x));
+            if (ulps > worst)
+                (worst, worstAt) = (ulps, x);
+        }
+        Assert.True(worst <= 1, $"{worst} ulp at {worstAt:R}");
+
+        // The edges: exact 1 at 0, the range limits (beyond |x| < 708 it is Math.Exp), overflow,
+        // underflow to subnormals and zero, infinities.
+        foreach (double x in new[] { 0.0, -0.0, 1.0, -1.0, 707.99, -707.99, 708.0, -708.0, 709.7, 710.0, -744.0, -746.0,
+                                     double.Epsilon, double.PositiveInfinity, double.NegativeInfinity })
+            Assert.True(Ulps(global::NetGen.Kernels.Exp(x), Math.Exp(x)) <= 1, $"exp({x:R}) = {(global::NetGen.Kernels.Exp(x)):R}, Math.Exp gives {Math.Exp(x):R}");
+        Assert.Equal(1.0, global::NetGen.Kernels.Exp(0.0));
+        Assert.True(double.IsNaN(global::NetGen.Kernels.Exp(double.NaN)));
+        Assert.Equal(0.0, global::NetGen.Kernels.Sigmoid(-800.0));
+        Assert.Equal(1.0, global::NetGen.Kernels.Sigmoid(800.0));
+    }
+
+    private static long Ulps(double a, double b) => Math.Abs(BitConverter.DoubleToInt64Bits(a) - BitConverter.DoubleToInt64Bits(b));
+
+    [Fact]
     public void Vectorised_tanh_is_within_two_ulps_of_Math_Tanh_in_double()
     {
         var result = new double[Points.Length];
