@@ -12,9 +12,10 @@ namespace NetGen;
 public static class Kernels
 {
     /// <summary>
-    /// Whether the kernels compute every exp with <see cref="Math.Exp"/> and <see cref="MathF.Exp"/>
-    /// (the exact path) instead of <see cref="Exp"/> and the runtime's vector exp (each within 2 ulp
-    /// of <see cref="Math.Exp"/>). Off by default; turn it on for a whole process with the
+    /// Whether the sigmoids of this class compute their exps with <see cref="Math.Exp"/> and
+    /// <see cref="MathF.Exp"/> (the exact path) instead of <see cref="Exp"/> and the runtime's vector
+    /// exp (each within 2 ulp of <see cref="Math.Exp"/>). The whole-layer activations of wide layers
+    /// (System.Numerics.Tensors) are not affected. Off by default; turn it on for a whole process with the
     /// <c>NetGen.UseSystemExp</c> runtime switch, e.g. in the project file:
     /// <c>&lt;RuntimeHostConfigurationOption Include="NetGen.UseSystemExp" Value="true" /&gt;</c>.
     /// </summary>
