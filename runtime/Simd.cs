@@ -331,11 +331,13 @@ public static class Simd
         ref T b = ref MemoryMarshal.GetReference(bias);
         ref T z = ref MemoryMarshal.GetReference(outputs);
         int rows = bias.Length, sample = 0;
-        Span<T> copy = NeedsAlignedCopy(ref MemoryMarshal.GetReference(inputs), 4 * columns) ? stackalloc T[4 * columns + AlignmentSlack<T>()] : default;
+        // Rows of the batch need not all sit alike (a row of 100 floats is not a whole number of cache
+        // lines), so each group is checked; the buffer exists whenever a group fits in it.
+        Span<T> copy = (long)4 * columns * Unsafe.SizeOf<T>() <= MaxAlignedCopyBytes ? stackalloc T[4 * columns + AlignmentSlack<T>()] : default;
         for (; sample + 4 <= samples; sample += 4)
         {
             ReadOnlySpan<T> group = inputs.Slice(sample * columns, 4 * columns);
-            ref T x = ref copy.IsEmpty ? ref MemoryMarshal.GetReference(group) : ref AlignedCopy(group, copy);
+            ref T x = ref copy.IsEmpty || !NeedsAlignedCopy(ref MemoryMarshal.GetReference(group), group.Length) ? ref MemoryMarshal.GetReference(group) : ref AlignedCopy(group, copy);
             ref T output = ref Unsafe.Add(ref z, sample * outputStride);
             for (int row = 0; row < rows; row++)
                 StreamedRowDotFourInputs(ref Unsafe.Add(ref w, row * columns), ref x, columns, Unsafe.Add(ref b, row), ref Unsafe.Add(ref output, row), outputStride);
@@ -343,7 +345,7 @@ public static class Simd
         for (; sample < samples; sample++)
         {
             ReadOnlySpan<T> input = inputs.Slice(sample * columns, columns);
-            ref T x = ref copy.IsEmpty ? ref MemoryMarshal.GetReference(input) : ref AlignedCopy(input, copy);
+            ref T x = ref copy.IsEmpty || !NeedsAlignedCopy(ref MemoryMarshal.GetReference(input), input.Length) ? ref MemoryMarshal.GetReference(input) : ref AlignedCopy(input, copy);
             ref T output = ref Unsafe.Add(ref z, sample * outputStride);
             for (int row = 0; row < rows; row++)
                 Unsafe.Add(ref output, row) = Unsafe.Add(ref b, row) + StreamedRowDot(ref Unsafe.Add(ref w, row * columns), ref x, columns);
