@@ -196,8 +196,9 @@ internal static partial class Emitter
     /// one vector and activate together (one vector exp instead of one scalar exp per neuron; W1 and
     /// W2 infer 27 -> 20 ns). Wider layers use <see cref="UsesVectorActivation"/>; a single neuron stays
     /// scalar. The span-based Forward and the in-place step keep scalar exps: packed, both measured
-    /// slower for Train (W1 step 62 -> 69 ns and 53 -> 57 ns). So Predict and Backward may differ from
-    /// Train and Loss in the last bit or two of such layers (the vector exp is within 2 ulp of Math.Exp).
+    /// slower for Train (W1 step 62 -> 69 ns and 53 -> 57 ns). So Predict (and PredictBatch, which calls
+    /// it) and Backward may differ from Train and Loss in the last bit or two of such layers (the vector
+    /// exp is within 2 ulp of Math.Exp).
     /// </summary>
     private static bool UsesSigmoidGroup(LayerSpec layer) =>
         layer.Shape == CodeShape.Unrolled && layer.Activation == ActivationKind.Sigmoid

@@ -250,6 +250,12 @@ internal static partial class Emitter
                 EmitChunkedRows(writer, model, scalar, "batch", stackRows.ToString(System.Globalization.CultureInfo.InvariantCulture), () =>
                     writer.Line($"{outputSlice}.CopyTo(outputs.Slice(sample * OutputSize, OutputSize));"));
             }
+            else if (RunsInLocals(model))
+            {
+                writer.Line("// Every layer is unrolled: each row through Predict's in-locals pass, so every row gets exactly what Predict gives it.");
+                using (writer.Block("for (int row = 0; row < rows; row++)"))
+                    writer.Line("Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));");
+            }
             else
             {
                 writer.Line($"{span} activations = stackalloc {t}[{GeneratedNames.ActivationCount}];");

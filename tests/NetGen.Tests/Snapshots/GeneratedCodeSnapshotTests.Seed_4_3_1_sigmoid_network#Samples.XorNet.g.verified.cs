@@ -115,11 +115,10 @@ namespace Samples
         public void PredictBatch(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs)
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(outputs), outputs.Length, OutputSize);
-            global::System.Span<double> activations = stackalloc double[ActivationCount];
+            // Every layer is unrolled: each row through Predict's in-locals pass, so every row gets exactly what Predict gives it.
             for (int row = 0; row < rows; row++)
             {
-                Forward(_parameters.Span, inputs.Slice(row * InputSize, InputSize), activations);
-                activations.Slice(A2Offset, OutputSize).CopyTo(outputs.Slice(row * OutputSize, OutputSize));
+                Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));
             }
         }
 
