@@ -137,7 +137,8 @@ internal static partial class Emitter
         if (!training)
         {
             writer.Line("// Every layer is unrolled, so the forward pass runs in locals and writes straight into output.");
-            writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan};");
+            writer.Line("// Sliced to its constant length, so the JIT checks the bounds once here, not once per layer slice.");
+            writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan}.Slice(0, ParameterCount);");
         }
         foreach (LayerSpec layer in model.Layers)
         {

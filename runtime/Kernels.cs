@@ -24,7 +24,7 @@ public static class Kernels
 
     /// <summary><c>1 / (1 + e^-z)</c>; 0 or 1 at the extremes, never NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Sigmoid(double z) => 1.0 / (1.0 + Exp(-z));
+    public static double Sigmoid(double z) => 1.0 / (1.0 + ExpOfSigned(-1.0, z));
 
     // NetGen's own exp, used by the scalar sigmoid: x = (64 k + j) ln2 / 64 + r with |r| <= ln2 / 128,
     // e^x = 2^k * 2^(j/64) * e^r, 2^(j/64) from a 64-entry table and e^r - 1 from its Taylor series to
@@ -33,7 +33,7 @@ public static class Kernels
     // it took W3 Predict from 9.9 to 8.6 ns and W1/W2/W3 Train down by 1-2 ns (BenchmarkDotNet).
     // It is within 1 ulp of Math.Exp over 4 million random arguments (VectorizedActivationAccuracyTests
     // checks 1.5 million and the edges).
-    // Outside |x| < 708 (overflow, underflow to subnormals, NaN) it defers to Math.Exp.
+    // Outside |x| < 708 (overflow, underflow to subnormals) it defers to Math.Exp.
     private static readonly double[] ExpTable = BuildExpTable();
 
     private static double[] BuildExpTable()
@@ -46,23 +46,32 @@ public static class Kernels
 
     /// <summary><c>e^x</c> within 1 ulp of <see cref="Math.Exp"/>, inlined (see <see cref="UsesSystemExp"/> for the exact path).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Exp(double x)
+    public static double Exp(double x) => ExpOfSigned(1.0, x);
+
+    // e^(sign t) for a constant sign of +1 or -1. The sigmoid needs e^-z: with the sign folded into the
+    // constants below, the negation costs no instruction and no latency, and every intermediate is the
+    // exact negation of Exp(-z)'s, so the result is bit for bit Exp(-z) (tested). Taking W3 Predict's
+    // negation and a constant load out of the dependency chain made it 0.3 ns faster (Stopwatch).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double ExpOfSigned(double sign, double t)
     {
         const double Shift = 6755399441055744.0; // 1.5 * 2^52: adding it rounds to an integer kept in the low mantissa bits
         const double SixtyFourOverLn2 = 64 / 0.6931471805599453;
         const double Ln2Over64High = 0.6931471805599453 / 64, Ln2Over64Low = 2.3190468138462996e-17 / 64;
-        if (UsesSystemExp || !(Math.Abs(x) < 708.0))
-            return Math.Exp(x);
-        double shifted = Math.FusedMultiplyAdd(x, SixtyFourOverLn2, Shift);
+        // A NaN takes the fast path and comes out NaN (every step below propagates it).
+        if (UsesSystemExp || Math.Abs(t) >= 708.0)
+            return Math.Exp(sign * t);
+        double shifted = Math.FusedMultiplyAdd(t, sign * SixtyFourOverLn2, Shift);
         long n = BitConverter.DoubleToInt64Bits(shifted); // 64 k + j in the low bits
         double nearest = shifted - Shift;
-        double r = Math.FusedMultiplyAdd(nearest, -Ln2Over64High, x);
-        r = Math.FusedMultiplyAdd(nearest, -Ln2Over64Low, r);
-        // e^r - 1 = r + r^2 (1/2 + r/6) + r^4 (1/24 + r/120 + r^2/720)
+        // r = x - nearest ln2 / 64 with x = sign t; computed here as sign r, which is exact either way
+        double r = Math.FusedMultiplyAdd(nearest, -sign * Ln2Over64High, t);
+        r = Math.FusedMultiplyAdd(nearest, -sign * Ln2Over64Low, r);
+        // e^r - 1 = r + r^2 (1/2 + r/6) + r^4 (1/24 + r/120 + r^2/720), the odd terms carrying the sign
         double r2 = r * r, r4 = r2 * r2;
-        double low = Math.FusedMultiplyAdd(r, 1.0 / 6, 0.5);
-        double high = Math.FusedMultiplyAdd(r2, 1.0 / 720, Math.FusedMultiplyAdd(r, 1.0 / 120, 1.0 / 24));
-        double expm1 = Math.FusedMultiplyAdd(r4, high, Math.FusedMultiplyAdd(r2, low, r));
+        double low = Math.FusedMultiplyAdd(r, sign / 6, 0.5);
+        double high = Math.FusedMultiplyAdd(r2, 1.0 / 720, Math.FusedMultiplyAdd(r, sign / 120, 1.0 / 24));
+        double expm1 = Math.FusedMultiplyAdd(r4, high, Math.FusedMultiplyAdd(r2, low, sign > 0 ? r : -r));
         // 2^k * 2^(j/64): k added to the exponent field of the table entry
         double fraction = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(ExpTable), (nint)(n & 63));
         double scale = BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(fraction) + ((n >> 6) << 52));

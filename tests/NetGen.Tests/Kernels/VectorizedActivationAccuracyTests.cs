@@ -45,6 +45,23 @@ public class VectorizedActivationAccuracyTests
         Assert.Equal(1.0, global::NetGen.Kernels.Sigmoid(800.0));
     }
 
+    [Fact]
+    public void The_scalar_sigmoid_is_bit_for_bit_one_over_one_plus_exp_of_minus_z()
+    {
+        // Sigmoid folds the negation of z into Exp's constants; every intermediate is then the exact
+        // negation of Exp(-z)'s, so nothing may change, not even the last bit.
+        var random = new Random(11);
+        var edges = new[] { 0.0, -0.0, 1e-300, -1e-300, 707.99, -707.99, 708.0, -708.0, 709.7, -709.7, 745.0, -745.0, 800.0, -800.0,
+                            double.Epsilon, double.MaxValue, double.MinValue, double.PositiveInfinity, double.NegativeInfinity };
+        var arguments = edges.Concat(Enumerable.Range(0, 1_000_000).Select(i => (random.NextDouble() * 2 - 1) * ((i % 3) switch { 0 => 720.0, 1 => 30.0, _ => 1e-6 })));
+        foreach (double z in arguments)
+        {
+            double folded = global::NetGen.Kernels.Sigmoid(z), unfolded = 1.0 / (1.0 + global::NetGen.Kernels.Exp(-z));
+            Assert.True(BitConverter.DoubleToInt64Bits(folded) == BitConverter.DoubleToInt64Bits(unfolded), $"sigmoid({z:R}) = {folded:R}, 1 / (1 + Exp(-z)) = {unfolded:R}");
+        }
+        Assert.True(double.IsNaN(global::NetGen.Kernels.Sigmoid(double.NaN)));
+    }
+
     private static long Ulps(double a, double b) => Math.Abs(BitConverter.DoubleToInt64Bits(a) - BitConverter.DoubleToInt64Bits(b));
 
     [Fact]

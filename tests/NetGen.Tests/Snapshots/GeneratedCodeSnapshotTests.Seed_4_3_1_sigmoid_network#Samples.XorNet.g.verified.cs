@@ -92,7 +92,8 @@ namespace Samples
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
             if (output.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
             // Every layer is unrolled, so the forward pass runs in locals and writes straight into output.
-            global::System.ReadOnlySpan<double> parameters = _parameters.Span;
+            // Sliced to its constant length, so the JIT checks the bounds once here, not once per layer slice.
+            global::System.ReadOnlySpan<double> parameters = _parameters.Span.Slice(0, ParameterCount);
             // Layer 1: 4 -> 3, a1 = sigmoid(W1 input + b1)
             var w1 = parameters.Slice(W1Offset, 12);
             var b1 = parameters.Slice(B1Offset, 3);
