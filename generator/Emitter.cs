@@ -395,8 +395,9 @@ internal static partial class Emitter
         writer.Line();
     }
 
+    // The argument is named by an enum constant (input -> SampleArgument.Input), not nameof: see the runtime's ThrowHelper.
     private static void EmitLengthCheck(CodeWriter writer, string parameter, string expected) =>
-        writer.Line($"if ({parameter}.Length != {expected}) {Runtime}.ThrowHelper.ThrowLengthMismatch(nameof({parameter}), {expected}, {parameter}.Length);");
+        writer.Line($"if ({parameter}.Length != {expected}) {Runtime}.ThrowHelper.ThrowLengthMismatch({Runtime}.SampleArgument.{char.ToUpperInvariant(parameter[0])}{parameter.Substring(1)}, {expected}, {parameter}.Length);");
 
     private static void EmitRowChecks(CodeWriter writer, string inputs, string other, string otherRowLength) =>
         writer.Line($"int rows = {Runtime}.ThrowHelper.MatchingRowCount(nameof({inputs}), {inputs}.Length, InputSize, nameof({other}), {other}.Length, {otherRowLength});");

@@ -14,6 +14,22 @@ public static class ThrowHelper
     public static void ThrowLengthMismatch(string parameterName, int expected, int actual) =>
         throw new ArgumentException($"Expected a span of length {expected}, got length {actual}.", parameterName);
 
+    /// <summary>
+    /// Throws an <see cref="ArgumentException"/> naming the expected and actual length of a generated
+    /// per-sample call's span. The generated checks pass an enum constant, not a string: in the branch
+    /// that throws, the JIT loads a string literal with a helper call, and the lengths the message
+    /// reports then have to survive that call, which makes the JIT keep them in callee-saved registers
+    /// or on the stack for the whole kernel, and for its caller's loop where the kernel is inlined.
+    /// </summary>
+    [DoesNotReturn]
+    public static void ThrowLengthMismatch(SampleArgument argument, int expected, int actual) =>
+        throw new ArgumentException($"Expected a span of length {expected}, got length {actual}.", argument switch
+        {
+            SampleArgument.Input => "input",
+            SampleArgument.Output => "output",
+            _ => "target",
+        });
+
     /// <summary>Throws an <see cref="ArgumentException"/> for a row-major batch whose length is not a whole number of rows.</summary>
     [DoesNotReturn]
     public static void ThrowNotWholeRows(string parameterName, int rowLength, int actual) =>
@@ -50,4 +66,17 @@ public static class ThrowHelper
             ThrowNotWholeRows(parameterName, rowLength, length);
         return rows;
     }
+}
+
+/// <summary>The span arguments of a generated network's per-sample calls, named by <see cref="ThrowHelper.ThrowLengthMismatch(SampleArgument, int, int)"/>.</summary>
+public enum SampleArgument
+{
+    /// <summary>The <c>input</c> argument.</summary>
+    Input,
+
+    /// <summary>The <c>output</c> argument.</summary>
+    Output,
+
+    /// <summary>The <c>target</c> argument.</summary>
+    Target,
 }

@@ -98,8 +98,8 @@ namespace Samples
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
-            if (output.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
+            if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
+            if (output.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Output, OutputSize, output.Length);
             global::System.Span<float> activations = stackalloc float[ActivationCount];
             Forward(_parameters.Span, input, activations);
             activations.Slice(A2Offset, OutputSize).CopyTo(output);
@@ -139,8 +139,8 @@ namespace Samples
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         public float Loss(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
-            if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
-            if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
+            if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
+            if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Target, OutputSize, target.Length);
             global::System.Span<float> activations = stackalloc float[ActivationCount];
             Forward(_parameters.Span, input, activations);
             return ComputeLoss(activations, target);
@@ -153,8 +153,8 @@ namespace Samples
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         public float Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
-            if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
-            if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
+            if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
+            if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Target, OutputSize, target.Length);
             Forward(_parameters.Span, input, _activations.Span);
             return Backward(_parameters.Span, input, target, _activations.Span, _deltas.Span, _gradients.Span);
         }
@@ -205,8 +205,8 @@ namespace Samples
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         public float Train(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
         {
-            if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
-            if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
+            if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
+            if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Target, OutputSize, target.Length);
             Forward(_parameters.Span, input, _activations.Span);
             return BackwardAndStep(_parameters.Span, input, target, _activations.Span, _deltas.Span, learningRate);
         }

@@ -89,8 +89,8 @@ namespace Samples
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         public void Predict(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
         {
-            if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
-            if (output.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(output), OutputSize, output.Length);
+            if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
+            if (output.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Output, OutputSize, output.Length);
             // Every layer is unrolled, so the forward pass runs in locals and writes straight into output.
             // Sliced to its constant length, so the JIT checks the bounds once here, not once per layer slice.
             global::System.ReadOnlySpan<double> parameters = _parameters.Span.Slice(0, ParameterCount);
@@ -130,8 +130,8 @@ namespace Samples
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         public double Loss(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target)
         {
-            if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
-            if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
+            if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
+            if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Target, OutputSize, target.Length);
             global::System.Span<double> activations = stackalloc double[ActivationCount];
             Forward(_parameters.Span, input, activations);
             return ComputeLoss(activations, target);
@@ -144,8 +144,8 @@ namespace Samples
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         public double Backward(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target)
         {
-            if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
-            if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
+            if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
+            if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Target, OutputSize, target.Length);
             return Backward(_parameters.Span, input, target, _gradients.Span);
         }
 
@@ -184,8 +184,8 @@ namespace Samples
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         public double Train(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, double learningRate)
         {
-            if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(input), InputSize, input.Length);
-            if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(nameof(target), OutputSize, target.Length);
+            if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
+            if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Target, OutputSize, target.Length);
             return BackwardAndStep(_parameters.Span, input, target, learningRate);
         }
 
