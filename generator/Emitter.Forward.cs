@@ -271,10 +271,10 @@ internal static partial class Emitter
             case ActivationKind.Identity:
                 break;
             case ActivationKind.Sigmoid:
-                writer.Line($"{Tensor}.Sigmoid<{scalar.Keyword}>({a}, {a});");
+                writer.Line($"{Runtime}.Simd.Sigmoid<{scalar.Keyword}>({a}, {a});");
                 break;
             case ActivationKind.Tanh:
-                writer.Line($"{Tensor}.Tanh<{scalar.Keyword}>({a}, {a});");
+                writer.Line($"{Runtime}.Simd.Tanh<{scalar.Keyword}>({a}, {a});");
                 break;
             case ActivationKind.ReLU:
                 writer.Line($"{Tensor}.Max<{scalar.Keyword}>({a}, {scalar.Literal(0)}, {a});");

@@ -12,10 +12,11 @@ namespace NetGen;
 public static class Kernels
 {
     /// <summary>
-    /// Whether the sigmoids of this class compute their exps with <see cref="Math.Exp"/> and
-    /// <see cref="MathF.Exp"/> (the exact path) instead of <see cref="Exp"/> and the runtime's vector
-    /// exp (each within 2 ulp of <see cref="Math.Exp"/>). The whole-layer activations of wide layers
-    /// (System.Numerics.Tensors) are not affected. Off by default; turn it on for a whole process with the
+    /// Whether every exp-based activation of the generated networks computes with <see cref="Math.Exp"/>,
+    /// <see cref="MathF.Exp"/>, <see cref="Math.Tanh"/> and <see cref="MathF.Tanh"/> (the exact path)
+    /// instead of <see cref="Exp"/>, the runtime's vector exp and System.Numerics.Tensors (each within
+    /// 2 ulp of the exact formula): the sigmoids of this class and <see cref="Simd.Sigmoid{T}"/>,
+    /// <see cref="Simd.Tanh{T}"/> and <see cref="Simd.Softmax{T}"/> of wide layers. Off by default; turn it on for a whole process with the
     /// <c>NetGen.UseSystemExp</c> runtime switch, e.g. in the project file:
     /// <c>&lt;RuntimeHostConfigurationOption Include="NetGen.UseSystemExp" Value="true" /&gt;</c>.
     /// </summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Runtime.Intrinsics;
 
 namespace NetGen.ExactExp.Tests;
@@ -7,9 +8,14 @@ namespace NetGen.ExactExp.Tests;
 [Network(4, 3, 1)]
 public partial class ExactXorNet { }
 
+/// <summary>A network whose wide tanh layer and looped softmax layer use the whole-layer kernels.</summary>
+[Network(4, 8, 10, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy)]
+public partial class ExactWideNet { }
+
 /// <summary>
 /// With the <c>NetGen.UseSystemExp</c> switch on (this project's runtimeconfig), the kernels take
-/// the exact path: every sigmoid is <c>1 / (1 + Math.Exp(-z))</c> bit for bit, scalar or packed.
+/// the exact path: every sigmoid is <c>1 / (1 + Math.Exp(-z))</c> bit for bit, scalar, packed or a
+/// whole layer; every tanh is Math.Tanh and every softmax exp Math.Exp.
 /// </summary>
 public class ExactExpTests
 {
@@ -65,5 +71,71 @@ public class ExactExpTests
                 o += p[15 + j] * hidden[j];
             Assert.Equal(1.0 / (1.0 + Math.Exp(-o)), output[0]);
         }
+    }
+
+    [Fact]
+    public void Whole_layer_activations_use_Math_Exp_and_Math_Tanh_bit_for_bit()
+    {
+        var random = new Random(5);
+        double[] z = Enumerable.Range(0, 1000).Select(_ => (random.NextDouble() * 2 - 1) * 30).ToArray();
+        float[] zf = z.Select(v => (float)v).ToArray();
+        var a = new double[z.Length];
+        var af = new float[z.Length];
+
+        Simd.Sigmoid<double>(z, a);
+        Assert.Equal(z.Select(v => 1.0 / (1.0 + Math.Exp(-v))), a);
+        Simd.Sigmoid<float>(zf, af);
+        Assert.Equal(zf.Select(v => 1f / (1f + MathF.Exp(-v))), af);
+        Simd.Tanh<double>(z, a);
+        Assert.Equal(z.Select(Math.Tanh), a);
+        Simd.Tanh<float>(zf, af);
+        Assert.Equal(zf.Select(MathF.Tanh), af);
+
+        var row = z.AsSpan(0, 10).ToArray();
+        var softmax = new double[10];
+        Simd.Softmax<double>(row, softmax);
+        Assert.Equal(ExactSoftmax(row), softmax);
+    }
+
+    [Fact]
+    public void A_generated_network_with_wide_layers_predicts_with_Math_Tanh_and_Math_Exp()
+    {
+        var network = new ExactWideNet(seed: 2);
+        ReadOnlySpan<double> p = network.Parameters;
+        var random = new Random(6);
+        var x = new double[4];
+        var output = new double[10];
+        var hidden = new double[8];
+        var logits = new double[10];
+        for (int sample = 0; sample < 500; sample++)
+        {
+            for (int i = 0; i < 4; i++)
+                x[i] = random.NextDouble() * 6 - 3;
+            network.Predict(x, output);
+
+            // Layer 1 is unrolled (32 weights): the same sums in the same order, then Math.Tanh.
+            for (int j = 0; j < 8; j++)
+            {
+                double s = p[32 + j];
+                for (int i = 0; i < 4; i++)
+                    s += p[j * 4 + i] * x[i];
+                hidden[j] = Math.Tanh(s);
+            }
+            // Layer 2 is looped (80 weights): the same product kernel, then the softmax with Math.Exp.
+            Simd.MatrixVector<double>(p.Slice(40, 80), hidden, p.Slice(120, 10), logits);
+            Assert.Equal(ExactSoftmax(logits), output);
+        }
+    }
+
+    // Simd.Softmax's arithmetic with Math.Exp: shift by the largest logit, exponentiate, scale by 1 / sum.
+    private static double[] ExactSoftmax(double[] z)
+    {
+        double max = z.Max();
+        double[] e = z.Select(v => Math.Exp(v - max)).ToArray();
+        double sum = 0;
+        foreach (double v in e)
+            sum += v;
+        double inverse = 1.0 / sum;
+        return e.Select(v => v * inverse).ToArray();
     }
 }

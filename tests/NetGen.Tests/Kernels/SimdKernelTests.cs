@@ -263,6 +263,33 @@ public class SimdKernelTests
         Assert.Throws<ArgumentException>(() => Simd.AddScaled<double>(1, new double[3], new double[4]));
     }
 
+    [Fact]
+    public void Layer_activations_are_System_Numerics_Tensors_by_default_and_check_their_lengths()
+    {
+        // Without the NetGen.UseSystemExp switch (NetGen.ExactExp.Tests covers it on), the wrappers the
+        // generated code calls are exactly the vectorised library calls.
+        Assert.False(global::NetGen.Kernels.UsesSystemExp);
+        var random = new Random(21);
+        double[] z = Values(random, 37).Select(v => v * 30).ToArray();
+        float[] zf = ToSingle(z);
+        double[] a = new double[z.Length], expected = new double[z.Length];
+        float[] af = new float[z.Length], expectedf = new float[z.Length];
+
+        Simd.Sigmoid<double>(z, a);
+        System.Numerics.Tensors.TensorPrimitives.Sigmoid<double>(z, expected);
+        Assert.Equal(expected, a);
+        Simd.Tanh<float>(zf, af);
+        System.Numerics.Tensors.TensorPrimitives.Tanh<float>(zf, expectedf);
+        Assert.Equal(expectedf, af);
+        z.CopyTo(a);
+        Simd.Tanh<double>(a, a); // in place, as the generated code calls it
+        System.Numerics.Tensors.TensorPrimitives.Tanh<double>(z, expected);
+        Assert.Equal(expected, a);
+
+        Assert.Equal("a", Assert.Throws<ArgumentException>(() => Simd.Sigmoid<double>(z, new double[z.Length - 1])).ParamName);
+        Assert.Equal("a", Assert.Throws<ArgumentException>(() => Simd.Tanh<float>(zf, new float[zf.Length + 1])).ParamName);
+    }
+
     private static double[] Values(Random random, int count) => Enumerable.Range(0, count).Select(_ => random.NextDouble() * 2 - 1).ToArray();
 
     private static float[] ToSingle(double[] values) => values.Select(v => (float)v).ToArray();
