@@ -246,7 +246,7 @@ internal static partial class Emitter
         string op = step ? "-=" : "+=";
         var chunks = UpdateChunks(inputs, scalar);
         if (chunks.Count > 0)
-            writer.Line($"// each row in vectors: x{n}_k holds the layer's inputs from k on, AddScaled(row, s, x) is row += s * x");
+            writer.Line($"// each row in vectors: x{n}_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x");
         foreach (var (start, lanes, vector) in chunks)
         {
             string values = previousSpan != null
@@ -261,7 +261,7 @@ internal static partial class Emitter
             if (step)
                 writer.Line($"{scalar.Keyword} {scale} = learningRate * {delta(j)};");
             foreach (var (start, lanes, _) in chunks)
-                writer.Line($"{Runtime}.Kernels.AddScaled({weights}.Slice({j * inputs + start}, {lanes}), {(step ? "-" : "")}{scale}, x{n}_{start});");
+                writer.Line($"{Runtime}.Kernels.AddScaled({weights}, {j * inputs + start}, {(step ? "-" : "")}{scale}, x{n}_{start});");
             for (int i = scalarStart; i < inputs; i++)
                 writer.Line($"{weights}[{j * inputs + i}] {op} {scale} * {previous(i)};");
             writer.Line($"{biases}[{j}] {op} {scale};");

@@ -35,19 +35,26 @@ public static class Kernels
     {
         if (UsesSystemExp)
             return 1.0 / (1.0 + Math.Exp(-z));
+        // For z >= 708, e^-z < 2^-1021 vanishes next to 1. For z <= -708, e^-z = (e^(-z/2))^2, the half
+        // in range while z > -1416; the square overflows to infinity (sigmoid 0) about where Math.Exp's
+        // e^-z does, at -z = 709.78. Within 3 ulps of 1 / (1 + Math.Exp(-z)) there (tested). One copy of
+        // the exp serves both ranges, so that a large unrolled kernel, which inlines this at every
+        // sigmoid, does not reach the JIT's inlining limit sooner (see ExpInRange).
+        double t = z;
+        bool squared = false;
         if (Math.Abs(z) >= ExpRangeLimit)
         {
-            // For z >= 708, e^-z < 2^-1021 vanishes next to 1. For z <= -708, e^-z = (e^(-z/2))^2, the half
-            // in range while z > -1416; the square overflows to infinity (sigmoid 0) about where Math.Exp's
-            // e^-z does, at -z = 709.78. Within 3 ulps of 1 / (1 + Math.Exp(-z)) there (tested).
             if (z > 0)
                 return 1.0;
             if (z <= -2 * ExpRangeLimit)
                 return 0.0;
-            double half = ExpInRange(-1.0, z * 0.5);
-            return 1.0 / (1.0 + half * half);
+            t = z * 0.5;
+            squared = true;
         }
-        return 1.0 / (1.0 + ExpInRange(-1.0, z));
+        double e = ExpInRange(-1.0, t);
+        if (squared)
+            e *= e;
+        return 1.0 / (1.0 + e);
     }
 
     // NetGen's own exp, used by the scalar sigmoid: x = (64 k + j) ln2 / 64 + r with |r| <= ln2 / 128,
@@ -86,20 +93,21 @@ public static class Kernels
         const double Shift = 6755399441055744.0; // 1.5 * 2^52: adding it rounds to an integer kept in the low mantissa bits
         const double SixtyFourOverLn2 = 64 / 0.6931471805599453;
         const double Ln2Over64High = 0.6931471805599453 / 64, Ln2Over64Low = 2.3190468138462996e-17 / 64;
+        // Few named locals on purpose: this is inlined at every sigmoid of an unrolled kernel, and the JIT
+        // inlines into one method only up to a limit (past it, even Span.Slice stays a call; seen in a
+        // 7-7-7-7-1 network's BackwardAndStep).
         double shifted = Math.FusedMultiplyAdd(t, sign * SixtyFourOverLn2, Shift);
         long n = BitConverter.DoubleToInt64Bits(shifted); // 64 k + j in the low bits
         double nearest = shifted - Shift;
         // r = x - nearest ln2 / 64 with x = sign t; computed here as sign r, which is exact either way
-        double r = Math.FusedMultiplyAdd(nearest, -sign * Ln2Over64High, t);
-        r = Math.FusedMultiplyAdd(nearest, -sign * Ln2Over64Low, r);
+        double r = Math.FusedMultiplyAdd(nearest, -sign * Ln2Over64Low, Math.FusedMultiplyAdd(nearest, -sign * Ln2Over64High, t));
         // e^r - 1 = r + r^2 (1/2 + r/6) + r^4 (1/24 + r/120 + r^2/720), the odd terms carrying the sign
-        double r2 = r * r, r4 = r2 * r2;
-        double low = Math.FusedMultiplyAdd(r, sign / 6, 0.5);
-        double high = Math.FusedMultiplyAdd(r2, 1.0 / 720, Math.FusedMultiplyAdd(r, sign / 120, 1.0 / 24));
-        double expm1 = Math.FusedMultiplyAdd(r4, high, Math.FusedMultiplyAdd(r2, low, sign > 0 ? r : -r));
+        double r2 = r * r;
+        double expm1 = Math.FusedMultiplyAdd(r2 * r2, Math.FusedMultiplyAdd(r2, 1.0 / 720, Math.FusedMultiplyAdd(r, sign / 120, 1.0 / 24)),
+            Math.FusedMultiplyAdd(r2, Math.FusedMultiplyAdd(r, sign / 6, 0.5), sign > 0 ? r : -r));
         // 2^k * 2^(j/64): k added to the exponent field of the table entry
-        double fraction = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(ExpTable), (nint)(n & 63));
-        double scale = BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(fraction) + ((n >> 6) << 52));
+        double scale = BitConverter.Int64BitsToDouble(
+            BitConverter.DoubleToInt64Bits(Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(ExpTable), (nint)(n & 63))) + ((n >> 6) << 52));
         return Math.FusedMultiplyAdd(scale, expm1, scale);
     }
 
@@ -151,20 +159,40 @@ public static class Kernels
             : Vector256.Create(Sigmoid(z.GetLower()), Sigmoid(z.GetUpper()));
 
     // A chunk of an unrolled layer's weight (or weight-gradient) row updated as one vector:
-    // row[i] += scale * x[i] lane by lane, with the same rounding as the scalar statement (a product,
-    // then a sum; no fused multiply-add). The generator emits these for rows of 2 or more values.
+    // weights[start + i] += scale * x[i] lane by lane, with the same rounding as the scalar statement (a
+    // product, then a sum; no fused multiply-add). The generator emits these for rows of 2 or more values.
 
-    /// <summary><c>row[i] += scale * x[i]</c> for the 4 or 8 lanes of <paramref name="x"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is shorter than a vector.</exception>
+    /// <summary><c>weights[start + i] += scale * x[i]</c> for the 4 or 8 lanes of <paramref name="x"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The lanes run past the end of <paramref name="weights"/>.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddScaled<T>(Span<T> row, T scale, Vector256<T> x)
-        where T : unmanaged => (Vector256.Create((ReadOnlySpan<T>)row) + Vector256.Create(scale) * x).CopyTo(row);
+    public static void AddScaled<T>(Span<T> weights, int start, T scale, Vector256<T> x)
+        where T : unmanaged
+    {
+        ref T first = ref Lanes(weights, start, Vector256<T>.Count);
+        (Vector256.LoadUnsafe(ref first) + Vector256.Create(scale) * x).StoreUnsafe(ref first);
+    }
 
-    /// <summary><c>row[i] += scale * x[i]</c> for the 2 or 4 lanes of <paramref name="x"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is shorter than a vector.</exception>
+    /// <summary><c>weights[start + i] += scale * x[i]</c> for the 2 or 4 lanes of <paramref name="x"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The lanes run past the end of <paramref name="weights"/>.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddScaled<T>(Span<T> row, T scale, Vector128<T> x)
-        where T : unmanaged => (Vector128.Create((ReadOnlySpan<T>)row) + Vector128.Create(scale) * x).CopyTo(row);
+    public static void AddScaled<T>(Span<T> weights, int start, T scale, Vector128<T> x)
+        where T : unmanaged
+    {
+        ref T first = ref Lanes(weights, start, Vector128<T>.Count);
+        (Vector128.LoadUnsafe(ref first) + Vector128.Create(scale) * x).StoreUnsafe(ref first);
+    }
+
+    // The first of `count` values from `start` on, checked. The generated kernels pass constant starts into
+    // spans of constant length, so the JIT removes the check; taking the offset here instead of a Slice
+    // keeps each call to one inline with no locals of its own (a large unrolled kernel makes dozens).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref T Lanes<T>(Span<T> values, int start, int count)
+        where T : unmanaged
+    {
+        if ((ulong)(uint)start + (uint)count > (uint)values.Length)
+            ThrowHelper.ThrowLanesOutOfRange(start, count, values.Length);
+        return ref Unsafe.Add(ref MemoryMarshal.GetReference(values), (nint)(uint)start);
+    }
 
     // ReLU is the hardware's max instruction (one vmaxsd/vmaxss on x64) rather than a branch that
     // mispredicts as units switch on and off: W3 Predict 10.4 -> 9.9 ns, Train 29.4 -> 28.6 ns. For a

@@ -30,6 +30,11 @@ public static class ThrowHelper
             _ => "target",
         });
 
+    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> for vector lanes that run past the end of a span.</summary>
+    [DoesNotReturn]
+    public static void ThrowLanesOutOfRange(int start, int lanes, int length) =>
+        throw new ArgumentOutOfRangeException(nameof(start), start, $"{lanes} values from {start} on do not fit in a span of length {length}.");
+
     /// <summary>Throws an <see cref="ArgumentException"/> for a row-major batch whose length is not a whole number of rows.</summary>
     [DoesNotReturn]
     public static void ThrowNotWholeRows(string parameterName, int rowLength, int actual) =>

@@ -114,20 +114,28 @@ public class SimdKernelTests
         double[] expected = (double[])row.Clone();
         for (int i = 0; i < 4; i++)
             expected[1 + i] += scale * x[i];
-        NetGen.Kernels.AddScaled(row.AsSpan(1, 4), scale, System.Runtime.Intrinsics.Vector256.Create(x));
+        NetGen.Kernels.AddScaled(row, 1, scale, System.Runtime.Intrinsics.Vector256.Create(x));
         Assert.Equal(expected, row);
         for (int i = 0; i < 2; i++)
-            expected[3 + i] -= scale * x[i]; // the step's form: AddScaled(row, -s, x) is row -= s * x bit for bit
-        NetGen.Kernels.AddScaled(row.AsSpan(3, 2), -scale, System.Runtime.Intrinsics.Vector128.Create(x[0], x[1]));
+            expected[3 + i] -= scale * x[i]; // the step's form: AddScaled(w, k, -s, x) is w[k..] -= s * x bit for bit
+        NetGen.Kernels.AddScaled(row, 3, -scale, System.Runtime.Intrinsics.Vector128.Create(x[0], x[1]));
         Assert.Equal(expected, row);
 
         float[] rowSingle = ToSingle(Values(random, 10)), xSingle = ToSingle(Values(random, 8));
         float[] expectedSingle = (float[])rowSingle.Clone();
         for (int i = 0; i < 8; i++)
             expectedSingle[1 + i] += 0.25f * xSingle[i];
-        NetGen.Kernels.AddScaled(rowSingle.AsSpan(1, 8), 0.25f, System.Runtime.Intrinsics.Vector256.Create(xSingle));
+        NetGen.Kernels.AddScaled(rowSingle, 1, 0.25f, System.Runtime.Intrinsics.Vector256.Create(xSingle));
         Assert.Equal(expectedSingle, rowSingle);
-        Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.AddScaled(row.AsSpan(0, 3), scale, System.Runtime.Intrinsics.Vector256.Create(x)));
+
+        // Lanes past the end, or a negative start, are refused and change nothing.
+        double[] before = (double[])row.Clone();
+        Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.AddScaled(row, 3, scale, System.Runtime.Intrinsics.Vector256.Create(x)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.AddScaled(row, 5, scale, System.Runtime.Intrinsics.Vector128.Create(x[0], x[1])));
+        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.AddScaled(row, -1, scale, System.Runtime.Intrinsics.Vector128.Create(x[0], x[1])));
+        Assert.Equal("start", negative.ParamName);
+        Assert.Equal(before, row);
+        NetGen.Kernels.AddScaled(row, 2, scale, System.Runtime.Intrinsics.Vector256.Create(x)); // the last lanes that fit
     }
 
     [Theory]

@@ -311,61 +311,61 @@ namespace Samples
             // Layer 1 gradients: dW1 += delta1 input^T, db1 += delta1
             var gw1 = gradients.Slice(W1Offset, 32);
             var gb1 = gradients.Slice(B1Offset, 8);
-            // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(row, s, x) is row += s * x
+            // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x1_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)input.Slice(0, 4));
-            global::NetGen.Kernels.AddScaled(gw1.Slice(0, 4), delta1[0], x1_0);
+            global::NetGen.Kernels.AddScaled(gw1, 0, delta1[0], x1_0);
             gb1[0] += delta1[0];
-            global::NetGen.Kernels.AddScaled(gw1.Slice(4, 4), delta1[1], x1_0);
+            global::NetGen.Kernels.AddScaled(gw1, 4, delta1[1], x1_0);
             gb1[1] += delta1[1];
-            global::NetGen.Kernels.AddScaled(gw1.Slice(8, 4), delta1[2], x1_0);
+            global::NetGen.Kernels.AddScaled(gw1, 8, delta1[2], x1_0);
             gb1[2] += delta1[2];
-            global::NetGen.Kernels.AddScaled(gw1.Slice(12, 4), delta1[3], x1_0);
+            global::NetGen.Kernels.AddScaled(gw1, 12, delta1[3], x1_0);
             gb1[3] += delta1[3];
-            global::NetGen.Kernels.AddScaled(gw1.Slice(16, 4), delta1[4], x1_0);
+            global::NetGen.Kernels.AddScaled(gw1, 16, delta1[4], x1_0);
             gb1[4] += delta1[4];
-            global::NetGen.Kernels.AddScaled(gw1.Slice(20, 4), delta1[5], x1_0);
+            global::NetGen.Kernels.AddScaled(gw1, 20, delta1[5], x1_0);
             gb1[5] += delta1[5];
-            global::NetGen.Kernels.AddScaled(gw1.Slice(24, 4), delta1[6], x1_0);
+            global::NetGen.Kernels.AddScaled(gw1, 24, delta1[6], x1_0);
             gb1[6] += delta1[6];
-            global::NetGen.Kernels.AddScaled(gw1.Slice(28, 4), delta1[7], x1_0);
+            global::NetGen.Kernels.AddScaled(gw1, 28, delta1[7], x1_0);
             gb1[7] += delta1[7];
 
             // Layer 2 gradients: dW2 += delta2 a1^T, db2 += delta2
             var gw2 = gradients.Slice(W2Offset, 48);
             var gb2 = gradients.Slice(B2Offset, 6);
-            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(row, s, x) is row += s * x
+            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x2_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)a1.Slice(0, 4));
             var x2_4 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)a1.Slice(4, 4));
-            global::NetGen.Kernels.AddScaled(gw2.Slice(0, 4), delta2[0], x2_0);
-            global::NetGen.Kernels.AddScaled(gw2.Slice(4, 4), delta2[0], x2_4);
+            global::NetGen.Kernels.AddScaled(gw2, 0, delta2[0], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 4, delta2[0], x2_4);
             gb2[0] += delta2[0];
-            global::NetGen.Kernels.AddScaled(gw2.Slice(8, 4), delta2[1], x2_0);
-            global::NetGen.Kernels.AddScaled(gw2.Slice(12, 4), delta2[1], x2_4);
+            global::NetGen.Kernels.AddScaled(gw2, 8, delta2[1], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 12, delta2[1], x2_4);
             gb2[1] += delta2[1];
-            global::NetGen.Kernels.AddScaled(gw2.Slice(16, 4), delta2[2], x2_0);
-            global::NetGen.Kernels.AddScaled(gw2.Slice(20, 4), delta2[2], x2_4);
+            global::NetGen.Kernels.AddScaled(gw2, 16, delta2[2], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 20, delta2[2], x2_4);
             gb2[2] += delta2[2];
-            global::NetGen.Kernels.AddScaled(gw2.Slice(24, 4), delta2[3], x2_0);
-            global::NetGen.Kernels.AddScaled(gw2.Slice(28, 4), delta2[3], x2_4);
+            global::NetGen.Kernels.AddScaled(gw2, 24, delta2[3], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 28, delta2[3], x2_4);
             gb2[3] += delta2[3];
-            global::NetGen.Kernels.AddScaled(gw2.Slice(32, 4), delta2[4], x2_0);
-            global::NetGen.Kernels.AddScaled(gw2.Slice(36, 4), delta2[4], x2_4);
+            global::NetGen.Kernels.AddScaled(gw2, 32, delta2[4], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 36, delta2[4], x2_4);
             gb2[4] += delta2[4];
-            global::NetGen.Kernels.AddScaled(gw2.Slice(40, 4), delta2[5], x2_0);
-            global::NetGen.Kernels.AddScaled(gw2.Slice(44, 4), delta2[5], x2_4);
+            global::NetGen.Kernels.AddScaled(gw2, 40, delta2[5], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 44, delta2[5], x2_4);
             gb2[5] += delta2[5];
 
             // Layer 3 gradients: dW3 += delta3 a2^T, db3 += delta3
             var gw3 = gradients.Slice(W3Offset, 12);
             var gb3 = gradients.Slice(B3Offset, 2);
-            // each row in vectors: x3_k holds the layer's inputs from k on, AddScaled(row, s, x) is row += s * x
+            // each row in vectors: x3_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x3_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)a2.Slice(0, 4));
             var x3_4 = global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<double>)a2.Slice(4, 2));
-            global::NetGen.Kernels.AddScaled(gw3.Slice(0, 4), delta3[0], x3_0);
-            global::NetGen.Kernels.AddScaled(gw3.Slice(4, 2), delta3[0], x3_4);
+            global::NetGen.Kernels.AddScaled(gw3, 0, delta3[0], x3_0);
+            global::NetGen.Kernels.AddScaled(gw3, 4, delta3[0], x3_4);
             gb3[0] += delta3[0];
-            global::NetGen.Kernels.AddScaled(gw3.Slice(6, 4), delta3[1], x3_0);
-            global::NetGen.Kernels.AddScaled(gw3.Slice(10, 2), delta3[1], x3_4);
+            global::NetGen.Kernels.AddScaled(gw3, 6, delta3[1], x3_0);
+            global::NetGen.Kernels.AddScaled(gw3, 10, delta3[1], x3_4);
             gb3[1] += delta3[1];
 
             return loss;
@@ -386,75 +386,75 @@ namespace Samples
 
             // Layer 1 step: W1 -= learningRate * delta1 input^T, b1 -= learningRate * delta1
             var b1 = parameters.Slice(B1Offset, 8);
-            // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(row, s, x) is row += s * x
+            // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x1_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)input.Slice(0, 4));
             double step1_0 = learningRate * delta1[0];
-            global::NetGen.Kernels.AddScaled(w1.Slice(0, 4), -step1_0, x1_0);
+            global::NetGen.Kernels.AddScaled(w1, 0, -step1_0, x1_0);
             b1[0] -= step1_0;
             double step1_1 = learningRate * delta1[1];
-            global::NetGen.Kernels.AddScaled(w1.Slice(4, 4), -step1_1, x1_0);
+            global::NetGen.Kernels.AddScaled(w1, 4, -step1_1, x1_0);
             b1[1] -= step1_1;
             double step1_2 = learningRate * delta1[2];
-            global::NetGen.Kernels.AddScaled(w1.Slice(8, 4), -step1_2, x1_0);
+            global::NetGen.Kernels.AddScaled(w1, 8, -step1_2, x1_0);
             b1[2] -= step1_2;
             double step1_3 = learningRate * delta1[3];
-            global::NetGen.Kernels.AddScaled(w1.Slice(12, 4), -step1_3, x1_0);
+            global::NetGen.Kernels.AddScaled(w1, 12, -step1_3, x1_0);
             b1[3] -= step1_3;
             double step1_4 = learningRate * delta1[4];
-            global::NetGen.Kernels.AddScaled(w1.Slice(16, 4), -step1_4, x1_0);
+            global::NetGen.Kernels.AddScaled(w1, 16, -step1_4, x1_0);
             b1[4] -= step1_4;
             double step1_5 = learningRate * delta1[5];
-            global::NetGen.Kernels.AddScaled(w1.Slice(20, 4), -step1_5, x1_0);
+            global::NetGen.Kernels.AddScaled(w1, 20, -step1_5, x1_0);
             b1[5] -= step1_5;
             double step1_6 = learningRate * delta1[6];
-            global::NetGen.Kernels.AddScaled(w1.Slice(24, 4), -step1_6, x1_0);
+            global::NetGen.Kernels.AddScaled(w1, 24, -step1_6, x1_0);
             b1[6] -= step1_6;
             double step1_7 = learningRate * delta1[7];
-            global::NetGen.Kernels.AddScaled(w1.Slice(28, 4), -step1_7, x1_0);
+            global::NetGen.Kernels.AddScaled(w1, 28, -step1_7, x1_0);
             b1[7] -= step1_7;
 
             // Layer 2 step: W2 -= learningRate * delta2 a1^T, b2 -= learningRate * delta2
             var b2 = parameters.Slice(B2Offset, 6);
-            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(row, s, x) is row += s * x
+            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x2_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)a1.Slice(0, 4));
             var x2_4 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)a1.Slice(4, 4));
             double step2_0 = learningRate * delta2[0];
-            global::NetGen.Kernels.AddScaled(w2.Slice(0, 4), -step2_0, x2_0);
-            global::NetGen.Kernels.AddScaled(w2.Slice(4, 4), -step2_0, x2_4);
+            global::NetGen.Kernels.AddScaled(w2, 0, -step2_0, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 4, -step2_0, x2_4);
             b2[0] -= step2_0;
             double step2_1 = learningRate * delta2[1];
-            global::NetGen.Kernels.AddScaled(w2.Slice(8, 4), -step2_1, x2_0);
-            global::NetGen.Kernels.AddScaled(w2.Slice(12, 4), -step2_1, x2_4);
+            global::NetGen.Kernels.AddScaled(w2, 8, -step2_1, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 12, -step2_1, x2_4);
             b2[1] -= step2_1;
             double step2_2 = learningRate * delta2[2];
-            global::NetGen.Kernels.AddScaled(w2.Slice(16, 4), -step2_2, x2_0);
-            global::NetGen.Kernels.AddScaled(w2.Slice(20, 4), -step2_2, x2_4);
+            global::NetGen.Kernels.AddScaled(w2, 16, -step2_2, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 20, -step2_2, x2_4);
             b2[2] -= step2_2;
             double step2_3 = learningRate * delta2[3];
-            global::NetGen.Kernels.AddScaled(w2.Slice(24, 4), -step2_3, x2_0);
-            global::NetGen.Kernels.AddScaled(w2.Slice(28, 4), -step2_3, x2_4);
+            global::NetGen.Kernels.AddScaled(w2, 24, -step2_3, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 28, -step2_3, x2_4);
             b2[3] -= step2_3;
             double step2_4 = learningRate * delta2[4];
-            global::NetGen.Kernels.AddScaled(w2.Slice(32, 4), -step2_4, x2_0);
-            global::NetGen.Kernels.AddScaled(w2.Slice(36, 4), -step2_4, x2_4);
+            global::NetGen.Kernels.AddScaled(w2, 32, -step2_4, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 36, -step2_4, x2_4);
             b2[4] -= step2_4;
             double step2_5 = learningRate * delta2[5];
-            global::NetGen.Kernels.AddScaled(w2.Slice(40, 4), -step2_5, x2_0);
-            global::NetGen.Kernels.AddScaled(w2.Slice(44, 4), -step2_5, x2_4);
+            global::NetGen.Kernels.AddScaled(w2, 40, -step2_5, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 44, -step2_5, x2_4);
             b2[5] -= step2_5;
 
             // Layer 3 step: W3 -= learningRate * delta3 a2^T, b3 -= learningRate * delta3
             var b3 = parameters.Slice(B3Offset, 2);
-            // each row in vectors: x3_k holds the layer's inputs from k on, AddScaled(row, s, x) is row += s * x
+            // each row in vectors: x3_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x3_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)a2.Slice(0, 4));
             var x3_4 = global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<double>)a2.Slice(4, 2));
             double step3_0 = learningRate * delta3[0];
-            global::NetGen.Kernels.AddScaled(w3.Slice(0, 4), -step3_0, x3_0);
-            global::NetGen.Kernels.AddScaled(w3.Slice(4, 2), -step3_0, x3_4);
+            global::NetGen.Kernels.AddScaled(w3, 0, -step3_0, x3_0);
+            global::NetGen.Kernels.AddScaled(w3, 4, -step3_0, x3_4);
             b3[0] -= step3_0;
             double step3_1 = learningRate * delta3[1];
-            global::NetGen.Kernels.AddScaled(w3.Slice(6, 4), -step3_1, x3_0);
-            global::NetGen.Kernels.AddScaled(w3.Slice(10, 2), -step3_1, x3_4);
+            global::NetGen.Kernels.AddScaled(w3, 6, -step3_1, x3_0);
+            global::NetGen.Kernels.AddScaled(w3, 10, -step3_1, x3_4);
             b3[1] -= step3_1;
 
             return loss;
