@@ -71,7 +71,11 @@ public static class Program
 /// <summary>
 /// In-process job sampled like run-c.sh: every iteration is a single invocation (one C repetition,
 /// 20 us to ~150 ms depending on the cell), 201 of them per case after 5 warm-up iterations (the JIT
-/// is warmed in GlobalSetup), medians reported. The suite of ~47 cases takes a few minutes on 2 cores.
+/// is warmed in GlobalSetup), medians over every sample (no outlier removal, as in C's). The short
+/// cells of W1-W5 take more samples (their classes' [IterationCount]), so that their samples span
+/// about as much time as C's 0.25 s: 201 repetitions of W3 infer last 3 ms, and one burst of other
+/// work on the machine could then move the whole median (it did once: 12.7 against 7.9 ns).
+/// The suite of ~47 cases takes a few minutes on 2 cores.
 /// </summary>
 public sealed class SuiteConfig : ManualConfig
 {
@@ -86,6 +90,7 @@ public sealed class SuiteConfig : ManualConfig
             .WithInvocationCount(1)
             .WithUnrollFactor(1)
             .WithEvaluateOverhead(false)
+            .WithOutlierMode(Perfolizer.Mathematics.OutlierDetection.OutlierMode.DontRemove) // C's median keeps every sample too
             .WithId("Rep"));
         AddDiagnoser(MemoryDiagnoser.Default);
         AddExporter(JsonExporter.Full);

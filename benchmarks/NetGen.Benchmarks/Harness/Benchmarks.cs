@@ -56,6 +56,7 @@ public abstract class WorkloadBenchmarks
 }
 
 #pragma warning disable CS1591 // one method per cell; the names are the ops of benchmarks/c-reference/README.md
+[IterationCount(2001)]
 public class W1 : WorkloadBenchmarks
 {
     protected override string WorkloadName => "W1";
@@ -64,6 +65,7 @@ public class W1 : WorkloadBenchmarks
     [Benchmark(OperationsPerInvoke = 1)] public double Job() => Runner.Job();
 }
 
+[IterationCount(2001)]
 public class W2 : WorkloadBenchmarks
 {
     protected override string WorkloadName => "W2";
@@ -71,6 +73,7 @@ public class W2 : WorkloadBenchmarks
     [Benchmark(OperationsPerInvoke = 2000)] public double Infer() => Runner.Infers();
 }
 
+[IterationCount(2001)]
 public class W3 : WorkloadBenchmarks
 {
     protected override string WorkloadName => "W3";
@@ -78,6 +81,7 @@ public class W3 : WorkloadBenchmarks
     [Benchmark(OperationsPerInvoke = 2000)] public double Infer() => Runner.Infers();
 }
 
+[IterationCount(601)]
 public class W4 : WorkloadBenchmarks
 {
     protected override string WorkloadName => "W4";
@@ -87,6 +91,7 @@ public class W4 : WorkloadBenchmarks
     [Benchmark(OperationsPerInvoke = 50)] public void Batch32Fused() => Runner.FusedBatches();
 }
 
+[IterationCount(601)]
 public class W5 : WorkloadBenchmarks
 {
     protected override string WorkloadName => "W5";

@@ -74,7 +74,7 @@ public static class Report
             foreach (string line in File.ReadAllLines(machine).Where(l => l.Contains(':')))
                 md.AppendLine($"- {line.Trim()}");
         md.AppendLine($"- BenchmarkDotNet host: {hostSummary}");
-        md.AppendLine($"- Sampling: one sample = one repetition of the C cell (e.g. 2000 steps), starting parameters restored untimed before each, median over the samples. C: `run-c.sh 0.25`, repetitions filling 0.25 s (at least 11); .NET: BenchmarkDotNet in-process, JIT warmed >= {WorkloadBenchmarks.WarmUpPerOp.TotalMilliseconds:0} ms per op, 5 warm-up + 201 measured repetitions.");
+        md.AppendLine($"- Sampling: one sample = one repetition of the C cell (e.g. 2000 steps), starting parameters restored untimed before each, median over the samples. C: `run-c.sh 0.25`, repetitions filling 0.25 s (at least 11); .NET: BenchmarkDotNet in-process, JIT warmed >= {WorkloadBenchmarks.WarmUpPerOp.TotalMilliseconds:0} ms per op, 5 warm-up + 2001 (W1-W3), 601 (W4, W5) or 201 (W6) measured repetitions, none removed as outliers.");
         md.AppendLine();
 
         md.AppendLine("## Time per op (median ns) and ratios");
