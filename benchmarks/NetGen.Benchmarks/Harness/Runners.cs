@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NetGen.Benchmarks.Baselines;
 
 namespace NetGen.Benchmarks.Harness;
@@ -19,6 +20,12 @@ public enum Implementation
 /// One implementation of one workload. Each method is one repetition of a peers_c.c cell: the same
 /// number of ops over the same samples in the same order, so checksums and ns/op compare directly.
 /// </summary>
+/// <remarks>
+/// The repetition loops are <c>NoInlining</c>: otherwise the JIT, re-compiling BenchmarkDotNet's
+/// benchmark method with profile data partway through the measurement, could inline a loop into it
+/// and measure different code from then on (seen: W1 infer 27.2 ns for the first 40% of the samples,
+/// 17.7 ns after; W1 step 46.2, then 52.6). Each loop reaches its final code during the warm-up.
+/// </remarks>
 public abstract class Runner
 {
     public abstract string WorkloadName { get; }
@@ -102,6 +109,7 @@ public sealed class JaggedRunner<T> : Runner where T : IFloatingPointIeee754<T>
             }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public override void Steps()
     {
         T learningRate = workload.LearningRate;
@@ -113,6 +121,7 @@ public sealed class JaggedRunner<T> : Runner where T : IFloatingPointIeee754<T>
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public override double Infers()
     {
         double sum = 0;
@@ -125,6 +134,7 @@ public sealed class JaggedRunner<T> : Runner where T : IFloatingPointIeee754<T>
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public override void Batches()
     {
         T scale = workload.LearningRate / T.CreateChecked(Workload<T>.BatchSize);
@@ -138,6 +148,7 @@ public sealed class JaggedRunner<T> : Runner where T : IFloatingPointIeee754<T>
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public override double Job()
     {
         for (int epoch = 0; epoch < workload.JobEpochs; epoch++)
@@ -238,6 +249,7 @@ public sealed class ContractRunner<T, TNetwork> : Runner
 
     public override void Reset() => workload.WriteParameters(network.Parameters);
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public override void Steps()
     {
         // Everything the loop reads is hoisted into locals so the harness costs a few instructions per op.
@@ -252,6 +264,7 @@ public sealed class ContractRunner<T, TNetwork> : Runner
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public override double Infers()
     {
         T[] inputs = workload.Inputs, output = this.output;
@@ -267,6 +280,7 @@ public sealed class ContractRunner<T, TNetwork> : Runner
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public override void Batches()
     {
         T scale = workload.LearningRate / T.CreateChecked(Workload<T>.BatchSize);
@@ -280,6 +294,7 @@ public sealed class ContractRunner<T, TNetwork> : Runner
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public override void FusedBatches()
     {
         int inputs = Workload<T>.BatchSize * workload.InputSize, targets = Workload<T>.BatchSize * workload.OutputSize;
@@ -293,6 +308,7 @@ public sealed class ContractRunner<T, TNetwork> : Runner
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public override double Job()
     {
         T learningRate = workload.LearningRate;
