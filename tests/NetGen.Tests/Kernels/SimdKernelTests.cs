@@ -135,7 +135,10 @@ public class SimdKernelTests
         var negative = Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.AddScaled(row, -1, scale, System.Runtime.Intrinsics.Vector128.Create(x[0], x[1])));
         Assert.Equal("start", negative.ParamName);
         Assert.Equal(before, row);
+        for (int i = 0; i < 4; i++)
+            before[2 + i] += scale * x[i];
         NetGen.Kernels.AddScaled(row, 2, scale, System.Runtime.Intrinsics.Vector256.Create(x)); // the last lanes that fit
+        Assert.Equal(before, row);
     }
 
     [Theory]
