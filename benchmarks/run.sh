@@ -66,7 +66,7 @@ echo "== generated source size and generator time"
 build benchmarks/NetGen.GeneratorStats
 dotnet benchmarks/NetGen.GeneratorStats/bin/Release/net10.0/NetGen.GeneratorStats.dll | tee "$out/generator.txt"
 
-echo "== build time of the project with all six networks"
+echo "== build time of the project with all its networks (W1-W6 and the two of --deep)"
 touch "$project/Networks/Networks.cs"
 start=$(date +%s.%N)
 dotnet build "$project" -c Release --nologo --no-restore --no-dependencies -v:q > "$out/build-time.log" 2>&1
@@ -83,7 +83,7 @@ generator_s=$(awk '/NetGen.Generator.NetworkGenerator$/ { print $1; exit }' "$ou
     echo "Source: git $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- generator runtime 2>/dev/null || echo ' plus uncommitted changes'); generator sources (generator/**/*.cs) sha256 $(find generator -name '*.cs' -not -path '*/obj/*' -not -path '*/bin/*' | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-12)"
     echo "Load average before the .NET suite (other work on the machine skews every number): $(cut -d' ' -f1-3 /proc/loadavg)"
     printf 'build: Incremental build of NetGen.Benchmarks after touching the network declarations (compile only, `--no-dependencies`, compiler server): %.1f s wall. ' "$build_s"
-    echo "NetGen generator time inside a cold command-line compile of that project (\`-p:ReportAnalyzer=true\`, includes loading and JIT-compiling the generator): ${generator_s:-?} s for all six networks."
+    echo "NetGen generator time inside a cold command-line compile of that project (\`-p:ReportAnalyzer=true\`, includes loading and JIT-compiling the generator): ${generator_s:-?} s for all eight networks (W1-W6 and the two of \`--deep\`)."
 } > "$out/machine.txt"
 cat "$out/machine.txt"
 

@@ -24,6 +24,8 @@ namespace NetGen.Benchmarks;
 /// <item><c>--quick [--c-output FILE]</c>: one repetition of every cell and implementation, checksums
 /// compared with the C reference; exit code 1 on any mismatch. A few seconds; for CI.</item>
 /// <item><c>--report ...</c>: writes docs/benchmarks.md from a finished run (see <see cref="Report"/>).</item>
+/// <item><c>--deep [BenchmarkDotNet arguments]</c>: <c>Train</c> of the deeper unrolled networks of <see cref="Harness.Deep"/>
+/// (not part of the C comparison or the report).</item>
 /// <item>anything else: BenchmarkDotNet arguments (default <c>--filter *</c>), with <see cref="SuiteConfig"/>.</item>
 /// </list>
 /// The environment variable NETGEN_C_OUTPUT names a run-c.sh output whose K lines replace the recorded checksums.
@@ -55,6 +57,14 @@ public static class Program
         if (args.Contains("--report"))
             return Report.Run(args);
 
+#if NETGEN
+        if (args.Contains("--deep"))
+        {
+            string[] rest = args.Where(a => a != "--deep").ToArray();
+            var deep = BenchmarkSwitcher.FromTypes([typeof(Deep)]).Run(rest.Contains("--filter") ? rest : ["--filter", "*", .. rest], new SuiteConfig());
+            return deep.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+        }
+#endif
         string[] bdnArgs = args.Length == 0 ? ["--filter", "*"] : args;
         var summaries = BenchmarkSwitcher.FromTypes([typeof(W1), typeof(W2), typeof(W3), typeof(W4), typeof(W5), typeof(W6)])
             .Run(bdnArgs, new SuiteConfig());

@@ -29,4 +29,15 @@ public sealed partial class W5Net { }
 /// <summary>W6: 784-128-10, ReLU / softmax, cross-entropy, single.</summary>
 [Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
 public sealed partial class W6Net { }
+
+// Not C workloads: deeper all-unrolled sigmoid networks whose per-sample training kernels are large
+// enough to meet the JIT's inlining limit (the --deep mode of Program; docs/benchmarks.md notes).
+
+/// <summary>7-7-7-7-1, sigmoid, half squared error, double: 22 sigmoids and 22 vector-updated rows per step.</summary>
+[Network(7, 7, 7, 7, 1)]
+public sealed partial class Deep7Net { }
+
+/// <summary>6-6-6-6-6-6-6-1, sigmoid, half squared error, double: 37 sigmoids and rows per step.</summary>
+[Network(6, 6, 6, 6, 6, 6, 6, 1)]
+public sealed partial class Deep6Net { }
 #endif
