@@ -49,6 +49,9 @@ internal static class GeneratedNames
 
     public static string ActivationOffset(int layer) => "A" + layer + "Offset";
 
+    /// <summary>Where a hidden layer's kept pre-activation z starts in the activation buffer (only for activations whose derivative needs z).</summary>
+    public static string PreActivationOffset(int layer) => "Z" + layer + "Offset";
+
     /// <summary>Every member name the generated part of a network with <paramref name="weightLayers"/> layers declares.</summary>
     public static HashSet<string> All(int weightLayers)
     {
@@ -59,6 +62,7 @@ internal static class GeneratedNames
             names.Add(WeightOffset(layer));
             names.Add(BiasOffset(layer));
             names.Add(ActivationOffset(layer));
+            names.Add(PreActivationOffset(layer));
         }
         return names;
     }
