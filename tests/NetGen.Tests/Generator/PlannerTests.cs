@@ -152,6 +152,18 @@ public class PlannerTests
     }
 
     [Fact]
+    public void The_runtime_resolves_the_default_initializer_as_each_activations_row_says()
+    {
+        foreach (Activation activation in Enum.GetValues<Activation>())
+        {
+            var description = new NetworkDescription(new[] { 2, 3, 1 }, new[] { activation, Activation.Identity },
+                LossFunction.HalfSquaredError, Precision.Double, Initializer.Default);
+            Assert.Equal((Initializer)ActivationInfo.Of((ActivationKind)activation).DefaultInitializer,
+                ParameterInitializer.Resolve(Initializer.Default, description));
+        }
+    }
+
+    [Fact]
     public void Every_kernel_the_generated_code_calls_exists_on_the_runtimes_hidden_Kernels_class()
     {
         Type kernels = typeof(NetGen.Kernels);
