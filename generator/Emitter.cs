@@ -168,6 +168,11 @@ internal static partial class Emitter
 
     private static void EmitConstructors(CodeWriter writer, NetworkPlan plan, Scalar scalar)
     {
+        if (plan.Model.WeightsPath is not null)
+        {
+            EmitCompiledWeights(writer, plan, scalar);
+            return;
+        }
         writer.Line($"/// <summary>Creates the network with parameters drawn by its initializer ({plan.Model.Initializer}) from a fresh random seed.</summary>");
         writer.Line($"public {plan.Model.ClassName}()");
         writer.Line($"    : this({Runtime}.ParameterInitializer.NewSeed())");
@@ -180,6 +185,48 @@ internal static partial class Emitter
         {
             writer.Line($"{Runtime}.ParameterInitializer.Initialize<{scalar.Keyword}>({GeneratedNames.ParametersSpan}, {GeneratedNames.DescriptionField}, {GeneratedNames.DescriptionField}.Initializer, seed);");
         }
+        writer.Line();
+    }
+
+    /// <summary>
+    /// Constructors that start from the weights of the declaration's <c>Weights</c> file, and those weights
+    /// as static data in the assembly: a <c>ReadOnlySpan</c> over a constant array, which the compiler
+    /// stores in the image itself, so nothing is parsed or allocated at start-up and trimming and Native
+    /// AOT keep it as it is. The literals are the file's numbers as written; the compiler rounds them
+    /// exactly as <c>LoadStateDict</c> would.
+    /// </summary>
+    private static void EmitCompiledWeights(CodeWriter writer, NetworkPlan plan, Scalar scalar)
+    {
+        string file = plan.Model.WeightsPath!.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+        writer.Line($"/// <summary>Creates the network with the weights compiled in from <c>{file}</c>; it can still be trained (fine-tuned).</summary>");
+        using (writer.Block($"public {plan.Model.ClassName}()"))
+            writer.Line($"{GeneratedNames.CompiledParameters}.CopyTo({GeneratedNames.ParametersSpan});");
+        writer.Line();
+        writer.Line($"/// <summary>Creates the network with the weights compiled in from <c>{file}</c>, like the parameterless constructor.</summary>");
+        writer.Line("/// <param name=\"seed\">Not used: the weights are fixed. Kept so that this class constructs like every other network.</param>");
+        writer.Line($"public {plan.Model.ClassName}(int seed)");
+        writer.Line("    : this()");
+        writer.Line("{");
+        writer.Line("}");
+        writer.Line();
+
+        const int PerLine = 8;
+        writer.Line($"/// <summary>The parameters of <c>{file}</c> in the order of <see cref=\"Parameters\"/>, stored in the assembly image.</summary>");
+        writer.Line($"private static global::System.ReadOnlySpan<{scalar.Keyword}> {GeneratedNames.CompiledParameters} => new {scalar.Keyword}[]");
+        writer.Line("{");
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            foreach (var (name, start, count) in new[] { ($"W{layer.Number} [{layer.OutputSize} x {layer.InputSize}]", layer.WeightOffset, layer.WeightCount), ($"b{layer.Number} [{layer.OutputSize}]", layer.BiasOffset, layer.OutputSize) })
+            {
+                writer.Line($"    // {name}");
+                for (int first = 0; first < count; first += PerLine)
+                {
+                    var values = Enumerable.Range(start + first, System.Math.Min(PerLine, count - first)).Select(index => plan.Model.Weights[index]);
+                    writer.Line("    " + string.Join(", ", values) + ",");
+                }
+            }
+        }
+        writer.Line("};");
         writer.Line();
     }
 

@@ -18,6 +18,7 @@ internal static class GeneratedNames
     public const string BatchRows = "BatchRows";
     public const string ForwardAfterFirstProduct = "ForwardAfterFirstProduct";
     public const string ActivationCount = "ActivationCount";
+    public const string CompiledParameters = "CompiledParameters";
 
     // The four fields are NetGen.AlignedBuffer<T>s; generated code reaches their elements through these.
     public const string ParametersSpan = ParametersField + ".Span";
@@ -40,7 +41,7 @@ internal static class GeneratedNames
     public static readonly string[] PrivateMembers =
     {
         "Forward", "BackwardAndStep", "ComputeLoss", "ComputeDeltas", ParametersField, GradientsField, DescriptionField, ActivationsField, DeltasField,
-        ActivationCount, DeltaCount, LogitsOffset, BatchActivationsField, BatchRows, ForwardAfterFirstProduct,
+        ActivationCount, DeltaCount, LogitsOffset, BatchActivationsField, BatchRows, ForwardAfterFirstProduct, CompiledParameters,
     };
 
     public static string WeightOffset(int layer) => "W" + layer + "Offset";

@@ -29,4 +29,10 @@ internal static class Limits
 
     /// <summary>Weight layers; each adds a fixed amount of code.</summary>
     public const int MaxWeightLayers = 64;
+
+    /// <summary>
+    /// Characters of a <c>Weights</c> file the generator compiles into code (about 400,000 parameters):
+    /// the generated source grows with it, and so do build times. Larger models load at run time.
+    /// </summary>
+    public const int MaxCompiledWeightsCharacters = 8 * 1024 * 1024;
 }

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
+using NetGen.Generator.Weights;
 
 namespace NetGen.Generator;
 
@@ -14,6 +15,7 @@ namespace NetGen.Generator;
 /// The NetGen source generator: every class marked <c>[Network(...)]</c> gets unrolled,
 /// allocation-free Forward, Backward, Train and Predict code for its fixed shape.
 /// Pipeline of small pure steps: attribute -> <see cref="Parser"/> (model or diagnostics) ->
+/// <see cref="CompiledWeights"/> (the Weights file, if any) ->
 /// <see cref="Planner"/> (plan) -> <see cref="Emitter"/> (source).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -24,12 +26,20 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider
+        IncrementalValuesProvider<ParseResult> declarations = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 NetworkAttributeName,
                 static (node, _) => node is TypeDeclarationSyntax,
                 Parser.Parse)
             .WithTrackingName(TrackingNames.Parse);
+
+        // Weights compiled in come from AdditionalFiles. A change to any of them re-runs this cheap
+        // step for every network, but only the network whose file changed gets a different model,
+        // so only it is planned and emitted again.
+        IncrementalValuesProvider<ParseResult> parsed = declarations
+            .Combine(context.AdditionalTextsProvider.Collect())
+            .Select(static (pair, cancellationToken) => CompiledWeights.Resolve(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(TrackingNames.Weights);
 
         // Diagnostics travel on their own, so a change that only moves one does not re-emit source.
         IncrementalValuesProvider<DiagnosticInfo> diagnostics = parsed

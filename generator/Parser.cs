@@ -66,7 +66,7 @@ internal static class Parser
             return Failure(diagnostics.ToArray());
 
         NetworkModel model = BuildModel(type, attribute, values, activations, cancellationToken);
-        return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty, LocationInfo.From(classLocation));
+        return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty, LocationInfo.From(classLocation), LocationInfo.From(attributeLocation));
     }
 
     private static ParseResult Failure(params DiagnosticInfo[] diagnostics) => new(null, diagnostics.ToEquatableArray());
@@ -122,6 +122,7 @@ internal static class Parser
         public PrecisionKind Precision = PrecisionKind.Double;
         public InitializerKind Initializer = InitializerKind.Default;
         public int MaxUnrolledWeights = Limits.DefaultMaxUnrolledWeights;
+        public string? Weights;
     }
 
     private static AttributeValues ReadAttribute(AttributeData attribute, string className, Location location, List<DiagnosticInfo> diagnostics)
@@ -161,6 +162,9 @@ internal static class Parser
                     break;
                 case "Initializer":
                     values.Initializer = ReadEnum<InitializerKind>(argument.Key, value, className, location, diagnostics) ?? InitializerKind.Default;
+                    break;
+                case "Weights":
+                    values.Weights = value.Value as string;
                     break;
                 case "MaxUnrolledWeights":
                     int limit = value.Value is int number ? number : -1;
@@ -328,7 +332,8 @@ internal static class Parser
             values.Loss,
             values.Precision,
             values.Initializer,
-            values.MaxUnrolledWeights);
+            values.MaxUnrolledWeights,
+            values.Weights);
     }
 
     /// <summary>A name as C# source: keywords used as identifiers need their <c>@</c> back.</summary>

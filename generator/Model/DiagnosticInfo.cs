@@ -32,4 +32,4 @@ internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationI
 /// the compiler already reports the problem), and where the declaration's name is, for an internal error
 /// found later (kept apart from the model so that moving a declaration does not re-plan or re-emit it).
 /// </summary>
-internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, LocationInfo? Location = null);
+internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, LocationInfo? Location = null, LocationInfo? AttributeLocation = null);

@@ -9,6 +9,8 @@ internal sealed record ContainingType(string Declaration, string Name);
 /// unchanged declaration is a cache hit downstream. The planner turns it into a <c>NetworkPlan</c>.
 /// </summary>
 /// <param name="Activations">One activation per weight layer.</param>
+/// <param name="WeightsPath">The attribute's <c>Weights</c>: a state_dict JSON file to compile in, or null.</param>
+/// <param name="Weights">Its parameters as C# literals in the flat parameter order, once read (empty otherwise).</param>
 /// <param name="MaxUnrolledWeights">The declaration's unroll limit per layer (the attribute's, or the default).</param>
 internal sealed record NetworkModel(
     string? Namespace,
@@ -20,7 +22,9 @@ internal sealed record NetworkModel(
     LossKind Loss,
     PrecisionKind Precision,
     InitializerKind Initializer,
-    int MaxUnrolledWeights)
+    int MaxUnrolledWeights,
+    string? WeightsPath = null,
+    EquatableArray<string> Weights = default)
 {
     public int InputSize => LayerSizes[0];
 

@@ -51,9 +51,10 @@ public static class GeneratorHarness
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver CreateDriver() =>
+    public static GeneratorDriver CreateDriver(params AdditionalText[] additionalFiles) =>
         CSharpGeneratorDriver.Create(
             new[] { new NetworkGenerator().AsSourceGenerator() },
+            additionalTexts: additionalFiles,
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
@@ -93,4 +94,14 @@ public static class GeneratorHarness
     public static INetwork<T> Create<T>(Assembly assembly, string className, int seed)
         where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T> =>
         (INetwork<T>)Activator.CreateInstance(assembly.GetType(className, throwOnError: true)!, seed)!;
+}
+
+/// <summary>An AdditionalFiles item held in memory, as the compiler would hand it to the generator.</summary>
+public sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
+{
+    private readonly Microsoft.CodeAnalysis.Text.SourceText _text = Microsoft.CodeAnalysis.Text.SourceText.From(text);
+
+    public override string Path { get; } = path;
+
+    public override Microsoft.CodeAnalysis.Text.SourceText GetText(System.Threading.CancellationToken cancellationToken = default) => _text;
 }
