@@ -57,8 +57,8 @@ internal static partial class Emitter
             {
                 int n = layer.Number;
                 writer.Line($"var a{n} = activations.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
-                if (layer.KeepsPreActivation && !plan.IsOutput(layer))
-                    writer.Line($"var z{n} = activations.Slice({GeneratedNames.PreActivationOffset(n)}, {layer.OutputSize});");
+                if (layer.KeepsPreActivation && ActivationInfo.Of(layer.Activation).DerivativeInput == DerivativeInput.PreActivation)
+                    writer.Line($"var z{n} = activations.Slice({PreActivationOffsetName(plan, layer)}, {layer.OutputSize});");
                 writer.Line($"var delta{n} = deltas.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
                 if (n > 1)
                     writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");

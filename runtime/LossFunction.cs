@@ -19,4 +19,13 @@ public enum LossFunction
 
     /// <summary><c>-sum_k t_k log softmax(z)_k</c>; requires a <see cref="Activation.Softmax"/> output.</summary>
     CrossEntropy = 3,
+
+    /// <summary><c>mean_k |o_k - t_k|</c>: PyTorch's <c>L1Loss</c> (mean absolute error); its gradient at <c>o = t</c> is 0.</summary>
+    L1 = 4,
+
+    /// <summary>
+    /// <c>mean_k h(o_k - t_k)</c> with <c>h(d) = 0.5 d^2</c> for <c>|d| &lt; 1</c>, else <c>|d| - 0.5</c>:
+    /// PyTorch's <c>HuberLoss</c> with delta 1.
+    /// </summary>
+    Huber = 5,
 }

@@ -126,6 +126,26 @@ internal sealed class ActivationInfo
         forward: (z, _) => $"{Kernels}.LeakyReLU({z})",
         timesDerivative: (a, gradient, s) => $"({a} > {s.Literal(0)} ? {gradient} : {s.Literal(0.01)} * {Parenthesize(gradient)})");
 
+    private static readonly ActivationInfo GELU = new(
+        ActivationKind.GELU, "gelu", "GELU", isTranscendental: true, DerivativeInput.PreActivation, InitializerKind.HeUniform,
+        forward: (z, _) => $"{Kernels}.GELU({z})",
+        timesDerivative: (z, gradient, _) => $"{Parenthesize(gradient)} * {Kernels}.GELUDerivative({z})");
+
+    private static readonly ActivationInfo SiLU = new(
+        ActivationKind.SiLU, "silu", "SiLU", isTranscendental: true, DerivativeInput.PreActivation, InitializerKind.HeUniform,
+        forward: (z, _) => $"{Kernels}.SiLU({z})",
+        timesDerivative: (z, gradient, _) => $"{Parenthesize(gradient)} * {Kernels}.SiLUDerivative({z})");
+
+    private static readonly ActivationInfo ELU = new(
+        ActivationKind.ELU, "elu", "ELU", isTranscendental: true, DerivativeInput.Output, InitializerKind.HeUniform,
+        forward: (z, _) => $"{Kernels}.ELU({z})",
+        timesDerivative: (a, gradient, s) => $"({a} > {s.Literal(0)} ? {gradient} : {Parenthesize(gradient)} * ({a} + {s.Literal(1)}))");
+
+    private static readonly ActivationInfo Softplus = new(
+        ActivationKind.Softplus, "softplus", "Softplus", isTranscendental: true, DerivativeInput.PreActivation, InitializerKind.HeUniform,
+        forward: (z, _) => $"{Kernels}.Softplus({z})",
+        timesDerivative: (z, gradient, _) => $"{Parenthesize(gradient)} * {Kernels}.SoftplusDerivative({z})");
+
     private static readonly ActivationInfo Softmax = new(
         ActivationKind.Softmax, "softmax", "Softmax", isTranscendental: true, DerivativeInput.Output, InitializerKind.XavierUniform,
         forward: null, timesDerivative: null,
@@ -141,6 +161,10 @@ internal sealed class ActivationInfo
         ActivationKind.ReLU => ReLU,
         ActivationKind.LeakyReLU => LeakyReLU,
         ActivationKind.Softmax => Softmax,
+        ActivationKind.GELU => GELU,
+        ActivationKind.SiLU => SiLU,
+        ActivationKind.ELU => ELU,
+        ActivationKind.Softplus => Softplus,
         _ => throw new UnknownKindException(typeof(ActivationKind), (int)kind),
     };
 

@@ -52,8 +52,38 @@ internal abstract class LossInfo
     /// <summary>The output layer's delta into locals <c>d{n}_{k}</c>.</summary>
     public abstract void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output);
 
-    private static readonly LossInfo HalfSquaredError = new SquaredError(LossKind.HalfSquaredError, mean: false);
-    private static readonly LossInfo MeanSquaredError = new SquaredError(LossKind.MeanSquaredError, mean: true);
+    /// <summary>The output layer's values its activation's derivative is written through: a, or the logits z.</summary>
+    private static string DerivativeInputOf(ActivationInfo output) => output.DerivativeInput == DerivativeInput.PreActivation ? "z" : "a";
+
+    private static readonly LossInfo HalfSquaredError = new ErrorLoss(
+        LossKind.HalfSquaredError, "half squared error, 0.5 * sum_k (o_k - t_k)^2",
+        term: (e, _) => $"{e} * {e}",
+        gradient: (e, _, _) => e,
+        total: (sum, _, s) => $"{s.Literal(0.5)} * {sum}",
+        gradientText: (n, _) => $"(a{n} - t)");
+
+    private static readonly LossInfo MeanSquaredError = new ErrorLoss(
+        LossKind.MeanSquaredError, "mean squared error, mean_k (o_k - t_k)^2",
+        term: (e, _) => $"{e} * {e}",
+        gradient: (e, k, s) => $"({s.Literal(2.0 / k)} * {e})",
+        total: (sum, k, s) => $"{sum} / {s.Literal(k)}",
+        gradientText: (n, k) => $"2 / {k} * (a{n} - t)");
+
+    // PyTorch's L1Loss: the gradient of |e| is sign(e), 0 at e = 0.
+    private static readonly LossInfo L1 = new ErrorLoss(
+        LossKind.L1, "mean absolute error (L1), mean_k |o_k - t_k|",
+        term: (e, s) => $"{s.Math}.Abs({e})",
+        gradient: (e, k, s) => $"({s.Literal(1.0 / k)} * ({e} > {s.Literal(0)} ? {s.Literal(1)} : {e} < {s.Literal(0)} ? {s.Literal(-1)} : {s.Literal(0)}))",
+        total: (sum, k, s) => $"{sum} / {s.Literal(k)}",
+        gradientText: (n, k) => $"sign(a{n} - t) / {k}");
+
+    // PyTorch's HuberLoss with delta 1: quadratic inside |e| < 1, linear outside; its gradient is e clamped to [-1, 1].
+    private static readonly LossInfo Huber = new ErrorLoss(
+        LossKind.Huber, "Huber loss (delta 1), mean_k h(o_k - t_k), h(e) = 0.5 e^2 if |e| < 1 else |e| - 0.5",
+        term: (e, s) => $"({s.Math}.Abs({e}) < {s.Literal(1)} ? {s.Literal(0.5)} * {e} * {e} : {s.Math}.Abs({e}) - {s.Literal(0.5)})",
+        gradient: (e, k, s) => $"({s.Literal(1.0 / k)} * global::System.Math.Clamp({e}, {s.Literal(-1)}, {s.Literal(1)}))",
+        total: (sum, k, s) => $"{sum} / {s.Literal(k)}",
+        gradientText: (n, k) => $"clamp(a{n} - t, -1, 1) / {k}");
     private static readonly LossInfo BinaryCrossEntropy = new BinaryCrossEntropyLoss();
     private static readonly LossInfo CrossEntropy = new CrossEntropyLoss();
 
@@ -64,62 +94,73 @@ internal abstract class LossInfo
         LossKind.MeanSquaredError => MeanSquaredError,
         LossKind.BinaryCrossEntropy => BinaryCrossEntropy,
         LossKind.CrossEntropy => CrossEntropy,
+        LossKind.L1 => L1,
+        LossKind.Huber => Huber,
         _ => throw new UnknownKindException(typeof(LossKind), (int)kind),
     };
 
-    /// <summary>0.5 * sum_k (o_k - t_k)^2, or the mean over k: the output delta goes through the output activation's derivative.</summary>
-    private sealed class SquaredError : LossInfo
+    /// <summary>
+    /// A loss of the error e_k = o_k - t_k alone, summed or averaged over k: squared errors, L1, Huber.
+    /// The output delta is the loss's derivative in e, through the output activation's derivative.
+    /// </summary>
+    private sealed class ErrorLoss : LossInfo
     {
-        private readonly bool _mean;
+        private readonly System.Func<string, Scalar, string> _term;
+        private readonly System.Func<string, int, Scalar, string> _gradient;
+        private readonly System.Func<string, int, Scalar, string> _total;
+        private readonly System.Func<int, int, string> _gradientText;
 
-        public SquaredError(LossKind kind, bool mean)
-            : base(kind, mean ? "mean squared error, mean_k (o_k - t_k)^2" : "half squared error, 0.5 * sum_k (o_k - t_k)^2") =>
-            _mean = mean;
+        /// <param name="term">The loss of one error, e.g. <c>e * e</c>.</param>
+        /// <param name="gradient">d loss / d o_k from an error expression (with the 1/k of a mean), e.g. <c>(2/k * e)</c>.</param>
+        /// <param name="total">The loss from the (parenthesised) sum of terms, e.g. <c>0.5 * sum</c>.</param>
+        /// <param name="gradientText">That gradient as the generated comment says it, from layer n and width k.</param>
+        public ErrorLoss(LossKind kind, string description, System.Func<string, Scalar, string> term, System.Func<string, int, Scalar, string> gradient,
+            System.Func<string, int, Scalar, string> total, System.Func<int, int, string> gradientText)
+            : base(kind, description)
+        {
+            _term = term;
+            _gradient = gradient;
+            _total = total;
+            _gradientText = gradientText;
+        }
 
         public override bool ReadsOutput => true;
 
         public override bool ReadsLogits => false;
 
-        private string Total(string sumOfSquares, int k, Scalar scalar) =>
-            _mean ? $"{sumOfSquares} / {scalar.Literal(k)}" : $"{scalar.Literal(0.5)} * {sumOfSquares}";
-
-        /// <summary>d loss / d o_k = (o_k - t_k), times 2 / k for the mean.</summary>
-        private string ErrorGradient(string error, int k, Scalar scalar) =>
-            _mean ? $"({scalar.Literal(2.0 / k)} * {error})" : error;
-
         private string DeltaComment(int n, int k, ActivationInfo output) =>
-            $"// Output delta: d loss / d z{n} = {(_mean ? $"2 / {k} * " : "")}(a{n} - t) * {output.Name}'(z{n})";
+            $"// Output delta: d loss / d z{n} = {_gradientText(n, k)} * {output.Name}'(z{n})";
 
         public override void EmitLoss(CodeWriter writer, int n, int k, Scalar scalar)
         {
             using (writer.Block($"for (int k = 0; k < {k}; k++)"))
             {
                 writer.Line($"{scalar.Keyword} error = a{n}[k] - target[k];");
-                writer.Line("loss += error * error;");
+                writer.Line($"loss += {_term("error", scalar)};");
             }
-            writer.Line($"return {Total("loss", k, scalar)};");
+            writer.Line($"return {_total("loss", k, scalar)};");
         }
 
         public override void EmitLossInLocals(CodeWriter writer, int n, int k, Scalar scalar)
         {
             for (int j = 0; j < k; j++)
                 writer.Line($"{scalar.Keyword} error{j} = a{n}_{j} - target[{j}];");
-            string squares = string.Join(" + ", Enumerable.Range(0, k).Select(j => $"error{j} * error{j}"));
-            writer.Line($"{scalar.Keyword} loss = {Total("(" + squares + ")", k, scalar)};");
+            string terms = string.Join(" + ", Enumerable.Range(0, k).Select(j => _term($"error{j}", scalar)));
+            writer.Line($"{scalar.Keyword} loss = {_total("(" + terms + ")", k, scalar)};");
         }
 
         public override void EmitOutputDelta(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output)
         {
             writer.Line(DeltaComment(n, k, output));
             using (writer.Block($"for (int k = 0; k < {k}; k++)"))
-                writer.Line($"delta{n}[k] = {output.TimesDerivative($"a{n}[k]", ErrorGradient($"(a{n}[k] - target[k])", k, scalar), scalar)};");
+                writer.Line($"delta{n}[k] = {output.TimesDerivative($"{DerivativeInputOf(output)}{n}[k]", _gradient($"(a{n}[k] - target[k])", k, scalar), scalar)};");
         }
 
         public override void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output)
         {
             writer.Line(DeltaComment(n, k, output));
             for (int j = 0; j < k; j++)
-                writer.Line($"{scalar.Keyword} d{n}_{j} = {output.TimesDerivative($"a{n}_{j}", ErrorGradient($"error{j}", k, scalar), scalar)};");
+                writer.Line($"{scalar.Keyword} d{n}_{j} = {output.TimesDerivative($"{DerivativeInputOf(output)}{n}_{j}", _gradient($"error{j}", k, scalar), scalar)};");
         }
     }
 

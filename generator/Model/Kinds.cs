@@ -12,6 +12,10 @@ internal enum ActivationKind
     ReLU = 3,
     LeakyReLU = 4,
     Softmax = 5,
+    GELU = 6,
+    SiLU = 7,
+    ELU = 8,
+    Softplus = 9,
 }
 
 /// <summary>Mirror of <c>NetGen.LossFunction</c>.</summary>
@@ -21,6 +25,8 @@ internal enum LossKind
     MeanSquaredError = 1,
     BinaryCrossEntropy = 2,
     CrossEntropy = 3,
+    L1 = 4,
+    Huber = 5,
 }
 
 /// <summary>Mirror of <c>NetGen.Precision</c>.</summary>

@@ -20,12 +20,12 @@ public static class ParameterInitializer
 
     /// <summary>
     /// What <see cref="Initializer.Default"/> means after a first hidden layer of <paramref name="activation"/>:
-    /// He for the ReLU family (their gain is 2), Xavier for the rest. One row per activation, as the
+    /// He for the ReLU family, smooth ones included (their gain is about 2), Xavier for the rest. One row per activation, as the
     /// generator's descriptor table has it (a test checks they agree); an unknown activation is an error.
     /// </summary>
     private static Initializer DefaultAfter(Activation activation) => activation switch
     {
-        Activation.ReLU or Activation.LeakyReLU => Initializer.HeUniform,
+        Activation.ReLU or Activation.LeakyReLU or Activation.GELU or Activation.SiLU or Activation.ELU or Activation.Softplus => Initializer.HeUniform,
         Activation.Identity or Activation.Sigmoid or Activation.Tanh or Activation.Softmax => Initializer.XavierUniform,
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "No default initializer is defined for this activation."),
     };
