@@ -188,6 +188,7 @@ public sealed class BinaryModelFormatTests : IDisposable
     [InlineData(31)]    // the header checksum itself
     [InlineData(40)]    // a parameter
     [InlineData(200)]   // another parameter
+    [InlineData(-6)]    // the model information's length
     [InlineData(-2)]    // the file checksum itself
     public void Load_rejects_a_single_flipped_bit_anywhere_and_leaves_the_network_unchanged(int offset)
     {
