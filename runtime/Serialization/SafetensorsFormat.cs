@@ -434,19 +434,9 @@ internal static class SafetensorsFormat
         return reader.TokenType;
     }
 
-    private static string Describe(JsonTokenType token) => token switch
-    {
-        JsonTokenType.StartObject => "an object",
-        JsonTokenType.StartArray => "a list",
-        JsonTokenType.String => "a string",
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "a boolean",
-        JsonTokenType.Null => "null",
-        _ => token.ToString(),
-    };
+    // The messages read like the state_dict reader's: one wording for both JSON formats.
+    private static string Describe(JsonTokenType token) => StateDictFormat.Describe(token);
 
     private static ModelFormatException Fail(string source, string detail, Exception? inner = null) =>
-        inner is null
-            ? new ModelFormatException($"Cannot load {source}: {detail}")
-            : new ModelFormatException($"Cannot load {source}: {detail}", inner);
+        StateDictFormat.Fail(source, detail, inner);
 }
