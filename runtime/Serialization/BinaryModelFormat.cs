@@ -154,6 +154,7 @@ internal static class BinaryModelFormat
         if (sizeCount < 2 || sizeCount > MaxLayerSizeCount)
             throw reader.Fail($"the header is corrupt: it claims {sizeCount} layer sizes, expected between 2 and {MaxLayerSizeCount}.");
 
+        reader.EnsureAvailable(HeaderLength(sizeCount) - FixedHeaderLength + 4L, "header");
         byte[] variableHeader = new byte[HeaderLength(sizeCount) - FixedHeaderLength];
         reader.Read(variableHeader, "header");
         uint computedHeaderCrc = reader.Checksum;
@@ -201,11 +202,7 @@ internal static class BinaryModelFormat
         if (network.Parameters.Length != parameterCount)
             throw new InvalidOperationException($"The network describes {parameterCount} parameters but its Parameters span holds {network.Parameters.Length}.");
         int elementSize = ParameterPrecision.SizeOf(precision);
-        // The smallest rest of a file that holds these parameters; checked before the scratch block is
-        // allocated, so a truncated file is reported as such without first allocating for its claims.
-        long minimumRest = (long)parameterCount * elementSize + (version >= 2 ? 4 : 0) + 4;
-        if (reader.Remaining is long remaining && remaining < minimumRest)
-            throw reader.Fail($"it is truncated: it ends after {reader.Position + remaining} bytes, {remaining} after the header, which describes {parameterCount} {precision} parameters that need at least {minimumRest}.");
+        reader.EnsureAvailable((long)parameterCount * elementSize, "parameters");
 
         // Scratch first: the network's own block is written only once everything has checked out.
         var scratch = new T[parameterCount];
@@ -224,7 +221,7 @@ internal static class BinaryModelFormat
         {
             reader.Read(checksum, "model information length");
             int infoLength = BinaryPrimitives.ReadInt32LittleEndian(checksum);
-            infoRecords = reader.ReadBlock(infoLength, "model information", bytesAfter: 4);
+            infoRecords = reader.ReadBlock(infoLength, "model information");
         }
 
         uint computedFileCrc = reader.Checksum;
@@ -325,17 +322,27 @@ internal static class BinaryModelFormat
         public long? Remaining => stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : null;
 
         /// <summary>
-        /// Reads a block whose length the file itself claims. The claim is checked against what the
-        /// stream holds (less <paramref name="bytesAfter"/> that must follow) before the block is
-        /// allocated; a stream that cannot tell its length is read in pieces, so memory grows only
-        /// with bytes that really arrive.
+        /// Throws the message <see cref="Read"/> would give at the end of the data when fewer than
+        /// <paramref name="count"/> bytes remain, before anything is allocated for them; a stream that
+        /// cannot tell its length is left to <see cref="Read"/>.
         /// </summary>
-        public byte[] ReadBlock(int length, string what, int bytesAfter)
+        public void EnsureAvailable(long count, string what)
+        {
+            if (Remaining is long remaining && remaining < count)
+                throw Fail($"it is truncated: it ends after {Position + remaining} bytes, inside the {what} (bytes {Position} to {Position + count - 1}).");
+        }
+
+        /// <summary>
+        /// Reads a block whose length the file itself claims. The claim is checked against what the
+        /// stream holds before the block is allocated; a stream that cannot tell its length is read
+        /// in pieces, so memory grows only with bytes that really arrive.
+        /// </summary>
+        public byte[] ReadBlock(int length, string what)
         {
             if (length < 0)
                 throw Fail($"the {what} is corrupt: it claims {length} bytes.");
-            if (Remaining is long remaining && length > remaining - bytesAfter)
-                throw Fail($"the {what} claims {length} bytes but only {Math.Max(0, remaining - bytesAfter)} follow before the checksum; the file is truncated or corrupt.");
+            if (Remaining is long remaining && length > remaining)
+                throw Fail($"the {what} claims {length} bytes but only {remaining} follow; the file is truncated or corrupt.");
             if (Remaining is not null)
             {
                 var block = new byte[length];

@@ -277,7 +277,7 @@ public sealed class ModelInfoTests : IDisposable
 
         var exception = AssertRejectedUnchanged(bytes);
 
-        Assert.Contains("the model information claims 1073741824 bytes but only 0 follow before the checksum", exception.Message);
+        Assert.Contains("the model information claims 1073741824 bytes but only 4 follow; the file is truncated or corrupt", exception.Message);
     }
 
     [Fact]
