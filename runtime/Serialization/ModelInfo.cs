@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Collections.Generic;
 using System.Numerics;
 
@@ -35,8 +34,9 @@ namespace NetGen;
 public sealed class ModelInfo<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    // Rows up to this many features are scaled in a stack buffer; wider ones rent from the pool.
-    private const int MaxStackFeatures = 256;
+    // Rows and outputs up to this many values live on the stack, so predicting a typical row
+    // allocates nothing; wider ones get an array.
+    private const int MaxStackValues = 256;
 
     /// <summary>The input scaling fitted on the training data, applied to every raw row before the network sees it; null when the network takes its inputs unscaled. Its <see cref="FeatureScaler{T}.FeatureCount"/> must be the network's input size.</summary>
     public FeatureScaler<T>? Scaler { get; init; }
@@ -71,21 +71,10 @@ public sealed class ModelInfo<T>
         }
         if (rawInput.Length != Scaler.FeatureCount)
             ThrowHelper.ThrowLengthMismatch(nameof(rawInput), Scaler.FeatureCount, rawInput.Length);
-        T[]? rented = null;
-        Span<T> scaled = rawInput.Length <= MaxStackFeatures
-            ? stackalloc T[MaxStackFeatures]
-            : (rented = ArrayPool<T>.Shared.Rent(rawInput.Length));
+        Span<T> scaled = rawInput.Length <= MaxStackValues ? stackalloc T[MaxStackValues] : new T[rawInput.Length];
         scaled = scaled[..rawInput.Length];
-        try
-        {
-            Scaler.Transform(rawInput, scaled);
-            network.Predict(scaled, output);
-        }
-        finally
-        {
-            if (rented is not null)
-                ArrayPool<T>.Shared.Return(rented);
-        }
+        Scaler.Transform(rawInput, scaled);
+        network.Predict(scaled, output);
     }
 
     /// <summary>
@@ -96,27 +85,16 @@ public sealed class ModelInfo<T>
     public int PredictClass(INetwork<T> network, ReadOnlySpan<T> rawInput)
     {
         ArgumentNullException.ThrowIfNull(network);
-        T[]? rented = null;
-        Span<T> output = network.OutputSize <= MaxStackFeatures
-            ? stackalloc T[MaxStackFeatures]
-            : (rented = ArrayPool<T>.Shared.Rent(network.OutputSize));
+        Span<T> output = network.OutputSize <= MaxStackValues ? stackalloc T[MaxStackValues] : new T[network.OutputSize];
         output = output[..network.OutputSize];
-        try
-        {
-            Predict(network, rawInput, output);
-            if (output.Length == 1)
-                return output[0] >= T.CreateTruncating(0.5) ? 1 : 0;
-            int best = 0;
-            for (int k = 1; k < output.Length; k++)
-                if (output[k] > output[best])
-                    best = k;
-            return best;
-        }
-        finally
-        {
-            if (rented is not null)
-                ArrayPool<T>.Shared.Return(rented);
-        }
+        Predict(network, rawInput, output);
+        if (output.Length == 1)
+            return output[0] >= T.CreateTruncating(0.5) ? 1 : 0;
+        int best = 0;
+        for (int k = 1; k < output.Length; k++)
+            if (output[k] > output[best])
+                best = k;
+        return best;
     }
 
     /// <summary>The name (from <see cref="ClassNames"/>) of the class the network predicts for a raw row; see <see cref="PredictClass"/>.</summary>

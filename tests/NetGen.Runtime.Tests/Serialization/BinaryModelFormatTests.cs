@@ -339,15 +339,5 @@ public sealed class BinaryModelFormatTests : IDisposable
 
     private static MemoryStream RoundTripStream(FakeNetwork<double> network) => new(SaveToBytes(network));
 
-    /// <summary>Runs a load on a fresh 3-4-2 double network and checks it throws and leaves every parameter as it was.</summary>
-    private static ModelFormatException AssertRejectedUnchanged(Action<FakeNetwork<double>> load)
-    {
-        var network = new FakeNetwork<double>(Shape, seed: 42);
-        double[] before = network.Snapshot();
-
-        var exception = Assert.Throws<ModelFormatException>(() => load(network));
-
-        Assert.Equal(before, network.Snapshot());
-        return exception;
-    }
+    private static ModelFormatException AssertRejectedUnchanged(Action<FakeNetwork<double>> load) => LoadAssert.RejectedUnchanged(Shape, load);
 }

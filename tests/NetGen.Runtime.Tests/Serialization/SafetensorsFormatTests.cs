@@ -477,17 +477,7 @@ public sealed class SafetensorsFormatTests : IDisposable
     private static ModelFormatException AssertRejectedUnchanged(byte[] bytes) =>
         AssertRejectedUnchanged(network => network.LoadSafetensors(new MemoryStream(bytes)));
 
-    /// <summary>Runs a load on a fresh 3-4-2 double network and checks it throws and leaves every parameter as it was.</summary>
-    private static ModelFormatException AssertRejectedUnchanged(Action<FakeNetwork<double>> load)
-    {
-        var network = new FakeNetwork<double>(Shape, seed: 42);
-        double[] before = network.Snapshot();
-
-        var exception = Assert.Throws<ModelFormatException>(() => load(network));
-
-        Assert.Equal(before, network.Snapshot());
-        return exception;
-    }
+    private static ModelFormatException AssertRejectedUnchanged(Action<FakeNetwork<double>> load) => LoadAssert.RejectedUnchanged(Shape, load);
 }
 
 /// <summary>A read-only stream over bytes that cannot seek or tell its length, like a network stream.</summary>
