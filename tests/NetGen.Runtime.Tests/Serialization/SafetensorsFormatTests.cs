@@ -112,6 +112,25 @@ public sealed class SafetensorsFormatTests : IDisposable
         Assert.Equal(["", "0.", "4.", "20.", "fc1.", "fc2.", "fc10."], prefixes);
     }
 
+    [Theory]
+    [InlineData("0.weight", "0.", false)]
+    [InlineData("net.fc1.bias", "net.fc1.", true)]
+    [InlineData("weight", "", false)]
+    [InlineData("bias", "", true)]
+    public void A_key_splits_into_its_layer_prefix_and_whether_it_is_the_bias(string key, string prefix, bool isBias)
+    {
+        Assert.True(StateDictKeys.TrySplit(key, out string actualPrefix, out bool actualIsBias));
+        Assert.Equal((prefix, isBias), (actualPrefix, actualIsBias));
+    }
+
+    [Theory]
+    [InlineData("0.running_mean")]
+    [InlineData("0.weights")]
+    [InlineData("0_weight")]
+    [InlineData("")]
+    public void A_key_that_is_not_a_weight_or_bias_does_not_split(string key) =>
+        Assert.False(StateDictKeys.TrySplit(key, out _, out _));
+
     [Fact]
     public void Tensors_may_be_listed_and_stored_in_any_order()
     {
