@@ -30,6 +30,33 @@ public sealed class FeatureScaler<T>
         Shift = shift;
     }
 
+    /// <summary>
+    /// Rebuilds a scaler from its numbers, for example those a saved model carries or those another
+    /// tool (scikit-learn's <c>mean_</c> and <c>1 / scale_</c>) fitted: each feature maps to
+    /// <c>(x - center[j]) * factor[j] + shift</c>. The spans are copied.
+    /// </summary>
+    /// <param name="center">What is subtracted from each feature.</param>
+    /// <param name="factor">What each centred feature is multiplied by; finite and nonzero (a zero would map every value of the feature to <paramref name="shift"/>).</param>
+    /// <param name="shift">What is added last.</param>
+    /// <exception cref="ArgumentException">No features, lengths that differ, a value that is NaN or infinite, or a zero factor; the message names the feature.</exception>
+    public static FeatureScaler<T> Create(ReadOnlySpan<T> center, ReadOnlySpan<T> factor, T shift)
+    {
+        if (center.IsEmpty)
+            throw new ArgumentException("A scaler needs at least one feature; center is empty.", nameof(center));
+        if (factor.Length != center.Length)
+            throw new ArgumentException($"Expected one factor per feature: center has {center.Length} values, factor has {factor.Length}.", nameof(factor));
+        if (!T.IsFinite(shift))
+            throw new ArgumentException($"Expected a finite shift, got {shift}.", nameof(shift));
+        for (int j = 0; j < center.Length; j++)
+        {
+            if (!T.IsFinite(center[j]))
+                throw new ArgumentException($"Expected a finite center for feature {j}, got {center[j]}.", nameof(center));
+            if (!T.IsFinite(factor[j]) || T.IsZero(factor[j]))
+                throw new ArgumentException($"Expected a finite, nonzero factor for feature {j}, got {factor[j]}.", nameof(factor));
+        }
+        return new FeatureScaler<T>(center.ToArray(), factor.ToArray(), shift);
+    }
+
     /// <summary>Number of input features the scaler was fitted on.</summary>
     public int FeatureCount => _center.Length;
 
@@ -124,14 +151,23 @@ public sealed class FeatureScaler<T>
         return data.WithInputs(scaled);
     }
 
+    /// <summary>Writes the scaled <paramref name="row"/> into <paramref name="destination"/>, leaving the row as it was.</summary>
+    /// <exception cref="ArgumentException">Either span's length is not <see cref="FeatureCount"/>.</exception>
+    public void Transform(ReadOnlySpan<T> row, Span<T> destination)
+    {
+        if (row.Length != FeatureCount)
+            ThrowHelper.ThrowLengthMismatch(nameof(row), FeatureCount, row.Length);
+        if (destination.Length != FeatureCount)
+            ThrowHelper.ThrowLengthMismatch(nameof(destination), FeatureCount, destination.Length);
+        for (int j = 0; j < row.Length; j++)
+            destination[j] = (row[j] - _center[j]) * _factor[j] + Shift;
+    }
+
     /// <summary>Scales one input row in place, for inputs that arrive after training.</summary>
     /// <exception cref="ArgumentException">The row's length is not <see cref="FeatureCount"/>.</exception>
     public void TransformInPlace(Span<T> row)
     {
-        if (row.Length != FeatureCount)
-            ThrowHelper.ThrowLengthMismatch(nameof(row), FeatureCount, row.Length);
-        for (int j = 0; j < row.Length; j++)
-            row[j] = (row[j] - _center[j]) * _factor[j] + Shift;
+        Transform(row, row);
     }
 
     private static void RequireRows(LabeledDataSet<T> data)

@@ -10,7 +10,7 @@ namespace NetGen;
 /// <code>
 /// offset        size     field
 /// 0             4        magic "NGEN" (4E 47 45 4E)
-/// 4             2        format version (uint16), currently 1
+/// 4             2        format version (uint16): 2 is written, 1 and 2 are read
 /// 6             1        precision (0 = Double, 1 = Single)
 /// 7             1        loss (LossFunction value)
 /// 8             4        L, the number of layer sizes (int32, 2..4096)
@@ -20,8 +20,11 @@ namespace NetGen;
 /// 15 + 5L       4        header CRC-32 over bytes [0, 15 + 5L)
 /// 19 + 5L       P s      parameters, s = 8 (Double) or 4 (Single), IEEE 754, in the order of
 ///                        INetwork.Parameters: per layer W (out x in, row-major) then b
-/// 19 + 5L + Ps  4        file CRC-32 over every byte before it
+/// 19 + 5L + Ps  4 + I    version 2 only: the model information (scaler, class names, metadata),
+///                        a 4-byte length I and I bytes of records; see ModelInfoFormat
+/// then          4        file CRC-32 over every byte before it
 /// </code>
+/// Version 1 files (NetGen before model information existed) are the same without that section.
 /// The header has its own checksum so that a damaged header is reported as damage, not as a
 /// network of a different shape, and so that a corrupt layer count cannot make the reader
 /// allocate or wait for gigabytes before the damage is noticed.
@@ -31,8 +34,11 @@ internal static class BinaryModelFormat
     /// <summary>The first four bytes of every model file.</summary>
     public static ReadOnlySpan<byte> Magic => "NGEN"u8;
 
-    /// <summary>The version this code writes and the only one it reads.</summary>
-    public const ushort Version = 1;
+    /// <summary>The version this code writes, and the newest it reads.</summary>
+    public const ushort Version = 2;
+
+    /// <summary>The oldest version this code reads: parameters only, no model information.</summary>
+    public const ushort OldestReadableVersion = 1;
 
     /// <summary>Most layer sizes a header may claim; far above any network the generator accepts, small enough to read before the header checksum is known.</summary>
     public const int MaxLayerSizeCount = 4096;
@@ -47,16 +53,20 @@ internal static class BinaryModelFormat
     /// <summary>Length of the header without its checksum, for a network with <paramref name="layerSizeCount"/> layer sizes.</summary>
     public static int HeaderLength(int layerSizeCount) => FixedHeaderLength + 4 * layerSizeCount + (layerSizeCount - 1) + 4;
 
-    /// <summary>Total file length of a model.</summary>
-    public static long FileLength(int layerSizeCount, int parameterCount, Precision precision) =>
-        HeaderLength(layerSizeCount) + 4L + (long)parameterCount * ParameterPrecision.SizeOf(precision) + 4L;
+    /// <summary>Total file length of a version-2 model whose model-information records take <paramref name="infoRecordBytes"/> bytes.</summary>
+    public static long FileLength(int layerSizeCount, int parameterCount, Precision precision, int infoRecordBytes = 0) =>
+        HeaderLength(layerSizeCount) + 4L + (long)parameterCount * ParameterPrecision.SizeOf(precision) + 4L + infoRecordBytes + 4L;
 
-    /// <summary>Writes <paramref name="network"/> to <paramref name="stream"/>.</summary>
-    public static void Write<T>(INetwork<T> network, Stream stream)
+    /// <summary>Writes <paramref name="network"/> and <paramref name="info"/> (null for none) to <paramref name="stream"/>.</summary>
+    public static void Write<T>(INetwork<T> network, ModelInfo<T>? info, Stream stream)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ParameterPrecision.EnsureSavable(network);
         NetworkDescription description = network.Description;
+        info?.EnsureSavable(description);
+        // Encoded before the first byte is written, so a string that cannot be saved fails the save
+        // without leaving half a model in the stream.
+        byte[] infoSection = ModelInfoFormat.Encode(info);
         int sizeCount = description.LayerSizes.Count;
         int headerLength = HeaderLength(sizeCount);
 
@@ -92,6 +102,8 @@ internal static class BinaryModelFormat
             fileCrc.Append(bytes);
             stream.Write(bytes);
         }
+        fileCrc.Append(infoSection);
+        stream.Write(infoSection);
 
         Span<byte> trailer = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(trailer, fileCrc.Value);
@@ -106,7 +118,8 @@ internal static class BinaryModelFormat
     /// <param name="stream">Positioned at the model's first byte; left just after its last byte.</param>
     /// <param name="source">How messages name what is read, e.g. <c>'model.bin'</c>.</param>
     /// <param name="requireEnd">True when the model must be the whole stream (a file), false when more may follow.</param>
-    public static void Read<T>(INetwork<T> network, Stream stream, string source, bool requireEnd)
+    /// <returns>The model information the file carries; empty for a version-1 file.</returns>
+    public static ModelInfo<T> Read<T>(INetwork<T> network, Stream stream, string source, bool requireEnd)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Precision precision = ParameterPrecision.Of<T>();
@@ -117,16 +130,20 @@ internal static class BinaryModelFormat
         reader.Read(fixedHeader[..4], "magic number");
         if (!fixedHeader[..4].SequenceEqual(Magic))
         {
-            string hint = fixedHeader[0] == (byte)'{' ? " It looks like JSON; use LoadStateDict for PyTorch state_dict files." : "";
+            // A few more bytes, if there are any, tell a safetensors file from other data.
+            Span<byte> signature = stackalloc byte[ForeignFormat.SignatureLength];
+            fixedHeader[..4].CopyTo(signature);
+            int more = stream.ReadAtLeast(signature[4..], signature.Length - 4, throwOnEndOfStream: false);
+            string hint = ForeignFormat.Hint(signature[..(4 + more)], ModelFileKind.Binary);
             throw reader.Fail($"this is not a NetGen model: expected the magic bytes {Hex(Magic)} (\"NGEN\"), found {Hex(fixedHeader[..4])}.{hint}");
         }
 
         reader.Read(fixedHeader[4..6], "format version");
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(fixedHeader[4..]);
-        if (version != Version)
+        if (version < OldestReadableVersion || version > Version)
         {
             string why = version > Version ? " (written by a newer NetGen?)" : "";
-            throw reader.Fail($"format version {version} is not supported{why}; expected version {Version}.");
+            throw reader.Fail($"format version {version} is not supported{why}; expected version {OldestReadableVersion} to {Version}.");
         }
 
         reader.Read(fixedHeader[6..], "header");
@@ -137,6 +154,7 @@ internal static class BinaryModelFormat
         if (sizeCount < 2 || sizeCount > MaxLayerSizeCount)
             throw reader.Fail($"the header is corrupt: it claims {sizeCount} layer sizes, expected between 2 and {MaxLayerSizeCount}.");
 
+        reader.EnsureAvailable(HeaderLength(sizeCount) - FixedHeaderLength + 4L, "header");
         byte[] variableHeader = new byte[HeaderLength(sizeCount) - FixedHeaderLength];
         reader.Read(variableHeader, "header");
         uint computedHeaderCrc = reader.Checksum;
@@ -183,10 +201,11 @@ internal static class BinaryModelFormat
             throw reader.Fail($"loss differs: the network uses {expected.Loss} but the file holds {(LossFunction)lossByte}.");
         if (network.Parameters.Length != parameterCount)
             throw new InvalidOperationException($"The network describes {parameterCount} parameters but its Parameters span holds {network.Parameters.Length}.");
+        int elementSize = ParameterPrecision.SizeOf(precision);
+        reader.EnsureAvailable((long)parameterCount * elementSize, "parameters");
 
         // Scratch first: the network's own block is written only once everything has checked out.
         var scratch = new T[parameterCount];
-        int elementSize = ParameterPrecision.SizeOf(precision);
         byte[] chunk = new byte[Math.Max(elementSize, Math.Min(ChunkBytes, parameterCount * elementSize))];
         int perChunk = chunk.Length / elementSize;
         for (int start = 0; start < parameterCount; start += perChunk)
@@ -195,6 +214,14 @@ internal static class BinaryModelFormat
             Span<byte> bytes = chunk.AsSpan(0, count * elementSize);
             reader.Read(bytes, "parameters");
             Decode(bytes, scratch.AsSpan(start, count));
+        }
+
+        byte[] infoRecords = [];
+        if (version >= 2)
+        {
+            reader.Read(checksum, "model information length");
+            int infoLength = BinaryPrimitives.ReadInt32LittleEndian(checksum);
+            infoRecords = reader.ReadBlock(infoLength, "model information");
         }
 
         uint computedFileCrc = reader.Checksum;
@@ -206,6 +233,7 @@ internal static class BinaryModelFormat
         int bad = ParameterPrecision.IndexOfNonFinite<T>(scratch);
         if (bad >= 0)
             throw reader.Fail($"parameter {bad} ({ParameterPrecision.Describe(expected, bad)}) is {scratch[bad]}; expected a finite number.");
+        ModelInfo<T> info = ModelInfoFormat.Decode<T>(infoRecords, expected, reader.Fail);
 
         if (requireEnd && stream.ReadByte() >= 0)
         {
@@ -215,9 +243,11 @@ internal static class BinaryModelFormat
         }
 
         scratch.CopyTo(network.Parameters);
+        return info;
     }
 
-    private static void Encode<T>(ReadOnlySpan<T> values, Span<byte> destination)
+    /// <summary>Writes <paramref name="values"/> little-endian, 8 bytes each for double and 4 for float.</summary>
+    internal static void Encode<T>(ReadOnlySpan<T> values, Span<byte> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(double))
@@ -232,7 +262,8 @@ internal static class BinaryModelFormat
         }
     }
 
-    private static void Decode<T>(ReadOnlySpan<byte> source, Span<T> values)
+    /// <summary>Reads values written by <see cref="Encode{T}"/>.</summary>
+    internal static void Decode<T>(ReadOnlySpan<byte> source, Span<T> values)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(double))
@@ -286,6 +317,48 @@ internal static class BinaryModelFormat
 
         /// <summary>The CRC of every byte read so far.</summary>
         public uint Checksum => _crc.Value;
+
+        /// <summary>Bytes left in the stream, or null when it cannot tell (not seekable).</summary>
+        public long? Remaining => stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : null;
+
+        /// <summary>
+        /// Throws the message <see cref="Read"/> would give at the end of the data when fewer than
+        /// <paramref name="count"/> bytes remain, before anything is allocated for them; a stream that
+        /// cannot tell its length is left to <see cref="Read"/>.
+        /// </summary>
+        public void EnsureAvailable(long count, string what)
+        {
+            if (Remaining is long remaining && remaining < count)
+                throw Fail($"it is truncated: it ends after {Position + remaining} bytes, inside the {what} (bytes {Position} to {Position + count - 1}).");
+        }
+
+        /// <summary>
+        /// Reads a block whose length the file itself claims. The claim is checked against what the
+        /// stream holds before the block is allocated; a stream that cannot tell its length is read
+        /// in pieces, so memory grows only with bytes that really arrive.
+        /// </summary>
+        public byte[] ReadBlock(int length, string what)
+        {
+            if (length < 0)
+                throw Fail($"the {what} is corrupt: it claims {length} bytes.");
+            if (Remaining is long remaining && length > remaining)
+                throw Fail($"the {what} claims {length} bytes but only {remaining} follow; the file is truncated or corrupt.");
+            if (Remaining is not null)
+            {
+                var block = new byte[length];
+                Read(block, what);
+                return block;
+            }
+            using var pieces = new MemoryStream();
+            byte[] piece = new byte[Math.Min(length, ChunkBytes)];
+            for (int done = 0; done < length; done += piece.Length)
+            {
+                Span<byte> part = piece.AsSpan(0, Math.Min(piece.Length, length - done));
+                Read(part, what);
+                pieces.Write(part);
+            }
+            return pieces.ToArray();
+        }
 
         public void Read(Span<byte> buffer, string what)
         {

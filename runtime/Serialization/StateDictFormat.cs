@@ -210,7 +210,7 @@ internal static class StateDictFormat
             throw Fail(source, $"it is truncated: the JSON ends before {what}.");
     }
 
-    private static string Describe(JsonTokenType token) => token switch
+    internal static string Describe(JsonTokenType token) => token switch
     {
         JsonTokenType.StartObject => "an object",
         JsonTokenType.StartArray => "a list",
@@ -221,7 +221,7 @@ internal static class StateDictFormat
         _ => token.ToString(),
     };
 
-    private static ModelFormatException Fail(string source, string detail, Exception? inner = null) =>
+    internal static ModelFormatException Fail(string source, string detail, Exception? inner = null) =>
         inner is null
             ? new ModelFormatException($"Cannot load {source}: {detail}")
             : new ModelFormatException($"Cannot load {source}: {detail}", inner);

@@ -25,7 +25,7 @@ public sealed class AtomicSaveTests : IDisposable
         byte[] before = File.ReadAllBytes(path);
 
         Assert.Throws<IOException>(() =>
-            NetworkSerialization.Save(new FakeNetwork<double>(Shape, seed: 2), path, file => new FailingStream(file, failAfterBytes)));
+            NetworkSerialization.Save(new FakeNetwork<double>(Shape, seed: 2), path, info: null, file => new FailingStream(file, failAfterBytes)));
 
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Equal(["model.ngm"], _directory.FileNames());
@@ -51,7 +51,7 @@ public sealed class AtomicSaveTests : IDisposable
         string path = _directory.File("model.ngm");
 
         Assert.Throws<IOException>(() =>
-            NetworkSerialization.Save(new FakeNetwork<double>(Shape), path, file => new FailingStream(file, 40)));
+            NetworkSerialization.Save(new FakeNetwork<double>(Shape), path, info: null, file => new FailingStream(file, 40)));
 
         Assert.Empty(_directory.FileNames());
     }
@@ -63,7 +63,7 @@ public sealed class AtomicSaveTests : IDisposable
         var original = new FakeNetwork<double>(Shape, seed: 1);
         original.Save(path);
         Assert.Throws<IOException>(() =>
-            NetworkSerialization.Save(new FakeNetwork<double>(Shape, seed: 2), path, file => new FailingStream(file, 100)));
+            NetworkSerialization.Save(new FakeNetwork<double>(Shape, seed: 2), path, info: null, file => new FailingStream(file, 100)));
 
         var loaded = new FakeNetwork<double>(Shape, seed: 3);
         loaded.Load(path);

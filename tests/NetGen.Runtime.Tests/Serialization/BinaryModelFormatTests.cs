@@ -82,12 +82,14 @@ public sealed class BinaryModelFormatTests : IDisposable
         byte[] bytes = SaveToBytes(network);
 
         Assert.Equal("NGEN"u8.ToArray(), bytes[..4]);
-        Assert.Equal(1, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(2, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)));
         Assert.Equal((byte)Precision.Double, bytes[6]);
         Assert.Equal((byte)LossFunction.MeanSquaredError, bytes[7]);
         Assert.Equal(3, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8)));
-        // 19 + 5L header and checksum, 8 bytes per parameter, 4 bytes of file checksum.
-        Assert.Equal(19 + 5 * 3 + 8 * network.ParameterCount + 4, bytes.Length);
+        // 19 + 5L header and checksum, 8 bytes per parameter, the empty model information's 4-byte
+        // length, 4 bytes of file checksum.
+        Assert.Equal(19 + 5 * 3 + 8 * network.ParameterCount + 4 + 4, bytes.Length);
+        Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(bytes.Length - 8)));
     }
 
     [Fact]
@@ -169,12 +171,12 @@ public sealed class BinaryModelFormatTests : IDisposable
     public void Load_of_a_newer_format_version_names_both_versions()
     {
         byte[] bytes = SaveToBytes(new FakeNetwork<double>(Shape, seed: 5));
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), 3);
 
         var exception = AssertRejectedUnchanged(network => network.Load(new MemoryStream(bytes)));
 
-        Assert.Contains("format version 2 is not supported", exception.Message);
-        Assert.Contains("expected version 1", exception.Message);
+        Assert.Contains("format version 3 is not supported (written by a newer NetGen?)", exception.Message);
+        Assert.Contains("expected version 1 to 2", exception.Message);
     }
 
     [Theory]
@@ -186,6 +188,7 @@ public sealed class BinaryModelFormatTests : IDisposable
     [InlineData(31)]    // the header checksum itself
     [InlineData(40)]    // a parameter
     [InlineData(200)]   // another parameter
+    [InlineData(-6)]    // the model information's length
     [InlineData(-2)]    // the file checksum itself
     public void Load_rejects_a_single_flipped_bit_anywhere_and_leaves_the_network_unchanged(int offset)
     {
@@ -336,15 +339,5 @@ public sealed class BinaryModelFormatTests : IDisposable
 
     private static MemoryStream RoundTripStream(FakeNetwork<double> network) => new(SaveToBytes(network));
 
-    /// <summary>Runs a load on a fresh 3-4-2 double network and checks it throws and leaves every parameter as it was.</summary>
-    private static ModelFormatException AssertRejectedUnchanged(Action<FakeNetwork<double>> load)
-    {
-        var network = new FakeNetwork<double>(Shape, seed: 42);
-        double[] before = network.Snapshot();
-
-        var exception = Assert.Throws<ModelFormatException>(() => load(network));
-
-        Assert.Equal(before, network.Snapshot());
-        return exception;
-    }
+    private static ModelFormatException AssertRejectedUnchanged(Action<FakeNetwork<double>> load) => LoadAssert.RejectedUnchanged(Shape, load);
 }
