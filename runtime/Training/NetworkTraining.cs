@@ -25,10 +25,18 @@ public static class NetworkTraining
     /// <see cref="INetwork{T}.TrainBatch"/>, which compute the same step without the gradient round trip.
     /// </para>
     /// <para>
-    /// All buffers are allocated once per call; a step allocates nothing. Every value of every data set is
-    /// checked before training starts. Before each step the weights are copied aside, so a step whose loss or
-    /// weights stop being finite is undone before <see cref="TrainingDivergedException"/> is thrown.
+    /// All buffers are allocated once per call; a step on one thread allocates nothing. Every value of every data set is
+    /// checked before training starts. With the default <see cref="DivergenceGuard.EveryStep"/> the weights are copied
+    /// aside before each step, so a step whose loss or weights stop being finite is undone before
+    /// <see cref="TrainingDivergedException"/> is thrown (<see cref="TrainingOptions{T}.DivergenceGuard"/> has cheaper forms).
     /// On cancellation the network keeps the weights of the last completed step.
+    /// </para>
+    /// <para>
+    /// For a network that implements <see cref="IReplicableNetwork{T}"/>, a batch of
+    /// <see cref="TrainingOptions{T}.MinimumParallelBatch"/> rows or more is cut into shards whose gradients are computed
+    /// on replicas on up to <see cref="TrainingOptions{T}.MaxDegreeOfParallelism"/> threads and summed in shard order:
+    /// the result does not depend on the thread count (it differs in rounding from one unsharded
+    /// <see cref="INetwork{T}.BackwardBatch"/>). Those steps allocate a little (the thread pool's bookkeeping).
     /// </para>
     /// <para>
     /// Fit writes the network's parameters and gradients: nothing else may use the network while it runs.
