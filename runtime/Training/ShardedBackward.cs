@@ -16,8 +16,12 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     /// <summary>The most shards a batch is cut into: the most cores one step can use, and the number of gradient blocks to add.</summary>
     public const int MaxShards = 4;
 
-    /// <summary>The fewest rows in a shard: below this the extra copy and sum cost more than the shard's work.</summary>
-    public const int MinimumShardRows = 8;
+    /// <summary>
+    /// Rows per shard to aim for: the generated BackwardBatch runs its first layer 32 rows at a time, and each shard
+    /// beyond the first costs a copy of the weights and a sum of the gradients, so shards are kept this large
+    /// except that a batch of 16 to 63 rows still gets two.
+    /// </summary>
+    public const int TargetShardRows = 32;
 
     // Parameters summed per parallel work item in the reduction, so that each item streams a few cache-sized blocks.
     private const int ReductionChunk = 16 * 1024;
@@ -57,7 +61,7 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
 
     /// <summary>The number of shards a batch of <paramref name="rows"/> rows is cut into (1 below <see cref="TrainingOptions{T}.MinimumParallelBatch"/>).</summary>
     public static int ShardCount(int rows) =>
-        rows < TrainingOptions<T>.MinimumParallelBatch ? 1 : Math.Clamp(rows / MinimumShardRows, 1, MaxShards);
+        rows < TrainingOptions<T>.MinimumParallelBatch ? 1 : Math.Clamp(rows / TargetShardRows, 2, MaxShards);
 
     /// <summary>Sets the trained network's gradients to the batch's summed gradient; returns the summed loss.</summary>
     public T Run(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows)

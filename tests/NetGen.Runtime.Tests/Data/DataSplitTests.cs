@@ -133,63 +133,34 @@ public class DataSplitTests
         Enumerable.Range(0, labels.Max() + 1).Select(c => rows.Count(row => labels[row] == c)).ToArray();
 
     /// <summary>Records which rows (by their row number in the full file, found from the inputs) Fit trained on.</summary>
-    private sealed class CountingRows : INetwork<double>
+    private sealed class CountingRows(INetwork<double> inner) : DelegatingNetwork<double>(inner)
     {
-        private readonly INetwork<double> _inner;
-        private readonly double[] _allInputs;
-
-        public CountingRows(INetwork<double> inner)
-        {
-            _inner = inner;
-            _allInputs = SortedIris().Inputs;
-        }
+        private readonly double[] _allInputs = SortedIris().Inputs;
 
         public System.Collections.Generic.HashSet<int> TrainedRows { get; } = new();
 
-        public NetworkDescription Description => _inner.Description;
-
-        public int InputSize => _inner.InputSize;
-
-        public int OutputSize => _inner.OutputSize;
-
-        public int ParameterCount => _inner.ParameterCount;
-
-        public Span<double> Parameters => _inner.Parameters;
-
-        public Span<double> Gradients => _inner.Gradients;
-
-        public void Predict(ReadOnlySpan<double> input, Span<double> output) => _inner.Predict(input, output);
-
-        public void PredictBatch(ReadOnlySpan<double> inputs, Span<double> outputs) => _inner.PredictBatch(inputs, outputs);
-
-        public double Loss(ReadOnlySpan<double> input, ReadOnlySpan<double> target) => _inner.Loss(input, target);
-
-        public double Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> target)
+        public override double Backward(ReadOnlySpan<double> input, ReadOnlySpan<double> target)
         {
             Record(input);
-            return _inner.Backward(input, target);
+            return Inner.Backward(input, target);
         }
 
-        public double BackwardBatch(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets)
+        public override double BackwardBatch(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets)
         {
             Record(inputs);
-            return _inner.BackwardBatch(inputs, targets);
+            return Inner.BackwardBatch(inputs, targets);
         }
 
-        public void ZeroGradients() => _inner.ZeroGradients();
-
-        public void ApplyGradients(double learningRate) => _inner.ApplyGradients(learningRate);
-
-        public double Train(ReadOnlySpan<double> input, ReadOnlySpan<double> target, double learningRate)
+        public override double Train(ReadOnlySpan<double> input, ReadOnlySpan<double> target, double learningRate)
         {
             Record(input);
-            return _inner.Train(input, target, learningRate);
+            return Inner.Train(input, target, learningRate);
         }
 
-        public double TrainBatch(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, double learningRate)
+        public override double TrainBatch(ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, double learningRate)
         {
             Record(inputs);
-            return _inner.TrainBatch(inputs, targets, learningRate);
+            return Inner.TrainBatch(inputs, targets, learningRate);
         }
 
         private void Record(ReadOnlySpan<double> inputs)

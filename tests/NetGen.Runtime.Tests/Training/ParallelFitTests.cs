@@ -46,14 +46,14 @@ public class ParallelFitTests
     [Fact]
     public void The_step_uses_the_sum_of_the_shards_gradients_computed_on_the_replicas()
     {
-        (float[] inputs, int[] labels) = Blobs(rows: 32, seed: 4);
+        (float[] inputs, int[] labels) = Blobs(rows: 128, seed: 4);
         float[] targets = OneHot(labels, 3);
         var network = new CountingReplicableNetwork(new ParallelClassifierNet(seed: 2));
         var recorder = new RecordingStep();
 
         network.Fit(inputs, targets, new TrainingOptions<float> { BatchSize = 0, Optimizer = recorder, MaxDegreeOfParallelism = 2 });
 
-        // A batch of 32 is cut into 4 shards of 8: the network and three replicas each ran BackwardBatch once.
+        // A batch of 128 is cut into 4 shards of 32: the network and three replicas each ran BackwardBatch once.
         Assert.Equal(3, network.Replicas.Count);
         Assert.Equal(1, network.BackwardBatchCalls);
         Assert.All(network.Replicas, replica => Assert.Equal(1, replica.BackwardBatchCalls));
@@ -62,7 +62,18 @@ public class ParallelFitTests
         reference.BackwardBatch(inputs, targets);
         float[] expected = reference.Gradients.ToArray();
         for (int i = 0; i < expected.Length; i++)
-            Assert.Equal(expected[i] / 32, recorder.Gradients![i], 1e-5f);
+            Assert.Equal(expected[i] / 128, recorder.Gradients![i], 1e-5f);
+    }
+
+    [Theory]
+    [InlineData(16, 2)]
+    [InlineData(63, 2)]
+    [InlineData(64, 2)]
+    [InlineData(96, 3)]
+    [InlineData(1000, 4)]
+    public void The_shard_count_depends_on_the_batch_size_only(int batchSize, int shards)
+    {
+        Assert.Equal(shards, ShardedBackward<float>.ShardCount(batchSize));
     }
 
     [Fact]
@@ -169,17 +180,13 @@ public class ParallelFitTests
 }
 
 /// <summary>A replicable network that counts BackwardBatch calls on itself and on each replica it made.</summary>
-internal sealed class CountingReplicableNetwork : IReplicableNetwork<float>
+internal sealed class CountingReplicableNetwork : DelegatingNetwork<float>, IReplicableNetwork<float>
 {
-    private readonly INetwork<float> _inner;
     private readonly Func<INetwork<float>>? _replicaOverride;
     private int _backwardBatchCalls;
 
     public CountingReplicableNetwork(INetwork<float> inner, Func<INetwork<float>>? replicaOverride = null)
-    {
-        _inner = inner;
-        _replicaOverride = replicaOverride;
-    }
+        : base(inner) => _replicaOverride = replicaOverride;
 
     public List<CountingReplicableNetwork> Replicas { get; } = new();
 
@@ -194,37 +201,9 @@ internal sealed class CountingReplicableNetwork : IReplicableNetwork<float>
         return replica;
     }
 
-    public NetworkDescription Description => _inner.Description;
-
-    public int InputSize => _inner.InputSize;
-
-    public int OutputSize => _inner.OutputSize;
-
-    public int ParameterCount => _inner.ParameterCount;
-
-    public Span<float> Parameters => _inner.Parameters;
-
-    public Span<float> Gradients => _inner.Gradients;
-
-    public void Predict(ReadOnlySpan<float> input, Span<float> output) => _inner.Predict(input, output);
-
-    public void PredictBatch(ReadOnlySpan<float> inputs, Span<float> outputs) => _inner.PredictBatch(inputs, outputs);
-
-    public float Loss(ReadOnlySpan<float> input, ReadOnlySpan<float> target) => _inner.Loss(input, target);
-
-    public float Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> target) => _inner.Backward(input, target);
-
-    public float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+    public override float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
     {
         Interlocked.Increment(ref _backwardBatchCalls);
-        return _inner.BackwardBatch(inputs, targets);
+        return Inner.BackwardBatch(inputs, targets);
     }
-
-    public void ZeroGradients() => _inner.ZeroGradients();
-
-    public void ApplyGradients(float learningRate) => _inner.ApplyGradients(learningRate);
-
-    public float Train(ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate) => _inner.Train(input, target, learningRate);
-
-    public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, float learningRate) => _inner.TrainBatch(inputs, targets, learningRate);
 }
