@@ -160,4 +160,27 @@ public class FitExtrasTests
         Assert.False(double.IsFinite(history.Last.TrainingLoss));
         Assert.Contains("null", history.ToJson(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Steps_with_a_schedule_clipping_and_the_epoch_guard_allocate_nothing()
+    {
+        (double[] x, double[] y) = TrainingData.ScaledLinear(1000);
+        var network = new SingleLayerNetwork(2, 1);
+        var allocatedAtEpochEnd = new System.Collections.Generic.List<long>();
+
+        network.Fit(x, y, new TrainingOptions<double>
+        {
+            Epochs = 3,
+            BatchSize = 4,
+            Optimizer = new AdamW<double>(),
+            LearningRateSchedule = LearningRateSchedule.OneCycle(0.01),
+            MaxGradientNorm = 0.5,
+            DivergenceGuard = DivergenceGuard.EveryEpoch,
+            EpochCompleted = _ => allocatedAtEpochEnd.Add(GC.GetAllocatedBytesForCurrentThread()),
+        });
+
+        // Between the ends of epochs 2 and 3: 250 steps and one EpochReport object.
+        long allocated = allocatedAtEpochEnd[2] - allocatedAtEpochEnd[1];
+        Assert.True(allocated < 512, $"epoch 3 allocated {allocated} bytes");
+    }
 }
