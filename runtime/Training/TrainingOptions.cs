@@ -85,6 +85,8 @@ public sealed class TrainingOptions<T> where T : unmanaged, IBinaryFloatingPoint
     /// depends only on the batch size; each shard's gradient is computed on its own replica of the network and the
     /// shards are summed in shard order, so the trained parameters are the same bit for bit whatever this is.
     /// Needs a network that implements <see cref="IReplicableNetwork{T}"/>; others train on one thread.
+    /// Every step waits for its slowest shard, so on a machine whose cores are busy with other work a second
+    /// thread can make training slower; set 1 there.
     /// </summary>
     public int MaxDegreeOfParallelism { get; set; } = -1;
 
