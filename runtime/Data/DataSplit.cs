@@ -66,24 +66,28 @@ public sealed class DataSplit
         int rows = labels.Length;
         (int validationRows, int testRows) = PartSizes(rows, validationFraction, testFraction);
 
-        int classes = 0;
+        // Rows grouped by class, in row order within a class: sorting (label, row) pairs keeps the work and
+        // memory proportional to the rows, however large a label is.
+        long[] labelAndRow = new long[rows];
         for (int row = 0; row < rows; row++)
         {
             if (labels[row] < 0)
                 throw new ArgumentException($"Label of row {row} is {labels[row]}; expected a class index of 0 or more.", nameof(labels));
-            classes = Math.Max(classes, labels[row] + 1);
+            labelAndRow[row] = ((long)labels[row] << 32) | (uint)row;
         }
-
-        // Rows grouped by class (counting sort), each group then shuffled on its own.
-        int[] classStart = new int[classes + 1];
-        foreach (int label in labels)
-            classStart[label + 1]++;
-        for (int c = 0; c < classes; c++)
-            classStart[c + 1] += classStart[c];
+        Array.Sort(labelAndRow);
         int[] grouped = new int[rows];
-        int[] fill = classStart[..classes];
-        for (int row = 0; row < rows; row++)
-            grouped[fill[labels[row]]++] = row;
+        var starts = new System.Collections.Generic.List<int>();
+        for (int i = 0; i < rows; i++)
+        {
+            grouped[i] = (int)(labelAndRow[i] & uint.MaxValue);
+            if (i == 0 || labelAndRow[i] >> 32 != labelAndRow[i - 1] >> 32)
+                starts.Add(i);
+        }
+        starts.Add(rows);
+        int classes = starts.Count - 1;
+        int[] classStart = starts.ToArray();
+
         var random = new SeededRandom(unchecked((ulong)seed) ^ SplitSeedSalt);
         for (int c = 0; c < classes; c++)
             Shuffle(grouped.AsSpan(classStart[c], classStart[c + 1] - classStart[c]), ref random);

@@ -63,6 +63,19 @@ public class DataSplitTests
     }
 
     [Fact]
+    public void A_huge_class_index_costs_no_more_than_a_small_one()
+    {
+        int[] labels = [0, int.MaxValue, 0, int.MaxValue];
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        DataSplit split = DataSplit.Stratified(labels, validationFraction: 0.5);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal([0, int.MaxValue], split.Validation.Select(row => labels[row]).Order());
+        Assert.True(allocated < 10_000, $"allocated {allocated} bytes for 4 labels");
+    }
+
+    [Fact]
     public void Fractions_that_leave_no_training_row_are_rejected_with_the_counts()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => DataSplit.Shuffled(4, 0.5, 0.5));
