@@ -40,6 +40,21 @@ public sealed class ConfusionMatrix
         return matrix;
     }
 
+    /// <summary>
+    /// Classifies every row with <paramref name="network"/> and tallies it against its class index, as
+    /// <see cref="NetworkTraining">Fit</see> takes labels (PyTorch's class-index targets).
+    /// </summary>
+    /// <param name="network">The classifier.</param>
+    /// <param name="inputs">Inputs, row-major, <see cref="INetwork{T}.InputSize"/> values per row.</param>
+    /// <param name="labels">The class of each row, from 0 to the class count - 1.</param>
+    /// <exception cref="ArgumentException">Not whole rows, a row count other than the labels', no rows, or a label out of range.</exception>
+    public static ConfusionMatrix Compute<T>(INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return Compute(network, inputs, NetworkTraining.TargetsFromLabels(network, labels, nameof(labels)));
+    }
+
     /// <summary>The number of classes.</summary>
     public int ClassCount { get; }
 
@@ -84,6 +99,47 @@ public sealed class ConfusionMatrix
         for (int predicted = 0; predicted < ClassCount; predicted++)
             actual += this[actualClass, predicted];
         return actual == 0 ? double.NaN : (double)this[actualClass, actualClass] / actual;
+    }
+
+    /// <summary>
+    /// The F1 score of one class, the harmonic mean of its precision and recall: <c>2 TP / (2 TP + FP + FN)</c>.
+    /// NaN when the class was neither present nor predicted.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A class outside [0, <see cref="ClassCount"/>).</exception>
+    public double F1(int classIndex)
+    {
+        int truePositives = this[classIndex, classIndex];
+        int predicted = 0, actual = 0;
+        for (int other = 0; other < ClassCount; other++)
+        {
+            predicted += this[other, classIndex];
+            actual += this[classIndex, other];
+        }
+        int denominator = predicted + actual; // = 2 TP + FP + FN
+        return denominator == 0 ? double.NaN : 2.0 * truePositives / denominator;
+    }
+
+    /// <summary>
+    /// The unweighted mean of <see cref="F1"/> over the classes that were present or predicted (scikit-learn's
+    /// <c>f1_score(average="macro")</c>); NaN when nothing was tallied.
+    /// </summary>
+    public double MacroF1
+    {
+        get
+        {
+            double sum = 0;
+            int classes = 0;
+            for (int c = 0; c < ClassCount; c++)
+            {
+                double f1 = F1(c);
+                if (!double.IsNaN(f1))
+                {
+                    sum += f1;
+                    classes++;
+                }
+            }
+            return classes == 0 ? double.NaN : sum / classes;
+        }
     }
 
     /// <summary>The matrix as a text table with classes numbered from 0, recall per row, precision per column and the accuracy.</summary>

@@ -22,13 +22,8 @@ namespace NetGen;
 /// </remarks>
 public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    private readonly AdamMoments<T> _moments;
     private T _learningRate;
-
-    // Allocated on the first step and kept across Reset, so steps never allocate.
-    private T[]? _firstMoment;
-    private T[]? _secondMoment;
-    private T[]? _scratch;
-    private long _step;
 
     /// <summary>Creates the optimizer; every argument left out takes PyTorch's default.</summary>
     /// <param name="learningRate">Step size, 0 or more; default 1e-3.</param>
@@ -41,16 +36,11 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IBinaryFloating
     public Adam(T? learningRate = null, T? beta1 = null, T? beta2 = null, T? epsilon = null, T weightDecay = default)
     {
         _learningRate = OptimizerState.NonNegative(learningRate ?? T.CreateTruncating(1e-3), nameof(learningRate));
-        Beta1 = Beta(beta1 ?? T.CreateTruncating(0.9), nameof(beta1));
-        Beta2 = Beta(beta2 ?? T.CreateTruncating(0.999), nameof(beta2));
-        Epsilon = OptimizerState.NonNegative(epsilon ?? T.CreateTruncating(1e-8), nameof(epsilon));
-        if (T.IsZero(Epsilon))
-            throw new ArgumentOutOfRangeException(nameof(epsilon), Epsilon, "epsilon must be above 0.");
+        _moments = new AdamMoments<T>(beta1, beta2, epsilon);
         WeightDecay = OptimizerState.NonNegative(weightDecay, nameof(weightDecay));
     }
 
-    /// <summary>The step size; may be changed between steps (for a learning-rate schedule).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A negative or non-finite value.</exception>
+    /// <inheritdoc/>
     public T LearningRate
     {
         get => _learningRate;
@@ -58,73 +48,33 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IBinaryFloating
     }
 
     /// <summary>Decay of the first-moment estimate.</summary>
-    public T Beta1 { get; }
+    public T Beta1 => _moments.Beta1;
 
     /// <summary>Decay of the second-moment estimate.</summary>
-    public T Beta2 { get; }
+    public T Beta2 => _moments.Beta2;
 
     /// <summary>Added to the denominator for numerical stability.</summary>
-    public T Epsilon { get; }
+    public T Epsilon => _moments.Epsilon;
 
     /// <summary>The L2 weight-decay factor (0 = none).</summary>
     public T WeightDecay { get; }
 
     /// <summary>How many steps have been taken since construction or the last <see cref="Reset"/>.</summary>
-    public long StepCount => _step;
+    public long StepCount => _moments.StepCount;
 
     /// <inheritdoc/>
     public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
     {
-        OptimizerState.CheckLengths(parameters, gradients);
-        bool hasState = _step > 0;
-        Span<T> m = OptimizerState.EnsureBuffer(ref _firstMoment, hasState, parameters.Length);
-        Span<T> v = OptimizerState.EnsureBuffer(ref _secondMoment, hasState, parameters.Length);
-        Span<T> scratch = OptimizerState.EnsureBuffer(ref _scratch, hasState, parameters.Length);
-        if (!hasState)
-        {
-            // Reset keeps the buffers; the moments start from zero again.
-            m.Clear();
-            v.Clear();
-        }
-        _step++;
-
+        Span<T> scratch = _moments.Begin(parameters, gradients);
         ReadOnlySpan<T> g = gradients;
         if (!T.IsZero(WeightDecay))
         {
             TensorPrimitives.MultiplyAdd(parameters, WeightDecay, gradients, scratch); // g + wd * p
             g = scratch;
         }
-
-        // m = m + (1 - beta1) (g - m) = beta1 m + (1 - beta1) g: PyTorch's lerp form.
-        TensorPrimitives.Lerp(m, g, T.One - Beta1, m);
-
-        // v = beta2 v + (1 - beta2) g^2. The scratch is free once g has been squared into it.
-        TensorPrimitives.Multiply(g, g, scratch);
-        TensorPrimitives.Multiply(v, Beta2, v);
-        TensorPrimitives.MultiplyAdd(scratch, T.One - Beta2, v, v);
-
-        T step = T.CreateTruncating(_step);
-        T biasCorrection1 = T.One - T.Pow(Beta1, step);
-        T biasCorrection2Sqrt = T.Sqrt(T.One - T.Pow(Beta2, step));
-        T stepSize = _learningRate / biasCorrection1;
-
-        // denominator = sqrt(v) / sqrt(1 - beta2^t) + epsilon, in the order PyTorch computes it.
-        TensorPrimitives.Sqrt(v, scratch);
-        TensorPrimitives.Divide(scratch, biasCorrection2Sqrt, scratch);
-        TensorPrimitives.Add(scratch, Epsilon, scratch);
-
-        // p = p - stepSize * m / denominator.
-        TensorPrimitives.Divide(m, scratch, scratch);
-        TensorPrimitives.MultiplyAdd(scratch, -stepSize, parameters, parameters);
+        _moments.Update(parameters, g, _learningRate);
     }
 
     /// <inheritdoc/>
-    public void Reset() => _step = 0;
-
-    private static T Beta(T value, string parameterName)
-    {
-        if (!(value >= T.Zero && value < T.One))
-            throw new ArgumentOutOfRangeException(parameterName, value, $"{parameterName} must be in [0, 1).");
-        return value;
-    }
+    public void Reset() => _moments.Reset();
 }

@@ -15,6 +15,13 @@ namespace NetGen;
 /// </remarks>
 public interface IOptimizer<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    /// <summary>
+    /// The step size of the next <see cref="Step"/>. <see cref="NetworkTraining">Fit</see> sets it before each step
+    /// when <see cref="TrainingOptions{T}.LearningRateSchedule"/> is set.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value.</exception>
+    T LearningRate { get; set; }
+
     /// <summary>Moves <paramref name="parameters"/> one step against <paramref name="gradients"/>.</summary>
     /// <param name="parameters">The parameters to update in place.</param>
     /// <param name="gradients">The gradient of the loss with respect to each parameter (for a batch: the mean gradient).</param>

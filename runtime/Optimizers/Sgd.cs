@@ -48,8 +48,7 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IBinaryFloatingP
         Nesterov = nesterov;
     }
 
-    /// <summary>The step size; may be changed between steps (for a learning-rate schedule).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A negative or non-finite value.</exception>
+    /// <inheritdoc/>
     public T LearningRate
     {
         get => _learningRate;

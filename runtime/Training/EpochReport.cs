@@ -2,7 +2,7 @@ using System;
 
 namespace NetGen;
 
-/// <summary>What one epoch of <see cref="NetworkTraining.Fit{T}"/> achieved.</summary>
+/// <summary>What one epoch of <see cref="NetworkTraining">Fit</see> achieved.</summary>
 public sealed record EpochReport
 {
     /// <summary>The epoch just completed, counting from 1.</summary>
@@ -28,6 +28,9 @@ public sealed record EpochReport
 
     /// <summary>Fraction of validation rows classified correctly at the end of the epoch; null unless the network is a classifier with validation rows.</summary>
     public double? ValidationAccuracy { get; init; }
+
+    /// <summary>The optimizer's learning rate at the epoch's last step (with a <see cref="TrainingOptions{T}.LearningRateSchedule"/>, the scheduled rate).</summary>
+    public double LearningRate { get; init; }
 
     /// <summary>Time since training started, including this epoch's evaluation.</summary>
     public required TimeSpan Elapsed { get; init; }

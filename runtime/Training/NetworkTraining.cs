@@ -25,10 +25,18 @@ public static class NetworkTraining
     /// <see cref="INetwork{T}.TrainBatch"/>, which compute the same step without the gradient round trip.
     /// </para>
     /// <para>
-    /// All buffers are allocated once per call; a step allocates nothing. Every value of every data set is
-    /// checked before training starts. Before each step the weights are copied aside, so a step whose loss or
-    /// weights stop being finite is undone before <see cref="TrainingDivergedException"/> is thrown.
+    /// All buffers are allocated once per call; a step on one thread allocates nothing. Every value of every data set is
+    /// checked before training starts. With the default <see cref="DivergenceGuard.EveryStep"/> the weights are copied
+    /// aside before each step, so a step whose loss or weights stop being finite is undone before
+    /// <see cref="TrainingDivergedException"/> is thrown (<see cref="TrainingOptions{T}.DivergenceGuard"/> has cheaper forms).
     /// On cancellation the network keeps the weights of the last completed step.
+    /// </para>
+    /// <para>
+    /// For a network that implements <see cref="IReplicableNetwork{T}"/>, a batch of
+    /// <see cref="TrainingOptions{T}.MinimumParallelBatch"/> rows or more is cut into shards whose gradients are computed
+    /// on replicas on up to <see cref="TrainingOptions{T}.MaxDegreeOfParallelism"/> threads and summed in shard order:
+    /// the result does not depend on the thread count (it differs in rounding from one unsharded
+    /// <see cref="INetwork{T}.BackwardBatch"/>). Those steps allocate a little (the thread pool's bookkeeping).
     /// </para>
     /// <para>
     /// Fit writes the network's parameters and gradients: nothing else may use the network while it runs.
@@ -49,22 +57,49 @@ public static class NetworkTraining
         CancellationToken cancellationToken = default)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(targets);
+        return Fit(network, inputs.AsMemory(), targets.AsMemory(), options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains <paramref name="network"/> on rows held in any memory, for example a slice of a larger array, so that a
+    /// train/test split of one array needs no copy. Otherwise the same as <see cref="Fit{T}(INetwork{T}, T[], T[], TrainingOptions{T}?, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="network">The network to train in place.</param>
+    /// <param name="inputs">Training inputs, row-major, <see cref="INetwork{T}.InputSize"/> values per row.</param>
+    /// <param name="targets">Training targets, row-major, <see cref="INetwork{T}.OutputSize"/> values per row.</param>
+    /// <param name="options">How to train; null for the defaults.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
+    /// <returns>One report per completed epoch, the best epoch and whether training stopped early.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
+    /// <exception cref="ArgumentException">As for the array overload.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or the weights became NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static TrainingHistory Fit<T>(
+        this INetwork<T> network,
+        ReadOnlyMemory<T> inputs,
+        ReadOnlyMemory<T> targets,
+        TrainingOptions<T>? options = null,
+        CancellationToken cancellationToken = default)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
         options ??= new TrainingOptions<T>();
         options.Validate();
 
         int inputSize = network.InputSize;
         int outputSize = network.OutputSize;
-        int rows = DataSetChecks.RowCount<T>(inputs, targets, inputSize, outputSize, nameof(inputs), nameof(targets));
-        DataSetChecks.CheckFinite<T>(inputs, inputSize, nameof(inputs));
-        DataSetChecks.CheckFinite<T>(targets, outputSize, nameof(targets));
+        int rows = DataSetChecks.RowCount(inputs.Span, targets.Span, inputSize, outputSize, nameof(inputs), nameof(targets));
+        DataSetChecks.CheckFinite(inputs.Span, inputSize, nameof(inputs));
+        DataSetChecks.CheckFinite(targets.Span, outputSize, nameof(targets));
 
         DataSet<T> training;
         DataSet<T>? validation = null;
-        if (options.ValidationInputs is { } validationInputs && options.ValidationTargets is { } validationTargets)
+        if (options.ValidationInputs is { } validationInputs)
         {
+            T[] validationTargets = options.ValidationTargets
+                ?? TargetsFromLabels(network, options.ValidationLabels!, nameof(options.ValidationLabels));
             int validationRows = DataSetChecks.RowCount<T>(validationInputs, validationTargets, inputSize, outputSize, nameof(options.ValidationInputs), nameof(options.ValidationTargets));
             DataSetChecks.CheckFinite<T>(validationInputs, inputSize, nameof(options.ValidationInputs));
             DataSetChecks.CheckFinite<T>(validationTargets, outputSize, nameof(options.ValidationTargets));
@@ -78,9 +113,7 @@ public static class NetworkTraining
                 throw new ArgumentException(
                     $"ValidationSplit {options.ValidationSplit} of {rows} rows gives {validationRows} validation rows; it must leave at least 1 validation row and 1 training row.",
                     nameof(options));
-            int trainingRows = rows - validationRows;
-            training = new DataSet<T>(inputs.AsMemory(0, trainingRows * inputSize), targets.AsMemory(0, trainingRows * outputSize), trainingRows, inputSize, outputSize);
-            validation = new DataSet<T>(inputs.AsMemory(trainingRows * inputSize), targets.AsMemory(trainingRows * outputSize), validationRows, inputSize, outputSize);
+            (training, validation) = SplitValidation(network, inputs, targets, rows, validationRows, options);
         }
         else
         {
@@ -89,5 +122,90 @@ public static class NetworkTraining
 
         var loop = new TrainingLoop<T>(network, options, training, validation);
         return loop.Run(cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains a classifier from class indices, one <see cref="int"/> per row, as PyTorch's <c>CrossEntropyLoss</c> takes
+    /// them: each label becomes a one-hot target row (for a single sigmoid output, the label 0 or 1 itself).
+    /// Otherwise the same as <see cref="Fit{T}(INetwork{T}, ReadOnlyMemory{T}, ReadOnlyMemory{T}, TrainingOptions{T}?, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="network">The classifier to train in place.</param>
+    /// <param name="inputs">Training inputs, row-major, <see cref="INetwork{T}.InputSize"/> values per row.</param>
+    /// <param name="labels">The class of each row, from 0 to the class count - 1 (<see cref="NetworkMetrics.ClassCount"/>).</param>
+    /// <param name="options">How to train; null for the defaults.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
+    /// <returns>One report per completed epoch, the best epoch and whether training stopped early.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="network"/> is null.</exception>
+    /// <exception cref="ArgumentException">A label out of range (the message names the row), or as for the other overloads.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or the weights became NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static TrainingHistory Fit<T>(
+        this INetwork<T> network,
+        ReadOnlyMemory<T> inputs,
+        ReadOnlyMemory<int> labels,
+        TrainingOptions<T>? options = null,
+        CancellationToken cancellationToken = default)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return Fit(network, inputs, TargetsFromLabels(network, labels.Span, nameof(labels)), options, cancellationToken);
+    }
+
+    /// <summary>
+    /// One target row per label: one-hot over the network's outputs, or for a single output the label itself (0 or 1).
+    /// </summary>
+    /// <exception cref="ArgumentException">A label outside [0, class count).</exception>
+    internal static T[] TargetsFromLabels<T>(INetwork<T> network, ReadOnlySpan<int> labels, string parameterName)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int outputSize = network.OutputSize;
+        int classes = NetworkMetrics.ClassCount(outputSize);
+        var targets = new T[labels.Length * outputSize];
+        for (int row = 0; row < labels.Length; row++)
+        {
+            int label = labels[row];
+            if ((uint)label >= (uint)classes)
+                throw new ArgumentException($"Label of row {row} is {label}; expected a class index from 0 to {classes - 1}.", parameterName);
+            if (outputSize == 1)
+                targets[row] = T.CreateTruncating(label);
+            else
+                targets[row * outputSize + label] = T.One;
+        }
+        return targets;
+    }
+
+    /// <summary>The training and validation rows for <see cref="TrainingOptions{T}.ValidationSplit"/>, as its mode picks them.</summary>
+    private static (DataSet<T> Training, DataSet<T> Validation) SplitValidation<T>(
+        INetwork<T> network, ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows, int validationRows, TrainingOptions<T> options)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int inputSize = network.InputSize;
+        int outputSize = network.OutputSize;
+        int trainingRows = rows - validationRows;
+        if (options.ValidationSplitMode == ValidationSplitMode.Last)
+        {
+            return (
+                new DataSet<T>(inputs[..(trainingRows * inputSize)], targets[..(trainingRows * outputSize)], trainingRows, inputSize, outputSize),
+                new DataSet<T>(inputs[(trainingRows * inputSize)..], targets[(trainingRows * outputSize)..], validationRows, inputSize, outputSize));
+        }
+
+        // The fraction is passed as the exact row count over rows, so the split holds exactly validationRows rows.
+        double fraction = (double)validationRows / rows;
+        DataSplit split;
+        if (options.ValidationSplitMode == ValidationSplitMode.Stratified)
+        {
+            if (!network.Description.IsClassifier)
+                throw new ArgumentException(
+                    $"ValidationSplitMode.Stratified needs a classifier (softmax or sigmoid output with a cross-entropy loss); this network's loss is {network.Description.Loss}. Use ValidationSplitMode.Shuffled.",
+                    nameof(options));
+            split = DataSplit.Stratified(DataSplit.ClassesOf(targets.Span, outputSize), fraction, 0, options.Seed);
+        }
+        else
+        {
+            split = DataSplit.Shuffled(rows, fraction, 0, options.Seed);
+        }
+        return (
+            new DataSet<T>(DataSplit.Gather(inputs.Span, inputSize, split.Training), DataSplit.Gather(targets.Span, outputSize, split.Training), split.Training.Length, inputSize, outputSize),
+            new DataSet<T>(DataSplit.Gather(inputs.Span, inputSize, split.Validation), DataSplit.Gather(targets.Span, outputSize, split.Validation), split.Validation.Length, inputSize, outputSize));
     }
 }

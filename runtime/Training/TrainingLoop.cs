@@ -7,7 +7,7 @@ using System.Threading;
 namespace NetGen;
 
 /// <summary>
-/// One run of <see cref="NetworkTraining.Fit{T}"/>: owns every buffer the run needs, allocated once in the
+/// One run of <see cref="NetworkTraining">Fit</see>: owns every buffer the run needs, allocated once in the
 /// constructor, so that the per-batch work allocates nothing.
 /// </summary>
 internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -28,7 +28,9 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
     private readonly int[]? _order;
     private readonly T[]? _batchInputs;
     private readonly T[]? _batchTargets;
-    private readonly T[] _lastFiniteParameters;
+    private readonly T[]? _lastFiniteParameters;
+    private readonly ShardedBackward<T>? _sharded;
+    private readonly LearningRateSchedule? _schedule;
     private readonly T[]? _bestParameters;
     private readonly T[]? _predictions;
     private SeededRandom _random;
@@ -42,8 +44,12 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
         _optimizer = options.Optimizer ?? new Sgd<T>(options.LearningRate);
         // Plain SGD is exactly what the generated Train/TrainBatch do, without writing the gradient block
         // and reading it back: the fastest per-sample path.
-        _plainSgd = _optimizer as Sgd<T> is { IsPlain: true } sgd ? sgd : null;
+        // Clipping needs the gradient block, which the fused path never writes.
+        _plainSgd = _optimizer as Sgd<T> is { IsPlain: true } sgd && options.MaxGradientNorm is null ? sgd : null;
         _batchSize = options.BatchSize == 0 || options.BatchSize >= training.Rows ? training.Rows : options.BatchSize;
+        _schedule = options.LearningRateSchedule;
+        if (network is IReplicableNetwork<T> replicable && _batchSize >= TrainingOptions<T>.MinimumParallelBatch)
+            _sharded = new ShardedBackward<T>(replicable, _batchSize, options.MaxDegreeOfParallelism);
         _isClassifier = network.Description.IsClassifier;
 
         // A full batch is not shuffled: the order of its rows cannot change the mean gradient.
@@ -61,7 +67,8 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
             }
         }
 
-        _lastFiniteParameters = new T[network.ParameterCount];
+        if (options.DivergenceGuard != DivergenceGuard.Off)
+            _lastFiniteParameters = new T[network.ParameterCount];
         if (options.EarlyStoppingPatience is not null && options.RestoreBestWeights)
             _bestParameters = new T[network.ParameterCount];
         if (_isClassifier && (options.MeasureTrainingAccuracy || validation is not null))
@@ -74,6 +81,8 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
         var clock = Stopwatch.StartNew();
         double bestLoss = double.PositiveInfinity;
         int epochsWithoutImprovement = 0;
+        int batchesPerEpoch = (_training.Rows + _batchSize - 1) / _batchSize;
+        _schedule?.Start(double.CreateTruncating(_optimizer.LearningRate), _options.Epochs, batchesPerEpoch);
 
         for (int epoch = 1; epoch <= _options.Epochs; epoch++)
         {
@@ -89,6 +98,7 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
             _options.EpochCompleted?.Invoke(report);
 
             double monitoredLoss = report.ValidationLoss ?? report.TrainingLoss;
+            _schedule?.EpochEnded(epoch - 1, monitoredLoss);
             if (monitoredLoss < bestLoss - _options.EarlyStoppingMinDelta)
             {
                 bestLoss = monitoredLoss;
@@ -118,63 +128,90 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
     /// <summary>Runs every batch of one epoch and returns the sum of the per-sample losses.</summary>
     private double RunEpoch(int epoch, CancellationToken cancellationToken)
     {
+        DivergenceGuard guard = _options.DivergenceGuard;
+        if (guard == DivergenceGuard.EveryEpoch)
+            _network.Parameters.CopyTo(_lastFiniteParameters);
+
         double lossSum = 0.0;
         int rows = _training.Rows;
-        for (int start = 0, batch = 1; start < rows; start += _batchSize, batch++)
+        int batch = 1;
+        for (int start = 0; start < rows; start += _batchSize, batch++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(_batchSize, rows - start);
-            GatherBatch(start, count, out ReadOnlySpan<T> inputs, out ReadOnlySpan<T> targets);
+            GatherBatch(start, count, out ReadOnlyMemory<T> inputs, out ReadOnlyMemory<T> targets);
+            if (_schedule is not null)
+                _optimizer.LearningRate = T.CreateTruncating(_schedule.LearningRateAt(epoch - 1, batch - 1));
 
-            _network.Parameters.CopyTo(_lastFiniteParameters);
+            if (guard == DivergenceGuard.EveryStep)
+                _network.Parameters.CopyTo(_lastFiniteParameters);
             double batchLoss = Step(inputs, targets, count);
-            if (!double.IsFinite(batchLoss) || !TensorPrimitives.IsFiniteAll<T>(_network.Parameters))
+            if (guard != DivergenceGuard.Off && (!double.IsFinite(batchLoss)
+                || (guard == DivergenceGuard.EveryStep && !TensorPrimitives.IsFiniteAll<T>(_network.Parameters))))
             {
-                _lastFiniteParameters.CopyTo(_network.Parameters);
-                throw new TrainingDivergedException(epoch, batch, batchLoss / count);
+                Diverged(epoch, batch, batchLoss / count);
             }
             lossSum += batchLoss;
         }
+
+        if (guard == DivergenceGuard.EveryEpoch && !TensorPrimitives.IsFiniteAll<T>(_network.Parameters))
+            Diverged(epoch, batch - 1, lossSum / rows);
         return lossSum;
     }
 
-    /// <summary>One optimizer step on <paramref name="count"/> rows; returns their summed loss before the step.</summary>
-    private double Step(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int count)
+    private void Diverged(int epoch, int batch, double loss)
     {
-        if (_plainSgd is not null)
+        _lastFiniteParameters!.CopyTo(_network.Parameters);
+        throw new TrainingDivergedException(epoch, batch, loss, restoredToEpochStart: _options.DivergenceGuard == DivergenceGuard.EveryEpoch);
+    }
+
+    /// <summary>One optimizer step on <paramref name="count"/> rows; returns their summed loss before the step.</summary>
+    private double Step(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int count)
+    {
+        bool sharded = _sharded is not null && count >= TrainingOptions<T>.MinimumParallelBatch;
+        if (_plainSgd is not null && !sharded)
         {
             T learningRate = _plainSgd.LearningRate; // read per step: a callback may schedule it
             return count == 1
-                ? double.CreateTruncating(_network.Train(inputs, targets, learningRate))
-                : double.CreateTruncating(_network.TrainBatch(inputs, targets, learningRate)) * count;
+                ? double.CreateTruncating(_network.Train(inputs.Span, targets.Span, learningRate))
+                : double.CreateTruncating(_network.TrainBatch(inputs.Span, targets.Span, learningRate)) * count;
         }
 
-        _network.ZeroGradients();
-        T loss = count == 1 ? _network.Backward(inputs, targets) : _network.BackwardBatch(inputs, targets);
-        if (count > 1)
+        T loss;
+        if (sharded)
         {
-            Span<T> gradients = _network.Gradients;
-            TensorPrimitives.Divide(gradients, T.CreateTruncating(count), gradients); // the mean gradient
+            loss = _sharded!.Run(inputs, targets, count);
         }
+        else
+        {
+            _network.ZeroGradients();
+            loss = count == 1 ? _network.Backward(inputs.Span, targets.Span) : _network.BackwardBatch(inputs.Span, targets.Span);
+        }
+        Span<T> gradients = _network.Gradients;
+        if (count > 1)
+            TensorPrimitives.Divide(gradients, T.CreateTruncating(count), gradients); // the mean gradient
+        if (_options.MaxGradientNorm is double maxNorm)
+            GradientClipping.ClipByGlobalNorm(gradients, maxNorm);
         _optimizer.Step(_network.Parameters, _network.Gradients);
         return double.CreateTruncating(loss);
     }
 
     /// <summary>The rows of one batch as contiguous blocks: slices of the data set when possible, else copies.</summary>
-    private void GatherBatch(int start, int count, out ReadOnlySpan<T> inputs, out ReadOnlySpan<T> targets)
+    private void GatherBatch(int start, int count, out ReadOnlyMemory<T> inputs, out ReadOnlyMemory<T> targets)
     {
         int inputSize = _training.InputSize;
         int outputSize = _training.OutputSize;
         if (_order is null)
         {
-            inputs = _training.Inputs.Span.Slice(start * inputSize, count * inputSize);
-            targets = _training.Targets.Span.Slice(start * outputSize, count * outputSize);
+            inputs = _training.Inputs.Slice(start * inputSize, count * inputSize);
+            targets = _training.Targets.Slice(start * outputSize, count * outputSize);
             return;
         }
         if (count == 1)
         {
-            inputs = _training.InputRow(_order[start]);
-            targets = _training.TargetRow(_order[start]);
+            int row = _order[start];
+            inputs = _training.Inputs.Slice(row * inputSize, inputSize);
+            targets = _training.Targets.Slice(row * outputSize, outputSize);
             return;
         }
 
@@ -186,8 +223,8 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
             _training.InputRow(row).CopyTo(batchInputs.Slice(i * inputSize, inputSize));
             _training.TargetRow(row).CopyTo(batchTargets.Slice(i * outputSize, outputSize));
         }
-        inputs = batchInputs;
-        targets = batchTargets;
+        inputs = _batchInputs.AsMemory(0, count * inputSize);
+        targets = _batchTargets.AsMemory(0, count * outputSize);
     }
 
     /// <summary>Fisher-Yates shuffle driven by the run's seeded sequence.</summary>
@@ -222,6 +259,7 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
             ValidationLoss = validationLoss,
             TrainingAccuracy = trainingAccuracy,
             ValidationAccuracy = validationAccuracy,
+            LearningRate = double.CreateTruncating(_optimizer.LearningRate),
             Elapsed = clock.Elapsed,
         };
     }

@@ -200,6 +200,12 @@ internal sealed class RecordingOptimizer : IOptimizer<double>
 
     public int Steps { get; private set; }
 
+    public double LearningRate
+    {
+        get => _inner.LearningRate;
+        set => _inner.LearningRate = value;
+    }
+
     /// <summary>The gradients handed to the first step (filled once, so recording does not allocate per step).</summary>
     public double[]? FirstGradients { get; private set; }
 

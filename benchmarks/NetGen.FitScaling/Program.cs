@@ -1,0 +1,113 @@
+// Times NetworkTraining.Fit on real data (the first 8,000 MNIST digits of samples/Mnist/data):
+//
+//   scaling: 784-128-10 (ReLU, softmax, cross-entropy, float), Adam 1e-3, batch 64, one epoch per
+//            run, MaxDegreeOfParallelism 1 and 2 alternated; prints the median seconds per epoch of
+//            each and their ratio, and checks that both give the same parameters bit for bit.
+//   guard:   the same network at batch size 1 (plain SGD, the fused Train path) on 2,000 rows with
+//            DivergenceGuard.EveryStep, EveryEpoch and Off: the per-step cost of the guard.
+//
+//   dotnet run -c Release --project benchmarks/NetGen.FitScaling [-- --repeats 5 --guard-repeats 5]
+
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using NetGen;
+
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+int repeats = Option("--repeats", 5), guardRepeats = Option("--guard-repeats", 5);
+const int Rows = 8000, GuardRows = 2000;
+
+string data = Path.Combine(AppContext.BaseDirectory, "data");
+LabeledDataSet<float> mnist = IdxFile.LoadLabeled<float>(
+    Path.Combine(data, "mnist-10k-images-idx3-ubyte.gz"), Path.Combine(data, "mnist-10k-labels-idx1-ubyte.gz"), 10);
+ReadOnlyMemory<float> inputs = mnist.Inputs.AsMemory(0, Rows * 784);
+ReadOnlyMemory<float> targets = mnist.Targets.AsMemory(0, Rows * 10);
+Console.WriteLine($"{Environment.ProcessorCount} logical processors; .NET {Environment.Version}; load average {LoadAverage()}");
+
+// Scaling: each run starts from the same weights, so every run does the same arithmetic.
+float[] TrainOneEpoch(int threads, out double seconds, out double cpuSeconds)
+{
+    var network = new ScalingNet(seed: 1);
+    var options = new TrainingOptions<float>
+    {
+        Epochs = 1, BatchSize = 64, Optimizer = new Adam<float>(), MaxDegreeOfParallelism = threads,
+        MeasureTrainingAccuracy = false, Seed = 1,
+    };
+    TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var clock = Stopwatch.StartNew();
+    network.Fit(inputs, targets, options);
+    seconds = clock.Elapsed.TotalSeconds;
+    cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+    return network.Parameters.ToArray();
+}
+
+TrainOneEpoch(1, out _, out _); // warm-up: JIT tiers, page faults
+TrainOneEpoch(2, out _, out _);
+var one = new double[repeats];
+var two = new double[repeats];
+var oneCpu = new double[repeats];
+var twoCpu = new double[repeats];
+float[]? oneThread = null, twoThreads = null;
+for (int r = 0; r < repeats; r++)
+{
+    oneThread = TrainOneEpoch(1, out one[r], out oneCpu[r]);
+    twoThreads = TrainOneEpoch(2, out two[r], out twoCpu[r]);
+}
+bool same = oneThread!.AsSpan().SequenceEqual(twoThreads);
+Console.WriteLine($"scaling  784-128-10, batch 64, Adam, {Rows} rows, {repeats} epochs each, alternating");
+Console.WriteLine($"  1 thread : median {Median(one):F3} s/epoch ({Median(one) * 1e6 / Rows:F1} us/row)  runs {string.Join(" ", one.Select(s => s.ToString("F3")))}");
+Console.WriteLine($"  2 threads: median {Median(two):F3} s/epoch ({Median(two) * 1e6 / Rows:F1} us/row)  runs {string.Join(" ", two.Select(s => s.ToString("F3")))}");
+Console.WriteLine($"  speed-up {Median(one) / Median(two):F2}x; parameters bit for bit equal: {same}");
+// CPU time shows the work the second thread adds (copies, sums, synchronisation) whatever else the machine runs:
+// on an idle machine the wall-clock speed-up is at most 2 x (1-thread CPU) / (2-thread CPU).
+Console.WriteLine($"  CPU seconds per epoch: 1 thread {Median(oneCpu):F3}, 2 threads {Median(twoCpu):F3} (bound on an idle 2-core machine: {2 * Median(oneCpu) / Median(twoCpu):F2}x)");
+
+// Guard cost at batch size 1.
+ReadOnlyMemory<float> guardInputs = mnist.Inputs.AsMemory(0, GuardRows * 784);
+ReadOnlyMemory<float> guardTargets = mnist.Targets.AsMemory(0, GuardRows * 10);
+double TimeGuard(DivergenceGuard guard)
+{
+    var network = new ScalingNet(seed: 1);
+    var clock = Stopwatch.StartNew();
+    network.Fit(guardInputs, guardTargets, new TrainingOptions<float>
+    {
+        Epochs = 1, BatchSize = 1, LearningRate = 0.01f, DivergenceGuard = guard, MeasureTrainingAccuracy = false,
+    });
+    return clock.Elapsed.TotalSeconds;
+}
+DivergenceGuard[] guards = [DivergenceGuard.EveryStep, DivergenceGuard.EveryEpoch, DivergenceGuard.Off];
+foreach (DivergenceGuard guard in guards)
+    TimeGuard(guard);
+var guardTimes = guards.ToDictionary(g => g, _ => new double[guardRepeats]);
+for (int r = 0; r < guardRepeats; r++)
+    foreach (DivergenceGuard guard in guards)
+        guardTimes[guard][r] = TimeGuard(guard);
+Console.WriteLine($"guard    784-128-10, batch 1, plain SGD, {GuardRows} rows, {guardRepeats} epochs each, alternating");
+foreach (DivergenceGuard guard in guards)
+    Console.WriteLine($"  {guard,-10}: median {Median(guardTimes[guard]) * 1e6 / GuardRows:F2} us/step");
+Console.WriteLine($"load average at the end {LoadAverage()}");
+return same ? 0 : 1;
+
+static double Median(double[] values)
+{
+    double[] sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
+
+int Option(string name, int fallback)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out int value) && value > 0 ? value : fallback;
+}
+
+/// <summary>The issue's benchmark network: 784 pixels, 128 ReLU units, 10 softmax outputs, float.</summary>
+[Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public partial class ScalingNet : IReplicableNetwork<float>
+{
+    /// <summary>A fresh network of the same shape for a training thread; Fit copies the weights in.</summary>
+    public INetwork<float> CreateReplica() => new ScalingNet(seed: 0);
+}
