@@ -31,7 +31,9 @@ internal static partial class Emitter
 
             EmitClassDocumentation(writer, plan, scalar);
             writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen\", \"{s_version}\")]");
-            using (writer.Block($"partial class {plan.Model.ClassName} : {Runtime}.INetwork<{scalar.Keyword}>"))
+            // An abstract class cannot make a replica of itself, so only concrete ones offer Fit's data-parallel training.
+            string contract = plan.Model.IsAbstract ? "INetwork" : "IReplicableNetwork";
+            using (writer.Block($"partial class {plan.Model.ClassName} : {Runtime}.{contract}<{scalar.Keyword}>"))
             {
                 EmitConstantsAndFields(writer, plan, scalar);
                 EmitConstructors(writer, plan, scalar);
@@ -245,6 +247,12 @@ internal static partial class Emitter
         writer.Line("/// <summary>The gradient accumulator that <see cref=\"Backward(global::System.ReadOnlySpan{" + scalar.Keyword + "}, global::System.ReadOnlySpan{" + scalar.Keyword + "})\"/> adds into; laid out like <see cref=\"Parameters\"/>.</summary>");
         writer.Line($"public global::System.Span<{scalar.Keyword}> Gradients => {GeneratedNames.GradientsSpan};");
         writer.Line();
+        if (!plan.Model.IsAbstract)
+        {
+            writer.Line("/// <summary>A new network of the same shape with its own parameters, gradients and scratch; <c>Fit</c> trains one per worker thread and copies the weights in.</summary>");
+            writer.Line($"public {network} CreateReplica() => new {plan.Model.ClassName}(0);");
+            writer.Line();
+        }
         writer.Line($"int {network}.InputSize => InputSize;");
         writer.Line();
         writer.Line($"int {network}.OutputSize => OutputSize;");

@@ -34,7 +34,7 @@ internal static class GeneratedNames
     {
         "InputSize", "OutputSize", "ParameterCount", "Description", "Parameters", "Gradients",
         "Predict", "PredictBatch", "Loss", "Backward", "BackwardBatch", "ZeroGradients",
-        "ApplyGradients", "Train", "TrainBatch",
+        "ApplyGradients", "Train", "TrainBatch", "CreateReplica",
     };
 
     /// <summary>Private kernels and fields.</summary>

@@ -333,7 +333,8 @@ internal static class Parser
             values.Precision,
             values.Initializer,
             values.MaxUnrolledWeights,
-            values.Weights);
+            values.Weights,
+            type.IsAbstract);
     }
 
     /// <summary>A name as C# source: keywords used as identifiers need their <c>@</c> back.</summary>

@@ -106,8 +106,4 @@ int Option(string name, int fallback)
 
 /// <summary>The benchmark network: 784 pixels, 128 ReLU units, 10 softmax outputs, float.</summary>
 [Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
-public partial class ScalingNet : IReplicableNetwork<float>
-{
-    /// <summary>A fresh network of the same shape for a training thread; Fit copies the weights in.</summary>
-    public INetwork<float> CreateReplica() => new ScalingNet(seed: 0);
-}
+public partial class ScalingNet { }

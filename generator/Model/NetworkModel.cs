@@ -10,6 +10,7 @@ internal sealed record ContainingType(string Declaration, string Name);
 /// </summary>
 /// <param name="Activations">One activation per weight layer.</param>
 /// <param name="WeightsPath">The attribute's <c>Weights</c>: a state_dict JSON file to compile in, or null.</param>
+/// <param name="IsAbstract">The class is abstract: it cannot construct a replica of itself, so it is not an <c>IReplicableNetwork</c>.</param>
 /// <param name="Weights">Its parameters as C# literals in the flat parameter order, once read (empty otherwise).</param>
 /// <param name="MaxUnrolledWeights">The declaration's unroll limit per layer (the attribute's, or the default).</param>
 internal sealed record NetworkModel(
@@ -24,6 +25,7 @@ internal sealed record NetworkModel(
     InitializerKind Initializer,
     int MaxUnrolledWeights,
     string? WeightsPath = null,
+    bool IsAbstract = false,
     EquatableArray<string> Weights = default)
 {
     public int InputSize => LayerSizes[0];

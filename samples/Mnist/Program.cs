@@ -186,8 +186,4 @@ static string Invariant(FormattableString text) => text.ToString(CultureInfo.Inv
 /// <summary>The MNIST classifier: 784 pixels in, ReLU layers of 256 and 128 units, 10 softmax outputs with cross-entropy, in float.</summary>
 [Network(784, 256, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax,
          Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
-public partial class MnistNet : IReplicableNetwork<float>
-{
-    /// <summary>A fresh network of the same shape; Fit gives each thread one and copies the weights in before every step.</summary>
-    public INetwork<float> CreateReplica() => new MnistNet(seed: 0);
-}
+public partial class MnistNet { }

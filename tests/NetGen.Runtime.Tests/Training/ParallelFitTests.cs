@@ -8,10 +8,7 @@ namespace NetGen.Runtime.Tests.Training;
 
 // A generated network opts in to data-parallel training through its partial class.
 [Network(6, 16, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
-public partial class ParallelClassifierNet : IReplicableNetwork<float>
-{
-    public INetwork<float> CreateReplica() => new ParallelClassifierNet(0);
-}
+public partial class ParallelClassifierNet { }
 
 /// <summary>Fit's sharded data-parallel step: same bits for any thread count, the sum of the shards' gradients, and the fallbacks.</summary>
 public class ParallelFitTests

@@ -14,7 +14,7 @@ namespace Samples
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "{version}")]
-    partial class DigitsNet : global::NetGen.INetwork<float>
+    partial class DigitsNet : global::NetGen.IReplicableNetwork<float>
     {
         /// <summary>Length of one input row.</summary>
         public const int InputSize = 64;
@@ -84,6 +84,9 @@ namespace Samples
 
         /// <summary>The gradient accumulator that <see cref="Backward(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float})"/> adds into; laid out like <see cref="Parameters"/>.</summary>
         public global::System.Span<float> Gradients => _gradients.Span;
+
+        /// <summary>A new network of the same shape with its own parameters, gradients and scratch; <c>Fit</c> trains one per worker thread and copies the weights in.</summary>
+        public global::NetGen.INetwork<float> CreateReplica() => new DigitsNet(0);
 
         int global::NetGen.INetwork<float>.InputSize => InputSize;
 

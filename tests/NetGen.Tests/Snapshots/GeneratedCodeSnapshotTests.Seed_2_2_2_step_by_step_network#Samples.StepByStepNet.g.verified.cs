@@ -14,7 +14,7 @@ namespace Samples
     /// </code>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("NetGen", "{version}")]
-    partial class StepByStepNet : global::NetGen.INetwork<double>
+    partial class StepByStepNet : global::NetGen.IReplicableNetwork<double>
     {
         /// <summary>Length of one input row.</summary>
         public const int InputSize = 2;
@@ -75,6 +75,9 @@ namespace Samples
 
         /// <summary>The gradient accumulator that <see cref="Backward(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double})"/> adds into; laid out like <see cref="Parameters"/>.</summary>
         public global::System.Span<double> Gradients => _gradients.Span;
+
+        /// <summary>A new network of the same shape with its own parameters, gradients and scratch; <c>Fit</c> trains one per worker thread and copies the weights in.</summary>
+        public global::NetGen.INetwork<double> CreateReplica() => new StepByStepNet(0);
 
         int global::NetGen.INetwork<double>.InputSize => InputSize;
 
