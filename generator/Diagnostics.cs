@@ -40,7 +40,7 @@ internal static class Diagnostics
 
     public static readonly DiagnosticDescriptor BinaryCrossEntropyNeedsSigmoid = Error(
         "NG0007", "BinaryCrossEntropy needs a Sigmoid output",
-        "'{0}' uses LossFunction.BinaryCrossEntropy with a {1} output; set Output = Activation.Sigmoid");
+        "'{0}' uses LossFunction.BinaryCrossEntropy, which needs a Sigmoid output, but its output is {1}; set Output = Activation.Sigmoid");
 
     public static readonly DiagnosticDescriptor GenericNotSupported = Error(
         "NG0008", "Generic network classes are not supported",

@@ -19,6 +19,9 @@ public sealed partial class DiagnosticDocsTests
 {
     private static readonly string DocsFolder = Path.Combine(FindRepositoryRoot(), "docs", "diagnostics");
 
+    /// <summary>Pages that may have no C# example: no declaration is known to trigger NG0099, so it has neither an example nor a fix.</summary>
+    private static readonly string[] PagesWithoutExamples = ["NG0099"];
+
     public static TheoryData<string> Ids()
     {
         var data = new TheoryData<string>();
@@ -46,13 +49,36 @@ public sealed partial class DiagnosticDocsTests
     {
         string? example = CodeBlockAfter(id, "## Example");
         if (example is null)
-            return; // NG0099: no declaration is known to trigger it.
+            return;
 
         using var workspace = new AdhocWorkspace();
         Document document = CodeFixHarness.CreateDocument(workspace, example);
         (ImmutableArray<Diagnostic> diagnostics, _) = await CodeFixHarness.RunGeneratorAsync(document.Project);
 
         Assert.Contains(diagnostics, diagnostic => diagnostic.Id == id);
+    }
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public async Task The_message_on_each_page_is_the_one_its_example_reports_in_plain_english(string id)
+    {
+        string? example = CodeBlockAfter(id, "## Example");
+        if (example is null)
+            return;
+        string[] documented = DocumentedMessages(id);
+        Assert.True(documented.Length > 0, $"{id}.md has no 'Message: `...`' line");
+
+        using var workspace = new AdhocWorkspace();
+        Document document = CodeFixHarness.CreateDocument(workspace, example);
+        (ImmutableArray<Diagnostic> diagnostics, _) = await CodeFixHarness.RunGeneratorAsync(document.Project);
+        string[] messages = diagnostics.Where(diagnostic => diagnostic.Id == id)
+            .Select(diagnostic => diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+        Assert.True(documented.Intersect(messages).Any(),
+            $"{id}.md documents {string.Join(" / ", documented)} but its example reports {string.Join(" / ", messages)}");
+        // "a Identity output": a message that fills a name in after a fixed article reads wrongly for some names.
+        foreach (string message in messages)
+            Assert.DoesNotMatch(ArticleBeforeVowel(), message);
     }
 
     [Theory]
@@ -85,11 +111,33 @@ public sealed partial class DiagnosticDocsTests
         int end = page.IndexOf("\n## ", start + heading.Length + 2, StringComparison.Ordinal);
         string section = end < 0 ? page[start..] : page[start..end];
         Match block = CodeBlock().Match(section);
-        return block.Success ? block.Groups[1].Value : null;
+        if (block.Success)
+            return block.Groups[1].Value;
+        // A page that lost its example must fail here rather than pass with nothing checked.
+        Assert.True(PagesWithoutExamples.Contains(id), $"{id}.md has no ```csharp block under '{heading}'");
+        return null;
     }
 
     [GeneratedRegex(@"```csharp\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CodeBlock();
+
+    /// <summary>The messages quoted after the "Message:" (or "Messages:") line of a page's first section.</summary>
+    private static string[] DocumentedMessages(string id)
+    {
+        string page = File.ReadAllText(Path.Combine(DocsFolder, id + ".md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        int start = page.IndexOf("\nMessage", StringComparison.Ordinal);
+        if (start < 0)
+            return [];
+        int end = page.IndexOf("\n## ", start, StringComparison.Ordinal);
+        return QuotedMessage().Matches(end < 0 ? page[start..] : page[start..end]).Select(match => match.Groups[1].Value).ToArray();
+    }
+
+    // Every message starts with the declaration's name in single quotes.
+    [GeneratedRegex(@"`('[^`]*)`")]
+    private static partial Regex QuotedMessage();
+
+    [GeneratedRegex(@"\ba [AEIOU]")]
+    private static partial Regex ArticleBeforeVowel();
 
     private static string FindRepositoryRoot()
     {
