@@ -97,6 +97,21 @@ public sealed partial class DiagnosticDocsTests
         Assert.Empty(errors);
     }
 
+    [Fact]
+    public async Task A_missing_partial_names_the_compiler_errors_it_causes_in_code_that_uses_the_network()
+    {
+        // Without partial nothing is generated, so uses of the network fail with CS0117 that never
+        // mention NetGen; NG0001 itself must say where those come from.
+        string example = CodeBlockAfter("NG0001", "## Example")!;
+        using var workspace = new AdhocWorkspace();
+        Document document = CodeFixHarness.CreateDocument(workspace, example);
+        (ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> errors) = await CodeFixHarness.RunGeneratorAsync(document.Project);
+
+        Assert.Contains(errors, error => error.Id == "CS0117");
+        Diagnostic notPartial = Assert.Single(diagnostics, diagnostic => diagnostic.Id == "NG0001");
+        Assert.Contains("CS0117", notPartial.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
     private static IEnumerable<DiagnosticDescriptor> Descriptors() =>
         typeof(Diagnostics).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(field => field.FieldType == typeof(DiagnosticDescriptor))
@@ -128,12 +143,12 @@ public sealed partial class DiagnosticDocsTests
         int start = page.IndexOf("\nMessage", StringComparison.Ordinal);
         if (start < 0)
             return [];
-        int end = page.IndexOf("\n## ", start, StringComparison.Ordinal);
+        // The "Message:" line, or the list under "Messages:", ends at the next blank line.
+        int end = page.IndexOf("\n\n", start + 1, StringComparison.Ordinal);
         return QuotedMessage().Matches(end < 0 ? page[start..] : page[start..end]).Select(match => match.Groups[1].Value).ToArray();
     }
 
-    // Every message starts with the declaration's name in single quotes.
-    [GeneratedRegex(@"`('[^`]*)`")]
+    [GeneratedRegex(@"`([^`]+)`")]
     private static partial Regex QuotedMessage();
 
     [GeneratedRegex(@"\ba [AEIOU]")]
