@@ -51,9 +51,7 @@ public sealed partial class DiagnosticDocsTests
         if (example is null)
             return;
 
-        using var workspace = new AdhocWorkspace();
-        Document document = CodeFixHarness.CreateDocument(workspace, example);
-        (ImmutableArray<Diagnostic> diagnostics, _) = await CodeFixHarness.RunGeneratorAsync(document.Project);
+        (ImmutableArray<Diagnostic> diagnostics, _) = await RunGeneratorOnAsync(example);
 
         Assert.Contains(diagnostics, diagnostic => diagnostic.Id == id);
     }
@@ -68,9 +66,7 @@ public sealed partial class DiagnosticDocsTests
         string[] documented = DocumentedMessages(id);
         Assert.True(documented.Length > 0, $"{id}.md has no 'Message: `...`' line");
 
-        using var workspace = new AdhocWorkspace();
-        Document document = CodeFixHarness.CreateDocument(workspace, example);
-        (ImmutableArray<Diagnostic> diagnostics, _) = await CodeFixHarness.RunGeneratorAsync(document.Project);
+        (ImmutableArray<Diagnostic> diagnostics, _) = await RunGeneratorOnAsync(example);
         string[] messages = diagnostics.Where(diagnostic => diagnostic.Id == id)
             .Select(diagnostic => diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
@@ -89,9 +85,7 @@ public sealed partial class DiagnosticDocsTests
         if (fixedExample is null)
             return;
 
-        using var workspace = new AdhocWorkspace();
-        Document document = CodeFixHarness.CreateDocument(workspace, fixedExample);
-        (ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> errors) = await CodeFixHarness.RunGeneratorAsync(document.Project);
+        (ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> errors) = await RunGeneratorOnAsync(fixedExample);
 
         Assert.Empty(diagnostics);
         Assert.Empty(errors);
@@ -103,13 +97,19 @@ public sealed partial class DiagnosticDocsTests
         // Without partial nothing is generated, so uses of the network fail with CS0117 that never
         // mention NetGen; NG0001 itself must say where those come from.
         string example = CodeBlockAfter("NG0001", "## Example")!;
-        using var workspace = new AdhocWorkspace();
-        Document document = CodeFixHarness.CreateDocument(workspace, example);
-        (ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> errors) = await CodeFixHarness.RunGeneratorAsync(document.Project);
+        (ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> errors) = await RunGeneratorOnAsync(example);
 
         Assert.Contains(errors, error => error.Id == "CS0117");
         Diagnostic notPartial = Assert.Single(diagnostics, diagnostic => diagnostic.Id == "NG0001");
         Assert.Contains("CS0117", notPartial.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    /// <summary>The generator's diagnostics and the compilation's errors for one page's code.</summary>
+    private static async Task<(ImmutableArray<Diagnostic> Generator, ImmutableArray<Diagnostic> CompilationErrors)> RunGeneratorOnAsync(string code)
+    {
+        using var workspace = new AdhocWorkspace();
+        Document document = CodeFixHarness.CreateDocument(workspace, code);
+        return await CodeFixHarness.RunGeneratorAsync(document.Project);
     }
 
     private static IEnumerable<DiagnosticDescriptor> Descriptors() =>
