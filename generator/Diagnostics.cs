@@ -16,7 +16,7 @@ internal static class Diagnostics
 
     public static readonly DiagnosticDescriptor NotPartial = Error(
         "NG0001", "Network class must be partial",
-        "'{0}' must be declared partial so NetGen can add the generated members: write 'partial class {0}'");
+        "'{0}' must be declared partial so NetGen can add the generated members: write 'partial class {0}'. Until then every use of a generated member is an error too (CS0117, CS1061)");
 
     public static readonly DiagnosticDescriptor TooFewLayers = Error(
         "NG0002", "A network needs at least two layer sizes",
@@ -40,7 +40,7 @@ internal static class Diagnostics
 
     public static readonly DiagnosticDescriptor BinaryCrossEntropyNeedsSigmoid = Error(
         "NG0007", "BinaryCrossEntropy needs a Sigmoid output",
-        "'{0}' uses LossFunction.BinaryCrossEntropy with a {1} output; set Output = Activation.Sigmoid");
+        "'{0}' uses LossFunction.BinaryCrossEntropy, which needs a Sigmoid output, but its output is {1}; set Output = Activation.Sigmoid");
 
     public static readonly DiagnosticDescriptor GenericNotSupported = Error(
         "NG0008", "Generic network classes are not supported",

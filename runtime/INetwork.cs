@@ -36,7 +36,7 @@ public interface INetwork<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     /// <summary>Writes the network's output for one input row.</summary>
     void Predict(ReadOnlySpan<T> input, Span<T> output);
 
-    /// <summary>Writes the outputs of many input rows (row-major), in parallel when the work is large enough.</summary>
+    /// <summary>Writes the outputs of many input rows (row-major), one after another on the calling thread; <see cref="NetworkExtensions.PredictParallel{T}"/> spreads them over cores.</summary>
     void PredictBatch(ReadOnlySpan<T> inputs, Span<T> outputs);
 
     /// <summary>The loss of one sample at the current parameters.</summary>

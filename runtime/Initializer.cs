@@ -4,7 +4,10 @@ namespace NetGen;
 /// <remarks>The numeric values are part of the binary model format; append, never renumber.</remarks>
 public enum Initializer
 {
-    /// <summary>He for ReLU and LeakyReLU hidden layers, Xavier otherwise: what PyTorch and Keras users expect.</summary>
+    /// <summary>
+    /// One scheme for every layer, chosen by the first layer's activation: <see cref="HeUniform"/> when it is
+    /// ReLU or LeakyReLU, <see cref="XavierUniform"/> otherwise (what PyTorch and Keras users expect of such a network).
+    /// </summary>
     Default = 0,
 
     /// <summary>Every weight and bias uniform in [0, 1), as the seed tutorials do.</summary>

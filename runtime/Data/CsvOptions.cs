@@ -5,7 +5,7 @@ namespace NetGen;
 /// <summary>Whether the first line of a CSV file holds column names.</summary>
 public enum CsvHeader
 {
-    /// <summary>A first line with a value that is not a number (ignoring a text label column) is a header.</summary>
+    /// <summary>A first line with a value that is not a number (ignoring a text label column and missing-value markers) is a header.</summary>
     Detect = 0,
 
     /// <summary>The first line is a header.</summary>
@@ -18,11 +18,36 @@ public enum CsvHeader
 /// <summary>What the label column of a CSV file holds.</summary>
 public enum CsvLabels
 {
-    /// <summary>A class per row, as a whole-number index or as a name; targets become one-hot rows.</summary>
+    /// <summary>
+    /// A class per row, as a whole-number index from 0 or as a name; targets become one-hot rows. A label
+    /// that is a number but not a whole number from 0 is an error (it looks like a regression target:
+    /// set <see cref="Values"/>), and so are more classes than <see cref="CsvOptions.MaxClassCount"/>.
+    /// </summary>
     Classes = 0,
 
-    /// <summary>A number to regress on; the target row is that one value.</summary>
+    /// <summary>Numbers to regress on, from one label column or several (<see cref="CsvOptions.LabelColumns"/>); the target row is those values.</summary>
     Values = 1,
+
+    /// <summary>No labels: every column is an input, as for rows to predict. The data set has no targets (<see cref="LabeledDataSet{T}.TargetSize"/> is 0).</summary>
+    None = 2,
+}
+
+/// <summary>What <see cref="CsvDataLoader"/> does with a field that holds a missing-value marker (see <see cref="CsvOptions.MissingValueMarkers"/>).</summary>
+public enum CsvMissingValues
+{
+    /// <summary>A missing value is a <see cref="CsvFormatException"/> naming its line and column.</summary>
+    Error = 0,
+
+    /// <summary>A row with any missing value (input or label) is left out.</summary>
+    DropRow = 1,
+
+    /// <summary>
+    /// A missing input takes the mean of the values present in its column, and the means are kept in
+    /// <see cref="LabeledDataSet{T}.InputFillValues"/> so rows read later can be filled the same way.
+    /// A missing label is still an error: inventing a target would teach the network something the
+    /// data does not say (use <see cref="DropRow"/>).
+    /// </summary>
+    FillWithMean = 2,
 }
 
 /// <summary>How <see cref="CsvDataLoader"/> reads a numeric data set: where the label is and what it means.</summary>
@@ -34,21 +59,44 @@ public enum CsvLabels
 /// </example>
 public sealed class CsvOptions
 {
-    /// <summary>The label column by zero-based index; negative counts from the end, so -1 (the default) is the last column. Ignored when <see cref="LabelColumnName"/> is set.</summary>
+    /// <summary>
+    /// The default <see cref="MaxClassCount"/>: more classes than a tabular classifier usually has (ImageNet
+    /// has 1000), few enough that one-hot targets stay within a small multiple of the file's size.
+    /// </summary>
+    public const int DefaultMaxClassCount = 1000;
+
+    /// <summary>The label column by zero-based index; negative counts from the end, so -1 (the default) is the last column. Ignored when <see cref="LabelColumnName"/>, <see cref="LabelColumns"/> or <see cref="LabelColumnNames"/> is set.</summary>
     public int LabelColumn { get; init; } = -1;
 
     /// <summary>The label column by its header name (compared exactly); needs a header line.</summary>
     public string? LabelColumnName { get; init; }
 
-    /// <summary>Whether the label is a class (one-hot targets, the default) or a value to regress on.</summary>
+    /// <summary>
+    /// For <see cref="CsvLabels.Values"/>: several target columns by zero-based index (negative counts from
+    /// the end), in the order their values form each target row. Overrides <see cref="LabelColumn"/>.
+    /// </summary>
+    public IReadOnlyList<int>? LabelColumns { get; init; }
+
+    /// <summary>For <see cref="CsvLabels.Values"/>: several target columns by header name, in the order their values form each target row; needs a header line.</summary>
+    public IReadOnlyList<string>? LabelColumnNames { get; init; }
+
+    /// <summary>Whether the label is a class (one-hot targets, the default), values to regress on, or absent.</summary>
     public CsvLabels Labels { get; init; } = CsvLabels.Classes;
 
     /// <summary>
     /// For <see cref="CsvLabels.Classes"/>: the number of classes, so a file that happens to lack the
     /// last class still gets targets of the right width. 0 (the default) infers it: the largest index
-    /// plus one, or the number of distinct class names.
+    /// plus one, or the number of distinct class names, up to <see cref="MaxClassCount"/>.
     /// </summary>
     public int ClassCount { get; init; }
+
+    /// <summary>
+    /// For <see cref="CsvLabels.Classes"/> without <see cref="ClassCount"/>: the most classes the labels may
+    /// make (default <see cref="DefaultMaxClassCount"/>). A label beyond it is a <see cref="CsvFormatException"/>
+    /// on its line, raised before the one-hot targets are allocated, so a few bytes of file (a regression
+    /// target read as a class index, say 29999999) cannot ask for gigabytes.
+    /// </summary>
+    public int MaxClassCount { get; init; } = DefaultMaxClassCount;
 
     /// <summary>
     /// For text labels: the class names in index order. Null (the default) sorts the distinct names
@@ -61,4 +109,15 @@ public sealed class CsvOptions
 
     /// <summary>The field separator (default <c>','</c>).</summary>
     public char Separator { get; init; } = ',';
+
+    /// <summary>What to do with missing values (default: <see cref="CsvMissingValues.Error"/>).</summary>
+    public CsvMissingValues MissingValues { get; init; } = CsvMissingValues.Error;
+
+    /// <summary>
+    /// The field texts (after trimming, compared exactly) that mean "no value": by default an empty field
+    /// and the markers pandas and R write, <c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>nan</c>, <c>null</c>, and <c>?</c> (UCI data sets).
+    /// </summary>
+    public IReadOnlyList<string> MissingValueMarkers { get; init; } = DefaultMissingValueMarkers;
+
+    private static readonly string[] DefaultMissingValueMarkers = ["", "NA", "N/A", "NaN", "nan", "null", "?"];
 }

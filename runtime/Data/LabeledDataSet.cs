@@ -8,7 +8,8 @@ namespace NetGen;
 /// Samples held as two flat row-major blocks, the shape the batch members of <see cref="INetwork{T}"/>
 /// take: <see cref="Inputs"/> (<see cref="Rows"/> x <see cref="InputSize"/>) and <see cref="Targets"/>
 /// (<see cref="Rows"/> x <see cref="TargetSize"/>). For classification, <see cref="Targets"/> is one-hot
-/// and <see cref="Labels"/> holds the class index of each row.
+/// and <see cref="Labels"/> holds the class index of each row. Rows to predict have no targets
+/// (<see cref="TargetSize"/> 0, <see cref="HasTargets"/> false).
 /// </summary>
 /// <remarks>
 /// The transformations (<see cref="Split"/>, <see cref="Scale"/>, <see cref="FeatureScaler{T}.Transform(LabeledDataSet{T})"/>)
@@ -23,19 +24,30 @@ public sealed class LabeledDataSet<T>
     /// <param name="inputs">Row-major inputs, a whole number of rows of <paramref name="inputSize"/>.</param>
     /// <param name="targets">Row-major targets, the same number of rows of <paramref name="targetSize"/>.</param>
     /// <param name="inputSize">Values per input row, 1 or more.</param>
-    /// <param name="targetSize">Values per target row, 1 or more.</param>
+    /// <param name="targetSize">Values per target row, 1 or more; 0 for inputs without targets (then <paramref name="targets"/> is empty).</param>
     /// <param name="labels">For classification, one class index per row in [0, <paramref name="targetSize"/>); null for regression.</param>
     /// <param name="inputNames">Optional names of the input columns, one per input value.</param>
     /// <param name="classNames">Optional names of the classes, one per class, for classification.</param>
+    /// <param name="inputFillValues">Optional value per input column that stood in for missing values (see <see cref="InputFillValues"/>).</param>
     /// <exception cref="ArgumentException">A length, count or label that does not fit the others; the message names the expected and the actual value.</exception>
     public LabeledDataSet(T[] inputs, T[] targets, int inputSize, int targetSize, int[]? labels = null,
-        IReadOnlyList<string>? inputNames = null, IReadOnlyList<string>? classNames = null)
+        IReadOnlyList<string>? inputNames = null, IReadOnlyList<string>? classNames = null, IReadOnlyList<T>? inputFillValues = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(targetSize, 1);
-        int rows = ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, inputSize, nameof(targets), targets.Length, targetSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(targetSize);
+        int rows;
+        if (targetSize > 0)
+            rows = ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, inputSize, nameof(targets), targets.Length, targetSize);
+        else
+        {
+            if (targets.Length != 0)
+                throw new ArgumentException($"Expected no targets for a target size of 0, got {targets.Length} values.", nameof(targets));
+            if (labels is not null)
+                throw new ArgumentException("Labels need targets: a data set with target size 0 has no classes.", nameof(labels));
+            rows = ThrowHelper.RowCount(nameof(inputs), inputs.Length, inputSize);
+        }
         if (labels is not null)
         {
             if (labels.Length != rows)
@@ -48,6 +60,8 @@ public sealed class LabeledDataSet<T>
             throw new ArgumentException($"Expected {inputSize} input names, got {inputNames.Count}.", nameof(inputNames));
         if (classNames is not null && classNames.Count != targetSize)
             throw new ArgumentException($"Expected {targetSize} class names, got {classNames.Count}.", nameof(classNames));
+        if (inputFillValues is not null && inputFillValues.Count != inputSize)
+            throw new ArgumentException($"Expected {inputSize} input fill values, got {inputFillValues.Count}.", nameof(inputFillValues));
 
         Inputs = inputs;
         Targets = targets;
@@ -57,6 +71,7 @@ public sealed class LabeledDataSet<T>
         Labels = labels;
         InputNames = inputNames;
         ClassNames = classNames;
+        InputFillValues = inputFillValues;
     }
 
     /// <summary>All input rows, row-major: row <c>r</c> is <c>Inputs[r * InputSize .. (r + 1) * InputSize]</c>.</summary>
@@ -71,11 +86,14 @@ public sealed class LabeledDataSet<T>
     /// <summary>Values per input row.</summary>
     public int InputSize { get; }
 
-    /// <summary>Values per target row: the class count for classification, 1 for regression on one column.</summary>
+    /// <summary>Values per target row: the class count for classification, the number of target columns for regression, 0 for rows without targets.</summary>
     public int TargetSize { get; }
 
     /// <summary>The class index of each row for classification; null for regression.</summary>
     public int[]? Labels { get; }
+
+    /// <summary>False for inputs read without labels (<see cref="CsvLabels.None"/>): rows to predict, not to train on.</summary>
+    public bool HasTargets => TargetSize > 0;
 
     /// <summary>True when the targets are one-hot classes (<see cref="Labels"/> is set).</summary>
     public bool IsClassification => Labels is not null;
@@ -88,6 +106,13 @@ public sealed class LabeledDataSet<T>
 
     /// <summary>The class names when the labels were text (class <c>i</c> is <c>ClassNames[i]</c>), or null.</summary>
     public IReadOnlyList<string>? ClassNames { get; }
+
+    /// <summary>
+    /// For data read with <see cref="CsvMissingValues.FillWithMean"/>: per input column, the mean that filled
+    /// its missing values (computed over the values present), so that rows read later, such as inputs at
+    /// prediction time, can be filled the same way. Null otherwise.
+    /// </summary>
+    public IReadOnlyList<T>? InputFillValues { get; }
 
     /// <summary>The input row <paramref name="row"/>.</summary>
     public ReadOnlySpan<T> Input(int row) => Inputs.AsSpan(CheckedRow(row) * InputSize, InputSize);
@@ -119,7 +144,7 @@ public sealed class LabeledDataSet<T>
         return new LabeledDataSet<T>(
             Inputs.AsSpan(start * InputSize, count * InputSize).ToArray(),
             Targets.AsSpan(start * TargetSize, count * TargetSize).ToArray(),
-            InputSize, TargetSize, Labels?.AsSpan(start, count).ToArray(), InputNames, ClassNames);
+            InputSize, TargetSize, Labels?.AsSpan(start, count).ToArray(), InputNames, ClassNames, InputFillValues);
     }
 
     /// <summary>A copy with every input multiplied by <paramref name="factor"/> (targets unchanged), e.g. <c>Scale(1f / 16)</c> for pixels in 0..16.</summary>
@@ -133,7 +158,7 @@ public sealed class LabeledDataSet<T>
 
     /// <summary>A data set with the same targets, labels and names but other inputs of the same shape.</summary>
     internal LabeledDataSet<T> WithInputs(T[] inputs) =>
-        new(inputs, Targets, InputSize, TargetSize, Labels, InputNames, ClassNames);
+        new(inputs, Targets, InputSize, TargetSize, Labels, InputNames, ClassNames, InputFillValues);
 
     private int CheckedRow(int row)
     {

@@ -15,7 +15,9 @@ namespace NetGen;
 /// Written and read with <see cref="Utf8JsonWriter"/> and <see cref="Utf8JsonReader"/>: no reflection,
 /// so the runtime stays trimming- and AOT-safe. Reading accepts any key prefix (a user's model may
 /// number or name its modules differently) as long as each layer's <c>weight</c> is followed by the
-/// <c>bias</c> with the same prefix, layer by layer, with the network's shapes.
+/// <c>bias</c> with the same prefix, layer by layer, with the network's shapes. A key that appears
+/// twice is rejected: Python's <c>json.load</c> keeps the last of them, and reading by position would
+/// silently take the first.
 /// </remarks>
 internal static class StateDictFormat
 {
@@ -70,13 +72,20 @@ internal static class StateDictFormat
         if (json.IsEmpty)
             throw Fail(source, "it is empty (0 bytes).");
 
-        var scratch = new T[description.ParameterCount];
+        T[] scratch;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        var keys = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
         try
         {
             Next(ref reader, source, "the opening '{'");
             if (reader.TokenType != JsonTokenType.StartObject)
                 throw Fail(source, $"expected a JSON object of tensors, found {Describe(reader.TokenType)}.");
+            // Sized by the network, never by the file; and a file too short to hold the network's numbers
+            // (at least two bytes each, "0,") is rejected before even that.
+            long shortest = 2L * description.ParameterCount;
+            if (json.Length < shortest)
+                throw Fail(source, $"it is {json.Length} bytes, too short for the {description.ParameterCount} numbers of the network {string.Join("-", description.LayerSizes)} (at least {shortest} bytes).");
+            scratch = new T[description.ParameterCount];
 
             for (int layer = 0; layer < description.LayerCount; layer++)
             {
@@ -84,11 +93,11 @@ internal static class StateDictFormat
                 int outputs = description.LayerSizes[layer + 1];
                 string shape = $"layer {layer + 1} of {description.LayerCount} ({inputs} -> {outputs})";
 
-                string weightKey = ReadKey(ref reader, source, $"the weight of {shape}", description, layer, isBias: false);
+                string weightKey = ReadKey(ref reader, source, keys, $"the weight of {shape}", description, layer, isBias: false);
                 string prefix = weightKey[..^"weight".Length];
                 ReadMatrix(ref reader, source, weightKey, shape, outputs, inputs, scratch.AsSpan(description.WeightOffset(layer), inputs * outputs));
 
-                string biasKey = ReadKey(ref reader, source, $"the bias of {shape}", description, layer, isBias: true);
+                string biasKey = ReadKey(ref reader, source, keys, $"the bias of {shape}", description, layer, isBias: true);
                 if (biasKey != prefix + "bias")
                     throw Fail(source, $"expected '{prefix}bias' after '{weightKey}', found '{biasKey}'.");
                 ReadVector(ref reader, source, biasKey, shape, outputs, scratch.AsSpan(description.BiasOffset(layer), outputs));
@@ -96,7 +105,7 @@ internal static class StateDictFormat
 
             Next(ref reader, source, "the closing '}'");
             if (reader.TokenType == JsonTokenType.PropertyName)
-                throw Fail(source, $"found '{reader.GetString()}' after the network's {description.LayerCount} Linear layers ({string.Join("-", description.LayerSizes)}); expected the end of the object. The file holds more tensors than the network has.");
+                throw Fail(source, $"found '{KeyText(ref reader, source, keys)}' after the network's {description.LayerCount} Linear layers ({string.Join("-", description.LayerSizes)}); expected the end of the object. The file holds more tensors than the network has.");
             // Utf8JsonReader itself rejects anything but whitespace and comments after the object.
             while (reader.Read())
             {
@@ -110,15 +119,34 @@ internal static class StateDictFormat
         scratch.CopyTo(network.Parameters);
     }
 
-    private static string ReadKey(ref Utf8JsonReader reader, string source, string what, NetworkDescription description, int layer, bool isBias)
+    private static string ReadKey(ref Utf8JsonReader reader, string source, System.Collections.Generic.HashSet<string> keys, string what, NetworkDescription description, int layer, bool isBias)
     {
         Next(ref reader, source, what);
         if (reader.TokenType == JsonTokenType.EndObject)
             throw Fail(source, $"the object ends after {2 * layer + (isBias ? 1 : 0)} tensors; the network {string.Join("-", description.LayerSizes)} needs {2 * description.LayerCount} ({description.LayerCount} weight/bias pairs), so {what} is missing.");
-        string key = reader.GetString()!;
+        string key = KeyText(ref reader, source, keys);
         string suffix = isBias ? "bias" : "weight";
         if (!(key == suffix || key.EndsWith("." + suffix, StringComparison.Ordinal)))
             throw Fail(source, $"expected a key ending in '.{suffix}' for {what}, found '{key}'. Tensors must come as weight then bias, layer by layer (only Linear layers with biases are supported).");
+        return key;
+    }
+
+    /// <summary>The current property name, decoded, and checked to be new to the object.</summary>
+    private static string KeyText(ref Utf8JsonReader reader, string source, System.Collections.Generic.HashSet<string> keys)
+    {
+        string key;
+        try
+        {
+            key = reader.GetString()!;
+        }
+        catch (InvalidOperationException exception)
+        {
+            // The reader checks structure, not text: invalid UTF-8 or a lone surrogate escape (\ud800)
+            // only shows when the key is decoded.
+            throw Fail(source, $"a key at byte {reader.TokenStartIndex} is not valid text (invalid UTF-8 or a lone surrogate escape).", exception);
+        }
+        if (!keys.Add(key))
+            throw Fail(source, $"the key '{key}' appears twice; a state_dict holds each tensor once (Python's json.load would keep the last, this reader refuses to guess).");
         return key;
     }
 

@@ -198,16 +198,18 @@ public sealed class CsvDataLoaderTests : IDisposable
         var exception = Assert.Throws<CsvFormatException>(() => CsvDataLoader.Parse<double>("1,,0\n"));
 
         Assert.Equal(2, exception.Column);
-        Assert.Contains("the value is empty", exception.Message);
+        Assert.Contains("the value is empty; missing values are an error unless MissingValues is set (CsvMissingValues.DropRow or CsvMissingValues.FillWithMean)", exception.Message);
     }
 
     [Fact]
-    public void NaN_and_infinity_are_rejected()
+    public void NaN_is_a_missing_value_and_infinity_is_rejected()
     {
         var nan = Assert.Throws<CsvFormatException>(() => CsvDataLoader.Parse<double>("1,2,0\nNaN,2,0\n"));
+        var infinity = Assert.Throws<CsvFormatException>(() => CsvDataLoader.Parse<double>("1,2,0\nInfinity,2,0\n"));
         var overflow = Assert.Throws<CsvFormatException>(() => CsvDataLoader.Parse<float>("1,1e39,0\n"));
 
-        Assert.Contains("'NaN' is not a finite Double", nan.Message);
+        Assert.Contains("line 2, column 1: the value is 'NaN', a missing-value marker", nan.Message);
+        Assert.Contains("'Infinity' is not a finite Double", infinity.Message);
         Assert.Contains("'1e39' is not a finite Single", overflow.Message);
     }
 

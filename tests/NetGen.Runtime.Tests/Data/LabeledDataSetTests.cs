@@ -102,4 +102,37 @@ public sealed class LabeledDataSetTests
 
         Assert.Contains("Label of row 1 is 2; expected a class index from 0 to 1", exception.Message);
     }
+
+    [Fact]
+    public void A_data_set_without_targets_holds_rows_to_predict()
+    {
+        var data = new LabeledDataSet<double>([1, 2, 3, 4, 5, 6], [], inputSize: 3, targetSize: 0);
+
+        Assert.Equal(2, data.Rows);
+        Assert.False(data.HasTargets);
+        Assert.Equal(0, data.ClassCount);
+        Assert.True(data.Target(1).IsEmpty);
+        Assert.Equal([4.0, 5, 6], data.Scale(1).Slice(1, 1).Inputs);
+    }
+
+    [Fact]
+    public void Target_size_0_rejects_targets_labels_and_a_partial_row()
+    {
+        var targets = Assert.Throws<ArgumentException>(() => new LabeledDataSet<double>([1, 2], [1], 2, 0));
+        var labels = Assert.Throws<ArgumentException>(() => new LabeledDataSet<double>([1, 2], [], 2, 0, labels: [0]));
+        Assert.Throws<ArgumentException>(() => new LabeledDataSet<double>([1, 2, 3], [], 2, 0));
+
+        Assert.Equal("targets", targets.ParamName);
+        Assert.Equal("labels", labels.ParamName);
+    }
+
+    [Fact]
+    public void Input_fill_values_must_match_the_inputs_and_survive_slicing()
+    {
+        Assert.Throws<ArgumentException>(() => new LabeledDataSet<double>([1, 2], [0], 2, 1, inputFillValues: [1.0]));
+
+        var data = new LabeledDataSet<double>([1, 2, 3, 4], [0, 1], 2, 1, inputFillValues: [2.0, 3.0]);
+
+        Assert.Equal([2.0, 3.0], data.Split(0.5).Remainder.InputFillValues!);
+    }
 }

@@ -350,6 +350,68 @@ public sealed class StateDictFormatTests : IDisposable
         AssertRejectedUnchanged(json);
     }
 
+    [Fact]
+    public void A_key_with_a_lone_surrogate_escape_is_a_format_error_and_the_network_is_unchanged()
+    {
+        string json = """{"\ud800.weight": [[1,2,3],[1,2,3],[1,2,3],[1,2,3]], "\ud800.bias": [0,0,0,0], "2.weight": [[1,2,3,4],[1,2,3,4]], "2.bias": [0,0]}""";
+
+        var exception = AssertRejectedUnchanged(json);
+
+        Assert.Contains("a key at byte 1 is not valid text (invalid UTF-8 or a lone surrogate escape)", exception.Message);
+        Assert.IsType<InvalidOperationException>(exception.InnerException);
+    }
+
+    [Fact]
+    public void A_key_of_invalid_utf8_bytes_is_a_format_error_and_the_network_is_unchanged()
+    {
+        var source = new FakeNetwork<double>(Shape, seed: 1);
+        byte[] json = System.Text.Encoding.UTF8.GetBytes(source.ToStateDictJson());
+        int key = Array.IndexOf(json, (byte)'0');
+        json[key] = 0xFF; // never valid in UTF-8
+        var network = new FakeNetwork<double>(Shape, seed: 42);
+        double[] before = network.Snapshot();
+
+        var exception = Assert.Throws<ModelFormatException>(() => network.LoadStateDict(new MemoryStream(json)));
+
+        Assert.Contains("is not valid text", exception.Message);
+        Assert.Equal(before, network.Snapshot());
+    }
+
+    [Fact]
+    public void A_duplicate_key_is_rejected_by_name_and_the_network_is_unchanged()
+    {
+        // Read by position this loaded the first 0.weight; Python's json.load keeps the last one.
+        string json = """{"0.weight": [[1,2,3],[1,2,3],[1,2,3],[1,2,3]], "0.bias": [0,0,0,0], "0.weight": [[1,2,3,4],[1,2,3,4]], "0.bias": [0,0]}""";
+
+        var exception = AssertRejectedUnchanged(json);
+
+        Assert.Contains("the key '0.weight' appears twice", exception.Message);
+    }
+
+    [Fact]
+    public void A_duplicate_key_after_the_last_layer_is_reported_as_a_duplicate()
+    {
+        string json = new FakeNetwork<double>(Shape, seed: 1).ToStateDictJson()[..^1] + ",\"2.bias\": [0,0]}";
+
+        var exception = AssertRejectedUnchanged(json);
+
+        Assert.Contains("the key '2.bias' appears twice", exception.Message);
+    }
+
+    [Fact]
+    public void A_file_too_short_for_the_networks_numbers_is_rejected_before_the_scratch_copy_is_allocated()
+    {
+        var network = new FakeNetwork<double>([100, 100, 10], seed: 42);
+        double[] before = network.Snapshot();
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+
+        var exception = Assert.Throws<ModelFormatException>(() => network.LoadStateDictJson("{\"0.weight\": [[1]]}"));
+
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore < network.ParameterCount * sizeof(double), "the rejected file allocated a parameter-sized buffer");
+        Assert.Contains("too short for the 11110 numbers of the network 100-100-10", exception.Message);
+        Assert.Equal(before, network.Snapshot());
+    }
+
     private static ModelFormatException AssertRejectedUnchanged(string json)
     {
         var network = new FakeNetwork<double>(Shape, seed: 42);

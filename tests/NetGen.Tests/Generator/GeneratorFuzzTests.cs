@@ -82,24 +82,61 @@ public class GeneratorFuzzTests
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
     }
 
-    /// <summary>Checks one compilation; returns what went wrong, or null.</summary>
-    private static string? Check(string[] sources)
+    [Fact]
+    public void A_generator_that_throws_is_reported_by_the_check_through_the_driver_diagnostic_alone()
     {
-        GeneratorRun run = GeneratorHarness.Run(sources);
+        GeneratorRun run = RunThrowingGenerator();
+        Assert.NotNull(run.Exception);
+        // Where the driver really reports it: its own diagnostics, never the compilation's.
+        Assert.Contains(run.GeneratorDiagnostics, diagnostic => diagnostic.Id == "CS8785");
+        Assert.DoesNotContain(run.CompilationProblems, diagnostic => diagnostic.Id == "CS8785");
+
+        string? withException = Check(run);
+        string? fromDiagnosticOnly = Check(run with { Exception = null });
+
+        Assert.Contains("the generator threw", withException, StringComparison.Ordinal);
+        Assert.Contains("the generator failed to run: ", fromDiagnosticOnly, StringComparison.Ordinal);
+        Assert.Contains("CS8785", fromDiagnosticOnly, StringComparison.Ordinal);
+    }
+
+    /// <summary>Checks one compilation; returns what went wrong, or null.</summary>
+    private static string? Check(string[] sources) => Check(GeneratorHarness.Run(sources));
+
+    private static string? Check(GeneratorRun run)
+    {
         if (run.Exception is not null)
             return "the generator threw " + run.Exception;
+        // CS8785 (a generator threw) and CS8032 (it could not load) come from the driver, among the
+        // generator run's diagnostics; the compilation's own diagnostics never hold them.
+        Diagnostic? failed = run.GeneratorDiagnostics.FirstOrDefault(d => d.Id is "CS8785" or "CS8032");
+        if (failed is not null)
+            return "the generator failed to run: " + failed;
         IReadOnlyList<Diagnostic> problems = run.CompilationProblems;
         Diagnostic? inGenerated = problems.FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true);
         if (inGenerated is not null)
             return "an error inside generated code: " + inGenerated;
-        if (problems.Any(d => d.Id is "CS8785" or "CS8032"))
-            return "the generator failed to run";
         foreach (Diagnostic diagnostic in run.GeneratorDiagnostics)
         {
             if (!diagnostic.Id.StartsWith("NG", StringComparison.Ordinal) || diagnostic.GetMessage(CultureInfo.InvariantCulture).Length < 20)
                 return "a diagnostic without an NG id or a real message: " + diagnostic;
         }
         return null;
+    }
+
+    private static GeneratorRun RunThrowingGenerator()
+    {
+        GeneratorDriver driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(
+            new[] { new ThrowingGenerator().AsSourceGenerator() }, parseOptions: GeneratorHarness.ParseOptions);
+        driver = driver.RunGeneratorsAndUpdateCompilation(GeneratorHarness.Compile("namespace Fuzz; public class Plain { }"), out Compilation output, out var diagnostics);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        return new GeneratorRun(driver, output, diagnostics, result.GeneratedSources, result.Exception);
+    }
+
+    /// <summary>A generator with a bug: it throws on every compilation.</summary>
+    private sealed class ThrowingGenerator : IIncrementalGenerator
+    {
+        public void Initialize(IncrementalGeneratorInitializationContext context) =>
+            context.RegisterSourceOutput(context.CompilationProvider, (_, _) => throw new InvalidOperationException("planted generator bug"));
     }
 
     private static string[] MakeSources(Random random, int index)
