@@ -45,8 +45,12 @@ internal static class CodeFixHarness
     {
         Compilation compilation = await project.GetCompilationAsync().ConfigureAwait(false)
             ?? throw new InvalidOperationException("The project has no compilation.");
+        var additionalFiles = new List<AdditionalText>();
+        foreach (TextDocument file in project.AdditionalDocuments)
+            additionalFiles.Add(new AdditionalFile(file.FilePath ?? file.Name, await file.GetTextAsync().ConfigureAwait(false)));
         CSharpGeneratorDriver.Create(
                 new[] { new NetworkGenerator().AsSourceGenerator() },
+                additionalTexts: additionalFiles,
                 parseOptions: (CSharpParseOptions?)project.ParseOptions)
             .RunGeneratorsAndUpdateCompilation(compilation, out Compilation generated, out ImmutableArray<Diagnostic> diagnostics);
         ImmutableArray<Diagnostic> errors = generated.GetDiagnostics()
@@ -102,5 +106,13 @@ internal static class CodeFixHarness
             .GroupBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase)
             .Select(group => (MetadataReference)MetadataReference.CreateFromFile(group.First()))
             .ToImmutableArray();
+    }
+
+    /// <summary>A project's AdditionalFiles item as the compiler hands it to a generator.</summary>
+    private sealed class AdditionalFile(string path, Microsoft.CodeAnalysis.Text.SourceText text) : AdditionalText
+    {
+        public override string Path { get; } = path;
+
+        public override Microsoft.CodeAnalysis.Text.SourceText GetText(CancellationToken cancellationToken = default) => text;
     }
 }

@@ -51,7 +51,7 @@ public sealed partial class DiagnosticDocsTests
         if (example is null)
             return;
 
-        (ImmutableArray<Diagnostic> diagnostics, _) = await RunGeneratorOnAsync(example);
+        (ImmutableArray<Diagnostic> diagnostics, _) = await RunGeneratorOnAsync(example, WeightsFileAfter(id, "## Example"));
 
         Assert.Contains(diagnostics, diagnostic => diagnostic.Id == id);
     }
@@ -66,7 +66,7 @@ public sealed partial class DiagnosticDocsTests
         string[] documented = DocumentedMessages(id);
         Assert.True(documented.Length > 0, $"{id}.md has no 'Message: `...`' line");
 
-        (ImmutableArray<Diagnostic> diagnostics, _) = await RunGeneratorOnAsync(example);
+        (ImmutableArray<Diagnostic> diagnostics, _) = await RunGeneratorOnAsync(example, WeightsFileAfter(id, "## Example"));
         string[] messages = diagnostics.Where(diagnostic => diagnostic.Id == id)
             .Select(diagnostic => diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
@@ -85,7 +85,7 @@ public sealed partial class DiagnosticDocsTests
         if (fixedExample is null)
             return;
 
-        (ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> errors) = await RunGeneratorOnAsync(fixedExample);
+        (ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> errors) = await RunGeneratorOnAsync(fixedExample, WeightsFileAfter(id, "## Fixed example"));
 
         Assert.Empty(diagnostics);
         Assert.Empty(errors);
@@ -105,12 +105,38 @@ public sealed partial class DiagnosticDocsTests
     }
 
     /// <summary>The generator's diagnostics and the compilation's errors for one page's code.</summary>
-    private static async Task<(ImmutableArray<Diagnostic> Generator, ImmutableArray<Diagnostic> CompilationErrors)> RunGeneratorOnAsync(string code)
+    private static async Task<(ImmutableArray<Diagnostic> Generator, ImmutableArray<Diagnostic> CompilationErrors)> RunGeneratorOnAsync(string code, string? weightsFile = null)
     {
         using var workspace = new AdhocWorkspace();
         Document document = CodeFixHarness.CreateDocument(workspace, code);
-        return await CodeFixHarness.RunGeneratorAsync(document.Project);
+        Project project = document.Project;
+        Match weights = WeightsName().Match(code);
+        if (weightsFile is not null && weights.Success)
+            project = project.AddAdditionalDocument(weights.Groups[1].Value, weightsFile, filePath: "/project/" + weights.Groups[1].Value).Project;
+        return await CodeFixHarness.RunGeneratorAsync(project);
     }
+
+    /// <summary>
+    /// The Weights file a page's example compiles in: the ```json block under <paramref name="heading"/>. NG0020's
+    /// example is a file over the size limit, which no page can show, so the test makes one.
+    /// </summary>
+    private static string? WeightsFileAfter(string id, string heading)
+    {
+        if (id == "NG0020" && heading == "## Example")
+            return "{" + new string(' ', NetGen.Generator.Limits.MaxCompiledWeightsCharacters) + "}";
+        string page = File.ReadAllText(Path.Combine(DocsFolder, id + ".md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        int start = page.IndexOf("\n" + heading + "\n", StringComparison.Ordinal);
+        int end = page.IndexOf("\n## ", start + heading.Length + 2, StringComparison.Ordinal);
+        string section = end < 0 ? page[start..] : page[start..end];
+        Match block = JsonBlock().Match(section);
+        return block.Success ? block.Groups[1].Value : null;
+    }
+
+    [GeneratedRegex(@"Weights = ""([^""]+)""")]
+    private static partial Regex WeightsName();
+
+    [GeneratedRegex(@"```json\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex JsonBlock();
 
     private static IEnumerable<DiagnosticDescriptor> Descriptors() =>
         typeof(Diagnostics).GetFields(BindingFlags.Public | BindingFlags.Static)
