@@ -5,6 +5,63 @@ namespace NetGen.Tests.Reference;
 
 public static partial class Unrolled
 {
+    [Network(3, 5, 2, Activations = new[] { Activation.GELU, Activation.Identity }, Loss = LossFunction.MeanSquaredError)]
+    public partial class Case_extended_0 { }
+
+    [Network(4, 9, 6, 3, Activations = new[] { Activation.GELU, Activation.Tanh, Activation.GELU }, Loss = LossFunction.HalfSquaredError)]
+    public partial class Case_extended_1 { }
+
+    [Network(4, 9, 6, 3, Activations = new[] { Activation.Softplus, Activation.Tanh, Activation.Softplus }, Loss = LossFunction.HalfSquaredError)]
+    public partial class Case_extended_10 { }
+
+    [Network(2, 4, 4, 2, Activations = new[] { Activation.ReLU, Activation.Softplus, Activation.Softplus }, Loss = LossFunction.Huber)]
+    public partial class Case_extended_11 { }
+
+    [Network(2, 3, 1, Activations = new[] { Activation.Softplus, Activation.Identity }, Loss = LossFunction.MeanSquaredError)]
+    public partial class Case_extended_12 { }
+
+    [Network(3, 4, 3, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.L1)]
+    public partial class Case_extended_13 { }
+
+    [Network(5, 8, 2, Activations = new[] { Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.L1)]
+    public partial class Case_extended_14 { }
+
+    [Network(2, 6, 5, 4, Activations = new[] { Activation.LeakyReLU, Activation.GELU, Activation.Sigmoid }, Loss = LossFunction.L1)]
+    public partial class Case_extended_15 { }
+
+    [Network(3, 4, 3, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.Huber)]
+    public partial class Case_extended_16 { }
+
+    [Network(5, 8, 2, Activations = new[] { Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.Huber)]
+    public partial class Case_extended_17 { }
+
+    [Network(2, 6, 5, 4, Activations = new[] { Activation.LeakyReLU, Activation.GELU, Activation.Sigmoid }, Loss = LossFunction.Huber)]
+    public partial class Case_extended_18 { }
+
+    [Network(2, 4, 4, 2, Activations = new[] { Activation.ReLU, Activation.GELU, Activation.GELU }, Loss = LossFunction.Huber)]
+    public partial class Case_extended_2 { }
+
+    [Network(3, 5, 2, Activations = new[] { Activation.SiLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError)]
+    public partial class Case_extended_3 { }
+
+    [Network(4, 9, 6, 3, Activations = new[] { Activation.SiLU, Activation.Tanh, Activation.SiLU }, Loss = LossFunction.HalfSquaredError)]
+    public partial class Case_extended_4 { }
+
+    [Network(2, 4, 4, 2, Activations = new[] { Activation.ReLU, Activation.SiLU, Activation.SiLU }, Loss = LossFunction.Huber)]
+    public partial class Case_extended_5 { }
+
+    [Network(3, 5, 2, Activations = new[] { Activation.ELU, Activation.Identity }, Loss = LossFunction.MeanSquaredError)]
+    public partial class Case_extended_6 { }
+
+    [Network(4, 9, 6, 3, Activations = new[] { Activation.ELU, Activation.Tanh, Activation.ELU }, Loss = LossFunction.HalfSquaredError)]
+    public partial class Case_extended_7 { }
+
+    [Network(2, 4, 4, 2, Activations = new[] { Activation.ReLU, Activation.ELU, Activation.ELU }, Loss = LossFunction.Huber)]
+    public partial class Case_extended_8 { }
+
+    [Network(3, 5, 2, Activations = new[] { Activation.Softplus, Activation.Identity }, Loss = LossFunction.MeanSquaredError)]
+    public partial class Case_extended_9 { }
+
     [Network(8, 7, 3, 2, Activations = new[] { Activation.ReLU, Activation.Tanh, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy)]
     public partial class Case_random_1000 { }
 
@@ -137,6 +194,63 @@ public static partial class Unrolled
 
 public static partial class Looped
 {
+    [Network(3, 5, 2, Activations = new[] { Activation.GELU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_0 { }
+
+    [Network(4, 9, 6, 3, Activations = new[] { Activation.GELU, Activation.Tanh, Activation.GELU }, Loss = LossFunction.HalfSquaredError, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_1 { }
+
+    [Network(4, 9, 6, 3, Activations = new[] { Activation.Softplus, Activation.Tanh, Activation.Softplus }, Loss = LossFunction.HalfSquaredError, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_10 { }
+
+    [Network(2, 4, 4, 2, Activations = new[] { Activation.ReLU, Activation.Softplus, Activation.Softplus }, Loss = LossFunction.Huber, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_11 { }
+
+    [Network(2, 3, 1, Activations = new[] { Activation.Softplus, Activation.Identity }, Loss = LossFunction.MeanSquaredError, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_12 { }
+
+    [Network(3, 4, 3, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.L1, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_13 { }
+
+    [Network(5, 8, 2, Activations = new[] { Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.L1, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_14 { }
+
+    [Network(2, 6, 5, 4, Activations = new[] { Activation.LeakyReLU, Activation.GELU, Activation.Sigmoid }, Loss = LossFunction.L1, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_15 { }
+
+    [Network(3, 4, 3, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.Huber, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_16 { }
+
+    [Network(5, 8, 2, Activations = new[] { Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.Huber, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_17 { }
+
+    [Network(2, 6, 5, 4, Activations = new[] { Activation.LeakyReLU, Activation.GELU, Activation.Sigmoid }, Loss = LossFunction.Huber, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_18 { }
+
+    [Network(2, 4, 4, 2, Activations = new[] { Activation.ReLU, Activation.GELU, Activation.GELU }, Loss = LossFunction.Huber, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_2 { }
+
+    [Network(3, 5, 2, Activations = new[] { Activation.SiLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_3 { }
+
+    [Network(4, 9, 6, 3, Activations = new[] { Activation.SiLU, Activation.Tanh, Activation.SiLU }, Loss = LossFunction.HalfSquaredError, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_4 { }
+
+    [Network(2, 4, 4, 2, Activations = new[] { Activation.ReLU, Activation.SiLU, Activation.SiLU }, Loss = LossFunction.Huber, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_5 { }
+
+    [Network(3, 5, 2, Activations = new[] { Activation.ELU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_6 { }
+
+    [Network(4, 9, 6, 3, Activations = new[] { Activation.ELU, Activation.Tanh, Activation.ELU }, Loss = LossFunction.HalfSquaredError, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_7 { }
+
+    [Network(2, 4, 4, 2, Activations = new[] { Activation.ReLU, Activation.ELU, Activation.ELU }, Loss = LossFunction.Huber, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_8 { }
+
+    [Network(3, 5, 2, Activations = new[] { Activation.Softplus, Activation.Identity }, Loss = LossFunction.MeanSquaredError, MaxUnrolledWeights = 0)]
+    public partial class Case_extended_9 { }
+
     [Network(8, 7, 3, 2, Activations = new[] { Activation.ReLU, Activation.Tanh, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, MaxUnrolledWeights = 0)]
     public partial class Case_random_1000 { }
 
@@ -269,6 +383,63 @@ public static partial class Looped
 
 public static partial class Single
 {
+    [Network(3, 5, 2, Activations = new[] { Activation.GELU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+    public partial class Case_extended_0 { }
+
+    [Network(4, 9, 6, 3, Activations = new[] { Activation.GELU, Activation.Tanh, Activation.GELU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+    public partial class Case_extended_1 { }
+
+    [Network(4, 9, 6, 3, Activations = new[] { Activation.Softplus, Activation.Tanh, Activation.Softplus }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+    public partial class Case_extended_10 { }
+
+    [Network(2, 4, 4, 2, Activations = new[] { Activation.ReLU, Activation.Softplus, Activation.Softplus }, Loss = LossFunction.Huber, Precision = Precision.Single)]
+    public partial class Case_extended_11 { }
+
+    [Network(2, 3, 1, Activations = new[] { Activation.Softplus, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+    public partial class Case_extended_12 { }
+
+    [Network(3, 4, 3, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.L1, Precision = Precision.Single)]
+    public partial class Case_extended_13 { }
+
+    [Network(5, 8, 2, Activations = new[] { Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.L1, Precision = Precision.Single)]
+    public partial class Case_extended_14 { }
+
+    [Network(2, 6, 5, 4, Activations = new[] { Activation.LeakyReLU, Activation.GELU, Activation.Sigmoid }, Loss = LossFunction.L1, Precision = Precision.Single)]
+    public partial class Case_extended_15 { }
+
+    [Network(3, 4, 3, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.Huber, Precision = Precision.Single)]
+    public partial class Case_extended_16 { }
+
+    [Network(5, 8, 2, Activations = new[] { Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.Huber, Precision = Precision.Single)]
+    public partial class Case_extended_17 { }
+
+    [Network(2, 6, 5, 4, Activations = new[] { Activation.LeakyReLU, Activation.GELU, Activation.Sigmoid }, Loss = LossFunction.Huber, Precision = Precision.Single)]
+    public partial class Case_extended_18 { }
+
+    [Network(2, 4, 4, 2, Activations = new[] { Activation.ReLU, Activation.GELU, Activation.GELU }, Loss = LossFunction.Huber, Precision = Precision.Single)]
+    public partial class Case_extended_2 { }
+
+    [Network(3, 5, 2, Activations = new[] { Activation.SiLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+    public partial class Case_extended_3 { }
+
+    [Network(4, 9, 6, 3, Activations = new[] { Activation.SiLU, Activation.Tanh, Activation.SiLU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+    public partial class Case_extended_4 { }
+
+    [Network(2, 4, 4, 2, Activations = new[] { Activation.ReLU, Activation.SiLU, Activation.SiLU }, Loss = LossFunction.Huber, Precision = Precision.Single)]
+    public partial class Case_extended_5 { }
+
+    [Network(3, 5, 2, Activations = new[] { Activation.ELU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+    public partial class Case_extended_6 { }
+
+    [Network(4, 9, 6, 3, Activations = new[] { Activation.ELU, Activation.Tanh, Activation.ELU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+    public partial class Case_extended_7 { }
+
+    [Network(2, 4, 4, 2, Activations = new[] { Activation.ReLU, Activation.ELU, Activation.ELU }, Loss = LossFunction.Huber, Precision = Precision.Single)]
+    public partial class Case_extended_8 { }
+
+    [Network(3, 5, 2, Activations = new[] { Activation.Softplus, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+    public partial class Case_extended_9 { }
+
     [Network(8, 7, 3, 2, Activations = new[] { Activation.ReLU, Activation.Tanh, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
     public partial class Case_random_1000 { }
 
@@ -404,6 +575,44 @@ public static class ReferenceNetworks
 {
     public static INetwork<double> CreateDouble(string caseName, bool looped) => (caseName, looped) switch
     {
+        ("extended-0", false) => new Unrolled.Case_extended_0(),
+        ("extended-0", true) => new Looped.Case_extended_0(),
+        ("extended-1", false) => new Unrolled.Case_extended_1(),
+        ("extended-1", true) => new Looped.Case_extended_1(),
+        ("extended-10", false) => new Unrolled.Case_extended_10(),
+        ("extended-10", true) => new Looped.Case_extended_10(),
+        ("extended-11", false) => new Unrolled.Case_extended_11(),
+        ("extended-11", true) => new Looped.Case_extended_11(),
+        ("extended-12", false) => new Unrolled.Case_extended_12(),
+        ("extended-12", true) => new Looped.Case_extended_12(),
+        ("extended-13", false) => new Unrolled.Case_extended_13(),
+        ("extended-13", true) => new Looped.Case_extended_13(),
+        ("extended-14", false) => new Unrolled.Case_extended_14(),
+        ("extended-14", true) => new Looped.Case_extended_14(),
+        ("extended-15", false) => new Unrolled.Case_extended_15(),
+        ("extended-15", true) => new Looped.Case_extended_15(),
+        ("extended-16", false) => new Unrolled.Case_extended_16(),
+        ("extended-16", true) => new Looped.Case_extended_16(),
+        ("extended-17", false) => new Unrolled.Case_extended_17(),
+        ("extended-17", true) => new Looped.Case_extended_17(),
+        ("extended-18", false) => new Unrolled.Case_extended_18(),
+        ("extended-18", true) => new Looped.Case_extended_18(),
+        ("extended-2", false) => new Unrolled.Case_extended_2(),
+        ("extended-2", true) => new Looped.Case_extended_2(),
+        ("extended-3", false) => new Unrolled.Case_extended_3(),
+        ("extended-3", true) => new Looped.Case_extended_3(),
+        ("extended-4", false) => new Unrolled.Case_extended_4(),
+        ("extended-4", true) => new Looped.Case_extended_4(),
+        ("extended-5", false) => new Unrolled.Case_extended_5(),
+        ("extended-5", true) => new Looped.Case_extended_5(),
+        ("extended-6", false) => new Unrolled.Case_extended_6(),
+        ("extended-6", true) => new Looped.Case_extended_6(),
+        ("extended-7", false) => new Unrolled.Case_extended_7(),
+        ("extended-7", true) => new Looped.Case_extended_7(),
+        ("extended-8", false) => new Unrolled.Case_extended_8(),
+        ("extended-8", true) => new Looped.Case_extended_8(),
+        ("extended-9", false) => new Unrolled.Case_extended_9(),
+        ("extended-9", true) => new Looped.Case_extended_9(),
         ("random-1000", false) => new Unrolled.Case_random_1000(),
         ("random-1000", true) => new Looped.Case_random_1000(),
         ("random-1001", false) => new Unrolled.Case_random_1001(),
@@ -495,6 +704,25 @@ public static class ReferenceNetworks
 
     public static INetwork<float> CreateSingle(string caseName) => caseName switch
     {
+        "extended-0" => new Single.Case_extended_0(),
+        "extended-1" => new Single.Case_extended_1(),
+        "extended-10" => new Single.Case_extended_10(),
+        "extended-11" => new Single.Case_extended_11(),
+        "extended-12" => new Single.Case_extended_12(),
+        "extended-13" => new Single.Case_extended_13(),
+        "extended-14" => new Single.Case_extended_14(),
+        "extended-15" => new Single.Case_extended_15(),
+        "extended-16" => new Single.Case_extended_16(),
+        "extended-17" => new Single.Case_extended_17(),
+        "extended-18" => new Single.Case_extended_18(),
+        "extended-2" => new Single.Case_extended_2(),
+        "extended-3" => new Single.Case_extended_3(),
+        "extended-4" => new Single.Case_extended_4(),
+        "extended-5" => new Single.Case_extended_5(),
+        "extended-6" => new Single.Case_extended_6(),
+        "extended-7" => new Single.Case_extended_7(),
+        "extended-8" => new Single.Case_extended_8(),
+        "extended-9" => new Single.Case_extended_9(),
         "random-1000" => new Single.Case_random_1000(),
         "random-1001" => new Single.Case_random_1001(),
         "random-1002" => new Single.Case_random_1002(),

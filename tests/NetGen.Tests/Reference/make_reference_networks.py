@@ -8,9 +8,10 @@ import glob, json, os
 
 here = os.path.dirname(os.path.abspath(__file__))
 activation = {"identity": "Identity", "sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU",
-              "leaky_relu": "LeakyReLU", "softmax": "Softmax"}
+              "leaky_relu": "LeakyReLU", "softmax": "Softmax", "gelu": "GELU", "silu": "SiLU", "elu": "ELU",
+              "softplus": "Softplus"}
 loss = {"half_sse": "HalfSquaredError", "mse": "MeanSquaredError", "bce": "BinaryCrossEntropy",
-        "ce": "CrossEntropy"}
+        "ce": "CrossEntropy", "l1": "L1", "huber": "Huber"}
 variants = [("Unrolled", ""), ("Looped", ", MaxUnrolledWeights = 0"), ("Single", ", Precision = Precision.Single")]
 
 cases = []
