@@ -74,6 +74,26 @@ internal static class Diagnostics
         "NG0015", "Base class needs a parameterless constructor",
         "'{0}' derives from '{1}', which has no accessible parameterless constructor; the generated constructors call base(). Add one to '{1}', or derive from another class.");
 
+    public static readonly DiagnosticDescriptor WeightsFileNotFound = Error(
+        "NG0016", "Weights file is not an AdditionalFiles item",
+        "Weights = \"{0}\" on '{1}' does not name exactly one AdditionalFiles item{2}. List the file in the project file as <AdditionalFiles Include=\"{0}\" /> and name it by its path relative to the project or by its file name.");
+
+    public static readonly DiagnosticDescriptor WeightsFileNotJson = Error(
+        "NG0017", "Weights file is not state_dict JSON",
+        "The Weights file '{0}' of '{1}' is not state_dict JSON: {2}. Export it from PyTorch with json.dump({{k: v.tolist() for k, v in model.state_dict().items()}}, file).");
+
+    public static readonly DiagnosticDescriptor WeightsDoNotMatch = Error(
+        "NG0018", "Weights file does not match the network",
+        "The Weights file '{0}' does not match '{1}' ({2}): {3}");
+
+    public static readonly DiagnosticDescriptor WeightsNotFinite = Error(
+        "NG0019", "Weights file holds a number that is not finite",
+        "The Weights file '{0}' of '{1}' cannot be compiled in: {2}. Every weight must be a finite number of the network's precision.");
+
+    public static readonly DiagnosticDescriptor WeightsFileTooLarge = Error(
+        "NG0020", "Weights file is too large to compile in",
+        "The Weights file '{0}' of '{1}' has {2} characters, more than the {3} NetGen compiles into code; load a file this large at run time with LoadStateDict instead");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "NG0099", "NetGen failed unexpectedly",
         "NetGen could not process '{0}': {1}. Please report this with the declaration that caused it.");

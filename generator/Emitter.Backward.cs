@@ -1,6 +1,8 @@
 using System.Linq;
 using System.Text;
+using NetGen.Generator.Kinds;
 using NetGen.Generator.Model;
+using NetGen.Generator.Planning;
 
 namespace NetGen.Generator;
 
@@ -17,55 +19,23 @@ internal static partial class Emitter
     }
 
     /// <summary>The per-sample loss from the output a and logits z in the activation buffer.</summary>
-    private static void EmitLoss(CodeWriter writer, NetworkModel model, Scalar scalar)
+    private static void EmitLoss(CodeWriter writer, NetworkPlan plan, Scalar scalar)
     {
         string t = scalar.Keyword;
-        LayerSpec output = model.OutputLayer;
+        LayerPlan output = plan.OutputLayer;
         int n = output.Number;
         int k = output.OutputSize;
-        writer.Line($"/// <summary>The loss of one sample whose forward pass is in <paramref name=\"activations\"/>: {DescribeLoss(model.Loss)}.</summary>");
+        writer.Line($"/// <summary>The loss of one sample whose forward pass is in <paramref name=\"activations\"/>: {LossInfo.Of(plan.Model.Loss).Description}.</summary>");
         using (writer.Block($"private static {t} ComputeLoss(global::System.ReadOnlySpan<{t}> activations, global::System.ReadOnlySpan<{t}> target)"))
         {
-            // Squared errors read the output a; binary cross-entropy the logits z; cross-entropy both.
-            if (model.Loss != LossKind.BinaryCrossEntropy)
+            // Each loss slices only what it reads: the output a, the logits z, or both.
+            LossInfo loss = LossInfo.Of(plan.Model.Loss);
+            if (loss.ReadsOutput)
                 writer.Line($"var a{n} = activations.Slice({GeneratedNames.ActivationOffset(n)}, {k});");
-            if (model.Loss is LossKind.BinaryCrossEntropy or LossKind.CrossEntropy)
+            if (loss.ReadsLogits)
                 writer.Line($"var z{n} = activations.Slice({GeneratedNames.LogitsOffset}, {k});");
             writer.Line($"{t} loss = {scalar.Literal(0)};");
-            switch (model.Loss)
-            {
-                case LossKind.HalfSquaredError:
-                case LossKind.MeanSquaredError:
-                    using (writer.Block($"for (int k = 0; k < {k}; k++)"))
-                    {
-                        writer.Line($"{t} error = a{n}[k] - target[k];");
-                        writer.Line("loss += error * error;");
-                    }
-                    writer.Line(model.Loss == LossKind.HalfSquaredError
-                        ? $"return {scalar.Literal(0.5)} * loss;"
-                        : $"return loss / {scalar.Literal(k)};");
-                    break;
-                case LossKind.BinaryCrossEntropy:
-                    writer.Line("// -[t log sigmoid(z) + (1 - t) log(1 - sigmoid(z))] = max(z, 0) - t z + log(1 + exp(-|z|)): finite for any z");
-                    using (writer.Block($"for (int k = 0; k < {k}; k++)"))
-                    {
-                        writer.Line($"{t} z = z{n}[k];");
-                        writer.Line($"loss += {scalar.Math}.Max(z, {scalar.Literal(0)}) - target[k] * z + {scalar.Math}.Log({scalar.Literal(1)} + {scalar.Math}.Exp(-{scalar.Math}.Abs(z)));");
-                    }
-                    writer.Line("return loss;");
-                    break;
-                default:
-                    writer.Line("// -sum_k t_k log softmax(z)_k = sum_k t_k (logsumexp(z) - z_k). With m the largest logit,");
-                    writer.Line("// softmax(z)_m = 1 / sum_j exp(z_j - z_m), so logsumexp(z) = z_m - log a_m: no exp, and finite for any z.");
-                    writer.Line("int largest = 0;");
-                    using (writer.Block($"for (int k = 1; k < {k}; k++)"))
-                        writer.Line($"if (z{n}[k] > z{n}[largest]) largest = k;");
-                    writer.Line($"{t} logSumExp = z{n}[largest] - {scalar.Math}.Log(a{n}[largest]);");
-                    using (writer.Block($"for (int k = 0; k < {k}; k++)"))
-                        writer.Line($"loss += target[k] * (logSumExp - z{n}[k]);");
-                    writer.Line("return loss;");
-                    break;
-            }
+            loss.EmitLoss(writer, n, k, scalar);
         }
         writer.Line();
     }
@@ -76,26 +46,28 @@ internal static partial class Emitter
     /// BackwardAndStep start here; computing every delta before any weight changes is what makes the
     /// in-place step exact.
     /// </summary>
-    private static void EmitComputeDeltas(CodeWriter writer, NetworkModel model, Scalar scalar)
+    private static void EmitComputeDeltas(CodeWriter writer, NetworkPlan plan, Scalar scalar)
     {
         string t = scalar.Keyword;
         writer.Line("/// <summary>Writes d loss / d z of every layer into <paramref name=\"deltas\"/> for one sample whose forward pass is in <paramref name=\"activations\"/>; returns the loss.</summary>");
         using (writer.Block($"private static {t} ComputeDeltas(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> target, global::System.ReadOnlySpan<{t}> activations, global::System.Span<{t}> deltas)"))
         {
             writer.Line($"{t} loss = ComputeLoss(activations, target);");
-            foreach (LayerSpec layer in model.Layers)
+            foreach (LayerPlan layer in plan.Layers)
             {
                 int n = layer.Number;
                 writer.Line($"var a{n} = activations.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
+                if (layer.KeepsPreActivation && !plan.IsOutput(layer))
+                    writer.Line($"var z{n} = activations.Slice({GeneratedNames.PreActivationOffset(n)}, {layer.OutputSize});");
                 writer.Line($"var delta{n} = deltas.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
                 if (n > 1)
                     writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
             }
             writer.Line();
 
-            EmitOutputDelta(writer, model, scalar);
-            for (int index = model.Layers.Count - 1; index >= 1; index--)
-                EmitHiddenDelta(writer, model.Layers[index - 1], model.Layers[index], scalar);
+            EmitOutputDelta(writer, plan, scalar);
+            for (int index = plan.Layers.Count - 1; index >= 1; index--)
+                EmitHiddenDelta(writer, plan.Layers[index - 1], plan.Layers[index], scalar);
             writer.Line("return loss;");
         }
         writer.Line();
@@ -106,7 +78,7 @@ internal static partial class Emitter
     /// <c>db = delta</c>, either added into the gradients (Backward) or applied in place as an SGD
     /// step (BackwardAndStep).
     /// </summary>
-    private static void EmitBackward(CodeWriter writer, NetworkModel model, Scalar scalar, BackwardMode mode)
+    private static void EmitBackward(CodeWriter writer, NetworkPlan plan, Scalar scalar, BackwardMode mode)
     {
         string t = scalar.Keyword;
         bool step = mode == BackwardMode.Step;
@@ -125,11 +97,11 @@ internal static partial class Emitter
         using (writer.Block(signature))
         {
             writer.Line($"{t} loss = ComputeDeltas(parameters, target, activations, deltas);");
-            foreach (LayerSpec layer in model.Layers)
+            foreach (LayerPlan layer in plan.Layers)
             {
                 int n = layer.Number;
                 // A layer's output is read only as the input of the layer above.
-                if (n < model.Layers.Count)
+                if (n < plan.Layers.Count)
                     writer.Line($"var a{n} = activations.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
                 writer.Line($"var delta{n} = deltas.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
                 if (step)
@@ -137,7 +109,7 @@ internal static partial class Emitter
             }
             writer.Line();
 
-            foreach (LayerSpec layer in model.Layers)
+            foreach (LayerPlan layer in plan.Layers)
                 EmitParameterUpdate(writer, layer, scalar, step);
             writer.Line("return loss;");
         }
@@ -146,62 +118,34 @@ internal static partial class Emitter
             writer.Line();
     }
 
-    /// <summary>d loss / d z of the output layer; sigmoid + binary cross-entropy and softmax + cross-entropy use the fused, stable form a - t.</summary>
-    private static void EmitOutputDelta(CodeWriter writer, NetworkModel model, Scalar scalar)
+    /// <summary>d loss / d z of the output layer, as the loss's row writes it (fused with sigmoid and softmax outputs).</summary>
+    private static void EmitOutputDelta(CodeWriter writer, NetworkPlan plan, Scalar scalar)
     {
-        LayerSpec output = model.OutputLayer;
-        int n = output.Number;
-        int k = output.OutputSize;
-        string a = $"a{n}[k]";
-        switch (model.Loss)
-        {
-            case LossKind.HalfSquaredError:
-                writer.Line($"// Output delta: d loss / d z{n} = (a{n} - t) * {Describe(output.Activation)}'(z{n})");
-                using (writer.Block($"for (int k = 0; k < {k}; k++)"))
-                    writer.Line($"delta{n}[k] = {TimesDerivative(output.Activation, a, $"(a{n}[k] - target[k])", scalar)};");
-                break;
-            case LossKind.MeanSquaredError:
-                writer.Line($"// Output delta: d loss / d z{n} = 2 / {k} * (a{n} - t) * {Describe(output.Activation)}'(z{n})");
-                using (writer.Block($"for (int k = 0; k < {k}; k++)"))
-                    writer.Line($"delta{n}[k] = {TimesDerivative(output.Activation, a, $"({scalar.Literal(2.0 / k)} * (a{n}[k] - target[k]))", scalar)};");
-                break;
-            case LossKind.BinaryCrossEntropy:
-                writer.Line($"// Output delta, sigmoid and binary cross-entropy fused: d loss / d z{n} = a{n} - t");
-                using (writer.Block($"for (int k = 0; k < {k}; k++)"))
-                    writer.Line($"delta{n}[k] = a{n}[k] - target[k];");
-                break;
-            default:
-                writer.Line($"// Output delta, softmax and cross-entropy fused: d loss / d z{n} = a{n} * sum(t) - t (a{n} - t for one-hot targets)");
-                writer.Line($"{scalar.Keyword} targetSum = {Tensor}.Sum<{scalar.Keyword}>(target);");
-                using (writer.Block($"for (int k = 0; k < {k}; k++)"))
-                    writer.Line($"delta{n}[k] = a{n}[k] * targetSum - target[k];");
-                break;
-        }
+        LayerPlan output = plan.OutputLayer;
+        LossInfo.Of(plan.Model.Loss).EmitOutputDelta(writer, output.Number, output.OutputSize, scalar, ActivationInfo.Of(output.Activation));
         writer.Line();
     }
 
+    /// <summary>The name of what a layer's derivative is written through, per unit: its output a, or its kept z.</summary>
+    private static string DerivativeInputName(LayerPlan layer) =>
+        ActivationInfo.Of(layer.Activation).DerivativeInput == DerivativeInput.PreActivation ? "z" : "a";
+
     /// <summary><c>delta_l = (W_{l+1}^T delta_{l+1}) * f_l'(z_l)</c>: the error sent back through the layer above.</summary>
-    private static void EmitHiddenDelta(CodeWriter writer, LayerSpec layer, LayerSpec above, Scalar scalar)
+    private static void EmitHiddenDelta(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar)
     {
         int n = layer.Number, m = above.Number;
-        int width = layer.OutputSize;
-        writer.Line($"// Layer {n} delta: delta{n} = (W{m}^T delta{m}) * {Describe(layer.Activation)}'(z{n})");
+        ActivationInfo activation = ActivationInfo.Of(layer.Activation);
+        string input = DerivativeInputName(layer);
+        writer.Line($"// Layer {n} delta: delta{n} = (W{m}^T delta{m}) * {activation.Name}'(z{n})");
         if (above.Shape == CodeShape.Unrolled)
         {
-            EmitUnrolledHiddenDelta(writer, layer, above, scalar, "", (l, i) => $"a{l}[{i}]", (l, i) => $"delta{l}[{i}]");
+            EmitUnrolledHiddenDelta(writer, layer, above, scalar, "", (l, i) => $"{input}{l}[{i}]", (l, i) => $"delta{l}[{i}]");
         }
         else
         {
-            writer.Line($"{Runtime}.Simd.TransposedMatrixVector<{scalar.Keyword}>(w{m}, delta{m}, delta{n});");
-            if (layer.Activation == ActivationKind.ReLU)
-            {
-                writer.Line($"{Runtime}.Simd.ReLUBackward<{scalar.Keyword}>(a{n}, delta{n});");
-            }
-            else if (layer.Activation != ActivationKind.Identity)
-            {
-                using (writer.Block($"for (int i = 0; i < {width}; i++)"))
-                    writer.Line($"delta{n}[i] = {TimesDerivative(layer.Activation, $"a{n}[i]", $"delta{n}[i]", scalar)};");
-            }
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.TransposedMatrixVector)}<{scalar.Keyword}>(w{m}, delta{m}, delta{n});");
+            if (activation.DerivativeInput != DerivativeInput.None)
+                writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{scalar.Keyword}>({input}{n}, delta{n});");
         }
         writer.Line();
     }
@@ -211,7 +155,7 @@ internal static partial class Emitter
     /// delta_{l+1}[j]) * f_l'(z_l[i])</c>. The span-based and the in-locals kernels both write it, with
     /// their own names for outputs and deltas and <paramref name="declare"/> before each (a type for locals).
     /// </summary>
-    private static void EmitUnrolledHiddenDelta(CodeWriter writer, LayerSpec layer, LayerSpec above, Scalar scalar, string declare,
+    private static void EmitUnrolledHiddenDelta(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar, string declare,
         System.Func<int, int, string> output, System.Func<int, int, string> delta)
     {
         int n = layer.Number, m = above.Number, width = layer.OutputSize;
@@ -221,7 +165,7 @@ internal static partial class Emitter
             for (int j = 0; j < above.OutputSize; j++)
                 sum.Append(j == 0 ? "" : " + ").Append($"w{m}[{j * width + i}] * {delta(m, j)}");
             sum.Append(')');
-            writer.Line($"{declare}{delta(n, i)} = {TimesDerivative(layer.Activation, output(n, i), sum.ToString(), scalar)};");
+            writer.Line($"{declare}{delta(n, i)} = {ActivationInfo.Of(layer.Activation).TimesDerivative(output(n, i), sum.ToString(), scalar)};");
         }
     }
 
@@ -238,7 +182,7 @@ internal static partial class Emitter
     /// scalar statement does (<c>w + d * x</c>; the step adds <c>(-s) * x</c>, which is <c>w - s * x</c>
     /// bit for bit; no fused multiply-add), so results do not change.
     /// </remarks>
-    private static void EmitUnrolledUpdate(CodeWriter writer, LayerSpec layer, Scalar scalar, bool step, System.Func<int, string> delta, System.Func<int, string> previous, string? previousSpan)
+    private static void EmitUnrolledUpdate(CodeWriter writer, LayerPlan layer, Scalar scalar, bool step, System.Func<int, string> delta, System.Func<int, string> previous, string? previousSpan)
     {
         int n = layer.Number, inputs = layer.InputSize;
         string weights = step ? $"w{n}" : $"gw{n}";
@@ -261,7 +205,7 @@ internal static partial class Emitter
             if (step)
                 writer.Line($"{scalar.Keyword} {scale} = learningRate * {delta(j)};");
             foreach (var (start, lanes, _) in chunks)
-                writer.Line($"{Runtime}.Kernels.AddScaled({weights}, {j * inputs + start}, {(step ? "-" : "")}{scale}, x{n}_{start});");
+                writer.Line($"{RuntimeApi.Call(RuntimeApi.AddScaled)}({weights}, {j * inputs + start}, {(step ? "-" : "")}{scale}, x{n}_{start});");
             for (int i = scalarStart; i < inputs; i++)
                 writer.Line($"{weights}[{j * inputs + i}] {op} {scale} * {previous(i)};");
             writer.Line($"{biases}[{j}] {op} {scale};");
@@ -284,7 +228,7 @@ internal static partial class Emitter
     }
 
     /// <summary>dW = delta prev^T and db = delta, either added into the gradients or applied as an SGD step.</summary>
-    private static void EmitParameterUpdate(CodeWriter writer, LayerSpec layer, Scalar scalar, bool step)
+    private static void EmitParameterUpdate(CodeWriter writer, LayerPlan layer, Scalar scalar, bool step)
     {
         int n = layer.Number;
         string previous = Previous(layer);
@@ -309,8 +253,8 @@ internal static partial class Emitter
         else
         {
             string scale = step ? "-learningRate" : scalar.Literal(1);
-            writer.Line($"{Runtime}.Simd.AddScaledOuterProduct<{scalar.Keyword}>({weights}, delta{n}, {previous}, {scale});");
-            writer.Line($"{Runtime}.Simd.AddScaled<{scalar.Keyword}>({scale}, delta{n}, {biases});");
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.AddScaledOuterProduct)}<{scalar.Keyword}>({weights}, delta{n}, {previous}, {scale});");
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.AddScaled)}<{scalar.Keyword}>({scale}, delta{n}, {biases});");
         }
         writer.Line();
     }

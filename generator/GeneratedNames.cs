@@ -18,6 +18,7 @@ internal static class GeneratedNames
     public const string BatchRows = "BatchRows";
     public const string ForwardAfterFirstProduct = "ForwardAfterFirstProduct";
     public const string ActivationCount = "ActivationCount";
+    public const string CompiledParameters = "CompiledParameters";
 
     // The four fields are NetGen.AlignedBuffer<T>s; generated code reaches their elements through these.
     public const string ParametersSpan = ParametersField + ".Span";
@@ -40,7 +41,7 @@ internal static class GeneratedNames
     public static readonly string[] PrivateMembers =
     {
         "Forward", "BackwardAndStep", "ComputeLoss", "ComputeDeltas", ParametersField, GradientsField, DescriptionField, ActivationsField, DeltasField,
-        ActivationCount, DeltaCount, LogitsOffset, BatchActivationsField, BatchRows, ForwardAfterFirstProduct,
+        ActivationCount, DeltaCount, LogitsOffset, BatchActivationsField, BatchRows, ForwardAfterFirstProduct, CompiledParameters,
     };
 
     public static string WeightOffset(int layer) => "W" + layer + "Offset";
@@ -48,6 +49,9 @@ internal static class GeneratedNames
     public static string BiasOffset(int layer) => "B" + layer + "Offset";
 
     public static string ActivationOffset(int layer) => "A" + layer + "Offset";
+
+    /// <summary>Where a hidden layer's kept pre-activation z starts in the activation buffer (only for activations whose derivative needs z).</summary>
+    public static string PreActivationOffset(int layer) => "Z" + layer + "Offset";
 
     /// <summary>Every member name the generated part of a network with <paramref name="weightLayers"/> layers declares.</summary>
     public static HashSet<string> All(int weightLayers)
@@ -59,6 +63,7 @@ internal static class GeneratedNames
             names.Add(WeightOffset(layer));
             names.Add(BiasOffset(layer));
             names.Add(ActivationOffset(layer));
+            names.Add(PreActivationOffset(layer));
         }
         return names;
     }

@@ -1,46 +1,19 @@
 namespace NetGen.Generator;
 
-/// <summary>The named limits that shape the generated code.</summary>
+/// <summary>
+/// The named limits of what a declaration may ask for (NG0010, NG0011). The thresholds of the code-shape
+/// cost model are in <see cref="Planning.PlanLimits"/>.
+/// </summary>
 internal static class Limits
 {
     /// <summary>
     /// Layers with at most this many weights are unrolled into straight-line code; wider ones call the
-    /// whole-layer SIMD kernels. Measured (Stopwatch, this repository's machine): the tutorial nets'
+    /// whole-layer SIMD kernels (the rule is <see cref="Planning.Planner"/>'s). Measured (Stopwatch, this repository's machine): the tutorial nets'
     /// layers of 4-12 weights are twice as fast unrolled; at 8x8 = 64 weights both shapes take the same
     /// time; a 16x16 layer (W5) trains about 2x faster looped (step 466 -> 246 ns for 8-16-16-1), as
     /// the unrolled backward pass is scalar. Unrolling also costs about 150 bytes of source per weight.
     /// </summary>
     public const int DefaultMaxUnrolledWeights = 64;
-
-    /// <summary>
-    /// Sigmoid and tanh layers at least this wide are activated by one SIMD call over the layer
-    /// (System.Numerics.Tensors) instead of one scalar exp or tanh per neuron.
-    /// </summary>
-    public const int MinVectorizedActivationWidth = 8;
-
-    /// <summary>
-    /// Unrolled weights in one network, summed over its layers: once a network has used this budget,
-    /// its remaining layers are looped, so no declaration can make megabytes of straight-line code.
-    /// </summary>
-    public const int MaxUnrolledWeightsPerNetwork = 8192;
-
-    /// <summary>
-    /// A layer is unrolled only if each of its sums has at most this many terms: very long expressions
-    /// compile slowly and can exceed the compiler's nesting limits.
-    /// </summary>
-    public const int MaxUnrolledFanIn = 256;
-
-    /// <summary>
-    /// Rows BackwardBatch runs through a looped first layer at once: enough that W1 is read from memory
-    /// once per chunk instead of once per row, few enough that the chunk's activations stay in L2.
-    /// </summary>
-    public const int BatchChunkRows = 32;
-
-    /// <summary>Elements of the batch scratch (chunk rows x activations per row) a network may own.</summary>
-    public const int MaxBatchScratch = 65_536;
-
-    /// <summary>Bytes of PredictBatch's chunk, which is on the stack (thread-pool threads have 1.5 MB).</summary>
-    public const int MaxStackBatchBytes = 32 * 1024;
 
     /// <summary>The most a user may ask to unroll per layer, so generated source stays in the megabyte range at worst.</summary>
     public const int MaxUnrolledWeightsCeiling = 4096;
@@ -56,4 +29,10 @@ internal static class Limits
 
     /// <summary>Weight layers; each adds a fixed amount of code.</summary>
     public const int MaxWeightLayers = 64;
+
+    /// <summary>
+    /// Characters of a <c>Weights</c> file the generator compiles into code (about 400,000 parameters):
+    /// the generated source grows with it, and so do build times. Larger models load at run time.
+    /// </summary>
+    public const int MaxCompiledWeightsCharacters = 8 * 1024 * 1024;
 }

@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetGen.Generator.Kinds;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator;
@@ -65,7 +66,7 @@ internal static class Parser
             return Failure(diagnostics.ToArray());
 
         NetworkModel model = BuildModel(type, attribute, values, activations, cancellationToken);
-        return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty);
+        return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty, LocationInfo.From(classLocation), LocationInfo.From(attributeLocation));
     }
 
     private static ParseResult Failure(params DiagnosticInfo[] diagnostics) => new(null, diagnostics.ToEquatableArray());
@@ -121,6 +122,7 @@ internal static class Parser
         public PrecisionKind Precision = PrecisionKind.Double;
         public InitializerKind Initializer = InitializerKind.Default;
         public int MaxUnrolledWeights = Limits.DefaultMaxUnrolledWeights;
+        public string? Weights;
     }
 
     private static AttributeValues ReadAttribute(AttributeData attribute, string className, Location location, List<DiagnosticInfo> diagnostics)
@@ -161,6 +163,9 @@ internal static class Parser
                 case "Initializer":
                     values.Initializer = ReadEnum<InitializerKind>(argument.Key, value, className, location, diagnostics) ?? InitializerKind.Default;
                     break;
+                case "Weights":
+                    values.Weights = value.Value as string;
+                    break;
                 case "MaxUnrolledWeights":
                     int limit = value.Value is int number ? number : -1;
                     if (limit < 0)
@@ -192,7 +197,8 @@ internal static class Parser
             nameof(ActivationKind) => "Activation",
             nameof(LossKind) => "LossFunction",
             nameof(PrecisionKind) => "Precision",
-            _ => "Initializer",
+            nameof(InitializerKind) => "Initializer",
+            _ => throw new InvalidOperationException("No public name for " + typeof(TEnum).Name),
         };
         return string.Join(", ", Enum.GetNames(typeof(TEnum)).Select(name => typeName + "." + name));
     }
@@ -231,21 +237,26 @@ internal static class Parser
             activations[weightLayers - 1] = values.Output ?? ActivationKind.Sigmoid;
         }
 
-        for (int layer = 0; layer < weightLayers - 1; layer++)
-        {
-            if (activations[layer] == ActivationKind.Softmax)
-                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.SoftmaxNotOutputWithCrossEntropy, location, className, "on hidden layer " + (layer + 1)));
-        }
-        ActivationKind output = activations[weightLayers - 1];
-        if (output == ActivationKind.Softmax && values.Loss != LossKind.CrossEntropy)
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.SoftmaxNotOutputWithCrossEntropy, location, className, "with LossFunction." + values.Loss));
-        if (values.Loss == LossKind.CrossEntropy && output != ActivationKind.Softmax)
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.CrossEntropyNeedsSoftmax, location, className, output));
-        if (values.Loss == LossKind.BinaryCrossEntropy && output != ActivationKind.Sigmoid)
-            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.BinaryCrossEntropyNeedsSigmoid, location, className, output));
-
+        CheckPairings(activations, values.Loss, className, location, diagnostics);
         CheckSizeLimits(sizes, className, location, diagnostics);
         return activations.ToEquatableArray();
+    }
+
+    /// <summary>The rules of each activation's and loss's row: where an activation may stand, and which output a loss needs.</summary>
+    private static void CheckPairings(ActivationKind[] activations, LossKind loss, string className, Location location, List<DiagnosticInfo> diagnostics)
+    {
+        int outputLayer = activations.Length - 1;
+        for (int layer = 0; layer < outputLayer; layer++)
+        {
+            if (ActivationInfo.Of(activations[layer]).Placement == ActivationPlacement.OutputWithRequiredLoss)
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.SoftmaxNotOutputWithCrossEntropy, location, className, "on hidden layer " + (layer + 1)));
+        }
+        ActivationInfo output = ActivationInfo.Of(activations[outputLayer]);
+        if (output.RequiredLoss is LossKind required && required != loss)
+            diagnostics.Add(DiagnosticInfo.Create(Diagnostics.SoftmaxNotOutputWithCrossEntropy, location, className, "with LossFunction." + loss));
+        LossInfo lossInfo = LossInfo.Of(loss);
+        if (lossInfo.RequiredOutput is ActivationKind requiredOutput && requiredOutput != output.Kind)
+            diagnostics.Add(DiagnosticInfo.Create(lossInfo.OutputMismatch!, location, className, output.Kind));
     }
 
     private static void CheckSizeLimits(int[] sizes, string className, Location location, List<DiagnosticInfo> diagnostics)
@@ -304,23 +315,6 @@ internal static class Parser
     private static NetworkModel BuildModel(INamedTypeSymbol type, AttributeData attribute, AttributeValues values, EquatableArray<ActivationKind> activations, CancellationToken cancellationToken)
     {
         int[] sizes = values.LayerSizes;
-        var layers = new List<LayerSpec>();
-        int parameterOffset = 0, activationOffset = 0, unrolledWeights = 0;
-        for (int layer = 0; layer < sizes.Length - 1; layer++)
-        {
-            int inputs = sizes[layer], outputs = sizes[layer + 1];
-            int weights = inputs * outputs;
-            bool unroll = weights <= values.MaxUnrolledWeights
-                && inputs <= Limits.MaxUnrolledFanIn && outputs <= Limits.MaxUnrolledFanIn
-                && unrolledWeights + weights <= Limits.MaxUnrolledWeightsPerNetwork;
-            CodeShape shape = unroll ? CodeShape.Unrolled : CodeShape.Loops;
-            if (unroll)
-                unrolledWeights += weights;
-            layers.Add(new LayerSpec(layer + 1, inputs, outputs, activations[layer], parameterOffset, parameterOffset + weights, activationOffset, shape));
-            parameterOffset += weights + outputs;
-            activationOffset += outputs;
-        }
-
         var containing = new List<ContainingType>();
         for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
             containing.Insert(0, new ContainingType((outer.IsStatic ? "static " : "") + "partial " + Keyword(outer) + " " + Identifier(outer.Name), outer.Name));
@@ -334,11 +328,12 @@ internal static class Parser
             Identifier(type.Name),
             attributeText,
             sizes.ToEquatableArray(),
-            layers.ToEquatableArray(),
+            activations,
             values.Loss,
             values.Precision,
             values.Initializer,
-            values.MaxUnrolledWeights);
+            values.MaxUnrolledWeights,
+            values.Weights);
     }
 
     /// <summary>A name as C# source: keywords used as identifiers need their <c>@</c> back.</summary>

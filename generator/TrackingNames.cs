@@ -4,7 +4,9 @@ namespace NetGen.Generator;
 internal static class TrackingNames
 {
     public const string Parse = nameof(Parse);
+    public const string Weights = nameof(Weights);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Models = nameof(Models);
+    public const string Plan = nameof(Plan);
     public const string Emit = nameof(Emit);
 }

@@ -9,7 +9,7 @@ namespace NetGen;
 /// Scalar activation functions the generated kernels call, one overload per precision. They know no
 /// layer size; the JIT inlines them into the unrolled code.
 /// </summary>
-public static class Kernels
+public static partial class Kernels
 {
     /// <summary>
     /// Whether every exp-based activation of the generated networks computes with <see cref="Math.Exp"/>,

@@ -49,4 +49,13 @@ public sealed class NetworkAttribute : Attribute
     /// code; wider layers become SIMD loops with constant bounds. Leave unset for the generator's default.
     /// </summary>
     public int MaxUnrolledWeights { get; set; } = -1;
+
+    /// <summary>
+    /// A PyTorch state_dict JSON file (the format <c>LoadStateDict</c> reads) whose weights are compiled
+    /// into the class: both constructors start from them, no file is read at run time, and the network can
+    /// still be trained. List the file in the project as <c>&lt;AdditionalFiles Include="..." /&gt;</c>
+    /// and name it here by its path relative to the project or by its file name. A file that does not
+    /// fit the declared layers is a build error (NG0016-NG0020).
+    /// </summary>
+    public string? Weights { get; set; }
 }

@@ -27,5 +27,9 @@ internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationI
         Diagnostic.Create(Descriptor, Location?.ToLocation(), System.Linq.Enumerable.ToArray(MessageArguments));
 }
 
-/// <summary>What the parser found: a model to emit, or the diagnostics that explain why not (or both empty, when the compiler already reports the problem).</summary>
-internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// What the parser found: a model to emit, or the diagnostics that explain why not (or both empty, when
+/// the compiler already reports the problem), and where the declaration's name is, for an internal error
+/// found later (kept apart from the model so that moving a declaration does not re-plan or re-emit it).
+/// </summary>
+internal sealed record ParseResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, LocationInfo? Location = null, LocationInfo? AttributeLocation = null);

@@ -40,13 +40,3 @@ internal enum InitializerKind
     HeNormal = 4,
     XavierNormal = 5,
 }
-
-/// <summary>How the emitter writes one layer's arithmetic.</summary>
-internal enum CodeShape
-{
-    /// <summary>Straight-line code, one statement per neuron or weight: fastest for small layers.</summary>
-    Unrolled,
-
-    /// <summary>Loops with constant bounds over SIMD primitives: bounded code size for wide layers.</summary>
-    Loops,
-}

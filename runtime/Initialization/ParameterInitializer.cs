@@ -15,9 +15,20 @@ public static class ParameterInitializer
         ArgumentNullException.ThrowIfNull(description);
         if (scheme != Initializer.Default)
             return scheme;
-        Activation hidden = description.Activations[0];
-        return hidden is Activation.ReLU or Activation.LeakyReLU ? Initializer.HeUniform : Initializer.XavierUniform;
+        return DefaultAfter(description.Activations[0]);
     }
+
+    /// <summary>
+    /// What <see cref="Initializer.Default"/> means after a first hidden layer of <paramref name="activation"/>:
+    /// He for the ReLU family (their gain is 2), Xavier for the rest. One row per activation, as the
+    /// generator's descriptor table has it (a test checks they agree); an unknown activation is an error.
+    /// </summary>
+    private static Initializer DefaultAfter(Activation activation) => activation switch
+    {
+        Activation.ReLU or Activation.LeakyReLU => Initializer.HeUniform,
+        Activation.Identity or Activation.Sigmoid or Activation.Tanh or Activation.Softmax => Initializer.XavierUniform,
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "No default initializer is defined for this activation."),
+    };
 
     /// <summary>
     /// Overwrites <paramref name="parameters"/> (laid out as <paramref name="description"/> says) with

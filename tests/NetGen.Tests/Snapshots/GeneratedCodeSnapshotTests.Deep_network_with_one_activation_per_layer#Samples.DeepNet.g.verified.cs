@@ -174,7 +174,7 @@ namespace Samples
         /// <param name="learningRate">Step size.</param>
         /// <remarks>Needs exclusive access to the network; allocates nothing.</remarks>
         public void ApplyGradients(double learningRate) =>
-            global::NetGen.Simd.AddScaled<double>(-learningRate, _gradients.Span, _parameters.Span);
+            global::NetGen.Kernels.AddScaled<double>(-learningRate, _gradients.Span, _parameters.Span);
 
         /// <summary>One plain SGD step on one sample, fused into the backward pass; returns the sample's loss before the step.</summary>
         /// <param name="input">4 values.</param>
@@ -221,7 +221,7 @@ namespace Samples
             a1[5] = b1[5] + w1[20] * input[0] + w1[21] * input[1] + w1[22] * input[2] + w1[23] * input[3];
             a1[6] = b1[6] + w1[24] * input[0] + w1[25] * input[1] + w1[26] * input[2] + w1[27] * input[3];
             a1[7] = b1[7] + w1[28] * input[0] + w1[29] * input[1] + w1[30] * input[2] + w1[31] * input[3];
-            global::NetGen.Simd.Tanh<double>(a1, a1);
+            global::NetGen.Kernels.Tanh<double>(a1, a1);
 
             // Layer 2: 8 -> 6, z = W2 a1 + b2, a2 = relu(z)
             var w2 = parameters.Slice(W2Offset, 48);

@@ -120,7 +120,7 @@ namespace Samples
             {
                 int count = global::System.Math.Min(32, rows - start);
                 // Layer 1's product z1 = W1 input + b1 for the whole chunk, into each row's activations.
-                global::NetGen.Simd.MatrixMatrix<float>(parameters.Slice(W1Offset, 2048), parameters.Slice(B1Offset, 32),
+                global::NetGen.Kernels.MatrixMatrix<float>(parameters.Slice(W1Offset, 2048), parameters.Slice(B1Offset, 32),
                     inputs.Slice(start * InputSize, count * InputSize), InputSize, batch.Slice(A1Offset), ActivationCount);
                 for (int row = 0; row < count; row++)
                 {
@@ -174,7 +174,7 @@ namespace Samples
             {
                 int count = global::System.Math.Min(BatchRows, rows - start);
                 // Layer 1's product z1 = W1 input + b1 for the whole chunk, into each row's activations.
-                global::NetGen.Simd.MatrixMatrix<float>(parameters.Slice(W1Offset, 2048), parameters.Slice(B1Offset, 32),
+                global::NetGen.Kernels.MatrixMatrix<float>(parameters.Slice(W1Offset, 2048), parameters.Slice(B1Offset, 32),
                     inputs.Slice(start * InputSize, count * InputSize), InputSize, batch.Slice(A1Offset), ActivationCount);
                 for (int row = 0; row < count; row++)
                 {
@@ -195,7 +195,7 @@ namespace Samples
         /// <param name="learningRate">Step size.</param>
         /// <remarks>Needs exclusive access to the network; allocates nothing.</remarks>
         public void ApplyGradients(float learningRate) =>
-            global::NetGen.Simd.AddScaled<float>(-learningRate, _gradients.Span, _parameters.Span);
+            global::NetGen.Kernels.AddScaled<float>(-learningRate, _gradients.Span, _parameters.Span);
 
         /// <summary>One plain SGD step on one sample, fused into the backward pass; returns the sample's loss before the step.</summary>
         /// <param name="input">64 values.</param>
@@ -234,7 +234,7 @@ namespace Samples
             var w1 = parameters.Slice(W1Offset, 2048);
             var b1 = parameters.Slice(B1Offset, 32);
             var a1 = activations.Slice(A1Offset, 32);
-            global::NetGen.Simd.MatrixVector<float>(w1, input, b1, a1);
+            global::NetGen.Kernels.MatrixVector<float>(w1, input, b1, a1);
             ForwardAfterFirstProduct(parameters, activations);
         }
 
@@ -243,16 +243,16 @@ namespace Samples
         {
             // Layer 1: 64 -> 32, a1 = relu(z1), z1 = W1 input + b1 already computed
             var a1 = activations.Slice(A1Offset, 32);
-            global::System.Numerics.Tensors.TensorPrimitives.Max<float>(a1, 0f, a1);
+            global::NetGen.Kernels.ReLU<float>(a1, a1);
 
             // Layer 2: 32 -> 10, z = W2 a1 + b2, a2 = softmax(z) (looped: 320 weights is above the unroll limit of 64)
             var w2 = parameters.Slice(W2Offset, 320);
             var b2 = parameters.Slice(B2Offset, 10);
             var a2 = activations.Slice(A2Offset, 10);
             var z2 = activations.Slice(LogitsOffset, 10);
-            global::NetGen.Simd.MatrixVector<float>(w2, a1, b2, z2);
+            global::NetGen.Kernels.MatrixVector<float>(w2, a1, b2, z2);
             // a2 = softmax(z2), computed as exp(z - max z) / sum exp(z - max z) so no exp overflows
-            global::NetGen.Simd.Softmax<float>(z2, a2);
+            global::NetGen.Kernels.Softmax<float>(z2, a2);
         }
 
         /// <summary>The loss of one sample whose forward pass is in <paramref name="activations"/>: cross-entropy, -sum_k t_k log softmax(z)_k, from the logits.</summary>
@@ -294,8 +294,8 @@ namespace Samples
             }
 
             // Layer 1 delta: delta1 = (W2^T delta2) * relu'(z1)
-            global::NetGen.Simd.TransposedMatrixVector<float>(w2, delta2, delta1);
-            global::NetGen.Simd.ReLUBackward<float>(a1, delta1);
+            global::NetGen.Kernels.TransposedMatrixVector<float>(w2, delta2, delta1);
+            global::NetGen.Kernels.ReLUDerivative<float>(a1, delta1);
 
             return loss;
         }
@@ -311,14 +311,14 @@ namespace Samples
             // Layer 1 gradients: dW1 += delta1 input^T, db1 += delta1
             var gw1 = gradients.Slice(W1Offset, 2048);
             var gb1 = gradients.Slice(B1Offset, 32);
-            global::NetGen.Simd.AddScaledOuterProduct<float>(gw1, delta1, input, 1f);
-            global::NetGen.Simd.AddScaled<float>(1f, delta1, gb1);
+            global::NetGen.Kernels.AddScaledOuterProduct<float>(gw1, delta1, input, 1f);
+            global::NetGen.Kernels.AddScaled<float>(1f, delta1, gb1);
 
             // Layer 2 gradients: dW2 += delta2 a1^T, db2 += delta2
             var gw2 = gradients.Slice(W2Offset, 320);
             var gb2 = gradients.Slice(B2Offset, 10);
-            global::NetGen.Simd.AddScaledOuterProduct<float>(gw2, delta2, a1, 1f);
-            global::NetGen.Simd.AddScaled<float>(1f, delta2, gb2);
+            global::NetGen.Kernels.AddScaledOuterProduct<float>(gw2, delta2, a1, 1f);
+            global::NetGen.Kernels.AddScaled<float>(1f, delta2, gb2);
 
             return loss;
         }
@@ -335,13 +335,13 @@ namespace Samples
 
             // Layer 1 step: W1 -= learningRate * delta1 input^T, b1 -= learningRate * delta1
             var b1 = parameters.Slice(B1Offset, 32);
-            global::NetGen.Simd.AddScaledOuterProduct<float>(w1, delta1, input, -learningRate);
-            global::NetGen.Simd.AddScaled<float>(-learningRate, delta1, b1);
+            global::NetGen.Kernels.AddScaledOuterProduct<float>(w1, delta1, input, -learningRate);
+            global::NetGen.Kernels.AddScaled<float>(-learningRate, delta1, b1);
 
             // Layer 2 step: W2 -= learningRate * delta2 a1^T, b2 -= learningRate * delta2
             var b2 = parameters.Slice(B2Offset, 10);
-            global::NetGen.Simd.AddScaledOuterProduct<float>(w2, delta2, a1, -learningRate);
-            global::NetGen.Simd.AddScaled<float>(-learningRate, delta2, b2);
+            global::NetGen.Kernels.AddScaledOuterProduct<float>(w2, delta2, a1, -learningRate);
+            global::NetGen.Kernels.AddScaled<float>(-learningRate, delta2, b2);
 
             return loss;
         }

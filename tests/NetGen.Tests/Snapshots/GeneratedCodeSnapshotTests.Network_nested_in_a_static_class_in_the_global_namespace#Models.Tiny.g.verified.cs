@@ -172,7 +172,7 @@ static partial class Models
         /// <param name="learningRate">Step size.</param>
         /// <remarks>Needs exclusive access to the network; allocates nothing.</remarks>
         public void ApplyGradients(double learningRate) =>
-            global::NetGen.Simd.AddScaled<double>(-learningRate, _gradients.Span, _parameters.Span);
+            global::NetGen.Kernels.AddScaled<double>(-learningRate, _gradients.Span, _parameters.Span);
 
         /// <summary>One plain SGD step on one sample, fused into the backward pass; returns the sample's loss before the step.</summary>
         /// <param name="input">2 values.</param>

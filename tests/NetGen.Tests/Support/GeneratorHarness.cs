@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using NetGen.Generator;
@@ -50,9 +51,10 @@ public static class GeneratorHarness
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver CreateDriver() =>
+    public static GeneratorDriver CreateDriver(params AdditionalText[] additionalFiles) =>
         CSharpGeneratorDriver.Create(
             new[] { new NetworkGenerator().AsSourceGenerator() },
+            additionalTexts: additionalFiles,
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
@@ -64,4 +66,42 @@ public static class GeneratorHarness
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         return new GeneratorRun(driver, output, diagnostics, result.GeneratedSources, result.Exception);
     }
+
+    /// <summary>
+    /// Runs the generator over <paramref name="sources"/>, compiles the result and loads it, so tests can
+    /// run networks declared at test time (every enum value, every limit). Fails with the generator's
+    /// and the compiler's errors if there are any.
+    /// </summary>
+    public static Assembly Load(params string[] sources)
+    {
+        GeneratorRun run = Run(sources);
+        Assert.True(run.Exception is null, run.Exception?.ToString());
+        Assert.True(run.GeneratorDiagnostics.IsEmpty, string.Join("\n", run.GeneratorDiagnostics));
+        return LoadCompilation(run.Output);
+    }
+
+    /// <summary>Emits a compilation (optimised, as a user's Release build) and loads it; fails with its errors.</summary>
+    public static Assembly LoadCompilation(Compilation compilation)
+    {
+        compilation = compilation.WithOptions(compilation.Options.WithOptimizationLevel(OptimizationLevel.Release));
+        using var image = new MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult result = compilation.Emit(image);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(20)));
+        return Assembly.Load(image.ToArray());
+    }
+
+    /// <summary>A network class of a loaded assembly, constructed with a seed.</summary>
+    public static INetwork<T> Create<T>(Assembly assembly, string className, int seed)
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T> =>
+        (INetwork<T>)Activator.CreateInstance(assembly.GetType(className, throwOnError: true)!, seed)!;
+}
+
+/// <summary>An AdditionalFiles item held in memory, as the compiler would hand it to the generator.</summary>
+public sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
+{
+    private readonly Microsoft.CodeAnalysis.Text.SourceText _text = Microsoft.CodeAnalysis.Text.SourceText.From(text);
+
+    public override string Path { get; } = path;
+
+    public override Microsoft.CodeAnalysis.Text.SourceText GetText(System.Threading.CancellationToken cancellationToken = default) => _text;
 }

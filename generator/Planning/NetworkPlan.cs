@@ -1,0 +1,94 @@
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Planning;
+
+/// <summary>How the emitter writes one layer's arithmetic.</summary>
+internal enum CodeShape
+{
+    /// <summary>Straight-line code, one statement per neuron or weight: fastest for small layers.</summary>
+    Unrolled,
+
+    /// <summary>One whole-layer kernel call per operation (matrix-vector product, outer-product update): bounded code size for wide layers.</summary>
+    Loops,
+}
+
+/// <summary>How a layer's activation is applied to its sums (the output layer's to its kept logits).</summary>
+internal enum ActivationStep
+{
+    /// <summary>Each neuron's sum is wrapped in the scalar activation as it is written (unrolled layers).</summary>
+    PerNeuron,
+
+    /// <summary>One kernel call over the whole layer after its product (looped layers, softmax, and wide exp/tanh-based unrolled layers).</summary>
+    LayerKernel,
+}
+
+/// <summary>
+/// One weight layer as the emitter writes it: <c>z = W a + b</c>, <c>a' = f(z)</c>, with every decision
+/// the planner made for it.
+/// </summary>
+/// <param name="Number">1-based layer number, as in the comments and names of the generated code (W1, b1, a1).</param>
+/// <param name="InputSize">Inputs to the layer (columns of W).</param>
+/// <param name="OutputSize">Neurons in the layer (rows of W).</param>
+/// <param name="Activation">The function applied to z.</param>
+/// <param name="WeightOffset">Where W starts in the flat parameter block.</param>
+/// <param name="BiasOffset">Where b starts in the flat parameter block.</param>
+/// <param name="ActivationOffset">Where this layer's outputs start in the activation buffer, and its d loss / d z in the delta buffer.</param>
+/// <param name="PreActivationOffset">Where z is kept in the activation buffer (the logits for the output layer; hidden layers whose derivative needs z), or -1.</param>
+/// <param name="Shape">Unrolled or looped code for this layer.</param>
+/// <param name="Step">How the layer is activated: neuron by neuron, or by one kernel call over the layer.</param>
+/// <param name="PacksSigmoid">The in-locals Predict and Backward activate this narrow sigmoid layer as one vector.</param>
+internal sealed record LayerPlan(
+    int Number,
+    int InputSize,
+    int OutputSize,
+    ActivationKind Activation,
+    int WeightOffset,
+    int BiasOffset,
+    int ActivationOffset,
+    int PreActivationOffset,
+    CodeShape Shape,
+    ActivationStep Step,
+    bool PacksSigmoid)
+{
+    public int WeightCount => InputSize * OutputSize;
+
+    public bool KeepsPreActivation => PreActivationOffset >= 0;
+}
+
+/// <summary>
+/// A network as the emitter writes it: the declaration (<see cref="Model"/>) and every decision about
+/// code shape, kernels, buffer layout and batching, made in one place by <see cref="Planner"/>. Plain
+/// equatable data, so an unchanged plan is a cache hit and tests can assert plans without reading code.
+/// </summary>
+/// <param name="Model">The declaration this plan is for.</param>
+/// <param name="Layers">One plan per weight layer.</param>
+/// <param name="LogitsOffset">Where the output layer's z starts in the activation buffer (after every layer's output).</param>
+/// <param name="ActivationCount">Length of the activation buffer: every layer's output, the logits, then any kept hidden z.</param>
+/// <param name="RunsInLocals">Every layer unrolled and activated neuron by neuron: Predict and the training kernels keep everything in locals.</param>
+/// <param name="BatchChunkRows">Rows the batch calls run through the looped first layer at once (one matrix-matrix product), or 0.</param>
+/// <param name="PredictBatchChunkRows">The same for PredictBatch, whose chunk is on the stack, or 0 (then row by row).</param>
+internal sealed record NetworkPlan(
+    NetworkModel Model,
+    EquatableArray<LayerPlan> Layers,
+    int LogitsOffset,
+    int ActivationCount,
+    bool RunsInLocals,
+    int BatchChunkRows,
+    int PredictBatchChunkRows)
+{
+    public LayerPlan OutputLayer => Layers[Layers.Count - 1];
+
+    public int InputSize => Model.InputSize;
+
+    public int OutputSize => Model.OutputSize;
+
+    public int ParameterCount => OutputLayer.BiasOffset + OutputSize;
+
+    /// <summary>d loss / d z for every layer, laid out like the layer outputs.</summary>
+    public int DeltaCount => LogitsOffset;
+
+    /// <summary>True when the batch calls compute layer 1 for a chunk of rows with one matrix-matrix product.</summary>
+    public bool BatchesFirstLayer => BatchChunkRows >= 2;
+
+    public bool IsOutput(LayerPlan layer) => layer.Number == Layers.Count;
+}

@@ -1,0 +1,57 @@
+namespace NetGen.Generator.Planning;
+
+/// <summary>
+/// The thresholds of the planner's cost model (<see cref="Planner"/>), each measured on this
+/// repository's machine and documented where it is used. They are data rather than constants so that
+/// a test can sweep each across <see cref="Ranges"/> and compile what the generator writes: every
+/// value in range must give correct code, only the speed may change. The generator itself always
+/// plans with <see cref="Default"/>.
+/// </summary>
+/// <param name="MinVectorizedActivationWidth">
+/// Layers of an exp- or tanh-based activation at least this wide are activated by one vector kernel
+/// call over the layer instead of one scalar call per neuron; narrower unrolled sigmoid layers of 2 or
+/// more neurons pack their sums into one vector (at most <see cref="MaxPackedSigmoidLanes"/>).
+/// </param>
+/// <param name="MaxUnrolledWeightsPerNetwork">
+/// Unrolled weights in one network, summed over its layers: once a network has used this budget, its
+/// remaining layers are looped, so no declaration can make megabytes of straight-line code.
+/// </param>
+/// <param name="MaxUnrolledFanIn">
+/// A layer is unrolled only if each of its sums has at most this many terms: very long expressions
+/// compile slowly and can exceed the compiler's nesting limits.
+/// </param>
+/// <param name="BatchChunkRows">
+/// Rows the batch calls run through a looped first layer at once: enough that W1 is read from memory
+/// once per chunk instead of once per row, few enough that the chunk's activations stay in L2.
+/// </param>
+/// <param name="MaxBatchScratch">Elements of the batch scratch (chunk rows x activations per row) a network may own.</param>
+/// <param name="MaxStackBatchBytes">Bytes of PredictBatch's chunk, which is on the stack (thread-pool threads have 1.5 MB).</param>
+internal sealed record PlanLimits(
+    int MinVectorizedActivationWidth = 8,
+    int MaxUnrolledWeightsPerNetwork = 8192,
+    int MaxUnrolledFanIn = 256,
+    int BatchChunkRows = 32,
+    int MaxBatchScratch = 65_536,
+    int MaxStackBatchBytes = 32 * 1024)
+{
+    /// <summary>The limits the generator plans with.</summary>
+    public static readonly PlanLimits Default = new();
+
+    /// <summary>
+    /// The widest vector whose sigmoid the runtime computes in one call (<c>Kernels.Sigmoid(Vector512&lt;double&gt;)</c>
+    /// and <c>Kernels.Sigmoid(Vector256&lt;float&gt;)</c>): 8 lanes in either precision. A narrow sigmoid layer
+    /// wider than this is not packed, whatever <see cref="MinVectorizedActivationWidth"/> says.
+    /// </summary>
+    public const int MaxPackedSigmoidLanes = 8;
+
+    /// <summary>The range in which each limit is valid (inclusive); the sweep test compiles networks at points across each.</summary>
+    public static readonly (string Name, int Minimum, int Maximum)[] Ranges =
+    {
+        (nameof(MinVectorizedActivationWidth), 1, 1 << 20),
+        (nameof(MaxUnrolledWeightsPerNetwork), 0, 1 << 20),
+        (nameof(MaxUnrolledFanIn), 0, 4096),
+        (nameof(BatchChunkRows), 1, 1024),
+        (nameof(MaxBatchScratch), 1, 1 << 24),
+        (nameof(MaxStackBatchBytes), 0, 1 << 20),
+    };
+}

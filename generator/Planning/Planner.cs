@@ -1,0 +1,108 @@
+using System.Collections.Generic;
+using System.Linq;
+using NetGen.Generator.Kinds;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator.Planning;
+
+/// <summary>
+/// Turns a declaration into a <see cref="NetworkPlan"/>: every choice of code shape, kernel, buffer
+/// layout and batching is made here, by one cost model, and nowhere else. The emitter only renders it.
+/// </summary>
+/// <remarks>
+/// The cost model, each rule measured on this repository's machine (numbers in docs/benchmarks.md):
+/// <list type="number">
+/// <item>A layer is unrolled (straight-line code, constant indices) when it has at most
+/// <c>MaxUnrolledWeights</c> weights (64 by default), each sum has at most
+/// <see cref="PlanLimits.MaxUnrolledFanIn"/> terms, and the network's unroll budget
+/// (<see cref="PlanLimits.MaxUnrolledWeightsPerNetwork"/>) is not spent; otherwise it calls whole-layer
+/// kernels. Unrolled code wins while a layer's arithmetic is smaller than a kernel call's fixed cost;
+/// past about 64 weights the kernels' vector loops win and code size stops growing.</item>
+/// <item>An exp- or tanh-based activation on a layer at least <see cref="PlanLimits.MinVectorizedActivationWidth"/>
+/// wide is one vector kernel call; below that, one scalar call per neuron, except that a narrow unrolled
+/// sigmoid layer of 2 to <see cref="PlanLimits.MaxPackedSigmoidLanes"/> neurons packs its sums into one
+/// vector for Predict and Backward (one vector exp instead of several scalar ones).</item>
+/// <item>A network whose layers are all unrolled and activated neuron by neuron runs Predict and its training
+/// kernels in locals: no scratch buffers, no calls between layers.</item>
+/// <item>When the first layer is looped, the batch calls run it for a chunk of rows as one matrix-matrix
+/// product (W1 read once per chunk), the chunk bounded by <see cref="PlanLimits.MaxBatchScratch"/> elements,
+/// and PredictBatch's by <see cref="PlanLimits.MaxStackBatchBytes"/> of stack.</item>
+/// <item>A hidden layer whose activation's derivative needs z keeps z after the logits in the activation buffer.</item>
+/// </list>
+/// </remarks>
+internal static class Planner
+{
+    public static NetworkPlan Plan(NetworkModel model) => Plan(model, PlanLimits.Default);
+
+    public static NetworkPlan Plan(NetworkModel model, PlanLimits limits)
+    {
+        int layerCount = model.LayerSizes.Count - 1;
+        int valueSize = Scalar.For(model.Precision).Size;
+
+        // Outputs of every layer first, then the logits; kept hidden z go after those.
+        int logitsOffset = 0;
+        for (int layer = 0; layer < layerCount; layer++)
+            logitsOffset += model.LayerSizes[layer + 1];
+        int nextKeptZ = logitsOffset + model.OutputSize;
+
+        var layers = new List<LayerPlan>(layerCount);
+        int parameterOffset = 0, activationOffset = 0, unrolledWeights = 0;
+        for (int layer = 0; layer < layerCount; layer++)
+        {
+            int inputs = model.LayerSizes[layer], outputs = model.LayerSizes[layer + 1];
+            int weights = inputs * outputs;
+            bool isOutput = layer == layerCount - 1;
+            ActivationInfo activation = ActivationInfo.Of(model.Activations[layer]);
+
+            bool unroll = weights <= model.MaxUnrolledWeights
+                && inputs <= limits.MaxUnrolledFanIn && outputs <= limits.MaxUnrolledFanIn
+                && unrolledWeights + weights <= limits.MaxUnrolledWeightsPerNetwork;
+            if (unroll)
+                unrolledWeights += weights;
+            CodeShape shape = unroll ? CodeShape.Unrolled : CodeShape.Loops;
+
+            ActivationStep step = shape == CodeShape.Loops || !activation.IsElementwise || ActivatesAsLayer(activation, outputs, limits)
+                ? ActivationStep.LayerKernel
+                : ActivationStep.PerNeuron;
+            bool packsSigmoid = shape == CodeShape.Unrolled && activation.Kind == ActivationKind.Sigmoid
+                && outputs >= 2 && outputs < limits.MinVectorizedActivationWidth && outputs <= PlanLimits.MaxPackedSigmoidLanes;
+
+            int preActivationOffset = -1;
+            if (isOutput)
+            {
+                preActivationOffset = logitsOffset;
+            }
+            else if (activation.DerivativeInput == DerivativeInput.PreActivation)
+            {
+                preActivationOffset = nextKeptZ;
+                nextKeptZ += outputs;
+            }
+
+            layers.Add(new LayerPlan(layer + 1, inputs, outputs, activation.Kind, parameterOffset, parameterOffset + weights,
+                activationOffset, preActivationOffset, shape, step, packsSigmoid));
+            parameterOffset += weights + outputs;
+            activationOffset += outputs;
+        }
+
+        int activationCount = nextKeptZ;
+        bool runsInLocals = layers.All(layer => layer.Shape == CodeShape.Unrolled
+            && !ActivatesAsLayer(ActivationInfo.Of(layer.Activation), layer.OutputSize, limits));
+
+        int batchRows = 0, predictBatchRows = 0;
+        if (layers[0].Shape == CodeShape.Loops)
+        {
+            batchRows = System.Math.Min(limits.BatchChunkRows, limits.MaxBatchScratch / activationCount);
+            if (batchRows < 2)
+                batchRows = 0;
+            predictBatchRows = batchRows == 0 ? 0 : System.Math.Min(batchRows, limits.MaxStackBatchBytes / valueSize / activationCount);
+            if (predictBatchRows < 2)
+                predictBatchRows = 0;
+        }
+
+        return new NetworkPlan(model, layers.ToEquatableArray(), logitsOffset, activationCount, runsInLocals, batchRows, predictBatchRows);
+    }
+
+    /// <summary>An exp- or tanh-based activation of a wide layer: one vector kernel call beats a scalar call per neuron.</summary>
+    private static bool ActivatesAsLayer(ActivationInfo activation, int width, PlanLimits limits) =>
+        activation.IsElementwise && activation.IsTranscendental && width >= limits.MinVectorizedActivationWidth;
+}

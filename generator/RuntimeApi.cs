@@ -1,0 +1,48 @@
+using System.Collections.Generic;
+using System.Linq;
+using NetGen.Generator.Kinds;
+using NetGen.Generator.Model;
+
+namespace NetGen.Generator;
+
+/// <summary>
+/// Every runtime member the generated code calls, in one table. The generator cannot reference the
+/// runtime (it runs inside the compiler), so a reflection test checks each name here against
+/// <c>NetGen.Kernels</c>: a renamed kernel fails that test, not a user's build.
+/// </summary>
+internal static class RuntimeApi
+{
+    public const string Namespace = "global::NetGen";
+
+    /// <summary>The one class of kernels generated code calls (hidden from IntelliSense in the runtime).</summary>
+    public const string Kernels = Namespace + ".Kernels";
+
+    public const string TensorPrimitives = "global::System.Numerics.Tensors.TensorPrimitives";
+
+    // Whole-layer kernels over spans.
+    public const string MatrixVector = "MatrixVector";
+    public const string MatrixMatrix = "MatrixMatrix";
+    public const string TransposedMatrixVector = "TransposedMatrixVector";
+    public const string AddScaledOuterProduct = "AddScaledOuterProduct";
+    public const string AddScaled = "AddScaled";
+
+    /// <summary>The kernel that multiplies a layer's delta by the activation's derivative, e.g. <c>SigmoidDerivative</c>.</summary>
+    public static string Derivative(ActivationInfo activation) => activation.RuntimeName + "Derivative";
+
+    /// <summary><c>global::NetGen.Kernels.{member}</c>.</summary>
+    public static string Call(string member) => Kernels + "." + member;
+
+    /// <summary>Every member name of <c>NetGen.Kernels</c> that generated code may call.</summary>
+    public static IReadOnlyList<string> KernelMembers()
+    {
+        var names = new List<string> { MatrixVector, MatrixMatrix, TransposedMatrixVector, AddScaledOuterProduct, AddScaled };
+        foreach (ActivationKind kind in System.Enum.GetValues(typeof(ActivationKind)).Cast<ActivationKind>())
+        {
+            ActivationInfo activation = ActivationInfo.Of(kind);
+            names.Add(activation.RuntimeName);
+            if (activation.IsElementwise)
+                names.Add(Derivative(activation));
+        }
+        return names.Distinct().ToList();
+    }
+}

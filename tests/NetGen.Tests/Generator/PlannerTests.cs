@@ -1,0 +1,270 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using NetGen.Generator;
+using NetGen.Generator.Kinds;
+using NetGen.Generator.Model;
+using NetGen.Generator.Planning;
+using NetGen.Tests.Support;
+
+namespace NetGen.Tests.Generator;
+
+/// <summary>The planner's decisions for representative shapes, read from the plan, not from generated text.</summary>
+public class PlannerTests
+{
+    internal static NetworkModel Model(string name, int[] sizes, ActivationKind[] activations, LossKind loss = LossKind.HalfSquaredError,
+        PrecisionKind precision = PrecisionKind.Double, int maxUnrolledWeights = Limits.DefaultMaxUnrolledWeights) =>
+        new(null, EquatableArray<ContainingType>.Empty, name, "Network", sizes.ToEquatableArray(), activations.ToEquatableArray(),
+            loss, precision, InitializerKind.Default, maxUnrolledWeights);
+
+    [Fact]
+    public void A_tutorial_network_is_unrolled_runs_in_locals_and_packs_its_sigmoid_layer()
+    {
+        NetworkPlan plan = Planner.Plan(Model("Xor", new[] { 4, 3, 1 }, new[] { ActivationKind.Sigmoid, ActivationKind.Sigmoid }));
+
+        Assert.All(plan.Layers, layer => Assert.Equal(CodeShape.Unrolled, layer.Shape));
+        Assert.True(plan.RunsInLocals);
+        Assert.True(plan.Layers[0].PacksSigmoid);
+        Assert.False(plan.Layers[1].PacksSigmoid); // a single neuron stays scalar
+        Assert.Equal(0, plan.BatchChunkRows);
+        Assert.Equal((3 + 1) + 1, plan.ActivationCount); // a1, a2, then the logits z2
+        Assert.Equal(4, plan.LogitsOffset);
+        Assert.Equal(4 * 3 + 3 + 3 + 1, plan.ParameterCount);
+    }
+
+    [Fact]
+    public void A_digits_network_loops_both_layers_and_batches_its_first_layer()
+    {
+        NetworkPlan plan = Planner.Plan(Model("Digits", new[] { 64, 32, 10 }, new[] { ActivationKind.ReLU, ActivationKind.Softmax },
+            LossKind.CrossEntropy, PrecisionKind.Single));
+
+        Assert.All(plan.Layers, layer => Assert.Equal(CodeShape.Loops, layer.Shape));
+        Assert.All(plan.Layers, layer => Assert.Equal(ActivationStep.LayerKernel, layer.Step));
+        Assert.False(plan.RunsInLocals);
+        Assert.Equal(PlanLimits.Default.BatchChunkRows, plan.BatchChunkRows);
+        Assert.Equal(PlanLimits.Default.BatchChunkRows, plan.PredictBatchChunkRows);
+        Assert.Equal(new[] { 0, 32 }, plan.Layers.Select(layer => layer.ActivationOffset));
+        Assert.Equal(42, plan.OutputLayer.PreActivationOffset); // the logits follow every layer's output
+    }
+
+    [Fact]
+    public void A_wide_sigmoid_layer_within_the_unroll_limit_is_activated_by_one_kernel_call()
+    {
+        int width = PlanLimits.Default.MinVectorizedActivationWidth;
+        NetworkPlan plan = Planner.Plan(Model("Wide", new[] { 2, width, 1 }, new[] { ActivationKind.Sigmoid, ActivationKind.Identity }));
+
+        Assert.Equal(CodeShape.Unrolled, plan.Layers[0].Shape);
+        Assert.Equal(ActivationStep.LayerKernel, plan.Layers[0].Step);
+        Assert.False(plan.RunsInLocals);
+    }
+
+    [Fact]
+    public void ReLU_layers_stay_neuron_by_neuron_however_wide_when_unrolled()
+    {
+        NetworkPlan plan = Planner.Plan(Model("Relu", new[] { 2, 20, 1 }, new[] { ActivationKind.ReLU, ActivationKind.Identity }));
+
+        Assert.Equal(ActivationStep.PerNeuron, plan.Layers[0].Step);
+        Assert.True(plan.RunsInLocals);
+    }
+
+    [Fact]
+    public void The_unroll_budget_of_a_network_loops_its_later_layers()
+    {
+        var limits = PlanLimits.Default with { MaxUnrolledWeightsPerNetwork = 20 };
+        NetworkPlan plan = Planner.Plan(Model("Budget", new[] { 4, 4, 4, 4 }, new[] { ActivationKind.Tanh, ActivationKind.Tanh, ActivationKind.Identity }), limits);
+
+        Assert.Equal(new[] { CodeShape.Unrolled, CodeShape.Loops, CodeShape.Loops }, plan.Layers.Select(layer => layer.Shape));
+    }
+
+    [Fact]
+    public void A_network_too_wide_for_the_batch_scratch_runs_its_batches_row_by_row()
+    {
+        var limits = PlanLimits.Default with { MaxBatchScratch = 100 };
+        NetworkPlan plan = Planner.Plan(Model("Scratch", new[] { 100, 60, 10 }, new[] { ActivationKind.ReLU, ActivationKind.Identity }), limits);
+
+        Assert.Equal(CodeShape.Loops, plan.Layers[0].Shape);
+        Assert.Equal(0, plan.BatchChunkRows); // 100 / 80 activations per row is a chunk of one row
+        Assert.Equal(0, plan.PredictBatchChunkRows);
+    }
+
+    [Fact]
+    public void Only_the_output_layer_keeps_z_while_no_derivative_needs_it()
+    {
+        NetworkPlan plan = Planner.Plan(Model("Deep", new[] { 4, 8, 6, 2 },
+            new[] { ActivationKind.Tanh, ActivationKind.ReLU, ActivationKind.Identity }, LossKind.MeanSquaredError));
+
+        Assert.Equal(new[] { false, false, true }, plan.Layers.Select(layer => layer.KeepsPreActivation));
+        Assert.Equal(8 + 6 + 2 + 2, plan.ActivationCount);
+    }
+
+    [Fact]
+    public void Narrow_sigmoid_layers_pack_at_most_eight_lanes_whatever_the_vectorization_width()
+    {
+        // Raising the width at which whole layers go to a kernel must not ask for a sigmoid of a vector the runtime lacks.
+        var limits = PlanLimits.Default with { MinVectorizedActivationWidth = 20 };
+        NetworkPlan plan = Planner.Plan(Model("Packs", new[] { 2, 12, 8, 1 },
+            new[] { ActivationKind.Sigmoid, ActivationKind.Sigmoid, ActivationKind.Identity }, maxUnrolledWeights: 200), limits);
+
+        Assert.False(plan.Layers[0].PacksSigmoid);
+        Assert.True(plan.Layers[1].PacksSigmoid);
+        Assert.True(plan.RunsInLocals);
+    }
+
+    [Fact]
+    public void An_unknown_activation_is_an_internal_error_from_the_planning_step_not_another_kinds_math()
+    {
+        NetworkModel model = Model("Unknown", new[] { 2, 2, 1 }, new[] { (ActivationKind)99, ActivationKind.Identity });
+
+        Step<NetworkPlan> planned = Step<NetworkPlan>.Run(model.HintName, () => Planner.Plan(model));
+        Step<string> emitted = planned.Then(plan => Emitter.Emit(plan, default));
+
+        Assert.Null(emitted.Value);
+        Assert.Contains("ActivationKind value 99", emitted.Error, StringComparison.Ordinal);
+        Assert.Throws<UnknownKindException>(() => LossInfo.Of((LossKind)99));
+    }
+
+    [Fact]
+    public void A_step_that_throws_becomes_NG0099_on_its_declaration()
+    {
+        Step<string> failed = Step<string>.Run("Samples.Broken.g.cs", () => throw new InvalidOperationException("the emitter tripped"));
+        var location = new LocationInfo("Broken.cs", new Microsoft.CodeAnalysis.Text.TextSpan(10, 6),
+            new Microsoft.CodeAnalysis.Text.LinePositionSpan(new(1, 4), new(1, 10)));
+
+        Diagnostic diagnostic = NetworkGenerator.InternalError(failed,
+            System.Collections.Immutable.ImmutableArray.Create<(string, LocationInfo?)>(("Other.g.cs", null), ("Samples.Broken.g.cs", location)));
+
+        Assert.Equal("NG0099", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal("Broken.cs", diagnostic.Location.GetLineSpan().Path);
+        Assert.Contains("Samples.Broken", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Contains("InvalidOperationException: the emitter tripped", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_activation_and_loss_of_the_runtime_has_a_descriptor_row()
+    {
+        foreach (Activation activation in Enum.GetValues<Activation>())
+            Assert.Equal((ActivationKind)activation, ActivationInfo.Of((ActivationKind)activation).Kind);
+        foreach (LossFunction loss in Enum.GetValues<LossFunction>())
+            Assert.Equal((LossKind)loss, LossInfo.Of((LossKind)loss).Kind);
+    }
+
+    [Fact]
+    public void The_runtime_resolves_the_default_initializer_as_each_activations_row_says()
+    {
+        foreach (Activation activation in Enum.GetValues<Activation>())
+        {
+            var description = new NetworkDescription(new[] { 2, 3, 1 }, new[] { activation, Activation.Identity },
+                LossFunction.HalfSquaredError, Precision.Double, Initializer.Default);
+            Assert.Equal((Initializer)ActivationInfo.Of((ActivationKind)activation).DefaultInitializer,
+                ParameterInitializer.Resolve(Initializer.Default, description));
+        }
+    }
+
+    [Fact]
+    public void Every_kernel_the_generated_code_calls_exists_on_the_runtimes_hidden_Kernels_class()
+    {
+        Type kernels = typeof(NetGen.Kernels);
+        var hidden = kernels.GetCustomAttribute<System.ComponentModel.EditorBrowsableAttribute>();
+        Assert.Equal(System.ComponentModel.EditorBrowsableState.Never, hidden?.State);
+        Assert.Equal(RuntimeApi.Kernels, "global::" + kernels.FullName);
+        foreach (string member in RuntimeApi.KernelMembers())
+            Assert.True(kernels.GetMember(member, BindingFlags.Public | BindingFlags.Static).Length > 0, $"NetGen.Kernels has no public static member {member}");
+    }
+}
+
+/// <summary>
+/// Every limit of the cost model swept across its range: the generator's output must compile, and
+/// compute what the default plan computes (only the speed may change with a limit).
+/// </summary>
+public class PlanLimitsSweepTests
+{
+    /// <summary>Declarations that between them reach every decision a limit steers.</summary>
+    private static readonly NetworkModel[] Models =
+    {
+        PlannerTests.Model("Tutorial", new[] { 4, 3, 1 }, new[] { ActivationKind.Sigmoid, ActivationKind.Sigmoid }),
+        PlannerTests.Model("NarrowSingle", new[] { 3, 7, 12, 2 }, new[] { ActivationKind.Sigmoid, ActivationKind.Tanh, ActivationKind.Sigmoid },
+            LossKind.BinaryCrossEntropy, PrecisionKind.Single, maxUnrolledWeights: 100),
+        PlannerTests.Model("WideDouble", new[] { 5, 10, 9, 3 }, new[] { ActivationKind.Sigmoid, ActivationKind.LeakyReLU, ActivationKind.Softmax },
+            LossKind.CrossEntropy, PrecisionKind.Double, maxUnrolledWeights: 100),
+        PlannerTests.Model("Looped", new[] { 40, 30, 4 }, new[] { ActivationKind.ReLU, ActivationKind.Identity }, LossKind.MeanSquaredError, PrecisionKind.Single),
+        PlannerTests.Model("FirstLooped", new[] { 20, 5, 5, 2 }, new[] { ActivationKind.Tanh, ActivationKind.Sigmoid, ActivationKind.Sigmoid }),
+    };
+
+    [Fact]
+    public void Every_limit_has_a_range_and_every_range_names_a_limit()
+    {
+        IEnumerable<string> limits = typeof(PlanLimits).GetProperties().Where(property => property.PropertyType == typeof(int)).Select(property => property.Name);
+        Assert.Equal(limits.Order(), PlanLimits.Ranges.Select(range => range.Name).Order());
+    }
+
+    public static TheoryData<string> LimitNames() => new(PlanLimits.Ranges.Select(range => range.Name));
+
+    [Theory]
+    [MemberData(nameof(LimitNames))]
+    public void Any_value_of_a_limit_in_its_range_generates_code_that_compiles_and_predicts_as_the_default(string name)
+    {
+        (string _, int minimum, int maximum) = PlanLimits.Ranges.Single(range => range.Name == name);
+        PropertyInfo property = typeof(PlanLimits).GetProperty(name)!;
+        int standard = (int)property.GetValue(PlanLimits.Default)!;
+        int[] values = new[] { minimum, minimum + 1, standard - 1, standard + 1, (minimum + maximum) / 2, maximum }
+            .Where(value => value >= minimum && value <= maximum).Distinct().ToArray();
+
+        var sources = new List<string>();
+        foreach (NetworkModel model in Models)
+        {
+            sources.Add(Emitter.Emit(Planner.Plan(model with { ClassName = model.ClassName + "Default" }), default));
+            foreach (int value in values)
+            {
+                PlanLimits limits = PlanLimits.Default with { };
+                property.SetValue(limits, value);
+                NetworkPlan plan = Planner.Plan(model with { ClassName = model.ClassName + "At" + value }, limits);
+                sources.Add(Emitter.Emit(plan, default));
+            }
+        }
+        Assembly assembly = GeneratorHarness.LoadCompilation(GeneratorHarness.Compile(sources.ToArray()));
+
+        foreach (NetworkModel model in Models)
+        {
+            foreach (int value in values)
+                AssertSameOutputs(assembly, model, model.ClassName + "At" + value, $"{name} = {value}");
+        }
+    }
+
+    private static void AssertSameOutputs(Assembly assembly, NetworkModel model, string className, string because)
+    {
+        var random = new Random(5);
+        double[] inputs = Enumerable.Range(0, 3 * model.InputSize).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        double[] targets = Enumerable.Range(0, 3 * model.OutputSize).Select(_ => random.NextDouble()).ToArray();
+        if (model.Precision == PrecisionKind.Single)
+        {
+            float[] expected = Train<float>(assembly, model.ClassName + "Default", inputs, targets);
+            float[] actual = Train<float>(assembly, className, inputs, targets);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * Math.Max(1, Math.Abs(expected[i])), $"{className} ({because}) value {i}: {actual[i]} against {expected[i]}");
+        }
+        else
+        {
+            double[] expected = Train<double>(assembly, model.ClassName + "Default", inputs, targets);
+            double[] actual = Train<double>(assembly, className, inputs, targets);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-12 * Math.Max(1, Math.Abs(expected[i])), $"{className} ({because}) value {i}: {actual[i]} against {expected[i]}");
+        }
+    }
+
+    /// <summary>Predictions, a batch step and a single step through every public kernel, concatenated with the parameters they leave.</summary>
+    private static T[] Train<T>(Assembly assembly, string className, double[] inputs, double[] targets)
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        INetwork<T> network = GeneratorHarness.Create<T>(assembly, className, seed: 3);
+        T[] x = inputs.Select(T.CreateChecked).ToArray();
+        T[] t = targets.Select(T.CreateChecked).ToArray();
+        var outputs = new T[t.Length];
+        network.PredictBatch(x, outputs);
+        network.TrainBatch(x, t, T.CreateChecked(0.1));
+        network.Train(x.AsSpan(0, network.InputSize), t.AsSpan(0, network.OutputSize), T.CreateChecked(0.1));
+        return outputs.Concat(network.Parameters.ToArray()).ToArray();
+    }
+}
