@@ -1,12 +1,8 @@
 using System;
 using System.Collections.Concurrent;
-using System.IO;
 using System.Linq;
 using System.Reflection;
-using System.Runtime.Loader;
 using CsCheck;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Emit;
 using NetGen.Tests.Support;
 
 namespace NetGen.Tests.Kernels;
@@ -40,7 +36,7 @@ public sealed class GradientProperties
         select new Declaration(sizes, hidden.Append(output.Output).ToArray(), output.Loss, unrollLimit);
 
     /// <summary>Compiled networks by source, so shrinking does not compile the same declaration twice.</summary>
-    private static readonly ConcurrentDictionary<string, Type> Compiled = new();
+    private static readonly ConcurrentDictionary<string, Assembly> Compiled = new();
 
     [Fact]
     public void Backward_matches_central_finite_differences_for_random_declarations_parameters_and_inputs() =>
@@ -89,25 +85,8 @@ public sealed class GradientProperties
         return target;
     }
 
-    private static INetwork<double> Create(Declaration declaration)
-    {
-        Type type = Compiled.GetOrAdd(declaration.Source, Compile);
-        return (INetwork<double>)Activator.CreateInstance(type, 1)!;
-    }
-
-    /// <summary>Runs the generator over one declaration and loads the result; the NetGen runtime is shared with this process.</summary>
-    private static Type Compile(string source)
-    {
-        GeneratorRun run = GeneratorHarness.Run(source);
-        Assert.Null(run.Exception);
-        Assert.Empty(run.GeneratorDiagnostics);
-        using var image = new MemoryStream();
-        EmitResult emitted = run.Output.Emit(image);
-        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
-        image.Position = 0;
-        Assembly assembly = new AssemblyLoadContext("GradientProperties", isCollectible: true).LoadFromStream(image);
-        return assembly.GetType("Net") ?? throw new InvalidOperationException("The compiled declaration has no type Net.");
-    }
+    private static INetwork<double> Create(Declaration declaration) =>
+        GeneratorHarness.Create<double>(Compiled.GetOrAdd(declaration.Source, source => GeneratorHarness.Load(source)), "Net", seed: 1);
 
     /// <summary>One [Network] declaration; printed as its source when a check fails.</summary>
     private sealed record Declaration(int[] Sizes, Activation[] Activations, LossFunction Loss, int MaxUnrolledWeights)
