@@ -11,6 +11,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Testing;
+using Microsoft.CodeAnalysis.Text;
 using NetGen.Generator;
 
 namespace NetGen.CodeFixes.Tests;
@@ -87,14 +88,19 @@ internal static class Consumer
     /// What the generator reports for <paramref name="source"/>, and the errors of the compilation
     /// with the generated code: for the docs' examples, whose diagnostic spans are not marked up.
     /// </summary>
-    public static (ImmutableArray<Diagnostic> Generator, ImmutableArray<Diagnostic> CompilationErrors) RunGenerator(string source)
+    /// <param name="source">The consumer's one C# file.</param>
+    /// <param name="additionalFiles">AdditionalFiles items by path and text (a Weights file).</param>
+    public static (ImmutableArray<Diagnostic> Generator, ImmutableArray<Diagnostic> CompilationErrors) RunGenerator(
+        string source, params (string Path, string Text)[] additionalFiles)
     {
         CSharpCompilation compilation = CSharpCompilation.Create(
             "Consumer",
             new[] { CSharpSyntaxTree.ParseText(source, ParseOptions, path: "Example.cs") },
             References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-        CSharpGeneratorDriver.Create(new[] { new NetworkGenerator().AsSourceGenerator() }, parseOptions: ParseOptions)
+        CSharpGeneratorDriver.Create(new[] { new NetworkGenerator().AsSourceGenerator() },
+                additionalTexts: additionalFiles.Select(file => (AdditionalText)new InMemoryFile(file.Path, file.Text)),
+                parseOptions: ParseOptions)
             .RunGeneratorsAndUpdateCompilation(compilation, out Compilation generated, out ImmutableArray<Diagnostic> diagnostics);
         return (diagnostics, generated.GetDiagnostics().Where(diagnostic => diagnostic.Severity == DiagnosticSeverity.Error).ToImmutableArray());
     }
@@ -110,5 +116,15 @@ internal static class Consumer
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .ToArray();
+    }
+
+    /// <summary>An AdditionalFiles item held in memory, as the compiler hands it to the generator.</summary>
+    private sealed class InMemoryFile(string path, string text) : AdditionalText
+    {
+        private readonly SourceText _text = SourceText.From(text);
+
+        public override string Path { get; } = path;
+
+        public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
     }
 }

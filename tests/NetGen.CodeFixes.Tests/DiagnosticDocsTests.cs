@@ -47,7 +47,7 @@ public sealed partial class DiagnosticDocsTests
         if (example is null)
             return; // NG0099: no declaration is known to trigger it.
 
-        (ImmutableArray<Diagnostic> diagnostics, _) = Consumer.RunGenerator(example);
+        (ImmutableArray<Diagnostic> diagnostics, _) = Consumer.RunGenerator(example, WeightsFile(example, id, "## Example"));
 
         Assert.Contains(diagnostics, diagnostic => diagnostic.Id == id);
     }
@@ -60,7 +60,7 @@ public sealed partial class DiagnosticDocsTests
         if (fixedExample is null)
             return;
 
-        (ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> errors) = Consumer.RunGenerator(fixedExample);
+        (ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> errors) = Consumer.RunGenerator(fixedExample, WeightsFile(fixedExample, id, "## Fixed example"));
 
         Assert.Empty(diagnostics);
         Assert.Empty(errors);
@@ -71,20 +71,42 @@ public sealed partial class DiagnosticDocsTests
             .Where(field => field.FieldType == typeof(DiagnosticDescriptor))
             .Select(field => (DiagnosticDescriptor)field.GetValue(null)!);
 
+    /// <summary>
+    /// The Weights file of an example: the file its attribute names, with the text of the ```json block
+    /// of the same section; none when the section has no such block (the file is then not listed).
+    /// </summary>
+    private static (string Path, string Text)[] WeightsFile(string example, string id, string heading)
+    {
+        Match name = WeightsName().Match(example);
+        // NG0020's file is too large to print on its page; one character over the limit stands in for it.
+        string? json = id == Diagnostics.WeightsFileTooLarge.Id && heading == "## Example"
+            ? new string(' ', Limits.MaxCompiledWeightsCharacters + 1)
+            : CodeBlockAfter(id, heading, JsonBlock());
+        return name.Success && json is not null ? new[] { (name.Groups[1].Value, json) } : Array.Empty<(string, string)>();
+    }
+
     /// <summary>The first ```csharp block after <paramref name="heading"/> on the page of <paramref name="id"/>, if any.</summary>
-    private static string? CodeBlockAfter(string id, string heading)
+    private static string? CodeBlockAfter(string id, string heading) => CodeBlockAfter(id, heading, CodeBlock());
+
+    private static string? CodeBlockAfter(string id, string heading, Regex block)
     {
         string page = File.ReadAllText(Path.Combine(DocsFolder, id + ".md")).Replace("\r\n", "\n", StringComparison.Ordinal);
         int start = page.IndexOf("\n" + heading + "\n", StringComparison.Ordinal);
         Assert.True(start >= 0, $"{id}.md has no '{heading}' section");
         int end = page.IndexOf("\n## ", start + heading.Length + 2, StringComparison.Ordinal);
         string section = end < 0 ? page[start..] : page[start..end];
-        Match block = CodeBlock().Match(section);
-        return block.Success ? block.Groups[1].Value : null;
+        Match match = block.Match(section);
+        return match.Success ? match.Groups[1].Value : null;
     }
 
     [GeneratedRegex(@"```csharp\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CodeBlock();
+
+    [GeneratedRegex(@"```json\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex JsonBlock();
+
+    [GeneratedRegex(@"Weights = ""([^""]+)""")]
+    private static partial Regex WeightsName();
 
     private static string FindRepositoryRoot()
     {

@@ -49,41 +49,10 @@ public sealed class GradientProperties
             for (int p = 0; p < network.ParameterCount; p++)
                 network.Parameters[p] = random.NextDouble() * 2 - 1;
             double[] input = Enumerable.Range(0, network.InputSize).Select(_ => random.NextDouble() * 2 - 1).ToArray();
-            double[] target = Target(declaration.Loss, network.OutputSize, random);
+            double[] target = FiniteDifferences.Target(declaration.Loss, network.OutputSize, random);
 
-            network.ZeroGradients();
-            double loss = network.Backward(input, target);
-            Assert.Equal(network.Loss(input, target), loss, 15);
-            double[] analytic = network.Gradients.ToArray();
-
-            const double h = 1e-6;
-            Span<double> parameters = network.Parameters;
-            for (int p = 0; p < parameters.Length; p++)
-            {
-                double saved = parameters[p];
-                parameters[p] = saved + h;
-                double lossUp = network.Loss(input, target);
-                parameters[p] = saved - h;
-                double lossDown = network.Loss(input, target);
-                parameters[p] = saved;
-                double numeric = (lossUp - lossDown) / (2 * h);
-                double error = Math.Abs(numeric - analytic[p]) / Math.Max(1.0, Math.Abs(numeric));
-                Assert.True(error < 1e-6, $"d loss / d parameter {p} is {analytic[p]:R} by Backward but {numeric:R} by finite differences");
-            }
+            FiniteDifferences.AssertBackwardIsGradientOfLoss(network, input, target, declaration.Source);
         }, iter: 30);
-
-    /// <summary>A target the loss accepts: soft class probabilities for cross-entropy (not summing to one, to test the general formula), values in [0, 1] otherwise.</summary>
-    private static double[] Target(LossFunction loss, int outputs, Random random)
-    {
-        double[] target = Enumerable.Range(0, outputs).Select(_ => random.NextDouble()).ToArray();
-        if (loss == LossFunction.CrossEntropy)
-        {
-            double sum = target.Sum();
-            for (int k = 0; k < target.Length; k++)
-                target[k] = 0.9 * target[k] / sum;
-        }
-        return target;
-    }
 
     private static INetwork<double> Create(Declaration declaration) =>
         GeneratorHarness.Create<double>(Compiled.GetOrAdd(declaration.Source, source => GeneratorHarness.Load(source)), "Net", seed: 1);
