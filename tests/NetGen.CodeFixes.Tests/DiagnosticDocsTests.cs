@@ -5,7 +5,6 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Text.RegularExpressions;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using NetGen.Generator;
 
@@ -19,7 +18,7 @@ public sealed partial class DiagnosticDocsTests
 {
     private static readonly string DocsFolder = Path.Combine(FindRepositoryRoot(), "docs", "diagnostics");
 
-    /// <summary>Pages that may have no C# example: no declaration is known to trigger NG0099, so it has neither an example nor a fix.</summary>
+    /// <summary>Pages with no example: no declaration is known to trigger NG0099.</summary>
     private static readonly string[] PagesWithoutExamples = ["NG0099"];
 
     public static TheoryData<string> Ids()
@@ -45,20 +44,20 @@ public sealed partial class DiagnosticDocsTests
 
     [Theory]
     [MemberData(nameof(Ids))]
-    public async Task The_example_on_each_page_reports_that_diagnostic(string id)
+    public void The_example_on_each_page_reports_that_diagnostic(string id)
     {
         string? example = CodeBlockAfter(id, "## Example");
         if (example is null)
-            return;
+            return; // NG0099: no declaration is known to trigger it.
 
-        (ImmutableArray<Diagnostic> diagnostics, _) = await RunGeneratorOnAsync(example, WeightsFileAfter(id, "## Example"));
+        (ImmutableArray<Diagnostic> diagnostics, _) = Consumer.RunGenerator(example, WeightsFile(example, id, "## Example"));
 
         Assert.Contains(diagnostics, diagnostic => diagnostic.Id == id);
     }
 
     [Theory]
     [MemberData(nameof(Ids))]
-    public async Task The_message_on_each_page_is_the_one_its_example_reports_in_plain_english(string id)
+    public void The_message_on_each_page_is_the_one_its_example_reports_in_plain_english(string id)
     {
         string? example = CodeBlockAfter(id, "## Example");
         if (example is null)
@@ -66,7 +65,7 @@ public sealed partial class DiagnosticDocsTests
         string[] documented = DocumentedMessages(id);
         Assert.True(documented.Length > 0, $"{id}.md has no 'Message: `...`' line");
 
-        (ImmutableArray<Diagnostic> diagnostics, _) = await RunGeneratorOnAsync(example, WeightsFileAfter(id, "## Example"));
+        (ImmutableArray<Diagnostic> diagnostics, _) = Consumer.RunGenerator(example, WeightsFile(example, id, "## Example"));
         string[] messages = diagnostics.Where(diagnostic => diagnostic.Id == id)
             .Select(diagnostic => diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
@@ -77,90 +76,80 @@ public sealed partial class DiagnosticDocsTests
             Assert.DoesNotMatch(ArticleBeforeVowel(), message);
     }
 
-    [Theory]
-    [MemberData(nameof(Ids))]
-    public async Task The_fixed_example_on_each_page_generates_and_compiles_cleanly(string id)
-    {
-        string? fixedExample = CodeBlockAfter(id, "## Fixed example");
-        if (fixedExample is null)
-            return;
-
-        (ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> errors) = await RunGeneratorOnAsync(fixedExample, WeightsFileAfter(id, "## Fixed example"));
-
-        Assert.Empty(diagnostics);
-        Assert.Empty(errors);
-    }
-
     [Fact]
-    public async Task A_missing_partial_names_the_compiler_errors_it_causes_in_code_that_uses_the_network()
+    public void A_missing_partial_names_the_compiler_errors_it_causes_in_code_that_uses_the_network()
     {
         // Without partial nothing is generated, so uses of the network fail with CS0117 that never
         // mention NetGen; NG0001 itself must say where those come from.
         string example = CodeBlockAfter("NG0001", "## Example")!;
-        (ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> errors) = await RunGeneratorOnAsync(example);
+        (ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> errors) = Consumer.RunGenerator(example);
 
         Assert.Contains(errors, error => error.Id == "CS0117");
         Diagnostic notPartial = Assert.Single(diagnostics, diagnostic => diagnostic.Id == "NG0001");
         Assert.Contains("CS0117", notPartial.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
-    /// <summary>The generator's diagnostics and the compilation's errors for one page's code.</summary>
-    private static async Task<(ImmutableArray<Diagnostic> Generator, ImmutableArray<Diagnostic> CompilationErrors)> RunGeneratorOnAsync(string code, string? weightsFile = null)
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void The_fixed_example_on_each_page_generates_and_compiles_cleanly(string id)
     {
-        using var workspace = new AdhocWorkspace();
-        Document document = CodeFixHarness.CreateDocument(workspace, code);
-        Project project = document.Project;
-        Match weights = WeightsName().Match(code);
-        if (weightsFile is not null && weights.Success)
-            project = project.AddAdditionalDocument(weights.Groups[1].Value, weightsFile, filePath: "/project/" + weights.Groups[1].Value).Project;
-        return await CodeFixHarness.RunGeneratorAsync(project);
+        string? fixedExample = CodeBlockAfter(id, "## Fixed example");
+        if (fixedExample is null)
+            return;
+
+        (ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> errors) = Consumer.RunGenerator(fixedExample, WeightsFile(fixedExample, id, "## Fixed example"));
+
+        Assert.Empty(diagnostics);
+        Assert.Empty(errors);
     }
-
-    /// <summary>
-    /// The Weights file a page's example compiles in: the ```json block under <paramref name="heading"/>. NG0020's
-    /// example is a file over the size limit, which no page can show, so the test makes one.
-    /// </summary>
-    private static string? WeightsFileAfter(string id, string heading)
-    {
-        if (id == "NG0020" && heading == "## Example")
-            return "{" + new string(' ', NetGen.Generator.Limits.MaxCompiledWeightsCharacters) + "}";
-        string page = File.ReadAllText(Path.Combine(DocsFolder, id + ".md")).Replace("\r\n", "\n", StringComparison.Ordinal);
-        int start = page.IndexOf("\n" + heading + "\n", StringComparison.Ordinal);
-        int end = page.IndexOf("\n## ", start + heading.Length + 2, StringComparison.Ordinal);
-        string section = end < 0 ? page[start..] : page[start..end];
-        Match block = JsonBlock().Match(section);
-        return block.Success ? block.Groups[1].Value : null;
-    }
-
-    [GeneratedRegex(@"Weights = ""([^""]+)""")]
-    private static partial Regex WeightsName();
-
-    [GeneratedRegex(@"```json\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex JsonBlock();
 
     private static IEnumerable<DiagnosticDescriptor> Descriptors() =>
         typeof(Diagnostics).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(field => field.FieldType == typeof(DiagnosticDescriptor))
             .Select(field => (DiagnosticDescriptor)field.GetValue(null)!);
 
+    /// <summary>
+    /// The Weights file of an example: the file its attribute names, with the text of the ```json block
+    /// of the same section; none when the section has no such block (the file is then not listed).
+    /// </summary>
+    private static (string Path, string Text)[] WeightsFile(string example, string id, string heading)
+    {
+        Match name = WeightsName().Match(example);
+        // NG0020's file is too large to print on its page; one character over the limit stands in for it.
+        string? json = id == Diagnostics.WeightsFileTooLarge.Id && heading == "## Example"
+            ? new string(' ', Limits.MaxCompiledWeightsCharacters + 1)
+            : CodeBlockAfter(id, heading, JsonBlock());
+        return name.Success && json is not null ? new[] { (name.Groups[1].Value, json) } : Array.Empty<(string, string)>();
+    }
+
     /// <summary>The first ```csharp block after <paramref name="heading"/> on the page of <paramref name="id"/>, if any.</summary>
     private static string? CodeBlockAfter(string id, string heading)
+    {
+        string? code = CodeBlockAfter(id, heading, CodeBlock());
+        // A page that lost its example must fail here rather than pass with nothing checked.
+        Assert.True(code is not null || PagesWithoutExamples.Contains(id), $"{id}.md has no ```csharp block under '{heading}'");
+        return code;
+    }
+
+    private static string? CodeBlockAfter(string id, string heading, Regex block)
     {
         string page = File.ReadAllText(Path.Combine(DocsFolder, id + ".md")).Replace("\r\n", "\n", StringComparison.Ordinal);
         int start = page.IndexOf("\n" + heading + "\n", StringComparison.Ordinal);
         Assert.True(start >= 0, $"{id}.md has no '{heading}' section");
         int end = page.IndexOf("\n## ", start + heading.Length + 2, StringComparison.Ordinal);
         string section = end < 0 ? page[start..] : page[start..end];
-        Match block = CodeBlock().Match(section);
-        if (block.Success)
-            return block.Groups[1].Value;
-        // A page that lost its example must fail here rather than pass with nothing checked.
-        Assert.True(PagesWithoutExamples.Contains(id), $"{id}.md has no ```csharp block under '{heading}'");
-        return null;
+        Match match = block.Match(section);
+        return match.Success ? match.Groups[1].Value : null;
     }
 
     [GeneratedRegex(@"```csharp\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CodeBlock();
+
+    [GeneratedRegex(@"```json\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex JsonBlock();
+
+    [GeneratedRegex(@"Weights = ""([^""]+)""")]
+    private static partial Regex WeightsName();
 
     /// <summary>The messages quoted after the "Message:" (or "Messages:") line of a page's first section.</summary>
     private static string[] DocumentedMessages(string id)

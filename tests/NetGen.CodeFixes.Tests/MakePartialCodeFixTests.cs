@@ -1,106 +1,116 @@
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace NetGen.CodeFixes.Tests;
 
 public sealed class MakePartialCodeFixTests
 {
-    private static readonly MakePartialCodeFixProvider Provider = new();
-
     [Fact]
     public async Task Adds_partial_after_the_other_modifiers_of_the_network_class()
     {
-        const string source = """
-            using NetGen;
+        await new NetGenCodeFixTest<MakePartialCodeFixProvider>
+        {
+            TestCode = """
+                using NetGen;
 
-            [Network(4, 3, 1)]
-            public sealed class XorNet { }
-            """;
+                [Network(4, 3, 1)]
+                public sealed class {|NG0001:XorNet|} { }
+                """,
+            FixedCode = """
+                using NetGen;
 
-        string fixedSource = await CodeFixHarness.FixAndVerifyAsync(source, Provider, "NG0001");
-
-        Assert.Equal("""
-            using NetGen;
-
-            [Network(4, 3, 1)]
-            public sealed partial class XorNet { }
-            """, fixedSource);
+                [Network(4, 3, 1)]
+                public sealed partial class XorNet { }
+                """,
+        }.RunAsync(TestContext.Current.CancellationToken);
     }
 
     [Fact]
     public async Task Adds_partial_in_front_of_class_keeping_its_indentation_and_doc_comment_when_there_are_no_modifiers()
     {
-        const string source = """
-            namespace Demo
-            {
-                /// <summary>Learns XOR.</summary>
-                [NetGen.Network(2, 2, 1)]
-                class XorNet
+        await new NetGenCodeFixTest<MakePartialCodeFixProvider>
+        {
+            TestCode = """
+                namespace Demo
                 {
+                    /// <summary>Learns XOR.</summary>
+                    [NetGen.Network(2, 2, 1)]
+                    class {|NG0001:XorNet|}
+                    {
+                    }
                 }
-            }
-            """;
-
-        string fixedSource = await CodeFixHarness.FixAndVerifyAsync(source, Provider, "NG0001");
-
-        Assert.Equal("""
-            namespace Demo
-            {
-                /// <summary>Learns XOR.</summary>
-                [NetGen.Network(2, 2, 1)]
-                partial class XorNet
+                """,
+            FixedCode = """
+                namespace Demo
                 {
+                    /// <summary>Learns XOR.</summary>
+                    [NetGen.Network(2, 2, 1)]
+                    partial class XorNet
+                    {
+                    }
                 }
-            }
-            """, fixedSource);
+                """,
+        }.RunAsync(TestContext.Current.CancellationToken);
     }
 
     [Fact]
     public async Task Makes_every_containing_type_partial()
     {
-        const string source = """
-            using NetGen;
+        await new NetGenCodeFixTest<MakePartialCodeFixProvider>
+        {
+            TestCode = """
+                using NetGen;
 
-            public static class Models
-            {
-                internal class Group
+                public static class Models
                 {
-                    [Network(2, 1)]
-                    public partial class Tiny { }
+                    internal class Group
+                    {
+                        [Network(2, 1)]
+                        public partial class {|#0:Tiny|} { }
+                    }
                 }
-            }
-            """;
-
-        string fixedSource = await CodeFixHarness.FixAndVerifyAsync(source, Provider, "NG0014");
-
-        Assert.Equal("""
-            using NetGen;
-
-            public static partial class Models
+                """,
+            ExpectedDiagnostics =
             {
-                internal partial class Group
+                // One diagnostic per containing type that is not partial; the one fix handles both.
+                DiagnosticResult.CompilerError("NG0014").WithLocation(0).WithArguments("Tiny", "Group"),
+                DiagnosticResult.CompilerError("NG0014").WithLocation(0).WithArguments("Tiny", "Models"),
+            },
+            FixedCode = """
+                using NetGen;
+
+                public static partial class Models
                 {
-                    [Network(2, 1)]
-                    public partial class Tiny { }
+                    internal partial class Group
+                    {
+                        [Network(2, 1)]
+                        public partial class Tiny { }
+                    }
                 }
-            }
-            """, fixedSource);
+                """,
+        }.RunAsync(TestContext.Current.CancellationToken);
     }
 
     [Fact]
     public async Task Offers_one_fix_naming_the_types_it_changes()
     {
-        const string source = """
-            public class Outer
-            {
-                [NetGen.Network(2, 1)]
-                public partial class Inner { }
-            }
-            """;
-        using var workspace = new Microsoft.CodeAnalysis.AdhocWorkspace();
-        Microsoft.CodeAnalysis.Document document = CodeFixHarness.CreateDocument(workspace, source);
-
-        var actions = await CodeFixHarness.GetFixesAsync(document, Provider, "NG0014");
-
-        Assert.Equal("Make 'Outer' partial", Assert.Single(actions).Title);
+        await new NetGenCodeFixTest<MakePartialCodeFixProvider>
+        {
+            TestCode = """
+                public class Outer
+                {
+                    [NetGen.Network(2, 1)]
+                    public partial class {|NG0014:Inner|} { }
+                }
+                """,
+            FixedCode = """
+                public partial class Outer
+                {
+                    [NetGen.Network(2, 1)]
+                    public partial class Inner { }
+                }
+                """,
+            CodeActionVerifier = (action, verifier) => verifier.Equal("Make 'Outer' partial", action.Title),
+        }.RunAsync(TestContext.Current.CancellationToken);
     }
 }

@@ -12,8 +12,8 @@ public partial class DeployedIrisNet
 }
 
 /// <summary>
-/// The test assembly's entry point (it replaces the one Microsoft.NET.Test.Sdk would generate, see
-/// the project's GenerateProgramFile). Run as <c>dotnet NetGen.Runtime.Tests.dll predict MODEL ROWS</c>,
+/// The test assembly's entry point (it replaces the ones Microsoft.NET.Test.Sdk and xunit would generate,
+/// see the project file). Run as <c>dotnet NetGen.Runtime.Tests.dll predict MODEL ROWS</c>,
 /// it is a deployed program that has nothing but the saved model: it loads MODEL into a fresh
 /// network and prints, for each raw (unscaled) row of the CSV file ROWS, the predicted class name
 /// and every output's bits in hexadecimal, so the test can compare them with the training process's
@@ -24,9 +24,11 @@ public static class FreshProcessProgram
     /// <summary>The first argument that selects the prediction mode.</summary>
     public const string PredictCommand = "predict";
 
-    /// <summary>Runs the requested mode; 2 for arguments it does not understand.</summary>
+    /// <summary>Runs the prediction mode, or hands the arguments to xunit's runner (the test assembly is a program under xunit v3).</summary>
     public static int Main(string[] args)
     {
+        if (args is not [PredictCommand, ..])
+            return Xunit.Runner.InProc.SystemConsole.ConsoleRunner.Run(args).GetAwaiter().GetResult();
         if (args is not [PredictCommand, string modelPath, string rowsPath])
         {
             Console.Error.WriteLine($"usage: {PredictCommand} MODEL ROWS");

@@ -36,13 +36,29 @@ internal class BinaryModelTarget<T> : ModelFuzzTarget<T>
         int sizeCount = description.LayerSizes.Count;
         int headerLength = 12 + 5 * sizeCount - 1 + 4;
         int elementSize = typeof(T) == typeof(double) ? 8 : 4;
-        long length = headerLength + 4L + (long)description.ParameterCount * elementSize + 4;
+        long parametersEnd = headerLength + 4L + (long)description.ParameterCount * elementSize;
+        if (input.Length < 6)
+            return "magic or version";
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(input.AsSpan(4));
+        if (!input.AsSpan(0, 4).SequenceEqual("NGEN"u8) || version is not (1 or 2))
+            return "magic or version";
+        // Version 2 adds the model information after the parameters: a length and that many bytes of
+        // records (ModelInfoFormat), opaque to this reading except for its bounds and the file checksum.
+        long infoLength = 0;
+        if (version == 2)
+        {
+            if (input.Length < parametersEnd + 4)
+                return $"length {input.Length}, expected at least {parametersEnd + 4}";
+            int claimed = BinaryPrimitives.ReadInt32LittleEndian(input.AsSpan((int)parametersEnd));
+            if (claimed < 0)
+                return "model information length";
+            infoLength = 4L + claimed;
+        }
+        long length = parametersEnd + infoLength + 4;
         if (input.Length < length)
             return $"length {input.Length}, expected at least {length}";
         ReadOnlySpan<byte> bytes = input.AsSpan(0, (int)length); // what follows the model is not the model's
 
-        if (!bytes[..4].SequenceEqual("NGEN"u8) || BinaryPrimitives.ReadUInt16LittleEndian(bytes[4..]) != 1)
-            return "magic or version";
         if (bytes[6] != (byte)PrecisionOfT || bytes[7] != (byte)description.Loss || BinaryPrimitives.ReadInt32LittleEndian(bytes[8..]) != sizeCount)
             return "precision, loss or size count";
         for (int i = 0; i < sizeCount; i++)
@@ -57,7 +73,7 @@ internal class BinaryModelTarget<T> : ModelFuzzTarget<T>
             return "header checksum";
         if (BinaryPrimitives.ReadUInt32LittleEndian(bytes[^4..]) != ReferenceCrc32(bytes[..^4]))
             return "file checksum";
-        ReadOnlySpan<byte> values = bytes[(headerLength + 4)..^4];
+        ReadOnlySpan<byte> values = bytes[(headerLength + 4)..(int)parametersEnd];
         for (int i = 0; i < parameters.Length; i++)
         {
             parameters[i] = elementSize == 8
