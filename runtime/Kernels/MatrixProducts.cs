@@ -35,6 +35,7 @@ public static partial class Kernels
     public static void MatrixMatrix<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, Span<T> outputs, int outputStride)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
         int rows = bias.Length;
         CheckMatrix(weights, rows, columns);
         int samples = ThrowHelper.RowCount(nameof(inputs), inputs.Length, columns);
