@@ -30,6 +30,8 @@ internal readonly struct IdentityOperator<T> : IUnaryOperator<T>
 internal readonly struct IdentityDerivativeOperator<T> : IBinaryOperator<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    public static bool Vectorizable => true;
+
     public static T Invoke(T a, T delta) => delta;
 
     public static Vector128<T> Invoke(Vector128<T> a, Vector128<T> delta) => delta;
@@ -78,6 +80,8 @@ internal readonly struct SigmoidOperator<T> : IUnaryOperator<T>
 internal readonly struct SigmoidDerivativeOperator<T> : IBinaryOperator<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    public static bool Vectorizable => true;
+
     public static T Invoke(T a, T delta) => delta * a * (T.One - a);
 
     public static Vector128<T> Invoke(Vector128<T> a, Vector128<T> delta) => delta * a * (Vector128<T>.One - a);
@@ -115,6 +119,8 @@ internal readonly struct TanhOperator<T> : IUnaryOperator<T>
 internal readonly struct TanhDerivativeOperator<T> : IBinaryOperator<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    public static bool Vectorizable => true;
+
     public static T Invoke(T a, T delta) => delta * (T.One - a * a);
 
     public static Vector128<T> Invoke(Vector128<T> a, Vector128<T> delta) => delta * (Vector128<T>.One - a * a);
@@ -150,6 +156,8 @@ internal readonly struct ReLUOperator<T> : IUnaryOperator<T>
 internal readonly struct ReLUDerivativeOperator<T> : IBinaryOperator<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    public static bool Vectorizable => true;
+
     public static T Invoke(T a, T delta) => a > T.Zero ? delta : T.Zero;
 
     public static Vector128<T> Invoke(Vector128<T> a, Vector128<T> delta) => delta & Vector128.GreaterThan(a, Vector128<T>.Zero);
@@ -186,6 +194,8 @@ internal readonly struct LeakyReLUOperator<T> : IUnaryOperator<T>
 internal readonly struct LeakyReLUDerivativeOperator<T> : IBinaryOperator<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    public static bool Vectorizable => true;
+
     public static T Invoke(T a, T delta) => a > T.Zero ? delta : LeakyReLUOperator<T>.Slope * delta;
 
     public static Vector128<T> Invoke(Vector128<T> a, Vector128<T> delta) =>
@@ -196,4 +206,25 @@ internal readonly struct LeakyReLUDerivativeOperator<T> : IBinaryOperator<T>
 
     public static Vector512<T> Invoke(Vector512<T> a, Vector512<T> delta) =>
         Vector512.ConditionalSelect(Vector512.GreaterThan(a, Vector512<T>.Zero), delta, Vector512.Create(LeakyReLUOperator<T>.Slope) * delta);
+}
+
+/// <summary>
+/// <c>delta * f'(z)</c> from the pre-activation z: the derivative operator applied to the forward
+/// operator's output, for callers that keep z instead of a. An activation whose derivative cannot be
+/// written through its output (GELU, SiLU) gets its own operator of this shape instead.
+/// </summary>
+internal readonly struct FromInputOperator<T, TForward, TDerivative> : IBinaryOperator<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TForward : struct, IUnaryOperator<T>
+    where TDerivative : struct, IBinaryOperator<T>
+{
+    public static bool Vectorizable => TForward.Vectorizable && TDerivative.Vectorizable;
+
+    public static T Invoke(T z, T delta) => TDerivative.Invoke(TForward.Invoke(z), delta);
+
+    public static Vector128<T> Invoke(Vector128<T> z, Vector128<T> delta) => TDerivative.Invoke(TForward.Invoke(z), delta);
+
+    public static Vector256<T> Invoke(Vector256<T> z, Vector256<T> delta) => TDerivative.Invoke(TForward.Invoke(z), delta);
+
+    public static Vector512<T> Invoke(Vector512<T> z, Vector512<T> delta) => TDerivative.Invoke(TForward.Invoke(z), delta);
 }

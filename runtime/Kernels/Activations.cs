@@ -7,7 +7,8 @@ namespace NetGen;
 
 // The activations generated code calls, one set per kind, named by one rule: {Kind}(z) for a value,
 // {Kind}<T>(z, a) for a whole layer (a = f(z); in place is fine) and {Kind}Derivative<T>(a, delta) for
-// the backward pass (delta *= f'(z), f' written through the layer's output a). The sigmoid's scalar
+// the backward pass (delta *= f'(z), f' written through the layer's output a), and
+// {Kind}DerivativeFromInput<T>(z, delta) for callers that keep z instead of a. The sigmoid's scalar
 // forms and its packed vector forms are in Exp.cs, beside the exp they use.
 
 public static partial class Kernels
@@ -33,6 +34,14 @@ public static partial class Kernels
         where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         CheckLength(delta.Length, a.Length, nameof(delta));
 
+    /// <summary><c>delta *= 1</c> from the pre-activation z: checks the lengths and changes nothing.</summary>
+    public static void IdentityDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        CheckLength(delta.Length, z.Length, nameof(delta));
+        ApplyInPlace<T, FromInputOperator<T, IdentityOperator<T>, IdentityDerivativeOperator<T>>>(z, delta);
+    }
+
     /// <summary>
     /// <c>a = sigmoid(z)</c> over a whole layer: <c>1 / (1 + e^-z)</c> with the runtime's vector exp
     /// (within 2 ulp of the formula with <see cref="Math.Exp"/>, tested), or, with <see cref="UsesSystemExp"/>,
@@ -51,6 +60,14 @@ public static partial class Kernels
     {
         CheckLength(delta.Length, a.Length, nameof(delta));
         ApplyInPlace<T, SigmoidDerivativeOperator<T>>(a, delta);
+    }
+
+    /// <summary><c>delta *= s (1 - s)</c> with <c>s = sigmoid(z)</c> computed as <see cref="Sigmoid{T}(ReadOnlySpan{T}, Span{T})"/> does, from the pre-activation z.</summary>
+    public static void SigmoidDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        CheckLength(delta.Length, z.Length, nameof(delta));
+        ApplyInPlace<T, FromInputOperator<T, SigmoidOperator<T>, SigmoidDerivativeOperator<T>>>(z, delta);
     }
 
     /// <summary><c>tanh z</c> (<see cref="Math.Tanh"/>).</summary>
@@ -89,6 +106,14 @@ public static partial class Kernels
         ApplyInPlace<T, TanhDerivativeOperator<T>>(a, delta);
     }
 
+    /// <summary><c>delta *= 1 - t^2</c> with <c>t = tanh z</c> (<see cref="Math.Tanh"/> per value), from the pre-activation z.</summary>
+    public static void TanhDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        CheckLength(delta.Length, z.Length, nameof(delta));
+        ApplyInPlace<T, FromInputOperator<T, TanhOperator<T>, TanhDerivativeOperator<T>>>(z, delta);
+    }
+
     /// <summary><c>max(z, 0)</c>; NaN stays NaN (see the NaN policy on <see cref="Kernels"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double ReLU(double z) => ReLUOperator<double>.Invoke(z);
@@ -117,6 +142,14 @@ public static partial class Kernels
         ApplyInPlace<T, ReLUDerivativeOperator<T>>(a, delta);
     }
 
+    /// <summary><c>delta = z &gt; 0 ? delta : 0</c>, from the pre-activation z.</summary>
+    public static void ReLUDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        CheckLength(delta.Length, z.Length, nameof(delta));
+        ApplyInPlace<T, FromInputOperator<T, ReLUOperator<T>, ReLUDerivativeOperator<T>>>(z, delta);
+    }
+
     /// <summary><c>z</c> for positive z, else <c>0.01 z</c>; NaN stays NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double LeakyReLU(double z) => LeakyReLUOperator<double>.Invoke(z);
@@ -139,5 +172,13 @@ public static partial class Kernels
     {
         CheckLength(delta.Length, a.Length, nameof(delta));
         ApplyInPlace<T, LeakyReLUDerivativeOperator<T>>(a, delta);
+    }
+
+    /// <summary><c>delta = z &gt; 0 ? delta : 0.01 delta</c>, from the pre-activation z.</summary>
+    public static void LeakyReLUDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        CheckLength(delta.Length, z.Length, nameof(delta));
+        ApplyInPlace<T, FromInputOperator<T, LeakyReLUOperator<T>, LeakyReLUDerivativeOperator<T>>>(z, delta);
     }
 }

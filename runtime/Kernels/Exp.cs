@@ -99,7 +99,7 @@ public static partial class Kernels
         return Math.FusedMultiplyAdd(scale, expm1, scale);
     }
 
-    /// <summary><c>1 / (1 + e^-z)</c>; 0 or 1 at the extremes, never NaN.</summary>
+    /// <summary><c>1 / (1 + e^-z)</c>; 0 or 1 at the extremes, never NaN for a number.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
 

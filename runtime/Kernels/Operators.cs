@@ -34,6 +34,9 @@ internal interface IUnaryOperator<T>
 internal interface IBinaryOperator<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    /// <summary>Whether the drivers may use the vector forms; if not, they run the scalar form on every value.</summary>
+    static abstract bool Vectorizable { get; }
+
     static abstract T Invoke(T x, T y);
 
     static abstract Vector128<T> Invoke(Vector128<T> x, Vector128<T> y);
@@ -98,11 +101,11 @@ public static partial class Kernels
         int length = x.Length;
         if (length == 0)
             return;
-        if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
+        if (TOperator.Vectorizable && Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
             ApplyInPlace<T, TOperator, Vector512<T>, Width512<T>>(ref first, ref second, length);
-        else if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
+        else if (TOperator.Vectorizable && Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
             ApplyInPlace<T, TOperator, Vector256<T>, Width256<T>>(ref first, ref second, length);
-        else if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count)
+        else if (TOperator.Vectorizable && Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count)
             ApplyInPlace<T, TOperator, Vector128<T>, Width128<T>>(ref first, ref second, length);
         else
             ApplyInPlace<T, TOperator, T, ScalarWidth<T>>(ref first, ref second, length);

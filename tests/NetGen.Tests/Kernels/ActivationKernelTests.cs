@@ -211,6 +211,51 @@ public class ActivationKernelTests
     }
 
     [Fact]
+    public void Derivatives_from_the_pre_activation_equal_the_derivatives_through_the_output_and_central_differences()
+    {
+        CheckFromInput<double>(K.Sigmoid<double>, K.SigmoidDerivative<double>, K.SigmoidDerivativeFromInput<double>, K.Sigmoid);
+        // The tanh operator is scalar (Math.Tanh), not the layer's library tanh: through the output of Math.Tanh.
+        CheckFromInput<double>(ScalarTanhLayer, K.TanhDerivative<double>, K.TanhDerivativeFromInput<double>, K.Tanh);
+        CheckFromInput<double>(K.ReLU<double>, K.ReLUDerivative<double>, K.ReLUDerivativeFromInput<double>, K.ReLU);
+        CheckFromInput<double>(K.LeakyReLU<double>, K.LeakyReLUDerivative<double>, K.LeakyReLUDerivativeFromInput<double>, K.LeakyReLU);
+        CheckFromInput<double>(K.Identity<double>, K.IdentityDerivative<double>, K.IdentityDerivativeFromInput<double>, K.Identity);
+        CheckFromInput<float>(K.Sigmoid<float>, K.SigmoidDerivative<float>, K.SigmoidDerivativeFromInput<float>, null);
+        CheckFromInput<float>(K.LeakyReLU<float>, K.LeakyReLUDerivative<float>, K.LeakyReLUDerivativeFromInput<float>, null);
+    }
+
+    private static void ScalarTanhLayer(ReadOnlySpan<double> z, Span<double> a)
+    {
+        for (int i = 0; i < z.Length; i++)
+            a[i] = K.Tanh(z[i]);
+    }
+
+    private static void CheckFromInput<T>(LayerKernel<T> forward, LayerKernel<T> throughOutput, LayerKernel<T> fromInput, Func<double, double>? scalar)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        foreach (int length in Lengths)
+        {
+            // Away from ReLU's kink at 0, where no difference quotient is the derivative.
+            T[] z = Enumerable.Range(0, length).Select(i => T.CreateTruncating((i % 41 - 20) / 4.0 + 0.0137)).ToArray();
+            T[] a = new T[length], expected = Enumerable.Repeat(T.One, length).ToArray(), actual = Enumerable.Repeat(T.One, length).ToArray();
+            forward(z, a);
+            throughOutput(a, expected);
+            fromInput(z, actual);
+            for (int i = 0; i < length; i++)
+                AssertUlps(expected[i], actual[i], 0, $"{fromInput.Method.Name}<{typeof(T).Name}> length {length} at z = {z[i]}");
+            if (scalar is null)
+                continue;
+            const double H = 1e-6;
+            for (int i = 0; i < length; i++)
+            {
+                double at = double.CreateTruncating(z[i]), numeric = (scalar(at + H) - scalar(at - H)) / (2 * H);
+                Assert.True(Math.Abs(numeric - double.CreateTruncating(actual[i])) <= 1e-7 * Math.Max(1, Math.Abs(numeric)) + 1e-9,
+                    $"{fromInput.Method.Name} at z = {at}: {actual[i]}, central difference {numeric:R}");
+            }
+        }
+        Assert.Equal("delta", Assert.Throws<ArgumentException>(() => fromInput(new T[3], new T[2])).ParamName);
+    }
+
+    [Fact]
     public void ReLU_and_leaky_ReLU_propagate_NaN_in_every_shape()
     {
         Assert.True(double.IsNaN(K.ReLU(double.NaN)));
