@@ -142,7 +142,7 @@ internal static partial class Emitter
 
     /// <summary>
     /// The row loop of the batch calls for networks whose first layer is looped: layer 1's product
-    /// for a chunk of rows in one Simd.MatrixMatrix call (each block of W1 read once per chunk, not
+    /// for a chunk of rows in one Kernels.MatrixMatrix call (each block of W1 read once per chunk, not
     /// once per row) into <paramref name="batch"/>, one activation row per sample; then, per row, the
     /// rest of the forward pass and <paramref name="perRow"/>, which sees <c>activations</c> and <c>sample</c>.
     /// </summary>

@@ -26,8 +26,12 @@ internal static class RuntimeApi
     public const string AddScaledOuterProduct = "AddScaledOuterProduct";
     public const string AddScaled = "AddScaled";
 
-    /// <summary>The kernel that multiplies a layer's delta by the activation's derivative, e.g. <c>SigmoidDerivative</c>.</summary>
-    public static string Derivative(ActivationInfo activation) => activation.RuntimeName + "Derivative";
+    /// <summary>
+    /// The kernel that multiplies a layer's delta by the activation's derivative: <c>SigmoidDerivative(a, delta)</c>
+    /// through the output, or <c>GELUDerivativeFromInput(z, delta)</c> from the kept pre-activation.
+    /// </summary>
+    public static string Derivative(ActivationInfo activation) =>
+        activation.RuntimeName + (activation.DerivativeInput == DerivativeInput.PreActivation ? "DerivativeFromInput" : "Derivative");
 
     /// <summary><c>global::NetGen.Kernels.{member}</c>.</summary>
     public static string Call(string member) => Kernels + "." + member;

@@ -9,7 +9,7 @@ namespace NetGen;
 /// A zeroed block of <typeparamref name="T"/> that starts on a 64-byte boundary and never moves: the
 /// storage of a generated network's parameters, gradients and scratch. With the block aligned, every
 /// weight row whose length is a multiple of 64 bytes (16 floats, 8 doubles) starts on a cache line, so
-/// the 512-bit loads and stores of <see cref="Simd"/> never straddle two lines. Measured on W4's
+/// the 512-bit loads and stores of <see cref="Kernels"/> never straddle two lines. Measured on W4's
 /// 64x32 layer, unaligned rows cost about 15% in the matrix-vector product and the weight update.
 /// </summary>
 /// <remarks>

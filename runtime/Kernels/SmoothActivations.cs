@@ -80,7 +80,7 @@ public static partial class Kernels
 
     /// <summary>Multiplies a GELU layer's delta by its derivative, from the kept pre-activation z.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void GELUDerivative<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale(z, delta, GELUDerivative);
+    public static void GELUDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale(z, delta, GELUDerivative);
 
     /// <summary>SiLU over a layer.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
@@ -88,7 +88,7 @@ public static partial class Kernels
 
     /// <summary>Multiplies a SiLU layer's delta by its derivative, from the kept pre-activation z.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void SiLUDerivative<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale(z, delta, SiLUDerivative);
+    public static void SiLUDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale(z, delta, SiLUDerivative);
 
     /// <summary>ELU over a layer.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
@@ -105,7 +105,7 @@ public static partial class Kernels
 
     /// <summary>Multiplies a Softplus layer's delta by its derivative, from the kept pre-activation z.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void SoftplusDerivative<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale(z, delta, SoftplusDerivative);
+    public static void SoftplusDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale(z, delta, SoftplusDerivative);
 
     private static void Map<T>(ReadOnlySpan<T> z, Span<T> a, Func<double, double> f) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {

@@ -126,11 +126,11 @@ public sealed class RmsProp<T> : IOptimizer<T> where T : unmanaged, IBinaryFloat
         if (!T.IsZero(Momentum))
         {
             TensorPrimitives.MultiplyAdd(momentumBuffer, Momentum, scratch, momentumBuffer); // momentum buf + g / avg
-            Simd.AddScaled(-_learningRate, momentumBuffer, parameters);
+            Kernels.AddScaled(-_learningRate, momentumBuffer, parameters);
         }
         else
         {
-            Simd.AddScaled(-_learningRate, scratch, parameters);
+            Kernels.AddScaled(-_learningRate, scratch, parameters);
         }
     }
 

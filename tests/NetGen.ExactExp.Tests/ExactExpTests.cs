@@ -82,18 +82,18 @@ public class ExactExpTests
         var a = new double[z.Length];
         var af = new float[z.Length];
 
-        Simd.Sigmoid<double>(z, a);
+        Kernels.Sigmoid<double>(z, a);
         Assert.Equal(z.Select(v => 1.0 / (1.0 + Math.Exp(-v))), a);
-        Simd.Sigmoid<float>(zf, af);
+        Kernels.Sigmoid<float>(zf, af);
         Assert.Equal(zf.Select(v => 1f / (1f + MathF.Exp(-v))), af);
-        Simd.Tanh<double>(z, a);
+        Kernels.Tanh<double>(z, a);
         Assert.Equal(z.Select(Math.Tanh), a);
-        Simd.Tanh<float>(zf, af);
+        Kernels.Tanh<float>(zf, af);
         Assert.Equal(zf.Select(MathF.Tanh), af);
 
         var row = z.AsSpan(0, 10).ToArray();
         var softmax = new double[10];
-        Simd.Softmax<double>(row, softmax);
+        Kernels.Softmax<double>(row, softmax);
         Assert.Equal(ExactSoftmax(row), softmax);
     }
 
@@ -122,12 +122,12 @@ public class ExactExpTests
                 hidden[j] = Math.Tanh(s);
             }
             // Layer 2 is looped (80 weights): the same product kernel, then the softmax with Math.Exp.
-            Simd.MatrixVector<double>(p.Slice(40, 80), hidden, p.Slice(120, 10), logits);
+            Kernels.MatrixVector<double>(p.Slice(40, 80), hidden, p.Slice(120, 10), logits);
             Assert.Equal(ExactSoftmax(logits), output);
         }
     }
 
-    // Simd.Softmax's arithmetic with Math.Exp: shift by the largest logit, exponentiate, scale by 1 / sum.
+    // Kernels.Softmax's arithmetic with Math.Exp: shift by the largest logit, exponentiate, scale by 1 / sum.
     private static double[] ExactSoftmax(double[] z)
     {
         double max = z.Max();

@@ -10,7 +10,7 @@ public partial class SingleLayerLooped { }
 
 /// <summary>
 /// BackwardBatch and PredictBatch run a looped first layer for a chunk of rows at once
-/// (Simd.MatrixMatrix) and the rest row by row. Chunking must not change a single bit: the batch calls give exactly what the
+/// (Kernels.MatrixMatrix) and the rest row by row. Chunking must not change a single bit: the batch calls give exactly what the
 /// per-row contract (ZeroGradients, Backward per row, ApplyGradients) gives, across several chunks
 /// and a partial last one, for every kind of network.
 /// </summary>

@@ -5,24 +5,11 @@ using System.Runtime.Intrinsics;
 
 namespace NetGen;
 
-/// <summary>
-/// Scalar activation functions the generated kernels call, one overload per precision. They know no
-/// layer size; the JIT inlines them into the unrolled code.
-/// </summary>
+// NetGen's own scalar exp and the sigmoids of unrolled layers: one value (inlined, no call) or a
+// narrow layer's few sums packed into one vector.
+
 public static partial class Kernels
 {
-    /// <summary>
-    /// Whether every exp-based activation of the generated networks computes with <see cref="Math.Exp"/>,
-    /// <see cref="MathF.Exp"/>, <see cref="Math.Tanh"/> and <see cref="MathF.Tanh"/> (the exact path)
-    /// instead of <see cref="Exp"/>, the runtime's vector exp and System.Numerics.Tensors (each within
-    /// 2 ulp of the exact formula): the sigmoids of this class and <see cref="Simd.Sigmoid{T}"/>,
-    /// <see cref="Simd.Tanh{T}"/> and <see cref="Simd.Softmax{T}"/> of wide layers. Off by default; turn it on for a whole process with the
-    /// <c>NetGen.UseSystemExp</c> runtime switch, e.g. in the project file:
-    /// <c>&lt;RuntimeHostConfigurationOption Include="NetGen.UseSystemExp" Value="true" /&gt;</c>.
-    /// </summary>
-    /// <remarks>Read once; the JIT then treats it as a constant, so the path not taken costs nothing.</remarks>
-    public static readonly bool UsesSystemExp = AppContext.TryGetSwitch("NetGen.UseSystemExp", out bool on) && on;
-
     /// <summary><c>1 / (1 + e^-z)</c>; 0 or 1 at the extremes, never NaN for a number.</summary>
     /// <remarks>
     /// Makes no call on any path (the exact path aside): a call anywhere in an inlined kernel, even in a
@@ -112,7 +99,7 @@ public static partial class Kernels
         return Math.FusedMultiplyAdd(scale, expm1, scale);
     }
 
-    /// <summary><c>1 / (1 + e^-z)</c>; 0 or 1 at the extremes, never NaN.</summary>
+    /// <summary><c>1 / (1 + e^-z)</c>; 0 or 1 at the extremes, never NaN for a number.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
 
@@ -122,96 +109,40 @@ public static partial class Kernels
     // own (System.Runtime.Intrinsics); measured against Math.Exp over 10^6 random arguments in
     // [-30, 30] it differs by at most 2 ulp, and the reference-vector tests bound the result.
     // Where a vector width is not accelerated (no AVX-512, or no AVX), or with UsesSystemExp, the
-    // overload splits into halves down to scalar calls instead of running the vector exp.
+    // overload splits into halves down to scalar calls instead of running the vector exp in software.
 
     /// <summary><c>1 / (1 + e^-z)</c> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Sigmoid(Vector128<double> z) =>
         Vector128.IsHardwareAccelerated && !UsesSystemExp
-            ? Vector128<double>.One / (Vector128<double>.One + Vector128.Exp(-z))
+            ? SigmoidOperator<double>.Invoke(z)
             : Vector128.Create(Sigmoid(z.GetElement(0)), Sigmoid(z.GetElement(1)));
 
     /// <summary><c>1 / (1 + e^-z)</c> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Sigmoid(Vector256<double> z) =>
         Vector256.IsHardwareAccelerated && !UsesSystemExp
-            ? Vector256<double>.One / (Vector256<double>.One + Vector256.Exp(-z))
+            ? SigmoidOperator<double>.Invoke(z)
             : Vector256.Create(Sigmoid(z.GetLower()), Sigmoid(z.GetUpper()));
 
     /// <summary><c>1 / (1 + e^-z)</c> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Sigmoid(Vector512<double> z) =>
         Vector512.IsHardwareAccelerated && !UsesSystemExp
-            ? Vector512<double>.One / (Vector512<double>.One + Vector512.Exp(-z))
+            ? SigmoidOperator<double>.Invoke(z)
             : Vector512.Create(Sigmoid(z.GetLower()), Sigmoid(z.GetUpper()));
 
     /// <summary><c>1 / (1 + e^-z)</c> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sigmoid(Vector128<float> z) =>
         Vector128.IsHardwareAccelerated && !UsesSystemExp
-            ? Vector128<float>.One / (Vector128<float>.One + Vector128.Exp(-z))
+            ? SigmoidOperator<float>.Invoke(z)
             : Vector128.Create(Sigmoid(z.GetElement(0)), Sigmoid(z.GetElement(1)), Sigmoid(z.GetElement(2)), Sigmoid(z.GetElement(3)));
 
     /// <summary><c>1 / (1 + e^-z)</c> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> z) =>
         Vector256.IsHardwareAccelerated && !UsesSystemExp
-            ? Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-z))
+            ? SigmoidOperator<float>.Invoke(z)
             : Vector256.Create(Sigmoid(z.GetLower()), Sigmoid(z.GetUpper()));
-
-    // A chunk of an unrolled layer's weight (or weight-gradient) row updated as one vector:
-    // weights[start + i] += scale * x[i] lane by lane, with the same rounding as the scalar statement (a
-    // product, then a sum; no fused multiply-add). The generator emits these for rows of 2 or more values.
-
-    /// <summary><c>weights[start + i] += scale * x[i]</c> for the 4 or 8 lanes of <paramref name="x"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The lanes run past the end of <paramref name="weights"/>.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddScaled<T>(Span<T> weights, int start, T scale, Vector256<T> x)
-        where T : unmanaged
-    {
-        ref T first = ref Lanes(weights, start, Vector256<T>.Count);
-        (Vector256.LoadUnsafe(ref first) + Vector256.Create(scale) * x).StoreUnsafe(ref first);
-    }
-
-    /// <summary><c>weights[start + i] += scale * x[i]</c> for the 2 or 4 lanes of <paramref name="x"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The lanes run past the end of <paramref name="weights"/>.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddScaled<T>(Span<T> weights, int start, T scale, Vector128<T> x)
-        where T : unmanaged
-    {
-        ref T first = ref Lanes(weights, start, Vector128<T>.Count);
-        (Vector128.LoadUnsafe(ref first) + Vector128.Create(scale) * x).StoreUnsafe(ref first);
-    }
-
-    // The first of `count` values from `start` on, checked. The generated kernels pass constant starts into
-    // spans of constant length, so the JIT removes the check; taking the offset here instead of a Slice
-    // keeps each call to one inline with no locals of its own (a large unrolled kernel makes dozens).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ref T Lanes<T>(Span<T> values, int start, int count)
-        where T : unmanaged
-    {
-        if ((ulong)(uint)start + (uint)count > (uint)values.Length)
-            ThrowHelper.ThrowLanesOutOfRange(start, count, values.Length);
-        return ref Unsafe.Add(ref MemoryMarshal.GetReference(values), (nint)(uint)start);
-    }
-
-    // ReLU is the hardware's max instruction (one vmaxsd/vmaxss on x64) rather than a branch that
-    // mispredicts as units switch on and off: W3 Predict 10.4 -> 9.9 ns, Train 29.4 -> 28.6 ns. For a
-    // NaN sum it gives 0 on x64 (as the branch did) and NaN on Arm64.
-
-    /// <summary><c>max(0, z)</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double ReLU(double z) => double.MaxNative(z, 0.0);
-
-    /// <summary><c>max(0, z)</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float ReLU(float z) => float.MaxNative(z, 0f);
-
-    /// <summary><c>z</c> for positive z, else <c>0.01 z</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double LeakyReLU(double z) => z > 0.0 ? z : 0.01 * z;
-
-    /// <summary><c>z</c> for positive z, else <c>0.01 z</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float LeakyReLU(float z) => z > 0f ? z : 0.01f * z;
 }

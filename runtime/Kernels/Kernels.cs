@@ -1,0 +1,81 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace NetGen;
+
+/// <summary>
+/// The one type generated networks call: whole-layer kernels for looped layers (matrix products,
+/// activations, softmax, weight updates), the scalar and packed activations of unrolled layers, and
+/// NetGen's exp. Not meant to be called by hand; members may change with the generator.
+/// Matrices are row-major (out x in), as in <see cref="INetwork{T}.Parameters"/>. The kernels know no
+/// layer size: generated code passes spans of compile-time-constant length.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every vector path runs only where its width is hardware accelerated: the widest of
+/// <see cref="System.Runtime.Intrinsics.Vector512"/>, <see cref="System.Runtime.Intrinsics.Vector256"/> and
+/// <see cref="System.Runtime.Intrinsics.Vector128"/> whose <c>IsHardwareAccelerated</c> is true, else a
+/// scalar path that computes the same math. Each kernel is written once over the vector width
+/// (<see cref="IVectorWidth{T, TVector}"/>); each activation is one operator struct with a scalar and a
+/// vector form per width, run by one driver per operation shape (<see cref="Apply{T, TOperator}"/>,
+/// <see cref="ApplyInPlace{T, TOperator}"/>).
+/// </para>
+/// <para>
+/// Sums are accumulated in vector lanes, with fused multiply-adds where the hardware has them (x64
+/// FMA, Arm64 AdvSimd) and a multiply then an add where it does not, so results differ from a
+/// sequential scalar sum in the last bits, and between machines with different vector widths or
+/// without FMA. On one machine they are deterministic.
+/// </para>
+/// <para>
+/// NaN policy, the same in every shape (scalar, packed, whole layer): every activation propagates a
+/// NaN input to a NaN output, ReLU and leaky ReLU included (as PyTorch's <c>torch.relu</c> does):
+/// <c>ReLU(NaN) = NaN</c>. ReLU is IEEE 754 <c>maximum(z, +0)</c>, so <c>ReLU(-0) = +0</c>. The
+/// derivative kernels multiply the error by the slope on the side <c>a &gt; 0</c> selects, so a NaN
+/// output takes the slope of the negative side (0 for ReLU, as PyTorch's <c>threshold_backward</c>
+/// does for <c>a &lt;= 0</c>); the NaN has already reached the loss through the forward value.
+/// </para>
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static partial class Kernels
+{
+    /// <summary>
+    /// Whether every exp-based activation of the generated networks computes with <see cref="Math.Exp"/>,
+    /// <see cref="MathF.Exp"/>, <see cref="Math.Tanh"/> and <see cref="MathF.Tanh"/> (the exact path)
+    /// instead of <see cref="Exp"/>, the runtime's vector exp and System.Numerics.Tensors (each within
+    /// 2 ulp of the exact formula): the scalar and packed sigmoids and the whole-layer
+    /// <see cref="Sigmoid{T}(ReadOnlySpan{T}, Span{T})"/>, <see cref="Tanh{T}(ReadOnlySpan{T}, Span{T})"/>
+    /// and <see cref="Softmax{T}"/>. Off by default; turn it on for a whole process with the
+    /// <c>NetGen.UseSystemExp</c> runtime switch, e.g. in the project file:
+    /// <c>&lt;RuntimeHostConfigurationOption Include="NetGen.UseSystemExp" Value="true" /&gt;</c>.
+    /// </summary>
+    /// <remarks>Read once; the JIT then treats it as a constant, so the path not taken costs nothing.</remarks>
+    public static readonly bool UsesSystemExp = AppContext.TryGetSwitch("NetGen.UseSystemExp", out bool on) && on;
+
+    /// <summary>
+    /// The width of the register-blocked loops on this machine, in bits: 512, 256 or 128, the widest
+    /// accelerated vectors, or 0 for the scalar path. What the blocks leave over runs at half that
+    /// where it is accelerated (<see cref="NarrowVectorBits"/>).
+    /// </summary>
+    internal static int WideVectorBits =>
+        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 0;
+
+    /// <summary>The width of the leftover loops on this machine, in bits (see <see cref="WideVectorBits"/>).</summary>
+    internal static int NarrowVectorBits =>
+        Vector512.IsHardwareAccelerated ? 256 : Vector256.IsHardwareAccelerated ? 128 : Vector128.IsHardwareAccelerated ? 128 : 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckMatrix<T>(ReadOnlySpan<T> weights, int rows, int columns)
+    {
+        if (weights.Length != rows * columns)
+            ThrowHelper.ThrowLengthMismatch(nameof(weights), rows * columns, weights.Length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckLength(int actual, int expected, string parameterName)
+    {
+        if (actual != expected)
+            ThrowHelper.ThrowLengthMismatch(parameterName, expected, actual);
+    }
+}

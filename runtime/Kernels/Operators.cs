@@ -1,0 +1,128 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NetGen;
+
+/// <summary>
+/// An element-wise function of one value, as in System.Numerics.Tensors' TensorPrimitives: a scalar
+/// form and one form per vector width, all computing the same math lane by lane. The drivers
+/// (<see cref="Kernels.Apply{T, TOperator}"/>) pick the width.
+/// </summary>
+internal interface IUnaryOperator<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>Whether the drivers may use the vector forms; if not, they run the scalar form on every value.</summary>
+    static abstract bool Vectorizable { get; }
+
+    static abstract T Invoke(T x);
+
+    static abstract Vector128<T> Invoke(Vector128<T> x);
+
+    static abstract Vector256<T> Invoke(Vector256<T> x);
+
+    static abstract Vector512<T> Invoke(Vector512<T> x);
+}
+
+/// <summary>
+/// An element-wise function of two values whose result replaces the second, such as
+/// <c>delta * f'(a)</c> of an activation's derivative: a scalar form and one form per vector width,
+/// all computing the same math lane by lane (<see cref="Kernels.ApplyInPlace{T, TOperator}"/>).
+/// </summary>
+internal interface IBinaryOperator<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    /// <summary>Whether the drivers may use the vector forms; if not, they run the scalar form on every value.</summary>
+    static abstract bool Vectorizable { get; }
+
+    static abstract T Invoke(T x, T y);
+
+    static abstract Vector128<T> Invoke(Vector128<T> x, Vector128<T> y);
+
+    static abstract Vector256<T> Invoke(Vector256<T> x, Vector256<T> y);
+
+    static abstract Vector512<T> Invoke(Vector512<T> x, Vector512<T> y);
+}
+
+public static partial class Kernels
+{
+    /// <summary>
+    /// <c>destination[i] = TOperator(x[i])</c>, with the widest accelerated vectors that fit in the
+    /// span (shorter spans take narrower ones), the last, partial vector done as one whole vector
+    /// ending at the last value, and without acceleration or vector form, the scalar form. In place
+    /// (<paramref name="x"/> and <paramref name="destination"/> the same span) is fine; any other overlap is not.
+    /// </summary>
+    internal static void Apply<T, TOperator>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOperator : struct, IUnaryOperator<T>
+    {
+        ref T source = ref MemoryMarshal.GetReference(x);
+        ref T target = ref MemoryMarshal.GetReference(destination);
+        int length = x.Length;
+        if (length == 0)
+            return;
+        if (TOperator.Vectorizable && Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
+            Apply<T, TOperator, Vector512<T>, Width512<T>>(ref source, ref target, length);
+        else if (TOperator.Vectorizable && Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
+            Apply<T, TOperator, Vector256<T>, Width256<T>>(ref source, ref target, length);
+        else if (TOperator.Vectorizable && Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count)
+            Apply<T, TOperator, Vector128<T>, Width128<T>>(ref source, ref target, length);
+        else
+            Apply<T, TOperator, T, ScalarWidth<T>>(ref source, ref target, length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Apply<T, TOperator, TVector, TWidth>(ref T x, ref T destination, int length)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOperator : struct, IUnaryOperator<T>
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<T, TVector>
+    {
+        // The last vector is computed first: in place, the loop overwrites values it shares with it.
+        nuint width = (nuint)TWidth.Count, last = (nuint)length - width;
+        TVector end = TWidth.Invoke<TOperator>(TWidth.Load(ref x, last));
+        for (nuint i = 0; i < last; i += width)
+            TWidth.Store(TWidth.Invoke<TOperator>(TWidth.Load(ref x, i)), ref destination, i);
+        TWidth.Store(end, ref destination, last);
+    }
+
+    /// <summary>
+    /// <c>y[i] = TOperator(x[i], y[i])</c>, with the widths chosen as in <see cref="Apply{T, TOperator}"/>.
+    /// The spans must not overlap.
+    /// </summary>
+    internal static void ApplyInPlace<T, TOperator>(ReadOnlySpan<T> x, Span<T> y)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOperator : struct, IBinaryOperator<T>
+    {
+        ref T first = ref MemoryMarshal.GetReference(x);
+        ref T second = ref MemoryMarshal.GetReference(y);
+        int length = x.Length;
+        if (length == 0)
+            return;
+        if (TOperator.Vectorizable && Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
+            ApplyInPlace<T, TOperator, Vector512<T>, Width512<T>>(ref first, ref second, length);
+        else if (TOperator.Vectorizable && Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
+            ApplyInPlace<T, TOperator, Vector256<T>, Width256<T>>(ref first, ref second, length);
+        else if (TOperator.Vectorizable && Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count)
+            ApplyInPlace<T, TOperator, Vector128<T>, Width128<T>>(ref first, ref second, length);
+        else
+            ApplyInPlace<T, TOperator, T, ScalarWidth<T>>(ref first, ref second, length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ApplyInPlace<T, TOperator, TVector, TWidth>(ref T x, ref T y, int length)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOperator : struct, IBinaryOperator<T>
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<T, TVector>
+    {
+        // The last vector is computed first: the loop overwrites values of y it shares with it.
+        nuint width = (nuint)TWidth.Count, last = (nuint)length - width;
+        TVector end = TWidth.Invoke<TOperator>(TWidth.Load(ref x, last), TWidth.Load(ref y, last));
+        for (nuint i = 0; i < last; i += width)
+            TWidth.Store(TWidth.Invoke<TOperator>(TWidth.Load(ref x, i), TWidth.Load(ref y, i)), ref y, i);
+        TWidth.Store(end, ref y, last);
+    }
+}

@@ -1,0 +1,209 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace NetGen;
+
+/// <summary>
+/// One vector width as a type argument, so that a kernel is written once and instantiated per width:
+/// <see cref="Width512{T}"/>, <see cref="Width256{T}"/>, <see cref="Width128{T}"/>, and
+/// <see cref="ScalarWidth{T}"/>, one value per "vector", which is the kernels' scalar path. The members
+/// are static and inlined, so each instantiation is the code one would write by hand for its width.
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+/// <typeparam name="TVector">The vector type of this width (<typeparamref name="T"/> itself for the scalar width).</typeparam>
+internal interface IVectorWidth<T, TVector>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TVector : struct
+{
+    /// <summary>Values per vector.</summary>
+    static abstract int Count { get; }
+
+    static abstract TVector Zero { get; }
+
+    static abstract TVector Create(T value);
+
+    static abstract TVector Load(ref T source, nuint offset);
+
+    static abstract void Store(TVector value, ref T destination, nuint offset);
+
+    static abstract TVector Add(TVector left, TVector right);
+
+    /// <summary>
+    /// <c>left * right + addend</c>: fused where the hardware has a fused multiply-add (x64 FMA, Arm64),
+    /// otherwise a multiply, then an add (a software fused multiply-add would cost a call per lane).
+    /// </summary>
+    static abstract TVector MultiplyAdd(TVector left, TVector right, TVector addend);
+
+    /// <summary>The sum of the lanes.</summary>
+    static abstract T Sum(TVector value);
+
+    /// <summary>The element-wise operator at this width.</summary>
+    static abstract TVector Invoke<TOperator>(TVector x)
+        where TOperator : struct, IUnaryOperator<T>;
+
+    /// <summary>The element-wise operator at this width.</summary>
+    static abstract TVector Invoke<TOperator>(TVector x, TVector y)
+        where TOperator : struct, IBinaryOperator<T>;
+}
+
+/// <summary>The scalar path: one value per "vector", a multiply then an add (as in the kernels' scalar tails).</summary>
+internal readonly struct ScalarWidth<T> : IVectorWidth<T, T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public static int Count => 1;
+
+    public static T Zero => T.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Create(T value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Load(ref T source, nuint offset) => Unsafe.Add(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(T value, ref T destination, nuint offset) => Unsafe.Add(ref destination, offset) = value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Add(T left, T right) => left + right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MultiplyAdd(T left, T right, T addend) => left * right + addend;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(T value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Invoke<TOperator>(T x)
+        where TOperator : struct, IUnaryOperator<T> => TOperator.Invoke(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Invoke<TOperator>(T x, T y)
+        where TOperator : struct, IBinaryOperator<T> => TOperator.Invoke(x, y);
+}
+
+/// <summary>128-bit vectors (SSE, Arm64 AdvSimd).</summary>
+internal readonly struct Width128<T> : IVectorWidth<T, Vector128<T>>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public static int Count => Vector128<T>.Count;
+
+    public static Vector128<T> Zero => Vector128<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Create(T value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Load(ref T source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<T> value, ref T destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Add(Vector128<T> left, Vector128<T> right) => left + right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> MultiplyAdd(Vector128<T> left, Vector128<T> right, Vector128<T> addend)
+    {
+        if (typeof(T) == typeof(float))
+            return Vector128.MultiplyAddEstimate(left.AsSingle(), right.AsSingle(), addend.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double))
+            return Vector128.MultiplyAddEstimate(left.AsDouble(), right.AsDouble(), addend.AsDouble()).As<double, T>();
+        return left * right + addend;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector128<T> value) => Vector128.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Invoke<TOperator>(Vector128<T> x)
+        where TOperator : struct, IUnaryOperator<T> => TOperator.Invoke(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Invoke<TOperator>(Vector128<T> x, Vector128<T> y)
+        where TOperator : struct, IBinaryOperator<T> => TOperator.Invoke(x, y);
+}
+
+/// <summary>256-bit vectors (AVX2).</summary>
+internal readonly struct Width256<T> : IVectorWidth<T, Vector256<T>>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public static int Count => Vector256<T>.Count;
+
+    public static Vector256<T> Zero => Vector256<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Create(T value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Load(ref T source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<T> value, ref T destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Add(Vector256<T> left, Vector256<T> right) => left + right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MultiplyAdd(Vector256<T> left, Vector256<T> right, Vector256<T> addend)
+    {
+        if (typeof(T) == typeof(float))
+            return Vector256.MultiplyAddEstimate(left.AsSingle(), right.AsSingle(), addend.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double))
+            return Vector256.MultiplyAddEstimate(left.AsDouble(), right.AsDouble(), addend.AsDouble()).As<double, T>();
+        return left * right + addend;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector256<T> value) => Vector256.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Invoke<TOperator>(Vector256<T> x)
+        where TOperator : struct, IUnaryOperator<T> => TOperator.Invoke(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Invoke<TOperator>(Vector256<T> x, Vector256<T> y)
+        where TOperator : struct, IBinaryOperator<T> => TOperator.Invoke(x, y);
+}
+
+/// <summary>512-bit vectors (AVX-512).</summary>
+internal readonly struct Width512<T> : IVectorWidth<T, Vector512<T>>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public static int Count => Vector512<T>.Count;
+
+    public static Vector512<T> Zero => Vector512<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Create(T value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Load(ref T source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<T> value, ref T destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Add(Vector512<T> left, Vector512<T> right) => left + right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MultiplyAdd(Vector512<T> left, Vector512<T> right, Vector512<T> addend)
+    {
+        if (typeof(T) == typeof(float))
+            return Vector512.MultiplyAddEstimate(left.AsSingle(), right.AsSingle(), addend.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double))
+            return Vector512.MultiplyAddEstimate(left.AsDouble(), right.AsDouble(), addend.AsDouble()).As<double, T>();
+        return left * right + addend;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector512<T> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Invoke<TOperator>(Vector512<T> x)
+        where TOperator : struct, IUnaryOperator<T> => TOperator.Invoke(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Invoke<TOperator>(Vector512<T> x, Vector512<T> y)
+        where TOperator : struct, IBinaryOperator<T> => TOperator.Invoke(x, y);
+}

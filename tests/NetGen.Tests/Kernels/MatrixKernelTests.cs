@@ -1,0 +1,385 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace NetGen.Tests.Kernels;
+
+/// <summary>
+/// The matrix and update kernels agree with plain loops for every shape: blocks of 8 and 4 rows,
+/// column blocks, the streamed rows of matrices too large for L1, and every kind of tail. Each test
+/// runs the kernels at every pair of vector widths (512/256, 256/128, 128/128 bits and the scalar
+/// path), whatever this machine accelerates (a width it does not is emulated in software by the
+/// runtime, so the test still exercises that width's code), and checks that the public entry
+/// points run the pair <see cref="NetGen.Kernels.WideVectorBits"/> names, bit for bit.
+/// </summary>
+public class MatrixKernelTests
+{
+    /// <summary>Every wide width in bits; 0 is the scalar path.</summary>
+    public static TheoryData<int> Widths() => new() { 512, 256, 128, 0 };
+
+    /// <summary>Rows covering blocks of 8, blocks of 4 and single rows; columns 0-70 cover every vector tail of every width.</summary>
+    private static IEnumerable<(int Rows, int Columns)> SmallShapes() =>
+        from rows in new[] { 0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17 }
+        from columns in Enumerable.Range(0, 71)
+        select (rows, columns);
+
+    /// <summary>Over 64 KB of weights in both precisions (the streamed path) and L1-sized large ones, with leftover vectors and columns.</summary>
+    private static readonly (int Rows, int Columns)[] LargeShapes = { (40, 520), (21, 1000), (9, 2063), (128, 784), (13, 130), (17, 300) };
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void MatrixVector_and_MatrixMatrix_match_a_plain_loop(int wideBits)
+    {
+        CheckProducts<double>(wideBits, 1e-12);
+        CheckProducts<float>(wideBits, 2e-6);
+    }
+
+    private static void CheckProducts<T>(int wideBits, double tolerance)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        IKernelsAt<T> kernels = KernelsAtWidth<T>(wideBits);
+        foreach (var (rows, columns) in SmallShapes().Concat(LargeShapes))
+        {
+            var random = new Random(rows * 1000 + columns);
+            T[] w = Values<T>(random, rows * columns), x = Values<T>(random, 3 * columns), b = Values<T>(random, rows);
+            const int Samples = 3, Gap = 2;
+            var z = Enumerable.Repeat(T.CreateTruncating(-7), Samples * (rows + Gap)).ToArray();
+            kernels.MatrixMatrix(w, b, x, columns, Samples, z, rows + Gap);
+            for (int s = 0; s < Samples; s++)
+            {
+                for (int j = 0; j < rows; j++)
+                {
+                    double expected = double.CreateTruncating(b[j]);
+                    for (int i = 0; i < columns; i++)
+                        expected += double.CreateTruncating(w[j * columns + i]) * double.CreateTruncating(x[s * columns + i]);
+                    AssertClose(expected, double.CreateTruncating(z[s * (rows + Gap) + j]), $"{wideBits}-bit {typeof(T).Name} {rows}x{columns} sample {s} z[{j}]", tolerance * Math.Sqrt(columns + 1));
+                }
+                Assert.All(z.AsSpan(s * (rows + Gap) + rows, Gap).ToArray(), gap => Assert.Equal(T.CreateTruncating(-7), gap));
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void TransposedMatrixVector_matches_a_plain_loop(int wideBits)
+    {
+        CheckTransposed<double>(wideBits, 1e-12);
+        CheckTransposed<float>(wideBits, 2e-6);
+    }
+
+    private static void CheckTransposed<T>(int wideBits, double tolerance)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        IKernelsAt<T> kernels = KernelsAtWidth<T>(wideBits);
+        foreach (var (rows, columns) in SmallShapes().Concat(LargeShapes))
+        {
+            var random = new Random(rows * 1000 + columns + 1);
+            T[] w = Values<T>(random, rows * columns), d = Values<T>(random, rows);
+            T[] result = Values<T>(random, columns); // overwritten, not added to
+            kernels.TransposedMatrixVector(w, d, result);
+            for (int i = 0; i < columns; i++)
+            {
+                double expected = 0;
+                for (int j = 0; j < rows; j++)
+                    expected += double.CreateTruncating(w[j * columns + i]) * double.CreateTruncating(d[j]);
+                AssertClose(expected, double.CreateTruncating(result[i]), $"{wideBits}-bit {typeof(T).Name} {rows}x{columns} result[{i}]", tolerance * Math.Sqrt(rows + 1));
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void AddScaledOuterProduct_matches_a_plain_loop_and_skips_nothing_that_matters(int wideBits)
+    {
+        CheckOuterProduct<double>(wideBits, 1e-12);
+        CheckOuterProduct<float>(wideBits, 1e-6);
+    }
+
+    private static void CheckOuterProduct<T>(int wideBits, double tolerance)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        IKernelsAt<T> kernels = KernelsAtWidth<T>(wideBits);
+        T scale = T.CreateTruncating(-0.25);
+        foreach (var (rows, columns) in SmallShapes().Concat(LargeShapes))
+        {
+            var random = new Random(rows * 1000 + columns + 2);
+            T[] w = Values<T>(random, rows * columns), x = Values<T>(random, columns), d = Values<T>(random, rows);
+            for (int j = 0; j < rows; j += 3)
+                d[j] = T.Zero; // inactive rows: their update is exactly zero, whether skipped or not
+            double[] expected = w.Select((value, k) => double.CreateTruncating(value) + double.CreateTruncating(scale * d[k / columns]) * double.CreateTruncating(x[k % columns])).ToArray();
+            kernels.AddScaledOuterProduct(w, d, x, scale);
+            for (int k = 0; k < w.Length; k++)
+                AssertClose(expected[k], double.CreateTruncating(w[k]), $"{wideBits}-bit {typeof(T).Name} {rows}x{columns} w[{k / columns}, {k % columns}]", tolerance);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void AddScaled_matches_a_plain_loop_for_every_tail(int wideBits)
+    {
+        CheckAddScaled<double>(wideBits);
+        CheckAddScaled<float>(wideBits);
+    }
+
+    private static void CheckAddScaled<T>(int wideBits)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        IKernelsAt<T> kernels = KernelsAtWidth<T>(wideBits);
+        T a = T.CreateTruncating(-0.3);
+        foreach (int length in Enumerable.Range(0, 71).Concat(new[] { 200, 1001, 4099 }))
+        {
+            var random = new Random(length + 5);
+            T[] x = Values<T>(random, length + 1), y = Values<T>(random, length + 1);
+            T last = y[length];
+            // Where the vector loops stop, the values left over are a product and a sum, like this loop;
+            // the vector lanes may fuse the two (within an ulp).
+            T[] expected = y.Select((value, i) => value + a * x[i]).ToArray();
+            kernels.AddScaled(a, x.AsSpan(0, length), y.AsSpan(0, length));
+            for (int i = 0; i < length; i++)
+                AssertClose(double.CreateTruncating(expected[i]), double.CreateTruncating(y[i]), $"{wideBits}-bit {typeof(T).Name} length {length} y[{i}]", typeof(T) == typeof(float) ? 2e-7 : 4e-16);
+            Assert.Equal(last, y[length]); // nothing past the end
+        }
+    }
+
+    [Fact]
+    public void The_public_kernels_run_the_widths_this_machine_accelerates_bit_for_bit()
+    {
+        int expectedWide = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 0;
+        Assert.Equal(expectedWide, NetGen.Kernels.WideVectorBits);
+        // CI runs these tests once per instruction set and says which widths each run must exercise,
+        // so a runtime switch that stops working (DOTNET_EnableAVX512F does nothing on .NET 10) fails here.
+        if (Environment.GetEnvironmentVariable("NETGEN_EXPECT_VECTOR_BITS") is { } required)
+            Assert.Equal(required, NetGen.Kernels.WideVectorBits.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(expectedWide switch { 512 => 256, 256 => 128, 128 => 128, _ => 0 }, NetGen.Kernels.NarrowVectorBits);
+        CheckPublicKernels<double>();
+        CheckPublicKernels<float>();
+    }
+
+    private static void CheckPublicKernels<T>()
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        IKernelsAt<T> machine = KernelsAtWidth<T>(NetGen.Kernels.WideVectorBits);
+        string widths = $"{NetGen.Kernels.WideVectorBits}/{NetGen.Kernels.NarrowVectorBits}-bit {typeof(T).Name}";
+        foreach (var (rows, columns) in new[] { (9, 17), (16, 64), (3, 5), (40, 520), (21, 1000) })
+        {
+            var random = new Random(rows + columns);
+            T[] w = Values<T>(random, rows * columns), x = Values<T>(random, 5 * columns), b = Values<T>(random, rows), d = Values<T>(random, rows);
+            T[] expected = new T[5 * rows], actual = new T[5 * rows];
+            machine.MatrixMatrix(w, b, x, columns, 5, expected, rows);
+            NetGen.Kernels.MatrixMatrix<T>(w, b, x, columns, actual, rows);
+            Assert.True(expected.SequenceEqual(actual), $"MatrixMatrix {rows}x{columns} at {widths}");
+            NetGen.Kernels.MatrixVector<T>(w, x.AsSpan(0, columns), b, actual.AsSpan(0, rows));
+            Assert.True(expected.AsSpan(0, rows).SequenceEqual(actual.AsSpan(0, rows)), $"MatrixVector {rows}x{columns} at {widths}");
+
+            T[] transposed = new T[columns], transposedPublic = new T[columns];
+            machine.TransposedMatrixVector(w, d, transposed);
+            NetGen.Kernels.TransposedMatrixVector<T>(w, d, transposedPublic);
+            Assert.True(transposed.SequenceEqual(transposedPublic), $"TransposedMatrixVector {rows}x{columns} at {widths}");
+
+            T[] updated = (T[])w.Clone(), updatedPublic = (T[])w.Clone();
+            machine.AddScaledOuterProduct(updated, d, x.AsSpan(0, columns).ToArray(), T.CreateTruncating(0.5));
+            NetGen.Kernels.AddScaledOuterProduct<T>(updatedPublic, d, x.AsSpan(0, columns), T.CreateTruncating(0.5));
+            Assert.True(updated.SequenceEqual(updatedPublic), $"AddScaledOuterProduct {rows}x{columns} at {widths}");
+
+            machine.AddScaled(T.CreateTruncating(0.5), w, updated);
+            NetGen.Kernels.AddScaled<T>(T.CreateTruncating(0.5), w, updatedPublic);
+            Assert.True(updated.SequenceEqual(updatedPublic), $"AddScaled of {w.Length} at {widths}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void MatrixMatrix_gives_each_input_exactly_what_MatrixVector_gives_it_at_every_width(int wideBits)
+    {
+        IKernelsAt<double> kernels = KernelsAtWidth<double>(wideBits);
+        foreach (var (rows, columns) in new[] { (1, 1), (9, 17), (13, 130), (40, 520), (21, 1000), (9, 2063) })
+        {
+            const int Samples = 6;
+            var random = new Random(rows * 1000 + columns + 3);
+            double[] w = Values<double>(random, rows * columns), b = Values<double>(random, rows), x = Values<double>(random, Samples * columns);
+            var z = new double[Samples * rows];
+            kernels.MatrixMatrix(w, b, x, columns, Samples, z, rows);
+            for (int s = 0; s < Samples; s++)
+            {
+                var single = new double[rows];
+                kernels.MatrixMatrix(w, b, x.AsSpan(s * columns, columns).ToArray(), columns, 1, single, rows);
+                Assert.Equal(single, z.AsSpan(s * rows, rows).ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void MatrixMatrix_checks_its_arguments()
+    {
+        double[] w = new double[6], b = new double[2], x = new double[9];
+        var z = new double[10];
+        Assert.Throws<ArgumentException>(() => NetGen.Kernels.MatrixMatrix<double>(w, b, x.AsSpan(1).ToArray(), 3, z, 2));
+        Assert.Throws<ArgumentException>(() => NetGen.Kernels.MatrixMatrix<double>(w, b, x, 3, new double[5], 2));
+        Assert.Equal("outputStride", Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.MatrixMatrix<double>(w, b, x, 3, z, 1)).ParamName);
+        Assert.Equal("columns", Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.MatrixMatrix<double>(new double[0], b, x, 0, z, 2)).ParamName);
+    }
+
+    [Theory]
+    [InlineData(9, 17)]
+    [InlineData(128, 784)]
+    [InlineData(40, 520)]
+    [InlineData(21, 1000)]
+    public void The_products_do_not_depend_on_where_the_inputs_sit(int rows, int columns)
+    {
+        // The streamed path copies inputs that are not on a cache line; the copy must not change a bit.
+        const int Samples = 6;
+        var random = new Random(rows * 1000 + columns + 4);
+        float[] w = Values<float>(random, rows * columns), b = Values<float>(random, rows), x = Values<float>(random, Samples * columns);
+        var aligned = new AlignedBuffer<float>(Samples * columns + 16);
+        foreach (int offset in new[] { 0, 1, 4, 15 })
+        {
+            Span<float> placed = aligned.Span.Slice(offset, Samples * columns);
+            x.CopyTo(placed);
+            var fromArray = new float[Samples * rows];
+            var fromPlaced = new float[Samples * rows];
+            NetGen.Kernels.MatrixMatrix<float>(w, b, x, columns, fromArray, rows);
+            NetGen.Kernels.MatrixMatrix<float>(w, b, placed, columns, fromPlaced, rows);
+            Assert.Equal(fromArray, fromPlaced);
+            NetGen.Kernels.MatrixVector<float>(w, placed.Slice(columns, columns), b, fromPlaced.AsSpan(0, rows));
+            Assert.Equal(fromArray.AsSpan(rows, rows).ToArray(), fromPlaced.AsSpan(0, rows).ToArray());
+        }
+    }
+
+    [Fact]
+    public void Kernels_reject_mismatched_lengths()
+    {
+        var error = Assert.Throws<ArgumentException>(() => NetGen.Kernels.MatrixVector<double>(new double[5], new double[2], new double[3], new double[3]));
+        Assert.Contains("Expected a span of length 6, got length 5", error.Message);
+        Assert.Equal("bias", Assert.Throws<ArgumentException>(() => NetGen.Kernels.MatrixVector<double>(new double[6], new double[2], new double[2], new double[3])).ParamName);
+        Assert.Equal("weights", Assert.Throws<ArgumentException>(() => NetGen.Kernels.TransposedMatrixVector<double>(new double[5], new double[2], new double[3])).ParamName);
+        Assert.Equal("weights", Assert.Throws<ArgumentException>(() => NetGen.Kernels.AddScaledOuterProduct<double>(new double[5], new double[2], new double[3], 1)).ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentException>(() => NetGen.Kernels.AddScaled<double>(1, new double[3], new double[4])).ParamName);
+    }
+
+    [Fact]
+    public void Row_chunk_updates_give_exactly_the_scalar_statements_and_touch_nothing_else()
+    {
+        // Unrolled layers update weight rows with Kernels.AddScaled; the result must be bit for bit
+        // what "w[i] += s * x[i]" gives, so that vectorising the rows changes no result.
+        var random = new Random(11);
+        double[] row = Values<double>(random, 6), x = Values<double>(random, 4);
+        double scale = random.NextDouble() - 0.5;
+        double[] expected = (double[])row.Clone();
+        for (int i = 0; i < 4; i++)
+            expected[1 + i] += scale * x[i];
+        NetGen.Kernels.AddScaled(row, 1, scale, Vector256.Create(x));
+        Assert.Equal(expected, row);
+        for (int i = 0; i < 2; i++)
+            expected[3 + i] -= scale * x[i]; // the step's form: AddScaled(w, k, -s, x) is w[k..] -= s * x bit for bit
+        NetGen.Kernels.AddScaled(row, 3, -scale, Vector128.Create(x[0], x[1]));
+        Assert.Equal(expected, row);
+
+        float[] rowSingle = Values<float>(random, 10), xSingle = Values<float>(random, 8);
+        float[] expectedSingle = (float[])rowSingle.Clone();
+        for (int i = 0; i < 8; i++)
+            expectedSingle[1 + i] += 0.25f * xSingle[i];
+        NetGen.Kernels.AddScaled(rowSingle, 1, 0.25f, Vector256.Create(xSingle));
+        Assert.Equal(expectedSingle, rowSingle);
+
+        // Lanes past the end, or a negative start, are refused and change nothing.
+        double[] before = (double[])row.Clone();
+        Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.AddScaled(row, 3, scale, Vector256.Create(x)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.AddScaled(row, 5, scale, Vector128.Create(x[0], x[1])));
+        var negative = Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.AddScaled(row, -1, scale, Vector128.Create(x[0], x[1])));
+        Assert.Equal("start", negative.ParamName);
+        Assert.Equal(before, row);
+        for (int i = 0; i < 4; i++)
+            before[2 + i] += scale * x[i];
+        NetGen.Kernels.AddScaled(row, 2, scale, Vector256.Create(x)); // the last lanes that fit
+        Assert.Equal(before, row);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(10)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(37)]
+    public void Softmax_matches_the_definition_and_stays_finite_for_huge_logits(int length)
+    {
+        var random = new Random(length);
+        double[] z = Values<double>(random, length).Select(v => v * 20).ToArray();
+        var a = new double[length];
+        NetGen.Kernels.Softmax<double>(z, a);
+        double normaliser = z.Sum(Math.Exp);
+        for (int k = 0; k < length; k++)
+            AssertClose(Math.Exp(z[k]) / normaliser, a[k], $"a[{k}]", 1e-12);
+
+        // Shifted by the largest logit, so logits far beyond exp's range give the same finite result.
+        double[] huge = z.Select(v => v + 1000).ToArray();
+        var fromHuge = new double[length];
+        NetGen.Kernels.Softmax<double>(huge, fromHuge);
+        for (int k = 0; k < length; k++)
+            AssertClose(a[k], fromHuge[k], $"a[{k}] at z + 1000", 1e-12);
+
+        // Single precision, written into the middle of a longer block: nothing outside it changes.
+        float[] zf = z.Select(v => (float)v).ToArray();
+        var block = Enumerable.Repeat(-7f, length + 32).ToArray();
+        NetGen.Kernels.Softmax<float>(zf, block.AsSpan(16, length));
+        for (int k = 0; k < length; k++)
+            AssertClose(a[k], block[16 + k], $"single a[{k}]", 1e-6);
+        Assert.All(block.Take(16).Concat(block.Skip(16 + length)), value => Assert.Equal(-7f, value));
+        Assert.Throws<ArgumentException>(() => NetGen.Kernels.Softmax<double>(z, new double[length + 1]));
+    }
+
+    /// <summary>The kernels of one width pair, reached through <see cref="KernelsAtWidth{T}"/>.</summary>
+    internal interface IKernelsAt<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        void MatrixMatrix(T[] weights, T[] bias, T[] inputs, int columns, int samples, T[] outputs, int outputStride);
+
+        void TransposedMatrixVector(T[] weights, T[] d, T[] result);
+
+        void AddScaledOuterProduct(T[] weights, T[] d, T[] x, T scale);
+
+        void AddScaled(T a, ReadOnlySpan<T> x, Span<T> y);
+    }
+
+    private sealed class At<T, TWideVector, TWide, TNarrowVector, TNarrow> : IKernelsAt<T>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TWideVector : struct
+        where TWide : struct, IVectorWidth<T, TWideVector>
+        where TNarrowVector : struct
+        where TNarrow : struct, IVectorWidth<T, TNarrowVector>
+    {
+        public void MatrixMatrix(T[] weights, T[] bias, T[] inputs, int columns, int samples, T[] outputs, int outputStride) =>
+            KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.MatrixMatrix(weights, bias, inputs.AsSpan(0, samples * columns), columns, samples, outputs, outputStride);
+
+        public void TransposedMatrixVector(T[] weights, T[] d, T[] result) =>
+            KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.TransposedMatrixVector(weights, d, result);
+
+        public void AddScaledOuterProduct(T[] weights, T[] d, T[] x, T scale) =>
+            KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.AddScaledOuterProduct(weights, d, x, scale);
+
+        public void AddScaled(T a, ReadOnlySpan<T> x, Span<T> y) =>
+            KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.AddScaled(a, ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y), x.Length);
+    }
+
+    /// <summary>The kernels at the pair whose wide width is <paramref name="wideBits"/> (0: scalar), as <see cref="NetGen.Kernels"/> pairs them.</summary>
+    internal static IKernelsAt<T> KernelsAtWidth<T>(int wideBits)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => wideBits switch
+        {
+            512 => new At<T, Vector512<T>, Width512<T>, Vector256<T>, Width256<T>>(),
+            256 => new At<T, Vector256<T>, Width256<T>, Vector128<T>, Width128<T>>(),
+            128 => new At<T, Vector128<T>, Width128<T>, Vector128<T>, Width128<T>>(),
+            _ => new At<T, T, ScalarWidth<T>, T, ScalarWidth<T>>(),
+        };
+
+    internal static T[] Values<T>(Random random, int count)
+        where T : IBinaryFloatingPointIeee754<T> =>
+        Enumerable.Range(0, count).Select(_ => T.CreateTruncating(random.NextDouble() * 2 - 1)).ToArray();
+
+    internal static void AssertClose(double expected, double actual, string what, double tolerance)
+    {
+        double error = Math.Abs(actual - expected) / Math.Max(1.0, Math.Abs(expected));
+        Assert.True(error <= tolerance, $"{what}: expected {expected:R}, got {actual:R}");
+    }
+}
