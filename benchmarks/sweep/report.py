@@ -3,6 +3,7 @@
 
   report.py --c FILE... --netgen FILE... [--machine FILE] [--out MD] [--splice DOC]
   report.py --splice-from MD DOC     put a finished section into DOC (benchmarks/run.sh uses this)
+  report.py --cold FILE              summarise `run.sh --cold` (lines: C mode startup_ms main_ms call_ms... wall_ms)
 
 FILEs are the outputs of c/sweep_c.c and NetGen.Sweep, one per round. Checksums (K lines) must
 agree within the tolerance of the shape's precision, or the exit code is 1 and no table is written.
@@ -124,6 +125,38 @@ def splice(section, doc):
         f.write(text)
 
 
+def cold(path):
+    """Medians over the fresh processes of run.sh --cold."""
+    runs = {}
+    with open(path) as f:
+        for line in f:
+            fields = line.split()
+            if fields and fields[0] == "C":
+                runs.setdefault(fields[1], []).append([float(v) for v in fields[2:]])
+    med = statistics.median
+    print("| measurement (fresh process, JIT, default settings) | median | runs |")
+    print("|---|---:|---:|")
+    for op in ("predict", "train"):
+        rows = runs.get(op, [])
+        if rows:
+            name = "Predict" if op == "predict" else "Train"
+            print(f"| first {name} call | {med(r[2] for r in rows):.1f} ms | {len(rows)} |")
+            print(f"| Main entered to first {name} done | {med(r[1] for r in rows):.1f} ms | {len(rows)} |")
+            print(f"| process launch to exit (dotnet host, runtime start-up, first {name}) | {med(r[-1] for r in rows):.0f} ms | {len(rows)} |")
+    rows = runs.get("fit", [])
+    if rows:
+        epochs = [r[2:-1] for r in rows]
+        first = [e[0] for e in epochs]
+        later = [med(e[1:]) for e in epochs]
+        print(f"| Fit epoch 1 (8,000 digits, batch 32, Adam) | {med(first):.0f} ms | {len(rows)} |")
+        print(f"| Fit epochs 2-10, median of each run's median | {med(later):.0f} ms | {len(rows)} |")
+        print(f"| epoch 1 / later epoch (median of the runs' ratios) | {med(f / l for f, l in zip(first, later)):.2f}x | {len(rows)} |")
+        print(f"| epoch 1's share of the 10-epoch job | {med(e[0] / sum(e) for e in epochs):.0%} | {len(rows)} |")
+        print("")
+        print("Epoch times per run (ms): " + "; ".join(" ".join(f"{v:.0f}" for v in e) for e in epochs))
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--c", nargs="+", default=[])
@@ -132,7 +165,10 @@ def main():
     parser.add_argument("--out", help="write the markdown section here")
     parser.add_argument("--splice", help="also put the section into this document between the sweep markers")
     parser.add_argument("--splice-from", nargs=2, metavar=("MD", "DOC"))
+    parser.add_argument("--cold")
     args = parser.parse_args()
+    if args.cold:
+        return cold(args.cold)
     if args.splice_from:
         if os.path.exists(args.splice_from[0]):
             splice(open(args.splice_from[0]).read(), args.splice_from[1])

@@ -10,6 +10,7 @@ namespace NetGen.Sweep;
 /// <list type="bullet">
 /// <item><c>--check [ID ...]</c>: checksums only, one repetition of each op from the starting parameters.</item>
 /// <item><c>--time SECONDS [--warmup SECONDS] [ID ...]</c>: time every op (step, infer, batch32, trainbatch), then the checksums.</item>
+/// <item><c>--gflops [--time SECONDS] [--warmup SECONDS]</c>: <see cref="Gflops"/>.</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -21,6 +22,11 @@ public static class Program
     {
         bool check = args.Contains("--check");
         double seconds = Option(args, "--time", 0.2), warmup = Option(args, "--warmup", 0.5);
+        if (args.Contains("--gflops"))
+        {
+            Gflops.Run(Console.Out, seconds, warmup);
+            return 0;
+        }
         // Shape ids are the arguments that are neither options nor the value of --time / --warmup.
         string[] ids = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] is not ("--time" or "--warmup"))).ToArray();
         var shapes = Registry.Shapes.Where(s => ids.Length == 0 || ids.Contains(s.Id)).ToArray();

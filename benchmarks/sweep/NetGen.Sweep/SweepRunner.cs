@@ -69,6 +69,38 @@ public abstract class ShapeRunner
     public abstract (double Sum, double AbsSum) InferChecksum();
 }
 
+/// <summary>The sweep's starting parameters and inputs, from the C reference's formulas.</summary>
+public static class SweepData
+{
+    /// <summary>winit / binit in NetGen's layout: per layer W (out x in, row-major), then b.</summary>
+    public static T[] StartingParameters<T>(int[] sizes) where T : IFloatingPointIeee754<T>
+    {
+        int count = 0;
+        for (int l = 0; l + 1 < sizes.Length; l++) count += sizes[l + 1] * (sizes[l] + 1);
+        var parameters = new T[count];
+        int p = 0;
+        for (int l = 0; l + 1 < sizes.Length; l++)
+        {
+            for (int j = 0; j < sizes[l + 1]; j++)
+                for (int i = 0; i < sizes[l]; i++)
+                    parameters[p++] = T.CreateChecked(ReferenceFormulas.WeightInit(l, i, j, sizes[l]));
+            for (int j = 0; j < sizes[l + 1]; j++)
+                parameters[p++] = T.CreateChecked(ReferenceFormulas.BiasInit(l, j));
+        }
+        return parameters;
+    }
+
+    /// <summary>Rows of xdata(s, i) - 0.5, row-major: centred, so about half of a ReLU layer is active.</summary>
+    public static T[] CentredInputs<T>(int rows, int width) where T : IFloatingPointIeee754<T>
+    {
+        var inputs = new T[rows * width];
+        for (int s = 0; s < rows; s++)
+            for (int i = 0; i < width; i++)
+                inputs[s * width + i] = T.CreateChecked(ReferenceFormulas.Data(s, i) - 0.5);
+        return inputs;
+    }
+}
+
 /// <summary>A generated network driven through <typeparamref name="TCalls"/> over the sweep's data.</summary>
 public sealed class SweepRunner<T, TCalls> : ShapeRunner
     where T : IFloatingPointIeee754<T>
@@ -87,24 +119,13 @@ public sealed class SweepRunner<T, TCalls> : ShapeRunner
         int[] sizes = spec.Sizes;
         inputSize = sizes[0];
         outputSize = sizes[^1];
-        start = new T[network.Parameters.Length];
-        int p = 0;
-        for (int l = 0; l + 1 < sizes.Length; l++)
-        {
-            for (int j = 0; j < sizes[l + 1]; j++)
-                for (int i = 0; i < sizes[l]; i++)
-                    start[p++] = T.CreateChecked(ReferenceFormulas.WeightInit(l, i, j, sizes[l]));
-            for (int j = 0; j < sizes[l + 1]; j++)
-                start[p++] = T.CreateChecked(ReferenceFormulas.BiasInit(l, j));
-        }
-        if (p != start.Length)
-            throw new InvalidOperationException($"{spec.Id}: the network has {start.Length} parameters, the shape {p}.");
-        inputs = new T[Samples * inputSize];
+        start = SweepData.StartingParameters<T>(sizes);
+        if (network.Parameters.Length != start.Length)
+            throw new InvalidOperationException($"{spec.Id}: the network has {network.Parameters.Length} parameters, the shape {start.Length}.");
+        inputs = SweepData.CentredInputs<T>(Samples, inputSize);
         targets = new T[Samples * outputSize];
         for (int s = 0; s < Samples; s++)
         {
-            for (int i = 0; i < inputSize; i++)
-                inputs[s * inputSize + i] = T.CreateChecked(ReferenceFormulas.Data(s, i) - 0.5); // centred, as C's xdata - 0.5
             for (int k = 0; k < outputSize; k++)
                 targets[s * outputSize + k] = T.CreateChecked(target(s, k));
         }
@@ -221,11 +242,41 @@ public static class Bench
     private const int MaxRepetitions = 4001;
     private static readonly double[] Times = new double[MaxRepetitions];
 
-    /// <summary>Times <paramref name="work"/> and writes one <c>R netgen ID OP median min max reps nops</c> line.</summary>
-    public static void Run(TextWriter output, string id, string op, Action reset, Action work, int ops, double targetSeconds, double warmupSeconds)
+    /// <summary>
+    /// Runs <paramref name="work"/> for at least <paramref name="minimumSeconds"/>, then in blocks of at
+    /// least 11 repetitions and 50 ms until a block's median is no more than 3% below the previous
+    /// block's (at most 10 s): the tiered JIT's final code is in place. A fixed wall-clock warm-up is not
+    /// enough on a loaded machine, where the background JIT thread may not have run at all by then.
+    /// </summary>
+    private static void WarmUp(Action reset, Action work, double minimumSeconds)
     {
-        long warmupEnd = Stopwatch.GetTimestamp() + (long)(warmupSeconds * Stopwatch.Frequency);
-        do { reset(); work(); } while (Stopwatch.GetTimestamp() < warmupEnd);
+        long begin = Stopwatch.GetTimestamp();
+        do { reset(); work(); } while (Elapsed(begin) < minimumSeconds);
+        double previous = double.PositiveInfinity;
+        while (Elapsed(begin) < 10)
+        {
+            long blockStart = Stopwatch.GetTimestamp();
+            int reps = 0;
+            while (reps < MaxRepetitions && (reps < 11 || Elapsed(blockStart) < 0.05))
+            {
+                reset();
+                long a = Stopwatch.GetTimestamp();
+                work();
+                Times[reps++] = Stopwatch.GetTimestamp() - a;
+            }
+            Array.Sort(Times, 0, reps);
+            double median = Times[reps / 2];
+            if (median >= 0.97 * previous) return;
+            previous = median;
+        }
+    }
+
+    private static double Elapsed(long since) => (double)(Stopwatch.GetTimestamp() - since) / Stopwatch.Frequency;
+
+    /// <summary>Times <paramref name="work"/>, writes one <c>R netgen ID OP median min max reps nops</c> line and returns the median ns per op.</summary>
+    public static double Run(TextWriter output, string id, string op, Action reset, Action work, int ops, double targetSeconds, double warmupSeconds)
+    {
+        WarmUp(reset, work, warmupSeconds);
         int reps = 0;
         double total = 0;
         while (reps < MaxRepetitions && (reps < 11 || total < targetSeconds))
@@ -241,5 +292,6 @@ public static class Bench
         Array.Sort(Times, 0, reps);
         output.WriteLine(FormattableString.Invariant($"R\tnetgen\t{id}\t{op}\t{Times[reps / 2]:F3}\t{Times[0]:F3}\t{Times[reps - 1]:F3}\t{reps}\t{ops}"));
         output.Flush();
+        return Times[reps / 2];
     }
 }
