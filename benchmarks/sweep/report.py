@@ -2,7 +2,9 @@
 """Compares the two sides of the shape sweep and writes the table (python3 standard library only).
 
   report.py --c FILE... --netgen FILE... [--machine FILE] [--out MD] [--splice DOC]
-  report.py --splice-from MD DOC     put a finished section into DOC (benchmarks/run.sh uses this)
+                                     --splice DOC: the table replaces RESULTS.md's generated block,
+                                     then RESULTS.md replaces DOC's "shape-sweep" block
+  report.py --splice-results DOC     put RESULTS.md into DOC (benchmarks/run.sh does, after rewriting it)
   report.py --cold FILE              summarise `run.sh --cold` (lines: C mode startup_ms main_ms call_ms... wall_ms)
 
 FILEs are the outputs of c/sweep_c.c and NetGen.Sweep, one per round. Checksums (K lines) must
@@ -30,7 +32,9 @@ TARGET = {"step": 1.5, "infer": 1.5, "batch32": 2.0, "trainbatch": 1.5}  # issue
 # about 10x that. A wrong gradient, a wrong learning-rate scaling or a skipped layer moves `change`
 # by far more (a sum instead of a mean gradient: x32; a missing 2/K in MSE: x2).
 TOLERANCE = {False: 1e-12, True: 1e-5}
-BEGIN, END = "<!-- shape-sweep:begin -->", "<!-- shape-sweep:end -->"
+DOC_BLOCK = "shape-sweep"    # RESULTS.md's place in docs/benchmarks.md
+TABLE_BLOCK = "sweep-table"  # the generated part of RESULTS.md
+RESULTS = os.path.join(HERE, "RESULTS.md")
 
 
 def read_lines(paths):
@@ -116,11 +120,13 @@ def table(shapes, c_times, ng_times, activity, rounds):
     return summary, md
 
 
-def splice(section, doc):
+def splice(section, doc, name):
+    """Replaces the <!-- name:begin --> ... <!-- name:end --> block of doc (appends it when absent)."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
     text = open(doc).read() if os.path.exists(doc) else ""
-    block = f"{BEGIN}\n{section.rstrip()}\n{END}\n"
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END) + "\n?", re.S)
-    text = pattern.sub(lambda _: block, text) if BEGIN in text else text.rstrip("\n") + "\n\n" + block
+    block = f"{begin}\n{section.rstrip()}\n{end}\n"
+    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end) + "\n?", re.S)
+    text = pattern.sub(lambda _: block, text) if begin in text else text.rstrip("\n") + "\n\n" + block
     with open(doc, "w") as f:
         f.write(text)
 
@@ -162,16 +168,15 @@ def main():
     parser.add_argument("--c", nargs="+", default=[])
     parser.add_argument("--netgen", nargs="+", default=[])
     parser.add_argument("--machine", help="text put above the table (commit, machine, load)")
-    parser.add_argument("--out", help="write the markdown section here")
-    parser.add_argument("--splice", help="also put the section into this document between the sweep markers")
-    parser.add_argument("--splice-from", nargs=2, metavar=("MD", "DOC"))
+    parser.add_argument("--out", help="write the table here")
+    parser.add_argument("--splice", metavar="DOC", help="also put the table into RESULTS.md and RESULTS.md into DOC")
+    parser.add_argument("--splice-results", metavar="DOC", help="only put RESULTS.md into DOC (benchmarks/run.sh)")
     parser.add_argument("--cold")
     args = parser.parse_args()
     if args.cold:
         return cold(args.cold)
-    if args.splice_from:
-        if os.path.exists(args.splice_from[0]):
-            splice(open(args.splice_from[0]).read(), args.splice_from[1])
+    if args.splice_results:
+        splice(open(RESULTS).read(), args.splice_results, DOC_BLOCK)
         return 0
 
     c_times, c_checks, activity = read_lines(args.c)
@@ -193,13 +198,7 @@ def main():
     summary, md = table(shapes, c_times, ng_times, activity, rounds)
     machine = open(args.machine).read().strip() if args.machine else ""
     section = "\n".join([
-        "## Shape sweep",
-        "",
-        "The \"before\" picture of issue 13: " + str(len(shapes)) + " shapes of `benchmarks/sweep/shapes.txt` "
-        "(committed before any timing), each in C generated from one template "
-        "(`benchmarks/sweep/gen.py`, gcc -O3 -march=native, no fast-math) and through NetGen's public "
-        "contract (`benchmarks/sweep/NetGen.Sweep`). Command: `benchmarks/sweep/run.sh` "
-        "(method and tolerances: `benchmarks/sweep/README.md`).",
+        f"### Sweep: {len(shapes)} shapes, step / infer / batch32 / trainbatch",
         "",
         machine,
         "",
@@ -220,7 +219,8 @@ def main():
         with open(args.out, "w") as f:
             f.write(section)
     if args.splice:
-        splice(section, args.splice)
+        splice(section, RESULTS, TABLE_BLOCK)
+        splice(open(RESULTS).read(), args.splice, DOC_BLOCK)
     print("\n".join(summary))
     return 0
 

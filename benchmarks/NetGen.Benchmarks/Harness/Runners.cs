@@ -59,7 +59,8 @@ public abstract class Runner
         "W4" => Create(Workloads.W4(), implementation),
         "W5" => Create(Workloads.W5(), implementation),
         "W6" => Create(Workloads.W6(), implementation),
-        _ => throw new ArgumentException($"Unknown workload '{workload}', expected W1-W6.", nameof(workload)),
+        "W6d" => Create(Workloads.W6Dense(), implementation),
+        _ => throw new ArgumentException($"Unknown workload '{workload}', expected W1-W6 or W6d.", nameof(workload)),
     };
 
     private static Runner Create<T>(Workload<T> workload, Implementation implementation) where T : IFloatingPointIeee754<T> =>
