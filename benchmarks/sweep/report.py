@@ -47,9 +47,9 @@ def read_lines(paths):
                     times.setdefault((fields[2], fields[3]), []).append(float(fields[4]))
                 elif fields[0] == "K":
                     checks[(fields[2], fields[3])] = tuple(float(v) for v in fields[4:7])
-                elif fields[0] == "A":
-                    activity.setdefault(fields[2], []).append((int(fields[4]), float(fields[5])))
-    return times, checks, activity
+                elif fields[0] == "A":  # the same in every round
+                    activity.setdefault(fields[2], {})[int(fields[3])] = (int(fields[4]), float(fields[5]))
+    return times, checks, {id: [layers[k] for k in sorted(layers)] for id, layers in activity.items()}
 
 
 def verify(shapes, c_checks, ng_checks):
