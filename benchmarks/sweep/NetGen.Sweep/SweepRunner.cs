@@ -7,29 +7,6 @@ using NetGen.Benchmarks.Harness;
 
 namespace NetGen.Sweep;
 
-/// <summary>
-/// The public-contract calls the sweep makes, implemented by one forwarding struct per generated class
-/// (Shapes.g.cs) so that <see cref="SweepRunner{T, TCalls}"/> is specialised per network and calls the
-/// members directly, as user code holding the concrete type does: no interface dispatch is timed.
-/// </summary>
-public interface ISweepCalls<T> where T : IFloatingPointIeee754<T>
-{
-    /// <summary>The network's parameters (per layer W out x in, then b).</summary>
-    Span<T> Parameters { get; }
-    /// <summary>One SGD step on one sample.</summary>
-    T Train(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T learningRate);
-    /// <summary>One forward pass.</summary>
-    void Predict(ReadOnlySpan<T> input, Span<T> output);
-    /// <summary>Adds one sample's gradient into the network's gradients.</summary>
-    T Backward(ReadOnlySpan<T> input, ReadOnlySpan<T> target);
-    /// <summary>Sets the gradients to zero.</summary>
-    void ZeroGradients();
-    /// <summary>Parameters -= learningRate * gradients.</summary>
-    void ApplyGradients(T learningRate);
-    /// <summary>One SGD step with the mean gradient over the rows.</summary>
-    T TrainBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate);
-}
-
 /// <summary>One line of shapes.txt with the op counts gen.py chose, and how to build its runner.</summary>
 /// <param name="Id">The shape's id (d01, f01, ...).</param>
 /// <param name="Sizes">Layer sizes, input first.</param>
@@ -104,7 +81,7 @@ public static class SweepData
 /// <summary>A generated network driven through <typeparamref name="TCalls"/> over the sweep's data.</summary>
 public sealed class SweepRunner<T, TCalls> : ShapeRunner
     where T : IFloatingPointIeee754<T>
-    where TCalls : struct, ISweepCalls<T>
+    where TCalls : struct, INetworkCalls<T>
 {
     private readonly ShapeSpec spec;
     private readonly TCalls network;
