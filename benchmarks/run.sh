@@ -96,3 +96,5 @@ echo "== docs/benchmarks.md"
 dotnet "$exe" --report --results "$out/bdn/results" --c-output "$c_output" --quick-output "$out/checksums.txt" \
     --generator "$out/generator.txt" --machine "$out/machine.txt" --notes "$here/NOTES.md" \
     --command "$invocation" --out docs/benchmarks.md
+# The shape sweep's section (benchmarks/sweep/RESULTS.md, written by benchmarks/sweep/run.sh) is kept.
+/usr/bin/python3 "$here/sweep/report.py" --splice-results docs/benchmarks.md

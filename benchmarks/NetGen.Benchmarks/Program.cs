@@ -66,7 +66,7 @@ public static class Program
         }
 #endif
         string[] bdnArgs = args.Length == 0 ? ["--filter", "*"] : args;
-        var summaries = BenchmarkSwitcher.FromTypes([typeof(W1), typeof(W2), typeof(W3), typeof(W4), typeof(W5), typeof(W6)])
+        var summaries = BenchmarkSwitcher.FromTypes([typeof(W1), typeof(W2), typeof(W3), typeof(W4), typeof(W5), typeof(W6), typeof(W6d)])
             .Run(bdnArgs, new SuiteConfig());
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }

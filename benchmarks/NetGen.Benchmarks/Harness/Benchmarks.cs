@@ -107,6 +107,12 @@ public class W6 : WorkloadBenchmarks
     [Benchmark(OperationsPerInvoke = 10)] public void Batch32() => Runner.Batches();
     [Benchmark(OperationsPerInvoke = 10)] public void Batch32Fused() => Runner.FusedBatches();
 }
+
+/// <summary>W6 dense: W6's network and ops on centred inputs (about half of the hidden ReLUs active).</summary>
+public class W6d : W6
+{
+    protected override string WorkloadName => "W6d";
+}
 #pragma warning restore CS1591
 
 /// <summary>Maps benchmark method names to the op names of run-c.sh.</summary>

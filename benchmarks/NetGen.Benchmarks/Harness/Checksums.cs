@@ -45,6 +45,7 @@ public static class Checksums
         new("W4", "step", 1000, false), new("W4", "infer", 1000, false), new("W4", "batch32", 50, false), new("W4", "batch32-fused", 50, false),
         new("W5", "step", 1000, false), new("W5", "infer", 1000, false),
         new("W6", "step", 100, false), new("W6", "infer", 100, false), new("W6", "batch32", 10, false), new("W6", "batch32-fused", 10, false),
+        new("W6d", "step", 100, false), new("W6d", "infer", 100, false), new("W6d", "batch32", 10, false), new("W6d", "batch32-fused", 10, false),
     ];
 
     /// <summary>
@@ -59,6 +60,7 @@ public static class Checksums
         ["W4 step"] = 5.142311468, ["W4 infer"] = 100.3240486, ["W4 batch32"] = -3.725749391,
         ["W5 step"] = -0.6062579936, ["W5 infer"] = -33.32933599,
         ["W6 step"] = -41.09137684, ["W6 infer"] = 9.800271802, ["W6 batch32"] = -37.96059261,
+        ["W6d step"] = -38.2642769, ["W6d infer"] = 9.852914527, ["W6d batch32"] = -38.2007541, // c/w6_dense.c
     };
 
     /// <summary>

@@ -79,6 +79,7 @@ public static class NetGenRunners
         "W4" => new ContractRunner<float, W4Calls>(Workloads.W4(), new W4Calls(new W4Net())),
         "W5" => new ContractRunner<float, W5Calls>(Workloads.W5(), new W5Calls(new W5Net())),
         "W6" => new ContractRunner<float, W6Calls>(Workloads.W6(), new W6Calls(new W6Net())),
+        "W6d" => new ContractRunner<float, W6Calls>(Workloads.W6Dense(), new W6Calls(new W6Net())),
         _ => throw new ArgumentException($"Unknown workload '{workload}'.", nameof(workload)),
     };
 }

@@ -59,7 +59,8 @@ public abstract class Runner
         "W4" => Create(Workloads.W4(), implementation),
         "W5" => Create(Workloads.W5(), implementation),
         "W6" => Create(Workloads.W6(), implementation),
-        _ => throw new ArgumentException($"Unknown workload '{workload}', expected W1-W6.", nameof(workload)),
+        "W6d" => Create(Workloads.W6Dense(), implementation),
+        _ => throw new ArgumentException($"Unknown workload '{workload}', expected W1-W6 or W6d.", nameof(workload)),
     };
 
     private static Runner Create<T>(Workload<T> workload, Implementation implementation) where T : IFloatingPointIeee754<T> =>
@@ -206,24 +207,6 @@ public readonly struct FlatCalls<T>(FlatNetwork<T> network) : INetworkCalls<T> w
 
     public T TrainBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate) =>
         throw new NotSupportedException("The flat baseline has no fused minibatch call.");
-}
-
-/// <summary>
-/// The calls the benchmarks make on a network: exactly the public contract of a generated network
-/// (issue 2 / INetwork), which the flat-array baseline offers too. Implemented by one small struct per
-/// network so that <see cref="ContractRunner{T, TNetwork}"/> is specialised per network by the JIT and
-/// calls the members directly, as user code holding the concrete type would; no interface dispatch is
-/// measured.
-/// </summary>
-public interface INetworkCalls<T> where T : IFloatingPointIeee754<T>
-{
-    Span<T> Parameters { get; }
-    T Train(ReadOnlySpan<T> input, ReadOnlySpan<T> target, T learningRate);
-    void Predict(ReadOnlySpan<T> input, Span<T> output);
-    T Backward(ReadOnlySpan<T> input, ReadOnlySpan<T> target);
-    void ZeroGradients();
-    void ApplyGradients(T learningRate);
-    T TrainBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, T learningRate);
 }
 
 /// <summary>Drives a network through the generated networks' public contract, over the workload's row-major data: NetGen's networks and the flat-array baseline.</summary>

@@ -1,0 +1,141 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using NetGen;
+
+namespace NetGen.ColdStart;
+
+/// <summary>784-128-10, ReLU / softmax, cross-entropy, single: the MNIST network of issue 13.</summary>
+[Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class MnistNet { }
+
+/// <summary>
+/// One measurement per process, so every number is a first call:
+/// <list type="bullet">
+/// <item><c>predict</c>: the first <c>Predict</c> of a new network;</item>
+/// <item><c>train</c>: the first <c>Train</c> (one SGD step);</item>
+/// <item><c>fit DATA_DIR</c>: <c>Fit</c> on the first 8,000 MNIST digits of DATA_DIR (IDX, gzip): 10 epochs,
+/// batch 32, Adam (learning rate 0.001), default options otherwise; every epoch's time.</item>
+/// </list>
+/// Prints <c>C mode startup_ms main_to_done_ms call_ms ...</c>: the runtime's start-up before Main (from the
+/// process start time), Main's entry to the end of the measured call, and the call itself; for fit, the
+/// call times are the epochs.
+/// </summary>
+public static class Program
+{
+    /// <summary>Entry point; see the type's remarks.</summary>
+    public static int Main(string[] args)
+    {
+        long mainEntry = Stopwatch.GetTimestamp();
+        double startupMs = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+        string mode = args.Length > 0 ? args[0] : "";
+        var network = new MnistNet(seed: 1);
+        float[] input = new float[MnistNet.InputSize], target = new float[MnistNet.OutputSize], output = new float[MnistNet.OutputSize];
+        for (int i = 0; i < input.Length; i++) input[i] = (i * 11 % 101) / 101f;
+        target[3] = 1;
+        string timings;
+        switch (mode)
+        {
+            case "predict":
+            {
+                long a = Stopwatch.GetTimestamp();
+                network.Predict(input, output);
+                timings = Ms(a).ToString("F2", CultureInfo.InvariantCulture);
+                break;
+            }
+            case "train":
+            {
+                long a = Stopwatch.GetTimestamp();
+                network.Train(input, target, 0.01f);
+                timings = Ms(a).ToString("F2", CultureInfo.InvariantCulture);
+                break;
+            }
+            case "fit" when args.Length == 2:
+            {
+                const int rows = 8000;
+                long load = Stopwatch.GetTimestamp();
+                float[] images = Idx.ReadImages(Path.Combine(args[1], "mnist-10k-images-idx3-ubyte.gz"), rows);
+                float[] labels = Idx.ReadOneHotLabels(Path.Combine(args[1], "mnist-10k-labels-idx1-ubyte.gz"), rows, MnistNet.OutputSize);
+                Console.Error.WriteLine($"loaded {rows} digits in {Ms(load):F0} ms");
+                double previous = 0;
+                var epochs = new double[10];
+                network.Fit(images, labels, new TrainingOptions<float>
+                {
+                    Epochs = epochs.Length,
+                    BatchSize = 32,
+                    Optimizer = new Adam<float>(learningRate: 0.001f),
+                    Seed = 1,
+                    EpochCompleted = report =>
+                    {
+                        double elapsed = report.Elapsed.TotalMilliseconds;
+                        epochs[report.Epoch - 1] = elapsed - previous;
+                        previous = elapsed;
+                        Console.Error.WriteLine($"epoch {report.Epoch}: loss {report.TrainingLoss:F4}, accuracy {report.TrainingAccuracy:P1}, {epochs[report.Epoch - 1]:F0} ms");
+                    },
+                });
+                timings = string.Join('\t', epochs.Select(e => e.ToString("F1", CultureInfo.InvariantCulture)));
+                break;
+            }
+            default:
+                Console.Error.WriteLine("usage: NetGen.ColdStart predict | train | fit MNIST_DIR");
+                return 2;
+        }
+        Console.WriteLine(FormattableString.Invariant($"C\t{mode}\t{startupMs:F1}\t{Ms(mainEntry):F2}\t{timings}"));
+        return 0;
+    }
+
+    private static double Ms(long since) => (Stopwatch.GetTimestamp() - since) * 1000.0 / Stopwatch.Frequency;
+}
+
+/// <summary>A minimal reader of MNIST's IDX files (gzip): big-endian header, then one byte per value.</summary>
+public static class Idx
+{
+    /// <summary>The first <paramref name="rows"/> 28 x 28 images, pixels / 255, row-major.</summary>
+    public static float[] ReadImages(string path, int rows)
+    {
+        using var stream = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        var reader = new BinaryReader(stream);
+        Expect(path, "magic", 2051, BigEndian(reader));
+        int count = BigEndian(reader), height = BigEndian(reader), width = BigEndian(reader);
+        Expect(path, "image height", 28, height);
+        Expect(path, "image width", 28, width);
+        if (count < rows) throw new InvalidDataException($"{path}: {count} images, {rows} needed.");
+        byte[] pixels = reader.ReadBytes(rows * 784);
+        if (pixels.Length != rows * 784) throw new InvalidDataException($"{path}: truncated after {pixels.Length} of {rows * 784} pixels.");
+        return pixels.Select(b => b / 255f).ToArray();
+    }
+
+    /// <summary>The first <paramref name="rows"/> labels as one-hot rows of <paramref name="classes"/>.</summary>
+    public static float[] ReadOneHotLabels(string path, int rows, int classes)
+    {
+        using var stream = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        var reader = new BinaryReader(stream);
+        Expect(path, "magic", 2049, BigEndian(reader));
+        int count = BigEndian(reader);
+        if (count < rows) throw new InvalidDataException($"{path}: {count} labels, {rows} needed.");
+        byte[] labels = reader.ReadBytes(rows);
+        if (labels.Length != rows) throw new InvalidDataException($"{path}: truncated after {labels.Length} of {rows} labels.");
+        var oneHot = new float[rows * classes];
+        for (int r = 0; r < rows; r++)
+        {
+            if (labels[r] >= classes) throw new InvalidDataException($"{path}: label {labels[r]} at row {r}, expected 0-{classes - 1}.");
+            oneHot[r * classes + labels[r]] = 1;
+        }
+        return oneHot;
+    }
+
+    private static int BigEndian(BinaryReader reader)
+    {
+        byte[] b = reader.ReadBytes(4);
+        if (b.Length != 4) throw new InvalidDataException("IDX header truncated.");
+        return (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
+    }
+
+    private static void Expect(string path, string what, int expected, int actual)
+    {
+        if (actual != expected) throw new InvalidDataException($"{path}: {what} {actual}, expected {expected}.");
+    }
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# The shape sweep of issue 13: every shape of shapes.txt in generated C and through NetGen, one table.
+#
+#   benchmarks/sweep/run.sh                full run: 3 rounds (C sweep, then NetGen sweep), 0.2 s per
+#                                          cell; writes benchmarks/sweep/artifacts/sweep.md and the
+#                                          "Shape sweep" section of docs/benchmarks.md
+#   benchmarks/sweep/run.sh --quick        checksums only (CI): exit 1 on a mismatch
+#   benchmarks/sweep/run.sh --gflops       GFLOP/s of TrainBatch / BackwardBatch, 784-128-10, dense, batch
+#                                          32 / 128 / 512, and this machine's single-core FMA peak (c/fma_peak.c)
+#   benchmarks/sweep/run.sh --cold [N]     cold start, N fresh processes each (default 5): first Predict,
+#                                          first Train, the 10 epochs of Fit on 8,000 MNIST digits
+#   options: --rounds N  --seconds S (timed seconds per cell)  --warmup S (NetGen warm-up per cell)
+#            ID ...  only these shapes (the docs are then left alone)
+#
+# Outputs stay in benchmarks/sweep/artifacts/ (ignored by git).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+cd "$repo"
+python=/usr/bin/python3
+
+quick=false rounds=3 seconds=0.2 warmup=0.5 ids=() mode=sweep cold_runs=5
+mnist="${NETGEN_MNIST:-/work/shared/data/mnist-10k}"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) quick=true; shift ;;
+        --gflops) mode=gflops; shift ;;
+        --cold) mode=cold; shift; if [[ "${1:-}" =~ ^[0-9]+$ ]]; then cold_runs="$1"; shift; fi ;;
+        --rounds) rounds="$2"; shift 2 ;;
+        --seconds) seconds="$2"; shift 2 ;;
+        --warmup) warmup="$2"; shift 2 ;;
+        -*) echo "usage: $0 [--quick | --gflops | --cold [N]] [--rounds N] [--seconds S] [--warmup S] [ID ...]" >&2; exit 2 ;;
+        *) ids+=("$1"); shift ;;
+    esac
+done
+
+out="$here/artifacts"
+mkdir -p "$out"
+project="$here/NetGen.Sweep"
+dll="$project/bin/Release/net10.0/NetGen.Sweep.dll"
+
+# Other builds may hold file locks in the shared tree: retry a few times.
+build() {
+    local attempt
+    for attempt in 1 2 3; do
+        if dotnet build "$1" -c Release --nologo -v:q > "$out/build.log" 2>&1; then return 0; fi
+        echo "build failed (attempt $attempt), retrying..." >&2
+        sleep 5
+    done
+    cat "$out/build.log" >&2
+    return 1
+}
+load() { uptime | sed 's/.*load average/load average/'; }
+
+if [ "$mode" = cold ]; then
+    cold="$here/NetGen.ColdStart"
+    build "$cold"
+    echo "load before: $(load)"
+    for op in predict train fit; do
+        for run in $(seq 1 "$cold_runs"); do
+            start=$(date +%s%N)
+            line=$(dotnet "$cold/bin/Release/net10.0/NetGen.ColdStart.dll" $op "$mnist" 2> "$out/cold-$op.log")
+            printf '%s\t%s\n' "$line" "$(( ($(date +%s%N) - start) / 1000000 ))"
+        done
+    done | tee "$out/cold.txt"
+    echo "load after: $(load)"
+    exec $python "$here/report.py" --cold "$out/cold.txt"
+fi
+if [ "$mode" = gflops ]; then
+    gcc -O2 -march=native -Wall -o "$out/fma_peak" "$here/c/fma_peak.c"
+    build "$project"
+    echo "load before: $(load)"
+    "$out/fma_peak" | tee "$out/gflops.txt"
+    dotnet "$dll" --gflops --time 1 --warmup 1 | grep '^G' | tee -a "$out/gflops.txt"
+    "$out/fma_peak" | tee -a "$out/gflops.txt"
+    echo "load after: $(load)"
+    exit 0
+fi
+
+echo "== generated sources"
+$python "$here/gen.py" check "$project/Shapes.g.cs"
+$python "$here/gen.py" c "$out/c"
+
+if command -v gcc > /dev/null; then
+    echo "== C (gcc -O3 -march=native, no fast-math)"
+    gcc -O3 -march=native -Wall -Wno-unknown-pragmas -Wno-unused-function -I "$out/c" -o "$out/sweep_c" "$here/c/sweep_c.c" -lm
+elif ! $quick; then
+    echo "gcc is needed for a timed run (the C side)" >&2
+    exit 1
+fi
+
+echo "== NetGen.Sweep"
+build "$project"
+
+if $quick; then
+    c_checks="$here/c-checksums.txt" # recorded (gcc 12.2, -O3 -march=native, Zen 5): used without gcc
+    if command -v gcc > /dev/null; then
+        "$out/sweep_c" 0 check "${ids[@]}" > "$out/c-check.txt"
+        c_checks="$out/c-check.txt"
+    else
+        echo "== no gcc: comparing with the C checksums recorded in c-checksums.txt"
+        if [ ${#ids[@]} -gt 0 ]; then
+            awk -v ids=" ${ids[*]} " 'index(ids, " " $3 " ")' "$c_checks" > "$out/c-check.txt"
+            c_checks="$out/c-check.txt"
+        fi
+    fi
+    dotnet "$dll" --check "${ids[@]}" > "$out/netgen-check.txt"
+    exec $python "$here/report.py" --c "$c_checks" --netgen "$out/netgen-check.txt"
+fi
+
+{
+    echo "Measured at git $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- generator runtime 2>/dev/null || echo ' plus uncommitted changes') on $(lscpu | sed -n 's/^Model name:[[:space:]]*//p'), $(nproc) cores, $(gcc --version | head -1), .NET SDK $(dotnet --version)."
+    echo "Load before: $(load)."
+} > "$out/machine.txt"
+c_files=() ng_files=()
+for round in $(seq 1 "$rounds"); do
+    echo "== round $round of $rounds: C, then NetGen (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+    "$out/sweep_c" "$seconds" "${ids[@]}" > "$out/c-$round.txt"
+    dotnet "$dll" --time "$seconds" --warmup "$warmup" "${ids[@]}" > "$out/netgen-$round.txt"
+    c_files+=("$out/c-$round.txt") ng_files+=("$out/netgen-$round.txt")
+done
+echo "Load after: $(load)." >> "$out/machine.txt"
+
+splice=()
+[ ${#ids[@]} -eq 0 ] && splice=(--splice docs/benchmarks.md)
+$python "$here/report.py" --c "${c_files[@]}" --netgen "${ng_files[@]}" --machine "$out/machine.txt" --out "$out/sweep.md" "${splice[@]}"
