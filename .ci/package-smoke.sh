@@ -17,7 +17,13 @@ else
     trap 'rm -rf "$work"' EXIT
 fi
 
-step() { echo; echo "== package-smoke: $*"; }
+# Each step prints how long the step before it took (the last one, "passed", ends the last timed step).
+step_name="" step_start=$SECONDS
+step() {
+    [[ -z "$step_name" ]] || echo "-- package-smoke: $step_name: $(( SECONDS - step_start )) s"
+    step_name="$*" step_start=$SECONDS
+    echo; echo "== package-smoke: $*"
+}
 
 step "pack"
 # An empty feed first, so the consumer can only get the package built right now.

@@ -283,14 +283,7 @@ public static class Report
         return values;
     }
 
-    private static string Ns(double ns) => ns switch
-    {
-        >= 1e6 => $"{(ns / 1e6).ToString("0.000", Invariant)} ms",
-        >= 1e4 => $"{(ns / 1e3).ToString("0.0", Invariant)} us",
-        >= 1e3 => $"{(ns / 1e3).ToString("0.00", Invariant)} us",
-        >= 100 => $"{ns.ToString("0", Invariant)} ns",
-        _ => $"{ns.ToString("0.0", Invariant)} ns",
-    };
+    private static string Ns(double ns) => TimeFormat.Ns(ns);
 
     private static string Ratio(double? value, double reference) =>
         value is double v && reference > 0 ? $"{(v / reference).ToString("0.00", Invariant)}x" : "";
