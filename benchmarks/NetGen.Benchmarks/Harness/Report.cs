@@ -214,7 +214,12 @@ public static class Report
         md.AppendLine("benchmarks/run.sh                 # C reference + checksums + full suite + this file (~10 min on 2 cores)");
         md.AppendLine("benchmarks/run.sh --quick         # checksums only, a few seconds (CI)");
         md.AppendLine("dotnet run -c Release --project benchmarks/NetGen.Benchmarks -- --filter '*W4*'   # one workload");
+        md.AppendLine("benchmarks/run-aot.sh             # the AOT column: JIT against Native AOT builds, writes docs/benchmarks-aot.md");
         md.AppendLine("```");
+        md.AppendLine();
+        md.AppendLine("The AOT column, the same networks under the JIT and as Native AOT binaries published with the");
+        md.AppendLine("default instruction set, `x86-64-v3` and `native`, timed in one run by a Stopwatch runner (not");
+        md.AppendLine("BenchmarkDotNet, which does not run under Native AOT), is in [benchmarks-aot.md](benchmarks-aot.md).");
         md.AppendLine();
 
         if (notes is not null && File.Exists(notes))
