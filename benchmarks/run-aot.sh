@@ -3,8 +3,8 @@
 # and writes docs/benchmarks-aot.md.
 #
 #   benchmarks/run-aot.sh                          JIT, AOT with the default instruction set, with
-#                                                  x86-64-v3 and with native; 3 rounds in turn (~15 min
-#                                                  on 2 quiet cores, a publish is ~1-2 min of it)
+#                                                  x86-64-v3 and with native; 3 rounds in turn
+#                                                  (docs/benchmarks-aot.md says how long its run took)
 #   benchmarks/run-aot.sh --rounds 1 --filter W6   one round of one workload (report still written)
 #   benchmarks/run-aot.sh --seconds 2              sampling time per cell and round (default 1)
 #   benchmarks/run-aot.sh --out FILE               write the report elsewhere (default docs/benchmarks-aot.md)
@@ -29,6 +29,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 
+run_start=$SECONDS
 project=benchmarks/NetGen.Benchmarks.Aot
 out="$here/artifacts/aot"
 rm -rf "$out"
@@ -76,6 +77,7 @@ done
     echo "Sampling time: $seconds s of repetitions per cell, binary and round"
 } > "$out/machine.txt"
 cat "$out/machine.txt"
+builds_seconds=$(( SECONDS - run_start ))
 
 for round in $(seq 1 "$rounds"); do
     for variant in "${variants[@]}"; do
@@ -83,7 +85,10 @@ for round in $(seq 1 "$rounds"); do
         run_variant "$variant" --variant "$variant" --round "$round" --seconds "$seconds" "${filter[@]}" | tee -a "$out/results/$variant.txt"
     done
 done
-echo "Load average after the last round: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
+{
+    echo "Load average after the last round: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "Duration of this run: $builds_seconds s of builds, then $(( SECONDS - run_start - builds_seconds )) s for $rounds round(s)"
+} >> "$out/machine.txt"
 
 echo "== $report"
 dotnet "$jit_dir/NetGen.Benchmarks.Aot.dll" --report --results "$out/results" --variants "$(IFS=,; echo "${variants[*]}")" \

@@ -186,8 +186,9 @@ public static class AotReport
         md.AppendLine("## How to reproduce");
         md.AppendLine();
         md.AppendLine("```sh");
-        md.AppendLine("benchmarks/run-aot.sh                   # JIT + three Native AOT builds, 3 rounds, this file (~15 min on 2 cores)");
-        md.AppendLine("benchmarks/run-aot.sh --rounds 1 --filter W6   # one round of one workload");
+        md.AppendLine("benchmarks/run-aot.sh                           # JIT + three Native AOT builds, 3 rounds, this file");
+        md.AppendLine("benchmarks/run-aot.sh --rounds 1 --filter W6    # one round of one workload");
+        md.AppendLine("benchmarks/run-aot.sh --seconds 2 --out FILE    # longer sampling, report elsewhere");
         md.AppendLine("```");
         File.WriteAllText(outPath, md.ToString());
         Console.WriteLine($"wrote {outPath}");
