@@ -87,11 +87,12 @@ public static class AotReport
         md.AppendLine();
         md.AppendLine("Times are the measuring thread's CPU time (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)`), which");
         md.AppendLine("leaves out the time the thread waited for a core while the machine did other work, which changes");
-        md.AppendLine("from one binary's turn to the next; the wall-clock medians are in the last table. Compare the");
+        md.AppendLine("from one binary's turn to the next; the wall-clock medians have a table of their own. Compare the");
         md.AppendLine("columns of this file with each other, not with `docs/benchmarks.md`, another run with another");
         md.AppendLine($"harness. Clock used in this run: {clock}.");
         md.AppendLine();
-        md.AppendLine($"- Date: {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", Invariant)} UTC");
+        DateTime measured = variants.Select(v => File.GetLastWriteTimeUtc(Path.Combine(resultsDir, v + ".txt"))).Max();
+        md.AppendLine($"- Date: {measured.ToString("yyyy-MM-dd HH:mm", Invariant)} UTC (the last round's end)");
         md.AppendLine($"- Command: `{command}`");
         if (machine is not null)
             foreach (string line in File.ReadAllLines(machine).Where(l => l.Contains(':')))
