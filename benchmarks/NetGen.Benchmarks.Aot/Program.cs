@@ -14,6 +14,7 @@ namespace NetGen.Benchmarks.Aot;
 /// checksum against the C reference, then times each cell (<see cref="CellTimer"/>) and prints one
 /// <c>T</c> line per cell, after an <c>I</c> line saying how this binary was compiled, what it
 /// accelerates and which clock the medians are read on.</item>
+/// <item><c>--check</c>: the checksums only, no timing (CI runs it so the AOT column keeps building and computing right).</item>
 /// <item><c>--report ...</c>: writes the markdown table from the outputs of several variants (<see cref="AotReport"/>).</item>
 /// </list>
 /// Exit code 1 on a checksum mismatch: a build that computes something else is not timed.
@@ -32,7 +33,9 @@ public static class Program
         double seconds = double.Parse(OptionValue(args, "--seconds") ?? "1", Invariant);
         string? workloadFilter = OptionValue(args, "--filter");
 
+        bool checkOnly = args.Contains("--check");
         var timer = new CellTimer(TimeSpan.FromSeconds(seconds));
+        int checkedCells = 0;
         // I <variant> <code> <accelerated widths> <clock>: the report shows what each binary really ran and how it was timed.
         Console.WriteLine(string.Join('\t', "I", variant,
             RuntimeFeature.IsDynamicCodeCompiled ? "JIT" : "Native AOT",
@@ -53,6 +56,8 @@ public static class Program
                     Console.Error.WriteLine($"{variant}: {e.Message}");
                     return 1;
                 }
+                checkedCells++;
+                if (checkOnly) continue;
                 CellTiming timing = timer.Measure(cell, runner);
                 // T <variant> <round> <workload> <op> <median ns/op> <min> <max> <wall-clock median> <samples>
                 Console.WriteLine(string.Join('\t', "T", variant, round, cell.Workload, cell.Op,
@@ -61,6 +66,13 @@ public static class Program
                     timing.Samples.ToString(Invariant)));
             }
         }
+        if (checkedCells == 0)
+        {
+            Console.Error.WriteLine($"{variant}: no cell matched (--filter {workloadFilter})");
+            return 1;
+        }
+        if (checkOnly)
+            Console.WriteLine($"{variant}: the checksums of all {checkedCells} cells agree with the C reference");
         return 0;
     }
 
