@@ -2,8 +2,10 @@
 # Packs NetGen and proves the package works for a user: a fresh project outside the repository,
 # restoring NetGen from the local folder feed only, declares networks, trains them, predicts, and
 # saves/loads, all built with nullable on, every analyzer at warning level, and warnings as errors.
-# Then publishes it trimmed and runs that too. Exits non-zero on any failure.
-# Usage: .ci/package-smoke.sh   NETGEN_SMOKE_KEEP=1 keeps the temp dir; NETGEN_SMOKE_TRIM=0 skips trimming.
+# Then publishes it trimmed, and with Native AOT, and runs both: they must print what the JIT build
+# printed, and the publishes must report no warning at all. Exits non-zero on any failure.
+# Usage: .ci/package-smoke.sh   NETGEN_SMOKE_KEEP=1 keeps the temp dir; NETGEN_SMOKE_TRIM=0 skips trimming;
+#        NETGEN_SMOKE_AOT=0 skips Native AOT (it needs clang or gcc as the linker).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,7 +17,13 @@ else
     trap 'rm -rf "$work"' EXIT
 fi
 
-step() { echo; echo "== package-smoke: $*"; }
+# Each step prints how long the step before it took (the last one, "passed", ends the last timed step).
+step_name="" step_start=$SECONDS
+step() {
+    [[ -z "$step_name" ]] || echo "-- package-smoke: $step_name: $(( SECONDS - step_start )) s"
+    step_name="$*" step_start=$SECONDS
+    echo; echo "== package-smoke: $*"
+}
 
 step "pack"
 # An empty feed first, so the consumer can only get the package built right now.
@@ -50,6 +58,12 @@ if grep -qiE '<dependency id="NetGen\.(Generator|CodeFixes)"' <<<"$nuspec"; then
     echo "package-smoke: the nuspec depends on the generator project" >&2; exit 1
 fi
 unzip -Z1 "${symbols[0]}" | grep -qx 'lib/net10.0/NetGen.pdb' || { echo "package-smoke: NetGen.pdb missing from the symbols package" >&2; exit 1; }
+# IsAotCompatible in runtime/NetGen.csproj implies IsTrimmable, which the SDK records in the assembly as
+# [AssemblyMetadata("IsTrimmable", "True")]: the trimmer and ILC then analyse NetGen.dll as a whole
+# instead of keeping all of it, and report any warning it would cause.
+if ! unzip -p "$package" lib/net10.0/NetGen.dll | grep -aq 'IsTrimmable'; then
+    echo "package-smoke: lib/net10.0/NetGen.dll is not marked IsTrimmable (IsAotCompatible missing?)" >&2; exit 1
+fi
 
 step "consumer projects in $work/consumer"
 # Two projects, as a user would have them: a class library with public networks (its public API
@@ -291,18 +305,63 @@ step "run the consumer"
 output="$(dotnet run --project "$consumer/App/App.csproj" -c Release --no-build)"
 echo "$output"
 grep -qx 'NETGEN-SMOKE: OK' <<<"$output" || { echo "package-smoke: the consumer did not report success" >&2; exit 1; }
+# "xor A B -> PREDICTION (want T) ok": one line per row, the prediction in field 5.
+xor_predictions() { awk '$1 == "xor" && $4 == "->" { print $5 }' <<<"$1"; }
+jit_xor="$(xor_predictions "$output")"
+[[ $(wc -l <<<"$jit_xor") == 4 ]] || { echo "package-smoke: expected 4 XOR predictions from the consumer, got: $jit_xor" >&2; exit 1; }
+
+# Runs a published consumer and checks it reports success and predicts XOR as the JIT build did
+# (to 0.01: vector paths and fused multiply-adds may differ by instruction set, not by more).
+check_published() {
+    local name="$1" binary="$2" published
+    published="$("$binary")" || { echo "$published"; echo "package-smoke: the $name consumer failed" >&2; exit 1; }
+    echo "$published"
+    grep -qx 'NETGEN-SMOKE: OK' <<<"$published" || { echo "package-smoke: the $name consumer did not report success" >&2; exit 1; }
+    if ! paste <(echo "$jit_xor") <(xor_predictions "$published") |
+        awk 'NF != 2 || $1 - $2 > 0.01 || $2 - $1 > 0.01 { bad = 1 } END { exit bad + (NR != 4) }'; then
+        echo "package-smoke: the $name consumer's XOR predictions differ from the JIT build's:" >&2
+        paste <(echo "$jit_xor") <(xor_predictions "$published") >&2
+        exit 1
+    fi
+    echo "package-smoke: the $name consumer predicts XOR as the JIT build does"
+}
+
+# Runs dotnet publish with the given arguments and fails on any warning it prints (they are errors
+# already through TreatWarningsAsErrors; this also catches one that a target reports as a message).
+publish_without_warnings() {
+    local log
+    log="$(mktemp "$work/publish.XXXXXX")"
+    if ! dotnet publish "$@" --nologo 2>&1 | tee "$log"; then
+        echo "package-smoke: dotnet publish $* failed" >&2; exit 1
+    fi
+    if grep -E ': warning [A-Z]+[0-9]+' "$log"; then
+        echo "package-smoke: dotnet publish $* printed the warnings above" >&2; exit 1
+    fi
+}
+
+rid="$(dotnet --info | awk '/^ *RID:/ { print $2; exit }')"
 
 # Trimming analyses the runtime and the generated code as a whole program: any IL2xxx warning
 # is an error here (TreatWarningsAsErrors; TrimmerSingleWarn=false names each one).
 # NETGEN_SMOKE_TRIM=0 skips it (it downloads the runtime pack for this machine's RID).
 if [[ "${NETGEN_SMOKE_TRIM:-1}" == 1 ]]; then
     step "publish trimmed, self-contained, and run"
-    rid="$(dotnet --info | awk '/^ *RID:/ { print $2; exit }')"
-    dotnet publish "$consumer/App/App.csproj" -c Release -r "$rid" --self-contained -p:PublishTrimmed=true \
-        -p:TrimmerSingleWarn=false -o "$work/trimmed" --nologo
-    trimmed="$("$work/trimmed/App")"
-    echo "$trimmed"
-    grep -qx 'NETGEN-SMOKE: OK' <<<"$trimmed" || { echo "package-smoke: the trimmed consumer did not report success" >&2; exit 1; }
+    publish_without_warnings "$consumer/App/App.csproj" -c Release -r "$rid" --self-contained -p:PublishTrimmed=true \
+        -p:TrimmerSingleWarn=false -o "$work/trimmed"
+    check_published trimmed "$work/trimmed/App"
+fi
+
+# Native AOT with the default instruction set, as a user who sets only PublishAot gets it. The SDK
+# chooses the ILCompiler package version; ILC's IL2xxx/IL3xxx warnings are errors
+# (IlcTreatWarningsAsErrors follows TreatWarningsAsErrors) and each is named (TrimmerSingleWarn=false).
+if [[ "${NETGEN_SMOKE_AOT:-1}" == 1 ]]; then
+    step "publish with Native AOT and run the native binary"
+    publish_without_warnings "$consumer/App/App.csproj" -c Release -r "$rid" -p:PublishAot=true \
+        -p:TrimmerSingleWarn=false -o "$work/aot"
+    # A native executable and no managed App.dll beside it: this is not a JIT app in disguise.
+    [[ "$(head -c 4 "$work/aot/App" | od -An -c | tr -d ' ')" == '177ELF' ]] || { echo "package-smoke: $work/aot/App is not an ELF executable" >&2; exit 1; }
+    [[ ! -e "$work/aot/App.dll" ]] || { echo "package-smoke: the Native AOT publish left a managed App.dll" >&2; exit 1; }
+    check_published "Native AOT" "$work/aot/App"
 fi
 
 step "passed"

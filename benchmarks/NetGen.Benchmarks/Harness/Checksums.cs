@@ -18,13 +18,24 @@ public sealed record Cell(string Workload, string Op, int OpsPerRepetition, bool
     public double Checksum(Runner runner)
     {
         runner.Reset();
+        double result = Run(runner);
+        return Op is "infer" or "job" ? result : runner.ParameterSum();
+    }
+
+    /// <summary>
+    /// One repetition of the op from the runner's current parameters, nothing else (what a timer around
+    /// it measures). Returns the op's own checksum for infer and job, 0 for the training ops, whose
+    /// checksum is the parameter sum afterwards.
+    /// </summary>
+    public double Run(Runner runner)
+    {
         switch (Op)
         {
-            case "step": runner.Steps(); return runner.ParameterSum();
+            case "step": runner.Steps(); return 0;
             case "infer": return runner.Infers();
             case "job": return runner.Job();
-            case "batch32": runner.Batches(); return runner.ParameterSum();
-            case "batch32-fused": runner.FusedBatches(); return runner.ParameterSum();
+            case "batch32": runner.Batches(); return 0;
+            case "batch32-fused": runner.FusedBatches(); return 0;
             default: throw new InvalidOperationException($"Unknown op '{Op}'.");
         }
     }

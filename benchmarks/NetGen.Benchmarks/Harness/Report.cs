@@ -221,7 +221,12 @@ public static class Report
         md.AppendLine("benchmarks/run.sh                 # C reference + checksums + full suite + this file (~10 min on 2 cores)");
         md.AppendLine("benchmarks/run.sh --quick         # checksums only, a few seconds (CI)");
         md.AppendLine("dotnet run -c Release --project benchmarks/NetGen.Benchmarks -- --filter '*W4*'   # one workload");
+        md.AppendLine("benchmarks/run-aot.sh             # the AOT column: JIT against Native AOT builds, writes docs/benchmarks-aot.md");
         md.AppendLine("```");
+        md.AppendLine();
+        md.AppendLine("The AOT column, the same networks under the JIT and as Native AOT binaries published with the");
+        md.AppendLine("default instruction set, `x86-64-v3` and `native`, timed in one run by a Stopwatch runner (not");
+        md.AppendLine("BenchmarkDotNet, which does not run under Native AOT), is in [benchmarks-aot.md](benchmarks-aot.md).");
         md.AppendLine();
 
         if (notes is not null && File.Exists(notes))
@@ -290,14 +295,7 @@ public static class Report
         return values;
     }
 
-    private static string Ns(double ns) => ns switch
-    {
-        >= 1e6 => $"{(ns / 1e6).ToString("0.000", Invariant)} ms",
-        >= 1e4 => $"{(ns / 1e3).ToString("0.0", Invariant)} us",
-        >= 1e3 => $"{(ns / 1e3).ToString("0.00", Invariant)} us",
-        >= 100 => $"{ns.ToString("0", Invariant)} ns",
-        _ => $"{ns.ToString("0.0", Invariant)} ns",
-    };
+    private static string Ns(double ns) => TimeFormat.Ns(ns);
 
     private static string Ratio(double? value, double reference) =>
         value is double v && reference > 0 ? $"{(v / reference).ToString("0.00", Invariant)}x" : "";
