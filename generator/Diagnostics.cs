@@ -36,7 +36,7 @@ internal static class Diagnostics
 
     public static readonly DiagnosticDescriptor CrossEntropyNeedsSoftmax = Error(
         "NG0006", "CrossEntropy needs a Softmax output",
-        "'{0}' uses LossFunction.CrossEntropy with a {1} output; set Output = Activation.Softmax (or use BinaryCrossEntropy with a Sigmoid output)");
+        "'{0}' uses LossFunction.CrossEntropy, which needs a Softmax output, but its output is {1}; set Output = Activation.Softmax (or use BinaryCrossEntropy with a Sigmoid output)");
 
     public static readonly DiagnosticDescriptor BinaryCrossEntropyNeedsSigmoid = Error(
         "NG0007", "BinaryCrossEntropy needs a Sigmoid output",

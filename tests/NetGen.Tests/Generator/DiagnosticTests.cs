@@ -51,6 +51,10 @@ public class DiagnosticTests
         AssertDiagnostic("[Network(4, 3, 2, Loss = LossFunction.CrossEntropy)] public partial class Net { }", "NG0006", "Output = Activation.Softmax");
 
     [Fact]
+    public void NG0006_names_an_identity_output_in_plain_english() =>
+        AssertDiagnostic("[Network(4, 3, 2, Output = Activation.Identity, Loss = LossFunction.CrossEntropy)] public partial class Net { }", "NG0006", "but its output is Identity");
+
+    [Fact]
     public void NG0007_binary_cross_entropy_without_sigmoid() =>
         AssertDiagnostic("[Network(4, 3, 1, Output = Activation.Tanh, Loss = LossFunction.BinaryCrossEntropy)] public partial class Net { }", "NG0007", "Output = Activation.Sigmoid");
 
