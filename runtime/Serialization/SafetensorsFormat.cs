@@ -183,7 +183,8 @@ internal static class SafetensorsFormat
         Tensor[] layers = MatchLayers(tensors, description, source);
 
         var scratch = new T[description.ParameterCount];
-        byte[] chunk = new byte[ChunkBytes];
+        // No bigger than the data the file holds: a small file cannot make the loader allocate a full chunk.
+        byte[] chunk = new byte[(int)Math.Min(ChunkBytes, Math.Max(8, dataLength))];
         for (int i = 0; i < layers.Length; i++)
         {
             Tensor tensor = layers[i];
@@ -192,7 +193,7 @@ internal static class SafetensorsFormat
             int elementSize = SizeOf(tensor.DType);
             Span<T> destination = scratch.AsSpan(offset, (int)((tensor.End - tensor.Begin) / elementSize));
             stream.Position = dataStart + tensor.Begin;
-            int perChunk = ChunkBytes / elementSize;
+            int perChunk = chunk.Length / elementSize;
             for (int done = 0; done < destination.Length; done += perChunk)
             {
                 int count = Math.Min(perChunk, destination.Length - done);

@@ -11,6 +11,8 @@ internal static class FuzzTargets
         new BinaryModelTarget<float>(),
         new StateDictTarget<double>(),
         new StateDictTarget<float>(),
+        new SafetensorsTarget<double>(),
+        new SafetensorsTarget<float>(),
         new CsvTarget(),
     ];
 }

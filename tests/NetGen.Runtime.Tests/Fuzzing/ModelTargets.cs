@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Buffers.Binary;
 using System.IO;
 using System.Numerics;
@@ -184,5 +185,113 @@ internal class StateDictTarget<T> : ModelFuzzTarget<T>
         bool parsed = element.TryGetDouble(out double number);
         value = T.CreateTruncating(number);
         return parsed && double.IsFinite(number);
+    }
+}
+
+/// <summary>safetensors, read through <see cref="NetworkSerialization.LoadSafetensors{T}(INetwork{T}, Stream)"/>.</summary>
+/// <remarks>
+/// The reference reading is independent of the loader (JsonDocument for the header, its own bounds and
+/// dtype conversions) except for one rule of the format as NetGen documents it: layers are taken in
+/// the order of their key prefixes (<see cref="StateDictKeys.CompareLayerPrefixes"/>). It is more
+/// lenient than the loader where the loader's extra checks (contiguous data, no duplicate key) only
+/// ever reject, since a reference reading is consulted only for inputs the loader accepted.
+/// </remarks>
+internal class SafetensorsTarget<T> : ModelFuzzTarget<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public override string Name => $"safetensors<{typeof(T).Name}>";
+
+    public override bool IsText => false;
+
+    protected override byte[] Write(FakeNetwork<T> source, Random random)
+    {
+        using var stream = new MemoryStream();
+        source.SaveSafetensors(stream, random.Next(3) == 0 ? new System.Collections.Generic.Dictionary<string, string> { ["format"] = "pt" } : null);
+        return stream.ToArray();
+    }
+
+    protected override void LoadInto(INetwork<T> network, byte[] input) => network.LoadSafetensors(new MemoryStream(input, writable: false));
+
+    protected override string? ReadReference(NetworkDescription description, byte[] input, T[] parameters)
+    {
+        if (input.Length < 8)
+            return "shorter than the header length";
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(input);
+        if (headerLength > (ulong)(input.Length - 8))
+            return "header longer than the file";
+        long dataStart = 8 + (long)headerLength, dataLength = input.Length - dataStart;
+        var weights = new System.Collections.Generic.Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var biases = new System.Collections.Generic.Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(input.AsMemory(8, (int)headerLength));
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                return "header not an object";
+            foreach (JsonProperty property in document.RootElement.EnumerateObject())
+            {
+                if (property.Name == "__metadata__")
+                    continue;
+                string key = property.Name;
+                if (key == "weight" || key.EndsWith(".weight", StringComparison.Ordinal))
+                    weights[key[..^"weight".Length]] = property.Value.Clone();
+                else if (key == "bias" || key.EndsWith(".bias", StringComparison.Ordinal))
+                    biases[key[..^"bias".Length]] = property.Value.Clone();
+                else
+                    return $"key '{key}'";
+            }
+        }
+        catch (Exception exception) when (exception is JsonException or ArgumentException)
+        {
+            return exception.Message;
+        }
+        if (weights.Count != description.LayerCount || biases.Count != description.LayerCount)
+            return $"{weights.Count} weights and {biases.Count} biases";
+        var prefixes = new System.Collections.Generic.List<string>(weights.Keys);
+        prefixes.Sort(StateDictKeys.CompareLayerPrefixes);
+        int next = 0;
+        for (int layer = 0; layer < description.LayerCount; layer++)
+        {
+            if (!biases.TryGetValue(prefixes[layer], out JsonElement bias))
+                return $"no bias for '{prefixes[layer]}'";
+            int inputs = description.LayerSizes[layer], outputs = description.LayerSizes[layer + 1];
+            string? problem = ReadTensor(weights[prefixes[layer]], [outputs, inputs], input.AsSpan((int)dataStart), dataLength, parameters, ref next)
+                ?? ReadTensor(bias, [outputs], input.AsSpan((int)dataStart), dataLength, parameters, ref next);
+            if (problem is not null)
+                return $"layer {layer}: {problem}";
+        }
+        return null;
+    }
+
+    private static string? ReadTensor(JsonElement entry, long[] shape, ReadOnlySpan<byte> data, long dataLength, T[] parameters, ref int next)
+    {
+        if (entry.ValueKind != JsonValueKind.Object
+            || !entry.TryGetProperty("dtype", out JsonElement dtype) || dtype.ValueKind != JsonValueKind.String
+            || !entry.TryGetProperty("shape", out JsonElement shapeElement) || shapeElement.ValueKind != JsonValueKind.Array
+            || !entry.TryGetProperty("data_offsets", out JsonElement offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
+            return "entry";
+        long[] actualShape = shapeElement.EnumerateArray().Select(value => value.TryGetInt64(out long n) ? n : -1).ToArray();
+        if (!actualShape.SequenceEqual(shape))
+            return "shape";
+        if (!offsets[0].TryGetInt64(out long begin) || !offsets[1].TryGetInt64(out long end) || begin < 0 || end < begin || end > dataLength)
+            return "offsets";
+        int size = dtype.GetString() switch { "F64" => 8, "F32" => 4, "F16" => 2, "BF16" => 2, _ => 0 };
+        long count = shape.Aggregate(1L, (product, n) => product * n);
+        if (size == 0 || end - begin != count * size)
+            return "dtype or byte count";
+        for (int i = 0; i < count; i++)
+        {
+            ReadOnlySpan<byte> bytes = data.Slice((int)begin + i * size, size);
+            T value = dtype.GetString() switch
+            {
+                "F64" => T.CreateTruncating(BinaryPrimitives.ReadDoubleLittleEndian(bytes)),
+                "F32" => T.CreateTruncating(BinaryPrimitives.ReadSingleLittleEndian(bytes)),
+                "F16" => T.CreateTruncating((float)BinaryPrimitives.ReadHalfLittleEndian(bytes)),
+                _ => T.CreateTruncating(BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes) << 16)),
+            };
+            if (!T.IsFinite(value))
+                return "a value that is not finite";
+            parameters[next++] = value;
+        }
+        return null;
     }
 }
