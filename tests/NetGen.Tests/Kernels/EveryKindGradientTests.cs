@@ -112,24 +112,8 @@ public class EveryKindGradientTests
             double[] input = Enumerable.Range(0, network.InputSize).Select(_ => (double)(float)(random.NextDouble() * 2 - 1)).ToArray();
             double[] target = Target(c.Loss, network.OutputSize, random);
 
-            network.ZeroGradients();
-            double loss = network.Backward(input, target);
-            Assert.Equal(network.Loss(input, target), loss, 12);
-            double[] analytic = network.Gradients.ToArray();
-
-            const double h = 1e-6;
-            for (int p = 0; p < network.ParameterCount; p++)
-            {
-                double saved = network.Parameters[p];
-                network.Parameters[p] = saved + h;
-                double lossUp = network.Loss(input, target);
-                network.Parameters[p] = saved - h;
-                double lossDown = network.Loss(input, target);
-                network.Parameters[p] = saved;
-                double numeric = (lossUp - lossDown) / (2 * h);
-                Assert.True(Math.Abs(numeric - analytic[p]) <= 1e-6 * Math.Max(1, Math.Abs(numeric)),
-                    $"{name}: d loss / d parameter {p} is {analytic[p]:R} by Backward but {numeric:R} by finite differences");
-            }
+            double[] analytic = FiniteDifferences.AssertBackwardIsGradientOfLoss(network, input, target, name);
+            double loss = network.Loss(input, target);
 
             single.ZeroGradients();
             float singleLoss = single.Backward(input.Select(x => (float)x).ToArray(), target.Select(x => (float)x).ToArray());
@@ -159,16 +143,7 @@ public class EveryKindGradientTests
         }
     }
 
-    /// <summary>A target the loss accepts: soft class probabilities for cross-entropy (not summing to one, to test the general formula), values in [0, 1] otherwise.</summary>
-    private static double[] Target(LossFunction loss, int size, Random random)
-    {
-        double[] target = Enumerable.Range(0, size).Select(_ => (double)(float)random.NextDouble()).ToArray();
-        if (loss == LossFunction.CrossEntropy)
-        {
-            double sum = target.Sum();
-            for (int k = 0; k < size; k++)
-                target[k] = (float)(0.9 * target[k] / sum);
-        }
-        return target;
-    }
+    /// <summary>A target the loss accepts (<see cref="FiniteDifferences.Target"/>), rounded to single precision so both networks see the same numbers.</summary>
+    private static double[] Target(LossFunction loss, int size, Random random) =>
+        FiniteDifferences.Target(loss, size, random).Select(value => (double)(float)value).ToArray();
 }
