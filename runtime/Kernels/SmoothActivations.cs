@@ -1,13 +1,14 @@
 using System;
 using System.ComponentModel;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace NetGen;
 
 // The smooth ReLU-like activations (GELU, SiLU, ELU, Softplus): PyTorch's definitions and defaults,
 // in double precision. Single-precision networks compute them in double and round once, which is at
-// least as accurate as computing in float. Layers of them are activated value by value: these are
-// correct first; vector forms are future work (the planner still groups a wide layer into one call).
+// least as accurate as computing in float. Layers of them go through the same drivers as every other
+// activation, value by value: correct first; vector forms are future work.
 public static partial class Kernels
 {
     private const double InverseSqrt2 = 0.70710678118654752440;
@@ -76,51 +77,91 @@ public static partial class Kernels
 
     /// <summary>GELU over a layer: <c>a[i] = GELU(z[i])</c>.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void GELU<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Map(z, a, GELU);
+    public static void GELU<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Map<T, GeluFunction>(z, a);
 
     /// <summary>Multiplies a GELU layer's delta by its derivative, from the kept pre-activation z.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void GELUDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale(z, delta, GELUDerivative);
+    public static void GELUDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale<T, GeluSlope>(z, delta);
 
     /// <summary>SiLU over a layer.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void SiLU<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Map(z, a, SiLU);
+    public static void SiLU<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Map<T, SiluFunction>(z, a);
 
     /// <summary>Multiplies a SiLU layer's delta by its derivative, from the kept pre-activation z.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void SiLUDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale(z, delta, SiLUDerivative);
+    public static void SiLUDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale<T, SiluSlope>(z, delta);
 
     /// <summary>ELU over a layer.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void ELU<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Map(z, a, ELU);
+    public static void ELU<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Map<T, EluFunction>(z, a);
 
     /// <summary>Multiplies an ELU layer's delta by its derivative, written through its output: 1 where a &gt; 0, a + 1 elsewhere.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void ELUDerivative<T>(ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
-        Scale(a, delta, static output => output > 0 ? 1 : output + 1);
+    public static void ELUDerivative<T>(ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale<T, EluSlopeFromOutput>(a, delta);
 
     /// <summary>Softplus over a layer.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void Softplus<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Map(z, a, Softplus);
+    public static void Softplus<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Map<T, SoftplusFunction>(z, a);
 
     /// <summary>Multiplies a Softplus layer's delta by its derivative, from the kept pre-activation z.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void SoftplusDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale(z, delta, SoftplusDerivative);
+    public static void SoftplusDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale<T, SoftplusSlope>(z, delta);
 
-    private static void Map<T>(ReadOnlySpan<T> z, Span<T> a, Func<double, double> f) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    // Through the same drivers as every other activation (Apply, ApplyInPlace), value by value.
+    private static void Map<T, TFunction>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TFunction : struct, IDoubleFunction
     {
-        if (a.Length != z.Length)
-            ThrowHelper.ThrowLengthMismatch(nameof(a), z.Length, a.Length);
-        for (int i = 0; i < z.Length; i++)
-            a[i] = T.CreateTruncating(f(double.CreateTruncating(z[i])));
+        CheckLength(a.Length, z.Length, nameof(a));
+        Apply<T, InDoubleOperator<T, TFunction>>(z, a);
     }
 
-    private static void Scale<T>(ReadOnlySpan<T> x, Span<T> delta, Func<double, double> derivative) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    private static void Scale<T, TSlope>(ReadOnlySpan<T> x, Span<T> delta)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSlope : struct, IDoubleFunction
     {
-        if (delta.Length != x.Length)
-            ThrowHelper.ThrowLengthMismatch(nameof(delta), x.Length, delta.Length);
-        for (int i = 0; i < x.Length; i++)
-            delta[i] *= T.CreateTruncating(derivative(double.CreateTruncating(x[i])));
+        CheckLength(delta.Length, x.Length, nameof(delta));
+        ApplyInPlace<T, TimesInDoubleOperator<T, TSlope>>(x, delta);
+    }
+
+    private readonly struct GeluFunction : IDoubleFunction
+    {
+        public static double Invoke(double x) => GELU(x);
+    }
+
+    private readonly struct GeluSlope : IDoubleFunction
+    {
+        public static double Invoke(double x) => GELUDerivative(x);
+    }
+
+    private readonly struct SiluFunction : IDoubleFunction
+    {
+        public static double Invoke(double x) => SiLU(x);
+    }
+
+    private readonly struct SiluSlope : IDoubleFunction
+    {
+        public static double Invoke(double x) => SiLUDerivative(x);
+    }
+
+    private readonly struct EluFunction : IDoubleFunction
+    {
+        public static double Invoke(double x) => ELU(x);
+    }
+
+    private readonly struct EluSlopeFromOutput : IDoubleFunction
+    {
+        public static double Invoke(double output) => output > 0 ? 1 : output + 1;
+    }
+
+    private readonly struct SoftplusFunction : IDoubleFunction
+    {
+        public static double Invoke(double x) => Softplus(x);
+    }
+
+    private readonly struct SoftplusSlope : IDoubleFunction
+    {
+        public static double Invoke(double x) => SoftplusDerivative(x);
     }
 
     /// <summary>1 / (1 + e^-z), written so that neither branch overflows.</summary>
@@ -190,4 +231,54 @@ public static partial class Kernels
         }
         return InverseSqrtPi * Math.Exp(-x * x) / f;
     }
+}
+
+/// <summary>A function of one double: the scalar math of an activation that has no vector form yet.</summary>
+internal interface IDoubleFunction
+{
+    static abstract double Invoke(double x);
+}
+
+/// <summary><c>f(x)</c> computed in double and rounded once to <typeparamref name="T"/>, lane by lane in the vector forms (not vectorised).</summary>
+internal readonly struct InDoubleOperator<T, TFunction> : IUnaryOperator<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TFunction : struct, IDoubleFunction
+{
+    public static bool Vectorizable => false;
+
+    public static T Invoke(T x) => T.CreateTruncating(TFunction.Invoke(double.CreateTruncating(x)));
+
+    public static Vector128<T> Invoke(Vector128<T> x)
+    {
+        for (int i = 0; i < Vector128<T>.Count; i++)
+            x = x.WithElement(i, Invoke(x.GetElement(i)));
+        return x;
+    }
+
+    public static Vector256<T> Invoke(Vector256<T> x) => Vector256.Create(Invoke(x.GetLower()), Invoke(x.GetUpper()));
+
+    public static Vector512<T> Invoke(Vector512<T> x) => Vector512.Create(Invoke(x.GetLower()), Invoke(x.GetUpper()));
+}
+
+/// <summary><c>delta * f(x)</c> with <c>f(x)</c> computed in double and rounded once, lane by lane in the vector forms (not vectorised).</summary>
+internal readonly struct TimesInDoubleOperator<T, TFunction> : IBinaryOperator<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    where TFunction : struct, IDoubleFunction
+{
+    public static bool Vectorizable => false;
+
+    public static T Invoke(T x, T delta) => delta * T.CreateTruncating(TFunction.Invoke(double.CreateTruncating(x)));
+
+    public static Vector128<T> Invoke(Vector128<T> x, Vector128<T> delta)
+    {
+        for (int i = 0; i < Vector128<T>.Count; i++)
+            delta = delta.WithElement(i, Invoke(x.GetElement(i), delta.GetElement(i)));
+        return delta;
+    }
+
+    public static Vector256<T> Invoke(Vector256<T> x, Vector256<T> delta) =>
+        Vector256.Create(Invoke(x.GetLower(), delta.GetLower()), Invoke(x.GetUpper(), delta.GetUpper()));
+
+    public static Vector512<T> Invoke(Vector512<T> x, Vector512<T> delta) =>
+        Vector512.Create(Invoke(x.GetLower(), delta.GetLower()), Invoke(x.GetUpper(), delta.GetUpper()));
 }
