@@ -57,11 +57,14 @@ done
 if grep -qiE '<dependency id="NetGen\.(Generator|CodeFixes)"' <<<"$nuspec"; then
     echo "package-smoke: the nuspec depends on the generator project" >&2; exit 1
 fi
-unzip -Z1 "${symbols[0]}" | grep -qx 'lib/net10.0/NetGen.pdb' || { echo "package-smoke: NetGen.pdb missing from the symbols package" >&2; exit 1; }
+# Listings are read into variables before grep: with pipefail, `producer | grep -q` fails at random
+# when grep exits at its first match and the producer dies of SIGPIPE while still writing.
+symbols_listing="$(unzip -Z1 "${symbols[0]}")"
+grep -qx 'lib/net10.0/NetGen.pdb' <<<"$symbols_listing" || { echo "package-smoke: NetGen.pdb missing from the symbols package" >&2; exit 1; }
 # IsAotCompatible in runtime/NetGen.csproj implies IsTrimmable, which the SDK records in the assembly as
 # [AssemblyMetadata("IsTrimmable", "True")]: the trimmer and ILC then analyse NetGen.dll as a whole
 # instead of keeping all of it, and report any warning it would cause.
-if ! unzip -p "$package" lib/net10.0/NetGen.dll | grep -aq 'IsTrimmable'; then
+if ! unzip -p "$package" lib/net10.0/NetGen.dll > "$work/NetGen.dll.packed" || ! grep -aq 'IsTrimmable' "$work/NetGen.dll.packed"; then
     echo "package-smoke: lib/net10.0/NetGen.dll is not marked IsTrimmable (IsAotCompatible missing?)" >&2; exit 1
 fi
 
