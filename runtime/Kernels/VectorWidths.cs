@@ -38,6 +38,16 @@ internal interface IVectorWidth<T, TVector>
     /// <summary>The sum of the lanes.</summary>
     static abstract T Sum(TVector value);
 
+    /// <summary>
+    /// <paramref name="value"/> with all but its last <paramref name="count"/> lanes (1 to <see cref="Count"/>)
+    /// set to zero: the kernels' tails load the last whole vector of a row, which overlaps values already
+    /// done, and let only its new lanes count.
+    /// </summary>
+    static abstract TVector KeepLast(TVector value, int count);
+
+    /// <summary>Lane by lane, <paramref name="updated"/> in the last <paramref name="count"/> lanes and <paramref name="original"/> in the others.</summary>
+    static abstract TVector ReplaceLast(TVector original, TVector updated, int count);
+
     /// <summary>The element-wise operator at this width.</summary>
     static abstract TVector Invoke<TOperator>(TVector x)
         where TOperator : struct, IUnaryOperator<T>;
@@ -72,6 +82,12 @@ internal readonly struct ScalarWidth<T> : IVectorWidth<T, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(T value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T KeepLast(T value, int count) => count > 0 ? value : T.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T ReplaceLast(T original, T updated, int count) => count > 0 ? updated : original;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Invoke<TOperator>(T x)
@@ -116,6 +132,18 @@ internal readonly struct Width128<T> : IVectorWidth<T, Vector128<T>>
     public static T Sum(Vector128<T> value) => Vector128.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> KeepLast(Vector128<T> value, int count) => value & LastLanes(count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> ReplaceLast(Vector128<T> original, Vector128<T> updated, int count) =>
+        Vector128.ConditionalSelect(LastLanes(count), updated, original);
+
+    // All bits set in the last `count` lanes: lane index >= Count - count.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> LastLanes(int count) =>
+        Vector128.GreaterThanOrEqual(Vector128<T>.Indices, Vector128.Create(T.CreateTruncating(Count - count)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Invoke<TOperator>(Vector128<T> x)
         where TOperator : struct, IUnaryOperator<T> => TOperator.Invoke(x);
 
@@ -158,6 +186,18 @@ internal readonly struct Width256<T> : IVectorWidth<T, Vector256<T>>
     public static T Sum(Vector256<T> value) => Vector256.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> KeepLast(Vector256<T> value, int count) => value & LastLanes(count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> ReplaceLast(Vector256<T> original, Vector256<T> updated, int count) =>
+        Vector256.ConditionalSelect(LastLanes(count), updated, original);
+
+    // All bits set in the last `count` lanes: lane index >= Count - count.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> LastLanes(int count) =>
+        Vector256.GreaterThanOrEqual(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(Count - count)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Invoke<TOperator>(Vector256<T> x)
         where TOperator : struct, IUnaryOperator<T> => TOperator.Invoke(x);
 
@@ -198,6 +238,18 @@ internal readonly struct Width512<T> : IVectorWidth<T, Vector512<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector512<T> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> KeepLast(Vector512<T> value, int count) => value & LastLanes(count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> ReplaceLast(Vector512<T> original, Vector512<T> updated, int count) =>
+        Vector512.ConditionalSelect(LastLanes(count), updated, original);
+
+    // All bits set in the last `count` lanes: lane index >= Count - count.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> LastLanes(int count) =>
+        Vector512.GreaterThanOrEqual(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(Count - count)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Invoke<TOperator>(Vector512<T> x)
