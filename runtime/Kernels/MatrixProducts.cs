@@ -159,7 +159,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         if (whole != columns)
         {
             nuint i = (nuint)(columns - TW.Count);
-            TV xi = TW.KeepLast(TW.Load(ref input, i), columns - whole);
+            TV xi = TW.And(TW.Load(ref input, i), TW.LastLanes(columns - whole));
             s0 = TW.MultiplyAdd(TW.Load(ref w0, i), xi, s0);
             s1 = TW.MultiplyAdd(TW.Load(ref w0, i + stride), xi, s1);
             s2 = TW.MultiplyAdd(TW.Load(ref w0, i + 2 * stride), xi, s2);
@@ -192,7 +192,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         if (whole != columns)
         {
             nuint i = (nuint)(columns - TW.Count);
-            TV xi = TW.KeepLast(TW.Load(ref input, i), columns - whole);
+            TV xi = TW.And(TW.Load(ref input, i), TW.LastLanes(columns - whole));
             s0 = TW.MultiplyAdd(TW.Load(ref w0, i), xi, s0);
             s1 = TW.MultiplyAdd(TW.Load(ref w0, i + stride), xi, s1);
             s2 = TW.MultiplyAdd(TW.Load(ref w0, i + 2 * stride), xi, s2);
@@ -222,7 +222,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         if (i != (nuint)length)
         {
             nuint last = (nuint)length - width;
-            s1 = TW.MultiplyAdd(TW.Load(ref a, last), TW.KeepLast(TW.Load(ref b, last), length - (int)i), s1);
+            s1 = TW.MultiplyAdd(TW.Load(ref a, last), TW.And(TW.Load(ref b, last), TW.LastLanes(length - (int)i)), s1);
         }
         return TW.Sum(TW.Add(s0, s1));
     }

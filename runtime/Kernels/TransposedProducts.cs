@@ -26,7 +26,7 @@ public static partial class Kernels
     /// <summary>
     /// <c>W[j, :] += (scale * d[j]) * x</c> for every row j: the weight gradient <c>d x^T</c>, added
     /// (scale 1) or applied as an SGD step (scale -learningRate). Rows whose d[j] is zero, such as
-    /// those of inactive ReLUs, are skipped: they would add exactly zero.
+    /// those of inactive ReLUs, are skipped when rows are long (they would add exactly zero); short rows are updated anyway.
     /// </summary>
     public static void AddScaledOuterProduct<T>(Span<T> weights, ReadOnlySpan<T> d, ReadOnlySpan<T> x, T scale)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -63,10 +63,11 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary>
-    /// <see cref="TransposedMatrixVector"/> in blocks of up to eight vectors of columns: the block of
-    /// result stays in registers while every row of W is added into it, and is stored once. A last
-    /// partial vector is the row's last whole vector, recomputed in full: its lanes that overlap the
-    /// block before get the same operations in the same order, so they are stored again unchanged.
+    /// <see cref="TransposedMatrixVector"/> by vectors of columns (rows at least one vector long). Each
+    /// column block's sums stay in registers while every row of W is added into them and are stored
+    /// once: eight vectors at a time (eight independent multiply-add chains), then single vectors with
+    /// four chains over alternate rows, so that a short block is not bound by the latency of one chain.
+    /// A last partial vector is the row's last whole vector, of which only the new lanes are stored.
     /// </summary>
     private static void TransposedColumnBlocks<TV, TW>(ref T w, ReadOnlySpan<T> d, ref T output, int columns)
         where TV : struct
@@ -74,70 +75,72 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     {
         nuint n = (nuint)TW.Count;
         int column = 0;
-        while (column < columns)
+        for (; column + 8 * TW.Count <= columns; column += 8 * TW.Count)
         {
-            if (columns - column < TW.Count)
-                column = columns - TW.Count;
-            int vectors = Math.Min(8, (columns - column) / TW.Count);
             TV r0 = TW.Zero, r1 = r0, r2 = r0, r3 = r0, r4 = r0, r5 = r0, r6 = r0, r7 = r0;
             ref T y = ref Unsafe.Add(ref w, column);
             for (int row = 0; row < d.Length; row++, y = ref Unsafe.Add(ref y, columns))
             {
                 TV f = TW.Create(d[row]);
                 r0 = TW.MultiplyAdd(TW.Load(ref y, 0), f, r0);
-                if (vectors > 1) r1 = TW.MultiplyAdd(TW.Load(ref y, n), f, r1);
-                if (vectors > 2) r2 = TW.MultiplyAdd(TW.Load(ref y, 2 * n), f, r2);
-                if (vectors > 3) r3 = TW.MultiplyAdd(TW.Load(ref y, 3 * n), f, r3);
-                if (vectors > 4) r4 = TW.MultiplyAdd(TW.Load(ref y, 4 * n), f, r4);
-                if (vectors > 5) r5 = TW.MultiplyAdd(TW.Load(ref y, 5 * n), f, r5);
-                if (vectors > 6) r6 = TW.MultiplyAdd(TW.Load(ref y, 6 * n), f, r6);
-                if (vectors > 7) r7 = TW.MultiplyAdd(TW.Load(ref y, 7 * n), f, r7);
+                r1 = TW.MultiplyAdd(TW.Load(ref y, n), f, r1);
+                r2 = TW.MultiplyAdd(TW.Load(ref y, 2 * n), f, r2);
+                r3 = TW.MultiplyAdd(TW.Load(ref y, 3 * n), f, r3);
+                r4 = TW.MultiplyAdd(TW.Load(ref y, 4 * n), f, r4);
+                r5 = TW.MultiplyAdd(TW.Load(ref y, 5 * n), f, r5);
+                r6 = TW.MultiplyAdd(TW.Load(ref y, 6 * n), f, r6);
+                r7 = TW.MultiplyAdd(TW.Load(ref y, 7 * n), f, r7);
             }
             ref T block = ref Unsafe.Add(ref output, column);
             TW.Store(r0, ref block, 0);
-            if (vectors > 1) TW.Store(r1, ref block, n);
-            if (vectors > 2) TW.Store(r2, ref block, 2 * n);
-            if (vectors > 3) TW.Store(r3, ref block, 3 * n);
-            if (vectors > 4) TW.Store(r4, ref block, 4 * n);
-            if (vectors > 5) TW.Store(r5, ref block, 5 * n);
-            if (vectors > 6) TW.Store(r6, ref block, 6 * n);
-            if (vectors > 7) TW.Store(r7, ref block, 7 * n);
-            column += vectors * TW.Count;
+            TW.Store(r1, ref block, n);
+            TW.Store(r2, ref block, 2 * n);
+            TW.Store(r3, ref block, 3 * n);
+            TW.Store(r4, ref block, 4 * n);
+            TW.Store(r5, ref block, 5 * n);
+            TW.Store(r6, ref block, 6 * n);
+            TW.Store(r7, ref block, 7 * n);
+        }
+        for (; column + TW.Count <= columns; column += TW.Count)
+            TW.Store(TransposedColumn<TV, TW>(ref Unsafe.Add(ref w, column), d, columns), ref output, (nuint)column);
+        if (column < columns)
+        {
+            nuint last = (nuint)(columns - TW.Count);
+            TV sums = TransposedColumn<TV, TW>(ref Unsafe.Add(ref w, last), d, columns);
+            TW.Store(TW.Select(TW.LastLanes(columns - column), sums, TW.Load(ref output, last)), ref output, last);
         }
     }
 
+    /// <summary>One vector of <c>W^T d</c> from the columns at <paramref name="w"/>: four chains over rows 4k, 4k+1, 4k+2, 4k+3, added pairwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV TransposedColumn<TV, TW>(ref T w, ReadOnlySpan<T> d, int columns)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        nuint stride = (nuint)columns;
+        TV r0 = TW.Zero, r1 = r0, r2 = r0, r3 = r0;
+        ref T y = ref w;
+        int row = 0;
+        for (; row + 4 <= d.Length; row += 4, y = ref Unsafe.Add(ref y, 4 * columns))
+        {
+            r0 = TW.MultiplyAdd(TW.Load(ref y, 0), TW.Create(d[row]), r0);
+            r1 = TW.MultiplyAdd(TW.Load(ref y, stride), TW.Create(d[row + 1]), r1);
+            r2 = TW.MultiplyAdd(TW.Load(ref y, 2 * stride), TW.Create(d[row + 2]), r2);
+            r3 = TW.MultiplyAdd(TW.Load(ref y, 3 * stride), TW.Create(d[row + 3]), r3);
+        }
+        for (; row < d.Length; row++, y = ref Unsafe.Add(ref y, columns))
+            r0 = TW.MultiplyAdd(TW.Load(ref y, 0), TW.Create(d[row]), r0);
+        return TW.Add(TW.Add(r0, r1), TW.Add(r2, r3));
+    }
+
     /// <summary>
-    /// <see cref="TransposedMatrixVector"/> for rows shorter than any vector this pair may use: four
-    /// columns at a time summed in registers over all rows (four independent chains), then the rest.
+    /// <see cref="TransposedMatrixVector"/> for rows shorter than any vector this pair may use: each
+    /// column summed in registers over all rows, with four chains over alternate rows.
     /// </summary>
     private static void TransposedShortRows(ref T w, ReadOnlySpan<T> d, ref T output, int columns)
     {
-        int column = 0;
-        for (; column + 4 <= columns; column += 4)
-        {
-            T r0 = T.Zero, r1 = T.Zero, r2 = T.Zero, r3 = T.Zero;
-            ref T y = ref Unsafe.Add(ref w, column);
-            for (int row = 0; row < d.Length; row++, y = ref Unsafe.Add(ref y, columns))
-            {
-                T f = d[row];
-                r0 += y * f;
-                r1 += Unsafe.Add(ref y, 1) * f;
-                r2 += Unsafe.Add(ref y, 2) * f;
-                r3 += Unsafe.Add(ref y, 3) * f;
-            }
-            Unsafe.Add(ref output, column) = r0;
-            Unsafe.Add(ref output, column + 1) = r1;
-            Unsafe.Add(ref output, column + 2) = r2;
-            Unsafe.Add(ref output, column + 3) = r3;
-        }
-        for (; column < columns; column++)
-        {
-            T r = T.Zero;
-            ref T y = ref Unsafe.Add(ref w, column);
-            for (int row = 0; row < d.Length; row++, y = ref Unsafe.Add(ref y, columns))
-                r += y * d[row];
-            Unsafe.Add(ref output, column) = r;
-        }
+        for (int column = 0; column < columns; column++)
+            Unsafe.Add(ref output, column) = TransposedColumn<T, ScalarWidth<T>>(ref Unsafe.Add(ref w, column), d, columns);
     }
 
     /// <summary><see cref="Kernels.AddScaledOuterProduct{T}"/> with its arguments checked.</summary>
@@ -168,6 +171,10 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         where TW : struct, IVectorWidth<T, TV>
     {
         nuint n = (nuint)TW.Count;
+        // Rows whose factor is zero (inactive ReLUs) are skipped only when they are at least eight vectors
+        // long: there the work saved outweighs a mispredicted branch (about 20 cycles when units switch on
+        // and off at random). A shorter row is updated anyway: adding zero times a finite x changes nothing.
+        bool skipsZeroRows = columns >= 8 * TW.Count;
         int column = 0;
         while (columns - column >= TW.Count)
         {
@@ -185,7 +192,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             for (int row = 0; row < d.Length; row++, y = ref Unsafe.Add(ref y, columns))
             {
                 T factor = scale * d[row];
-                if (factor == T.Zero)
+                if (skipsZeroRows && factor == T.Zero)
                     continue;
                 TV f = TW.Create(factor);
                 TW.Store(TW.MultiplyAdd(x0, f, TW.Load(ref y, 0)), ref y, 0);
@@ -201,17 +208,16 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         }
         if (column == columns)
             return;
-        int fresh = columns - column;
         nuint last = (nuint)(columns - TW.Count);
-        TV xLast = TW.Load(ref input, last);
+        TV xLast = TW.Load(ref input, last), fresh = TW.LastLanes(columns - column);
         ref T tail = ref Unsafe.Add(ref w, last);
         for (int row = 0; row < d.Length; row++, tail = ref Unsafe.Add(ref tail, columns))
         {
             T factor = scale * d[row];
-            if (factor == T.Zero)
+            if (skipsZeroRows && factor == T.Zero)
                 continue;
             TV old = TW.Load(ref tail, 0);
-            TW.Store(TW.ReplaceLast(old, TW.MultiplyAdd(xLast, TW.Create(factor), old), fresh), ref tail, 0);
+            TW.Store(TW.Select(fresh, TW.MultiplyAdd(xLast, TW.Create(factor), old), old), ref tail, 0);
         }
     }
 
@@ -222,8 +228,6 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         for (int row = 0; row < d.Length; row++, y = ref Unsafe.Add(ref y, columns))
         {
             T factor = scale * d[row];
-            if (factor == T.Zero)
-                continue;
             for (int i = 0; i < columns; i++)
                 Unsafe.Add(ref y, i) += factor * Unsafe.Add(ref input, i);
         }
