@@ -4,14 +4,13 @@
 // training run of samples/Deploy, which checks on every run that its training still produces them.
 //
 //   IrisApp 5.1,3.5,1.4,0.2 [ROW ...]     the species and probabilities of each raw row
-//   IrisApp --per-row [SECONDS]           times one raw-row prediction (scaling and network)
+//   IrisApp --per-row [SECONDS]           CPU time of one raw-row prediction (scaling and network)
 //
 // With DEPLOY_LAUNCHED_AT_US set to the launch time (microseconds since 1970, as bash's EPOCHREALTIME
 // without its dot), it also reports on stderr how long after launch the first prediction was printed;
 // publish-aot.sh measures start-up that way.
 
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using NetGen;
@@ -32,7 +31,11 @@ if (args.Length == 0)
 var probabilities = new double[DeployedIrisNet.OutputSize];
 for (int i = 0; i < args.Length; i++)
 {
-    double[] raw = args[i].Split(',').Select(field => double.Parse(field, CultureInfo.InvariantCulture)).ToArray();
+    if (ParseRow(args[i]) is not double[] raw)
+    {
+        Console.Error.WriteLine($"expected {DeployedIrisNet.InputSize} numbers separated by commas (sepal length, sepal width, petal length, petal width in cm), got \"{args[i]}\"");
+        return 2;
+    }
     model.Predict(network, raw, probabilities);
     string species = model.PredictClassName(network, raw);
     Console.WriteLine($"  {args[i],-18} -> {species,-16} p = {string.Join(" ", probabilities.Select(p => p.ToString("R", CultureInfo.InvariantCulture)))}");
@@ -45,6 +48,17 @@ for (int i = 0; i < args.Length; i++)
 }
 return 0;
 
+// A raw row as the command line gives it, or null when it is not the network's number of finite numbers.
+static double[]? ParseRow(string text)
+{
+    string[] fields = text.Split(',');
+    var row = new double[fields.Length];
+    for (int j = 0; j < fields.Length; j++)
+        if (!double.TryParse(fields[j], NumberStyles.Float, CultureInfo.InvariantCulture, out row[j]) || !double.IsFinite(row[j]))
+            return null;
+    return row.Length == DeployedIrisNet.InputSize ? row : null;
+}
+
 namespace NetGen.Samples.Deploy
 {
     /// <summary>The iris classifier of samples/Deploy, declared as its training step declares it, with the trained weights compiled in.</summary>
@@ -53,47 +67,67 @@ namespace NetGen.Samples.Deploy
     {
     }
 
-    /// <summary>The per-row cost of deployment: a raw row scaled and run through the network, as <c>IrisApp ROW</c> does it.</summary>
+    /// <summary>
+    /// The per-row cost of deployment: a raw row scaled and run through the network, as <c>IrisApp ROW</c> does it
+    /// (<see cref="ModelInfo{T}.Predict"/>), and the network alone on rows scaled beforehand, to show what scaling adds.
+    /// </summary>
     internal static class PerRow
     {
         // Raw rows of all three species, cycled so that no single input is all the timing sees.
-        private static readonly double[][] Rows = [[5.1, 3.5, 1.4, 0.2], [6.4, 3.2, 4.5, 1.5], [6.3, 3.3, 6.0, 2.5], [6.0, 2.7, 5.1, 1.6], [4.9, 2.5, 4.5, 1.7]];
+        private static readonly double[][] RawRows = [[5.1, 3.5, 1.4, 0.2], [6.4, 3.2, 4.5, 1.5], [6.3, 3.3, 6.0, 2.5], [6.0, 2.7, 5.1, 1.6], [4.9, 2.5, 4.5, 1.7]];
 
         private const int Rounds = 7;
         private const int RowsPerCheck = 5_000;
 
         /// <summary>
-        /// Warms up (so the JIT has reached its optimised tier), then runs <see cref="Rounds"/> rounds of about
-        /// <paramref name="seconds"/> / <see cref="Rounds"/> each and prints the median and fastest nanoseconds per row.
+        /// Warms up (so the JIT has reached its optimised tier), then for each way runs <see cref="Rounds"/> rounds of
+        /// about <paramref name="seconds"/> / (2 <see cref="Rounds"/>) each and prints the median and fastest nanoseconds per row.
         /// </summary>
         public static int Measure(DeployedIrisNet network, ModelInfo<double> model, double seconds)
         {
+            double[][] scaledRows = RawRows.Select(row => row.ToArray()).ToArray();
+            foreach (double[] row in scaledRows)
+                model.Scaler!.TransformInPlace(row);
             var output = new double[DeployedIrisNet.OutputSize];
             double sink = 0;
-            Run(network, model, output, TimeSpan.FromSeconds(0.5), ref sink);
-            var perRow = new double[Rounds];
-            for (int round = 0; round < Rounds; round++)
-                perRow[round] = Run(network, model, output, TimeSpan.FromSeconds(seconds / Rounds), ref sink);
-            Array.Sort(perRow);
-            Console.WriteLine(FormattableString.Invariant($"per row: median {perRow[Rounds / 2]:F1} ns, fastest {perRow[0]:F1} ns ({Rounds} rounds; checksum {sink:G6})"));
+            foreach (bool scale in new[] { true, false })
+                Run(network, model, scale ? RawRows : scaledRows, scale, output, TimeSpan.FromSeconds(0.5), ref sink);
+            foreach (bool scale in new[] { true, false })
+            {
+                var perRow = new double[Rounds];
+                for (int round = 0; round < Rounds; round++)
+                    perRow[round] = Run(network, model, scale ? RawRows : scaledRows, scale, output, TimeSpan.FromSeconds(seconds / (2 * Rounds)), ref sink);
+                Array.Sort(perRow);
+                string what = scale ? "raw row, scaled and predicted (ModelInfo.Predict)" : "scaled row, network alone (Predict)";
+                Console.WriteLine(FormattableString.Invariant($"{what}: median {perRow[Rounds / 2]:F1} ns, fastest {perRow[0]:F1} ns per row"));
+            }
+            Console.WriteLine(FormattableString.Invariant($"(process CPU time; {Rounds} rounds each after 0.5 s of warm-up; checksum {sink:G6})"));
             return 0;
         }
 
-        /// <summary>Predicts rows for at least <paramref name="duration"/>; the nanoseconds per row.</summary>
-        private static double Run(DeployedIrisNet network, ModelInfo<double> model, double[] output, TimeSpan duration, ref double sink)
+        /// <summary>
+        /// Predicts rows for at least <paramref name="duration"/> of the process's CPU time; the CPU nanoseconds per row.
+        /// CPU time, not the wall clock: on a busy machine the wall clock also counts the time other programs ran.
+        /// </summary>
+        private static double Run(DeployedIrisNet network, ModelInfo<double> model, double[][] rows, bool scale, double[] output, TimeSpan duration, ref double sink)
         {
-            long rows = 0;
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < duration)
+            long done = 0;
+            TimeSpan start = Environment.CpuUsage.TotalTime, elapsed;
+            do
             {
                 for (int i = 0; i < RowsPerCheck; i++)
                 {
-                    model.Predict(network, Rows[i % Rows.Length], output);
+                    if (scale)
+                        model.Predict(network, rows[i % rows.Length], output);
+                    else
+                        network.Predict(rows[i % rows.Length], output);
                     sink += output[0];
                 }
-                rows += RowsPerCheck;
+                done += RowsPerCheck;
+                elapsed = Environment.CpuUsage.TotalTime - start;
             }
-            return clock.Elapsed.TotalNanoseconds / rows;
+            while (elapsed < duration);
+            return elapsed.TotalNanoseconds / done;
         }
     }
 }
