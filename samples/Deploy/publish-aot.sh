@@ -7,10 +7,11 @@
 #   - start-up: launch to the first prediction printed, a fresh process each time (IrisApp reports it
 #     against the launch time this script passes in DEPLOY_LAUNCHED_AT_US), and launch to exit; the
 #     median of RUNS runs, JIT and Native AOT taking turns so that load on the machine hits both alike;
-#   - per row: IrisApp --per-row (a raw row scaled and predicted, and the network alone), median of 7 rounds.
+#   - per row: IrisApp --per-row (process CPU time of a raw row scaled and predicted, and of the network
+#     alone), three runs of each build taking turns, the median of their medians of 7 rounds.
 # The load average is printed before and after: on a shared machine it moves every number.
 #
-#   samples/Deploy/publish-aot.sh            11 start-up runs each, 2 s of per-row timing each
+#   samples/Deploy/publish-aot.sh            11 start-up runs each, 2 s of CPU time per per-row run
 #   samples/Deploy/publish-aot.sh 21 4       21 runs, 4 s
 #
 # Needs clang or gcc as the Native AOT linker (.ci/run installs clang when neither is there). Outputs go
@@ -19,6 +20,7 @@ set -euo pipefail
 export LC_ALL=C DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
+invocation="samples/Deploy/publish-aot.sh${*:+ $*}"
 runs="${1:-11}" seconds="${2:-2}"
 project=samples/Deploy/IrisApp/IrisApp.csproj
 out=artifacts/deploy
@@ -70,9 +72,16 @@ for (( i = 0; i < runs; i++ )); do
     start_up "$aot" >> "$out/startup-aot.txt"
 done
 
-echo "per-row timing, JIT:";          jit_per_row="$("$jit" --per-row "$seconds")"; echo "$jit_per_row"
-echo "per-row timing, Native AOT:";   aot_per_row="$("$aot" --per-row "$seconds")"; echo "$aot_per_row"
-per_row() { sed -n "/^$1/s/.*median \([0-9.]*\) ns.*/\1/p" <<<"$2"; }
+# Per row: three timing runs of each build, taking turns; each run's median, then the median of the three.
+: > "$out/per-row-jit.txt"; : > "$out/per-row-aot.txt"
+for (( i = 1; i <= 3; i++ )); do
+    for build in jit aot; do
+        binary="$jit"; [[ $build == aot ]] && binary="$aot"
+        echo "per-row timing $i of 3, $build:"
+        "$binary" --per-row "$seconds" | tee -a "$out/per-row-$build.txt"
+    done
+done
+per_row() { sed -n "/^$1/s/.*median \([0-9.]*\) ns.*/\1/p" "$out/per-row-$2.txt" | median; }
 
 runtime_dir="$(dotnet --list-runtimes | awk '/^Microsoft.NETCore.App / { v = $2; p = $3 } END { gsub(/\[|\]/, "", p); print p "/" v }')"
 aot_bytes=$(stat -c %s "$aot")
@@ -82,11 +91,11 @@ mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
 
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "Native AOT publish: ${publish_seconds} s"
+echo "$(date -u '+%F %H:%M UTC'), $invocation; Native AOT publish: ${publish_seconds} s"
 echo "| | Native AOT | JIT (framework-dependent) |"
 echo "|---|---|---|"
 echo "| size | $(mb "$aot_bytes"), one executable | $(mb "$jit_app_bytes") (apphost, IrisApp.dll, NetGen.dll, System.Numerics.Tensors.dll) + the shared runtime ($(mb "$runtime_bytes")) |"
 echo "| start-up to first prediction, median of $runs | $(cut -d' ' -f1 "$out/startup-aot.txt" | median | milliseconds) ms | $(cut -d' ' -f1 "$out/startup-jit.txt" | median | milliseconds) ms |"
 echo "| launch to exit, median of $runs | $(cut -d' ' -f2 "$out/startup-aot.txt" | median | milliseconds) ms | $(cut -d' ' -f2 "$out/startup-jit.txt" | median | milliseconds) ms |"
-echo "| per raw row (scaling and network), median of 7 | $(per_row raw "$aot_per_row") ns | $(per_row raw "$jit_per_row") ns |"
-echo "| per row, network alone | $(per_row scaled "$aot_per_row") ns | $(per_row scaled "$jit_per_row") ns |"
+echo "| per raw row (scaling and network), CPU time | $(per_row raw aot) ns | $(per_row raw jit) ns |"
+echo "| per scaled row, network alone, CPU time | $(per_row scaled aot) ns | $(per_row scaled jit) ns |"
