@@ -17,8 +17,9 @@
 //                                                                         them in when it is next built)
 //   dotnet run --project samples/Deploy -- predict MODEL ROW [ROW ...]    deployment 1 alone, each ROW as
 //                                                                         5.1,3.5,1.4,0.2
-// To change the network's shape, change it in both declarations (IrisNet here, DeployedIrisNet in
-// IrisApp/Program.cs) and replace IrisApp/Model/iris.json by the output of `update` run before.
+// To change the network's shape, change both declarations (IrisNet here, DeployedIrisNet in
+// IrisApp/Program.cs); the committed iris.json then no longer fits (build error NG0018), so take
+// Weights = "iris.json" out of DeployedIrisNet, run `update`, and put it back.
 
 using System;
 using System.Collections.Generic;

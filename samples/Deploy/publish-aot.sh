@@ -35,7 +35,10 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 started=$SECONDS
 rm -rf "$out/aot"
-dotnet publish "$project" -c Release -r "$rid" -o "$out/aot" --nologo -v:q
+mkdir -p "$out"
+# A trim or AOT warning means the binary may behave differently from the JIT build: fail on any.
+dotnet publish "$project" -c Release -r "$rid" -o "$out/aot" --nologo -v:q 2>&1 | tee "$out/publish.log"
+if grep -qiE ': warning [A-Z]+[0-9]+' "$out/publish.log"; then echo "publish-aot: the publish printed the warnings above" >&2; exit 1; fi
 publish_seconds=$(( SECONDS - started ))
 aot="$out/aot/IrisApp"
 [[ "$(head -c 4 "$aot" | od -An -c | tr -d ' ')" == '177ELF' ]] || { echo "publish-aot: $aot is not a native executable" >&2; exit 1; }
