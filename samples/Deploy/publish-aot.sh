@@ -14,8 +14,9 @@
 #   samples/Deploy/publish-aot.sh            11 start-up runs each, 2 s of CPU time per per-row run
 #   samples/Deploy/publish-aot.sh 21 4       21 runs, 4 s
 #
-# Needs clang or gcc as the Native AOT linker (.ci/run installs clang when neither is there). Outputs go
-# to artifacts/deploy/ (ignored by git). Not part of CI: the publish alone takes 35-90 s on a 2-core machine.
+# Linux (it reads /proc and uses GNU stat). Needs clang or gcc as the Native AOT linker (.ci/run installs
+# clang when neither is there). Outputs go to artifacts/deploy/ (ignored by git). Not part of CI: a first
+# publish takes 36-51 s on the 2-core build machine, more than CI's budget for a sample.
 set -euo pipefail
 export LC_ALL=C DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
