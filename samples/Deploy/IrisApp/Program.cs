@@ -20,11 +20,19 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var network = new DeployedIrisNet();
 ModelInfo<double> model = IrisModel.Info;
 
-if (args is ["--per-row", .. string[] rest])
-    return PerRow.Measure(network, model, rest is [string seconds] ? double.Parse(seconds, CultureInfo.InvariantCulture) : 2.0);
-if (args.Length == 0)
+if (args is ["--per-row"])
+    return PerRow.Measure(network, model, seconds: 2.0);
+if (args is ["--per-row", string secondsText])
+{
+    if (double.TryParse(secondsText, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds is > 0 and <= 3600)
+        return PerRow.Measure(network, model, seconds);
+    Console.Error.WriteLine($"expected --per-row SECONDS with SECONDS from 0 to 3600, got \"{secondsText}\"");
+    return 2;
+}
+if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
 {
     Console.Error.WriteLine("usage: IrisApp ROW [ROW ...]   each ROW as sepal length, sepal width, petal length, petal width in cm: 5.1,3.5,1.4,0.2");
+    Console.Error.WriteLine("       IrisApp --per-row [SECONDS]");
     return 2;
 }
 
