@@ -15,8 +15,8 @@
 #   samples/Deploy/publish-aot.sh 21 4       21 runs, 4 s
 #
 # Linux (it reads /proc and uses GNU stat). Needs clang or gcc as the Native AOT linker (.ci/run installs
-# clang when neither is there). Outputs go to artifacts/deploy/ (ignored by git). Not part of CI: a first
-# publish takes 36-51 s on the 2-core build machine, more than CI's budget for a sample.
+# clang when neither is there). Outputs go to artifacts/deploy/ (ignored by git). Not part of CI: a publish
+# that rebuilds takes 25-68 s on the 2-core build machine, more than CI's budget for a sample.
 set -euo pipefail
 export LC_ALL=C DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
