@@ -98,11 +98,11 @@ public static class NetworkTraining
         DataSet<T>? validation = null;
         if (options.ValidationInputs is { } validationInputs)
         {
-            T[] validationTargets = options.ValidationTargets
-                ?? TargetsFromLabels(network, options.ValidationLabels!, nameof(options.ValidationLabels));
-            int validationRows = DataSetChecks.RowCount<T>(validationInputs, validationTargets, inputSize, outputSize, nameof(options.ValidationInputs), nameof(options.ValidationTargets));
-            DataSetChecks.CheckFinite<T>(validationInputs, inputSize, nameof(options.ValidationInputs));
-            DataSetChecks.CheckFinite<T>(validationTargets, outputSize, nameof(options.ValidationTargets));
+            ReadOnlyMemory<T> validationTargets = options.ValidationTargets
+                ?? TargetsFromLabels(network, options.ValidationLabels!.Value.Span, nameof(options.ValidationLabels));
+            int validationRows = DataSetChecks.RowCount(validationInputs.Span, validationTargets.Span, inputSize, outputSize, nameof(options.ValidationInputs), nameof(options.ValidationTargets));
+            DataSetChecks.CheckFinite(validationInputs.Span, inputSize, nameof(options.ValidationInputs));
+            DataSetChecks.CheckFinite(validationTargets.Span, outputSize, nameof(options.ValidationTargets));
             training = new DataSet<T>(inputs, targets, rows, inputSize, outputSize);
             validation = new DataSet<T>(validationInputs, validationTargets, validationRows, inputSize, outputSize);
         }
