@@ -1,6 +1,8 @@
 using System;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using NetGen.Generator.Model;
+using NetGen.Generator.Planning;
 using NetGen.Tests.Support;
 
 namespace NetGen.Tests.Kernels;
@@ -312,6 +314,45 @@ public class DropoutTests
     {
         Assert.Equal(7UL, new DropoutLooped(7).DropoutSeed);
         Assert.NotEqual(new DropoutLooped(7).DropoutSeed, new DropoutLooped(8).DropoutSeed);
+    }
+
+    private static NetworkPlan PlanOf(int maxUnrolledWeights, params double[] rates)
+    {
+        var model = new NetworkModel(null, EquatableArray<ContainingType>.Empty, "Net", "Network", new[] { 4, 6, 5, 2 }.ToEquatableArray(),
+            new[] { ActivationKind.GELU, ActivationKind.Tanh, ActivationKind.Identity }.ToEquatableArray(), LossKind.HalfSquaredError,
+            PrecisionKind.Double, InitializerKind.Default, maxUnrolledWeights, DropoutRates: rates.ToEquatableArray());
+        return Planner.Plan(model);
+    }
+
+    [Fact]
+    public void The_plan_gives_each_dropout_layer_its_threshold_scale_and_own_buffer_ranges_after_the_kept_z()
+    {
+        NetworkPlan looped = PlanOf(0, 0.25, 0.5, 0.0);
+        NetworkPlan without = PlanOf(0);
+        Assert.False(looped.RunsInLocals);
+        DropoutPlan first = looped.Layers[0].Dropout!, second = looped.Layers[1].Dropout!;
+        Assert.Null(looped.OutputLayer.Dropout);
+        Assert.Equal((1U << 30, 4.0 / 3.0), (first.DropThreshold, first.KeptScale));
+        Assert.Equal((1U << 31, 2.0), (second.DropThreshold, second.KeptScale));
+        // Layer 1 keeps its GELU z (6 values) after the logits; the dropout ranges follow, none overlapping.
+        Assert.Equal(without.ActivationCount, first.DroppedOffset);
+        Assert.Equal(first.DroppedOffset + 6, first.MaskOffset);
+        Assert.Equal(first.MaskOffset + 6, second.DroppedOffset);
+        Assert.Equal(second.DroppedOffset + 5, second.MaskOffset);
+        Assert.Equal(without.ActivationCount + 2 * (6 + 5), looped.ActivationCount);
+
+        // Networks that run in locals keep masks in locals: no buffer space.
+        NetworkPlan inLocals = PlanOf(64, 0.25, 0.5, 0.0);
+        Assert.True(inLocals.RunsInLocals);
+        Assert.Equal(PlanOf(64).ActivationCount, inLocals.ActivationCount);
+        Assert.Equal(-1, inLocals.Layers[0].Dropout!.MaskOffset);
+    }
+
+    [Fact]
+    public void A_rate_just_below_1_drops_all_but_one_in_2_to_the_32_units()
+    {
+        DropoutPlan almostAll = PlanOf(0, 1 - 1e-12, 0.0, 0.0).Layers[0].Dropout!;
+        Assert.Equal(uint.MaxValue, almostAll.DropThreshold);
     }
 
     [Theory]
