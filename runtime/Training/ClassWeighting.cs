@@ -17,6 +17,7 @@ internal sealed class ClassWeighting<T> where T : unmanaged, IBinaryFloatingPoin
     private readonly T[] _inputs;
     private readonly T[] _targets;
     private readonly int[] _starts;
+    private readonly int[] _next;
     private readonly int[] _rowClasses;
 
     public ClassWeighting(INetwork<T> network, T[] weights, DataSet<T> training, int batchSize)
@@ -53,6 +54,7 @@ internal sealed class ClassWeighting<T> where T : unmanaged, IBinaryFloatingPoin
         _inputs = new T[batchSize * _inputSize];
         _targets = new T[batchSize * outputSize];
         _starts = new int[classes + 1];
+        _next = new int[classes];
         _rowClasses = new int[batchSize];
     }
 
@@ -78,11 +80,10 @@ internal sealed class ClassWeighting<T> where T : unmanaged, IBinaryFloatingPoin
         }
         for (int c = 0; c < ClassCount; c++)
             _starts[c + 1] += _starts[c];
-        Span<int> next = stackalloc int[ClassCount];
-        _starts.AsSpan(0, ClassCount).CopyTo(next);
+        _starts.AsSpan(0, ClassCount).CopyTo(_next);
         for (int row = 0; row < count; row++)
         {
-            int place = next[_rowClasses[row]]++;
+            int place = _next[_rowClasses[row]]++;
             inputs.Slice(row * _inputSize, _inputSize).CopyTo(_inputs.AsSpan(place * _inputSize, _inputSize));
             targets.Slice(row * _outputSize, _outputSize).CopyTo(_targets.AsSpan(place * _outputSize, _outputSize));
         }

@@ -23,6 +23,8 @@ public static class NetworkTraining
     /// divided by <c>n</c>; <see cref="IOptimizer{T}.Step"/>. For plain SGD that is
     /// <c>ApplyGradients(learningRate / n)</c>, so Fit then calls the generated <see cref="INetwork{T}.Train"/> /
     /// <see cref="INetwork{T}.TrainBatch"/>, which compute the same step without the gradient round trip.
+    /// With <see cref="TrainingOptions{T}.ClassWeights"/>, the batch's rows are grouped by class, each class's summed
+    /// gradient is scaled by its weight, and the sum is divided as that option says.
     /// </para>
     /// <para>
     /// All buffers are allocated once per call; a step on one thread allocates nothing. Every value of every data set is
