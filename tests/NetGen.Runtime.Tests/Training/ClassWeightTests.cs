@@ -71,6 +71,25 @@ public class ClassWeightTests
     }
 
     [Fact]
+    public void Weighted_losses_match_values_computed_by_PyTorch()
+    {
+        // torch.nn.functional.cross_entropy(X @ W.T + b, y, weight=[0.5, 3.0, 1.25]) in float64, for these parameters.
+        var softmax = new WeightedSoftmaxNet(3);
+        double[] softmaxParameters = [0.1, -0.2, 0.3, 0.4, 0.5, -0.6, -0.7, 0.8, 0.9, 0.05, -0.1, 0.2];
+        softmaxParameters.CopyTo(softmax.Parameters);
+        TrainingHistory crossEntropy = softmax.Fit(Inputs, Labels, new TrainingOptions<double> { BatchSize = 0, ClassWeights = Weights });
+        Assert.Equal(0.7747423344403728, crossEntropy.Last.TrainingLoss, 1e-14);
+
+        // torch.nn.BCEWithLogitsLoss(pos_weight=3.0)(x @ W.T + b, t) in float64.
+        var logistic = new WeightedLogisticNet(3);
+        double[] logisticParameters = [0.3, -0.8, 0.1];
+        logisticParameters.CopyTo(logistic.Parameters);
+        TrainingHistory binary = logistic.Fit([0.5, -1.0, 1.5, 0.5, -0.5, 2.0, 0.1, 0.2, -1.2, 0.4], [1.0, 0.0, 1.0, 0.0, 0.0],
+            new TrainingOptions<double> { BatchSize = 0, ClassWeights = [1.0, 3.0] });
+        Assert.Equal(1.654207228946052, binary.Last.TrainingLoss, 1e-14);
+    }
+
+    [Fact]
     public void A_CrossEntropy_step_is_the_weighted_gradient_sum_over_the_sum_of_the_weights()
     {
         var network = new WeightedSoftmaxNet(3);
