@@ -95,7 +95,7 @@ public static partial class Kernels
     // Math.Exp itself, the exact path, which is also the faster one (W1 Train under Native AOT's
     // default instruction set). A constant for the JIT and for Native AOT's target, so the path not
     // taken costs nothing.
-    private static bool HasFusedMultiplyAdd
+    internal static bool HasFusedMultiplyAdd
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported;
