@@ -71,8 +71,8 @@ public sealed class ModelInfo<T>
         }
         if (rawInput.Length != Scaler.FeatureCount)
             ThrowHelper.ThrowLengthMismatch(nameof(rawInput), Scaler.FeatureCount, rawInput.Length);
-        Span<T> scaled = rawInput.Length <= MaxStackValues ? stackalloc T[MaxStackValues] : new T[rawInput.Length];
-        scaled = scaled[..rawInput.Length];
+        // Sized to the row: a stack buffer is zeroed, and a fixed MaxStackValues one cost more than the scaling.
+        Span<T> scaled = rawInput.Length <= MaxStackValues ? stackalloc T[rawInput.Length] : new T[rawInput.Length];
         Scaler.Transform(rawInput, scaled);
         network.Predict(scaled, output);
     }
@@ -85,8 +85,7 @@ public sealed class ModelInfo<T>
     public int PredictClass(INetwork<T> network, ReadOnlySpan<T> rawInput)
     {
         ArgumentNullException.ThrowIfNull(network);
-        Span<T> output = network.OutputSize <= MaxStackValues ? stackalloc T[MaxStackValues] : new T[network.OutputSize];
-        output = output[..network.OutputSize];
+        Span<T> output = network.OutputSize <= MaxStackValues ? stackalloc T[network.OutputSize] : new T[network.OutputSize];
         Predict(network, rawInput, output);
         if (output.Length == 1)
             return output[0] >= T.CreateTruncating(0.5) ? 1 : 0;
