@@ -65,6 +65,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// <see cref="Kernels.MatrixMatrix{T}"/> with its arguments checked: <paramref name="samples"/>
     /// inputs of <paramref name="columns"/> values, outputs <paramref name="outputStride"/> apart.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatrixMatrix(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs, int outputStride)
     {
         int rows = bias.Length;

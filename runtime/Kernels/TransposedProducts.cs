@@ -87,6 +87,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// the block of result stays in registers while every row of W is added into it, and is stored
     /// once. Returns how many columns it did; the caller finishes the rest.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int TransposedColumnBlocks(ref T w, ReadOnlySpan<T> d, ref T output, int columns)
     {
         nuint n = (nuint)TWide.Count;
@@ -145,6 +146,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// one load, one multiply-add and one store (reloading x for every row would double the loads).
     /// Returns how many columns it did; the caller finishes the rest.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int OuterProductColumnBlocks(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
     {
         nuint n = (nuint)TWide.Count;
