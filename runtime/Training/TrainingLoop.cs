@@ -1,7 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Threading;
 
 namespace NetGen;
@@ -147,14 +146,14 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
                 _network.Parameters.CopyTo(_lastFiniteParameters);
             double batchLoss = Step(inputs, targets, count);
             if (guard != DivergenceGuard.Off && (!double.IsFinite(batchLoss)
-                || (guard == DivergenceGuard.EveryStep && !TensorPrimitives.IsFiniteAll<T>(_network.Parameters))))
+                || (guard == DivergenceGuard.EveryStep && !Kernels.AllFinite<T>(_network.Parameters))))
             {
                 Diverged(epoch, batch, batchLoss / count);
             }
             lossSum += batchLoss;
         }
 
-        if (guard == DivergenceGuard.EveryEpoch && !TensorPrimitives.IsFiniteAll<T>(_network.Parameters))
+        if (guard == DivergenceGuard.EveryEpoch && !Kernels.AllFinite<T>(_network.Parameters))
             Diverged(epoch, batch - 1, lossSum / rows);
         return lossSum;
     }
@@ -189,7 +188,7 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
         }
         Span<T> gradients = _network.Gradients;
         if (count > 1)
-            TensorPrimitives.Divide(gradients, T.CreateTruncating(count), gradients); // the mean gradient
+            Kernels.DivideInPlace(gradients, T.CreateTruncating(count)); // the mean gradient
         if (_options.MaxGradientNorm is double maxNorm)
             GradientClipping.ClipByGlobalNorm(gradients, maxNorm);
         _optimizer.Step(_network.Parameters, _network.Gradients);
