@@ -11,9 +11,10 @@ public static partial class Kernels
     /// One Adam update of every parameter, in one pass:
     /// <c>m = m (1 - a) + g a</c> with <c>a = 1 - beta1</c>; <c>v = (g g) (1 - beta2) + v beta2</c>;
     /// <c>p = (m / (sqrt(v) / biasCorrection2Sqrt + epsilon)) (-stepSize) + p</c>.
-    /// Each value goes through the same IEEE operations, in the same order and with the same
-    /// roundings (no fused multiply-add), as the nine whole-span System.Numerics.Tensors calls this
-    /// replaced, so the result is the same bit for bit.
+    /// Each value goes through the operations of the nine whole-span System.Numerics.Tensors calls this
+    /// replaced, in their order, each rounded on its own (no fused multiply-add), so the result is the same
+    /// on every machine and vector width. The library fused the lerp's multiply-add where the hardware has
+    /// one, so the first moment can differ from what it gave in the last bit.
     /// </summary>
     /// <remarks>
     /// Why one pass of its own: the nine library calls read and wrote the parameter-sized buffers
