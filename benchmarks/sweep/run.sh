@@ -88,7 +88,7 @@ if [ "$mode" = cold ]; then
         esac
     }
     {
-        echo "L before $(load)"
+        printf 'L\tbefore %s\n' "$(load)"
         # Rounds of every variant in turn, so that a change of load spreads over all of them.
         for run in $(seq 1 "$cold_runs"); do
             for variant in "${variants[@]}"; do
@@ -101,8 +101,8 @@ if [ "$mode" = cold ]; then
                 done
             done
         done
-        echo "L after $(load)"
-    } | tee "$out/cold.txt"
+        printf 'L\tafter %s\n' "$(load)"
+    } | tee "$out/cold.txt" >&2
     exec $python "$here/report.py" --cold "$out/cold.txt"
 fi
 if [ "$mode" = gflops ]; then
