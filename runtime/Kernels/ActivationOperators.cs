@@ -132,7 +132,9 @@ internal readonly struct TanhDerivativeOperator<T> : IBinaryOperator<T>
 
 /// <summary>
 /// IEEE 754 <c>maximum(z, +0)</c>: NaN stays NaN and -0 becomes +0, in every form (see the NaN
-/// policy on <see cref="Kernels"/>).
+/// policy on <see cref="Kernels"/>). Written as "z &lt;= 0 gives +0, anything else z" (NaN compares
+/// false, so it passes through): one compare and one select, where <c>T.Max</c> and <c>Vector.Max</c>
+/// spend several instructions on NaN and signed-zero cases this form already gets right.
 /// </summary>
 internal readonly struct ReLUOperator<T> : IUnaryOperator<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -140,16 +142,16 @@ internal readonly struct ReLUOperator<T> : IUnaryOperator<T>
     public static bool Vectorizable => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Invoke(T x) => T.Max(x, T.Zero);
+    public static T Invoke(T x) => x <= T.Zero ? T.Zero : x;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Invoke(Vector128<T> x) => Vector128.Max(x, Vector128<T>.Zero);
+    public static Vector128<T> Invoke(Vector128<T> x) => Vector128.AndNot(x, Vector128.LessThanOrEqual(x, Vector128<T>.Zero));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Invoke(Vector256<T> x) => Vector256.Max(x, Vector256<T>.Zero);
+    public static Vector256<T> Invoke(Vector256<T> x) => Vector256.AndNot(x, Vector256.LessThanOrEqual(x, Vector256<T>.Zero));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Invoke(Vector512<T> x) => Vector512.Max(x, Vector512<T>.Zero);
+    public static Vector512<T> Invoke(Vector512<T> x) => Vector512.AndNot(x, Vector512.LessThanOrEqual(x, Vector512<T>.Zero));
 }
 
 /// <summary><c>a &gt; 0 ? delta : 0</c>, as a vector compare and mask (a branch per unit would mispredict as units switch on and off).</summary>

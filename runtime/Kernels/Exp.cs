@@ -21,7 +21,7 @@ public static partial class Kernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Sigmoid(double z)
     {
-        if (UsesSystemExp)
+        if (UsesSystemExp || !HasFusedMultiplyAdd)
             return 1.0 / (1.0 + Math.Exp(-z));
         // For z >= 708, e^-z < 2^-1021 vanishes next to 1. For z <= -708, e^-z = (e^(-z/2))^2, the half
         // in range while z > -1416; the square overflows to infinity (sigmoid 0) about where Math.Exp's
@@ -68,7 +68,19 @@ public static partial class Kernels
     /// <summary><c>e^x</c> within 1 ulp of <see cref="Math.Exp"/>, inlined (see <see cref="UsesSystemExp"/> for the exact path).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Exp(double x) =>
-        UsesSystemExp || Math.Abs(x) >= ExpRangeLimit ? Math.Exp(x) : ExpInRange(1.0, x);
+        UsesSystemExp || !HasFusedMultiplyAdd || Math.Abs(x) >= ExpRangeLimit ? Math.Exp(x) : ExpInRange(1.0, x);
+
+    // ExpInRange is seven fused multiply-adds. Where the processor has no FMA instruction (x64 before
+    // Haswell, and Native AOT's default instruction set, x86-64-v2), Math.FusedMultiplyAdd is a call
+    // to a software fma, and the exp costs several times Math.Exp's: there, the sigmoid and exp use
+    // Math.Exp itself, the exact path, which is also the faster one (W1 Train under Native AOT's
+    // default instruction set). A constant for the JIT and for Native AOT's target, so the path not
+    // taken costs nothing.
+    private static bool HasFusedMultiplyAdd
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported;
+    }
 
     // e^(sign t) for |t| < 708 (a NaN comes out NaN: every step propagates it) and a constant sign of
     // +1 or -1. The sigmoid needs e^-z: with the sign folded into the constants below, the negation costs

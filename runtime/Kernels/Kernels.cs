@@ -37,7 +37,7 @@ namespace NetGen;
 /// does for <c>a &lt;= 0</c>); the NaN has already reached the loss through the forward value.
 /// </para>
 /// <para>
-/// Cold start: the methods that hold a kernel's bulk loop (the register-blocked products, the streamed
+/// Cold start: the methods that hold a kernel's bulk loop (the row blocks of the products, the streamed
 /// rows, the column blocks of the transposed and outer products, the activation drivers, softmax,
 /// <c>AddScaled</c>, and the whole-parameter updates of Fit and Adam) are marked
 /// <see cref="MethodImplOptions.AggressiveOptimization"/>: compiled fully optimised on their first call,
@@ -47,9 +47,9 @@ namespace NetGen;
 /// help these loops; it did settle badly in some processes, a Train of 784-128-10 at 50 to 110 us instead
 /// of 8) and static readonly fields read as fields, not constants (<see cref="UsesSystemExp"/>: one test
 /// per call); <c>IsHardwareAccelerated</c> and <c>typeof(T)</c> tests still fold, as intrinsics and
-/// generic struct instantiations. Their per-row leftover loops (rows short of a block of eight, columns
-/// short of a wide vector) stay tiered: marked too, they made the shapes that live in them slower in the
-/// steady state (a Train of 2-1024-1 took 1.45x as long).
+/// generic struct instantiations. The loops for rows shorter than any vector (the short-row paths) and
+/// the single leftover dot products stay tiered: marked too, per-row loops of that kind made the shapes
+/// that live in them slower in the steady state (a Train of 2-1024-1 took 1.45x as long).
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]

@@ -65,7 +65,12 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// <see cref="Kernels.MatrixMatrix{T}"/> with its arguments checked: <paramref name="samples"/>
     /// inputs of <paramref name="columns"/> values, outputs <paramref name="outputStride"/> apart.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <remarks>
+    /// Rows are read with the widest vector that a row fills: the wide one, else the narrow one, else
+    /// (under a 512-bit wide width) 128 bits, else one value at a time. A row's last partial vector is
+    /// the row's last whole vector with the lanes already counted masked off, so no row ends in a scalar
+    /// loop. The choice depends on the shape alone, so a batch row gets exactly what a single input gets.
+    /// </remarks>
     public static void MatrixMatrix(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs, int outputStride)
     {
         int rows = bias.Length;
@@ -78,20 +83,52 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         ref T b = ref MemoryMarshal.GetReference(bias);
         ref T x = ref MemoryMarshal.GetReference(inputs);
         ref T z = ref MemoryMarshal.GetReference(outputs);
-        int row = 0;
         if (columns >= TWide.Count)
+            RowBlocks<TWideVector, TWide>(ref w, ref b, ref x, columns, rows, samples, ref z, outputStride);
+        else if (columns >= TNarrow.Count)
+            RowBlocks<TNarrowVector, TNarrow>(ref w, ref b, ref x, columns, rows, samples, ref z, outputStride);
+        else if (UsesQuarterWidth(columns))
+            RowBlocks<Vector128<T>, Width128<T>>(ref w, ref b, ref x, columns, rows, samples, ref z, outputStride);
+        else
+            ShortRows(ref w, ref b, ref x, columns, rows, samples, ref z, outputStride);
+    }
+
+    /// <summary>
+    /// Whether rows too short for the narrow width still fill a 128-bit vector, which is then used: only
+    /// when the narrow width is wider than 128 bits (the 512/256 pair) and 128 bits are accelerated.
+    /// </summary>
+    private static bool UsesQuarterWidth(int columns) =>
+        TNarrow.Count > Vector128<T>.Count && Vector128.IsHardwareAccelerated && columns >= Vector128<T>.Count;
+
+    /// <summary>
+    /// <c>z_s = W x_s + b</c> with vectors of width <typeparamref name="TW"/> (rows at least one vector
+    /// long): blocks of eight weight rows, each block applied to every input while it is in registers'
+    /// reach, then four rows, then single rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowBlocks<TV, TW>(ref T w, ref T b, ref T x, int columns, int rows, int samples, ref T z, int outputStride)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        int row = 0;
+        for (; row + 8 <= rows; row += 8)
         {
-            for (; row + 8 <= rows; row += 8)
-            {
-                ref T block = ref Unsafe.Add(ref w, row * columns);
-                for (int sample = 0; sample < samples; sample++)
-                    EightRows(ref block, ref Unsafe.Add(ref x, sample * columns), columns, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref z, sample * outputStride + row));
-            }
+            ref T block = ref Unsafe.Add(ref w, row * columns);
+            for (int sample = 0; sample < samples; sample++)
+                EightRows<TV, TW>(ref block, ref Unsafe.Add(ref x, sample * columns), columns, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref z, sample * outputStride + row));
         }
         if (row == rows)
             return;
         for (int sample = 0; sample < samples; sample++)
-            LeftoverRows(ref w, ref Unsafe.Add(ref x, sample * columns), columns, ref b, ref Unsafe.Add(ref z, sample * outputStride), row, rows);
+        {
+            ref T input = ref Unsafe.Add(ref x, sample * columns);
+            ref T output = ref Unsafe.Add(ref z, sample * outputStride);
+            int r = row;
+            for (; r + 4 <= rows; r += 4)
+                FourRows<TV, TW>(ref Unsafe.Add(ref w, r * columns), ref input, columns, ref Unsafe.Add(ref b, r), ref Unsafe.Add(ref output, r));
+            for (; r < rows; r++)
+                Unsafe.Add(ref output, r) = Unsafe.Add(ref b, r) + Dot<TV, TW>(ref Unsafe.Add(ref w, r * columns), ref input, columns);
+        }
     }
 
     /// <summary>
@@ -101,33 +138,114 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// together, the bias added and stored with one instruction each.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void EightRows(ref T w0, ref T input, int columns, ref T bias, ref T z)
+    private static void EightRows<TV, TW>(ref T w0, ref T input, int columns, ref T bias, ref T z)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
     {
         nuint stride = (nuint)columns;
-        int whole = columns - columns % TWide.Count;
-        TWideVector s0 = TWide.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-        for (nuint i = 0; i < (nuint)whole; i += (nuint)TWide.Count)
+        int whole = columns - columns % TW.Count;
+        TV s0 = TW.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        for (nuint i = 0; i < (nuint)whole; i += (nuint)TW.Count)
         {
-            TWideVector xi = TWide.Load(ref input, i);
-            s0 = TWide.MultiplyAdd(TWide.Load(ref w0, i), xi, s0);
-            s1 = TWide.MultiplyAdd(TWide.Load(ref w0, i + stride), xi, s1);
-            s2 = TWide.MultiplyAdd(TWide.Load(ref w0, i + 2 * stride), xi, s2);
-            s3 = TWide.MultiplyAdd(TWide.Load(ref w0, i + 3 * stride), xi, s3);
-            s4 = TWide.MultiplyAdd(TWide.Load(ref w0, i + 4 * stride), xi, s4);
-            s5 = TWide.MultiplyAdd(TWide.Load(ref w0, i + 5 * stride), xi, s5);
-            s6 = TWide.MultiplyAdd(TWide.Load(ref w0, i + 6 * stride), xi, s6);
-            s7 = TWide.MultiplyAdd(TWide.Load(ref w0, i + 7 * stride), xi, s7);
+            TV xi = TW.Load(ref input, i);
+            s0 = TW.MultiplyAdd(TW.Load(ref w0, i), xi, s0);
+            s1 = TW.MultiplyAdd(TW.Load(ref w0, i + stride), xi, s1);
+            s2 = TW.MultiplyAdd(TW.Load(ref w0, i + 2 * stride), xi, s2);
+            s3 = TW.MultiplyAdd(TW.Load(ref w0, i + 3 * stride), xi, s3);
+            s4 = TW.MultiplyAdd(TW.Load(ref w0, i + 4 * stride), xi, s4);
+            s5 = TW.MultiplyAdd(TW.Load(ref w0, i + 5 * stride), xi, s5);
+            s6 = TW.MultiplyAdd(TW.Load(ref w0, i + 6 * stride), xi, s6);
+            s7 = TW.MultiplyAdd(TW.Load(ref w0, i + 7 * stride), xi, s7);
         }
-        ReduceEightPlusBias(s0, s1, s2, s3, s4, s5, s6, s7, ref bias, ref z);
-        if (whole == columns)
-            return;
-        for (int k = 0; k < 8; k++)
+        if (whole != columns)
         {
-            ref T wk = ref Unsafe.Add(ref w0, k * columns);
-            T sum = T.Zero;
-            for (int j = whole; j < columns; j++)
-                sum += Unsafe.Add(ref wk, j) * Unsafe.Add(ref input, j);
-            Unsafe.Add(ref z, k) += sum;
+            nuint i = (nuint)(columns - TW.Count);
+            TV xi = TW.And(TW.Load(ref input, i), TW.LastLanes(columns - whole));
+            s0 = TW.MultiplyAdd(TW.Load(ref w0, i), xi, s0);
+            s1 = TW.MultiplyAdd(TW.Load(ref w0, i + stride), xi, s1);
+            s2 = TW.MultiplyAdd(TW.Load(ref w0, i + 2 * stride), xi, s2);
+            s3 = TW.MultiplyAdd(TW.Load(ref w0, i + 3 * stride), xi, s3);
+            s4 = TW.MultiplyAdd(TW.Load(ref w0, i + 4 * stride), xi, s4);
+            s5 = TW.MultiplyAdd(TW.Load(ref w0, i + 5 * stride), xi, s5);
+            s6 = TW.MultiplyAdd(TW.Load(ref w0, i + 6 * stride), xi, s6);
+            s7 = TW.MultiplyAdd(TW.Load(ref w0, i + 7 * stride), xi, s7);
+        }
+        ReduceEightPlusBias<TV, TW>(s0, s1, s2, s3, s4, s5, s6, s7, ref bias, ref z);
+    }
+
+    /// <summary><see cref="EightRows{TV, TW}"/> for four rows: four chains sharing each load of x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FourRows<TV, TW>(ref T w0, ref T input, int columns, ref T bias, ref T z)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        nuint stride = (nuint)columns;
+        int whole = columns - columns % TW.Count;
+        TV s0 = TW.Zero, s1 = s0, s2 = s0, s3 = s0;
+        for (nuint i = 0; i < (nuint)whole; i += (nuint)TW.Count)
+        {
+            TV xi = TW.Load(ref input, i);
+            s0 = TW.MultiplyAdd(TW.Load(ref w0, i), xi, s0);
+            s1 = TW.MultiplyAdd(TW.Load(ref w0, i + stride), xi, s1);
+            s2 = TW.MultiplyAdd(TW.Load(ref w0, i + 2 * stride), xi, s2);
+            s3 = TW.MultiplyAdd(TW.Load(ref w0, i + 3 * stride), xi, s3);
+        }
+        if (whole != columns)
+        {
+            nuint i = (nuint)(columns - TW.Count);
+            TV xi = TW.And(TW.Load(ref input, i), TW.LastLanes(columns - whole));
+            s0 = TW.MultiplyAdd(TW.Load(ref w0, i), xi, s0);
+            s1 = TW.MultiplyAdd(TW.Load(ref w0, i + stride), xi, s1);
+            s2 = TW.MultiplyAdd(TW.Load(ref w0, i + 2 * stride), xi, s2);
+            s3 = TW.MultiplyAdd(TW.Load(ref w0, i + 3 * stride), xi, s3);
+        }
+        z = bias + TW.Sum(s0);
+        Unsafe.Add(ref z, 1) = Unsafe.Add(ref bias, 1) + TW.Sum(s1);
+        Unsafe.Add(ref z, 2) = Unsafe.Add(ref bias, 2) + TW.Sum(s2);
+        Unsafe.Add(ref z, 3) = Unsafe.Add(ref bias, 3) + TW.Sum(s3);
+    }
+
+    /// <summary>A dot product of rows at least one vector long: two chains over pairs of vectors, then single vectors, then the masked last vector.</summary>
+    private static T Dot<TV, TW>(ref T a, ref T b, int length)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        nuint width = (nuint)TW.Count;
+        TV s0 = TW.Zero, s1 = s0;
+        nuint i = 0;
+        for (; i + 2 * width <= (nuint)length; i += 2 * width)
+        {
+            s0 = TW.MultiplyAdd(TW.Load(ref a, i), TW.Load(ref b, i), s0);
+            s1 = TW.MultiplyAdd(TW.Load(ref a, i + width), TW.Load(ref b, i + width), s1);
+        }
+        for (; i + width <= (nuint)length; i += width)
+            s0 = TW.MultiplyAdd(TW.Load(ref a, i), TW.Load(ref b, i), s0);
+        if (i != (nuint)length)
+        {
+            nuint last = (nuint)length - width;
+            s1 = TW.MultiplyAdd(TW.Load(ref a, last), TW.And(TW.Load(ref b, last), TW.LastLanes(length - (int)i)), s1);
+        }
+        return TW.Sum(TW.Add(s0, s1));
+    }
+
+    /// <summary>
+    /// Rows shorter than any vector this pair may use: one value at a time, x's values read once per
+    /// input and each row's sum in a register.
+    /// </summary>
+    private static void ShortRows(ref T w, ref T b, ref T x, int columns, int rows, int samples, ref T z, int outputStride)
+    {
+        for (int sample = 0; sample < samples; sample++)
+        {
+            ref T input = ref Unsafe.Add(ref x, sample * columns);
+            ref T output = ref Unsafe.Add(ref z, sample * outputStride);
+            ref T row = ref w;
+            for (int r = 0; r < rows; r++, row = ref Unsafe.Add(ref row, columns))
+            {
+                T sum = Unsafe.Add(ref b, r);
+                for (int i = 0; i < columns; i++)
+                    sum += Unsafe.Add(ref row, i) * Unsafe.Add(ref input, i);
+                Unsafe.Add(ref output, r) = sum;
+            }
         }
     }
 
@@ -137,41 +255,43 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// reductions, which would dominate short rows). Inlined, so the accumulators stay in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ReduceEightPlusBias(TWideVector s0, TWideVector s1, TWideVector s2, TWideVector s3,
-        TWideVector s4, TWideVector s5, TWideVector s6, TWideVector s7, ref T bias, ref T z)
+    private static void ReduceEightPlusBias<TV, TW>(TV s0, TV s1, TV s2, TV s3, TV s4, TV s5, TV s6, TV s7, ref T bias, ref T z)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
     {
-        if (Avx.IsSupported && typeof(TWideVector) == typeof(Vector512<T>))
+        if (Avx.IsSupported && typeof(TV) == typeof(Vector512<T>))
         {
             ReduceEightPlusBias(Half(s0), Half(s1), Half(s2), Half(s3), Half(s4), Half(s5), Half(s6), Half(s7), ref bias, ref z);
             return;
         }
-        if (Avx.IsSupported && typeof(TWideVector) == typeof(Vector256<T>))
+        if (Avx.IsSupported && typeof(TV) == typeof(Vector256<T>))
         {
-            ReduceEightPlusBias(Unsafe.BitCast<TWideVector, Vector256<T>>(s0), Unsafe.BitCast<TWideVector, Vector256<T>>(s1),
-                Unsafe.BitCast<TWideVector, Vector256<T>>(s2), Unsafe.BitCast<TWideVector, Vector256<T>>(s3),
-                Unsafe.BitCast<TWideVector, Vector256<T>>(s4), Unsafe.BitCast<TWideVector, Vector256<T>>(s5),
-                Unsafe.BitCast<TWideVector, Vector256<T>>(s6), Unsafe.BitCast<TWideVector, Vector256<T>>(s7), ref bias, ref z);
+            ReduceEightPlusBias(Unsafe.BitCast<TV, Vector256<T>>(s0), Unsafe.BitCast<TV, Vector256<T>>(s1),
+                Unsafe.BitCast<TV, Vector256<T>>(s2), Unsafe.BitCast<TV, Vector256<T>>(s3),
+                Unsafe.BitCast<TV, Vector256<T>>(s4), Unsafe.BitCast<TV, Vector256<T>>(s5),
+                Unsafe.BitCast<TV, Vector256<T>>(s6), Unsafe.BitCast<TV, Vector256<T>>(s7), ref bias, ref z);
             return;
         }
-        z = bias + TWide.Sum(s0);
-        Unsafe.Add(ref z, 1) = Unsafe.Add(ref bias, 1) + TWide.Sum(s1);
-        Unsafe.Add(ref z, 2) = Unsafe.Add(ref bias, 2) + TWide.Sum(s2);
-        Unsafe.Add(ref z, 3) = Unsafe.Add(ref bias, 3) + TWide.Sum(s3);
-        Unsafe.Add(ref z, 4) = Unsafe.Add(ref bias, 4) + TWide.Sum(s4);
-        Unsafe.Add(ref z, 5) = Unsafe.Add(ref bias, 5) + TWide.Sum(s5);
-        Unsafe.Add(ref z, 6) = Unsafe.Add(ref bias, 6) + TWide.Sum(s6);
-        Unsafe.Add(ref z, 7) = Unsafe.Add(ref bias, 7) + TWide.Sum(s7);
+        z = bias + TW.Sum(s0);
+        Unsafe.Add(ref z, 1) = Unsafe.Add(ref bias, 1) + TW.Sum(s1);
+        Unsafe.Add(ref z, 2) = Unsafe.Add(ref bias, 2) + TW.Sum(s2);
+        Unsafe.Add(ref z, 3) = Unsafe.Add(ref bias, 3) + TW.Sum(s3);
+        Unsafe.Add(ref z, 4) = Unsafe.Add(ref bias, 4) + TW.Sum(s4);
+        Unsafe.Add(ref z, 5) = Unsafe.Add(ref bias, 5) + TW.Sum(s5);
+        Unsafe.Add(ref z, 6) = Unsafe.Add(ref bias, 6) + TW.Sum(s6);
+        Unsafe.Add(ref z, 7) = Unsafe.Add(ref bias, 7) + TW.Sum(s7);
     }
 
     /// <summary>The two 256-bit halves of a 512-bit accumulator added.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Half(TWideVector value)
+    private static Vector256<T> Half<TV>(TV value)
+        where TV : struct
     {
-        Vector512<T> wide = Unsafe.BitCast<TWideVector, Vector512<T>>(value);
+        Vector512<T> wide = Unsafe.BitCast<TV, Vector512<T>>(value);
         return wide.GetLower() + wide.GetUpper();
     }
 
-    /// <summary>The AVX reduction tree of <see cref="ReduceEightPlusBias(TWideVector, TWideVector, TWideVector, TWideVector, TWideVector, TWideVector, TWideVector, TWideVector, ref T, ref T)"/>.</summary>
+    /// <summary>The AVX reduction tree of <see cref="ReduceEightPlusBias{TV, TW}"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ReduceEightPlusBias(Vector256<T> s0, Vector256<T> s1, Vector256<T> s2, Vector256<T> s3,
         Vector256<T> s4, Vector256<T> s5, Vector256<T> s6, Vector256<T> s7, ref T bias, ref T z)
@@ -199,66 +319,5 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             (rows0 + Vector256.LoadUnsafe(ref bias).AsDouble()).As<double, T>().StoreUnsafe(ref z);
             (rows4 + Vector256.LoadUnsafe(ref bias, 4).AsDouble()).As<double, T>().StoreUnsafe(ref z, 4);
         }
-    }
-
-    /// <summary>
-    /// Rows <paramref name="row"/> to <paramref name="rows"/> of <c>z = W x + b</c> with narrow
-    /// vectors: four rows at a time share each load of x and give four independent chains, then the
-    /// last rows one by one.
-    /// </summary>
-    private static void LeftoverRows(ref T w, ref T input, int columns, ref T bias, ref T z, int row, int rows)
-    {
-        nuint width = (nuint)TNarrow.Count;
-        int whole = columns - columns % TNarrow.Count;
-        for (; row + 4 <= rows; row += 4)
-        {
-            ref T w0 = ref Unsafe.Add(ref w, row * columns);
-            ref T w1 = ref Unsafe.Add(ref w0, columns);
-            ref T w2 = ref Unsafe.Add(ref w1, columns);
-            ref T w3 = ref Unsafe.Add(ref w2, columns);
-            TNarrowVector s0 = TNarrow.Zero, s1 = s0, s2 = s0, s3 = s0;
-            for (nuint i = 0; i < (nuint)whole; i += width)
-            {
-                TNarrowVector xi = TNarrow.Load(ref input, i);
-                s0 = TNarrow.MultiplyAdd(TNarrow.Load(ref w0, i), xi, s0);
-                s1 = TNarrow.MultiplyAdd(TNarrow.Load(ref w1, i), xi, s1);
-                s2 = TNarrow.MultiplyAdd(TNarrow.Load(ref w2, i), xi, s2);
-                s3 = TNarrow.MultiplyAdd(TNarrow.Load(ref w3, i), xi, s3);
-            }
-            T t0 = TNarrow.Sum(s0), t1 = TNarrow.Sum(s1), t2 = TNarrow.Sum(s2), t3 = TNarrow.Sum(s3);
-            for (int i = whole; i < columns; i++)
-            {
-                T xi = Unsafe.Add(ref input, i);
-                t0 += Unsafe.Add(ref w0, i) * xi;
-                t1 += Unsafe.Add(ref w1, i) * xi;
-                t2 += Unsafe.Add(ref w2, i) * xi;
-                t3 += Unsafe.Add(ref w3, i) * xi;
-            }
-            Unsafe.Add(ref z, row) = Unsafe.Add(ref bias, row) + t0;
-            Unsafe.Add(ref z, row + 1) = Unsafe.Add(ref bias, row + 1) + t1;
-            Unsafe.Add(ref z, row + 2) = Unsafe.Add(ref bias, row + 2) + t2;
-            Unsafe.Add(ref z, row + 3) = Unsafe.Add(ref bias, row + 3) + t3;
-        }
-        for (; row < rows; row++)
-            Unsafe.Add(ref z, row) = Unsafe.Add(ref bias, row) + Dot(ref Unsafe.Add(ref w, row * columns), ref input, columns);
-    }
-
-    /// <summary>A dot product with narrow vectors: two chains over pairs of vectors, then single vectors, then the values left over.</summary>
-    private static T Dot(ref T a, ref T b, int length)
-    {
-        nuint width = (nuint)TNarrow.Count;
-        TNarrowVector s0 = TNarrow.Zero, s1 = s0;
-        nuint i = 0;
-        for (; i + 2 * width <= (nuint)length; i += 2 * width)
-        {
-            s0 = TNarrow.MultiplyAdd(TNarrow.Load(ref a, i), TNarrow.Load(ref b, i), s0);
-            s1 = TNarrow.MultiplyAdd(TNarrow.Load(ref a, i + width), TNarrow.Load(ref b, i + width), s1);
-        }
-        for (; i + width <= (nuint)length; i += width)
-            s0 = TNarrow.MultiplyAdd(TNarrow.Load(ref a, i), TNarrow.Load(ref b, i), s0);
-        T sum = TNarrow.Sum(TNarrow.Add(s0, s1));
-        for (int j = (int)i; j < length; j++)
-            sum += Unsafe.Add(ref a, j) * Unsafe.Add(ref b, j);
-        return sum;
     }
 }

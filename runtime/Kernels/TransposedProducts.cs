@@ -26,7 +26,7 @@ public static partial class Kernels
     /// <summary>
     /// <c>W[j, :] += (scale * d[j]) * x</c> for every row j: the weight gradient <c>d x^T</c>, added
     /// (scale 1) or applied as an SGD step (scale -learningRate). Rows whose d[j] is zero, such as
-    /// those of inactive ReLUs, are skipped: they would add exactly zero.
+    /// those of inactive ReLUs, are skipped when rows are long (they would add exactly zero); short rows are updated anyway.
     /// </summary>
     public static void AddScaledOuterProduct<T>(Span<T> weights, ReadOnlySpan<T> d, ReadOnlySpan<T> x, T scale)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -46,141 +46,192 @@ public static partial class Kernels
 internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>
 {
     /// <summary><see cref="Kernels.TransposedMatrixVector{T}"/> with its arguments checked.</summary>
+    /// <remarks>Columns are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.</remarks>
     public static void TransposedMatrixVector(ReadOnlySpan<T> weights, ReadOnlySpan<T> d, Span<T> result)
     {
-        int rows = d.Length, columns = result.Length;
+        int columns = result.Length;
         ref T w = ref MemoryMarshal.GetReference(weights);
         ref T output = ref MemoryMarshal.GetReference(result);
-        int column = TransposedColumnBlocks(ref w, d, ref output, columns);
-        if (column == columns)
-            return;
-
-        // The columns short of a wide vector, with narrow vectors, two rows per pass to halve the
-        // loads and stores of result.
-        ref T rest = ref Unsafe.Add(ref output, column);
-        int width = columns - column;
-        result.Slice(column).Clear();
-        int row = 0;
-        for (; row + 2 <= rows; row += 2)
-        {
-            ref T w0 = ref Unsafe.Add(ref w, row * columns + column);
-            ref T w1 = ref Unsafe.Add(ref w0, columns);
-            T d0 = d[row], d1 = d[row + 1];
-            TNarrowVector v0 = TNarrow.Create(d0), v1 = TNarrow.Create(d1);
-            int i = 0;
-            for (; i + TNarrow.Count <= width; i += TNarrow.Count)
-            {
-                TNarrowVector sum = TNarrow.Load(ref rest, (nuint)i);
-                sum = TNarrow.MultiplyAdd(TNarrow.Load(ref w0, (nuint)i), v0, sum);
-                sum = TNarrow.MultiplyAdd(TNarrow.Load(ref w1, (nuint)i), v1, sum);
-                TNarrow.Store(sum, ref rest, (nuint)i);
-            }
-            for (; i < width; i++)
-                Unsafe.Add(ref rest, i) += Unsafe.Add(ref w0, i) * d0 + Unsafe.Add(ref w1, i) * d1;
-        }
-        for (; row < rows; row++)
-            AddScaled(d[row], ref Unsafe.Add(ref w, row * columns + column), ref rest, width);
+        if (columns >= TWide.Count)
+            TransposedColumnBlocks<TWideVector, TWide>(ref w, d, ref output, columns);
+        else if (columns >= TNarrow.Count)
+            TransposedColumnBlocks<TNarrowVector, TNarrow>(ref w, d, ref output, columns);
+        else if (UsesQuarterWidth(columns))
+            TransposedColumnBlocks<Vector128<T>, Width128<T>>(ref w, d, ref output, columns);
+        else
+            TransposedShortRows(ref w, d, ref output, columns);
     }
 
     /// <summary>
-    /// The whole wide column vectors of <see cref="TransposedMatrixVector"/>, up to eight at a time:
-    /// the block of result stays in registers while every row of W is added into it, and is stored
-    /// once. Returns how many columns it did; the caller finishes the rest.
+    /// <see cref="TransposedMatrixVector"/> by vectors of columns (rows at least one vector long). Each
+    /// column block's sums stay in registers while every row of W is added into them and are stored
+    /// once: eight vectors at a time (eight independent multiply-add chains), then single vectors with
+    /// four chains over alternate rows, so that a short block is not bound by the latency of one chain.
+    /// A last partial vector is the row's last whole vector, of which only the new lanes are stored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int TransposedColumnBlocks(ref T w, ReadOnlySpan<T> d, ref T output, int columns)
+    private static void TransposedColumnBlocks<TV, TW>(ref T w, ReadOnlySpan<T> d, ref T output, int columns)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
     {
-        nuint n = (nuint)TWide.Count;
+        nuint n = (nuint)TW.Count;
         int column = 0;
-        while (columns - column >= TWide.Count)
+        for (; column + 8 * TW.Count <= columns; column += 8 * TW.Count)
         {
-            int vectors = Math.Min(8, (columns - column) / TWide.Count);
-            TWideVector r0 = TWide.Zero, r1 = r0, r2 = r0, r3 = r0, r4 = r0, r5 = r0, r6 = r0, r7 = r0;
+            TV r0 = TW.Zero, r1 = r0, r2 = r0, r3 = r0, r4 = r0, r5 = r0, r6 = r0, r7 = r0;
             ref T y = ref Unsafe.Add(ref w, column);
             for (int row = 0; row < d.Length; row++, y = ref Unsafe.Add(ref y, columns))
             {
-                TWideVector f = TWide.Create(d[row]);
-                r0 = TWide.MultiplyAdd(TWide.Load(ref y, 0), f, r0);
-                if (vectors > 1) r1 = TWide.MultiplyAdd(TWide.Load(ref y, n), f, r1);
-                if (vectors > 2) r2 = TWide.MultiplyAdd(TWide.Load(ref y, 2 * n), f, r2);
-                if (vectors > 3) r3 = TWide.MultiplyAdd(TWide.Load(ref y, 3 * n), f, r3);
-                if (vectors > 4) r4 = TWide.MultiplyAdd(TWide.Load(ref y, 4 * n), f, r4);
-                if (vectors > 5) r5 = TWide.MultiplyAdd(TWide.Load(ref y, 5 * n), f, r5);
-                if (vectors > 6) r6 = TWide.MultiplyAdd(TWide.Load(ref y, 6 * n), f, r6);
-                if (vectors > 7) r7 = TWide.MultiplyAdd(TWide.Load(ref y, 7 * n), f, r7);
+                TV f = TW.Create(d[row]);
+                r0 = TW.MultiplyAdd(TW.Load(ref y, 0), f, r0);
+                r1 = TW.MultiplyAdd(TW.Load(ref y, n), f, r1);
+                r2 = TW.MultiplyAdd(TW.Load(ref y, 2 * n), f, r2);
+                r3 = TW.MultiplyAdd(TW.Load(ref y, 3 * n), f, r3);
+                r4 = TW.MultiplyAdd(TW.Load(ref y, 4 * n), f, r4);
+                r5 = TW.MultiplyAdd(TW.Load(ref y, 5 * n), f, r5);
+                r6 = TW.MultiplyAdd(TW.Load(ref y, 6 * n), f, r6);
+                r7 = TW.MultiplyAdd(TW.Load(ref y, 7 * n), f, r7);
             }
             ref T block = ref Unsafe.Add(ref output, column);
-            TWide.Store(r0, ref block, 0);
-            if (vectors > 1) TWide.Store(r1, ref block, n);
-            if (vectors > 2) TWide.Store(r2, ref block, 2 * n);
-            if (vectors > 3) TWide.Store(r3, ref block, 3 * n);
-            if (vectors > 4) TWide.Store(r4, ref block, 4 * n);
-            if (vectors > 5) TWide.Store(r5, ref block, 5 * n);
-            if (vectors > 6) TWide.Store(r6, ref block, 6 * n);
-            if (vectors > 7) TWide.Store(r7, ref block, 7 * n);
-            column += vectors * TWide.Count;
+            TW.Store(r0, ref block, 0);
+            TW.Store(r1, ref block, n);
+            TW.Store(r2, ref block, 2 * n);
+            TW.Store(r3, ref block, 3 * n);
+            TW.Store(r4, ref block, 4 * n);
+            TW.Store(r5, ref block, 5 * n);
+            TW.Store(r6, ref block, 6 * n);
+            TW.Store(r7, ref block, 7 * n);
         }
-        return column;
+        for (; column + TW.Count <= columns; column += TW.Count)
+            TW.Store(TransposedColumn<TV, TW>(ref Unsafe.Add(ref w, column), d, columns), ref output, (nuint)column);
+        if (column < columns)
+        {
+            nuint last = (nuint)(columns - TW.Count);
+            TV sums = TransposedColumn<TV, TW>(ref Unsafe.Add(ref w, last), d, columns);
+            TW.Store(TW.Select(TW.LastLanes(columns - column), sums, TW.Load(ref output, last)), ref output, last);
+        }
     }
 
-    /// <summary><see cref="Kernels.AddScaledOuterProduct{T}"/> with its arguments checked.</summary>
-    public static void AddScaledOuterProduct(Span<T> weights, ReadOnlySpan<T> d, ReadOnlySpan<T> x, T scale)
+    /// <summary>One vector of <c>W^T d</c> from the columns at <paramref name="w"/>: four chains over rows 4k, 4k+1, 4k+2, 4k+3, added pairwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV TransposedColumn<TV, TW>(ref T w, ReadOnlySpan<T> d, int columns)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
     {
-        int rows = d.Length, columns = x.Length;
-        ref T w = ref MemoryMarshal.GetReference(weights);
-        ref T input = ref MemoryMarshal.GetReference(x);
-        int done = OuterProductColumnBlocks(ref w, d, ref input, scale, columns);
-        if (done == columns)
-            return;
-        for (int row = 0; row < rows; row++)
+        nuint stride = (nuint)columns;
+        TV r0 = TW.Zero, r1 = r0, r2 = r0, r3 = r0;
+        ref T y = ref w;
+        int row = 0;
+        for (; row + 4 <= d.Length; row += 4, y = ref Unsafe.Add(ref y, 4 * columns))
         {
-            T factor = scale * d[row];
-            if (factor != T.Zero)
-                AddScaled(factor, ref Unsafe.Add(ref input, done), ref Unsafe.Add(ref w, row * columns + done), columns - done);
+            r0 = TW.MultiplyAdd(TW.Load(ref y, 0), TW.Create(d[row]), r0);
+            r1 = TW.MultiplyAdd(TW.Load(ref y, stride), TW.Create(d[row + 1]), r1);
+            r2 = TW.MultiplyAdd(TW.Load(ref y, 2 * stride), TW.Create(d[row + 2]), r2);
+            r3 = TW.MultiplyAdd(TW.Load(ref y, 3 * stride), TW.Create(d[row + 3]), r3);
         }
+        for (; row < d.Length; row++, y = ref Unsafe.Add(ref y, columns))
+            r0 = TW.MultiplyAdd(TW.Load(ref y, 0), TW.Create(d[row]), r0);
+        return TW.Add(TW.Add(r0, r1), TW.Add(r2, r3));
     }
 
     /// <summary>
-    /// The whole wide column vectors of <see cref="AddScaledOuterProduct"/>, up to eight at a time:
-    /// each block of x is loaded into registers once and serves every row, so a weight vector costs
-    /// one load, one multiply-add and one store (reloading x for every row would double the loads).
-    /// Returns how many columns it did; the caller finishes the rest.
+    /// <see cref="TransposedMatrixVector"/> for rows shorter than any vector this pair may use: each
+    /// column summed in registers over all rows, with four chains over alternate rows.
+    /// </summary>
+    private static void TransposedShortRows(ref T w, ReadOnlySpan<T> d, ref T output, int columns)
+    {
+        for (int column = 0; column < columns; column++)
+            Unsafe.Add(ref output, column) = TransposedColumn<T, ScalarWidth<T>>(ref Unsafe.Add(ref w, column), d, columns);
+    }
+
+    /// <summary><see cref="Kernels.AddScaledOuterProduct{T}"/> with its arguments checked.</summary>
+    /// <remarks>Columns are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.</remarks>
+    public static void AddScaledOuterProduct(Span<T> weights, ReadOnlySpan<T> d, ReadOnlySpan<T> x, T scale)
+    {
+        int columns = x.Length;
+        ref T w = ref MemoryMarshal.GetReference(weights);
+        ref T input = ref MemoryMarshal.GetReference(x);
+        if (columns >= TWide.Count)
+            OuterProductColumnBlocks<TWideVector, TWide>(ref w, d, ref input, scale, columns);
+        else if (columns >= TNarrow.Count)
+            OuterProductColumnBlocks<TNarrowVector, TNarrow>(ref w, d, ref input, scale, columns);
+        else if (UsesQuarterWidth(columns))
+            OuterProductColumnBlocks<Vector128<T>, Width128<T>>(ref w, d, ref input, scale, columns);
+        else
+            OuterProductShortRows(ref w, d, ref input, scale, columns);
+    }
+
+    /// <summary>
+    /// <see cref="AddScaledOuterProduct"/> in blocks of up to eight vectors of columns: each block of x
+    /// is loaded into registers once and serves every row, so a weight vector costs one load, one
+    /// multiply-add and one store (reloading x for every row would double the loads). A last partial
+    /// vector is the row's last whole vector with only its new lanes replaced.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int OuterProductColumnBlocks(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
+    private static void OuterProductColumnBlocks<TV, TW>(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
     {
-        nuint n = (nuint)TWide.Count;
+        nuint n = (nuint)TW.Count;
+        // Rows whose factor is zero (inactive ReLUs) are skipped only when they are at least eight vectors
+        // long: there the work saved outweighs a mispredicted branch (about 20 cycles when units switch on
+        // and off at random). A shorter row is updated anyway: adding zero times a finite x changes nothing.
+        bool skipsZeroRows = columns >= 8 * TW.Count;
         int column = 0;
-        while (columns - column >= TWide.Count)
+        while (columns - column >= TW.Count)
         {
-            int vectors = Math.Min(8, (columns - column) / TWide.Count);
+            int vectors = Math.Min(8, (columns - column) / TW.Count);
             ref T block = ref Unsafe.Add(ref input, column);
-            TWideVector x0 = TWide.Load(ref block, 0);
-            TWideVector x1 = vectors > 1 ? TWide.Load(ref block, n) : default;
-            TWideVector x2 = vectors > 2 ? TWide.Load(ref block, 2 * n) : default;
-            TWideVector x3 = vectors > 3 ? TWide.Load(ref block, 3 * n) : default;
-            TWideVector x4 = vectors > 4 ? TWide.Load(ref block, 4 * n) : default;
-            TWideVector x5 = vectors > 5 ? TWide.Load(ref block, 5 * n) : default;
-            TWideVector x6 = vectors > 6 ? TWide.Load(ref block, 6 * n) : default;
-            TWideVector x7 = vectors > 7 ? TWide.Load(ref block, 7 * n) : default;
+            TV x0 = TW.Load(ref block, 0);
+            TV x1 = vectors > 1 ? TW.Load(ref block, n) : default;
+            TV x2 = vectors > 2 ? TW.Load(ref block, 2 * n) : default;
+            TV x3 = vectors > 3 ? TW.Load(ref block, 3 * n) : default;
+            TV x4 = vectors > 4 ? TW.Load(ref block, 4 * n) : default;
+            TV x5 = vectors > 5 ? TW.Load(ref block, 5 * n) : default;
+            TV x6 = vectors > 6 ? TW.Load(ref block, 6 * n) : default;
+            TV x7 = vectors > 7 ? TW.Load(ref block, 7 * n) : default;
             ref T y = ref Unsafe.Add(ref w, column);
             for (int row = 0; row < d.Length; row++, y = ref Unsafe.Add(ref y, columns))
             {
                 T factor = scale * d[row];
-                if (factor == T.Zero)
+                if (skipsZeroRows && factor == T.Zero)
                     continue;
-                TWideVector f = TWide.Create(factor);
-                TWide.Store(TWide.MultiplyAdd(x0, f, TWide.Load(ref y, 0)), ref y, 0);
-                if (vectors > 1) TWide.Store(TWide.MultiplyAdd(x1, f, TWide.Load(ref y, n)), ref y, n);
-                if (vectors > 2) TWide.Store(TWide.MultiplyAdd(x2, f, TWide.Load(ref y, 2 * n)), ref y, 2 * n);
-                if (vectors > 3) TWide.Store(TWide.MultiplyAdd(x3, f, TWide.Load(ref y, 3 * n)), ref y, 3 * n);
-                if (vectors > 4) TWide.Store(TWide.MultiplyAdd(x4, f, TWide.Load(ref y, 4 * n)), ref y, 4 * n);
-                if (vectors > 5) TWide.Store(TWide.MultiplyAdd(x5, f, TWide.Load(ref y, 5 * n)), ref y, 5 * n);
-                if (vectors > 6) TWide.Store(TWide.MultiplyAdd(x6, f, TWide.Load(ref y, 6 * n)), ref y, 6 * n);
-                if (vectors > 7) TWide.Store(TWide.MultiplyAdd(x7, f, TWide.Load(ref y, 7 * n)), ref y, 7 * n);
+                TV f = TW.Create(factor);
+                TW.Store(TW.MultiplyAdd(x0, f, TW.Load(ref y, 0)), ref y, 0);
+                if (vectors > 1) TW.Store(TW.MultiplyAdd(x1, f, TW.Load(ref y, n)), ref y, n);
+                if (vectors > 2) TW.Store(TW.MultiplyAdd(x2, f, TW.Load(ref y, 2 * n)), ref y, 2 * n);
+                if (vectors > 3) TW.Store(TW.MultiplyAdd(x3, f, TW.Load(ref y, 3 * n)), ref y, 3 * n);
+                if (vectors > 4) TW.Store(TW.MultiplyAdd(x4, f, TW.Load(ref y, 4 * n)), ref y, 4 * n);
+                if (vectors > 5) TW.Store(TW.MultiplyAdd(x5, f, TW.Load(ref y, 5 * n)), ref y, 5 * n);
+                if (vectors > 6) TW.Store(TW.MultiplyAdd(x6, f, TW.Load(ref y, 6 * n)), ref y, 6 * n);
+                if (vectors > 7) TW.Store(TW.MultiplyAdd(x7, f, TW.Load(ref y, 7 * n)), ref y, 7 * n);
             }
-            column += vectors * TWide.Count;
+            column += vectors * TW.Count;
         }
-        return column;
+        if (column == columns)
+            return;
+        nuint last = (nuint)(columns - TW.Count);
+        TV xLast = TW.Load(ref input, last), fresh = TW.LastLanes(columns - column);
+        ref T tail = ref Unsafe.Add(ref w, last);
+        for (int row = 0; row < d.Length; row++, tail = ref Unsafe.Add(ref tail, columns))
+        {
+            T factor = scale * d[row];
+            if (skipsZeroRows && factor == T.Zero)
+                continue;
+            TV old = TW.Load(ref tail, 0);
+            TW.Store(TW.Select(fresh, TW.MultiplyAdd(xLast, TW.Create(factor), old), old), ref tail, 0);
+        }
+    }
+
+    /// <summary><see cref="AddScaledOuterProduct"/> for rows shorter than any vector this pair may use: one value at a time.</summary>
+    private static void OuterProductShortRows(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
+    {
+        ref T y = ref w;
+        for (int row = 0; row < d.Length; row++, y = ref Unsafe.Add(ref y, columns))
+        {
+            T factor = scale * d[row];
+            for (int i = 0; i < columns; i++)
+                Unsafe.Add(ref y, i) += factor * Unsafe.Add(ref input, i);
+        }
     }
 }

@@ -38,6 +38,19 @@ internal interface IVectorWidth<T, TVector>
     /// <summary>The sum of the lanes.</summary>
     static abstract T Sum(TVector value);
 
+    /// <summary>
+    /// A mask of the last <paramref name="count"/> lanes (1 to <see cref="Count"/>): the kernels' tails
+    /// load the last whole vector of a row, which overlaps values already done, and let only its new
+    /// lanes count (<see cref="And"/>) or change (<see cref="Select"/>).
+    /// </summary>
+    static abstract TVector LastLanes(int count);
+
+    /// <summary><paramref name="value"/> where <paramref name="mask"/> is set, zero elsewhere.</summary>
+    static abstract TVector And(TVector value, TVector mask);
+
+    /// <summary>Lane by lane, <paramref name="whenTrue"/> where <paramref name="mask"/> is set and <paramref name="whenFalse"/> elsewhere.</summary>
+    static abstract TVector Select(TVector mask, TVector whenTrue, TVector whenFalse);
+
     /// <summary>The element-wise operator at this width.</summary>
     static abstract TVector Invoke<TOperator>(TVector x)
         where TOperator : struct, IUnaryOperator<T>;
@@ -72,6 +85,17 @@ internal readonly struct ScalarWidth<T> : IVectorWidth<T, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(T value) => value;
+
+    // One lane: a mask is one (set) or zero. A tail of the scalar width never occurs (every row fills
+    // whole "vectors" of one value), but the members are still exact.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T LastLanes(int count) => count > 0 ? T.One : T.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T And(T value, T mask) => mask != T.Zero ? value : T.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Select(T mask, T whenTrue, T whenFalse) => mask != T.Zero ? whenTrue : whenFalse;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Invoke<TOperator>(T x)
@@ -116,6 +140,17 @@ internal readonly struct Width128<T> : IVectorWidth<T, Vector128<T>>
     public static T Sum(Vector128<T> value) => Vector128.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> LastLanes(int count) =>
+        Vector128.GreaterThanOrEqual(Vector128<T>.Indices, Vector128.Create(T.CreateTruncating(Count - count)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> And(Vector128<T> value, Vector128<T> mask) => value & mask;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Select(Vector128<T> mask, Vector128<T> whenTrue, Vector128<T> whenFalse) =>
+        Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Invoke<TOperator>(Vector128<T> x)
         where TOperator : struct, IUnaryOperator<T> => TOperator.Invoke(x);
 
@@ -158,6 +193,17 @@ internal readonly struct Width256<T> : IVectorWidth<T, Vector256<T>>
     public static T Sum(Vector256<T> value) => Vector256.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> LastLanes(int count) =>
+        Vector256.GreaterThanOrEqual(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(Count - count)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> And(Vector256<T> value, Vector256<T> mask) => value & mask;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Select(Vector256<T> mask, Vector256<T> whenTrue, Vector256<T> whenFalse) =>
+        Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Invoke<TOperator>(Vector256<T> x)
         where TOperator : struct, IUnaryOperator<T> => TOperator.Invoke(x);
 
@@ -198,6 +244,17 @@ internal readonly struct Width512<T> : IVectorWidth<T, Vector512<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector512<T> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> LastLanes(int count) =>
+        Vector512.GreaterThanOrEqual(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(Count - count)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> And(Vector512<T> value, Vector512<T> mask) => value & mask;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Select(Vector512<T> mask, Vector512<T> whenTrue, Vector512<T> whenFalse) =>
+        Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Invoke<TOperator>(Vector512<T> x)
