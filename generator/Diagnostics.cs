@@ -94,6 +94,14 @@ internal static class Diagnostics
         "NG0020", "Weights file is too large to compile in",
         "The Weights file '{0}' of '{1}' has {2} characters, more than the {3} NetGen compiles into code; load a file this large at run time with LoadStateDict instead");
 
+    public static readonly DiagnosticDescriptor DropoutRateOutOfRange = Error(
+        "NG0021", "Dropout rate out of range",
+        "{0} = {1} on '{2}' is not a dropout rate; use the probability of dropping a unit, from 0 (no dropout) up to but not including 1, e.g. 0.2");
+
+    public static readonly DiagnosticDescriptor DropoutLayerMismatch = Error(
+        "NG0022", "Dropout does not match the hidden layers",
+        "'{0}' {1}; give DropoutRates one rate per hidden layer ({2} here), or set Dropout alone for the same rate on every hidden layer");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         "NG0099", "NetGen failed unexpectedly",
         "NetGen could not process '{0}': {1}. Please report this with the declaration that caused it.");

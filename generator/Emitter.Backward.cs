@@ -59,6 +59,8 @@ internal static partial class Emitter
                 writer.Line($"var a{n} = activations.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
                 if (layer.KeepsPreActivation && ActivationInfo.Of(layer.Activation).DerivativeInput == DerivativeInput.PreActivation)
                     writer.Line($"var z{n} = activations.Slice({PreActivationOffsetName(plan, layer)}, {layer.OutputSize});");
+                if (layer.HasDropout)
+                    writer.Line($"var {Mask(n)} = activations.Slice({GeneratedNames.MaskOffset(n)}, {layer.OutputSize});");
                 writer.Line($"var delta{n} = deltas.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
                 if (n > 1)
                     writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
@@ -100,8 +102,10 @@ internal static partial class Emitter
             foreach (LayerPlan layer in plan.Layers)
             {
                 int n = layer.Number;
-                // A layer's output is read only as the input of the layer above.
-                if (n < plan.Layers.Count)
+                // A layer's output is read only as the input of the layer above: after dropout, where it has dropout.
+                if (layer.HasDropout)
+                    writer.Line($"var {Dropped(n)} = activations.Slice({GeneratedNames.DroppedOffset(n)}, {layer.OutputSize});");
+                else if (n < plan.Layers.Count)
                     writer.Line($"var a{n} = activations.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
                 writer.Line($"var delta{n} = deltas.Slice({GeneratedNames.ActivationOffset(n)}, {layer.OutputSize});");
                 if (step)
@@ -110,7 +114,7 @@ internal static partial class Emitter
             writer.Line();
 
             foreach (LayerPlan layer in plan.Layers)
-                EmitParameterUpdate(writer, layer, scalar, step);
+                EmitParameterUpdate(writer, layer, scalar, step, LayerInput(plan, layer, training: true));
             writer.Line("return loss;");
         }
         // The fused step is the class's last member: no blank line before the closing brace.
@@ -126,6 +130,9 @@ internal static partial class Emitter
         writer.Line();
     }
 
+    /// <summary><c> * mask</c> in a delta's comment where the layer has dropout, else nothing.</summary>
+    private static string DropoutFactor(LayerPlan layer, string mask) => layer.HasDropout ? " * " + mask : "";
+
     /// <summary>The name of what a layer's derivative is written through, per unit: its output a, or its kept z.</summary>
     private static string DerivativeInputName(LayerPlan layer) =>
         ActivationInfo.Of(layer.Activation).DerivativeInput == DerivativeInput.PreActivation ? "z" : "a";
@@ -136,14 +143,16 @@ internal static partial class Emitter
         int n = layer.Number, m = above.Number;
         ActivationInfo activation = ActivationInfo.Of(layer.Activation);
         string input = DerivativeInputName(layer);
-        writer.Line($"// Layer {n} delta: delta{n} = (W{m}^T delta{m}) * {activation.Name}'(z{n})");
+        writer.Line($"// Layer {n} delta: delta{n} = (W{m}^T delta{m}){DropoutFactor(layer, Mask(n))} * {activation.Name}'(z{n})");
         if (above.Shape == CodeShape.Unrolled)
         {
-            EmitUnrolledHiddenDelta(writer, layer, above, scalar, "", (l, i) => $"{input}{l}[{i}]", (l, i) => $"delta{l}[{i}]");
+            EmitUnrolledHiddenDelta(writer, layer, above, scalar, "", (l, i) => $"{input}{l}[{i}]", (l, i) => $"delta{l}[{i}]", i => $"{Mask(n)}[{i}]");
         }
         else
         {
             writer.Line($"{RuntimeApi.Call(RuntimeApi.TransposedMatrixVector)}<{scalar.Keyword}>(w{m}, delta{m}, delta{n});");
+            if (layer.HasDropout)
+                writer.Line($"{RuntimeApi.Call(RuntimeApi.DropoutBackward)}<{scalar.Keyword}>({Mask(n)}, delta{n});");
             if (activation.DerivativeInput != DerivativeInput.None)
                 writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{scalar.Keyword}>({input}{n}, delta{n});");
         }
@@ -153,10 +162,11 @@ internal static partial class Emitter
     /// <summary>
     /// One statement per unit of a layer below an unrolled one: <c>delta_l[i] = (sum_j W_{l+1}[j, i]
     /// delta_{l+1}[j]) * f_l'(z_l[i])</c>. The span-based and the in-locals kernels both write it, with
-    /// their own names for outputs and deltas and <paramref name="declare"/> before each (a type for locals).
+    /// their own names for outputs and deltas and <paramref name="declare"/> before each (a type for locals). Where the
+    /// layer has dropout, the sum is multiplied by the unit's <paramref name="mask"/> first.
     /// </summary>
     private static void EmitUnrolledHiddenDelta(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar, string declare,
-        System.Func<int, int, string> output, System.Func<int, int, string> delta)
+        System.Func<int, int, string> output, System.Func<int, int, string> delta, System.Func<int, string> mask)
     {
         int n = layer.Number, m = above.Number, width = layer.OutputSize;
         for (int i = 0; i < width; i++)
@@ -165,6 +175,8 @@ internal static partial class Emitter
             for (int j = 0; j < above.OutputSize; j++)
                 sum.Append(j == 0 ? "" : " + ").Append($"w{m}[{j * width + i}] * {delta(m, j)}");
             sum.Append(')');
+            if (layer.HasDropout)
+                sum.Append(" * ").Append(mask(i));
             writer.Line($"{declare}{delta(n, i)} = {ActivationInfo.Of(layer.Activation).TimesDerivative(output(n, i), sum.ToString(), scalar)};");
         }
     }
@@ -228,10 +240,9 @@ internal static partial class Emitter
     }
 
     /// <summary>dW = delta prev^T and db = delta, either added into the gradients or applied as an SGD step.</summary>
-    private static void EmitParameterUpdate(CodeWriter writer, LayerPlan layer, Scalar scalar, bool step)
+    private static void EmitParameterUpdate(CodeWriter writer, LayerPlan layer, Scalar scalar, bool step, string previous)
     {
         int n = layer.Number;
-        string previous = Previous(layer);
         string weights = step ? $"w{n}" : $"gw{n}";
         string biases = step ? $"b{n}" : $"gb{n}";
         if (step)

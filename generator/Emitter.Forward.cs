@@ -16,44 +16,64 @@ internal static partial class Emitter
     /// </summary>
     private static void EmitForward(CodeWriter writer, NetworkPlan plan, Scalar scalar)
     {
+        EmitForwardPass(writer, plan, scalar, training: false);
+        // The training calls of a network with dropout run their own forward pass, so Predict and Loss stay as they are
+        // (in-locals networks have it inside their training kernels).
+        if (plan.HasDropout && !plan.RunsInLocals)
+            EmitForwardPass(writer, plan, scalar, training: true);
+    }
+
+    /// <summary>
+    /// Forward (or, with <paramref name="training"/>, ForwardTraining, which applies dropout after each hidden layer
+    /// that has it, with the masks of <c>dropoutKey</c>) and, when the batch calls run the first layer for many rows
+    /// at once, the part after layer 1's product as its own method.
+    /// </summary>
+    private static void EmitForwardPass(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool training)
+    {
         string t = scalar.Keyword;
         string parameters = $"global::System.ReadOnlySpan<{t}> parameters";
-        writer.Line("/// <summary>Forward pass: writes each layer's output a, then the output layer's logits z, into <paramref name=\"activations\"/>.</summary>");
-        using (writer.Block($"private static void Forward({parameters}, global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> activations)"))
+        string name = training ? GeneratedNames.ForwardTraining : "Forward";
+        string afterFirstProduct = training ? GeneratedNames.ForwardAfterFirstProductTraining : GeneratedNames.ForwardAfterFirstProduct;
+        string key = training ? ", ulong dropoutKey" : "";
+        if (training)
+            writer.Line("/// <summary>The training calls' forward pass: as Forward, and each hidden layer with dropout also writes its mask (drawn from <paramref name=\"dropoutKey\"/>) and its dropped outputs, which the layer above reads.</summary>");
+        else
+            writer.Line("/// <summary>Forward pass: writes each layer's output a, then the output layer's logits z, into <paramref name=\"activations\"/>.</summary>");
+        using (writer.Block($"private static void {name}({parameters}, global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> activations{key})"))
         {
             if (plan.BatchesFirstLayer)
             {
                 LayerPlan first = plan.Layers[0];
                 EmitLayerHeader(writer, plan, first);
                 EmitLoopedAffine(writer, first, ProductTarget(first), scalar);
-                writer.Line($"{GeneratedNames.ForwardAfterFirstProduct}(parameters, activations);");
+                writer.Line($"{afterFirstProduct}(parameters, activations{(training ? ", dropoutKey" : "")});");
             }
             else
             {
                 foreach (LayerPlan layer in plan.Layers)
-                    EmitForwardLayer(writer, plan, layer, scalar, afterProduct: false);
+                    EmitForwardLayer(writer, plan, layer, scalar, afterProduct: false, training);
             }
         }
         writer.Line();
 
         if (!plan.BatchesFirstLayer)
             return;
-        writer.Line("/// <summary>The forward pass from layer 1's product z1 = W1 input + b1 (already in <paramref name=\"activations\"/>) on: Forward and BackwardBatch share it.</summary>");
-        using (writer.Block($"private static void {GeneratedNames.ForwardAfterFirstProduct}({parameters}, global::System.Span<{t}> activations)"))
+        writer.Line($"/// <summary>The {(training ? "training calls' " : "")}forward pass from layer 1's product z1 = W1 input + b1 (already in <paramref name=\"activations\"/>) on: {name} and BackwardBatch share it.</summary>");
+        using (writer.Block($"private static void {afterFirstProduct}({parameters}, global::System.Span<{t}> activations{key})"))
         {
             foreach (LayerPlan layer in plan.Layers)
-                EmitForwardLayer(writer, plan, layer, scalar, afterProduct: layer.Number == 1);
+                EmitForwardLayer(writer, plan, layer, scalar, afterProduct: layer.Number == 1, training);
         }
         writer.Line();
     }
 
     /// <summary>The comment and the slices of one layer's W, b and outputs (and z, where the plan keeps it).</summary>
-    private static void EmitLayerHeader(CodeWriter writer, NetworkPlan plan, LayerPlan layer)
+    private static void EmitLayerHeader(CodeWriter writer, NetworkPlan plan, LayerPlan layer, string? input = null)
     {
         int n = layer.Number;
         if (n > 1)
             writer.Line();
-        writer.Line($"// Layer {n}: {layer.InputSize} -> {layer.OutputSize}, z = W{n} {Previous(layer)} + b{n}, a{n} = {ActivationInfo.Of(layer.Activation).Name}(z){ShapeNote(layer, plan)}");
+        writer.Line($"// Layer {n}: {layer.InputSize} -> {layer.OutputSize}, z = W{n} {input ?? Previous(layer)} + b{n}, a{n} = {ActivationInfo.Of(layer.Activation).Name}(z){ShapeNote(layer, plan)}");
         writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
         writer.Line($"var b{n} = parameters.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
         EmitOutputSlices(writer, plan, layer);
@@ -78,8 +98,11 @@ internal static partial class Emitter
     /// <summary>Where a layer's product W x + b goes: its kept z, or straight into its outputs a.</summary>
     private static string ProductTarget(LayerPlan layer) => (layer.KeepsPreActivation ? "z" : "a") + layer.Number;
 
-    /// <summary>One layer of Forward; with <paramref name="afterProduct"/>, only what follows its product z = W x + b.</summary>
-    private static void EmitForwardLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool afterProduct)
+    /// <summary>
+    /// One layer of Forward; with <paramref name="afterProduct"/>, only what follows its product z = W x + b; with
+    /// <paramref name="training"/>, it reads the layer below's dropped outputs and applies its own dropout.
+    /// </summary>
+    private static void EmitForwardLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool afterProduct, bool training = false)
     {
         int n = layer.Number;
         ActivationInfo activation = ActivationInfo.Of(layer.Activation);
@@ -88,21 +111,53 @@ internal static partial class Emitter
         {
             writer.Line($"// Layer {n}: {layer.InputSize} -> {layer.OutputSize}, a{n} = {activation.Name}(z{n}), z{n} = W{n} {Previous(layer)} + b{n} already computed");
             EmitOutputSlices(writer, plan, layer);
+            EmitActivation(writer, layer, activation, product, "a" + n, scalar);
         }
         else
         {
-            EmitLayerHeader(writer, plan, layer);
+            EmitLayerHeader(writer, plan, layer, LayerInput(plan, layer, training));
             // Neuron by neuron, an activation straight into a is wrapped around each sum as it is written.
             bool fused = layer.Step == ActivationStep.PerNeuron && !layer.KeepsPreActivation;
+            string input = LayerInput(plan, layer, training);
             if (layer.Shape == CodeShape.Unrolled)
-                EmitUnrolledAffine(writer, layer, product, scalar, fused ? activation : null);
+                EmitUnrolledAffine(writer, layer, product, scalar, fused ? activation : null, input);
             else
-                EmitLoopedAffine(writer, layer, product, scalar);
-            if (fused)
-                return;
+                EmitLoopedAffine(writer, layer, product, scalar, input);
+            if (!fused)
+                EmitActivation(writer, layer, activation, product, "a" + n, scalar);
         }
-        EmitActivation(writer, layer, activation, product, "a" + n, scalar);
+        if (training && layer.Dropout is DropoutPlan dropout)
+        {
+            writer.Line(DropoutComment(layer, scalar));
+            writer.Line($"var {Dropped(n)} = activations.Slice({GeneratedNames.DroppedOffset(n)}, {layer.OutputSize});");
+            writer.Line($"var {Mask(n)} = activations.Slice({GeneratedNames.MaskOffset(n)}, {layer.OutputSize});");
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.Dropout)}<{scalar.Keyword}>(a{n}, dropoutKey, {GeneratedNames.ActivationOffset(n)}, {DropThreshold(dropout)}, {scalar.Literal(dropout.KeptScale)}, {Mask(n)}, {Dropped(n)});");
+        }
     }
+
+    /// <summary>What a layer's dropout block computes, for the comment above it.</summary>
+    private static string DropoutComment(LayerPlan layer, Scalar scalar)
+    {
+        int n = layer.Number;
+        DropoutPlan dropout = layer.Dropout!;
+        string rate = dropout.Rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        return $"// Layer {n} dropout, training only: dropped{n} = a{n} * mask{n}, each mask{n}[i] 0 with probability {rate} and {scalar.Literal(dropout.KeptScale)} (1 / (1 - p)) otherwise, from the row's key";
+    }
+
+    /// <summary>The drop threshold as a C# uint literal.</summary>
+    private static string DropThreshold(DropoutPlan dropout) =>
+        dropout.DropThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture) + "u";
+
+    private static string Dropped(int layer) => "dropped" + layer;
+
+    private static string Mask(int layer) => "mask" + layer;
+
+    /// <summary>
+    /// What a layer reads: the network input, the layer below's output, or in the training calls, where the layer
+    /// below has dropout, its dropped outputs.
+    /// </summary>
+    private static string LayerInput(NetworkPlan plan, LayerPlan layer, bool training) =>
+        training && layer.Number > 1 && plan.Layers[layer.Number - 2].HasDropout ? Dropped(layer.Number - 1) : Previous(layer);
 
     /// <summary>a = f(z) from the kept z (or in place, from the product in a), as the plan says: one kernel call or one statement per neuron.</summary>
     private static void EmitActivation(CodeWriter writer, LayerPlan layer, ActivationInfo activation, string z, string a, Scalar scalar)
@@ -142,14 +197,16 @@ internal static partial class Emitter
         {
             int n = layer.Number;
             bool isOutput = n == plan.Layers.Count;
-            writer.Line($"// Layer {n}: {layer.InputSize} -> {layer.OutputSize}, a{n} = {ActivationInfo.Of(layer.Activation).Name}(W{n} {Previous(layer)} + b{n})");
+            writer.Line($"// Layer {n}: {layer.InputSize} -> {layer.OutputSize}, a{n} = {ActivationInfo.Of(layer.Activation).Name}(W{n} {LayerInput(plan, layer, training)} + b{n})");
             writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
             writer.Line($"var b{n} = parameters.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
-            System.Func<int, string> sum = j => UnrolledSum(layer, j, i => n == 1 ? $"input[{i}]" : $"a{n - 1}_{i}");
+            System.Func<int, string> sum = j => UnrolledSum(layer, j, i => LayerInputInLocals(plan, layer, i, training));
             if (packSigmoid && layer.PacksSigmoid && !(training && isOutput))
             {
                 EmitSigmoidGroup(writer, layer, scalar, Enumerable.Range(0, layer.OutputSize).Select(sum),
                     j => isOutput ? $"output[{j}] = " : $"{t} a{n}_{j} = ");
+                if (training)
+                    EmitDropoutInLocals(writer, layer, scalar);
                 continue;
             }
             ActivationInfo activation = ActivationInfo.Of(layer.Activation);
@@ -183,9 +240,35 @@ internal static partial class Emitter
                 else
                     EmitSoftmaxInLocals(writer, layer, scalar, "output", j => $"output[{j}] = ");
             }
+            if (training)
+                EmitDropoutInLocals(writer, layer, scalar);
         }
         if (training)
             writer.Line();
+    }
+
+    /// <summary>A layer's dropout in the in-locals training kernels: mask{n}_{j} and dropped{n}_{j} per unit (nothing without dropout).</summary>
+    private static void EmitDropoutInLocals(CodeWriter writer, LayerPlan layer, Scalar scalar)
+    {
+        if (layer.Dropout is not DropoutPlan dropout)
+            return;
+        int n = layer.Number;
+        string t = scalar.Keyword;
+        writer.Line(DropoutComment(layer, scalar));
+        for (int j = 0; j < layer.OutputSize; j++)
+        {
+            writer.Line($"{t} {Mask(n)}_{j} = {RuntimeApi.Call(RuntimeApi.DropoutMask)}<{t}>(dropoutKey, {GeneratedNames.ActivationOffset(n)} + {j}, {DropThreshold(dropout)}, {scalar.Literal(dropout.KeptScale)});");
+            writer.Line($"{t} {Dropped(n)}_{j} = a{n}_{j} * {Mask(n)}_{j};");
+        }
+    }
+
+    /// <summary>Input i of a layer in the in-locals kernels: the network input, the layer below's output local, or its dropped output in training.</summary>
+    private static string LayerInputInLocals(NetworkPlan plan, LayerPlan layer, int i, bool training)
+    {
+        int n = layer.Number;
+        if (n == 1)
+            return $"input[{i}]";
+        return training && plan.Layers[n - 2].HasDropout ? $"{Dropped(n - 1)}_{i}" : $"a{n - 1}_{i}";
     }
 
     /// <summary>Softmax of the logit locals z{n}_{j}; <paramref name="assign"/> starts the statement that receives output j.</summary>
@@ -226,9 +309,8 @@ internal static partial class Emitter
             : $" (looped: {layer.WeightCount} weights is above the unroll limit of {plan.Model.MaxUnrolledWeights})";
 
     /// <summary>One statement per neuron: <c>z[j] = b[j] + sum_i W[j, i] * prev[i]</c>, wrapped in <paramref name="fused"/> if given.</summary>
-    private static void EmitUnrolledAffine(CodeWriter writer, LayerPlan layer, string target, Scalar scalar, ActivationInfo? fused)
+    private static void EmitUnrolledAffine(CodeWriter writer, LayerPlan layer, string target, Scalar scalar, ActivationInfo? fused, string previous)
     {
-        string previous = Previous(layer);
         for (int j = 0; j < layer.OutputSize; j++)
         {
             string sum = UnrolledSum(layer, j, i => $"{previous}[{i}]");
@@ -251,9 +333,9 @@ internal static partial class Emitter
     }
 
     /// <summary>One blocked SIMD matrix-vector product for the whole layer: rows of W are contiguous in the row-major layout.</summary>
-    private static void EmitLoopedAffine(CodeWriter writer, LayerPlan layer, string target, Scalar scalar)
+    private static void EmitLoopedAffine(CodeWriter writer, LayerPlan layer, string target, Scalar scalar, string? input = null)
     {
         int n = layer.Number;
-        writer.Line($"{RuntimeApi.Call(RuntimeApi.MatrixVector)}<{scalar.Keyword}>(w{n}, {Previous(layer)}, b{n}, {target});");
+        writer.Line($"{RuntimeApi.Call(RuntimeApi.MatrixVector)}<{scalar.Keyword}>(w{n}, {input ?? Previous(layer)}, b{n}, {target});");
     }
 }

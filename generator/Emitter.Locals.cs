@@ -26,12 +26,12 @@ internal static partial class Emitter
         if (step)
         {
             writer.Line("/// <summary>One sample's forward pass, loss, deltas and plain SGD step <c>Parameters -= learningRate * d loss / d Parameters</c>, all in locals; returns the loss before the step.</summary>");
-            signature = $"private static {t} BackwardAndStep({parameters}, {inputs}, {t} learningRate)";
+            signature = $"private static {t} BackwardAndStep({parameters}, {inputs}, {t} learningRate{DropoutKeyParameter(plan)})";
         }
         else
         {
             writer.Line("/// <summary>One sample's forward pass, loss and deltas in locals; adds d loss / d parameters into <paramref name=\"gradients\"/> and returns the loss.</summary>");
-            signature = $"private static {t} Backward({parameters}, {inputs}, global::System.Span<{t}> gradients)";
+            signature = $"private static {t} Backward({parameters}, {inputs}, global::System.Span<{t}> gradients{DropoutKeyParameter(plan)})";
         }
 
         using (writer.Block(signature))
@@ -48,7 +48,7 @@ internal static partial class Emitter
                 writer.Line();
             }
             foreach (LayerPlan layer in plan.Layers)
-                EmitParameterUpdateInLocals(writer, layer, scalar, step);
+                EmitParameterUpdateInLocals(writer, plan, layer, scalar, step);
             writer.Line("return loss;");
         }
         if (!step)
@@ -83,15 +83,15 @@ internal static partial class Emitter
     private static void EmitHiddenDeltaInLocals(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar)
     {
         int n = layer.Number, m = above.Number;
-        writer.Line($"// Layer {n} delta: d{n} = (W{m}^T d{m}) * {ActivationInfo.Of(layer.Activation).Name}'(z{n})");
-        EmitUnrolledHiddenDelta(writer, layer, above, scalar, scalar.Keyword + " ", DerivativeInputName(layer) == "z" ? Z : A, D);
+        writer.Line($"// Layer {n} delta: d{n} = (W{m}^T d{m}){DropoutFactor(layer, Mask(n))} * {ActivationInfo.Of(layer.Activation).Name}'(z{n})");
+        EmitUnrolledHiddenDelta(writer, layer, above, scalar, scalar.Keyword + " ", DerivativeInputName(layer) == "z" ? Z : A, D, i => $"{Mask(n)}_{i}");
     }
 
     /// <summary>dW = d prev^T and db = d, added into the gradients or applied as an SGD step; every delta exists before the first weight changes.</summary>
-    private static void EmitParameterUpdateInLocals(CodeWriter writer, LayerPlan layer, Scalar scalar, bool step)
+    private static void EmitParameterUpdateInLocals(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool step)
     {
         int n = layer.Number;
-        string previous = Previous(layer);
+        string previous = LayerInput(plan, layer, training: true);
         if (step)
         {
             writer.Line($"// Layer {n} step: W{n} -= learningRate * d{n} {previous}^T, b{n} -= learningRate * d{n}");
@@ -102,7 +102,7 @@ internal static partial class Emitter
             writer.Line($"var gw{n} = gradients.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
             writer.Line($"var gb{n} = gradients.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
         }
-        EmitUnrolledUpdate(writer, layer, scalar, step, j => D(n, j), i => n == 1 ? $"input[{i}]" : A(n - 1, i), n == 1 ? "input" : null);
+        EmitUnrolledUpdate(writer, layer, scalar, step, j => D(n, j), i => LayerInputInLocals(plan, layer, i, training: true), n == 1 ? "input" : null);
         writer.Line();
     }
 }

@@ -33,7 +33,8 @@ internal static partial class Emitter
             writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen\", \"{s_version}\")]");
             // An abstract class cannot make a replica of itself, so only concrete ones offer Fit's data-parallel training.
             string contract = plan.Model.IsAbstract ? "INetwork" : "IReplicableNetwork";
-            using (writer.Block($"partial class {plan.Model.ClassName} : {Runtime}.{contract}<{scalar.Keyword}>"))
+            string dropoutContract = plan.HasDropout ? $", {Runtime}.IDropoutNetwork" : "";
+            using (writer.Block($"partial class {plan.Model.ClassName} : {Runtime}.{contract}<{scalar.Keyword}>{dropoutContract}"))
             {
                 EmitConstantsAndFields(writer, plan, scalar);
                 EmitConstructors(writer, plan, scalar);
@@ -77,6 +78,11 @@ internal static partial class Emitter
             writer.Line($"/// layer {layer.Number}    {layer.InputSize} -> {layer.OutputSize}, a{layer.Number} = {ActivationInfo.Of(layer.Activation).Name}(W{layer.Number} {Previous(layer)} + b{layer.Number})   "
                 + $"W{layer.Number} [{layer.OutputSize} x {layer.InputSize}] at Parameters[{layer.WeightOffset}..{layer.BiasOffset}), b{layer.Number} at [{layer.BiasOffset}..{layer.BiasOffset + layer.OutputSize}), {shape}");
         }
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            if (layer.Dropout is DropoutPlan dropout)
+                writer.Line($"/// dropout    after layer {layer.Number}: p = {dropout.Rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, in the training calls only");
+        }
         writer.Line($"/// loss       {LossInfo.Of(plan.Model.Loss).Description}");
         writer.Line("/// </code>");
         writer.Line("/// </remarks>");
@@ -102,6 +108,11 @@ internal static partial class Emitter
             writer.Line($"private const int {GeneratedNames.ActivationOffset(layer.Number)} = {layer.ActivationOffset};");
             if (layer.KeepsPreActivation && !plan.IsOutput(layer))
                 writer.Line($"private const int {GeneratedNames.PreActivationOffset(layer.Number)} = {layer.PreActivationOffset}; // z, which {ActivationInfo.Of(layer.Activation).Name}'s derivative needs");
+            if (layer.Dropout is DropoutPlan dropout && !plan.RunsInLocals)
+            {
+                writer.Line($"private const int {GeneratedNames.DroppedOffset(layer.Number)} = {dropout.DroppedOffset}; // a{layer.Number} after dropout, which the training calls feed to layer {layer.Number + 1}");
+                writer.Line($"private const int {GeneratedNames.MaskOffset(layer.Number)} = {dropout.MaskOffset}; // its dropout mask, which its delta is multiplied by");
+            }
         }
         writer.Line();
         writer.Line("// The activation buffer holds every layer's output, then the output layer's pre-activation z");
@@ -146,7 +157,8 @@ internal static partial class Emitter
     /// once per row) into <paramref name="batch"/>, one activation row per sample; then, per row, the
     /// rest of the forward pass and <paramref name="perRow"/>, which sees <c>activations</c> and <c>sample</c>.
     /// </summary>
-    private static void EmitChunkedRows(CodeWriter writer, NetworkPlan plan, Scalar scalar, string batch, string chunkRows, System.Action perRow)
+    /// <remarks>With <paramref name="training"/>, a network with dropout finishes each row with its training forward pass and the row's masks.</remarks>
+    private static void EmitChunkedRows(CodeWriter writer, NetworkPlan plan, Scalar scalar, string batch, string chunkRows, System.Action perRow, bool training = false)
     {
         string t = scalar.Keyword;
         LayerPlan first = plan.Layers[0];
@@ -161,7 +173,10 @@ internal static partial class Emitter
             using (writer.Block("for (int row = 0; row < count; row++)"))
             {
                 writer.Line($"global::System.Span<{t}> activations = {batch}.Slice(row * {GeneratedNames.ActivationCount}, {GeneratedNames.ActivationCount});");
-                writer.Line($"{GeneratedNames.ForwardAfterFirstProduct}(parameters, activations);");
+                if (training && plan.HasDropout)
+                    writer.Line($"{GeneratedNames.ForwardAfterFirstProductTraining}(parameters, activations, {GeneratedNames.DropoutRowKey}(start + row));");
+                else
+                    writer.Line($"{GeneratedNames.ForwardAfterFirstProduct}(parameters, activations);");
                 writer.Line("int sample = start + row;");
                 perRow();
             }
@@ -186,8 +201,16 @@ internal static partial class Emitter
         using (writer.Block($"public {plan.Model.ClassName}(int seed)"))
         {
             writer.Line($"{Runtime}.ParameterInitializer.Initialize<{scalar.Keyword}>({GeneratedNames.ParametersSpan}, {GeneratedNames.DescriptionField}, {GeneratedNames.DescriptionField}.Initializer, seed);");
+            EmitDropoutSeeding(writer, plan);
         }
         writer.Line();
+    }
+
+    /// <summary>The seed constructor's line that seeds the dropout masks from its seed (networks with dropout only).</summary>
+    private static void EmitDropoutSeeding(CodeWriter writer, NetworkPlan plan)
+    {
+        if (plan.HasDropout)
+            writer.Line("DropoutSeed = unchecked((ulong)seed);");
     }
 
     /// <summary>
@@ -205,11 +228,12 @@ internal static partial class Emitter
             writer.Line($"{GeneratedNames.CompiledParameters}.CopyTo({GeneratedNames.ParametersSpan});");
         writer.Line();
         writer.Line($"/// <summary>Creates the network with the weights compiled in from <c>{file}</c>, like the parameterless constructor.</summary>");
-        writer.Line("/// <param name=\"seed\">Not used: the weights are fixed. Kept so that this class constructs like every other network.</param>");
+        writer.Line(plan.HasDropout
+            ? "/// <param name=\"seed\">Seeds the dropout masks only: the weights are fixed.</param>"
+            : "/// <param name=\"seed\">Not used: the weights are fixed. Kept so that this class constructs like every other network.</param>");
         writer.Line($"public {plan.Model.ClassName}(int seed)");
-        writer.Line("    : this()");
-        writer.Line("{");
-        writer.Line("}");
+        using (writer.Block("    : this()"))
+            EmitDropoutSeeding(writer, plan);
         writer.Line();
 
         const int PerLine = 8;
@@ -251,6 +275,22 @@ internal static partial class Emitter
         {
             writer.Line("/// <summary>A new network of the same shape with its own parameters, gradients and scratch; <c>Fit</c> trains one per worker thread and copies the weights in.</summary>");
             writer.Line($"public {network} CreateReplica() => new {plan.Model.ClassName}(0);");
+            writer.Line();
+        }
+        if (plan.HasDropout)
+        {
+            writer.Line("/// <summary>The seed of the dropout masks; the seed constructor sets it from its seed. See <see cref=\"global::NetGen.IDropoutNetwork\"/>.</summary>");
+            writer.Line("public ulong DropoutSeed { get; set; }");
+            writer.Line();
+            writer.Line("/// <summary>The training calls made since the seed was set: each draws its masks for this step, then adds one.</summary>");
+            writer.Line("public ulong DropoutStep { get; set; }");
+            writer.Line();
+            writer.Line("/// <summary>The batch index the next training call's first row draws its masks for (default 0); Fit sets it on the replicas that compute a batch's later shards.</summary>");
+            writer.Line("public int DropoutFirstRow { get; set; }");
+            writer.Line();
+            writer.Line("// A row's masks are a pure function of (seed, step, row in the batch, unit): no state passes from row to row,");
+            writer.Line("// so a batch gets the same masks in one call or cut into shards on replicas, whatever the thread count.");
+            writer.Line($"private ulong {GeneratedNames.DropoutRowKey}(int row) => {RuntimeApi.Call(RuntimeApi.DropoutRowKey)}(DropoutSeed, DropoutStep, DropoutFirstRow + row);");
             writer.Line();
         }
         writer.Line($"int {network}.InputSize => InputSize;");
@@ -350,7 +390,8 @@ internal static partial class Emitter
         {
             EmitLengthCheck(writer, "input", "InputSize");
             EmitLengthCheck(writer, "target", "OutputSize");
-            EmitTrainingKernelCall(writer, plan, "return ", "Backward", "input", "target", GeneratedNames.GradientsSpan);
+            EmitSampleDropoutKey(writer, plan);
+            EmitTrainingKernelCall(writer, plan, "return ", "Backward", "input", "target", GeneratedNames.GradientsSpan, "dropoutKey");
         }
         writer.Line();
 
@@ -367,16 +408,19 @@ internal static partial class Emitter
             {
                 writer.Line($"global::System.Span<{t}> batch = {GeneratedNames.BatchActivationsSpan};");
                 EmitChunkedRows(writer, plan, scalar, "batch", GeneratedNames.BatchRows, () =>
-                    writer.Line($"loss += Backward(parameters, inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize), activations, {GeneratedNames.DeltasSpan}, {GeneratedNames.GradientsSpan});"));
+                    writer.Line($"loss += Backward(parameters, inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize), activations, {GeneratedNames.DeltasSpan}, {GeneratedNames.GradientsSpan});"),
+                    training: true);
             }
             else
             {
                 using (writer.Block("for (int row = 0; row < rows; row++)"))
                 {
                     writer.Line($"{readOnlySpan} input = inputs.Slice(row * InputSize, InputSize);");
-                    EmitTrainingKernelCall(writer, plan, "loss += ", "Backward", "input", "targets.Slice(row * OutputSize, OutputSize)", GeneratedNames.GradientsSpan);
+                    EmitTrainingKernelCall(writer, plan, "loss += ", "Backward", "input", "targets.Slice(row * OutputSize, OutputSize)", GeneratedNames.GradientsSpan, $"{GeneratedNames.DropoutRowKey}(row)");
                 }
             }
+            if (plan.HasDropout)
+                writer.Line("DropoutStep++; // the next call draws new masks");
             writer.Line("return loss;");
         }
         writer.Line();
@@ -406,7 +450,8 @@ internal static partial class Emitter
         {
             EmitLengthCheck(writer, "input", "InputSize");
             EmitLengthCheck(writer, "target", "OutputSize");
-            EmitTrainingKernelCall(writer, plan, "return ", "BackwardAndStep", "input", "target", "learningRate");
+            EmitSampleDropoutKey(writer, plan);
+            EmitTrainingKernelCall(writer, plan, "return ", "BackwardAndStep", "input", "target", "learningRate", "dropoutKey");
         }
         writer.Line();
 
@@ -434,17 +479,34 @@ internal static partial class Emitter
     /// argument: in-locals kernels take the sample alone; span kernels run Forward into the scratch first
     /// and take it, with the delta scratch.
     /// </summary>
-    private static void EmitTrainingKernelCall(CodeWriter writer, NetworkPlan plan, string assign, string kernel, string input, string target, string last)
+    /// <remarks>
+    /// In a network with dropout, <paramref name="dropoutKey"/> is the row's mask key: the in-locals kernels take it as
+    /// their last argument, the span kernels' training forward pass (<c>ForwardTraining</c>) takes it.
+    /// </remarks>
+    private static void EmitTrainingKernelCall(CodeWriter writer, NetworkPlan plan, string assign, string kernel, string input, string target, string last, string dropoutKey)
     {
         string parameters = GeneratedNames.ParametersSpan;
+        string key = plan.HasDropout ? ", " + dropoutKey : "";
         if (plan.RunsInLocals)
         {
-            writer.Line($"{assign}{kernel}({parameters}, {input}, {target}, {last});");
+            writer.Line($"{assign}{kernel}({parameters}, {input}, {target}, {last}{key});");
             return;
         }
-        writer.Line($"Forward({parameters}, {input}, {GeneratedNames.ActivationsSpan});");
+        writer.Line($"{(plan.HasDropout ? GeneratedNames.ForwardTraining : "Forward")}({parameters}, {input}, {GeneratedNames.ActivationsSpan}{key});");
         writer.Line($"{assign}{kernel}({parameters}, {input}, {target}, {GeneratedNames.ActivationsSpan}, {GeneratedNames.DeltasSpan}, {last});");
     }
+
+    /// <summary>One sample's mask key, drawn for the current step, which then moves on (networks with dropout only).</summary>
+    private static void EmitSampleDropoutKey(CodeWriter writer, NetworkPlan plan)
+    {
+        if (!plan.HasDropout)
+            return;
+        writer.Line($"ulong dropoutKey = {GeneratedNames.DropoutRowKey}(0);");
+        writer.Line("DropoutStep++; // the next call draws new masks");
+    }
+
+    /// <summary><c>, ulong dropoutKey</c> for the in-locals kernels of a network with dropout, else nothing.</summary>
+    private static string DropoutKeyParameter(NetworkPlan plan) => plan.HasDropout ? ", ulong dropoutKey" : "";
 
     // The argument is named by an enum constant (input -> SampleArgument.Input), not nameof: see the runtime's ThrowHelper.
     private static void EmitLengthCheck(CodeWriter writer, string parameter, string expected) =>

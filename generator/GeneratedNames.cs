@@ -20,6 +20,17 @@ internal static class GeneratedNames
     public const string ActivationCount = "ActivationCount";
     public const string CompiledParameters = "CompiledParameters";
 
+    // Only networks with dropout have these.
+    public const string ForwardTraining = "ForwardTraining";
+    public const string ForwardAfterFirstProductTraining = "ForwardAfterFirstProductTraining";
+    public const string DropoutRowKey = "DropoutRowKey";
+
+    /// <summary>The public members (<c>NetGen.IDropoutNetwork</c>) and private ones that only a network with dropout has.</summary>
+    public static readonly string[] DropoutMembers =
+    {
+        "DropoutSeed", "DropoutStep", "DropoutFirstRow", ForwardTraining, ForwardAfterFirstProductTraining, DropoutRowKey,
+    };
+
     // The four fields are NetGen.AlignedBuffer<T>s; generated code reaches their elements through these.
     public const string ParametersSpan = ParametersField + ".Span";
     public const string GradientsSpan = GradientsField + ".Span";
@@ -53,11 +64,26 @@ internal static class GeneratedNames
     /// <summary>Where a hidden layer's kept pre-activation z starts in the activation buffer (only for activations whose derivative needs z).</summary>
     public static string PreActivationOffset(int layer) => "Z" + layer + "Offset";
 
+    /// <summary>Where a hidden layer's output after dropout starts in the activation buffer (only layers with dropout).</summary>
+    public static string DroppedOffset(int layer) => "Dropped" + layer + "Offset";
+
+    /// <summary>Where a hidden layer's dropout mask (0 or 1 / (1 - p) per unit) starts in the activation buffer.</summary>
+    public static string MaskOffset(int layer) => "Mask" + layer + "Offset";
+
     /// <summary>Every member name the generated part of a network with <paramref name="weightLayers"/> layers declares.</summary>
-    public static HashSet<string> All(int weightLayers)
+    public static HashSet<string> All(int weightLayers, bool hasDropout = false)
     {
         var names = new HashSet<string>(PublicMembers);
         names.UnionWith(PrivateMembers);
+        if (hasDropout)
+        {
+            names.UnionWith(DropoutMembers);
+            for (int layer = 1; layer <= weightLayers; layer++)
+            {
+                names.Add(DroppedOffset(layer));
+                names.Add(MaskOffset(layer));
+            }
+        }
         for (int layer = 1; layer <= weightLayers; layer++)
         {
             names.Add(WeightOffset(layer));

@@ -59,13 +59,14 @@ internal static class Parser
 
         AttributeValues values = ReadAttribute(attribute, type.Name, attributeLocation, diagnostics);
         EquatableArray<ActivationKind> activations = CheckShape(values, type.Name, attributeLocation, diagnostics);
+        EquatableArray<double> dropoutRates = CheckDropout(values, type.Name, attributeLocation, diagnostics);
         if (diagnostics.Count == 0)
-            CheckNameClashes(type, values.LayerSizes.Length - 1, classLocation, diagnostics, cancellationToken);
+            CheckNameClashes(type, values.LayerSizes.Length - 1, dropoutRates.Count > 0, classLocation, diagnostics, cancellationToken);
 
         if (diagnostics.Count > 0)
             return Failure(diagnostics.ToArray());
 
-        NetworkModel model = BuildModel(type, attribute, values, activations, cancellationToken);
+        NetworkModel model = BuildModel(type, attribute, values, activations, cancellationToken) with { DropoutRates = dropoutRates };
         return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty, LocationInfo.From(classLocation), LocationInfo.From(attributeLocation));
     }
 
@@ -123,6 +124,8 @@ internal static class Parser
         public InitializerKind Initializer = InitializerKind.Default;
         public int MaxUnrolledWeights = Limits.DefaultMaxUnrolledWeights;
         public string? Weights;
+        public double? Dropout;
+        public double[]? DropoutRates;
     }
 
     private static AttributeValues ReadAttribute(AttributeData attribute, string className, Location location, List<DiagnosticInfo> diagnostics)
@@ -166,6 +169,13 @@ internal static class Parser
                 case "Weights":
                     values.Weights = value.Value as string;
                     break;
+                case "Dropout":
+                    values.Dropout = ReadDropoutRate(argument.Key, value.Value, className, location, diagnostics);
+                    break;
+                case "DropoutRates":
+                    if (!value.IsNull)
+                        values.DropoutRates = value.Values.Select((element, index) => ReadDropoutRate(argument.Key + "[" + index + "]", element.Value, className, location, diagnostics)).ToArray();
+                    break;
                 case "MaxUnrolledWeights":
                     int limit = value.Value is int number ? number : -1;
                     if (limit < 0)
@@ -178,6 +188,46 @@ internal static class Parser
             }
         }
         return values;
+    }
+
+    /// <summary>A rate in [0, 1), or NG0021 and 0.</summary>
+    private static double ReadDropoutRate(string name, object? value, string className, Location location, List<DiagnosticInfo> diagnostics)
+    {
+        double rate = value is double number ? number : double.NaN;
+        if (rate >= 0.0 && rate < 1.0)
+            return rate;
+        diagnostics.Add(DiagnosticInfo.Create(Diagnostics.DropoutRateOutOfRange, location, name, rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture), className));
+        return 0.0;
+    }
+
+    /// <summary>
+    /// One dropout rate per weight layer (the output layer's 0), from Dropout or DropoutRates; empty when no
+    /// layer drops anything, so a network without dropout has exactly the model (and code) it had before dropout existed.
+    /// </summary>
+    private static EquatableArray<double> CheckDropout(AttributeValues values, string className, Location location, List<DiagnosticInfo> diagnostics)
+    {
+        int hiddenLayers = values.LayerSizes.Length - 2;
+        if (hiddenLayers < 0)
+            return EquatableArray<double>.Empty;
+        double[] rates;
+        if (values.DropoutRates is not null)
+        {
+            if (values.Dropout is not null)
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.DropoutLayerMismatch, location, className, "sets both Dropout and DropoutRates", hiddenLayers));
+            else if (values.DropoutRates.Length != hiddenLayers)
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.DropoutLayerMismatch, location, className, "gives DropoutRates " + values.DropoutRates.Length + " rate(s)", hiddenLayers));
+            rates = values.DropoutRates;
+        }
+        else
+        {
+            double rate = values.Dropout ?? 0.0;
+            if (hiddenLayers == 0 && rate > 0.0)
+                diagnostics.Add(DiagnosticInfo.Create(Diagnostics.DropoutLayerMismatch, location, className, "sets Dropout but has no hidden layer to apply it to", hiddenLayers));
+            rates = Enumerable.Repeat(rate, hiddenLayers).ToArray();
+        }
+        if (rates.Length != hiddenLayers || rates.All(rate => rate == 0.0))
+            return EquatableArray<double>.Empty;
+        return rates.Concat(new[] { 0.0 }).ToEquatableArray();
     }
 
     private static TEnum? ReadEnum<TEnum>(string name, TypedConstant value, string className, Location location, List<DiagnosticInfo> diagnostics)
@@ -277,9 +327,9 @@ internal static class Parser
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NetworkTooLarge, location, className, "has " + parameters + " parameters", Limits.MaxParameterCount + " parameters"));
     }
 
-    private static void CheckNameClashes(INamedTypeSymbol type, int weightLayers, Location location, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    private static void CheckNameClashes(INamedTypeSymbol type, int weightLayers, bool hasDropout, Location location, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
-        HashSet<string> generated = GeneratedNames.All(weightLayers);
+        HashSet<string> generated = GeneratedNames.All(weightLayers, hasDropout);
         if (generated.Contains(type.Name))
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.MemberNameClash, location, type.Name, "is named like the generated member", type.Name));
 

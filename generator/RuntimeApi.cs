@@ -26,6 +26,12 @@ internal static class RuntimeApi
     public const string AddScaledOuterProduct = "AddScaledOuterProduct";
     public const string AddScaled = "AddScaled";
 
+    // Dropout in the training calls: the row's key, a unit's mask (unrolled locals), a layer's masks and their backward pass.
+    public const string DropoutRowKey = "DropoutRowKey";
+    public const string DropoutMask = "DropoutMask";
+    public const string Dropout = "Dropout";
+    public const string DropoutBackward = "DropoutBackward";
+
     /// <summary>
     /// The kernel that multiplies a layer's delta by the activation's derivative: <c>SigmoidDerivative(a, delta)</c>
     /// through the output, or <c>GELUDerivativeFromInput(z, delta)</c> from the kept pre-activation.
@@ -39,7 +45,7 @@ internal static class RuntimeApi
     /// <summary>Every member name of <c>NetGen.Kernels</c> that generated code may call.</summary>
     public static IReadOnlyList<string> KernelMembers()
     {
-        var names = new List<string> { MatrixVector, MatrixMatrix, TransposedMatrixVector, AddScaledOuterProduct, AddScaled };
+        var names = new List<string> { MatrixVector, MatrixMatrix, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, DropoutRowKey, DropoutMask, Dropout, DropoutBackward };
         foreach (ActivationKind kind in System.Enum.GetValues(typeof(ActivationKind)).Cast<ActivationKind>())
         {
             ActivationInfo activation = ActivationInfo.Of(kind);

@@ -35,6 +35,21 @@ public sealed class NetworkAttribute : Attribute
     /// </summary>
     public Activation[]? Activations { get; set; }
 
+    /// <summary>
+    /// The dropout rate p of every hidden layer, in [0, 1) (default 0: no dropout). In the training calls only
+    /// (<c>Backward</c>, <c>Train</c>, <c>BackwardBatch</c>, <c>TrainBatch</c>, and so <c>Fit</c>), each hidden unit's
+    /// output is zeroed with probability p after its activation and the kept ones are scaled by 1 / (1 - p) (inverted
+    /// dropout, as PyTorch's <c>nn.Dropout</c>); <c>Predict</c>, <c>PredictBatch</c> and <c>Loss</c> never drop.
+    /// The masks are deterministic for a seed (see <see cref="IDropoutNetwork"/>). A rate outside [0, 1) is NG0021.
+    /// </summary>
+    public double Dropout { get; set; }
+
+    /// <summary>
+    /// One dropout rate per hidden layer (two fewer than the layer sizes), each in [0, 1), applied after that layer's
+    /// activation; when set, it replaces <see cref="Dropout"/> (setting both, or the wrong count, is NG0022).
+    /// </summary>
+    public double[]? DropoutRates { get; set; }
+
     /// <summary>The per-sample loss (default <see cref="LossFunction.HalfSquaredError"/>).</summary>
     public LossFunction Loss { get; set; } = LossFunction.HalfSquaredError;
 

@@ -12,6 +12,7 @@ internal sealed record ContainingType(string Declaration, string Name);
 /// <param name="WeightsPath">The attribute's <c>Weights</c>: a state_dict JSON file to compile in, or null.</param>
 /// <param name="IsAbstract">The class is abstract: it cannot construct a replica of itself, so it is not an <c>IReplicableNetwork</c>.</param>
 /// <param name="Weights">Its parameters as C# literals in the flat parameter order, once read (empty otherwise).</param>
+/// <param name="DropoutRates">One dropout rate per weight layer (the output layer's 0), or empty when no layer has dropout.</param>
 /// <param name="MaxUnrolledWeights">The declaration's unroll limit per layer (the attribute's, or the default).</param>
 internal sealed record NetworkModel(
     string? Namespace,
@@ -26,8 +27,12 @@ internal sealed record NetworkModel(
     int MaxUnrolledWeights,
     string? WeightsPath = null,
     bool IsAbstract = false,
-    EquatableArray<string> Weights = default)
+    EquatableArray<string> Weights = default,
+    EquatableArray<double> DropoutRates = default)
 {
+    /// <summary>Some hidden layer drops units in training.</summary>
+    public bool HasDropout => DropoutRates.Count > 0;
+
     public int InputSize => LayerSizes[0];
 
     public int OutputSize => LayerSizes[LayerSizes.Count - 1];

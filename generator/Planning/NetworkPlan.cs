@@ -37,6 +37,7 @@ internal enum ActivationStep
 /// <param name="Shape">Unrolled or looped code for this layer.</param>
 /// <param name="Step">How the layer is activated: neuron by neuron, or by one kernel call over the layer.</param>
 /// <param name="PacksSigmoid">The in-locals Predict and Backward activate this narrow sigmoid layer as one vector.</param>
+/// <param name="Dropout">How the training calls drop this layer's outputs; null when they do not.</param>
 internal sealed record LayerPlan(
     int Number,
     int InputSize,
@@ -48,12 +49,29 @@ internal sealed record LayerPlan(
     int PreActivationOffset,
     CodeShape Shape,
     ActivationStep Step,
-    bool PacksSigmoid)
+    bool PacksSigmoid,
+    DropoutPlan? Dropout = null)
 {
     public int WeightCount => InputSize * OutputSize;
 
+    public bool HasDropout => Dropout is not null;
+
     public bool KeepsPreActivation => PreActivationOffset >= 0;
 }
+
+/// <summary>
+/// Inverted dropout after a hidden layer's activation, in the training calls only: unit i's output a[i] becomes
+/// <c>dropped[i] = a[i] * mask[i]</c>, mask[i] 0 with probability p and 1 / (1 - p) otherwise. The layer above reads
+/// <c>dropped</c>; the layer's own derivative still reads the undropped a (or z), and its delta is multiplied by the mask.
+/// </summary>
+/// <param name="Rate">The drop probability p, in (0, 1).</param>
+/// <param name="DropThreshold">p * 2^32, rounded (at most 2^32 - 1): a unit whose 32 hash bits are below it is dropped.</param>
+/// <param name="KeptScale">1 / (1 - p), the factor of a kept unit.</param>
+/// <param name="DroppedOffset">Where the dropped outputs start in the activation buffer (span kernels), or -1 in a network that runs in locals.</param>
+/// <param name="MaskOffset">Where the mask starts in the activation buffer (span kernels), or -1 in a network that runs in locals.</param>
+/// <remarks>Unit i's mask is hashed from the row's key and the unit's place in the activation buffer (the layer's
+/// <see cref="LayerPlan.ActivationOffset"/> + i), so no two layers share masks and every code shape draws the same ones.</remarks>
+internal sealed record DropoutPlan(double Rate, uint DropThreshold, double KeptScale, int DroppedOffset, int MaskOffset);
 
 /// <summary>
 /// A network as the emitter writes it: the declaration (<see cref="Model"/>) and every decision about
@@ -91,4 +109,7 @@ internal sealed record NetworkPlan(
     public bool BatchesFirstLayer => BatchChunkRows >= 2;
 
     public bool IsOutput(LayerPlan layer) => layer.Number == Layers.Count;
+
+    /// <summary>Some hidden layer drops units in the training calls.</summary>
+    public bool HasDropout => Model.HasDropout;
 }

@@ -28,6 +28,10 @@ namespace NetGen.Generator.Planning;
 /// product (W1 read once per chunk), the chunk bounded by <see cref="PlanLimits.MaxBatchScratch"/> elements,
 /// and PredictBatch's by <see cref="PlanLimits.MaxStackBatchBytes"/> of stack.</item>
 /// <item>A hidden layer whose activation's derivative needs z keeps z after the logits in the activation buffer.</item>
+/// <item>A hidden layer with dropout keeps, after those, its dropped outputs and its mask: the training calls feed the
+/// dropped outputs to the layer above and multiply its delta by the mask, while its derivative reads the undropped
+/// outputs. The training calls of such a network run their own forward pass (<c>ForwardTraining</c>); Predict and Loss
+/// keep theirs, so they compute exactly what they compute without dropout. A network without dropout gets no code for it.</item>
 /// </list>
 /// </remarks>
 internal static class Planner
@@ -84,9 +88,24 @@ internal static class Planner
             activationOffset += outputs;
         }
 
-        int activationCount = nextKeptZ;
         bool runsInLocals = layers.All(layer => layer.Shape == CodeShape.Unrolled
             && !ActivatesAsLayer(ActivationInfo.Of(layer.Activation), layer.OutputSize, limits));
+        if (model.HasDropout)
+        {
+            // After the kept z, each dropout layer's dropped outputs, then its mask; in-locals networks keep both in locals.
+            for (int layer = 0; layer < layerCount - 1; layer++)
+            {
+                double rate = model.DropoutRates[layer];
+                if (rate == 0.0)
+                    continue;
+                int outputs = layers[layer].OutputSize;
+                int droppedOffset = runsInLocals ? -1 : nextKeptZ, maskOffset = runsInLocals ? -1 : nextKeptZ + outputs;
+                layers[layer] = layers[layer] with { Dropout = new DropoutPlan(rate, DropThreshold(rate), 1.0 / (1.0 - rate), droppedOffset, maskOffset) };
+                if (!runsInLocals)
+                    nextKeptZ += 2 * outputs;
+            }
+        }
+        int activationCount = nextKeptZ;
 
         int batchRows = 0, predictBatchRows = 0;
         if (layers[0].Shape == CodeShape.Loops)
@@ -101,6 +120,10 @@ internal static class Planner
 
         return new NetworkPlan(model, layers.ToEquatableArray(), logitsOffset, activationCount, runsInLocals, batchRows, predictBatchRows);
     }
+
+    /// <summary>p * 2^32 rounded, at most 2^32 - 1: a unit is dropped when its 32 uniform hash bits are below it.</summary>
+    private static uint DropThreshold(double rate) =>
+        (uint)System.Math.Min(System.Math.Round(rate * 4294967296.0), 4294967295.0);
 
     /// <summary>An exp- or tanh-based activation of a wide layer: one vector kernel call beats a scalar call per neuron.</summary>
     private static bool ActivatesAsLayer(ActivationInfo activation, int width, PlanLimits limits) =>

@@ -65,8 +65,25 @@ public static partial class Kernels
     /// <c>NetGen.UseSystemExp</c> runtime switch, e.g. in the project file:
     /// <c>&lt;RuntimeHostConfigurationOption Include="NetGen.UseSystemExp" Value="true" /&gt;</c>.
     /// </summary>
-    /// <remarks>Read once; the JIT then treats it as a constant, so the path not taken costs nothing.</remarks>
-    public static readonly bool UsesSystemExp = AppContext.TryGetSwitch("NetGen.UseSystemExp", out bool on) && on;
+    /// <remarks>
+    /// Read once; the JIT then treats it as a constant, so the path not taken costs nothing. It is a
+    /// feature switch: an application that publishes trimmed or with Native AOT and sets the option with
+    /// <c>Trim="true"</c> gets the constant compiled in. The value lives in a class of its own, so that
+    /// <see cref="Kernels"/> has no static state and Native AOT code calling it checks no initialisation.
+    /// </remarks>
+    [System.Diagnostics.CodeAnalysis.FeatureSwitchDefinition(SystemExpSwitch.Name)]
+    public static bool UsesSystemExp
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => SystemExpSwitch.IsOn;
+    }
+
+    private static class SystemExpSwitch
+    {
+        public const string Name = "NetGen.UseSystemExp";
+
+        public static readonly bool IsOn = AppContext.TryGetSwitch(Name, out bool on) && on;
+    }
 
     /// <summary>
     /// The width of the register-blocked loops on this machine, in bits: 512, 256 or 128, the widest

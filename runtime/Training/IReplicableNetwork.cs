@@ -15,6 +15,9 @@ namespace NetGen;
 ///     public INetwork&lt;float&gt; CreateReplica() =&gt; new MnistNet();
 /// }
 /// </code>
+/// A network with dropout is also an <see cref="IDropoutNetwork"/>, and so must its replicas be: Fit gives each replica
+/// the trained network's dropout seed and step and the batch index of its shard's first row, so every row is dropped as
+/// one unsharded call would drop it and the result does not depend on the thread count.
 /// </remarks>
 public interface IReplicableNetwork<T> : INetwork<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {

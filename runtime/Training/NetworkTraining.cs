@@ -23,6 +23,8 @@ public static class NetworkTraining
     /// divided by <c>n</c>; <see cref="IOptimizer{T}.Step"/>. For plain SGD that is
     /// <c>ApplyGradients(learningRate / n)</c>, so Fit then calls the generated <see cref="INetwork{T}.Train"/> /
     /// <see cref="INetwork{T}.TrainBatch"/>, which compute the same step without the gradient round trip.
+    /// With <see cref="TrainingOptions{T}.ClassWeights"/>, the batch's rows are grouped by class, each class's summed
+    /// gradient is scaled by its weight, and the sum is divided as that option says.
     /// </para>
     /// <para>
     /// All buffers are allocated once per call; a step on one thread allocates nothing. Every value of every data set is
@@ -98,11 +100,11 @@ public static class NetworkTraining
         DataSet<T>? validation = null;
         if (options.ValidationInputs is { } validationInputs)
         {
-            T[] validationTargets = options.ValidationTargets
-                ?? TargetsFromLabels(network, options.ValidationLabels!, nameof(options.ValidationLabels));
-            int validationRows = DataSetChecks.RowCount<T>(validationInputs, validationTargets, inputSize, outputSize, nameof(options.ValidationInputs), nameof(options.ValidationTargets));
-            DataSetChecks.CheckFinite<T>(validationInputs, inputSize, nameof(options.ValidationInputs));
-            DataSetChecks.CheckFinite<T>(validationTargets, outputSize, nameof(options.ValidationTargets));
+            ReadOnlyMemory<T> validationTargets = options.ValidationTargets
+                ?? TargetsFromLabels(network, options.ValidationLabels!.Value.Span, nameof(options.ValidationLabels));
+            int validationRows = DataSetChecks.RowCount(validationInputs.Span, validationTargets.Span, inputSize, outputSize, nameof(options.ValidationInputs), nameof(options.ValidationTargets));
+            DataSetChecks.CheckFinite(validationInputs.Span, inputSize, nameof(options.ValidationInputs));
+            DataSetChecks.CheckFinite(validationTargets.Span, outputSize, nameof(options.ValidationTargets));
             training = new DataSet<T>(inputs, targets, rows, inputSize, outputSize);
             validation = new DataSet<T>(validationInputs, validationTargets, validationRows, inputSize, outputSize);
         }

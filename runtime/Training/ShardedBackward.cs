@@ -8,7 +8,9 @@ namespace NetGen;
 /// Computes the summed gradient of a batch on several threads so that the result does not depend on how many
 /// threads there are: the batch is cut into a number of shards that depends only on its size, each shard's
 /// gradient is computed from zero on its own network (shard 0 on the trained network, shard k on replica k - 1),
-/// and the shards are added in shard order. Which thread computes a shard changes nothing in its bits.
+/// and the shards are added in shard order. Which thread computes a shard changes nothing in its bits. A network with
+/// dropout (<see cref="IDropoutNetwork"/>) gives each replica its step and the batch index of the shard's first row, so
+/// every row is dropped exactly as one unsharded call would drop it.
 /// </summary>
 internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
@@ -39,6 +41,13 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     private int _rows;
     private int _shards;
 
+    // The dropout state of the trained network when the step started (when it has dropout): every replica draws its
+    // rows' masks from it, for the rows' indices in the whole batch, so a row gets the mask one call would give it.
+    private readonly IDropoutNetwork? _dropout;
+    private ulong _dropoutSeed;
+    private ulong _dropoutStep;
+    private int _dropoutFirstRow;
+
     public ShardedBackward(IReplicableNetwork<T> network, int largestBatch, int maxDegreeOfParallelism)
     {
         _network = network;
@@ -52,6 +61,7 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
                     $"{network.GetType().Name}.CreateReplica() must return a new network of the same shape ({network.InputSize} inputs, {network.OutputSize} outputs, {network.ParameterCount} parameters).");
             _replicas[i] = replica;
         }
+        _dropout = network as IDropoutNetwork;
         _sequential = maxDegreeOfParallelism == 1;
         _parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
         _runShard = RunShard;
@@ -69,6 +79,13 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
         _targets = targets;
         _rows = rows;
         _shards = ShardCount(rows);
+        if (_dropout is not null)
+        {
+            // Read before shard 0 runs: its BackwardBatch moves the trained network's step on.
+            _dropoutSeed = _dropout.DropoutSeed;
+            _dropoutStep = _dropout.DropoutStep;
+            _dropoutFirstRow = _dropout.DropoutFirstRow;
+        }
         int parameters = _network.ParameterCount;
         int chunks = (parameters + ReductionChunk - 1) / ReductionChunk;
         if (_sequential)
@@ -102,6 +119,14 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
         int start = shard * baseRows + Math.Min(shard, extra);
         int count = baseRows + (shard < extra ? 1 : 0);
         int inputSize = _network.InputSize, outputSize = _network.OutputSize;
+        if (shard > 0 && _dropout is not null)
+        {
+            if (network is not IDropoutNetwork replica)
+                throw new InvalidOperationException($"{_network.GetType().Name}.CreateReplica() must return a network with the same dropout (an {nameof(IDropoutNetwork)}).");
+            replica.DropoutSeed = _dropoutSeed;
+            replica.DropoutStep = _dropoutStep;
+            replica.DropoutFirstRow = _dropoutFirstRow + start;
+        }
         network.ZeroGradients();
         _shardLosses[shard] = network.BackwardBatch(
             _inputs.Span.Slice(start * inputSize, count * inputSize),

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Threading;
 
 namespace NetGen;
@@ -32,7 +33,13 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
     private readonly LearningRateSchedule? _schedule;
     private readonly T[]? _bestParameters;
     private readonly T[]? _predictions;
+    private readonly ClassWeighting<T>? _classWeighting;
+    private readonly T[]? _weightedGradients;
     private SeededRandom _random;
+
+    // What the epoch's summed loss is divided by: its row count, or with class weights for CrossEntropy the sum of its
+    // rows' weights (PyTorch's weighted mean).
+    private double _epochLossDivisor;
 
     public TrainingLoop(INetwork<T> network, TrainingOptions<T> options, DataSet<T> training, DataSet<T>? validation)
     {
@@ -44,8 +51,14 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
         // Plain SGD is exactly what the generated Train/TrainBatch do, without writing the gradient block
         // and reading it back: the fastest per-sample path.
         // Clipping needs the gradient block, which the fused path never writes.
-        _plainSgd = _optimizer as Sgd<T> is { IsPlain: true } sgd && options.MaxGradientNorm is null ? sgd : null;
+        // Class weights scale each class's gradient, so they need the gradient block too.
+        _plainSgd = _optimizer as Sgd<T> is { IsPlain: true } sgd && options.MaxGradientNorm is null && options.ClassWeights is null ? sgd : null;
         _batchSize = options.BatchSize == 0 || options.BatchSize >= training.Rows ? training.Rows : options.BatchSize;
+        if (options.ClassWeights is { } classWeights)
+        {
+            _classWeighting = new ClassWeighting<T>(network, classWeights, training, _batchSize);
+            _weightedGradients = new T[network.ParameterCount];
+        }
         _schedule = options.LearningRateSchedule;
         if (network is IReplicableNetwork<T> replicable && _batchSize >= TrainingOptions<T>.MinimumParallelBatch)
             _sharded = new ShardedBackward<T>(replicable, _batchSize, options.MaxDegreeOfParallelism);
@@ -89,7 +102,8 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
             if (_order is not null)
                 Shuffle(_order);
 
-            double trainingLoss = RunEpoch(epoch, cancellationToken) / _training.Rows;
+            _epochLossDivisor = 0.0;
+            double trainingLoss = RunEpoch(epoch, cancellationToken) / _epochLossDivisor;
             EpochReport report = Report(epoch, trainingLoss, clock);
             history.Add(report);
             history.Elapsed = clock.Elapsed;
@@ -171,28 +185,63 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
         if (_plainSgd is not null && !sharded)
         {
             T learningRate = _plainSgd.LearningRate; // read per step: a callback may schedule it
+            _epochLossDivisor += count;
             return count == 1
                 ? double.CreateTruncating(_network.Train(inputs.Span, targets.Span, learningRate))
                 : double.CreateTruncating(_network.TrainBatch(inputs.Span, targets.Span, learningRate)) * count;
         }
 
-        T loss;
-        if (sharded)
-        {
-            loss = _sharded!.Run(inputs, targets, count);
-        }
+        T loss, divisor = T.CreateTruncating(count);
+        if (_classWeighting is not null)
+            (loss, divisor) = WeightedGradient(inputs, targets, count);
         else
-        {
-            _network.ZeroGradients();
-            loss = count == 1 ? _network.Backward(inputs.Span, targets.Span) : _network.BackwardBatch(inputs.Span, targets.Span);
-        }
+            loss = SummedGradient(inputs, targets, count);
+        _epochLossDivisor += double.CreateTruncating(divisor);
         Span<T> gradients = _network.Gradients;
-        if (count > 1)
-            Kernels.DivideInPlace(gradients, T.CreateTruncating(count)); // the mean gradient
+        if (divisor != T.One)
+            Kernels.DivideInPlace(gradients, divisor); // the mean gradient
         if (_options.MaxGradientNorm is double maxNorm)
             GradientClipping.ClipByGlobalNorm(gradients, maxNorm);
         _optimizer.Step(_network.Parameters, _network.Gradients);
         return double.CreateTruncating(loss);
+    }
+
+    /// <summary>Sets the network's gradients to the sum over <paramref name="count"/> rows; returns their summed loss.</summary>
+    private T SummedGradient(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int count)
+    {
+        if (_sharded is not null && count >= TrainingOptions<T>.MinimumParallelBatch)
+            return _sharded.Run(inputs, targets, count);
+        _network.ZeroGradients();
+        return count == 1 ? _network.Backward(inputs.Span, targets.Span) : _network.BackwardBatch(inputs.Span, targets.Span);
+    }
+
+    /// <summary>
+    /// Sets the network's gradients to <c>sum_n w[class of n] * gradient_n</c>, one class's rows at a time; returns the
+    /// weighted summed loss and what the mean divides by (see <see cref="TrainingOptions{T}.ClassWeights"/>).
+    /// </summary>
+    private (T Loss, T Divisor) WeightedGradient(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int count)
+    {
+        ClassWeighting<T> weighting = _classWeighting!;
+        weighting.Group(inputs.Span, targets.Span, count);
+        Span<T> sum = _weightedGradients;
+        sum.Clear();
+        T loss = T.Zero, weightSum = T.Zero;
+        for (int c = 0; c < weighting.ClassCount; c++)
+        {
+            int rows = weighting.RowsOf(c);
+            T weight = weighting.Weight(c);
+            // A class of weight 0 adds nothing to the loss or the gradient: its rows are not even run.
+            if (rows == 0 || weight == T.Zero)
+                continue;
+            T classLoss = SummedGradient(weighting.InputsOf(c), weighting.TargetsOf(c), rows);
+            TensorPrimitives.MultiplyAdd(_network.Gradients, weight, sum, sum);
+            loss += weight * classLoss;
+            weightSum += weight * T.CreateTruncating(rows);
+        }
+        sum.CopyTo(_network.Gradients);
+        // A batch whose rows all weigh 0 has a zero gradient; dividing it by 1 keeps it zero instead of NaN.
+        T divisor = weighting.DividesByWeightSum ? (weightSum > T.Zero ? weightSum : T.One) : T.CreateTruncating(count);
+        return (loss, divisor);
     }
 
     /// <summary>The rows of one batch as contiguous blocks: slices of the data set when possible, else copies.</summary>

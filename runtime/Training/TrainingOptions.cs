@@ -54,17 +54,48 @@ public sealed class TrainingOptions<T> where T : unmanaged, IBinaryFloatingPoint
     /// </summary>
     public ValidationSplitMode ValidationSplitMode { get; set; }
 
-    /// <summary>Validation rows given explicitly (row-major, <c>InputSize</c> per row); set together with <see cref="ValidationTargets"/>.</summary>
-    public T[]? ValidationInputs { get; set; }
+    /// <summary>
+    /// Validation rows given explicitly (row-major, <c>InputSize</c> per row); set together with <see cref="ValidationTargets"/>.
+    /// Any memory will do, an array or a slice of one (<c>data.AsMemory(start, length)</c>), so holding out the end of one
+    /// array needs no copy.
+    /// </summary>
+    public ReadOnlyMemory<T>? ValidationInputs { get; set; }
 
-    /// <summary>Targets of <see cref="ValidationInputs"/> (row-major, <c>OutputSize</c> per row).</summary>
-    public T[]? ValidationTargets { get; set; }
+    /// <summary>Targets of <see cref="ValidationInputs"/> (row-major, <c>OutputSize</c> per row); an array or a slice of one.</summary>
+    public ReadOnlyMemory<T>? ValidationTargets { get; set; }
 
     /// <summary>
     /// For a classifier, the class index of each row of <see cref="ValidationInputs"/>, instead of <see cref="ValidationTargets"/>
     /// (as <see cref="NetworkTraining.Fit{T}(INetwork{T}, ReadOnlyMemory{T}, ReadOnlyMemory{int}, TrainingOptions{T}?, System.Threading.CancellationToken)"/> takes them).
     /// </summary>
-    public int[]? ValidationLabels { get; set; }
+    public ReadOnlyMemory<int>? ValidationLabels { get; set; }
+
+    /// <summary>
+    /// One weight per class for a classifier's training loss (null, the default: every row counts 1). A row of class c
+    /// counts <c>ClassWeights[c]</c> times in the loss and so in the gradient, which lets a rare class weigh as much as a
+    /// common one. Weights are finite and 0 or more, at least one above 0; the targets must be hard (one-hot rows, or 0/1
+    /// for a single output, as class indices give them).
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// <see cref="LossFunction.CrossEntropy"/>: one weight per output, PyTorch's <c>CrossEntropyLoss(weight=w)</c> with its
+    /// mean reduction: each step's gradient and loss are the weighted sum over the batch divided by the SUM OF THE ROWS'
+    /// WEIGHTS, <c>sum_n w[y_n] l_n / sum_n w[y_n]</c> (not by the row count), so scaling every weight by the same factor
+    /// changes nothing.
+    /// </para>
+    /// <para>
+    /// <see cref="LossFunction.BinaryCrossEntropy"/> with one sigmoid output: two weights, for class 0 and class 1, PyTorch's
+    /// <c>BCEWithLogitsLoss(weight=w[y])</c> with mean reduction: the weighted sum divided by the ROW COUNT. With
+    /// <c>ClassWeights = [1, p]</c> that is exactly <c>BCEWithLogitsLoss(pos_weight=p)</c>. Networks with several sigmoid
+    /// outputs (multi-label) are not supported.
+    /// </para>
+    /// <para>
+    /// The epoch's reported training loss is reduced the same way over the whole epoch; validation loss and accuracy are
+    /// not weighted. Fit steps through the gradient block (not the fused generated <c>Train</c>) and computes each class's
+    /// rows with one BackwardBatch, so the rounding differs slightly from training without weights.
+    /// </para>
+    /// </remarks>
+    public T[]? ClassWeights { get; set; }
 
     /// <summary>
     /// Changes the optimizer's learning rate as training goes (see <see cref="NetGen.LearningRateSchedule"/>'s factories:

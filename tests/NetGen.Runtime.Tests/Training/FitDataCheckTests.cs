@@ -91,7 +91,7 @@ public class FitDataCheckTests
     [Fact]
     public void A_non_finite_value_in_explicit_validation_data_is_rejected()
     {
-        var options = new TrainingOptions<double> { ValidationInputs = [0.1, double.PositiveInfinity], ValidationTargets = [1.0] };
+        var options = new TrainingOptions<double> { ValidationInputs = new double[] { 0.1, double.PositiveInfinity }, ValidationTargets = new double[] { 1.0 } };
 
         var error = Assert.Throws<ArgumentException>(() => Network().Fit(Inputs, Targets, options));
 
@@ -102,7 +102,7 @@ public class FitDataCheckTests
     [Fact]
     public void Validation_data_of_the_wrong_width_is_rejected()
     {
-        var options = new TrainingOptions<double> { ValidationInputs = [0.1, 0.2, 0.3], ValidationTargets = [1.0] };
+        var options = new TrainingOptions<double> { ValidationInputs = new double[] { 0.1, 0.2, 0.3 }, ValidationTargets = new double[] { 1.0 } };
 
         var error = Assert.Throws<ArgumentException>(() => Network().Fit(Inputs, Targets, options));
 
@@ -112,7 +112,7 @@ public class FitDataCheckTests
     [Fact]
     public void Validation_inputs_without_targets_are_rejected()
     {
-        var options = new TrainingOptions<double> { ValidationInputs = [0.1, 0.2] };
+        var options = new TrainingOptions<double> { ValidationInputs = new double[] { 0.1, 0.2 } };
 
         Assert.Throws<ArgumentException>(() => Network().Fit(Inputs, Targets, options));
     }
@@ -120,7 +120,7 @@ public class FitDataCheckTests
     [Fact]
     public void A_validation_split_together_with_validation_arrays_is_rejected()
     {
-        var options = new TrainingOptions<double> { ValidationSplit = 0.3, ValidationInputs = [0.1, 0.2], ValidationTargets = [1.0] };
+        var options = new TrainingOptions<double> { ValidationSplit = 0.3, ValidationInputs = new double[] { 0.1, 0.2 }, ValidationTargets = new double[] { 1.0 } };
 
         var error = Assert.Throws<ArgumentException>(() => Network().Fit(Inputs, Targets, options));
 

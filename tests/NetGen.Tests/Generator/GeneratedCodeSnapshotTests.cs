@@ -62,6 +62,24 @@ public class GeneratedCodeSnapshotTests
         }
         """);
 
+    [Fact]
+    public void Dropout_network_in_locals() => VerifyGenerated("""
+        using NetGen;
+        namespace Samples;
+        [Network(3, 4, 3, 2, Activations = new[] { Activation.Sigmoid, Activation.GELU, Activation.Identity },
+                 Loss = LossFunction.MeanSquaredError, DropoutRates = new[] { 0.5, 0.2 })]
+        public partial class DropoutNet { }
+        """);
+
+    [Fact]
+    public void Dropout_network_with_looped_layers() => VerifyGenerated("""
+        using NetGen;
+        namespace Samples;
+        [Network(16, 12, 8, 3, Activations = new[] { Activation.ReLU, Activation.Tanh, Activation.Softmax },
+                 Loss = LossFunction.CrossEntropy, Dropout = 0.25, MaxUnrolledWeights = 96)]
+        public partial class LoopedDropoutNet { }
+        """);
+
     private static void VerifyGenerated(string source, [System.Runtime.CompilerServices.CallerMemberName] string testName = "")
     {
         GeneratorRun run = GeneratorHarness.Run(source);
