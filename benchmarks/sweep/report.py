@@ -150,7 +150,7 @@ def cold(path):
         for line in f:
             fields = line.rstrip("\n").split("\t")
             if fields[0] == "L":
-                load.append(fields[1])
+                load.append(fields[1].replace("load average: ", ""))
             elif len(fields) > 3 and fields[1] in "CPJ":
                 runs.setdefault((fields[0], fields[1], fields[2]), []).append([float(v) for v in fields[3:]])
     variants = [v for v in COLD_VARIANTS if (v, "C", "fit") in runs or (v, "C", "predict") in runs]

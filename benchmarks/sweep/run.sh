@@ -8,7 +8,9 @@
 #   benchmarks/sweep/run.sh --gflops       GFLOP/s of TrainBatch / BackwardBatch, 784-128-10, dense, batch
 #                                          32 / 128 / 512, and this machine's single-core FMA peak (c/fma_peak.c)
 #   benchmarks/sweep/run.sh --cold [N]     cold start, N fresh processes each (default 5): first Predict,
-#                                          first Train, the 10 epochs of Fit on 8,000 MNIST digits
+#                                          first Train, the 10 epochs of Fit on 8,000 MNIST digits, under the
+#                                          JIT (defaults and three runtime settings), ReadyToRun and Native
+#                                          AOT; prints the table of docs/benchmarks.md's "Cold start"
 #   options: --rounds N  --seconds S (timed seconds per cell)  --warmup S (NetGen warm-up per cell)
 #            ID ...  only these shapes (the docs are then left alone)
 #

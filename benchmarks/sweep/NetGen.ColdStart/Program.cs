@@ -23,7 +23,8 @@ public sealed partial class MnistNet { }
 /// </list>
 /// Prints <c>C mode startup_ms main_to_done_ms call_ms ...</c>: the runtime's start-up before Main (from the
 /// process start time), Main's entry to the end of the measured call, and the call itself; for fit, the
-/// call times are the epochs.
+/// call times are the epochs. Before it, <c>J mode jit_ms ...</c>: the JIT's time (every thread) during the
+/// call, or per epoch; for fit also <c>P fit cpu_ms ...</c>: the process's CPU time per epoch.
 /// </summary>
 public static class Program
 {
