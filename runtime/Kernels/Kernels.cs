@@ -43,13 +43,14 @@ namespace NetGen;
 /// <see cref="MethodImplOptions.AggressiveOptimization"/>: compiled fully optimised on their first call,
 /// with their <c>AggressiveInlining</c> vector helpers inlined. Tiered, they started as tier-0 code in a
 /// fresh process, where every vector helper is a call, and a Fit's first epoch took 5 to 12 times a later
-/// one (docs/benchmarks.md, "Cold start"). What that costs: no dynamic PGO for those methods (it did not
-/// help these loops; it did settle badly in some processes, a Train of 784-128-10 at 50 to 110 us instead
-/// of 8) and static readonly fields read as fields, not constants (<see cref="UsesSystemExp"/>: one test
-/// per call); <c>IsHardwareAccelerated</c> and <c>typeof(T)</c> tests still fold, as intrinsics and
-/// generic struct instantiations. The loops for rows shorter than any vector (the short-row paths) and
-/// the single leftover dot products stay tiered: marked too, per-row loops of that kind made the shapes
-/// that live in them slower in the steady state (a Train of 2-1024-1 took 1.45x as long).
+/// one (docs/benchmarks.md, "Cold start"). What that costs: no dynamic PGO for those methods, which
+/// tuned them for small shapes (2-1024-1 trains 1.2-1.6x slower without it, 8-16-16-1's Train 1.27x; it
+/// also settled badly in some processes, a Train of 784-128-10 at 50 to 110 us instead of 8), and static
+/// readonly fields read as fields, not constants (<see cref="UsesSystemExp"/>: one test per call);
+/// <c>IsHardwareAccelerated</c> and <c>typeof(T)</c> tests still fold, as intrinsics and generic struct
+/// instantiations. The loops for rows shorter than any vector (the short-row paths) and the single
+/// leftover dot products stay tiered. The better rule, not yet written: the optimised copy only for calls
+/// with a lot of work, the tiered one for small calls.
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
