@@ -35,7 +35,7 @@ internal static partial class Emitter
             if (loss.ReadsLogits)
                 writer.Line($"var z{n} = activations.Slice({GeneratedNames.LogitsOffset}, {k});");
             writer.Line($"{t} loss = {scalar.Literal(0)};");
-            loss.EmitLoss(writer, n, k, scalar);
+            loss.EmitLoss(writer, n, k, scalar, output.Step == ActivationStep.LayerKernel);
         }
         writer.Line();
     }

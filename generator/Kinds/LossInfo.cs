@@ -40,8 +40,12 @@ internal abstract class LossInfo
 
     public abstract bool ReadsLogits { get; }
 
-    /// <summary>ComputeLoss's body after <c>loss = 0</c>: adds up the loss and returns it.</summary>
-    public abstract void EmitLoss(CodeWriter writer, int n, int k, Scalar scalar);
+    /// <summary>
+    /// ComputeLoss's body after <c>loss = 0</c>: adds up the loss and returns it. <paramref name="asLayer"/>:
+    /// the plan runs the output layer's activation as one whole-layer kernel (a wide or looped layer), so a
+    /// loss with a transcendental per output may call a whole-layer loss kernel too.
+    /// </summary>
+    public abstract void EmitLoss(CodeWriter writer, int n, int k, Scalar scalar, bool asLayer);
 
     /// <summary>Declares the local <c>loss</c> from the output locals, as <see cref="EmitLoss"/> computes it.</summary>
     public abstract void EmitLossInLocals(CodeWriter writer, int n, int k, Scalar scalar);
@@ -131,7 +135,7 @@ internal abstract class LossInfo
         private string DeltaComment(int n, int k, ActivationInfo output) =>
             $"// Output delta: d loss / d z{n} = {_gradientText(n, k)} * {output.Name}'(z{n})";
 
-        public override void EmitLoss(CodeWriter writer, int n, int k, Scalar scalar)
+        public override void EmitLoss(CodeWriter writer, int n, int k, Scalar scalar, bool asLayer)
         {
             using (writer.Block($"for (int k = 0; k < {k}; k++)"))
             {
@@ -182,9 +186,16 @@ internal abstract class LossInfo
         private static string Term(string z, string t, Scalar s) =>
             $"{s.Math}.Max({z}, {s.Literal(0)}) - {t} * {z} + {s.Math}.Log({s.Literal(1)} + {s.Math}.Exp(-{s.Math}.Abs({z})))";
 
-        public override void EmitLoss(CodeWriter writer, int n, int k, Scalar scalar)
+        public override void EmitLoss(CodeWriter writer, int n, int k, Scalar scalar, bool asLayer)
         {
             writer.Line(Comment);
+            if (asLayer)
+            {
+                // One vector exp and log per vector of outputs instead of a Math.Exp and Math.Log per output.
+                writer.Line($"loss += {RuntimeApi.Call(RuntimeApi.BinaryCrossEntropyFromLogits)}<{scalar.Keyword}>(z{n}, target);");
+                writer.Line("return loss;");
+                return;
+            }
             using (writer.Block($"for (int k = 0; k < {k}; k++)"))
             {
                 writer.Line($"{scalar.Keyword} z = z{n}[k];");
@@ -229,7 +240,7 @@ internal abstract class LossInfo
 
         public override bool ReadsLogits => true;
 
-        public override void EmitLoss(CodeWriter writer, int n, int k, Scalar scalar)
+        public override void EmitLoss(CodeWriter writer, int n, int k, Scalar scalar, bool asLayer)
         {
             writer.Line("// -sum_k t_k log softmax(z)_k = sum_k t_k (logsumexp(z) - z_k). With m the largest logit,");
             writer.Line("// softmax(z)_m = 1 / sum_j exp(z_j - z_m), so logsumexp(z) = z_m - log a_m: no exp, and finite for any z.");

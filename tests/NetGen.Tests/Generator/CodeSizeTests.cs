@@ -30,6 +30,16 @@ public class CodeSizeTests
         Assert.True(source.Length < 100_000, $"generated {source.Length} characters");
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(", Dropout = 0.2")]
+    public void The_784_128_10_network_generates_under_200_KB(string options)
+    {
+        // Issue 13's bound for the MNIST-sized network, with and without dropout's training paths.
+        string source = Generate($"[Network(784, 128, 10, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single{options})] public partial class Mnist {{ }}");
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(source) < 200 * 1024, $"generated {source.Length} characters");
+    }
+
     private static string Generate(string declaration)
     {
         GeneratorRun run = GeneratorHarness.Run("using NetGen;\nnamespace App;\n" + declaration);
