@@ -5,7 +5,8 @@
                                      --splice DOC: the table replaces RESULTS.md's generated block,
                                      then RESULTS.md replaces DOC's "shape-sweep" block
   report.py --splice-results DOC     put RESULTS.md into DOC (benchmarks/run.sh does, after rewriting it)
-  report.py --cold FILE              summarise `run.sh --cold` (lines: C mode startup_ms main_ms call_ms... wall_ms)
+  report.py --cold FILE              summarise `run.sh --cold` (lines: VARIANT C mode startup_ms main_ms call_ms... wall_ms,
+                                     VARIANT P fit cpu_ms..., VARIANT J mode jit_ms...)
 
 FILEs are the outputs of c/sweep_c.c and NetGen.Sweep, one per round. Checksums (K lines) must
 agree within the tolerance of the shape's precision, or the exit code is 1 and no table is written.
@@ -131,35 +132,63 @@ def splice(section, doc, name):
         f.write(text)
 
 
+COLD_VARIANTS = {
+    "jit": "JIT, defaults",
+    "jit-pgo0": "JIT, TieredPGO off",
+    "jit-loops0": "JIT, QuickJitForLoops off",
+    "jit-tc0": "JIT, TieredCompilation off",
+    "r2r": "ReadyToRun",
+    "aot": "Native AOT",
+    "aot-native": "Native AOT, native ISA",
+}
+
+
 def cold(path):
-    """Medians over the fresh processes of run.sh --cold."""
-    runs = {}
+    """Medians over the fresh processes of run.sh --cold: one column per build or setting."""
+    runs, load = {}, []
     with open(path) as f:
         for line in f:
-            fields = line.split()
-            if fields and fields[0] == "C":
-                runs.setdefault(fields[1], []).append([float(v) for v in fields[2:]])
+            fields = line.rstrip("\n").split("\t")
+            if fields[0] == "L":
+                load.append(fields[1].replace("load average: ", ""))
+            elif len(fields) > 3 and fields[1] in "CPJ":
+                runs.setdefault((fields[0], fields[1], fields[2]), []).append([float(v) for v in fields[3:]])
+    variants = [v for v in COLD_VARIANTS if (v, "C", "fit") in runs or (v, "C", "predict") in runs]
     med = statistics.median
-    print("| measurement (fresh process, JIT, default settings) | median | runs |")
-    print("|---|---:|---:|")
-    for op in ("predict", "train"):
-        rows = runs.get(op, [])
-        if rows:
-            name = "Predict" if op == "predict" else "Train"
-            print(f"| first {name} call | {med(r[2] for r in rows):.1f} ms | {len(rows)} |")
-            print(f"| Main entered to first {name} done | {med(r[1] for r in rows):.1f} ms | {len(rows)} |")
-            print(f"| process launch to exit (dotnet host, runtime start-up, first {name}) | {med(r[-1] for r in rows):.0f} ms | {len(rows)} |")
-    rows = runs.get("fit", [])
-    if rows:
-        epochs = [r[2:-1] for r in rows]
-        first = [e[0] for e in epochs]
-        later = [med(e[1:]) for e in epochs]
-        print(f"| Fit epoch 1 (8,000 digits, batch 32, Adam) | {med(first):.0f} ms | {len(rows)} |")
-        print(f"| Fit epochs 2-10, median of each run's median | {med(later):.0f} ms | {len(rows)} |")
-        print(f"| epoch 1 / later epoch (median of the runs' ratios) | {med(f / l for f, l in zip(first, later)):.2f}x | {len(rows)} |")
-        print(f"| epoch 1's share of the 10-epoch job | {med(e[0] / sum(e) for e in epochs):.0%} | {len(rows)} |")
-        print("")
-        print("Epoch times per run (ms): " + "; ".join(" ".join(f"{v:.0f}" for v in e) for e in epochs))
+
+    def cell(variant, tag, op, pick, fmt):
+        rows = runs.get((variant, tag, op))
+        return fmt(med(pick(r) for r in rows)) if rows else "-"
+
+    def later(epochs):
+        return med(epochs[1:])
+
+    lines = [
+        ("first `Predict` call", lambda v: cell(v, "C", "predict", lambda r: r[2], lambda x: f"{x:.2f} ms")),
+        ("  of which JIT", lambda v: cell(v, "J", "predict", lambda r: r[0], lambda x: f"{x:.1f} ms")),
+        ("process launch to exit, first `Predict`", lambda v: cell(v, "C", "predict", lambda r: r[-1], lambda x: f"{x:.0f} ms")),
+        ("first `Train` call", lambda v: cell(v, "C", "train", lambda r: r[2], lambda x: f"{x:.2f} ms")),
+        ("  of which JIT", lambda v: cell(v, "J", "train", lambda r: r[0], lambda x: f"{x:.1f} ms")),
+        ("process launch to exit, first `Train`", lambda v: cell(v, "C", "train", lambda r: r[-1], lambda x: f"{x:.0f} ms")),
+        ("Fit epoch 1", lambda v: cell(v, "C", "fit", lambda r: r[2], lambda x: f"{x:.0f} ms")),
+        ("Fit epochs 2-10 (median)", lambda v: cell(v, "C", "fit", lambda r: later(r[2:12]), lambda x: f"{x:.0f} ms")),
+        ("**epoch 1 / later epoch**", lambda v: cell(v, "C", "fit", lambda r: r[2] / later(r[2:12]), lambda x: f"**{x:.2f}x**")),
+        ("the same in CPU time (every thread)", lambda v: cell(v, "P", "fit", lambda r: r[0] / later(r[0:10]), lambda x: f"{x:.2f}x")),
+        ("JIT time in epoch 1 / in epochs 2-10", lambda v: cell(v, "J", "fit", lambda r: r[0], lambda x: f"{x:.0f}") + " / "
+            + cell(v, "J", "fit", lambda r: sum(r[1:10]), lambda x: f"{x:.0f} ms")),
+        ("the 10 epochs", lambda v: cell(v, "C", "fit", lambda r: sum(r[2:12]), lambda x: f"{x:,.0f} ms")),
+    ]
+    count = len(runs.get(("jit", "C", "fit"), []))
+    print(f"Fresh processes per cell: {count}; medians. Load average: {'; '.join(load)}.")
+    print("")
+    print("| measurement | " + " | ".join(COLD_VARIANTS[v] for v in variants) + " |")
+    print("|---|" + "---:|" * len(variants))
+    for name, fn in lines:
+        print(f"| {name} | " + " | ".join(fn(v) for v in variants) + " |")
+    print("")
+    for v in variants:
+        rows = runs.get((v, "C", "fit"), [])
+        print(f"Epoch times per run, {COLD_VARIANTS[v]} (ms): " + "; ".join(" ".join(f"{x:.0f}" for x in r[2:12]) for r in rows))
     return 0
 
 

@@ -8,7 +8,9 @@
 #   benchmarks/sweep/run.sh --gflops       GFLOP/s of TrainBatch / BackwardBatch, 784-128-10, dense, batch
 #                                          32 / 128 / 512, and this machine's single-core FMA peak (c/fma_peak.c)
 #   benchmarks/sweep/run.sh --cold [N]     cold start, N fresh processes each (default 5): first Predict,
-#                                          first Train, the 10 epochs of Fit on 8,000 MNIST digits
+#                                          first Train, the 10 epochs of Fit on 8,000 MNIST digits, under the
+#                                          JIT (defaults and three runtime settings), ReadyToRun and Native
+#                                          AOT; prints the table of docs/benchmarks.md's "Cold start"
 #   options: --rounds N  --seconds S (timed seconds per cell)  --warmup S (NetGen warm-up per cell)
 #            ID ...  only these shapes (the docs are then left alone)
 #
@@ -53,17 +55,56 @@ build() {
 load() { uptime | sed 's/.*load average/load average/'; }
 
 if [ "$mode" = cold ]; then
+    # One application (NetGen.ColdStart), one measurement per fresh process, in these builds and settings:
+    #   jit          dotnet NetGen.ColdStart.dll, default runtime settings (what a user gets)
+    #   jit-pgo0 ... the same with one runtime setting a user can make (DOTNET_ variables here; the
+    #                same as the MSBuild properties TieredPGO, TieredCompilationQuickJitForLoops, TieredCompilation)
+    #   r2r          published with PublishReadyToRun (every assembly, NetGen.dll included)
+    #   aot          published with PublishAot (default instruction set), and aot-native (IlcInstructionSet=native)
     cold="$here/NetGen.ColdStart"
     build "$cold"
-    echo "load before: $(load)"
-    for op in predict train fit; do
+    rid="$(dotnet --info | awk '/^ *RID:/ { print $2; exit }')"
+    published=()
+    for variant in r2r aot aot-native; do
+        kind="${variant%%-*}" isa=""
+        [ "$variant" = aot-native ] && isa=native
+        echo "== publishing NetGen.ColdStart: $variant" >&2
+        if NetGenColdStartPublish="$kind" NetGenColdStartInstructionSet="$isa" NetGenColdStartPublishDirectory="$out/cold-$variant/native/" \
+            dotnet publish "$cold" -c Release -r "$rid" -o "$out/cold-$variant" --nologo -v:q > "$out/publish-$variant.log" 2>&1; then
+            published+=("$variant")
+        else
+            echo "publishing $variant failed (see $out/publish-$variant.log); it is left out" >&2
+        fi
+    done
+    jit=(dotnet "$cold/bin/Release/net10.0/NetGen.ColdStart.dll")
+    variants=(jit jit-pgo0 jit-loops0 jit-tc0 "${published[@]}")
+    run_variant() { # VARIANT ARGUMENTS...
+        local variant="$1"; shift
+        case "$variant" in
+            jit) "${jit[@]}" "$@" ;;
+            jit-pgo0) DOTNET_TieredPGO=0 "${jit[@]}" "$@" ;;
+            jit-loops0) DOTNET_TC_QuickJitForLoops=0 "${jit[@]}" "$@" ;;
+            jit-tc0) DOTNET_TieredCompilation=0 "${jit[@]}" "$@" ;;
+            r2r) "$out/cold-r2r/NetGen.ColdStart" "$@" ;;
+            aot*) "$out/cold-$variant/NetGen.ColdStart" "$@" ;;
+        esac
+    }
+    {
+        printf 'L\tbefore %s\n' "$(load)"
+        # Rounds of every variant in turn, so that a change of load spreads over all of them.
         for run in $(seq 1 "$cold_runs"); do
-            start=$(date +%s%N)
-            line=$(dotnet "$cold/bin/Release/net10.0/NetGen.ColdStart.dll" $op "$mnist" 2> "$out/cold-$op.log")
-            printf '%s\t%s\n' "$line" "$(( ($(date +%s%N) - start) / 1000000 ))"
+            for variant in "${variants[@]}"; do
+                for op in predict train fit; do
+                    start=$(date +%s%N)
+                    lines=$(run_variant "$variant" $op "$mnist" 2> "$out/cold-$op.log")
+                    wall=$(( ($(date +%s%N) - start) / 1000000 ))
+                    # The C line gets the process's wall time from launch to exit appended.
+                    printf '%s\n' "$lines" | sed "s/^/$variant\t/; /\tC\t/s/\$/\t$wall/"
+                done
+            done
         done
-    done | tee "$out/cold.txt"
-    echo "load after: $(load)"
+        printf 'L\tafter %s\n' "$(load)"
+    } | tee "$out/cold.txt" >&2
     exec $python "$here/report.py" --cold "$out/cold.txt"
 fi
 if [ "$mode" = gflops ]; then

@@ -36,6 +36,22 @@ namespace NetGen;
 /// output takes the slope of the negative side (0 for ReLU, as PyTorch's <c>threshold_backward</c>
 /// does for <c>a &lt;= 0</c>); the NaN has already reached the loss through the forward value.
 /// </para>
+/// <para>
+/// Cold start: the methods that hold a kernel's bulk loop (the row blocks of the products, the streamed
+/// rows, the column blocks of the transposed and outer products, the activation drivers, softmax,
+/// <c>AddScaled</c>, and the whole-parameter updates of Fit and Adam) are marked
+/// <see cref="MethodImplOptions.AggressiveOptimization"/>: compiled fully optimised on their first call,
+/// with their <c>AggressiveInlining</c> vector helpers inlined. Tiered, they started as tier-0 code in a
+/// fresh process, where every vector helper is a call, and a Fit's first epoch took 5 to 12 times a later
+/// one (docs/benchmarks.md, "Cold start"). What that costs: no dynamic PGO for those methods, which
+/// tuned them for small shapes (2-1024-1 trains 1.2-1.6x slower without it, 8-16-16-1's Train 1.27x; it
+/// also settled badly in some processes, a Train of 784-128-10 at 50 to 110 us instead of 8), and static
+/// readonly fields read as fields, not constants (<see cref="UsesSystemExp"/>: one test per call);
+/// <c>IsHardwareAccelerated</c> and <c>typeof(T)</c> tests still fold, as intrinsics and generic struct
+/// instantiations. The loops for rows shorter than any vector (the short-row paths) and the single
+/// leftover dot products stay tiered. The better rule, not yet written: the optimised copy only for calls
+/// with a lot of work, the tiered one for small calls.
+/// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class Kernels

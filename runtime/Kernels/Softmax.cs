@@ -12,6 +12,7 @@ public static partial class Kernels
     /// / <see cref="MathF.Exp"/> per value); the max, sum and division are plain scalar loops, which
     /// beat four library calls on the short rows softmax layers have (one value per class).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Softmax<T>(ReadOnlySpan<T> z, Span<T> a)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {

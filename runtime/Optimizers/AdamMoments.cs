@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace NetGen;
 
@@ -56,31 +55,15 @@ internal sealed class AdamMoments<T> where T : unmanaged, IBinaryFloatingPointIe
     /// <summary>Updates the moments with <paramref name="g"/> and moves <paramref name="parameters"/>; <paramref name="g"/> may be the scratch.</summary>
     public void Update(Span<T> parameters, ReadOnlySpan<T> g, T learningRate)
     {
-        Span<T> m = _firstMoment;
-        Span<T> v = _secondMoment;
-        Span<T> scratch = _scratch;
-
-        // m = m + (1 - beta1) (g - m) = beta1 m + (1 - beta1) g: PyTorch's lerp form.
-        TensorPrimitives.Lerp(m, g, T.One - Beta1, m);
-
-        // v = beta2 v + (1 - beta2) g^2. The scratch is free once g has been squared into it.
-        TensorPrimitives.Multiply(g, g, scratch);
-        TensorPrimitives.Multiply(v, Beta2, v);
-        TensorPrimitives.MultiplyAdd(scratch, T.One - Beta2, v, v);
-
         T step = T.CreateTruncating(StepCount);
         T biasCorrection1 = T.One - T.Pow(Beta1, step);
         T biasCorrection2Sqrt = T.Sqrt(T.One - T.Pow(Beta2, step));
         T stepSize = learningRate / biasCorrection1;
 
-        // denominator = sqrt(v) / sqrt(1 - beta2^t) + epsilon, in the order PyTorch computes it.
-        TensorPrimitives.Sqrt(v, scratch);
-        TensorPrimitives.Divide(scratch, biasCorrection2Sqrt, scratch);
-        TensorPrimitives.Add(scratch, Epsilon, scratch);
-
-        // p = p - stepSize * m / denominator.
-        TensorPrimitives.Divide(m, scratch, scratch);
-        TensorPrimitives.MultiplyAdd(scratch, -stepSize, parameters, parameters);
+        // m = m + (1 - beta1) (g - m) in PyTorch's lerp form; v = beta2 v + (1 - beta2) g^2;
+        // p = p - stepSize * m / (sqrt(v) / sqrt(1 - beta2^t) + epsilon), in the order PyTorch computes it.
+        // One pass over the buffers (Kernels.AdamUpdate says why it is not nine library calls).
+        Kernels.AdamUpdate(parameters, g, _firstMoment, _secondMoment, Beta1, Beta2, stepSize, biasCorrection2Sqrt, Epsilon);
     }
 
     public void Reset() => StepCount = 0;

@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Threading.Tasks;
 
 namespace NetGen;
@@ -141,6 +140,6 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
         int length = Math.Min(ReductionChunk, _network.ParameterCount - start);
         Span<T> sum = _network.Gradients.Slice(start, length);
         for (int shard = 1; shard < _shards; shard++)
-            TensorPrimitives.Add(sum, _replicas[shard - 1].Gradients.Slice(start, length), sum);
+            Kernels.AddInPlace<T>(sum, _replicas[shard - 1].Gradients.Slice(start, length));
     }
 }

@@ -160,14 +160,14 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
                 _network.Parameters.CopyTo(_lastFiniteParameters);
             double batchLoss = Step(inputs, targets, count);
             if (guard != DivergenceGuard.Off && (!double.IsFinite(batchLoss)
-                || (guard == DivergenceGuard.EveryStep && !TensorPrimitives.IsFiniteAll<T>(_network.Parameters))))
+                || (guard == DivergenceGuard.EveryStep && !Kernels.AllFinite<T>(_network.Parameters))))
             {
                 Diverged(epoch, batch, batchLoss / count);
             }
             lossSum += batchLoss;
         }
 
-        if (guard == DivergenceGuard.EveryEpoch && !TensorPrimitives.IsFiniteAll<T>(_network.Parameters))
+        if (guard == DivergenceGuard.EveryEpoch && !Kernels.AllFinite<T>(_network.Parameters))
             Diverged(epoch, batch - 1, lossSum / rows);
         return lossSum;
     }
@@ -199,7 +199,7 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
         _epochLossDivisor += double.CreateTruncating(divisor);
         Span<T> gradients = _network.Gradients;
         if (divisor != T.One)
-            TensorPrimitives.Divide(gradients, divisor, gradients); // the mean gradient
+            Kernels.DivideInPlace(gradients, divisor); // the mean gradient
         if (_options.MaxGradientNorm is double maxNorm)
             GradientClipping.ClipByGlobalNorm(gradients, maxNorm);
         _optimizer.Step(_network.Parameters, _network.Gradients);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
+using System.Runtime;
 using NetGen;
 
 namespace NetGen.ColdStart;
@@ -22,7 +23,8 @@ public sealed partial class MnistNet { }
 /// </list>
 /// Prints <c>C mode startup_ms main_to_done_ms call_ms ...</c>: the runtime's start-up before Main (from the
 /// process start time), Main's entry to the end of the measured call, and the call itself; for fit, the
-/// call times are the epochs.
+/// call times are the epochs. Before it, <c>J mode jit_ms ...</c>: the JIT's time (every thread) during the
+/// call, or per epoch; for fit also <c>P fit cpu_ms ...</c>: the process's CPU time per epoch.
 /// </summary>
 public static class Program
 {
@@ -41,16 +43,20 @@ public static class Program
         {
             case "predict":
             {
+                double jit = JitMs();
                 long a = Stopwatch.GetTimestamp();
                 network.Predict(input, output);
                 timings = Ms(a).ToString("F2", CultureInfo.InvariantCulture);
+                Console.WriteLine(FormattableString.Invariant($"J\tpredict\t{JitMs() - jit:F1}"));
                 break;
             }
             case "train":
             {
+                double jit = JitMs();
                 long a = Stopwatch.GetTimestamp();
                 network.Train(input, target, 0.01f);
                 timings = Ms(a).ToString("F2", CultureInfo.InvariantCulture);
+                Console.WriteLine(FormattableString.Invariant($"J\ttrain\t{JitMs() - jit:F1}"));
                 break;
             }
             case "fit" when args.Length == 2:
@@ -60,23 +66,22 @@ public static class Program
                 float[] images = Idx.ReadImages(Path.Combine(args[1], "mnist-10k-images-idx3-ubyte.gz"), rows);
                 float[] labels = Idx.ReadOneHotLabels(Path.Combine(args[1], "mnist-10k-labels-idx1-ubyte.gz"), rows, MnistNet.OutputSize);
                 Console.Error.WriteLine($"loaded {rows} digits in {Ms(load):F0} ms");
-                double previous = 0;
-                var epochs = new double[10];
+                var epochs = new EpochMeter(10);
                 network.Fit(images, labels, new TrainingOptions<float>
                 {
-                    Epochs = epochs.Length,
+                    Epochs = epochs.Count,
                     BatchSize = 32,
                     Optimizer = new Adam<float>(learningRate: 0.001f),
                     Seed = 1,
                     EpochCompleted = report =>
                     {
-                        double elapsed = report.Elapsed.TotalMilliseconds;
-                        epochs[report.Epoch - 1] = elapsed - previous;
-                        previous = elapsed;
-                        Console.Error.WriteLine($"epoch {report.Epoch}: loss {report.TrainingLoss:F4}, accuracy {report.TrainingAccuracy:P1}, {epochs[report.Epoch - 1]:F0} ms");
+                        epochs.Record(report.Epoch - 1, report.Elapsed.TotalMilliseconds);
+                        Console.Error.WriteLine($"epoch {report.Epoch}: loss {report.TrainingLoss:F4}, accuracy {report.TrainingAccuracy:P1}, {epochs.Describe(report.Epoch - 1)}");
                     },
                 });
-                timings = string.Join('\t', epochs.Select(e => e.ToString("F1", CultureInfo.InvariantCulture)));
+                Console.WriteLine("P\tfit\t" + Join(epochs.CpuMs));
+                Console.WriteLine("J\tfit\t" + Join(epochs.JitMs));
+                timings = Join(epochs.WallMs);
                 break;
             }
             default:
@@ -88,6 +93,53 @@ public static class Program
     }
 
     private static double Ms(long since) => (Stopwatch.GetTimestamp() - since) * 1000.0 / Stopwatch.Frequency;
+
+    private static double JitMs() => JitInfo.GetCompilationTime().TotalMilliseconds;
+
+    private static string Join(double[] values) => string.Join('\t', values.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)));
+}
+
+/// <summary>
+/// Per epoch of a Fit: wall time (from the reports' <c>Elapsed</c>), the process's CPU time (every
+/// thread: the shards, the JIT's background compiles; steadier than wall time on a shared machine) and
+/// the time spent in the JIT (<see cref="JitInfo.GetCompilationTime"/>, every thread).
+/// </summary>
+public sealed class EpochMeter(int count)
+{
+    private double _lastElapsed;
+    private double _lastCpu = CpuNow();
+    private double _lastJit = JitInfo.GetCompilationTime().TotalMilliseconds;
+
+    /// <summary>Number of epochs measured.</summary>
+    public int Count => count;
+
+    /// <summary>Wall milliseconds per epoch.</summary>
+    public double[] WallMs { get; } = new double[count];
+
+    /// <summary>Process CPU milliseconds per epoch.</summary>
+    public double[] CpuMs { get; } = new double[count];
+
+    /// <summary>JIT milliseconds per epoch.</summary>
+    public double[] JitMs { get; } = new double[count];
+
+    /// <summary>Records epoch <paramref name="index"/> (from 0), which ended at <paramref name="elapsedMs"/> into the run.</summary>
+    public void Record(int index, double elapsedMs)
+    {
+        double cpu = CpuNow(), jit = JitInfo.GetCompilationTime().TotalMilliseconds;
+        WallMs[index] = elapsedMs - _lastElapsed;
+        CpuMs[index] = cpu - _lastCpu;
+        JitMs[index] = jit - _lastJit;
+        (_lastElapsed, _lastCpu, _lastJit) = (elapsedMs, cpu, jit);
+    }
+
+    /// <summary>One epoch's numbers as text.</summary>
+    public string Describe(int index) => FormattableString.Invariant($"{WallMs[index]:F0} ms, CPU {CpuMs[index]:F0} ms, JIT {JitMs[index]:F0} ms");
+
+    private static double CpuNow()
+    {
+        using Process process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalMilliseconds;
+    }
 }
 
 /// <summary>A minimal reader of MNIST's IDX files (gzip): big-endian header, then one byte per value.</summary>
