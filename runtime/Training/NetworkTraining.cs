@@ -122,7 +122,7 @@ public static class NetworkTraining
             training = new DataSet<T>(inputs, targets, rows, inputSize, outputSize);
         }
 
-        var loop = new TrainingLoop<T>(network, options, training, validation);
+        using var loop = new TrainingLoop<T>(network, options, training, validation);
         return loop.Run(cancellationToken);
     }
 

@@ -10,7 +10,7 @@ namespace NetGen;
 /// One run of <see cref="NetworkTraining">Fit</see>: owns every buffer the run needs, allocated once in the
 /// constructor, so that the per-batch work allocates nothing.
 /// </summary>
-internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     // Mixed into the shuffle seed so that Fit(seed: s) does not replay the random numbers that
     // new Network(seed: s) drew for its weights.
@@ -86,6 +86,9 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
         if (_isClassifier && (options.MeasureTrainingAccuracy || validation is not null))
             _predictions = NetworkMetrics.PredictionBuffer(network, Math.Max(training.Rows, validation?.Rows ?? 0));
     }
+
+    /// <summary>Stops the shard worker threads, if the run started any.</summary>
+    public void Dispose() => _sharded?.Dispose();
 
     public TrainingHistory Run(CancellationToken cancellationToken)
     {

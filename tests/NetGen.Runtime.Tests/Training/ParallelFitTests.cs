@@ -62,6 +62,31 @@ public class ParallelFitTests
             Assert.Equal(expected[i] / 128, recorder.Gradients![i], 1e-5f);
     }
 
+    [Fact]
+    public void An_exception_on_a_shard_worker_reaches_the_caller_and_a_later_Fit_still_trains()
+    {
+        (float[] inputs, int[] labels) = Blobs(rows: 128, seed: 4);
+        float[] targets = OneHot(labels, 3);
+        var failing = new CountingReplicableNetwork(new ParallelClassifierNet(seed: 2), () => new ThrowingReplica(new ParallelClassifierNet(0)));
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            failing.Fit(inputs, targets, new TrainingOptions<float> { BatchSize = 64, MaxDegreeOfParallelism = 2 }));
+        Assert.Equal(ThrowingReplica.Message, error.Message);
+
+        var network = new CountingReplicableNetwork(new ParallelClassifierNet(seed: 2));
+        network.Fit(inputs, targets, new TrainingOptions<float> { BatchSize = 64, Epochs = 2, MaxDegreeOfParallelism = 2 });
+        Assert.Equal(4, network.BackwardBatchCalls);
+        Assert.All(network.Replicas, replica => Assert.Equal(4, replica.BackwardBatchCalls));
+    }
+
+    /// <summary>A replica whose BackwardBatch throws, as a broken hand-written network might.</summary>
+    private sealed class ThrowingReplica(INetwork<float> inner) : DelegatingNetwork<float>(inner)
+    {
+        public const string Message = "replica failed";
+
+        public override float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets) => throw new InvalidOperationException(Message);
+    }
+
     [Theory]
     [InlineData(16, 2)]
     [InlineData(63, 2)]
