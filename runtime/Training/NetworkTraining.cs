@@ -38,7 +38,8 @@ public static class NetworkTraining
     /// <see cref="TrainingOptions{T}.MinimumParallelBatch"/> rows or more is cut into shards whose gradients are computed
     /// on replicas on up to <see cref="TrainingOptions{T}.MaxDegreeOfParallelism"/> threads and summed in shard order:
     /// the result does not depend on the thread count (it differs in rounding from one unsharded
-    /// <see cref="INetwork{T}.BackwardBatch"/>). Those steps allocate a little (the thread pool's bookkeeping).
+    /// <see cref="INetwork{T}.BackwardBatch"/>). The shards run on the calling thread and on worker threads that Fit
+    /// starts at its first sharded step and stops when it returns.
     /// </para>
     /// <para>
     /// Fit writes the network's parameters and gradients: nothing else may use the network while it runs.

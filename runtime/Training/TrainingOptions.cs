@@ -111,7 +111,8 @@ public sealed class TrainingOptions<T> where T : unmanaged, IBinaryFloatingPoint
     public double? MaxGradientNorm { get; set; }
 
     /// <summary>
-    /// The most threads a training step may use; -1 (the default) for as many as the thread pool gives, 1 for one.
+    /// The most threads a training step may use; -1 (the default) for as many as there are processors, 1 for one
+    /// (Fit then starts no threads of its own).
     /// Batches of <see cref="MinimumParallelBatch"/> rows or more are split into a fixed number of shards that
     /// depends only on the batch size; each shard's gradient is computed on its own replica of the network and the
     /// shards are summed in shard order, so the trained parameters are the same bit for bit whatever this is.
