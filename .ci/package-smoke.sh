@@ -147,7 +147,18 @@ cat > "$consumer/App/App.csproj" <<EOF
     <PackageReference Include="NetGen" Version="[$version]" />
     <ProjectReference Include="../Models/Models.csproj" />
   </ItemGroup>
+  <ItemGroup>
+    <!-- Read by the generator at build time only (Weights = "xor-weights.json"); not copied to the output. -->
+    <AdditionalFiles Include="xor-weights.json" />
+  </ItemGroup>
 </Project>
+EOF
+# A PyTorch state_dict (JSON) of a solved 2-3-1 XOR network, compiled into CompiledXorNet. Program.cs holds the same
+# numbers in PyTorch's order and checks, under the JIT, trimmed and Native AOT, that the constructors start from
+# exactly them (no file is read at run time: the JSON is not in the output folder).
+cat > "$consumer/App/xor-weights.json" <<'EOF'
+{"0.weight": [[6.5, 6.25], [-4.75, -5.0], [0.125, -0.375]], "0.bias": [-2.5, 7.25, 0.0625],
+ "2.weight": [[10.5, 9.75, -0.5]], "2.bias": [-14.25]}
 EOF
 cat > "$consumer/App/XorNet.cs" <<'EOF'
 using NetGen;
@@ -160,6 +171,12 @@ internal static partial class AppNetworks
     /// <summary>XOR: two inputs, four sigmoid hidden units, one sigmoid output, double precision.</summary>
     [Network(2, 4, 1)]
     internal sealed partial class XorNet
+    {
+    }
+
+    /// <summary>A solved 2-3-1 XOR network whose weights are compiled in from xor-weights.json.</summary>
+    [Network(2, 3, 1, Weights = "xor-weights.json")]
+    internal sealed partial class CompiledXorNet
     {
     }
 }
@@ -177,7 +194,7 @@ internal static class Program
 {
     private static int Main()
     {
-        int failures = TrainXor() + TrainClassifier() + TrainRegressor();
+        int failures = TrainXor() + CompiledWeights() + TrainClassifier() + TrainRegressor();
         Console.WriteLine(failures == 0 ? "NETGEN-SMOKE: OK" : "NETGEN-SMOKE: FAILED " + failures.ToString(CultureInfo.InvariantCulture));
         return failures == 0 ? 0 : 1;
     }
@@ -204,6 +221,25 @@ internal static class Program
                 $"xor {inputs[row * 2]} {inputs[row * 2 + 1]} -> {output[0]:F4} (want {targets[row]}) {(right ? "ok" : "WRONG")}"));
         }
         return failures;
+    }
+
+    private static int CompiledWeights()
+    {
+        // xor-weights.json in PyTorch's order: 0.weight (3 x 2), 0.bias, 2.weight (1 x 3), 2.bias.
+        double[] expected = [6.5, 6.25, -4.75, -5.0, 0.125, -0.375, -2.5, 7.25, 0.0625, 10.5, 9.75, -0.5, -14.25];
+        var network = new AppNetworks.CompiledXorNet();
+        bool sameWeights = network.Parameters.SequenceEqual(expected) && new AppNetworks.CompiledXorNet(seed: 3).Parameters.SequenceEqual(expected);
+        bool noFile = !File.Exists(Path.Combine(AppContext.BaseDirectory, "xor-weights.json"));
+        int wrong = 0;
+        Span<double> output = stackalloc double[1];
+        foreach ((double a, double b, double want) in new[] { (0.0, 0.0, 0.0), (0.0, 1.0, 1.0), (1.0, 0.0, 1.0), (1.0, 1.0, 0.0) })
+        {
+            network.Predict([a, b], output);
+            wrong += Math.Abs(output[0] - want) < 0.2 ? 0 : 1;
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"compiled-in weights: exactly the file's {sameWeights}, no file at run time {noFile}, XOR rows wrong {wrong}"));
+        return (sameWeights ? 0 : 1) + (noFile ? 0 : 1) + wrong;
     }
 
     private static int TrainClassifier()
