@@ -60,21 +60,7 @@ public sealed class DropoutGradientProperties
             network.ZeroGradients();
             network.Backward(input, target);
             double[] analytic = network.Gradients.ToArray();
-            Span<double> parameters = network.Parameters;
-            for (int p = 0; p < parameters.Length; p++)
-            {
-                double saved = parameters[p];
-                parameters[p] = saved + FiniteDifferences.Step;
-                dropout.DropoutStep = step;
-                double up = network.Backward(input, target);
-                parameters[p] = saved - FiniteDifferences.Step;
-                dropout.DropoutStep = step;
-                double down = network.Backward(input, target);
-                parameters[p] = saved;
-                double numeric = (up - down) / (2 * FiniteDifferences.Step);
-                Assert.True(Math.Abs(numeric - analytic[p]) <= FiniteDifferences.Tolerance * Math.Max(1, Math.Abs(numeric)),
-                    $"{declaration.Source} at step {step}: d loss / d parameter {p} is {analytic[p]:R} by Backward but {numeric:R} by finite differences");
-            }
+            FiniteDifferences.AssertGradientOfMaskedLoss(network, dropout, step, input, target, analytic, $"{declaration.Source} at step {step}");
         }, iter: 25);
 
     /// <summary>One [Network] declaration with dropout; printed as its source when a check fails.</summary>

@@ -96,21 +96,7 @@ public class DropoutTests
                 differing++;
 
             // Backward with the same step draws the same masks, so its loss is the masked network's loss.
-            Span<double> parameters = network.Parameters;
-            for (int p = 0; p < parameters.Length; p++)
-            {
-                double saved = parameters[p];
-                parameters[p] = saved + FiniteDifferences.Step;
-                dropout.DropoutStep = step;
-                double up = network.Backward(input, target);
-                parameters[p] = saved - FiniteDifferences.Step;
-                dropout.DropoutStep = step;
-                double down = network.Backward(input, target);
-                parameters[p] = saved;
-                double numeric = (up - down) / (2 * FiniteDifferences.Step);
-                Assert.True(Math.Abs(numeric - analytic[p]) <= FiniteDifferences.Tolerance * Math.Max(1, Math.Abs(numeric)),
-                    $"{name} row {row}: d loss / d parameter {p} is {analytic[p]:R} by Backward but {numeric:R} by finite differences of the masked loss");
-            }
+            FiniteDifferences.AssertGradientOfMaskedLoss(network, dropout, step, input, target, analytic, $"{name} row {row}");
         }
         Assert.True(differing > 0, $"{name}: dropout never changed the training loss; the masks do nothing");
     }

@@ -47,6 +47,30 @@ public static class FiniteDifferences
     }
 
     /// <summary>
+    /// Asserts that <paramref name="analytic"/>, the gradient a dropout network's Backward gave at dropout step
+    /// <paramref name="step"/>, matches central differences of the loss Backward returns at that same step, so
+    /// with the same masks: the gradient of the network its masks make.
+    /// </summary>
+    public static void AssertGradientOfMaskedLoss(INetwork<double> network, IDropoutNetwork dropout, ulong step, double[] input, double[] target, double[] analytic, string label)
+    {
+        Span<double> parameters = network.Parameters;
+        for (int p = 0; p < parameters.Length; p++)
+        {
+            double saved = parameters[p];
+            parameters[p] = saved + Step;
+            dropout.DropoutStep = step;
+            double up = network.Backward(input, target);
+            parameters[p] = saved - Step;
+            dropout.DropoutStep = step;
+            double down = network.Backward(input, target);
+            parameters[p] = saved;
+            double numeric = (up - down) / (2 * Step);
+            Assert.True(Math.Abs(numeric - analytic[p]) <= Tolerance * Math.Max(1, Math.Abs(numeric)),
+                $"{label}: d loss / d parameter {p} is {analytic[p]:R} by Backward but {numeric:R} by finite differences of the masked loss");
+        }
+    }
+
+    /// <summary>
     /// A target <paramref name="loss"/> accepts: soft class probabilities for cross-entropy (summing to
     /// 0.9, not 1, to test the general formula), values in [0, 1] otherwise.
     /// </summary>
