@@ -21,7 +21,7 @@ public static partial class Kernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Sigmoid(double z)
     {
-        if (UsesSystemExp || !HasFusedMultiplyAdd)
+        if (!UsesOwnExp)
             return 1.0 / (1.0 + Math.Exp(-z));
         // For z >= 708, e^-z < 2^-1021 vanishes next to 1. For z <= -708, e^-z = (e^(-z/2))^2, the half
         // in range while z > -1416; the square overflows to infinity (sigmoid 0) about where Math.Exp's
@@ -87,7 +87,7 @@ public static partial class Kernels
     /// <summary><c>e^x</c> within 1 ulp of <see cref="Math.Exp"/>, inlined (see <see cref="UsesSystemExp"/> for the exact path).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Exp(double x) =>
-        UsesSystemExp || !HasFusedMultiplyAdd || Math.Abs(x) >= ExpRangeLimit ? Math.Exp(x) : ExpInRange(1.0, x);
+        !UsesOwnExp || Math.Abs(x) >= ExpRangeLimit ? Math.Exp(x) : ExpInRange(1.0, x);
 
     // ExpInRange is seven fused multiply-adds. Where the processor has no FMA instruction (x64 before
     // Haswell, and Native AOT's default instruction set, x86-64-v2), Math.FusedMultiplyAdd is a call
@@ -95,10 +95,20 @@ public static partial class Kernels
     // Math.Exp itself, the exact path, which is also the faster one (W1 Train under Native AOT's
     // default instruction set). A constant for the JIT and for Native AOT's target, so the path not
     // taken costs nothing.
-    internal static bool HasFusedMultiplyAdd
+    private static bool HasFusedMultiplyAdd
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported;
+    }
+
+    /// <summary>
+    /// Whether the exp-based kernels use NetGen's own exp and the runtime's vector exp and log: neither the exact path
+    /// (<see cref="UsesSystemExp"/>) nor a processor without an FMA instruction. The one place that says so.
+    /// </summary>
+    internal static bool UsesOwnExp
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => !UsesSystemExp && HasFusedMultiplyAdd;
     }
 
     // e^(sign t) for |t| < 708 (a NaN comes out NaN: every step propagates it) and a constant sign of
@@ -146,35 +156,35 @@ public static partial class Kernels
     /// <summary><c>1 / (1 + e^-z)</c> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Sigmoid(Vector128<double> z) =>
-        Vector128.IsHardwareAccelerated && HasFusedMultiplyAdd && !UsesSystemExp
+        Vector128.IsHardwareAccelerated && UsesOwnExp
             ? SigmoidOperator<double>.Invoke(z)
             : Vector128.Create(Sigmoid(z.GetElement(0)), Sigmoid(z.GetElement(1)));
 
     /// <summary><c>1 / (1 + e^-z)</c> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Sigmoid(Vector256<double> z) =>
-        Vector256.IsHardwareAccelerated && HasFusedMultiplyAdd && !UsesSystemExp
+        Vector256.IsHardwareAccelerated && UsesOwnExp
             ? SigmoidOperator<double>.Invoke(z)
             : Vector256.Create(Sigmoid(z.GetLower()), Sigmoid(z.GetUpper()));
 
     /// <summary><c>1 / (1 + e^-z)</c> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Sigmoid(Vector512<double> z) =>
-        Vector512.IsHardwareAccelerated && HasFusedMultiplyAdd && !UsesSystemExp
+        Vector512.IsHardwareAccelerated && UsesOwnExp
             ? SigmoidOperator<double>.Invoke(z)
             : Vector512.Create(Sigmoid(z.GetLower()), Sigmoid(z.GetUpper()));
 
     /// <summary><c>1 / (1 + e^-z)</c> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sigmoid(Vector128<float> z) =>
-        Vector128.IsHardwareAccelerated && HasFusedMultiplyAdd && !UsesSystemExp
+        Vector128.IsHardwareAccelerated && UsesOwnExp
             ? SigmoidOperator<float>.Invoke(z)
             : Vector128.Create(Sigmoid(z.GetElement(0)), Sigmoid(z.GetElement(1)), Sigmoid(z.GetElement(2)), Sigmoid(z.GetElement(3)));
 
     /// <summary><c>1 / (1 + e^-z)</c> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> z) =>
-        Vector256.IsHardwareAccelerated && HasFusedMultiplyAdd && !UsesSystemExp
+        Vector256.IsHardwareAccelerated && UsesOwnExp
             ? SigmoidOperator<float>.Invoke(z)
             : Vector256.Create(Sigmoid(z.GetLower()), Sigmoid(z.GetUpper()));
 }

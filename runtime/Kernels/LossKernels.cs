@@ -75,7 +75,7 @@ public static partial class Kernels
 internal readonly struct BinaryCrossEntropyTermOperator<T> : IBinaryOperator<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public static bool Vectorizable => !Kernels.UsesSystemExp && Kernels.HasFusedMultiplyAdd;
+    public static bool Vectorizable => Kernels.UsesOwnExp;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Invoke(T z, T t) => T.Max(z, T.Zero) - t * z + T.Log(T.One + T.Exp(-T.Abs(z)));
