@@ -11,8 +11,8 @@ internal static partial class Emitter
     /// <summary>
     /// Forward: every layer's output into the activation buffer, plus the output layer's logits.
     /// Small layers are one statement per neuron; wide ones are a dot product per row over SIMD.
-    /// When the batch calls run the first layer for many rows at once (<see cref="BatchesFirstLayer"/>),
-    /// everything after that first product is its own method, which they call per row.
+    /// When PredictBatch runs the first layer for many rows at once (<see cref="NetworkPlan.BatchesFirstLayer"/>),
+    /// everything after that first product is its own method, which it calls per row.
     /// </summary>
     private static void EmitForward(CodeWriter writer, NetworkPlan plan, Scalar scalar)
     {
@@ -25,15 +25,16 @@ internal static partial class Emitter
 
     /// <summary>
     /// Forward (or, with <paramref name="training"/>, ForwardTraining, which applies dropout after each hidden layer
-    /// that has it, with the masks of <c>dropoutKey</c>) and, when the batch calls run the first layer for many rows
-    /// at once, the part after layer 1's product as its own method.
+    /// that has it, with the masks of <c>dropoutKey</c>) and, for Forward when PredictBatch runs the first layer for many
+    /// rows at once, the part after layer 1's product as its own method.
     /// </summary>
     private static void EmitForwardPass(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool training)
     {
         string t = scalar.Keyword;
         string parameters = $"global::System.ReadOnlySpan<{t}> parameters";
         string name = training ? GeneratedNames.ForwardTraining : "Forward";
-        string afterFirstProduct = training ? GeneratedNames.ForwardAfterFirstProductTraining : GeneratedNames.ForwardAfterFirstProduct;
+        // Only PredictBatch runs a chunk's first layer at once, so only Forward is split after that product.
+        bool splits = plan.BatchesFirstLayer && !training;
         string key = training ? ", ulong dropoutKey" : "";
         if (training)
             writer.Line("/// <summary>The training calls' forward pass: as Forward, and each hidden layer with dropout also writes its mask (drawn from <paramref name=\"dropoutKey\"/>) and its dropped outputs, which the layer above reads.</summary>");
@@ -41,12 +42,12 @@ internal static partial class Emitter
             writer.Line("/// <summary>Forward pass: writes each layer's output a, then the output layer's logits z, into <paramref name=\"activations\"/>.</summary>");
         using (writer.Block($"private static void {name}({parameters}, global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> activations{key})"))
         {
-            if (plan.BatchesFirstLayer)
+            if (splits)
             {
                 LayerPlan first = plan.Layers[0];
                 EmitLayerHeader(writer, plan, first);
                 EmitLoopedAffine(writer, first, ProductTarget(first), scalar);
-                writer.Line($"{afterFirstProduct}(parameters, activations{(training ? ", dropoutKey" : "")});");
+                writer.Line($"{GeneratedNames.ForwardAfterFirstProduct}(parameters, activations);");
             }
             else
             {
@@ -56,13 +57,13 @@ internal static partial class Emitter
         }
         writer.Line();
 
-        if (!plan.BatchesFirstLayer)
+        if (!splits)
             return;
-        writer.Line($"/// <summary>The {(training ? "training calls' " : "")}forward pass from layer 1's product z1 = W1 input + b1 (already in <paramref name=\"activations\"/>) on: {name} and BackwardBatch share it.</summary>");
-        using (writer.Block($"private static void {afterFirstProduct}({parameters}, global::System.Span<{t}> activations{key})"))
+        writer.Line($"/// <summary>The forward pass from layer 1's product z1 = W1 input + b1 (already in <paramref name=\"activations\"/>) on: Forward and PredictBatch share it.</summary>");
+        using (writer.Block($"private static void {GeneratedNames.ForwardAfterFirstProduct}({parameters}, global::System.Span<{t}> activations)"))
         {
             foreach (LayerPlan layer in plan.Layers)
-                EmitForwardLayer(writer, plan, layer, scalar, afterProduct: layer.Number == 1, training);
+                EmitForwardLayer(writer, plan, layer, scalar, afterProduct: layer.Number == 1);
         }
         writer.Line();
     }

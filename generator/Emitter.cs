@@ -51,6 +51,8 @@ internal static partial class Emitter
                 }
                 else
                 {
+                    if (plan.TrainsInChunks)
+                        EmitChunkTraining(writer, plan, scalar);
                     EmitComputeDeltas(writer, plan, scalar);
                     EmitBackward(writer, plan, scalar, BackwardMode.Accumulate);
                     cancellationToken.ThrowIfCancellationRequested();
@@ -142,23 +144,25 @@ internal static partial class Emitter
             writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.DeltasField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.DeltaCount});");
             writer.Line();
         }
-        if (plan.BatchesFirstLayer)
+        if (plan.TrainsInChunks)
         {
-            writer.Line("// BackwardBatch runs layer 1 for this many rows at once, into one activation row per sample.");
+            writer.Line($"// BackwardBatch runs this many rows through each layer at once. Its scratch holds each section of one row's");
+            writer.Line($"// activation and delta buffers (a1, a2, ..., the logits) as a block of {GeneratedNames.BatchRows} rows: a section at offset O of width n");
+            writer.Line($"// keeps row r at {GeneratedNames.BatchRows} * O + r * n, so a layer's values for the chunk are one row-major matrix.");
             writer.Line($"private const int {GeneratedNames.BatchRows} = {plan.BatchChunkRows};");
             writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.BatchActivationsField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.BatchRows} * {GeneratedNames.ActivationCount});");
+            writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.BatchDeltasField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.BatchRows} * {GeneratedNames.DeltaCount});");
             writer.Line();
         }
     }
 
     /// <summary>
-    /// The row loop of the batch calls for networks whose first layer is looped: layer 1's product
-    /// for a chunk of rows in one Kernels.MatrixMatrix call (each block of W1 read once per chunk, not
-    /// once per row) into <paramref name="batch"/>, one activation row per sample; then, per row, the
-    /// rest of the forward pass and <paramref name="perRow"/>, which sees <c>activations</c> and <c>sample</c>.
+    /// PredictBatch's row loop for networks whose first layer is looped: layer 1's product for a chunk of rows in one
+    /// Kernels.MatrixMatrix call (each block of W1 read once per chunk, not once per row) into <paramref name="batch"/>,
+    /// one activation row per sample; then, per row, the rest of the forward pass and <paramref name="perRow"/>, which
+    /// sees <c>activations</c> and <c>sample</c>. Each row gets exactly what Forward gives it.
     /// </summary>
-    /// <remarks>With <paramref name="training"/>, a network with dropout finishes each row with its training forward pass and the row's masks.</remarks>
-    private static void EmitChunkedRows(CodeWriter writer, NetworkPlan plan, Scalar scalar, string batch, string chunkRows, System.Action perRow, bool training = false)
+    private static void EmitChunkedRows(CodeWriter writer, NetworkPlan plan, Scalar scalar, string batch, string chunkRows, System.Action perRow)
     {
         string t = scalar.Keyword;
         LayerPlan first = plan.Layers[0];
@@ -173,10 +177,7 @@ internal static partial class Emitter
             using (writer.Block("for (int row = 0; row < count; row++)"))
             {
                 writer.Line($"global::System.Span<{t}> activations = {batch}.Slice(row * {GeneratedNames.ActivationCount}, {GeneratedNames.ActivationCount});");
-                if (training && plan.HasDropout)
-                    writer.Line($"{GeneratedNames.ForwardAfterFirstProductTraining}(parameters, activations, {GeneratedNames.DropoutRowKey}(start + row));");
-                else
-                    writer.Line($"{GeneratedNames.ForwardAfterFirstProduct}(parameters, activations);");
+                writer.Line($"{GeneratedNames.ForwardAfterFirstProduct}(parameters, activations);");
                 writer.Line("int sample = start + row;");
                 perRow();
             }
@@ -404,12 +405,9 @@ internal static partial class Emitter
         {
             EmitRowChecks(writer, "inputs", "targets", "OutputSize");
             writer.Line($"{t} loss = {scalar.Literal(0)};");
-            if (plan.BatchesFirstLayer)
+            if (plan.TrainsInChunks)
             {
-                writer.Line($"global::System.Span<{t}> batch = {GeneratedNames.BatchActivationsSpan};");
-                EmitChunkedRows(writer, plan, scalar, "batch", GeneratedNames.BatchRows, () =>
-                    writer.Line($"loss += Backward(parameters, inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize), activations, {GeneratedNames.DeltasSpan}, {GeneratedNames.GradientsSpan});"),
-                    training: true);
+                EmitChunkLoop(writer, plan, scalar);
             }
             else
             {

@@ -15,6 +15,9 @@ internal static class GeneratedNames
     public const string ActivationsField = "_activations";
     public const string DeltasField = "_deltas";
     public const string BatchActivationsField = "_batchActivations";
+    public const string BatchDeltasField = "_batchDeltas";
+    public const string BackwardChunk = "BackwardChunk";
+    public const string LossAndOutputDelta = "LossAndOutputDelta";
     public const string BatchRows = "BatchRows";
     public const string ForwardAfterFirstProduct = "ForwardAfterFirstProduct";
     public const string ActivationCount = "ActivationCount";
@@ -22,21 +25,21 @@ internal static class GeneratedNames
 
     // Only networks with dropout have these.
     public const string ForwardTraining = "ForwardTraining";
-    public const string ForwardAfterFirstProductTraining = "ForwardAfterFirstProductTraining";
     public const string DropoutRowKey = "DropoutRowKey";
 
     /// <summary>The public members (<c>NetGen.IDropoutNetwork</c>) and private ones that only a network with dropout has.</summary>
     public static readonly string[] DropoutMembers =
     {
-        "DropoutSeed", "DropoutStep", "DropoutFirstRow", ForwardTraining, ForwardAfterFirstProductTraining, DropoutRowKey,
+        "DropoutSeed", "DropoutStep", "DropoutFirstRow", ForwardTraining, DropoutRowKey,
     };
 
-    // The four fields are NetGen.AlignedBuffer<T>s; generated code reaches their elements through these.
+    // The buffer fields are NetGen.AlignedBuffer<T>s; generated code reaches their elements through these.
     public const string ParametersSpan = ParametersField + ".Span";
     public const string GradientsSpan = GradientsField + ".Span";
     public const string ActivationsSpan = ActivationsField + ".Span";
     public const string DeltasSpan = DeltasField + ".Span";
     public const string BatchActivationsSpan = BatchActivationsField + ".Span";
+    public const string BatchDeltasSpan = BatchDeltasField + ".Span";
     public const string DeltaCount = "DeltaCount";
     public const string LogitsOffset = "LogitsOffset";
 
@@ -52,7 +55,8 @@ internal static class GeneratedNames
     public static readonly string[] PrivateMembers =
     {
         "Forward", "BackwardAndStep", "ComputeLoss", "ComputeDeltas", ParametersField, GradientsField, DescriptionField, ActivationsField, DeltasField,
-        ActivationCount, DeltaCount, LogitsOffset, BatchActivationsField, BatchRows, ForwardAfterFirstProduct, CompiledParameters,
+        ActivationCount, DeltaCount, LogitsOffset, BatchActivationsField, BatchDeltasField, BatchRows, ForwardAfterFirstProduct, CompiledParameters,
+        BackwardChunk, LossAndOutputDelta,
     };
 
     public static string WeightOffset(int layer) => "W" + layer + "Offset";

@@ -83,8 +83,8 @@ internal sealed record DropoutPlan(double Rate, uint DropThreshold, double KeptS
 /// <param name="LogitsOffset">Where the output layer's z starts in the activation buffer (after every layer's output).</param>
 /// <param name="ActivationCount">Length of the activation buffer: every layer's output, the logits, then any kept hidden z.</param>
 /// <param name="RunsInLocals">Every layer unrolled and activated neuron by neuron: Predict and the training kernels keep everything in locals.</param>
-/// <param name="BatchChunkRows">Rows the batch calls run through the looped first layer at once (one matrix-matrix product), or 0.</param>
-/// <param name="PredictBatchChunkRows">The same for PredictBatch, whose chunk is on the stack, or 0 (then row by row).</param>
+/// <param name="BatchChunkRows">Rows BackwardBatch (and so TrainBatch) runs through every layer at once, one matrix-matrix product per layer and operation, or 0 (then row by row).</param>
+/// <param name="PredictBatchChunkRows">Rows PredictBatch runs through a looped first layer at once (its chunk is on the stack), or 0 (then row by row).</param>
 internal sealed record NetworkPlan(
     NetworkModel Model,
     EquatableArray<LayerPlan> Layers,
@@ -105,8 +105,11 @@ internal sealed record NetworkPlan(
     /// <summary>d loss / d z for every layer, laid out like the layer outputs.</summary>
     public int DeltaCount => LogitsOffset;
 
-    /// <summary>True when the batch calls compute layer 1 for a chunk of rows with one matrix-matrix product.</summary>
-    public bool BatchesFirstLayer => BatchChunkRows >= 2;
+    /// <summary>True when BackwardBatch runs chunks of rows through every layer as matrix-matrix products.</summary>
+    public bool TrainsInChunks => BatchChunkRows >= 2;
+
+    /// <summary>True when PredictBatch computes layer 1 for a chunk of rows with one matrix-matrix product, so Forward is split after it.</summary>
+    public bool BatchesFirstLayer => PredictBatchChunkRows >= 2;
 
     public bool IsOutput(LayerPlan layer) => layer.Number == Layers.Count;
 

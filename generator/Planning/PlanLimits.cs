@@ -21,10 +21,10 @@ namespace NetGen.Generator.Planning;
 /// compile slowly and can exceed the compiler's nesting limits.
 /// </param>
 /// <param name="BatchChunkRows">
-/// Rows the batch calls run through a looped first layer at once: enough that W1 is read from memory
-/// once per chunk instead of once per row, few enough that the chunk's activations stay in L2.
+/// Rows the batch calls run through a layer at once: enough that each weight is read from memory once per chunk
+/// instead of once per row, few enough that the chunk's activations and deltas stay in L2.
 /// </param>
-/// <param name="MaxBatchScratch">Elements of the batch scratch (chunk rows x activations per row) a network may own.</param>
+/// <param name="MaxBatchScratch">Elements of the batch scratch (chunk rows x the activations and deltas of a row) a network may own.</param>
 /// <param name="MaxStackBatchBytes">Bytes of PredictBatch's chunk, which is on the stack (thread-pool threads have 1.5 MB).</param>
 internal sealed record PlanLimits(
     int MinVectorizedActivationWidth = 8,

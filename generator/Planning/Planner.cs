@@ -24,9 +24,13 @@ namespace NetGen.Generator.Planning;
 /// vector for Predict and Backward (one vector exp instead of several scalar ones).</item>
 /// <item>A network whose layers are all unrolled and activated neuron by neuron runs Predict and its training
 /// kernels in locals: no scratch buffers, no calls between layers.</item>
-/// <item>When the first layer is looped, the batch calls run it for a chunk of rows as one matrix-matrix
-/// product (W1 read once per chunk), the chunk bounded by <see cref="PlanLimits.MaxBatchScratch"/> elements,
-/// and PredictBatch's by <see cref="PlanLimits.MaxStackBatchBytes"/> of stack.</item>
+/// <item>A network that does not run in locals trains a batch (BackwardBatch, TrainBatch, so Fit) in chunks of rows, and
+/// runs every layer's forward product, delta product and weight-gradient product for a whole chunk as one matrix-matrix
+/// kernel: each weight is loaded once per chunk and each load serves several rows. The chunk's activations and deltas
+/// are bounded by <see cref="PlanLimits.MaxBatchScratch"/> elements. PredictBatch runs a looped first layer for a chunk
+/// of rows the same way (W1 read once per chunk) and the rest row by row, so each row's output is exactly Predict's; its
+/// chunk is on the stack, bounded by <see cref="PlanLimits.MaxStackBatchBytes"/>. An all-unrolled network in locals
+/// trains row by row: its rows are too small for a kernel call to pay.</item>
 /// <item>A hidden layer whose activation's derivative needs z keeps z after the logits in the activation buffer.</item>
 /// <item>A hidden layer with dropout keeps, after those, its dropped outputs and its mask: the training calls feed the
 /// dropped outputs to the layer above and multiply its delta by the mask, while its derivative reads the undropped
@@ -107,19 +111,22 @@ internal static class Planner
         }
         int activationCount = nextKeptZ;
 
+        // A network that keeps scratch spans trains a batch chunk by chunk, every layer's products for the whole chunk at
+        // once; its chunk holds the rows' activations and deltas. PredictBatch batches only a looped first layer, on the stack.
         int batchRows = 0, predictBatchRows = 0;
+        if (!runsInLocals)
+            batchRows = AtLeastTwoOrNone(System.Math.Min(limits.BatchChunkRows, limits.MaxBatchScratch / (activationCount + logitsOffset)));
         if (layers[0].Shape == CodeShape.Loops)
         {
-            batchRows = System.Math.Min(limits.BatchChunkRows, limits.MaxBatchScratch / activationCount);
-            if (batchRows < 2)
-                batchRows = 0;
-            predictBatchRows = batchRows == 0 ? 0 : System.Math.Min(batchRows, limits.MaxStackBatchBytes / valueSize / activationCount);
-            if (predictBatchRows < 2)
-                predictBatchRows = 0;
+            int rows = System.Math.Min(limits.BatchChunkRows, limits.MaxBatchScratch / activationCount);
+            predictBatchRows = AtLeastTwoOrNone(System.Math.Min(rows, limits.MaxStackBatchBytes / valueSize / activationCount));
         }
 
         return new NetworkPlan(model, layers.ToEquatableArray(), logitsOffset, activationCount, runsInLocals, batchRows, predictBatchRows);
     }
+
+    /// <summary>A chunk of fewer than two rows is no chunk: the call then runs row by row.</summary>
+    private static int AtLeastTwoOrNone(int rows) => rows >= 2 ? rows : 0;
 
     /// <summary>p * 2^32 rounded, at most 2^32 - 1: a unit is dropped when its 32 uniform hash bits are below it.</summary>
     private static uint DropThreshold(double rate) =>

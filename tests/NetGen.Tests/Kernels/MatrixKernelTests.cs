@@ -186,6 +186,16 @@ public class MatrixKernelTests
             machine.AddScaled(T.CreateTruncating(0.5), w, updated);
             NetGen.Kernels.AddScaled<T>(T.CreateTruncating(0.5), w, updatedPublic);
             Assert.True(updated.SequenceEqual(updatedPublic), $"AddScaled of {w.Length} at {widths}");
+
+            T[] deltas = Values<T>(random, 5 * rows);
+            T[] sent = new T[5 * columns], sentPublic = new T[5 * columns];
+            machine.TransposedMatrixMatrix(w, deltas, rows, columns, 5, sent);
+            NetGen.Kernels.TransposedMatrixMatrix<T>(w, deltas, 5, sentPublic);
+            Assert.True(sent.SequenceEqual(sentPublic), $"TransposedMatrixMatrix {rows}x{columns} at {widths}");
+
+            machine.AddOuterProducts(updated, deltas, x, rows, columns, 5);
+            NetGen.Kernels.AddOuterProducts<T>(updatedPublic, deltas, x, 5);
+            Assert.True(updated.SequenceEqual(updatedPublic), $"AddOuterProducts {rows}x{columns} at {widths}");
         }
     }
 
@@ -341,6 +351,10 @@ public class MatrixKernelTests
         void AddScaledOuterProduct(T[] weights, T[] d, T[] x, T scale);
 
         void AddScaled(T a, ReadOnlySpan<T> x, Span<T> y);
+
+        void TransposedMatrixMatrix(T[] weights, T[] deltas, int rows, int columns, int samples, T[] results);
+
+        void AddOuterProducts(T[] weights, T[] deltas, T[] inputs, int rows, int columns, int samples);
     }
 
     private sealed class At<T, TWideVector, TWide, TNarrowVector, TNarrow> : IKernelsAt<T>
@@ -361,6 +375,12 @@ public class MatrixKernelTests
 
         public void AddScaled(T a, ReadOnlySpan<T> x, Span<T> y) =>
             KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.AddScaled(a, ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y), x.Length);
+
+        public void TransposedMatrixMatrix(T[] weights, T[] deltas, int rows, int columns, int samples, T[] results) =>
+            KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.TransposedMatrixMatrix(weights, deltas, rows, columns, samples, results);
+
+        public void AddOuterProducts(T[] weights, T[] deltas, T[] inputs, int rows, int columns, int samples) =>
+            KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.AddOuterProducts(weights, deltas, inputs, rows, columns, samples);
     }
 
     /// <summary>The kernels at the pair whose wide width is <paramref name="wideBits"/> (0: scalar), as <see cref="NetGen.Kernels"/> pairs them.</summary>

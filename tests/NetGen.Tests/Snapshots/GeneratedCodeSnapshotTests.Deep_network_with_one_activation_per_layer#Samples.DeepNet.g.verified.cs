@@ -60,6 +60,13 @@ namespace Samples
         private readonly global::NetGen.AlignedBuffer<double> _activations = new global::NetGen.AlignedBuffer<double>(ActivationCount);
         private readonly global::NetGen.AlignedBuffer<double> _deltas = new global::NetGen.AlignedBuffer<double>(DeltaCount);
 
+        // BackwardBatch runs this many rows through each layer at once. Its scratch holds each section of one row's
+        // activation and delta buffers (a1, a2, ..., the logits) as a block of BatchRows rows: a section at offset O of width n
+        // keeps row r at BatchRows * O + r * n, so a layer's values for the chunk are one row-major matrix.
+        private const int BatchRows = 32;
+        private readonly global::NetGen.AlignedBuffer<double> _batchActivations = new global::NetGen.AlignedBuffer<double>(BatchRows * ActivationCount);
+        private readonly global::NetGen.AlignedBuffer<double> _batchDeltas = new global::NetGen.AlignedBuffer<double>(BatchRows * DeltaCount);
+
         /// <summary>Creates the network with parameters drawn by its initializer (Default) from a fresh random seed.</summary>
         public DeepNet()
             : this(global::NetGen.ParameterInitializer.NewSeed())
@@ -160,11 +167,11 @@ namespace Samples
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             double loss = 0.0;
-            for (int row = 0; row < rows; row++)
+            // Chunks of BatchRows rows, each through every layer at once.
+            for (int start = 0; start < rows; start += BatchRows)
             {
-                global::System.ReadOnlySpan<double> input = inputs.Slice(row * InputSize, InputSize);
-                Forward(_parameters.Span, input, _activations.Span);
-                loss += Backward(_parameters.Span, input, targets.Slice(row * OutputSize, OutputSize), _activations.Span, _deltas.Span, _gradients.Span);
+                int count = global::System.Math.Min(BatchRows, rows - start);
+                loss += BackwardChunk(inputs.Slice(start * InputSize, count * InputSize), targets.Slice(start * OutputSize, count * OutputSize), count);
             }
             return loss;
         }
@@ -259,6 +266,107 @@ namespace Samples
                 loss += error * error;
             }
             return loss / 2.0;
+        }
+
+        /// <summary>One row's d loss / d z3 into <paramref name="delta3"/> and its loss (mean squared error, mean_k (o_k - t_k)^2), from its output a3 and logits z3.</summary>
+        private static double LossAndOutputDelta(global::System.ReadOnlySpan<double> a3, global::System.ReadOnlySpan<double> z3, global::System.ReadOnlySpan<double> target, global::System.Span<double> delta3)
+        {
+            // Output delta: d loss / d z3 = 2 / 2 * (a3 - t) * identity'(z3)
+            for (int k = 0; k < 2; k++)
+            {
+                delta3[k] = (1.0 * (a3[k] - target[k]));
+            }
+            double loss = 0.0;
+            for (int k = 0; k < 2; k++)
+            {
+                double error = a3[k] - target[k];
+                loss += error * error;
+            }
+            return loss / 2.0;
+        }
+
+        /// <summary>BackwardBatch for <paramref name="count"/> rows (at most BatchRows): adds their gradients into Gradients and returns their summed loss.</summary>
+        private double BackwardChunk(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, int count)
+        {
+            global::System.ReadOnlySpan<double> parameters = _parameters.Span;
+            global::System.Span<double> gradients = _gradients.Span;
+            global::System.Span<double> batch = _batchActivations.Span;
+            global::System.Span<double> deltas = _batchDeltas.Span;
+            // Below, a capital letter is the chunk's matrix of a layer's values, one row per input row: X the inputs,
+            // A the outputs, Z the pre-activations, D the deltas d loss / d Z.
+
+            // Layer 1: 4 -> 8 for every row: Z1 = X W1^T + b1, A1 = tanh(Z1)
+            var w1 = parameters.Slice(W1Offset, 32);
+            var b1 = parameters.Slice(B1Offset, 8);
+            var a1 = batch.Slice(BatchRows * A1Offset, count * 8);
+            global::NetGen.Kernels.MatrixMatrix<double>(w1, b1, inputs, 4, a1, 8);
+            // row by row, as the per-row code calls the kernel
+            for (int row = 0; row < count; row++)
+            {
+                global::NetGen.Kernels.Tanh<double>(a1.Slice(row * 8, 8), a1.Slice(row * 8, 8));
+            }
+
+            // Layer 2: 8 -> 6 for every row: Z2 = A1 W2^T + b2, A2 = relu(Z2)
+            var w2 = parameters.Slice(W2Offset, 48);
+            var b2 = parameters.Slice(B2Offset, 6);
+            var a2 = batch.Slice(BatchRows * A2Offset, count * 6);
+            global::NetGen.Kernels.MatrixMatrix<double>(w2, b2, a1, 8, a2, 6);
+            // value by value, with the formula of the per-row code's unrolled layer
+            for (int i = 0; i < a2.Length; i++)
+            {
+                a2[i] = global::NetGen.Kernels.ReLU(a2[i]);
+            }
+
+            // Layer 3: 6 -> 2 for every row: Z3 = A2 W3^T + b3, A3 = identity(Z3)
+            var w3 = parameters.Slice(W3Offset, 12);
+            var b3 = parameters.Slice(B3Offset, 2);
+            var a3 = batch.Slice(BatchRows * A3Offset, count * 2);
+            var z3 = batch.Slice(BatchRows * LogitsOffset, count * 2);
+            global::NetGen.Kernels.MatrixMatrix<double>(w3, b3, a2, 6, z3, 2);
+            // value by value, with the formula of the per-row code's unrolled layer
+            for (int i = 0; i < a3.Length; i++)
+            {
+                a3[i] = z3[i];
+            }
+
+            // Each row's loss and output delta D3
+            var delta3 = deltas.Slice(BatchRows * A3Offset, count * 2);
+            double loss = 0.0;
+            for (int row = 0; row < count; row++)
+            {
+                loss += LossAndOutputDelta(a3.Slice(row * 2, 2), z3.Slice(row * 2, 2), targets.Slice(row * OutputSize, OutputSize), delta3.Slice(row * 2, 2));
+            }
+
+            // Layer 3 gradients: dW3 += D3^T A2, db3 += the sum of D3's rows
+            global::NetGen.Kernels.AddOuterProducts<double>(gradients.Slice(W3Offset, 12), delta3, a2, count);
+            global::NetGen.Kernels.AddRows<double>(delta3, gradients.Slice(B3Offset, 2));
+
+            // Layer 2 delta: D2 = (D3 W3) * relu'(Z2)
+            var delta2 = deltas.Slice(BatchRows * A2Offset, count * 6);
+            global::NetGen.Kernels.TransposedMatrixMatrix<double>(w3, delta3, count, delta2);
+            // value by value, with the formula of the per-row code's unrolled layer 3
+            for (int i = 0; i < delta2.Length; i++)
+            {
+                delta2[i] = (a2[i] > 0.0 ? delta2[i] : 0.0);
+            }
+
+            // Layer 2 gradients: dW2 += D2^T A1, db2 += the sum of D2's rows
+            global::NetGen.Kernels.AddOuterProducts<double>(gradients.Slice(W2Offset, 48), delta2, a1, count);
+            global::NetGen.Kernels.AddRows<double>(delta2, gradients.Slice(B2Offset, 6));
+
+            // Layer 1 delta: D1 = (D2 W2) * tanh'(Z1)
+            var delta1 = deltas.Slice(BatchRows * A1Offset, count * 8);
+            global::NetGen.Kernels.TransposedMatrixMatrix<double>(w2, delta2, count, delta1);
+            // value by value, with the formula of the per-row code's unrolled layer 2
+            for (int i = 0; i < delta1.Length; i++)
+            {
+                delta1[i] = delta1[i] * (1.0 - a1[i] * a1[i]);
+            }
+
+            // Layer 1 gradients: dW1 += D1^T X, db1 += the sum of D1's rows
+            global::NetGen.Kernels.AddOuterProducts<double>(gradients.Slice(W1Offset, 32), delta1, inputs, count);
+            global::NetGen.Kernels.AddRows<double>(delta1, gradients.Slice(B1Offset, 8));
+            return loss;
         }
 
         /// <summary>Writes d loss / d z of every layer into <paramref name="deltas"/> for one sample whose forward pass is in <paramref name="activations"/>; returns the loss.</summary>

@@ -56,9 +56,12 @@ namespace Samples
         private readonly global::NetGen.AlignedBuffer<float> _activations = new global::NetGen.AlignedBuffer<float>(ActivationCount);
         private readonly global::NetGen.AlignedBuffer<float> _deltas = new global::NetGen.AlignedBuffer<float>(DeltaCount);
 
-        // BackwardBatch runs layer 1 for this many rows at once, into one activation row per sample.
+        // BackwardBatch runs this many rows through each layer at once. Its scratch holds each section of one row's
+        // activation and delta buffers (a1, a2, ..., the logits) as a block of BatchRows rows: a section at offset O of width n
+        // keeps row r at BatchRows * O + r * n, so a layer's values for the chunk are one row-major matrix.
         private const int BatchRows = 32;
         private readonly global::NetGen.AlignedBuffer<float> _batchActivations = new global::NetGen.AlignedBuffer<float>(BatchRows * ActivationCount);
+        private readonly global::NetGen.AlignedBuffer<float> _batchDeltas = new global::NetGen.AlignedBuffer<float>(BatchRows * DeltaCount);
 
         /// <summary>Creates the network with parameters drawn by its initializer (Default) from a fresh random seed.</summary>
         public DigitsNet()
@@ -171,21 +174,11 @@ namespace Samples
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             float loss = 0f;
-            global::System.Span<float> batch = _batchActivations.Span;
-            global::System.ReadOnlySpan<float> parameters = _parameters.Span;
+            // Chunks of BatchRows rows, each through every layer at once.
             for (int start = 0; start < rows; start += BatchRows)
             {
                 int count = global::System.Math.Min(BatchRows, rows - start);
-                // Layer 1's product z1 = W1 input + b1 for the whole chunk, into each row's activations.
-                global::NetGen.Kernels.MatrixMatrix<float>(parameters.Slice(W1Offset, 2048), parameters.Slice(B1Offset, 32),
-                    inputs.Slice(start * InputSize, count * InputSize), InputSize, batch.Slice(A1Offset), ActivationCount);
-                for (int row = 0; row < count; row++)
-                {
-                    global::System.Span<float> activations = batch.Slice(row * ActivationCount, ActivationCount);
-                    ForwardAfterFirstProduct(parameters, activations);
-                    int sample = start + row;
-                    loss += Backward(parameters, inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize), activations, _deltas.Span, _gradients.Span);
-                }
+                loss += BackwardChunk(inputs.Slice(start * InputSize, count * InputSize), targets.Slice(start * OutputSize, count * OutputSize), count);
             }
             return loss;
         }
@@ -241,7 +234,7 @@ namespace Samples
             ForwardAfterFirstProduct(parameters, activations);
         }
 
-        /// <summary>The forward pass from layer 1's product z1 = W1 input + b1 (already in <paramref name="activations"/>) on: Forward and BackwardBatch share it.</summary>
+        /// <summary>The forward pass from layer 1's product z1 = W1 input + b1 (already in <paramref name="activations"/>) on: Forward and PredictBatch share it.</summary>
         private static void ForwardAfterFirstProduct(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> activations)
         {
             // Layer 1: 64 -> 32, a1 = relu(z1), z1 = W1 input + b1 already computed
@@ -276,6 +269,82 @@ namespace Samples
             {
                 loss += target[k] * (logSumExp - z2[k]);
             }
+            return loss;
+        }
+
+        /// <summary>One row's d loss / d z2 into <paramref name="delta2"/> and its loss (cross-entropy, -sum_k t_k log softmax(z)_k, from the logits), from its output a2 and logits z2.</summary>
+        private static float LossAndOutputDelta(global::System.ReadOnlySpan<float> a2, global::System.ReadOnlySpan<float> z2, global::System.ReadOnlySpan<float> target, global::System.Span<float> delta2)
+        {
+            // Output delta, softmax and cross-entropy fused: d loss / d z2 = a2 * sum(t) - t (a2 - t for one-hot targets)
+            float targetSum = global::System.Numerics.Tensors.TensorPrimitives.Sum<float>(target);
+            for (int k = 0; k < 10; k++)
+            {
+                delta2[k] = a2[k] * targetSum - target[k];
+            }
+            float loss = 0f;
+            // -sum_k t_k log softmax(z)_k = sum_k t_k (logsumexp(z) - z_k). With m the largest logit,
+            // softmax(z)_m = 1 / sum_j exp(z_j - z_m), so logsumexp(z) = z_m - log a_m: no exp, and finite for any z.
+            int largest = 0;
+            for (int k = 1; k < 10; k++)
+            {
+                if (z2[k] > z2[largest]) largest = k;
+            }
+            float logSumExp = z2[largest] - global::System.MathF.Log(a2[largest]);
+            for (int k = 0; k < 10; k++)
+            {
+                loss += target[k] * (logSumExp - z2[k]);
+            }
+            return loss;
+        }
+
+        /// <summary>BackwardBatch for <paramref name="count"/> rows (at most BatchRows): adds their gradients into Gradients and returns their summed loss.</summary>
+        private float BackwardChunk(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int count)
+        {
+            global::System.ReadOnlySpan<float> parameters = _parameters.Span;
+            global::System.Span<float> gradients = _gradients.Span;
+            global::System.Span<float> batch = _batchActivations.Span;
+            global::System.Span<float> deltas = _batchDeltas.Span;
+            // Below, a capital letter is the chunk's matrix of a layer's values, one row per input row: X the inputs,
+            // A the outputs, Z the pre-activations, D the deltas d loss / d Z.
+
+            // Layer 1: 64 -> 32 for every row: Z1 = X W1^T + b1, A1 = relu(Z1)
+            var w1 = parameters.Slice(W1Offset, 2048);
+            var b1 = parameters.Slice(B1Offset, 32);
+            var a1 = batch.Slice(BatchRows * A1Offset, count * 32);
+            global::NetGen.Kernels.MatrixMatrix<float>(w1, b1, inputs, 64, a1, 32);
+            global::NetGen.Kernels.ReLU<float>(a1, a1);
+
+            // Layer 2: 32 -> 10 for every row: Z2 = A1 W2^T + b2, A2 = softmax(Z2)
+            var w2 = parameters.Slice(W2Offset, 320);
+            var b2 = parameters.Slice(B2Offset, 10);
+            var a2 = batch.Slice(BatchRows * A2Offset, count * 10);
+            var z2 = batch.Slice(BatchRows * LogitsOffset, count * 10);
+            global::NetGen.Kernels.MatrixMatrix<float>(w2, b2, a1, 32, z2, 10);
+            for (int row = 0; row < count; row++)
+            {
+                global::NetGen.Kernels.Softmax<float>(z2.Slice(row * 10, 10), a2.Slice(row * 10, 10));
+            }
+
+            // Each row's loss and output delta D2
+            var delta2 = deltas.Slice(BatchRows * A2Offset, count * 10);
+            float loss = 0f;
+            for (int row = 0; row < count; row++)
+            {
+                loss += LossAndOutputDelta(a2.Slice(row * 10, 10), z2.Slice(row * 10, 10), targets.Slice(row * OutputSize, OutputSize), delta2.Slice(row * 10, 10));
+            }
+
+            // Layer 2 gradients: dW2 += D2^T A1, db2 += the sum of D2's rows
+            global::NetGen.Kernels.AddOuterProducts<float>(gradients.Slice(W2Offset, 320), delta2, a1, count);
+            global::NetGen.Kernels.AddRows<float>(delta2, gradients.Slice(B2Offset, 10));
+
+            // Layer 1 delta: D1 = (D2 W2) * relu'(Z1)
+            var delta1 = deltas.Slice(BatchRows * A1Offset, count * 32);
+            global::NetGen.Kernels.TransposedMatrixMatrix<float>(w2, delta2, count, delta1);
+            global::NetGen.Kernels.ReLUDerivative<float>(a1, delta1);
+
+            // Layer 1 gradients: dW1 += D1^T X, db1 += the sum of D1's rows
+            global::NetGen.Kernels.AddOuterProducts<float>(gradients.Slice(W1Offset, 2048), delta1, inputs, count);
+            global::NetGen.Kernels.AddRows<float>(delta1, gradients.Slice(B1Offset, 32));
             return loss;
         }
 

@@ -66,9 +66,12 @@ namespace Samples
         private readonly global::NetGen.AlignedBuffer<double> _activations = new global::NetGen.AlignedBuffer<double>(ActivationCount);
         private readonly global::NetGen.AlignedBuffer<double> _deltas = new global::NetGen.AlignedBuffer<double>(DeltaCount);
 
-        // BackwardBatch runs layer 1 for this many rows at once, into one activation row per sample.
+        // BackwardBatch runs this many rows through each layer at once. Its scratch holds each section of one row's
+        // activation and delta buffers (a1, a2, ..., the logits) as a block of BatchRows rows: a section at offset O of width n
+        // keeps row r at BatchRows * O + r * n, so a layer's values for the chunk are one row-major matrix.
         private const int BatchRows = 32;
         private readonly global::NetGen.AlignedBuffer<double> _batchActivations = new global::NetGen.AlignedBuffer<double>(BatchRows * ActivationCount);
+        private readonly global::NetGen.AlignedBuffer<double> _batchDeltas = new global::NetGen.AlignedBuffer<double>(BatchRows * DeltaCount);
 
         /// <summary>Creates the network with parameters drawn by its initializer (Default) from a fresh random seed.</summary>
         public LoopedDropoutNet()
@@ -197,21 +200,11 @@ namespace Samples
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             double loss = 0.0;
-            global::System.Span<double> batch = _batchActivations.Span;
-            global::System.ReadOnlySpan<double> parameters = _parameters.Span;
+            // Chunks of BatchRows rows, each through every layer at once.
             for (int start = 0; start < rows; start += BatchRows)
             {
                 int count = global::System.Math.Min(BatchRows, rows - start);
-                // Layer 1's product z1 = W1 input + b1 for the whole chunk, into each row's activations.
-                global::NetGen.Kernels.MatrixMatrix<double>(parameters.Slice(W1Offset, 192), parameters.Slice(B1Offset, 12),
-                    inputs.Slice(start * InputSize, count * InputSize), InputSize, batch.Slice(A1Offset), ActivationCount);
-                for (int row = 0; row < count; row++)
-                {
-                    global::System.Span<double> activations = batch.Slice(row * ActivationCount, ActivationCount);
-                    ForwardAfterFirstProductTraining(parameters, activations, DropoutRowKey(start + row));
-                    int sample = start + row;
-                    loss += Backward(parameters, inputs.Slice(sample * InputSize, InputSize), targets.Slice(sample * OutputSize, OutputSize), activations, _deltas.Span, _gradients.Span);
-                }
+                loss += BackwardChunk(inputs.Slice(start * InputSize, count * InputSize), targets.Slice(start * OutputSize, count * OutputSize), count, start);
             }
             DropoutStep++; // the next call draws new masks
             return loss;
@@ -270,7 +263,7 @@ namespace Samples
             ForwardAfterFirstProduct(parameters, activations);
         }
 
-        /// <summary>The forward pass from layer 1's product z1 = W1 input + b1 (already in <paramref name="activations"/>) on: Forward and BackwardBatch share it.</summary>
+        /// <summary>The forward pass from layer 1's product z1 = W1 input + b1 (already in <paramref name="activations"/>) on: Forward and PredictBatch share it.</summary>
         private static void ForwardAfterFirstProduct(global::System.ReadOnlySpan<double> parameters, global::System.Span<double> activations)
         {
             // Layer 1: 16 -> 12, a1 = relu(z1), z1 = W1 input + b1 already computed
@@ -311,14 +304,6 @@ namespace Samples
             var b1 = parameters.Slice(B1Offset, 12);
             var a1 = activations.Slice(A1Offset, 12);
             global::NetGen.Kernels.MatrixVector<double>(w1, input, b1, a1);
-            ForwardAfterFirstProductTraining(parameters, activations, dropoutKey);
-        }
-
-        /// <summary>The training calls' forward pass from layer 1's product z1 = W1 input + b1 (already in <paramref name="activations"/>) on: ForwardTraining and BackwardBatch share it.</summary>
-        private static void ForwardAfterFirstProductTraining(global::System.ReadOnlySpan<double> parameters, global::System.Span<double> activations, ulong dropoutKey)
-        {
-            // Layer 1: 16 -> 12, a1 = relu(z1), z1 = W1 input + b1 already computed
-            var a1 = activations.Slice(A1Offset, 12);
             global::NetGen.Kernels.ReLU<double>(a1, a1);
             // Layer 1 dropout, training only: dropped1 = a1 * mask1, each mask1[i] 0 with probability 0.25 and 1.3333333333333333 (1 / (1 - p)) otherwise, from the row's key
             var dropped1 = activations.Slice(Dropped1Offset, 12);
@@ -373,6 +358,126 @@ namespace Samples
             {
                 loss += target[k] * (logSumExp - z3[k]);
             }
+            return loss;
+        }
+
+        /// <summary>One row's d loss / d z3 into <paramref name="delta3"/> and its loss (cross-entropy, -sum_k t_k log softmax(z)_k, from the logits), from its output a3 and logits z3.</summary>
+        private static double LossAndOutputDelta(global::System.ReadOnlySpan<double> a3, global::System.ReadOnlySpan<double> z3, global::System.ReadOnlySpan<double> target, global::System.Span<double> delta3)
+        {
+            // Output delta, softmax and cross-entropy fused: d loss / d z3 = a3 * sum(t) - t (a3 - t for one-hot targets)
+            double targetSum = global::System.Numerics.Tensors.TensorPrimitives.Sum<double>(target);
+            for (int k = 0; k < 3; k++)
+            {
+                delta3[k] = a3[k] * targetSum - target[k];
+            }
+            double loss = 0.0;
+            // -sum_k t_k log softmax(z)_k = sum_k t_k (logsumexp(z) - z_k). With m the largest logit,
+            // softmax(z)_m = 1 / sum_j exp(z_j - z_m), so logsumexp(z) = z_m - log a_m: no exp, and finite for any z.
+            int largest = 0;
+            for (int k = 1; k < 3; k++)
+            {
+                if (z3[k] > z3[largest]) largest = k;
+            }
+            double logSumExp = z3[largest] - global::System.Math.Log(a3[largest]);
+            for (int k = 0; k < 3; k++)
+            {
+                loss += target[k] * (logSumExp - z3[k]);
+            }
+            return loss;
+        }
+
+        /// <summary>BackwardBatch for <paramref name="count"/> rows (at most BatchRows): adds their gradients into Gradients and returns their summed loss.</summary>
+        private double BackwardChunk(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, int count, int start)
+        {
+            global::System.ReadOnlySpan<double> parameters = _parameters.Span;
+            global::System.Span<double> gradients = _gradients.Span;
+            global::System.Span<double> batch = _batchActivations.Span;
+            global::System.Span<double> deltas = _batchDeltas.Span;
+            // Below, a capital letter is the chunk's matrix of a layer's values, one row per input row: X the inputs,
+            // A the outputs, Z the pre-activations, D the deltas d loss / d Z.
+
+            // Layer 1: 16 -> 12 for every row: Z1 = X W1^T + b1, A1 = relu(Z1)
+            var w1 = parameters.Slice(W1Offset, 192);
+            var b1 = parameters.Slice(B1Offset, 12);
+            var a1 = batch.Slice(BatchRows * A1Offset, count * 12);
+            global::NetGen.Kernels.MatrixMatrix<double>(w1, b1, inputs, 16, a1, 12);
+            global::NetGen.Kernels.ReLU<double>(a1, a1);
+            // Layer 1 dropout, training only: dropped1 = a1 * mask1, each mask1[i] 0 with probability 0.25 and 1.3333333333333333 (1 / (1 - p)) otherwise, from the row's key
+            var dropped1 = batch.Slice(BatchRows * Dropped1Offset, count * 12);
+            var mask1 = batch.Slice(BatchRows * Mask1Offset, count * 12);
+            for (int row = 0; row < count; row++)
+            {
+                global::NetGen.Kernels.Dropout<double>(a1.Slice(row * 12, 12), DropoutRowKey(start + row), A1Offset, 1073741824u, 1.3333333333333333, mask1.Slice(row * 12, 12), dropped1.Slice(row * 12, 12));
+            }
+
+            // Layer 2: 12 -> 8 for every row: Z2 = Dropped1 W2^T + b2, A2 = tanh(Z2)
+            var w2 = parameters.Slice(W2Offset, 96);
+            var b2 = parameters.Slice(B2Offset, 8);
+            var a2 = batch.Slice(BatchRows * A2Offset, count * 8);
+            global::NetGen.Kernels.MatrixMatrix<double>(w2, b2, dropped1, 12, a2, 8);
+            // row by row, as the per-row code calls the kernel
+            for (int row = 0; row < count; row++)
+            {
+                global::NetGen.Kernels.Tanh<double>(a2.Slice(row * 8, 8), a2.Slice(row * 8, 8));
+            }
+            // Layer 2 dropout, training only: dropped2 = a2 * mask2, each mask2[i] 0 with probability 0.25 and 1.3333333333333333 (1 / (1 - p)) otherwise, from the row's key
+            var dropped2 = batch.Slice(BatchRows * Dropped2Offset, count * 8);
+            var mask2 = batch.Slice(BatchRows * Mask2Offset, count * 8);
+            for (int row = 0; row < count; row++)
+            {
+                global::NetGen.Kernels.Dropout<double>(a2.Slice(row * 8, 8), DropoutRowKey(start + row), A2Offset, 1073741824u, 1.3333333333333333, mask2.Slice(row * 8, 8), dropped2.Slice(row * 8, 8));
+            }
+
+            // Layer 3: 8 -> 3 for every row: Z3 = Dropped2 W3^T + b3, A3 = softmax(Z3)
+            var w3 = parameters.Slice(W3Offset, 24);
+            var b3 = parameters.Slice(B3Offset, 3);
+            var a3 = batch.Slice(BatchRows * A3Offset, count * 3);
+            var z3 = batch.Slice(BatchRows * LogitsOffset, count * 3);
+            global::NetGen.Kernels.MatrixMatrix<double>(w3, b3, dropped2, 8, z3, 3);
+            for (int row = 0; row < count; row++)
+            {
+                global::NetGen.Kernels.Softmax<double>(z3.Slice(row * 3, 3), a3.Slice(row * 3, 3));
+            }
+
+            // Each row's loss and output delta D3
+            var delta3 = deltas.Slice(BatchRows * A3Offset, count * 3);
+            double loss = 0.0;
+            for (int row = 0; row < count; row++)
+            {
+                loss += LossAndOutputDelta(a3.Slice(row * 3, 3), z3.Slice(row * 3, 3), targets.Slice(row * OutputSize, OutputSize), delta3.Slice(row * 3, 3));
+            }
+
+            // Layer 3 gradients: dW3 += D3^T Dropped2, db3 += the sum of D3's rows
+            global::NetGen.Kernels.AddOuterProducts<double>(gradients.Slice(W3Offset, 24), delta3, dropped2, count);
+            global::NetGen.Kernels.AddRows<double>(delta3, gradients.Slice(B3Offset, 3));
+
+            // Layer 2 delta: D2 = (D3 W3) * mask2 * tanh'(Z2)
+            var delta2 = deltas.Slice(BatchRows * A2Offset, count * 8);
+            global::NetGen.Kernels.TransposedMatrixMatrix<double>(w3, delta3, count, delta2);
+            global::NetGen.Kernels.DropoutBackward<double>(mask2, delta2);
+            // value by value, with the formula of the per-row code's unrolled layer 3
+            for (int i = 0; i < delta2.Length; i++)
+            {
+                delta2[i] = delta2[i] * (1.0 - a2[i] * a2[i]);
+            }
+
+            // Layer 2 gradients: dW2 += D2^T Dropped1, db2 += the sum of D2's rows
+            global::NetGen.Kernels.AddOuterProducts<double>(gradients.Slice(W2Offset, 96), delta2, dropped1, count);
+            global::NetGen.Kernels.AddRows<double>(delta2, gradients.Slice(B2Offset, 8));
+
+            // Layer 1 delta: D1 = (D2 W2) * mask1 * relu'(Z1)
+            var delta1 = deltas.Slice(BatchRows * A1Offset, count * 12);
+            global::NetGen.Kernels.TransposedMatrixMatrix<double>(w2, delta2, count, delta1);
+            global::NetGen.Kernels.DropoutBackward<double>(mask1, delta1);
+            // value by value, with the formula of the per-row code's unrolled layer 2
+            for (int i = 0; i < delta1.Length; i++)
+            {
+                delta1[i] = (a1[i] > 0.0 ? delta1[i] : 0.0);
+            }
+
+            // Layer 1 gradients: dW1 += D1^T X, db1 += the sum of D1's rows
+            global::NetGen.Kernels.AddOuterProducts<double>(gradients.Slice(W1Offset, 192), delta1, inputs, count);
+            global::NetGen.Kernels.AddRows<double>(delta1, gradients.Slice(B1Offset, 12));
             return loss;
         }
 

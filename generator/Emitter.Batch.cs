@@ -1,0 +1,202 @@
+using System.Globalization;
+using NetGen.Generator.Kinds;
+using NetGen.Generator.Model;
+using NetGen.Generator.Planning;
+
+namespace NetGen.Generator;
+
+/// <summary>
+/// BackwardBatch for networks that train in chunks (<see cref="NetworkPlan.TrainsInChunks"/>): each chunk of rows goes
+/// through every layer as matrix-matrix products (forward <c>Z = X W^T + b</c>, delta <c>D W</c>, weight gradient
+/// <c>D^T X</c>), with the chunk's values for a layer kept as one row-major matrix.
+/// </summary>
+/// <remarks>
+/// What a row gets differs from <c>Backward</c> on the same row only by the order in which sums are formed (the
+/// matrix kernels' lanes and tiles against the per-row kernels' or the unrolled statements', and a gradient summed
+/// over the chunk before it is added) and by fused multiply-adds where the unrolled per-row code has none. Every value
+/// that is not a sum is computed as the per-row code computes it: a neuron-by-neuron activation with the same scalar
+/// formula, an exp- or tanh-based kernel once per row (a vector kernel may treat a row's last values apart), and the
+/// masks, the loss and the output delta row by row.
+/// </remarks>
+internal static partial class Emitter
+{
+    /// <summary>BackwardBatch's body after its checks: the rows in chunks of <c>BatchRows</c>, each through <c>BackwardChunk</c>.</summary>
+    private static void EmitChunkLoop(CodeWriter writer, NetworkPlan plan, Scalar scalar)
+    {
+        string dropoutArgument = plan.HasDropout ? ", start" : "";
+        writer.Line($"// Chunks of {GeneratedNames.BatchRows} rows, each through every layer at once.");
+        using (writer.Block($"for (int start = 0; start < rows; start += {GeneratedNames.BatchRows})"))
+        {
+            writer.Line($"int count = global::System.Math.Min({GeneratedNames.BatchRows}, rows - start);");
+            writer.Line($"loss += {GeneratedNames.BackwardChunk}(inputs.Slice(start * InputSize, count * InputSize), targets.Slice(start * OutputSize, count * OutputSize), count{dropoutArgument});");
+        }
+    }
+
+    /// <summary>The private members of chunked training: <c>BackwardChunk</c> and the per-row <c>LossAndOutputDelta</c> it calls.</summary>
+    private static void EmitChunkTraining(CodeWriter writer, NetworkPlan plan, Scalar scalar)
+    {
+        EmitLossAndOutputDelta(writer, plan, scalar);
+        EmitBackwardChunk(writer, plan, scalar);
+    }
+
+    /// <summary>One row's loss and output delta from slices of the chunk: the same statements as ComputeLoss and ComputeDeltas write.</summary>
+    private static void EmitLossAndOutputDelta(CodeWriter writer, NetworkPlan plan, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        LayerPlan output = plan.OutputLayer;
+        int n = output.Number, k = output.OutputSize;
+        LossInfo loss = LossInfo.Of(plan.Model.Loss);
+        writer.Line($"/// <summary>One row's d loss / d z{n} into <paramref name=\"delta{n}\"/> and its loss ({loss.Description}), from its output a{n} and logits z{n}.</summary>");
+        using (writer.Block($"private static {t} {GeneratedNames.LossAndOutputDelta}(global::System.ReadOnlySpan<{t}> a{n}, global::System.ReadOnlySpan<{t}> z{n}, global::System.ReadOnlySpan<{t}> target, global::System.Span<{t}> delta{n})"))
+        {
+            loss.EmitOutputDelta(writer, n, k, scalar, ActivationInfo.Of(output.Activation));
+            writer.Line($"{t} loss = {scalar.Literal(0)};");
+            loss.EmitLoss(writer, n, k, scalar, output.Step == ActivationStep.LayerKernel);
+        }
+        writer.Line();
+    }
+
+    private static void EmitBackwardChunk(CodeWriter writer, NetworkPlan plan, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        string dropoutParameter = plan.HasDropout ? ", int start" : "";
+        writer.Line($"/// <summary>BackwardBatch for <paramref name=\"count\"/> rows (at most {GeneratedNames.BatchRows}): adds their gradients into Gradients and returns their summed loss.</summary>");
+        using (writer.Block($"private {t} {GeneratedNames.BackwardChunk}(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, int count{dropoutParameter})"))
+        {
+            writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan};");
+            writer.Line($"global::System.Span<{t}> gradients = {GeneratedNames.GradientsSpan};");
+            writer.Line($"global::System.Span<{t}> batch = {GeneratedNames.BatchActivationsSpan};");
+            writer.Line($"global::System.Span<{t}> deltas = {GeneratedNames.BatchDeltasSpan};");
+            writer.Line("// Below, a capital letter is the chunk's matrix of a layer's values, one row per input row: X the inputs,");
+            writer.Line("// A the outputs, Z the pre-activations, D the deltas d loss / d Z.");
+            foreach (LayerPlan layer in plan.Layers)
+                EmitChunkForwardLayer(writer, plan, layer, scalar);
+            EmitChunkLoss(writer, plan, scalar);
+            for (int index = plan.Layers.Count - 1; index >= 0; index--)
+                EmitChunkGradients(writer, plan, plan.Layers[index], scalar);
+            writer.Line("return loss;");
+        }
+        writer.Line();
+    }
+
+    /// <summary>A section of the chunk's scratch: row r of the section at per-row offset <paramref name="offset"/> and width <paramref name="width"/>.</summary>
+    private static string ChunkBlock(string buffer, string offset, int width) =>
+        $"{buffer}.Slice({GeneratedNames.BatchRows} * {offset}, count * {width})";
+
+    /// <summary>One row of a chunk matrix of width <paramref name="width"/>: <c>name.Slice(row * width, width)</c>.</summary>
+    private static string ChunkRow(string name, int width) => $"{name}.Slice(row * {width}, {width})";
+
+    /// <summary>What a layer reads in the chunk: the chunk's inputs, the layer below's outputs, or their dropped form.</summary>
+    private static string ChunkInput(NetworkPlan plan, LayerPlan layer) =>
+        layer.Number == 1 ? "inputs" : LayerInput(plan, layer, training: true);
+
+    private static void EmitChunkForwardLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar)
+    {
+        int n = layer.Number, width = layer.OutputSize;
+        string t = scalar.Keyword;
+        ActivationInfo activation = ActivationInfo.Of(layer.Activation);
+        string input = ChunkInput(plan, layer);
+        string product = ProductTarget(layer);
+        writer.Line();
+        writer.Line($"// Layer {n}: {layer.InputSize} -> {width} for every row: Z{n} = {Capital(input)} W{n}^T + b{n}, A{n} = {activation.Name}(Z{n})");
+        writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
+        writer.Line($"var b{n} = parameters.Slice({GeneratedNames.BiasOffset(n)}, {width});");
+        writer.Line($"var a{n} = {ChunkBlock("batch", GeneratedNames.ActivationOffset(n), width)};");
+        if (layer.KeepsPreActivation)
+            writer.Line($"var z{n} = {ChunkBlock("batch", PreActivationOffsetName(plan, layer), width)};");
+        writer.Line($"{RuntimeApi.Call(RuntimeApi.MatrixMatrix)}<{t}>(w{n}, b{n}, {input}, {layer.InputSize}, {product}, {width});");
+        string a = "a" + n;
+        if (!activation.IsElementwise)
+        {
+            using (writer.Block("for (int row = 0; row < count; row++)"))
+                writer.Line($"{RuntimeApi.Call(activation.RuntimeName)}<{t}>({ChunkRow(product, width)}, {ChunkRow(a, width)});");
+        }
+        else if (activation.DerivativeInput == DerivativeInput.None && product == a)
+        {
+            // The identity in place is no code at all.
+        }
+        else if (layer.Step == ActivationStep.PerNeuron)
+        {
+            writer.Line($"// value by value, with the formula of the per-row code's unrolled layer");
+            using (writer.Block($"for (int i = 0; i < {a}.Length; i++)"))
+                writer.Line($"{a}[i] = {activation.Forward($"{product}[i]", scalar)};");
+        }
+        else if (activation.IsTranscendental)
+        {
+            writer.Line($"// row by row, as the per-row code calls the kernel");
+            using (writer.Block("for (int row = 0; row < count; row++)"))
+                writer.Line($"{RuntimeApi.Call(activation.RuntimeName)}<{t}>({ChunkRow(product, width)}, {ChunkRow(a, width)});");
+        }
+        else
+        {
+            writer.Line($"{RuntimeApi.Call(activation.RuntimeName)}<{t}>({product}, {a});");
+        }
+        if (layer.Dropout is DropoutPlan dropout)
+        {
+            writer.Line(DropoutComment(layer, scalar));
+            writer.Line($"var {Dropped(n)} = {ChunkBlock("batch", GeneratedNames.DroppedOffset(n), width)};");
+            writer.Line($"var {Mask(n)} = {ChunkBlock("batch", GeneratedNames.MaskOffset(n), width)};");
+            using (writer.Block("for (int row = 0; row < count; row++)"))
+                writer.Line($"{RuntimeApi.Call(RuntimeApi.Dropout)}<{t}>({ChunkRow(a, width)}, {GeneratedNames.DropoutRowKey}(start + row), {GeneratedNames.ActivationOffset(n)}, {DropThreshold(dropout)}, {scalar.Literal(dropout.KeptScale)}, {ChunkRow(Mask(n), width)}, {ChunkRow(Dropped(n), width)});");
+        }
+    }
+
+    private static void EmitChunkLoss(CodeWriter writer, NetworkPlan plan, Scalar scalar)
+    {
+        LayerPlan output = plan.OutputLayer;
+        int n = output.Number, k = output.OutputSize;
+        writer.Line();
+        writer.Line($"// Each row's loss and output delta D{n}");
+        writer.Line($"var delta{n} = {ChunkBlock("deltas", GeneratedNames.ActivationOffset(n), k)};");
+        writer.Line($"{scalar.Keyword} loss = {scalar.Literal(0)};");
+        using (writer.Block("for (int row = 0; row < count; row++)"))
+            writer.Line($"loss += {GeneratedNames.LossAndOutputDelta}({ChunkRow("a" + n, k)}, {ChunkRow("z" + n, k)}, targets.Slice(row * OutputSize, OutputSize), {ChunkRow("delta" + n, k)});");
+    }
+
+    /// <summary>A layer's weight and bias gradients for the chunk, then the delta of the layer below (if any).</summary>
+    private static void EmitChunkGradients(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar)
+    {
+        int n = layer.Number;
+        string t = scalar.Keyword;
+        string input = ChunkInput(plan, layer);
+        writer.Line();
+        writer.Line($"// Layer {n} gradients: dW{n} += D{n}^T {Capital(input)}, db{n} += the sum of D{n}'s rows");
+        writer.Line($"{RuntimeApi.Call(RuntimeApi.AddOuterProducts)}<{t}>(gradients.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount}), delta{n}, {input}, count);");
+        writer.Line($"{RuntimeApi.Call(RuntimeApi.AddRows)}<{t}>(delta{n}, gradients.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize}));");
+        if (n == 1)
+            return;
+
+        LayerPlan below = plan.Layers[n - 2];
+        int m = below.Number, width = below.OutputSize;
+        ActivationInfo activation = ActivationInfo.Of(below.Activation);
+        string derivativeInput = DerivativeInputName(below) + m;
+        writer.Line();
+        writer.Line($"// Layer {m} delta: D{m} = (D{n} W{n}){DropoutFactor(below, Mask(m))} * {activation.Name}'(Z{m})");
+        writer.Line($"var delta{m} = {ChunkBlock("deltas", GeneratedNames.ActivationOffset(m), width)};");
+        writer.Line($"{RuntimeApi.Call(RuntimeApi.TransposedMatrixMatrix)}<{t}>(w{n}, delta{n}, count, delta{m});");
+        if (below.HasDropout)
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.DropoutBackward)}<{t}>({Mask(m)}, delta{m});");
+        if (activation.DerivativeInput == DerivativeInput.None)
+            return;
+        if (layer.Shape == CodeShape.Unrolled)
+        {
+            writer.Line($"// value by value, with the formula of the per-row code's unrolled layer {n}");
+            using (writer.Block($"for (int i = 0; i < delta{m}.Length; i++)"))
+                writer.Line($"delta{m}[i] = {activation.TimesDerivative($"{derivativeInput}[i]", $"delta{m}[i]", scalar)};");
+        }
+        else if (activation.IsTranscendental)
+        {
+            writer.Line($"// row by row, as the per-row code calls the kernel");
+            using (writer.Block("for (int row = 0; row < count; row++)"))
+                writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{t}>({ChunkRow(derivativeInput, width)}, {ChunkRow("delta" + m, width)});");
+        }
+        else
+        {
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{t}>({derivativeInput}, delta{m});");
+        }
+    }
+
+    /// <summary>The chunk matrix a span of the chunk stands for in the comments: X for the inputs, A1 for a1, Dropped1 for dropped1.</summary>
+    private static string Capital(string name) =>
+        name == "inputs" ? "X" : char.ToUpper(name[0], CultureInfo.InvariantCulture) + name.Substring(1);
+}

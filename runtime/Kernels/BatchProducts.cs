@@ -1,0 +1,298 @@
+using System;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NetGen;
+
+// The backward pass of a minibatch as matrix-matrix products: the per-sample kernels of
+// TransposedProducts.cs (W^T d, W += d x^T) for a block of samples at once. Samples are rows of a
+// row-major block (sample s of a layer of width n at [s * n, s * n + n)), as the generated batch calls
+// keep each layer's values for a chunk of rows. Each kernel keeps a tile of its result in registers while
+// it runs through the shared dimension, so every load of a weight vector or an input vector serves four
+// rows of the other operand; the per-sample kernels use each load once.
+
+public static partial class Kernels
+{
+    /// <summary>
+    /// <c>results[s, :] = W^T deltas[s, :]</c> for every sample s: <see cref="TransposedMatrixVector{T}"/> for a block of
+    /// samples. W is row-major with <c>rows</c> rows and <c>columns</c> columns; <paramref name="deltas"/> holds
+    /// <paramref name="samples"/> rows of <c>rows</c> values and <paramref name="results"/> as many rows of <c>columns</c>.
+    /// </summary>
+    /// <remarks>Each result is a sum over the rows of W in row order, per lane; it differs from <see cref="TransposedMatrixVector{T}"/>'s only in the order of that sum.</remarks>
+    public static void TransposedMatrixMatrix<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> deltas, int samples, Span<T> results)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
+        int rows = ThrowHelper.RowCount(nameof(deltas), deltas.Length, samples);
+        int columns = ThrowHelper.RowCount(nameof(results), results.Length, samples);
+        CheckMatrix(weights, rows, columns);
+        if (Vector512.IsHardwareAccelerated)
+            KernelsAt<T, Vector512<T>, Width512<T>, Vector256<T>, Width256<T>>.TransposedMatrixMatrix(weights, deltas, rows, columns, samples, results);
+        else if (Vector256.IsHardwareAccelerated)
+            KernelsAt<T, Vector256<T>, Width256<T>, Vector128<T>, Width128<T>>.TransposedMatrixMatrix(weights, deltas, rows, columns, samples, results);
+        else if (Vector128.IsHardwareAccelerated)
+            KernelsAt<T, Vector128<T>, Width128<T>, Vector128<T>, Width128<T>>.TransposedMatrixMatrix(weights, deltas, rows, columns, samples, results);
+        else
+            KernelsAt<T, T, ScalarWidth<T>, T, ScalarWidth<T>>.TransposedMatrixMatrix(weights, deltas, rows, columns, samples, results);
+    }
+
+    /// <summary>
+    /// <c>W[j, :] += sum_s deltas[s, j] inputs[s, :]</c>: the weight gradient of a block of samples added into W,
+    /// <see cref="AddScaledOuterProduct{T}"/> (scale 1) for every sample at once. <paramref name="deltas"/> holds
+    /// <paramref name="samples"/> rows of <c>rows</c> values, <paramref name="inputs"/> as many rows of <c>columns</c>.
+    /// </summary>
+    /// <remarks>
+    /// Each weight's sum over the samples is formed in registers, in sample order, and then added to the weight once;
+    /// the per-sample kernel adds each sample's term to the weight in turn, so the two differ only in that order.
+    /// </remarks>
+    public static void AddOuterProducts<T>(Span<T> weights, ReadOnlySpan<T> deltas, ReadOnlySpan<T> inputs, int samples)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
+        int rows = ThrowHelper.RowCount(nameof(deltas), deltas.Length, samples);
+        int columns = ThrowHelper.RowCount(nameof(inputs), inputs.Length, samples);
+        CheckMatrix<T>(weights, rows, columns);
+        if (Vector512.IsHardwareAccelerated)
+            KernelsAt<T, Vector512<T>, Width512<T>, Vector256<T>, Width256<T>>.AddOuterProducts(weights, deltas, inputs, rows, columns, samples);
+        else if (Vector256.IsHardwareAccelerated)
+            KernelsAt<T, Vector256<T>, Width256<T>, Vector128<T>, Width128<T>>.AddOuterProducts(weights, deltas, inputs, rows, columns, samples);
+        else if (Vector128.IsHardwareAccelerated)
+            KernelsAt<T, Vector128<T>, Width128<T>, Vector128<T>, Width128<T>>.AddOuterProducts(weights, deltas, inputs, rows, columns, samples);
+        else
+            KernelsAt<T, T, ScalarWidth<T>, T, ScalarWidth<T>>.AddOuterProducts(weights, deltas, inputs, rows, columns, samples);
+    }
+
+    /// <summary>
+    /// <c>sums += rows[0, :] + rows[1, :] + ...</c>, the rows taken in order: the bias gradient of a block of samples.
+    /// <paramref name="rows"/> holds whole rows of <c>sums.Length</c> values.
+    /// </summary>
+    /// <remarks>Each sum adds the rows to the running value one at a time, as many calls of <see cref="AddScaled{T}(T, ReadOnlySpan{T}, Span{T})"/> with a = 1 would.</remarks>
+    public static void AddRows<T>(ReadOnlySpan<T> rows, Span<T> sums)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int samples = ThrowHelper.RowCount(nameof(rows), rows.Length, sums.Length);
+        for (int sample = 0; sample < samples; sample++)
+            TensorPrimitives.Add(sums, rows.Slice(sample * sums.Length, sums.Length), sums);
+    }
+}
+
+internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>
+{
+    /// <summary><see cref="Kernels.TransposedMatrixMatrix{T}"/> with its arguments checked.</summary>
+    /// <remarks>Columns are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.</remarks>
+    public static void TransposedMatrixMatrix(ReadOnlySpan<T> weights, ReadOnlySpan<T> deltas, int rows, int columns, int samples, Span<T> results)
+    {
+        ref T w = ref MemoryMarshal.GetReference(weights);
+        ref T d = ref MemoryMarshal.GetReference(deltas);
+        ref T r = ref MemoryMarshal.GetReference(results);
+        if (columns >= TWide.Count)
+            TransposedSampleBlocks<TWideVector, TWide>(ref w, ref d, rows, columns, samples, ref r);
+        else if (columns >= TNarrow.Count)
+            TransposedSampleBlocks<TNarrowVector, TNarrow>(ref w, ref d, rows, columns, samples, ref r);
+        else if (UsesQuarterWidth(columns))
+            TransposedSampleBlocks<Vector128<T>, Width128<T>>(ref w, ref d, rows, columns, samples, ref r);
+        else
+            TransposedSampleBlocks<T, ScalarWidth<T>>(ref w, ref d, rows, columns, samples, ref r);
+    }
+
+    /// <summary>
+    /// <see cref="TransposedMatrixMatrix"/> in tiles of four samples by two vectors of columns (then one vector, then
+    /// one sample): the tile's eight sums stay in registers while every row of W is added into them, each load of W
+    /// serving four samples. A row's last partial vector is its last whole vector, computed again in full: the lanes it
+    /// shares with the vector before come out bit for bit the same, so storing all of them is exact.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransposedSampleBlocks<TV, TW>(ref T w, ref T d, int rows, int columns, int samples, ref T results)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        int column = 0;
+        for (; column + 2 * TW.Count <= columns; column += 2 * TW.Count)
+            TransposedColumnTile<TV, TW>(ref w, ref d, rows, columns, samples, ref results, column, vectors: 2);
+        for (; column + TW.Count <= columns; column += TW.Count)
+            TransposedColumnTile<TV, TW>(ref w, ref d, rows, columns, samples, ref results, column, vectors: 1);
+        if (column < columns)
+            TransposedColumnTile<TV, TW>(ref w, ref d, rows, columns, samples, ref results, columns - TW.Count, vectors: 1);
+    }
+
+    /// <summary>One or two vectors of columns from <paramref name="column"/> on, for every sample: four samples at a time, then one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposedColumnTile<TV, TW>(ref T w, ref T d, int rows, int columns, int samples, ref T results, int column, int vectors)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        nuint n = (nuint)TW.Count, stride = (nuint)columns;
+        int sample = 0;
+        for (; sample + 4 <= samples; sample += 4)
+        {
+            TV s00 = TW.Zero, s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+            ref T y = ref Unsafe.Add(ref w, column);
+            ref T e = ref Unsafe.Add(ref d, sample * rows);
+            for (int row = 0; row < rows; row++, y = ref Unsafe.Add(ref y, columns))
+            {
+                TV w0 = TW.Load(ref y, 0);
+                TV f0 = TW.Create(Unsafe.Add(ref e, row)), f1 = TW.Create(Unsafe.Add(ref e, rows + row));
+                TV f2 = TW.Create(Unsafe.Add(ref e, 2 * rows + row)), f3 = TW.Create(Unsafe.Add(ref e, 3 * rows + row));
+                s00 = TW.MultiplyAdd(w0, f0, s00);
+                s10 = TW.MultiplyAdd(w0, f1, s10);
+                s20 = TW.MultiplyAdd(w0, f2, s20);
+                s30 = TW.MultiplyAdd(w0, f3, s30);
+                if (vectors > 1)
+                {
+                    TV w1 = TW.Load(ref y, n);
+                    s01 = TW.MultiplyAdd(w1, f0, s01);
+                    s11 = TW.MultiplyAdd(w1, f1, s11);
+                    s21 = TW.MultiplyAdd(w1, f2, s21);
+                    s31 = TW.MultiplyAdd(w1, f3, s31);
+                }
+            }
+            ref T output = ref Unsafe.Add(ref results, sample * columns + column);
+            TW.Store(s00, ref output, 0);
+            TW.Store(s10, ref output, stride);
+            TW.Store(s20, ref output, 2 * stride);
+            TW.Store(s30, ref output, 3 * stride);
+            if (vectors > 1)
+            {
+                TW.Store(s01, ref output, n);
+                TW.Store(s11, ref output, stride + n);
+                TW.Store(s21, ref output, 2 * stride + n);
+                TW.Store(s31, ref output, 3 * stride + n);
+            }
+        }
+        for (; sample < samples; sample++)
+        {
+            TV s0 = TW.Zero, s1 = s0;
+            ref T y = ref Unsafe.Add(ref w, column);
+            ref T e = ref Unsafe.Add(ref d, sample * rows);
+            for (int row = 0; row < rows; row++, y = ref Unsafe.Add(ref y, columns))
+            {
+                TV f = TW.Create(Unsafe.Add(ref e, row));
+                s0 = TW.MultiplyAdd(TW.Load(ref y, 0), f, s0);
+                if (vectors > 1)
+                    s1 = TW.MultiplyAdd(TW.Load(ref y, n), f, s1);
+            }
+            ref T output = ref Unsafe.Add(ref results, sample * columns + column);
+            TW.Store(s0, ref output, 0);
+            if (vectors > 1)
+                TW.Store(s1, ref output, n);
+        }
+    }
+
+    /// <summary><see cref="Kernels.AddOuterProducts{T}"/> with its arguments checked.</summary>
+    /// <remarks>Columns are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.</remarks>
+    public static void AddOuterProducts(Span<T> weights, ReadOnlySpan<T> deltas, ReadOnlySpan<T> inputs, int rows, int columns, int samples)
+    {
+        ref T w = ref MemoryMarshal.GetReference(weights);
+        ref T d = ref MemoryMarshal.GetReference(deltas);
+        ref T x = ref MemoryMarshal.GetReference(inputs);
+        if (columns >= TWide.Count)
+            OuterProductTiles<TWideVector, TWide>(ref w, ref d, ref x, rows, columns, samples);
+        else if (columns >= TNarrow.Count)
+            OuterProductTiles<TNarrowVector, TNarrow>(ref w, ref d, ref x, rows, columns, samples);
+        else if (UsesQuarterWidth(columns))
+            OuterProductTiles<Vector128<T>, Width128<T>>(ref w, ref d, ref x, rows, columns, samples);
+        else
+            OuterProductTiles<T, ScalarWidth<T>>(ref w, ref d, ref x, rows, columns, samples);
+    }
+
+    /// <summary>
+    /// <see cref="AddOuterProducts"/> in tiles of four weight rows by two vectors of columns (then one vector, then one
+    /// row): the tile's sums over all samples stay in registers, each load of an input vector serving four rows, and
+    /// are added to the weights once. A row's last partial vector is its last whole vector with only its new lanes
+    /// added (the others belong to the vector before).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void OuterProductTiles<TV, TW>(ref T w, ref T d, ref T x, int rows, int columns, int samples)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        int column = 0;
+        TV all = TW.LastLanes(TW.Count);
+        for (; column + 2 * TW.Count <= columns; column += 2 * TW.Count)
+            OuterProductColumnTile<TV, TW>(ref w, ref d, ref x, rows, columns, samples, column, vectors: 2, all);
+        for (; column + TW.Count <= columns; column += TW.Count)
+            OuterProductColumnTile<TV, TW>(ref w, ref d, ref x, rows, columns, samples, column, vectors: 1, all);
+        if (column < columns)
+            OuterProductColumnTile<TV, TW>(ref w, ref d, ref x, rows, columns, samples, columns - TW.Count, vectors: 1, TW.LastLanes(columns - column));
+    }
+
+    /// <summary>
+    /// One or two vectors of columns from <paramref name="column"/> on, for every weight row: four rows at a time, then
+    /// one; only the lanes of <paramref name="fresh"/> of the first vector change.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OuterProductColumnTile<TV, TW>(ref T w, ref T d, ref T x, int rows, int columns, int samples, int column, int vectors, TV fresh)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        nuint n = (nuint)TW.Count, stride = (nuint)columns;
+        int row = 0;
+        for (; row + 4 <= rows; row += 4)
+        {
+            TV s00 = TW.Zero, s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+            ref T input = ref Unsafe.Add(ref x, column);
+            ref T e = ref Unsafe.Add(ref d, row);
+            for (int sample = 0; sample < samples; sample++, input = ref Unsafe.Add(ref input, columns), e = ref Unsafe.Add(ref e, rows))
+            {
+                TV x0 = TW.Load(ref input, 0);
+                TV f0 = TW.Create(e), f1 = TW.Create(Unsafe.Add(ref e, 1));
+                TV f2 = TW.Create(Unsafe.Add(ref e, 2)), f3 = TW.Create(Unsafe.Add(ref e, 3));
+                s00 = TW.MultiplyAdd(x0, f0, s00);
+                s10 = TW.MultiplyAdd(x0, f1, s10);
+                s20 = TW.MultiplyAdd(x0, f2, s20);
+                s30 = TW.MultiplyAdd(x0, f3, s30);
+                if (vectors > 1)
+                {
+                    TV x1 = TW.Load(ref input, n);
+                    s01 = TW.MultiplyAdd(x1, f0, s01);
+                    s11 = TW.MultiplyAdd(x1, f1, s11);
+                    s21 = TW.MultiplyAdd(x1, f2, s21);
+                    s31 = TW.MultiplyAdd(x1, f3, s31);
+                }
+            }
+            ref T tile = ref Unsafe.Add(ref w, row * columns + column);
+            AddInto<TV, TW>(ref tile, 0, s00, fresh);
+            AddInto<TV, TW>(ref tile, stride, s10, fresh);
+            AddInto<TV, TW>(ref tile, 2 * stride, s20, fresh);
+            AddInto<TV, TW>(ref tile, 3 * stride, s30, fresh);
+            if (vectors > 1)
+            {
+                // Only a first vector can be a row's partial last one: a second is always whole.
+                TW.Store(TW.Add(TW.Load(ref tile, n), s01), ref tile, n);
+                TW.Store(TW.Add(TW.Load(ref tile, stride + n), s11), ref tile, stride + n);
+                TW.Store(TW.Add(TW.Load(ref tile, 2 * stride + n), s21), ref tile, 2 * stride + n);
+                TW.Store(TW.Add(TW.Load(ref tile, 3 * stride + n), s31), ref tile, 3 * stride + n);
+            }
+        }
+        for (; row < rows; row++)
+        {
+            TV s0 = TW.Zero, s1 = s0;
+            ref T input = ref Unsafe.Add(ref x, column);
+            ref T e = ref Unsafe.Add(ref d, row);
+            for (int sample = 0; sample < samples; sample++, input = ref Unsafe.Add(ref input, columns), e = ref Unsafe.Add(ref e, rows))
+            {
+                TV f = TW.Create(e);
+                s0 = TW.MultiplyAdd(TW.Load(ref input, 0), f, s0);
+                if (vectors > 1)
+                    s1 = TW.MultiplyAdd(TW.Load(ref input, n), f, s1);
+            }
+            ref T tile = ref Unsafe.Add(ref w, row * columns + column);
+            AddInto<TV, TW>(ref tile, 0, s0, fresh);
+            if (vectors > 1)
+                TW.Store(TW.Add(TW.Load(ref tile, n), s1), ref tile, n);
+        }
+    }
+
+    /// <summary><c>destination[offset..] += sums</c> in the lanes of <paramref name="fresh"/>; the other lanes stay as they are.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddInto<TV, TW>(ref T destination, nuint offset, TV sums, TV fresh)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        TV old = TW.Load(ref destination, offset);
+        TW.Store(TW.Select(fresh, TW.Add(old, sums), old), ref destination, offset);
+    }
+}

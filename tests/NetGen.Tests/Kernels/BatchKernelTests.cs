@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Numerics;
+using static NetGen.Tests.Kernels.MatrixKernelTests;
+
+namespace NetGen.Tests.Kernels;
+
+/// <summary>
+/// The minibatch products BackwardBatch runs for a chunk of rows (<see cref="NetGen.Kernels.TransposedMatrixMatrix{T}"/>,
+/// <see cref="NetGen.Kernels.AddOuterProducts{T}"/>, <see cref="NetGen.Kernels.AddRows{T}"/>) agree with plain loops in
+/// double precision for every tile and tail: sample counts around the tiles of four, rows around the tiles of four,
+/// every column tail of every width, at every pair of vector widths (as <see cref="MatrixKernelTests"/> runs them).
+/// </summary>
+public class BatchKernelTests
+{
+    private static readonly int[] SampleCounts = { 1, 2, 3, 4, 5, 8, 9 };
+
+    private static IEnumerable<(int Rows, int Columns)> Shapes() =>
+        (from rows in new[] { 0, 1, 3, 4, 5, 8, 9 }
+         from columns in Enumerable.Range(0, 71)
+         select (rows, columns))
+        .Concat(new[] { (128, 784), (10, 128), (130, 9), (7, 300), (33, 1000) });
+
+    [Theory]
+    [MemberData(nameof(Widths), MemberType = typeof(MatrixKernelTests))]
+    public void TransposedMatrixMatrix_matches_a_plain_loop(int wideBits)
+    {
+        CheckTransposedMatrixMatrix<double>(wideBits, 1e-12);
+        CheckTransposedMatrixMatrix<float>(wideBits, 2e-6);
+    }
+
+    private static void CheckTransposedMatrixMatrix<T>(int wideBits, double tolerance)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        IKernelsAt<T> kernels = KernelsAtWidth<T>(wideBits);
+        foreach (var (rows, columns) in Shapes())
+        {
+            foreach (int samples in SampleCounts)
+            {
+                var random = new Random(rows * 7919 + columns * 31 + samples);
+                T[] w = Values<T>(random, rows * columns), d = Values<T>(random, samples * rows);
+                T[] results = Values<T>(random, samples * columns); // overwritten, not added to
+                kernels.TransposedMatrixMatrix(w, d, rows, columns, samples, results);
+                for (int s = 0; s < samples; s++)
+                {
+                    for (int i = 0; i < columns; i++)
+                    {
+                        double expected = 0;
+                        for (int j = 0; j < rows; j++)
+                            expected += double.CreateTruncating(w[j * columns + i]) * double.CreateTruncating(d[s * rows + j]);
+                        AssertClose(expected, double.CreateTruncating(results[s * columns + i]),
+                            $"{wideBits}-bit {typeof(T).Name} {rows}x{columns}, {samples} samples: result[{s}, {i}]", tolerance * Math.Sqrt(rows + 1));
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths), MemberType = typeof(MatrixKernelTests))]
+    public void AddOuterProducts_matches_a_plain_loop(int wideBits)
+    {
+        CheckAddOuterProducts<double>(wideBits, 1e-12);
+        CheckAddOuterProducts<float>(wideBits, 2e-6);
+    }
+
+    private static void CheckAddOuterProducts<T>(int wideBits, double tolerance)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        IKernelsAt<T> kernels = KernelsAtWidth<T>(wideBits);
+        foreach (var (rows, columns) in Shapes())
+        {
+            foreach (int samples in SampleCounts)
+            {
+                var random = new Random(rows * 7919 + columns * 31 + samples + 1);
+                T[] w = Values<T>(random, rows * columns), d = Values<T>(random, samples * rows), x = Values<T>(random, samples * columns);
+                double[] expected = new double[w.Length];
+                for (int j = 0; j < rows; j++)
+                {
+                    for (int i = 0; i < columns; i++)
+                    {
+                        double sum = double.CreateTruncating(w[j * columns + i]);
+                        for (int s = 0; s < samples; s++)
+                            sum += double.CreateTruncating(d[s * rows + j]) * double.CreateTruncating(x[s * columns + i]);
+                        expected[j * columns + i] = sum;
+                    }
+                }
+                kernels.AddOuterProducts(w, d, x, rows, columns, samples);
+                for (int k = 0; k < w.Length; k++)
+                    AssertClose(expected[k], double.CreateTruncating(w[k]),
+                        $"{wideBits}-bit {typeof(T).Name} {rows}x{columns}, {samples} samples: w[{k / columns}, {k % columns}]", tolerance * Math.Sqrt(samples + 1));
+            }
+        }
+    }
+
+    [Fact]
+    public void AddRows_adds_every_row_in_order()
+    {
+        foreach (int width in new[] { 1, 3, 8, 17, 130 })
+        {
+            var random = new Random(width);
+            double[] rows = Values<double>(random, 5 * width), sums = Values<double>(random, width);
+            double[] expected = (double[])sums.Clone();
+            for (int s = 0; s < 5; s++)
+                for (int i = 0; i < width; i++)
+                    expected[i] += rows[s * width + i];
+            NetGen.Kernels.AddRows<double>(rows, sums);
+            Assert.Equal(expected, sums); // one rounded add per row and value, in row order: exact
+        }
+    }
+
+    [Fact]
+    public void Bad_shapes_are_exceptions_that_name_the_argument()
+    {
+        Assert.Equal("deltas", Assert.Throws<ArgumentException>(() => NetGen.Kernels.TransposedMatrixMatrix<double>(new double[6], new double[5], 2, new double[6])).ParamName);
+        Assert.Equal("weights", Assert.Throws<ArgumentException>(() => NetGen.Kernels.TransposedMatrixMatrix<double>(new double[5], new double[4], 2, new double[6])).ParamName);
+        Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => NetGen.Kernels.AddOuterProducts<double>(new double[6], new double[4], new double[7], 2)).ParamName);
+        Assert.Equal("weights", Assert.Throws<ArgumentException>(() => NetGen.Kernels.AddOuterProducts<double>(new double[5], new double[4], new double[6], 2)).ParamName);
+        Assert.Equal("rows", Assert.Throws<ArgumentException>(() => NetGen.Kernels.AddRows<double>(new double[7], new double[3])).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.AddOuterProducts<double>(new double[6], new double[4], new double[6], 0));
+    }
+}
