@@ -199,91 +199,117 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary>
-    /// <see cref="AddOuterProducts"/> in tiles of four weight rows by two vectors of columns (then one vector, then one
-    /// row): the tile's sums over all samples stay in registers, each load of an input vector serving four rows, and
-    /// are added to the weights once. A row's last partial vector is its last whole vector with only its new lanes
-    /// added (the others belong to the vector before).
+    /// <see cref="AddOuterProducts"/> in tiles of four weight rows by two vectors of columns (then one vector; then single
+    /// rows): the tile's sums over all samples stay in registers, each load of an input vector serving four rows, and are
+    /// added to the weights once. A row's last partial vector is its last whole vector with only its new lanes added (the
+    /// others belong to the vector before). Rows whose deltas are zero for every sample of the chunk (units a ReLU kept
+    /// off for the whole chunk) are skipped when rows are at least four vectors long: they would add exactly zero, and the
+    /// check costs a fraction of their work.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OuterProductTiles<TV, TW>(ref T w, ref T d, ref T x, int rows, int columns, int samples)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
     {
-        int column = 0;
-        TV all = TW.LastLanes(TW.Count);
-        for (; column + 2 * TW.Count <= columns; column += 2 * TW.Count)
-            OuterProductColumnTile<TV, TW>(ref w, ref d, ref x, rows, columns, samples, column, vectors: 2, all);
-        for (; column + TW.Count <= columns; column += TW.Count)
-            OuterProductColumnTile<TV, TW>(ref w, ref d, ref x, rows, columns, samples, column, vectors: 1, all);
-        if (column < columns)
-            OuterProductColumnTile<TV, TW>(ref w, ref d, ref x, rows, columns, samples, columns - TW.Count, vectors: 1, TW.LastLanes(columns - column));
+        bool skipsZeroRows = columns >= 4 * TW.Count;
+        int row = 0;
+        for (; row + 4 <= rows; row += 4)
+        {
+            if (skipsZeroRows && AllZero(ref Unsafe.Add(ref d, row), 4, rows, samples))
+                continue;
+            int column = 0;
+            for (; column + 2 * TW.Count <= columns; column += 2 * TW.Count)
+                OuterProductFourRows<TV, TW>(ref w, ref d, ref x, rows, columns, samples, row, column, vectors: 2, TW.LastLanes(TW.Count));
+            for (; column + TW.Count <= columns; column += TW.Count)
+                OuterProductFourRows<TV, TW>(ref w, ref d, ref x, rows, columns, samples, row, column, vectors: 1, TW.LastLanes(TW.Count));
+            if (column < columns)
+                OuterProductFourRows<TV, TW>(ref w, ref d, ref x, rows, columns, samples, row, columns - TW.Count, vectors: 1, TW.LastLanes(columns - column));
+        }
+        for (; row < rows; row++)
+        {
+            if (skipsZeroRows && AllZero(ref Unsafe.Add(ref d, row), 1, rows, samples))
+                continue;
+            int column = 0;
+            for (; column + TW.Count <= columns; column += TW.Count)
+                OuterProductOneRow<TV, TW>(ref w, ref d, ref x, rows, columns, samples, row, column, TW.LastLanes(TW.Count));
+            if (column < columns)
+                OuterProductOneRow<TV, TW>(ref w, ref d, ref x, rows, columns, samples, row, columns - TW.Count, TW.LastLanes(columns - column));
+        }
+    }
+
+    /// <summary>Whether the <paramref name="count"/> deltas at <paramref name="d"/> are zero in every one of the <paramref name="samples"/> rows (<paramref name="stride"/> apart).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool AllZero(ref T d, int count, int stride, int samples)
+    {
+        for (int sample = 0; sample < samples; sample++, d = ref Unsafe.Add(ref d, stride))
+        {
+            for (int k = 0; k < count; k++)
+            {
+                if (Unsafe.Add(ref d, k) != T.Zero)
+                    return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>
-    /// One or two vectors of columns from <paramref name="column"/> on, for every weight row: four rows at a time, then
-    /// one; only the lanes of <paramref name="fresh"/> of the first vector change.
+    /// Weight rows <paramref name="row"/> to <paramref name="row"/> + 3, one or two vectors of columns from
+    /// <paramref name="column"/> on; only the lanes of <paramref name="fresh"/> of the first vector change.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OuterProductColumnTile<TV, TW>(ref T w, ref T d, ref T x, int rows, int columns, int samples, int column, int vectors, TV fresh)
+    private static void OuterProductFourRows<TV, TW>(ref T w, ref T d, ref T x, int rows, int columns, int samples, int row, int column, int vectors, TV fresh)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
     {
         nuint n = (nuint)TW.Count, stride = (nuint)columns;
-        int row = 0;
-        for (; row + 4 <= rows; row += 4)
+        TV s00 = TW.Zero, s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+        ref T input = ref Unsafe.Add(ref x, column);
+        ref T e = ref Unsafe.Add(ref d, row);
+        for (int sample = 0; sample < samples; sample++, input = ref Unsafe.Add(ref input, columns), e = ref Unsafe.Add(ref e, rows))
         {
-            TV s00 = TW.Zero, s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
-            ref T input = ref Unsafe.Add(ref x, column);
-            ref T e = ref Unsafe.Add(ref d, row);
-            for (int sample = 0; sample < samples; sample++, input = ref Unsafe.Add(ref input, columns), e = ref Unsafe.Add(ref e, rows))
-            {
-                TV x0 = TW.Load(ref input, 0);
-                TV f0 = TW.Create(e), f1 = TW.Create(Unsafe.Add(ref e, 1));
-                TV f2 = TW.Create(Unsafe.Add(ref e, 2)), f3 = TW.Create(Unsafe.Add(ref e, 3));
-                s00 = TW.MultiplyAdd(x0, f0, s00);
-                s10 = TW.MultiplyAdd(x0, f1, s10);
-                s20 = TW.MultiplyAdd(x0, f2, s20);
-                s30 = TW.MultiplyAdd(x0, f3, s30);
-                if (vectors > 1)
-                {
-                    TV x1 = TW.Load(ref input, n);
-                    s01 = TW.MultiplyAdd(x1, f0, s01);
-                    s11 = TW.MultiplyAdd(x1, f1, s11);
-                    s21 = TW.MultiplyAdd(x1, f2, s21);
-                    s31 = TW.MultiplyAdd(x1, f3, s31);
-                }
-            }
-            ref T tile = ref Unsafe.Add(ref w, row * columns + column);
-            AddInto<TV, TW>(ref tile, 0, s00, fresh);
-            AddInto<TV, TW>(ref tile, stride, s10, fresh);
-            AddInto<TV, TW>(ref tile, 2 * stride, s20, fresh);
-            AddInto<TV, TW>(ref tile, 3 * stride, s30, fresh);
+            TV x0 = TW.Load(ref input, 0);
+            TV f0 = TW.Create(e), f1 = TW.Create(Unsafe.Add(ref e, 1));
+            TV f2 = TW.Create(Unsafe.Add(ref e, 2)), f3 = TW.Create(Unsafe.Add(ref e, 3));
+            s00 = TW.MultiplyAdd(x0, f0, s00);
+            s10 = TW.MultiplyAdd(x0, f1, s10);
+            s20 = TW.MultiplyAdd(x0, f2, s20);
+            s30 = TW.MultiplyAdd(x0, f3, s30);
             if (vectors > 1)
             {
-                // Only a first vector can be a row's partial last one: a second is always whole.
-                TW.Store(TW.Add(TW.Load(ref tile, n), s01), ref tile, n);
-                TW.Store(TW.Add(TW.Load(ref tile, stride + n), s11), ref tile, stride + n);
-                TW.Store(TW.Add(TW.Load(ref tile, 2 * stride + n), s21), ref tile, 2 * stride + n);
-                TW.Store(TW.Add(TW.Load(ref tile, 3 * stride + n), s31), ref tile, 3 * stride + n);
+                TV x1 = TW.Load(ref input, n);
+                s01 = TW.MultiplyAdd(x1, f0, s01);
+                s11 = TW.MultiplyAdd(x1, f1, s11);
+                s21 = TW.MultiplyAdd(x1, f2, s21);
+                s31 = TW.MultiplyAdd(x1, f3, s31);
             }
         }
-        for (; row < rows; row++)
+        ref T tile = ref Unsafe.Add(ref w, row * columns + column);
+        AddInto<TV, TW>(ref tile, 0, s00, fresh);
+        AddInto<TV, TW>(ref tile, stride, s10, fresh);
+        AddInto<TV, TW>(ref tile, 2 * stride, s20, fresh);
+        AddInto<TV, TW>(ref tile, 3 * stride, s30, fresh);
+        if (vectors > 1)
         {
-            TV s0 = TW.Zero, s1 = s0;
-            ref T input = ref Unsafe.Add(ref x, column);
-            ref T e = ref Unsafe.Add(ref d, row);
-            for (int sample = 0; sample < samples; sample++, input = ref Unsafe.Add(ref input, columns), e = ref Unsafe.Add(ref e, rows))
-            {
-                TV f = TW.Create(e);
-                s0 = TW.MultiplyAdd(TW.Load(ref input, 0), f, s0);
-                if (vectors > 1)
-                    s1 = TW.MultiplyAdd(TW.Load(ref input, n), f, s1);
-            }
-            ref T tile = ref Unsafe.Add(ref w, row * columns + column);
-            AddInto<TV, TW>(ref tile, 0, s0, fresh);
-            if (vectors > 1)
-                TW.Store(TW.Add(TW.Load(ref tile, n), s1), ref tile, n);
+            // Only a first vector can be a row's partial last one: a second is always whole.
+            TW.Store(TW.Add(TW.Load(ref tile, n), s01), ref tile, n);
+            TW.Store(TW.Add(TW.Load(ref tile, stride + n), s11), ref tile, stride + n);
+            TW.Store(TW.Add(TW.Load(ref tile, 2 * stride + n), s21), ref tile, 2 * stride + n);
+            TW.Store(TW.Add(TW.Load(ref tile, 3 * stride + n), s31), ref tile, 3 * stride + n);
         }
+    }
+
+    /// <summary>Weight row <paramref name="row"/>, one vector of columns from <paramref name="column"/> on; only the lanes of <paramref name="fresh"/> change.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OuterProductOneRow<TV, TW>(ref T w, ref T d, ref T x, int rows, int columns, int samples, int row, int column, TV fresh)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        TV sum = TW.Zero;
+        ref T input = ref Unsafe.Add(ref x, column);
+        ref T e = ref Unsafe.Add(ref d, row);
+        for (int sample = 0; sample < samples; sample++, input = ref Unsafe.Add(ref input, columns), e = ref Unsafe.Add(ref e, rows))
+            sum = TW.MultiplyAdd(TW.Load(ref input, 0), TW.Create(e), sum);
+        AddInto<TV, TW>(ref Unsafe.Add(ref w, row * columns + column), 0, sum, fresh);
     }
 
     /// <summary><c>destination[offset..] += sums</c> in the lanes of <paramref name="fresh"/>; the other lanes stay as they are.</summary>

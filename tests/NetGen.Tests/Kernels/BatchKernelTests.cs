@@ -75,6 +75,17 @@ public class BatchKernelTests
             {
                 var random = new Random(rows * 7919 + columns * 31 + samples + 1);
                 T[] w = Values<T>(random, rows * columns), d = Values<T>(random, samples * rows), x = Values<T>(random, samples * columns);
+                // Units off for the whole chunk (rows 4-7, a whole tile of four, and every third row, so that other tiles and
+                // single rows are partly or wholly off), and one unit off for all samples but the last: skipped or not, the
+                // result must be the same.
+                for (int s = 0; s < samples; s++)
+                {
+                    for (int j = 0; j < rows; j++)
+                    {
+                        if (j % 3 == 0 || (j >= 4 && j < 8) || (j == 1 && s < samples - 1))
+                            d[s * rows + j] = T.Zero;
+                    }
+                }
                 double[] expected = new double[w.Length];
                 for (int j = 0; j < rows; j++)
                 {
