@@ -38,7 +38,7 @@ namespace NetGen;
 /// </para>
 /// <para>
 /// Cold start: the methods that hold a kernel's bulk loop (the row blocks of the products, the streamed
-/// rows, the column blocks of the transposed and outer products, the activation drivers, softmax,
+/// rows, the column blocks of the transposed and outer products, the tiles of the chunk products (<c>TransposedMatrixMatrix</c>, <c>AddOuterProducts</c>), the activation drivers, softmax,
 /// <c>AddScaled</c>, and the whole-parameter updates of Fit and Adam) are marked
 /// <see cref="MethodImplOptions.AggressiveOptimization"/>: compiled fully optimised on their first call,
 /// with their <c>AggressiveInlining</c> vector helpers inlined. Tiered, they started as tier-0 code in a
