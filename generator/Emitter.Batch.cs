@@ -7,8 +7,9 @@ namespace NetGen.Generator;
 
 /// <summary>
 /// BackwardBatch for networks that train in chunks (<see cref="NetworkPlan.TrainsInChunks"/>): each chunk of rows goes
-/// through every layer as matrix-matrix products (forward <c>Z = X W^T + b</c>, delta <c>D W</c>, weight gradient
-/// <c>D^T X</c>), with the chunk's values for a layer kept as one row-major matrix.
+/// through every layer as matrix-matrix products (forward <c>Z = X W^T + b</c>, <c>Kernels.ChunkProduct</c>; delta
+/// <c>D W</c>, <c>TransposedMatrixMatrix</c>; weight gradient <c>D^T X</c>, <c>AddOuterProducts</c>), with the chunk's
+/// values for a layer kept as one row-major matrix.
 /// </summary>
 /// <remarks>
 /// What a row gets differs from <c>Backward</c> on the same row only by the order in which sums are formed (the
@@ -104,7 +105,7 @@ internal static partial class Emitter
         writer.Line($"var a{n} = {ChunkBlock("batch", GeneratedNames.ActivationOffset(n), width)};");
         if (layer.KeepsPreActivation)
             writer.Line($"var z{n} = {ChunkBlock("batch", PreActivationOffsetName(plan, layer), width)};");
-        writer.Line($"{RuntimeApi.Call(RuntimeApi.MatrixMatrix)}<{t}>(w{n}, b{n}, {input}, {layer.InputSize}, {product}, {width});");
+        writer.Line($"{RuntimeApi.Call(RuntimeApi.ChunkProduct)}<{t}>(w{n}, b{n}, {input}, {layer.InputSize}, {product});");
         string a = "a" + n;
         if (!activation.IsElementwise)
         {

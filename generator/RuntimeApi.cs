@@ -27,6 +27,7 @@ internal static class RuntimeApi
     public const string AddScaled = "AddScaled";
 
     // The same products for a chunk of rows at once (BackwardBatch).
+    public const string ChunkProduct = "ChunkProduct";
     public const string TransposedMatrixMatrix = "TransposedMatrixMatrix";
     public const string AddOuterProducts = "AddOuterProducts";
     public const string AddRows = "AddRows";
@@ -53,7 +54,7 @@ internal static class RuntimeApi
     /// <summary>Every member name of <c>NetGen.Kernels</c> that generated code may call.</summary>
     public static IReadOnlyList<string> KernelMembers()
     {
-        var names = new List<string> { MatrixVector, MatrixMatrix, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromLogits, DropoutRowKey, DropoutMask, Dropout, DropoutBackward };
+        var names = new List<string> { MatrixVector, MatrixMatrix, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromLogits, DropoutRowKey, DropoutMask, Dropout, DropoutBackward };
         foreach (ActivationKind kind in System.Enum.GetValues(typeof(ActivationKind)).Cast<ActivationKind>())
         {
             ActivationInfo activation = ActivationInfo.Of(kind);

@@ -40,6 +40,37 @@ public static partial class Kernels
     }
 
     /// <summary>
+    /// <c>outputs[s, :] = W inputs[s, :] + b</c> for every input row s of a chunk (W row-major, <c>bias.Length</c> rows and
+    /// <paramref name="columns"/> columns; outputs one row of <c>bias.Length</c> values per input): the forward product of a
+    /// layer for a whole chunk of BackwardBatch. Unlike <see cref="MatrixMatrix{T}"/>, which gives each input exactly what
+    /// <see cref="MatrixVector{T}"/> gives it, this kernel picks the loop order that suits the shape, so its sums may be
+    /// formed in another order.
+    /// </summary>
+    /// <remarks>
+    /// Rows of W that fill vectors are read as <see cref="MatrixMatrix{T}"/> reads them. Rows too short for that (fewer
+    /// columns than two wide vectors) against many of them (a layer with few inputs and many outputs, such as 2 -> 1024)
+    /// would leave most lanes of each dot product empty; those are run by columns instead: W is copied transposed, one
+    /// block of rows at a time, onto the stack, and each output vector is the bias plus one multiply-add per input.
+    /// </remarks>
+    public static void ChunkProduct<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, Span<T> outputs)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
+        int rows = bias.Length;
+        CheckMatrix(weights, rows, columns);
+        int samples = ThrowHelper.RowCount(nameof(inputs), inputs.Length, columns);
+        CheckLength(outputs.Length, samples * rows, nameof(outputs));
+        if (Vector512.IsHardwareAccelerated)
+            KernelsAt<T, Vector512<T>, Width512<T>, Vector256<T>, Width256<T>>.ChunkProduct(weights, bias, inputs, columns, samples, outputs);
+        else if (Vector256.IsHardwareAccelerated)
+            KernelsAt<T, Vector256<T>, Width256<T>, Vector128<T>, Width128<T>>.ChunkProduct(weights, bias, inputs, columns, samples, outputs);
+        else if (Vector128.IsHardwareAccelerated)
+            KernelsAt<T, Vector128<T>, Width128<T>, Vector128<T>, Width128<T>>.ChunkProduct(weights, bias, inputs, columns, samples, outputs);
+        else
+            KernelsAt<T, T, ScalarWidth<T>, T, ScalarWidth<T>>.ChunkProduct(weights, bias, inputs, columns, samples, outputs);
+    }
+
+    /// <summary>
     /// <c>W[j, :] += sum_s deltas[s, j] inputs[s, :]</c>: the weight gradient of a block of samples added into W,
     /// <see cref="AddScaledOuterProduct{T}"/> (scale 1) for every sample at once. <paramref name="deltas"/> holds
     /// <paramref name="samples"/> rows of <c>rows</c> values, <paramref name="inputs"/> as many rows of <c>columns</c>.
@@ -100,9 +131,8 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
 
     /// <summary>
     /// <see cref="TransposedMatrixMatrix"/> in tiles of four samples by two vectors of columns (then one vector, then
-    /// one sample): the tile's eight sums stay in registers while every row of W is added into them, each load of W
-    /// serving four samples. A row's last partial vector is its last whole vector, computed again in full: the lanes it
-    /// shares with the vector before come out bit for bit the same, so storing all of them is exact.
+    /// one sample; <see cref="SampleTile"/>). A row's last partial vector is its last whole vector, computed again in
+    /// full: the lanes it shares with the vector before come out bit for bit the same, so storing all of them is exact.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposedSampleBlocks<TV, TW>(ref T w, ref T d, int rows, int columns, int samples, ref T results)
@@ -111,45 +141,56 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     {
         int column = 0;
         for (; column + 2 * TW.Count <= columns; column += 2 * TW.Count)
-            TransposedColumnTile<TV, TW>(ref w, ref d, rows, columns, samples, ref results, column, vectors: 2);
+            SampleTile<TV, TW>(ref Unsafe.Add(ref w, column), columns, rows, ref d, rows, ref Unsafe.Add(ref results, column), columns, samples, vectors: 2, ref Unsafe.NullRef<T>());
         for (; column + TW.Count <= columns; column += TW.Count)
-            TransposedColumnTile<TV, TW>(ref w, ref d, rows, columns, samples, ref results, column, vectors: 1);
+            SampleTile<TV, TW>(ref Unsafe.Add(ref w, column), columns, rows, ref d, rows, ref Unsafe.Add(ref results, column), columns, samples, vectors: 1, ref Unsafe.NullRef<T>());
         if (column < columns)
-            TransposedColumnTile<TV, TW>(ref w, ref d, rows, columns, samples, ref results, columns - TW.Count, vectors: 1);
+        {
+            int last = columns - TW.Count;
+            SampleTile<TV, TW>(ref Unsafe.Add(ref w, last), columns, rows, ref d, rows, ref Unsafe.Add(ref results, last), columns, samples, vectors: 1, ref Unsafe.NullRef<T>());
+        }
     }
 
-    /// <summary>One or two vectors of columns from <paramref name="column"/> on, for every sample: four samples at a time, then one.</summary>
+    /// <summary>
+    /// <c>results[s, 0..v) = start + sum_k d[s, k] m[k, 0..v)</c> for every sample s, over one or two vectors of columns
+    /// (v lanes): four samples at a time, then one. <paramref name="m"/> is <paramref name="inner"/> rows
+    /// <paramref name="mStride"/> apart, <paramref name="d"/> and <paramref name="results"/> rows of samples
+    /// <paramref name="dStride"/> and <paramref name="resultStride"/> apart; <paramref name="start"/> is a null reference for
+    /// zero. The tile's sums stay in registers while every row of m is added into them, each load of m serving four samples.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransposedColumnTile<TV, TW>(ref T w, ref T d, int rows, int columns, int samples, ref T results, int column, int vectors)
+    private static void SampleTile<TV, TW>(ref T m, int mStride, int inner, ref T d, int dStride, ref T results, int resultStride, int samples, int vectors, ref T start)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
     {
-        nuint n = (nuint)TW.Count, stride = (nuint)columns;
+        nuint n = (nuint)TW.Count, stride = (nuint)resultStride;
+        TV start0 = Unsafe.IsNullRef(ref start) ? TW.Zero : TW.Load(ref start, 0);
+        TV start1 = Unsafe.IsNullRef(ref start) || vectors < 2 ? TW.Zero : TW.Load(ref start, n);
         int sample = 0;
         for (; sample + 4 <= samples; sample += 4)
         {
-            TV s00 = TW.Zero, s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
-            ref T y = ref Unsafe.Add(ref w, column);
-            ref T e = ref Unsafe.Add(ref d, sample * rows);
-            for (int row = 0; row < rows; row++, y = ref Unsafe.Add(ref y, columns))
+            TV s00 = start0, s01 = start1, s10 = start0, s11 = start1, s20 = start0, s21 = start1, s30 = start0, s31 = start1;
+            ref T y = ref m;
+            ref T e = ref Unsafe.Add(ref d, sample * dStride);
+            for (int k = 0; k < inner; k++, y = ref Unsafe.Add(ref y, mStride))
             {
-                TV w0 = TW.Load(ref y, 0);
-                TV f0 = TW.Create(Unsafe.Add(ref e, row)), f1 = TW.Create(Unsafe.Add(ref e, rows + row));
-                TV f2 = TW.Create(Unsafe.Add(ref e, 2 * rows + row)), f3 = TW.Create(Unsafe.Add(ref e, 3 * rows + row));
-                s00 = TW.MultiplyAdd(w0, f0, s00);
-                s10 = TW.MultiplyAdd(w0, f1, s10);
-                s20 = TW.MultiplyAdd(w0, f2, s20);
-                s30 = TW.MultiplyAdd(w0, f3, s30);
+                TV m0 = TW.Load(ref y, 0);
+                TV f0 = TW.Create(Unsafe.Add(ref e, k)), f1 = TW.Create(Unsafe.Add(ref e, dStride + k));
+                TV f2 = TW.Create(Unsafe.Add(ref e, 2 * dStride + k)), f3 = TW.Create(Unsafe.Add(ref e, 3 * dStride + k));
+                s00 = TW.MultiplyAdd(m0, f0, s00);
+                s10 = TW.MultiplyAdd(m0, f1, s10);
+                s20 = TW.MultiplyAdd(m0, f2, s20);
+                s30 = TW.MultiplyAdd(m0, f3, s30);
                 if (vectors > 1)
                 {
-                    TV w1 = TW.Load(ref y, n);
-                    s01 = TW.MultiplyAdd(w1, f0, s01);
-                    s11 = TW.MultiplyAdd(w1, f1, s11);
-                    s21 = TW.MultiplyAdd(w1, f2, s21);
-                    s31 = TW.MultiplyAdd(w1, f3, s31);
+                    TV m1 = TW.Load(ref y, n);
+                    s01 = TW.MultiplyAdd(m1, f0, s01);
+                    s11 = TW.MultiplyAdd(m1, f1, s11);
+                    s21 = TW.MultiplyAdd(m1, f2, s21);
+                    s31 = TW.MultiplyAdd(m1, f3, s31);
                 }
             }
-            ref T output = ref Unsafe.Add(ref results, sample * columns + column);
+            ref T output = ref Unsafe.Add(ref results, sample * resultStride);
             TW.Store(s00, ref output, 0);
             TW.Store(s10, ref output, stride);
             TW.Store(s20, ref output, 2 * stride);
@@ -164,20 +205,68 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         }
         for (; sample < samples; sample++)
         {
-            TV s0 = TW.Zero, s1 = s0;
-            ref T y = ref Unsafe.Add(ref w, column);
-            ref T e = ref Unsafe.Add(ref d, sample * rows);
-            for (int row = 0; row < rows; row++, y = ref Unsafe.Add(ref y, columns))
+            TV s0 = start0, s1 = start1;
+            ref T y = ref m;
+            ref T e = ref Unsafe.Add(ref d, sample * dStride);
+            for (int k = 0; k < inner; k++, y = ref Unsafe.Add(ref y, mStride))
             {
-                TV f = TW.Create(Unsafe.Add(ref e, row));
+                TV f = TW.Create(Unsafe.Add(ref e, k));
                 s0 = TW.MultiplyAdd(TW.Load(ref y, 0), f, s0);
                 if (vectors > 1)
                     s1 = TW.MultiplyAdd(TW.Load(ref y, n), f, s1);
             }
-            ref T output = ref Unsafe.Add(ref results, sample * columns + column);
+            ref T output = ref Unsafe.Add(ref results, sample * resultStride);
             TW.Store(s0, ref output, 0);
             if (vectors > 1)
                 TW.Store(s1, ref output, n);
+        }
+    }
+
+    /// <summary><see cref="Kernels.ChunkProduct{T}"/> with its arguments checked: <see cref="MatrixMatrix"/>, or by columns for short rows.</summary>
+    public static void ChunkProduct(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs)
+    {
+        int rows = bias.Length;
+        if (TWide.Count > 1 && columns < 2 * TWide.Count && rows >= TWide.Count)
+            ByColumns(weights, bias, inputs, columns, samples, outputs);
+        else
+            MatrixMatrix(weights, bias, inputs, columns, samples, outputs, rows);
+    }
+
+    /// <summary>
+    /// <see cref="ChunkProduct"/> by columns, for rows of W shorter than two wide vectors and at least one wide vector
+    /// of rows: blocks of up to eight wide vectors of rows are copied transposed onto the stack (a last block that would be
+    /// shorter overlaps the one before instead, recomputing outputs it already wrote with the same result), and each
+    /// output vector of a block is its bias plus one multiply-add per column (<see cref="SampleTile"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ByColumns(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs)
+    {
+        int rows = bias.Length, blockRows = Math.Min(rows, 8 * TWide.Count);
+        Span<T> transposed = stackalloc T[columns * blockRows]; // under 2 x 8 x 16 x 16 values: at most 16 KB
+        ref T w = ref MemoryMarshal.GetReference(weights);
+        ref T b = ref MemoryMarshal.GetReference(bias);
+        ref T x = ref MemoryMarshal.GetReference(inputs);
+        ref T z = ref MemoryMarshal.GetReference(outputs);
+        ref T t = ref MemoryMarshal.GetReference(transposed);
+        for (int next = 0; next < rows; next += blockRows)
+        {
+            int first = Math.Min(next, rows - blockRows);
+            for (int row = 0; row < blockRows; row++)
+            {
+                ref T source = ref Unsafe.Add(ref w, (first + row) * columns);
+                for (int column = 0; column < columns; column++)
+                    Unsafe.Add(ref t, column * blockRows + row) = Unsafe.Add(ref source, column);
+            }
+            int offset = 0;
+            for (; offset + 2 * TWide.Count <= blockRows; offset += 2 * TWide.Count)
+                SampleTile<TWideVector, TWide>(ref Unsafe.Add(ref t, offset), blockRows, columns, ref x, columns, ref Unsafe.Add(ref z, first + offset), rows, samples, vectors: 2, ref Unsafe.Add(ref b, first + offset));
+            for (; offset + TWide.Count <= blockRows; offset += TWide.Count)
+                SampleTile<TWideVector, TWide>(ref Unsafe.Add(ref t, offset), blockRows, columns, ref x, columns, ref Unsafe.Add(ref z, first + offset), rows, samples, vectors: 1, ref Unsafe.Add(ref b, first + offset));
+            if (offset < blockRows)
+            {
+                int last = blockRows - TWide.Count;
+                SampleTile<TWideVector, TWide>(ref Unsafe.Add(ref t, last), blockRows, columns, ref x, columns, ref Unsafe.Add(ref z, first + last), rows, samples, vectors: 1, ref Unsafe.Add(ref b, first + last));
+            }
         }
     }
 

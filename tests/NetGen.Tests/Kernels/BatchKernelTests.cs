@@ -7,7 +7,8 @@ using static NetGen.Tests.Kernels.MatrixKernelTests;
 namespace NetGen.Tests.Kernels;
 
 /// <summary>
-/// The minibatch products BackwardBatch runs for a chunk of rows (<see cref="NetGen.Kernels.TransposedMatrixMatrix{T}"/>,
+/// The minibatch products BackwardBatch runs for a chunk of rows (<see cref="NetGen.Kernels.ChunkProduct{T}"/>,
+/// <see cref="NetGen.Kernels.TransposedMatrixMatrix{T}"/>,
 /// <see cref="NetGen.Kernels.AddOuterProducts{T}"/>, <see cref="NetGen.Kernels.AddRows{T}"/>) agree with plain loops in
 /// double precision for every tile and tail: sample counts around the tiles of four, rows around the tiles of four,
 /// every column tail of every width, at every pair of vector widths (as <see cref="MatrixKernelTests"/> runs them).
@@ -51,6 +52,43 @@ public class BatchKernelTests
                             expected += double.CreateTruncating(w[j * columns + i]) * double.CreateTruncating(d[s * rows + j]);
                         AssertClose(expected, double.CreateTruncating(results[s * columns + i]),
                             $"{wideBits}-bit {typeof(T).Name} {rows}x{columns}, {samples} samples: result[{s}, {i}]", tolerance * Math.Sqrt(rows + 1));
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths), MemberType = typeof(MatrixKernelTests))]
+    public void ChunkProduct_matches_a_plain_loop_by_rows_and_by_columns(int wideBits)
+    {
+        CheckChunkProduct<double>(wideBits, 1e-12);
+        CheckChunkProduct<float>(wideBits, 2e-6);
+    }
+
+    private static void CheckChunkProduct<T>(int wideBits, double tolerance)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        IKernelsAt<T> kernels = KernelsAtWidth<T>(wideBits);
+        // Short rows against many of them (by columns, with blocks of rows and an overlapping last block) and the rest.
+        var shapes = Shapes().Where(shape => shape.Columns > 0).Concat(new[] { (1024, 2), (130, 9), (300, 7), (20, 1), (257, 31), (64, 16), (513, 3) });
+        foreach (var (rows, columns) in shapes)
+        {
+            foreach (int samples in SampleCounts)
+            {
+                var random = new Random(rows * 7919 + columns * 31 + samples + 2);
+                T[] w = Values<T>(random, rows * columns), b = Values<T>(random, rows), x = Values<T>(random, samples * columns);
+                T[] z = Values<T>(random, samples * rows); // overwritten
+                kernels.ChunkProduct(w, b, x, columns, samples, z);
+                for (int s = 0; s < samples; s++)
+                {
+                    for (int j = 0; j < rows; j++)
+                    {
+                        double expected = double.CreateTruncating(b[j]);
+                        for (int i = 0; i < columns; i++)
+                            expected += double.CreateTruncating(w[j * columns + i]) * double.CreateTruncating(x[s * columns + i]);
+                        AssertClose(expected, double.CreateTruncating(z[s * rows + j]),
+                            $"{wideBits}-bit {typeof(T).Name} {rows}x{columns}, {samples} samples: z[{s}, {j}]", tolerance * Math.Sqrt(columns + 1));
                     }
                 }
             }
@@ -130,5 +168,7 @@ public class BatchKernelTests
         Assert.Equal("weights", Assert.Throws<ArgumentException>(() => NetGen.Kernels.AddOuterProducts<double>(new double[5], new double[4], new double[6], 2)).ParamName);
         Assert.Equal("rows", Assert.Throws<ArgumentException>(() => NetGen.Kernels.AddRows<double>(new double[7], new double[3])).ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.AddOuterProducts<double>(new double[6], new double[4], new double[6], 0));
+        Assert.Equal("outputs", Assert.Throws<ArgumentException>(() => NetGen.Kernels.ChunkProduct<double>(new double[6], new double[3], new double[4], 2, new double[5])).ParamName);
+        Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => NetGen.Kernels.ChunkProduct<double>(new double[6], new double[3], new double[5], 2, new double[6])).ParamName);
     }
 }

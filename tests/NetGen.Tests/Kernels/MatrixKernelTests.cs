@@ -193,6 +193,11 @@ public class MatrixKernelTests
             NetGen.Kernels.TransposedMatrixMatrix<T>(w, deltas, 5, sentPublic);
             Assert.True(sent.SequenceEqual(sentPublic), $"TransposedMatrixMatrix {rows}x{columns} at {widths}");
 
+            T[] chunk = new T[5 * rows], chunkPublic = new T[5 * rows];
+            machine.ChunkProduct(w, b, x, columns, 5, chunk);
+            NetGen.Kernels.ChunkProduct<T>(w, b, x, columns, chunkPublic);
+            Assert.True(chunk.SequenceEqual(chunkPublic), $"ChunkProduct {rows}x{columns} at {widths}");
+
             machine.AddOuterProducts(updated, deltas, x, rows, columns, 5);
             NetGen.Kernels.AddOuterProducts<T>(updatedPublic, deltas, x, 5);
             Assert.True(updated.SequenceEqual(updatedPublic), $"AddOuterProducts {rows}x{columns} at {widths}");
@@ -355,6 +360,8 @@ public class MatrixKernelTests
         void TransposedMatrixMatrix(T[] weights, T[] deltas, int rows, int columns, int samples, T[] results);
 
         void AddOuterProducts(T[] weights, T[] deltas, T[] inputs, int rows, int columns, int samples);
+
+        void ChunkProduct(T[] weights, T[] bias, T[] inputs, int columns, int samples, T[] outputs);
     }
 
     private sealed class At<T, TWideVector, TWide, TNarrowVector, TNarrow> : IKernelsAt<T>
@@ -381,6 +388,9 @@ public class MatrixKernelTests
 
         public void AddOuterProducts(T[] weights, T[] deltas, T[] inputs, int rows, int columns, int samples) =>
             KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.AddOuterProducts(weights, deltas, inputs, rows, columns, samples);
+
+        public void ChunkProduct(T[] weights, T[] bias, T[] inputs, int columns, int samples, T[] outputs) =>
+            KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.ChunkProduct(weights, bias, inputs, columns, samples, outputs);
     }
 
     /// <summary>The kernels at the pair whose wide width is <paramref name="wideBits"/> (0: scalar), as <see cref="NetGen.Kernels"/> pairs them.</summary>

@@ -299,7 +299,7 @@ namespace Samples
             var w1 = parameters.Slice(W1Offset, 32);
             var b1 = parameters.Slice(B1Offset, 8);
             var a1 = batch.Slice(BatchRows * A1Offset, count * 8);
-            global::NetGen.Kernels.MatrixMatrix<double>(w1, b1, inputs, 4, a1, 8);
+            global::NetGen.Kernels.ChunkProduct<double>(w1, b1, inputs, 4, a1);
             // row by row, as the per-row code calls the kernel
             for (int row = 0; row < count; row++)
             {
@@ -310,7 +310,7 @@ namespace Samples
             var w2 = parameters.Slice(W2Offset, 48);
             var b2 = parameters.Slice(B2Offset, 6);
             var a2 = batch.Slice(BatchRows * A2Offset, count * 6);
-            global::NetGen.Kernels.MatrixMatrix<double>(w2, b2, a1, 8, a2, 6);
+            global::NetGen.Kernels.ChunkProduct<double>(w2, b2, a1, 8, a2);
             // value by value, with the formula of the per-row code's unrolled layer
             for (int i = 0; i < a2.Length; i++)
             {
@@ -322,7 +322,7 @@ namespace Samples
             var b3 = parameters.Slice(B3Offset, 2);
             var a3 = batch.Slice(BatchRows * A3Offset, count * 2);
             var z3 = batch.Slice(BatchRows * LogitsOffset, count * 2);
-            global::NetGen.Kernels.MatrixMatrix<double>(w3, b3, a2, 6, z3, 2);
+            global::NetGen.Kernels.ChunkProduct<double>(w3, b3, a2, 6, z3);
             // value by value, with the formula of the per-row code's unrolled layer
             for (int i = 0; i < a3.Length; i++)
             {

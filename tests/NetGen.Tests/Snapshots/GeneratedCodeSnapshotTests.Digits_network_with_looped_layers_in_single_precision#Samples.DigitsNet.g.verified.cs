@@ -311,7 +311,7 @@ namespace Samples
             var w1 = parameters.Slice(W1Offset, 2048);
             var b1 = parameters.Slice(B1Offset, 32);
             var a1 = batch.Slice(BatchRows * A1Offset, count * 32);
-            global::NetGen.Kernels.MatrixMatrix<float>(w1, b1, inputs, 64, a1, 32);
+            global::NetGen.Kernels.ChunkProduct<float>(w1, b1, inputs, 64, a1);
             global::NetGen.Kernels.ReLU<float>(a1, a1);
 
             // Layer 2: 32 -> 10 for every row: Z2 = A1 W2^T + b2, A2 = softmax(Z2)
@@ -319,7 +319,7 @@ namespace Samples
             var b2 = parameters.Slice(B2Offset, 10);
             var a2 = batch.Slice(BatchRows * A2Offset, count * 10);
             var z2 = batch.Slice(BatchRows * LogitsOffset, count * 10);
-            global::NetGen.Kernels.MatrixMatrix<float>(w2, b2, a1, 32, z2, 10);
+            global::NetGen.Kernels.ChunkProduct<float>(w2, b2, a1, 32, z2);
             for (int row = 0; row < count; row++)
             {
                 global::NetGen.Kernels.Softmax<float>(z2.Slice(row * 10, 10), a2.Slice(row * 10, 10));

@@ -400,7 +400,7 @@ namespace Samples
             var w1 = parameters.Slice(W1Offset, 192);
             var b1 = parameters.Slice(B1Offset, 12);
             var a1 = batch.Slice(BatchRows * A1Offset, count * 12);
-            global::NetGen.Kernels.MatrixMatrix<double>(w1, b1, inputs, 16, a1, 12);
+            global::NetGen.Kernels.ChunkProduct<double>(w1, b1, inputs, 16, a1);
             global::NetGen.Kernels.ReLU<double>(a1, a1);
             // Layer 1 dropout, training only: dropped1 = a1 * mask1, each mask1[i] 0 with probability 0.25 and 1.3333333333333333 (1 / (1 - p)) otherwise, from the row's key
             var dropped1 = batch.Slice(BatchRows * Dropped1Offset, count * 12);
@@ -414,7 +414,7 @@ namespace Samples
             var w2 = parameters.Slice(W2Offset, 96);
             var b2 = parameters.Slice(B2Offset, 8);
             var a2 = batch.Slice(BatchRows * A2Offset, count * 8);
-            global::NetGen.Kernels.MatrixMatrix<double>(w2, b2, dropped1, 12, a2, 8);
+            global::NetGen.Kernels.ChunkProduct<double>(w2, b2, dropped1, 12, a2);
             // row by row, as the per-row code calls the kernel
             for (int row = 0; row < count; row++)
             {
@@ -433,7 +433,7 @@ namespace Samples
             var b3 = parameters.Slice(B3Offset, 3);
             var a3 = batch.Slice(BatchRows * A3Offset, count * 3);
             var z3 = batch.Slice(BatchRows * LogitsOffset, count * 3);
-            global::NetGen.Kernels.MatrixMatrix<double>(w3, b3, dropped2, 8, z3, 3);
+            global::NetGen.Kernels.ChunkProduct<double>(w3, b3, dropped2, 8, z3);
             for (int row = 0; row < count; row++)
             {
                 global::NetGen.Kernels.Softmax<double>(z3.Slice(row * 3, 3), a3.Slice(row * 3, 3));
