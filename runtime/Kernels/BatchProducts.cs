@@ -153,73 +153,103 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
 
     /// <summary>
     /// <c>results[s, 0..v) = start + sum_k d[s, k] m[k, 0..v)</c> for every sample s, over one or two vectors of columns
-    /// (v lanes): four samples at a time, then one. <paramref name="m"/> is <paramref name="inner"/> rows
-    /// <paramref name="mStride"/> apart, <paramref name="d"/> and <paramref name="results"/> rows of samples
-    /// <paramref name="dStride"/> and <paramref name="resultStride"/> apart; <paramref name="start"/> is a null reference for
-    /// zero. The tile's sums stay in registers while every row of m is added into them, each load of m serving four samples.
+    /// (v lanes): four samples at a time, then one (<see cref="Tile"/>). <paramref name="m"/> is <paramref name="inner"/>
+    /// rows <paramref name="mStride"/> apart, <paramref name="d"/> and <paramref name="results"/> rows of samples
+    /// <paramref name="dStride"/> and <paramref name="resultStride"/> apart; <paramref name="start"/> is a null reference for zero.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void SampleTile<TV, TW>(ref T m, int mStride, int inner, ref T d, int dStride, ref T results, int resultStride, int samples, int vectors, ref T start)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
     {
-        nuint n = (nuint)TW.Count, stride = (nuint)resultStride;
-        TV start0 = Unsafe.IsNullRef(ref start) ? TW.Zero : TW.Load(ref start, 0);
-        TV start1 = Unsafe.IsNullRef(ref start) || vectors < 2 ? TW.Zero : TW.Load(ref start, n);
+        TV all = TW.LastLanes(TW.Count);
         int sample = 0;
         for (; sample + 4 <= samples; sample += 4)
+            Tile<TV, TW>(4, vectors, inner, ref m, mStride, ref Unsafe.Add(ref d, sample * dStride), dStride, 1, ref Unsafe.Add(ref results, sample * resultStride), resultStride, adds: false, ref start, all);
+        for (; sample < samples; sample++)
+            Tile<TV, TW>(1, vectors, inner, ref m, mStride, ref Unsafe.Add(ref d, sample * dStride), dStride, 1, ref Unsafe.Add(ref results, sample * resultStride), resultStride, adds: false, ref start, all);
+    }
+
+    /// <summary>
+    /// The micro-kernel of every chunk product: for <c>r</c> below <paramref name="rows"/> (1 or 4) and <c>v</c> below
+    /// <paramref name="vectors"/> (1 or 2), <c>sum[r, v] = start[v] + sum_k factor(r, k) vector(k, v)</c>, where
+    /// <c>vector(k, v)</c> is the vector at <c>source + k * sourceStride + v * Count</c> and <c>factor(r, k)</c> the value at
+    /// <c>factors + r * factorStride + k * factorStep</c>. The sums stay in registers while k runs, each load of a vector
+    /// serving up to four factors, and then go to row r of <paramref name="destination"/> (rows
+    /// <paramref name="destinationStride"/> apart): stored, or with <paramref name="adds"/> added to what is there, in the
+    /// lanes of <paramref name="fresh"/> for the first vector (a row's partial last vector) and in all lanes for the second.
+    /// <paramref name="start"/> is a null reference for zero. The caller passes constants for rows, vectors and adds, so
+    /// each call site inlines to straight vector code.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile<TV, TW>(int rows, int vectors, int inner, ref T source, int sourceStride, ref T factors, int factorStride, int factorStep,
+        ref T destination, int destinationStride, bool adds, ref T start, TV fresh)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        nuint n = (nuint)TW.Count, stride = (nuint)destinationStride;
+        TV start0 = Unsafe.IsNullRef(ref start) ? TW.Zero : TW.Load(ref start, 0);
+        TV start1 = Unsafe.IsNullRef(ref start) || vectors < 2 ? TW.Zero : TW.Load(ref start, n);
+        TV s00 = start0, s01 = start1, s10 = start0, s11 = start1, s20 = start0, s21 = start1, s30 = start0, s31 = start1;
+        ref T v = ref source;
+        ref T f = ref factors;
+        for (int k = 0; k < inner; k++, v = ref Unsafe.Add(ref v, sourceStride), f = ref Unsafe.Add(ref f, factorStep))
         {
-            TV s00 = start0, s01 = start1, s10 = start0, s11 = start1, s20 = start0, s21 = start1, s30 = start0, s31 = start1;
-            ref T y = ref m;
-            ref T e = ref Unsafe.Add(ref d, sample * dStride);
-            for (int k = 0; k < inner; k++, y = ref Unsafe.Add(ref y, mStride))
+            TV v0 = TW.Load(ref v, 0);
+            TV f0 = TW.Create(f), f1 = default, f2 = default, f3 = default;
+            s00 = TW.MultiplyAdd(v0, f0, s00);
+            if (rows == 4)
             {
-                TV m0 = TW.Load(ref y, 0);
-                TV f0 = TW.Create(Unsafe.Add(ref e, k)), f1 = TW.Create(Unsafe.Add(ref e, dStride + k));
-                TV f2 = TW.Create(Unsafe.Add(ref e, 2 * dStride + k)), f3 = TW.Create(Unsafe.Add(ref e, 3 * dStride + k));
-                s00 = TW.MultiplyAdd(m0, f0, s00);
-                s10 = TW.MultiplyAdd(m0, f1, s10);
-                s20 = TW.MultiplyAdd(m0, f2, s20);
-                s30 = TW.MultiplyAdd(m0, f3, s30);
-                if (vectors > 1)
+                f1 = TW.Create(Unsafe.Add(ref f, factorStride));
+                f2 = TW.Create(Unsafe.Add(ref f, 2 * factorStride));
+                f3 = TW.Create(Unsafe.Add(ref f, 3 * factorStride));
+                s10 = TW.MultiplyAdd(v0, f1, s10);
+                s20 = TW.MultiplyAdd(v0, f2, s20);
+                s30 = TW.MultiplyAdd(v0, f3, s30);
+            }
+            if (vectors > 1)
+            {
+                TV v1 = TW.Load(ref v, n);
+                s01 = TW.MultiplyAdd(v1, f0, s01);
+                if (rows == 4)
                 {
-                    TV m1 = TW.Load(ref y, n);
-                    s01 = TW.MultiplyAdd(m1, f0, s01);
-                    s11 = TW.MultiplyAdd(m1, f1, s11);
-                    s21 = TW.MultiplyAdd(m1, f2, s21);
-                    s31 = TW.MultiplyAdd(m1, f3, s31);
+                    s11 = TW.MultiplyAdd(v1, f1, s11);
+                    s21 = TW.MultiplyAdd(v1, f2, s21);
+                    s31 = TW.MultiplyAdd(v1, f3, s31);
                 }
             }
-            ref T output = ref Unsafe.Add(ref results, sample * resultStride);
-            TW.Store(s00, ref output, 0);
-            TW.Store(s10, ref output, stride);
-            TW.Store(s20, ref output, 2 * stride);
-            TW.Store(s30, ref output, 3 * stride);
-            if (vectors > 1)
-            {
-                TW.Store(s01, ref output, n);
-                TW.Store(s11, ref output, stride + n);
-                TW.Store(s21, ref output, 2 * stride + n);
-                TW.Store(s31, ref output, 3 * stride + n);
-            }
         }
-        for (; sample < samples; sample++)
+        TV all = TW.LastLanes(TW.Count);
+        Finish<TV, TW>(ref destination, 0, s00, adds, fresh);
+        if (vectors > 1)
+            Finish<TV, TW>(ref destination, n, s01, adds, all);
+        if (rows == 4)
         {
-            TV s0 = start0, s1 = start1;
-            ref T y = ref m;
-            ref T e = ref Unsafe.Add(ref d, sample * dStride);
-            for (int k = 0; k < inner; k++, y = ref Unsafe.Add(ref y, mStride))
-            {
-                TV f = TW.Create(Unsafe.Add(ref e, k));
-                s0 = TW.MultiplyAdd(TW.Load(ref y, 0), f, s0);
-                if (vectors > 1)
-                    s1 = TW.MultiplyAdd(TW.Load(ref y, n), f, s1);
-            }
-            ref T output = ref Unsafe.Add(ref results, sample * resultStride);
-            TW.Store(s0, ref output, 0);
+            Finish<TV, TW>(ref destination, stride, s10, adds, fresh);
+            Finish<TV, TW>(ref destination, 2 * stride, s20, adds, fresh);
+            Finish<TV, TW>(ref destination, 3 * stride, s30, adds, fresh);
             if (vectors > 1)
-                TW.Store(s1, ref output, n);
+            {
+                Finish<TV, TW>(ref destination, stride + n, s11, adds, all);
+                Finish<TV, TW>(ref destination, 2 * stride + n, s21, adds, all);
+                Finish<TV, TW>(ref destination, 3 * stride + n, s31, adds, all);
+            }
         }
+    }
+
+    /// <summary>A tile's sums into <c>destination[offset..]</c>: stored, or added in the lanes of <paramref name="fresh"/> (the other lanes stay as they are).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish<TV, TW>(ref T destination, nuint offset, TV sums, bool adds, TV fresh)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        if (!adds)
+        {
+            TW.Store(sums, ref destination, offset);
+            return;
+        }
+        TV old = TW.Load(ref destination, offset);
+        TW.Store(TW.Select(fresh, TW.Add(old, sums), old), ref destination, offset);
     }
 
     /// <summary><see cref="Kernels.ChunkProduct{T}"/> with its arguments checked: <see cref="MatrixMatrix"/>, or by columns for short rows.</summary>
@@ -304,25 +334,34 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         int row = 0;
         for (; row + 4 <= rows; row += 4)
         {
-            if (skipsZeroRows && AllZero(ref Unsafe.Add(ref d, row), 4, rows, samples))
-                continue;
-            int column = 0;
-            for (; column + 2 * TW.Count <= columns; column += 2 * TW.Count)
-                OuterProductFourRows<TV, TW>(ref w, ref d, ref x, rows, columns, samples, row, column, vectors: 2, TW.LastLanes(TW.Count));
-            for (; column + TW.Count <= columns; column += TW.Count)
-                OuterProductFourRows<TV, TW>(ref w, ref d, ref x, rows, columns, samples, row, column, vectors: 1, TW.LastLanes(TW.Count));
-            if (column < columns)
-                OuterProductFourRows<TV, TW>(ref w, ref d, ref x, rows, columns, samples, row, columns - TW.Count, vectors: 1, TW.LastLanes(columns - column));
+            if (!skipsZeroRows || !AllZero(ref Unsafe.Add(ref d, row), 4, rows, samples))
+                OuterProductRows<TV, TW>(4, ref w, ref d, ref x, rows, columns, samples, row);
         }
         for (; row < rows; row++)
         {
-            if (skipsZeroRows && AllZero(ref Unsafe.Add(ref d, row), 1, rows, samples))
-                continue;
-            int column = 0;
-            for (; column + TW.Count <= columns; column += TW.Count)
-                OuterProductOneRow<TV, TW>(ref w, ref d, ref x, rows, columns, samples, row, column, TW.LastLanes(TW.Count));
-            if (column < columns)
-                OuterProductOneRow<TV, TW>(ref w, ref d, ref x, rows, columns, samples, row, columns - TW.Count, TW.LastLanes(columns - column));
+            if (!skipsZeroRows || !AllZero(ref Unsafe.Add(ref d, row), 1, rows, samples))
+                OuterProductRows<TV, TW>(1, ref w, ref d, ref x, rows, columns, samples, row);
+        }
+    }
+
+    /// <summary>Weight rows <paramref name="row"/> on (<paramref name="tileRows"/> of them, 1 or 4), every column: tiles of two vectors, then one, then the last partial one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OuterProductRows<TV, TW>(int tileRows, ref T w, ref T d, ref T x, int rows, int columns, int samples, int row)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        TV all = TW.LastLanes(TW.Count);
+        ref T factors = ref Unsafe.Add(ref d, row);
+        ref T weights = ref Unsafe.Add(ref w, row * columns);
+        int column = 0;
+        for (; column + 2 * TW.Count <= columns; column += 2 * TW.Count)
+            Tile<TV, TW>(tileRows, 2, samples, ref Unsafe.Add(ref x, column), columns, ref factors, 1, rows, ref Unsafe.Add(ref weights, column), columns, adds: true, ref Unsafe.NullRef<T>(), all);
+        for (; column + TW.Count <= columns; column += TW.Count)
+            Tile<TV, TW>(tileRows, 1, samples, ref Unsafe.Add(ref x, column), columns, ref factors, 1, rows, ref Unsafe.Add(ref weights, column), columns, adds: true, ref Unsafe.NullRef<T>(), all);
+        if (column < columns)
+        {
+            int last = columns - TW.Count;
+            Tile<TV, TW>(tileRows, 1, samples, ref Unsafe.Add(ref x, last), columns, ref factors, 1, rows, ref Unsafe.Add(ref weights, last), columns, adds: true, ref Unsafe.NullRef<T>(), TW.LastLanes(columns - column));
         }
     }
 
@@ -339,75 +378,5 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             }
         }
         return true;
-    }
-
-    /// <summary>
-    /// Weight rows <paramref name="row"/> to <paramref name="row"/> + 3, one or two vectors of columns from
-    /// <paramref name="column"/> on; only the lanes of <paramref name="fresh"/> of the first vector change.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OuterProductFourRows<TV, TW>(ref T w, ref T d, ref T x, int rows, int columns, int samples, int row, int column, int vectors, TV fresh)
-        where TV : struct
-        where TW : struct, IVectorWidth<T, TV>
-    {
-        nuint n = (nuint)TW.Count, stride = (nuint)columns;
-        TV s00 = TW.Zero, s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
-        ref T input = ref Unsafe.Add(ref x, column);
-        ref T e = ref Unsafe.Add(ref d, row);
-        for (int sample = 0; sample < samples; sample++, input = ref Unsafe.Add(ref input, columns), e = ref Unsafe.Add(ref e, rows))
-        {
-            TV x0 = TW.Load(ref input, 0);
-            TV f0 = TW.Create(e), f1 = TW.Create(Unsafe.Add(ref e, 1));
-            TV f2 = TW.Create(Unsafe.Add(ref e, 2)), f3 = TW.Create(Unsafe.Add(ref e, 3));
-            s00 = TW.MultiplyAdd(x0, f0, s00);
-            s10 = TW.MultiplyAdd(x0, f1, s10);
-            s20 = TW.MultiplyAdd(x0, f2, s20);
-            s30 = TW.MultiplyAdd(x0, f3, s30);
-            if (vectors > 1)
-            {
-                TV x1 = TW.Load(ref input, n);
-                s01 = TW.MultiplyAdd(x1, f0, s01);
-                s11 = TW.MultiplyAdd(x1, f1, s11);
-                s21 = TW.MultiplyAdd(x1, f2, s21);
-                s31 = TW.MultiplyAdd(x1, f3, s31);
-            }
-        }
-        ref T tile = ref Unsafe.Add(ref w, row * columns + column);
-        AddInto<TV, TW>(ref tile, 0, s00, fresh);
-        AddInto<TV, TW>(ref tile, stride, s10, fresh);
-        AddInto<TV, TW>(ref tile, 2 * stride, s20, fresh);
-        AddInto<TV, TW>(ref tile, 3 * stride, s30, fresh);
-        if (vectors > 1)
-        {
-            // Only a first vector can be a row's partial last one: a second is always whole.
-            TW.Store(TW.Add(TW.Load(ref tile, n), s01), ref tile, n);
-            TW.Store(TW.Add(TW.Load(ref tile, stride + n), s11), ref tile, stride + n);
-            TW.Store(TW.Add(TW.Load(ref tile, 2 * stride + n), s21), ref tile, 2 * stride + n);
-            TW.Store(TW.Add(TW.Load(ref tile, 3 * stride + n), s31), ref tile, 3 * stride + n);
-        }
-    }
-
-    /// <summary>Weight row <paramref name="row"/>, one vector of columns from <paramref name="column"/> on; only the lanes of <paramref name="fresh"/> change.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OuterProductOneRow<TV, TW>(ref T w, ref T d, ref T x, int rows, int columns, int samples, int row, int column, TV fresh)
-        where TV : struct
-        where TW : struct, IVectorWidth<T, TV>
-    {
-        TV sum = TW.Zero;
-        ref T input = ref Unsafe.Add(ref x, column);
-        ref T e = ref Unsafe.Add(ref d, row);
-        for (int sample = 0; sample < samples; sample++, input = ref Unsafe.Add(ref input, columns), e = ref Unsafe.Add(ref e, rows))
-            sum = TW.MultiplyAdd(TW.Load(ref input, 0), TW.Create(e), sum);
-        AddInto<TV, TW>(ref Unsafe.Add(ref w, row * columns + column), 0, sum, fresh);
-    }
-
-    /// <summary><c>destination[offset..] += sums</c> in the lanes of <paramref name="fresh"/>; the other lanes stay as they are.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddInto<TV, TW>(ref T destination, nuint offset, TV sums, TV fresh)
-        where TV : struct
-        where TW : struct, IVectorWidth<T, TV>
-    {
-        TV old = TW.Load(ref destination, offset);
-        TW.Store(TW.Select(fresh, TW.Add(old, sums), old), ref destination, offset);
     }
 }
