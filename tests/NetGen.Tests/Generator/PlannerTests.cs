@@ -90,6 +90,24 @@ public class PlannerTests
     }
 
     [Fact]
+    public void A_span_network_trains_every_layer_in_chunks_while_PredictBatch_batches_only_a_looped_first_layer()
+    {
+        NetworkPlan plan = Planner.Plan(Model("Funnel", new[] { 4, 8, 100, 1 }, new[] { ActivationKind.ReLU, ActivationKind.Tanh, ActivationKind.Identity }));
+
+        Assert.Equal(CodeShape.Unrolled, plan.Layers[0].Shape);
+        Assert.Equal(CodeShape.Loops, plan.Layers[1].Shape);
+        Assert.False(plan.RunsInLocals);
+        Assert.True(plan.TrainsInChunks);
+        Assert.Equal(PlanLimits.Default.BatchChunkRows, plan.BatchChunkRows);
+        Assert.False(plan.BatchesFirstLayer); // layer 1 is unrolled: PredictBatch runs row by row
+        Assert.Equal(0, plan.PredictBatchChunkRows);
+
+        // The chunk holds each row's activations and deltas: a limit of three rows of them gives chunks of three.
+        var limits = PlanLimits.Default with { MaxBatchScratch = 3 * (plan.ActivationCount + plan.DeltaCount) + 1 };
+        Assert.Equal(3, Planner.Plan(plan.Model, limits).BatchChunkRows);
+    }
+
+    [Fact]
     public void Only_the_output_layer_keeps_z_while_no_derivative_needs_it()
     {
         NetworkPlan plan = Planner.Plan(Model("Deep", new[] { 4, 8, 6, 2 },

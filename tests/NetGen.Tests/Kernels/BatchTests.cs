@@ -16,6 +16,10 @@ public partial class MixedShapesRegression { }
 [Network(30, 40, 12, Hidden = Activation.Sigmoid, Output = Activation.Sigmoid, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
 public partial class WideSigmoidClassifier { }
 
+// Too wide for a chunk of two rows in the batch scratch: BackwardBatch then runs row by row through Backward.
+[Network(2, 32767, 1, Hidden = Activation.ReLU, Output = Activation.Identity, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public partial class TooWideForAChunk { }
+
 // The other activations, each where its derivative reads what it needs (ELU the output a, SiLU and Softplus the kept z).
 [Network(17, 33, 21, 4, Activations = new[] { Activation.ELU, Activation.SiLU, Activation.Identity }, Loss = LossFunction.Huber)]
 public partial class EluSiluRegression { }
@@ -65,6 +69,9 @@ public class BatchTests
 
     [Fact]
     public void Softplus_and_leaky_relu_layers() => AssertBatchEqualsPerRow<float>(() => new SoftplusLeakyRegression(3));
+
+    [Fact]
+    public void Network_too_wide_for_a_chunk() => AssertBatchEqualsPerRow<float>(() => new TooWideForAChunk(3));
 
     [Fact]
     public void Unrolled_network() => AssertBatchEqualsPerRow<double>(() => new NetGen.Tests.Networks.SeedNet431(3));
