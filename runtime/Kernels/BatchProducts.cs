@@ -256,23 +256,42 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     public static void ChunkProduct(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs)
     {
         int rows = bias.Length;
-        if (TWide.Count > 1 && columns < 2 * TWide.Count && rows >= TWide.Count)
+        if (RunsByColumns(rows, columns))
             ByColumns(weights, bias, inputs, columns, samples, outputs);
         else
             MatrixMatrix(weights, bias, inputs, columns, samples, outputs, rows);
     }
 
     /// <summary>
-    /// <see cref="ChunkProduct"/> by columns, for rows of W shorter than two wide vectors and at least one wide vector
-    /// of rows: blocks of up to eight wide vectors of rows are copied transposed onto the stack (a last block that would be
+    /// Whether a chunk product with a matrix of this shape runs by columns: rows of W shorter than two wide vectors (so
+    /// most lanes of a dot product along a row would be empty or masked) and at least one wide vector of them.
+    /// </summary>
+    private static bool RunsByColumns(int rows, int columns) =>
+        TWide.Count > 1 && columns < 2 * TWide.Count && rows >= TWide.Count;
+
+    /// <summary>
+    /// The rows of W in one block of a by-columns product: all of them if their transposed copy fits in 16 KB of stack,
+    /// else as many whole wide vectors of them as fit (at least eight, since a row is shorter than two wide vectors).
+    /// </summary>
+    private static int ColumnBlockRows(int rows, int columns) =>
+        Math.Min(rows, 16 * 1024 / (columns * Unsafe.SizeOf<T>()) / TWide.Count * TWide.Count);
+
+    /// <summary>Samples per pass of the weight-gradient kernels, which copy each pass's deltas into a contiguous block on the stack.</summary>
+    private const int SamplesPerPass = 32;
+
+    /// <summary>
+    /// <see cref="ChunkProduct"/> by columns, for rows of W shorter than two wide vectors and at least one wide vector of
+    /// rows: W is copied transposed onto the stack, in blocks of as many rows as 16 KB holds (a last block that would be
     /// shorter overlaps the one before instead, recomputing outputs it already wrote with the same result), and each
-    /// output vector of a block is its bias plus one multiply-add per column (<see cref="SampleTile"/>).
+    /// output vector of a block is its bias plus one multiply-add per column (<see cref="Tile"/>). Samples are the outer
+    /// loop, so each output row is written front to back: rows a power of two apart in memory (1024 floats) would
+    /// otherwise fall into one set of the L1 cache and evict each other.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ByColumns(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs)
     {
-        int rows = bias.Length, blockRows = Math.Min(rows, 8 * TWide.Count);
-        Span<T> transposed = stackalloc T[columns * blockRows]; // under 2 x 8 x 16 x 16 values: at most 16 KB
+        int rows = bias.Length, blockRows = ColumnBlockRows(rows, columns);
+        Span<T> transposed = stackalloc T[columns * blockRows];
         ref T w = ref MemoryMarshal.GetReference(weights);
         ref T b = ref MemoryMarshal.GetReference(bias);
         ref T x = ref MemoryMarshal.GetReference(inputs);
@@ -287,16 +306,31 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
                 for (int column = 0; column < columns; column++)
                     Unsafe.Add(ref t, column * blockRows + row) = Unsafe.Add(ref source, column);
             }
-            int offset = 0;
-            for (; offset + 2 * TWide.Count <= blockRows; offset += 2 * TWide.Count)
-                SampleTile<TWideVector, TWide>(ref Unsafe.Add(ref t, offset), blockRows, columns, ref x, columns, ref Unsafe.Add(ref z, first + offset), rows, samples, vectors: 2, ref Unsafe.Add(ref b, first + offset));
-            for (; offset + TWide.Count <= blockRows; offset += TWide.Count)
-                SampleTile<TWideVector, TWide>(ref Unsafe.Add(ref t, offset), blockRows, columns, ref x, columns, ref Unsafe.Add(ref z, first + offset), rows, samples, vectors: 1, ref Unsafe.Add(ref b, first + offset));
-            if (offset < blockRows)
-            {
-                int last = blockRows - TWide.Count;
-                SampleTile<TWideVector, TWide>(ref Unsafe.Add(ref t, last), blockRows, columns, ref x, columns, ref Unsafe.Add(ref z, first + last), rows, samples, vectors: 1, ref Unsafe.Add(ref b, first + last));
-            }
+            int sample = 0;
+            for (; sample + 4 <= samples; sample += 4)
+                ByColumnsBlock(4, ref t, blockRows, columns, ref Unsafe.Add(ref x, sample * columns), ref Unsafe.Add(ref z, sample * rows + first), rows, ref Unsafe.Add(ref b, first));
+            for (; sample < samples; sample++)
+                ByColumnsBlock(1, ref t, blockRows, columns, ref Unsafe.Add(ref x, sample * columns), ref Unsafe.Add(ref z, sample * rows + first), rows, ref Unsafe.Add(ref b, first));
+        }
+    }
+
+    /// <summary>
+    /// One block of <see cref="ByColumns"/> for <paramref name="samples"/> (1 or 4) samples: two wide vectors of outputs at a
+    /// time, then one, then the block's last whole vector again (a store, so recomputing lanes is exact).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ByColumnsBlock(int samples, ref T t, int blockRows, int columns, ref T x, ref T z, int rows, ref T b)
+    {
+        TWideVector all = TWide.LastLanes(TWide.Count);
+        int offset = 0;
+        for (; offset + 2 * TWide.Count <= blockRows; offset += 2 * TWide.Count)
+            Tile<TWideVector, TWide>(samples, 2, columns, ref Unsafe.Add(ref t, offset), blockRows, ref x, columns, 1, ref Unsafe.Add(ref z, offset), rows, adds: false, ref Unsafe.Add(ref b, offset), all);
+        for (; offset + TWide.Count <= blockRows; offset += TWide.Count)
+            Tile<TWideVector, TWide>(samples, 1, columns, ref Unsafe.Add(ref t, offset), blockRows, ref x, columns, 1, ref Unsafe.Add(ref z, offset), rows, adds: false, ref Unsafe.Add(ref b, offset), all);
+        if (offset < blockRows)
+        {
+            int last = blockRows - TWide.Count;
+            Tile<TWideVector, TWide>(samples, 1, columns, ref Unsafe.Add(ref t, last), blockRows, ref x, columns, 1, ref Unsafe.Add(ref z, last), rows, adds: false, ref Unsafe.Add(ref b, last), all);
         }
     }
 
@@ -305,25 +339,104 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     public static void AddOuterProducts(Span<T> weights, ReadOnlySpan<T> deltas, ReadOnlySpan<T> inputs, int rows, int columns, int samples)
     {
         ref T w = ref MemoryMarshal.GetReference(weights);
-        ref T d = ref MemoryMarshal.GetReference(deltas);
-        ref T x = ref MemoryMarshal.GetReference(inputs);
-        if (columns >= TWide.Count)
-            OuterProductTiles<TWideVector, TWide>(ref w, ref d, ref x, rows, columns, samples);
-        else if (columns >= TNarrow.Count)
-            OuterProductTiles<TNarrowVector, TNarrow>(ref w, ref d, ref x, rows, columns, samples);
-        else if (UsesQuarterWidth(columns))
-            OuterProductTiles<Vector128<T>, Width128<T>>(ref w, ref d, ref x, rows, columns, samples);
-        else
-            OuterProductTiles<T, ScalarWidth<T>>(ref w, ref d, ref x, rows, columns, samples);
+        // Passes of at most SamplesPerPass samples, each added into W: a chunk of BackwardBatch is one pass.
+        for (int first = 0; first < samples; first += SamplesPerPass)
+        {
+            int count = Math.Min(SamplesPerPass, samples - first);
+            ref T d = ref MemoryMarshal.GetReference(deltas.Slice(first * rows));
+            ref T x = ref MemoryMarshal.GetReference(inputs.Slice(first * columns));
+            if (RunsByColumns(rows, columns))
+                OuterProductsByColumns(ref w, ref d, ref x, rows, columns, count);
+            else if (columns >= TWide.Count)
+                OuterProductTiles<TWideVector, TWide>(ref w, ref d, ref x, rows, columns, count);
+            else if (columns >= TNarrow.Count)
+                OuterProductTiles<TNarrowVector, TNarrow>(ref w, ref d, ref x, rows, columns, count);
+            else if (UsesQuarterWidth(columns))
+                OuterProductTiles<Vector128<T>, Width128<T>>(ref w, ref d, ref x, rows, columns, count);
+            else
+                OuterProductTiles<T, ScalarWidth<T>>(ref w, ref d, ref x, rows, columns, count);
+        }
     }
 
     /// <summary>
-    /// <see cref="AddOuterProducts"/> in tiles of four weight rows by two vectors of columns (then one vector; then single
-    /// rows): the tile's sums over all samples stay in registers, each load of an input vector serving four rows, and are
-    /// added to the weights once. A row's last partial vector is its last whole vector with only its new lanes added (the
-    /// others belong to the vector before). Rows whose deltas are zero for every sample of the chunk (units a ReLU kept
-    /// off for the whole chunk) are skipped when rows are at least four vectors long: they would add exactly zero, and the
-    /// check costs a fraction of their work.
+    /// <see cref="AddOuterProducts"/> by columns, for weight rows shorter than two wide vectors (<see cref="RunsByColumns"/>),
+    /// for one pass of samples: per block of weight rows (the block's deltas first copied into a contiguous block on the stack
+    /// where the rows of the chunk would evict each other from L1 on every vector read, <see cref="SetsCollide"/>), the
+    /// gradient's transpose <c>G[i, r] = sum_s x[s, i] d[s, r]</c> is summed along them, four inputs i at a time
+    /// (<see cref="Tile"/>), and G is added into W value by value. Each weight's sum over the samples is formed in the same
+    /// order as in the tiles by rows. A last block that would be shorter overlaps the one before instead, and adds only
+    /// its new rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void OuterProductsByColumns(ref T w, ref T d, ref T x, int rows, int columns, int samples)
+    {
+        int blockRows = Math.Min(rows, 8 * TWide.Count);
+        bool copiesDeltas = SetsCollide(rows);
+        Span<T> gradient = stackalloc T[columns * blockRows];
+        Span<T> deltaBlock = copiesDeltas ? stackalloc T[samples * blockRows] : default;
+        ref T g = ref MemoryMarshal.GetReference(gradient);
+        for (int next = 0; next < rows; next += blockRows)
+        {
+            int first = Math.Min(next, rows - blockRows);
+            scoped ref T block = ref Unsafe.Add(ref d, first);
+            int stride = rows;
+            if (copiesDeltas)
+            {
+                for (int sample = 0; sample < samples; sample++)
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref block, sample * rows), blockRows).CopyTo(deltaBlock.Slice(sample * blockRows, blockRows));
+                block = ref MemoryMarshal.GetReference(deltaBlock);
+                stride = blockRows;
+            }
+            int input = 0;
+            for (; input + 4 <= columns; input += 4)
+                GradientColumns(4, ref block, stride, ref Unsafe.Add(ref x, input), columns, samples, ref Unsafe.Add(ref g, input * blockRows), blockRows);
+            for (; input < columns; input++)
+                GradientColumns(1, ref block, stride, ref Unsafe.Add(ref x, input), columns, samples, ref Unsafe.Add(ref g, input * blockRows), blockRows);
+            for (int row = next - first; row < blockRows; row++)
+            {
+                ref T weights = ref Unsafe.Add(ref w, (first + row) * columns);
+                for (int i = 0; i < columns; i++)
+                    Unsafe.Add(ref weights, i) += Unsafe.Add(ref g, i * blockRows + row);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether rows of <paramref name="length"/> values, read at the same place in many consecutive rows, fall into so few sets
+    /// of a typical L1 data cache (4 KB per way, 8 ways) that they evict each other: a row a multiple of 2 KB long puts 32
+    /// rows' lines into at most two sets. 1024 floats or 512 doubles are such rows; 1000 floats are not.
+    /// </summary>
+    private static bool SetsCollide(int length) => (long)length * Unsafe.SizeOf<T>() % 2048 == 0;
+
+    /// <summary>
+    /// <c>G[i, 0..blockRows) = sum_s x[s, i] d[s, 0..blockRows)</c> (rows of d <paramref name="stride"/> apart) for <paramref name="inputs"/> (1 or 4) consecutive inputs i:
+    /// two wide vectors of rows at a time, then one, then the last whole vector again (a store, so recomputing lanes is exact).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GradientColumns(int inputs, ref T d, int stride, ref T x, int columns, int samples, ref T g, int blockRows)
+    {
+        TWideVector all = TWide.LastLanes(TWide.Count);
+        int offset = 0;
+        for (; offset + 2 * TWide.Count <= blockRows; offset += 2 * TWide.Count)
+            Tile<TWideVector, TWide>(inputs, 2, samples, ref Unsafe.Add(ref d, offset), stride, ref x, 1, columns, ref Unsafe.Add(ref g, offset), blockRows, adds: false, ref Unsafe.NullRef<T>(), all);
+        for (; offset + TWide.Count <= blockRows; offset += TWide.Count)
+            Tile<TWideVector, TWide>(inputs, 1, samples, ref Unsafe.Add(ref d, offset), stride, ref x, 1, columns, ref Unsafe.Add(ref g, offset), blockRows, adds: false, ref Unsafe.NullRef<T>(), all);
+        if (offset < blockRows)
+        {
+            int last = blockRows - TWide.Count;
+            Tile<TWideVector, TWide>(inputs, 1, samples, ref Unsafe.Add(ref d, last), stride, ref x, 1, columns, ref Unsafe.Add(ref g, last), blockRows, adds: false, ref Unsafe.NullRef<T>(), all);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="AddOuterProducts"/> for one pass of samples in tiles of four weight rows by two vectors of columns (then one
+    /// vector; then single rows): the tile's sums over the pass stay in registers, each load of an input vector serving four
+    /// rows, and are added to the weights once. A row's last partial vector is its last whole vector with only its new lanes
+    /// added (the others belong to the vector before). The four rows' deltas are first gathered from the samples' rows
+    /// (<see cref="Gather"/>): read in place, 32 rows a power of two apart in memory would evict each other from L1 on
+    /// every tile. Rows whose deltas are zero for every sample of the pass (units a ReLU kept off for the whole chunk) are
+    /// skipped when rows are at least four vectors long: they would add exactly zero, and the check costs a fraction of
+    /// their work.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OuterProductTiles<TV, TW>(ref T w, ref T d, ref T x, int rows, int columns, int samples)
@@ -331,52 +444,62 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         where TW : struct, IVectorWidth<T, TV>
     {
         bool skipsZeroRows = columns >= 4 * TW.Count;
+        Span<T> gathered = stackalloc T[4 * samples];
+        ref T factors = ref MemoryMarshal.GetReference(gathered);
         int row = 0;
         for (; row + 4 <= rows; row += 4)
         {
-            if (!skipsZeroRows || !AllZero(ref Unsafe.Add(ref d, row), 4, rows, samples))
-                OuterProductRows<TV, TW>(4, ref w, ref d, ref x, rows, columns, samples, row);
+            if (Gather(ref Unsafe.Add(ref d, row), 4, rows, samples, ref factors) || !skipsZeroRows)
+                OuterProductRows<TV, TW>(4, ref w, ref factors, ref x, columns, samples, row);
         }
         for (; row < rows; row++)
         {
-            if (!skipsZeroRows || !AllZero(ref Unsafe.Add(ref d, row), 1, rows, samples))
-                OuterProductRows<TV, TW>(1, ref w, ref d, ref x, rows, columns, samples, row);
+            if (Gather(ref Unsafe.Add(ref d, row), 1, rows, samples, ref factors) || !skipsZeroRows)
+                OuterProductRows<TV, TW>(1, ref w, ref factors, ref x, columns, samples, row);
         }
     }
 
-    /// <summary>Weight rows <paramref name="row"/> on (<paramref name="tileRows"/> of them, 1 or 4), every column: tiles of two vectors, then one, then the last partial one.</summary>
+    /// <summary>
+    /// Copies the <paramref name="count"/> deltas at <paramref name="d"/> of every sample (rows <paramref name="stride"/> apart)
+    /// into <paramref name="factors"/>, <paramref name="count"/> per sample, so that the tiles read them from consecutive
+    /// addresses; returns whether any is not zero.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OuterProductRows<TV, TW>(int tileRows, ref T w, ref T d, ref T x, int rows, int columns, int samples, int row)
+    private static bool Gather(ref T d, int count, int stride, int samples, ref T factors)
+    {
+        bool any = false;
+        for (int sample = 0; sample < samples; sample++, d = ref Unsafe.Add(ref d, stride), factors = ref Unsafe.Add(ref factors, count))
+        {
+            for (int k = 0; k < count; k++)
+            {
+                T value = Unsafe.Add(ref d, k);
+                Unsafe.Add(ref factors, k) = value;
+                any |= value != T.Zero;
+            }
+        }
+        return any;
+    }
+
+    /// <summary>
+    /// Weight rows <paramref name="row"/> on (<paramref name="tileRows"/> of them, 1 or 4), every column: tiles of two vectors,
+    /// then one, then the last partial one; their deltas gathered in <paramref name="factors"/>, <paramref name="tileRows"/> per sample.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OuterProductRows<TV, TW>(int tileRows, ref T w, ref T factors, ref T x, int columns, int samples, int row)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
     {
         TV all = TW.LastLanes(TW.Count);
-        ref T factors = ref Unsafe.Add(ref d, row);
         ref T weights = ref Unsafe.Add(ref w, row * columns);
         int column = 0;
         for (; column + 2 * TW.Count <= columns; column += 2 * TW.Count)
-            Tile<TV, TW>(tileRows, 2, samples, ref Unsafe.Add(ref x, column), columns, ref factors, 1, rows, ref Unsafe.Add(ref weights, column), columns, adds: true, ref Unsafe.NullRef<T>(), all);
+            Tile<TV, TW>(tileRows, 2, samples, ref Unsafe.Add(ref x, column), columns, ref factors, 1, tileRows, ref Unsafe.Add(ref weights, column), columns, adds: true, ref Unsafe.NullRef<T>(), all);
         for (; column + TW.Count <= columns; column += TW.Count)
-            Tile<TV, TW>(tileRows, 1, samples, ref Unsafe.Add(ref x, column), columns, ref factors, 1, rows, ref Unsafe.Add(ref weights, column), columns, adds: true, ref Unsafe.NullRef<T>(), all);
+            Tile<TV, TW>(tileRows, 1, samples, ref Unsafe.Add(ref x, column), columns, ref factors, 1, tileRows, ref Unsafe.Add(ref weights, column), columns, adds: true, ref Unsafe.NullRef<T>(), all);
         if (column < columns)
         {
             int last = columns - TW.Count;
-            Tile<TV, TW>(tileRows, 1, samples, ref Unsafe.Add(ref x, last), columns, ref factors, 1, rows, ref Unsafe.Add(ref weights, last), columns, adds: true, ref Unsafe.NullRef<T>(), TW.LastLanes(columns - column));
+            Tile<TV, TW>(tileRows, 1, samples, ref Unsafe.Add(ref x, last), columns, ref factors, 1, tileRows, ref Unsafe.Add(ref weights, last), columns, adds: true, ref Unsafe.NullRef<T>(), TW.LastLanes(columns - column));
         }
-    }
-
-    /// <summary>Whether the <paramref name="count"/> deltas at <paramref name="d"/> are zero in every one of the <paramref name="samples"/> rows (<paramref name="stride"/> apart).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool AllZero(ref T d, int count, int stride, int samples)
-    {
-        for (int sample = 0; sample < samples; sample++, d = ref Unsafe.Add(ref d, stride))
-        {
-            for (int k = 0; k < count; k++)
-            {
-                if (Unsafe.Add(ref d, k) != T.Zero)
-                    return false;
-            }
-        }
-        return true;
     }
 }
