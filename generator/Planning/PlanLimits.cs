@@ -19,11 +19,12 @@ namespace NetGen.Generator.Planning;
 /// When the declaration leaves <c>MaxUnrolledWeights</c> unset, a network of at most this many weights in all whose layers
 /// past <see cref="DefaultMaxUnrolledWeights"/> are all arithmetic (identity, ReLU, leaky ReLU) is unrolled whole, if it
 /// then runs in locals. Running in locals saves the scratch buffers and the calls between layers, which outweighs the
-/// scalar arithmetic of unrolled layers up to about 256 weights in all. Measured in the shape sweep against the same
-/// networks with those layers looped (one-round runs at load 9-14 on this repository's machine, numbers in
-/// benchmarks/sweep/RESULTS.md): networks of 72-253 weights with one or two such layers of 65-192 weights trained
-/// (Train) in 0.45-0.9x the looped time; networks of 410-528 weights (four 10x10 ReLU layers, two of 15x15 or 16x16)
-/// took 1.3-2.7x the looped time. Unrolled code is about 150 bytes of source per weight, so such a network stays under 40 KB.
+/// scalar arithmetic of unrolled layers up to about 256 weights in all. Measured in the shape sweep on 12 networks of
+/// 72-253 weights outside its table, against the same networks looped (2 rounds each, numbers in
+/// benchmarks/sweep/RESULTS.md): Train took 0.39-0.89x the looped time, Predict 0.55-1.07x, 32 Backward calls
+/// 0.43-0.91x, TrainBatch 0.62-1.47x (an in-locals network trains a batch row by row). With every such layer unrolled,
+/// networks of 410-528 weights (four 10x10 ReLU layers, two of 15x15 or 16x16) trained 1.3-2.7x slower. Unrolled code
+/// is about 150 bytes of source per weight, so such a network stays under 40 KB.
 /// </param>
 /// <param name="MinVectorizedActivationWidth">
 /// Layers of an exp- or tanh-based activation at least this wide are activated by one vector kernel
