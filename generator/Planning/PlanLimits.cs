@@ -21,8 +21,9 @@ namespace NetGen.Generator.Planning;
 /// then runs in locals. Running in locals saves the scratch buffers and the calls between layers, which outweighs the
 /// scalar arithmetic of unrolled layers up to about 256 weights in all. Measured in the shape sweep on 12 networks of
 /// 72-253 weights outside its table, against the same networks looped (2 rounds each, numbers in
-/// benchmarks/sweep/RESULTS.md): Train took 0.39-0.89x the looped time, Predict 0.55-1.07x, 32 Backward calls
-/// 0.43-0.91x, TrainBatch 0.62-1.47x (an in-locals network trains a batch row by row). With every such layer unrolled,
+/// benchmarks/sweep/RESULTS.md): Train took 0.39-0.89x the looped time, 32 Backward calls 0.43-0.91x, Predict 0.55-1.7x
+/// (an unrolled sum is one serial chain: slower where sums are 16 or more long), TrainBatch 0.54-1.7x (an in-locals
+/// network trains a batch row by row). With every such layer unrolled,
 /// networks of 410-528 weights (four 10x10 ReLU layers, two of 15x15 or 16x16) trained 1.3-2.7x slower. Unrolled code
 /// is about 150 bytes of source per weight, so such a network stays under 40 KB.
 /// </param>

@@ -26,7 +26,8 @@ namespace NetGen.Generator.Planning;
 /// a vector call that keeps the network out of locals. What still pays past 64 is running a whole network in locals:
 /// no scratch buffers, no calls between layers, no copies. Measured in the shape sweep (benchmarks/sweep/RESULTS.md),
 /// networks of 72-253 weights with one or two ReLU or leaky layers of 65-192 weights train (Train, Backward per row)
-/// 1.1-2.6x faster unrolled whole, and TrainBatch, which they then run row by row, up to 1.5x slower; 410-528 weights
+/// 1.1-2.6x faster unrolled whole; TrainBatch, which they then run row by row, and Predict where sums are 16 or more
+/// long (one serial chain each) are up to 1.7x slower; 410-528 weights
 /// in two to four such layers trained 1.3-2.7x slower; sigmoid and tanh layers of 65-160 weights are slower unrolled.
 /// Past the limits code size stops growing.</item>
 /// <item>An exp- or tanh-based activation on a layer at least <see cref="PlanLimits.MinVectorizedActivationWidth"/>
