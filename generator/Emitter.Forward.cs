@@ -74,7 +74,7 @@ internal static partial class Emitter
         int n = layer.Number;
         if (n > 1)
             writer.Line();
-        writer.Line($"// Layer {n}: {layer.InputSize} -> {layer.OutputSize}, z = W{n} {input ?? Previous(layer)} + b{n}, a{n} = {ActivationInfo.Of(layer.Activation).Name}(z){ShapeNote(layer, plan)}");
+        writer.Line($"// Layer {n}: {layer.InputSize} -> {layer.OutputSize}, z = W{n} {input ?? Previous(layer)} + b{n}, a{n} = {ActivationInfo.Of(layer.Activation).Name}(z){ShapeNote(layer)}");
         writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
         writer.Line($"var b{n} = parameters.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
         EmitOutputSlices(writer, plan, layer);
@@ -304,10 +304,10 @@ internal static partial class Emitter
             writer.Line($"{assign(j)}global::System.Runtime.Intrinsics.Vector{vectorBits}.GetElement(s{n}, {j});");
     }
 
-    private static string ShapeNote(LayerPlan layer, NetworkPlan plan) =>
-        layer.Shape == CodeShape.Unrolled
-            ? ""
-            : $" (looped: {layer.WeightCount} weights is above the unroll limit of {plan.Model.MaxUnrolledWeights})";
+    private static string ShapeNote(LayerPlan layer) =>
+        layer.Shape == CodeShape.Unrolled ? ""
+        : layer.WeightCount > layer.UnrollLimit ? $" (looped: {layer.WeightCount} weights is above the unroll limit of {layer.UnrollLimit})"
+        : " (looped: a sum too long to unroll, or the network's unrolled weights at their limit)";
 
     /// <summary>One statement per neuron: <c>z[j] = b[j] + sum_i W[j, i] * prev[i]</c>, wrapped in <paramref name="fused"/> if given.</summary>
     private static void EmitUnrolledAffine(CodeWriter writer, LayerPlan layer, string target, Scalar scalar, ActivationInfo? fused, string previous)

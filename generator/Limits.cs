@@ -7,15 +7,9 @@ namespace NetGen.Generator;
 internal static class Limits
 {
     /// <summary>
-    /// Layers with at most this many weights are unrolled into straight-line code; wider ones call the
-    /// whole-layer SIMD kernels (the rule is <see cref="Planning.Planner"/>'s). Measured (Stopwatch, this repository's machine): the tutorial nets'
-    /// layers of 4-12 weights are twice as fast unrolled; at 8x8 = 64 weights both shapes take the same
-    /// time; a 16x16 layer (W5) trains about 2x faster looped (step 466 -> 246 ns for 8-16-16-1), as
-    /// the unrolled backward pass is scalar. Unrolling also costs about 150 bytes of source per weight.
+    /// The most a user may ask to unroll per layer (<c>MaxUnrolledWeights</c>), so generated source stays in the megabyte
+    /// range at worst. Without one, the planner's defaults apply (<see cref="Planning.PlanLimits.DefaultMaxUnrolledWeights"/>).
     /// </summary>
-    public const int DefaultMaxUnrolledWeights = 64;
-
-    /// <summary>The most a user may ask to unroll per layer, so generated source stays in the megabyte range at worst.</summary>
     public const int MaxUnrolledWeightsCeiling = 4096;
 
     /// <summary>Activations and deltas live on the stack (no per-call allocation); this bounds the neurons after the input layer.</summary>

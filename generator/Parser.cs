@@ -122,7 +122,7 @@ internal static class Parser
         public LossKind Loss = LossKind.HalfSquaredError;
         public PrecisionKind Precision = PrecisionKind.Double;
         public InitializerKind Initializer = InitializerKind.Default;
-        public int MaxUnrolledWeights = Limits.DefaultMaxUnrolledWeights;
+        public int? MaxUnrolledWeights;
         public string? Weights;
         public double? Dropout;
         public double[]? DropoutRates;

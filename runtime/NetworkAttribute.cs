@@ -61,7 +61,9 @@ public sealed class NetworkAttribute : Attribute
 
     /// <summary>
     /// Layers with at most this many weights (inputs x outputs) are fully unrolled into straight-line
-    /// code; wider layers become SIMD loops with constant bounds. Leave unset for the generator's default.
+    /// code; wider layers become SIMD loops with constant bounds. Set, it holds for every layer. Leave unset
+    /// for the generator's default: 64, except that a network of at most 256 weights whose layers past 64 are
+    /// all identity, ReLU or leaky ReLU is unrolled whole.
     /// </summary>
     public int MaxUnrolledWeights { get; set; } = -1;
 

@@ -13,7 +13,10 @@ internal sealed record ContainingType(string Declaration, string Name);
 /// <param name="IsAbstract">The class is abstract: it cannot construct a replica of itself, so it is not an <c>IReplicableNetwork</c>.</param>
 /// <param name="Weights">Its parameters as C# literals in the flat parameter order, once read (empty otherwise).</param>
 /// <param name="DropoutRates">One dropout rate per weight layer (the output layer's 0), or empty when no layer has dropout.</param>
-/// <param name="MaxUnrolledWeights">The declaration's unroll limit per layer (the attribute's, or the default).</param>
+/// <param name="MaxUnrolledWeights">
+/// The attribute's unroll limit, which then holds for every layer, or null when the declaration leaves it unset and
+/// the planner picks a limit per layer by its activation (<c>Planning.PlanLimits.DefaultMaxUnrolledWeights</c>).
+/// </param>
 internal sealed record NetworkModel(
     string? Namespace,
     EquatableArray<ContainingType> ContainingTypes,
@@ -24,7 +27,7 @@ internal sealed record NetworkModel(
     LossKind Loss,
     PrecisionKind Precision,
     InitializerKind Initializer,
-    int MaxUnrolledWeights,
+    int? MaxUnrolledWeights,
     string? WeightsPath = null,
     bool IsAbstract = false,
     EquatableArray<string> Weights = default,

@@ -37,6 +37,7 @@ internal enum ActivationStep
 /// <param name="Shape">Unrolled or looped code for this layer.</param>
 /// <param name="Step">How the layer is activated: neuron by neuron, or by one kernel call over the layer.</param>
 /// <param name="PacksSigmoid">The in-locals Predict and Backward activate this narrow sigmoid layer as one vector.</param>
+/// <param name="UnrollLimit">The most weights this layer may have and be unrolled: the declaration's <c>MaxUnrolledWeights</c>, or the default for its activation.</param>
 /// <param name="Dropout">How the training calls drop this layer's outputs; null when they do not.</param>
 internal sealed record LayerPlan(
     int Number,
@@ -50,6 +51,7 @@ internal sealed record LayerPlan(
     CodeShape Shape,
     ActivationStep Step,
     bool PacksSigmoid,
+    int UnrollLimit,
     DropoutPlan? Dropout = null)
 {
     public int WeightCount => InputSize * OutputSize;

@@ -7,6 +7,26 @@ namespace NetGen.Generator.Planning;
 /// value in range must give correct code, only the speed may change. The generator itself always
 /// plans with <see cref="Default"/>.
 /// </summary>
+/// <param name="DefaultMaxUnrolledWeights">
+/// When the declaration leaves <c>MaxUnrolledWeights</c> unset, layers with at most this many weights are unrolled (and
+/// wider arithmetic ones only in the small networks of <see cref="MaxInLocalsNetworkWeights"/>). Measured (Stopwatch, this
+/// repository's machine): the tutorial nets' layers of 4-12 weights are twice as fast unrolled; at 8x8 = 64 weights both
+/// shapes take the same time; a 16x16 tanh layer (W5) trains about 2x faster looped (step 466 -> 246 ns for 8-16-16-1), as
+/// the unrolled backward pass is scalar. In the shape sweep, sigmoid and tanh layers of 65-160 weights were slower
+/// unrolled (12-8-1 sigmoid Predict 1.19x -> 1.83x C, 5-13-5 tanh 1.07x -> 1.74x).
+/// </param>
+/// <param name="MaxInLocalsNetworkWeights">
+/// When the declaration leaves <c>MaxUnrolledWeights</c> unset, a network of at most this many weights in all whose layers
+/// past <see cref="DefaultMaxUnrolledWeights"/> are all arithmetic (identity, ReLU, leaky ReLU) is unrolled whole, if it
+/// then runs in locals. Running in locals saves the scratch buffers and the calls between layers, which outweighs the
+/// scalar arithmetic of unrolled layers up to about 256 weights in all. Measured in the shape sweep on 12 networks of
+/// 72-253 weights outside its table, against the same networks looped (2 rounds each, numbers in
+/// benchmarks/sweep/RESULTS.md): Train took 0.39-0.89x the looped time, 32 Backward calls 0.43-0.91x, Predict 0.55-1.7x
+/// (an unrolled sum is one serial chain: slower where sums are 16 or more long), TrainBatch 0.54-1.7x (an in-locals
+/// network trains a batch row by row). With every such layer unrolled,
+/// networks of 410-528 weights (four 10x10 ReLU layers, two of 15x15 or 16x16) trained 1.3-2.7x slower. Unrolled code
+/// is about 150 bytes of source per weight, so such a network stays under 40 KB.
+/// </param>
 /// <param name="MinVectorizedActivationWidth">
 /// Layers of an exp- or tanh-based activation at least this wide are activated by one vector kernel
 /// call over the layer instead of one scalar call per neuron; narrower unrolled sigmoid layers of 2 or
@@ -27,6 +47,8 @@ namespace NetGen.Generator.Planning;
 /// <param name="MaxBatchScratch">Elements of the batch scratch (chunk rows x the activations and deltas of a row) a network may own.</param>
 /// <param name="MaxStackBatchBytes">Bytes of PredictBatch's chunk, which is on the stack (thread-pool threads have 1.5 MB).</param>
 internal sealed record PlanLimits(
+    int DefaultMaxUnrolledWeights = 64,
+    int MaxInLocalsNetworkWeights = 256,
     int MinVectorizedActivationWidth = 8,
     int MaxUnrolledWeightsPerNetwork = 8192,
     int MaxUnrolledFanIn = 256,
@@ -47,6 +69,8 @@ internal sealed record PlanLimits(
     /// <summary>The range in which each limit is valid (inclusive); the sweep test compiles networks at points across each.</summary>
     public static readonly (string Name, int Minimum, int Maximum)[] Ranges =
     {
+        (nameof(DefaultMaxUnrolledWeights), 0, Limits.MaxUnrolledWeightsCeiling),
+        (nameof(MaxInLocalsNetworkWeights), 0, 1 << 20),
         (nameof(MinVectorizedActivationWidth), 1, 1 << 20),
         (nameof(MaxUnrolledWeightsPerNetwork), 0, 1 << 20),
         (nameof(MaxUnrolledFanIn), 0, 4096),

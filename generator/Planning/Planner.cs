@@ -12,12 +12,24 @@ namespace NetGen.Generator.Planning;
 /// <remarks>
 /// The cost model, each rule measured on this repository's machine (numbers in docs/benchmarks.md):
 /// <list type="number">
-/// <item>A layer is unrolled (straight-line code, constant indices) when it has at most
-/// <c>MaxUnrolledWeights</c> weights (64 by default), each sum has at most
-/// <see cref="PlanLimits.MaxUnrolledFanIn"/> terms, and the network's unroll budget
-/// (<see cref="PlanLimits.MaxUnrolledWeightsPerNetwork"/>) is not spent; otherwise it calls whole-layer
-/// kernels. Unrolled code wins while a layer's arithmetic is smaller than a kernel call's fixed cost;
-/// past about 64 weights the kernels' vector loops win and code size stops growing.</item>
+/// <item>A layer is unrolled (straight-line code, constant indices) when it has at most as many weights as its unroll
+/// limit, each sum has at most <see cref="PlanLimits.MaxUnrolledFanIn"/> terms, and the network's unroll budget
+/// (<see cref="PlanLimits.MaxUnrolledWeightsPerNetwork"/>) is not spent; otherwise it calls whole-layer kernels.
+/// The limit is the declaration's <c>MaxUnrolledWeights</c>, for every layer alike, when it sets one; otherwise
+/// <see cref="PlanLimits.DefaultMaxUnrolledWeights"/> (64), except in a small network that can be unrolled whole into
+/// locals: when the whole network has at most <see cref="PlanLimits.MaxInLocalsNetworkWeights"/> (256) weights, each of
+/// its layers past 64 weights has an arithmetic activation (identity, ReLU, leaky ReLU; not
+/// <see cref="ActivationInfo.IsTranscendental"/>), and unrolled it would run in locals (rule 3), its arithmetic layers
+/// are unrolled whatever their size. Unrolled code wins while a layer's arithmetic is smaller than the fixed cost of the
+/// kernel calls it replaces; past about 64 weights a layer's scalar unrolled products (three per weight in training) cost
+/// as much as the kernels' vector loops and calls, and an exp or tanh adds a scalar call per neuron or, on a wide layer,
+/// a vector call that keeps the network out of locals. What still pays past 64 is running a whole network in locals:
+/// no scratch buffers, no calls between layers, no copies. Measured in the shape sweep (benchmarks/sweep/RESULTS.md),
+/// networks of 72-253 weights with one or two ReLU or leaky layers of 65-192 weights train (Train, Backward per row)
+/// 1.1-2.6x faster unrolled whole; TrainBatch, which they then run row by row, and Predict where sums are 16 or more
+/// long (one serial chain each) are up to 1.7x slower; 410-528 weights
+/// in two to four such layers trained 1.3-2.7x slower; sigmoid and tanh layers of 65-160 weights are slower unrolled.
+/// Past the limits code size stops growing.</item>
 /// <item>An exp- or tanh-based activation on a layer at least <see cref="PlanLimits.MinVectorizedActivationWidth"/>
 /// wide is one vector kernel call; below that, one scalar call per neuron, except that a narrow unrolled
 /// sigmoid layer of 2 to <see cref="PlanLimits.MaxPackedSigmoidLanes"/> neurons packs its sums into one
@@ -53,6 +65,7 @@ internal static class Planner
             logitsOffset += model.LayerSizes[layer + 1];
         int nextKeptZ = logitsOffset + model.OutputSize;
 
+        bool unrollsWhole = model.MaxUnrolledWeights is null && UnrollsWhole(model, limits);
         var layers = new List<LayerPlan>(layerCount);
         int parameterOffset = 0, activationOffset = 0, unrolledWeights = 0;
         for (int layer = 0; layer < layerCount; layer++)
@@ -62,7 +75,8 @@ internal static class Planner
             bool isOutput = layer == layerCount - 1;
             ActivationInfo activation = ActivationInfo.Of(model.Activations[layer]);
 
-            bool unroll = weights <= model.MaxUnrolledWeights
+            int unrollLimit = UnrollLimit(model, activation, unrollsWhole, limits);
+            bool unroll = weights <= unrollLimit
                 && inputs <= limits.MaxUnrolledFanIn && outputs <= limits.MaxUnrolledFanIn
                 && unrolledWeights + weights <= limits.MaxUnrolledWeightsPerNetwork;
             if (unroll)
@@ -87,7 +101,7 @@ internal static class Planner
             }
 
             layers.Add(new LayerPlan(layer + 1, inputs, outputs, activation.Kind, parameterOffset, parameterOffset + weights,
-                activationOffset, preActivationOffset, shape, step, packsSigmoid));
+                activationOffset, preActivationOffset, shape, step, packsSigmoid, unrollLimit));
             parameterOffset += weights + outputs;
             activationOffset += outputs;
         }
@@ -123,6 +137,35 @@ internal static class Planner
         }
 
         return new NetworkPlan(model, layers.ToEquatableArray(), logitsOffset, activationCount, runsInLocals, batchRows, predictBatchRows);
+    }
+
+    /// <summary>
+    /// The most weights a layer may have and be unrolled (the remarks' rule 1): what the declaration says, for every layer
+    /// alike; without it <see cref="PlanLimits.DefaultMaxUnrolledWeights"/>, except that the arithmetic layers of a small
+    /// network that <paramref name="unrollsWhole"/> may have up to <see cref="PlanLimits.MaxInLocalsNetworkWeights"/>.
+    /// </summary>
+    private static int UnrollLimit(NetworkModel model, ActivationInfo activation, bool unrollsWhole, PlanLimits limits) =>
+        model.MaxUnrolledWeights
+        ?? (unrollsWhole && !activation.IsTranscendental ? limits.MaxInLocalsNetworkWeights : limits.DefaultMaxUnrolledWeights);
+
+    /// <summary>
+    /// True when the network has at most <see cref="PlanLimits.MaxInLocalsNetworkWeights"/> weights, every layer past
+    /// <see cref="PlanLimits.DefaultMaxUnrolledWeights"/> has an arithmetic activation (identity, ReLU, leaky ReLU), and
+    /// unrolled whole it would run in locals: no layer's sums too long to unroll and no layer activated by a vector call.
+    /// </summary>
+    private static bool UnrollsWhole(NetworkModel model, PlanLimits limits)
+    {
+        int totalWeights = 0;
+        for (int layer = 0; layer < model.LayerSizes.Count - 1; layer++)
+        {
+            int inputs = model.LayerSizes[layer], outputs = model.LayerSizes[layer + 1];
+            ActivationInfo activation = ActivationInfo.Of(model.Activations[layer]);
+            totalWeights += inputs * outputs;
+            if ((activation.IsTranscendental && inputs * outputs > limits.DefaultMaxUnrolledWeights)
+                || inputs > limits.MaxUnrolledFanIn || outputs > limits.MaxUnrolledFanIn || ActivatesAsLayer(activation, outputs, limits))
+                return false;
+        }
+        return totalWeights <= limits.MaxInLocalsNetworkWeights && totalWeights <= limits.MaxUnrolledWeightsPerNetwork;
     }
 
     /// <summary>A chunk of fewer than two rows is no chunk: the call then runs row by row.</summary>

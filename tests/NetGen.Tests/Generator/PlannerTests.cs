@@ -15,7 +15,7 @@ namespace NetGen.Tests.Generator;
 public class PlannerTests
 {
     internal static NetworkModel Model(string name, int[] sizes, ActivationKind[] activations, LossKind loss = LossKind.HalfSquaredError,
-        PrecisionKind precision = PrecisionKind.Double, int maxUnrolledWeights = Limits.DefaultMaxUnrolledWeights) =>
+        PrecisionKind precision = PrecisionKind.Double, int? maxUnrolledWeights = null) =>
         new(null, EquatableArray<ContainingType>.Empty, name, "Network", sizes.ToEquatableArray(), activations.ToEquatableArray(),
             loss, precision, InitializerKind.Default, maxUnrolledWeights);
 
@@ -67,6 +67,93 @@ public class PlannerTests
 
         Assert.Equal(ActivationStep.PerNeuron, plan.Layers[0].Step);
         Assert.True(plan.RunsInLocals);
+    }
+
+    [Theory]
+    [InlineData(Activation.ReLU)]
+    [InlineData(Activation.LeakyReLU)]
+    [InlineData(Activation.Identity)]
+    public void A_small_network_whose_wide_layers_are_arithmetic_is_unrolled_whole_and_runs_in_locals(Activation hiddenActivation)
+    {
+        var hidden = (ActivationKind)hiddenActivation;
+        // 10-7-1 and 8-10-1 of the sweep, 12-12-1 and 11-11-11-1 outside it: 70 to 253 weights, layers of 70 to 144.
+        foreach (int[] sizes in new[] { new[] { 10, 7, 1 }, new[] { 8, 10, 1 }, new[] { 12, 12, 1 }, new[] { 11, 11, 11, 1 } })
+        {
+            ActivationKind[] activations = Enumerable.Repeat(hidden, sizes.Length - 2).Append(ActivationKind.Identity).ToArray();
+            NetworkPlan plan = Planner.Plan(Model("Small", sizes, activations));
+
+            Assert.All(plan.Layers, layer => Assert.Equal(CodeShape.Unrolled, layer.Shape));
+            Assert.True(plan.RunsInLocals, string.Join("-", sizes));
+            Assert.Equal(PlanLimits.Default.MaxInLocalsNetworkWeights, plan.Layers[0].UnrollLimit);
+        }
+    }
+
+    [Fact]
+    public void A_sigmoid_or_tanh_layer_past_the_default_limit_stays_looped_and_keeps_its_network_out_of_locals()
+    {
+        foreach (ActivationKind hidden in new[] { ActivationKind.Sigmoid, ActivationKind.Tanh })
+        {
+            NetworkPlan plan = Planner.Plan(Model("Transcendental", new[] { 12, 6, 1 }, new[] { hidden, ActivationKind.Identity }));
+
+            Assert.Equal(new[] { CodeShape.Loops, CodeShape.Unrolled }, plan.Layers.Select(layer => layer.Shape));
+            Assert.Equal(PlanLimits.Default.DefaultMaxUnrolledWeights, plan.Layers[0].UnrollLimit);
+            Assert.False(plan.RunsInLocals);
+        }
+
+        // One 65-weight tanh layer keeps the whole network at the default limit: its 65-weight identity layer loops too.
+        NetworkPlan mixed = Planner.Plan(Model("Mixed", new[] { 5, 13, 5 }, new[] { ActivationKind.Tanh, ActivationKind.Identity }));
+        Assert.All(mixed.Layers, layer => Assert.Equal(CodeShape.Loops, layer.Shape));
+    }
+
+    [Fact]
+    public void An_arithmetic_layer_past_the_default_limit_loops_where_unrolling_would_not_bring_its_network_into_locals()
+    {
+        // A tanh layer of 8 neurons is activated by one vector call, so this network cannot run in locals.
+        NetworkPlan vectorTanh = Planner.Plan(Model("VectorTanh", new[] { 12, 8, 8, 1 },
+            new[] { ActivationKind.ReLU, ActivationKind.Tanh, ActivationKind.Identity }));
+        Assert.Equal(new[] { CodeShape.Loops, CodeShape.Unrolled, CodeShape.Unrolled }, vectorTanh.Layers.Select(layer => layer.Shape));
+
+        // Four 10x10 ReLU layers are 410 weights in all: past the in-locals budget, each layer keeps the default limit.
+        NetworkPlan deep = Planner.Plan(Model("Deep", new[] { 10, 10, 10, 10, 10, 1 },
+            new[] { ActivationKind.ReLU, ActivationKind.ReLU, ActivationKind.ReLU, ActivationKind.ReLU, ActivationKind.Identity }));
+        Assert.Equal(new[] { CodeShape.Loops, CodeShape.Loops, CodeShape.Loops, CodeShape.Loops, CodeShape.Unrolled }, deep.Layers.Select(layer => layer.Shape));
+        Assert.All(deep.Layers, layer => Assert.Equal(PlanLimits.Default.DefaultMaxUnrolledWeights, layer.UnrollLimit));
+
+        // A single layer of 16 x 16 ReLUs and its output: 272 weights.
+        NetworkPlan wide = Planner.Plan(Model("Wide", new[] { 16, 16, 1 }, new[] { ActivationKind.ReLU, ActivationKind.Identity }));
+        Assert.Equal(CodeShape.Loops, wide.Layers[0].Shape);
+    }
+
+    [Fact]
+    public void An_explicit_MaxUnrolledWeights_holds_for_every_layer_whatever_its_activation()
+    {
+        NetworkPlan relu = Planner.Plan(Model("Relu", new[] { 10, 7, 1 }, new[] { ActivationKind.ReLU, ActivationKind.Identity }, maxUnrolledWeights: 64));
+        Assert.Equal(new[] { CodeShape.Loops, CodeShape.Unrolled }, relu.Layers.Select(layer => layer.Shape));
+        Assert.All(relu.Layers, layer => Assert.Equal(64, layer.UnrollLimit));
+
+        NetworkPlan sigmoid = Planner.Plan(Model("Sigmoid", new[] { 12, 8, 1 }, new[] { ActivationKind.Sigmoid, ActivationKind.Sigmoid }, maxUnrolledWeights: 96));
+        Assert.All(sigmoid.Layers, layer => Assert.Equal(CodeShape.Unrolled, layer.Shape));
+
+        NetworkPlan deep = Planner.Plan(Model("Deep", new[] { 10, 10, 10, 10, 10, 1 },
+            new[] { ActivationKind.ReLU, ActivationKind.ReLU, ActivationKind.ReLU, ActivationKind.ReLU, ActivationKind.Identity }, maxUnrolledWeights: 100));
+        Assert.True(deep.RunsInLocals);
+
+        NetworkPlan none = Planner.Plan(Model("None", new[] { 2, 3, 1 }, new[] { ActivationKind.ReLU, ActivationKind.Identity }, maxUnrolledWeights: 0));
+        Assert.All(none.Layers, layer => Assert.Equal(CodeShape.Loops, layer.Shape));
+    }
+
+    [Fact]
+    public void The_parser_tells_an_unset_MaxUnrolledWeights_from_one_set_to_the_default()
+    {
+        // Unset, the 70-weight ReLU layer is unrolled; MaxUnrolledWeights = 64 loops it, and the generated comment says why.
+        const string Unset = "[Network(10, 7, 1, Hidden = Activation.ReLU, Output = Activation.Identity)] public partial class Unset { }";
+        const string Set = "[Network(10, 7, 1, Hidden = Activation.ReLU, Output = Activation.Identity, MaxUnrolledWeights = 64)] public partial class Set { }";
+        GeneratorRun run = GeneratorHarness.Run("using NetGen; " + Unset, "using NetGen; " + Set);
+
+        string unset = run.Sources.Single(source => source.HintName == "Unset.g.cs").SourceText.ToString();
+        string set = run.Sources.Single(source => source.HintName == "Set.g.cs").SourceText.ToString();
+        Assert.DoesNotContain("looped", unset, StringComparison.Ordinal);
+        Assert.Contains("(looped: 70 weights is above the unroll limit of 64)", set, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -209,6 +296,9 @@ public class PlanLimitsSweepTests
             LossKind.CrossEntropy, PrecisionKind.Double, maxUnrolledWeights: 100),
         PlannerTests.Model("Looped", new[] { 40, 30, 4 }, new[] { ActivationKind.ReLU, ActivationKind.Identity }, LossKind.MeanSquaredError, PrecisionKind.Single),
         PlannerTests.Model("FirstLooped", new[] { 20, 5, 5, 2 }, new[] { ActivationKind.Tanh, ActivationKind.Sigmoid, ActivationKind.Sigmoid }),
+        PlannerTests.Model("ArithmeticPastDefault", new[] { 9, 11, 5, 2 }, new[] { ActivationKind.LeakyReLU, ActivationKind.Tanh, ActivationKind.Identity },
+            LossKind.MeanSquaredError, PrecisionKind.Single),
+        PlannerTests.Model("TanhPastDefault", new[] { 8, 9, 8, 1 }, new[] { ActivationKind.Tanh, ActivationKind.ReLU, ActivationKind.Identity }),
     };
 
     [Fact]
