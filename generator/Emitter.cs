@@ -44,6 +44,8 @@ internal static partial class Emitter
                 EmitForward(writer, plan, scalar);
                 cancellationToken.ThrowIfCancellationRequested();
                 EmitLoss(writer, plan, scalar);
+                if (plan.TrainsInChunks)
+                    EmitChunkTraining(writer, plan, scalar);
                 if (plan.RunsInLocals)
                 {
                     EmitBackwardInLocals(writer, plan, scalar, BackwardMode.Accumulate);
@@ -51,8 +53,6 @@ internal static partial class Emitter
                 }
                 else
                 {
-                    if (plan.TrainsInChunks)
-                        EmitChunkTraining(writer, plan, scalar);
                     EmitComputeDeltas(writer, plan, scalar);
                     EmitBackward(writer, plan, scalar, BackwardMode.Accumulate);
                     cancellationToken.ThrowIfCancellationRequested();

@@ -36,13 +36,15 @@ namespace NetGen.Generator.Planning;
 /// vector for Predict and Backward (one vector exp instead of several scalar ones).</item>
 /// <item>A network whose layers are all unrolled and activated neuron by neuron runs Predict and its training
 /// kernels in locals: no scratch buffers, no calls between layers.</item>
-/// <item>A network that does not run in locals trains a batch (BackwardBatch, TrainBatch, so Fit) in chunks of rows, and
+/// <item>A network that does not run in locals, or runs in locals with a layer past 64 weights (and no dropout), trains a
+/// batch (BackwardBatch, TrainBatch, so Fit) in chunks of rows, and
 /// runs every layer's forward product, delta product and weight-gradient product for a whole chunk as one matrix-matrix
 /// kernel: each weight is loaded once per chunk and each load serves several rows. The chunk's activations and deltas
 /// are bounded by <see cref="PlanLimits.MaxBatchScratch"/> elements. PredictBatch runs a looped first layer for a chunk
 /// of rows the same way (W1 read once per chunk) and the rest row by row, so each row's output is exactly Predict's; its
-/// chunk is on the stack, bounded by <see cref="PlanLimits.MaxStackBatchBytes"/>. An all-unrolled network in locals
-/// trains row by row: its rows are too small for a kernel call to pay.</item>
+/// chunk is on the stack, bounded by <see cref="PlanLimits.MaxStackBatchBytes"/>. A network in locals whose layers are all
+/// within 64 weights trains row by row: its rows are too small for kernel calls to pay. One unrolled whole past that
+/// (rule 1) trained its batches 1.2-1.7x slower row by row than in chunks (measured on 9 shapes of 72-253 weights).</item>
 /// <item>A hidden layer whose activation's derivative needs z keeps z after the logits in the activation buffer.</item>
 /// <item>A hidden layer with dropout keeps, after those, its dropped outputs and its mask: the training calls feed the
 /// dropped outputs to the layer above and multiply its delta by the mask, while its derivative reads the undropped
@@ -126,9 +128,13 @@ internal static class Planner
         int activationCount = nextKeptZ;
 
         // A network that keeps scratch spans trains a batch chunk by chunk, every layer's products for the whole chunk at
-        // once; its chunk holds the rows' activations and deltas. PredictBatch batches only a looped first layer, on the stack.
+        // once; its chunk holds the rows' activations and deltas. So does a network in locals with a layer past the default
+        // unroll limit (unrolled whole by rule 1), unless it has dropout (whose masks it keeps in locals only). PredictBatch
+        // batches only a looped first layer, on the stack.
         int batchRows = 0, predictBatchRows = 0;
-        if (!runsInLocals)
+        bool trainsInChunks = !runsInLocals
+            || (!model.HasDropout && layers.Any(layer => layer.WeightCount > limits.DefaultMaxUnrolledWeights));
+        if (trainsInChunks)
             batchRows = AtLeastTwoOrNone(System.Math.Min(limits.BatchChunkRows, limits.MaxBatchScratch / (activationCount + logitsOffset)));
         if (layers[0].Shape == CodeShape.Loops)
         {

@@ -195,6 +195,18 @@ public class PlannerTests
     }
 
     [Fact]
+    public void A_network_in_locals_trains_in_chunks_only_with_a_layer_past_the_default_unroll_limit()
+    {
+        NetworkPlan whole = Planner.Plan(Model("Whole", new[] { 11, 11, 11, 1 }, new[] { ActivationKind.ReLU, ActivationKind.ReLU, ActivationKind.Identity }));
+        Assert.True(whole.RunsInLocals);
+        Assert.True(whole.TrainsInChunks);
+
+        NetworkPlan tutorial = Planner.Plan(Model("Xor", new[] { 4, 3, 1 }, new[] { ActivationKind.Sigmoid, ActivationKind.Sigmoid }));
+        Assert.True(tutorial.RunsInLocals);
+        Assert.False(tutorial.TrainsInChunks);
+    }
+
+    [Fact]
     public void Only_the_output_layer_keeps_z_while_no_derivative_needs_it()
     {
         NetworkPlan plan = Planner.Plan(Model("Deep", new[] { 4, 8, 6, 2 },
