@@ -27,6 +27,15 @@ namespace NetGen.Generator.Planning;
 /// networks of 410-528 weights (four 10x10 ReLU layers, two of 15x15 or 16x16) trained 1.3-2.7x slower. Unrolled code
 /// is about 150 bytes of source per weight, so such a network stays under 40 KB.
 /// </param>
+/// <param name="MaxInLocalsFanIn">
+/// A network is unrolled whole (<see cref="MaxInLocalsNetworkWeights"/>) only if each of its layers past
+/// <see cref="DefaultMaxUnrolledWeights"/> has fewer inputs than this: an unrolled sum is one serial chain of
+/// multiply-adds, and with 16 or more terms the looped network was faster. Measured in the shape sweep, one round each
+/// side, three times: 16-8-1 leaky and 20-10-1 ReLU/sigmoid unrolled whole ran Predict at 1.3-1.7x their looped time,
+/// and TrainBatch (row by row in locals) at 1.2x their looped chunks; 10-7-1, 8-10-1 and 12-12-1 (sums of 8-12 terms)
+/// trained their batches faster row by row in locals than in chunks (1.63 against 2.58-2.73, 1.09 against 1.85, 1.75
+/// against 2.02-2.07 us for 32 rows).
+/// </param>
 /// <param name="MinVectorizedActivationWidth">
 /// Layers of an exp- or tanh-based activation at least this wide are activated by one vector kernel
 /// call over the layer instead of one scalar call per neuron; narrower unrolled sigmoid layers of 2 or
@@ -49,6 +58,7 @@ namespace NetGen.Generator.Planning;
 internal sealed record PlanLimits(
     int DefaultMaxUnrolledWeights = 64,
     int MaxInLocalsNetworkWeights = 256,
+    int MaxInLocalsFanIn = 16,
     int MinVectorizedActivationWidth = 8,
     int MaxUnrolledWeightsPerNetwork = 8192,
     int MaxUnrolledFanIn = 256,
@@ -71,6 +81,7 @@ internal sealed record PlanLimits(
     {
         (nameof(DefaultMaxUnrolledWeights), 0, Limits.MaxUnrolledWeightsCeiling),
         (nameof(MaxInLocalsNetworkWeights), 0, 1 << 20),
+        (nameof(MaxInLocalsFanIn), 0, 4096),
         (nameof(MinVectorizedActivationWidth), 1, 1 << 20),
         (nameof(MaxUnrolledWeightsPerNetwork), 0, 1 << 20),
         (nameof(MaxUnrolledFanIn), 0, 4096),

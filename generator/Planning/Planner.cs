@@ -19,7 +19,7 @@ namespace NetGen.Generator.Planning;
 /// <see cref="PlanLimits.DefaultMaxUnrolledWeights"/> (64), except in a small network that can be unrolled whole into
 /// locals: when the whole network has at most <see cref="PlanLimits.MaxInLocalsNetworkWeights"/> (256) weights, each of
 /// its layers past 64 weights has an arithmetic activation (identity, ReLU, leaky ReLU; not
-/// <see cref="ActivationInfo.IsTranscendental"/>), and unrolled it would run in locals (rule 3), its arithmetic layers
+/// <see cref="ActivationInfo.IsTranscendental"/>) and fewer than <see cref="PlanLimits.MaxInLocalsFanIn"/> (16) inputs, and unrolled it would run in locals (rule 3), its arithmetic layers
 /// are unrolled whatever their size. Unrolled code wins while a layer's arithmetic is smaller than the fixed cost of the
 /// kernel calls it replaces; past about 64 weights a layer's scalar unrolled products (three per weight in training) cost
 /// as much as the kernels' vector loops and calls, and an exp or tanh adds a scalar call per neuron or, on a wide layer,
@@ -36,15 +36,14 @@ namespace NetGen.Generator.Planning;
 /// vector for Predict and Backward (one vector exp instead of several scalar ones).</item>
 /// <item>A network whose layers are all unrolled and activated neuron by neuron runs Predict and its training
 /// kernels in locals: no scratch buffers, no calls between layers.</item>
-/// <item>A network that does not run in locals, or runs in locals with a layer past 64 weights (and no dropout), trains a
-/// batch (BackwardBatch, TrainBatch, so Fit) in chunks of rows, and
+/// <item>A network that does not run in locals trains a batch (BackwardBatch, TrainBatch, so Fit) in chunks of rows, and
 /// runs every layer's forward product, delta product and weight-gradient product for a whole chunk as one matrix-matrix
 /// kernel: each weight is loaded once per chunk and each load serves several rows. The chunk's activations and deltas
 /// are bounded by <see cref="PlanLimits.MaxBatchScratch"/> elements. PredictBatch runs a looped first layer for a chunk
 /// of rows the same way (W1 read once per chunk) and the rest row by row, so each row's output is exactly Predict's; its
-/// chunk is on the stack, bounded by <see cref="PlanLimits.MaxStackBatchBytes"/>. A network in locals whose layers are all
-/// within 64 weights trains row by row: its rows are too small for kernel calls to pay. One unrolled whole past that
-/// (rule 1) trained its batches 1.2-1.7x slower row by row than in chunks (measured on 9 shapes of 72-253 weights).</item>
+/// chunk is on the stack, bounded by <see cref="PlanLimits.MaxStackBatchBytes"/>. A network in locals trains row by row:
+/// its rows are too small for kernel calls to pay (measured on networks unrolled whole by rule 1, see
+/// <see cref="PlanLimits.MaxInLocalsFanIn"/>).</item>
 /// <item>A hidden layer whose activation's derivative needs z keeps z after the logits in the activation buffer.</item>
 /// <item>A hidden layer with dropout keeps, after those, its dropped outputs and its mask: the training calls feed the
 /// dropped outputs to the layer above and multiply its delta by the mask, while its derivative reads the undropped
@@ -128,13 +127,9 @@ internal static class Planner
         int activationCount = nextKeptZ;
 
         // A network that keeps scratch spans trains a batch chunk by chunk, every layer's products for the whole chunk at
-        // once; its chunk holds the rows' activations and deltas. So does a network in locals with a layer past the default
-        // unroll limit (unrolled whole by rule 1), unless it has dropout (whose masks it keeps in locals only). PredictBatch
-        // batches only a looped first layer, on the stack.
+        // once; its chunk holds the rows' activations and deltas. PredictBatch batches only a looped first layer, on the stack.
         int batchRows = 0, predictBatchRows = 0;
-        bool trainsInChunks = !runsInLocals
-            || (!model.HasDropout && layers.Any(layer => layer.WeightCount > limits.DefaultMaxUnrolledWeights));
-        if (trainsInChunks)
+        if (!runsInLocals)
             batchRows = AtLeastTwoOrNone(System.Math.Min(limits.BatchChunkRows, limits.MaxBatchScratch / (activationCount + logitsOffset)));
         if (layers[0].Shape == CodeShape.Loops)
         {
@@ -156,7 +151,8 @@ internal static class Planner
 
     /// <summary>
     /// True when the network has at most <see cref="PlanLimits.MaxInLocalsNetworkWeights"/> weights, every layer past
-    /// <see cref="PlanLimits.DefaultMaxUnrolledWeights"/> has an arithmetic activation (identity, ReLU, leaky ReLU), and
+    /// <see cref="PlanLimits.DefaultMaxUnrolledWeights"/> has an arithmetic activation (identity, ReLU, leaky ReLU) and fewer
+    /// than <see cref="PlanLimits.MaxInLocalsFanIn"/> inputs, and
     /// unrolled whole it would run in locals: no layer's sums too long to unroll and no layer activated by a vector call.
     /// </summary>
     private static bool UnrollsWhole(NetworkModel model, PlanLimits limits)
@@ -167,7 +163,8 @@ internal static class Planner
             int inputs = model.LayerSizes[layer], outputs = model.LayerSizes[layer + 1];
             ActivationInfo activation = ActivationInfo.Of(model.Activations[layer]);
             totalWeights += inputs * outputs;
-            if ((activation.IsTranscendental && inputs * outputs > limits.DefaultMaxUnrolledWeights)
+            bool pastDefault = inputs * outputs > limits.DefaultMaxUnrolledWeights;
+            if ((pastDefault && (activation.IsTranscendental || inputs >= limits.MaxInLocalsFanIn))
                 || inputs > limits.MaxUnrolledFanIn || outputs > limits.MaxUnrolledFanIn || ActivatesAsLayer(activation, outputs, limits))
                 return false;
         }

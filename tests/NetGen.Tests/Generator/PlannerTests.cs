@@ -195,15 +195,17 @@ public class PlannerTests
     }
 
     [Fact]
-    public void A_network_in_locals_trains_in_chunks_only_with_a_layer_past_the_default_unroll_limit()
+    public void A_network_is_unrolled_whole_only_while_its_wide_layers_sums_are_shorter_than_the_fan_in_bound()
     {
-        NetworkPlan whole = Planner.Plan(Model("Whole", new[] { 11, 11, 11, 1 }, new[] { ActivationKind.ReLU, ActivationKind.ReLU, ActivationKind.Identity }));
-        Assert.True(whole.RunsInLocals);
-        Assert.True(whole.TrainsInChunks);
+        NetworkPlan narrow = Planner.Plan(Model("Narrow", new[] { 12, 12, 1 }, new[] { ActivationKind.ReLU, ActivationKind.Identity }));
+        Assert.True(narrow.RunsInLocals);
+        Assert.False(narrow.TrainsInChunks); // in locals, batches run row by row
 
-        NetworkPlan tutorial = Planner.Plan(Model("Xor", new[] { 4, 3, 1 }, new[] { ActivationKind.Sigmoid, ActivationKind.Sigmoid }));
-        Assert.True(tutorial.RunsInLocals);
-        Assert.False(tutorial.TrainsInChunks);
+        int fanIn = PlanLimits.Default.MaxInLocalsFanIn;
+        NetworkPlan wide = Planner.Plan(Model("LongSums", new[] { fanIn, 8, 1 }, new[] { ActivationKind.LeakyReLU, ActivationKind.Identity }));
+        Assert.Equal(CodeShape.Loops, wide.Layers[0].Shape); // 8 x fan-in weights, past 64: looped, as without the exception
+        Assert.False(wide.RunsInLocals);
+        Assert.True(wide.TrainsInChunks);
     }
 
     [Fact]

@@ -16,14 +16,6 @@ public partial class MixedShapesRegression { }
 [Network(30, 40, 12, Hidden = Activation.Sigmoid, Output = Activation.Sigmoid, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
 public partial class WideSigmoidClassifier { }
 
-// Unrolled whole into locals (ReLU layers past 64 weights in a network of at most 256): Train and Backward in locals,
-// BackwardBatch in chunks.
-[Network(11, 11, 11, 1, Hidden = Activation.ReLU, Output = Activation.Identity)]
-public partial class InLocalsChunked { }
-
-[Network(10, 7, 1, Hidden = Activation.LeakyReLU, Output = Activation.Sigmoid, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
-public partial class InLocalsChunkedClassifier { }
-
 // Too wide for a chunk of two rows in the batch scratch: BackwardBatch then runs row by row through Backward.
 [Network(2, 32767, 1, Hidden = Activation.ReLU, Output = Activation.Identity, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
 public partial class TooWideForAChunk { }
@@ -77,12 +69,6 @@ public class BatchTests
 
     [Fact]
     public void Softplus_and_leaky_relu_layers() => AssertBatchEqualsPerRow<float>(() => new SoftplusLeakyRegression(3));
-
-    [Fact]
-    public void Network_in_locals_that_trains_in_chunks() => AssertBatchEqualsPerRow<double>(() => new InLocalsChunked(3));
-
-    [Fact]
-    public void Classifier_in_locals_that_trains_in_chunks() => AssertBatchEqualsPerRow<float>(() => new InLocalsChunkedClassifier(3));
 
     [Fact]
     public void Network_too_wide_for_a_chunk() => AssertBatchEqualsPerRow<float>(() => new TooWideForAChunk(3));
