@@ -188,3 +188,95 @@ public static partial class Kernels
             ? SigmoidOperator<float>.Invoke(z)
             : Vector256.Create(Sigmoid(z.GetLower()), Sigmoid(z.GetUpper()));
 }
+
+/// <summary>
+/// The vector exp of the sigmoid and tanh operators: in double, the runtime's (System.Runtime.Intrinsics);
+/// in single precision, NetGen's own (<see cref="Single(Vector512{float})"/>), which is inlined.
+/// </summary>
+/// <remarks>
+/// The runtime's vector exp is a call (under Native AOT always, under the JIT for callers without
+/// dynamic PGO, such as the activation drivers), and in single precision two nested calls, each taking
+/// and returning its vectors through memory: with <c>IlcInstructionSet=native</c> a 16-wide tanh layer
+/// took 36 ns, 17 with this exp inlined.
+/// </remarks>
+internal static class VectorExp
+{
+    // e^x = 2^t with t = x log2(e), computed in double: t = n + r with n an integer and |r| <= 1/2,
+    // 2^r from the Taylor series of e^(r ln 2) to degree 7 by Estrin's scheme (truncation below 6e-9
+    // relative, a tenth of a float's ulp), 2^n added to the exponent field, then rounded once to float.
+    // t is clamped to [-150, 129] first: 2^-150 rounds to 0 and 2^129 to infinity in single precision,
+    // and n stays far inside the double exponent range. The clamp (the hardware min and max) may turn a NaN into
+    // a bound, so Single puts NaN lanes back at the end.
+    private const double Log2E = 1.4426950408889634;
+    private const double Shift = 6755399441055744.0; // 1.5 * 2^52: adding it rounds to an integer kept in the low mantissa bits
+    private const double Lowest = -150, Highest = 129;
+    private const double C1 = 0.6931471805599453, C2 = 0.24022650695910072, C3 = 0.05550410866482158, C4 = 0.009618129107628477;
+    private const double C5 = 0.0013333558146428443, C6 = 0.0001540353039338161, C7 = 1.5252733804059841e-05; // (ln 2)^k / k!
+
+    /// <summary><c>e^x</c> lane by lane: the runtime's in double, <see cref="Single(Vector128{float})"/> in single precision.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Exp<T>(Vector128<T> x)
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T> =>
+        typeof(T) == typeof(double) ? Vector128.Exp(x.AsDouble()).As<double, T>() : Single(x.AsSingle()).As<float, T>();
+
+    /// <summary><c>e^x</c> lane by lane: the runtime's in double, <see cref="Single(Vector256{float})"/> in single precision.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Exp<T>(Vector256<T> x)
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T> =>
+        typeof(T) == typeof(double) ? Vector256.Exp(x.AsDouble()).As<double, T>() : Single(x.AsSingle()).As<float, T>();
+
+    /// <summary><c>e^x</c> lane by lane: the runtime's in double, <see cref="Single(Vector512{float})"/> in single precision.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Exp<T>(Vector512<T> x)
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T> =>
+        typeof(T) == typeof(double) ? Vector512.Exp(x.AsDouble()).As<double, T>() : Single(x.AsSingle()).As<float, T>();
+
+    /// <summary><c>e^x</c> in single precision, within 1 ulp of <see cref="MathF.Exp"/> (tested); NaN stays NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Single(Vector128<float> x) =>
+        Vector128.ConditionalSelect(Vector128.Equals(x, x), Vector128.Narrow(PowerOfTwo(Vector128.WidenLower(x) * Log2E), PowerOfTwo(Vector128.WidenUpper(x) * Log2E)), x);
+
+    /// <summary><c>e^x</c> in single precision, within 1 ulp of <see cref="MathF.Exp"/> (tested); NaN stays NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Single(Vector256<float> x) =>
+        Vector256.ConditionalSelect(Vector256.Equals(x, x), Vector256.Narrow(PowerOfTwo(Vector256.WidenLower(x) * Log2E), PowerOfTwo(Vector256.WidenUpper(x) * Log2E)), x);
+
+    /// <summary><c>e^x</c> in single precision, within 1 ulp of <see cref="MathF.Exp"/> (tested); NaN stays NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Single(Vector512<float> x) =>
+        Vector512.ConditionalSelect(Vector512.Equals(x, x), Vector512.Narrow(PowerOfTwo(Vector512.WidenLower(x) * Log2E), PowerOfTwo(Vector512.WidenUpper(x) * Log2E)), x);
+
+    // 2^t for the clamped t (see above): one method per width, the same statements.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> PowerOfTwo(Vector128<double> t)
+    {
+        t = Vector128.MinNative(Vector128.MaxNative(t, Vector128.Create(Lowest)), Vector128.Create(Highest));
+        Vector128<double> shifted = t + Vector128.Create(Shift), r = t - (shifted - Vector128.Create(Shift)), r2 = r * r;
+        Vector128<double> p = Vector128.MultiplyAddEstimate(r2 * r2,
+            Vector128.MultiplyAddEstimate(r2, Vector128.MultiplyAddEstimate(r, Vector128.Create(C7), Vector128.Create(C6)), Vector128.MultiplyAddEstimate(r, Vector128.Create(C5), Vector128.Create(C4))),
+            Vector128.MultiplyAddEstimate(r2, Vector128.MultiplyAddEstimate(r, Vector128.Create(C3), Vector128.Create(C2)), Vector128.MultiplyAddEstimate(r, Vector128.Create(C1), Vector128<double>.One)));
+        return (p.AsUInt64() + (shifted.AsUInt64() << 52)).AsDouble();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> PowerOfTwo(Vector256<double> t)
+    {
+        t = Vector256.MinNative(Vector256.MaxNative(t, Vector256.Create(Lowest)), Vector256.Create(Highest));
+        Vector256<double> shifted = t + Vector256.Create(Shift), r = t - (shifted - Vector256.Create(Shift)), r2 = r * r;
+        Vector256<double> p = Vector256.MultiplyAddEstimate(r2 * r2,
+            Vector256.MultiplyAddEstimate(r2, Vector256.MultiplyAddEstimate(r, Vector256.Create(C7), Vector256.Create(C6)), Vector256.MultiplyAddEstimate(r, Vector256.Create(C5), Vector256.Create(C4))),
+            Vector256.MultiplyAddEstimate(r2, Vector256.MultiplyAddEstimate(r, Vector256.Create(C3), Vector256.Create(C2)), Vector256.MultiplyAddEstimate(r, Vector256.Create(C1), Vector256<double>.One)));
+        return (p.AsUInt64() + (shifted.AsUInt64() << 52)).AsDouble();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> PowerOfTwo(Vector512<double> t)
+    {
+        t = Vector512.MinNative(Vector512.MaxNative(t, Vector512.Create(Lowest)), Vector512.Create(Highest));
+        Vector512<double> shifted = t + Vector512.Create(Shift), r = t - (shifted - Vector512.Create(Shift)), r2 = r * r;
+        Vector512<double> p = Vector512.MultiplyAddEstimate(r2 * r2,
+            Vector512.MultiplyAddEstimate(r2, Vector512.MultiplyAddEstimate(r, Vector512.Create(C7), Vector512.Create(C6)), Vector512.MultiplyAddEstimate(r, Vector512.Create(C5), Vector512.Create(C4))),
+            Vector512.MultiplyAddEstimate(r2, Vector512.MultiplyAddEstimate(r, Vector512.Create(C3), Vector512.Create(C2)), Vector512.MultiplyAddEstimate(r, Vector512.Create(C1), Vector512<double>.One)));
+        return (p.AsUInt64() + (shifted.AsUInt64() << 52)).AsDouble();
+    }
+}
