@@ -144,21 +144,22 @@ public static partial class Kernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
 
-    // Sigmoid of a narrow layer's few sums at once (the generator packs 2-7 of them into the smallest
-    // vector that holds them, padding with zeros): one vector exp costs about what one scalar exp
-    // does, so W1's hidden layer of 3 takes 6.7 ns instead of 12.3. The vector exp is the runtime's
-    // own (System.Runtime.Intrinsics); measured against Math.Exp over 10^6 random arguments in
-    // [-30, 30] it differs by at most 2 ulp, and the reference-vector tests bound the result.
-    // Where a vector width is not accelerated (no AVX-512, or no AVX), or with UsesSystemExp, the
-    // overload splits into halves down to scalar calls instead of running the vector exp in software;
-    // so it does without an FMA instruction, where the scalar sigmoid is Math.Exp's (see HasFusedMultiplyAdd).
+    // Sigmoid of a narrow layer's few sums at once (the generator packs 2-8 of them into the smallest
+    // vector that holds them, padding with zeros): one vector exp costs about what one scalar exp does,
+    // so W1's hidden layer of 3 takes one exp instead of 3. The runtime's vector exp in double is a call
+    // that takes and returns its vector through memory, though: for a pack of two, the scalar sigmoid
+    // twice (its exp inlined, the two side by side) is faster, exactly the scalar sigmoid's bits (W2's
+    // Predict, two packs of two: JIT 28.0 -> 22.8-24.3 ns, run-aot.sh); from four lanes on the one call
+    // wins (W1 infer with four scalar sigmoids for its pack of 3: JIT 25.7 -> 28.7 ns, Native AOT 26 -> 34).
+    // In single precision, NetGen's inlined vector exp (VectorExp). Where a vector width is not accelerated
+    // (no AVX-512, or no AVX), or without UsesOwnExp, an overload splits into halves down to scalar calls
+    // instead of running the vector exp in software; so it does without an FMA instruction, where the
+    // scalar sigmoid is Math.Exp's (see HasFusedMultiplyAdd). The vector exp is within 2 ulp of Math.Exp
+    // (10^6 random arguments in [-30, 30]); the reference-vector tests bound the result.
 
-    /// <summary><c>1 / (1 + e^-z)</c> lane by lane.</summary>
+    /// <summary><c>1 / (1 + e^-z)</c> lane by lane, each lane exactly <see cref="Sigmoid(double)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<double> Sigmoid(Vector128<double> z) =>
-        Vector128.IsHardwareAccelerated && UsesOwnExp
-            ? SigmoidOperator<double>.Invoke(z)
-            : Vector128.Create(Sigmoid(z.GetElement(0)), Sigmoid(z.GetElement(1)));
+    public static Vector128<double> Sigmoid(Vector128<double> z) => Vector128.Create(Sigmoid(z.GetElement(0)), Sigmoid(z.GetElement(1)));
 
     /// <summary><c>1 / (1 + e^-z)</c> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
