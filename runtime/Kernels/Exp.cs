@@ -235,49 +235,31 @@ internal static class VectorExp
     /// <summary><c>e^x</c> in single precision, within 1 ulp of <see cref="MathF.Exp"/> (tested); NaN stays NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Single(Vector128<float> x) =>
-        Vector128.ConditionalSelect(Vector128.Equals(x, x), Vector128.Narrow(PowerOfTwo(Vector128.WidenLower(x) * Log2E), PowerOfTwo(Vector128.WidenUpper(x) * Log2E)), x);
+        Vector128.ConditionalSelect(Vector128.Equals(x, x), Vector128.Narrow(PowerOfTwo<Vector128<double>, Width128<double>>(Vector128.WidenLower(x) * Log2E), PowerOfTwo<Vector128<double>, Width128<double>>(Vector128.WidenUpper(x) * Log2E)), x);
 
     /// <summary><c>e^x</c> in single precision, within 1 ulp of <see cref="MathF.Exp"/> (tested); NaN stays NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Single(Vector256<float> x) =>
-        Vector256.ConditionalSelect(Vector256.Equals(x, x), Vector256.Narrow(PowerOfTwo(Vector256.WidenLower(x) * Log2E), PowerOfTwo(Vector256.WidenUpper(x) * Log2E)), x);
+        Vector256.ConditionalSelect(Vector256.Equals(x, x), Vector256.Narrow(PowerOfTwo<Vector256<double>, Width256<double>>(Vector256.WidenLower(x) * Log2E), PowerOfTwo<Vector256<double>, Width256<double>>(Vector256.WidenUpper(x) * Log2E)), x);
 
     /// <summary><c>e^x</c> in single precision, within 1 ulp of <see cref="MathF.Exp"/> (tested); NaN stays NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Single(Vector512<float> x) =>
-        Vector512.ConditionalSelect(Vector512.Equals(x, x), Vector512.Narrow(PowerOfTwo(Vector512.WidenLower(x) * Log2E), PowerOfTwo(Vector512.WidenUpper(x) * Log2E)), x);
+        Vector512.ConditionalSelect(Vector512.Equals(x, x), Vector512.Narrow(PowerOfTwo<Vector512<double>, Width512<double>>(Vector512.WidenLower(x) * Log2E), PowerOfTwo<Vector512<double>, Width512<double>>(Vector512.WidenUpper(x) * Log2E)), x);
 
-    // 2^t for the clamped t (see above): one method per width, the same statements.
+    /// <summary>2^t for the clamped t (see above), written once over the vector width.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<double> PowerOfTwo(Vector128<double> t)
+    private static TVector PowerOfTwo<TVector, TWidth>(TVector t)
+        where TVector : struct
+        where TWidth : struct, IVectorWidth<double, TVector>
     {
-        t = Vector128.MinNative(Vector128.MaxNative(t, Vector128.Create(Lowest)), Vector128.Create(Highest));
-        Vector128<double> shifted = t + Vector128.Create(Shift), r = t - (shifted - Vector128.Create(Shift)), r2 = r * r;
-        Vector128<double> p = Vector128.MultiplyAddEstimate(r2 * r2,
-            Vector128.MultiplyAddEstimate(r2, Vector128.MultiplyAddEstimate(r, Vector128.Create(C7), Vector128.Create(C6)), Vector128.MultiplyAddEstimate(r, Vector128.Create(C5), Vector128.Create(C4))),
-            Vector128.MultiplyAddEstimate(r2, Vector128.MultiplyAddEstimate(r, Vector128.Create(C3), Vector128.Create(C2)), Vector128.MultiplyAddEstimate(r, Vector128.Create(C1), Vector128<double>.One)));
-        return (p.AsUInt64() + (shifted.AsUInt64() << 52)).AsDouble();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> PowerOfTwo(Vector256<double> t)
-    {
-        t = Vector256.MinNative(Vector256.MaxNative(t, Vector256.Create(Lowest)), Vector256.Create(Highest));
-        Vector256<double> shifted = t + Vector256.Create(Shift), r = t - (shifted - Vector256.Create(Shift)), r2 = r * r;
-        Vector256<double> p = Vector256.MultiplyAddEstimate(r2 * r2,
-            Vector256.MultiplyAddEstimate(r2, Vector256.MultiplyAddEstimate(r, Vector256.Create(C7), Vector256.Create(C6)), Vector256.MultiplyAddEstimate(r, Vector256.Create(C5), Vector256.Create(C4))),
-            Vector256.MultiplyAddEstimate(r2, Vector256.MultiplyAddEstimate(r, Vector256.Create(C3), Vector256.Create(C2)), Vector256.MultiplyAddEstimate(r, Vector256.Create(C1), Vector256<double>.One)));
-        return (p.AsUInt64() + (shifted.AsUInt64() << 52)).AsDouble();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> PowerOfTwo(Vector512<double> t)
-    {
-        t = Vector512.MinNative(Vector512.MaxNative(t, Vector512.Create(Lowest)), Vector512.Create(Highest));
-        Vector512<double> shifted = t + Vector512.Create(Shift), r = t - (shifted - Vector512.Create(Shift)), r2 = r * r;
-        Vector512<double> p = Vector512.MultiplyAddEstimate(r2 * r2,
-            Vector512.MultiplyAddEstimate(r2, Vector512.MultiplyAddEstimate(r, Vector512.Create(C7), Vector512.Create(C6)), Vector512.MultiplyAddEstimate(r, Vector512.Create(C5), Vector512.Create(C4))),
-            Vector512.MultiplyAddEstimate(r2, Vector512.MultiplyAddEstimate(r, Vector512.Create(C3), Vector512.Create(C2)), Vector512.MultiplyAddEstimate(r, Vector512.Create(C1), Vector512<double>.One)));
-        return (p.AsUInt64() + (shifted.AsUInt64() << 52)).AsDouble();
+        t = TWidth.Clamp(t, TWidth.Create(Lowest), TWidth.Create(Highest));
+        TVector shifted = TWidth.Add(t, TWidth.Create(Shift));
+        TVector r = TWidth.Subtract(t, TWidth.Subtract(shifted, TWidth.Create(Shift)));
+        TVector r2 = TWidth.Multiply(r, r);
+        TVector p = TWidth.MultiplyAdd(TWidth.Multiply(r2, r2),
+            TWidth.MultiplyAdd(r2, TWidth.MultiplyAdd(r, TWidth.Create(C7), TWidth.Create(C6)), TWidth.MultiplyAdd(r, TWidth.Create(C5), TWidth.Create(C4))),
+            TWidth.MultiplyAdd(r2, TWidth.MultiplyAdd(r, TWidth.Create(C3), TWidth.Create(C2)), TWidth.MultiplyAdd(r, TWidth.Create(C1), TWidth.Create(1.0))));
+        return TWidth.ScaleByPowerOfTwo(p, shifted);
     }
 }
