@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace NetGen;
@@ -79,23 +78,21 @@ public static partial class Kernels
     public static float Tanh(float z) => MathF.Tanh(z);
 
     /// <summary>
-    /// <c>a = tanh(z)</c> over a whole layer: System.Numerics.Tensors' vector tanh (within 2 ulp of 1
-    /// of <see cref="Math.Tanh"/> in absolute terms, tested; the runtime has no vector tanh of its
-    /// own), or, with <see cref="UsesSystemExp"/>, <see cref="Math.Tanh"/> / <see cref="MathF.Tanh"/>
-    /// per value. In place is fine.
+    /// <c>a = tanh(z)</c> over a whole layer: System.Numerics.Tensors' vector tanh formula (bit for bit
+    /// TensorPrimitives.Tanh in double, tested; within 2 ulp of 1 of <see cref="Math.Tanh"/> in absolute
+    /// terms, tested) through NetGen's activation driver, or, with <see cref="UsesSystemExp"/>,
+    /// <see cref="Math.Tanh"/> / <see cref="MathF.Tanh"/> per value. In place is fine.
     /// </summary>
     /// <remarks>
-    /// The library's tanh is not accurate in relative terms near 0: with System.Numerics.Tensors
-    /// 11.0.0, tanh(1e-10) is -6e-8 in single precision and -0 for |z| &lt; 1e-10 in double.
+    /// The formula is not accurate in relative terms near 0: tanh(1e-10) is 0 in single precision and
+    /// -0 for |z| &lt; 1e-10 in double, as with System.Numerics.Tensors 11.0.0 (which gives -6e-8 in
+    /// single precision).
     /// </remarks>
     public static void Tanh<T>(ReadOnlySpan<T> z, Span<T> a)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         CheckLength(a.Length, z.Length, nameof(a));
-        if (UsesSystemExp)
-            Apply<T, TanhOperator<T>>(z, a);
-        else
-            TensorPrimitives.Tanh(z, a);
+        Apply<T, TanhOperator<T>>(z, a);
     }
 
     /// <summary><c>delta *= 1 - a^2</c>, tanh' written through the layer's output a.</summary>
@@ -106,7 +103,7 @@ public static partial class Kernels
         ApplyInPlace<T, TanhDerivativeOperator<T>>(a, delta);
     }
 
-    /// <summary><c>delta *= 1 - t^2</c> with <c>t = tanh z</c> (<see cref="Math.Tanh"/> per value), from the pre-activation z.</summary>
+    /// <summary><c>delta *= 1 - t^2</c> with <c>t = tanh z</c> computed as <see cref="Tanh{T}(ReadOnlySpan{T}, Span{T})"/> does, from the pre-activation z.</summary>
     public static void TanhDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {

@@ -29,6 +29,23 @@ internal interface IVectorWidth<T, TVector>
 
     static abstract TVector Add(TVector left, TVector right);
 
+    static abstract TVector Subtract(TVector left, TVector right);
+
+    static abstract TVector Multiply(TVector left, TVector right);
+
+    /// <summary>
+    /// <paramref name="value"/> limited to [<paramref name="lowest"/>, <paramref name="highest"/>] with the
+    /// hardware min and max: a NaN may come out as a bound, so a caller that must keep NaN puts it back.
+    /// </summary>
+    static abstract TVector Clamp(TVector value, TVector lowest, TVector highest);
+
+    /// <summary>
+    /// <c>value * 2^n</c> by integer addition to the exponent field, where <paramref name="shifted"/> holds
+    /// n in the low bits of its mantissa (a whole number plus 1.5 * 2^52 in double, 1.5 * 2^23 in float);
+    /// the result must stay a normal number.
+    /// </summary>
+    static abstract TVector ScaleByPowerOfTwo(TVector value, TVector shifted);
+
     /// <summary>
     /// <c>left * right + addend</c>: fused where the hardware has a fused multiply-add (x64 FMA, Arm64),
     /// otherwise a multiply, then an add (a software fused multiply-add would cost a call per lane).
@@ -81,6 +98,21 @@ internal readonly struct ScalarWidth<T> : IVectorWidth<T, T>
     public static T Add(T left, T right) => left + right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Subtract(T left, T right) => left - right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Multiply(T left, T right) => left * right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Clamp(T value, T lowest, T highest) => T.MinNative(T.MaxNative(value, lowest), highest);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T ScaleByPowerOfTwo(T value, T shifted) =>
+        typeof(T) == typeof(double)
+            ? Unsafe.BitCast<ulong, T>(Unsafe.BitCast<T, ulong>(value) + (Unsafe.BitCast<T, ulong>(shifted) << 52))
+            : Unsafe.BitCast<uint, T>(Unsafe.BitCast<T, uint>(value) + (Unsafe.BitCast<T, uint>(shifted) << 23));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MultiplyAdd(T left, T right, T addend) => left * right + addend;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -125,6 +157,22 @@ internal readonly struct Width128<T> : IVectorWidth<T, Vector128<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Add(Vector128<T> left, Vector128<T> right) => left + right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Subtract(Vector128<T> left, Vector128<T> right) => left - right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Multiply(Vector128<T> left, Vector128<T> right) => left * right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Clamp(Vector128<T> value, Vector128<T> lowest, Vector128<T> highest) =>
+        Vector128.MinNative(Vector128.MaxNative(value, lowest), highest);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> ScaleByPowerOfTwo(Vector128<T> value, Vector128<T> shifted) =>
+        typeof(T) == typeof(double)
+            ? (value.AsUInt64() + (shifted.AsUInt64() << 52)).As<ulong, T>()
+            : (value.AsUInt32() + (shifted.AsUInt32() << 23)).As<uint, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> MultiplyAdd(Vector128<T> left, Vector128<T> right, Vector128<T> addend)
@@ -180,6 +228,22 @@ internal readonly struct Width256<T> : IVectorWidth<T, Vector256<T>>
     public static Vector256<T> Add(Vector256<T> left, Vector256<T> right) => left + right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Subtract(Vector256<T> left, Vector256<T> right) => left - right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Multiply(Vector256<T> left, Vector256<T> right) => left * right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Clamp(Vector256<T> value, Vector256<T> lowest, Vector256<T> highest) =>
+        Vector256.MinNative(Vector256.MaxNative(value, lowest), highest);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> ScaleByPowerOfTwo(Vector256<T> value, Vector256<T> shifted) =>
+        typeof(T) == typeof(double)
+            ? (value.AsUInt64() + (shifted.AsUInt64() << 52)).As<ulong, T>()
+            : (value.AsUInt32() + (shifted.AsUInt32() << 23)).As<uint, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> MultiplyAdd(Vector256<T> left, Vector256<T> right, Vector256<T> addend)
     {
         if (typeof(T) == typeof(float))
@@ -231,6 +295,22 @@ internal readonly struct Width512<T> : IVectorWidth<T, Vector512<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Add(Vector512<T> left, Vector512<T> right) => left + right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Subtract(Vector512<T> left, Vector512<T> right) => left - right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Multiply(Vector512<T> left, Vector512<T> right) => left * right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Clamp(Vector512<T> value, Vector512<T> lowest, Vector512<T> highest) =>
+        Vector512.MinNative(Vector512.MaxNative(value, lowest), highest);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> ScaleByPowerOfTwo(Vector512<T> value, Vector512<T> shifted) =>
+        typeof(T) == typeof(double)
+            ? (value.AsUInt64() + (shifted.AsUInt64() << 52)).As<ulong, T>()
+            : (value.AsUInt32() + (shifted.AsUInt32() << 23)).As<uint, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> MultiplyAdd(Vector512<T> left, Vector512<T> right, Vector512<T> addend)
