@@ -298,7 +298,10 @@ internal static partial class Emitter
         int vectorBits = bytes <= 16 ? 128 : bytes <= 32 ? 256 : 512;
         int lanes = vectorBits / 8 / scalar.Size;
         var lanesValues = sums.Concat(Enumerable.Repeat(scalar.Literal(0), lanes - width));
-        writer.Line($"// sigmoid of the layer's {width} sums at once: one vector exp instead of {width} scalar ones");
+        // The runtime computes a pack of two doubles as two scalar sigmoids side by side (a vector exp call cost more there).
+        writer.Line(lanes == 2
+            ? $"// sigmoid of the layer's {width} sums at once, one inlined scalar sigmoid per lane"
+            : $"// sigmoid of the layer's {width} sums at once: one vector exp instead of {width} scalar ones");
         writer.Line($"var s{n} = {RuntimeApi.Call(ActivationInfo.Of(ActivationKind.Sigmoid).RuntimeName)}(global::System.Runtime.Intrinsics.Vector{vectorBits}.Create({string.Join(", ", lanesValues)}));");
         for (int j = 0; j < width; j++)
             writer.Line($"{assign(j)}global::System.Runtime.Intrinsics.Vector{vectorBits}.GetElement(s{n}, {j});");

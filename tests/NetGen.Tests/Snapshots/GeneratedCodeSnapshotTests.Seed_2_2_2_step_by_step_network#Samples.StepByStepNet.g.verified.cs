@@ -100,14 +100,14 @@ namespace Samples
             // Layer 1: 2 -> 2, a1 = sigmoid(W1 input + b1)
             var w1 = parameters.Slice(W1Offset, 4);
             var b1 = parameters.Slice(B1Offset, 2);
-            // sigmoid of the layer's 2 sums at once: one vector exp instead of 2 scalar ones
+            // sigmoid of the layer's 2 sums at once, one inlined scalar sigmoid per lane
             var s1 = global::NetGen.Kernels.Sigmoid(global::System.Runtime.Intrinsics.Vector128.Create(b1[0] + w1[0] * input[0] + w1[1] * input[1], b1[1] + w1[2] * input[0] + w1[3] * input[1]));
             double a1_0 = global::System.Runtime.Intrinsics.Vector128.GetElement(s1, 0);
             double a1_1 = global::System.Runtime.Intrinsics.Vector128.GetElement(s1, 1);
             // Layer 2: 2 -> 2, a2 = sigmoid(W2 a1 + b2)
             var w2 = parameters.Slice(W2Offset, 4);
             var b2 = parameters.Slice(B2Offset, 2);
-            // sigmoid of the layer's 2 sums at once: one vector exp instead of 2 scalar ones
+            // sigmoid of the layer's 2 sums at once, one inlined scalar sigmoid per lane
             var s2 = global::NetGen.Kernels.Sigmoid(global::System.Runtime.Intrinsics.Vector128.Create(b2[0] + w2[0] * a1_0 + w2[1] * a1_1, b2[1] + w2[2] * a1_0 + w2[3] * a1_1));
             output[0] = global::System.Runtime.Intrinsics.Vector128.GetElement(s2, 0);
             output[1] = global::System.Runtime.Intrinsics.Vector128.GetElement(s2, 1);
@@ -250,7 +250,7 @@ namespace Samples
             // Layer 1: 2 -> 2, a1 = sigmoid(W1 input + b1)
             var w1 = parameters.Slice(W1Offset, 4);
             var b1 = parameters.Slice(B1Offset, 2);
-            // sigmoid of the layer's 2 sums at once: one vector exp instead of 2 scalar ones
+            // sigmoid of the layer's 2 sums at once, one inlined scalar sigmoid per lane
             var s1 = global::NetGen.Kernels.Sigmoid(global::System.Runtime.Intrinsics.Vector128.Create(b1[0] + w1[0] * input[0] + w1[1] * input[1], b1[1] + w1[2] * input[0] + w1[3] * input[1]));
             double a1_0 = global::System.Runtime.Intrinsics.Vector128.GetElement(s1, 0);
             double a1_1 = global::System.Runtime.Intrinsics.Vector128.GetElement(s1, 1);
