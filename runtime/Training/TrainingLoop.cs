@@ -145,6 +145,7 @@ internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinary
     private double RunEpoch(int epoch, CancellationToken cancellationToken)
     {
         DivergenceGuard guard = _options.DivergenceGuard;
+        _sharded?.ParametersChanged(); // the callbacks of the last epoch's end may have changed them
         if (guard == DivergenceGuard.EveryEpoch)
             _network.Parameters.CopyTo(_lastFiniteParameters);
 
@@ -159,14 +160,9 @@ internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinary
             if (_schedule is not null)
                 _optimizer.LearningRate = T.CreateTruncating(_schedule.LearningRateAt(epoch - 1, batch - 1));
 
-            if (guard == DivergenceGuard.EveryStep)
-                _network.Parameters.CopyTo(_lastFiniteParameters);
-            double batchLoss = Step(inputs, targets, count);
-            if (guard != DivergenceGuard.Off && (!double.IsFinite(batchLoss)
-                || (guard == DivergenceGuard.EveryStep && !Kernels.AllFinite<T>(_network.Parameters))))
-            {
+            double batchLoss = Step(inputs, targets, count, guard == DivergenceGuard.EveryStep, out bool parametersFinite);
+            if (guard != DivergenceGuard.Off && (!double.IsFinite(batchLoss) || !parametersFinite))
                 Diverged(epoch, batch, batchLoss / count);
-            }
             lossSum += batchLoss;
         }
 
@@ -181,10 +177,33 @@ internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinary
         throw new TrainingDivergedException(epoch, batch, loss, restoredToEpochStart: _options.DivergenceGuard == DivergenceGuard.EveryEpoch);
     }
 
-    /// <summary>One optimizer step on <paramref name="count"/> rows; returns their summed loss before the step.</summary>
-    private double Step(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int count)
+    /// <summary>
+    /// One optimizer step on <paramref name="count"/> rows; returns their summed loss before the step. With
+    /// <paramref name="guardStep"/> the parameters are copied aside first and <paramref name="parametersFinite"/> says
+    /// whether the new ones are all finite (else it is true).
+    /// </summary>
+    private double Step(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int count, bool guardStep, out bool parametersFinite)
     {
         bool sharded = _sharded is not null && count >= TrainingOptions<T>.MinimumParallelBatch;
+        if (sharded && _classWeighting is null)
+        {
+            // The whole step on the shard threads: the copy aside and the check run by parameter ranges there.
+            _epochLossDivisor += count;
+            return double.CreateTruncating(_sharded!.Step(inputs, targets, count, _optimizer, _options.MaxGradientNorm,
+                guardStep ? _lastFiniteParameters : null, out parametersFinite));
+        }
+
+        if (guardStep)
+            _network.Parameters.CopyTo(_lastFiniteParameters);
+        double loss = SerialStep(inputs, targets, count, sharded);
+        _sharded?.ParametersChanged();
+        parametersFinite = !guardStep || Kernels.AllFinite<T>(_network.Parameters);
+        return loss;
+    }
+
+    /// <summary>A step whose optimizer runs on this thread (<paramref name="sharded"/>: the gradient is summed on the shard threads).</summary>
+    private double SerialStep(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int count, bool sharded)
+    {
         if (_plainSgd is not null && !sharded)
         {
             T learningRate = _plainSgd.LearningRate; // read per step: a callback may schedule it
@@ -213,7 +232,7 @@ internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinary
     private T SummedGradient(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int count)
     {
         if (_sharded is not null && count >= TrainingOptions<T>.MinimumParallelBatch)
-            return _sharded.Run(inputs, targets, count);
+            return _sharded.SumGradients(inputs, targets, count);
         _network.ZeroGradients();
         return count == 1 ? _network.Backward(inputs.Span, targets.Span) : _network.BackwardBatch(inputs.Span, targets.Span);
     }
