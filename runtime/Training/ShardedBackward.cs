@@ -74,6 +74,7 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
     // The batch of the step in progress, read by the shards.
     private ReadOnlyMemory<T> _inputs;
     private ReadOnlyMemory<T> _targets;
+    private Action<int, int>? _copyRows;
     private int _rows;
     private int _shards;
 
@@ -128,22 +129,24 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
     /// <summary>Sets the trained network's gradients to the batch's summed gradient; returns the summed loss.</summary>
     public T SumGradients(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows)
     {
-        T loss = RunShards(inputs, targets, rows);
+        T loss = RunShards(inputs, targets, rows, copyRows: null);
         RunRanges(reduce: true, divisor: T.One, sumSquares: false, update: false);
         return loss;
     }
 
     /// <summary>
-    /// One training step on the batch: the summed gradient divided by <paramref name="rows"/>, clipped to
+    /// One training step on the batch, whose rows <paramref name="copyRows"/>, when given, copies into
+    /// <paramref name="inputs"/> and <paramref name="targets"/> (the batch's first row, the row count) for each shard
+    /// before it runs: the summed gradient divided by <paramref name="rows"/>, clipped to
     /// <paramref name="maxGradientNorm"/> when that is set, and <paramref name="optimizer"/>'s step (by ranges when it
     /// is an <see cref="IRangedOptimizer{T}"/>, else one call on this thread). With <paramref name="guardCopy"/>, the
     /// parameters are copied into it before they change and checked after.
     /// </summary>
     /// <returns>The batch's summed loss; <c>parametersFinite</c> is false when <paramref name="guardCopy"/> is given and a new parameter is NaN or infinite.</returns>
-    public T Step(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows, IOptimizer<T> optimizer, double? maxGradientNorm,
-        T[]? guardCopy, out bool parametersFinite)
+    public T Step(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows, Action<int, int>? copyRows, IOptimizer<T> optimizer,
+        double? maxGradientNorm, T[]? guardCopy, out bool parametersFinite)
     {
-        T loss = RunShards(inputs, targets, rows);
+        T loss = RunShards(inputs, targets, rows, copyRows);
         T divisor = T.CreateTruncating(rows);
         bool reduced = false;
         _scale = T.One;
@@ -196,8 +199,9 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
     }
 
     /// <summary>Sets each shard's network's gradients to its shard's summed gradient; returns the summed loss, added in shard order.</summary>
-    private T RunShards(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows)
+    private T RunShards(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows, Action<int, int>? copyRows)
     {
+        _copyRows = copyRows;
         _inputs = inputs;
         _targets = targets;
         _rows = rows;
@@ -216,6 +220,7 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
         }
         finally
         {
+            _copyRows = null;
             _inputs = default;
             _targets = default;
         }
@@ -311,6 +316,7 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
             replica.DropoutStep = _dropoutStep;
             replica.DropoutFirstRow = _dropoutFirstRow + start;
         }
+        _copyRows?.Invoke(start, count);
         network.ZeroGradients();
         _shardLosses[shard] = network.BackwardBatch(
             _inputs.Span.Slice(start * inputSize, count * inputSize),
