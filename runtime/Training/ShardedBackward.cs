@@ -18,10 +18,11 @@ namespace NetGen;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A step is two phases (three with gradient clipping): the shards, then the ranges. Only the shard losses' sum, the
-/// clipping coefficient and the optimizer's per-step scalars are computed between them, on the calling thread. Before,
-/// the sum of the shards, the mean, the optimizer and the guard's copy and scan ran on the calling thread after the
-/// shards, about as long as a shard of 784-128-10 at batch 64, which held two threads to 1.2x one.
+/// A step is two phases (three with gradient clipping): the shards, each copying its own shuffled rows into the batch
+/// buffers first, then the ranges. Only the shard losses' sum, the clipping coefficient and the optimizer's per-step
+/// scalars are computed between them, on the calling thread. Before, the rows' copy, the sum of the shards, the mean,
+/// the optimizer and the guard's copy and scan ran on the calling thread, together about half as long as a shard of
+/// 784-128-10 at batch 64, which held two threads to 1.2x one.
 /// </para>
 /// <para>
 /// The phases run on the calling thread and on dedicated worker threads that live as long as this object (one Fit):
