@@ -20,7 +20,7 @@ namespace NetGen;
 /// On the first step this moves every parameter by <c>learningRate * g / (|g| + epsilon)</c>, about
 /// <c>learningRate * sign(g)</c>.
 /// </remarks>
-public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+public sealed class Adam<T> : IRangedOptimizer<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly AdamMoments<T> _moments;
     private T _learningRate;
@@ -63,16 +63,20 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IBinaryFloating
     public long StepCount => _moments.StepCount;
 
     /// <inheritdoc/>
-    public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
+    public void Step(Span<T> parameters, ReadOnlySpan<T> gradients) => OptimizerState.WholeStep(this, parameters, gradients);
+
+    void IRangedOptimizer<T>.BeginStep(int parameterCount) => _moments.Begin(parameterCount, _learningRate);
+
+    void IRangedOptimizer<T>.StepRange(Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
     {
-        Span<T> scratch = _moments.Begin(parameters, gradients);
         ReadOnlySpan<T> g = gradients;
         if (!T.IsZero(WeightDecay))
         {
+            Span<T> scratch = _moments.Scratch(offset, parameters.Length);
             TensorPrimitives.MultiplyAdd(parameters, WeightDecay, gradients, scratch); // g + wd * p
             g = scratch;
         }
-        _moments.Update(parameters, g, _learningRate);
+        _moments.UpdateRange(parameters, g, offset);
     }
 
     /// <inheritdoc/>

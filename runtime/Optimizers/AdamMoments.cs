@@ -14,6 +14,10 @@ internal sealed class AdamMoments<T> where T : unmanaged, IBinaryFloatingPointIe
     private T[]? _secondMoment;
     private T[]? _scratch;
 
+    // The scalars of the step in progress, fixed by Begin for every range of the step.
+    private T _stepSize;
+    private T _biasCorrection2Sqrt;
+
     public AdamMoments(T? beta1, T? beta2, T? epsilon)
     {
         Beta1 = Beta(beta1 ?? T.CreateTruncating(0.9), nameof(beta1));
@@ -32,16 +36,15 @@ internal sealed class AdamMoments<T> where T : unmanaged, IBinaryFloatingPointIe
     public long StepCount { get; private set; }
 
     /// <summary>
-    /// Counts the step and returns a scratch block of the parameters' length (free until <see cref="Update"/>),
-    /// after checking the lengths against the state.
+    /// Starts a step over <paramref name="parameterCount"/> parameters (see <see cref="IRangedOptimizer{T}.BeginStep"/>):
+    /// checks the length against the state, counts the step and fixes its scalars for <see cref="UpdateRange"/>.
     /// </summary>
-    public Span<T> Begin(Span<T> parameters, ReadOnlySpan<T> gradients)
+    public void Begin(int parameterCount, T learningRate)
     {
-        OptimizerState.CheckLengths(parameters, gradients);
         bool hasState = StepCount > 0;
-        Span<T> m = OptimizerState.EnsureBuffer(ref _firstMoment, hasState, parameters.Length);
-        Span<T> v = OptimizerState.EnsureBuffer(ref _secondMoment, hasState, parameters.Length);
-        Span<T> scratch = OptimizerState.EnsureBuffer(ref _scratch, hasState, parameters.Length);
+        Span<T> m = OptimizerState.EnsureBuffer(ref _firstMoment, hasState, parameterCount);
+        Span<T> v = OptimizerState.EnsureBuffer(ref _secondMoment, hasState, parameterCount);
+        OptimizerState.EnsureBuffer(ref _scratch, hasState, parameterCount);
         if (!hasState)
         {
             // Reset keeps the buffers; the moments start from zero again.
@@ -49,21 +52,26 @@ internal sealed class AdamMoments<T> where T : unmanaged, IBinaryFloatingPointIe
             v.Clear();
         }
         StepCount++;
-        return scratch;
+        T step = T.CreateTruncating(StepCount);
+        _stepSize = learningRate / (T.One - T.Pow(Beta1, step));
+        _biasCorrection2Sqrt = T.Sqrt(T.One - T.Pow(Beta2, step));
     }
 
-    /// <summary>Updates the moments with <paramref name="g"/> and moves <paramref name="parameters"/>; <paramref name="g"/> may be the scratch.</summary>
-    public void Update(Span<T> parameters, ReadOnlySpan<T> g, T learningRate)
-    {
-        T step = T.CreateTruncating(StepCount);
-        T biasCorrection1 = T.One - T.Pow(Beta1, step);
-        T biasCorrection2Sqrt = T.Sqrt(T.One - T.Pow(Beta2, step));
-        T stepSize = learningRate / biasCorrection1;
+    /// <summary>The scratch block's part for the range of <paramref name="length"/> parameters at <paramref name="offset"/>, free until <see cref="UpdateRange"/>.</summary>
+    public Span<T> Scratch(int offset, int length) => _scratch.AsSpan(offset, length);
 
+    /// <summary>
+    /// Updates the moments of one range with <paramref name="g"/> and moves <paramref name="parameters"/>, the range
+    /// at <paramref name="offset"/>; <paramref name="g"/> may be the range's <see cref="Scratch"/>.
+    /// </summary>
+    public void UpdateRange(Span<T> parameters, ReadOnlySpan<T> g, int offset)
+    {
         // m = m + (1 - beta1) (g - m) in PyTorch's lerp form; v = beta2 v + (1 - beta2) g^2;
         // p = p - stepSize * m / (sqrt(v) / sqrt(1 - beta2^t) + epsilon), in the order PyTorch computes it.
         // One pass over the buffers (Kernels.AdamUpdate says why it is not nine library calls).
-        Kernels.AdamUpdate(parameters, g, _firstMoment, _secondMoment, Beta1, Beta2, stepSize, biasCorrection2Sqrt, Epsilon);
+        int length = parameters.Length;
+        Kernels.AdamUpdate(parameters, g, _firstMoment.AsSpan(offset, length), _secondMoment.AsSpan(offset, length),
+            Beta1, Beta2, _stepSize, _biasCorrection2Sqrt, Epsilon);
     }
 
     public void Reset() => StepCount = 0;

@@ -20,10 +20,11 @@ namespace NetGen;
 /// Unlike <see cref="Adam{T}"/>'s L2 term, the decay never enters the moments, so it shrinks every weight by the
 /// same factor however large or small its gradients are (Loshchilov and Hutter, "Decoupled Weight Decay Regularization").
 /// </remarks>
-public sealed class AdamW<T> : IOptimizer<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+public sealed class AdamW<T> : IRangedOptimizer<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly AdamMoments<T> _moments;
     private T _learningRate;
+    private T _decayFactor; // 1 - learningRate * weightDecay for the step in progress
 
     /// <summary>Creates the optimizer; every argument left out takes PyTorch's default.</summary>
     /// <param name="learningRate">Step size, 0 or more; default 1e-3.</param>
@@ -63,12 +64,19 @@ public sealed class AdamW<T> : IOptimizer<T> where T : unmanaged, IBinaryFloatin
     public long StepCount => _moments.StepCount;
 
     /// <inheritdoc/>
-    public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
+    public void Step(Span<T> parameters, ReadOnlySpan<T> gradients) => OptimizerState.WholeStep(this, parameters, gradients);
+
+    void IRangedOptimizer<T>.BeginStep(int parameterCount)
     {
-        _moments.Begin(parameters, gradients);
+        _moments.Begin(parameterCount, _learningRate);
+        _decayFactor = T.One - _learningRate * WeightDecay;
+    }
+
+    void IRangedOptimizer<T>.StepRange(Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
+    {
         if (!T.IsZero(WeightDecay))
-            TensorPrimitives.Multiply(parameters, T.One - _learningRate * WeightDecay, parameters);
-        _moments.Update(parameters, gradients, _learningRate);
+            TensorPrimitives.Multiply(parameters, _decayFactor, parameters);
+        _moments.UpdateRange(parameters, gradients, offset);
     }
 
     /// <inheritdoc/>

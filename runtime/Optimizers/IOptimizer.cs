@@ -11,7 +11,9 @@ namespace NetGen;
 /// <remarks>
 /// An optimizer keeps per-parameter state (momentum, moment estimates) for one parameter block:
 /// use one instance per network. The state is allocated on the first <see cref="Step"/>; every later
-/// step allocates nothing.
+/// step allocates nothing. <see cref="NetworkTraining">Fit</see> calls <see cref="Step"/> on the thread that called
+/// it; only the built-in optimizers, whose updates are element-wise, does it run by parameter ranges on its training
+/// threads (see <see cref="TrainingOptions{T}.MaxDegreeOfParallelism"/>).
 /// </remarks>
 public interface IOptimizer<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {

@@ -23,6 +23,18 @@ internal static class OptimizerState
         return buffer;
     }
 
+    /// <summary>
+    /// <see cref="IOptimizer{T}.Step"/> of an element-wise optimizer: the lengths checked, then one range that is the
+    /// whole block, so that a step split into ranges by Fit computes exactly what one call computes.
+    /// </summary>
+    public static void WholeStep<T>(IRangedOptimizer<T> optimizer, Span<T> parameters, ReadOnlySpan<T> gradients)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        CheckLengths(parameters, gradients);
+        optimizer.BeginStep(parameters.Length);
+        optimizer.StepRange(parameters, gradients, 0);
+    }
+
     /// <summary>Throws unless <paramref name="parameters"/> and <paramref name="gradients"/> have the same length.</summary>
     public static void CheckLengths<T>(Span<T> parameters, ReadOnlySpan<T> gradients)
     {

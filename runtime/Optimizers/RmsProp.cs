@@ -21,7 +21,7 @@ namespace NetGen;
 /// </code>
 /// Note that (as in PyTorch, unlike Keras) epsilon is added outside the square root.
 /// </remarks>
-public sealed class RmsProp<T> : IOptimizer<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+public sealed class RmsProp<T> : IRangedOptimizer<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private T _learningRate;
 
@@ -32,6 +32,7 @@ public sealed class RmsProp<T> : IOptimizer<T> where T : unmanaged, IBinaryFloat
     private T[]? _decayedGradient;
     private T[]? _scratch;
     private long _step;
+    private T _stepLearningRate; // fixed by BeginStep for every range of the step in progress
 
     /// <summary>Creates the optimizer; every argument left out takes PyTorch's default.</summary>
     /// <param name="learningRate">Step size, 0 or more; default 1e-2.</param>
@@ -78,14 +79,17 @@ public sealed class RmsProp<T> : IOptimizer<T> where T : unmanaged, IBinaryFloat
     public bool Centered { get; }
 
     /// <inheritdoc/>
-    public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
+    public void Step(Span<T> parameters, ReadOnlySpan<T> gradients) => OptimizerState.WholeStep(this, parameters, gradients);
+
+    void IRangedOptimizer<T>.BeginStep(int parameterCount)
     {
-        OptimizerState.CheckLengths(parameters, gradients);
         bool hasState = _step > 0;
-        Span<T> squareAverage = OptimizerState.EnsureBuffer(ref _squareAverage, hasState, parameters.Length);
-        Span<T> scratch = OptimizerState.EnsureBuffer(ref _scratch, hasState, parameters.Length);
-        Span<T> gradientAverage = Centered ? OptimizerState.EnsureBuffer(ref _gradientAverage, hasState, parameters.Length) : default;
-        Span<T> momentumBuffer = T.IsZero(Momentum) ? default : OptimizerState.EnsureBuffer(ref _momentumBuffer, hasState, parameters.Length);
+        Span<T> squareAverage = OptimizerState.EnsureBuffer(ref _squareAverage, hasState, parameterCount);
+        OptimizerState.EnsureBuffer(ref _scratch, hasState, parameterCount);
+        Span<T> gradientAverage = Centered ? OptimizerState.EnsureBuffer(ref _gradientAverage, hasState, parameterCount) : default;
+        Span<T> momentumBuffer = T.IsZero(Momentum) ? default : OptimizerState.EnsureBuffer(ref _momentumBuffer, hasState, parameterCount);
+        if (!T.IsZero(WeightDecay))
+            OptimizerState.EnsureBuffer(ref _decayedGradient, hasState, parameterCount);
         if (!hasState)
         {
             squareAverage.Clear();
@@ -93,12 +97,20 @@ public sealed class RmsProp<T> : IOptimizer<T> where T : unmanaged, IBinaryFloat
             momentumBuffer.Clear();
         }
         _step++;
+        _stepLearningRate = _learningRate;
+    }
+
+    void IRangedOptimizer<T>.StepRange(Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
+    {
+        int length = parameters.Length;
+        Span<T> squareAverage = _squareAverage.AsSpan(offset, length);
+        Span<T> scratch = _scratch.AsSpan(offset, length);
 
         // The decayed gradient needs its own block: g is read again after the scratch holds the denominator.
         ReadOnlySpan<T> g = gradients;
         if (!T.IsZero(WeightDecay))
         {
-            T[] decayed = OptimizerState.EnsureBuffer(ref _decayedGradient, hasState, parameters.Length);
+            Span<T> decayed = _decayedGradient.AsSpan(offset, length);
             TensorPrimitives.MultiplyAdd(parameters, WeightDecay, gradients, decayed); // g + wd * p
             g = decayed;
         }
@@ -111,6 +123,7 @@ public sealed class RmsProp<T> : IOptimizer<T> where T : unmanaged, IBinaryFloat
         if (Centered)
         {
             // gm = lerp(gm, g, 1 - alpha); denominator = sqrt(v - gm^2) + epsilon
+            Span<T> gradientAverage = _gradientAverage.AsSpan(offset, length);
             TensorPrimitives.Lerp(gradientAverage, g, T.One - Alpha, gradientAverage);
             TensorPrimitives.Multiply(gradientAverage, gradientAverage, scratch);
             TensorPrimitives.Subtract(squareAverage, scratch, scratch);
@@ -125,12 +138,13 @@ public sealed class RmsProp<T> : IOptimizer<T> where T : unmanaged, IBinaryFloat
         TensorPrimitives.Divide(g, scratch, scratch); // g / avg
         if (!T.IsZero(Momentum))
         {
+            Span<T> momentumBuffer = _momentumBuffer.AsSpan(offset, length);
             TensorPrimitives.MultiplyAdd(momentumBuffer, Momentum, scratch, momentumBuffer); // momentum buf + g / avg
-            Kernels.AddScaled(-_learningRate, momentumBuffer, parameters);
+            Kernels.AddScaled(-_stepLearningRate, momentumBuffer, parameters);
         }
         else
         {
-            Kernels.AddScaled(-_learningRate, scratch, parameters);
+            Kernels.AddScaled(-_stepLearningRate, scratch, parameters);
         }
     }
 

@@ -22,7 +22,7 @@ namespace NetGen;
 /// Without momentum and weight decay this is <c>p -= learningRate * g</c>, exactly what
 /// <see cref="INetwork{T}.ApplyGradients"/> does.
 /// </remarks>
-public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+public sealed class Sgd<T> : IRangedOptimizer<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private T _learningRate;
 
@@ -30,6 +30,10 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IBinaryFloatingP
     private T[]? _momentumBuffer;
     private T[]? _direction;
     private bool _hasMomentum;
+
+    // Fixed by BeginStep for every range of the step in progress.
+    private bool _firstMomentumStep;
+    private T _stepLearningRate;
 
     /// <summary>Creates the optimizer.</summary>
     /// <param name="learningRate">Step size, 0 or more.</param>
@@ -68,32 +72,41 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IBinaryFloatingP
     public bool IsPlain => T.IsZero(Momentum) && T.IsZero(WeightDecay);
 
     /// <inheritdoc/>
-    public void Step(Span<T> parameters, ReadOnlySpan<T> gradients)
-    {
-        OptimizerState.CheckLengths(parameters, gradients);
-        ReadOnlySpan<T> direction = gradients;
+    public void Step(Span<T> parameters, ReadOnlySpan<T> gradients) => OptimizerState.WholeStep(this, parameters, gradients);
 
+    void IRangedOptimizer<T>.BeginStep(int parameterCount)
+    {
         // The scratch holds the decayed gradient and, with Nesterov, the look-ahead direction:
         // the caller's gradient block stays untouched.
-        Span<T> scratch = default;
         if (!T.IsZero(WeightDecay) || Nesterov)
+            OptimizerState.EnsureBuffer(ref _direction, _hasMomentum, parameterCount);
+        if (!T.IsZero(Momentum))
         {
-            scratch = OptimizerState.EnsureBuffer(ref _direction, _hasMomentum, parameters.Length);
-            if (!T.IsZero(WeightDecay))
-            {
-                TensorPrimitives.MultiplyAdd(parameters, WeightDecay, gradients, scratch); // g + wd * p
-                direction = scratch;
-            }
+            OptimizerState.EnsureBuffer(ref _momentumBuffer, _hasMomentum, parameterCount);
+            _firstMomentumStep = !_hasMomentum;
+            _hasMomentum = true;
+        }
+        _stepLearningRate = _learningRate;
+    }
+
+    void IRangedOptimizer<T>.StepRange(Span<T> parameters, ReadOnlySpan<T> gradients, int offset)
+    {
+        int length = parameters.Length;
+        ReadOnlySpan<T> direction = gradients;
+        Span<T> scratch = _direction is null ? default : _direction.AsSpan(offset, length);
+        if (!T.IsZero(WeightDecay))
+        {
+            TensorPrimitives.MultiplyAdd(parameters, WeightDecay, gradients, scratch); // g + wd * p
+            direction = scratch;
         }
 
         if (!T.IsZero(Momentum))
         {
-            T[] buffer = OptimizerState.EnsureBuffer(ref _momentumBuffer, _hasMomentum, parameters.Length);
-            if (_hasMomentum)
-                TensorPrimitives.MultiplyAdd(buffer, Momentum, direction, buffer); // m * buf + g
-            else
+            Span<T> buffer = _momentumBuffer.AsSpan(offset, length);
+            if (_firstMomentumStep)
                 direction.CopyTo(buffer);
-            _hasMomentum = true;
+            else
+                TensorPrimitives.MultiplyAdd(buffer, Momentum, direction, buffer); // m * buf + g
 
             if (Nesterov)
             {
@@ -109,7 +122,7 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IBinaryFloatingP
 
         // p - lr * g, with the kernel generated ApplyGradients uses (TensorPrimitives.MultiplyAdd in
         // place measured 4x slower on 100,000 parameters).
-        Kernels.AddScaled(-_learningRate, direction, parameters);
+        Kernels.AddScaled(-_stepLearningRate, direction, parameters);
     }
 
     /// <inheritdoc/>

@@ -25,9 +25,15 @@ public static class GradientClipping
         if (!(double.IsFinite(maxNorm) && maxNorm > 0))
             throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "maxNorm must be a finite number above 0.");
         double norm = double.CreateTruncating(TensorPrimitives.Norm<T>(gradients));
-        double coefficient = maxNorm / (norm + NormEpsilon);
-        if (coefficient < 1.0)
+        if (Coefficient(norm, maxNorm) is double coefficient)
             TensorPrimitives.Multiply(gradients, T.CreateTruncating(coefficient), gradients);
         return norm;
+    }
+
+    /// <summary>What the gradients of global norm <paramref name="norm"/> are multiplied by; null when they are left alone.</summary>
+    internal static double? Coefficient(double norm, double maxNorm)
+    {
+        double coefficient = maxNorm / (norm + NormEpsilon);
+        return coefficient < 1.0 ? coefficient : null;
     }
 }

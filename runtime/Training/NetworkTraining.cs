@@ -38,8 +38,13 @@ public static class NetworkTraining
     /// <see cref="TrainingOptions{T}.MinimumParallelBatch"/> rows or more is cut into shards whose gradients are computed
     /// on replicas on up to <see cref="TrainingOptions{T}.MaxDegreeOfParallelism"/> threads and summed in shard order:
     /// the result does not depend on the thread count (it differs in rounding from one unsharded
-    /// <see cref="INetwork{T}.BackwardBatch"/>). The shards run on the calling thread and on worker threads that Fit
-    /// starts at its first sharded step and stops when it returns.
+    /// <see cref="INetwork{T}.BackwardBatch"/>). The rest of the step is split by fixed ranges of parameters over the
+    /// same threads: the sum and the mean, the divergence guard's copy and check, the step of a built-in optimizer
+    /// (<see cref="Sgd{T}"/>, <see cref="Adam{T}"/>, <see cref="AdamW{T}"/>, <see cref="RmsProp{T}"/>, whose updates
+    /// are element-wise) and the new parameters' copy into the replicas; for clipping, each range's sum of squares is
+    /// added in range order. Another <see cref="IOptimizer{T}"/> steps the whole block on the calling thread. The shards
+    /// and ranges run on the calling thread and on worker threads that Fit starts at its first sharded step and stops
+    /// when it returns.
     /// </para>
     /// <para>
     /// Fit writes the network's parameters and gradients: nothing else may use the network while it runs.

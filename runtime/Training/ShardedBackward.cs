@@ -1,24 +1,41 @@
 using System;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Threading;
 
 namespace NetGen;
 
 /// <summary>
-/// Computes the summed gradient of a batch on several threads so that the result does not depend on how many
-/// threads there are: the batch is cut into a number of shards that depends only on its size, each shard's
-/// gradient is computed from zero on its own network (shard 0 on the trained network, shard k on replica k - 1),
-/// and the shards are added in shard order. Which thread computes a shard changes nothing in its bits. A network with
-/// dropout (<see cref="IDropoutNetwork"/>) gives each replica its step and the batch index of the shard's first row, so
-/// every row is dropped exactly as one unsharded call would drop it.
+/// Runs a training step of a batch on several threads so that the result does not depend on how many threads there
+/// are: the batch is cut into a number of shards that depends only on its size, each shard's gradient is computed from
+/// zero on its own network (shard 0 on the trained network, shard k on replica k - 1), and the shards are added in
+/// shard order. What follows the sum is element-wise over the parameters (the mean, the divergence guard's copy and
+/// check, an element-wise optimizer's update, the new parameters' copy into the replicas), so it runs by fixed ranges
+/// of <see cref="RangeLength"/> parameters; a value that needs the whole block (the gradient norm for clipping) is
+/// summed per range and the ranges' sums added in range order. Which thread computes a shard or a range changes
+/// nothing in its bits. A network with dropout (<see cref="IDropoutNetwork"/>) gives each replica its step and the
+/// batch index of the shard's first row, so every row is dropped exactly as one unsharded call would drop it.
 /// </summary>
 /// <remarks>
-/// The shards run on the calling thread and on dedicated worker threads that live as long as this object (one Fit):
+/// <para>
+/// A step is two phases (three with gradient clipping): the shards, each copying its own shuffled rows into the batch
+/// buffers first, then the ranges. Only the shard losses' sum, the clipping coefficient and the optimizer's per-step
+/// scalars are computed between them, on the calling thread. Before, the rows' copy, the sum of the shards, the mean,
+/// the optimizer and the guard's copy and scan ran on the calling thread, together about two thirds as long as a shard of
+/// 784-128-10 at batch 64, which held two threads to 1.2x one.
+/// </para>
+/// <para>
+/// The phases run on the calling thread and on dedicated worker threads that live as long as this object (one Fit):
 /// a step of a 784-128-10 network at batch 64 takes well under a millisecond, and handing its halves to the thread
-/// pool (Parallel.For) cost about as much as it saved, its wake-ups and work stealing making two threads anywhere from
-/// 0.96x to 1.8x one thread from step to step. A worker spins briefly before it blocks, so the hand-off between steps
-/// costs microseconds. Shards and reduction chunks go to the participants (the caller, then the workers) round-robin,
-/// so which thread does what depends only on the shard and worker counts, and no result depends on it at all.
+/// pool (Parallel.For) cost about as much as it saved. A worker spins briefly before it blocks, so the hand-off
+/// between phases costs microseconds. Each participant takes the phase's next shard or range until none is left, so a
+/// late worker leaves its share to the others instead of holding the step up.
+/// </para>
+/// <para>
+/// A replica's parameters are brought up to date by the ranges of the step that changed the trained network's (each
+/// range copies its new values), so the next step's shards start at once. Anything else that changes the trained
+/// network's parameters must call <see cref="ParametersChanged"/>: the next shards then copy them first.
+/// </para>
 /// </remarks>
 internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
@@ -27,28 +44,52 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
 
     /// <summary>
     /// Rows per shard to aim for: the generated BackwardBatch runs its first layer 32 rows at a time, and each shard
-    /// beyond the first costs a copy of the weights and a sum of the gradients, so shards are kept this large
+    /// beyond the first costs a sum of the gradients and a copy of the new weights, so shards are kept this large
     /// except that a batch of 16 to 63 rows still gets two.
     /// </summary>
     public const int TargetShardRows = 32;
 
-    // Parameters summed per parallel work item in the reduction, so that each item streams a few cache-sized blocks.
-    private const int ReductionChunk = 16 * 1024;
+    /// <summary>
+    /// Parameters per range: a multiple of every vector width, so a range's values take the same vector path as in one
+    /// whole-block call; small enough that 100,000 parameters make 25 ranges to share out between threads; large
+    /// enough that taking one is cheap against its work.
+    /// </summary>
+    public const int RangeLength = 4096;
 
     private readonly INetwork<T> _network;
     private readonly INetwork<T>[] _replicas;
     private readonly T[] _shardLosses = new T[MaxShards];
-    // Threads that run shards and reduction chunks besides the caller: at most one per core the options allow, less one
-    // for the caller, and no more than there are shards to give them. Started on the first sharded step.
+    private readonly T[] _rangeSquares;
+    // Threads that run shards and ranges besides the caller: at most one per core the options allow, less one for the
+    // caller, and no more than there are shards to give them. Started on the first sharded step.
     private readonly int _workerCount;
     private ShardWorker[]? _workers;
-    private bool _summing;
+    // False until the replicas hold the trained network's parameters; then the shards copy them first.
+    private bool _replicasCurrent;
 
-    // The batch of the step in progress, read by the work items.
+    // The phase in progress: shards or ranges, how many, and the next one to take.
+    private bool _rangePhase;
+    private int _itemCount;
+    private int _nextItem;
+
+    // The batch of the step in progress, read by the shards.
     private ReadOnlyMemory<T> _inputs;
     private ReadOnlyMemory<T> _targets;
+    private Action<int, int>? _copyRows;
     private int _rows;
     private int _shards;
+
+    // What each range does in the range phase in progress, in this order: sum the shards' gradients into the
+    // network's and divide them by _divisor; then either record their sum of squares, or (_update) scale them,
+    // copy the parameters aside, step them, check them and copy them into the replicas.
+    private bool _reduce;
+    private T _divisor;
+    private bool _sumSquares;
+    private bool _update;
+    private T _scale;
+    private T[]? _guardCopy;
+    private IRangedOptimizer<T>? _rangedOptimizer;
+    private volatile bool _nonFinite;
 
     // The dropout state of the trained network when the step started (when it has dropout): every replica draws its
     // rows' masks from it, for the rows' indices in the whole batch, so a row gets the mask one call would give it.
@@ -70,6 +111,7 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
                     $"{network.GetType().Name}.CreateReplica() must return a new network of the same shape ({network.InputSize} inputs, {network.OutputSize} outputs, {network.ParameterCount} parameters).");
             _replicas[i] = replica;
         }
+        _rangeSquares = new T[RangeCount(network.ParameterCount)];
         _dropout = network as IDropoutNetwork;
         int cores = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
         _workerCount = Math.Clamp(Math.Min(cores, ShardCount(largestBatch)) - 1, 0, MaxShards - 1);
@@ -79,37 +121,71 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
     public static int ShardCount(int rows) =>
         rows < TrainingOptions<T>.MinimumParallelBatch ? 1 : Math.Clamp(rows / TargetShardRows, 2, MaxShards);
 
+    /// <summary>The number of ranges <paramref name="parameterCount"/> parameters are cut into: it depends on nothing else.</summary>
+    public static int RangeCount(int parameterCount) => (parameterCount + RangeLength - 1) / RangeLength;
+
+    /// <summary>Says that the trained network's parameters changed outside <see cref="Step"/>: the replicas copy them before their next shards.</summary>
+    public void ParametersChanged() => _replicasCurrent = false;
+
     /// <summary>Sets the trained network's gradients to the batch's summed gradient; returns the summed loss.</summary>
-    public T Run(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows)
+    public T SumGradients(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows)
     {
-        _inputs = inputs;
-        _targets = targets;
-        _rows = rows;
-        _shards = ShardCount(rows);
-        if (_dropout is not null)
+        T loss = RunShards(inputs, targets, rows, copyRows: null);
+        RunRanges(reduce: true, divisor: T.One, sumSquares: false, update: false);
+        return loss;
+    }
+
+    /// <summary>
+    /// One training step on the batch, whose rows <paramref name="copyRows"/>, when given, copies into
+    /// <paramref name="inputs"/> and <paramref name="targets"/> (the batch's first row, the row count) for each shard
+    /// before it runs: the summed gradient divided by <paramref name="rows"/>, clipped to
+    /// <paramref name="maxGradientNorm"/> when that is set, and <paramref name="optimizer"/>'s step (by ranges when it
+    /// is an <see cref="IRangedOptimizer{T}"/>, else one call on this thread). With <paramref name="guardCopy"/>, the
+    /// parameters are copied into it before they change and checked after.
+    /// </summary>
+    /// <returns>The batch's summed loss; <c>parametersFinite</c> is false when <paramref name="guardCopy"/> is given and a new parameter is NaN or infinite.</returns>
+    public T Step(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows, Action<int, int>? copyRows, IOptimizer<T> optimizer,
+        double? maxGradientNorm, T[]? guardCopy, out bool parametersFinite)
+    {
+        T loss = RunShards(inputs, targets, rows, copyRows);
+        T divisor = T.CreateTruncating(rows);
+        bool reduced = false;
+        _scale = T.One;
+        if (maxGradientNorm is double maxNorm)
         {
-            // Read before shard 0 runs: its BackwardBatch moves the trained network's step on.
-            _dropoutSeed = _dropout.DropoutSeed;
-            _dropoutStep = _dropout.DropoutStep;
-            _dropoutFirstRow = _dropout.DropoutFirstRow;
-        }
-        if (_workerCount == 0)
-        {
-            RunPhase(0, 1, summing: false);
-            RunPhase(0, 1, summing: true);
-        }
-        else
-        {
-            ShardWorker[] workers = _workers ??= StartWorkers();
-            RunPhaseEverywhere(workers, summing: false);
-            RunPhaseEverywhere(workers, summing: true);
+            RunRanges(reduce: true, divisor, sumSquares: true, update: false);
+            reduced = true;
+            double squares = 0.0;
+            foreach (T rangeSquares in _rangeSquares)
+                squares += double.CreateTruncating(rangeSquares);
+            if (GradientClipping.Coefficient(Math.Sqrt(squares), maxNorm) is double coefficient)
+                _scale = T.CreateTruncating(coefficient);
         }
 
-        T loss = _shardLosses[0];
-        for (int shard = 1; shard < _shards; shard++)
-            loss += _shardLosses[shard];
-        _inputs = default;
-        _targets = default;
+        _nonFinite = false;
+        _replicasCurrent = false; // until every range has copied its new values
+        try
+        {
+            _guardCopy = guardCopy;
+            _rangedOptimizer = optimizer as IRangedOptimizer<T>;
+            _rangedOptimizer?.BeginStep(_network.ParameterCount);
+            RunRanges(reduce: !reduced, divisor, sumSquares: false, update: true);
+            if (_rangedOptimizer is null)
+            {
+                optimizer.Step(_network.Parameters, _network.Gradients);
+                parametersFinite = guardCopy is null || Kernels.AllFinite<T>(_network.Parameters);
+            }
+            else
+            {
+                parametersFinite = !_nonFinite;
+                _replicasCurrent = true;
+            }
+        }
+        finally
+        {
+            _guardCopy = null;
+            _rangedOptimizer = null;
+        }
         return loss;
     }
 
@@ -123,27 +199,70 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
         _workers = null;
     }
 
-    private ShardWorker[] StartWorkers()
+    /// <summary>Sets each shard's network's gradients to its shard's summed gradient; returns the summed loss, added in shard order.</summary>
+    private T RunShards(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows, Action<int, int>? copyRows)
     {
-        var workers = new ShardWorker[_workerCount];
-        for (int i = 0; i < workers.Length; i++)
-            workers[i] = new ShardWorker(this, i + 1, workers.Length + 1);
-        return workers;
+        _copyRows = copyRows;
+        _inputs = inputs;
+        _targets = targets;
+        _rows = rows;
+        _shards = ShardCount(rows);
+        if (_dropout is not null)
+        {
+            // Read before shard 0 runs: its BackwardBatch moves the trained network's step on.
+            _dropoutSeed = _dropout.DropoutSeed;
+            _dropoutStep = _dropout.DropoutStep;
+            _dropoutFirstRow = _dropout.DropoutFirstRow;
+        }
+        try
+        {
+            RunPhase(rangePhase: false, _shards);
+            _replicasCurrent = true;
+        }
+        finally
+        {
+            _copyRows = null;
+            _inputs = default;
+            _targets = default;
+        }
+
+        T loss = _shardLosses[0];
+        for (int shard = 1; shard < _shards; shard++)
+            loss += _shardLosses[shard];
+        return loss;
+    }
+
+    private void RunRanges(bool reduce, T divisor, bool sumSquares, bool update)
+    {
+        _reduce = reduce;
+        _divisor = divisor;
+        _sumSquares = sumSquares;
+        _update = update;
+        RunPhase(rangePhase: true, _rangeSquares.Length);
     }
 
     /// <summary>
-    /// One phase on the caller and every worker at once. Every worker has finished before it returns, also when a
-    /// shard throws; then the caller's exception, or else the first worker's, is rethrown.
+    /// One phase on the caller and every worker at once. Every worker has finished before it returns, also when an
+    /// item throws; then the caller's exception, or else the first worker's, is rethrown.
     /// </summary>
-    private void RunPhaseEverywhere(ShardWorker[] workers, bool summing)
+    private void RunPhase(bool rangePhase, int items)
     {
-        _summing = summing;
+        _rangePhase = rangePhase;
+        _itemCount = items;
+        _nextItem = 0;
+        if (_workerCount == 0)
+        {
+            RunItems();
+            return;
+        }
+
+        ShardWorker[] workers = _workers ??= StartWorkers();
         foreach (ShardWorker worker in workers)
             worker.Start();
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
         try
         {
-            RunPhase(0, workers.Length + 1, summing);
+            RunItems();
         }
         catch (Exception exception)
         {
@@ -157,26 +276,33 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
         failure?.Throw();
     }
 
-    /// <summary>One participant's part of a phase: every <paramref name="participants"/>-th shard or reduction chunk from <paramref name="first"/> on.</summary>
-    private void RunPhase(int first, int participants, bool summing)
+    private ShardWorker[] StartWorkers()
     {
-        if (summing)
+        var workers = new ShardWorker[_workerCount];
+        for (int i = 0; i < workers.Length; i++)
+            workers[i] = new ShardWorker(this);
+        return workers;
+    }
+
+    /// <summary>One participant's part of a phase: the next shard or range until none is left.</summary>
+    private void RunItems()
+    {
+        while (true)
         {
-            int chunks = (_network.ParameterCount + ReductionChunk - 1) / ReductionChunk;
-            for (int chunk = first; chunk < chunks; chunk += participants)
-                SumChunk(chunk);
-        }
-        else
-        {
-            for (int shard = first; shard < _shards; shard += participants)
-                RunShard(shard);
+            int item = Interlocked.Increment(ref _nextItem) - 1;
+            if (item >= _itemCount)
+                return;
+            if (_rangePhase)
+                RunRange(item);
+            else
+                RunShard(item);
         }
     }
 
     private void RunShard(int shard)
     {
         INetwork<T> network = shard == 0 ? _network : _replicas[shard - 1];
-        if (shard > 0)
+        if (shard > 0 && !_replicasCurrent)
             _network.Parameters.CopyTo(network.Parameters);
         // The first rows % shards shards take one row more, so every row belongs to exactly one shard.
         int baseRows = _rows / _shards, extra = _rows % _shards;
@@ -191,20 +317,43 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
             replica.DropoutStep = _dropoutStep;
             replica.DropoutFirstRow = _dropoutFirstRow + start;
         }
+        _copyRows?.Invoke(start, count);
         network.ZeroGradients();
         _shardLosses[shard] = network.BackwardBatch(
             _inputs.Span.Slice(start * inputSize, count * inputSize),
             _targets.Span.Slice(start * outputSize, count * outputSize));
     }
 
-    /// <summary>Adds the replicas' gradients into the network's over one range of parameters, in shard order.</summary>
-    private void SumChunk(int chunk)
+    /// <summary>The range phase's work on one range of parameters (see the fields it reads).</summary>
+    private void RunRange(int range)
     {
-        int start = chunk * ReductionChunk;
-        int length = Math.Min(ReductionChunk, _network.ParameterCount - start);
-        Span<T> sum = _network.Gradients.Slice(start, length);
-        for (int shard = 1; shard < _shards; shard++)
-            Kernels.AddInPlace<T>(sum, _replicas[shard - 1].Gradients.Slice(start, length));
+        int start = range * RangeLength;
+        int length = Math.Min(RangeLength, _network.ParameterCount - start);
+        Span<T> gradients = _network.Gradients.Slice(start, length);
+        if (_reduce)
+        {
+            for (int shard = 1; shard < _shards; shard++)
+                Kernels.AddInPlace<T>(gradients, _replicas[shard - 1].Gradients.Slice(start, length));
+            if (_divisor != T.One)
+                Kernels.DivideInPlace(gradients, _divisor); // the mean gradient
+        }
+        if (_sumSquares)
+            _rangeSquares[range] = TensorPrimitives.SumOfSquares<T>(gradients);
+        if (!_update)
+            return;
+
+        if (_scale != T.One)
+            TensorPrimitives.Multiply(gradients, _scale, gradients);
+        Span<T> parameters = _network.Parameters.Slice(start, length);
+        if (_guardCopy is not null)
+            parameters.CopyTo(_guardCopy.AsSpan(start, length));
+        if (_rangedOptimizer is not { } optimizer)
+            return; // the optimizer steps the whole block after the phase
+        optimizer.StepRange(parameters, gradients, start);
+        if (_guardCopy is not null && !Kernels.AllFinite<T>(parameters))
+            _nonFinite = true;
+        foreach (INetwork<T> replica in _replicas)
+            parameters.CopyTo(replica.Parameters.Slice(start, length));
     }
 
     /// <summary>
@@ -213,24 +362,21 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
     /// </summary>
     private sealed class ShardWorker
     {
-        // Spin about this many iterations before blocking: long enough to cover the optimizer step between two
-        // sharded steps of a small network, short enough not to burn a core through an epoch's validation pass.
+        // Spin about this many iterations before blocking: long enough to cover what the caller does between two
+        // phases (between steps: gathering the next batch's rows), short enough not to burn a core through an
+        // epoch's validation pass.
         private const int SpinCount = 2000;
 
         private readonly ShardedBackward<T> _owner;
-        private readonly int _first;
-        private readonly int _participants;
         private readonly ManualResetEventSlim _go = new(false, SpinCount);
         private readonly ManualResetEventSlim _done = new(false, SpinCount);
         private readonly Thread _thread;
         private volatile bool _stopping;
         private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failure;
 
-        public ShardWorker(ShardedBackward<T> owner, int first, int participants)
+        public ShardWorker(ShardedBackward<T> owner)
         {
             _owner = owner;
-            _first = first;
-            _participants = participants;
             _thread = new Thread(Loop) { IsBackground = true, Name = "NetGen Fit shard worker" };
             _thread.Start();
         }
@@ -263,7 +409,7 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
                     return;
                 try
                 {
-                    _owner.RunPhase(_first, _participants, _owner._summing);
+                    _owner.RunItems();
                 }
                 catch (Exception exception)
                 {

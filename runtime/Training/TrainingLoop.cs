@@ -35,6 +35,8 @@ internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinary
     private readonly T[]? _predictions;
     private readonly ClassWeighting<T>? _classWeighting;
     private readonly T[]? _weightedGradients;
+    private readonly Action<int, int> _copyRows;
+    private int _batchStart; // the batch's first position in _order, for CopyRows
     private SeededRandom _random;
 
     // What the epoch's summed loss is divided by: its row count, or with class weights for CrossEntropy the sum of its
@@ -45,6 +47,7 @@ internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinary
     {
         _network = network;
         _options = options;
+        _copyRows = CopyRows;
         _training = training;
         _validation = validation;
         _optimizer = options.Optimizer ?? new Sgd<T>(options.LearningRate);
@@ -145,6 +148,7 @@ internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinary
     private double RunEpoch(int epoch, CancellationToken cancellationToken)
     {
         DivergenceGuard guard = _options.DivergenceGuard;
+        _sharded?.ParametersChanged(); // the callbacks of the last epoch's end may have changed them
         if (guard == DivergenceGuard.EveryEpoch)
             _network.Parameters.CopyTo(_lastFiniteParameters);
 
@@ -155,18 +159,13 @@ internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinary
         {
             cancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(_batchSize, rows - start);
-            GatherBatch(start, count, out ReadOnlyMemory<T> inputs, out ReadOnlyMemory<T> targets);
+            bool copyRows = BatchBlocks(start, count, out ReadOnlyMemory<T> inputs, out ReadOnlyMemory<T> targets);
             if (_schedule is not null)
                 _optimizer.LearningRate = T.CreateTruncating(_schedule.LearningRateAt(epoch - 1, batch - 1));
 
-            if (guard == DivergenceGuard.EveryStep)
-                _network.Parameters.CopyTo(_lastFiniteParameters);
-            double batchLoss = Step(inputs, targets, count);
-            if (guard != DivergenceGuard.Off && (!double.IsFinite(batchLoss)
-                || (guard == DivergenceGuard.EveryStep && !Kernels.AllFinite<T>(_network.Parameters))))
-            {
+            double batchLoss = Step(inputs, targets, count, copyRows, guard == DivergenceGuard.EveryStep, out bool parametersFinite);
+            if (guard != DivergenceGuard.Off && (!double.IsFinite(batchLoss) || !parametersFinite))
                 Diverged(epoch, batch, batchLoss / count);
-            }
             lossSum += batchLoss;
         }
 
@@ -181,10 +180,36 @@ internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinary
         throw new TrainingDivergedException(epoch, batch, loss, restoredToEpochStart: _options.DivergenceGuard == DivergenceGuard.EveryEpoch);
     }
 
-    /// <summary>One optimizer step on <paramref name="count"/> rows; returns their summed loss before the step.</summary>
-    private double Step(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int count)
+    /// <summary>
+    /// One optimizer step on <paramref name="count"/> rows; returns their summed loss before the step. With
+    /// <paramref name="copyRows"/> the rows are still to be copied into <paramref name="inputs"/> and
+    /// <paramref name="targets"/>. With <paramref name="guardStep"/> the parameters are copied aside first and
+    /// <paramref name="parametersFinite"/> says whether the new ones are all finite (else it is true).
+    /// </summary>
+    private double Step(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int count, bool copyRows, bool guardStep, out bool parametersFinite)
     {
         bool sharded = _sharded is not null && count >= TrainingOptions<T>.MinimumParallelBatch;
+        if (sharded && _classWeighting is null)
+        {
+            // The whole step on the shard threads: the rows' copies, the copy aside and the check run there too.
+            _epochLossDivisor += count;
+            return double.CreateTruncating(_sharded!.Step(inputs, targets, count, copyRows ? _copyRows : null, _optimizer,
+                _options.MaxGradientNorm, guardStep ? _lastFiniteParameters : null, out parametersFinite));
+        }
+
+        if (copyRows)
+            CopyRows(0, count);
+        if (guardStep)
+            _network.Parameters.CopyTo(_lastFiniteParameters);
+        double loss = SerialStep(inputs, targets, count, sharded);
+        _sharded?.ParametersChanged();
+        parametersFinite = !guardStep || Kernels.AllFinite<T>(_network.Parameters);
+        return loss;
+    }
+
+    /// <summary>A step whose optimizer runs on this thread (<paramref name="sharded"/>: the gradient is summed on the shard threads).</summary>
+    private double SerialStep(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int count, bool sharded)
+    {
         if (_plainSgd is not null && !sharded)
         {
             T learningRate = _plainSgd.LearningRate; // read per step: a callback may schedule it
@@ -213,7 +238,7 @@ internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinary
     private T SummedGradient(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int count)
     {
         if (_sharded is not null && count >= TrainingOptions<T>.MinimumParallelBatch)
-            return _sharded.Run(inputs, targets, count);
+            return _sharded.SumGradients(inputs, targets, count);
         _network.ZeroGradients();
         return count == 1 ? _network.Backward(inputs.Span, targets.Span) : _network.BackwardBatch(inputs.Span, targets.Span);
     }
@@ -247,8 +272,11 @@ internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinary
         return (loss, divisor);
     }
 
-    /// <summary>The rows of one batch as contiguous blocks: slices of the data set when possible, else copies.</summary>
-    private void GatherBatch(int start, int count, out ReadOnlyMemory<T> inputs, out ReadOnlyMemory<T> targets)
+    /// <summary>
+    /// The rows of one batch as contiguous blocks: slices of the data set when possible, else the batch buffers, and
+    /// then it returns true: the rows are still to be copied into them (<see cref="CopyRows"/>).
+    /// </summary>
+    private bool BatchBlocks(int start, int count, out ReadOnlyMemory<T> inputs, out ReadOnlyMemory<T> targets)
     {
         int inputSize = _training.InputSize;
         int outputSize = _training.OutputSize;
@@ -256,26 +284,39 @@ internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinary
         {
             inputs = _training.Inputs.Slice(start * inputSize, count * inputSize);
             targets = _training.Targets.Slice(start * outputSize, count * outputSize);
-            return;
+            return false;
         }
         if (count == 1)
         {
             int row = _order[start];
             inputs = _training.Inputs.Slice(row * inputSize, inputSize);
             targets = _training.Targets.Slice(row * outputSize, outputSize);
-            return;
+            return false;
         }
 
-        Span<T> batchInputs = _batchInputs.AsSpan(0, count * inputSize);
-        Span<T> batchTargets = _batchTargets.AsSpan(0, count * outputSize);
-        for (int i = 0; i < count; i++)
+        _batchStart = start;
+        inputs = _batchInputs.AsMemory(0, count * inputSize);
+        targets = _batchTargets.AsMemory(0, count * outputSize);
+        return true;
+    }
+
+    /// <summary>
+    /// Copies the shuffled rows <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1 of
+    /// the batch that <see cref="BatchBlocks"/> last set up into the batch buffers. The shards of a sharded step call it
+    /// for their own rows, each on its thread: scattered over the data set, the rows mostly miss the cache.
+    /// </summary>
+    private void CopyRows(int first, int count)
+    {
+        int inputSize = _training.InputSize;
+        int outputSize = _training.OutputSize;
+        Span<T> batchInputs = _batchInputs;
+        Span<T> batchTargets = _batchTargets;
+        for (int i = first; i < first + count; i++)
         {
-            int row = _order[start + i];
+            int row = _order![_batchStart + i];
             _training.InputRow(row).CopyTo(batchInputs.Slice(i * inputSize, inputSize));
             _training.TargetRow(row).CopyTo(batchTargets.Slice(i * outputSize, outputSize));
         }
-        inputs = _batchInputs.AsMemory(0, count * inputSize);
-        targets = _batchTargets.AsMemory(0, count * outputSize);
     }
 
     /// <summary>Fisher-Yates shuffle driven by the run's seeded sequence.</summary>

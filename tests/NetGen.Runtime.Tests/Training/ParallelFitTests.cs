@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using NetGen;
 using NetGen.Runtime.Tests.Support;
@@ -9,6 +10,13 @@ namespace NetGen.Runtime.Tests.Training;
 // A generated network opts in to data-parallel training through its partial class.
 [Network(6, 16, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
 public partial class ParallelClassifierNet { }
+
+// 64 * 80 + 80 + 80 * 3 + 3 = 5,443 parameters: two ranges of the parallel update, the second one short.
+[Network(64, 80, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public partial class ParallelWideNet { }
+
+[Network(2, 4, 1, Hidden = Activation.Tanh, Output = Activation.Identity, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public partial class ParallelRegressionNet { }
 
 /// <summary>Fit's sharded data-parallel step: same bits for any thread count, the sum of the shards' gradients, and the fallbacks.</summary>
 public class ParallelFitTests
@@ -38,6 +46,173 @@ public class ParallelFitTests
         Assert.Equal(oneThread, twoThreads);
         Assert.Equal(oneThread, unlimited);
         Assert.NotEqual(new ParallelClassifierNet(seed: 11).Parameters.ToArray(), oneThread);
+    }
+
+    public static IEnumerable<object[]> StepKinds() =>
+        from kind in new[] { "Adam clipped", "AdamW guarded every step", "RmsProp", "Sgd", "Sgd momentum clipped", "custom optimizer clipped", "class weights" }
+        from batchSize in new[] { 16, 100 }
+        select new object[] { kind, batchSize };
+
+    [Theory]
+    [MemberData(nameof(StepKinds))]
+    public void Every_kind_of_step_gives_the_same_parameters_bit_for_bit_on_one_and_two_threads(string kind, int batchSize)
+    {
+        (float[] inputs, int[] labels) = Blobs(rows: 300, seed: 6, features: 64);
+
+        float[] TrainWith(int threads)
+        {
+            var network = new ParallelWideNet(seed: 12);
+            var options = new TrainingOptions<float> { Epochs = 2, BatchSize = batchSize, MaxDegreeOfParallelism = threads, Seed = 7 };
+            options.Optimizer = kind switch
+            {
+                "Adam clipped" => new Adam<float>(learningRate: 0.01f),
+                "AdamW guarded every step" => new AdamW<float>(learningRate: 0.01f),
+                "RmsProp" => new RmsProp<float>(learningRate: 0.001f, momentum: 0.5f),
+                "Sgd" => new Sgd<float>(0.1f),
+                "Sgd momentum clipped" => new Sgd<float>(0.1f, momentum: 0.9f),
+                "custom optimizer clipped" => new WholeBlockOnly(new Adam<float>(learningRate: 0.01f)),
+                _ => new Adam<float>(learningRate: 0.01f),
+            };
+            if (kind.EndsWith("clipped", StringComparison.Ordinal))
+                options.MaxGradientNorm = 0.05;
+            options.DivergenceGuard = kind.StartsWith("AdamW", StringComparison.Ordinal) ? DivergenceGuard.EveryStep : DivergenceGuard.Off;
+            if (kind == "class weights")
+                options.ClassWeights = [1f, 2f, 0.5f];
+            network.Fit(inputs, labels, options);
+            return network.Parameters.ToArray();
+        }
+
+        float[] oneThread = TrainWith(1);
+        Assert.Equal(oneThread, TrainWith(2));
+        Assert.NotEqual(new ParallelWideNet(seed: 12).Parameters.ToArray(), oneThread);
+    }
+
+    [Fact]
+    public void Clipping_on_the_shard_threads_scales_the_mean_gradient_to_the_norm()
+    {
+        (float[] inputs, int[] labels) = Blobs(rows: 128, seed: 4, features: 64);
+        float[] targets = OneHot(labels, 3);
+        var recorder = new RecordingStep();
+
+        new ParallelWideNet(seed: 2).Fit(inputs, targets, new TrainingOptions<float> { BatchSize = 0, Optimizer = recorder, MaxDegreeOfParallelism = 2, MaxGradientNorm = 0.01 });
+
+        var reference = new ParallelWideNet(seed: 2);
+        reference.BackwardBatch(inputs, targets);
+        double[] mean = reference.Gradients.ToArray().Select(g => g / 128.0).ToArray();
+        double norm = Math.Sqrt(mean.Sum(g => g * g));
+        Assert.True(norm > 0.1, $"the case must need clipping (norm {norm})");
+        for (int i = 0; i < mean.Length; i++)
+            Assert.Equal(mean[i] * 0.01 / norm, recorder.Gradients![i], 1e-6);
+        Assert.Equal(0.01, Math.Sqrt(recorder.Gradients!.Sum(g => (double)g * g)), 1e-6);
+    }
+
+    [Fact]
+    public void Parameters_changed_by_an_epoch_callback_reach_the_replicas()
+    {
+        (float[] inputs, int[] labels) = Blobs(rows: 128, seed: 8, features: 64);
+        static void Shrink(INetwork<float> network)
+        {
+            foreach (ref float parameter in network.Parameters)
+                parameter *= 0.5f;
+        }
+        TrainingOptions<float> Options(int epochs, IOptimizer<float> optimizer, Action<EpochReport>? epochCompleted = null) =>
+            new() { Epochs = epochs, BatchSize = 64, Shuffle = false, Optimizer = optimizer, MaxDegreeOfParallelism = 2, EpochCompleted = epochCompleted };
+
+        // Two epochs in one Fit, the weights halved in between by the callback...
+        var network = new ParallelWideNet(seed: 3);
+        network.Fit(inputs, labels, Options(2, new Adam<float>(0.01f), report =>
+        {
+            if (report.Epoch == 1)
+                Shrink(network);
+        }));
+
+        // ...train as two Fits (new replicas each) with the weights halved between them.
+        var reference = new ParallelWideNet(seed: 3);
+        var adam = new Adam<float>(0.01f);
+        reference.Fit(inputs, labels, Options(1, adam));
+        Shrink(reference);
+        reference.Fit(inputs, labels, Options(1, adam));
+
+        Assert.Equal(reference.Parameters.ToArray(), network.Parameters.ToArray());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_parameter_that_overflows_on_the_shard_threads_is_caught_and_the_step_undone(int threads)
+    {
+        // Targets of 1000 give gradients far above 1, which a learning rate of float.MaxValue takes to infinity,
+        // while the step's loss (computed before the step) is finite: the parameter check must catch it.
+        var inputs = new float[32 * 2];
+        var targets = new float[32];
+        for (int row = 0; row < 32; row++)
+        {
+            inputs[2 * row] = row / 32f;
+            inputs[2 * row + 1] = 1f - row / 32f;
+            targets[row] = 1000f;
+        }
+        var network = new ParallelRegressionNet(seed: 4);
+        float[] before = network.Parameters.ToArray();
+
+        var error = Assert.Throws<TrainingDivergedException>(() => network.Fit(inputs, targets, new TrainingOptions<float>
+        {
+            BatchSize = 32, Optimizer = new Sgd<float>(float.MaxValue, momentum: 0.5f), MaxDegreeOfParallelism = threads,
+        }));
+
+        Assert.Equal((1, 1), (error.Epoch, error.Batch));
+        Assert.True(double.IsFinite(error.Loss));
+        Assert.Equal(before, network.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void Sharded_steps_allocate_nothing_on_the_calling_thread()
+    {
+        (float[] inputs, int[] labels) = Blobs(rows: 640, seed: 9, features: 64);
+        var allocatedAtEpochEnd = new List<long>();
+
+        new ParallelWideNet(seed: 5).Fit(inputs, labels, new TrainingOptions<float>
+        {
+            Epochs = 3, BatchSize = 64, Optimizer = new Adam<float>(), MaxGradientNorm = 1.0, MaxDegreeOfParallelism = 2,
+            MeasureTrainingAccuracy = false, EpochCompleted = _ => allocatedAtEpochEnd.Add(GC.GetAllocatedBytesForCurrentThread()),
+        });
+
+        // Between the ends of epochs 2 and 3: 10 steps and one EpochReport object.
+        long allocated = allocatedAtEpochEnd[2] - allocatedAtEpochEnd[1];
+        Assert.True(allocated < 512, $"epoch 3 allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void Steps_on_the_calling_thread_keep_the_replicas_up_to_date()
+    {
+        (float[] inputs, int[] labels) = Blobs(rows: 256, seed: 10, features: 64);
+        float[] TrainWith(IOptimizer<float> optimizer, float[]? classWeights = null)
+        {
+            var network = new ParallelWideNet(seed: 6);
+            network.Fit(inputs, labels, new TrainingOptions<float>
+            {
+                Epochs = 3, BatchSize = 64, Optimizer = optimizer, ClassWeights = classWeights, MaxDegreeOfParallelism = 2, Seed = 2,
+            });
+            return network.Parameters.ToArray();
+        }
+
+        float[] ranged = TrainWith(new Adam<float>(0.01f));
+
+        // A custom optimizer's whole-block step computes what the ranges compute, and the replicas get its result.
+        Assert.Equal(ranged, TrainWith(new WholeBlockOnly(new Adam<float>(0.01f))));
+        // Weights of 1 group the rows by class (other shards, so other rounding) but give the same mean gradient.
+        float[] weighted = TrainWith(new Adam<float>(0.01f), [1f, 1f, 1f]);
+        for (int i = 0; i < ranged.Length; i++)
+            Assert.Equal(ranged[i], weighted[i], 2e-5f);
+    }
+
+    /// <summary>An optimizer Fit cannot split into ranges: it steps the whole block on the calling thread.</summary>
+    private sealed class WholeBlockOnly(IOptimizer<float> inner) : IOptimizer<float>
+    {
+        public float LearningRate { get => inner.LearningRate; set => inner.LearningRate = value; }
+
+        public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => inner.Step(parameters, gradients);
+
+        public void Reset() => inner.Reset();
     }
 
     [Fact]
@@ -127,17 +302,17 @@ public class ParallelFitTests
         Assert.Equal("MaxDegreeOfParallelism", error.ParamName);
     }
 
-    /// <summary>Three Gaussian blobs in 6 dimensions, one per class.</summary>
-    internal static (float[] Inputs, int[] Labels) Blobs(int rows, int seed)
+    /// <summary>Three Gaussian blobs in <paramref name="features"/> dimensions, one per class.</summary>
+    internal static (float[] Inputs, int[] Labels) Blobs(int rows, int seed, int features = 6)
     {
         var random = new SeededRandom((ulong)seed);
-        var inputs = new float[rows * 6];
+        var inputs = new float[rows * features];
         var labels = new int[rows];
         for (int row = 0; row < rows; row++)
         {
             labels[row] = row % 3;
-            for (int i = 0; i < 6; i++)
-                inputs[row * 6 + i] = (float)(random.NextNormal() + (i % 3 == labels[row] ? 1.5 : 0.0));
+            for (int i = 0; i < features; i++)
+                inputs[row * features + i] = (float)(random.NextNormal() + (i % 3 == labels[row] ? 1.5 : 0.0));
         }
         return (inputs, labels);
     }
