@@ -7,8 +7,8 @@ using System.Runtime.Intrinsics;
 
 namespace NetGen;
 
-// The backward pass of a minibatch as matrix-matrix products: the per-sample kernels of
-// TransposedProducts.cs (W^T d, W += d x^T) for a block of samples at once. Samples are rows of a
+// The products of BackwardBatch for a chunk of samples at once, as matrix-matrix kernels: the forward
+// product (ChunkProduct) and the per-sample kernels of TransposedProducts.cs (W^T d, W += d x^T). Samples are rows of a
 // row-major block (sample s of a layer of width n at [s * n, s * n + n)), as the generated batch calls
 // keep each layer's values for a chunk of rows. Each kernel keeps a tile of its result in registers while
 // it runs through the shared dimension, so every load of a weight vector or an input vector serves four
@@ -141,33 +141,33 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     {
         int column = 0;
         for (; column + 2 * TW.Count <= columns; column += 2 * TW.Count)
-            SampleTile<TV, TW>(ref Unsafe.Add(ref w, column), columns, rows, ref d, rows, ref Unsafe.Add(ref results, column), columns, samples, vectors: 2, ref Unsafe.NullRef<T>());
+            SampleTile<TV, TW>(ref Unsafe.Add(ref w, column), columns, rows, ref d, rows, ref Unsafe.Add(ref results, column), columns, samples, vectors: 2);
         for (; column + TW.Count <= columns; column += TW.Count)
-            SampleTile<TV, TW>(ref Unsafe.Add(ref w, column), columns, rows, ref d, rows, ref Unsafe.Add(ref results, column), columns, samples, vectors: 1, ref Unsafe.NullRef<T>());
+            SampleTile<TV, TW>(ref Unsafe.Add(ref w, column), columns, rows, ref d, rows, ref Unsafe.Add(ref results, column), columns, samples, vectors: 1);
         if (column < columns)
         {
             int last = columns - TW.Count;
-            SampleTile<TV, TW>(ref Unsafe.Add(ref w, last), columns, rows, ref d, rows, ref Unsafe.Add(ref results, last), columns, samples, vectors: 1, ref Unsafe.NullRef<T>());
+            SampleTile<TV, TW>(ref Unsafe.Add(ref w, last), columns, rows, ref d, rows, ref Unsafe.Add(ref results, last), columns, samples, vectors: 1);
         }
     }
 
     /// <summary>
-    /// <c>results[s, 0..v) = start + sum_k d[s, k] m[k, 0..v)</c> for every sample s, over one or two vectors of columns
+    /// <c>results[s, 0..v) = sum_k d[s, k] m[k, 0..v)</c> for every sample s, over one or two vectors of columns
     /// (v lanes): four samples at a time, then one (<see cref="Tile"/>). <paramref name="m"/> is <paramref name="inner"/>
     /// rows <paramref name="mStride"/> apart, <paramref name="d"/> and <paramref name="results"/> rows of samples
-    /// <paramref name="dStride"/> and <paramref name="resultStride"/> apart; <paramref name="start"/> is a null reference for zero.
+    /// <paramref name="dStride"/> and <paramref name="resultStride"/> apart.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SampleTile<TV, TW>(ref T m, int mStride, int inner, ref T d, int dStride, ref T results, int resultStride, int samples, int vectors, ref T start)
+    private static void SampleTile<TV, TW>(ref T m, int mStride, int inner, ref T d, int dStride, ref T results, int resultStride, int samples, int vectors)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
     {
         TV all = TW.LastLanes(TW.Count);
         int sample = 0;
         for (; sample + 4 <= samples; sample += 4)
-            Tile<TV, TW>(4, vectors, inner, ref m, mStride, ref Unsafe.Add(ref d, sample * dStride), dStride, 1, ref Unsafe.Add(ref results, sample * resultStride), resultStride, adds: false, ref start, all);
+            Tile<TV, TW>(4, vectors, inner, ref m, mStride, ref Unsafe.Add(ref d, sample * dStride), dStride, 1, ref Unsafe.Add(ref results, sample * resultStride), resultStride, adds: false, ref Unsafe.NullRef<T>(), all);
         for (; sample < samples; sample++)
-            Tile<TV, TW>(1, vectors, inner, ref m, mStride, ref Unsafe.Add(ref d, sample * dStride), dStride, 1, ref Unsafe.Add(ref results, sample * resultStride), resultStride, adds: false, ref start, all);
+            Tile<TV, TW>(1, vectors, inner, ref m, mStride, ref Unsafe.Add(ref d, sample * dStride), dStride, 1, ref Unsafe.Add(ref results, sample * resultStride), resultStride, adds: false, ref Unsafe.NullRef<T>(), all);
     }
 
     /// <summary>
