@@ -146,7 +146,7 @@ internal static partial class Emitter
         }
         if (plan.TrainsInChunks)
         {
-            writer.Line($"// BackwardBatch runs this many rows through each layer at once. Its scratch holds each section of one row's");
+            writer.Line("// BackwardBatch runs this many rows through each layer at once. Its scratch holds each section of one row's");
             writer.Line($"// activation and delta buffers (a1, a2, ..., the logits) as a block of {GeneratedNames.BatchRows} rows: a section at offset O of width n");
             writer.Line($"// keeps row r at {GeneratedNames.BatchRows} * O + r * n, so a layer's values for the chunk are one row-major matrix.");
             writer.Line($"private const int {GeneratedNames.BatchRows} = {plan.BatchChunkRows};");

@@ -63,6 +63,15 @@ public static class ThrowHelper
         return rows;
     }
 
+    /// <summary>Checks that <paramref name="length"/> values split into <paramref name="rows"/> rows of one length and returns that length.</summary>
+    public static int RowLength(string parameterName, int length, int rows)
+    {
+        int rowLength = length / rows;
+        if (rowLength * rows != length)
+            throw new ArgumentException($"Expected {rows} rows of equal length, got length {length}, which is not a multiple of {rows}.", parameterName);
+        return rowLength;
+    }
+
     /// <summary>Checks that <paramref name="length"/> holds whole rows of <paramref name="rowLength"/> and returns how many.</summary>
     public static int RowCount(string parameterName, int length, int rowLength)
     {

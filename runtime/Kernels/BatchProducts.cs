@@ -26,8 +26,8 @@ public static partial class Kernels
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
-        int rows = ThrowHelper.RowCount(nameof(deltas), deltas.Length, samples);
-        int columns = ThrowHelper.RowCount(nameof(results), results.Length, samples);
+        int rows = ThrowHelper.RowLength(nameof(deltas), deltas.Length, samples);
+        int columns = ThrowHelper.RowLength(nameof(results), results.Length, samples);
         CheckMatrix(weights, rows, columns);
         if (Vector512.IsHardwareAccelerated)
             KernelsAt<T, Vector512<T>, Width512<T>, Vector256<T>, Width256<T>>.TransposedMatrixMatrix(weights, deltas, rows, columns, samples, results);
@@ -83,8 +83,8 @@ public static partial class Kernels
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
-        int rows = ThrowHelper.RowCount(nameof(deltas), deltas.Length, samples);
-        int columns = ThrowHelper.RowCount(nameof(inputs), inputs.Length, samples);
+        int rows = ThrowHelper.RowLength(nameof(deltas), deltas.Length, samples);
+        int columns = ThrowHelper.RowLength(nameof(inputs), inputs.Length, samples);
         CheckMatrix<T>(weights, rows, columns);
         if (Vector512.IsHardwareAccelerated)
             KernelsAt<T, Vector512<T>, Width512<T>, Vector256<T>, Width256<T>>.AddOuterProducts(weights, deltas, inputs, rows, columns, samples);
@@ -104,6 +104,12 @@ public static partial class Kernels
     public static void AddRows<T>(ReadOnlySpan<T> rows, Span<T> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        if (sums.IsEmpty)
+        {
+            if (!rows.IsEmpty)
+                ThrowHelper.ThrowLengthMismatch(nameof(rows), 0, rows.Length);
+            return;
+        }
         int samples = ThrowHelper.RowCount(nameof(rows), rows.Length, sums.Length);
         for (int sample = 0; sample < samples; sample++)
             TensorPrimitives.Add(sums, rows.Slice(sample * sums.Length, sums.Length), sums);

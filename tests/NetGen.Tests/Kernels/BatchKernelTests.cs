@@ -163,11 +163,15 @@ public class BatchKernelTests
     [Fact]
     public void Bad_shapes_are_exceptions_that_name_the_argument()
     {
-        Assert.Equal("deltas", Assert.Throws<ArgumentException>(() => NetGen.Kernels.TransposedMatrixMatrix<double>(new double[6], new double[5], 2, new double[6])).ParamName);
+        ArgumentException notTwoRows = Assert.Throws<ArgumentException>(() => NetGen.Kernels.TransposedMatrixMatrix<double>(new double[6], new double[5], 2, new double[6]));
+        Assert.Equal("deltas", notTwoRows.ParamName);
+        Assert.Contains("Expected 2 rows of equal length, got length 5", notTwoRows.Message);
         Assert.Equal("weights", Assert.Throws<ArgumentException>(() => NetGen.Kernels.TransposedMatrixMatrix<double>(new double[5], new double[4], 2, new double[6])).ParamName);
         Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => NetGen.Kernels.AddOuterProducts<double>(new double[6], new double[4], new double[7], 2)).ParamName);
         Assert.Equal("weights", Assert.Throws<ArgumentException>(() => NetGen.Kernels.AddOuterProducts<double>(new double[5], new double[4], new double[6], 2)).ParamName);
         Assert.Equal("rows", Assert.Throws<ArgumentException>(() => NetGen.Kernels.AddRows<double>(new double[7], new double[3])).ParamName);
+        Assert.Equal("rows", Assert.Throws<ArgumentException>(() => NetGen.Kernels.AddRows<double>(new double[2], Array.Empty<double>())).ParamName);
+        NetGen.Kernels.AddRows<double>(Array.Empty<double>(), Array.Empty<double>()); // no rows of no values: nothing to add
         Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.AddOuterProducts<double>(new double[6], new double[4], new double[6], 0));
         Assert.Equal("outputs", Assert.Throws<ArgumentException>(() => NetGen.Kernels.ChunkProduct<double>(new double[6], new double[3], new double[4], 2, new double[5])).ParamName);
         Assert.Equal("inputs", Assert.Throws<ArgumentException>(() => NetGen.Kernels.ChunkProduct<double>(new double[6], new double[3], new double[5], 2, new double[6])).ParamName);
