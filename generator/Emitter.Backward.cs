@@ -30,12 +30,13 @@ internal static partial class Emitter
         {
             // Each loss slices only what it reads: the output a, the logits z, or both.
             LossInfo loss = LossInfo.Of(plan.Model.Loss);
-            if (loss.ReadsOutput)
+            bool asLayer = output.Step == ActivationStep.LayerKernel;
+            if (loss.ReadsOutput(asLayer))
                 writer.Line($"var a{n} = activations.Slice({GeneratedNames.ActivationOffset(n)}, {k});");
             if (loss.ReadsLogits)
                 writer.Line($"var z{n} = activations.Slice({GeneratedNames.LogitsOffset}, {k});");
             writer.Line($"{t} loss = {scalar.Literal(0)};");
-            loss.EmitLoss(writer, n, k, scalar, output.Step == ActivationStep.LayerKernel);
+            loss.EmitLoss(writer, n, k, scalar, asLayer);
         }
         writer.Line();
     }
@@ -181,6 +182,9 @@ internal static partial class Emitter
         }
     }
 
+    /// <summary>The class of <c>As</c> and <c>Add</c> on references, which the unrolled updates write vectors through.</summary>
+    private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
+
     /// <summary>
     /// An unrolled layer's <c>W += delta prev^T</c>, <c>b += delta</c> into gw/gb (Backward), or its
     /// SGD step <c>W -= learningRate * delta prev^T</c>, <c>b -= ...</c> in place (BackwardAndStep);
@@ -193,8 +197,9 @@ internal static partial class Emitter
     /// four scalar ones (W1 job 144 -> 125 ns per epoch, Stopwatch). Each lane computes exactly what the
     /// scalar statement does (<c>w + d * x</c>; the step adds <c>(-s) * x</c>, which is <c>w - s * x</c>
     /// bit for bit; no fused multiply-add), so results do not change.
-    /// The read-modify-write is written out with the vector intrinsics (which the JIT expands whatever the method's
-    /// size) through one reference per layer, not as a call to a helper: in a large in-locals kernel the JIT stops
+    /// The read-modify-write is written out as a vector at a reference into the row (<c>Unsafe.As</c> and <c>Unsafe.Add</c>
+    /// are intrinsics the JIT expands whatever the method's size; C# 10 cannot call <c>Vector256.LoadUnsafe</c>, whose
+    /// parameter is <c>ref readonly</c>), through one reference per layer, not as a call to a helper: in a large in-locals kernel the JIT stops
     /// inlining once its inlining budget is spent, and 6-6-6-6-6-1's Backward kept 89 of its 90 helper calls as calls
     /// (DOTNET_JitDisasm), a third of its time. The offsets are constants inside the layer's slice, whose length is a
     /// constant too, so the unchecked loads and stores stay inside it.
@@ -228,7 +233,7 @@ internal static partial class Emitter
             foreach (var (start, _, vector) in chunks)
             {
                 int offset = j * inputs + start;
-                writer.Line($"{vector}.StoreUnsafe<{scalar.Keyword}>({vector}.LoadUnsafe<{scalar.Keyword}>(in {first}, {offset}) + {vector}.Create({(step ? "-" : "")}{scale}) * x{n}_{start}, ref {first}, {offset});");
+                writer.Line($"{Unsafe}.As<{scalar.Keyword}, {vector}<{scalar.Keyword}>>(ref {Unsafe}.Add(ref {first}, {offset})) += {vector}.Create({(step ? "-" : "")}{scale}) * x{n}_{start};");
             }
             for (int i = scalarStart; i < inputs; i++)
                 writer.Line($"{weights}[{j * inputs + i}] {op} {scale} * {previous(i)};");

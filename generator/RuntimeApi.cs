@@ -33,7 +33,7 @@ internal static class RuntimeApi
     public const string AddRows = "AddRows";
 
     // Losses over a whole output layer.
-    public const string BinaryCrossEntropyFromLogits = "BinaryCrossEntropyFromLogits";
+    public const string BinaryCrossEntropyFromOutputs = "BinaryCrossEntropyFromOutputs";
 
     // Dropout in the training calls: the row's key, a unit's mask (unrolled locals), a layer's masks and their backward pass.
     public const string DropoutRowKey = "DropoutRowKey";
@@ -54,7 +54,7 @@ internal static class RuntimeApi
     /// <summary>Every member name of <c>NetGen.Kernels</c> that generated code may call.</summary>
     public static IReadOnlyList<string> KernelMembers()
     {
-        var names = new List<string> { MatrixVector, MatrixMatrix, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromLogits, DropoutRowKey, DropoutMask, Dropout, DropoutBackward };
+        var names = new List<string> { MatrixVector, MatrixMatrix, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward };
         foreach (ActivationKind kind in System.Enum.GetValues(typeof(ActivationKind)).Cast<ActivationKind>())
         {
             ActivationInfo activation = ActivationInfo.Of(kind);

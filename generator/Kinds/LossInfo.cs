@@ -35,8 +35,11 @@ internal abstract class LossInfo
     /// <summary>The diagnostic for another output activation than <see cref="RequiredOutput"/>.</summary>
     public DiagnosticDescriptor? OutputMismatch { get; }
 
-    /// <summary>Whether the loss reads the output a and the logits z (ComputeLoss slices only what it reads).</summary>
-    public abstract bool ReadsOutput { get; }
+    /// <summary>
+    /// Whether the loss reads the output a and the logits z (ComputeLoss slices only what it reads); <paramref name="asLayer"/>
+    /// as in <see cref="EmitLoss"/>.
+    /// </summary>
+    public abstract bool ReadsOutput(bool asLayer);
 
     public abstract bool ReadsLogits { get; }
 
@@ -128,7 +131,7 @@ internal abstract class LossInfo
             _gradientText = gradientText;
         }
 
-        public override bool ReadsOutput => true;
+        public override bool ReadsOutput(bool asLayer) => true;
 
         public override bool ReadsLogits => false;
 
@@ -179,7 +182,7 @@ internal abstract class LossInfo
         {
         }
 
-        public override bool ReadsOutput => false;
+        public override bool ReadsOutput(bool asLayer) => asLayer;
 
         public override bool ReadsLogits => true;
 
@@ -191,8 +194,9 @@ internal abstract class LossInfo
             writer.Line(Comment);
             if (asLayer)
             {
-                // One vector exp and log per vector of outputs instead of a Math.Exp and Math.Log per output.
-                writer.Line($"loss += {RuntimeApi.Call(RuntimeApi.BinaryCrossEntropyFromLogits)}<{scalar.Keyword}>(z{n}, target);");
+                // log(1 + exp(-|z|)) is -log(max(a, 1 - a)), and the kernel takes one log of a product of those per
+                // layer: no exp, where a Math.Exp and Math.Log per output cost more than the rest of a training step.
+                writer.Line($"loss += {RuntimeApi.Call(RuntimeApi.BinaryCrossEntropyFromOutputs)}<{scalar.Keyword}>(a{n}, z{n}, target);");
                 writer.Line("return loss;");
                 return;
             }
@@ -236,7 +240,7 @@ internal abstract class LossInfo
         {
         }
 
-        public override bool ReadsOutput => true;
+        public override bool ReadsOutput(bool asLayer) => true;
 
         public override bool ReadsLogits => true;
 
