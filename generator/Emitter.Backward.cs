@@ -164,17 +164,17 @@ internal static partial class Emitter
     /// One statement per unit of a layer below an unrolled one: <c>delta_l[i] = (sum_j W_{l+1}[j, i]
     /// delta_{l+1}[j]) * f_l'(z_l[i])</c>. The span-based and the in-locals kernels both write it, with
     /// their own names for outputs and deltas and <paramref name="declare"/> before each (a type for locals). Where the
-    /// layer has dropout, the sum is multiplied by the unit's <paramref name="mask"/> first.
+    /// layer has dropout, the sum is multiplied by the unit's <paramref name="mask"/> first. <paramref name="inChains"/>: each
+    /// sum in chains (<see cref="SumOfTerms"/>), for BackwardBatch's rows.
     /// </summary>
     private static void EmitUnrolledHiddenDelta(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar, string declare,
-        System.Func<int, int, string> output, System.Func<int, int, string> delta, System.Func<int, string> mask)
+        System.Func<int, int, string> output, System.Func<int, int, string> delta, System.Func<int, string> mask, bool inChains = false)
     {
         int n = layer.Number, m = above.Number, width = layer.OutputSize;
         for (int i = 0; i < width; i++)
         {
             var sum = new StringBuilder("(");
-            for (int j = 0; j < above.OutputSize; j++)
-                sum.Append(j == 0 ? "" : " + ").Append($"w{m}[{j * width + i}] * {delta(m, j)}");
+            sum.Append(SumOfTerms(Enumerable.Range(0, above.OutputSize).Select(j => $"w{m}[{j * width + i}] * {delta(m, j)}").ToList(), inChains));
             sum.Append(')');
             if (layer.HasDropout)
                 sum.Append(" * ").Append(mask(i));
@@ -197,14 +197,15 @@ internal static partial class Emitter
     /// four scalar ones (W1 job 144 -> 125 ns per epoch, Stopwatch). Each lane computes exactly what the
     /// scalar statement does (<c>w + d * x</c>; the step adds <c>(-s) * x</c>, which is <c>w - s * x</c>
     /// bit for bit; no fused multiply-add), so results do not change.
-    /// The read-modify-write is written out as a vector at a reference into the row (<c>Unsafe.As</c> and <c>Unsafe.Add</c>
-    /// are intrinsics the JIT expands whatever the method's size; C# 10 cannot call <c>Vector256.LoadUnsafe</c>, whose
-    /// parameter is <c>ref readonly</c>), through one reference per layer, not as a call to a helper: in a large in-locals kernel the JIT stops
-    /// inlining once its inlining budget is spent, and 6-6-6-6-6-1's Backward kept 89 of its 90 helper calls as calls
-    /// (DOTNET_JitDisasm), a third of its time. The offsets are constants inside the layer's slice, whose length is a
-    /// constant too, so the unchecked loads and stores stay inside it.
+    /// With <paramref name="throughReferences"/> (<see cref="NetworkPlan.UpdatesThroughReferences"/>) the read-modify-write
+    /// is written out as a vector at a reference into the row, one reference per layer, instead of a call to
+    /// <c>Kernels.AddScaled</c> (<c>Unsafe.As</c> and <c>Unsafe.Add</c> are intrinsics the JIT expands whatever the method's
+    /// size; C# 10 cannot call <c>Vector256.LoadUnsafe</c>, whose parameter is <c>ref readonly</c>); the step subtracts
+    /// <c>s * x</c>, the same bits as adding <c>(-s) * x</c>. The offsets are constants inside the layer's slice, whose
+    /// length is a constant too, so the unchecked loads and stores stay inside it.
     /// </remarks>
-    private static void EmitUnrolledUpdate(CodeWriter writer, LayerPlan layer, Scalar scalar, bool step, System.Func<int, string> delta, System.Func<int, string> previous, string? previousSpan)
+    private static void EmitUnrolledUpdate(CodeWriter writer, LayerPlan layer, Scalar scalar, bool step, System.Func<int, string> delta, System.Func<int, string> previous, string? previousSpan,
+        bool throughReferences = false)
     {
         int n = layer.Number, inputs = layer.InputSize;
         string weights = step ? $"w{n}" : $"gw{n}";
@@ -212,10 +213,14 @@ internal static partial class Emitter
         string op = step ? "-=" : "+=";
         var chunks = UpdateChunks(inputs, scalar);
         string first = weights + "Lanes";
-        if (chunks.Count > 0)
+        if (chunks.Count > 0 && throughReferences)
         {
-            writer.Line($"// each row in vectors: x{n}_k holds the layer's inputs from k on; {weights}[k..] += s * x{n}_k through {first}, {weights}'s first value");
+            writer.Line($"// each row in vectors: x{n}_k holds the layer's inputs from k on; {weights}[k..] {op} s * x{n}_k through {first}, {weights}'s first value");
             writer.Line($"ref {scalar.Keyword} {first} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({weights});");
+        }
+        else if (chunks.Count > 0)
+        {
+            writer.Line($"// each row in vectors: x{n}_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x");
         }
         foreach (var (start, lanes, vector) in chunks)
         {
@@ -233,7 +238,10 @@ internal static partial class Emitter
             foreach (var (start, _, vector) in chunks)
             {
                 int offset = j * inputs + start;
-                writer.Line($"{Unsafe}.As<{scalar.Keyword}, {vector}<{scalar.Keyword}>>(ref {Unsafe}.Add(ref {first}, {offset})) += {vector}.Create({(step ? "-" : "")}{scale}) * x{n}_{start};");
+                if (throughReferences)
+                    writer.Line($"{Unsafe}.As<{scalar.Keyword}, {vector}<{scalar.Keyword}>>(ref {Unsafe}.Add(ref {first}, {offset})) {op} {vector}.Create({scale}) * x{n}_{start};");
+                else
+                    writer.Line($"{RuntimeApi.Call(RuntimeApi.AddScaled)}({weights}, {offset}, {(step ? "-" : "")}{scale}, x{n}_{start});");
             }
             for (int i = scalarStart; i < inputs; i++)
                 writer.Line($"{weights}[{j * inputs + i}] {op} {scale} * {previous(i)};");

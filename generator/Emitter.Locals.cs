@@ -15,8 +15,16 @@ namespace NetGen.Generator;
 /// </summary>
 internal static partial class Emitter
 {
-    /// <summary>Backward (adds into <c>gradients</c>) or BackwardAndStep (plain SGD in place) for one sample, in locals.</summary>
-    private static void EmitBackwardInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, BackwardMode mode)
+    /// <summary>
+    /// Backward (adds into <c>gradients</c>) or BackwardAndStep (plain SGD in place) for one sample, in locals; with
+    /// <paramref name="inBatch"/>, BackwardRowInBatch, BackwardBatch's row: Backward with its long sums in chains
+    /// (<see cref="SumOfTerms"/>), so it may differ from Backward by rounding only, as the batch calls may.
+    /// </summary>
+    /// <remarks>
+    /// Measured before the chains were made (17-1-5, TrainBatch of 32 rows, Stopwatch): running the rows in one method
+    /// instead of a call per row changed nothing (1.51 against 1.51-1.54 us), so BackwardBatch keeps its call per row.
+    /// </remarks>
+    private static void EmitBackwardInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, BackwardMode mode, bool inBatch = false)
     {
         string t = scalar.Keyword;
         bool step = mode == BackwardMode.Step;
@@ -28,6 +36,11 @@ internal static partial class Emitter
             writer.Line("/// <summary>One sample's forward pass, loss, deltas and plain SGD step <c>Parameters -= learningRate * d loss / d Parameters</c>, all in locals; returns the loss before the step.</summary>");
             signature = $"private static {t} BackwardAndStep({parameters}, {inputs}, {t} learningRate{DropoutKeyParameter(plan)})";
         }
+        else if (inBatch)
+        {
+            writer.Line("/// <summary>One row of BackwardBatch: Backward with its sums of eight or more terms in chains (rounded differently, each chain waits less).</summary>");
+            signature = $"private static {t} {GeneratedNames.BackwardRowInBatch}({parameters}, {inputs}, global::System.Span<{t}> gradients{DropoutKeyParameter(plan)})";
+        }
         else
         {
             writer.Line("/// <summary>One sample's forward pass, loss and deltas in locals; adds d loss / d parameters into <paramref name=\"gradients\"/> and returns the loss.</summary>");
@@ -38,13 +51,13 @@ internal static partial class Emitter
         {
             // Packing the sigmoid layers' exps (as Predict does) made Backward faster but the in-place step
             // slower (W1: 43 -> 40 ns and 53 -> 57 ns), so only Backward packs them.
-            EmitForwardInLocals(writer, plan, scalar, training: true, packSigmoid: !step);
+            EmitForwardInLocals(writer, plan, scalar, training: true, packSigmoid: !step, inChains: inBatch);
             EmitLossInLocals(writer, plan, scalar);
             EmitOutputDeltaInLocals(writer, plan, scalar);
             writer.Line();
             for (int index = plan.Layers.Count - 1; index >= 1; index--)
             {
-                EmitHiddenDeltaInLocals(writer, plan.Layers[index - 1], plan.Layers[index], scalar);
+                EmitHiddenDeltaInLocals(writer, plan.Layers[index - 1], plan.Layers[index], scalar, inBatch);
                 writer.Line();
             }
             foreach (LayerPlan layer in plan.Layers)
@@ -80,11 +93,11 @@ internal static partial class Emitter
     }
 
     /// <summary><c>d_l = (W_{l+1}^T d_{l+1}) * f_l'(z_l)</c> into locals, from the current weights.</summary>
-    private static void EmitHiddenDeltaInLocals(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar)
+    private static void EmitHiddenDeltaInLocals(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar, bool inChains)
     {
         int n = layer.Number, m = above.Number;
         writer.Line($"// Layer {n} delta: d{n} = (W{m}^T d{m}){DropoutFactor(layer, Mask(n))} * {ActivationInfo.Of(layer.Activation).Name}'(z{n})");
-        EmitUnrolledHiddenDelta(writer, layer, above, scalar, scalar.Keyword + " ", DerivativeInputName(layer) == "z" ? Z : A, D, i => $"{Mask(n)}_{i}");
+        EmitUnrolledHiddenDelta(writer, layer, above, scalar, scalar.Keyword + " ", DerivativeInputName(layer) == "z" ? Z : A, D, i => $"{Mask(n)}_{i}", inChains);
     }
 
     /// <summary>dW = d prev^T and db = d, added into the gradients or applied as an SGD step; every delta exists before the first weight changes.</summary>
@@ -102,7 +115,7 @@ internal static partial class Emitter
             writer.Line($"var gw{n} = gradients.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
             writer.Line($"var gb{n} = gradients.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
         }
-        EmitUnrolledUpdate(writer, layer, scalar, step, j => D(n, j), i => LayerInputInLocals(plan, layer, i, training: true), n == 1 ? "input" : null);
+        EmitUnrolledUpdate(writer, layer, scalar, step, j => D(n, j), i => LayerInputInLocals(plan, layer, i, training: true), n == 1 ? "input" : null, plan.UpdatesThroughReferences);
         writer.Line();
     }
 }

@@ -87,6 +87,7 @@ internal sealed record DropoutPlan(double Rate, uint DropThreshold, double KeptS
 /// <param name="RunsInLocals">Every layer unrolled and activated neuron by neuron: Predict and the training kernels keep everything in locals.</param>
 /// <param name="BatchChunkRows">Rows BackwardBatch (and so TrainBatch) runs through every layer at once, one matrix-matrix product per layer and operation, or 0 (then row by row).</param>
 /// <param name="PredictBatchChunkRows">Rows PredictBatch runs through a looped first layer at once (its chunk is on the stack), or 0 (then row by row).</param>
+/// <param name="UpdatesThroughReferences">The in-locals kernels write their vector weight updates out at references into the rows instead of calling <c>Kernels.AddScaled</c> (<see cref="PlanLimits.MaxUnrolledWeightsForUpdateCalls"/>).</param>
 internal sealed record NetworkPlan(
     NetworkModel Model,
     EquatableArray<LayerPlan> Layers,
@@ -94,7 +95,8 @@ internal sealed record NetworkPlan(
     int ActivationCount,
     bool RunsInLocals,
     int BatchChunkRows,
-    int PredictBatchChunkRows)
+    int PredictBatchChunkRows,
+    bool UpdatesThroughReferences)
 {
     public LayerPlan OutputLayer => Layers[Layers.Count - 1];
 

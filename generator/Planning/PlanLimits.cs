@@ -36,6 +36,16 @@ namespace NetGen.Generator.Planning;
 /// trained their batches faster row by row in locals than in chunks (1.63 against 2.58-2.73, 1.09 against 1.85, 1.75
 /// against 2.02-2.07 us for 32 rows).
 /// </param>
+/// <param name="MaxUnrolledWeightsForUpdateCalls">
+/// An in-locals network of at most this many weights writes each vector update of a weight row as a call to
+/// <c>Kernels.AddScaled</c>, a larger one writes it out as a vector at a reference into the row. The call is the least IL,
+/// and the JIT inlines a whole kernel into its caller only up to about 1 KB of IL: W3's (3-4-1) BackwardAndStep, 932
+/// bytes with the calls, is inlined into Train, and 1,097 bytes written out is not (step 26.2 -> 30.0 ns, thread CPU
+/// time). In a large kernel the JIT stops inlining once its inlining budget is spent, and the calls stay calls: 89 of
+/// 90 in 6-6-6-6-6-1's Backward (DOTNET_JitDisasm), a third of its time; written out, its TrainBatch of 32 rows went
+/// from 10.6 to 8.5 us and Train from 353 to 306 ns. 10-7-1 (77 weights, never inlined whole) and 8-10-1 (90) trained
+/// as fast either way (52-56 and 37 ns).
+/// </param>
 /// <param name="MinVectorizedActivationWidth">
 /// Layers of an exp- or tanh-based activation at least this wide are activated by one vector kernel
 /// call over the layer instead of one scalar call per neuron; narrower unrolled sigmoid layers of 2 or
@@ -59,6 +69,7 @@ internal sealed record PlanLimits(
     int DefaultMaxUnrolledWeights = 64,
     int MaxInLocalsNetworkWeights = 256,
     int MaxInLocalsFanIn = 16,
+    int MaxUnrolledWeightsForUpdateCalls = 32,
     int MinVectorizedActivationWidth = 8,
     int MaxUnrolledWeightsPerNetwork = 8192,
     int MaxUnrolledFanIn = 256,
@@ -82,6 +93,7 @@ internal sealed record PlanLimits(
         (nameof(DefaultMaxUnrolledWeights), 0, Limits.MaxUnrolledWeightsCeiling),
         (nameof(MaxInLocalsNetworkWeights), 0, 1 << 20),
         (nameof(MaxInLocalsFanIn), 0, 4096),
+        (nameof(MaxUnrolledWeightsForUpdateCalls), 0, 1 << 20),
         (nameof(MinVectorizedActivationWidth), 1, 1 << 20),
         (nameof(MaxUnrolledWeightsPerNetwork), 0, 1 << 20),
         (nameof(MaxUnrolledFanIn), 0, 4096),

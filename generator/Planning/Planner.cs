@@ -45,6 +45,9 @@ namespace NetGen.Generator.Planning;
 /// chunk is on the stack, bounded by <see cref="PlanLimits.MaxStackBatchBytes"/>. A network in locals trains row by row:
 /// its rows are too small for kernel calls to pay (measured on networks unrolled whole by rule 1, see
 /// <see cref="PlanLimits.MaxInLocalsFanIn"/>).</item>
+/// <item>The in-locals kernels of a network of more than <see cref="PlanLimits.MaxUnrolledWeightsForUpdateCalls"/> weights
+/// write their vector weight updates out at references into the rows; smaller ones call <c>Kernels.AddScaled</c>, the
+/// least IL, so that the JIT can still inline a whole kernel into its caller.</item>
 /// <item>A hidden layer whose activation's derivative needs z keeps z after the logits in the activation buffer.</item>
 /// <item>A hidden layer with dropout keeps, after those, its dropped outputs and its mask: the training calls feed the
 /// dropped outputs to the layer above and multiply its delta by the mask, while its derivative reads the undropped
@@ -138,7 +141,9 @@ internal static class Planner
             predictBatchRows = AtLeastTwoOrNone(System.Math.Min(rows, limits.MaxStackBatchBytes / valueSize / activationCount));
         }
 
-        return new NetworkPlan(model, layers.ToEquatableArray(), logitsOffset, activationCount, runsInLocals, batchRows, predictBatchRows);
+        // Kernels small enough for the JIT to inline whole keep the short calls; in larger ones the calls would stay calls.
+        bool updatesThroughReferences = runsInLocals && unrolledWeights > limits.MaxUnrolledWeightsForUpdateCalls;
+        return new NetworkPlan(model, layers.ToEquatableArray(), logitsOffset, activationCount, runsInLocals, batchRows, predictBatchRows, updatesThroughReferences);
     }
 
     /// <summary>
