@@ -340,6 +340,9 @@ internal static partial class Emitter
     /// <summary>Terms per chain from which <see cref="SumOfTerms"/> splits a sum, and the most chains it makes.</summary>
     private const int TermsPerChain = 4, MaxSumChains = 4;
 
+    /// <summary>Whether <see cref="SumOfTerms"/> splits a sum of <paramref name="terms"/> terms into chains.</summary>
+    private static bool SplitsIntoChains(int terms) => terms / TermsPerChain >= 2;
+
     /// <summary>
     /// The terms added left to right (one serial chain, the order of the per-row contract), or with <paramref name="inChains"/>
     /// dealt in turn to up to <see cref="MaxSumChains"/> chains of about <see cref="TermsPerChain"/> or more, which are then added
@@ -350,9 +353,9 @@ internal static partial class Emitter
     /// </summary>
     private static string SumOfTerms(System.Collections.Generic.IReadOnlyList<string> terms, bool inChains)
     {
-        int chains = inChains ? System.Math.Min(MaxSumChains, terms.Count / TermsPerChain) : 1;
-        if (chains < 2)
+        if (!inChains || !SplitsIntoChains(terms.Count))
             return string.Join(" + ", terms);
+        int chains = System.Math.Min(MaxSumChains, terms.Count / TermsPerChain);
         var sums = Enumerable.Range(0, chains)
             .Select(chain => "(" + string.Join(" + ", terms.Where((_, index) => index % chains == chain)) + ")")
             .ToList();

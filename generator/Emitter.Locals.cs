@@ -68,6 +68,14 @@ internal static partial class Emitter
             writer.Line();
     }
 
+    /// <summary>
+    /// Whether BackwardBatch's rows differ from Backward at all (<see cref="EmitBackwardInLocals"/> with inBatch): some
+    /// forward sum (bias and inputs) or delta sum (the units above) long enough for <see cref="SumOfTerms"/> to split.
+    /// Otherwise BackwardBatch calls Backward and no second copy is written.
+    /// </summary>
+    private static bool ChainsBatchRows(NetworkPlan plan) =>
+        plan.Layers.Any(layer => SplitsIntoChains(layer.InputSize + 1) || (!plan.IsOutput(layer) && SplitsIntoChains(plan.Layers[layer.Number].OutputSize)));
+
     /// <summary>Local names: a layer's outputs, the output layer's logits and each layer's deltas.</summary>
     private static string A(int layer, int index) => $"a{layer}_{index}";
 

@@ -49,7 +49,8 @@ internal static partial class Emitter
                 if (plan.RunsInLocals)
                 {
                     EmitBackwardInLocals(writer, plan, scalar, BackwardMode.Accumulate);
-                    EmitBackwardInLocals(writer, plan, scalar, BackwardMode.Accumulate, inBatch: true);
+                    if (ChainsBatchRows(plan))
+                        EmitBackwardInLocals(writer, plan, scalar, BackwardMode.Accumulate, inBatch: true);
                     EmitBackwardInLocals(writer, plan, scalar, BackwardMode.Step);
                 }
                 else
@@ -415,7 +416,7 @@ internal static partial class Emitter
                 using (writer.Block("for (int row = 0; row < rows; row++)"))
                 {
                     writer.Line($"{readOnlySpan} input = inputs.Slice(row * InputSize, InputSize);");
-                    EmitTrainingKernelCall(writer, plan, "loss += ", plan.RunsInLocals ? GeneratedNames.BackwardRowInBatch : "Backward", "input", "targets.Slice(row * OutputSize, OutputSize)", GeneratedNames.GradientsSpan, $"{GeneratedNames.DropoutRowKey}(row)");
+                    EmitTrainingKernelCall(writer, plan, "loss += ", plan.RunsInLocals && ChainsBatchRows(plan) ? GeneratedNames.BackwardRowInBatch : "Backward", "input", "targets.Slice(row * OutputSize, OutputSize)", GeneratedNames.GradientsSpan, $"{GeneratedNames.DropoutRowKey}(row)");
                 }
             }
             if (plan.HasDropout)

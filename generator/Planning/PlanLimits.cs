@@ -42,9 +42,9 @@ namespace NetGen.Generator.Planning;
 /// and the JIT inlines a whole kernel into its caller only up to about 1 KB of IL: W3's (3-4-1) BackwardAndStep, 932
 /// bytes with the calls, is inlined into Train, and 1,097 bytes written out is not (step 26.2 -> 30.0 ns, thread CPU
 /// time). In a large kernel the JIT stops inlining once its inlining budget is spent, and the calls stay calls: 89 of
-/// 90 in 6-6-6-6-6-1's Backward (DOTNET_JitDisasm), a third of its time; written out, its TrainBatch of 32 rows went
-/// from 10.6 to 8.5 us and Train from 353 to 306 ns. 10-7-1 (77 weights, never inlined whole) and 8-10-1 (90) trained
-/// as fast either way (52-56 and 37 ns).
+/// 90 in 6-6-6-6-6-1's Backward (150 weights; DOTNET_JitDisasm), a third of its time; written out, its TrainBatch of 32
+/// rows went from 10.6 to 8.5 us and Train from 353 to 306 ns. Between those, written out measured no faster: 10-7-1 (77
+/// weights, never inlined whole) trained in 56 against 52-54 ns, 8-10-1 (90) in 36-37 ns either way (sweep, 2 rounds).
 /// </param>
 /// <param name="MinVectorizedActivationWidth">
 /// Layers of an exp- or tanh-based activation at least this wide are activated by one vector kernel
@@ -69,7 +69,7 @@ internal sealed record PlanLimits(
     int DefaultMaxUnrolledWeights = 64,
     int MaxInLocalsNetworkWeights = 256,
     int MaxInLocalsFanIn = 16,
-    int MaxUnrolledWeightsForUpdateCalls = 32,
+    int MaxUnrolledWeightsForUpdateCalls = 128,
     int MinVectorizedActivationWidth = 8,
     int MaxUnrolledWeightsPerNetwork = 8192,
     int MaxUnrolledFanIn = 256,

@@ -29,10 +29,14 @@ public class LanguageVersionTests
 
                 [Network(4, 20, 2, Hidden = Activation.LeakyReLU, Output = Activation.Identity, Loss = LossFunction.MeanSquaredError, MaxUnrolledWeights = 0)]
                 public partial class LoopedRegression { }
+
+                // In locals past the update calls' limit (updates through references) and with sums long enough for chains.
+                [Network(9, 11, 5, 2, Activations = new[] { Activation.LeakyReLU, Activation.Tanh, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+                public partial class InLocalsWide { }
             }
             """);
         GeneratorRun run = GeneratorHarness.Run(CSharpGeneratorDriver.Create(new[] { new NetGen.Generator.NetworkGenerator().AsSourceGenerator() }, parseOptions: options), compilation);
-        Assert.Equal(3, run.Sources.Length);
+        Assert.Equal(4, run.Sources.Length);
         Assert.Empty(run.CompilationProblems);
     }
 }

@@ -27,6 +27,15 @@ public partial class EluSiluRegression { }
 [Network(12, 70, 6, 2, Activations = new[] { Activation.Softplus, Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.L1, Precision = Precision.Single)]
 public partial class SoftplusLeakyRegression { }
 
+// In locals, with sums long enough that BackwardBatch's rows add them in chains: 18 terms before tanh; 12, 8 and 10 in
+// the forward pass and 9 in layer 1's delta below, whose 158 weights are also past the update calls' limit (updates
+// written out through references).
+[Network(17, 1, 5, Hidden = Activation.Tanh, Output = Activation.Identity, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public partial class ChainedBottleneck { }
+
+[Network(11, 7, 9, 2, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError)]
+public partial class ChainedDeltas { }
+
 /// <summary>
 /// BackwardBatch (so TrainBatch) runs chunks of rows through every layer as matrix-matrix products, and PredictBatch a
 /// looped first layer. The batch training calls may differ from the per-row contract (ZeroGradients, Backward per row,
@@ -75,6 +84,12 @@ public class BatchTests
 
     [Fact]
     public void Unrolled_network() => AssertBatchEqualsPerRow<double>(() => new NetGen.Tests.Networks.SeedNet431(3));
+
+    [Fact]
+    public void Network_in_locals_with_a_long_sum_before_its_bottleneck() => AssertBatchEqualsPerRow<float>(() => new ChainedBottleneck(3));
+
+    [Fact]
+    public void Network_in_locals_with_long_forward_and_delta_sums() => AssertBatchEqualsPerRow<double>(() => new ChainedDeltas(3));
 
     private static void AssertBatchEqualsPerRow<T>(Func<INetwork<T>> create)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>

@@ -422,64 +422,61 @@ namespace Samples
             // Layer 1 gradients: dW1 += delta1 input^T, db1 += delta1
             var gw1 = gradients.Slice(W1Offset, 32);
             var gb1 = gradients.Slice(B1Offset, 8);
-            // each row in vectors: x1_k holds the layer's inputs from k on; gw1[k..] += s * x1_k through gw1Lanes, gw1's first value
-            ref double gw1Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gw1);
+            // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x1_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)input.Slice(0, 4));
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 0)) += global::System.Runtime.Intrinsics.Vector256.Create(delta1[0]) * x1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 0, delta1[0], x1_0);
             gb1[0] += delta1[0];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 4)) += global::System.Runtime.Intrinsics.Vector256.Create(delta1[1]) * x1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 4, delta1[1], x1_0);
             gb1[1] += delta1[1];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 8)) += global::System.Runtime.Intrinsics.Vector256.Create(delta1[2]) * x1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 8, delta1[2], x1_0);
             gb1[2] += delta1[2];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 12)) += global::System.Runtime.Intrinsics.Vector256.Create(delta1[3]) * x1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 12, delta1[3], x1_0);
             gb1[3] += delta1[3];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 16)) += global::System.Runtime.Intrinsics.Vector256.Create(delta1[4]) * x1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 16, delta1[4], x1_0);
             gb1[4] += delta1[4];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 20)) += global::System.Runtime.Intrinsics.Vector256.Create(delta1[5]) * x1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 20, delta1[5], x1_0);
             gb1[5] += delta1[5];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 24)) += global::System.Runtime.Intrinsics.Vector256.Create(delta1[6]) * x1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 24, delta1[6], x1_0);
             gb1[6] += delta1[6];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 28)) += global::System.Runtime.Intrinsics.Vector256.Create(delta1[7]) * x1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 28, delta1[7], x1_0);
             gb1[7] += delta1[7];
 
             // Layer 2 gradients: dW2 += delta2 a1^T, db2 += delta2
             var gw2 = gradients.Slice(W2Offset, 48);
             var gb2 = gradients.Slice(B2Offset, 6);
-            // each row in vectors: x2_k holds the layer's inputs from k on; gw2[k..] += s * x2_k through gw2Lanes, gw2's first value
-            ref double gw2Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gw2);
+            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x2_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)a1.Slice(0, 4));
             var x2_4 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)a1.Slice(4, 4));
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 0)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[0]) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 4)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[0]) * x2_4;
+            global::NetGen.Kernels.AddScaled(gw2, 0, delta2[0], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 4, delta2[0], x2_4);
             gb2[0] += delta2[0];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 8)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[1]) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 12)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[1]) * x2_4;
+            global::NetGen.Kernels.AddScaled(gw2, 8, delta2[1], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 12, delta2[1], x2_4);
             gb2[1] += delta2[1];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 16)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[2]) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 20)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[2]) * x2_4;
+            global::NetGen.Kernels.AddScaled(gw2, 16, delta2[2], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 20, delta2[2], x2_4);
             gb2[2] += delta2[2];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 24)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[3]) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 28)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[3]) * x2_4;
+            global::NetGen.Kernels.AddScaled(gw2, 24, delta2[3], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 28, delta2[3], x2_4);
             gb2[3] += delta2[3];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 32)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[4]) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 36)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[4]) * x2_4;
+            global::NetGen.Kernels.AddScaled(gw2, 32, delta2[4], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 36, delta2[4], x2_4);
             gb2[4] += delta2[4];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 40)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[5]) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 44)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[5]) * x2_4;
+            global::NetGen.Kernels.AddScaled(gw2, 40, delta2[5], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 44, delta2[5], x2_4);
             gb2[5] += delta2[5];
 
             // Layer 3 gradients: dW3 += delta3 a2^T, db3 += delta3
             var gw3 = gradients.Slice(W3Offset, 12);
             var gb3 = gradients.Slice(B3Offset, 2);
-            // each row in vectors: x3_k holds the layer's inputs from k on; gw3[k..] += s * x3_k through gw3Lanes, gw3's first value
-            ref double gw3Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gw3);
+            // each row in vectors: x3_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x3_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)a2.Slice(0, 4));
             var x3_4 = global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<double>)a2.Slice(4, 2));
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw3Lanes, 0)) += global::System.Runtime.Intrinsics.Vector256.Create(delta3[0]) * x3_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw3Lanes, 4)) += global::System.Runtime.Intrinsics.Vector128.Create(delta3[0]) * x3_4;
+            global::NetGen.Kernels.AddScaled(gw3, 0, delta3[0], x3_0);
+            global::NetGen.Kernels.AddScaled(gw3, 4, delta3[0], x3_4);
             gb3[0] += delta3[0];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw3Lanes, 6)) += global::System.Runtime.Intrinsics.Vector256.Create(delta3[1]) * x3_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw3Lanes, 10)) += global::System.Runtime.Intrinsics.Vector128.Create(delta3[1]) * x3_4;
+            global::NetGen.Kernels.AddScaled(gw3, 6, delta3[1], x3_0);
+            global::NetGen.Kernels.AddScaled(gw3, 10, delta3[1], x3_4);
             gb3[1] += delta3[1];
 
             return loss;
@@ -500,78 +497,75 @@ namespace Samples
 
             // Layer 1 step: W1 -= learningRate * delta1 input^T, b1 -= learningRate * delta1
             var b1 = parameters.Slice(B1Offset, 8);
-            // each row in vectors: x1_k holds the layer's inputs from k on; w1[k..] += s * x1_k through w1Lanes, w1's first value
-            ref double w1Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1);
+            // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x1_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)input.Slice(0, 4));
             double step1_0 = learningRate * delta1[0];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 0)) += global::System.Runtime.Intrinsics.Vector256.Create(-step1_0) * x1_0;
+            global::NetGen.Kernels.AddScaled(w1, 0, -step1_0, x1_0);
             b1[0] -= step1_0;
             double step1_1 = learningRate * delta1[1];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 4)) += global::System.Runtime.Intrinsics.Vector256.Create(-step1_1) * x1_0;
+            global::NetGen.Kernels.AddScaled(w1, 4, -step1_1, x1_0);
             b1[1] -= step1_1;
             double step1_2 = learningRate * delta1[2];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 8)) += global::System.Runtime.Intrinsics.Vector256.Create(-step1_2) * x1_0;
+            global::NetGen.Kernels.AddScaled(w1, 8, -step1_2, x1_0);
             b1[2] -= step1_2;
             double step1_3 = learningRate * delta1[3];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 12)) += global::System.Runtime.Intrinsics.Vector256.Create(-step1_3) * x1_0;
+            global::NetGen.Kernels.AddScaled(w1, 12, -step1_3, x1_0);
             b1[3] -= step1_3;
             double step1_4 = learningRate * delta1[4];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 16)) += global::System.Runtime.Intrinsics.Vector256.Create(-step1_4) * x1_0;
+            global::NetGen.Kernels.AddScaled(w1, 16, -step1_4, x1_0);
             b1[4] -= step1_4;
             double step1_5 = learningRate * delta1[5];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 20)) += global::System.Runtime.Intrinsics.Vector256.Create(-step1_5) * x1_0;
+            global::NetGen.Kernels.AddScaled(w1, 20, -step1_5, x1_0);
             b1[5] -= step1_5;
             double step1_6 = learningRate * delta1[6];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 24)) += global::System.Runtime.Intrinsics.Vector256.Create(-step1_6) * x1_0;
+            global::NetGen.Kernels.AddScaled(w1, 24, -step1_6, x1_0);
             b1[6] -= step1_6;
             double step1_7 = learningRate * delta1[7];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 28)) += global::System.Runtime.Intrinsics.Vector256.Create(-step1_7) * x1_0;
+            global::NetGen.Kernels.AddScaled(w1, 28, -step1_7, x1_0);
             b1[7] -= step1_7;
 
             // Layer 2 step: W2 -= learningRate * delta2 a1^T, b2 -= learningRate * delta2
             var b2 = parameters.Slice(B2Offset, 6);
-            // each row in vectors: x2_k holds the layer's inputs from k on; w2[k..] += s * x2_k through w2Lanes, w2's first value
-            ref double w2Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2);
+            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x2_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)a1.Slice(0, 4));
             var x2_4 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)a1.Slice(4, 4));
             double step2_0 = learningRate * delta2[0];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 0)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_0) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 4)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_0) * x2_4;
+            global::NetGen.Kernels.AddScaled(w2, 0, -step2_0, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 4, -step2_0, x2_4);
             b2[0] -= step2_0;
             double step2_1 = learningRate * delta2[1];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 8)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_1) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 12)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_1) * x2_4;
+            global::NetGen.Kernels.AddScaled(w2, 8, -step2_1, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 12, -step2_1, x2_4);
             b2[1] -= step2_1;
             double step2_2 = learningRate * delta2[2];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 16)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_2) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 20)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_2) * x2_4;
+            global::NetGen.Kernels.AddScaled(w2, 16, -step2_2, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 20, -step2_2, x2_4);
             b2[2] -= step2_2;
             double step2_3 = learningRate * delta2[3];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 24)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_3) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 28)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_3) * x2_4;
+            global::NetGen.Kernels.AddScaled(w2, 24, -step2_3, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 28, -step2_3, x2_4);
             b2[3] -= step2_3;
             double step2_4 = learningRate * delta2[4];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 32)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_4) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 36)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_4) * x2_4;
+            global::NetGen.Kernels.AddScaled(w2, 32, -step2_4, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 36, -step2_4, x2_4);
             b2[4] -= step2_4;
             double step2_5 = learningRate * delta2[5];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 40)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_5) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 44)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_5) * x2_4;
+            global::NetGen.Kernels.AddScaled(w2, 40, -step2_5, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 44, -step2_5, x2_4);
             b2[5] -= step2_5;
 
             // Layer 3 step: W3 -= learningRate * delta3 a2^T, b3 -= learningRate * delta3
             var b3 = parameters.Slice(B3Offset, 2);
-            // each row in vectors: x3_k holds the layer's inputs from k on; w3[k..] += s * x3_k through w3Lanes, w3's first value
-            ref double w3Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w3);
+            // each row in vectors: x3_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x3_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)a2.Slice(0, 4));
             var x3_4 = global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<double>)a2.Slice(4, 2));
             double step3_0 = learningRate * delta3[0];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3Lanes, 0)) += global::System.Runtime.Intrinsics.Vector256.Create(-step3_0) * x3_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3Lanes, 4)) += global::System.Runtime.Intrinsics.Vector128.Create(-step3_0) * x3_4;
+            global::NetGen.Kernels.AddScaled(w3, 0, -step3_0, x3_0);
+            global::NetGen.Kernels.AddScaled(w3, 4, -step3_0, x3_4);
             b3[0] -= step3_0;
             double step3_1 = learningRate * delta3[1];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3Lanes, 6)) += global::System.Runtime.Intrinsics.Vector256.Create(-step3_1) * x3_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3Lanes, 10)) += global::System.Runtime.Intrinsics.Vector128.Create(-step3_1) * x3_4;
+            global::NetGen.Kernels.AddScaled(w3, 6, -step3_1, x3_0);
+            global::NetGen.Kernels.AddScaled(w3, 10, -step3_1, x3_4);
             b3[1] -= step3_1;
 
             return loss;

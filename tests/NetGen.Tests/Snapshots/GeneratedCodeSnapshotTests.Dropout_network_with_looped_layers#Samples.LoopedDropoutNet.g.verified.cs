@@ -549,59 +549,57 @@ namespace Samples
             // Layer 2 gradients: dW2 += delta2 dropped1^T, db2 += delta2
             var gw2 = gradients.Slice(W2Offset, 96);
             var gb2 = gradients.Slice(B2Offset, 8);
-            // each row in vectors: x2_k holds the layer's inputs from k on; gw2[k..] += s * x2_k through gw2Lanes, gw2's first value
-            ref double gw2Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gw2);
+            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x2_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)dropped1.Slice(0, 4));
             var x2_4 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)dropped1.Slice(4, 4));
             var x2_8 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)dropped1.Slice(8, 4));
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 0)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[0]) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 4)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[0]) * x2_4;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 8)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[0]) * x2_8;
+            global::NetGen.Kernels.AddScaled(gw2, 0, delta2[0], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 4, delta2[0], x2_4);
+            global::NetGen.Kernels.AddScaled(gw2, 8, delta2[0], x2_8);
             gb2[0] += delta2[0];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 12)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[1]) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 16)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[1]) * x2_4;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 20)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[1]) * x2_8;
+            global::NetGen.Kernels.AddScaled(gw2, 12, delta2[1], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 16, delta2[1], x2_4);
+            global::NetGen.Kernels.AddScaled(gw2, 20, delta2[1], x2_8);
             gb2[1] += delta2[1];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 24)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[2]) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 28)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[2]) * x2_4;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 32)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[2]) * x2_8;
+            global::NetGen.Kernels.AddScaled(gw2, 24, delta2[2], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 28, delta2[2], x2_4);
+            global::NetGen.Kernels.AddScaled(gw2, 32, delta2[2], x2_8);
             gb2[2] += delta2[2];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 36)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[3]) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 40)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[3]) * x2_4;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 44)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[3]) * x2_8;
+            global::NetGen.Kernels.AddScaled(gw2, 36, delta2[3], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 40, delta2[3], x2_4);
+            global::NetGen.Kernels.AddScaled(gw2, 44, delta2[3], x2_8);
             gb2[3] += delta2[3];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 48)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[4]) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 52)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[4]) * x2_4;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 56)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[4]) * x2_8;
+            global::NetGen.Kernels.AddScaled(gw2, 48, delta2[4], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 52, delta2[4], x2_4);
+            global::NetGen.Kernels.AddScaled(gw2, 56, delta2[4], x2_8);
             gb2[4] += delta2[4];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 60)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[5]) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 64)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[5]) * x2_4;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 68)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[5]) * x2_8;
+            global::NetGen.Kernels.AddScaled(gw2, 60, delta2[5], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 64, delta2[5], x2_4);
+            global::NetGen.Kernels.AddScaled(gw2, 68, delta2[5], x2_8);
             gb2[5] += delta2[5];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 72)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[6]) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 76)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[6]) * x2_4;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 80)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[6]) * x2_8;
+            global::NetGen.Kernels.AddScaled(gw2, 72, delta2[6], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 76, delta2[6], x2_4);
+            global::NetGen.Kernels.AddScaled(gw2, 80, delta2[6], x2_8);
             gb2[6] += delta2[6];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 84)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[7]) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 88)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[7]) * x2_4;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 92)) += global::System.Runtime.Intrinsics.Vector256.Create(delta2[7]) * x2_8;
+            global::NetGen.Kernels.AddScaled(gw2, 84, delta2[7], x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 88, delta2[7], x2_4);
+            global::NetGen.Kernels.AddScaled(gw2, 92, delta2[7], x2_8);
             gb2[7] += delta2[7];
 
             // Layer 3 gradients: dW3 += delta3 dropped2^T, db3 += delta3
             var gw3 = gradients.Slice(W3Offset, 24);
             var gb3 = gradients.Slice(B3Offset, 3);
-            // each row in vectors: x3_k holds the layer's inputs from k on; gw3[k..] += s * x3_k through gw3Lanes, gw3's first value
-            ref double gw3Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gw3);
+            // each row in vectors: x3_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x3_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)dropped2.Slice(0, 4));
             var x3_4 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)dropped2.Slice(4, 4));
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw3Lanes, 0)) += global::System.Runtime.Intrinsics.Vector256.Create(delta3[0]) * x3_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw3Lanes, 4)) += global::System.Runtime.Intrinsics.Vector256.Create(delta3[0]) * x3_4;
+            global::NetGen.Kernels.AddScaled(gw3, 0, delta3[0], x3_0);
+            global::NetGen.Kernels.AddScaled(gw3, 4, delta3[0], x3_4);
             gb3[0] += delta3[0];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw3Lanes, 8)) += global::System.Runtime.Intrinsics.Vector256.Create(delta3[1]) * x3_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw3Lanes, 12)) += global::System.Runtime.Intrinsics.Vector256.Create(delta3[1]) * x3_4;
+            global::NetGen.Kernels.AddScaled(gw3, 8, delta3[1], x3_0);
+            global::NetGen.Kernels.AddScaled(gw3, 12, delta3[1], x3_4);
             gb3[1] += delta3[1];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw3Lanes, 16)) += global::System.Runtime.Intrinsics.Vector256.Create(delta3[2]) * x3_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw3Lanes, 20)) += global::System.Runtime.Intrinsics.Vector256.Create(delta3[2]) * x3_4;
+            global::NetGen.Kernels.AddScaled(gw3, 16, delta3[2], x3_0);
+            global::NetGen.Kernels.AddScaled(gw3, 20, delta3[2], x3_4);
             gb3[2] += delta3[2];
 
             return loss;
@@ -627,69 +625,67 @@ namespace Samples
 
             // Layer 2 step: W2 -= learningRate * delta2 dropped1^T, b2 -= learningRate * delta2
             var b2 = parameters.Slice(B2Offset, 8);
-            // each row in vectors: x2_k holds the layer's inputs from k on; w2[k..] += s * x2_k through w2Lanes, w2's first value
-            ref double w2Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2);
+            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x2_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)dropped1.Slice(0, 4));
             var x2_4 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)dropped1.Slice(4, 4));
             var x2_8 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)dropped1.Slice(8, 4));
             double step2_0 = learningRate * delta2[0];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 0)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_0) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 4)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_0) * x2_4;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 8)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_0) * x2_8;
+            global::NetGen.Kernels.AddScaled(w2, 0, -step2_0, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 4, -step2_0, x2_4);
+            global::NetGen.Kernels.AddScaled(w2, 8, -step2_0, x2_8);
             b2[0] -= step2_0;
             double step2_1 = learningRate * delta2[1];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 12)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_1) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 16)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_1) * x2_4;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 20)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_1) * x2_8;
+            global::NetGen.Kernels.AddScaled(w2, 12, -step2_1, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 16, -step2_1, x2_4);
+            global::NetGen.Kernels.AddScaled(w2, 20, -step2_1, x2_8);
             b2[1] -= step2_1;
             double step2_2 = learningRate * delta2[2];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 24)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_2) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 28)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_2) * x2_4;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 32)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_2) * x2_8;
+            global::NetGen.Kernels.AddScaled(w2, 24, -step2_2, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 28, -step2_2, x2_4);
+            global::NetGen.Kernels.AddScaled(w2, 32, -step2_2, x2_8);
             b2[2] -= step2_2;
             double step2_3 = learningRate * delta2[3];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 36)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_3) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 40)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_3) * x2_4;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 44)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_3) * x2_8;
+            global::NetGen.Kernels.AddScaled(w2, 36, -step2_3, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 40, -step2_3, x2_4);
+            global::NetGen.Kernels.AddScaled(w2, 44, -step2_3, x2_8);
             b2[3] -= step2_3;
             double step2_4 = learningRate * delta2[4];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 48)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_4) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 52)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_4) * x2_4;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 56)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_4) * x2_8;
+            global::NetGen.Kernels.AddScaled(w2, 48, -step2_4, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 52, -step2_4, x2_4);
+            global::NetGen.Kernels.AddScaled(w2, 56, -step2_4, x2_8);
             b2[4] -= step2_4;
             double step2_5 = learningRate * delta2[5];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 60)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_5) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 64)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_5) * x2_4;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 68)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_5) * x2_8;
+            global::NetGen.Kernels.AddScaled(w2, 60, -step2_5, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 64, -step2_5, x2_4);
+            global::NetGen.Kernels.AddScaled(w2, 68, -step2_5, x2_8);
             b2[5] -= step2_5;
             double step2_6 = learningRate * delta2[6];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 72)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_6) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 76)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_6) * x2_4;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 80)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_6) * x2_8;
+            global::NetGen.Kernels.AddScaled(w2, 72, -step2_6, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 76, -step2_6, x2_4);
+            global::NetGen.Kernels.AddScaled(w2, 80, -step2_6, x2_8);
             b2[6] -= step2_6;
             double step2_7 = learningRate * delta2[7];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 84)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_7) * x2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 88)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_7) * x2_4;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 92)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_7) * x2_8;
+            global::NetGen.Kernels.AddScaled(w2, 84, -step2_7, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 88, -step2_7, x2_4);
+            global::NetGen.Kernels.AddScaled(w2, 92, -step2_7, x2_8);
             b2[7] -= step2_7;
 
             // Layer 3 step: W3 -= learningRate * delta3 dropped2^T, b3 -= learningRate * delta3
             var b3 = parameters.Slice(B3Offset, 3);
-            // each row in vectors: x3_k holds the layer's inputs from k on; w3[k..] += s * x3_k through w3Lanes, w3's first value
-            ref double w3Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w3);
+            // each row in vectors: x3_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x3_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)dropped2.Slice(0, 4));
             var x3_4 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)dropped2.Slice(4, 4));
             double step3_0 = learningRate * delta3[0];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3Lanes, 0)) += global::System.Runtime.Intrinsics.Vector256.Create(-step3_0) * x3_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3Lanes, 4)) += global::System.Runtime.Intrinsics.Vector256.Create(-step3_0) * x3_4;
+            global::NetGen.Kernels.AddScaled(w3, 0, -step3_0, x3_0);
+            global::NetGen.Kernels.AddScaled(w3, 4, -step3_0, x3_4);
             b3[0] -= step3_0;
             double step3_1 = learningRate * delta3[1];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3Lanes, 8)) += global::System.Runtime.Intrinsics.Vector256.Create(-step3_1) * x3_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3Lanes, 12)) += global::System.Runtime.Intrinsics.Vector256.Create(-step3_1) * x3_4;
+            global::NetGen.Kernels.AddScaled(w3, 8, -step3_1, x3_0);
+            global::NetGen.Kernels.AddScaled(w3, 12, -step3_1, x3_4);
             b3[1] -= step3_1;
             double step3_2 = learningRate * delta3[2];
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3Lanes, 16)) += global::System.Runtime.Intrinsics.Vector256.Create(-step3_2) * x3_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3Lanes, 20)) += global::System.Runtime.Intrinsics.Vector256.Create(-step3_2) * x3_4;
+            global::NetGen.Kernels.AddScaled(w3, 16, -step3_2, x3_0);
+            global::NetGen.Kernels.AddScaled(w3, 20, -step3_2, x3_4);
             b3[2] -= step3_2;
 
             return loss;

@@ -269,23 +269,21 @@ static partial class Models
             // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
             var gw1 = gradients.Slice(W1Offset, 6);
             var gb1 = gradients.Slice(B1Offset, 3);
-            // each row in vectors: x1_k holds the layer's inputs from k on; gw1[k..] += s * x1_k through gw1Lanes, gw1's first value
-            ref double gw1Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gw1);
+            // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x1_0 = global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<double>)input.Slice(0, 2));
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 0)) += global::System.Runtime.Intrinsics.Vector128.Create(d1_0) * x1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 0, d1_0, x1_0);
             gb1[0] += d1_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 2)) += global::System.Runtime.Intrinsics.Vector128.Create(d1_1) * x1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 2, d1_1, x1_0);
             gb1[1] += d1_1;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 4)) += global::System.Runtime.Intrinsics.Vector128.Create(d1_2) * x1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 4, d1_2, x1_0);
             gb1[2] += d1_2;
 
             // Layer 2 gradients: dW2 += d2 a1^T, db2 += d2
             var gw2 = gradients.Slice(W2Offset, 3);
             var gb2 = gradients.Slice(B2Offset, 1);
-            // each row in vectors: x2_k holds the layer's inputs from k on; gw2[k..] += s * x2_k through gw2Lanes, gw2's first value
-            ref double gw2Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gw2);
+            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x2_0 = global::System.Runtime.Intrinsics.Vector128.Create(a1_0, a1_1);
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 0)) += global::System.Runtime.Intrinsics.Vector128.Create(d2_0) * x2_0;
+            global::NetGen.Kernels.AddScaled(gw2, 0, d2_0, x2_0);
             gw2[2] += d2_0 * a1_2;
             gb2[0] += d2_0;
 
@@ -320,25 +318,23 @@ static partial class Models
             double d1_2 = (a1_2 > 0.0 ? (w2[2] * d2_0) : 0.01 * ((w2[2] * d2_0)));
 
             // Layer 1 step: W1 -= learningRate * d1 input^T, b1 -= learningRate * d1
-            // each row in vectors: x1_k holds the layer's inputs from k on; w1[k..] += s * x1_k through w1Lanes, w1's first value
-            ref double w1Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1);
+            // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x1_0 = global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<double>)input.Slice(0, 2));
             double step1_0 = learningRate * d1_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 0)) += global::System.Runtime.Intrinsics.Vector128.Create(-step1_0) * x1_0;
+            global::NetGen.Kernels.AddScaled(w1, 0, -step1_0, x1_0);
             b1[0] -= step1_0;
             double step1_1 = learningRate * d1_1;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 2)) += global::System.Runtime.Intrinsics.Vector128.Create(-step1_1) * x1_0;
+            global::NetGen.Kernels.AddScaled(w1, 2, -step1_1, x1_0);
             b1[1] -= step1_1;
             double step1_2 = learningRate * d1_2;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 4)) += global::System.Runtime.Intrinsics.Vector128.Create(-step1_2) * x1_0;
+            global::NetGen.Kernels.AddScaled(w1, 4, -step1_2, x1_0);
             b1[2] -= step1_2;
 
             // Layer 2 step: W2 -= learningRate * d2 a1^T, b2 -= learningRate * d2
-            // each row in vectors: x2_k holds the layer's inputs from k on; w2[k..] += s * x2_k through w2Lanes, w2's first value
-            ref double w2Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2);
+            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x2_0 = global::System.Runtime.Intrinsics.Vector128.Create(a1_0, a1_1);
             double step2_0 = learningRate * d2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 0)) += global::System.Runtime.Intrinsics.Vector128.Create(-step2_0) * x2_0;
+            global::NetGen.Kernels.AddScaled(w2, 0, -step2_0, x2_0);
             w2[2] -= step2_0 * a1_2;
             b2[0] -= step2_0;
 

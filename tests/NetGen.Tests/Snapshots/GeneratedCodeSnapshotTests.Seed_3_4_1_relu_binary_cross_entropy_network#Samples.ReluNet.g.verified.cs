@@ -274,29 +274,27 @@ namespace Samples
             // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
             var gw1 = gradients.Slice(W1Offset, 12);
             var gb1 = gradients.Slice(B1Offset, 4);
-            // each row in vectors: x1_k holds the layer's inputs from k on; gw1[k..] += s * x1_k through gw1Lanes, gw1's first value
-            ref double gw1Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gw1);
+            // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x1_0 = global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<double>)input.Slice(0, 2));
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 0)) += global::System.Runtime.Intrinsics.Vector128.Create(d1_0) * x1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 0, d1_0, x1_0);
             gw1[2] += d1_0 * input[2];
             gb1[0] += d1_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 3)) += global::System.Runtime.Intrinsics.Vector128.Create(d1_1) * x1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 3, d1_1, x1_0);
             gw1[5] += d1_1 * input[2];
             gb1[1] += d1_1;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 6)) += global::System.Runtime.Intrinsics.Vector128.Create(d1_2) * x1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 6, d1_2, x1_0);
             gw1[8] += d1_2 * input[2];
             gb1[2] += d1_2;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 9)) += global::System.Runtime.Intrinsics.Vector128.Create(d1_3) * x1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 9, d1_3, x1_0);
             gw1[11] += d1_3 * input[2];
             gb1[3] += d1_3;
 
             // Layer 2 gradients: dW2 += d2 a1^T, db2 += d2
             var gw2 = gradients.Slice(W2Offset, 4);
             var gb2 = gradients.Slice(B2Offset, 1);
-            // each row in vectors: x2_k holds the layer's inputs from k on; gw2[k..] += s * x2_k through gw2Lanes, gw2's first value
-            ref double gw2Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gw2);
+            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x2_0 = global::System.Runtime.Intrinsics.Vector256.Create(a1_0, a1_1, a1_2, a1_3);
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw2Lanes, 0)) += global::System.Runtime.Intrinsics.Vector256.Create(d2_0) * x2_0;
+            global::NetGen.Kernels.AddScaled(gw2, 0, d2_0, x2_0);
             gb2[0] += d2_0;
 
             return loss;
@@ -332,32 +330,30 @@ namespace Samples
             double d1_3 = (a1_3 > 0.0 ? (w2[3] * d2_0) : 0.0);
 
             // Layer 1 step: W1 -= learningRate * d1 input^T, b1 -= learningRate * d1
-            // each row in vectors: x1_k holds the layer's inputs from k on; w1[k..] += s * x1_k through w1Lanes, w1's first value
-            ref double w1Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1);
+            // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x1_0 = global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<double>)input.Slice(0, 2));
             double step1_0 = learningRate * d1_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 0)) += global::System.Runtime.Intrinsics.Vector128.Create(-step1_0) * x1_0;
+            global::NetGen.Kernels.AddScaled(w1, 0, -step1_0, x1_0);
             w1[2] -= step1_0 * input[2];
             b1[0] -= step1_0;
             double step1_1 = learningRate * d1_1;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 3)) += global::System.Runtime.Intrinsics.Vector128.Create(-step1_1) * x1_0;
+            global::NetGen.Kernels.AddScaled(w1, 3, -step1_1, x1_0);
             w1[5] -= step1_1 * input[2];
             b1[1] -= step1_1;
             double step1_2 = learningRate * d1_2;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 6)) += global::System.Runtime.Intrinsics.Vector128.Create(-step1_2) * x1_0;
+            global::NetGen.Kernels.AddScaled(w1, 6, -step1_2, x1_0);
             w1[8] -= step1_2 * input[2];
             b1[2] -= step1_2;
             double step1_3 = learningRate * d1_3;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector128<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 9)) += global::System.Runtime.Intrinsics.Vector128.Create(-step1_3) * x1_0;
+            global::NetGen.Kernels.AddScaled(w1, 9, -step1_3, x1_0);
             w1[11] -= step1_3 * input[2];
             b1[3] -= step1_3;
 
             // Layer 2 step: W2 -= learningRate * d2 a1^T, b2 -= learningRate * d2
-            // each row in vectors: x2_k holds the layer's inputs from k on; w2[k..] += s * x2_k through w2Lanes, w2's first value
-            ref double w2Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2);
+            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
             var x2_0 = global::System.Runtime.Intrinsics.Vector256.Create(a1_0, a1_1, a1_2, a1_3);
             double step2_0 = learningRate * d2_0;
-            global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Lanes, 0)) += global::System.Runtime.Intrinsics.Vector256.Create(-step2_0) * x2_0;
+            global::NetGen.Kernels.AddScaled(w2, 0, -step2_0, x2_0);
             b2[0] -= step2_0;
 
             return loss;
