@@ -48,9 +48,9 @@ public interface INetwork<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     /// <summary>Adds the gradients of many samples (row-major) into <see cref="Gradients"/> and returns their summed loss.</summary>
     /// <remarks>
     /// The same gradient as <see cref="Backward"/> once per row, up to the order of floating-point sums: generated networks run
-    /// chunks of rows through each layer as matrix-matrix products, so a gradient may differ from the per-row sum in its last
-    /// bits (tested: within 64 units in the last place of the largest gradient). The result never depends on anything but the
-    /// rows and the parameters.
+    /// chunks of rows through each layer as matrix-matrix products, or (small networks kept in locals) add each row's long
+    /// sums in several chains, so a gradient may differ from the per-row sum in its last bits (tested: within 64 units in the
+    /// last place of the largest gradient). The result never depends on anything but the rows and the parameters.
     /// </remarks>
     T BackwardBatch(ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets);
 
