@@ -83,6 +83,23 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         ref T b = ref MemoryMarshal.GetReference(bias);
         ref T x = ref MemoryMarshal.GetReference(inputs);
         ref T z = ref MemoryMarshal.GetReference(outputs);
+        int packedRows = PacksForward(columns) ? PackedForwardRows(rows, columns) : 0;
+        if (packedRows > 0)
+        {
+            PackedRowsMatrixMatrix(ref w, ref b, ref x, columns, packedRows, samples, ref z, outputStride);
+            w = ref Unsafe.Add(ref w, packedRows * columns);
+            b = ref Unsafe.Add(ref b, packedRows);
+            z = ref Unsafe.Add(ref z, packedRows);
+            rows -= packedRows;
+        }
+        RowMatrixMatrix(ref w, ref b, ref x, columns, rows, samples, ref z, outputStride);
+    }
+
+    /// <summary><see cref="MatrixMatrix"/> one row at a time (or eight, or four), each with the widest vector it fills.</summary>
+    private static void RowMatrixMatrix(ref T w, ref T b, ref T x, int columns, int rows, int samples, ref T z, int outputStride)
+    {
+        if (rows == 0)
+            return;
         if (columns >= TWide.Count)
             RowBlocks<TWideVector, TWide>(ref w, ref b, ref x, columns, rows, samples, ref z, outputStride);
         else if (columns >= TNarrow.Count)

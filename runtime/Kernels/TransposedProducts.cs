@@ -145,12 +145,24 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary><see cref="Kernels.AddScaledOuterProduct{T}"/> with its arguments checked.</summary>
-    /// <remarks>Columns are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.</remarks>
+    /// <remarks>
+    /// Rows shorter than a wide vector are packed several to a vector (<see cref="PackedRowsOuterProduct"/>);
+    /// longer ones are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.
+    /// </remarks>
     public static void AddScaledOuterProduct(Span<T> weights, ReadOnlySpan<T> d, ReadOnlySpan<T> x, T scale)
     {
         int columns = x.Length;
         ref T w = ref MemoryMarshal.GetReference(weights);
         ref T input = ref MemoryMarshal.GetReference(x);
+        if (columns > 0 && PacksRows(columns))
+            PackedRowsOuterProduct(ref w, d, ref input, scale, columns);
+        else
+            RowOuterProduct(ref w, d, ref input, scale, columns);
+    }
+
+    /// <summary><see cref="AddScaledOuterProduct"/> one row at a time, each row with the widest vector it fills.</summary>
+    private static void RowOuterProduct(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
+    {
         if (columns >= TWide.Count)
             OuterProductColumnBlocks<TWideVector, TWide>(ref w, d, ref input, scale, columns);
         else if (columns >= TNarrow.Count)
