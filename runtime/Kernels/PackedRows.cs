@@ -183,6 +183,44 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         return TWide.Load(ref MemoryMarshal.GetReference(lanes), 0);
     }
 
+    /// <summary>
+    /// <c>result = W^T d</c> over the first <paramref name="rows"/> rows of W (a whole number of vectors,
+    /// whose loads of W and of d's window stay inside both: <see cref="PackedForwardRows"/>) for rows of at most half a vector: each vector of r rows is
+    /// multiplied by d's values spread over their rows' lanes (one permute of d's window) and added
+    /// into one of four accumulators, so that four multiply-add chains run at once; lane
+    /// <c>q * columns + i</c> of their sum holds column i's share of the q-th row of every vector. The
+    /// lanes past r rows collect products that belong to no row and are not read.
+    /// </summary>
+    private static void PackedRowsTransposed(ReadOnlySpan<T> weights, ReadOnlySpan<T> d, int rows, Span<T> result)
+    {
+        int columns = result.Length, width = TWide.Count, rowsPerVector = width / columns;
+        Span<T> lanes = stackalloc T[width];
+        for (int lane = 0; lane < width; lane++)
+            lanes[lane] = LaneNumber(Math.Min(lane / columns, rowsPerVector - 1));
+        ref T w = ref MemoryMarshal.GetReference(weights);
+        ref T factors = ref MemoryMarshal.GetReference(d);
+        TWideVector rowOfLane = TWide.Load(ref MemoryMarshal.GetReference(lanes), 0);
+        TWideVector s0 = TWide.Zero, s1 = s0, s2 = s0, s3 = s0;
+        int row = 0, step = rowsPerVector;
+        for (; row + 4 * step <= rows; row += 4 * step)
+        {
+            s0 = TWide.MultiplyAdd(TWide.Load(ref w, (nuint)(row * columns)), TWide.Permute(TWide.Load(ref factors, (nuint)row), rowOfLane), s0);
+            s1 = TWide.MultiplyAdd(TWide.Load(ref w, (nuint)((row + step) * columns)), TWide.Permute(TWide.Load(ref factors, (nuint)(row + step)), rowOfLane), s1);
+            s2 = TWide.MultiplyAdd(TWide.Load(ref w, (nuint)((row + 2 * step) * columns)), TWide.Permute(TWide.Load(ref factors, (nuint)(row + 2 * step)), rowOfLane), s2);
+            s3 = TWide.MultiplyAdd(TWide.Load(ref w, (nuint)((row + 3 * step) * columns)), TWide.Permute(TWide.Load(ref factors, (nuint)(row + 3 * step)), rowOfLane), s3);
+        }
+        for (; row < rows; row += step)
+            s0 = TWide.MultiplyAdd(TWide.Load(ref w, (nuint)(row * columns)), TWide.Permute(TWide.Load(ref factors, (nuint)row), rowOfLane), s0);
+        TWide.Store(TWide.Add(TWide.Add(s0, s1), TWide.Add(s2, s3)), ref MemoryMarshal.GetReference(lanes), 0);
+        for (int column = 0; column < columns; column++)
+        {
+            T sum = lanes[column];
+            for (int packed = 1; packed < rowsPerVector; packed++)
+                sum += lanes[packed * columns + column];
+            result[column] = sum;
+        }
+    }
+
     /// <summary><c>destination[k] = scale * source[k]</c>, lane by lane as the scalar product would give it.</summary>
     private static void ScaledCopy(ReadOnlySpan<T> source, T scale, Span<T> destination)
     {

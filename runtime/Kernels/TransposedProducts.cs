@@ -46,12 +46,31 @@ public static partial class Kernels
 internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>
 {
     /// <summary><see cref="Kernels.TransposedMatrixVector{T}"/> with its arguments checked.</summary>
-    /// <remarks>Columns are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.</remarks>
+    /// <remarks>
+    /// Rows of at most half a wide vector are packed several to a vector (<see cref="PackedRowsTransposed"/>);
+    /// longer ones are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.
+    /// </remarks>
     public static void TransposedMatrixVector(ReadOnlySpan<T> weights, ReadOnlySpan<T> d, Span<T> result)
     {
         int columns = result.Length;
-        ref T w = ref MemoryMarshal.GetReference(weights);
-        ref T output = ref MemoryMarshal.GetReference(result);
+        int packedRows = columns > 0 && 2 * columns <= TWide.Count && PermutesInHardware ? PackedForwardRows(d.Length, columns) : 0;
+        if (packedRows == 0)
+        {
+            RowTransposed(ref MemoryMarshal.GetReference(weights), d, ref MemoryMarshal.GetReference(result), columns);
+            return;
+        }
+        PackedRowsTransposed(weights, d, packedRows, result);
+        if (packedRows == d.Length)
+            return;
+        Span<T> rest = stackalloc T[columns];
+        RowTransposed(ref Unsafe.Add(ref MemoryMarshal.GetReference(weights), packedRows * columns), d[packedRows..], ref MemoryMarshal.GetReference(rest), columns);
+        for (int column = 0; column < columns; column++)
+            result[column] += rest[column];
+    }
+
+    /// <summary><see cref="TransposedMatrixVector"/> by columns, each row with the widest vector it fills.</summary>
+    private static void RowTransposed(ref T w, ReadOnlySpan<T> d, ref T output, int columns)
+    {
         if (columns >= TWide.Count)
             TransposedColumnBlocks<TWideVector, TWide>(ref w, d, ref output, columns);
         else if (columns >= TNarrow.Count)
