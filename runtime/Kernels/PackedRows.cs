@@ -8,12 +8,14 @@ using System.Runtime.Intrinsics.X86;
 namespace NetGen;
 
 /// <summary>
-/// The per-sample products of a weight matrix whose rows are shorter than a wide vector (a layer of
-/// many outputs and few inputs: 9 -> 130, 2 -> 1024, 7 -> 300). Weights are stored out x in, as PyTorch
-/// stores them, so such a row is 2-15 values: taken one row at a time, a product spends more on each
-/// row's vector, tail and loop than on its arithmetic. Here one wide vector holds
-/// <c>r = Count / columns</c> whole rows (the lanes past <c>r * columns</c> are left as they are), and
-/// what differs from row to row (the factor <c>d[j]</c>) is spread over each row's lanes by one permute.
+/// The per-sample products of a weight matrix whose rows are a few values long (a layer of many outputs
+/// and few inputs: 2 -> 1024, 3 -> 1024, 7 -> 300). Weights are stored out x in, as PyTorch stores them,
+/// so such a row is shorter than the vectors the row-by-row paths use, and they would take it one value
+/// at a time, or spend more on each row's loop, tail and reduction than on its arithmetic. Here one wide
+/// vector holds <c>r = Count / columns</c> whole rows (the lanes past <c>r * columns</c> are left as they
+/// are), and what differs from row to row is moved between lanes by one permute. Each product packs only
+/// the row lengths where that measured faster than its row path: <see cref="PacksRows"/> (outer product),
+/// <see cref="PacksForward"/> (forward) and <see cref="PacksTransposed"/> (W^T d).
 /// </summary>
 internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>
 {
@@ -31,8 +33,14 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// </summary>
     internal static bool PermutesInHardware => Avx2.IsSupported || AdvSimd.Arm64.IsSupported;
 
-    /// <summary>Whether rows of <paramref name="columns"/> values take the packed paths of this file: shorter than a wide vector, with hardware permutes.</summary>
-    internal static bool PacksRows(int columns) => columns < TWide.Count && PermutesInHardware;
+    /// <summary>
+    /// Whether the outer product packs rows of <paramref name="columns"/> values: rows shorter than a
+    /// 128-bit vector, which the row path would update one value at a time. A row that fills a 128-bit
+    /// vector is one vector read-modify-write there, and faster than packed (256x4 floats: 117 against
+    /// 184 ns; 1024x2 doubles: 570 against 712 ns; 1024x2 floats packed: 331 against 1,077 ns).
+    /// </summary>
+    internal static bool PacksRows(int columns) =>
+        columns < Vector128<T>.Count && columns < TWide.Count && PermutesInHardware;
 
     /// <summary>Lane number <paramref name="lane"/> as <see cref="IVectorWidth{T, TVector}.Permute"/> reads it: the bits of an integer of T's size.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -40,7 +48,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         typeof(T) == typeof(float) ? Unsafe.BitCast<int, T>(lane) : Unsafe.BitCast<long, T>(lane);
 
     /// <summary>
-    /// <see cref="Kernels.AddScaledOuterProduct{T}"/> for rows shorter than a wide vector
+    /// <see cref="Kernels.AddScaledOuterProduct{T}"/> for rows shorter than a 128-bit vector
     /// (<see cref="PacksRows"/>): <c>W[j, :] += (scale * d[j]) * x</c> for r rows per vector. The
     /// factors <c>scale * d[j]</c> are computed first (as the row path computes them), so each weight
     /// gets exactly the row path's multiply-add. Per vector: a load of the factors from row j on,
@@ -110,6 +118,13 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// </summary>
     internal static bool PacksForward(int columns) =>
         columns > 0 && 4 * columns * (2 * columns + 3) <= 7 * TWide.Count && PermutesInHardware;
+
+    /// <summary>
+    /// Whether W^T d packs rows of <paramref name="columns"/> values: at most half a wide vector, so at
+    /// least two rows a vector (1024x2 floats: 566 -> 124 ns, 512x3 doubles 474 -> 248 ns, 300x7 floats
+    /// 194 -> 176 ns; 256x4 floats lost 77 -> 90 ns, the one measured loss).
+    /// </summary>
+    internal static bool PacksTransposed(int columns) => columns > 0 && 2 * columns <= TWide.Count && PermutesInHardware;
 
     /// <summary>
     /// The rows the packed forward product takes, a whole number of vectors: its loads of the bias and

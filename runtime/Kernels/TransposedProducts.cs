@@ -47,13 +47,13 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
 {
     /// <summary><see cref="Kernels.TransposedMatrixVector{T}"/> with its arguments checked.</summary>
     /// <remarks>
-    /// Rows of at most half a wide vector are packed several to a vector (<see cref="PackedRowsTransposed"/>);
+    /// Rows of at most half a wide vector are packed several to a vector (<see cref="PacksTransposed"/>);
     /// longer ones are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.
     /// </remarks>
     public static void TransposedMatrixVector(ReadOnlySpan<T> weights, ReadOnlySpan<T> d, Span<T> result)
     {
         int columns = result.Length;
-        int packedRows = columns > 0 && 2 * columns <= TWide.Count && PermutesInHardware ? PackedForwardRows(d.Length, columns) : 0;
+        int packedRows = PacksTransposed(columns) ? PackedForwardRows(d.Length, columns) : 0;
         if (packedRows == 0)
         {
             RowTransposed(ref MemoryMarshal.GetReference(weights), d, ref MemoryMarshal.GetReference(result), columns);
@@ -165,7 +165,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
 
     /// <summary><see cref="Kernels.AddScaledOuterProduct{T}"/> with its arguments checked.</summary>
     /// <remarks>
-    /// Rows shorter than a wide vector are packed several to a vector (<see cref="PackedRowsOuterProduct"/>);
+    /// Rows shorter than a 128-bit vector are packed several to a vector (<see cref="PacksRows"/>);
     /// longer ones are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.
     /// </remarks>
     public static void AddScaledOuterProduct(Span<T> weights, ReadOnlySpan<T> d, ReadOnlySpan<T> x, T scale)
