@@ -46,12 +46,31 @@ public static partial class Kernels
 internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>
 {
     /// <summary><see cref="Kernels.TransposedMatrixVector{T}"/> with its arguments checked.</summary>
-    /// <remarks>Columns are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.</remarks>
+    /// <remarks>
+    /// Rows of at most half a wide vector are packed several to a vector (<see cref="PacksTransposed"/>);
+    /// longer ones are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.
+    /// </remarks>
     public static void TransposedMatrixVector(ReadOnlySpan<T> weights, ReadOnlySpan<T> d, Span<T> result)
     {
         int columns = result.Length;
-        ref T w = ref MemoryMarshal.GetReference(weights);
-        ref T output = ref MemoryMarshal.GetReference(result);
+        int packedRows = PacksTransposed(columns) ? PackedForwardRows(d.Length, columns) : 0;
+        if (packedRows == 0)
+        {
+            RowTransposed(ref MemoryMarshal.GetReference(weights), d, ref MemoryMarshal.GetReference(result), columns);
+            return;
+        }
+        PackedRowsTransposed(weights, d, packedRows, result);
+        if (packedRows == d.Length)
+            return;
+        Span<T> rest = stackalloc T[columns];
+        RowTransposed(ref Unsafe.Add(ref MemoryMarshal.GetReference(weights), packedRows * columns), d[packedRows..], ref MemoryMarshal.GetReference(rest), columns);
+        for (int column = 0; column < columns; column++)
+            result[column] += rest[column];
+    }
+
+    /// <summary><see cref="TransposedMatrixVector"/> by columns, each row with the widest vector it fills.</summary>
+    private static void RowTransposed(ref T w, ReadOnlySpan<T> d, ref T output, int columns)
+    {
         if (columns >= TWide.Count)
             TransposedColumnBlocks<TWideVector, TWide>(ref w, d, ref output, columns);
         else if (columns >= TNarrow.Count)
@@ -145,12 +164,24 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary><see cref="Kernels.AddScaledOuterProduct{T}"/> with its arguments checked.</summary>
-    /// <remarks>Columns are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.</remarks>
+    /// <remarks>
+    /// Rows shorter than a 128-bit vector are packed several to a vector (<see cref="PacksRows"/>);
+    /// longer ones are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.
+    /// </remarks>
     public static void AddScaledOuterProduct(Span<T> weights, ReadOnlySpan<T> d, ReadOnlySpan<T> x, T scale)
     {
         int columns = x.Length;
         ref T w = ref MemoryMarshal.GetReference(weights);
         ref T input = ref MemoryMarshal.GetReference(x);
+        if (columns > 0 && PacksRows(columns))
+            PackedRowsOuterProduct(ref w, d, ref input, scale, columns);
+        else
+            RowOuterProduct(ref w, d, ref input, scale, columns);
+    }
+
+    /// <summary><see cref="AddScaledOuterProduct"/> one row at a time, each row with the widest vector it fills.</summary>
+    private static void RowOuterProduct(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
+    {
         if (columns >= TWide.Count)
             OuterProductColumnBlocks<TWideVector, TWide>(ref w, d, ref input, scale, columns);
         else if (columns >= TNarrow.Count)
@@ -162,9 +193,9 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary>
-    /// <see cref="AddScaledOuterProduct"/> in blocks of up to eight vectors of columns: each block of x
-    /// is loaded into registers once and serves every row, so a weight vector costs one load, one
-    /// multiply-add and one store (reloading x for every row would double the loads). A last partial
+    /// <see cref="AddScaledOuterProduct"/> in blocks of eight vectors of columns, then single vectors: each
+    /// block of x is loaded into registers once and serves every row, so a weight vector costs one load,
+    /// one multiply-add and one store (reloading x for every row would double the loads). A last partial
     /// vector is the row's last whole vector with only its new lanes replaced.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -178,18 +209,11 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         // and off at random). A shorter row is updated anyway: adding zero times a finite x changes nothing.
         bool skipsZeroRows = columns >= 8 * TW.Count;
         int column = 0;
-        while (columns - column >= TW.Count)
+        for (; columns - column >= 8 * TW.Count; column += 8 * TW.Count)
         {
-            int vectors = Math.Min(8, (columns - column) / TW.Count);
             ref T block = ref Unsafe.Add(ref input, column);
-            TV x0 = TW.Load(ref block, 0);
-            TV x1 = vectors > 1 ? TW.Load(ref block, n) : default;
-            TV x2 = vectors > 2 ? TW.Load(ref block, 2 * n) : default;
-            TV x3 = vectors > 3 ? TW.Load(ref block, 3 * n) : default;
-            TV x4 = vectors > 4 ? TW.Load(ref block, 4 * n) : default;
-            TV x5 = vectors > 5 ? TW.Load(ref block, 5 * n) : default;
-            TV x6 = vectors > 6 ? TW.Load(ref block, 6 * n) : default;
-            TV x7 = vectors > 7 ? TW.Load(ref block, 7 * n) : default;
+            TV x0 = TW.Load(ref block, 0), x1 = TW.Load(ref block, n), x2 = TW.Load(ref block, 2 * n), x3 = TW.Load(ref block, 3 * n);
+            TV x4 = TW.Load(ref block, 4 * n), x5 = TW.Load(ref block, 5 * n), x6 = TW.Load(ref block, 6 * n), x7 = TW.Load(ref block, 7 * n);
             ref T y = ref Unsafe.Add(ref w, column);
             for (int row = 0; row < d.Length; row++, y = ref Unsafe.Add(ref y, columns))
             {
@@ -198,15 +222,47 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
                     continue;
                 TV f = TW.Create(factor);
                 TW.Store(TW.MultiplyAdd(x0, f, TW.Load(ref y, 0)), ref y, 0);
-                if (vectors > 1) TW.Store(TW.MultiplyAdd(x1, f, TW.Load(ref y, n)), ref y, n);
-                if (vectors > 2) TW.Store(TW.MultiplyAdd(x2, f, TW.Load(ref y, 2 * n)), ref y, 2 * n);
-                if (vectors > 3) TW.Store(TW.MultiplyAdd(x3, f, TW.Load(ref y, 3 * n)), ref y, 3 * n);
-                if (vectors > 4) TW.Store(TW.MultiplyAdd(x4, f, TW.Load(ref y, 4 * n)), ref y, 4 * n);
-                if (vectors > 5) TW.Store(TW.MultiplyAdd(x5, f, TW.Load(ref y, 5 * n)), ref y, 5 * n);
-                if (vectors > 6) TW.Store(TW.MultiplyAdd(x6, f, TW.Load(ref y, 6 * n)), ref y, 6 * n);
-                if (vectors > 7) TW.Store(TW.MultiplyAdd(x7, f, TW.Load(ref y, 7 * n)), ref y, 7 * n);
+                TW.Store(TW.MultiplyAdd(x1, f, TW.Load(ref y, n)), ref y, n);
+                TW.Store(TW.MultiplyAdd(x2, f, TW.Load(ref y, 2 * n)), ref y, 2 * n);
+                TW.Store(TW.MultiplyAdd(x3, f, TW.Load(ref y, 3 * n)), ref y, 3 * n);
+                TW.Store(TW.MultiplyAdd(x4, f, TW.Load(ref y, 4 * n)), ref y, 4 * n);
+                TW.Store(TW.MultiplyAdd(x5, f, TW.Load(ref y, 5 * n)), ref y, 5 * n);
+                TW.Store(TW.MultiplyAdd(x6, f, TW.Load(ref y, 6 * n)), ref y, 6 * n);
+                TW.Store(TW.MultiplyAdd(x7, f, TW.Load(ref y, 7 * n)), ref y, 7 * n);
             }
-            column += vectors * TW.Count;
+        }
+        // The vectors left (fewer than eight): four at once, then one at a time over all rows. A loop per
+        // block costs less than one loop whose body tests, per row, which of up to eight vectors exist
+        // (128x16 floats: 86 against 328 ns; 200x13 doubles: 349 against 733 ns).
+        if (columns - column >= 4 * TW.Count)
+        {
+            ref T block = ref Unsafe.Add(ref input, column);
+            TV x0 = TW.Load(ref block, 0), x1 = TW.Load(ref block, n), x2 = TW.Load(ref block, 2 * n), x3 = TW.Load(ref block, 3 * n);
+            ref T y = ref Unsafe.Add(ref w, column);
+            for (int row = 0; row < d.Length; row++, y = ref Unsafe.Add(ref y, columns))
+            {
+                T factor = scale * d[row];
+                if (skipsZeroRows && factor == T.Zero)
+                    continue;
+                TV f = TW.Create(factor);
+                TW.Store(TW.MultiplyAdd(x0, f, TW.Load(ref y, 0)), ref y, 0);
+                TW.Store(TW.MultiplyAdd(x1, f, TW.Load(ref y, n)), ref y, n);
+                TW.Store(TW.MultiplyAdd(x2, f, TW.Load(ref y, 2 * n)), ref y, 2 * n);
+                TW.Store(TW.MultiplyAdd(x3, f, TW.Load(ref y, 3 * n)), ref y, 3 * n);
+            }
+            column += 4 * TW.Count;
+        }
+        for (; columns - column >= TW.Count; column += TW.Count)
+        {
+            TV x0 = TW.Load(ref input, (nuint)column);
+            ref T y = ref Unsafe.Add(ref w, column);
+            for (int row = 0; row < d.Length; row++, y = ref Unsafe.Add(ref y, columns))
+            {
+                T factor = scale * d[row];
+                if (skipsZeroRows && factor == T.Zero)
+                    continue;
+                TW.Store(TW.MultiplyAdd(x0, TW.Create(factor), TW.Load(ref y, 0)), ref y, 0);
+            }
         }
         if (column == columns)
             return;

@@ -68,6 +68,14 @@ internal interface IVectorWidth<T, TVector>
     /// <summary>Lane by lane, <paramref name="whenTrue"/> where <paramref name="mask"/> is set and <paramref name="whenFalse"/> elsewhere.</summary>
     static abstract TVector Select(TVector mask, TVector whenTrue, TVector whenFalse);
 
+    /// <summary>
+    /// Lane <c>k</c> of the result is lane <c>indices[k]</c> of <paramref name="values"/>, where each lane of
+    /// <paramref name="indices"/> holds a lane number as the bits of an integer of the lane's size (see
+    /// <see cref="KernelsAt{T, TWideVector, TWide, TNarrowVector, TNarrow}.LaneNumber"/>), in [0, <see cref="Count"/>).
+    /// One instruction where <see cref="KernelsAt{T, TWideVector, TWide, TNarrowVector, TNarrow}.PermutesInHardware"/>.
+    /// </summary>
+    static abstract TVector Permute(TVector values, TVector indices);
+
     /// <summary>The element-wise operator at this width.</summary>
     static abstract TVector Invoke<TOperator>(TVector x)
         where TOperator : struct, IUnaryOperator<T>;
@@ -128,6 +136,9 @@ internal readonly struct ScalarWidth<T> : IVectorWidth<T, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Select(T mask, T whenTrue, T whenFalse) => mask != T.Zero ? whenTrue : whenFalse;
+
+    /// <summary>One lane: its only valid index is 0.</summary>
+    public static T Permute(T values, T indices) => values;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Invoke<TOperator>(T x)
@@ -199,6 +210,12 @@ internal readonly struct Width128<T> : IVectorWidth<T, Vector128<T>>
         Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Permute(Vector128<T> values, Vector128<T> indices) =>
+        typeof(T) == typeof(float)
+            ? Vector128.ShuffleNative(values.AsSingle(), indices.AsInt32()).As<float, T>()
+            : Vector128.ShuffleNative(values.AsDouble(), indices.AsInt64()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Invoke<TOperator>(Vector128<T> x)
         where TOperator : struct, IUnaryOperator<T> => TOperator.Invoke(x);
 
@@ -268,6 +285,12 @@ internal readonly struct Width256<T> : IVectorWidth<T, Vector256<T>>
         Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Permute(Vector256<T> values, Vector256<T> indices) =>
+        typeof(T) == typeof(float)
+            ? Vector256.ShuffleNative(values.AsSingle(), indices.AsInt32()).As<float, T>()
+            : Vector256.ShuffleNative(values.AsDouble(), indices.AsInt64()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Invoke<TOperator>(Vector256<T> x)
         where TOperator : struct, IUnaryOperator<T> => TOperator.Invoke(x);
 
@@ -335,6 +358,12 @@ internal readonly struct Width512<T> : IVectorWidth<T, Vector512<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Select(Vector512<T> mask, Vector512<T> whenTrue, Vector512<T> whenFalse) =>
         Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Permute(Vector512<T> values, Vector512<T> indices) =>
+        typeof(T) == typeof(float)
+            ? Vector512.ShuffleNative(values.AsSingle(), indices.AsInt32()).As<float, T>()
+            : Vector512.ShuffleNative(values.AsDouble(), indices.AsInt64()).As<double, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Invoke<TOperator>(Vector512<T> x)

@@ -25,8 +25,16 @@ public class MatrixKernelTests
         from columns in Enumerable.Range(0, 71)
         select (rows, columns);
 
-    /// <summary>Over 64 KB of weights in both precisions (the streamed path) and L1-sized large ones, with leftover vectors and columns.</summary>
-    private static readonly (int Rows, int Columns)[] LargeShapes = { (40, 520), (21, 1000), (9, 2063), (128, 784), (13, 130), (17, 300) };
+    /// <summary>
+    /// Over 64 KB of weights in both precisions (the streamed path) and L1-sized large ones, with leftover
+    /// vectors and columns; and many short rows (the packed paths), with more rows than one block of
+    /// factors and row counts that leave every remainder.
+    /// </summary>
+    private static readonly (int Rows, int Columns)[] LargeShapes =
+    {
+        (40, 520), (21, 1000), (9, 2063), (128, 784), (13, 130), (17, 300),
+        (1030, 1), (1031, 2), (2100, 3), (301, 5), (300, 7), (130, 9), (67, 15),
+    };
 
     [Theory]
     [MemberData(nameof(Widths))]
@@ -271,6 +279,37 @@ public class MatrixKernelTests
         Assert.Equal("weights", Assert.Throws<ArgumentException>(() => NetGen.Kernels.TransposedMatrixVector<double>(new double[5], new double[2], new double[3])).ParamName);
         Assert.Equal("weights", Assert.Throws<ArgumentException>(() => NetGen.Kernels.AddScaledOuterProduct<double>(new double[5], new double[2], new double[3], 1)).ParamName);
         Assert.Equal("y", Assert.Throws<ArgumentException>(() => NetGen.Kernels.AddScaled<double>(1, new double[3], new double[4])).ParamName);
+    }
+
+    [Fact]
+    public void Short_row_products_write_only_their_own_values()
+    {
+        // The packed paths load and store whole vectors that span several short rows: next to the
+        // matrix, the outputs and the inputs, sentinels must come out untouched.
+        CheckShortRowBounds<double>();
+        CheckShortRowBounds<float>();
+    }
+
+    private static void CheckShortRowBounds<T>()
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        T sentinel = T.CreateTruncating(-7);
+        const int Margin = 64;
+        foreach (int columns in Enumerable.Range(1, 17))
+        {
+            foreach (int rows in new[] { 1, 2, 5, 16, 17, 33, 100 })
+            {
+                var random = new Random(rows * 100 + columns);
+                T[] weights = Values<T>(random, rows * columns).Concat(Enumerable.Repeat(sentinel, Margin)).ToArray();
+                T[] outputs = Enumerable.Repeat(sentinel, rows + Margin).ToArray();
+                T[] bias = Values<T>(random, rows), x = Values<T>(random, columns), d = Values<T>(random, rows);
+                NetGen.Kernels.MatrixVector<T>(weights.AsSpan(0, rows * columns), x, bias, outputs.AsSpan(0, rows));
+                NetGen.Kernels.AddScaledOuterProduct<T>(weights.AsSpan(0, rows * columns), d, x, T.CreateTruncating(0.5));
+                Assert.All(weights.Skip(rows * columns), value => Assert.Equal(sentinel, value));
+                Assert.All(outputs.Skip(rows), value => Assert.Equal(sentinel, value));
+                Assert.DoesNotContain(sentinel, outputs.Take(rows));
+            }
+        }
     }
 
     [Fact]
