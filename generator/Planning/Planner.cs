@@ -41,9 +41,9 @@ namespace NetGen.Generator.Planning;
 /// identity, ReLU or leaky ReLU as one vector (<see cref="LayerPlan.PredictsAsVector"/>): its sums column by column,
 /// the activation as one compare and mask, and the layer above multiplies each weight row by it and adds the lanes, every
 /// sum operation for operation the scalar one. Fewer, wider instructions wait on each sample's dependency chain, so more
-/// samples overlap: W3's (3-4-1 ReLU/sigmoid) Predict took 10.0 instead of 12.0 ns in a Stopwatch loop, 11.4 to X ns in
-/// BenchmarkDotNet. The layer above stays neuron by neuron (its inputs are a vector). The training kernels keep their
-/// scalar sums: their backward pass needs each activation as a scalar.</item>
+/// samples overlap: W3's (3-4-1 ReLU/sigmoid) Predict took 10.7-10.8 instead of 11.4-11.5 ns in BenchmarkDotNet (10.0
+/// against 12.0 in a Stopwatch loop). The layer above stays neuron by neuron (its inputs are a vector). Measured on W3
+/// only. The training kernels keep their scalar sums.</item>
 /// <item>A network that does not run in locals trains a batch (BackwardBatch, TrainBatch, so Fit) in chunks of rows, and
 /// runs every layer's forward product, delta product and weight-gradient product for a whole chunk as one matrix-matrix
 /// kernel: each weight is loaded once per chunk and each load serves several rows. The chunk's activations and deltas
