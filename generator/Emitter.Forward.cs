@@ -276,22 +276,23 @@ internal static partial class Emitter
         }
     }
 
-    /// <summary>The vector a layer of <see cref="LayerPlan.PredictsAsVector"/> is computed in: the smaller of Vector128 and Vector256 that holds it.</summary>
-    private static int VectorBits(LayerPlan layer, Scalar scalar) => layer.OutputSize * scalar.Size <= 16 ? 128 : 256;
+    /// <summary>The vector a layer of <see cref="LayerPlan.PredictsAsVector"/> is computed in, which it fills: Vector128 or Vector256.</summary>
+    private static int VectorBits(LayerPlan layer, Scalar scalar) => layer.OutputSize * scalar.Size * 8;
 
     /// <summary>
     /// A <see cref="LayerPlan.PredictsAsVector"/> layer of Predict: <c>a{n} = f(b + W[:, 0] x0 + W[:, 1] x1 + ...)</c> as one
-    /// vector, lanes past the layer's width zero (f(0) = 0 keeps them zero). Lane j adds the same products in the same order
-    /// as neuron j's scalar sum.
+    /// vector. Lane j adds the same products in the same order as neuron j's scalar sum.
     /// </summary>
     private static void EmitVectorLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar)
     {
-        int n = layer.Number, bits = VectorBits(layer, scalar);
-        string vector = $"global::System.Runtime.Intrinsics.Vector{bits}";
-        string Lanes(System.Func<int, string> lane) => $"{vector}.Create({string.Join(", ", Enumerable.Range(0, bits / 8 / scalar.Size).Select(j => j < layer.OutputSize ? lane(j) : scalar.Literal(0)))})";
-        var sum = new StringBuilder(layer.OutputSize * scalar.Size * 8 == bits ? $"{vector}.Create(b{n})" : Lanes(j => $"b{n}[{j}]"));
+        int n = layer.Number;
+        string vector = $"global::System.Runtime.Intrinsics.Vector{VectorBits(layer, scalar)}";
+        var sum = new StringBuilder($"{vector}.Create(b{n})");
         for (int i = 0; i < layer.InputSize; i++)
-            sum.Append($" + {Lanes(j => $"w{n}[{j * layer.InputSize + i}]")} * {vector}.Create({LayerInputInLocals(plan, layer, i, training: false)})");
+        {
+            string column = string.Join(", ", Enumerable.Range(0, layer.OutputSize).Select(j => $"w{n}[{j * layer.InputSize + i}]"));
+            sum.Append($" + {vector}.Create({column}) * {vector}.Create({LayerInputInLocals(plan, layer, i, training: false)})");
+        }
         ActivationInfo activation = ActivationInfo.Of(layer.Activation);
         writer.Line($"// the layer's {layer.OutputSize} sums as one vector, column by column (lane j: b[j] + W[j, 0] x0 + W[j, 1] x1 + ..., as neuron by neuron)");
         writer.Line(activation.Kind == ActivationKind.Identity
@@ -305,16 +306,11 @@ internal static partial class Emitter
     /// </summary>
     private static System.Func<int, string> EmitRowProducts(CodeWriter writer, LayerPlan layer, LayerPlan below, Scalar scalar)
     {
-        int n = layer.Number, bits = VectorBits(below, scalar), lanes = bits / 8 / scalar.Size, inputs = layer.InputSize;
-        string vector = $"global::System.Runtime.Intrinsics.Vector{bits}";
+        int n = layer.Number, inputs = layer.InputSize;
+        string vector = $"global::System.Runtime.Intrinsics.Vector{VectorBits(below, scalar)}";
         writer.Line($"// each weight row times the vector a{n - 1}, its lanes added in input order (the same sums as neuron by neuron)");
         for (int j = 0; j < layer.OutputSize; j++)
-        {
-            string row = inputs == lanes
-                ? $"{vector}.Create(w{n}.Slice({j * inputs}, {inputs}))"
-                : $"{vector}.Create({string.Join(", ", Enumerable.Range(0, lanes).Select(i => i < inputs ? $"w{n}[{j * inputs + i}]" : scalar.Literal(0)))})";
-            writer.Line($"var p{n}_{j} = {row} * a{n - 1};");
-        }
+            writer.Line($"var p{n}_{j} = {vector}.Create(w{n}.Slice({j * inputs}, {inputs})) * a{n - 1};");
         return j => $"b{n}[{j}]" + string.Concat(Enumerable.Range(0, inputs).Select(i => $" + {vector}.GetElement(p{n}_{j}, {i})"));
     }
 

@@ -83,9 +83,8 @@ internal sealed class ActivationInfo
 
     /// <summary>
     /// True when a vector of sums is activated by an inlined compare and mask or by nothing
-    /// (<c>Kernels.{RuntimeName}(Vector128/256)</c>; identity writes no call), and a zero sum activates to zero, so the
-    /// padding lanes of a vector stay zero: a narrow hidden layer of it runs Predict as one vector
-    /// (<see cref="Planning.LayerPlan.PredictsAsVector"/>).
+    /// (<c>Kernels.{RuntimeName}(Vector128/256)</c>; identity writes no call): a narrow hidden layer of it runs Predict as
+    /// one vector (<see cref="Planning.LayerPlan.PredictsAsVector"/>).
     /// </summary>
     public bool HasInlineVectorForm { get; }
 

@@ -78,7 +78,7 @@ internal sealed record PlanLimits(
 
     /// <summary>
     /// The widest vector (bytes) a narrow hidden layer of the in-locals Predict is computed in
-    /// (<see cref="LayerPlan.PredictsAsVector"/>): Vector256, 4 doubles or 8 floats; Vector128 where the layer fits it.
+    /// (<see cref="LayerPlan.PredictsAsVector"/>): Vector256, 4 doubles or 8 floats; a layer of 16 bytes fills a Vector128.
     /// </summary>
     public const int MaxPredictVectorBytes = 32;
 

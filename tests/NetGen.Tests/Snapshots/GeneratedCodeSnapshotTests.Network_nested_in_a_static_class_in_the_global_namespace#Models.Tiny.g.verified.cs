@@ -97,34 +97,16 @@ static partial class Models
             // Every layer is unrolled, so the forward pass runs in locals and writes straight into output.
             // Sliced to its constant length, so the JIT checks the bounds once here, not once per layer slice.
             global::System.ReadOnlySpan<double> parameters = _parameters.Span.Slice(0, ParameterCount);
-            // Narrow hidden layers as vectors where the hardware has them: the same sums, operation for operation.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                // Layer 1: 2 -> 3, a1 = leaky_relu(W1 input + b1)
-                var w1 = parameters.Slice(W1Offset, 6);
-                var b1 = parameters.Slice(B1Offset, 3);
-                // the layer's 3 sums as one vector, column by column (lane j: b[j] + W[j, 0] x0 + W[j, 1] x1 + ..., as neuron by neuron)
-                var a1 = global::NetGen.Kernels.LeakyReLU(global::System.Runtime.Intrinsics.Vector256.Create(b1[0], b1[1], b1[2], 0.0) + global::System.Runtime.Intrinsics.Vector256.Create(w1[0], w1[2], w1[4], 0.0) * global::System.Runtime.Intrinsics.Vector256.Create(input[0]) + global::System.Runtime.Intrinsics.Vector256.Create(w1[1], w1[3], w1[5], 0.0) * global::System.Runtime.Intrinsics.Vector256.Create(input[1]));
-                // Layer 2: 3 -> 1, a2 = identity(W2 a1 + b2)
-                var w2 = parameters.Slice(W2Offset, 3);
-                var b2 = parameters.Slice(B2Offset, 1);
-                // each weight row times the vector a1, its lanes added in input order (the same sums as neuron by neuron)
-                var p2_0 = global::System.Runtime.Intrinsics.Vector256.Create(w2[0], w2[1], w2[2], 0.0) * a1;
-                output[0] = b2[0] + global::System.Runtime.Intrinsics.Vector256.GetElement(p2_0, 0) + global::System.Runtime.Intrinsics.Vector256.GetElement(p2_0, 1) + global::System.Runtime.Intrinsics.Vector256.GetElement(p2_0, 2);
-            }
-            else
-            {
-                // Layer 1: 2 -> 3, a1 = leaky_relu(W1 input + b1)
-                var w1 = parameters.Slice(W1Offset, 6);
-                var b1 = parameters.Slice(B1Offset, 3);
-                double a1_0 = global::NetGen.Kernels.LeakyReLU(b1[0] + w1[0] * input[0] + w1[1] * input[1]);
-                double a1_1 = global::NetGen.Kernels.LeakyReLU(b1[1] + w1[2] * input[0] + w1[3] * input[1]);
-                double a1_2 = global::NetGen.Kernels.LeakyReLU(b1[2] + w1[4] * input[0] + w1[5] * input[1]);
-                // Layer 2: 3 -> 1, a2 = identity(W2 a1 + b2)
-                var w2 = parameters.Slice(W2Offset, 3);
-                var b2 = parameters.Slice(B2Offset, 1);
-                output[0] = b2[0] + w2[0] * a1_0 + w2[1] * a1_1 + w2[2] * a1_2;
-            }
+            // Layer 1: 2 -> 3, a1 = leaky_relu(W1 input + b1)
+            var w1 = parameters.Slice(W1Offset, 6);
+            var b1 = parameters.Slice(B1Offset, 3);
+            double a1_0 = global::NetGen.Kernels.LeakyReLU(b1[0] + w1[0] * input[0] + w1[1] * input[1]);
+            double a1_1 = global::NetGen.Kernels.LeakyReLU(b1[1] + w1[2] * input[0] + w1[3] * input[1]);
+            double a1_2 = global::NetGen.Kernels.LeakyReLU(b1[2] + w1[4] * input[0] + w1[5] * input[1]);
+            // Layer 2: 3 -> 1, a2 = identity(W2 a1 + b2)
+            var w2 = parameters.Slice(W2Offset, 3);
+            var b2 = parameters.Slice(B2Offset, 1);
+            output[0] = b2[0] + w2[0] * a1_0 + w2[1] * a1_1 + w2[2] * a1_2;
         }
 
         /// <summary>Writes the outputs of many input rows, one after another.</summary>
