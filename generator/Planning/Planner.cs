@@ -41,7 +41,7 @@ namespace NetGen.Generator.Planning;
 /// floats) and whose activation is identity, ReLU or leaky ReLU as one vector (<see cref="LayerPlan.PredictsAsVector"/>): its sums column by column,
 /// the activation as one compare and mask, and the layer above multiplies each weight row by it and adds the lanes, every
 /// sum operation for operation the scalar one. Fewer, wider instructions wait on each sample's dependency chain, so more
-/// samples overlap: W3's (3-4-1 ReLU/sigmoid) Predict took 10.7-10.8 instead of 11.4-11.5 ns in BenchmarkDotNet (10.0
+/// samples overlap: W3's (3-4-1 ReLU/sigmoid) Predict took 10.7-10.9 instead of 10.9-11.5 ns in BenchmarkDotNet (10.0
 /// against 12.0 in a Stopwatch loop); in a Stopwatch loop through INetwork, 2-4-1, 6-4-4-1 and 3-4-1 (leaky) double
 /// networks by 0.3-1.3 ns, a 4-8-1 float one from 18.5 to 15.9 ns, 3-2-3 (softmax) by up to 1 ns. A layer with padding
 /// lanes (3 doubles in a Vector256: 3-3-1, 3-3-2) measured 0.5-1.5 ns slower than scalar and stays scalar. The layer
