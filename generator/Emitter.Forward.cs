@@ -198,7 +198,7 @@ internal static partial class Emitter
             if (vectorWidths.Count > 0)
             {
                 // The JIT keeps one branch: the vector form where the vectors are accelerated, else the scalar one
-                // (a Vector256 in software, as under Native AOT's default instruction set, costs far more than scalar code).
+                // (without AVX, as under Native AOT's default instruction set, a Vector256 is emulated in software).
                 writer.Line("// Narrow hidden layers as vectors where the hardware has them: the same sums, operation for operation.");
                 using (writer.Block($"if ({string.Join(" && ", vectorWidths.Select(bits => $"global::System.Runtime.Intrinsics.Vector{bits}.IsHardwareAccelerated"))})"))
                     EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, vectors: true);

@@ -38,9 +38,9 @@ namespace NetGen.Generator.Planning;
 /// <item>A network whose layers are all unrolled and activated neuron by neuron runs Predict and its training
 /// kernels in locals: no scratch buffers, no calls between layers.</item>
 /// <item>In such a network, Predict computes a hidden layer that fills a Vector128 or a Vector256 (2 or 4 doubles, 4 or 8
-/// floats) and whose activation is identity, ReLU or leaky ReLU as one vector (<see cref="LayerPlan.PredictsAsVector"/>): its sums column by column,
-/// the activation as one compare and mask, and the layer above multiplies each weight row by it and adds the lanes, every
-/// sum operation for operation the scalar one. Fewer, wider instructions wait on each sample's dependency chain, so more
+/// floats) and whose activation is identity, ReLU or leaky ReLU as one vector (<see cref="LayerPlan.PredictsAsVector"/>):
+/// its sums column by column, the activation as one compare and mask, and the layer above multiplies each weight row by
+/// it and adds the lanes, every sum operation for operation the scalar one. Fewer, wider instructions wait on each sample's dependency chain, so more
 /// samples overlap: W3's (3-4-1 ReLU/sigmoid) Predict took 10.7-10.9 instead of 10.9-11.5 ns in BenchmarkDotNet (10.0
 /// against 12.0 in a Stopwatch loop); in a Stopwatch loop through INetwork, 2-4-1, 6-4-4-1 and 3-4-1 (leaky) double
 /// networks by 0.3-1.3 ns, a 4-8-1 float one from 18.5 to 15.9 ns, 3-2-3 (softmax) by up to 1 ns. A layer with padding
