@@ -181,9 +181,10 @@ internal static partial class Emitter
     /// The forward pass of an all-unrolled network in locals: the same sums in the same order as
     /// <c>Forward</c>. For Predict (<paramref name="training"/> false) it declares its own
     /// <c>parameters</c> and writes the output layer straight into <c>output</c>, with narrow sigmoid
-    /// layers activated as one vector (<see cref="UsesSigmoidGroup"/>). For the training kernels
-    /// it leaves the output layer in locals, its logits z{L}_{k} included, which the losses need;
-    /// <paramref name="packSigmoid"/> says whether their hidden sigmoid layers are packed.
+    /// layers activated as one vector (<see cref="UsesSigmoidGroup"/>) and the layers the plan says
+    /// (<see cref="LayerPlan.PredictsAsVector"/>) computed as vectors where the hardware accelerates them.
+    /// For the training kernels it leaves the output layer in locals, its logits z{L}_{k} included, which the
+    /// losses need; <paramref name="packSigmoid"/> says whether their hidden sigmoid layers are packed.
     /// </summary>
     private static void EmitForwardInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool training = false, bool packSigmoid = true, bool inChains = false)
     {
@@ -193,7 +194,28 @@ internal static partial class Emitter
             writer.Line("// Every layer is unrolled, so the forward pass runs in locals and writes straight into output.");
             writer.Line("// Sliced to its constant length, so the JIT checks the bounds once here, not once per layer slice.");
             writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan}.Slice(0, ParameterCount);");
+            var vectorWidths = plan.Layers.Where(layer => layer.PredictsAsVector).Select(layer => VectorBits(layer, scalar)).Distinct().OrderBy(bits => bits).ToList();
+            if (vectorWidths.Count > 0)
+            {
+                // The JIT keeps one branch: the vector form where the vectors are accelerated, else the scalar one
+                // (without AVX, as under Native AOT's default instruction set, a Vector256 is emulated in software).
+                writer.Line("// Narrow hidden layers as vectors where the hardware has them: the same sums, operation for operation.");
+                using (writer.Block($"if ({string.Join(" && ", vectorWidths.Select(bits => $"global::System.Runtime.Intrinsics.Vector{bits}.IsHardwareAccelerated"))})"))
+                    EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, inChains, vectors: true);
+                using (writer.Block("else"))
+                    EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, inChains, vectors: false);
+                return;
+            }
         }
+        EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, inChains, vectors: false);
+        if (training)
+            writer.Line();
+    }
+
+    /// <summary>The layers of <see cref="EmitForwardInLocals"/>; <paramref name="vectors"/> renders <see cref="LayerPlan.PredictsAsVector"/>, <paramref name="inChains"/> sums in chains.</summary>
+    private static void EmitLayersInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool training, bool packSigmoid, bool inChains, bool vectors)
+    {
+        string t = scalar.Keyword;
         foreach (LayerPlan layer in plan.Layers)
         {
             int n = layer.Number;
@@ -201,7 +223,15 @@ internal static partial class Emitter
             writer.Line($"// Layer {n}: {layer.InputSize} -> {layer.OutputSize}, a{n} = {ActivationInfo.Of(layer.Activation).Name}(W{n} {LayerInput(plan, layer, training)} + b{n})");
             writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
             writer.Line($"var b{n} = parameters.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
+            if (vectors && layer.PredictsAsVector)
+            {
+                EmitVectorLayer(writer, plan, layer, scalar);
+                continue;
+            }
             System.Func<int, string> sum = j => UnrolledSum(layer, j, i => LayerInputInLocals(plan, layer, i, training), inChains);
+            LayerPlan? below = n > 1 ? plan.Layers[n - 2] : null;
+            if (vectors && below is not null && below.PredictsAsVector)
+                sum = EmitRowProducts(writer, layer, below, scalar);
             if (packSigmoid && layer.PacksSigmoid && !(training && isOutput))
             {
                 EmitSigmoidGroup(writer, layer, scalar, Enumerable.Range(0, layer.OutputSize).Select(sum),
@@ -244,8 +274,44 @@ internal static partial class Emitter
             if (training)
                 EmitDropoutInLocals(writer, layer, scalar);
         }
-        if (training)
-            writer.Line();
+    }
+
+    /// <summary>The vector a layer of <see cref="LayerPlan.PredictsAsVector"/> is computed in, which it fills: Vector128 or Vector256.</summary>
+    private static int VectorBits(LayerPlan layer, Scalar scalar) => layer.OutputSize * scalar.Size * 8;
+
+    /// <summary>
+    /// A <see cref="LayerPlan.PredictsAsVector"/> layer of Predict: <c>a{n} = f(b + W[:, 0] x0 + W[:, 1] x1 + ...)</c> as one
+    /// vector. Lane j adds the same products in the same order as neuron j's scalar sum.
+    /// </summary>
+    private static void EmitVectorLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar)
+    {
+        int n = layer.Number;
+        string vector = $"global::System.Runtime.Intrinsics.Vector{VectorBits(layer, scalar)}";
+        var sum = new StringBuilder($"{vector}.Create(b{n})");
+        for (int i = 0; i < layer.InputSize; i++)
+        {
+            string column = string.Join(", ", Enumerable.Range(0, layer.OutputSize).Select(j => $"w{n}[{j * layer.InputSize + i}]"));
+            sum.Append($" + {vector}.Create({column}) * {vector}.Create({LayerInputInLocals(plan, layer, i, training: false)})");
+        }
+        ActivationInfo activation = ActivationInfo.Of(layer.Activation);
+        writer.Line($"// the layer's {layer.OutputSize} sums as one vector, column by column (lane j: b[j] + W[j, 0] x0 + W[j, 1] x1 + ..., as neuron by neuron)");
+        writer.Line(activation.Kind == ActivationKind.Identity
+            ? $"var a{n} = {sum};"
+            : $"var a{n} = {RuntimeApi.Call(activation.RuntimeName)}({sum});");
+    }
+
+    /// <summary>
+    /// The products of a layer whose inputs are the vector <c>a{n-1}</c> of a <see cref="LayerPlan.PredictsAsVector"/> layer:
+    /// one vector per weight row, <c>p{n}_{j} = W[j, :] * a{n-1}</c>; returns neuron j's sum, its bias plus the lanes in input order.
+    /// </summary>
+    private static System.Func<int, string> EmitRowProducts(CodeWriter writer, LayerPlan layer, LayerPlan below, Scalar scalar)
+    {
+        int n = layer.Number, inputs = layer.InputSize;
+        string vector = $"global::System.Runtime.Intrinsics.Vector{VectorBits(below, scalar)}";
+        writer.Line($"// each weight row times the vector a{n - 1}, its lanes added in input order (the same sums as neuron by neuron)");
+        for (int j = 0; j < layer.OutputSize; j++)
+            writer.Line($"var p{n}_{j} = {vector}.Create(w{n}.Slice({j * inputs}, {inputs})) * a{n - 1};");
+        return j => $"b{n}[{j}]" + string.Concat(Enumerable.Range(0, inputs).Select(i => $" + {vector}.GetElement(p{n}_{j}, {i})"));
     }
 
     /// <summary>A layer's dropout in the in-locals training kernels: mask{n}_{j} and dropped{n}_{j} per unit (nothing without dropout).</summary>

@@ -40,9 +40,11 @@ internal sealed class ActivationInfo
     private ActivationInfo(
         ActivationKind kind, string name, string runtimeName, bool isTranscendental, DerivativeInput derivativeInput,
         InitializerKind defaultInitializer, Func<string, Scalar, string>? forward, Func<string, string, Scalar, string>? timesDerivative,
-        ActivationPlacement placement = ActivationPlacement.AnyLayer, LossKind? requiredLoss = null, string? kernelNote = null)
+        ActivationPlacement placement = ActivationPlacement.AnyLayer, LossKind? requiredLoss = null, string? kernelNote = null,
+        bool hasInlineVectorForm = false)
     {
         KernelNote = kernelNote;
+        HasInlineVectorForm = hasInlineVectorForm;
         Kind = kind;
         Name = name;
         RuntimeName = runtimeName;
@@ -79,6 +81,13 @@ internal sealed class ActivationInfo
 
     public ActivationPlacement Placement { get; }
 
+    /// <summary>
+    /// True when a vector of sums is activated by an inlined compare and mask or by nothing
+    /// (<c>Kernels.{RuntimeName}(Vector128/256)</c>; identity writes no call): a narrow hidden layer of it runs Predict as
+    /// one vector (<see cref="Planning.LayerPlan.PredictsAsVector"/>).
+    /// </summary>
+    public bool HasInlineVectorForm { get; }
+
     /// <summary>The loss this activation must be paired with, for <see cref="ActivationPlacement.OutputWithRequiredLoss"/>.</summary>
     public LossKind? RequiredLoss { get; }
 
@@ -104,7 +113,8 @@ internal sealed class ActivationInfo
     private static readonly ActivationInfo Identity = new(
         ActivationKind.Identity, "identity", "Identity", isTranscendental: false, DerivativeInput.None, InitializerKind.XavierUniform,
         forward: (z, _) => z,
-        timesDerivative: (_, gradient, _) => gradient);
+        timesDerivative: (_, gradient, _) => gradient,
+        hasInlineVectorForm: true);
 
     private static readonly ActivationInfo Sigmoid = new(
         ActivationKind.Sigmoid, "sigmoid", "Sigmoid", isTranscendental: true, DerivativeInput.Output, InitializerKind.XavierUniform,
@@ -119,12 +129,14 @@ internal sealed class ActivationInfo
     private static readonly ActivationInfo ReLU = new(
         ActivationKind.ReLU, "relu", "ReLU", isTranscendental: false, DerivativeInput.Output, InitializerKind.HeUniform,
         forward: (z, _) => $"{Kernels}.ReLU({z})",
-        timesDerivative: (a, gradient, s) => $"({a} > {s.Literal(0)} ? {gradient} : {s.Literal(0)})");
+        timesDerivative: (a, gradient, s) => $"({a} > {s.Literal(0)} ? {gradient} : {s.Literal(0)})",
+        hasInlineVectorForm: true);
 
     private static readonly ActivationInfo LeakyReLU = new(
         ActivationKind.LeakyReLU, "leaky_relu", "LeakyReLU", isTranscendental: false, DerivativeInput.Output, InitializerKind.HeUniform,
         forward: (z, _) => $"{Kernels}.LeakyReLU({z})",
-        timesDerivative: (a, gradient, s) => $"({a} > {s.Literal(0)} ? {gradient} : {s.Literal(0.01)} * {Parenthesize(gradient)})");
+        timesDerivative: (a, gradient, s) => $"({a} > {s.Literal(0)} ? {gradient} : {s.Literal(0.01)} * {Parenthesize(gradient)})",
+        hasInlineVectorForm: true);
 
     private static readonly ActivationInfo GELU = new(
         ActivationKind.GELU, "gelu", "GELU", isTranscendental: true, DerivativeInput.PreActivation, InitializerKind.HeUniform,

@@ -39,6 +39,12 @@ internal enum ActivationStep
 /// <param name="PacksSigmoid">The in-locals Predict and Backward activate this narrow sigmoid layer as one vector.</param>
 /// <param name="UnrollLimit">The most weights this layer may have and be unrolled: the declaration's <c>MaxUnrolledWeights</c>, or the default for its activation.</param>
 /// <param name="Dropout">How the training calls drop this layer's outputs; null when they do not.</param>
+/// <param name="PredictsAsVector">
+/// The in-locals Predict computes this narrow hidden layer, which fills a Vector128 or Vector256, as one vector: its
+/// sums column by column (the bias vector plus each column of W times one input), its activation by the vector form,
+/// and the layer above multiplies each of its weight rows by that vector and adds the lanes in input order. Every sum
+/// is the scalar one, operation for operation.
+/// </param>
 internal sealed record LayerPlan(
     int Number,
     int InputSize,
@@ -52,7 +58,8 @@ internal sealed record LayerPlan(
     ActivationStep Step,
     bool PacksSigmoid,
     int UnrollLimit,
-    DropoutPlan? Dropout = null)
+    DropoutPlan? Dropout = null,
+    bool PredictsAsVector = false)
 {
     public int WeightCount => InputSize * OutputSize;
 

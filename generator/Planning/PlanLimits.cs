@@ -87,6 +87,12 @@ internal sealed record PlanLimits(
     /// </summary>
     public const int MaxPackedSigmoidLanes = 8;
 
+    /// <summary>
+    /// The widest vector (bytes) a narrow hidden layer of the in-locals Predict is computed in
+    /// (<see cref="LayerPlan.PredictsAsVector"/>): Vector256, 4 doubles or 8 floats; a layer of 16 bytes fills a Vector128.
+    /// </summary>
+    public const int MaxPredictVectorBytes = 32;
+
     /// <summary>The range in which each limit is valid (inclusive); the sweep test compiles networks at points across each.</summary>
     public static readonly (string Name, int Minimum, int Maximum)[] Ranges =
     {

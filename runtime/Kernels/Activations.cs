@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace NetGen;
 
@@ -119,6 +120,16 @@ public static partial class Kernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ReLU(float z) => ReLUOperator<float>.Invoke(z);
 
+    /// <summary><c>max(z, 0)</c> lane by lane, for a narrow unrolled layer's sums computed as one vector; NaN stays NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> ReLU<T>(Vector128<T> z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => ReLUOperator<T>.Invoke(z);
+
+    /// <summary><c>max(z, 0)</c> lane by lane, for a narrow unrolled layer's sums computed as one vector; NaN stays NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> ReLU<T>(Vector256<T> z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => ReLUOperator<T>.Invoke(z);
+
     /// <summary><c>a = max(z, 0)</c> over a whole layer; NaN stays NaN. In place is fine.</summary>
     public static void ReLU<T>(ReadOnlySpan<T> z, Span<T> a)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -154,6 +165,16 @@ public static partial class Kernels
     /// <summary><c>z</c> for positive z, else <c>0.01 z</c>; NaN stays NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float LeakyReLU(float z) => LeakyReLUOperator<float>.Invoke(z);
+
+    /// <summary><c>z &gt; 0 ? z : 0.01 z</c> lane by lane, for a narrow unrolled layer's sums computed as one vector; NaN stays NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> LeakyReLU<T>(Vector128<T> z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => LeakyReLUOperator<T>.Invoke(z);
+
+    /// <summary><c>z &gt; 0 ? z : 0.01 z</c> lane by lane, for a narrow unrolled layer's sums computed as one vector; NaN stays NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> LeakyReLU<T>(Vector256<T> z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => LeakyReLUOperator<T>.Invoke(z);
 
     /// <summary><c>a = z &gt; 0 ? z : 0.01 z</c> over a whole layer; NaN stays NaN. In place is fine.</summary>
     public static void LeakyReLU<T>(ReadOnlySpan<T> z, Span<T> a)

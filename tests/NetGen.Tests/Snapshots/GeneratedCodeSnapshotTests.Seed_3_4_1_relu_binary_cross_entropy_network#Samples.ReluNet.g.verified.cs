@@ -97,17 +97,35 @@ namespace Samples
             // Every layer is unrolled, so the forward pass runs in locals and writes straight into output.
             // Sliced to its constant length, so the JIT checks the bounds once here, not once per layer slice.
             global::System.ReadOnlySpan<double> parameters = _parameters.Span.Slice(0, ParameterCount);
-            // Layer 1: 3 -> 4, a1 = relu(W1 input + b1)
-            var w1 = parameters.Slice(W1Offset, 12);
-            var b1 = parameters.Slice(B1Offset, 4);
-            double a1_0 = global::NetGen.Kernels.ReLU(b1[0] + w1[0] * input[0] + w1[1] * input[1] + w1[2] * input[2]);
-            double a1_1 = global::NetGen.Kernels.ReLU(b1[1] + w1[3] * input[0] + w1[4] * input[1] + w1[5] * input[2]);
-            double a1_2 = global::NetGen.Kernels.ReLU(b1[2] + w1[6] * input[0] + w1[7] * input[1] + w1[8] * input[2]);
-            double a1_3 = global::NetGen.Kernels.ReLU(b1[3] + w1[9] * input[0] + w1[10] * input[1] + w1[11] * input[2]);
-            // Layer 2: 4 -> 1, a2 = sigmoid(W2 a1 + b2)
-            var w2 = parameters.Slice(W2Offset, 4);
-            var b2 = parameters.Slice(B2Offset, 1);
-            output[0] = global::NetGen.Kernels.Sigmoid(b2[0] + w2[0] * a1_0 + w2[1] * a1_1 + w2[2] * a1_2 + w2[3] * a1_3);
+            // Narrow hidden layers as vectors where the hardware has them: the same sums, operation for operation.
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                // Layer 1: 3 -> 4, a1 = relu(W1 input + b1)
+                var w1 = parameters.Slice(W1Offset, 12);
+                var b1 = parameters.Slice(B1Offset, 4);
+                // the layer's 4 sums as one vector, column by column (lane j: b[j] + W[j, 0] x0 + W[j, 1] x1 + ..., as neuron by neuron)
+                var a1 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector256.Create(b1) + global::System.Runtime.Intrinsics.Vector256.Create(w1[0], w1[3], w1[6], w1[9]) * global::System.Runtime.Intrinsics.Vector256.Create(input[0]) + global::System.Runtime.Intrinsics.Vector256.Create(w1[1], w1[4], w1[7], w1[10]) * global::System.Runtime.Intrinsics.Vector256.Create(input[1]) + global::System.Runtime.Intrinsics.Vector256.Create(w1[2], w1[5], w1[8], w1[11]) * global::System.Runtime.Intrinsics.Vector256.Create(input[2]));
+                // Layer 2: 4 -> 1, a2 = sigmoid(W2 a1 + b2)
+                var w2 = parameters.Slice(W2Offset, 4);
+                var b2 = parameters.Slice(B2Offset, 1);
+                // each weight row times the vector a1, its lanes added in input order (the same sums as neuron by neuron)
+                var p2_0 = global::System.Runtime.Intrinsics.Vector256.Create(w2.Slice(0, 4)) * a1;
+                output[0] = global::NetGen.Kernels.Sigmoid(b2[0] + global::System.Runtime.Intrinsics.Vector256.GetElement(p2_0, 0) + global::System.Runtime.Intrinsics.Vector256.GetElement(p2_0, 1) + global::System.Runtime.Intrinsics.Vector256.GetElement(p2_0, 2) + global::System.Runtime.Intrinsics.Vector256.GetElement(p2_0, 3));
+            }
+            else
+            {
+                // Layer 1: 3 -> 4, a1 = relu(W1 input + b1)
+                var w1 = parameters.Slice(W1Offset, 12);
+                var b1 = parameters.Slice(B1Offset, 4);
+                double a1_0 = global::NetGen.Kernels.ReLU(b1[0] + w1[0] * input[0] + w1[1] * input[1] + w1[2] * input[2]);
+                double a1_1 = global::NetGen.Kernels.ReLU(b1[1] + w1[3] * input[0] + w1[4] * input[1] + w1[5] * input[2]);
+                double a1_2 = global::NetGen.Kernels.ReLU(b1[2] + w1[6] * input[0] + w1[7] * input[1] + w1[8] * input[2]);
+                double a1_3 = global::NetGen.Kernels.ReLU(b1[3] + w1[9] * input[0] + w1[10] * input[1] + w1[11] * input[2]);
+                // Layer 2: 4 -> 1, a2 = sigmoid(W2 a1 + b2)
+                var w2 = parameters.Slice(W2Offset, 4);
+                var b2 = parameters.Slice(B2Offset, 1);
+                output[0] = global::NetGen.Kernels.Sigmoid(b2[0] + w2[0] * a1_0 + w2[1] * a1_1 + w2[2] * a1_2 + w2[3] * a1_3);
+            }
         }
 
         /// <summary>Writes the outputs of many input rows, one after another.</summary>
