@@ -1,7 +1,6 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Threading.Tasks;
 
 namespace NetGen;
 
@@ -18,46 +17,6 @@ internal static class DataSetChecks
         if (rows == 0)
             ThrowHelper.ThrowEmptyBatch(inputsName);
         return rows;
-    }
-
-    /// <summary>
-    /// Values from which <see cref="CheckFinite{T}(ReadOnlyMemory{T}, int, string, int)"/> splits the scan over threads:
-    /// the first 8,000 MNIST digits (6.3 million values) took 1.3 ms to scan on one core, about 4% of a 2-thread epoch
-    /// of 784-128-10 at batch 64; below about a million values a thread's hand-off would cost more than it saves.
-    /// </summary>
-    internal const int ParallelCheckValues = 1 << 20;
-
-    // Values per block of a split scan: a multiple of every vector width, so each block takes the vector path.
-    private const int CheckBlockValues = 1 << 18;
-
-    /// <summary>
-    /// <see cref="CheckFinite{T}(ReadOnlySpan{T}, int, string)"/> for a training data set: with
-    /// <paramref name="maxDegreeOfParallelism"/> above 1 (or -1, every core) and at least
-    /// <see cref="ParallelCheckValues"/> values, the blocks of the scan run on that many threads of the pool; a block
-    /// that holds a non-finite value sends the caller to the one-thread scan, which names the first one, so the message
-    /// does not depend on the thread count.
-    /// </summary>
-    public static void CheckFinite<T>(ReadOnlyMemory<T> values, int rowLength, string parameterName, int maxDegreeOfParallelism)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        int threads = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
-        if (threads > 1 && values.Length >= ParallelCheckValues)
-        {
-            int blocks = (values.Length + CheckBlockValues - 1) / CheckBlockValues;
-            bool allFinite = true; // only ever set to false, so the threads need no lock
-            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, (block, loop) =>
-            {
-                int start = block * CheckBlockValues;
-                if (!TensorPrimitives.IsFiniteAll(values.Span.Slice(start, Math.Min(CheckBlockValues, values.Length - start))))
-                {
-                    allFinite = false;
-                    loop.Stop();
-                }
-            });
-            if (allFinite)
-                return;
-        }
-        CheckFinite(values.Span, rowLength, parameterName);
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first row and column that holds NaN or an infinity.</summary>

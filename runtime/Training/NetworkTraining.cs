@@ -99,8 +99,8 @@ public static class NetworkTraining
         int inputSize = network.InputSize;
         int outputSize = network.OutputSize;
         int rows = DataSetChecks.RowCount(inputs.Span, targets.Span, inputSize, outputSize, nameof(inputs), nameof(targets));
-        DataSetChecks.CheckFinite(inputs, inputSize, nameof(inputs), options.MaxDegreeOfParallelism);
-        DataSetChecks.CheckFinite(targets, outputSize, nameof(targets), options.MaxDegreeOfParallelism);
+        DataSetChecks.CheckFinite(inputs.Span, inputSize, nameof(inputs));
+        DataSetChecks.CheckFinite(targets.Span, outputSize, nameof(targets));
 
         DataSet<T> training;
         DataSet<T>? validation = null;
@@ -109,8 +109,8 @@ public static class NetworkTraining
             ReadOnlyMemory<T> validationTargets = options.ValidationTargets
                 ?? TargetsFromLabels(network, options.ValidationLabels!.Value.Span, nameof(options.ValidationLabels));
             int validationRows = DataSetChecks.RowCount(validationInputs.Span, validationTargets.Span, inputSize, outputSize, nameof(options.ValidationInputs), nameof(options.ValidationTargets));
-            DataSetChecks.CheckFinite(validationInputs, inputSize, nameof(options.ValidationInputs), options.MaxDegreeOfParallelism);
-            DataSetChecks.CheckFinite(validationTargets, outputSize, nameof(options.ValidationTargets), options.MaxDegreeOfParallelism);
+            DataSetChecks.CheckFinite(validationInputs.Span, inputSize, nameof(options.ValidationInputs));
+            DataSetChecks.CheckFinite(validationTargets.Span, outputSize, nameof(options.ValidationTargets));
             training = new DataSet<T>(inputs, targets, rows, inputSize, outputSize);
             validation = new DataSet<T>(validationInputs, validationTargets, validationRows, inputSize, outputSize);
         }

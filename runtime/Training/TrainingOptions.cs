@@ -112,8 +112,7 @@ public sealed class TrainingOptions<T> where T : unmanaged, IBinaryFloatingPoint
 
     /// <summary>
     /// The most threads a training step may use; -1 (the default) for as many as there are processors, 1 for one
-    /// (Fit then starts no threads of its own). The check of a data set of a million values or more before training
-    /// (every value finite) is split over as many threads of the thread pool.
+    /// (Fit then starts no threads of its own).
     /// Batches of <see cref="MinimumParallelBatch"/> rows or more are split into a fixed number of shards that
     /// depends only on the batch size; each shard's gradient is computed on its own replica of the network and the
     /// shards are summed in shard order, so the trained parameters are the same bit for bit whatever this is.

@@ -77,44 +77,6 @@ public class FitDataCheckTests
         Assert.Equal(0, network.TrainCalls + network.TrainBatchCalls + network.BackwardCalls + network.BackwardBatchCalls);
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(-1)]
-    public void A_large_data_set_split_over_threads_names_its_first_non_finite_value_whatever_the_thread_count(int threads)
-    {
-        // Enough values for the check to run by blocks on several threads; a non-finite value in a middle block and
-        // another in the last block: the message names the first, as one thread's scan does.
-        int rows = DataSetChecks.ParallelCheckValues / 2 + 1000;
-        var inputs = new double[rows * 2];
-        var targets = new double[rows];
-        inputs[2 * 300_001 + 1] = double.PositiveInfinity;
-        inputs[^2] = double.NaN;
-        SingleLayerNetwork network = Network();
-        double[] before = network.Snapshot();
-
-        var error = Assert.Throws<ArgumentException>(() => network.Fit(inputs, targets, new TrainingOptions<double> { MaxDegreeOfParallelism = threads }));
-
-        Assert.Equal("inputs", error.ParamName);
-        Assert.Contains("at row 300001, column 1", error.Message);
-        Assert.Equal(before, network.Snapshot());
-        Assert.Equal(0, network.TrainCalls + network.TrainBatchCalls + network.BackwardCalls + network.BackwardBatchCalls);
-    }
-
-    [Theory]
-    [InlineData(0)]
-    [InlineData(DataSetChecks.ParallelCheckValues + 4095)] // the last value of a short last block
-    public void The_split_check_passes_finite_data_and_finds_a_value_in_any_block(int badIndex)
-    {
-        var values = new float[DataSetChecks.ParallelCheckValues + 4096];
-        DataSetChecks.CheckFinite<float>(values, rowLength: 4096, "values", maxDegreeOfParallelism: 2);
-
-        values[badIndex] = float.NaN;
-        var error = Assert.Throws<ArgumentException>(() => DataSetChecks.CheckFinite<float>(values, rowLength: 4096, "values", maxDegreeOfParallelism: 2));
-
-        Assert.Contains($"row {badIndex / 4096}, column {badIndex % 4096}", error.Message);
-    }
-
     [Fact]
     public void A_non_finite_target_is_rejected_naming_row_and_column()
     {
