@@ -48,6 +48,32 @@ public class ParallelFitTests
         Assert.NotEqual(new ParallelClassifierNet(seed: 11).Parameters.ToArray(), oneThread);
     }
 
+    [Theory]
+    [InlineData(128)] // 4 shards: up to 3 workers, each with its own shard
+    [InlineData(100)] // 3 shards: more threads allowed than shards
+    public void Every_thread_count_up_to_the_shard_count_and_beyond_gives_the_same_parameters_bit_for_bit(int batchSize)
+    {
+        // Each participant takes its own block of shards and of ranges first and then the others' leftovers; with 5,443
+        // parameters (2 ranges) and 4 participants, two of them have no range of their own and only ever steal.
+        (float[] inputs, int[] labels) = Blobs(rows: 400, seed: 13, features: 64);
+
+        float[] TrainWith(int threads)
+        {
+            var network = new ParallelWideNet(seed: 14);
+            network.Fit(inputs, labels, new TrainingOptions<float>
+            {
+                Epochs = 2, BatchSize = batchSize, Optimizer = new Adam<float>(learningRate: 0.01f), MaxGradientNorm = 0.5,
+                MaxDegreeOfParallelism = threads, Seed = 3,
+            });
+            return network.Parameters.ToArray();
+        }
+
+        float[] oneThread = TrainWith(1);
+        for (int threads = 2; threads <= 5; threads++)
+            Assert.Equal(oneThread, TrainWith(threads));
+        Assert.NotEqual(new ParallelWideNet(seed: 14).Parameters.ToArray(), oneThread);
+    }
+
     public static IEnumerable<object[]> StepKinds() =>
         from kind in new[] { "Adam clipped", "AdamW guarded every step", "RmsProp", "Sgd", "Sgd momentum clipped", "custom optimizer clipped", "class weights" }
         from batchSize in new[] { 16, 100 }
