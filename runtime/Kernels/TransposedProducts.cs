@@ -221,14 +221,8 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
                 if (skipsZeroRows && factor == T.Zero)
                     continue;
                 TV f = TW.Create(factor);
-                TW.Store(TW.MultiplyAdd(x0, f, TW.Load(ref y, 0)), ref y, 0);
-                TW.Store(TW.MultiplyAdd(x1, f, TW.Load(ref y, n)), ref y, n);
-                TW.Store(TW.MultiplyAdd(x2, f, TW.Load(ref y, 2 * n)), ref y, 2 * n);
-                TW.Store(TW.MultiplyAdd(x3, f, TW.Load(ref y, 3 * n)), ref y, 3 * n);
-                TW.Store(TW.MultiplyAdd(x4, f, TW.Load(ref y, 4 * n)), ref y, 4 * n);
-                TW.Store(TW.MultiplyAdd(x5, f, TW.Load(ref y, 5 * n)), ref y, 5 * n);
-                TW.Store(TW.MultiplyAdd(x6, f, TW.Load(ref y, 6 * n)), ref y, 6 * n);
-                TW.Store(TW.MultiplyAdd(x7, f, TW.Load(ref y, 7 * n)), ref y, 7 * n);
+                AddScaledFour<TV, TW>(ref y, f, x0, x1, x2, x3);
+                AddScaledFour<TV, TW>(ref Unsafe.Add(ref y, 4 * n), f, x4, x5, x6, x7);
             }
         }
         // The vectors left (fewer than eight): four at once, then one at a time over all rows. A loop per
@@ -244,11 +238,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
                 T factor = scale * d[row];
                 if (skipsZeroRows && factor == T.Zero)
                     continue;
-                TV f = TW.Create(factor);
-                TW.Store(TW.MultiplyAdd(x0, f, TW.Load(ref y, 0)), ref y, 0);
-                TW.Store(TW.MultiplyAdd(x1, f, TW.Load(ref y, n)), ref y, n);
-                TW.Store(TW.MultiplyAdd(x2, f, TW.Load(ref y, 2 * n)), ref y, 2 * n);
-                TW.Store(TW.MultiplyAdd(x3, f, TW.Load(ref y, 3 * n)), ref y, 3 * n);
+                AddScaledFour<TV, TW>(ref y, TW.Create(factor), x0, x1, x2, x3);
             }
             column += 4 * TW.Count;
         }
@@ -277,6 +267,19 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             TV old = TW.Load(ref tail, 0);
             TW.Store(TW.Select(fresh, TW.MultiplyAdd(xLast, TW.Create(factor), old), old), ref tail, 0);
         }
+    }
+
+    /// <summary><c>y[k * Count ..] += f * xk</c> for four consecutive vectors at <paramref name="y"/>: one load, multiply-add and store each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddScaledFour<TV, TW>(ref T y, TV f, TV x0, TV x1, TV x2, TV x3)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        nuint n = (nuint)TW.Count;
+        TW.Store(TW.MultiplyAdd(x0, f, TW.Load(ref y, 0)), ref y, 0);
+        TW.Store(TW.MultiplyAdd(x1, f, TW.Load(ref y, n)), ref y, n);
+        TW.Store(TW.MultiplyAdd(x2, f, TW.Load(ref y, 2 * n)), ref y, 2 * n);
+        TW.Store(TW.MultiplyAdd(x3, f, TW.Load(ref y, 3 * n)), ref y, 3 * n);
     }
 
     /// <summary><see cref="AddScaledOuterProduct"/> for rows shorter than any vector this pair may use: one value at a time.</summary>
