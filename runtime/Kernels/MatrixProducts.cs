@@ -83,7 +83,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         ref T b = ref MemoryMarshal.GetReference(bias);
         ref T x = ref MemoryMarshal.GetReference(inputs);
         ref T z = ref MemoryMarshal.GetReference(outputs);
-        int packedRows = PacksForward(columns) ? PackedForwardRows(rows, columns) : 0;
+        int packedRows = PacksForward(columns) ? PackedVectorRows(rows, columns) : 0;
         if (packedRows > 0)
         {
             PackedRowsMatrixMatrix(ref w, ref b, ref x, columns, packedRows, samples, ref z, outputStride);

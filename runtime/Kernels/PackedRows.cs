@@ -127,11 +127,12 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     internal static bool PacksTransposed(int columns) => columns > 0 && 2 * columns <= TWide.Count && PermutesInHardware;
 
     /// <summary>
-    /// The rows the packed forward product takes, a whole number of vectors: its loads of the bias and
-    /// its stores of z reach <c>Count</c> values past a vector's first row, which must stay inside
-    /// <paramref name="rows"/>; the rest go row by row.
+    /// The rows the packed forward and transposed products take, a whole number of vectors: a vector's
+    /// loads of a per-row operand (the bias, or d's window) and the forward product's stores of z reach
+    /// <c>Count</c> values past its first row, which must stay inside <paramref name="rows"/>; the rest go
+    /// row by row. (The outer product pads its factors on the stack, so only W bounds its reach.)
     /// </summary>
-    internal static int PackedForwardRows(int rows, int columns)
+    internal static int PackedVectorRows(int rows, int columns)
     {
         int rowsPerVector = TWide.Count / columns;
         int reach = rows - TWide.Count + rowsPerVector; // the last vector may start at rows - Count
@@ -139,7 +140,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary>
-    /// <see cref="MatrixMatrix"/> for <paramref name="rows"/> rows (see <see cref="PackedForwardRows"/>) of
+    /// <see cref="MatrixMatrix"/> for <paramref name="rows"/> rows (see <see cref="PackedVectorRows"/>) of
     /// a few values (<see cref="PacksForward"/>): for each vector of r rows, lane k of
     /// <c>permute(W vector, column i)</c> is <c>W[j + k, i]</c>, so
     /// <c>z[j .. j + r) = b + sum_i W[., i] x_i</c> is one multiply-add per column, summed in column
@@ -200,7 +201,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
 
     /// <summary>
     /// <c>result = W^T d</c> over the first <paramref name="rows"/> rows of W (a whole number of vectors,
-    /// whose loads of W and of d's window stay inside both: <see cref="PackedForwardRows"/>) for rows of at most half a vector: each vector of r rows is
+    /// whose loads of W and of d's window stay inside both: <see cref="PackedVectorRows"/>) for rows of at most half a vector: each vector of r rows is
     /// multiplied by d's values spread over their rows' lanes (one permute of d's window) and added
     /// into one of four accumulators, so that four multiply-add chains run at once; lane
     /// <c>q * columns + i</c> of their sum holds column i's share of the q-th row of every vector. The

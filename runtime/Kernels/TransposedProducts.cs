@@ -53,7 +53,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     public static void TransposedMatrixVector(ReadOnlySpan<T> weights, ReadOnlySpan<T> d, Span<T> result)
     {
         int columns = result.Length;
-        int packedRows = PacksTransposed(columns) ? PackedForwardRows(d.Length, columns) : 0;
+        int packedRows = PacksTransposed(columns) ? PackedVectorRows(d.Length, columns) : 0;
         if (packedRows == 0)
         {
             RowTransposed(ref MemoryMarshal.GetReference(weights), d, ref MemoryMarshal.GetReference(result), columns);
