@@ -193,18 +193,26 @@ public class ParallelFitTests
     [Fact]
     public void Sharded_steps_allocate_nothing_on_the_calling_thread()
     {
-        (float[] inputs, int[] labels) = Blobs(rows: 640, seed: 9, features: 64);
-        var allocatedAtEpochEnd = new List<long>();
+        // 20 steps an epoch, so a step that allocates even one small object (24 bytes) adds at least 480 bytes to every epoch.
+        (float[] inputs, int[] labels) = Blobs(rows: 1280, seed: 9, features: 64);
+        var allocatedAtEpochEnd = new long[8];
 
         new ParallelWideNet(seed: 5).Fit(inputs, labels, new TrainingOptions<float>
         {
-            Epochs = 3, BatchSize = 64, Optimizer = new Adam<float>(), MaxGradientNorm = 1.0, MaxDegreeOfParallelism = 2,
-            MeasureTrainingAccuracy = false, EpochCompleted = _ => allocatedAtEpochEnd.Add(GC.GetAllocatedBytesForCurrentThread()),
+            Epochs = allocatedAtEpochEnd.Length, BatchSize = 64, Optimizer = new Adam<float>(), MaxGradientNorm = 1.0,
+            MaxDegreeOfParallelism = 2, MeasureTrainingAccuracy = false,
+            EpochCompleted = report => allocatedAtEpochEnd[report.Epoch - 1] = GC.GetAllocatedBytesForCurrentThread(),
         });
 
-        // Between the ends of epochs 2 and 3: 10 steps and one EpochReport object.
-        long allocated = allocatedAtEpochEnd[2] - allocatedAtEpochEnd[1];
-        Assert.True(allocated < 512, $"epoch 3 allocated {allocated} bytes");
+        // An epoch past the first allocates its EpochReport and nothing else. But the runtime can allocate on this thread
+        // now and then, at times no test controls: one CI run saw an epoch of 8,200 bytes, which no run here repeated.
+        // So the epochs are judged by the quietest one, which a per-step allocation would still fill, and at most two
+        // of the seven may be louder.
+        long[] perEpoch = new long[allocatedAtEpochEnd.Length - 1];
+        for (int epoch = 1; epoch < allocatedAtEpochEnd.Length; epoch++)
+            perEpoch[epoch - 1] = allocatedAtEpochEnd[epoch] - allocatedAtEpochEnd[epoch - 1];
+        Assert.True(perEpoch.Min() < 256, $"epochs 2 to {allocatedAtEpochEnd.Length} allocated {string.Join(", ", perEpoch)} bytes");
+        Assert.True(perEpoch.Count(bytes => bytes >= 256) <= 2, $"epochs 2 to {allocatedAtEpochEnd.Length} allocated {string.Join(", ", perEpoch)} bytes");
     }
 
     [Fact]
