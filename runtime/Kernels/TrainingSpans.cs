@@ -56,20 +56,57 @@ public static partial class Kernels
     }
 
     /// <summary><c>sum[i] += addend[i]</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AddInPlace<T>(Span<T> sum, ReadOnlySpan<T> addend)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => Add<T>(sum, addend, sum);
+
+    /// <summary><c>sum[i] = augend[i] + addend[i]</c>; <paramref name="sum"/> may be <paramref name="augend"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Add<T>(ReadOnlySpan<T> augend, ReadOnlySpan<T> addend, Span<T> sum)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        CheckLength(augend.Length, sum.Length, nameof(augend));
         CheckLength(addend.Length, sum.Length, nameof(addend));
-        ref T s = ref MemoryMarshal.GetReference(sum);
+        ref T x = ref MemoryMarshal.GetReference(augend);
         ref T a = ref MemoryMarshal.GetReference(addend);
+        ref T s = ref MemoryMarshal.GetReference(sum);
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
             for (; i <= sum.Length - Vector<T>.Count; i += Vector<T>.Count)
-                (Vector.LoadUnsafe(ref s, (nuint)i) + Vector.LoadUnsafe(ref a, (nuint)i)).StoreUnsafe(ref s, (nuint)i);
+                (Vector.LoadUnsafe(ref x, (nuint)i) + Vector.LoadUnsafe(ref a, (nuint)i)).StoreUnsafe(ref s, (nuint)i);
         }
         for (; i < sum.Length; i++)
-            Unsafe.Add(ref s, i) += Unsafe.Add(ref a, i);
+            Unsafe.Add(ref s, i) = Unsafe.Add(ref x, i) + Unsafe.Add(ref a, i);
+    }
+
+    /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> (of the same length) and returns whether every value is finite: one pass for the two.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool CopyAllFinite<T>(ReadOnlySpan<T> source, Span<T> destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        CheckLength(destination.Length, source.Length, nameof(destination));
+        ref T x = ref MemoryMarshal.GetReference(source);
+        ref T d = ref MemoryMarshal.GetReference(destination);
+        int i = 0;
+        bool finite = true;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            // x - x is 0 for a finite x and NaN for NaN or an infinity; the differences are ORed and tested once.
+            Vector<T> differences = Vector<T>.Zero;
+            for (; i <= source.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                Vector<T> xi = Vector.LoadUnsafe(ref x, (nuint)i);
+                xi.StoreUnsafe(ref d, (nuint)i);
+                differences |= xi - xi;
+            }
+            finite = Vector.EqualsAll(differences, Vector<T>.Zero);
+        }
+        for (; i < source.Length; i++)
+        {
+            T xi = Unsafe.Add(ref x, i);
+            Unsafe.Add(ref d, i) = xi;
+            finite &= T.IsFinite(xi);
+        }
+        return finite;
     }
 }

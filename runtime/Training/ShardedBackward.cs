@@ -27,11 +27,12 @@ namespace NetGen;
 /// <para>
 /// The phases run on the calling thread and on dedicated worker threads that live as long as this object (one Fit):
 /// a step of a 784-128-10 network at batch 64 takes well under a millisecond, and handing its halves to the thread
-/// pool (Parallel.For) cost about as much as it saved. A worker spins briefly before it blocks, so the hand-off
+/// pool (Parallel.For) cost about as much as it saved. Both sides of a hand-off spin before they block (<see cref="HandOff"/>), so a hand-off
 /// between phases costs microseconds. Each participant takes the shards or ranges of its own block of the phase first
 /// (shard k and the k-th block of ranges on participant k, the caller being participant 0), so that its network and its
 /// ranges' optimizer state stay in its core's cache from step to step, then what is left of the other blocks, so a late
-/// worker leaves its share to the others instead of holding the step up. Taking any range anywhere (before) made the
+/// worker leaves its share to the others instead of holding the step up. The hand-offs spin before they block
+/// (<see cref="HandOff"/>). Taking any range anywhere (before) made the
 /// ranges of a 2-thread step of 784-128-10 take 91 us on each thread against 90 us for all of them on one (the
 /// optimizer state moved between the cores); own blocks first, 66 to 71 us.
 /// </para>
@@ -99,6 +100,8 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
     private T[]? _guardCopy;
     private IRangedOptimizer<T>? _rangedOptimizer;
     private volatile bool _nonFinite;
+    // Each participant's mean gradient of the range it is updating, when only the optimizer reads it (see RunRange).
+    private readonly T[][] _meanScratch;
 
     // The dropout state of the trained network when the step started (when it has dropout): every replica draws its
     // rows' masks from it, for the rows' indices in the whole batch, so a row gets the mask one call would give it.
@@ -125,6 +128,9 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
         int cores = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
         _workerCount = Math.Clamp(Math.Min(cores, ShardCount(largestBatch)) - 1, 0, MaxShards - 1);
         _nextInBlock = new int[(_workerCount + 1) * CounterSpacing];
+        _meanScratch = new T[_workerCount + 1][];
+        for (int i = 0; i < _meanScratch.Length; i++)
+            _meanScratch[i] = new T[RangeLength];
     }
 
     /// <summary>The number of shards a batch of <paramref name="rows"/> rows is cut into (1 below <see cref="TrainingOptions{T}.MinimumParallelBatch"/>).</summary>
@@ -312,7 +318,7 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
                 if (item >= end)
                     break;
                 if (_rangePhase)
-                    RunRange(item);
+                    RunRange(item, participant);
                 else
                     RunShard(item);
             }
@@ -344,18 +350,27 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
             _targets.Span.Slice(start * outputSize, count * outputSize));
     }
 
-    /// <summary>The range phase's work on one range of parameters (see the fields it reads).</summary>
-    private void RunRange(int range)
+    /// <summary>The range phase's work on one range of parameters (see the fields it reads), on <paramref name="participant"/>'s thread.</summary>
+    private void RunRange(int range, int participant)
     {
         int start = range * RangeLength;
         int length = Math.Min(RangeLength, _network.ParameterCount - start);
         Span<T> gradients = _network.Gradients.Slice(start, length);
         if (_reduce)
         {
-            for (int shard = 1; shard < _shards; shard++)
-                Kernels.AddInPlace<T>(gradients, _replicas[shard - 1].Gradients.Slice(start, length));
+            // When a ranged optimizer is the mean's only reader, the mean goes to this participant's scratch, which
+            // stays in its core's L1, instead of over the trained network's gradients: shard 0 wrote those on the
+            // caller's core and zeroes them again next step, so a worker writing them moved the lines twice.
+            Span<T> mean = _update && _rangedOptimizer is not null && _shards > 1
+                ? _meanScratch[participant].AsSpan(0, length)
+                : gradients;
+            if (_shards > 1)
+                Kernels.Add<T>(gradients, _replicas[0].Gradients.Slice(start, length), mean);
+            for (int shard = 2; shard < _shards; shard++)
+                Kernels.AddInPlace<T>(mean, _replicas[shard - 1].Gradients.Slice(start, length));
             if (_divisor != T.One)
-                Kernels.DivideInPlace(gradients, _divisor); // the mean gradient
+                Kernels.DivideInPlace(mean, _divisor); // the mean gradient
+            gradients = mean;
         }
         if (_sumSquares)
             _rangeSquares[range] = TensorPrimitives.SumOfSquares<T>(gradients);
@@ -370,10 +385,14 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
         if (_rangedOptimizer is not { } optimizer)
             return; // the optimizer steps the whole block after the phase
         optimizer.StepRange(parameters, gradients, start);
-        if (_guardCopy is not null && !Kernels.AllFinite<T>(parameters))
+        // The new values go to every replica; the first copy also checks them for the guard, in the same pass.
+        bool finite = _replicas.Length == 0
+            ? _guardCopy is null || Kernels.AllFinite<T>(parameters)
+            : Kernels.CopyAllFinite<T>(parameters, _replicas[0].Parameters.Slice(start, length));
+        for (int i = 1; i < _replicas.Length; i++)
+            parameters.CopyTo(_replicas[i].Parameters.Slice(start, length));
+        if (_guardCopy is not null && !finite)
             _nonFinite = true;
-        foreach (INetwork<T> replica in _replicas)
-            parameters.CopyTo(replica.Parameters.Slice(start, length));
     }
 
     /// <summary>
@@ -382,15 +401,10 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
     /// </summary>
     private sealed class ShardWorker
     {
-        // Spin about this many iterations before blocking: long enough to cover what the caller does between two
-        // phases (between steps: gathering the next batch's rows), short enough not to burn a core through an
-        // epoch's validation pass.
-        private const int SpinCount = 2000;
-
         private readonly ShardedBackward<T> _owner;
         private readonly int _participant;
-        private readonly ManualResetEventSlim _go = new(false, SpinCount);
-        private readonly ManualResetEventSlim _done = new(false, SpinCount);
+        private readonly HandOff _go = new();
+        private readonly HandOff _done = new();
         private readonly Thread _thread;
         private volatile bool _stopping;
         private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failure;
@@ -409,7 +423,6 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
         public System.Runtime.ExceptionServices.ExceptionDispatchInfo? WaitUntilDone()
         {
             _done.Wait();
-            _done.Reset();
             var failure = _failure;
             _failure = null;
             return failure;
@@ -426,7 +439,6 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
             while (true)
             {
                 _go.Wait();
-                _go.Reset();
                 if (_stopping)
                     return;
                 try

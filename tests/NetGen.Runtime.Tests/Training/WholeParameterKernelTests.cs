@@ -7,8 +7,8 @@ using System.Numerics.Tensors;
 namespace NetGen.Runtime.Tests.Training;
 
 /// <summary>
-/// The whole-parameter kernels Fit and Adam run on every step (Kernels.AdamUpdate, AllFinite,
-/// DivideInPlace, AddInPlace) replaced System.Numerics.Tensors calls for the cold start; they must give
+/// The whole-parameter kernels Fit and Adam run on every step (Kernels.AdamUpdate, AllFinite, CopyAllFinite,
+/// DivideInPlace, AddInPlace, Add) replaced System.Numerics.Tensors calls for the cold start; they must give
 /// what those calls gave, bit for bit, over every vector tail and in both precisions.
 /// </summary>
 public class WholeParameterKernelTests
@@ -164,7 +164,60 @@ public class WholeParameterKernelTests
             actual = (T[])sum.Clone();
             Kernels.AddInPlace<T>(actual, addend);
             AssertSameBits(expected, actual, $"add, {typeof(T).Name}, length {length}");
+
+            // Into a third buffer (Fit's mean of two shards); the operands stay as they were.
+            T[] augend = (T[])sum.Clone(), keptAddend = (T[])addend.Clone();
+            actual = new T[length];
+            Kernels.Add<T>(augend, addend, actual);
+            AssertSameBits(expected, actual, $"add into, {typeof(T).Name}, length {length}");
+            AssertSameBits(sum, augend, $"add into leaves the augend, {typeof(T).Name}, length {length}");
+            AssertSameBits(keptAddend, addend, $"add into leaves the addend, {typeof(T).Name}, length {length}");
         }
+    }
+
+    [Fact]
+    public void Add_rejects_buffers_of_another_length()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Kernels.Add<float>(new float[5], new float[5], new float[4]));
+        Assert.Contains("5", error.Message);
+        Assert.Contains("4", error.Message);
+        Assert.Throws<ArgumentException>(() => Kernels.Add<float>(new float[5], new float[4], new float[5]));
+    }
+
+    [Fact]
+    public void CopyAllFinite_copies_every_value_and_finds_a_NaN_or_an_infinity_at_every_position()
+    {
+        CheckCopyAllFinite<double>();
+        CheckCopyAllFinite<float>();
+    }
+
+    private static void CheckCopyAllFinite<T>()
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        foreach (int length in Lengths().Where(n => n < 2000))
+        {
+            T[] values = Values<T>(new Random(length), length);
+            if (length > 0)
+                values[0] = T.NegativeZero;
+            if (length > 1)
+                values[^1] = T.CreateTruncating(-1e30);
+            T[] copy = new T[length];
+            Assert.True(Kernels.CopyAllFinite<T>(values, copy), $"{typeof(T).Name}, length {length}");
+            AssertSameBits(values, copy, $"copy, {typeof(T).Name}, length {length}");
+            for (int i = 0; i < length; i++)
+            {
+                foreach (T bad in new[] { T.NaN, T.PositiveInfinity, T.NegativeInfinity })
+                {
+                    T kept = values[i];
+                    values[i] = bad;
+                    copy = new T[length];
+                    Assert.False(Kernels.CopyAllFinite<T>(values, copy), $"{typeof(T).Name}, length {length}: {bad} at {i}");
+                    Assert.Equal(bad, copy[i]); // the whole span is still copied
+                    values[i] = kept;
+                }
+            }
+        }
+        Assert.Throws<ArgumentException>(() => Kernels.CopyAllFinite<T>(new T[3], new T[2]));
     }
 
     private static T[] Values<T>(Random random, int length)
