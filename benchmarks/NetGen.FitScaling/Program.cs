@@ -66,8 +66,8 @@ for (int r = 0; r < repeats; r++)
 }
 bool same = oneThread!.AsSpan().SequenceEqual(twoThreads);
 Console.WriteLine($"scaling  784-128-10, batch 64, Adam, {Rows} rows, {repeats} Fit calls of {epochsPerRun} epoch(s) each, alternating, after {warmups} warm-up epochs each");
-Console.WriteLine($"  1 thread : median {Median(one):F3} s/epoch ({Median(one) * 1e6 / Rows:F1} us/row)  runs {string.Join(" ", one.Select(s => s.ToString("F3")))}");
-Console.WriteLine($"  2 threads: median {Median(two):F3} s/epoch ({Median(two) * 1e6 / Rows:F1} us/row)  runs {string.Join(" ", two.Select(s => s.ToString("F3")))}");
+Console.WriteLine($"  1 thread : median {Median(one):F4} s/epoch ({Median(one) * 1e6 / Rows:F1} us/row)  runs {string.Join(" ", one.Select(s => s.ToString("F4")))}");
+Console.WriteLine($"  2 threads: median {Median(two):F4} s/epoch ({Median(two) * 1e6 / Rows:F1} us/row)  runs {string.Join(" ", two.Select(s => s.ToString("F4")))}");
 // Under intermittent load from other processes the fastest run of each is the one least disturbed.
 Console.WriteLine($"  speed-up {Median(one) / Median(two):F2}x (fastest runs: {one.Min() / two.Min():F2}x); parameters bit for bit equal: {same}");
 // CPU time shows the work the second thread adds (copies, sums, synchronisation) whatever else the machine runs:

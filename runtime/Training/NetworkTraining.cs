@@ -99,7 +99,12 @@ public static class NetworkTraining
         int inputSize = network.InputSize;
         int outputSize = network.OutputSize;
         int rows = DataSetChecks.RowCount(inputs.Span, targets.Span, inputSize, outputSize, nameof(inputs), nameof(targets));
-        DataSetChecks.CheckFinite(inputs.Span, inputSize, nameof(inputs));
+        // The threads of a sharded Fit are rented first, so the data check runs on them too.
+        int largestBatch = options.BatchSize == 0 ? rows : Math.Min(options.BatchSize, rows);
+        using FitThreads? threads = network is IReplicableNetwork<T>
+            ? FitThreads.Rent(ShardedBackward<T>.ShardCount(largestBatch), options.MaxDegreeOfParallelism)
+            : null;
+        DataSetChecks.CheckFinite(inputs, inputSize, nameof(inputs), threads);
         DataSetChecks.CheckFinite(targets.Span, outputSize, nameof(targets));
 
         DataSet<T> training;
@@ -128,8 +133,7 @@ public static class NetworkTraining
             training = new DataSet<T>(inputs, targets, rows, inputSize, outputSize);
         }
 
-        using var loop = new TrainingLoop<T>(network, options, training, validation);
-        return loop.Run(cancellationToken);
+        return new TrainingLoop<T>(network, options, training, validation, threads).Run(cancellationToken);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ namespace NetGen;
 /// 784-128-10 at batch 64, which held two threads to 1.2x one.
 /// </para>
 /// <para>
-/// The phases run on the calling thread and on dedicated worker threads that live as long as this object (one Fit):
+/// The phases run on the calling thread and on the worker threads of the Fit call (<see cref="FitThreads"/>):
 /// a step of a 784-128-10 network at batch 64 takes well under a millisecond, and handing its halves to the thread
 /// pool (Parallel.For) cost about as much as it saved. Both sides of a hand-off spin before they block (<see cref="HandOff"/>), so a hand-off
 /// between phases costs microseconds. Each participant takes the shards or ranges of its own block of the phase first
@@ -42,7 +42,7 @@ namespace NetGen;
 /// network's parameters must call <see cref="ParametersChanged"/>: the next shards then copy them first.
 /// </para>
 /// </remarks>
-internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBinaryFloatingPointIeee754<T>
+internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>The most shards a batch is cut into: the most cores one step can use, and the number of gradient blocks to add.</summary>
     public const int MaxShards = 4;
@@ -65,10 +65,10 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
     private readonly INetwork<T>[] _replicas;
     private readonly T[] _shardLosses = new T[MaxShards];
     private readonly T[] _rangeSquares;
-    // Threads that run shards and ranges besides the caller: at most one per core the options allow, less one for the
-    // caller, and no more than there are shards to give them. Started on the first sharded step.
+    // The threads that run shards and ranges besides the caller (null: the caller alone), and how many there are.
+    private readonly FitThreads? _threads;
     private readonly int _workerCount;
-    private ShardWorker[]? _workers;
+    private readonly Action<int> _runItems;
     // False until the replicas hold the trained network's parameters; then the shards copy them first.
     private bool _replicasCurrent;
 
@@ -110,7 +110,10 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
     private ulong _dropoutStep;
     private int _dropoutFirstRow;
 
-    public ShardedBackward(IReplicableNetwork<T> network, int largestBatch, int maxDegreeOfParallelism)
+    /// <param name="network">The trained network, shard 0's.</param>
+    /// <param name="largestBatch">The most rows a step gets: it fixes the number of shards, and so of replicas.</param>
+    /// <param name="threads">The Fit call's worker threads, or null for the calling thread alone; any number of them gives the same bits.</param>
+    public ShardedBackward(IReplicableNetwork<T> network, int largestBatch, FitThreads? threads)
     {
         _network = network;
         _replicas = new INetwork<T>[ShardCount(largestBatch) - 1];
@@ -125,8 +128,9 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
         }
         _rangeSquares = new T[RangeCount(network.ParameterCount)];
         _dropout = network as IDropoutNetwork;
-        int cores = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
-        _workerCount = Math.Clamp(Math.Min(cores, ShardCount(largestBatch)) - 1, 0, MaxShards - 1);
+        _threads = threads;
+        _workerCount = threads?.WorkerCount ?? 0;
+        _runItems = RunItems;
         _nextInBlock = new int[(_workerCount + 1) * CounterSpacing];
         _meanScratch = new T[_workerCount + 1][];
         for (int i = 0; i < _meanScratch.Length; i++)
@@ -205,16 +209,6 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
         return loss;
     }
 
-    /// <summary>Stops the worker threads.</summary>
-    public void Dispose()
-    {
-        if (_workers is null)
-            return;
-        foreach (ShardWorker worker in _workers)
-            worker.Stop();
-        _workers = null;
-    }
-
     /// <summary>Sets each shard's network's gradients to its shard's summed gradient; returns the summed loss, added in shard order.</summary>
     private T RunShards(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows, Action<int, int>? copyRows)
     {
@@ -267,38 +261,10 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
         _itemCount = items;
         for (int participant = 0; participant <= _workerCount; participant++)
             _nextInBlock[participant * CounterSpacing] = BlockStart(participant);
-        if (_workerCount == 0)
-        {
+        if (_threads is null)
             RunItems(participant: 0);
-            return;
-        }
-
-        ShardWorker[] workers = _workers ??= StartWorkers();
-        foreach (ShardWorker worker in workers)
-            worker.Start();
-        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
-        try
-        {
-            RunItems(participant: 0);
-        }
-        catch (Exception exception)
-        {
-            failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception);
-        }
-        foreach (ShardWorker worker in workers)
-        {
-            var workerFailure = worker.WaitUntilDone(); // always waited, even after a failure
-            failure ??= workerFailure;
-        }
-        failure?.Throw();
-    }
-
-    private ShardWorker[] StartWorkers()
-    {
-        var workers = new ShardWorker[_workerCount];
-        for (int i = 0; i < workers.Length; i++)
-            workers[i] = new ShardWorker(this, participant: i + 1);
-        return workers;
+        else
+            _threads.Run(_runItems);
     }
 
     /// <summary>The first item of <paramref name="participant"/>'s block of the phase in progress (the item count for one past the last).</summary>
@@ -393,64 +359,5 @@ internal sealed class ShardedBackward<T> : IDisposable where T : unmanaged, IBin
             parameters.CopyTo(_replicas[i].Parameters.Slice(start, length));
         if (_guardCopy is not null && !finite)
             _nonFinite = true;
-    }
-
-    /// <summary>
-    /// A dedicated thread that runs its share of each phase when started and signals when it is done; an exception it
-    /// throws is handed to the caller's thread by <see cref="WaitUntilDone"/>.
-    /// </summary>
-    private sealed class ShardWorker
-    {
-        private readonly ShardedBackward<T> _owner;
-        private readonly int _participant;
-        private readonly HandOff _go = new();
-        private readonly HandOff _done = new();
-        private readonly Thread _thread;
-        private volatile bool _stopping;
-        private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failure;
-
-        public ShardWorker(ShardedBackward<T> owner, int participant)
-        {
-            _owner = owner;
-            _participant = participant;
-            _thread = new Thread(Loop) { IsBackground = true, Name = "NetGen Fit shard worker" };
-            _thread.Start();
-        }
-
-        public void Start() => _go.Set();
-
-        /// <summary>Waits for the phase to end; returns the exception it threw, if any.</summary>
-        public System.Runtime.ExceptionServices.ExceptionDispatchInfo? WaitUntilDone()
-        {
-            _done.Wait();
-            var failure = _failure;
-            _failure = null;
-            return failure;
-        }
-
-        public void Stop()
-        {
-            _stopping = true;
-            _go.Set();
-        }
-
-        private void Loop()
-        {
-            while (true)
-            {
-                _go.Wait();
-                if (_stopping)
-                    return;
-                try
-                {
-                    _owner.RunItems(_participant);
-                }
-                catch (Exception exception)
-                {
-                    _failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception);
-                }
-                _done.Set();
-            }
-        }
     }
 }

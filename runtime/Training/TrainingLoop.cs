@@ -10,7 +10,7 @@ namespace NetGen;
 /// One run of <see cref="NetworkTraining">Fit</see>: owns every buffer the run needs, allocated once in the
 /// constructor, so that the per-batch work allocates nothing.
 /// </summary>
-internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinaryFloatingPointIeee754<T>
+internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     // Mixed into the shuffle seed so that Fit(seed: s) does not replay the random numbers that
     // new Network(seed: s) drew for its weights.
@@ -43,7 +43,7 @@ internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinary
     // rows' weights (PyTorch's weighted mean).
     private double _epochLossDivisor;
 
-    public TrainingLoop(INetwork<T> network, TrainingOptions<T> options, DataSet<T> training, DataSet<T>? validation)
+    public TrainingLoop(INetwork<T> network, TrainingOptions<T> options, DataSet<T> training, DataSet<T>? validation, FitThreads? threads)
     {
         _network = network;
         _options = options;
@@ -64,7 +64,7 @@ internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinary
         }
         _schedule = options.LearningRateSchedule;
         if (network is IReplicableNetwork<T> replicable && _batchSize >= TrainingOptions<T>.MinimumParallelBatch)
-            _sharded = new ShardedBackward<T>(replicable, _batchSize, options.MaxDegreeOfParallelism);
+            _sharded = new ShardedBackward<T>(replicable, _batchSize, threads);
         _isClassifier = network.Description.IsClassifier;
 
         // A full batch is not shuffled: the order of its rows cannot change the mean gradient.
@@ -89,9 +89,6 @@ internal sealed class TrainingLoop<T> : IDisposable where T : unmanaged, IBinary
         if (_isClassifier && (options.MeasureTrainingAccuracy || validation is not null))
             _predictions = NetworkMetrics.PredictionBuffer(network, Math.Max(training.Rows, validation?.Rows ?? 0));
     }
-
-    /// <summary>Stops the shard worker threads, if the run started any.</summary>
-    public void Dispose() => _sharded?.Dispose();
 
     public TrainingHistory Run(CancellationToken cancellationToken)
     {

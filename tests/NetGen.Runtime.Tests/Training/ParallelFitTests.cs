@@ -332,6 +332,30 @@ public class ParallelFitTests
     }
 
     /// <summary>Three Gaussian blobs in <paramref name="features"/> dimensions, one per class.</summary>
+    [Theory]
+    [InlineData(0, 0)]        // the first block of the check
+    [InlineData(4_999, 63)]   // the last value of the last block
+    [InlineData(2_100, 17)]   // inside a middle block
+    public void A_non_finite_input_in_a_large_data_set_is_found_on_the_workers_too_and_named_before_any_training(int row, int column)
+    {
+        // 5,000 rows of 64 values: 320,000 values, two blocks of the check that Fit shares out between its threads.
+        (float[] inputs, int[] labels) = Blobs(rows: 5_000, seed: 21, features: 64);
+        inputs[row * 64 + column] = float.NaN;
+        inputs[4_999 * 64 + 63] = row == 4_999 ? float.NaN : float.PositiveInfinity; // a second culprit later on
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var network = new ParallelWideNet(seed: 3);
+            float[] before = network.Parameters.ToArray();
+            var error = Assert.Throws<ArgumentException>(() => network.Fit(inputs, labels, new TrainingOptions<float>
+            {
+                Epochs = 1, BatchSize = 64, MaxDegreeOfParallelism = threads,
+            }));
+            Assert.Equal("inputs", error.ParamName);
+            Assert.Contains($"NaN at row {row}, column {column}", error.Message); // the first one, whichever thread saw it
+            Assert.Equal(before, network.Parameters.ToArray());
+        }
+    }
+
     internal static (float[] Inputs, int[] Labels) Blobs(int rows, int seed, int features = 6)
     {
         var random = new SeededRandom((ulong)seed);
