@@ -64,6 +64,25 @@ internal readonly struct SigmoidOperator<T> : IUnaryOperator<T>
     public static Vector512<T> Invoke(Vector512<T> x) => Vector512<T>.One / (Vector512<T>.One + VectorExp.Exp(-x));
 }
 
+/// <summary><c>e^x</c>, for the softmax: scalar with <see cref="Math.Exp"/> / <see cref="MathF.Exp"/>, vectors with <see cref="VectorExp"/>.</summary>
+internal readonly struct ExpOperator<T> : IUnaryOperator<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    public static bool Vectorizable => !Kernels.UsesSystemExp;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Invoke(T x) => T.Exp(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Invoke(Vector128<T> x) => VectorExp.Exp(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Invoke(Vector256<T> x) => VectorExp.Exp(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Invoke(Vector512<T> x) => VectorExp.Exp(x);
+}
+
 /// <summary><c>delta * a * (1 - a)</c>.</summary>
 internal readonly struct SigmoidDerivativeOperator<T> : IBinaryOperator<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>

@@ -81,12 +81,19 @@ public static partial class Kernels
         where TVector : struct
         where TWidth : struct, IVectorWidth<T, TVector>
     {
-        // The last vector is computed first: in place, the loop overwrites values it shares with it.
+        // The last vector's inputs are read first: in place, the loop overwrites values it shares with them. The
+        // operator has one call site, inlined once per width: an exp-based one is large, and inlined twice per
+        // width it left the JIT's inlining budget short for the rest (the double tanh's exp then ran out of line).
         nuint width = (nuint)TWidth.Count, last = (nuint)length - width;
-        TVector end = TWidth.Invoke<TOperator>(TWidth.Load(ref x, last));
-        for (nuint i = 0; i < last; i += width)
-            TWidth.Store(TWidth.Invoke<TOperator>(TWidth.Load(ref x, i)), ref destination, i);
-        TWidth.Store(end, ref destination, last);
+        TVector end = TWidth.Load(ref x, last);
+        for (nuint i = 0; ; i += width)
+        {
+            bool final = i >= last;
+            nuint at = final ? last : i;
+            TWidth.Store(TWidth.Invoke<TOperator>(final ? end : TWidth.Load(ref x, i)), ref destination, at);
+            if (final)
+                break;
+        }
     }
 
     /// <summary>
@@ -120,11 +127,17 @@ public static partial class Kernels
         where TVector : struct
         where TWidth : struct, IVectorWidth<T, TVector>
     {
-        // The last vector is computed first: the loop overwrites values of y it shares with it.
+        // The last vector's values of y are read first: the loop overwrites values of y it shares with them. One
+        // call site of the operator per width, as in Apply.
         nuint width = (nuint)TWidth.Count, last = (nuint)length - width;
-        TVector end = TWidth.Invoke<TOperator>(TWidth.Load(ref x, last), TWidth.Load(ref y, last));
-        for (nuint i = 0; i < last; i += width)
-            TWidth.Store(TWidth.Invoke<TOperator>(TWidth.Load(ref x, i), TWidth.Load(ref y, i)), ref y, i);
-        TWidth.Store(end, ref y, last);
+        TVector endX = TWidth.Load(ref x, last), endY = TWidth.Load(ref y, last);
+        for (nuint i = 0; ; i += width)
+        {
+            bool final = i >= last;
+            nuint at = final ? last : i;
+            TWidth.Store(TWidth.Invoke<TOperator>(final ? endX : TWidth.Load(ref x, i), final ? endY : TWidth.Load(ref y, i)), ref y, at);
+            if (final)
+                break;
+        }
     }
 }

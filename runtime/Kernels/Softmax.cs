@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace NetGen;
 
@@ -8,9 +7,10 @@ public static partial class Kernels
 {
     /// <summary>
     /// <c>a = softmax(z)</c>, computed as <c>exp(z - max z) / sum exp(z - max z)</c> so no exp
-    /// overflows. One vectorised library exp (with <see cref="UsesSystemExp"/>, <see cref="Math.Exp"/>
-    /// / <see cref="MathF.Exp"/> per value); the max, sum and division are plain scalar loops, which
-    /// beat four library calls on the short rows softmax layers have (one value per class).
+    /// overflows. One vectorised exp, NetGen's own and inlined (<see cref="VectorExp"/>; with
+    /// <see cref="UsesSystemExp"/>, <see cref="Math.Exp"/> / <see cref="MathF.Exp"/> per value); the max, sum
+    /// and division are plain scalar loops, which beat four library calls on the short rows softmax layers
+    /// have (one value per class).
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Softmax<T>(ReadOnlySpan<T> z, Span<T> a)
@@ -27,15 +27,7 @@ public static partial class Kernels
         }
         for (int k = 0; k < z.Length; k++)
             a[k] = z[k] - max;
-        if (UsesSystemExp)
-        {
-            for (int k = 0; k < a.Length; k++)
-                a[k] = T.Exp(a[k]);
-        }
-        else
-        {
-            TensorPrimitives.Exp<T>(a, a);
-        }
+        Apply<T, ExpOperator<T>>(a, a); // e^x for each value, one at a time with UsesSystemExp
         T sum = T.Zero;
         for (int k = 0; k < a.Length; k++)
             sum += a[k];
