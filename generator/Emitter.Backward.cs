@@ -164,17 +164,16 @@ internal static partial class Emitter
     /// One statement per unit of a layer below an unrolled one: <c>delta_l[i] = (sum_j W_{l+1}[j, i]
     /// delta_{l+1}[j]) * f_l'(z_l[i])</c>. The span-based and the in-locals kernels both write it, with
     /// their own names for outputs and deltas and <paramref name="declare"/> before each (a type for locals). Where the
-    /// layer has dropout, the sum is multiplied by the unit's <paramref name="mask"/> first. <paramref name="inChains"/>: each
-    /// sum in chains (<see cref="SumOfTerms"/>), for BackwardBatch's rows.
+    /// layer has dropout, the sum is multiplied by the unit's <paramref name="mask"/> first. Long sums go in chains (<see cref="SumOfTerms"/>).
     /// </summary>
     private static void EmitUnrolledHiddenDelta(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar, string declare,
-        System.Func<int, int, string> output, System.Func<int, int, string> delta, System.Func<int, string> mask, bool inChains = false)
+        System.Func<int, int, string> output, System.Func<int, int, string> delta, System.Func<int, string> mask)
     {
         int n = layer.Number, m = above.Number, width = layer.OutputSize;
         for (int i = 0; i < width; i++)
         {
             var sum = new StringBuilder("(");
-            sum.Append(SumOfTerms(Enumerable.Range(0, above.OutputSize).Select(j => $"w{m}[{j * width + i}] * {delta(m, j)}").ToList(), inChains));
+            sum.Append(SumOfTerms(Enumerable.Range(0, above.OutputSize).Select(j => $"w{m}[{j * width + i}] * {delta(m, j)}").ToList()));
             sum.Append(')');
             if (layer.HasDropout)
                 sum.Append(" * ").Append(mask(i));

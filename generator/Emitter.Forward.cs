@@ -186,7 +186,7 @@ internal static partial class Emitter
     /// For the training kernels it leaves the output layer in locals, its logits z{L}_{k} included, which the
     /// losses need; <paramref name="packSigmoid"/> says whether their hidden sigmoid layers are packed.
     /// </summary>
-    private static void EmitForwardInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool training = false, bool packSigmoid = true, bool inChains = false)
+    private static void EmitForwardInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool training = false, bool packSigmoid = true)
     {
         string t = scalar.Keyword;
         if (!training)
@@ -201,19 +201,19 @@ internal static partial class Emitter
                 // (without AVX, as under Native AOT's default instruction set, a Vector256 is emulated in software).
                 writer.Line("// Narrow hidden layers as vectors where the hardware has them: the same sums, operation for operation.");
                 using (writer.Block($"if ({string.Join(" && ", vectorWidths.Select(bits => $"global::System.Runtime.Intrinsics.Vector{bits}.IsHardwareAccelerated"))})"))
-                    EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, inChains, vectors: true);
+                    EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, vectors: true);
                 using (writer.Block("else"))
-                    EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, inChains, vectors: false);
+                    EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, vectors: false);
                 return;
             }
         }
-        EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, inChains, vectors: false);
+        EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, vectors: false);
         if (training)
             writer.Line();
     }
 
-    /// <summary>The layers of <see cref="EmitForwardInLocals"/>; <paramref name="vectors"/> renders <see cref="LayerPlan.PredictsAsVector"/>, <paramref name="inChains"/> sums in chains.</summary>
-    private static void EmitLayersInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool training, bool packSigmoid, bool inChains, bool vectors)
+    /// <summary>The layers of <see cref="EmitForwardInLocals"/>; <paramref name="vectors"/> renders <see cref="LayerPlan.PredictsAsVector"/>.</summary>
+    private static void EmitLayersInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool training, bool packSigmoid, bool vectors)
     {
         string t = scalar.Keyword;
         foreach (LayerPlan layer in plan.Layers)
@@ -228,7 +228,7 @@ internal static partial class Emitter
                 EmitVectorLayer(writer, plan, layer, scalar);
                 continue;
             }
-            System.Func<int, string> sum = j => UnrolledSum(layer, j, i => LayerInputInLocals(plan, layer, i, training), inChains);
+            System.Func<int, string> sum = j => UnrolledSum(layer, j, i => LayerInputInLocals(plan, layer, i, training));
             LayerPlan? below = n > 1 ? plan.Layers[n - 2] : null;
             if (vectors && below is not null && below.PredictsAsVector)
                 sum = EmitRowProducts(writer, layer, below, scalar);
@@ -281,18 +281,19 @@ internal static partial class Emitter
 
     /// <summary>
     /// A <see cref="LayerPlan.PredictsAsVector"/> layer of Predict: <c>a{n} = f(b + W[:, 0] x0 + W[:, 1] x1 + ...)</c> as one
-    /// vector. Lane j adds the same products in the same order as neuron j's scalar sum.
+    /// vector. Lane j adds the same products in the same order, and in the same chains, as neuron j's scalar sum.
     /// </summary>
     private static void EmitVectorLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar)
     {
         int n = layer.Number;
         string vector = $"global::System.Runtime.Intrinsics.Vector{VectorBits(layer, scalar)}";
-        var sum = new StringBuilder($"{vector}.Create(b{n})");
+        var terms = new System.Collections.Generic.List<string>(layer.InputSize + 1) { $"{vector}.Create(b{n})" };
         for (int i = 0; i < layer.InputSize; i++)
         {
             string column = string.Join(", ", Enumerable.Range(0, layer.OutputSize).Select(j => $"w{n}[{j * layer.InputSize + i}]"));
-            sum.Append($" + {vector}.Create({column}) * {vector}.Create({LayerInputInLocals(plan, layer, i, training: false)})");
+            terms.Add($"{vector}.Create({column}) * {vector}.Create({LayerInputInLocals(plan, layer, i, training: false)})");
         }
+        string sum = SumOfTerms(terms);
         ActivationInfo activation = ActivationInfo.Of(layer.Activation);
         writer.Line($"// the layer's {layer.OutputSize} sums as one vector, column by column (lane j: b[j] + W[j, 0] x0 + W[j, 1] x1 + ..., as neuron by neuron)");
         writer.Line(activation.Kind == ActivationKind.Identity
@@ -302,7 +303,8 @@ internal static partial class Emitter
 
     /// <summary>
     /// The products of a layer whose inputs are the vector <c>a{n-1}</c> of a <see cref="LayerPlan.PredictsAsVector"/> layer:
-    /// one vector per weight row, <c>p{n}_{j} = W[j, :] * a{n-1}</c>; returns neuron j's sum, its bias plus the lanes in input order.
+    /// one vector per weight row, <c>p{n}_{j} = W[j, :] * a{n-1}</c>; returns neuron j's sum, its bias plus the lanes in input
+    /// order and in the chains of the scalar sum.
     /// </summary>
     private static System.Func<int, string> EmitRowProducts(CodeWriter writer, LayerPlan layer, LayerPlan below, Scalar scalar)
     {
@@ -311,7 +313,7 @@ internal static partial class Emitter
         writer.Line($"// each weight row times the vector a{n - 1}, its lanes added in input order (the same sums as neuron by neuron)");
         for (int j = 0; j < layer.OutputSize; j++)
             writer.Line($"var p{n}_{j} = {vector}.Create(w{n}.Slice({j * inputs}, {inputs})) * a{n - 1};");
-        return j => $"b{n}[{j}]" + string.Concat(Enumerable.Range(0, inputs).Select(i => $" + {vector}.GetElement(p{n}_{j}, {i})"));
+        return j => SumOfTerms(Enumerable.Range(0, inputs).Select(i => $"{vector}.GetElement(p{n}_{j}, {i})").Prepend($"b{n}[{j}]").ToList());
     }
 
     /// <summary>A layer's dropout in the in-locals training kernels: mask{n}_{j} and dropped{n}_{j} per unit (nothing without dropout).</summary>
@@ -391,16 +393,16 @@ internal static partial class Emitter
 
     /// <summary>
     /// <c>b[j] + w[j, 0] * x0 + w[j, 1] * x1 + ...</c> for neuron <paramref name="j"/>, in input order:
-    /// Forward and the all-in-locals Predict share it, so both compute the same sum in the same order.
-    /// <paramref name="inChains"/>: the same terms in chains (<see cref="SumOfTerms"/>), for BackwardBatch's rows only.
+    /// every unrolled forward pass shares it (Forward, Predict, the in-locals training kernels), so all compute the same sum
+    /// in the same order and chains (<see cref="SumOfTerms"/>).
     /// </summary>
-    private static string UnrolledSum(LayerPlan layer, int j, System.Func<int, string> input, bool inChains = false)
+    private static string UnrolledSum(LayerPlan layer, int j, System.Func<int, string> input)
     {
         int n = layer.Number;
         var terms = new System.Collections.Generic.List<string>(layer.InputSize + 1) { $"b{n}[{j}]" };
         for (int i = 0; i < layer.InputSize; i++)
             terms.Add($"w{n}[{j * layer.InputSize + i}] * {input(i)}");
-        return SumOfTerms(terms, inChains);
+        return SumOfTerms(terms);
     }
 
     /// <summary>Terms per chain from which <see cref="SumOfTerms"/> splits a sum, and the most chains it makes.</summary>
@@ -410,16 +412,17 @@ internal static partial class Emitter
     private static bool SplitsIntoChains(int terms) => terms / TermsPerChain >= 2;
 
     /// <summary>
-    /// The terms added left to right (one serial chain, the order of the per-row contract), or with <paramref name="inChains"/>
-    /// dealt in turn to up to <see cref="MaxSumChains"/> chains of about <see cref="TermsPerChain"/> or more, which are then added
-    /// in pairs. An unrolled sum is otherwise one chain of dependent adds, each waiting for the last: in 17-1-5's TrainBatch
-    /// (32 rows in locals) four chains of its 18-term sum took the batch from 1.51 to 1.28 us, as fast as a vector dot
-    /// product (Stopwatch). Only BackwardBatch's rows use chains: they change the rounding, which the batch calls may
-    /// (<c>INetwork.BackwardBatch</c>), and Backward, Train and Predict may not.
+    /// The terms of an unrolled sum: up to 7 added left to right; from 8 on dealt in turn to up to <see cref="MaxSumChains"/>
+    /// chains of about <see cref="TermsPerChain"/> or more, which are then added in pairs. A sum written left to right is one
+    /// chain of dependent adds, each waiting for the last: in 17-1-5's TrainBatch (32 rows in locals) four chains of its
+    /// 18-term sum took the batch from 1.51 to 1.28 us, as fast as a vector dot product (Stopwatch), and 8-10-1's Predict
+    /// (sums of 9 and 11 terms) went from 24-33 to 22 ns. Every unrolled kernel of a network (the forward passes, the
+    /// deltas, the vector layers of Predict) sums this way, so Predict, Loss, Backward, Train and the batch calls agree bit
+    /// for bit wherever the layers are unrolled.
     /// </summary>
-    private static string SumOfTerms(System.Collections.Generic.IReadOnlyList<string> terms, bool inChains)
+    private static string SumOfTerms(System.Collections.Generic.IReadOnlyList<string> terms)
     {
-        if (!inChains || !SplitsIntoChains(terms.Count))
+        if (!SplitsIntoChains(terms.Count))
             return string.Join(" + ", terms);
         int chains = System.Math.Min(MaxSumChains, terms.Count / TermsPerChain);
         var sums = Enumerable.Range(0, chains)

@@ -11,20 +11,19 @@ namespace NetGen.Generator;
 /// delta a local. The span-based kernels, which the other networks use, pass activations through
 /// memory and make four calls per sample, which costs more than the arithmetic of a tutorial-sized
 /// network: in locals, W1's Backward went from 53 to 39 ns and Train from 62 to 52 ns (Stopwatch).
-/// The sums and the loss are written in the same order as in the span-based kernels.
+/// The sums and the loss are written in the same order, and the long sums in the same chains, as in the span-based kernels.
 /// </summary>
 internal static partial class Emitter
 {
     /// <summary>
-    /// Backward (adds into <c>gradients</c>) or BackwardAndStep (plain SGD in place) for one sample, in locals; with
-    /// <paramref name="inBatch"/>, BackwardRowInBatch, BackwardBatch's row: Backward with its long sums in chains
-    /// (<see cref="SumOfTerms"/>), so it may differ from Backward by rounding only, as the batch calls may.
+    /// Backward (adds into <c>gradients</c>) or BackwardAndStep (plain SGD in place) for one sample, in locals. BackwardBatch
+    /// calls Backward for each row.
     /// </summary>
     /// <remarks>
-    /// Measured before the chains were made (17-1-5, TrainBatch of 32 rows, Stopwatch): running the rows in one method
-    /// instead of a call per row changed nothing (1.51 against 1.51-1.54 us), so BackwardBatch keeps its call per row.
+    /// Measured (17-1-5, TrainBatch of 32 rows, Stopwatch): running the rows in one method instead of a call per row changed
+    /// nothing (1.51 against 1.51-1.54 us), so BackwardBatch keeps its call per row.
     /// </remarks>
-    private static void EmitBackwardInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, BackwardMode mode, bool inBatch = false)
+    private static void EmitBackwardInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, BackwardMode mode)
     {
         string t = scalar.Keyword;
         bool step = mode == BackwardMode.Step;
@@ -36,11 +35,6 @@ internal static partial class Emitter
             writer.Line("/// <summary>One sample's forward pass, loss, deltas and plain SGD step <c>Parameters -= learningRate * d loss / d Parameters</c>, all in locals; returns the loss before the step.</summary>");
             signature = $"private static {t} BackwardAndStep({parameters}, {inputs}, {t} learningRate{DropoutKeyParameter(plan)})";
         }
-        else if (inBatch)
-        {
-            writer.Line("/// <summary>One row of BackwardBatch: Backward with its sums of eight or more terms in chains (rounded differently, each chain waits less).</summary>");
-            signature = $"private static {t} {GeneratedNames.BackwardRowInBatch}({parameters}, {inputs}, global::System.Span<{t}> gradients{DropoutKeyParameter(plan)})";
-        }
         else
         {
             writer.Line("/// <summary>One sample's forward pass, loss and deltas in locals; adds d loss / d parameters into <paramref name=\"gradients\"/> and returns the loss.</summary>");
@@ -51,13 +45,13 @@ internal static partial class Emitter
         {
             // Packing the sigmoid layers' exps (as Predict does) made Backward faster but the in-place step
             // slower (W1: 43 -> 40 ns and 53 -> 57 ns), so only Backward packs them.
-            EmitForwardInLocals(writer, plan, scalar, training: true, packSigmoid: !step, inChains: inBatch);
+            EmitForwardInLocals(writer, plan, scalar, training: true, packSigmoid: !step);
             EmitLossInLocals(writer, plan, scalar);
             EmitOutputDeltaInLocals(writer, plan, scalar);
             writer.Line();
             for (int index = plan.Layers.Count - 1; index >= 1; index--)
             {
-                EmitHiddenDeltaInLocals(writer, plan.Layers[index - 1], plan.Layers[index], scalar, inBatch);
+                EmitHiddenDeltaInLocals(writer, plan.Layers[index - 1], plan.Layers[index], scalar);
                 writer.Line();
             }
             foreach (LayerPlan layer in plan.Layers)
@@ -67,14 +61,6 @@ internal static partial class Emitter
         if (!step)
             writer.Line();
     }
-
-    /// <summary>
-    /// Whether BackwardBatch's rows differ from Backward at all (<see cref="EmitBackwardInLocals"/> with inBatch): some
-    /// forward sum (bias and inputs) or delta sum (the units above) long enough for <see cref="SumOfTerms"/> to split.
-    /// Otherwise BackwardBatch calls Backward and no second copy is written.
-    /// </summary>
-    private static bool ChainsBatchRows(NetworkPlan plan) =>
-        plan.Layers.Any(layer => SplitsIntoChains(layer.InputSize + 1) || (!plan.IsOutput(layer) && SplitsIntoChains(plan.Layers[layer.Number].OutputSize)));
 
     /// <summary>Local names: a layer's outputs, the output layer's logits and each layer's deltas.</summary>
     private static string A(int layer, int index) => $"a{layer}_{index}";
@@ -101,11 +87,11 @@ internal static partial class Emitter
     }
 
     /// <summary><c>d_l = (W_{l+1}^T d_{l+1}) * f_l'(z_l)</c> into locals, from the current weights.</summary>
-    private static void EmitHiddenDeltaInLocals(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar, bool inChains)
+    private static void EmitHiddenDeltaInLocals(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar)
     {
         int n = layer.Number, m = above.Number;
         writer.Line($"// Layer {n} delta: d{n} = (W{m}^T d{m}){DropoutFactor(layer, Mask(n))} * {ActivationInfo.Of(layer.Activation).Name}'(z{n})");
-        EmitUnrolledHiddenDelta(writer, layer, above, scalar, scalar.Keyword + " ", DerivativeInputName(layer) == "z" ? Z : A, D, i => $"{Mask(n)}_{i}", inChains);
+        EmitUnrolledHiddenDelta(writer, layer, above, scalar, scalar.Keyword + " ", DerivativeInputName(layer) == "z" ? Z : A, D, i => $"{Mask(n)}_{i}");
     }
 
     /// <summary>dW = d prev^T and db = d, added into the gradients or applied as an SGD step; every delta exists before the first weight changes.</summary>

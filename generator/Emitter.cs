@@ -49,8 +49,6 @@ internal static partial class Emitter
                 if (plan.RunsInLocals)
                 {
                     EmitBackwardInLocals(writer, plan, scalar, BackwardMode.Accumulate);
-                    if (ChainsBatchRows(plan))
-                        EmitBackwardInLocals(writer, plan, scalar, BackwardMode.Accumulate, inBatch: true);
                     EmitBackwardInLocals(writer, plan, scalar, BackwardMode.Step);
                 }
                 else
@@ -416,7 +414,7 @@ internal static partial class Emitter
                 using (writer.Block("for (int row = 0; row < rows; row++)"))
                 {
                     writer.Line($"{readOnlySpan} input = inputs.Slice(row * InputSize, InputSize);");
-                    EmitTrainingKernelCall(writer, plan, "loss += ", plan.RunsInLocals && ChainsBatchRows(plan) ? GeneratedNames.BackwardRowInBatch : "Backward", "input", "targets.Slice(row * OutputSize, OutputSize)", GeneratedNames.GradientsSpan, $"{GeneratedNames.DropoutRowKey}(row)");
+                    EmitTrainingKernelCall(writer, plan, "loss += ", "Backward", "input", "targets.Slice(row * OutputSize, OutputSize)", GeneratedNames.GradientsSpan, $"{GeneratedNames.DropoutRowKey}(row)");
                 }
             }
             if (plan.HasDropout)

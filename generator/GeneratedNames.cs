@@ -18,7 +18,6 @@ internal static class GeneratedNames
     public const string BatchDeltasField = "_batchDeltas";
     public const string BackwardChunk = "BackwardChunk";
     public const string LossAndOutputDelta = "LossAndOutputDelta";
-    public const string BackwardRowInBatch = "BackwardRowInBatch";
     public const string BatchRows = "BatchRows";
     public const string ForwardAfterFirstProduct = "ForwardAfterFirstProduct";
     public const string ActivationCount = "ActivationCount";
@@ -57,7 +56,7 @@ internal static class GeneratedNames
     {
         "Forward", "BackwardAndStep", "ComputeLoss", "ComputeDeltas", ParametersField, GradientsField, DescriptionField, ActivationsField, DeltasField,
         ActivationCount, DeltaCount, LogitsOffset, BatchActivationsField, BatchDeltasField, BatchRows, ForwardAfterFirstProduct, CompiledParameters,
-        BackwardChunk, LossAndOutputDelta, BackwardRowInBatch,
+        BackwardChunk, LossAndOutputDelta,
     };
 
     public static string WeightOffset(int layer) => "W" + layer + "Offset";

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
 using System.Reflection;
@@ -67,6 +68,7 @@ public class VectorPredictTests
         Model("IdentityHidden", new[] { 3, 2, 2 }, new[] { Identity, Identity }),
         Model("FullSingle", new[] { 3, 8, 2 }, new[] { ReLU, Identity }, PrecisionKind.Single),
         Model("NarrowSingle", new[] { 2, 4, 2 }, new[] { Leaky, Identity }, PrecisionKind.Single),
+        Model("LongSums", new[] { 9, 4, 1 }, new[] { ReLU, Identity }), // 10-term sums in the vector layer: two chains
     };
 
     [Fact]
@@ -110,6 +112,32 @@ public class VectorPredictTests
         }
     }
 
+    /// <summary>
+    /// An unrolled sum as the generator writes it: up to 7 terms left to right; from 8 on, dealt in turn to
+    /// min(4, terms / 4) chains, each added left to right, the chains then added in pairs.
+    /// </summary>
+    private static T SumInChains<T>(List<T> terms)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int chains = terms.Count / 4 >= 2 ? Math.Min(4, terms.Count / 4) : 1;
+        var sums = new List<T>();
+        for (int chain = 0; chain < chains; chain++)
+        {
+            T sum = terms[chain];
+            for (int index = chain + chains; index < terms.Count; index += chains)
+                sum += terms[index];
+            sums.Add(sum);
+        }
+        while (sums.Count > 1)
+        {
+            var pairs = new List<T>();
+            for (int i = 0; i < sums.Count; i += 2)
+                pairs.Add(i + 1 < sums.Count ? sums[i] + sums[i + 1] : sums[i]);
+            sums = pairs;
+        }
+        return sums[0];
+    }
+
     private static T[] Forward<T>(ReadOnlySpan<T> parameters, int[] sizes, ActivationKind[] activations, T[] input)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -121,9 +149,10 @@ public class VectorPredictTests
             var y = new T[outputs];
             for (int j = 0; j < outputs; j++)
             {
-                T sum = parameters[offset + inputs * outputs + j];
+                var terms = new List<T> { parameters[offset + inputs * outputs + j] };
                 for (int i = 0; i < inputs; i++)
-                    sum += parameters[offset + j * inputs + i] * x[i];
+                    terms.Add(parameters[offset + j * inputs + i] * x[i]);
+                T sum = SumInChains(terms);
                 y[j] = activations[layer] switch
                 {
                     ActivationKind.ReLU => sum <= T.Zero ? T.Zero : sum,

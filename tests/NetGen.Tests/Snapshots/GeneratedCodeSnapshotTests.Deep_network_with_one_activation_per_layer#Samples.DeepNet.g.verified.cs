@@ -237,12 +237,12 @@ namespace Samples
             var w2 = parameters.Slice(W2Offset, 48);
             var b2 = parameters.Slice(B2Offset, 6);
             var a2 = activations.Slice(A2Offset, 6);
-            a2[0] = global::NetGen.Kernels.ReLU(b2[0] + w2[0] * a1[0] + w2[1] * a1[1] + w2[2] * a1[2] + w2[3] * a1[3] + w2[4] * a1[4] + w2[5] * a1[5] + w2[6] * a1[6] + w2[7] * a1[7]);
-            a2[1] = global::NetGen.Kernels.ReLU(b2[1] + w2[8] * a1[0] + w2[9] * a1[1] + w2[10] * a1[2] + w2[11] * a1[3] + w2[12] * a1[4] + w2[13] * a1[5] + w2[14] * a1[6] + w2[15] * a1[7]);
-            a2[2] = global::NetGen.Kernels.ReLU(b2[2] + w2[16] * a1[0] + w2[17] * a1[1] + w2[18] * a1[2] + w2[19] * a1[3] + w2[20] * a1[4] + w2[21] * a1[5] + w2[22] * a1[6] + w2[23] * a1[7]);
-            a2[3] = global::NetGen.Kernels.ReLU(b2[3] + w2[24] * a1[0] + w2[25] * a1[1] + w2[26] * a1[2] + w2[27] * a1[3] + w2[28] * a1[4] + w2[29] * a1[5] + w2[30] * a1[6] + w2[31] * a1[7]);
-            a2[4] = global::NetGen.Kernels.ReLU(b2[4] + w2[32] * a1[0] + w2[33] * a1[1] + w2[34] * a1[2] + w2[35] * a1[3] + w2[36] * a1[4] + w2[37] * a1[5] + w2[38] * a1[6] + w2[39] * a1[7]);
-            a2[5] = global::NetGen.Kernels.ReLU(b2[5] + w2[40] * a1[0] + w2[41] * a1[1] + w2[42] * a1[2] + w2[43] * a1[3] + w2[44] * a1[4] + w2[45] * a1[5] + w2[46] * a1[6] + w2[47] * a1[7]);
+            a2[0] = global::NetGen.Kernels.ReLU(((b2[0] + w2[1] * a1[1] + w2[3] * a1[3] + w2[5] * a1[5] + w2[7] * a1[7]) + (w2[0] * a1[0] + w2[2] * a1[2] + w2[4] * a1[4] + w2[6] * a1[6])));
+            a2[1] = global::NetGen.Kernels.ReLU(((b2[1] + w2[9] * a1[1] + w2[11] * a1[3] + w2[13] * a1[5] + w2[15] * a1[7]) + (w2[8] * a1[0] + w2[10] * a1[2] + w2[12] * a1[4] + w2[14] * a1[6])));
+            a2[2] = global::NetGen.Kernels.ReLU(((b2[2] + w2[17] * a1[1] + w2[19] * a1[3] + w2[21] * a1[5] + w2[23] * a1[7]) + (w2[16] * a1[0] + w2[18] * a1[2] + w2[20] * a1[4] + w2[22] * a1[6])));
+            a2[3] = global::NetGen.Kernels.ReLU(((b2[3] + w2[25] * a1[1] + w2[27] * a1[3] + w2[29] * a1[5] + w2[31] * a1[7]) + (w2[24] * a1[0] + w2[26] * a1[2] + w2[28] * a1[4] + w2[30] * a1[6])));
+            a2[4] = global::NetGen.Kernels.ReLU(((b2[4] + w2[33] * a1[1] + w2[35] * a1[3] + w2[37] * a1[5] + w2[39] * a1[7]) + (w2[32] * a1[0] + w2[34] * a1[2] + w2[36] * a1[4] + w2[38] * a1[6])));
+            a2[5] = global::NetGen.Kernels.ReLU(((b2[5] + w2[41] * a1[1] + w2[43] * a1[3] + w2[45] * a1[5] + w2[47] * a1[7]) + (w2[40] * a1[0] + w2[42] * a1[2] + w2[44] * a1[4] + w2[46] * a1[6])));
 
             // Layer 3: 6 -> 2, z = W3 a2 + b3, a3 = identity(z)
             var w3 = parameters.Slice(W3Offset, 12);

@@ -274,14 +274,14 @@ namespace Samples
             var w2 = parameters.Slice(W2Offset, 96);
             var b2 = parameters.Slice(B2Offset, 8);
             var a2 = activations.Slice(A2Offset, 8);
-            a2[0] = b2[0] + w2[0] * a1[0] + w2[1] * a1[1] + w2[2] * a1[2] + w2[3] * a1[3] + w2[4] * a1[4] + w2[5] * a1[5] + w2[6] * a1[6] + w2[7] * a1[7] + w2[8] * a1[8] + w2[9] * a1[9] + w2[10] * a1[10] + w2[11] * a1[11];
-            a2[1] = b2[1] + w2[12] * a1[0] + w2[13] * a1[1] + w2[14] * a1[2] + w2[15] * a1[3] + w2[16] * a1[4] + w2[17] * a1[5] + w2[18] * a1[6] + w2[19] * a1[7] + w2[20] * a1[8] + w2[21] * a1[9] + w2[22] * a1[10] + w2[23] * a1[11];
-            a2[2] = b2[2] + w2[24] * a1[0] + w2[25] * a1[1] + w2[26] * a1[2] + w2[27] * a1[3] + w2[28] * a1[4] + w2[29] * a1[5] + w2[30] * a1[6] + w2[31] * a1[7] + w2[32] * a1[8] + w2[33] * a1[9] + w2[34] * a1[10] + w2[35] * a1[11];
-            a2[3] = b2[3] + w2[36] * a1[0] + w2[37] * a1[1] + w2[38] * a1[2] + w2[39] * a1[3] + w2[40] * a1[4] + w2[41] * a1[5] + w2[42] * a1[6] + w2[43] * a1[7] + w2[44] * a1[8] + w2[45] * a1[9] + w2[46] * a1[10] + w2[47] * a1[11];
-            a2[4] = b2[4] + w2[48] * a1[0] + w2[49] * a1[1] + w2[50] * a1[2] + w2[51] * a1[3] + w2[52] * a1[4] + w2[53] * a1[5] + w2[54] * a1[6] + w2[55] * a1[7] + w2[56] * a1[8] + w2[57] * a1[9] + w2[58] * a1[10] + w2[59] * a1[11];
-            a2[5] = b2[5] + w2[60] * a1[0] + w2[61] * a1[1] + w2[62] * a1[2] + w2[63] * a1[3] + w2[64] * a1[4] + w2[65] * a1[5] + w2[66] * a1[6] + w2[67] * a1[7] + w2[68] * a1[8] + w2[69] * a1[9] + w2[70] * a1[10] + w2[71] * a1[11];
-            a2[6] = b2[6] + w2[72] * a1[0] + w2[73] * a1[1] + w2[74] * a1[2] + w2[75] * a1[3] + w2[76] * a1[4] + w2[77] * a1[5] + w2[78] * a1[6] + w2[79] * a1[7] + w2[80] * a1[8] + w2[81] * a1[9] + w2[82] * a1[10] + w2[83] * a1[11];
-            a2[7] = b2[7] + w2[84] * a1[0] + w2[85] * a1[1] + w2[86] * a1[2] + w2[87] * a1[3] + w2[88] * a1[4] + w2[89] * a1[5] + w2[90] * a1[6] + w2[91] * a1[7] + w2[92] * a1[8] + w2[93] * a1[9] + w2[94] * a1[10] + w2[95] * a1[11];
+            a2[0] = (((b2[0] + w2[2] * a1[2] + w2[5] * a1[5] + w2[8] * a1[8] + w2[11] * a1[11]) + (w2[0] * a1[0] + w2[3] * a1[3] + w2[6] * a1[6] + w2[9] * a1[9])) + (w2[1] * a1[1] + w2[4] * a1[4] + w2[7] * a1[7] + w2[10] * a1[10]));
+            a2[1] = (((b2[1] + w2[14] * a1[2] + w2[17] * a1[5] + w2[20] * a1[8] + w2[23] * a1[11]) + (w2[12] * a1[0] + w2[15] * a1[3] + w2[18] * a1[6] + w2[21] * a1[9])) + (w2[13] * a1[1] + w2[16] * a1[4] + w2[19] * a1[7] + w2[22] * a1[10]));
+            a2[2] = (((b2[2] + w2[26] * a1[2] + w2[29] * a1[5] + w2[32] * a1[8] + w2[35] * a1[11]) + (w2[24] * a1[0] + w2[27] * a1[3] + w2[30] * a1[6] + w2[33] * a1[9])) + (w2[25] * a1[1] + w2[28] * a1[4] + w2[31] * a1[7] + w2[34] * a1[10]));
+            a2[3] = (((b2[3] + w2[38] * a1[2] + w2[41] * a1[5] + w2[44] * a1[8] + w2[47] * a1[11]) + (w2[36] * a1[0] + w2[39] * a1[3] + w2[42] * a1[6] + w2[45] * a1[9])) + (w2[37] * a1[1] + w2[40] * a1[4] + w2[43] * a1[7] + w2[46] * a1[10]));
+            a2[4] = (((b2[4] + w2[50] * a1[2] + w2[53] * a1[5] + w2[56] * a1[8] + w2[59] * a1[11]) + (w2[48] * a1[0] + w2[51] * a1[3] + w2[54] * a1[6] + w2[57] * a1[9])) + (w2[49] * a1[1] + w2[52] * a1[4] + w2[55] * a1[7] + w2[58] * a1[10]));
+            a2[5] = (((b2[5] + w2[62] * a1[2] + w2[65] * a1[5] + w2[68] * a1[8] + w2[71] * a1[11]) + (w2[60] * a1[0] + w2[63] * a1[3] + w2[66] * a1[6] + w2[69] * a1[9])) + (w2[61] * a1[1] + w2[64] * a1[4] + w2[67] * a1[7] + w2[70] * a1[10]));
+            a2[6] = (((b2[6] + w2[74] * a1[2] + w2[77] * a1[5] + w2[80] * a1[8] + w2[83] * a1[11]) + (w2[72] * a1[0] + w2[75] * a1[3] + w2[78] * a1[6] + w2[81] * a1[9])) + (w2[73] * a1[1] + w2[76] * a1[4] + w2[79] * a1[7] + w2[82] * a1[10]));
+            a2[7] = (((b2[7] + w2[86] * a1[2] + w2[89] * a1[5] + w2[92] * a1[8] + w2[95] * a1[11]) + (w2[84] * a1[0] + w2[87] * a1[3] + w2[90] * a1[6] + w2[93] * a1[9])) + (w2[85] * a1[1] + w2[88] * a1[4] + w2[91] * a1[7] + w2[94] * a1[10]));
             global::NetGen.Kernels.Tanh<double>(a2, a2);
 
             // Layer 3: 8 -> 3, z = W3 a2 + b3, a3 = softmax(z)
@@ -289,9 +289,9 @@ namespace Samples
             var b3 = parameters.Slice(B3Offset, 3);
             var a3 = activations.Slice(A3Offset, 3);
             var z3 = activations.Slice(LogitsOffset, 3);
-            z3[0] = b3[0] + w3[0] * a2[0] + w3[1] * a2[1] + w3[2] * a2[2] + w3[3] * a2[3] + w3[4] * a2[4] + w3[5] * a2[5] + w3[6] * a2[6] + w3[7] * a2[7];
-            z3[1] = b3[1] + w3[8] * a2[0] + w3[9] * a2[1] + w3[10] * a2[2] + w3[11] * a2[3] + w3[12] * a2[4] + w3[13] * a2[5] + w3[14] * a2[6] + w3[15] * a2[7];
-            z3[2] = b3[2] + w3[16] * a2[0] + w3[17] * a2[1] + w3[18] * a2[2] + w3[19] * a2[3] + w3[20] * a2[4] + w3[21] * a2[5] + w3[22] * a2[6] + w3[23] * a2[7];
+            z3[0] = ((b3[0] + w3[1] * a2[1] + w3[3] * a2[3] + w3[5] * a2[5] + w3[7] * a2[7]) + (w3[0] * a2[0] + w3[2] * a2[2] + w3[4] * a2[4] + w3[6] * a2[6]));
+            z3[1] = ((b3[1] + w3[9] * a2[1] + w3[11] * a2[3] + w3[13] * a2[5] + w3[15] * a2[7]) + (w3[8] * a2[0] + w3[10] * a2[2] + w3[12] * a2[4] + w3[14] * a2[6]));
+            z3[2] = ((b3[2] + w3[17] * a2[1] + w3[19] * a2[3] + w3[21] * a2[5] + w3[23] * a2[7]) + (w3[16] * a2[0] + w3[18] * a2[2] + w3[20] * a2[4] + w3[22] * a2[6]));
             // a3 = softmax(z3), computed as exp(z - max z) / sum exp(z - max z) so no exp overflows
             global::NetGen.Kernels.Softmax<double>(z3, a3);
         }
@@ -314,14 +314,14 @@ namespace Samples
             var w2 = parameters.Slice(W2Offset, 96);
             var b2 = parameters.Slice(B2Offset, 8);
             var a2 = activations.Slice(A2Offset, 8);
-            a2[0] = b2[0] + w2[0] * dropped1[0] + w2[1] * dropped1[1] + w2[2] * dropped1[2] + w2[3] * dropped1[3] + w2[4] * dropped1[4] + w2[5] * dropped1[5] + w2[6] * dropped1[6] + w2[7] * dropped1[7] + w2[8] * dropped1[8] + w2[9] * dropped1[9] + w2[10] * dropped1[10] + w2[11] * dropped1[11];
-            a2[1] = b2[1] + w2[12] * dropped1[0] + w2[13] * dropped1[1] + w2[14] * dropped1[2] + w2[15] * dropped1[3] + w2[16] * dropped1[4] + w2[17] * dropped1[5] + w2[18] * dropped1[6] + w2[19] * dropped1[7] + w2[20] * dropped1[8] + w2[21] * dropped1[9] + w2[22] * dropped1[10] + w2[23] * dropped1[11];
-            a2[2] = b2[2] + w2[24] * dropped1[0] + w2[25] * dropped1[1] + w2[26] * dropped1[2] + w2[27] * dropped1[3] + w2[28] * dropped1[4] + w2[29] * dropped1[5] + w2[30] * dropped1[6] + w2[31] * dropped1[7] + w2[32] * dropped1[8] + w2[33] * dropped1[9] + w2[34] * dropped1[10] + w2[35] * dropped1[11];
-            a2[3] = b2[3] + w2[36] * dropped1[0] + w2[37] * dropped1[1] + w2[38] * dropped1[2] + w2[39] * dropped1[3] + w2[40] * dropped1[4] + w2[41] * dropped1[5] + w2[42] * dropped1[6] + w2[43] * dropped1[7] + w2[44] * dropped1[8] + w2[45] * dropped1[9] + w2[46] * dropped1[10] + w2[47] * dropped1[11];
-            a2[4] = b2[4] + w2[48] * dropped1[0] + w2[49] * dropped1[1] + w2[50] * dropped1[2] + w2[51] * dropped1[3] + w2[52] * dropped1[4] + w2[53] * dropped1[5] + w2[54] * dropped1[6] + w2[55] * dropped1[7] + w2[56] * dropped1[8] + w2[57] * dropped1[9] + w2[58] * dropped1[10] + w2[59] * dropped1[11];
-            a2[5] = b2[5] + w2[60] * dropped1[0] + w2[61] * dropped1[1] + w2[62] * dropped1[2] + w2[63] * dropped1[3] + w2[64] * dropped1[4] + w2[65] * dropped1[5] + w2[66] * dropped1[6] + w2[67] * dropped1[7] + w2[68] * dropped1[8] + w2[69] * dropped1[9] + w2[70] * dropped1[10] + w2[71] * dropped1[11];
-            a2[6] = b2[6] + w2[72] * dropped1[0] + w2[73] * dropped1[1] + w2[74] * dropped1[2] + w2[75] * dropped1[3] + w2[76] * dropped1[4] + w2[77] * dropped1[5] + w2[78] * dropped1[6] + w2[79] * dropped1[7] + w2[80] * dropped1[8] + w2[81] * dropped1[9] + w2[82] * dropped1[10] + w2[83] * dropped1[11];
-            a2[7] = b2[7] + w2[84] * dropped1[0] + w2[85] * dropped1[1] + w2[86] * dropped1[2] + w2[87] * dropped1[3] + w2[88] * dropped1[4] + w2[89] * dropped1[5] + w2[90] * dropped1[6] + w2[91] * dropped1[7] + w2[92] * dropped1[8] + w2[93] * dropped1[9] + w2[94] * dropped1[10] + w2[95] * dropped1[11];
+            a2[0] = (((b2[0] + w2[2] * dropped1[2] + w2[5] * dropped1[5] + w2[8] * dropped1[8] + w2[11] * dropped1[11]) + (w2[0] * dropped1[0] + w2[3] * dropped1[3] + w2[6] * dropped1[6] + w2[9] * dropped1[9])) + (w2[1] * dropped1[1] + w2[4] * dropped1[4] + w2[7] * dropped1[7] + w2[10] * dropped1[10]));
+            a2[1] = (((b2[1] + w2[14] * dropped1[2] + w2[17] * dropped1[5] + w2[20] * dropped1[8] + w2[23] * dropped1[11]) + (w2[12] * dropped1[0] + w2[15] * dropped1[3] + w2[18] * dropped1[6] + w2[21] * dropped1[9])) + (w2[13] * dropped1[1] + w2[16] * dropped1[4] + w2[19] * dropped1[7] + w2[22] * dropped1[10]));
+            a2[2] = (((b2[2] + w2[26] * dropped1[2] + w2[29] * dropped1[5] + w2[32] * dropped1[8] + w2[35] * dropped1[11]) + (w2[24] * dropped1[0] + w2[27] * dropped1[3] + w2[30] * dropped1[6] + w2[33] * dropped1[9])) + (w2[25] * dropped1[1] + w2[28] * dropped1[4] + w2[31] * dropped1[7] + w2[34] * dropped1[10]));
+            a2[3] = (((b2[3] + w2[38] * dropped1[2] + w2[41] * dropped1[5] + w2[44] * dropped1[8] + w2[47] * dropped1[11]) + (w2[36] * dropped1[0] + w2[39] * dropped1[3] + w2[42] * dropped1[6] + w2[45] * dropped1[9])) + (w2[37] * dropped1[1] + w2[40] * dropped1[4] + w2[43] * dropped1[7] + w2[46] * dropped1[10]));
+            a2[4] = (((b2[4] + w2[50] * dropped1[2] + w2[53] * dropped1[5] + w2[56] * dropped1[8] + w2[59] * dropped1[11]) + (w2[48] * dropped1[0] + w2[51] * dropped1[3] + w2[54] * dropped1[6] + w2[57] * dropped1[9])) + (w2[49] * dropped1[1] + w2[52] * dropped1[4] + w2[55] * dropped1[7] + w2[58] * dropped1[10]));
+            a2[5] = (((b2[5] + w2[62] * dropped1[2] + w2[65] * dropped1[5] + w2[68] * dropped1[8] + w2[71] * dropped1[11]) + (w2[60] * dropped1[0] + w2[63] * dropped1[3] + w2[66] * dropped1[6] + w2[69] * dropped1[9])) + (w2[61] * dropped1[1] + w2[64] * dropped1[4] + w2[67] * dropped1[7] + w2[70] * dropped1[10]));
+            a2[6] = (((b2[6] + w2[74] * dropped1[2] + w2[77] * dropped1[5] + w2[80] * dropped1[8] + w2[83] * dropped1[11]) + (w2[72] * dropped1[0] + w2[75] * dropped1[3] + w2[78] * dropped1[6] + w2[81] * dropped1[9])) + (w2[73] * dropped1[1] + w2[76] * dropped1[4] + w2[79] * dropped1[7] + w2[82] * dropped1[10]));
+            a2[7] = (((b2[7] + w2[86] * dropped1[2] + w2[89] * dropped1[5] + w2[92] * dropped1[8] + w2[95] * dropped1[11]) + (w2[84] * dropped1[0] + w2[87] * dropped1[3] + w2[90] * dropped1[6] + w2[93] * dropped1[9])) + (w2[85] * dropped1[1] + w2[88] * dropped1[4] + w2[91] * dropped1[7] + w2[94] * dropped1[10]));
             global::NetGen.Kernels.Tanh<double>(a2, a2);
             // Layer 2 dropout, training only: dropped2 = a2 * mask2, each mask2[i] 0 with probability 0.25 and 1.3333333333333333 (1 / (1 - p)) otherwise, from the row's key
             var dropped2 = activations.Slice(Dropped2Offset, 8);
@@ -333,9 +333,9 @@ namespace Samples
             var b3 = parameters.Slice(B3Offset, 3);
             var a3 = activations.Slice(A3Offset, 3);
             var z3 = activations.Slice(LogitsOffset, 3);
-            z3[0] = b3[0] + w3[0] * dropped2[0] + w3[1] * dropped2[1] + w3[2] * dropped2[2] + w3[3] * dropped2[3] + w3[4] * dropped2[4] + w3[5] * dropped2[5] + w3[6] * dropped2[6] + w3[7] * dropped2[7];
-            z3[1] = b3[1] + w3[8] * dropped2[0] + w3[9] * dropped2[1] + w3[10] * dropped2[2] + w3[11] * dropped2[3] + w3[12] * dropped2[4] + w3[13] * dropped2[5] + w3[14] * dropped2[6] + w3[15] * dropped2[7];
-            z3[2] = b3[2] + w3[16] * dropped2[0] + w3[17] * dropped2[1] + w3[18] * dropped2[2] + w3[19] * dropped2[3] + w3[20] * dropped2[4] + w3[21] * dropped2[5] + w3[22] * dropped2[6] + w3[23] * dropped2[7];
+            z3[0] = ((b3[0] + w3[1] * dropped2[1] + w3[3] * dropped2[3] + w3[5] * dropped2[5] + w3[7] * dropped2[7]) + (w3[0] * dropped2[0] + w3[2] * dropped2[2] + w3[4] * dropped2[4] + w3[6] * dropped2[6]));
+            z3[1] = ((b3[1] + w3[9] * dropped2[1] + w3[11] * dropped2[3] + w3[13] * dropped2[5] + w3[15] * dropped2[7]) + (w3[8] * dropped2[0] + w3[10] * dropped2[2] + w3[12] * dropped2[4] + w3[14] * dropped2[6]));
+            z3[2] = ((b3[2] + w3[17] * dropped2[1] + w3[19] * dropped2[3] + w3[21] * dropped2[5] + w3[23] * dropped2[7]) + (w3[16] * dropped2[0] + w3[18] * dropped2[2] + w3[20] * dropped2[4] + w3[22] * dropped2[6]));
             // a3 = softmax(z3), computed as exp(z - max z) / sum exp(z - max z) so no exp overflows
             global::NetGen.Kernels.Softmax<double>(z3, a3);
         }
@@ -514,18 +514,18 @@ namespace Samples
             delta2[7] = (w3[7] * delta3[0] + w3[15] * delta3[1] + w3[23] * delta3[2]) * mask2[7] * (1.0 - a2[7] * a2[7]);
 
             // Layer 1 delta: delta1 = (W2^T delta2) * mask1 * relu'(z1)
-            delta1[0] = (a1[0] > 0.0 ? (w2[0] * delta2[0] + w2[12] * delta2[1] + w2[24] * delta2[2] + w2[36] * delta2[3] + w2[48] * delta2[4] + w2[60] * delta2[5] + w2[72] * delta2[6] + w2[84] * delta2[7]) * mask1[0] : 0.0);
-            delta1[1] = (a1[1] > 0.0 ? (w2[1] * delta2[0] + w2[13] * delta2[1] + w2[25] * delta2[2] + w2[37] * delta2[3] + w2[49] * delta2[4] + w2[61] * delta2[5] + w2[73] * delta2[6] + w2[85] * delta2[7]) * mask1[1] : 0.0);
-            delta1[2] = (a1[2] > 0.0 ? (w2[2] * delta2[0] + w2[14] * delta2[1] + w2[26] * delta2[2] + w2[38] * delta2[3] + w2[50] * delta2[4] + w2[62] * delta2[5] + w2[74] * delta2[6] + w2[86] * delta2[7]) * mask1[2] : 0.0);
-            delta1[3] = (a1[3] > 0.0 ? (w2[3] * delta2[0] + w2[15] * delta2[1] + w2[27] * delta2[2] + w2[39] * delta2[3] + w2[51] * delta2[4] + w2[63] * delta2[5] + w2[75] * delta2[6] + w2[87] * delta2[7]) * mask1[3] : 0.0);
-            delta1[4] = (a1[4] > 0.0 ? (w2[4] * delta2[0] + w2[16] * delta2[1] + w2[28] * delta2[2] + w2[40] * delta2[3] + w2[52] * delta2[4] + w2[64] * delta2[5] + w2[76] * delta2[6] + w2[88] * delta2[7]) * mask1[4] : 0.0);
-            delta1[5] = (a1[5] > 0.0 ? (w2[5] * delta2[0] + w2[17] * delta2[1] + w2[29] * delta2[2] + w2[41] * delta2[3] + w2[53] * delta2[4] + w2[65] * delta2[5] + w2[77] * delta2[6] + w2[89] * delta2[7]) * mask1[5] : 0.0);
-            delta1[6] = (a1[6] > 0.0 ? (w2[6] * delta2[0] + w2[18] * delta2[1] + w2[30] * delta2[2] + w2[42] * delta2[3] + w2[54] * delta2[4] + w2[66] * delta2[5] + w2[78] * delta2[6] + w2[90] * delta2[7]) * mask1[6] : 0.0);
-            delta1[7] = (a1[7] > 0.0 ? (w2[7] * delta2[0] + w2[19] * delta2[1] + w2[31] * delta2[2] + w2[43] * delta2[3] + w2[55] * delta2[4] + w2[67] * delta2[5] + w2[79] * delta2[6] + w2[91] * delta2[7]) * mask1[7] : 0.0);
-            delta1[8] = (a1[8] > 0.0 ? (w2[8] * delta2[0] + w2[20] * delta2[1] + w2[32] * delta2[2] + w2[44] * delta2[3] + w2[56] * delta2[4] + w2[68] * delta2[5] + w2[80] * delta2[6] + w2[92] * delta2[7]) * mask1[8] : 0.0);
-            delta1[9] = (a1[9] > 0.0 ? (w2[9] * delta2[0] + w2[21] * delta2[1] + w2[33] * delta2[2] + w2[45] * delta2[3] + w2[57] * delta2[4] + w2[69] * delta2[5] + w2[81] * delta2[6] + w2[93] * delta2[7]) * mask1[9] : 0.0);
-            delta1[10] = (a1[10] > 0.0 ? (w2[10] * delta2[0] + w2[22] * delta2[1] + w2[34] * delta2[2] + w2[46] * delta2[3] + w2[58] * delta2[4] + w2[70] * delta2[5] + w2[82] * delta2[6] + w2[94] * delta2[7]) * mask1[10] : 0.0);
-            delta1[11] = (a1[11] > 0.0 ? (w2[11] * delta2[0] + w2[23] * delta2[1] + w2[35] * delta2[2] + w2[47] * delta2[3] + w2[59] * delta2[4] + w2[71] * delta2[5] + w2[83] * delta2[6] + w2[95] * delta2[7]) * mask1[11] : 0.0);
+            delta1[0] = (a1[0] > 0.0 ? (((w2[0] * delta2[0] + w2[24] * delta2[2] + w2[48] * delta2[4] + w2[72] * delta2[6]) + (w2[12] * delta2[1] + w2[36] * delta2[3] + w2[60] * delta2[5] + w2[84] * delta2[7]))) * mask1[0] : 0.0);
+            delta1[1] = (a1[1] > 0.0 ? (((w2[1] * delta2[0] + w2[25] * delta2[2] + w2[49] * delta2[4] + w2[73] * delta2[6]) + (w2[13] * delta2[1] + w2[37] * delta2[3] + w2[61] * delta2[5] + w2[85] * delta2[7]))) * mask1[1] : 0.0);
+            delta1[2] = (a1[2] > 0.0 ? (((w2[2] * delta2[0] + w2[26] * delta2[2] + w2[50] * delta2[4] + w2[74] * delta2[6]) + (w2[14] * delta2[1] + w2[38] * delta2[3] + w2[62] * delta2[5] + w2[86] * delta2[7]))) * mask1[2] : 0.0);
+            delta1[3] = (a1[3] > 0.0 ? (((w2[3] * delta2[0] + w2[27] * delta2[2] + w2[51] * delta2[4] + w2[75] * delta2[6]) + (w2[15] * delta2[1] + w2[39] * delta2[3] + w2[63] * delta2[5] + w2[87] * delta2[7]))) * mask1[3] : 0.0);
+            delta1[4] = (a1[4] > 0.0 ? (((w2[4] * delta2[0] + w2[28] * delta2[2] + w2[52] * delta2[4] + w2[76] * delta2[6]) + (w2[16] * delta2[1] + w2[40] * delta2[3] + w2[64] * delta2[5] + w2[88] * delta2[7]))) * mask1[4] : 0.0);
+            delta1[5] = (a1[5] > 0.0 ? (((w2[5] * delta2[0] + w2[29] * delta2[2] + w2[53] * delta2[4] + w2[77] * delta2[6]) + (w2[17] * delta2[1] + w2[41] * delta2[3] + w2[65] * delta2[5] + w2[89] * delta2[7]))) * mask1[5] : 0.0);
+            delta1[6] = (a1[6] > 0.0 ? (((w2[6] * delta2[0] + w2[30] * delta2[2] + w2[54] * delta2[4] + w2[78] * delta2[6]) + (w2[18] * delta2[1] + w2[42] * delta2[3] + w2[66] * delta2[5] + w2[90] * delta2[7]))) * mask1[6] : 0.0);
+            delta1[7] = (a1[7] > 0.0 ? (((w2[7] * delta2[0] + w2[31] * delta2[2] + w2[55] * delta2[4] + w2[79] * delta2[6]) + (w2[19] * delta2[1] + w2[43] * delta2[3] + w2[67] * delta2[5] + w2[91] * delta2[7]))) * mask1[7] : 0.0);
+            delta1[8] = (a1[8] > 0.0 ? (((w2[8] * delta2[0] + w2[32] * delta2[2] + w2[56] * delta2[4] + w2[80] * delta2[6]) + (w2[20] * delta2[1] + w2[44] * delta2[3] + w2[68] * delta2[5] + w2[92] * delta2[7]))) * mask1[8] : 0.0);
+            delta1[9] = (a1[9] > 0.0 ? (((w2[9] * delta2[0] + w2[33] * delta2[2] + w2[57] * delta2[4] + w2[81] * delta2[6]) + (w2[21] * delta2[1] + w2[45] * delta2[3] + w2[69] * delta2[5] + w2[93] * delta2[7]))) * mask1[9] : 0.0);
+            delta1[10] = (a1[10] > 0.0 ? (((w2[10] * delta2[0] + w2[34] * delta2[2] + w2[58] * delta2[4] + w2[82] * delta2[6]) + (w2[22] * delta2[1] + w2[46] * delta2[3] + w2[70] * delta2[5] + w2[94] * delta2[7]))) * mask1[10] : 0.0);
+            delta1[11] = (a1[11] > 0.0 ? (((w2[11] * delta2[0] + w2[35] * delta2[2] + w2[59] * delta2[4] + w2[83] * delta2[6]) + (w2[23] * delta2[1] + w2[47] * delta2[3] + w2[71] * delta2[5] + w2[95] * delta2[7]))) * mask1[11] : 0.0);
 
             return loss;
         }
