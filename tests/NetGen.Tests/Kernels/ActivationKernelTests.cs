@@ -72,25 +72,7 @@ public class ActivationKernelTests
             88.72283f, 88.72284f, 89f, 1000f, -87.33654f, -103.27893f, -103.97208f, -104f, -1000f, float.MaxValue, float.MinValue };
         for (float x = -104f; x < 89f; x += Math.Max(1e-6f, Math.Abs(x) / 4096f))
             arguments.Add(x);
-        while (arguments.Count % Vector512<float>.Count != 0)
-            arguments.Add(1f);
-        float[] values = arguments.ToArray();
-        for (int i = 0; i < values.Length; i += Vector512<float>.Count)
-        {
-            Vector512<float> wide = VectorExp.Single(Vector512.Create(values.AsSpan(i, 16)));
-            Vector256<float> half = VectorExp.Single(Vector256.Create(values.AsSpan(i, 8)));
-            Vector128<float> quarter = VectorExp.Single(Vector128.Create(values.AsSpan(i, 4)));
-            for (int lane = 0; lane < 16; lane++)
-            {
-                float expected = MathF.Exp(values[i + lane]);
-                string what = $"exp({values[i + lane]:R})";
-                AssertUlps(expected, wide[lane], 1, "512-bit " + what);
-                if (lane < 8)
-                    AssertUlps(expected, half[lane], 1, "256-bit " + what);
-                if (lane < 4)
-                    AssertUlps(expected, quarter[lane], 1, "128-bit " + what);
-            }
-        }
+        CheckVectorExpAtEveryWidth(arguments);
     }
 
     [Fact]
@@ -112,22 +94,29 @@ public class ActivationKernelTests
             arguments.Add(-708.5 - random.NextDouble() * 37); // subnormal results
             arguments.Add(709.0 + random.NextDouble() * 0.79); // the largest finite results
         }
-        while (arguments.Count % Vector512<double>.Count != 0)
-            arguments.Add(1.0);
-        double[] values = arguments.ToArray();
-        for (int i = 0; i < values.Length; i += Vector512<double>.Count)
+        CheckVectorExpAtEveryWidth(arguments);
+    }
+
+    /// <summary><see cref="VectorExp.Exp{T}(Vector512{T})"/> and its 256- and 128-bit forms, lane by lane, within 1 ulp of <c>T.Exp</c> (Math.Exp / MathF.Exp).</summary>
+    private static void CheckVectorExpAtEveryWidth<T>(System.Collections.Generic.List<T> arguments)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        while (arguments.Count % Vector512<T>.Count != 0)
+            arguments.Add(T.One);
+        T[] values = arguments.ToArray();
+        for (int i = 0; i < values.Length; i += Vector512<T>.Count)
         {
-            Vector512<double> wide = VectorExp.Double(Vector512.Create(values.AsSpan(i, 8)));
-            Vector256<double> half = VectorExp.Double(Vector256.Create(values.AsSpan(i, 4)));
-            Vector128<double> quarter = VectorExp.Double(Vector128.Create(values.AsSpan(i, 2)));
-            for (int lane = 0; lane < 8; lane++)
+            Vector512<T> wide = VectorExp.Exp(Vector512.Create(values.AsSpan(i, Vector512<T>.Count)));
+            Vector256<T> half = VectorExp.Exp(Vector256.Create(values.AsSpan(i, Vector256<T>.Count)));
+            Vector128<T> quarter = VectorExp.Exp(Vector128.Create(values.AsSpan(i, Vector128<T>.Count)));
+            for (int lane = 0; lane < Vector512<T>.Count; lane++)
             {
-                double expected = Math.Exp(values[i + lane]);
+                T expected = T.Exp(values[i + lane]);
                 string what = $"exp({values[i + lane]:R})";
                 AssertUlps(expected, wide[lane], 1, "512-bit " + what);
-                if (lane < 4)
+                if (lane < Vector256<T>.Count)
                     AssertUlps(expected, half[lane], 1, "256-bit " + what);
-                if (lane < 2)
+                if (lane < Vector128<T>.Count)
                     AssertUlps(expected, quarter[lane], 1, "128-bit " + what);
             }
         }
