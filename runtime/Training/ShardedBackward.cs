@@ -27,12 +27,11 @@ namespace NetGen;
 /// <para>
 /// The phases run on the calling thread and on the worker threads of the Fit call (<see cref="FitThreads"/>):
 /// a step of a 784-128-10 network at batch 64 takes well under a millisecond, and handing its halves to the thread
-/// pool (Parallel.For) cost about as much as it saved. Both sides of a hand-off spin before they block (<see cref="HandOff"/>), so a hand-off
-/// between phases costs microseconds. Each participant takes the shards or ranges of its own block of the phase first
+/// pool (Parallel.For) cost about as much as it saved. Both sides of a hand-off spin before they block
+/// (<see cref="HandOff"/>), so a hand-off between phases costs microseconds. Each participant takes the shards or ranges of its own block of the phase first
 /// (shard k and the k-th block of ranges on participant k, the caller being participant 0), so that its network and its
 /// ranges' optimizer state stay in its core's cache from step to step, then what is left of the other blocks, so a late
-/// worker leaves its share to the others instead of holding the step up. The hand-offs spin before they block
-/// (<see cref="HandOff"/>). Taking any range anywhere (before) made the
+/// worker leaves its share to the others instead of holding the step up. Taking any range anywhere (before) made the
 /// ranges of a 2-thread step of 784-128-10 take 91 us on each thread against 90 us for all of them on one (the
 /// optimizer state moved between the cores); own blocks first, 66 to 71 us.
 /// </para>
