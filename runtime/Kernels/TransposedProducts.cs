@@ -165,7 +165,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
 
     /// <summary><see cref="Kernels.AddScaledOuterProduct{T}"/> with its arguments checked.</summary>
     /// <remarks>
-    /// Rows shorter than a 128-bit vector are packed several to a vector (<see cref="PacksRows"/>);
+    /// Rows shorter than a wide vector are updated in blocks of whole vectors (<see cref="PacksRows"/>);
     /// longer ones are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.
     /// </remarks>
     public static void AddScaledOuterProduct(Span<T> weights, ReadOnlySpan<T> d, ReadOnlySpan<T> x, T scale)
@@ -174,7 +174,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         ref T w = ref MemoryMarshal.GetReference(weights);
         ref T input = ref MemoryMarshal.GetReference(x);
         if (columns > 0 && PacksRows(columns))
-            PackedRowsOuterProduct(ref w, d, ref input, scale, columns);
+            BlockOuterProduct(ref w, d, ref input, scale, columns);
         else
             RowOuterProduct(ref w, d, ref input, scale, columns);
     }
