@@ -83,14 +83,14 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         ref T b = ref MemoryMarshal.GetReference(bias);
         ref T x = ref MemoryMarshal.GetReference(inputs);
         ref T z = ref MemoryMarshal.GetReference(outputs);
-        int packedRows = PacksForward(columns) ? PackedVectorRows(rows, columns) : 0;
-        if (packedRows > 0)
+        int blockRows = PacksForward(columns) ? rows - rows % TWide.Count : 0;
+        if (blockRows > 0)
         {
-            PackedRowsMatrixMatrix(ref w, ref b, ref x, columns, packedRows, samples, ref z, outputStride);
-            w = ref Unsafe.Add(ref w, packedRows * columns);
-            b = ref Unsafe.Add(ref b, packedRows);
-            z = ref Unsafe.Add(ref z, packedRows);
-            rows -= packedRows;
+            BlockMatrixMatrix(ref w, ref b, ref x, columns, blockRows, samples, ref z, outputStride);
+            w = ref Unsafe.Add(ref w, blockRows * columns);
+            b = ref Unsafe.Add(ref b, blockRows);
+            z = ref Unsafe.Add(ref z, blockRows);
+            rows -= blockRows;
         }
         RowMatrixMatrix(ref w, ref b, ref x, columns, rows, samples, ref z, outputStride);
     }

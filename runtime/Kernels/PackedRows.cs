@@ -8,24 +8,18 @@ using System.Runtime.Intrinsics.X86;
 namespace NetGen;
 
 /// <summary>
-/// The per-sample products of a weight matrix whose rows are a few values long (a layer of many outputs
+/// The per-sample products of a weight matrix whose rows are shorter than a vector (a layer of many outputs
 /// and few inputs: 2 -> 1024, 3 -> 1024, 7 -> 300). Weights are stored out x in, as PyTorch stores them,
-/// so such a row is shorter than the vectors the row-by-row paths use, and they would take it one value
-/// at a time, or spend more on each row's loop, tail and reduction than on its arithmetic. Here one wide
-/// vector holds <c>r = Count / columns</c> whole rows (the lanes past <c>r * columns</c> are left as they
-/// are), and what differs from row to row is moved between lanes by one permute. Each product packs only
-/// the row lengths where that measured faster than its row path: <see cref="PacksRows"/> (outer product),
-/// <see cref="PacksForward"/> (forward) and <see cref="PacksTransposed"/> (W^T d).
+/// so the row-by-row paths would take such a row in pieces of narrower vectors, with a tail, a reduction
+/// or a scalar factor per row, and spend more on that than on its arithmetic. The forward product and the
+/// outer product take a block of <c>Count</c> rows at once instead: <c>columns</c> whole vectors of W, whose
+/// lanes are matched to their rows and columns by permutes (<see cref="BlockMatrixMatrix{TColumns}"/>,
+/// <see cref="BlockOuterProduct(ref T, ReadOnlySpan{T}, ref T, T, int)"/>); W^T d packs <c>Count / columns</c>
+/// whole rows to a vector (<see cref="PackedRowsTransposed"/>). Each takes only the row lengths where that
+/// measured faster than its row path: <see cref="PacksForward"/>, <see cref="PacksRows"/>, <see cref="PacksTransposed"/>.
 /// </summary>
 internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>
 {
-    /// <summary>
-    /// Rows of a block whose factors are copied to the stack at once: 8 KB of doubles. A multiple of
-    /// every rows-per-vector count (1 to 16) would be needed for blocks to end on whole vectors; the
-    /// block length is rounded down to one instead.
-    /// </summary>
-    private const int PackedBlockRows = 1024;
-
     /// <summary>
     /// Whether <see cref="IVectorWidth{T, TVector}.Permute"/> is one instruction at every width this
     /// pair uses (AVX2's <c>vpermps</c> and AVX-512's <c>vpermps</c>/<c>vpermpd</c>; Arm64's <c>tbl</c>).
@@ -173,16 +167,18 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary>
-    /// Whether the forward product packs rows of <paramref name="columns"/> values. Per vector of
-    /// <c>r = Count / columns</c> rows it costs a load of W and of the bias, a permute and a multiply-add
-    /// per column, and a store: <c>(2 columns + 3) / r</c> instructions a row. Measured against the row
-    /// path (eight rows' multiply-adds and one reduction tree) in 512-bit vectors, it wins up to 1.75 a
-    /// row (floats: 1024x1 708 -> 125 ns, 1024x2 988 -> 281 ns, 512x3 640 -> 286 ns), ties at 1.75
-    /// (doubles 1024x2, 526 -> 518 ns) and loses above (floats 256x4 207 -> 241 ns, doubles 512x3 363 ->
-    /// 591 ns). So: rows of up to 3 floats or 2 doubles in 512-bit vectors, 2 floats or 1 double in 256-bit ones.
+    /// Whether the forward product takes rows of <paramref name="columns"/> values in blocks
+    /// (<see cref="BlockMatrixMatrix{TColumns}"/>): when the block's column gathers cost at most 1.25
+    /// two-vector permutes a row. A block of <c>Count</c> rows costs <c>columns</c> loads of W,
+    /// <c>columns (columns - 1)</c> permutes, <c>columns</c> multiply-adds, a load of the bias and a store;
+    /// the row path, eight rows' multiply-adds sharing each load of x and a reduction tree, costs about
+    /// three instructions a row, and a 512-bit permute counts for about two. Measured in 512-bit vectors
+    /// (best of 40 x 2,000 calls, row path -> blocks): floats 1024x2 202 -> 157 ns, 130x3 107 -> 55, 256x4
+    /// 204 -> 129, 208x5 205 -> 163, but 176x6 176 -> 195; doubles 1024x2 452 -> 301, 512x3 412 -> 301,
+    /// but 200x4 142 -> 189.
     /// </summary>
     internal static bool PacksForward(int columns) =>
-        columns > 0 && 4 * columns * (2 * columns + 3) <= 7 * TWide.Count && PermutesInHardware;
+        columns > 0 && columns < TWide.Count && columns <= 8 && 4 * columns * (columns - 1) <= 5 * TWide.Count && PermutesInHardware;
 
     /// <summary>
     /// Whether W^T d packs rows of <paramref name="columns"/> values: at most half a wide vector, so at
@@ -205,63 +201,133 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary>
-    /// <see cref="MatrixMatrix"/> for <paramref name="rows"/> rows (see <see cref="PackedVectorRows"/>) of
-    /// a few values (<see cref="PacksForward"/>): for each vector of r rows, lane k of
-    /// <c>permute(W vector, column i)</c> is <c>W[j + k, i]</c>, so
-    /// <c>z[j .. j + r) = b + sum_i W[., i] x_i</c> is one multiply-add per column, summed in column
-    /// order from the bias. The store writes <c>Count</c> lanes, of which the next vector's store
-    /// overwrites all but the first r.
+    /// <see cref="MatrixMatrix"/> for <paramref name="rows"/> rows (a whole number of blocks of <c>Count</c>
+    /// rows) of a few values (<see cref="PacksForward"/>). A block is <c>columns</c> whole vectors of W; a few
+    /// two-vector permutes (<see cref="ColumnGathers"/>) turn them into one vector per column, lane l holding
+    /// the block's row l, and then <c>z = b + sum_i W[., i] x_i</c> is one multiply-add per column, summed in
+    /// column order from the bias, and one store of whole vectors.
     /// </summary>
-    private static void PackedRowsMatrixMatrix(ref T w, ref T b, ref T x, int columns, int rows, int samples, ref T z, int outputStride)
+    private static void BlockMatrixMatrix(ref T w, ref T b, ref T x, int columns, int rows, int samples, ref T z, int outputStride)
     {
         switch (columns)
         {
-            case 1: PackedRowsMatrixMatrix<One>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
-            case 2: PackedRowsMatrixMatrix<Two>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
-            case 3: PackedRowsMatrixMatrix<Three>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
-            default: throw new ArgumentOutOfRangeException(nameof(columns), columns, "The packed forward product takes rows of 1 to 3 values (PacksForward).");
+            case 1: BlockMatrixMatrix<One>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
+            case 2: BlockMatrixMatrix<Two>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
+            case 3: BlockMatrixMatrix<Three>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
+            case 4: BlockMatrixMatrix<Four>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
+            case 5: BlockMatrixMatrix<Five>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
+            case 6: BlockMatrixMatrix<Six>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
+            case 7: BlockMatrixMatrix<Seven>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
+            case 8: BlockMatrixMatrix<Eight>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
+            default: throw new ArgumentOutOfRangeException(nameof(columns), columns, "The block forward product takes rows of 1 to 8 values (PacksForward).");
         }
     }
 
     /// <summary>
-    /// <see cref="PackedRowsMatrixMatrix(ref T, ref T, ref T, int, int, int, ref T, int)"/> for a column count
-    /// known to the JIT: the permute patterns and x's broadcasts stay in registers and the loop over the
-    /// columns is unrolled away.
+    /// <see cref="BlockMatrixMatrix(ref T, ref T, ref T, int, int, int, ref T, int)"/> for a column count
+    /// known to the JIT: a block's vectors and x's broadcasts stay in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackedRowsMatrixMatrix<TColumns>(ref T w, ref T b, ref T x, int rows, int samples, ref T z, int outputStride)
+    private static void BlockMatrixMatrix<TColumns>(ref T w, ref T b, ref T x, int rows, int samples, ref T z, int outputStride)
         where TColumns : struct, IColumnCount
     {
-        int columns = TColumns.Value, width = TWide.Count, rowsPerVector = width / columns;
-        TWideVector lanes0 = ColumnLanes(0, columns), lanes1 = default, lanes2 = default;
-        if (columns > 1) lanes1 = ColumnLanes(1, columns);
-        if (columns > 2) lanes2 = ColumnLanes(2, columns);
+        int columns = TColumns.Value, width = TWide.Count;
+        nuint n = (nuint)width;
+        ref T gathers = ref columns > 1 ? ref s_columnGathers[ColumnGathers(columns)] : ref x;
         for (int sample = 0; sample < samples; sample++)
         {
             ref T input = ref Unsafe.Add(ref x, sample * columns);
             ref T output = ref Unsafe.Add(ref z, sample * outputStride);
-            TWideVector x0 = TWide.Create(input), x1 = default, x2 = default;
+            TWideVector x0 = TWide.Create(input), x1 = default, x2 = default, x3 = default, x4 = default, x5 = default, x6 = default, x7 = default;
             if (columns > 1) x1 = TWide.Create(Unsafe.Add(ref input, 1));
             if (columns > 2) x2 = TWide.Create(Unsafe.Add(ref input, 2));
-            for (int row = 0; row < rows; row += rowsPerVector)
+            if (columns > 3) x3 = TWide.Create(Unsafe.Add(ref input, 3));
+            if (columns > 4) x4 = TWide.Create(Unsafe.Add(ref input, 4));
+            if (columns > 5) x5 = TWide.Create(Unsafe.Add(ref input, 5));
+            if (columns > 6) x6 = TWide.Create(Unsafe.Add(ref input, 6));
+            if (columns > 7) x7 = TWide.Create(Unsafe.Add(ref input, 7));
+            for (int row = 0; row < rows; row += width)
             {
-                TWideVector packed = TWide.Load(ref w, (nuint)(row * columns));
-                TWideVector sums = TWide.MultiplyAdd(TWide.Permute(packed, lanes0), x0, TWide.Load(ref b, (nuint)row));
-                if (columns > 1) sums = TWide.MultiplyAdd(TWide.Permute(packed, lanes1), x1, sums);
-                if (columns > 2) sums = TWide.MultiplyAdd(TWide.Permute(packed, lanes2), x2, sums);
+                ref T block = ref Unsafe.Add(ref w, row * columns);
+                TWideVector w0 = TWide.Load(ref block, 0), w1 = default, w2 = default, w3 = default, w4 = default, w5 = default, w6 = default, w7 = default;
+                if (columns > 1) w1 = TWide.Load(ref block, n);
+                if (columns > 2) w2 = TWide.Load(ref block, 2 * n);
+                if (columns > 3) w3 = TWide.Load(ref block, 3 * n);
+                if (columns > 4) w4 = TWide.Load(ref block, 4 * n);
+                if (columns > 5) w5 = TWide.Load(ref block, 5 * n);
+                if (columns > 6) w6 = TWide.Load(ref block, 6 * n);
+                if (columns > 7) w7 = TWide.Load(ref block, 7 * n);
+                TWideVector sums = TWide.MultiplyAdd(BlockColumn<TColumns>(0, ref gathers, w0, w1, w2, w3, w4, w5, w6, w7), x0, TWide.Load(ref b, (nuint)row));
+                if (columns > 1) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(1, ref gathers, w0, w1, w2, w3, w4, w5, w6, w7), x1, sums);
+                if (columns > 2) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(2, ref gathers, w0, w1, w2, w3, w4, w5, w6, w7), x2, sums);
+                if (columns > 3) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(3, ref gathers, w0, w1, w2, w3, w4, w5, w6, w7), x3, sums);
+                if (columns > 4) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(4, ref gathers, w0, w1, w2, w3, w4, w5, w6, w7), x4, sums);
+                if (columns > 5) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(5, ref gathers, w0, w1, w2, w3, w4, w5, w6, w7), x5, sums);
+                if (columns > 6) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(6, ref gathers, w0, w1, w2, w3, w4, w5, w6, w7), x6, sums);
+                if (columns > 7) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(7, ref gathers, w0, w1, w2, w3, w4, w5, w6, w7), x7, sums);
                 TWide.Store(sums, ref output, (nuint)row);
             }
         }
     }
 
-    /// <summary>The permute that gathers column <paramref name="column"/> of the rows packed in a vector: lane k reads lane <c>k * columns + column</c>.</summary>
-    private static TWideVector ColumnLanes(int column, int columns)
+    /// <summary>
+    /// Column <paramref name="column"/> of a block held in <paramref name="w0"/> .. (its first <c>columns</c>
+    /// vectors): lane l is the block's row l. The first permute takes the lanes that lie in the first two
+    /// vectors, each further one keeps the lanes gathered so far and takes those of one more vector.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TWideVector BlockColumn<TColumns>(int column, ref T gathers, TWideVector w0, TWideVector w1, TWideVector w2, TWideVector w3,
+        TWideVector w4, TWideVector w5, TWideVector w6, TWideVector w7)
+        where TColumns : struct, IColumnCount
     {
-        Span<T> lanes = stackalloc T[TWide.Count];
-        int rowsPerVector = TWide.Count / columns;
-        for (int lane = 0; lane < lanes.Length; lane++)
-            lanes[lane] = LaneNumber(lane < rowsPerVector ? lane * columns + column : 0);
-        return TWide.Load(ref MemoryMarshal.GetReference(lanes), 0);
+        int columns = TColumns.Value;
+        if (columns == 1)
+            return w0;
+        nuint n = (nuint)TWide.Count;
+        ref T steps = ref Unsafe.Add(ref gathers, column * (columns - 1) * TWide.Count);
+        TWideVector gathered = TWide.PermuteTwo(w0, w1, TWide.Load(ref steps, 0));
+        if (columns > 2) gathered = TWide.PermuteTwo(gathered, w2, TWide.Load(ref steps, n));
+        if (columns > 3) gathered = TWide.PermuteTwo(gathered, w3, TWide.Load(ref steps, 2 * n));
+        if (columns > 4) gathered = TWide.PermuteTwo(gathered, w4, TWide.Load(ref steps, 3 * n));
+        if (columns > 5) gathered = TWide.PermuteTwo(gathered, w5, TWide.Load(ref steps, 4 * n));
+        if (columns > 6) gathered = TWide.PermuteTwo(gathered, w6, TWide.Load(ref steps, 5 * n));
+        if (columns > 7) gathered = TWide.PermuteTwo(gathered, w7, TWide.Load(ref steps, 6 * n));
+        return gathered;
+    }
+
+    /// <summary>
+    /// Where the permutes that gather a block's columns start in <see cref="s_columnGathers"/>, for 2 to 8
+    /// columns: for each column, <c>columns - 1</c> index vectors (<see cref="IVectorWidth{T, TVector}.PermuteTwo"/>).
+    /// Lane l of column k is value <c>l columns + k</c> of the block, in vector <c>(l columns + k) / Count</c>.
+    /// </summary>
+    private static int ColumnGathers(int columns) => (columns - 2) * (columns - 1) * columns / 3 * TWide.Count;
+
+    /// <summary>The tables of <see cref="ColumnGathers"/> for every column count <see cref="PacksForward"/> can take.</summary>
+    private static readonly T[] s_columnGathers = CreateColumnGathers();
+
+    private static T[] CreateColumnGathers()
+    {
+        int width = TWide.Count, most = Math.Min(8, width - 1);
+        var gathers = new T[most < 2 ? 0 : ColumnGathers(most + 1)];
+        for (int columns = 2; columns <= most; columns++)
+        {
+            int at = ColumnGathers(columns);
+            for (int column = 0; column < columns; column++)
+            {
+                for (int step = 1; step < columns; step++, at += width)
+                {
+                    for (int lane = 0; lane < width; lane++)
+                    {
+                        int value = lane * columns + column, vector = value / width, inVector = value % width;
+                        int index = step == 1
+                            ? (vector == 0 ? inVector : vector == 1 ? width + inVector : 0)
+                            : (vector == step ? width + inVector : lane);
+                        gathers[at + lane] = LaneNumber(index);
+                    }
+                }
+            }
+        }
+        return gathers;
     }
 
     /// <summary>
@@ -302,18 +368,6 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         }
     }
 
-    /// <summary><c>destination[k] = scale * source[k]</c>, lane by lane as the scalar product would give it.</summary>
-    private static void ScaledCopy(ReadOnlySpan<T> source, T scale, Span<T> destination)
-    {
-        ref T from = ref MemoryMarshal.GetReference(source);
-        ref T to = ref MemoryMarshal.GetReference(destination);
-        TWideVector factor = TWide.Create(scale);
-        int k = 0;
-        for (; k + TWide.Count <= source.Length; k += TWide.Count)
-            TWide.Store(TWide.Multiply(factor, TWide.Load(ref from, (nuint)k)), ref to, (nuint)k);
-        for (; k < source.Length; k++)
-            Unsafe.Add(ref to, k) = scale * Unsafe.Add(ref from, k);
-    }
 }
 
 /// <summary>A column count as a type argument, so that a kernel's loop over the columns is unrolled by the JIT.</summary>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetGen;
 
@@ -76,6 +77,13 @@ internal interface IVectorWidth<T, TVector>
     /// </summary>
     static abstract TVector Permute(TVector values, TVector indices);
 
+    /// <summary>
+    /// <see cref="Permute"/> from two vectors: lane <c>k</c> of the result is lane <c>indices[k]</c> of
+    /// <paramref name="first"/> followed by <paramref name="second"/>, indices in [0, 2 <see cref="Count"/>).
+    /// One instruction under AVX-512 (<c>vpermt2ps</c>/<c>vpermt2pd</c>), else two permutes and a select.
+    /// </summary>
+    static abstract TVector PermuteTwo(TVector first, TVector second, TVector indices);
+
     /// <summary>The element-wise operator at this width.</summary>
     static abstract TVector Invoke<TOperator>(TVector x)
         where TOperator : struct, IUnaryOperator<T>;
@@ -139,6 +147,10 @@ internal readonly struct ScalarWidth<T> : IVectorWidth<T, T>
 
     /// <summary>One lane: its only valid index is 0.</summary>
     public static T Permute(T values, T indices) => values;
+
+    /// <summary>One lane: index 0 is <paramref name="first"/>, 1 is <paramref name="second"/>.</summary>
+    public static T PermuteTwo(T first, T second, T indices) =>
+        (typeof(T) == typeof(float) ? Unsafe.BitCast<T, int>(indices) : Unsafe.BitCast<T, long>(indices)) == 0 ? first : second;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Invoke<TOperator>(T x)
@@ -216,6 +228,24 @@ internal readonly struct Width128<T> : IVectorWidth<T, Vector128<T>>
             : Vector128.ShuffleNative(values.AsDouble(), indices.AsInt64()).As<double, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> PermuteTwo(Vector128<T> first, Vector128<T> second, Vector128<T> indices)
+    {
+        // Both vectors permuted by the index within a vector, then each lane taken from the one its index names.
+        if (typeof(T) == typeof(float))
+        {
+            Vector128<int> index = indices.AsInt32(), lane = index & Vector128.Create(Count - 1);
+            Vector128<int> fromSecond = Vector128.GreaterThan(index, Vector128.Create(Count - 1));
+            return Vector128.ConditionalSelect(fromSecond.AsSingle(), Vector128.ShuffleNative(second.AsSingle(), lane), Vector128.ShuffleNative(first.AsSingle(), lane)).As<float, T>();
+        }
+        else
+        {
+            Vector128<long> index = indices.AsInt64(), lane = index & Vector128.Create((long)Count - 1);
+            Vector128<long> fromSecond = Vector128.GreaterThan(index, Vector128.Create((long)Count - 1));
+            return Vector128.ConditionalSelect(fromSecond.AsDouble(), Vector128.ShuffleNative(second.AsDouble(), lane), Vector128.ShuffleNative(first.AsDouble(), lane)).As<double, T>();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Invoke<TOperator>(Vector128<T> x)
         where TOperator : struct, IUnaryOperator<T> => TOperator.Invoke(x);
 
@@ -291,6 +321,30 @@ internal readonly struct Width256<T> : IVectorWidth<T, Vector256<T>>
             : Vector256.ShuffleNative(values.AsDouble(), indices.AsInt64()).As<double, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> PermuteTwo(Vector256<T> first, Vector256<T> second, Vector256<T> indices)
+    {
+        if (Avx512F.VL.IsSupported)
+        {
+            return typeof(T) == typeof(float)
+                ? Avx512F.VL.PermuteVar8x32x2(first.AsSingle(), indices.AsInt32(), second.AsSingle()).As<float, T>()
+                : Avx512F.VL.PermuteVar4x64x2(first.AsDouble(), indices.AsInt64(), second.AsDouble()).As<double, T>();
+        }
+        // Both vectors permuted by the index within a vector, then each lane taken from the one its index names.
+        if (typeof(T) == typeof(float))
+        {
+            Vector256<int> index = indices.AsInt32(), lane = index & Vector256.Create(Count - 1);
+            Vector256<int> fromSecond = Vector256.GreaterThan(index, Vector256.Create(Count - 1));
+            return Vector256.ConditionalSelect(fromSecond.AsSingle(), Vector256.ShuffleNative(second.AsSingle(), lane), Vector256.ShuffleNative(first.AsSingle(), lane)).As<float, T>();
+        }
+        else
+        {
+            Vector256<long> index = indices.AsInt64(), lane = index & Vector256.Create((long)Count - 1);
+            Vector256<long> fromSecond = Vector256.GreaterThan(index, Vector256.Create((long)Count - 1));
+            return Vector256.ConditionalSelect(fromSecond.AsDouble(), Vector256.ShuffleNative(second.AsDouble(), lane), Vector256.ShuffleNative(first.AsDouble(), lane)).As<double, T>();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Invoke<TOperator>(Vector256<T> x)
         where TOperator : struct, IUnaryOperator<T> => TOperator.Invoke(x);
 
@@ -364,6 +418,30 @@ internal readonly struct Width512<T> : IVectorWidth<T, Vector512<T>>
         typeof(T) == typeof(float)
             ? Vector512.ShuffleNative(values.AsSingle(), indices.AsInt32()).As<float, T>()
             : Vector512.ShuffleNative(values.AsDouble(), indices.AsInt64()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> PermuteTwo(Vector512<T> first, Vector512<T> second, Vector512<T> indices)
+    {
+        if (Avx512F.IsSupported)
+        {
+            return typeof(T) == typeof(float)
+                ? Avx512F.PermuteVar16x32x2(first.AsSingle(), indices.AsInt32(), second.AsSingle()).As<float, T>()
+                : Avx512F.PermuteVar8x64x2(first.AsDouble(), indices.AsInt64(), second.AsDouble()).As<double, T>();
+        }
+        // Both vectors permuted by the index within a vector, then each lane taken from the one its index names.
+        if (typeof(T) == typeof(float))
+        {
+            Vector512<int> index = indices.AsInt32(), lane = index & Vector512.Create(Count - 1);
+            Vector512<int> fromSecond = Vector512.GreaterThan(index, Vector512.Create(Count - 1));
+            return Vector512.ConditionalSelect(fromSecond.AsSingle(), Vector512.ShuffleNative(second.AsSingle(), lane), Vector512.ShuffleNative(first.AsSingle(), lane)).As<float, T>();
+        }
+        else
+        {
+            Vector512<long> index = indices.AsInt64(), lane = index & Vector512.Create((long)Count - 1);
+            Vector512<long> fromSecond = Vector512.GreaterThan(index, Vector512.Create((long)Count - 1));
+            return Vector512.ConditionalSelect(fromSecond.AsDouble(), Vector512.ShuffleNative(second.AsDouble(), lane), Vector512.ShuffleNative(first.AsDouble(), lane)).As<double, T>();
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Invoke<TOperator>(Vector512<T> x)

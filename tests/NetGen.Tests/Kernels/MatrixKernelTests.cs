@@ -99,6 +99,46 @@ public class MatrixKernelTests
 
     [Theory]
     [MemberData(nameof(Widths))]
+    public void PermuteTwo_takes_each_lane_from_the_vector_its_index_names(int wideBits)
+    {
+        switch (wideBits)
+        {
+            case 512: CheckPermuteTwo<Vector512<float>, Width512<float>, float>(); CheckPermuteTwo<Vector512<double>, Width512<double>, double>(); break;
+            case 256: CheckPermuteTwo<Vector256<float>, Width256<float>, float>(); CheckPermuteTwo<Vector256<double>, Width256<double>, double>(); break;
+            case 128: CheckPermuteTwo<Vector128<float>, Width128<float>, float>(); CheckPermuteTwo<Vector128<double>, Width128<double>, double>(); break;
+            default: CheckPermuteTwo<float, ScalarWidth<float>, float>(); CheckPermuteTwo<double, ScalarWidth<double>, double>(); break;
+        }
+    }
+
+    private static void CheckPermuteTwo<TV, TW, T>()
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int count = TW.Count;
+        T[] first = new T[count], second = new T[count], indices = new T[count], result = new T[count];
+        for (int lane = 0; lane < count; lane++)
+        {
+            first[lane] = T.CreateTruncating(lane + 1);
+            second[lane] = T.CreateTruncating(-(lane + 1));
+        }
+        // Every index in [0, 2 Count) at every lane: lane k reads (k + shift) mod 2 Count.
+        for (int shift = 0; shift < 2 * count; shift++)
+        {
+            for (int lane = 0; lane < count; lane++)
+                indices[lane] = KernelsAt<T, TV, TW, TV, TW>.LaneNumber((lane + shift) % (2 * count));
+            TV permuted = TW.PermuteTwo(TW.Load(ref first[0], 0), TW.Load(ref second[0], 0), TW.Load(ref indices[0], 0));
+            TW.Store(permuted, ref result[0], 0);
+            for (int lane = 0; lane < count; lane++)
+            {
+                int index = (lane + shift) % (2 * count);
+                Assert.Equal(index < count ? first[index] : second[index - count], result[lane]);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
     public void AddScaledOuterProduct_matches_a_plain_loop_and_skips_nothing_that_matters(int wideBits)
     {
         CheckOuterProduct<double>(wideBits, 1e-12);
