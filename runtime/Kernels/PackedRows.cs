@@ -31,14 +31,14 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// Whether the outer product takes rows of <paramref name="columns"/> values in blocks
     /// (<see cref="BlockOuterProduct(ref T, ReadOnlySpan{T}, ref T, T, int)"/>): rows shorter than a wide
     /// vector, which the row path would update in pieces of a narrower vector, a masked tail and one
-    /// scalar factor per row, up to 8 values or three quarters of a vector. Measured in 512-bit vectors
-    /// against the row path (best of 40 x 2,000 calls): doubles 1024x2 843 -> 192 ns, 512x3 715 -> 147,
-    /// 200x5 277 -> 108; floats 1024x2 330 -> 106, 256x4 220 -> 67, 300x7 424 -> 135, 130x9 183 -> 122,
-    /// 130x12 183 -> 154, but 130x13 183 -> 164-197 and 130x15 183 -> 186-204, where a block's patterns
-    /// no longer stay in registers.
+    /// scalar factor per row, up to 12 values, whose block's two patterns (24 vectors) stay in AVX-512's
+    /// 32 registers. Measured in 512-bit vectors against the row path (best of 40 x 2,000 calls): doubles
+    /// 1024x2 843 -> 192 ns, 512x3 715 -> 147, 200x5 277 -> 108; floats 1024x2 330 -> 106, 256x4 220 -> 67,
+    /// 300x7 424 -> 135, 130x9 183 -> 94-101, 130x12 183 -> 119-122, 1024x9 750-890 -> 430. With the patterns
+    /// loaded from memory instead (the same blocks), 130x13 took 164-197 ns and 130x15 186-204 ns.
     /// </summary>
     internal static bool PacksRows(int columns) =>
-        columns > 0 && columns < TWide.Count && (columns <= 8 || 4 * columns <= 3 * TWide.Count) && PermutesInHardware;
+        columns > 0 && columns < TWide.Count && columns <= 12 && PermutesInHardware;
 
     /// <summary>Lane number <paramref name="lane"/> as <see cref="IVectorWidth{T, TVector}.Permute"/> reads it: the bits of an integer of T's size.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -75,7 +75,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         int blockRows = d.Length - d.Length % width;
         switch (columns)
         {
-            // Up to eight vectors a block, the patterns stay in registers (a column count known to the JIT).
+            // The patterns of up to twelve vectors stay in registers (a column count known to the JIT).
             case 1: BlockOuterProduct<One>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
             case 2: BlockOuterProduct<Two>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
             case 3: BlockOuterProduct<Three>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
@@ -84,17 +84,11 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             case 6: BlockOuterProduct<Six>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
             case 7: BlockOuterProduct<Seven>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
             case 8: BlockOuterProduct<Eight>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
-            default:
-                // More vectors than registers for both patterns: each is loaded where it is used.
-                TWideVector scales = TWide.Create(scale);
-                for (int row = 0; row < blockRows; row += width)
-                {
-                    TWideVector blockFactors = TWide.Multiply(scales, TWide.Load(ref factors, (nuint)row));
-                    ref T block = ref Unsafe.Add(ref w, row * columns);
-                    for (nuint at = 0; at < (nuint)(vectors * width); at += (nuint)width)
-                        UpdateBlockVector(ref block, at, blockFactors, TWide.Load(ref rowOfLane, at), TWide.Load(ref xs[0], at));
-                }
-                break;
+            case 9: BlockOuterProduct<Nine>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
+            case 10: BlockOuterProduct<Ten>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
+            case 11: BlockOuterProduct<Eleven>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
+            case 12: BlockOuterProduct<Twelve>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
+            default: throw new ArgumentOutOfRangeException(nameof(columns), columns, "The block outer product takes rows of 1 to 12 values (PacksRows).");
         }
         if (blockRows < d.Length)
             RowOuterProduct(ref Unsafe.Add(ref w, blockRows * columns), d.Slice(blockRows), ref input, scale, columns);
@@ -109,7 +103,9 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         nuint n = (nuint)width;
         TWideVector x0 = TWide.Load(ref xs, 0), r0 = TWide.Load(ref rowOfLane, 0);
         TWideVector x1 = default, x2 = default, x3 = default, x4 = default, x5 = default, x6 = default, x7 = default;
+        TWideVector x8 = default, x9 = default, x10 = default, x11 = default;
         TWideVector r1 = default, r2 = default, r3 = default, r4 = default, r5 = default, r6 = default, r7 = default;
+        TWideVector r8 = default, r9 = default, r10 = default, r11 = default;
         if (columns > 1) { x1 = TWide.Load(ref xs, n); r1 = TWide.Load(ref rowOfLane, n); }
         if (columns > 2) { x2 = TWide.Load(ref xs, 2 * n); r2 = TWide.Load(ref rowOfLane, 2 * n); }
         if (columns > 3) { x3 = TWide.Load(ref xs, 3 * n); r3 = TWide.Load(ref rowOfLane, 3 * n); }
@@ -117,6 +113,10 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         if (columns > 5) { x5 = TWide.Load(ref xs, 5 * n); r5 = TWide.Load(ref rowOfLane, 5 * n); }
         if (columns > 6) { x6 = TWide.Load(ref xs, 6 * n); r6 = TWide.Load(ref rowOfLane, 6 * n); }
         if (columns > 7) { x7 = TWide.Load(ref xs, 7 * n); r7 = TWide.Load(ref rowOfLane, 7 * n); }
+        if (columns > 8) { x8 = TWide.Load(ref xs, 8 * n); r8 = TWide.Load(ref rowOfLane, 8 * n); }
+        if (columns > 9) { x9 = TWide.Load(ref xs, 9 * n); r9 = TWide.Load(ref rowOfLane, 9 * n); }
+        if (columns > 10) { x10 = TWide.Load(ref xs, 10 * n); r10 = TWide.Load(ref rowOfLane, 10 * n); }
+        if (columns > 11) { x11 = TWide.Load(ref xs, 11 * n); r11 = TWide.Load(ref rowOfLane, 11 * n); }
         TWideVector scales = TWide.Create(scale);
         for (int row = 0; row < blockRows; row += width)
         {
@@ -130,6 +130,10 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             if (columns > 5) UpdateBlockVector(ref block, 5 * n, f, r5, x5);
             if (columns > 6) UpdateBlockVector(ref block, 6 * n, f, r6, x6);
             if (columns > 7) UpdateBlockVector(ref block, 7 * n, f, r7, x7);
+            if (columns > 8) UpdateBlockVector(ref block, 8 * n, f, r8, x8);
+            if (columns > 9) UpdateBlockVector(ref block, 9 * n, f, r9, x9);
+            if (columns > 10) UpdateBlockVector(ref block, 10 * n, f, r10, x10);
+            if (columns > 11) UpdateBlockVector(ref block, 11 * n, f, r11, x11);
         }
     }
 
@@ -391,3 +395,11 @@ internal readonly struct Six : IColumnCount { public static int Value => 6; }
 internal readonly struct Seven : IColumnCount { public static int Value => 7; }
 
 internal readonly struct Eight : IColumnCount { public static int Value => 8; }
+
+internal readonly struct Nine : IColumnCount { public static int Value => 9; }
+
+internal readonly struct Ten : IColumnCount { public static int Value => 10; }
+
+internal readonly struct Eleven : IColumnCount { public static int Value => 11; }
+
+internal readonly struct Twelve : IColumnCount { public static int Value => 12; }
