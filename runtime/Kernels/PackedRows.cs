@@ -371,7 +371,6 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             result[column] = sum;
         }
     }
-
 }
 
 /// <summary>A column count as a type argument, so that a kernel's loop over the columns is unrolled by the JIT.</summary>
