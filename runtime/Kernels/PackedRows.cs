@@ -53,7 +53,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// So each vector is updated by one multiply-add of x repeated along the lanes (a fixed pattern per m)
     /// and the block's factors <c>scale * d[j]</c> spread over their rows' lanes (one permute of the
     /// block's factors, computed once per block as the row path computes each): every weight gets exactly
-    /// the row path's multiply-add, every load and store is a whole vector, and none overlaps another.
+    /// the vector row path's multiply-add, every load and store is a whole vector, and none overlaps another.
     /// The rows after the last whole block go row by row.
     /// </summary>
     private static void BlockOuterProduct(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
@@ -151,15 +151,15 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// </summary>
     private static int BlockLanes(int columns) => (columns - 1) * columns * TWide.Count;
 
-    /// <summary>The tables of <see cref="BlockLanes"/> for 1, 2, ..., <c>Count - 1</c> columns, one after another.</summary>
+    /// <summary>The tables of <see cref="BlockLanes"/> for 1, 2, ... columns (as many as <see cref="PacksRows"/> takes), one after another.</summary>
     private static readonly T[] s_blockLanes = CreateBlockLanes();
 
     private static T[] CreateBlockLanes()
     {
-        int width = TWide.Count;
-        var lanes = new T[width * width * (width - 1) + 1];
+        int width = TWide.Count, most = Math.Min(12, width - 1);
+        var lanes = new T[width * most * (most + 1) + 1];
         int at = 0;
-        for (int columns = 1; columns < width; columns++)
+        for (int columns = 1; columns <= most; columns++)
         {
             for (int lane = 0; lane < columns * width; lane++)
                 lanes[at + lane] = LaneNumber(lane / columns);
