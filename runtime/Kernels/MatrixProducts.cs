@@ -45,6 +45,7 @@ public static partial class Kernels
         MatrixMatrixAtWidest(weights, bias, inputs, columns, samples, outputs, outputStride);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MatrixMatrixAtWidest<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs, int outputStride)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -96,6 +97,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary><see cref="MatrixMatrix"/> one row at a time (or eight, or four), each with the widest vector it fills.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RowMatrixMatrix(ref T w, ref T b, ref T x, int columns, int rows, int samples, ref T z, int outputStride)
     {
         if (rows == 0)
@@ -114,6 +116,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// Whether rows too short for the narrow width still fill a 128-bit vector, which is then used: only
     /// when the narrow width is wider than 128 bits (the 512/256 pair) and 128 bits are accelerated.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool UsesQuarterWidth(int columns) =>
         TNarrow.Count > Vector128<T>.Count && Vector128.IsHardwareAccelerated && columns >= Vector128<T>.Count;
 

@@ -37,6 +37,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// 300x7 424 -> 135, 130x9 183 -> 94-101, 130x12 183 -> 119-122, 1024x9 750-890 -> 430. With the patterns
     /// loaded from memory instead (the same blocks), 130x13 took 164-197 ns and 130x15 186-204 ns.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool PacksRows(int columns) =>
         columns > 0 && columns < TWide.Count && columns <= 12 && PermutesInHardware;
 
@@ -58,67 +59,65 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// </summary>
     private static void BlockOuterProduct(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
     {
-        int width = TWide.Count, vectors = columns;
-        // Lane l of a block's vector m holds its row (m Count + l) / columns, column (m Count + l) % columns.
-        int lanes = BlockLanes(columns);
-        ref T rowOfLane = ref s_blockLanes[lanes];
-        ref T columnOfLane = ref s_blockLanes[lanes + vectors * width];
-        // x repeated along the lanes of each of a block's vectors, built with one permute per vector.
-        Span<T> xs = stackalloc T[(vectors + 1) * width];
+        // x in the first lanes of one vector (the rest zero), from which each block vector's pattern is permuted.
+        Span<T> first = stackalloc T[TWide.Count];
+        first.Clear();
         for (int column = 0; column < columns; column++)
-            xs[vectors * width + column] = Unsafe.Add(ref input, column);
-        TWideVector x = TWide.Load(ref xs[vectors * width], 0);
-        for (nuint at = 0; at < (nuint)(vectors * width); at += (nuint)width)
-            TWide.Store(TWide.Permute(x, TWide.Load(ref columnOfLane, at)), ref xs[0], at);
-
+            first[column] = Unsafe.Add(ref input, column);
+        TWideVector x = TWide.Load(ref MemoryMarshal.GetReference(first), 0);
+        ref T lanes = ref s_blockLanes[BlockLanes(columns)];
         ref T factors = ref MemoryMarshal.GetReference(d);
-        int blockRows = d.Length - d.Length % width;
+        int blockRows = d.Length - d.Length % TWide.Count;
         switch (columns)
         {
             // The patterns of up to twelve vectors stay in registers (a column count known to the JIT).
-            case 1: BlockOuterProduct<One>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
-            case 2: BlockOuterProduct<Two>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
-            case 3: BlockOuterProduct<Three>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
-            case 4: BlockOuterProduct<Four>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
-            case 5: BlockOuterProduct<Five>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
-            case 6: BlockOuterProduct<Six>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
-            case 7: BlockOuterProduct<Seven>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
-            case 8: BlockOuterProduct<Eight>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
-            case 9: BlockOuterProduct<Nine>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
-            case 10: BlockOuterProduct<Ten>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
-            case 11: BlockOuterProduct<Eleven>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
-            case 12: BlockOuterProduct<Twelve>(ref w, ref factors, blockRows, ref xs[0], ref rowOfLane, scale); break;
+            case 1: BlockOuterProduct<One>(ref w, ref factors, blockRows, x, ref lanes, scale); break;
+            case 2: BlockOuterProduct<Two>(ref w, ref factors, blockRows, x, ref lanes, scale); break;
+            case 3: BlockOuterProduct<Three>(ref w, ref factors, blockRows, x, ref lanes, scale); break;
+            case 4: BlockOuterProduct<Four>(ref w, ref factors, blockRows, x, ref lanes, scale); break;
+            case 5: BlockOuterProduct<Five>(ref w, ref factors, blockRows, x, ref lanes, scale); break;
+            case 6: BlockOuterProduct<Six>(ref w, ref factors, blockRows, x, ref lanes, scale); break;
+            case 7: BlockOuterProduct<Seven>(ref w, ref factors, blockRows, x, ref lanes, scale); break;
+            case 8: BlockOuterProduct<Eight>(ref w, ref factors, blockRows, x, ref lanes, scale); break;
+            case 9: BlockOuterProduct<Nine>(ref w, ref factors, blockRows, x, ref lanes, scale); break;
+            case 10: BlockOuterProduct<Ten>(ref w, ref factors, blockRows, x, ref lanes, scale); break;
+            case 11: BlockOuterProduct<Eleven>(ref w, ref factors, blockRows, x, ref lanes, scale); break;
+            case 12: BlockOuterProduct<Twelve>(ref w, ref factors, blockRows, x, ref lanes, scale); break;
             default: throw new ArgumentOutOfRangeException(nameof(columns), columns, "The block outer product takes rows of 1 to 12 values (PacksRows).");
         }
         if (blockRows < d.Length)
             RowOuterProduct(ref Unsafe.Add(ref w, blockRows * columns), d.Slice(blockRows), ref input, scale, columns);
     }
 
-    /// <summary><see cref="BlockOuterProduct(ref T, ReadOnlySpan{T}, ref T, T, int)"/>'s whole blocks for a column count known to the JIT.</summary>
+    /// <summary>
+    /// <see cref="BlockOuterProduct(ref T, ReadOnlySpan{T}, ref T, T, int)"/>'s whole blocks for a column count
+    /// known to the JIT: vector m's row numbers and x's pattern (x permuted by its column numbers) are
+    /// computed once, in registers.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BlockOuterProduct<TColumns>(ref T w, ref T factors, int blockRows, ref T xs, ref T rowOfLane, T scale)
+    private static void BlockOuterProduct<TColumns>(ref T w, ref T factors, int blockRows, TWideVector x, ref T lanes, T scale)
         where TColumns : struct, IColumnCount
     {
-        int columns = TColumns.Value, width = TWide.Count;
-        nuint n = (nuint)width;
-        TWideVector x0 = TWide.Load(ref xs, 0), r0 = TWide.Load(ref rowOfLane, 0);
+        int columns = TColumns.Value;
+        nuint n = (nuint)TWide.Count, c = (nuint)columns * n; // the column numbers follow the row numbers
+        TWideVector r0 = TWide.Load(ref lanes, 0), x0 = TWide.Permute(x, TWide.Load(ref lanes, c));
         TWideVector x1 = default, x2 = default, x3 = default, x4 = default, x5 = default, x6 = default, x7 = default;
         TWideVector x8 = default, x9 = default, x10 = default, x11 = default;
         TWideVector r1 = default, r2 = default, r3 = default, r4 = default, r5 = default, r6 = default, r7 = default;
         TWideVector r8 = default, r9 = default, r10 = default, r11 = default;
-        if (columns > 1) { x1 = TWide.Load(ref xs, n); r1 = TWide.Load(ref rowOfLane, n); }
-        if (columns > 2) { x2 = TWide.Load(ref xs, 2 * n); r2 = TWide.Load(ref rowOfLane, 2 * n); }
-        if (columns > 3) { x3 = TWide.Load(ref xs, 3 * n); r3 = TWide.Load(ref rowOfLane, 3 * n); }
-        if (columns > 4) { x4 = TWide.Load(ref xs, 4 * n); r4 = TWide.Load(ref rowOfLane, 4 * n); }
-        if (columns > 5) { x5 = TWide.Load(ref xs, 5 * n); r5 = TWide.Load(ref rowOfLane, 5 * n); }
-        if (columns > 6) { x6 = TWide.Load(ref xs, 6 * n); r6 = TWide.Load(ref rowOfLane, 6 * n); }
-        if (columns > 7) { x7 = TWide.Load(ref xs, 7 * n); r7 = TWide.Load(ref rowOfLane, 7 * n); }
-        if (columns > 8) { x8 = TWide.Load(ref xs, 8 * n); r8 = TWide.Load(ref rowOfLane, 8 * n); }
-        if (columns > 9) { x9 = TWide.Load(ref xs, 9 * n); r9 = TWide.Load(ref rowOfLane, 9 * n); }
-        if (columns > 10) { x10 = TWide.Load(ref xs, 10 * n); r10 = TWide.Load(ref rowOfLane, 10 * n); }
-        if (columns > 11) { x11 = TWide.Load(ref xs, 11 * n); r11 = TWide.Load(ref rowOfLane, 11 * n); }
+        if (columns > 1) { r1 = TWide.Load(ref lanes, n); x1 = TWide.Permute(x, TWide.Load(ref lanes, c + n)); }
+        if (columns > 2) { r2 = TWide.Load(ref lanes, 2 * n); x2 = TWide.Permute(x, TWide.Load(ref lanes, c + 2 * n)); }
+        if (columns > 3) { r3 = TWide.Load(ref lanes, 3 * n); x3 = TWide.Permute(x, TWide.Load(ref lanes, c + 3 * n)); }
+        if (columns > 4) { r4 = TWide.Load(ref lanes, 4 * n); x4 = TWide.Permute(x, TWide.Load(ref lanes, c + 4 * n)); }
+        if (columns > 5) { r5 = TWide.Load(ref lanes, 5 * n); x5 = TWide.Permute(x, TWide.Load(ref lanes, c + 5 * n)); }
+        if (columns > 6) { r6 = TWide.Load(ref lanes, 6 * n); x6 = TWide.Permute(x, TWide.Load(ref lanes, c + 6 * n)); }
+        if (columns > 7) { r7 = TWide.Load(ref lanes, 7 * n); x7 = TWide.Permute(x, TWide.Load(ref lanes, c + 7 * n)); }
+        if (columns > 8) { r8 = TWide.Load(ref lanes, 8 * n); x8 = TWide.Permute(x, TWide.Load(ref lanes, c + 8 * n)); }
+        if (columns > 9) { r9 = TWide.Load(ref lanes, 9 * n); x9 = TWide.Permute(x, TWide.Load(ref lanes, c + 9 * n)); }
+        if (columns > 10) { r10 = TWide.Load(ref lanes, 10 * n); x10 = TWide.Permute(x, TWide.Load(ref lanes, c + 10 * n)); }
+        if (columns > 11) { r11 = TWide.Load(ref lanes, 11 * n); x11 = TWide.Permute(x, TWide.Load(ref lanes, c + 11 * n)); }
         TWideVector scales = TWide.Create(scale);
-        for (int row = 0; row < blockRows; row += width)
+        for (int row = 0; row < blockRows; row += TWide.Count)
         {
             TWideVector f = TWide.Multiply(scales, TWide.Load(ref factors, (nuint)row));
             ref T block = ref Unsafe.Add(ref w, row * columns);
@@ -181,6 +180,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// 204 -> 129, 208x5 205 -> 163, but 176x6 176 -> 195; doubles 1024x2 452 -> 301, 512x3 412 -> 301,
     /// but 200x4 142 -> 189.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool PacksForward(int columns) =>
         columns > 0 && columns < TWide.Count && columns <= 8 && 4 * columns * (columns - 1) <= 5 * TWide.Count && PermutesInHardware;
 
@@ -189,6 +189,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// least two rows a vector (1024x2 floats: 566 -> 124 ns, 512x3 doubles 474 -> 248 ns, 300x7 floats
     /// 194 -> 176 ns; 256x4 floats lost 77 -> 90 ns, the one measured loss).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool PacksTransposed(int columns) => columns > 0 && 2 * columns <= TWide.Count && PermutesInHardware;
 
     /// <summary>

@@ -79,6 +79,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// Whether <see cref="MatrixMatrix"/> takes the streamed path for this shape. Decided from the
     /// shape alone, so a batch row gets exactly what a single input gets.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool StreamsRows(int rows, int columns) =>
         columns >= 4 * TWide.Count
         && (long)rows * columns * Unsafe.SizeOf<T>() > StreamedRows.MatrixBytes;

@@ -69,6 +69,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary><see cref="TransposedMatrixVector"/> by columns, each row with the widest vector it fills.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RowTransposed(ref T w, ReadOnlySpan<T> d, ref T output, int columns)
     {
         if (columns >= TWide.Count)
@@ -173,13 +174,18 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         int columns = x.Length;
         ref T w = ref MemoryMarshal.GetReference(weights);
         ref T input = ref MemoryMarshal.GetReference(x);
-        if (columns > 0 && PacksRows(columns))
+        // Setting up a block's patterns costs about what one or two blocks save on the row path (doubles 12x5:
+        // 23 ns by rows, 39 in blocks; 16x5 29 against 31-32; floats 32x10 50 against 44-51); three blocks pay
+        // for it (doubles 24x3 40 -> 31 ns), and rows shorter than a 128-bit vector, which the row path
+        // updates one value at a time, always do (floats 16x3: 87 -> 30-36 ns).
+        if (PacksRows(columns) && (d.Length >= 3 * TWide.Count || (columns < Vector128<T>.Count && d.Length >= TWide.Count)))
             BlockOuterProduct(ref w, d, ref input, scale, columns);
         else
             RowOuterProduct(ref w, d, ref input, scale, columns);
     }
 
     /// <summary><see cref="AddScaledOuterProduct"/> one row at a time, each row with the widest vector it fills.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RowOuterProduct(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
     {
         if (columns >= TWide.Count)

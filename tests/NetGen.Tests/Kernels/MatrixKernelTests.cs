@@ -34,6 +34,8 @@ public class MatrixKernelTests
     {
         (40, 520), (21, 1000), (9, 2063), (128, 784), (13, 130), (17, 300),
         (1030, 1), (1031, 2), (2100, 3), (301, 5), (300, 7), (130, 9), (67, 15),
+        // Every other row length the block products take (1 to 12), three blocks of 16 rows and a tail.
+        (53, 4), (53, 6), (53, 8), (53, 10), (53, 11), (53, 12),
     };
 
     [Theory]
