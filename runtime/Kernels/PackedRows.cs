@@ -34,7 +34,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// scalar factor per row, up to 12 values, whose block's two patterns (24 vectors) stay in AVX-512's
     /// 32 registers. Measured in 512-bit vectors against the row path (best of 40 x 2,000 calls): doubles
     /// 1024x2 843 -> 192 ns, 512x3 715 -> 147, 200x5 277 -> 108; floats 1024x2 330 -> 106, 256x4 220 -> 67,
-    /// 300x7 424 -> 135, 130x9 183 -> 94-101, 130x12 183 -> 119-122, 1024x9 750-890 -> 430. With the patterns
+    /// 300x7 424 -> 135, 130x9 183 -> 83-89, 130x12 183 -> 119-122, 1024x9 750-890 -> 430. With the patterns
     /// loaded from memory instead (the same blocks), 130x13 took 164-197 ns and 130x15 186-204 ns.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

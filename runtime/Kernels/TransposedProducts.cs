@@ -69,7 +69,6 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary><see cref="TransposedMatrixVector"/> by columns, each row with the widest vector it fills.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RowTransposed(ref T w, ReadOnlySpan<T> d, ref T output, int columns)
     {
         if (columns >= TWide.Count)
@@ -185,7 +184,6 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary><see cref="AddScaledOuterProduct"/> one row at a time, each row with the widest vector it fills.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RowOuterProduct(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
     {
         if (columns >= TWide.Count)
