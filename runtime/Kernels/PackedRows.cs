@@ -39,7 +39,10 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool PacksRows(int columns) =>
-        columns > 0 && columns < TWide.Count && columns <= 12 && PermutesInHardware;
+        columns > 0 && columns < TWide.Count && columns <= MostBlockOuterColumns && PermutesInHardware;
+
+    /// <summary>The longest row <see cref="PacksRows"/> takes: its block's patterns, two vectors a column, stay in registers.</summary>
+    private const int MostBlockOuterColumns = 12;
 
     /// <summary>Lane number <paramref name="lane"/> as <see cref="IVectorWidth{T, TVector}.Permute"/> reads it: the bits of an integer of T's size.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -59,9 +62,8 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// </summary>
     private static void BlockOuterProduct(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
     {
-        // x in the first lanes of one vector (the rest zero), from which each block vector's pattern is permuted.
+        // x in the first lanes of one vector, from which each block vector's pattern is permuted (no index reaches past x).
         Span<T> first = stackalloc T[TWide.Count];
-        first.Clear();
         for (int column = 0; column < columns; column++)
             first[column] = Unsafe.Add(ref input, column);
         TWideVector x = TWide.Load(ref MemoryMarshal.GetReference(first), 0);
@@ -155,7 +157,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
 
     private static T[] CreateBlockLanes()
     {
-        int width = TWide.Count, most = Math.Min(12, width - 1);
+        int width = TWide.Count, most = Math.Min(MostBlockOuterColumns, width - 1);
         var lanes = new T[width * most * (most + 1) + 1];
         int at = 0;
         for (int columns = 1; columns <= most; columns++)
@@ -181,8 +183,13 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// but 200x4 142 -> 189.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool PacksForward(int columns) =>
-        columns > 0 && columns < TWide.Count && columns <= 8 && 4 * columns * (columns - 1) <= 5 * TWide.Count && PermutesInHardware;
+    internal static bool PacksForward(int columns) => columns > 0 && ForwardBlocksPay(columns) && PermutesInHardware;
+
+    /// <summary>
+    /// The cost rule of <see cref="PacksForward"/>: rows shorter than a vector, at most 1.25 permutes a row. It takes
+    /// rows of up to 5 values (floats in 512-bit vectors), 3 (doubles in 512-bit or floats in 256-bit ones) or 2.
+    /// </summary>
+    private static bool ForwardBlocksPay(int columns) => columns < TWide.Count && 4 * columns * (columns - 1) <= 5 * TWide.Count;
 
     /// <summary>
     /// Whether W^T d packs rows of <paramref name="columns"/> values: at most half a wide vector, so at
@@ -193,10 +200,9 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     internal static bool PacksTransposed(int columns) => columns > 0 && 2 * columns <= TWide.Count && PermutesInHardware;
 
     /// <summary>
-    /// The rows the packed forward and transposed products take, a whole number of vectors: a vector's
-    /// loads of a per-row operand (the bias, or d's window) and the forward product's stores of z reach
-    /// <c>Count</c> values past its first row, which must stay inside <paramref name="rows"/>; the rest go
-    /// row by row. (The outer product pads its factors on the stack, so only W bounds its reach.)
+    /// The rows the packed transposed product takes, a whole number of vectors: a vector's load of d's window
+    /// reaches <c>Count</c> values past its first row, which must stay inside <paramref name="rows"/>; the rest
+    /// go row by row.
     /// </summary>
     internal static int PackedVectorRows(int rows, int columns)
     {
@@ -221,10 +227,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             case 3: BlockMatrixMatrix<Three>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
             case 4: BlockMatrixMatrix<Four>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
             case 5: BlockMatrixMatrix<Five>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
-            case 6: BlockMatrixMatrix<Six>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
-            case 7: BlockMatrixMatrix<Seven>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
-            case 8: BlockMatrixMatrix<Eight>(ref w, ref b, ref x, rows, samples, ref z, outputStride); break;
-            default: throw new ArgumentOutOfRangeException(nameof(columns), columns, "The block forward product takes rows of 1 to 8 values (PacksForward).");
+            default: throw new ArgumentOutOfRangeException(nameof(columns), columns, "The block forward product takes rows of 1 to 5 values (PacksForward).");
         }
     }
 
@@ -243,33 +246,24 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         {
             ref T input = ref Unsafe.Add(ref x, sample * columns);
             ref T output = ref Unsafe.Add(ref z, sample * outputStride);
-            TWideVector x0 = TWide.Create(input), x1 = default, x2 = default, x3 = default, x4 = default, x5 = default, x6 = default, x7 = default;
+            TWideVector x0 = TWide.Create(input), x1 = default, x2 = default, x3 = default, x4 = default;
             if (columns > 1) x1 = TWide.Create(Unsafe.Add(ref input, 1));
             if (columns > 2) x2 = TWide.Create(Unsafe.Add(ref input, 2));
             if (columns > 3) x3 = TWide.Create(Unsafe.Add(ref input, 3));
             if (columns > 4) x4 = TWide.Create(Unsafe.Add(ref input, 4));
-            if (columns > 5) x5 = TWide.Create(Unsafe.Add(ref input, 5));
-            if (columns > 6) x6 = TWide.Create(Unsafe.Add(ref input, 6));
-            if (columns > 7) x7 = TWide.Create(Unsafe.Add(ref input, 7));
             for (int row = 0; row < rows; row += width)
             {
                 ref T block = ref Unsafe.Add(ref w, row * columns);
-                TWideVector w0 = TWide.Load(ref block, 0), w1 = default, w2 = default, w3 = default, w4 = default, w5 = default, w6 = default, w7 = default;
+                TWideVector w0 = TWide.Load(ref block, 0), w1 = default, w2 = default, w3 = default, w4 = default;
                 if (columns > 1) w1 = TWide.Load(ref block, n);
                 if (columns > 2) w2 = TWide.Load(ref block, 2 * n);
                 if (columns > 3) w3 = TWide.Load(ref block, 3 * n);
                 if (columns > 4) w4 = TWide.Load(ref block, 4 * n);
-                if (columns > 5) w5 = TWide.Load(ref block, 5 * n);
-                if (columns > 6) w6 = TWide.Load(ref block, 6 * n);
-                if (columns > 7) w7 = TWide.Load(ref block, 7 * n);
-                TWideVector sums = TWide.MultiplyAdd(BlockColumn<TColumns>(0, ref gathers, w0, w1, w2, w3, w4, w5, w6, w7), x0, TWide.Load(ref b, (nuint)row));
-                if (columns > 1) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(1, ref gathers, w0, w1, w2, w3, w4, w5, w6, w7), x1, sums);
-                if (columns > 2) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(2, ref gathers, w0, w1, w2, w3, w4, w5, w6, w7), x2, sums);
-                if (columns > 3) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(3, ref gathers, w0, w1, w2, w3, w4, w5, w6, w7), x3, sums);
-                if (columns > 4) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(4, ref gathers, w0, w1, w2, w3, w4, w5, w6, w7), x4, sums);
-                if (columns > 5) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(5, ref gathers, w0, w1, w2, w3, w4, w5, w6, w7), x5, sums);
-                if (columns > 6) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(6, ref gathers, w0, w1, w2, w3, w4, w5, w6, w7), x6, sums);
-                if (columns > 7) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(7, ref gathers, w0, w1, w2, w3, w4, w5, w6, w7), x7, sums);
+                TWideVector sums = TWide.MultiplyAdd(BlockColumn<TColumns>(0, ref gathers, w0, w1, w2, w3, w4), x0, TWide.Load(ref b, (nuint)row));
+                if (columns > 1) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(1, ref gathers, w0, w1, w2, w3, w4), x1, sums);
+                if (columns > 2) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(2, ref gathers, w0, w1, w2, w3, w4), x2, sums);
+                if (columns > 3) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(3, ref gathers, w0, w1, w2, w3, w4), x3, sums);
+                if (columns > 4) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(4, ref gathers, w0, w1, w2, w3, w4), x4, sums);
                 TWide.Store(sums, ref output, (nuint)row);
             }
         }
@@ -281,8 +275,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// vectors, each further one keeps the lanes gathered so far and takes those of one more vector.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TWideVector BlockColumn<TColumns>(int column, ref T gathers, TWideVector w0, TWideVector w1, TWideVector w2, TWideVector w3,
-        TWideVector w4, TWideVector w5, TWideVector w6, TWideVector w7)
+    private static TWideVector BlockColumn<TColumns>(int column, ref T gathers, TWideVector w0, TWideVector w1, TWideVector w2, TWideVector w3, TWideVector w4)
         where TColumns : struct, IColumnCount
     {
         int columns = TColumns.Value;
@@ -294,15 +287,12 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         if (columns > 2) gathered = TWide.PermuteTwo(gathered, w2, TWide.Load(ref steps, n));
         if (columns > 3) gathered = TWide.PermuteTwo(gathered, w3, TWide.Load(ref steps, 2 * n));
         if (columns > 4) gathered = TWide.PermuteTwo(gathered, w4, TWide.Load(ref steps, 3 * n));
-        if (columns > 5) gathered = TWide.PermuteTwo(gathered, w5, TWide.Load(ref steps, 4 * n));
-        if (columns > 6) gathered = TWide.PermuteTwo(gathered, w6, TWide.Load(ref steps, 5 * n));
-        if (columns > 7) gathered = TWide.PermuteTwo(gathered, w7, TWide.Load(ref steps, 6 * n));
         return gathered;
     }
 
     /// <summary>
-    /// Where the permutes that gather a block's columns start in <see cref="s_columnGathers"/>, for 2 to 8
-    /// columns: for each column, <c>columns - 1</c> index vectors (<see cref="IVectorWidth{T, TVector}.PermuteTwo"/>).
+    /// Where the permutes that gather a block's columns start in <see cref="s_columnGathers"/>, for 2 to 5
+    /// columns (as many as <see cref="PacksForward"/> takes at this width): for each column, <c>columns - 1</c> index vectors (<see cref="IVectorWidth{T, TVector}.PermuteTwo"/>).
     /// Lane l of column k is value <c>l columns + k</c> of the block, in vector <c>(l columns + k) / Count</c>.
     /// </summary>
     private static int ColumnGathers(int columns) => (columns - 2) * (columns - 1) * columns / 3 * TWide.Count;
@@ -312,7 +302,9 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
 
     private static T[] CreateColumnGathers()
     {
-        int width = TWide.Count, most = Math.Min(8, width - 1);
+        int width = TWide.Count, most = 1;
+        while (ForwardBlocksPay(most + 1))
+            most++;
         var gathers = new T[most < 2 ? 0 : ColumnGathers(most + 1)];
         for (int columns = 2; columns <= most; columns++)
         {
