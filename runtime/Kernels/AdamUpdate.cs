@@ -23,7 +23,7 @@ public static partial class Kernels
     /// epoch of an Adam Fit several times slower than the next ones. Marked for full optimisation
     /// from its first call for the same reason as the matrix kernels (see <see cref="Kernels"/>).
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void AdamUpdate<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> firstMoment, Span<T> secondMoment,
         T beta1, T beta2, T stepSize, T biasCorrection2Sqrt, T epsilon)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>

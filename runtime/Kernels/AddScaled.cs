@@ -9,7 +9,7 @@ namespace NetGen;
 public static partial class Kernels
 {
     /// <summary><c>y += a * x</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void AddScaled<T>(T a, ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {

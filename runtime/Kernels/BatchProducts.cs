@@ -140,7 +140,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// one sample; <see cref="SampleTile"/>). A row's last partial vector is its last whole vector, computed again in
     /// full: the lanes it shares with the vector before come out bit for bit the same, so storing all of them is exact.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void TransposedSampleBlocks<TV, TW>(ref T w, ref T d, int rows, int columns, int samples, ref T results)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
@@ -293,7 +293,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// loop, so each output row is written front to back: rows a power of two apart in memory (1024 floats) would
     /// otherwise fall into one set of the L1 cache and evict each other.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ByColumns(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs)
     {
         int rows = bias.Length, blockRows = ColumnBlockRows(rows, columns);
@@ -373,7 +373,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// order as in the tiles by rows. A last block that would be shorter overlaps the one before instead, and adds only
     /// its new rows.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void OuterProductsByColumns(ref T w, ref T d, ref T x, int rows, int columns, int samples)
     {
         int blockRows = Math.Min(rows, 8 * TWide.Count);
@@ -444,7 +444,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// skipped when rows are at least four vectors long: they would add exactly zero, and the check costs a fraction of
     /// their work.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void OuterProductTiles<TV, TW>(ref T w, ref T d, ref T x, int rows, int columns, int samples)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>

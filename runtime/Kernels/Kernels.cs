@@ -41,7 +41,11 @@ namespace NetGen;
 /// rows, the column blocks of the transposed and outer products, the tiles of the chunk products (<c>TransposedMatrixMatrix</c>, <c>AddOuterProducts</c>), the activation drivers, softmax,
 /// <c>AddScaled</c>, and the whole-parameter updates of Fit and Adam) are marked
 /// <see cref="MethodImplOptions.AggressiveOptimization"/>: compiled fully optimised on their first call,
-/// with their <c>AggressiveInlining</c> vector helpers inlined. Tiered, they started as tier-0 code in a
+/// with their <c>AggressiveInlining</c> vector helpers inlined. They are also
+/// <see cref="MethodImplOptions.NoInlining"/>, so each is compiled on its own: inlined into a generated method through
+/// the small dispatch steps, a loop shared that method's inlining budget with every other kernel call in it, and the
+/// JIT ran out (at 0c7ac79, 60 tier-1 methods of the shape sweep called <c>MultiplyAdd</c>, <c>FourRows</c> or
+/// <c>ReduceEightPlusBias</c> as real calls, vectors passed through memory). Tiered, they started as tier-0 code in a
 /// fresh process, where every vector helper is a call, and a Fit's first epoch took 5 to 12 times a later
 /// one (docs/benchmarks.md, "Cold start"). What that costs: no dynamic PGO for those methods, which
 /// tuned them for small shapes (2-1024-1 trains 1.2-1.6x slower without it, 8-16-16-1's Train 1.27x; it

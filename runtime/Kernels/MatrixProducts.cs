@@ -125,7 +125,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// long): blocks of eight weight rows, each block applied to every input while it is in registers'
     /// reach, then four rows, then single rows.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void RowBlocks<TV, TW>(ref T w, ref T b, ref T x, int columns, int rows, int samples, ref T z, int outputStride)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>

@@ -54,7 +54,7 @@ public static partial class Kernels
     /// ending at the last value, and without acceleration or vector form, the scalar form. In place
     /// (<paramref name="x"/> and <paramref name="destination"/> the same span) is fine; any other overlap is not.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void Apply<T, TOperator>(ReadOnlySpan<T> x, Span<T> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOperator : struct, IUnaryOperator<T>
@@ -100,7 +100,7 @@ public static partial class Kernels
     /// <c>y[i] = TOperator(x[i], y[i])</c>, with the widths chosen as in <see cref="Apply{T, TOperator}"/>.
     /// The spans must not overlap.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void ApplyInPlace<T, TOperator>(ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TOperator : struct, IBinaryOperator<T>

@@ -96,7 +96,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// known to the JIT: vector m's row numbers and x's pattern (x permuted by its column numbers) are
     /// computed once, in registers.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BlockOuterProduct<TColumns>(ref T w, ref T factors, int blockRows, TWideVector x, ref T lanes, T scale)
         where TColumns : struct, IColumnCount
     {
@@ -235,7 +235,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// <see cref="BlockMatrixMatrix(ref T, ref T, ref T, int, int, int, ref T, int)"/> for a column count
     /// known to the JIT: a block's vectors and x's broadcasts stay in registers.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BlockMatrixMatrix<TColumns>(ref T w, ref T b, ref T x, int rows, int samples, ref T z, int outputStride)
         where TColumns : struct, IColumnCount
     {

@@ -12,7 +12,7 @@ public static partial class Kernels
     /// and division are plain scalar loops, which beat four library calls on the short rows softmax layers
     /// have (one value per class).
     /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining | System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Softmax<T>(ReadOnlySpan<T> z, Span<T> a)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {

@@ -89,7 +89,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// time (copied to a cache line if they are not on one), and for each group every weight row
     /// streamed past them once, each load of it serving all four; then the inputs left over one by one.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void StreamedMatrixMatrix(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs, int outputStride)
     {
         ref T w = ref MemoryMarshal.GetReference(weights);

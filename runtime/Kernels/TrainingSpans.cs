@@ -14,7 +14,7 @@ namespace NetGen;
 public static partial class Kernels
 {
     /// <summary>Whether every value is finite (neither NaN nor infinite).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static bool AllFinite<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -39,7 +39,7 @@ public static partial class Kernels
     }
 
     /// <summary><c>values[i] /= divisor</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void DivideInPlace<T>(Span<T> values, T divisor)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -60,7 +60,7 @@ public static partial class Kernels
         where T : unmanaged, IBinaryFloatingPointIeee754<T> => Add<T>(sum, addend, sum);
 
     /// <summary><c>sum[i] = augend[i] + addend[i]</c>; <paramref name="sum"/> may be <paramref name="augend"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void Add<T>(ReadOnlySpan<T> augend, ReadOnlySpan<T> addend, Span<T> sum)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -80,7 +80,7 @@ public static partial class Kernels
     }
 
     /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> (of the same length) and returns whether every value is finite: one pass for the two.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static bool CopyAllFinite<T>(ReadOnlySpan<T> source, Span<T> destination)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {

@@ -88,7 +88,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// four chains over alternate rows, so that a short block is not bound by the latency of one chain.
     /// A last partial vector is the row's last whole vector, of which only the new lanes are stored.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void TransposedColumnBlocks<TV, TW>(ref T w, ReadOnlySpan<T> d, ref T output, int columns)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
@@ -202,7 +202,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// one multiply-add and one store (reloading x for every row would double the loads). A last partial
     /// vector is the row's last whole vector with only its new lanes replaced.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void OuterProductColumnBlocks<TV, TW>(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
