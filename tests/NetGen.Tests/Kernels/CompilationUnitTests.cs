@@ -12,7 +12,7 @@ namespace NetGen.Tests.Kernels;
 /// <remarks>
 /// Inlined into a generated method (through the small dispatch steps, which are marked AggressiveInlining), such a
 /// loop shared that method's inlining budget with every other kernel call in it, and the JIT ran out: in the shape
-/// sweep at 0c7ac79, 60 tier-1 methods (Forward, Train, Predict, TrainBatch of most shapes) called
+/// sweep at 0c7ac79, 131 optimised methods (Forward, Train, Predict, TrainBatch of most shapes; 8 runtime kernels) called
 /// <c>Width512.MultiplyAdd</c>, <c>FourRows</c> or <c>ReduceEightPlusBias</c> as real calls, passing vectors
 /// through memory. Kept apart, each loop gets its own budget and its vector helpers are always inlined.
 /// </remarks>
