@@ -17,8 +17,6 @@ internal static class RuntimeApi
     /// <summary>The one class of kernels generated code calls (hidden from IntelliSense in the runtime).</summary>
     public const string Kernels = Namespace + ".Kernels";
 
-    public const string TensorPrimitives = "global::System.Numerics.Tensors.TensorPrimitives";
-
     // Whole-layer kernels over spans.
     public const string MatrixVector = "MatrixVector";
     public const string MatrixMatrix = "MatrixMatrix";

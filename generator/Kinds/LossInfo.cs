@@ -271,7 +271,11 @@ internal abstract class LossInfo
         public override void EmitOutputDelta(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output)
         {
             writer.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, DeltaComment, n));
-            writer.Line($"{scalar.Keyword} targetSum = {RuntimeApi.TensorPrimitives}.Sum<{scalar.Keyword}>(target);");
+            // sum_k t_k left to right, the order of the unrolled shape below: 1 for a one-hot target. A loop of our own, not
+            // TensorPrimitives.Sum: its generic loops were some 20 of the methods a first training step compiled.
+            writer.Line($"{scalar.Keyword} targetSum = target[0];");
+            using (writer.Block($"for (int k = 1; k < {k}; k++)"))
+                writer.Line("targetSum += target[k];");
             using (writer.Block($"for (int k = 0; k < {k}; k++)"))
                 writer.Line($"delta{n}[k] = a{n}[k] * targetSum - target[k];");
         }

@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -111,8 +110,10 @@ public static partial class Kernels
             return;
         }
         int samples = ThrowHelper.RowCount(nameof(rows), rows.Length, sums.Length);
+        // Kernels.Add rather than TensorPrimitives.Add (the same sums): the library's generic loops were compiled as tier-0
+        // code in a fresh process's first training step, about ten methods.
         for (int sample = 0; sample < samples; sample++)
-            TensorPrimitives.Add(sums, rows.Slice(sample * sums.Length, sums.Length), sums);
+            Add<T>(sums, rows.Slice(sample * sums.Length, sums.Length), sums);
     }
 }
 

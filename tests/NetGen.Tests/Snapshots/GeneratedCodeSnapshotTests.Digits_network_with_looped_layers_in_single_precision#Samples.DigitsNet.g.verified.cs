@@ -276,7 +276,11 @@ namespace Samples
         private static float LossAndOutputDelta(global::System.ReadOnlySpan<float> a2, global::System.ReadOnlySpan<float> z2, global::System.ReadOnlySpan<float> target, global::System.Span<float> delta2)
         {
             // Output delta, softmax and cross-entropy fused: d loss / d z2 = a2 * sum(t) - t (a2 - t for one-hot targets)
-            float targetSum = global::System.Numerics.Tensors.TensorPrimitives.Sum<float>(target);
+            float targetSum = target[0];
+            for (int k = 1; k < 10; k++)
+            {
+                targetSum += target[k];
+            }
             for (int k = 0; k < 10; k++)
             {
                 delta2[k] = a2[k] * targetSum - target[k];
@@ -359,7 +363,11 @@ namespace Samples
             var w2 = parameters.Slice(W2Offset, 320);
 
             // Output delta, softmax and cross-entropy fused: d loss / d z2 = a2 * sum(t) - t (a2 - t for one-hot targets)
-            float targetSum = global::System.Numerics.Tensors.TensorPrimitives.Sum<float>(target);
+            float targetSum = target[0];
+            for (int k = 1; k < 10; k++)
+            {
+                targetSum += target[k];
+            }
             for (int k = 0; k < 10; k++)
             {
                 delta2[k] = a2[k] * targetSum - target[k];

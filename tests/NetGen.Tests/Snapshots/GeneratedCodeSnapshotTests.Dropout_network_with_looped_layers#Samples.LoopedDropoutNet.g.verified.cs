@@ -365,7 +365,11 @@ namespace Samples
         private static double LossAndOutputDelta(global::System.ReadOnlySpan<double> a3, global::System.ReadOnlySpan<double> z3, global::System.ReadOnlySpan<double> target, global::System.Span<double> delta3)
         {
             // Output delta, softmax and cross-entropy fused: d loss / d z3 = a3 * sum(t) - t (a3 - t for one-hot targets)
-            double targetSum = global::System.Numerics.Tensors.TensorPrimitives.Sum<double>(target);
+            double targetSum = target[0];
+            for (int k = 1; k < 3; k++)
+            {
+                targetSum += target[k];
+            }
             for (int k = 0; k < 3; k++)
             {
                 delta3[k] = a3[k] * targetSum - target[k];
@@ -497,7 +501,11 @@ namespace Samples
             var w3 = parameters.Slice(W3Offset, 24);
 
             // Output delta, softmax and cross-entropy fused: d loss / d z3 = a3 * sum(t) - t (a3 - t for one-hot targets)
-            double targetSum = global::System.Numerics.Tensors.TensorPrimitives.Sum<double>(target);
+            double targetSum = target[0];
+            for (int k = 1; k < 3; k++)
+            {
+                targetSum += target[k];
+            }
             for (int k = 0; k < 3; k++)
             {
                 delta3[k] = a3[k] * targetSum - target[k];
