@@ -39,8 +39,15 @@ public static class NetworkMetrics
 
     /// <summary>
     /// The class a row stands for: for one value, 1 when it is at least 0.5 and 0 otherwise (a sigmoid's
-    /// probability or a 0/1 label); for several, the index of the largest (the first on a tie).
+    /// probability or a 0/1 label); for several, the index of the largest (the first on a tie; +0 counts as larger
+    /// than -0, and a NaN as the largest of all, the first one, as <see cref="TensorPrimitives.IndexOfMax{T}(ReadOnlySpan{T})"/> decides).
     /// </summary>
+    /// <remarks>
+    /// A loop of its own rather than <see cref="TensorPrimitives.IndexOfMax{T}(ReadOnlySpan{T})"/>: Fit's accuracy pass
+    /// calls this twice per row, and in a fresh process the library's generic search had to be compiled first. Fit's first
+    /// accuracy pass over 8,000 MNIST rows on 784-128-10 compiled 34 methods (12 ms of JIT time) and took 40-41 ms with
+    /// it; with this loop, 17 methods (5 ms) and 35-36 ms (three alternated processes each; 23-26 ms once compiled).
+    /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="row"/> is empty.</exception>
     public static int ClassOf<T>(ReadOnlySpan<T> row)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -49,7 +56,22 @@ public static class NetworkMetrics
             throw new ArgumentException("Expected a row of length 1 or more, got length 0.", nameof(row));
         if (row.Length == 1)
             return row[0] >= T.CreateTruncating(0.5) ? 1 : 0;
-        return TensorPrimitives.IndexOfMax(row);
+        int largest = 0;
+        T max = row[0];
+        if (T.IsNaN(max))
+            return 0;
+        for (int i = 1; i < row.Length; i++)
+        {
+            T value = row[i];
+            if (T.IsNaN(value))
+                return i;
+            if (value > max || (value == max && T.IsNegative(max) && !T.IsNegative(value)))
+            {
+                max = value;
+                largest = i;
+            }
+        }
+        return largest;
     }
 
     /// <summary>The number of classes a network's outputs stand for: 2 for a single output, else one per output.</summary>

@@ -64,6 +64,40 @@ public class NetworkMetricsTests
     }
 
     [Theory]
+    [InlineData(new[] { -0.0, 0.0 }, 1)]
+    [InlineData(new[] { 0.0, -0.0 }, 0)]
+    [InlineData(new[] { 1.0, double.NaN, double.NaN }, 1)]
+    [InlineData(new[] { double.PositiveInfinity, 1.0, double.NaN }, 2)]
+    [InlineData(new[] { double.NegativeInfinity, double.NegativeInfinity }, 0)]
+    public void ClassOf_counts_positive_zero_above_negative_zero_and_a_NaN_above_all(double[] row, int expected)
+    {
+        Assert.Equal(expected, NetworkMetrics.ClassOf<double>(row));
+    }
+
+    /// <summary>
+    /// ClassOf's own loop against TensorPrimitives.IndexOfMax, which it replaced, on rows of 2 to 40 values drawn from a
+    /// few values (so ties, signed zeros, infinities and NaNs are common), in both precisions.
+    /// </summary>
+    [Fact]
+    public void ClassOf_agrees_with_TensorPrimitives_IndexOfMax()
+    {
+        double[] pool = [double.NaN, double.NegativeInfinity, -1, -0.0, 0.0, 0.25, 1, double.PositiveInfinity];
+        var random = new Random(13);
+        for (int trial = 0; trial < 20_000; trial++)
+        {
+            var row = new double[random.Next(2, 41)];
+            // Most rows without NaN, so the comparisons are exercised and not only the early return.
+            int drawFrom = trial % 4 == 0 ? 0 : 1;
+            for (int i = 0; i < row.Length; i++)
+                row[i] = pool[random.Next(drawFrom, pool.Length)];
+            float[] singles = Array.ConvertAll(row, value => (float)value);
+
+            Assert.Equal(System.Numerics.Tensors.TensorPrimitives.IndexOfMax<double>(row), NetworkMetrics.ClassOf<double>(row));
+            Assert.Equal(System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(singles), NetworkMetrics.ClassOf<float>(singles));
+        }
+    }
+
+    [Theory]
     [InlineData(0.5, 1)]
     [InlineData(0.4999, 0)]
     [InlineData(1.0, 1)]
