@@ -46,7 +46,7 @@ public static class NetworkMetrics
     /// A loop of its own rather than <see cref="TensorPrimitives.IndexOfMax{T}(ReadOnlySpan{T})"/>: Fit's accuracy pass
     /// calls this twice per row, and in a fresh process the library's generic search had to be compiled first. Fit's first
     /// accuracy pass over 8,000 MNIST rows on 784-128-10 compiled 34 methods (12 ms of JIT time) and took 40-41 ms with
-    /// it; with this loop, 17 methods (5 ms) and 35-36 ms (three alternated processes each; 23-26 ms once compiled).
+    /// it; with this loop, 17 methods (5 ms) and 35-36 ms (three alternated processes each; 23-32 ms once compiled).
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="row"/> is empty.</exception>
     public static int ClassOf<T>(ReadOnlySpan<T> row)
