@@ -78,8 +78,9 @@ public sealed class ModelInfo<T>
     }
 
     /// <summary>
-    /// The class the network predicts for a raw row: the index of the largest output, or for a single
-    /// output 1 when it is at least 0.5 and 0 otherwise.
+    /// The class the network predicts for a raw row: <see cref="NetworkMetrics.ClassOf{T}"/> of its outputs, the index of
+    /// the largest output (the first on a tie, +0 above -0, a NaN above all), or for a single output 1 when it is at least
+    /// 0.5 and 0 otherwise; so a deployed model picks the class that Fit's accuracy and the metrics counted.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="rawInput"/>'s length is not the network's input size.</exception>
     public int PredictClass(INetwork<T> network, ReadOnlySpan<T> rawInput)
@@ -87,13 +88,7 @@ public sealed class ModelInfo<T>
         ArgumentNullException.ThrowIfNull(network);
         Span<T> output = network.OutputSize <= MaxStackValues ? stackalloc T[network.OutputSize] : new T[network.OutputSize];
         Predict(network, rawInput, output);
-        if (output.Length == 1)
-            return output[0] >= T.CreateTruncating(0.5) ? 1 : 0;
-        int best = 0;
-        for (int k = 1; k < output.Length; k++)
-            if (output[k] > output[best])
-                best = k;
-        return best;
+        return NetworkMetrics.ClassOf<T>(output);
     }
 
     /// <summary>The name (from <see cref="ClassNames"/>) of the class the network predicts for a raw row; see <see cref="PredictClass"/>.</summary>

@@ -147,6 +147,23 @@ public sealed class ModelInfoTests : IDisposable
         Assert.Equal(output[1] > output[0] ? 1 : 0, info.PredictClass(network, row));
     }
 
+    [Theory]
+    [InlineData(2.0, 2.0, 1.0, 0)]               // the first on a tie
+    [InlineData(1.0, double.NaN, double.NaN, 1)] // the first NaN, above every number (the loop before skipped it: 0)
+    public void PredictClass_picks_the_class_that_the_metrics_count(double first, double second, double third, int expected)
+    {
+        // Zero weights: the outputs are the biases.
+        var network = new FakeNetwork<double>([2, 3], [Activation.Identity], LossFunction.MeanSquaredError);
+        network.Parameters.Clear();
+        double[] outputs = [first, second, third];
+        outputs.CopyTo(network.Parameters[6..]);
+
+        int predicted = new ModelInfo<double>().PredictClass(network, [0.5, -0.5]);
+
+        Assert.Equal(expected, predicted);
+        Assert.Equal(NetworkMetrics.ClassOf<double>(outputs), predicted);
+    }
+
     [Fact]
     public void A_single_output_has_two_class_names_split_at_one_half()
     {
