@@ -6,7 +6,7 @@
                                      then RESULTS.md replaces DOC's "shape-sweep" block
   report.py --splice-results DOC     put RESULTS.md into DOC (benchmarks/run.sh does, after rewriting it)
   report.py --cold FILE              summarise `run.sh --cold` (lines: VARIANT C mode startup_ms main_ms call_ms... wall_ms,
-                                     VARIANT P fit cpu_ms..., VARIANT J mode jit_ms...)
+                                     VARIANT P fit cpu_ms..., VARIANT J mode jit_ms..., VARIANT S fit call_to_epoch1_ms)
 
 FILEs are the outputs of c/sweep_c.c and NetGen.Sweep, one per round. Checksums (K lines) must
 agree within the tolerance of the shape's precision, or the exit code is 1 and no table is written.
@@ -151,7 +151,7 @@ def cold(path):
             fields = line.rstrip("\n").split("\t")
             if fields[0] == "L":
                 load.append(fields[1].replace("load average: ", ""))
-            elif len(fields) > 3 and fields[1] in "CPJ":
+            elif len(fields) > 3 and fields[1] in "CPJS":
                 runs.setdefault((fields[0], fields[1], fields[2]), []).append([float(v) for v in fields[3:]])
     variants = [v for v in COLD_VARIANTS if (v, "C", "fit") in runs or (v, "C", "predict") in runs]
     med = statistics.median
@@ -171,6 +171,7 @@ def cold(path):
         ("  of which JIT", lambda v: cell(v, "J", "train", lambda r: r[0], lambda x: f"{x:.1f} ms")),
         ("process launch to exit, first `Train`", lambda v: cell(v, "C", "train", lambda r: r[-1], lambda x: f"{x:.0f} ms")),
         ("Fit epoch 1", lambda v: cell(v, "C", "fit", lambda r: r[2], lambda x: f"{x:.0f} ms")),
+        ("Fit call to the end of epoch 1 (setup included)", lambda v: cell(v, "S", "fit", lambda r: r[0], lambda x: f"{x:.0f} ms")),
         ("Fit epochs 2-10 (median)", lambda v: cell(v, "C", "fit", lambda r: later(r[2:12]), lambda x: f"{x:.0f} ms")),
         ("**epoch 1 / later epoch**", lambda v: cell(v, "C", "fit", lambda r: r[2] / later(r[2:12]), lambda x: f"**{x:.2f}x**")),
         ("the same in CPU time (every thread)", lambda v: cell(v, "P", "fit", lambda r: r[0] / later(r[0:10]), lambda x: f"{x:.2f}x")),

@@ -24,7 +24,8 @@ public sealed partial class MnistNet { }
 /// Prints <c>C mode startup_ms main_to_done_ms call_ms ...</c>: the runtime's start-up before Main (from the
 /// process start time), Main's entry to the end of the measured call, and the call itself; for fit, the
 /// call times are the epochs. Before it, <c>J mode jit_ms ...</c>: the JIT's time (every thread) during the
-/// call, or per epoch; for fit also <c>P fit cpu_ms ...</c>: the process's CPU time per epoch.
+/// call, or per epoch; for fit also <c>P fit cpu_ms ...</c>: the process's CPU time per epoch, and <c>S fit ms</c>: the
+/// time from the Fit call to the end of epoch 1 (the epochs' times start where Fit's setup, such as its data check, ends).
 /// </summary>
 public static class Program
 {
@@ -67,6 +68,8 @@ public static class Program
                 float[] labels = Idx.ReadOneHotLabels(Path.Combine(args[1], "mnist-10k-labels-idx1-ubyte.gz"), rows, MnistNet.OutputSize);
                 Console.Error.WriteLine($"loaded {rows} digits in {Ms(load):F0} ms");
                 var epochs = new EpochMeter(10);
+                double callToFirstEpochMs = 0;
+                long fitCall = Stopwatch.GetTimestamp();
                 network.Fit(images, labels, new TrainingOptions<float>
                 {
                     Epochs = epochs.Count,
@@ -75,10 +78,13 @@ public static class Program
                     Seed = 1,
                     EpochCompleted = report =>
                     {
+                        if (report.Epoch == 1)
+                            callToFirstEpochMs = Ms(fitCall);
                         epochs.Record(report.Epoch - 1, report.Elapsed.TotalMilliseconds);
                         Console.Error.WriteLine($"epoch {report.Epoch}: loss {report.TrainingLoss:F4}, accuracy {report.TrainingAccuracy:P1}, {epochs.Describe(report.Epoch - 1)}");
                     },
                 });
+                Console.WriteLine(FormattableString.Invariant($"S\tfit\t{callToFirstEpochMs:F1}"));
                 Console.WriteLine("P\tfit\t" + Join(epochs.CpuMs));
                 Console.WriteLine("J\tfit\t" + Join(epochs.JitMs));
                 timings = Join(epochs.WallMs);
