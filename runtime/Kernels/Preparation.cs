@@ -11,18 +11,19 @@ public static partial class Kernels
     /// <summary>
     /// Compiles, once per process and precision, the kernels that a sharded training step reaches after its forward
     /// products: the minibatch delta and weight-gradient products at the widest vector width, and the range phase's
-    /// mean, Adam update and copies. <see cref="ShardedBackward{T}"/> calls it on the calling thread at the start of a Fit's
-    /// first step, while the first worker compiles the step's chain of calls from its start (<see cref="FitRehearsal"/>).
+    /// mean, Adam update and copies. <see cref="ShardedBackward{T}"/> calls it on a worker thread at the start of a Fit's
+    /// first step, while the calling thread compiles the forward half of the same step.
     /// </summary>
     /// <remarks>
     /// <para>
-    /// Why: under the JIT a fresh process's first training step is almost all compiling. Two threads that run the same
-    /// chain of methods in the same order only take turns at it, so one compiles the chain from its start and the other
-    /// these kernels from its end. In <c>NetGen.ColdStart</c> (784-128-10, batch 32, Adam), the first step compiled 77
-    /// methods in 68-90 ms. The four largest kernels took 6-9 ms each when compiled alone; these are two of them.
+    /// Why: under the JIT a fresh process's first training step is almost all compiling, and the second thread sits idle
+    /// through it. Both threads run the same chain of methods in the same order, so the worker only waits on each method
+    /// that the caller compiles. In <c>NetGen.ColdStart</c> (784-128-10, batch 32, Adam), the first step compiled 77 methods in
+    /// 68-90 ms. The four largest kernels took 6-9 ms each when compiled alone. This moves about 20 ms of that to the
+    /// worker.
     /// </para>
     /// <para>
-    /// A kernel that the network's shapes do not use costs a few milliseconds of the first step. Without dynamic code
+    /// A kernel that the network's shapes do not use costs only the worker's otherwise idle time. Without dynamic code
     /// (Native AOT), or when another Fit already prepared them, this does nothing.
     /// </para>
     /// </remarks>

@@ -57,9 +57,6 @@ internal sealed class FitThreads : IDisposable
     /// <summary>
     /// Runs <paramref name="job"/>(0) on this thread and <paramref name="job"/>(k) on worker k at the same time; returns
     /// when all have finished, also when one throws: then this thread's exception, or else the first worker's, is rethrown.
-    /// A worker still busy with a job of <see cref="StartInBackground"/> when this thread's part ends is skipped, its part
-    /// not begun: so the job must not need every participant, as a job whose items go to whichever participant is free
-    /// does not.
     /// </summary>
     public void Run(Action<int> job)
     {
@@ -77,32 +74,17 @@ internal sealed class FitThreads : IDisposable
         }
         foreach (WorkerThread worker in workers)
         {
-            if (worker.TryTakeBack(job))
-                continue;
             ExceptionDispatchInfo? workerFailure = worker.WaitUntilDone(); // always waited, even after a failure
             failure ??= workerFailure;
         }
         failure?.Throw();
     }
 
-    /// <summary>
-    /// Starts <paramref name="job"/> on the first worker and returns at once. A later <see cref="Run"/> finds that worker
-    /// busy until the job ends; the phases' items go to whichever participant is free, so the others take its share
-    /// meanwhile. For warm-up work only: an exception it throws is dropped. <see cref="Dispose"/> waits for it.
-    /// </summary>
-    public void StartInBackground(Action job)
-    {
-        WorkerThread[] workers = _workers ?? throw new ObjectDisposedException(nameof(FitThreads));
-        workers[0].StartInBackground(job);
-    }
-
-    /// <summary>Waits for any job of <see cref="StartInBackground"/>, then gives the workers back; they keep no reference to any job.</summary>
+    /// <summary>Gives the workers back; they keep no reference to any job.</summary>
     public void Dispose()
     {
         if (_workers is null)
             return;
-        foreach (WorkerThread worker in _workers)
-            worker.WaitForBackground();
         lock (Idle)
         {
             foreach (WorkerThread worker in _workers)
@@ -111,18 +93,11 @@ internal sealed class FitThreads : IDisposable
         _workers = null;
     }
 
-    /// <summary>
-    /// One worker: runs each job given to <see cref="Start"/> once, and signals when it is done; a job given to
-    /// <see cref="StartInBackground"/> runs first, with no signal but <see cref="WaitForBackground"/>.
-    /// </summary>
+    /// <summary>One worker: runs each job given to <see cref="Start"/> once, and signals when it is done.</summary>
     private sealed class WorkerThread
     {
         private readonly HandOff _go = new();
         private readonly HandOff _done = new();
-        private readonly ManualResetEventSlim _backgroundDone = new(initialState: true);
-        private Action? _background;
-        // True from StartInBackground until the thread has run that job; Run then takes back a job the thread has not begun.
-        private volatile bool _inBackground;
         // The job of the run in progress; the thread takes it (leaving null), so a wake-up or a second signal never
         // runs a job twice.
         private Action<int>? _job;
@@ -141,22 +116,6 @@ internal sealed class FitThreads : IDisposable
             _go.Set();
         }
 
-        public void StartInBackground(Action job)
-        {
-            _backgroundDone.Reset();
-            _inBackground = true;
-            Volatile.Write(ref _background, job);
-            _go.Set();
-        }
-
-        public void WaitForBackground() => _backgroundDone.Wait();
-
-        /// <summary>
-        /// While the thread runs a job of <see cref="StartInBackground"/>, takes back a job given to <see cref="Start"/>
-        /// that it has not begun; false otherwise. Whichever of the two takes the job from the field runs it.
-        /// </summary>
-        public bool TryTakeBack(Action<int> job) => _inBackground && Interlocked.CompareExchange(ref _job, null, job) == job;
-
         /// <summary>Waits for the run that <see cref="Start"/> began; returns the exception it threw, if any.</summary>
         public ExceptionDispatchInfo? WaitUntilDone()
         {
@@ -171,20 +130,6 @@ internal sealed class FitThreads : IDisposable
             while (true)
             {
                 _go.Wait();
-                if (Interlocked.Exchange(ref _background, null) is { } background)
-                {
-                    try
-                    {
-                        background();
-                    }
-                    catch (Exception)
-                    {
-                        // A warm-up that failed changes nothing that Fit computes; the thread must live on.
-                    }
-                    _inBackground = false;
-                    _backgroundDone.Set();
-                    // A Start made meanwhile left its job in _job (unless Run took it back) and its signal set.
-                }
                 Action<int>? job = Interlocked.Exchange(ref _job, null);
                 if (job is null)
                     continue; // woken by Wake, or a second signal for a job already run

@@ -104,8 +104,6 @@ public static class NetworkTraining
         using FitThreads? threads = network is IReplicableNetwork<T>
             ? FitThreads.Rent(ShardedBackward<T>.ShardCount(largestBatch), options.MaxDegreeOfParallelism)
             : null;
-        if (threads is not null)
-            FitRehearsal.Start((IReplicableNetwork<T>)network, inputs, targets, largestBatch, threads);
         DataSetChecks.CheckFinite(inputs, inputSize, nameof(inputs), threads);
         DataSetChecks.CheckFinite(targets.Span, outputSize, nameof(targets));
 

@@ -70,8 +70,8 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     private readonly Action<int> _runItems;
     // False until the replicas hold the trained network's parameters; then the shards copy them first.
     private bool _replicasCurrent;
-    // True until the caller (participant 0, the only thread that reads it) has run Kernels.PrepareTrainingStep at the start
-    // of the first shard phase, while the first worker finishes FitRehearsal's step.
+    // True until the first worker (participant 1, the only thread that reads it) has run Kernels.PrepareTrainingStep at
+    // the start of the first shard phase.
     private bool _kernelsToPrepare = true;
 
     // The phase in progress: shards or ranges, and how many. Its items are cut into one block per participant (the
@@ -275,9 +275,9 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     /// <summary>One participant's part of a phase: its own block's items, then whatever is left in the others'.</summary>
     private void RunItems(int participant)
     {
-        // In the first shard phase, the caller compiles the step's later kernels while the first worker compiles the
-        // rest of the step in FitRehearsal (if the type is rehearsed already, they are compiled and this returns at once).
-        if (participant == 0 && _workerCount > 0 && !_rangePhase && _kernelsToPrepare)
+        // In the first shard phase, the first worker compiles the step's later kernels while the caller compiles its
+        // forward half (Kernels.PrepareTrainingStep); its shard, if the caller has not taken it meanwhile, follows.
+        if (participant == 1 && !_rangePhase && _kernelsToPrepare)
         {
             _kernelsToPrepare = false;
             Kernels.PrepareTrainingStep<T>();

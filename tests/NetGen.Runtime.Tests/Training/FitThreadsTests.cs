@@ -85,58 +85,6 @@ public class FitThreadsTests
     }
 
     [Fact]
-    public void A_background_job_holds_up_no_Run_and_Dispose_waits_for_it()
-    {
-        var release = new ManualResetEventSlim();
-        int backgroundDone = 0;
-        FitThreads threads = FitThreads.Rent(wanted: 2, maxDegreeOfParallelism: 2)!;
-        threads.StartInBackground(() =>
-        {
-            release.Wait();
-            Volatile.Write(ref backgroundDone, 1);
-        });
-
-        // The worker is held in the background job, so each Run is the caller's part alone, and returns.
-        for (int run = 0; run < 3; run++)
-        {
-            var seen = new int[2];
-            threads.Run(participant => Interlocked.Increment(ref seen[participant]));
-            Assert.Equal(new[] { 1, 0 }, seen);
-        }
-        Assert.Equal(0, Volatile.Read(ref backgroundDone));
-
-        var disposal = new Thread(threads.Dispose);
-        disposal.Start();
-        Assert.False(disposal.Join(50)); // it cannot end before the background job does
-        release.Set();
-        Assert.True(disposal.Join(TimeSpan.FromSeconds(30)));
-        Assert.Equal(1, Volatile.Read(ref backgroundDone));
-    }
-
-    [Fact]
-    public void A_background_job_that_throws_leaves_the_worker_running_jobs()
-    {
-        using FitThreads threads = FitThreads.Rent(wanted: 2, maxDegreeOfParallelism: 2)!;
-        var started = new ManualResetEventSlim();
-        threads.StartInBackground(() =>
-        {
-            started.Set();
-            throw new InvalidOperationException("warm-up");
-        });
-        Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
-        // Once the background job is over, every Run has both participants again, and the failure reached no Run.
-        bool bothRan = false;
-        for (int run = 0; run < 200 && !bothRan; run++)
-        {
-            var seen = new int[2];
-            threads.Run(participant => Interlocked.Increment(ref seen[participant]));
-            Assert.Equal(1, seen[0]);
-            bothRan = seen[1] == 1;
-        }
-        Assert.True(bothRan);
-    }
-
-    [Fact]
     public void Run_after_Dispose_throws()
     {
         FitThreads threads = FitThreads.Rent(wanted: 2, maxDegreeOfParallelism: 2)!;

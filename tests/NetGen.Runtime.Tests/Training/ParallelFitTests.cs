@@ -19,10 +19,6 @@ public partial class ParallelWideNet { }
 [Network(2, 4, 1, Hidden = Activation.Tanh, Output = Activation.Identity, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
 public partial class ParallelRegressionNet { }
 
-// Trained only by the rehearsal test below, so its first Fit in the test process is the one that rehearses.
-[Network(6, 24, 3, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single, Dropout = 0.25)]
-public partial class RehearsedDropoutNet { }
-
 /// <summary>Fit's sharded data-parallel step: same bits for any thread count, the sum of the shards' gradients, and the fallbacks.</summary>
 public class ParallelFitTests
 {
@@ -51,34 +47,6 @@ public class ParallelFitTests
         Assert.Equal(oneThread, twoThreads);
         Assert.Equal(oneThread, unlimited);
         Assert.NotEqual(new ParallelClassifierNet(seed: 11).Parameters.ToArray(), oneThread);
-    }
-
-    [Fact]
-    public void The_first_Fit_of_a_type_rehearses_on_a_worker_and_gets_the_same_parameters_as_later_ones()
-    {
-        // The rehearsal (FitRehearsal) runs a throwaway replica's step on the first worker under the JIT; with dropout,
-        // a shared draw would show in the parameters.
-        (float[] inputs, int[] labels) = Blobs(rows: 300, seed: 23);
-
-        float[] TrainWith(int threads)
-        {
-            var network = new RehearsedDropoutNet(seed: 17);
-            network.Fit(inputs, labels, new TrainingOptions<float>
-            {
-                Epochs = 2, BatchSize = 32, Optimizer = new AdamW<float>(learningRate: 0.01f), MaxDegreeOfParallelism = threads, Seed = 9,
-            });
-            return network.Parameters.ToArray();
-        }
-
-        float[] oneThread = TrainWith(1);
-        Assert.False(FitRehearsal.HasRehearsed(typeof(RehearsedDropoutNet))); // one thread: nothing to rehearse on
-        float[] rehearsed = TrainWith(2);
-        Assert.True(FitRehearsal.HasRehearsed(typeof(RehearsedDropoutNet)));
-        float[] later = TrainWith(2);
-
-        Assert.Equal(oneThread, rehearsed);
-        Assert.Equal(oneThread, later);
-        Assert.NotEqual(new RehearsedDropoutNet(seed: 17).Parameters.ToArray(), oneThread);
     }
 
     [Theory]
