@@ -293,15 +293,29 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         TW.Store(TW.Select(fresh, TW.Add(old, sums), old), ref destination, offset);
     }
 
-    /// <summary><see cref="Kernels.ChunkProduct{T}"/> with its arguments checked: <see cref="MatrixMatrix"/>, or by columns for short rows.</summary>
+    /// <summary>
+    /// <see cref="Kernels.ChunkProduct{T}"/> with its arguments checked: by columns for short rows; else the blocks of rows
+    /// of <see cref="MatrixMatrix"/>, also for a matrix too large for L1 (which <see cref="MatrixMatrix"/> streams) when a
+    /// block of eight rows stays in L1 for the chunk's inputs (<see cref="BlocksStayInL1"/>).
+    /// </summary>
     public static void ChunkProduct(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs)
     {
         int rows = bias.Length;
         if (RunsByColumns(rows, columns))
             ByColumns(weights, bias, inputs, columns, samples, outputs);
+        else if (samples > 1 && BlocksStayInL1(columns))
+            BlockedMatrixMatrix(weights, bias, inputs, columns, samples, outputs, rows);
         else
             MatrixMatrix(weights, bias, inputs, columns, samples, outputs, rows);
     }
+
+    /// <summary>
+    /// Whether eight rows of <paramref name="columns"/> values fit in 32 KB, so that a block of them, once read from L2,
+    /// serves every input of a chunk from L1. Then the whole matrix is read from L2 once per chunk, where the streamed
+    /// path of a large matrix reads it once per four inputs: for 784-128-10 at 128 rows, on an Intel Xeon with AVX-512,
+    /// the forward product went from about 75 to about 100 GFLOP/s (two inputs per pass of a block: 16 chains).
+    /// </summary>
+    private static bool BlocksStayInL1(int columns) => 8L * columns * Unsafe.SizeOf<T>() <= 32 * 1024;
 
     /// <summary>
     /// Whether a chunk product with a matrix of this shape runs by columns: rows of W shorter than two wide vectors (so
