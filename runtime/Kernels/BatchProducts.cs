@@ -178,16 +178,15 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary>
-    /// The micro-kernel of every chunk product: for <c>r</c> below <paramref name="rows"/> (1, 4 or 8) and <c>v</c> below
+    /// The micro-kernel of every chunk product: for <c>r</c> below <paramref name="rows"/> (1 or 4) and <c>v</c> below
     /// <paramref name="vectors"/> (1 or 2), <c>sum[r, v] = start[v] + sum_k factor(r, k) vector(k, v)</c>, where
     /// <c>vector(k, v)</c> is the vector at <c>source + k * sourceStride + v * Count</c> and <c>factor(r, k)</c> the value at
     /// <c>factors + r * factorStride + k * factorStep</c>. The sums stay in registers while k runs, each load of a vector
-    /// serving up to eight factors, and then go to row r of <paramref name="destination"/> (rows
+    /// serving up to four factors, and then go to row r of <paramref name="destination"/> (rows
     /// <paramref name="destinationStride"/> apart): stored, or with <paramref name="adds"/> added to what is there, in the
     /// lanes of <paramref name="fresh"/> for the first vector (a row's partial last vector) and in all lanes for the second.
     /// <paramref name="start"/> is a null reference for zero. The caller passes constants for rows, vectors and adds, so
-    /// each call site inlines to straight vector code. Every sum is one chain of multiply-adds in k order, whatever the
-    /// tile's size: the size changes only how many chains run side by side.
+    /// each call site inlines to straight vector code.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile<TV, TW>(int rows, int vectors, int inner, ref T source, int sourceStride, ref T factors, int factorStride, int factorStep,
@@ -199,15 +198,14 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         TV start0 = Unsafe.IsNullRef(ref start) ? TW.Zero : TW.Load(ref start, 0);
         TV start1 = Unsafe.IsNullRef(ref start) || vectors < 2 ? TW.Zero : TW.Load(ref start, n);
         TV s00 = start0, s01 = start1, s10 = start0, s11 = start1, s20 = start0, s21 = start1, s30 = start0, s31 = start1;
-        TV s40 = start0, s41 = start1, s50 = start0, s51 = start1, s60 = start0, s61 = start1, s70 = start0, s71 = start1;
         ref T v = ref source;
         ref T f = ref factors;
         for (int k = 0; k < inner; k++, v = ref Unsafe.Add(ref v, sourceStride), f = ref Unsafe.Add(ref f, factorStep))
         {
             TV v0 = TW.Load(ref v, 0);
-            TV f0 = TW.Create(f), f1 = default, f2 = default, f3 = default, f4 = default, f5 = default, f6 = default, f7 = default;
+            TV f0 = TW.Create(f), f1 = default, f2 = default, f3 = default;
             s00 = TW.MultiplyAdd(v0, f0, s00);
-            if (rows >= 4)
+            if (rows == 4)
             {
                 f1 = TW.Create(Unsafe.Add(ref f, factorStride));
                 f2 = TW.Create(Unsafe.Add(ref f, 2 * factorStride));
@@ -216,33 +214,15 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
                 s20 = TW.MultiplyAdd(v0, f2, s20);
                 s30 = TW.MultiplyAdd(v0, f3, s30);
             }
-            if (rows == 8)
-            {
-                f4 = TW.Create(Unsafe.Add(ref f, 4 * factorStride));
-                f5 = TW.Create(Unsafe.Add(ref f, 5 * factorStride));
-                f6 = TW.Create(Unsafe.Add(ref f, 6 * factorStride));
-                f7 = TW.Create(Unsafe.Add(ref f, 7 * factorStride));
-                s40 = TW.MultiplyAdd(v0, f4, s40);
-                s50 = TW.MultiplyAdd(v0, f5, s50);
-                s60 = TW.MultiplyAdd(v0, f6, s60);
-                s70 = TW.MultiplyAdd(v0, f7, s70);
-            }
             if (vectors > 1)
             {
                 TV v1 = TW.Load(ref v, n);
                 s01 = TW.MultiplyAdd(v1, f0, s01);
-                if (rows >= 4)
+                if (rows == 4)
                 {
                     s11 = TW.MultiplyAdd(v1, f1, s11);
                     s21 = TW.MultiplyAdd(v1, f2, s21);
                     s31 = TW.MultiplyAdd(v1, f3, s31);
-                }
-                if (rows == 8)
-                {
-                    s41 = TW.MultiplyAdd(v1, f4, s41);
-                    s51 = TW.MultiplyAdd(v1, f5, s51);
-                    s61 = TW.MultiplyAdd(v1, f6, s61);
-                    s71 = TW.MultiplyAdd(v1, f7, s71);
                 }
             }
         }
@@ -250,7 +230,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         Finish<TV, TW>(ref destination, 0, s00, adds, fresh);
         if (vectors > 1)
             Finish<TV, TW>(ref destination, n, s01, adds, all);
-        if (rows >= 4)
+        if (rows == 4)
         {
             Finish<TV, TW>(ref destination, stride, s10, adds, fresh);
             Finish<TV, TW>(ref destination, 2 * stride, s20, adds, fresh);
@@ -262,19 +242,70 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
                 Finish<TV, TW>(ref destination, 3 * stride + n, s31, adds, all);
             }
         }
-        if (rows == 8)
+    }
+
+    /// <summary>
+    /// <see cref="Tile{TV, TW}"/> for eight rows of factors, adding into the destination (the weight-gradient product):
+    /// sixteen sums side by side for two vectors, which keep both multiply-add pipes busy through their four-cycle latency
+    /// where the eight of a four-row tile leave them waiting. Each sum is the same chain of multiply-adds in k order as in
+    /// <see cref="Tile{TV, TW}"/>, so the bits are the same. A method of its own: the rows-of-eight branches inside
+    /// <see cref="Tile{TV, TW}"/> made it too large for the JIT to inline at all its call sites.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void EightRowTile<TV, TW>(int vectors, int inner, ref T source, int sourceStride, ref T factors, ref T destination, int destinationStride, TV fresh)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        nuint n = (nuint)TW.Count, stride = (nuint)destinationStride;
+        TV s00 = TW.Zero, s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+        TV s40 = s00, s41 = s00, s50 = s00, s51 = s00, s60 = s00, s61 = s00, s70 = s00, s71 = s00;
+        ref T v = ref source;
+        ref T f = ref factors;
+        for (int k = 0; k < inner; k++, v = ref Unsafe.Add(ref v, sourceStride), f = ref Unsafe.Add(ref f, 8))
         {
-            Finish<TV, TW>(ref destination, 4 * stride, s40, adds, fresh);
-            Finish<TV, TW>(ref destination, 5 * stride, s50, adds, fresh);
-            Finish<TV, TW>(ref destination, 6 * stride, s60, adds, fresh);
-            Finish<TV, TW>(ref destination, 7 * stride, s70, adds, fresh);
+            TV v0 = TW.Load(ref v, 0);
+            TV f0 = TW.Create(f), f1 = TW.Create(Unsafe.Add(ref f, 1)), f2 = TW.Create(Unsafe.Add(ref f, 2)), f3 = TW.Create(Unsafe.Add(ref f, 3));
+            TV f4 = TW.Create(Unsafe.Add(ref f, 4)), f5 = TW.Create(Unsafe.Add(ref f, 5)), f6 = TW.Create(Unsafe.Add(ref f, 6)), f7 = TW.Create(Unsafe.Add(ref f, 7));
+            s00 = TW.MultiplyAdd(v0, f0, s00);
+            s10 = TW.MultiplyAdd(v0, f1, s10);
+            s20 = TW.MultiplyAdd(v0, f2, s20);
+            s30 = TW.MultiplyAdd(v0, f3, s30);
+            s40 = TW.MultiplyAdd(v0, f4, s40);
+            s50 = TW.MultiplyAdd(v0, f5, s50);
+            s60 = TW.MultiplyAdd(v0, f6, s60);
+            s70 = TW.MultiplyAdd(v0, f7, s70);
             if (vectors > 1)
             {
-                Finish<TV, TW>(ref destination, 4 * stride + n, s41, adds, all);
-                Finish<TV, TW>(ref destination, 5 * stride + n, s51, adds, all);
-                Finish<TV, TW>(ref destination, 6 * stride + n, s61, adds, all);
-                Finish<TV, TW>(ref destination, 7 * stride + n, s71, adds, all);
+                TV v1 = TW.Load(ref v, n);
+                s01 = TW.MultiplyAdd(v1, f0, s01);
+                s11 = TW.MultiplyAdd(v1, f1, s11);
+                s21 = TW.MultiplyAdd(v1, f2, s21);
+                s31 = TW.MultiplyAdd(v1, f3, s31);
+                s41 = TW.MultiplyAdd(v1, f4, s41);
+                s51 = TW.MultiplyAdd(v1, f5, s51);
+                s61 = TW.MultiplyAdd(v1, f6, s61);
+                s71 = TW.MultiplyAdd(v1, f7, s71);
             }
+        }
+        Finish<TV, TW>(ref destination, 0, s00, adds: true, fresh);
+        Finish<TV, TW>(ref destination, stride, s10, adds: true, fresh);
+        Finish<TV, TW>(ref destination, 2 * stride, s20, adds: true, fresh);
+        Finish<TV, TW>(ref destination, 3 * stride, s30, adds: true, fresh);
+        Finish<TV, TW>(ref destination, 4 * stride, s40, adds: true, fresh);
+        Finish<TV, TW>(ref destination, 5 * stride, s50, adds: true, fresh);
+        Finish<TV, TW>(ref destination, 6 * stride, s60, adds: true, fresh);
+        Finish<TV, TW>(ref destination, 7 * stride, s70, adds: true, fresh);
+        if (vectors > 1)
+        {
+            TV all = TW.LastLanes(TW.Count);
+            Finish<TV, TW>(ref destination, n, s01, adds: true, all);
+            Finish<TV, TW>(ref destination, stride + n, s11, adds: true, all);
+            Finish<TV, TW>(ref destination, 2 * stride + n, s21, adds: true, all);
+            Finish<TV, TW>(ref destination, 3 * stride + n, s31, adds: true, all);
+            Finish<TV, TW>(ref destination, 4 * stride + n, s41, adds: true, all);
+            Finish<TV, TW>(ref destination, 5 * stride + n, s51, adds: true, all);
+            Finish<TV, TW>(ref destination, 6 * stride + n, s61, adds: true, all);
+            Finish<TV, TW>(ref destination, 7 * stride + n, s71, adds: true, all);
         }
     }
 
@@ -508,7 +539,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         for (; row + 8 <= rows; row += 8)
         {
             if (Gather(ref Unsafe.Add(ref d, row), 8, rows, samples, ref factors) || !skipsZeroRows)
-                OuterProductRows<TV, TW>(8, ref w, ref factors, ref x, columns, samples, row);
+                OuterProductEightRows<TV, TW>(ref w, ref factors, ref x, columns, samples, row);
         }
         for (; row + 4 <= rows; row += 4)
         {
@@ -519,6 +550,31 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         {
             if (Gather(ref Unsafe.Add(ref d, row), 1, rows, samples, ref factors) || !skipsZeroRows)
                 OuterProductRows<TV, TW>(1, ref w, ref factors, ref x, columns, samples, row);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="OuterProductRows{TV, TW}"/> for eight rows (<see cref="EightRowTile{TV, TW}"/>), in a method of its own:
+    /// inlined into <see cref="OuterProductTiles{TV, TW}"/> beside the four-row and single-row tiles, sixteen-sum tiles used
+    /// up the JIT's inlining budget there, and the tiles became calls that started as unoptimised code (a fresh process's
+    /// first Fit epoch of 784-128-10 took 2.3 times as long).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void OuterProductEightRows<TV, TW>(ref T w, ref T factors, ref T x, int columns, int samples, int row)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        TV all = TW.LastLanes(TW.Count);
+        ref T weights = ref Unsafe.Add(ref w, row * columns);
+        int column = 0;
+        for (; column + 2 * TW.Count <= columns; column += 2 * TW.Count)
+            EightRowTile<TV, TW>(2, samples, ref Unsafe.Add(ref x, column), columns, ref factors, ref Unsafe.Add(ref weights, column), columns, all);
+        for (; column + TW.Count <= columns; column += TW.Count)
+            EightRowTile<TV, TW>(1, samples, ref Unsafe.Add(ref x, column), columns, ref factors, ref Unsafe.Add(ref weights, column), columns, all);
+        if (column < columns)
+        {
+            int last = columns - TW.Count;
+            EightRowTile<TV, TW>(1, samples, ref Unsafe.Add(ref x, last), columns, ref factors, ref Unsafe.Add(ref weights, last), columns, TW.LastLanes(columns - column));
         }
     }
 
@@ -544,7 +600,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary>
-    /// Weight rows <paramref name="row"/> on (<paramref name="tileRows"/> of them, 1, 4 or 8), every column: tiles of two vectors,
+    /// Weight rows <paramref name="row"/> on (<paramref name="tileRows"/> of them, 1 or 4), every column: tiles of two vectors,
     /// then one, then the last partial one; their deltas gathered in <paramref name="factors"/>, <paramref name="tileRows"/> per sample.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -64,13 +64,16 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
 
     private delegate void OuterProductTilesCall(ref T w, ref T d, ref T x, int rows, int columns, int samples);
 
+    private delegate void OuterProductEightRowsCall(ref T w, ref T factors, ref T x, int columns, int samples, int row);
+
     /// <summary>
     /// Compiles the minibatch backward products at the wide width (<see cref="Kernels.PrepareTrainingStep{T}"/>): the
-    /// delta product, then the weight-gradient product, the order a step reaches them in.
+    /// delta product, then the weight-gradient product and its eight-row tiles, the order a step reaches them in.
     /// </summary>
     internal static void PrepareBatchBackward()
     {
         Kernels.Prepare(new TransposedSampleBlocksCall(TransposedSampleBlocks<TWideVector, TWide>));
         Kernels.Prepare(new OuterProductTilesCall(OuterProductTiles<TWideVector, TWide>));
+        Kernels.Prepare(new OuterProductEightRowsCall(OuterProductEightRows<TWideVector, TWide>));
     }
 }
