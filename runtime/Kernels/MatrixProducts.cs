@@ -214,68 +214,52 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
     {
-        nuint stride = (nuint)columns;
+        nuint stride = (nuint)columns, last = (nuint)(columns - TW.Count);
         ref T other = ref Unsafe.Add(ref input, columns);
         int whole = columns - columns % TW.Count;
+        TV lastLanes = TW.LastLanes(columns - whole);
         TV s0 = TW.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
         TV t0 = s0, t1 = s0, t2 = s0, t3 = s0, t4 = s0, t5 = s0, t6 = s0, t7 = s0;
-        for (nuint i = 0; i < (nuint)whole; i += (nuint)TW.Count)
+        // The whole vectors, then (when the rows end in a partial one) the last whole vector with only its new lanes of
+        // x: EightRows's order, in one loop body.
+        for (nuint i = 0; ; i += (nuint)TW.Count)
         {
-            TV xi = TW.Load(ref input, i), yi = TW.Load(ref other, i);
-            TV wi = TW.Load(ref w0, i);
+            bool partial = i >= (nuint)whole;
+            if (partial && whole == columns)
+                break;
+            nuint at = partial ? last : i;
+            TV xi = TW.Load(ref input, at), yi = TW.Load(ref other, at);
+            if (partial)
+            {
+                xi = TW.And(xi, lastLanes);
+                yi = TW.And(yi, lastLanes);
+            }
+            TV wi = TW.Load(ref w0, at);
             s0 = TW.MultiplyAdd(wi, xi, s0);
             t0 = TW.MultiplyAdd(wi, yi, t0);
-            wi = TW.Load(ref w0, i + stride);
+            wi = TW.Load(ref w0, at + stride);
             s1 = TW.MultiplyAdd(wi, xi, s1);
             t1 = TW.MultiplyAdd(wi, yi, t1);
-            wi = TW.Load(ref w0, i + 2 * stride);
+            wi = TW.Load(ref w0, at + 2 * stride);
             s2 = TW.MultiplyAdd(wi, xi, s2);
             t2 = TW.MultiplyAdd(wi, yi, t2);
-            wi = TW.Load(ref w0, i + 3 * stride);
+            wi = TW.Load(ref w0, at + 3 * stride);
             s3 = TW.MultiplyAdd(wi, xi, s3);
             t3 = TW.MultiplyAdd(wi, yi, t3);
-            wi = TW.Load(ref w0, i + 4 * stride);
+            wi = TW.Load(ref w0, at + 4 * stride);
             s4 = TW.MultiplyAdd(wi, xi, s4);
             t4 = TW.MultiplyAdd(wi, yi, t4);
-            wi = TW.Load(ref w0, i + 5 * stride);
+            wi = TW.Load(ref w0, at + 5 * stride);
             s5 = TW.MultiplyAdd(wi, xi, s5);
             t5 = TW.MultiplyAdd(wi, yi, t5);
-            wi = TW.Load(ref w0, i + 6 * stride);
+            wi = TW.Load(ref w0, at + 6 * stride);
             s6 = TW.MultiplyAdd(wi, xi, s6);
             t6 = TW.MultiplyAdd(wi, yi, t6);
-            wi = TW.Load(ref w0, i + 7 * stride);
+            wi = TW.Load(ref w0, at + 7 * stride);
             s7 = TW.MultiplyAdd(wi, xi, s7);
             t7 = TW.MultiplyAdd(wi, yi, t7);
-        }
-        if (whole != columns)
-        {
-            nuint i = (nuint)(columns - TW.Count);
-            TV mask = TW.LastLanes(columns - whole);
-            TV xi = TW.And(TW.Load(ref input, i), mask), yi = TW.And(TW.Load(ref other, i), mask);
-            TV wi = TW.Load(ref w0, i);
-            s0 = TW.MultiplyAdd(wi, xi, s0);
-            t0 = TW.MultiplyAdd(wi, yi, t0);
-            wi = TW.Load(ref w0, i + stride);
-            s1 = TW.MultiplyAdd(wi, xi, s1);
-            t1 = TW.MultiplyAdd(wi, yi, t1);
-            wi = TW.Load(ref w0, i + 2 * stride);
-            s2 = TW.MultiplyAdd(wi, xi, s2);
-            t2 = TW.MultiplyAdd(wi, yi, t2);
-            wi = TW.Load(ref w0, i + 3 * stride);
-            s3 = TW.MultiplyAdd(wi, xi, s3);
-            t3 = TW.MultiplyAdd(wi, yi, t3);
-            wi = TW.Load(ref w0, i + 4 * stride);
-            s4 = TW.MultiplyAdd(wi, xi, s4);
-            t4 = TW.MultiplyAdd(wi, yi, t4);
-            wi = TW.Load(ref w0, i + 5 * stride);
-            s5 = TW.MultiplyAdd(wi, xi, s5);
-            t5 = TW.MultiplyAdd(wi, yi, t5);
-            wi = TW.Load(ref w0, i + 6 * stride);
-            s6 = TW.MultiplyAdd(wi, xi, s6);
-            t6 = TW.MultiplyAdd(wi, yi, t6);
-            wi = TW.Load(ref w0, i + 7 * stride);
-            s7 = TW.MultiplyAdd(wi, xi, s7);
-            t7 = TW.MultiplyAdd(wi, yi, t7);
+            if (partial)
+                break;
         }
         ReduceEightPlusBias<TV, TW>(s0, s1, s2, s3, s4, s5, s6, s7, ref bias, ref z);
         ReduceEightPlusBias<TV, TW>(t0, t1, t2, t3, t4, t5, t6, t7, ref bias, ref Unsafe.Add(ref z, outputStride));
