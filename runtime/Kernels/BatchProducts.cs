@@ -335,7 +335,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         if (RunsByColumns(rows, columns))
             ByColumns(weights, bias, inputs, columns, samples, outputs);
         else if (samples > 1 && BlocksStayInL1(columns))
-            BlockedMatrixMatrix(weights, bias, inputs, columns, samples, outputs, rows);
+            UnstreamedMatrixMatrix(weights, bias, inputs, columns, samples, outputs, rows);
         else
             MatrixMatrix(weights, bias, inputs, columns, samples, outputs, rows);
     }

@@ -77,14 +77,14 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         if (StreamsRows(bias.Length, columns))
             StreamedMatrixMatrix(weights, bias, inputs, columns, samples, outputs, outputStride);
         else
-            BlockedMatrixMatrix(weights, bias, inputs, columns, samples, outputs, outputStride);
+            UnstreamedMatrixMatrix(weights, bias, inputs, columns, samples, outputs, outputStride);
     }
 
     /// <summary>
     /// <see cref="MatrixMatrix"/> without the streamed path: blocks of rows (packed, for rows of a few values), then
     /// the row path, each block applied to every input while it is in registers' or L1's reach.
     /// </summary>
-    private static void BlockedMatrixMatrix(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs, int outputStride)
+    private static void UnstreamedMatrixMatrix(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs, int outputStride)
     {
         int rows = bias.Length;
         ref T w = ref MemoryMarshal.GetReference(weights);
