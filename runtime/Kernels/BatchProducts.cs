@@ -21,6 +21,7 @@ public static partial class Kernels
     /// <paramref name="samples"/> rows of <c>rows</c> values and <paramref name="results"/> as many rows of <c>columns</c>.
     /// </summary>
     /// <remarks>Each result is a sum over the rows of W in row order, per lane; it differs from <see cref="TransposedMatrixVector{T}"/>'s only in the order of that sum.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void TransposedMatrixMatrix<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> deltas, int samples, Span<T> results)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -51,6 +52,7 @@ public static partial class Kernels
     /// would leave most lanes of each dot product empty; those are run by columns instead: W is copied transposed, one
     /// block of rows at a time, onto the stack, and each output vector is the bias plus one multiply-add per input.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void ChunkProduct<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, Span<T> outputs)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -78,6 +80,7 @@ public static partial class Kernels
     /// Each weight's sum over the samples is formed in registers, in sample order, and then added to the weight once;
     /// the per-sample kernel adds each sample's term to the weight in turn, so the two differ only in that order.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void AddOuterProducts<T>(Span<T> weights, ReadOnlySpan<T> deltas, ReadOnlySpan<T> inputs, int samples)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -121,6 +124,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
 {
     /// <summary><see cref="Kernels.TransposedMatrixMatrix{T}"/> with its arguments checked.</summary>
     /// <remarks>Columns are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void TransposedMatrixMatrix(ReadOnlySpan<T> weights, ReadOnlySpan<T> deltas, int rows, int columns, int samples, Span<T> results)
     {
         ref T w = ref MemoryMarshal.GetReference(weights);
@@ -422,6 +426,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
 
     /// <summary><see cref="Kernels.AddOuterProducts{T}"/> with its arguments checked.</summary>
     /// <remarks>Columns are taken with the widest vector a row fills, as in <see cref="MatrixMatrix"/>.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void AddOuterProducts(Span<T> weights, ReadOnlySpan<T> deltas, ReadOnlySpan<T> inputs, int rows, int columns, int samples)
     {
         ref T w = ref MemoryMarshal.GetReference(weights);

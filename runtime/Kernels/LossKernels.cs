@@ -29,6 +29,7 @@ public static partial class Kernels
     /// one rounding per product.
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="z"/> or <paramref name="target"/> is not as long as <paramref name="a"/>.</exception>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static T BinaryCrossEntropyFromOutputs<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> z, ReadOnlySpan<T> target)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -56,7 +57,7 @@ public static partial class Kernels
     /// </summary>
     internal const int BinaryCrossEntropyFactorsPerLog = 32;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static T BinaryCrossEntropy<T, TVector, TWidth>(ref T a, ref T z, ref T target, int length)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVector : struct

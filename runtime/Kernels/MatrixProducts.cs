@@ -45,7 +45,7 @@ public static partial class Kernels
         MatrixMatrixAtWidest(weights, bias, inputs, columns, samples, outputs, outputStride);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void MatrixMatrixAtWidest<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs, int outputStride)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -104,7 +104,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary><see cref="MatrixMatrix"/> one row at a time (or eight, or four), each with the widest vector it fills.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void RowMatrixMatrix(ref T w, ref T b, ref T x, int columns, int rows, int samples, ref T z, int outputStride)
     {
         if (rows == 0)

@@ -27,6 +27,7 @@ public static partial class Kernels
     /// (Native AOT), or when another Fit already prepared them, this does nothing.
     /// </para>
     /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static void PrepareTrainingStep<T>()
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {

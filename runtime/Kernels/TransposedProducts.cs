@@ -9,6 +9,7 @@ namespace NetGen;
 public static partial class Kernels
 {
     /// <summary><c>result = W^T d</c>: the error sent back through a row-major W of <c>d.Length</c> rows and <c>result.Length</c> columns.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void TransposedMatrixVector<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> d, Span<T> result)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -28,6 +29,7 @@ public static partial class Kernels
     /// (scale 1) or applied as an SGD step (scale -learningRate). Rows whose d[j] is zero, such as
     /// those of inactive ReLUs, are skipped when rows are long (they would add exactly zero); short rows are updated anyway.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void AddScaledOuterProduct<T>(Span<T> weights, ReadOnlySpan<T> d, ReadOnlySpan<T> x, T scale)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -69,6 +71,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary><see cref="TransposedMatrixVector"/> by columns, each row with the widest vector it fills.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void RowTransposed(ref T w, ReadOnlySpan<T> d, ref T output, int columns)
     {
         if (columns >= TWide.Count)
@@ -184,6 +187,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary><see cref="AddScaledOuterProduct"/> one row at a time, each row with the widest vector it fills.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void RowOuterProduct(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
     {
         if (columns >= TWide.Count)
