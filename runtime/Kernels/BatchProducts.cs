@@ -145,22 +145,45 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// one sample; <see cref="SampleTile"/>). A row's last partial vector is its last whole vector, computed again in
     /// full: the lanes it shares with the vector before come out bit for bit the same, so storing all of them is exact.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    /// <remarks>
+    /// The two-vector and the one-vector columns are methods of their own, compiled the first time a shape needs them:
+    /// in one method, their six tiles took 9-15 ms to compile in a fresh process's first training step, most of them
+    /// for shapes the network does not have.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TransposedSampleBlocks<TV, TW>(ref T w, ref T d, int rows, int columns, int samples, ref T results)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
     {
-        int column = 0;
-        for (; column + 2 * TW.Count <= columns; column += 2 * TW.Count)
-            SampleTile<TV, TW>(ref Unsafe.Add(ref w, column), columns, rows, ref d, rows, ref Unsafe.Add(ref results, column), columns, samples, vectors: 2);
-        for (; column + TW.Count <= columns; column += TW.Count)
-            SampleTile<TV, TW>(ref Unsafe.Add(ref w, column), columns, rows, ref d, rows, ref Unsafe.Add(ref results, column), columns, samples, vectors: 1);
-        if (column < columns)
+        int pairedColumns = columns - columns % (2 * TW.Count);
+        if (pairedColumns > 0)
+            TwoVectorSampleBlocks<TV, TW>(ref w, ref d, rows, columns, pairedColumns, samples, ref results);
+        int column = pairedColumns;
+        if (column + TW.Count <= columns)
         {
-            int last = columns - TW.Count;
-            SampleTile<TV, TW>(ref Unsafe.Add(ref w, last), columns, rows, ref d, rows, ref Unsafe.Add(ref results, last), columns, samples, vectors: 1);
+            OneVectorSampleBlock<TV, TW>(ref w, ref d, rows, columns, column, samples, ref results);
+            column += TW.Count;
         }
+        if (column < columns)
+            OneVectorSampleBlock<TV, TW>(ref w, ref d, rows, columns, columns - TW.Count, samples, ref results);
     }
+
+    /// <summary><see cref="TransposedSampleBlocks"/> for columns [0, <paramref name="end"/>), two vectors at a time.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void TwoVectorSampleBlocks<TV, TW>(ref T w, ref T d, int rows, int columns, int end, int samples, ref T results)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        for (int column = 0; column < end; column += 2 * TW.Count)
+            SampleTile<TV, TW>(ref Unsafe.Add(ref w, column), columns, rows, ref d, rows, ref Unsafe.Add(ref results, column), columns, samples, vectors: 2);
+    }
+
+    /// <summary><see cref="TransposedSampleBlocks"/> for the one vector of columns at <paramref name="column"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void OneVectorSampleBlock<TV, TW>(ref T w, ref T d, int rows, int columns, int column, int samples, ref T results)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV> =>
+        SampleTile<TV, TW>(ref Unsafe.Add(ref w, column), columns, rows, ref d, rows, ref Unsafe.Add(ref results, column), columns, samples, vectors: 1);
 
     /// <summary>
     /// <c>results[s, 0..v) = sum_k d[s, k] m[k, 0..v)</c> for every sample s, over one or two vectors of columns
@@ -549,12 +572,12 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         for (; row + 4 <= rows; row += 4)
         {
             if (Gather(ref Unsafe.Add(ref d, row), 4, rows, samples, ref factors) || !skipsZeroRows)
-                OuterProductRows<TV, TW>(4, ref w, ref factors, ref x, columns, samples, row);
+                OuterProductFourRows<TV, TW>(ref w, ref factors, ref x, columns, samples, row);
         }
         for (; row < rows; row++)
         {
             if (Gather(ref Unsafe.Add(ref d, row), 1, rows, samples, ref factors) || !skipsZeroRows)
-                OuterProductRows<TV, TW>(1, ref w, ref factors, ref x, columns, samples, row);
+                OuterProductOneRow<TV, TW>(ref w, ref factors, ref x, columns, samples, row);
         }
     }
 
@@ -574,12 +597,13 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         int column = 0;
         for (; column + 2 * TW.Count <= columns; column += 2 * TW.Count)
             EightRowTile<TV, TW>(2, samples, ref Unsafe.Add(ref x, column), columns, ref factors, ref Unsafe.Add(ref weights, column), columns, all);
-        for (; column + TW.Count <= columns; column += TW.Count)
-            EightRowTile<TV, TW>(1, samples, ref Unsafe.Add(ref x, column), columns, ref factors, ref Unsafe.Add(ref weights, column), columns, all);
-        if (column < columns)
+        // Then one vector at a time, the row's last partial vector as its last whole vector with only the new lanes
+        // added: one tile in the code for both, which the JIT compiles once.
+        for (; column < columns; column += TW.Count)
         {
-            int last = columns - TW.Count;
-            EightRowTile<TV, TW>(1, samples, ref Unsafe.Add(ref x, last), columns, ref factors, ref Unsafe.Add(ref weights, last), columns, TW.LastLanes(columns - column));
+            bool partial = column + TW.Count > columns;
+            int at = partial ? columns - TW.Count : column;
+            EightRowTile<TV, TW>(1, samples, ref Unsafe.Add(ref x, at), columns, ref factors, ref Unsafe.Add(ref weights, at), columns, partial ? TW.LastLanes(columns - column) : all);
         }
     }
 
@@ -604,6 +628,20 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         return any;
     }
 
+    /// <summary><see cref="OuterProductRows{TV, TW}"/> for four rows, compiled the first time a layer has four rows left over after its blocks of eight.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void OuterProductFourRows<TV, TW>(ref T w, ref T factors, ref T x, int columns, int samples, int row)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV> =>
+        OuterProductRows<TV, TW>(4, ref w, ref factors, ref x, columns, samples, row);
+
+    /// <summary><see cref="OuterProductRows{TV, TW}"/> for one row, compiled the first time a layer has a row left over after its blocks of four.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void OuterProductOneRow<TV, TW>(ref T w, ref T factors, ref T x, int columns, int samples, int row)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV> =>
+        OuterProductRows<TV, TW>(1, ref w, ref factors, ref x, columns, samples, row);
+
     /// <summary>
     /// Weight rows <paramref name="row"/> on (<paramref name="tileRows"/> of them, 1 or 4), every column: tiles of two vectors,
     /// then one, then the last partial one; their deltas gathered in <paramref name="factors"/>, <paramref name="tileRows"/> per sample.
@@ -618,12 +656,13 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         int column = 0;
         for (; column + 2 * TW.Count <= columns; column += 2 * TW.Count)
             Tile<TV, TW>(tileRows, 2, samples, ref Unsafe.Add(ref x, column), columns, ref factors, 1, tileRows, ref Unsafe.Add(ref weights, column), columns, adds: true, ref Unsafe.NullRef<T>(), all);
-        for (; column + TW.Count <= columns; column += TW.Count)
-            Tile<TV, TW>(tileRows, 1, samples, ref Unsafe.Add(ref x, column), columns, ref factors, 1, tileRows, ref Unsafe.Add(ref weights, column), columns, adds: true, ref Unsafe.NullRef<T>(), all);
-        if (column < columns)
+        // Then one vector at a time, the last partial one included, as in OuterProductEightRows.
+        for (; column < columns; column += TW.Count)
         {
-            int last = columns - TW.Count;
-            Tile<TV, TW>(tileRows, 1, samples, ref Unsafe.Add(ref x, last), columns, ref factors, 1, tileRows, ref Unsafe.Add(ref weights, last), columns, adds: true, ref Unsafe.NullRef<T>(), TW.LastLanes(columns - column));
+            bool partial = column + TW.Count > columns;
+            int at = partial ? columns - TW.Count : column;
+            Tile<TV, TW>(tileRows, 1, samples, ref Unsafe.Add(ref x, at), columns, ref factors, 1, tileRows, ref Unsafe.Add(ref weights, at), columns, adds: true, ref Unsafe.NullRef<T>(),
+                partial ? TW.LastLanes(columns - column) : all);
         }
     }
 }

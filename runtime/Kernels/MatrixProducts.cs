@@ -132,28 +132,67 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// long): blocks of eight weight rows, each block applied to every input while it is in registers'
     /// reach, then four rows, then single rows.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    /// <remarks>
+    /// Its parts are methods of their own, compiled the first time a shape needs them: one input (<c>Predict</c>) or
+    /// several, and the rows left after the blocks of eight. In one method they took 10-15 ms to compile in a fresh
+    /// process, on the calling thread's path through its first training step.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RowBlocks<TV, TW>(ref T w, ref T b, ref T x, int columns, int rows, int samples, ref T z, int outputStride)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
     {
-        int row = 0;
-        for (; row + 8 <= rows; row += 8)
+        int blockRows = rows - rows % 8;
+        if (blockRows > 0 && samples == 1)
+            EightRowBlocks<TV, TW>(ref w, ref b, ref x, columns, blockRows, ref z);
+        else if (blockRows > 0)
+            EightRowBlocksTwoInputs<TV, TW>(ref w, ref b, ref x, columns, blockRows, samples, ref z, outputStride);
+        if (blockRows < rows)
+            RemainingRows<TV, TW>(ref Unsafe.Add(ref w, blockRows * columns), ref Unsafe.Add(ref b, blockRows), ref x, columns, rows - blockRows, samples,
+                ref Unsafe.Add(ref z, blockRows), outputStride);
+    }
+
+    /// <summary><see cref="RowBlocks{TV, TW}"/>'s blocks of eight rows (<paramref name="rows"/>, a multiple of eight) for one input.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void EightRowBlocks<TV, TW>(ref T w, ref T b, ref T x, int columns, int rows, ref T z)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        for (int row = 0; row < rows; row += 8)
+            EightRows<TV, TW>(ref Unsafe.Add(ref w, row * columns), ref x, columns, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref z, row));
+    }
+
+    /// <summary>
+    /// <see cref="RowBlocks{TV, TW}"/>'s blocks of eight rows (<paramref name="rows"/>, a multiple of eight) for two or more
+    /// inputs: each block applied to the inputs two at a time, and to an odd last one on its own.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void EightRowBlocksTwoInputs<TV, TW>(ref T w, ref T b, ref T x, int columns, int rows, int samples, ref T z, int outputStride)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        for (int row = 0; row < rows; row += 8)
         {
             ref T block = ref Unsafe.Add(ref w, row * columns);
             int sample = 0;
             for (; sample + 2 <= samples; sample += 2)
                 EightRowsTwoInputs<TV, TW>(ref block, ref Unsafe.Add(ref x, sample * columns), columns, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref z, sample * outputStride + row), outputStride);
             if (sample < samples)
-                EightRows<TV, TW>(ref block, ref Unsafe.Add(ref x, sample * columns), columns, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref z, sample * outputStride + row));
+                EightRowBlocks<TV, TW>(ref block, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref x, sample * columns), columns, 8, ref Unsafe.Add(ref z, sample * outputStride + row));
         }
-        if (row == rows)
-            return;
+    }
+
+    /// <summary>The rows after <see cref="RowBlocks{TV, TW}"/>'s blocks of eight (<paramref name="rows"/>, fewer than eight): four at a time, then single rows.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void RemainingRows<TV, TW>(ref T w, ref T b, ref T x, int columns, int rows, int samples, ref T z, int outputStride)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
         for (int sample = 0; sample < samples; sample++)
         {
             ref T input = ref Unsafe.Add(ref x, sample * columns);
             ref T output = ref Unsafe.Add(ref z, sample * outputStride);
-            int r = row;
+            int r = 0;
             for (; r + 4 <= rows; r += 4)
                 FourRows<TV, TW>(ref Unsafe.Add(ref w, r * columns), ref input, columns, ref Unsafe.Add(ref b, r), ref Unsafe.Add(ref output, r));
             for (; r < rows; r++)

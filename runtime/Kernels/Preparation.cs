@@ -23,8 +23,9 @@ public static partial class Kernels
     /// worker.
     /// </para>
     /// <para>
-    /// A kernel that the network's shapes do not use costs only the worker's otherwise idle time. Without dynamic code
-    /// (Native AOT), or when another Fit already prepared them, this does nothing.
+    /// Each kernel is called with nothing to do (empty spans, zero sizes): it is marked AggressiveOptimization, so its first
+    /// call compiles its final code, and then it returns. A kernel that the network's shapes do not use costs only the
+    /// worker's time. Without dynamic code (Native AOT), or when another Fit already prepared them, this does nothing.
     /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -42,15 +43,12 @@ public static partial class Kernels
         else
             KernelsAt<T, T, ScalarWidth<T>, T, ScalarWidth<T>>.PrepareBatchBackward();
         // The range phase, in the order a step runs it.
-        Prepare(new Action<ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>>(Add<T>));
-        Prepare(new Action<Span<T>, T>(DivideInPlace<T>));
-        Prepare(new Action<Span<T>, ReadOnlySpan<T>, Span<T>, Span<T>, T, T, T, T, T>(AdamUpdate<T>));
-        Prepare(new Func<ReadOnlySpan<T>, Span<T>, bool>(CopyAllFinite<T>));
-        Prepare(new Func<ReadOnlySpan<T>, bool>(AllFinite<T>));
+        Add<T>(default, default, default);
+        DivideInPlace<T>(default, T.One);
+        AdamUpdate<T>(default, default, default, default, T.Zero, T.Zero, T.Zero, T.One, T.One);
+        CopyAllFinite<T>(default, default);
+        AllFinite<T>(default);
     }
-
-    /// <summary>Compiles the method <paramref name="kernel"/> calls, unless it is compiled already.</summary>
-    internal static void Prepare(Delegate kernel) => RuntimeHelpers.PrepareMethod(kernel.Method.MethodHandle);
 
     private static class Prepared<T>
     {
@@ -61,20 +59,17 @@ public static partial class Kernels
 
 internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>
 {
-    private delegate void TransposedSampleBlocksCall(ref T w, ref T d, int rows, int columns, int samples, ref T results);
-
-    private delegate void OuterProductTilesCall(ref T w, ref T d, ref T x, int rows, int columns, int samples);
-
-    private delegate void OuterProductEightRowsCall(ref T w, ref T factors, ref T x, int columns, int samples, int row);
-
     /// <summary>
     /// Compiles the minibatch backward products at the wide width (<see cref="Kernels.PrepareTrainingStep{T}"/>): the
-    /// delta product, then the weight-gradient product and its eight-row tiles, the order a step reaches them in.
+    /// delta product's two-vector columns, then the weight-gradient product, its eight-row tiles and its single rows (an
+    /// output layer's few), the order a step reaches them in; the other parts compile when a shape first needs them. Each is called
+    /// with no rows, columns or samples, and returns without reading or writing anything.
     /// </summary>
     internal static void PrepareBatchBackward()
     {
-        Kernels.Prepare(new TransposedSampleBlocksCall(TransposedSampleBlocks<TWideVector, TWide>));
-        Kernels.Prepare(new OuterProductTilesCall(OuterProductTiles<TWideVector, TWide>));
-        Kernels.Prepare(new OuterProductEightRowsCall(OuterProductEightRows<TWideVector, TWide>));
+        TwoVectorSampleBlocks<TWideVector, TWide>(ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), 0, 0, 0, 0, ref Unsafe.NullRef<T>());
+        OuterProductTiles<TWideVector, TWide>(ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), 0, 0, 0);
+        OuterProductEightRows<TWideVector, TWide>(ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), 0, 0, 0);
+        OuterProductOneRow<TWideVector, TWide>(ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), 0, 0, 0);
     }
 }
