@@ -9,18 +9,21 @@ namespace NetGen;
 public static partial class Kernels
 {
     /// <summary>
-    /// Compiles, once per process and precision, the kernels that a sharded training step reaches after its forward
-    /// products: the minibatch delta and weight-gradient products at the widest vector width, and the range phase's
-    /// mean, Adam update and copies. <see cref="ShardedBackward{T}"/> calls it on a worker thread at the start of a Fit's
-    /// first step, while the calling thread compiles the forward half of the same step.
+    /// Compiles, once per process and precision, the kernels a sharded training step runs at the widest vector width,
+    /// the end of the step first: the minibatch weight-gradient and delta products, the range phase's mean, Adam update
+    /// and copies, the forward products; then those of <c>Predict</c> and the epoch's accuracy pass (<c>PredictBatch</c>),
+    /// the streamed product only when the network's parameters are over 64 KB (so a layer may be large enough to stream
+    /// its rows). <see cref="NetworkTraining"/>'s Fit starts it on its first worker in the background
+    /// (<see cref="FitThreads.Begin"/>) as soon as the data check is done; the caller goes on with its setup and its first
+    /// steps meanwhile, without that worker until it is done.
     /// </summary>
     /// <remarks>
     /// <para>
-    /// Why: under the JIT a fresh process's first training step is almost all compiling, and the second thread sits idle
-    /// through it. Both threads run the same chain of methods in the same order, so the worker only waits on each method
-    /// that the caller compiles. In <c>NetGen.ColdStart</c> (784-128-10, batch 32, Adam), the first step compiled 77 methods in
-    /// 68-90 ms. The four largest kernels took 6-9 ms each when compiled alone. This moves about 20 ms of that to the
-    /// worker.
+    /// Why: under the JIT a fresh process's first training step is almost all compiling, one method after another in
+    /// the order the step reaches them. The caller compiles the start of the step itself; the worker, started during the
+    /// caller's setup (when it would be idle), compiles the end. A thread that reaches a method the other is compiling
+    /// waits for it instead of compiling it again. In <c>NetGen.ColdStart</c> (784-128-10, batch 32, Adam) the first step
+    /// compiled about 75 methods; the largest kernels took 5-10 ms each.
     /// </para>
     /// <para>
     /// Each kernel is called with nothing to do (empty spans, zero sizes): it is marked AggressiveOptimization, so its first
@@ -28,26 +31,23 @@ public static partial class Kernels
     /// worker's time. Without dynamic code (Native AOT), or when another Fit already prepared them, this does nothing.
     /// </para>
     /// </remarks>
+    /// <param name="parameterCount">The trained network's parameter count.</param>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    internal static void PrepareTrainingStep<T>()
+    internal static void PrepareTrainingStep<T>(int parameterCount)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (!RuntimeFeature.IsDynamicCodeCompiled || Interlocked.Exchange(ref Prepared<T>.TrainingStep, 1) != 0)
             return;
+        ChunkProduct<T>(default, default, default, 1, default);
+        bool streams = (long)parameterCount * Unsafe.SizeOf<T>() > StreamedRows.MatrixBytes;
         if (Vector512.IsHardwareAccelerated)
-            KernelsAt<T, Vector512<T>, Width512<T>, Vector256<T>, Width256<T>>.PrepareBatchBackward();
+            KernelsAt<T, Vector512<T>, Width512<T>, Vector256<T>, Width256<T>>.PrepareTrainingStep(streams);
         else if (Vector256.IsHardwareAccelerated)
-            KernelsAt<T, Vector256<T>, Width256<T>, Vector128<T>, Width128<T>>.PrepareBatchBackward();
+            KernelsAt<T, Vector256<T>, Width256<T>, Vector128<T>, Width128<T>>.PrepareTrainingStep(streams);
         else if (Vector128.IsHardwareAccelerated)
-            KernelsAt<T, Vector128<T>, Width128<T>, Vector128<T>, Width128<T>>.PrepareBatchBackward();
+            KernelsAt<T, Vector128<T>, Width128<T>, Vector128<T>, Width128<T>>.PrepareTrainingStep(streams);
         else
-            KernelsAt<T, T, ScalarWidth<T>, T, ScalarWidth<T>>.PrepareBatchBackward();
-        // The range phase, in the order a step runs it.
-        Add<T>(default, default, default);
-        DivideInPlace<T>(default, T.One);
-        AdamUpdate<T>(default, default, default, default, T.Zero, T.Zero, T.Zero, T.One, T.One);
-        CopyAllFinite<T>(default, default);
-        AllFinite<T>(default);
+            KernelsAt<T, T, ScalarWidth<T>, T, ScalarWidth<T>>.PrepareTrainingStep(streams);
     }
 
     private static class Prepared<T>
@@ -60,16 +60,39 @@ public static partial class Kernels
 internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>
 {
     /// <summary>
-    /// Compiles the minibatch backward products at the wide width (<see cref="Kernels.PrepareTrainingStep{T}"/>): the
-    /// delta product's two-vector columns, then the weight-gradient product, its eight-row tiles and its single rows (an
-    /// output layer's few), the order a step reaches them in; the other parts compile when a shape first needs them. Each is called
-    /// with no rows, columns or samples, and returns without reading or writing anything.
+    /// <see cref="Kernels.PrepareTrainingStep{T}"/> at this width, the end of a step first (the caller compiles its start
+    /// itself): the weight-gradient product with its eight-row tiles and single rows (an output layer's few), the delta
+    /// product's two-vector columns, the range phase, the forward product's paired eight-row blocks and remaining rows,
+    /// then the one-input blocks of <c>Predict</c> and, with <paramref name="streams"/>, the streamed product of the epoch's
+    /// accuracy pass. The parts that other shapes run compile when a shape first needs them. Each is called with no rows,
+    /// columns or samples, and returns without reading or writing anything but a scratch row on the stack.
     /// </summary>
-    internal static void PrepareBatchBackward()
+    internal static void PrepareTrainingStep(bool streams)
     {
-        TwoVectorSampleBlocks<TWideVector, TWide>(ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), 0, 0, 0, 0, ref Unsafe.NullRef<T>());
-        OuterProductTiles<TWideVector, TWide>(ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), 0, 0, 0);
-        OuterProductEightRows<TWideVector, TWide>(ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), 0, 0, 0);
-        OuterProductOneRow<TWideVector, TWide>(ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), ref Unsafe.NullRef<T>(), 0, 0, 0);
+        ref T none = ref Unsafe.NullRef<T>();
+        // The backward dispatch steps, for one sample of no deltas and a row of two wide vectors: no weights to read or
+        // change; the delta product writes zeros to the scratch row.
+        Span<T> row = stackalloc T[2 * TWide.Count];
+        Kernels.AddOuterProducts<T>(default, default, row, 1);
+        OuterProductTiles<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0);
+        OuterProductEightRows<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0);
+        OuterProductOneRow<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0);
+        Kernels.TransposedMatrixMatrix<T>(default, default, 1, row);
+        TwoVectorSampleBlocks<TWideVector, TWide>(ref none, ref none, 0, 0, 0, 0, ref none);
+        // The range phase.
+        Kernels.Add<T>(default, default, default);
+        Kernels.DivideInPlace<T>(default, T.One);
+        Kernels.AdamUpdate<T>(default, default, default, default, T.Zero, T.Zero, T.Zero, T.One, T.One);
+        Kernels.CopyAllFinite<T>(default, default);
+        Kernels.AllFinite<T>(default);
+        // The forward products, which the caller usually reaches first.
+        Kernels.ChunkProduct<T>(default, default, default, 1, default);
+        EightRowBlocksTwoInputs<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0, ref none, 0);
+        RemainingRows<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0, ref none, 0);
+        // The epoch's accuracy pass (PredictBatch) and Predict.
+        Kernels.MatrixMatrix<T>(default, default, default, 1, default, 0);
+        EightRowBlocks<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, ref none);
+        if (streams)
+            StreamedMatrixMatrix(default, default, default, 0, 0, default, 0);
     }
 }

@@ -8,7 +8,8 @@ namespace NetGen;
 /// <summary>
 /// The threads one <see cref="NetworkTraining">Fit</see> call works on besides its caller: its data check and the
 /// phases of its sharded steps. <see cref="Run"/> runs a job on the caller (participant 0) and on every worker
-/// (participants 1 and up) at once and returns when all have finished.
+/// (participants 1 and up) at once and returns when all that started have finished; <see cref="Begin"/> gives the first
+/// worker a job of its own in the background.
 /// </summary>
 /// <remarks>
 /// Worker threads live as long as the process once started: Fit rents them for its whole call (<see cref="Rent"/>) and
@@ -55,8 +56,24 @@ internal sealed class FitThreads : IDisposable
     }
 
     /// <summary>
+    /// Starts <paramref name="job"/> on the first worker in the background and returns at once. Until it is done, that
+    /// worker takes no part in a <see cref="Run"/> (which goes on without it, see there), and then it takes part again.
+    /// Only for work that nothing waits for, such as compiling kernels ahead of their first call; an exception it throws
+    /// is rethrown by a later <see cref="Run"/>.
+    /// </summary>
+    public void Begin(Action job)
+    {
+        WorkerThread[] workers = _workers ?? throw new ObjectDisposedException(nameof(FitThreads));
+        workers[0].Begin(job);
+    }
+
+    /// <summary>
     /// Runs <paramref name="job"/>(0) on this thread and <paramref name="job"/>(k) on worker k at the same time; returns
-    /// when all have finished, also when one throws: then this thread's exception, or else the first worker's, is rethrown.
+    /// when all that started have finished, also when one throws: then this thread's exception, or else the first
+    /// worker's, is rethrown. A worker that has not started its part when this thread's part returns (one still busy with
+    /// a <see cref="Begin"/> job, or slow to wake) does not run it at all, so a job must leave no work to any one
+    /// participant: every job here takes its items from a shared counter, and the caller's part returns only when none
+    /// are left.
     /// </summary>
     public void Run(Action<int> job)
     {
@@ -74,6 +91,8 @@ internal sealed class FitThreads : IDisposable
         }
         foreach (WorkerThread worker in workers)
         {
+            if (worker.Withdraw(job))
+                continue; // it had not started: nothing to wait for
             ExceptionDispatchInfo? workerFailure = worker.WaitUntilDone(); // always waited, even after a failure
             failure ??= workerFailure;
         }
@@ -99,8 +118,9 @@ internal sealed class FitThreads : IDisposable
         private readonly HandOff _go = new();
         private readonly HandOff _done = new();
         // The job of the run in progress; the thread takes it (leaving null), so a wake-up or a second signal never
-        // runs a job twice.
+        // runs a job twice. A background job (Begin) is taken the same way and runs first; it signals nothing when done.
         private Action<int>? _job;
+        private Action? _background;
         private int _participant;
         private ExceptionDispatchInfo? _failure;
 
@@ -109,12 +129,21 @@ internal sealed class FitThreads : IDisposable
         /// <summary>Makes the thread spin (see <see cref="HandOff"/>) instead of staying blocked, ready for a <see cref="Start"/>.</summary>
         public void Wake() => _go.Set();
 
+        public void Begin(Action job)
+        {
+            Volatile.Write(ref _background, job);
+            _go.Set();
+        }
+
         public void Start(Action<int> job, int participant)
         {
             _participant = participant;
             Volatile.Write(ref _job, job);
             _go.Set();
         }
+
+        /// <summary>Takes <paramref name="job"/> back if the thread has not taken it yet; true if so (it will not run).</summary>
+        public bool Withdraw(Action<int> job) => Interlocked.CompareExchange(ref _job, null, job) == job;
 
         /// <summary>Waits for the run that <see cref="Start"/> began; returns the exception it threw, if any.</summary>
         public ExceptionDispatchInfo? WaitUntilDone()
@@ -130,6 +159,17 @@ internal sealed class FitThreads : IDisposable
             while (true)
             {
                 _go.Wait();
+                if (Interlocked.Exchange(ref _background, null) is Action background)
+                {
+                    try
+                    {
+                        background();
+                    }
+                    catch (Exception exception)
+                    {
+                        _failure ??= ExceptionDispatchInfo.Capture(exception);
+                    }
+                }
                 Action<int>? job = Interlocked.Exchange(ref _job, null);
                 if (job is null)
                     continue; // woken by Wake, or a second signal for a job already run

@@ -105,6 +105,9 @@ public static class NetworkTraining
             ? FitThreads.Rent(ShardedBackward<T>.ShardCount(largestBatch), options.MaxDegreeOfParallelism)
             : null;
         DataSetChecks.CheckFinite(inputs, inputSize, nameof(inputs), threads);
+        // Under the JIT, the first worker compiles the step's kernels while this thread sets up (once per process).
+        int parameterCount = network.ParameterCount;
+        threads?.Begin(() => Kernels.PrepareTrainingStep<T>(parameterCount));
         DataSetChecks.CheckFinite(targets.Span, outputSize, nameof(targets));
 
         DataSet<T> training;

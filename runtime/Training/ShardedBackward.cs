@@ -70,9 +70,6 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     private readonly Action<int> _runItems;
     // False until the replicas hold the trained network's parameters; then the shards copy them first.
     private bool _replicasCurrent;
-    // True until the first worker (participant 1, the only thread that reads it) has run Kernels.PrepareTrainingStep at
-    // the start of the first shard phase.
-    private bool _kernelsToPrepare = true;
 
     // The phase in progress: shards or ranges, and how many. Its items are cut into one block per participant (the
     // caller is participant 0, worker k participant k): each takes its own block's items first, then the next blocks'.
@@ -275,13 +272,6 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     /// <summary>One participant's part of a phase: its own block's items, then whatever is left in the others'.</summary>
     private void RunItems(int participant)
     {
-        // In the first shard phase, the first worker compiles the step's later kernels while the caller compiles its
-        // forward half (Kernels.PrepareTrainingStep); its shard, if the caller has not taken it meanwhile, follows.
-        if (participant == 1 && !_rangePhase && _kernelsToPrepare)
-        {
-            _kernelsToPrepare = false;
-            Kernels.PrepareTrainingStep<T>();
-        }
         int participants = _workerCount + 1;
         for (int i = 0; i < participants; i++)
         {
