@@ -14,6 +14,7 @@ public static partial class Kernels
     /// A matrix that fits in L1 is read eight rows at a time, sharing each load of x; a larger one
     /// (over 64 KB) one row at a time, as one sequential stream. Exactly <see cref="MatrixMatrix{T}"/> for one input.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void MatrixVector<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, ReadOnlySpan<T> bias, Span<T> z)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -32,6 +33,7 @@ public static partial class Kernels
     /// from L2 or memory a fraction of the times it would for one input at a time. Each output equals
     /// <see cref="MatrixVector{T}"/>'s for the same input, bit for bit.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void MatrixMatrix<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, Span<T> outputs, int outputStride)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -45,7 +47,7 @@ public static partial class Kernels
         MatrixMatrixAtWidest(weights, bias, inputs, columns, samples, outputs, outputStride);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MatrixMatrixAtWidest<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs, int outputStride)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
