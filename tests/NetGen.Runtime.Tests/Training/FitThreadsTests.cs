@@ -99,15 +99,7 @@ public class FitThreadsTests
         static int WorkerThreadId()
         {
             using FitThreads threads = FitThreads.Rent(wanted: 2, maxDegreeOfParallelism: 2)!;
-            int id = 0;
-            threads.Run(participant =>
-            {
-                if (participant == 1)
-                    Volatile.Write(ref id, Environment.CurrentManagedThreadId);
-                else
-                    WaitUntilSet(ref id);
-            });
-            return id;
+            return WorkerThreadOfARun(threads);
         }
     }
 
@@ -138,14 +130,7 @@ public class FitThreadsTests
         Assert.Equal(0, Volatile.Read(ref backgroundDone));
 
         release.Set();
-        int workerThread = 0;
-        threads.Run(participant =>
-        {
-            if (participant == 1)
-                Volatile.Write(ref workerThread, Environment.CurrentManagedThreadId);
-            else
-                WaitUntilSet(ref workerThread);
-        });
+        int workerThread = WorkerThreadOfARun(threads);
         Assert.Equal(1, Volatile.Read(ref backgroundDone));
         Assert.Equal(backgroundThread, workerThread);
         Assert.NotEqual(Environment.CurrentManagedThreadId, workerThread);
@@ -165,6 +150,20 @@ public class FitThreadsTests
                 WaitUntilSet(ref workerRan); // the worker runs its part after the failed background job
         }));
         Assert.Equal("background", error.Message);
+    }
+
+    /// <summary>The thread that runs participant 1's part of a Run whose caller waits for it to start.</summary>
+    private static int WorkerThreadOfARun(FitThreads threads)
+    {
+        int id = 0;
+        threads.Run(participant =>
+        {
+            if (participant == 1)
+                Volatile.Write(ref id, Environment.CurrentManagedThreadId);
+            else
+                WaitUntilSet(ref id);
+        });
+        return id;
     }
 
     /// <summary>Spins until <paramref name="flag"/> is not 0; fails the test after 30 s.</summary>
