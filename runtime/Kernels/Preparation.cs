@@ -9,9 +9,9 @@ namespace NetGen;
 public static partial class Kernels
 {
     /// <summary>
-    /// Compiles, once per process and precision, the kernels a sharded training step runs at the widest vector width,
-    /// the end of the step first: the minibatch weight-gradient and delta products, the range phase's mean, Adam update
-    /// and copies, the forward products; then those of <c>Predict</c> and the epoch's accuracy pass (<c>PredictBatch</c>),
+    /// Compiles, once per process and precision, the kernels a sharded training step runs at the widest vector width: the
+    /// forward dispatch step (which the caller soon needs), then the end of the step first: the minibatch weight-gradient
+    /// and delta products, the range phase's mean, Adam update and copies, the forward blocks; then those of <c>Predict</c> and the epoch's accuracy pass (<c>PredictBatch</c>),
     /// the streamed product only when the network's parameters are over 64 KB (so a layer may be large enough to stream
     /// its rows). <see cref="NetworkTraining"/>'s Fit starts it on its first worker in the background
     /// (<see cref="FitThreads.Begin"/>) as soon as the data check is done; the caller goes on with its setup and its first
