@@ -85,8 +85,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         Kernels.AdamUpdate<T>(default, default, default, default, T.Zero, T.Zero, T.Zero, T.One, T.One);
         Kernels.CopyAllFinite<T>(default, default);
         Kernels.AllFinite<T>(default);
-        // The forward products, which the caller usually reaches first.
-        Kernels.ChunkProduct<T>(default, default, default, 1, default);
+        // The forward product's blocks, which the caller usually reaches first (its dispatch step came first of all).
         EightRowBlocksTwoInputs<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0, ref none, 0);
         RemainingRows<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0, ref none, 0);
         // The epoch's accuracy pass (PredictBatch) and Predict.
