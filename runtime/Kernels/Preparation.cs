@@ -63,7 +63,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// <see cref="Kernels.PrepareTrainingStep{T}"/> at this width, the end of a step first (the caller compiles its start
     /// itself): the weight-gradient product with its eight-row tiles and single rows (an output layer's few), the delta
     /// product's two-vector columns, the range phase, the forward product's paired eight-row blocks and remaining rows,
-    /// then the one-input blocks of <c>Predict</c> and, with <paramref name="streams"/>, the streamed product of the epoch's
+    /// then the one-input blocks and dispatch step of <c>Predict</c> and, with <paramref name="streams"/>, the streamed product of the epoch's
     /// accuracy pass. The parts that other shapes run compile when a shape first needs them. Each is called with no rows,
     /// columns or samples, and returns without reading or writing anything but a scratch row on the stack.
     /// </summary>
@@ -90,6 +90,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         RemainingRows<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0, ref none, 0);
         // The epoch's accuracy pass (PredictBatch) and Predict.
         Kernels.MatrixMatrix<T>(default, default, default, 1, default, 0);
+        Kernels.MatrixVector<T>(default, default, default, default);
         EightRowBlocks<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, ref none);
         if (streams)
             StreamedMatrixMatrix(default, default, default, 0, 0, default, 0);

@@ -22,6 +22,16 @@ internal static class Evaluation
         return sum;
     }
 
+    /// <summary>Writes each row's loss into <paramref name="losses"/> (one per row), for a caller that adds them in its own order.</summary>
+    public static void WriteLosses<T>(INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<double> losses)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int inputSize = network.InputSize;
+        int outputSize = network.OutputSize;
+        for (int row = 0; row < losses.Length; row++)
+            losses[row] = double.CreateTruncating(network.Loss(inputs.Slice(row * inputSize, inputSize), targets.Slice(row * outputSize, outputSize)));
+    }
+
     /// <summary>
     /// How many rows the network classifies as their target does (<see cref="NetworkMetrics.ClassOf{T}"/>),
     /// predicting <c>predictions.Length / OutputSize</c> rows at a time; also tallies every row into

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace NetGen;
@@ -107,7 +108,7 @@ public static class NetworkTraining
         DataSetChecks.CheckFinite(inputs, inputSize, nameof(inputs), threads);
         // Under the JIT, the first worker compiles the step's kernels while this thread sets up (once per process).
         int parameterCount = network.ParameterCount;
-        threads?.Begin(() => Kernels.PrepareTrainingStep<T>(parameterCount));
+        threads?.Begin(() => PrepareFirstEpoch(network, parameterCount));
         DataSetChecks.CheckFinite(targets.Span, outputSize, nameof(targets));
 
         DataSet<T> training;
@@ -137,6 +138,20 @@ public static class NetworkTraining
         }
 
         return new TrainingLoop<T>(network, options, training, validation, threads).Run(cancellationToken);
+    }
+
+    /// <summary>
+    /// The first worker's background job in a Fit under the JIT: the kernels of a training step and of the epoch's report
+    /// (<see cref="Kernels.PrepareTrainingStep{T}"/>), then the network's own <c>PredictBatch</c>, which the report's
+    /// passes call on every thread. Given no rows, <c>PredictBatch</c> reads and writes nothing, so the calling thread
+    /// may train meanwhile.
+    /// </summary>
+    private static void PrepareFirstEpoch<T>(INetwork<T> network, int parameterCount)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Kernels.PrepareTrainingStep<T>(parameterCount);
+        if (RuntimeFeature.IsDynamicCodeCompiled)
+            network.PredictBatch(ReadOnlySpan<T>.Empty, Span<T>.Empty);
     }
 
     /// <summary>

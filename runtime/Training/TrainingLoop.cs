@@ -32,7 +32,7 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
     private readonly ShardedBackward<T>? _sharded;
     private readonly LearningRateSchedule? _schedule;
     private readonly T[]? _bestParameters;
-    private readonly T[]? _predictions;
+    private readonly EpochEvaluation<T>? _evaluation;
     private readonly ClassWeighting<T>? _classWeighting;
     private readonly T[]? _weightedGradients;
     private readonly Action<int, int> _copyRows;
@@ -86,8 +86,8 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
             _lastFiniteParameters = new T[network.ParameterCount];
         if (options.EarlyStoppingPatience is not null && options.RestoreBestWeights)
             _bestParameters = new T[network.ParameterCount];
-        if (_isClassifier && (options.MeasureTrainingAccuracy || validation is not null))
-            _predictions = NetworkMetrics.PredictionBuffer(network, Math.Max(training.Rows, validation?.Rows ?? 0));
+        if (validation is not null || (_isClassifier && options.MeasureTrainingAccuracy))
+            _evaluation = new EpochEvaluation<T>(network, threads, Math.Max(training.Rows, validation?.Rows ?? 0));
     }
 
     public TrainingHistory Run(CancellationToken cancellationToken)
@@ -333,12 +333,13 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
         double? trainingAccuracy = null;
         if (_validation is DataSet<T> validation)
         {
-            validationLoss = Evaluation.SumLoss(_network, validation.Inputs.Span, validation.Targets.Span) / validation.Rows;
+            (double lossSum, int correct) = _evaluation!.Run(validation, computesLoss: true, countsCorrect: _isClassifier);
+            validationLoss = lossSum / validation.Rows;
             if (_isClassifier)
-                validationAccuracy = (double)Evaluation.CountCorrect(_network, validation.Inputs.Span, validation.Targets.Span, _predictions) / validation.Rows;
+                validationAccuracy = (double)correct / validation.Rows;
         }
         if (_isClassifier && _options.MeasureTrainingAccuracy)
-            trainingAccuracy = (double)Evaluation.CountCorrect(_network, _training.Inputs.Span, _training.Targets.Span, _predictions) / _training.Rows;
+            trainingAccuracy = (double)_evaluation!.Run(_training, computesLoss: false, countsCorrect: true).Correct / _training.Rows;
 
         return new EpochReport
         {

@@ -19,6 +19,10 @@ public partial class ParallelWideNet { }
 [Network(2, 4, 1, Hidden = Activation.Tanh, Output = Activation.Identity, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
 public partial class ParallelRegressionNet { }
 
+// Double: its losses have all their bits, so adding them in another order would show in the sum.
+[Network(6, 16, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public partial class ParallelDoubleClassifierNet { }
+
 /// <summary>Fit's sharded data-parallel step: same bits for any thread count, the sum of the shards' gradients, and the fallbacks.</summary>
 public class ParallelFitTests
 {
@@ -73,6 +77,47 @@ public class ParallelFitTests
         for (int threads = 2; threads <= 5; threads++)
             Assert.Equal(oneThread, TrainWith(threads));
         Assert.NotEqual(new ParallelWideNet(seed: 14).Parameters.ToArray(), oneThread);
+    }
+
+    [Fact]
+    public void The_epoch_reports_are_the_same_with_one_and_two_threads_and_equal_the_metrics_afterwards()
+    {
+        // More rows than one round of the report's passes (EpochEvaluation.RoundRows), in many blocks, so both threads
+        // take blocks and the losses are added in several rounds; in double, so that any other order of adding them
+        // would change the sum's last bits.
+        const int trainingRows = 5000, validationRows = 4500;
+        (float[] blobs, int[] labels) = Blobs(rows: trainingRows + validationRows, seed: 21);
+        double[] inputs = Array.ConvertAll(blobs, value => (double)value);
+        double[] targets = Array.ConvertAll(OneHot(labels, 3), value => (double)value);
+        ReadOnlyMemory<double> trainingInputs = inputs.AsMemory(0, trainingRows * 6), trainingTargets = targets.AsMemory(0, trainingRows * 3);
+        ReadOnlyMemory<double> validationInputs = inputs.AsMemory(trainingRows * 6), validationTargets = targets.AsMemory(trainingRows * 3);
+
+        (TrainingHistory History, ParallelDoubleClassifierNet Network) TrainWith(int threads)
+        {
+            var network = new ParallelDoubleClassifierNet(seed: 4);
+            TrainingHistory history = network.Fit(trainingInputs, trainingTargets, new TrainingOptions<double>
+            {
+                Epochs = 2, BatchSize = 64, Optimizer = new Adam<double>(learningRate: 0.01), MaxDegreeOfParallelism = threads, Seed = 8,
+                ValidationInputs = validationInputs, ValidationTargets = validationTargets,
+            });
+            return (history, network);
+        }
+
+        (TrainingHistory one, _) = TrainWith(1);
+        (TrainingHistory two, ParallelDoubleClassifierNet network) = TrainWith(2);
+
+        for (int epoch = 0; epoch < 2; epoch++)
+        {
+            Assert.Equal(one.Epochs[epoch].TrainingLoss, two.Epochs[epoch].TrainingLoss);
+            Assert.Equal(one.Epochs[epoch].ValidationLoss, two.Epochs[epoch].ValidationLoss);
+            Assert.Equal(one.Epochs[epoch].ValidationAccuracy, two.Epochs[epoch].ValidationAccuracy);
+            Assert.Equal(one.Epochs[epoch].TrainingAccuracy, two.Epochs[epoch].TrainingAccuracy);
+        }
+        // The last report is of the final parameters: the public metrics, one thread adding in row order, give the same bits.
+        Assert.Equal(network.MeanLoss(validationInputs.Span, validationTargets.Span), two.Last.ValidationLoss!.Value);
+        Assert.Equal(network.Accuracy(validationInputs.Span, validationTargets.Span), two.Last.ValidationAccuracy!.Value);
+        Assert.Equal(network.Accuracy(trainingInputs.Span, trainingTargets.Span), two.Last.TrainingAccuracy!.Value);
+        Assert.InRange(two.Last.ValidationAccuracy!.Value, 0.7, 1.0); // the blobs are separable enough to learn
     }
 
     public static IEnumerable<object[]> StepKinds() =>
