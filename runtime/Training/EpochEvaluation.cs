@@ -32,6 +32,9 @@ internal sealed class EpochEvaluation<T> where T : unmanaged, IBinaryFloatingPoi
     /// <summary>Rows whose losses are kept before the calling thread adds them: the size of the loss buffer.</summary>
     public const int RoundRows = 16 * BlockRows;
 
+    /// <summary>The most participants a report's pass over <paramref name="rows"/> rows can use: one per block, at most four.</summary>
+    public static int Participants(int rows) => Math.Clamp((rows + BlockRows - 1) / BlockRows, 1, ShardedBackward<T>.MaxShards);
+
     private readonly INetwork<T> _network;
     private readonly FitThreads? _threads;
     private readonly Action<int> _runBlocks;

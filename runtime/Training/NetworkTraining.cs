@@ -44,8 +44,10 @@ public static class NetworkTraining
     /// (<see cref="Sgd{T}"/>, <see cref="Adam{T}"/>, <see cref="AdamW{T}"/>, <see cref="RmsProp{T}"/>, whose updates
     /// are element-wise) and the new parameters' copy into the replicas; for clipping, each range's sum of squares is
     /// added in range order. Another <see cref="IOptimizer{T}"/> steps the whole block on the calling thread. The shards
-    /// and ranges run on the calling thread and on worker threads that Fit starts at its first sharded step and stops
-    /// when it returns.
+    /// and ranges run on the calling thread and on worker threads that Fit rents when it starts and gives back when it
+    /// returns. The same threads run each epoch's report (the training accuracy, the validation loss and accuracy) in
+    /// blocks of rows, also for smaller batches, which train on the calling thread: the losses are added in row order,
+    /// so the report too does not depend on the thread count.
     /// </para>
     /// <para>
     /// Fit writes the network's parameters and gradients: nothing else may use the network while it runs.
@@ -100,15 +102,21 @@ public static class NetworkTraining
         int inputSize = network.InputSize;
         int outputSize = network.OutputSize;
         int rows = DataSetChecks.RowCount(inputs.Span, targets.Span, inputSize, outputSize, nameof(inputs), nameof(targets));
-        // The threads of a sharded Fit are rented first, so the data check runs on them too.
+        // The threads of a sharded Fit, or of one whose epoch report passes over many rows, are rented first, so the data
+        // check runs on them too.
         int largestBatch = options.BatchSize == 0 ? rows : Math.Min(options.BatchSize, rows);
+        int shards = ShardedBackward<T>.ShardCount(largestBatch);
+        bool reports = options.ValidationInputs is not null || options.ValidationSplit > 0.0
+            || (network.Description.IsClassifier && options.MeasureTrainingAccuracy);
         using FitThreads? threads = network is IReplicableNetwork<T>
-            ? FitThreads.Rent(ShardedBackward<T>.ShardCount(largestBatch), options.MaxDegreeOfParallelism)
+            ? FitThreads.Rent(Math.Max(shards, reports ? EpochEvaluation<T>.Participants(rows) : 1), options.MaxDegreeOfParallelism)
             : null;
         DataSetChecks.CheckFinite(inputs, inputSize, nameof(inputs), threads);
-        // Under the JIT, the first worker compiles the step's kernels while this thread sets up (once per process).
+        // Under the JIT, the first worker of a sharded Fit compiles the step's kernels while this thread sets up (once per
+        // process). A Fit of smaller batches trains row by row on this thread, through other code.
         int parameterCount = network.ParameterCount;
-        threads?.Begin(() => PrepareFirstEpoch(network, parameterCount));
+        if (shards > 1)
+            threads?.Begin(() => PrepareFirstEpoch(network, parameterCount));
         DataSetChecks.CheckFinite(targets.Span, outputSize, nameof(targets));
 
         DataSet<T> training;

@@ -82,28 +82,55 @@ public class ParallelFitTests
     [Fact]
     public void The_epoch_reports_are_the_same_with_one_and_two_threads_and_equal_the_metrics_afterwards()
     {
-        // More rows than one round of the report's passes (EpochEvaluation.RoundRows), in many blocks, so both threads
-        // take blocks and the losses are added in several rounds; in double, so that any other order of adding them
-        // would change the sum's last bits.
-        const int trainingRows = 5000, validationRows = 4500;
+        (TrainingHistory one, TrainingHistory two, ParallelDoubleClassifierNet network, double[] validationInputs, double[] validationTargets,
+            double[] trainingInputs, double[] trainingTargets) = TrainTwiceForReports(batchSize: 64);
+        // The last report is of the final parameters: the public metrics, one thread adding in row order, give the same bits.
+        Assert.Equal(network.MeanLoss(validationInputs, validationTargets), two.Last.ValidationLoss!.Value);
+        Assert.Equal(network.Accuracy(validationInputs, validationTargets), two.Last.ValidationAccuracy!.Value);
+        Assert.Equal(network.Accuracy(trainingInputs, trainingTargets), two.Last.TrainingAccuracy!.Value);
+        Assert.InRange(two.Last.ValidationAccuracy!.Value, 0.7, 1.0); // the blobs are separable enough to learn
+        Assert.Equal(one.Last.ValidationLoss, two.Last.ValidationLoss);
+    }
+
+    [Theory]
+    [InlineData(1)] // the fused per-row path: the threads are rented for the report alone
+    [InlineData(8)]
+    public void Small_batches_train_on_one_thread_and_report_on_all_with_the_same_bits(int batchSize)
+    {
+        (TrainingHistory one, TrainingHistory two, _, _, _, _, _) = TrainTwiceForReports(batchSize, trainingRows: 700, validationRows: 600);
+        Assert.Equal(one.Last.ValidationLoss, two.Last.ValidationLoss);
+        Assert.NotNull(two.Last.TrainingAccuracy);
+    }
+
+    /// <summary>
+    /// Trains <see cref="ParallelDoubleClassifierNet"/> twice, on one thread and on two, with validation rows and the training
+    /// accuracy on; checks that every epoch's report and the final parameters are the same bits, and returns both histories,
+    /// the network trained on two threads and its data.
+    /// </summary>
+    private static (TrainingHistory One, TrainingHistory Two, ParallelDoubleClassifierNet Network, double[] ValidationInputs, double[] ValidationTargets,
+        double[] TrainingInputs, double[] TrainingTargets) TrainTwiceForReports(int batchSize, int trainingRows = 5000, int validationRows = 4500)
+    {
+        // By default more rows than one round of the report's passes (EpochEvaluation.RoundRows), in many blocks, so both
+        // threads take blocks and the losses are added in several rounds; in double, so that any other order of adding
+        // them would change the sum's last bits.
         (float[] blobs, int[] labels) = Blobs(rows: trainingRows + validationRows, seed: 21);
         double[] inputs = Array.ConvertAll(blobs, value => (double)value);
         double[] targets = Array.ConvertAll(OneHot(labels, 3), value => (double)value);
-        ReadOnlyMemory<double> trainingInputs = inputs.AsMemory(0, trainingRows * 6), trainingTargets = targets.AsMemory(0, trainingRows * 3);
-        ReadOnlyMemory<double> validationInputs = inputs.AsMemory(trainingRows * 6), validationTargets = targets.AsMemory(trainingRows * 3);
+        double[] trainingInputs = inputs[..(trainingRows * 6)], trainingTargets = targets[..(trainingRows * 3)];
+        double[] validationInputs = inputs[(trainingRows * 6)..], validationTargets = targets[(trainingRows * 3)..];
 
         (TrainingHistory History, ParallelDoubleClassifierNet Network) TrainWith(int threads)
         {
             var network = new ParallelDoubleClassifierNet(seed: 4);
             TrainingHistory history = network.Fit(trainingInputs, trainingTargets, new TrainingOptions<double>
             {
-                Epochs = 2, BatchSize = 64, Optimizer = new Adam<double>(learningRate: 0.01), MaxDegreeOfParallelism = threads, Seed = 8,
+                Epochs = 2, BatchSize = batchSize, Optimizer = new Adam<double>(learningRate: 0.01), MaxDegreeOfParallelism = threads, Seed = 8,
                 ValidationInputs = validationInputs, ValidationTargets = validationTargets,
             });
             return (history, network);
         }
 
-        (TrainingHistory one, _) = TrainWith(1);
+        (TrainingHistory one, ParallelDoubleClassifierNet first) = TrainWith(1);
         (TrainingHistory two, ParallelDoubleClassifierNet network) = TrainWith(2);
 
         for (int epoch = 0; epoch < 2; epoch++)
@@ -113,11 +140,8 @@ public class ParallelFitTests
             Assert.Equal(one.Epochs[epoch].ValidationAccuracy, two.Epochs[epoch].ValidationAccuracy);
             Assert.Equal(one.Epochs[epoch].TrainingAccuracy, two.Epochs[epoch].TrainingAccuracy);
         }
-        // The last report is of the final parameters: the public metrics, one thread adding in row order, give the same bits.
-        Assert.Equal(network.MeanLoss(validationInputs.Span, validationTargets.Span), two.Last.ValidationLoss!.Value);
-        Assert.Equal(network.Accuracy(validationInputs.Span, validationTargets.Span), two.Last.ValidationAccuracy!.Value);
-        Assert.Equal(network.Accuracy(trainingInputs.Span, trainingTargets.Span), two.Last.TrainingAccuracy!.Value);
-        Assert.InRange(two.Last.ValidationAccuracy!.Value, 0.7, 1.0); // the blobs are separable enough to learn
+        Assert.Equal(first.Parameters.ToArray(), network.Parameters.ToArray());
+        return (one, two, network, validationInputs, validationTargets, trainingInputs, trainingTargets);
     }
 
     public static IEnumerable<object[]> StepKinds() =>
