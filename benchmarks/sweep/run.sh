@@ -6,7 +6,9 @@
 #                                          "Shape sweep" section of docs/benchmarks.md
 #   benchmarks/sweep/run.sh --quick        checksums only (CI): exit 1 on a mismatch
 #   benchmarks/sweep/run.sh --gflops       GFLOP/s of TrainBatch / BackwardBatch, 784-128-10, dense, batch
-#                                          32 / 128 / 512, and this machine's single-core FMA peak (c/fma_peak.c)
+#                                          32 / 128 / 512, and this machine's single-core FMA peak (c/fma_peak.c);
+#                                          ends with a table: each call's fastest and median repetition against
+#                                          the peak's fastest and median run
 #   benchmarks/sweep/run.sh --cold [N]     cold start, N fresh processes each (default 5): first Predict,
 #                                          first Train, the 10 epochs of Fit on 8,000 MNIST digits, under the
 #                                          JIT (defaults and three runtime settings), ReadyToRun and Native
@@ -115,6 +117,20 @@ if [ "$mode" = gflops ]; then
     dotnet "$dll" --gflops --time 1 --warmup 1 | grep '^G' | tee -a "$out/gflops.txt"
     "$out/fma_peak" | tee -a "$out/gflops.txt"
     echo "load after: $(load)"
+    # The issue's bound: TrainBatch at 128 rows or more on one thread at half the FMA peak or more. Each call's fastest
+    # repetition against the peak's fastest run (the two FMA lines around the calls), and the medians against its median.
+    $python - "$out/gflops.txt" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+peaks = [(float(b), float(m)) for b, m in re.findall(r"best ([0-9.]+) GFLOP/s, median ([0-9.]+) GFLOP/s", text)]
+best_peak, median_peak = max(b for b, _ in peaks), max(m for _, m in peaks)
+print(f"| call | rows | fastest: GFLOP/s, % of peak {best_peak:.1f} | median: GFLOP/s, % of median peak {median_peak:.1f} |")
+print("|---|---:|---:|---:|")
+for line in text.splitlines():
+    f = line.split("\t")
+    if f[0] == "G" and len(f) >= 7:
+        print(f"| {f[1]} | {f[2]} | {float(f[6]):.1f}, {100 * float(f[6]) / best_peak:.0f}% | {float(f[4]):.1f}, {100 * float(f[4]) / median_peak:.0f}% |")
+PY
     exit 0
 fi
 
