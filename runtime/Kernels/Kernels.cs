@@ -52,9 +52,11 @@ namespace NetGen;
 /// also settled badly in some processes, a Train of 784-128-10 at 50 to 110 us instead of 8), and static
 /// readonly fields read as fields, not constants (<see cref="UsesSystemExp"/>: one test per call);
 /// <c>IsHardwareAccelerated</c> and <c>typeof(T)</c> tests still fold, as intrinsics and generic struct
-/// instantiations. The loops for rows shorter than any vector (the short-row paths) and the single
-/// leftover dot products stay tiered. The better rule, not yet written: the optimised copy only for calls
-/// with a lot of work, the tiered one for small calls.
+/// instantiations. The loops for rows shorter than any vector (the short-row paths) stay tiered. The single leftover dot
+/// products were tiered too until the cold-start measurement of 1 December showed them running as tier-0 code through a
+/// Fit's first epoch (an output layer of 10 rows leaves two per input to them): marked, the first epoch of 784-128-10 took
+/// 14 ms less (two runs of 12 alternated processes), and the sweep's shapes that use them showed no change beyond the host's noise.
+/// The better rule, not yet written: the optimised copy only for calls with a lot of work, the tiered one for small calls.
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]

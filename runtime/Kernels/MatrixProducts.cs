@@ -344,8 +344,10 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// two over pairs, then single vectors, then the masked last vector. Not inlined: inlined into
     /// <see cref="RowBlocks{TV, TW}"/> it used up the JIT's inlining budget there, and the reduction tree of
     /// the eight-row blocks became a call taking eight vectors through memory (9-130 <c>Predict</c>: 165 -> 400 ns).
+    /// Compiled optimised at its first call: tiered, it ran as tier-0 code (every vector helper a call) through much of a
+    /// Fit's first epoch, twice per input for an output layer of 10 rows.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static T Dot<TV, TW>(ref T a, ref T b, int length)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
