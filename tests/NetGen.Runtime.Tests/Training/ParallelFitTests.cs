@@ -103,9 +103,9 @@ public class ParallelFitTests
     }
 
     /// <summary>
-    /// Trains <see cref="ParallelDoubleClassifierNet"/> twice, on one thread and on two, with validation rows and the training
-    /// accuracy on; checks that every epoch's report and the final parameters are the same bits, and returns both histories,
-    /// the network trained on two threads and its data.
+    /// Trains <see cref="ParallelDoubleClassifierNet"/> on one, two and four threads, with validation rows and the training
+    /// accuracy on; checks that every epoch's report and the final parameters are the same bits, and returns the histories of
+    /// one and two threads, the network trained on two and its data.
     /// </summary>
     private static (TrainingHistory One, TrainingHistory Two, ParallelDoubleClassifierNet Network, double[] ValidationInputs, double[] ValidationTargets,
         double[] TrainingInputs, double[] TrainingTargets) TrainTwiceForReports(int batchSize, int trainingRows = 5000, int validationRows = 4500)
@@ -132,15 +132,20 @@ public class ParallelFitTests
 
         (TrainingHistory one, ParallelDoubleClassifierNet first) = TrainWith(1);
         (TrainingHistory two, ParallelDoubleClassifierNet network) = TrainWith(2);
+        (TrainingHistory four, ParallelDoubleClassifierNet fourth) = TrainWith(4); // more participants than this machine may have cores
 
-        for (int epoch = 0; epoch < 2; epoch++)
+        foreach (TrainingHistory other in new[] { two, four })
         {
-            Assert.Equal(one.Epochs[epoch].TrainingLoss, two.Epochs[epoch].TrainingLoss);
-            Assert.Equal(one.Epochs[epoch].ValidationLoss, two.Epochs[epoch].ValidationLoss);
-            Assert.Equal(one.Epochs[epoch].ValidationAccuracy, two.Epochs[epoch].ValidationAccuracy);
-            Assert.Equal(one.Epochs[epoch].TrainingAccuracy, two.Epochs[epoch].TrainingAccuracy);
+            for (int epoch = 0; epoch < 2; epoch++)
+            {
+                Assert.Equal(one.Epochs[epoch].TrainingLoss, other.Epochs[epoch].TrainingLoss);
+                Assert.Equal(one.Epochs[epoch].ValidationLoss, other.Epochs[epoch].ValidationLoss);
+                Assert.Equal(one.Epochs[epoch].ValidationAccuracy, other.Epochs[epoch].ValidationAccuracy);
+                Assert.Equal(one.Epochs[epoch].TrainingAccuracy, other.Epochs[epoch].TrainingAccuracy);
+            }
         }
         Assert.Equal(first.Parameters.ToArray(), network.Parameters.ToArray());
+        Assert.Equal(first.Parameters.ToArray(), fourth.Parameters.ToArray());
         return (one, two, network, validationInputs, validationTargets, trainingInputs, trainingTargets);
     }
 
