@@ -106,8 +106,7 @@ public static class NetworkTraining
         // check runs on them too.
         int largestBatch = options.BatchSize == 0 ? rows : Math.Min(options.BatchSize, rows);
         int shards = ShardedBackward<T>.ShardCount(largestBatch);
-        bool reports = options.ValidationInputs is not null || options.ValidationSplit > 0.0
-            || (network.Description.IsClassifier && options.MeasureTrainingAccuracy);
+        bool reports = options.HasReportPass(network.Description.IsClassifier);
         using FitThreads? threads = network is IReplicableNetwork<T>
             ? FitThreads.Rent(Math.Max(shards, reports ? EpochEvaluation<T>.Participants(rows) : 1), options.MaxDegreeOfParallelism)
             : null;

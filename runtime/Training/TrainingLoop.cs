@@ -86,7 +86,7 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
             _lastFiniteParameters = new T[network.ParameterCount];
         if (options.EarlyStoppingPatience is not null && options.RestoreBestWeights)
             _bestParameters = new T[network.ParameterCount];
-        if (validation is not null || (_isClassifier && options.MeasureTrainingAccuracy))
+        if (options.HasReportPass(_isClassifier))
             _evaluation = new EpochEvaluation<T>(network, threads, Math.Max(training.Rows, validation?.Rows ?? 0));
     }
 

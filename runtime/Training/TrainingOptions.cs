@@ -163,6 +163,13 @@ public sealed class TrainingOptions<T> where T : unmanaged, IBinaryFloatingPoint
     public Action<EpochReport>? EpochCompleted { get; set; }
 
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first option out of its range.</summary>
+    /// <summary>
+    /// Whether each epoch ends with a pass over rows for its report: validation rows to evaluate (given, or split off), or
+    /// a classifier's training accuracy to measure.
+    /// </summary>
+    internal bool HasReportPass(bool isClassifier) =>
+        ValidationInputs is not null || ValidationSplit > 0.0 || (isClassifier && MeasureTrainingAccuracy);
+
     internal void Validate()
     {
         if (Epochs < 1)
