@@ -12,7 +12,7 @@ public static partial class Kernels
     /// <summary><c>z = W x + b</c> for a row-major W of <c>z.Length</c> rows and <c>x.Length</c> columns.</summary>
     /// <remarks>
     /// A matrix that fits in L1 is read eight rows at a time, sharing each load of x; a larger one
-    /// (over 64 KB) one row at a time, as one sequential stream. Exactly <see cref="MatrixMatrix{T}"/> for one input.
+    /// (over 64 KB) four rows at a time, each row's sum in the same order as for one row. Exactly <see cref="MatrixMatrix{T}"/> for one input.
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void MatrixVector<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, ReadOnlySpan<T> bias, Span<T> z)
