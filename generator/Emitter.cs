@@ -431,11 +431,18 @@ internal static partial class Emitter
         writer.Line("/// <summary>Plain gradient descent with the accumulated gradients: <c>Parameters -= learningRate * Gradients</c>.</summary>");
         writer.Line("/// <param name=\"learningRate\">Step size.</param>");
         writer.Line($"/// <remarks>{Exclusive}</remarks>");
-        // Our own loop rather than TensorPrimitives.MultiplyAdd, measured on this repository's machine:
-        // as fast at a few thousand parameters, half the time for tiny networks (no dispatch), and a
-        // quarter of the time for W6's 101,770 (5.2 against 23.5 us).
-        writer.Line($"public void ApplyGradients({t} learningRate) =>");
-        writer.Line($"    {RuntimeApi.Call(RuntimeApi.AddScaled)}<{t}>(-learningRate, {GeneratedNames.GradientsSpan}, {GeneratedNames.ParametersSpan});");
+        if (plan.RunsInLocals)
+        {
+            EmitApplyGradientsInLocals(writer, plan, scalar);
+        }
+        else
+        {
+            // Our own loop rather than TensorPrimitives.MultiplyAdd, measured on this repository's machine:
+            // as fast at a few thousand parameters, half the time for tiny networks (no dispatch), and a
+            // quarter of the time for W6's 101,770 (5.2 against 23.5 us).
+            writer.Line($"public void ApplyGradients({t} learningRate) =>");
+            writer.Line($"    {RuntimeApi.Call(RuntimeApi.AddScaled)}<{t}>(-learningRate, {GeneratedNames.GradientsSpan}, {GeneratedNames.ParametersSpan});");
+        }
         writer.Line();
 
         writer.Line("/// <summary>One plain SGD step on one sample, fused into the backward pass; returns the sample's loss before the step.</summary>");

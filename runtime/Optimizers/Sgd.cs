@@ -120,8 +120,10 @@ public sealed class Sgd<T> : IRangedOptimizer<T> where T : unmanaged, IBinaryFlo
             }
         }
 
-        // p - lr * g, with the kernel generated ApplyGradients uses (TensorPrimitives.MultiplyAdd in
-        // place measured 4x slower on 100,000 parameters).
+        // p - lr * g, with the kernel that generated ApplyGradients uses for networks that do not run in locals
+        // (TensorPrimitives.MultiplyAdd in place measured 4x slower on 100,000 parameters). A network that runs in
+        // locals reads its gradients in Backward's pieces without fused multiply-adds, so there the two may differ in
+        // a parameter's last bit.
         Kernels.AddScaled(-_stepLearningRate, direction, parameters);
     }
 

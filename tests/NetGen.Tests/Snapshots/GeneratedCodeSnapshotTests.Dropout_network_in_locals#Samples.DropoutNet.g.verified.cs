@@ -211,8 +211,41 @@ namespace Samples
         /// <summary>Plain gradient descent with the accumulated gradients: <c>Parameters -= learningRate * Gradients</c>.</summary>
         /// <param name="learningRate">Step size.</param>
         /// <remarks>Needs exclusive access to the network; allocates nothing.</remarks>
-        public void ApplyGradients(double learningRate) =>
-            global::NetGen.Kernels.AddScaled<double>(-learningRate, _gradients.Span, _parameters.Span);
+        public void ApplyGradients(double learningRate)
+        {
+            // Read back in the pieces Backward writes (the same vectors of each weight row, each bias alone), so that every
+            // load takes its value straight from the store that wrote it.
+            var parameters = _parameters.Span.Slice(0, ParameterCount);
+            global::System.ReadOnlySpan<double> gradients = _gradients.Span.Slice(0, ParameterCount);
+            double step = -learningRate;
+            // Layer 1: W1 -= learningRate * dW1, b1 -= learningRate * db1
+            global::NetGen.Kernels.AddScaled(parameters, W1Offset + 0, step, global::System.Runtime.Intrinsics.Vector128.Create(gradients.Slice(W1Offset + 0, 2)));
+            parameters[W1Offset + 2] += step * gradients[W1Offset + 2];
+            parameters[B1Offset + 0] += step * gradients[B1Offset + 0];
+            global::NetGen.Kernels.AddScaled(parameters, W1Offset + 3, step, global::System.Runtime.Intrinsics.Vector128.Create(gradients.Slice(W1Offset + 3, 2)));
+            parameters[W1Offset + 5] += step * gradients[W1Offset + 5];
+            parameters[B1Offset + 1] += step * gradients[B1Offset + 1];
+            global::NetGen.Kernels.AddScaled(parameters, W1Offset + 6, step, global::System.Runtime.Intrinsics.Vector128.Create(gradients.Slice(W1Offset + 6, 2)));
+            parameters[W1Offset + 8] += step * gradients[W1Offset + 8];
+            parameters[B1Offset + 2] += step * gradients[B1Offset + 2];
+            global::NetGen.Kernels.AddScaled(parameters, W1Offset + 9, step, global::System.Runtime.Intrinsics.Vector128.Create(gradients.Slice(W1Offset + 9, 2)));
+            parameters[W1Offset + 11] += step * gradients[W1Offset + 11];
+            parameters[B1Offset + 3] += step * gradients[B1Offset + 3];
+            // Layer 2: W2 -= learningRate * dW2, b2 -= learningRate * db2
+            global::NetGen.Kernels.AddScaled(parameters, W2Offset + 0, step, global::System.Runtime.Intrinsics.Vector256.Create(gradients.Slice(W2Offset + 0, 4)));
+            parameters[B2Offset + 0] += step * gradients[B2Offset + 0];
+            global::NetGen.Kernels.AddScaled(parameters, W2Offset + 4, step, global::System.Runtime.Intrinsics.Vector256.Create(gradients.Slice(W2Offset + 4, 4)));
+            parameters[B2Offset + 1] += step * gradients[B2Offset + 1];
+            global::NetGen.Kernels.AddScaled(parameters, W2Offset + 8, step, global::System.Runtime.Intrinsics.Vector256.Create(gradients.Slice(W2Offset + 8, 4)));
+            parameters[B2Offset + 2] += step * gradients[B2Offset + 2];
+            // Layer 3: W3 -= learningRate * dW3, b3 -= learningRate * db3
+            global::NetGen.Kernels.AddScaled(parameters, W3Offset + 0, step, global::System.Runtime.Intrinsics.Vector128.Create(gradients.Slice(W3Offset + 0, 2)));
+            parameters[W3Offset + 2] += step * gradients[W3Offset + 2];
+            parameters[B3Offset + 0] += step * gradients[B3Offset + 0];
+            global::NetGen.Kernels.AddScaled(parameters, W3Offset + 3, step, global::System.Runtime.Intrinsics.Vector128.Create(gradients.Slice(W3Offset + 3, 2)));
+            parameters[W3Offset + 5] += step * gradients[W3Offset + 5];
+            parameters[B3Offset + 1] += step * gradients[B3Offset + 1];
+        }
 
         /// <summary>One plain SGD step on one sample, fused into the backward pass; returns the sample's loss before the step.</summary>
         /// <param name="input">3 values.</param>

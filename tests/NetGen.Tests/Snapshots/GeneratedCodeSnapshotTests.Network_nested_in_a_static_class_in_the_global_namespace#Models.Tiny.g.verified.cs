@@ -174,8 +174,25 @@ static partial class Models
         /// <summary>Plain gradient descent with the accumulated gradients: <c>Parameters -= learningRate * Gradients</c>.</summary>
         /// <param name="learningRate">Step size.</param>
         /// <remarks>Needs exclusive access to the network; allocates nothing.</remarks>
-        public void ApplyGradients(double learningRate) =>
-            global::NetGen.Kernels.AddScaled<double>(-learningRate, _gradients.Span, _parameters.Span);
+        public void ApplyGradients(double learningRate)
+        {
+            // Read back in the pieces Backward writes (the same vectors of each weight row, each bias alone), so that every
+            // load takes its value straight from the store that wrote it.
+            var parameters = _parameters.Span.Slice(0, ParameterCount);
+            global::System.ReadOnlySpan<double> gradients = _gradients.Span.Slice(0, ParameterCount);
+            double step = -learningRate;
+            // Layer 1: W1 -= learningRate * dW1, b1 -= learningRate * db1
+            global::NetGen.Kernels.AddScaled(parameters, W1Offset + 0, step, global::System.Runtime.Intrinsics.Vector128.Create(gradients.Slice(W1Offset + 0, 2)));
+            parameters[B1Offset + 0] += step * gradients[B1Offset + 0];
+            global::NetGen.Kernels.AddScaled(parameters, W1Offset + 2, step, global::System.Runtime.Intrinsics.Vector128.Create(gradients.Slice(W1Offset + 2, 2)));
+            parameters[B1Offset + 1] += step * gradients[B1Offset + 1];
+            global::NetGen.Kernels.AddScaled(parameters, W1Offset + 4, step, global::System.Runtime.Intrinsics.Vector128.Create(gradients.Slice(W1Offset + 4, 2)));
+            parameters[B1Offset + 2] += step * gradients[B1Offset + 2];
+            // Layer 2: W2 -= learningRate * dW2, b2 -= learningRate * db2
+            global::NetGen.Kernels.AddScaled(parameters, W2Offset + 0, step, global::System.Runtime.Intrinsics.Vector128.Create(gradients.Slice(W2Offset + 0, 2)));
+            parameters[W2Offset + 2] += step * gradients[W2Offset + 2];
+            parameters[B2Offset + 0] += step * gradients[B2Offset + 0];
+        }
 
         /// <summary>One plain SGD step on one sample, fused into the backward pass; returns the sample's loss before the step.</summary>
         /// <param name="input">2 values.</param>
