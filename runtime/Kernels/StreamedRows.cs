@@ -5,8 +5,9 @@ using System.Runtime.InteropServices;
 namespace NetGen;
 
 /// <summary>
-/// The matrix products' path for weight matrices too large for L1: one row at a time, streamed past
-/// the input, which is copied to a cache line first when it is not on one.
+/// The matrix products' path for weight matrices too large for L1: the rows streamed past the input
+/// (four rows at a time for one input, each row past four inputs for a batch), which is copied to a cache
+/// line first when it is not on one.
 /// </summary>
 internal static class StreamedRows
 {
