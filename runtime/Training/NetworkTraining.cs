@@ -110,12 +110,13 @@ public static class NetworkTraining
         using FitThreads? threads = network is IReplicableNetwork<T>
             ? FitThreads.Rent(Math.Max(shards, reports ? EpochEvaluation<T>.Participants(rows) : 1), options.MaxDegreeOfParallelism)
             : null;
-        DataSetChecks.CheckFinite(inputs, inputSize, nameof(inputs), threads);
-        // Under the JIT, the first worker of a sharded Fit compiles the step's kernels while this thread sets up (once per
-        // process). A Fit of smaller batches trains row by row on this thread, through other code.
+        // Under the JIT, the first worker of a sharded Fit compiles the step's kernels while this thread checks the data
+        // and sets up (once per process). A Fit of smaller batches trains row by row on this thread, through other code.
+        // A worker busy compiling is left out of the data check, which then runs on the threads that are free.
         int parameterCount = network.ParameterCount;
         if (shards > 1)
             threads?.Begin(() => PrepareFirstEpoch(network, parameterCount));
+        DataSetChecks.CheckFinite(inputs, inputSize, nameof(inputs), threads);
         DataSetChecks.CheckFinite(targets.Span, outputSize, nameof(targets));
 
         DataSet<T> training;
