@@ -228,7 +228,7 @@ internal static partial class Emitter
                 : string.Join(", ", Enumerable.Range(start, lanes).Select(previous));
             writer.Line($"var x{n}_{start} = {vector}.Create({values});");
         }
-        int scalarStart = chunks.Count == 0 ? 0 : chunks[chunks.Count - 1].Start + chunks[chunks.Count - 1].Lanes;
+        int scalarStart = ScalarStart(chunks);
         for (int j = 0; j < layer.OutputSize; j++)
         {
             string scale = step ? $"step{n}_{j}" : delta(j);
@@ -262,6 +262,10 @@ internal static partial class Emitter
             chunks.Add((start, narrow, "global::System.Runtime.Intrinsics.Vector128"));
         return chunks;
     }
+
+    /// <summary>Where the values after <see cref="UpdateChunks"/>'s vectors start: the part of the row updated one value at a time.</summary>
+    private static int ScalarStart(System.Collections.Generic.List<(int Start, int Lanes, string Vector)> chunks) =>
+        chunks.Count == 0 ? 0 : chunks[chunks.Count - 1].Start + chunks[chunks.Count - 1].Lanes;
 
     /// <summary>dW = delta prev^T and db = delta, either added into the gradients or applied as an SGD step.</summary>
     private static void EmitParameterUpdate(CodeWriter writer, LayerPlan layer, Scalar scalar, bool step, string previous)

@@ -129,7 +129,7 @@ internal static partial class Emitter
                 string weights = GeneratedNames.WeightOffset(n), biases = GeneratedNames.BiasOffset(n);
                 writer.Line($"// Layer {n}: W{n} -= learningRate * dW{n}, b{n} -= learningRate * db{n}");
                 var chunks = UpdateChunks(inputs, scalar);
-                int scalarStart = chunks.Count == 0 ? 0 : chunks[chunks.Count - 1].Start + chunks[chunks.Count - 1].Lanes;
+                int scalarStart = ScalarStart(chunks);
                 for (int j = 0; j < layer.OutputSize; j++)
                 {
                     foreach (var (start, lanes, vector) in chunks)
