@@ -13,23 +13,30 @@ internal static class Evaluation
     public static double SumLoss<T>(INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        int inputSize = network.InputSize;
-        int outputSize = network.OutputSize;
-        int rows = inputs.Length / inputSize;
+        int rows = inputs.Length / network.InputSize;
         double sum = 0.0;
         for (int row = 0; row < rows; row++)
-            sum += double.CreateTruncating(network.Loss(inputs.Slice(row * inputSize, inputSize), targets.Slice(row * outputSize, outputSize)));
+            sum += RowLoss(network, inputs, targets, row);
         return sum;
     }
 
-    /// <summary>Writes each row's loss into <paramref name="losses"/> (one per row), for a caller that adds them in its own order.</summary>
+    /// <summary>
+    /// Writes each row's loss into <paramref name="losses"/> (one per row), for a caller that adds them in its own order:
+    /// each is the term <see cref="SumLoss{T}"/> adds for that row.
+    /// </summary>
     public static void WriteLosses<T>(INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, Span<double> losses)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        int inputSize = network.InputSize;
-        int outputSize = network.OutputSize;
         for (int row = 0; row < losses.Length; row++)
-            losses[row] = double.CreateTruncating(network.Loss(inputs.Slice(row * inputSize, inputSize), targets.Slice(row * outputSize, outputSize)));
+            losses[row] = RowLoss(network, inputs, targets, row);
+    }
+
+    /// <summary>The loss of row <paramref name="row"/>, in double.</summary>
+    private static double RowLoss<T>(INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int row)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int inputSize = network.InputSize, outputSize = network.OutputSize;
+        return double.CreateTruncating(network.Loss(inputs.Slice(row * inputSize, inputSize), targets.Slice(row * outputSize, outputSize)));
     }
 
     /// <summary>

@@ -162,7 +162,6 @@ public sealed class TrainingOptions<T> where T : unmanaged, IBinaryFloatingPoint
     /// <summary>Called synchronously on the training thread after each epoch.</summary>
     public Action<EpochReport>? EpochCompleted { get; set; }
 
-    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first option out of its range.</summary>
     /// <summary>
     /// Whether each epoch ends with a pass over rows for its report: validation rows to evaluate (given, or split off), or
     /// a classifier's training accuracy to measure.
@@ -170,6 +169,7 @@ public sealed class TrainingOptions<T> where T : unmanaged, IBinaryFloatingPoint
     internal bool HasReportPass(bool isClassifier) =>
         ValidationInputs is not null || ValidationSplit > 0.0 || (isClassifier && MeasureTrainingAccuracy);
 
+    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first option out of its range.</summary>
     internal void Validate()
     {
         if (Epochs < 1)
