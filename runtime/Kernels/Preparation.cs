@@ -11,11 +11,11 @@ public static partial class Kernels
     /// <summary>
     /// Compiles, once per process and precision, the kernels a sharded training step runs at the widest vector width: the
     /// forward dispatch step (which the caller soon needs), then the end of the step first: the minibatch weight-gradient
-    /// and delta products, the range phase's mean, Adam update and copies, the forward blocks; then those of <c>Predict</c> and the epoch's accuracy pass (<c>PredictBatch</c>),
-    /// the streamed product only when the network's parameters are over 64 KB (so a layer may be large enough to stream
-    /// its rows). <see cref="NetworkTraining"/>'s Fit starts it on its first worker in the background
-    /// (<see cref="FitThreads.Begin"/>) as soon as the data check is done; the caller goes on with its setup and its first
-    /// steps meanwhile, without that worker until it is done.
+    /// and delta products, the range phase's mean, Adam update and copies, the forward blocks; then those of the epoch's
+    /// accuracy pass (<c>PredictBatch</c>, whose later layers run <c>Predict</c>'s product), the streamed product only when
+    /// the network's parameters are over 64 KB (so a layer may be large enough to stream its rows). <see cref="NetworkTraining"/>'s
+    /// Fit starts it on its first worker in the background (<see cref="FitThreads.Begin"/>) before its data check; the
+    /// caller goes on with its setup and its first steps meanwhile, without that worker until it is done.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -63,9 +63,10 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// <see cref="Kernels.PrepareTrainingStep{T}"/> at this width, the end of a step first (the caller compiles its start
     /// itself): the weight-gradient product with its eight-row tiles and single rows (an output layer's few), the delta
     /// product's two-vector columns, the range phase, the forward product's paired eight-row blocks and remaining rows,
-    /// then the one-input blocks and dispatch step of <c>Predict</c> and, with <paramref name="streams"/>, the streamed product of the epoch's
-    /// accuracy pass. The parts that other shapes run compile when a shape first needs them. Each is called with no rows,
-    /// columns or samples, and returns without reading or writing anything but a scratch row on the stack.
+    /// then the epoch's accuracy pass: the batch and one-input dispatch steps, the one-input blocks and, with
+    /// <paramref name="streams"/>, the streamed product's groups of four inputs (the pass's blocks of 256 rows leave none
+    /// over). The parts that other shapes run compile when a shape first needs them. Each is called with no rows, columns
+    /// or samples, and returns without reading or writing anything but a scratch row on the stack.
     /// </summary>
     internal static void PrepareTrainingStep(bool streams)
     {
@@ -88,11 +89,12 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         // The forward product's blocks, which the caller usually reaches first (its dispatch step came first of all).
         EightRowBlocksTwoInputs<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0, ref none, 0);
         RemainingRows<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0, ref none, 0);
-        // The epoch's accuracy pass (PredictBatch) and Predict.
+        // The epoch's accuracy pass: PredictBatch's first product over the block's rows (blocks of 256: groups of four
+        // inputs when it streams), then the later layers one row at a time (Predict's product).
         Kernels.MatrixMatrix<T>(default, default, default, 1, default, 0);
         Kernels.MatrixVector<T>(default, default, default, default);
         EightRowBlocks<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, ref none);
         if (streams)
-            StreamedMatrixMatrix(default, default, default, 0, 0, default, 0);
+            StreamedGroupsOfFour(default, default, default, 0, 0, default, 0);
     }
 }
