@@ -4,7 +4,8 @@
 #   benchmarks/sweep/run.sh                full run: 3 rounds (C sweep, then NetGen sweep), 0.2 s per
 #                                          cell; writes benchmarks/sweep/artifacts/sweep.md and the
 #                                          "Shape sweep" section of docs/benchmarks.md
-#   benchmarks/sweep/run.sh --quick        checksums only (CI): exit 1 on a mismatch
+#   benchmarks/sweep/run.sh --quick        checksums only (CI), the sweep's shapes and the probes of probes.txt:
+#                                          exit 1 on a mismatch
 #   benchmarks/sweep/run.sh --gflops       GFLOP/s of TrainBatch / BackwardBatch, 784-128-10, dense, batch
 #                                          32 / 128 / 512, and this machine's single-core FMA peak (c/fma_peak.c);
 #                                          ends with a table: each call's fastest and median repetition against
@@ -150,7 +151,7 @@ echo "== NetGen.Sweep"
 build "$project"
 
 if $quick; then
-    c_checks="$here/c-checksums.txt" # recorded (gcc 12.2, -O3 -march=native, Zen 5): used without gcc
+    c_checks="$here/c-checksums.txt" # recorded (gcc 12.2, -O3 -march=native; the sweep on Zen 5, the probes on an Intel Xeon): used without gcc
     if command -v gcc > /dev/null; then
         "$out/sweep_c" 0 check "${ids[@]}" > "$out/c-check.txt"
         c_checks="$out/c-check.txt"
@@ -169,6 +170,12 @@ fi
     echo "Measured at git $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- generator runtime 2>/dev/null || echo ' plus uncommitted changes') on $(lscpu | sed -n 's/^Model name:[[:space:]]*//p'), $(nproc) cores, $(gcc --version | head -1), .NET SDK $(dotnet --version)."
     echo "Load before: $(load)."
 } > "$out/machine.txt"
+# A full timed run times the sweep's shapes (shapes.txt), not the checksum probes (probes.txt), and writes the docs.
+splice=()
+if [ ${#ids[@]} -eq 0 ]; then
+    mapfile -t ids < <(awk '!/^#/ && NF { print $1 }' "$here/shapes.txt")
+    splice=(--splice docs/benchmarks.md)
+fi
 c_files=() ng_files=()
 for round in $(seq 1 "$rounds"); do
     echo "== round $round of $rounds: C, then NetGen (load: $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -178,6 +185,4 @@ for round in $(seq 1 "$rounds"); do
 done
 echo "Load after: $(load)." >> "$out/machine.txt"
 
-splice=()
-[ ${#ids[@]} -eq 0 ] && splice=(--splice docs/benchmarks.md)
 $python "$here/report.py" --c "${c_files[@]}" --netgen "${ng_files[@]}" --machine "$out/machine.txt" --out "$out/sweep.md" "${splice[@]}"

@@ -42,15 +42,15 @@ public static partial class Kernels
     /// <summary>
     /// <c>outputs[s, :] = W inputs[s, :] + b</c> for every input row s of a chunk (W row-major, <c>bias.Length</c> rows and
     /// <paramref name="columns"/> columns; outputs one row of <c>bias.Length</c> values per input): the forward product of a
-    /// layer for a whole chunk of BackwardBatch. Unlike <see cref="MatrixMatrix{T}"/>, which gives each input exactly what
-    /// <see cref="MatrixVector{T}"/> gives it, this kernel picks the loop order that suits the shape, so its sums may be
-    /// formed in another order.
+    /// layer for a whole chunk of BackwardBatch. Each input gets exactly what <see cref="MatrixVector{T}"/> gives it, as
+    /// from <see cref="MatrixMatrix{T}"/>, except for the shapes run by columns (below), whose sums are formed in another
+    /// order.
     /// </summary>
     /// <remarks>
-    /// Rows of W that fill vectors are read as <see cref="MatrixMatrix{T}"/> reads them. Rows too short for that (fewer
-    /// columns than two wide vectors) against many of them (a layer with few inputs and many outputs, such as 2 -> 1024)
-    /// would leave most lanes of each dot product empty; those are run by columns instead: W is copied transposed, one
-    /// block of rows at a time, onto the stack, and each output vector is the bias plus one multiply-add per input.
+    /// Rows too short to fill two wide vectors against many of them (a layer with few inputs and many outputs, such as
+    /// 2 -> 1024) would leave most lanes of each dot product empty; those are run by columns instead: W is copied
+    /// transposed, one block of rows at a time, onto the stack, and each output vector is the bias plus one multiply-add
+    /// per input.
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void ChunkProduct<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, Span<T> outputs)
@@ -352,28 +352,26 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary>
-    /// <see cref="Kernels.ChunkProduct{T}"/> with its arguments checked: by columns for short rows; else the blocks of rows
-    /// of <see cref="MatrixMatrix"/>, also for a matrix too large for L1 (which <see cref="MatrixMatrix"/> streams) when a
-    /// block of eight rows stays in L1 for the chunk's inputs (<see cref="BlocksStayInL1"/>).
+    /// <see cref="Kernels.ChunkProduct{T}"/> with its arguments checked: by columns for short rows, else
+    /// <see cref="MatrixMatrix"/>, which sums each row in <see cref="Kernels.MatrixVector{T}"/>'s order.
     /// </summary>
+    /// <remarks>
+    /// Until 2026-12-01 a matrix over 64 KB whose blocks of eight rows fit in L1 ran through the blocks here (one
+    /// multiply-add chain per row, read from L2 once per chunk) while <c>MatrixVector</c> streamed it (four chains per
+    /// row): faster (784-128-10's forward product at 128 rows, about 100 against 75 GFLOP/s on an Intel Xeon), but in
+    /// another order. With structured weights and inputs a pre-activation can be zero in exact arithmetic; the two
+    /// orders then gave it opposite signs, a ReLU let the sample's delta through in one path and not in the other, and
+    /// one <c>TrainBatch</c> of 784-256-128-10 (single) moved a bias by 10% of its step more than the per-row
+    /// calls did. The same sum in the same order makes a chunk's pre-activations exactly those of <c>Backward</c>.
+    /// </remarks>
     public static void ChunkProduct(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs)
     {
         int rows = bias.Length;
         if (RunsByColumns(rows, columns))
             ByColumns(weights, bias, inputs, columns, samples, outputs);
-        else if (samples > 1 && BlocksStayInL1(columns))
-            UnstreamedMatrixMatrix(weights, bias, inputs, columns, samples, outputs, rows);
         else
             MatrixMatrix(weights, bias, inputs, columns, samples, outputs, rows);
     }
-
-    /// <summary>
-    /// Whether eight rows of <paramref name="columns"/> values fit in 32 KB, so that a block of them, once read from L2,
-    /// serves every input of a chunk from L1. Then the whole matrix is read from L2 once per chunk, where the streamed
-    /// path of a large matrix reads it once per four inputs: for 784-128-10 at 128 rows, on an Intel Xeon with AVX-512,
-    /// the forward product went from about 75 to about 100 GFLOP/s (two inputs per pass of a block: 16 chains).
-    /// </summary>
-    private static bool BlocksStayInL1(int columns) => 8L * columns * Unsafe.SizeOf<T>() <= 32 * 1024;
 
     /// <summary>
     /// Whether a chunk product with a matrix of this shape runs by columns: rows of W shorter than two wide vectors (so
