@@ -13,8 +13,9 @@ namespace NetGen.Generator;
 /// </summary>
 /// <remarks>
 /// What a row gets differs from <c>Backward</c> on the same row only by the order in which sums are formed (the
-/// matrix kernels' lanes and tiles against the per-row kernels' or the unrolled statements', and a gradient summed
-/// over the chunk before it is added) and by fused multiply-adds where the unrolled per-row code has none. Every value
+/// matrix kernels' lanes and tiles against the unrolled statements', the delta products' tiles, and a gradient summed
+/// over the chunk before it is added) and by fused multiply-adds where the unrolled per-row code has none. A looped
+/// layer's forward product is <c>Backward</c>'s bit for bit unless <c>ChunkProduct</c> runs it by columns. Every value
 /// that is not a sum is computed as the per-row code computes it: a neuron-by-neuron activation with the same scalar
 /// formula, an exp- or tanh-based kernel once per row (a vector kernel may treat a row's last values apart), and the
 /// masks, the loss and the output delta row by row.
