@@ -11,8 +11,9 @@ public static partial class Kernels
 {
     /// <summary><c>z = W x + b</c> for a row-major W of <c>z.Length</c> rows and <c>x.Length</c> columns.</summary>
     /// <remarks>
-    /// A matrix that fits in L1 is read eight rows at a time, sharing each load of x; a larger one
-    /// (over 64 KB) four rows at a time, each row's sum in the same order as for one row. Exactly <see cref="MatrixMatrix{T}"/> for one input.
+    /// Read eight rows at a time, sharing each load of x; a matrix over 64 KB with rows of at least 16 wide vectors
+    /// four rows at a time, each row's sum in the same order as for one row. Exactly <see cref="MatrixMatrix{T}"/>
+    /// for one input, and <see cref="ChunkProduct{T}"/> for each of its inputs unless that runs by columns.
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void MatrixVector<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, ReadOnlySpan<T> bias, Span<T> z)
@@ -27,8 +28,8 @@ public static partial class Kernels
     /// <summary>
     /// <see cref="MatrixVector{T}"/> for many inputs at once: <c>z_s = W x_s + b</c> for every row
     /// <c>x_s</c> of <paramref name="inputs"/> (row-major, <c>x.Length</c> = columns of W), written to
-    /// <c>outputs[s * outputStride ..]</c>. For a matrix that fits in L1 the loops run over blocks of
-    /// eight weight rows, then over the inputs; for a larger one (over 64 KB) over groups of four
+    /// <c>outputs[s * outputStride ..]</c>. The loops run over blocks of eight weight rows, then over the
+    /// inputs; for a matrix over 64 KB with rows of at least 16 wide vectors, over groups of four
     /// inputs, then over the weight rows, each load of a row serving four inputs: either way, W moves
     /// from L2 or memory a fraction of the times it would for one input at a time. Each output equals
     /// <see cref="MatrixVector{T}"/>'s for the same input, bit for bit.

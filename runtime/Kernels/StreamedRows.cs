@@ -21,6 +21,16 @@ internal static class StreamedRows
     public const int MatrixBytes = 64 * 1024;
 
     /// <summary>
+    /// The shortest rows, in wide vectors, that the streamed paths take. Each streamed row ends in a reduction of its
+    /// own (a few shuffles per input), which only a long row makes small beside its multiply-adds; shorter rows stay in
+    /// the blocks of eight, which reduce eight rows together. A minibatch's forward product (<c>ChunkProduct</c>) takes
+    /// the same path as one input, so that it sums each pre-activation in the same order: for 64-512-10 (rows of four
+    /// vectors) the streamed path made <c>TrainBatch</c> about twice as slow as the blocks, and 16 vectors keeps it to
+    /// the long rows of first layers such as 784-128, whose four chains per row are a C programmer's dot product.
+    /// </summary>
+    public const int MinimumRowVectors = 16;
+
+    /// <summary>
     /// The largest input block (in bytes) the streamed paths copy to a cache line on the stack: four
     /// rows of 784 floats, 512 doubles. Longer rows are read where they are.
     /// </summary>
@@ -77,12 +87,13 @@ internal static class StreamedRows
 internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>
 {
     /// <summary>
-    /// Whether <see cref="MatrixMatrix"/> takes the streamed path for this shape. Decided from the
-    /// shape alone, so a batch row gets exactly what a single input gets.
+    /// Whether <see cref="MatrixMatrix"/> takes the streamed path for this shape: a matrix over
+    /// <see cref="StreamedRows.MatrixBytes"/> whose rows are at least <see cref="StreamedRows.MinimumRowVectors"/>
+    /// wide vectors long. Decided from the shape alone, so a batch row gets exactly what a single input gets.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool StreamsRows(int rows, int columns) =>
-        columns >= 4 * TWide.Count
+        columns >= StreamedRows.MinimumRowVectors * TWide.Count
         && (long)rows * columns * Unsafe.SizeOf<T>() > StreamedRows.MatrixBytes;
 
     /// <summary>
