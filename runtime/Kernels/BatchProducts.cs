@@ -362,7 +362,9 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// another order. With structured weights and inputs a pre-activation can be zero in exact arithmetic; the two
     /// orders then gave it opposite signs, a ReLU let the sample's delta through in one path and not in the other, and
     /// one <c>TrainBatch</c> of 784-256-128-10 (single) moved a bias by 10% of its step more than the per-row
-    /// calls did. The same sum in the same order makes a chunk's pre-activations exactly those of <c>Backward</c>.
+    /// calls did. The same sum in the same order makes a chunk's pre-activations exactly those of <c>Backward</c>; only
+    /// rows of at least <see cref="StreamedRows.MinimumRowVectors"/> wide vectors stream now, for one input and for a
+    /// chunk alike, so shorter rows keep the blocks.
     /// </remarks>
     public static void ChunkProduct(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs)
     {

@@ -90,7 +90,8 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         EightRowBlocksTwoInputs<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0, ref none, 0);
         RemainingRows<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0, ref none, 0);
         // The epoch's accuracy pass: PredictBatch's first product over the block's rows (blocks of 256: groups of four
-        // inputs when it streams), then the later layers one row at a time (Predict's product).
+        // inputs when it streams), then the later layers one row at a time (Predict's product). A streamed layer's chunk
+        // product in the training step takes the same groups of four.
         Kernels.MatrixMatrix<T>(default, default, default, 1, default, 0);
         Kernels.MatrixVector<T>(default, default, default, default);
         EightRowBlocks<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, ref none);
