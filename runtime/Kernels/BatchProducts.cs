@@ -362,15 +362,18 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// another order. With structured weights and inputs a pre-activation can be zero in exact arithmetic; the two
     /// orders then gave it opposite signs, a ReLU let the sample's delta through in one path and not in the other, and
     /// one <c>TrainBatch</c> of 784-256-128-10 (single) moved a bias by 10% of its step more than the per-row
-    /// calls did. The same sum in the same order makes a chunk's pre-activations exactly those of <c>Backward</c>; only
+    /// calls did. The same sum in the same order makes a chunk's pre-activations exactly those of <c>Backward</c>: only
     /// rows of at least <see cref="StreamedRows.MinimumRowVectors"/> wide vectors stream now, for one input and for a
-    /// chunk alike, so shorter rows keep the blocks.
+    /// chunk alike (shorter rows keep the blocks), and a chunk computes the streamed order in blocks of eight rows and
+    /// two inputs (<see cref="StreamedChunk"/>), at the blocks' speed.
     /// </remarks>
     public static void ChunkProduct(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs)
     {
         int rows = bias.Length;
         if (RunsByColumns(rows, columns))
             ByColumns(weights, bias, inputs, columns, samples, outputs);
+        else if (samples > 1 && StreamsRows(rows, columns))
+            StreamedChunk(weights, bias, inputs, columns, samples, outputs);
         else
             MatrixMatrix(weights, bias, inputs, columns, samples, outputs, rows);
     }

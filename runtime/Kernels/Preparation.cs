@@ -64,8 +64,8 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// itself): the weight-gradient product with its eight-row tiles and single rows (an output layer's few), the delta
     /// product's two-vector columns, the range phase, the forward product's paired eight-row blocks and remaining rows,
     /// then the epoch's accuracy pass: the batch and one-input dispatch steps, the one-input blocks and, with
-    /// <paramref name="streams"/>, the streamed product's groups of four inputs (the pass's blocks of 256 rows leave none
-    /// over). The parts that other shapes run compile when a shape first needs them. Each is called with no rows, columns
+    /// <paramref name="streams"/>, the streamed chunk product of the training step and the streamed product's groups of
+    /// four inputs (the accuracy pass's blocks of 256 rows leave none over). The parts that other shapes run compile when a shape first needs them. Each is called with no rows, columns
     /// or samples, and returns without reading or writing anything but a scratch row on the stack.
     /// </summary>
     internal static void PrepareTrainingStep(bool streams)
@@ -90,12 +90,15 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         EightRowBlocksTwoInputs<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0, ref none, 0);
         RemainingRows<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0, ref none, 0);
         // The epoch's accuracy pass: PredictBatch's first product over the block's rows (blocks of 256: groups of four
-        // inputs when it streams), then the later layers one row at a time (Predict's product). A streamed layer's chunk
-        // product in the training step takes the same groups of four.
+        // inputs when it streams), then the later layers one row at a time (Predict's product).
         Kernels.MatrixMatrix<T>(default, default, default, 1, default, 0);
         Kernels.MatrixVector<T>(default, default, default, default);
         EightRowBlocks<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, ref none);
+        // With a layer that may stream: the training step's chunk product of it, and the accuracy pass's.
         if (streams)
+        {
+            StreamedChunk(default, default, default, 1, 0, default);
             StreamedGroupsOfFour(default, default, default, 0, 0, default, 0);
+        }
     }
 }

@@ -139,6 +139,137 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         }
     }
 
+    /// <summary>
+    /// <see cref="ChunkProduct"/> for a matrix that <see cref="StreamsRows"/>: each output exactly as <see cref="RowDot"/>
+    /// computes it (so exactly <see cref="Kernels.MatrixVector{T}"/>'s), but a block of eight rows and two inputs at a time,
+    /// as <see cref="EightRowsTwoInputs{TV, TW}"/> reads them: each load of an input serves eight rows and each load of a
+    /// row two inputs, where the streamed path's four inputs per row take one load per multiply-add and more. The block
+    /// makes one pass per chain of <see cref="RowDot"/> (chain k: the row's vectors k, k + 4, ...; the vectors after the
+    /// last group of four go to chain 0), with sixteen sums in registers, and keeps each pass's sums on the stack until
+    /// the four chains are added, as <see cref="FinishRowDot"/> adds them. Rows after the last block of eight, and an
+    /// odd last input, take <see cref="FourRowsDot"/> and <see cref="RowDot"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void StreamedChunk(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs)
+    {
+        ref T w = ref MemoryMarshal.GetReference(weights);
+        ref T b = ref MemoryMarshal.GetReference(bias);
+        ref T x = ref MemoryMarshal.GetReference(inputs);
+        ref T z = ref MemoryMarshal.GetReference(outputs);
+        int rows = bias.Length, blockRows = rows - rows % 8, pairs = samples - samples % 2;
+        Span<T> chains = stackalloc T[4 * 16 * TWide.Count];
+        ref T sums = ref MemoryMarshal.GetReference(chains);
+        for (int row = 0; row < blockRows; row += 8)
+        {
+            ref T block = ref Unsafe.Add(ref w, row * columns);
+            for (int sample = 0; sample < pairs; sample += 2)
+                EightRowsTwoInputsByChains(ref block, ref Unsafe.Add(ref x, sample * columns), columns, ref Unsafe.Add(ref b, row),
+                    ref Unsafe.Add(ref z, sample * rows + row), rows, ref sums);
+            if (pairs < samples)
+            {
+                ref T last = ref Unsafe.Add(ref x, pairs * columns);
+                ref T output = ref Unsafe.Add(ref z, pairs * rows + row);
+                FourRowsDot(ref block, ref last, columns, ref Unsafe.Add(ref b, row), ref output);
+                FourRowsDot(ref Unsafe.Add(ref block, 4 * columns), ref last, columns, ref Unsafe.Add(ref b, row + 4), ref Unsafe.Add(ref output, 4));
+            }
+        }
+        for (int sample = 0; sample < samples && blockRows < rows; sample++)
+        {
+            ref T input = ref Unsafe.Add(ref x, sample * columns);
+            ref T output = ref Unsafe.Add(ref z, sample * rows);
+            int row = blockRows;
+            for (; row + 4 <= rows; row += 4)
+                FourRowsDot(ref Unsafe.Add(ref w, row * columns), ref input, columns, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref output, row));
+            for (; row < rows; row++)
+                Unsafe.Add(ref output, row) = Unsafe.Add(ref b, row) + RowDot(ref Unsafe.Add(ref w, row * columns), ref input, columns);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="StreamedChunk"/>'s block: eight rows from <paramref name="w0"/> against two inputs from
+    /// <paramref name="input"/> (<paramref name="columns"/> apart), outputs <paramref name="outputStride"/> apart, each
+    /// sum in <see cref="RowDot"/>'s order; <paramref name="sums"/> holds the four chains' 16 sums between passes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void EightRowsTwoInputsByChains(ref T w0, ref T input, int columns, ref T bias, ref T z, int outputStride, ref T sums)
+    {
+        nuint width = (nuint)TWide.Count, stride = (nuint)columns;
+        nuint whole = (nuint)(columns - columns % TWide.Count), quads = (nuint)(columns - columns % (4 * TWide.Count));
+        ref T other = ref Unsafe.Add(ref input, columns);
+        for (nuint chain = 0; chain < 4; chain++)
+        {
+            TWideVector s0 = TWide.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            TWideVector t0 = s0, t1 = s0, t2 = s0, t3 = s0, t4 = s0, t5 = s0, t6 = s0, t7 = s0;
+            // Chain k's vectors k, k + 4, ... of the groups of four; then chain 0's the vectors after them.
+            nuint step = 4 * width, end = quads;
+            for (nuint i = chain * width; ; i += step)
+            {
+                if (i >= end)
+                {
+                    if (chain != 0 || step == width)
+                        break;
+                    (i, step, end) = (quads, width, whole);
+                    if (i >= end)
+                        break;
+                }
+                TWideVector xi = TWide.Load(ref input, i), yi = TWide.Load(ref other, i);
+                TWideVector wi = TWide.Load(ref w0, i);
+                s0 = TWide.MultiplyAdd(wi, xi, s0);
+                t0 = TWide.MultiplyAdd(wi, yi, t0);
+                wi = TWide.Load(ref w0, i + stride);
+                s1 = TWide.MultiplyAdd(wi, xi, s1);
+                t1 = TWide.MultiplyAdd(wi, yi, t1);
+                wi = TWide.Load(ref w0, i + 2 * stride);
+                s2 = TWide.MultiplyAdd(wi, xi, s2);
+                t2 = TWide.MultiplyAdd(wi, yi, t2);
+                wi = TWide.Load(ref w0, i + 3 * stride);
+                s3 = TWide.MultiplyAdd(wi, xi, s3);
+                t3 = TWide.MultiplyAdd(wi, yi, t3);
+                wi = TWide.Load(ref w0, i + 4 * stride);
+                s4 = TWide.MultiplyAdd(wi, xi, s4);
+                t4 = TWide.MultiplyAdd(wi, yi, t4);
+                wi = TWide.Load(ref w0, i + 5 * stride);
+                s5 = TWide.MultiplyAdd(wi, xi, s5);
+                t5 = TWide.MultiplyAdd(wi, yi, t5);
+                wi = TWide.Load(ref w0, i + 6 * stride);
+                s6 = TWide.MultiplyAdd(wi, xi, s6);
+                t6 = TWide.MultiplyAdd(wi, yi, t6);
+                wi = TWide.Load(ref w0, i + 7 * stride);
+                s7 = TWide.MultiplyAdd(wi, xi, s7);
+                t7 = TWide.MultiplyAdd(wi, yi, t7);
+            }
+            // Chain k of row r and input j at sums[((r * 2 + j) * 4 + k) * width].
+            nuint at = chain * width;
+            TWide.Store(s0, ref sums, at);
+            TWide.Store(t0, ref sums, at + 4 * width);
+            TWide.Store(s1, ref sums, at + 8 * width);
+            TWide.Store(t1, ref sums, at + 12 * width);
+            TWide.Store(s2, ref sums, at + 16 * width);
+            TWide.Store(t2, ref sums, at + 20 * width);
+            TWide.Store(s3, ref sums, at + 24 * width);
+            TWide.Store(t3, ref sums, at + 28 * width);
+            TWide.Store(s4, ref sums, at + 32 * width);
+            TWide.Store(t4, ref sums, at + 36 * width);
+            TWide.Store(s5, ref sums, at + 40 * width);
+            TWide.Store(t5, ref sums, at + 44 * width);
+            TWide.Store(s6, ref sums, at + 48 * width);
+            TWide.Store(t6, ref sums, at + 52 * width);
+            TWide.Store(s7, ref sums, at + 56 * width);
+            TWide.Store(t7, ref sums, at + 60 * width);
+        }
+        for (int r = 0; r < 8; r++)
+        {
+            ref T row = ref Unsafe.Add(ref w0, r * columns);
+            for (int j = 0; j < 2; j++)
+            {
+                nuint at = (nuint)((r * 2 + j) * 4) * width;
+                T total = FinishRowDot(TWide.Load(ref sums, at), TWide.Load(ref sums, at + width), TWide.Load(ref sums, at + 2 * width),
+                    TWide.Load(ref sums, at + 3 * width), ref row, ref Unsafe.Add(ref input, j * columns), (int)whole, columns);
+                Unsafe.Add(ref z, j * outputStride + r) = Unsafe.Add(ref bias, r) + total;
+            }
+        }
+    }
+
     /// <summary><see cref="StreamedMatrixMatrix"/>'s inputs <c>[first, samples)</c> one at a time, four weight rows at a time.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void StreamedSingleInputs(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int first, int samples, Span<T> outputs, int outputStride)
