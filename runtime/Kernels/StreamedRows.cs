@@ -147,7 +147,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// makes one pass per chain of <see cref="RowDot"/> (chain k: the row's vectors k, k + 4, ...; the vectors after the
     /// last group of four go to chain 0), with sixteen sums in registers, and keeps each pass's sums on the stack until
     /// the four chains are added, as <see cref="FinishRowDot"/> adds them. Rows after the last block of eight, and an
-    /// odd last input, take <see cref="FourRowsDot"/> and <see cref="RowDot"/>.
+    /// odd last input, take the one-input path (<see cref="StreamedSingleInputs"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void StreamedChunk(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs)
@@ -161,36 +161,25 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         ref T sums = ref MemoryMarshal.GetReference(chains);
         for (int row = 0; row < blockRows; row += 8)
         {
-            ref T block = ref Unsafe.Add(ref w, row * columns);
             for (int sample = 0; sample < pairs; sample += 2)
-                EightRowsTwoInputsByChains(ref block, ref Unsafe.Add(ref x, sample * columns), columns, ref Unsafe.Add(ref b, row),
-                    ref Unsafe.Add(ref z, sample * rows + row), rows, ref sums);
-            if (pairs < samples)
-            {
-                ref T last = ref Unsafe.Add(ref x, pairs * columns);
-                ref T output = ref Unsafe.Add(ref z, pairs * rows + row);
-                FourRowsDot(ref block, ref last, columns, ref Unsafe.Add(ref b, row), ref output);
-                FourRowsDot(ref Unsafe.Add(ref block, 4 * columns), ref last, columns, ref Unsafe.Add(ref b, row + 4), ref Unsafe.Add(ref output, 4));
-            }
+                EightRowsTwoInputsByChains(ref Unsafe.Add(ref w, row * columns), ref Unsafe.Add(ref x, sample * columns), columns,
+                    ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref z, sample * rows + row), rows, ref sums);
         }
-        for (int sample = 0; sample < samples && blockRows < rows; sample++)
-        {
-            ref T input = ref Unsafe.Add(ref x, sample * columns);
-            ref T output = ref Unsafe.Add(ref z, sample * rows);
-            int row = blockRows;
-            for (; row + 4 <= rows; row += 4)
-                FourRowsDot(ref Unsafe.Add(ref w, row * columns), ref input, columns, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref output, row));
-            for (; row < rows; row++)
-                Unsafe.Add(ref output, row) = Unsafe.Add(ref b, row) + RowDot(ref Unsafe.Add(ref w, row * columns), ref input, columns);
-        }
+        // The rows after the blocks for the pairs, and every row for an odd last input: the one-input path's order.
+        if (blockRows < rows && pairs > 0)
+            StreamedSingleInputs(weights.Slice(blockRows * columns), bias.Slice(blockRows), inputs, columns, 0, pairs, outputs.Slice(blockRows), rows);
+        if (pairs < samples)
+            StreamedSingleInputs(weights, bias, inputs, columns, pairs, samples, outputs, rows);
     }
 
     /// <summary>
     /// <see cref="StreamedChunk"/>'s block: eight rows from <paramref name="w0"/> against two inputs from
     /// <paramref name="input"/> (<paramref name="columns"/> apart), outputs <paramref name="outputStride"/> apart, each
     /// sum in <see cref="RowDot"/>'s order; <paramref name="sums"/> holds the four chains' 16 sums between passes.
+    /// A method of its own: inlined into <see cref="StreamedChunk"/> beside the one-input paths it made a method the JIT
+    /// took long enough over to double a fresh process's first Fit epoch (784-128-10: 336 against 151-168 ms).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void EightRowsTwoInputsByChains(ref T w0, ref T input, int columns, ref T bias, ref T z, int outputStride, ref T sums)
     {
         nuint width = (nuint)TWide.Count, stride = (nuint)columns;
