@@ -352,8 +352,9 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary>
-    /// <see cref="Kernels.ChunkProduct{T}"/> with its arguments checked: by columns for short rows, else
-    /// <see cref="MatrixMatrix"/>, which sums each row in <see cref="Kernels.MatrixVector{T}"/>'s order.
+    /// <see cref="Kernels.ChunkProduct{T}"/> with its arguments checked: by columns for short rows; a matrix that streams
+    /// through <see cref="StreamedChunk"/>; else <see cref="MatrixMatrix"/>. The last two sum each row in
+    /// <see cref="Kernels.MatrixVector{T}"/>'s order.
     /// </summary>
     /// <remarks>
     /// Until 2026-12-01 a matrix over 64 KB whose blocks of eight rows fit in L1 ran through the blocks here (one
