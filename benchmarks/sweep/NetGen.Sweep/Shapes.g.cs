@@ -1566,6 +1566,1206 @@ public readonly struct Y40Calls(Y40Net n) : INetworkCalls<float>
     public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
 }
 
+/// <summary>Sweep shape z01: 81-406-5-200, sigmoid, sigmoid, sigmoid, mse, double (probe).</summary>
+[Network(81, 406, 5, 200, Activations = new[] { Activation.Sigmoid, Activation.Sigmoid, Activation.Sigmoid }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Z01Net { }
+
+public readonly struct Z01Calls(Z01Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z02: 4-334-539-1047-31, relu, relu, relu, relu, hse, single (probe).</summary>
+[Network(4, 334, 539, 1047, 31, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.ReLU, Activation.ReLU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Z02Net { }
+
+public readonly struct Z02Calls(Z02Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z03: 281-875-907-3, relu, relu, sigmoid, bce, single (probe).</summary>
+[Network(281, 875, 907, 3, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class Z03Net { }
+
+public readonly struct Z03Calls(Z03Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z04: 310-478-604-117-1, sigmoid, relu, leaky, relu, hse, single (probe).</summary>
+[Network(310, 478, 604, 117, 1, Activations = new[] { Activation.Sigmoid, Activation.ReLU, Activation.LeakyReLU, Activation.ReLU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Z04Net { }
+
+public readonly struct Z04Calls(Z04Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z05: 124-355-1-116-65, relu, leaky, identity, sigmoid, hse, double (probe).</summary>
+[Network(124, 355, 1, 116, 65, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.Identity, Activation.Sigmoid }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z05Net { }
+
+public readonly struct Z05Calls(Z05Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z06: 275-342-73-94-18-100, relu, leaky, leaky, relu, softmax, ce, single (probe).</summary>
+[Network(275, 342, 73, 94, 18, 100, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.LeakyReLU, Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class Z06Net { }
+
+public readonly struct Z06Calls(Z06Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z07: 481-153-617-1, tanh, relu, leaky, mse, double (probe).</summary>
+[Network(481, 153, 617, 1, Activations = new[] { Activation.Tanh, Activation.ReLU, Activation.LeakyReLU }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Z07Net { }
+
+public readonly struct Z07Calls(Z07Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z08: 7-837-242-357-9, leaky, identity, tanh, identity, hse, double (probe).</summary>
+[Network(7, 837, 242, 357, 9, Activations = new[] { Activation.LeakyReLU, Activation.Identity, Activation.Tanh, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z08Net { }
+
+public readonly struct Z08Calls(Z08Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z09: 107-52-462-2, identity, leaky, identity, hse, double (probe).</summary>
+[Network(107, 52, 462, 2, Activations = new[] { Activation.Identity, Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z09Net { }
+
+public readonly struct Z09Calls(Z09Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z10: 42-370-937-49-4, sigmoid, leaky, sigmoid, leaky, mse, single (probe).</summary>
+[Network(42, 370, 937, 49, 4, Activations = new[] { Activation.Sigmoid, Activation.LeakyReLU, Activation.Sigmoid, Activation.LeakyReLU }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Z10Net { }
+
+public readonly struct Z10Calls(Z10Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z11: 801-703-946-26-3, relu, tanh, relu, tanh, mse, single (probe).</summary>
+[Network(801, 703, 946, 26, 3, Activations = new[] { Activation.ReLU, Activation.Tanh, Activation.ReLU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Z11Net { }
+
+public readonly struct Z11Calls(Z11Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z12: 560-369-226-415-1, leaky, relu, identity, identity, hse, single (probe).</summary>
+[Network(560, 369, 226, 415, 1, Activations = new[] { Activation.LeakyReLU, Activation.ReLU, Activation.Identity, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Z12Net { }
+
+public readonly struct Z12Calls(Z12Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z13: 931-209-65, relu, sigmoid, bce, single (probe).</summary>
+[Network(931, 209, 65, Activations = new[] { Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class Z13Net { }
+
+public readonly struct Z13Calls(Z13Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z14: 302-100-126-1, relu, tanh, sigmoid, bce, single (probe).</summary>
+[Network(302, 100, 126, 1, Activations = new[] { Activation.ReLU, Activation.Tanh, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class Z14Net { }
+
+public readonly struct Z14Calls(Z14Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z15: 662-693-3-1, relu, leaky, identity, mse, single (probe).</summary>
+[Network(662, 693, 3, 1, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Z15Net { }
+
+public readonly struct Z15Calls(Z15Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z16: 629-229-1047-31, identity, identity, tanh, mse, double (probe).</summary>
+[Network(629, 229, 1047, 31, Activations = new[] { Activation.Identity, Activation.Identity, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Z16Net { }
+
+public readonly struct Z16Calls(Z16Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z17: 785-598-267-200, relu, relu, relu, hse, single (probe).</summary>
+[Network(785, 598, 267, 200, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.ReLU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Z17Net { }
+
+public readonly struct Z17Calls(Z17Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z18: 907-28-255-31, tanh, relu, relu, mse, double (probe).</summary>
+[Network(907, 28, 255, 31, Activations = new[] { Activation.Tanh, Activation.ReLU, Activation.ReLU }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Z18Net { }
+
+public readonly struct Z18Calls(Z18Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z19: 505-3-2, relu, softmax, ce, double (probe).</summary>
+[Network(505, 3, 2, Activations = new[] { Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class Z19Net { }
+
+public readonly struct Z19Calls(Z19Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z20: 950-34-107-282-4-65, sigmoid, relu, sigmoid, identity, leaky, hse, double (probe).</summary>
+[Network(950, 34, 107, 282, 4, 65, Activations = new[] { Activation.Sigmoid, Activation.ReLU, Activation.Sigmoid, Activation.Identity, Activation.LeakyReLU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z20Net { }
+
+public readonly struct Z20Calls(Z20Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z21: 101-461-537-7-26-6, relu, tanh, sigmoid, leaky, sigmoid, hse, double (probe).</summary>
+[Network(101, 461, 537, 7, 26, 6, Activations = new[] { Activation.ReLU, Activation.Tanh, Activation.Sigmoid, Activation.LeakyReLU, Activation.Sigmoid }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z21Net { }
+
+public readonly struct Z21Calls(Z21Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z22: 536-220-335-501-3, leaky, relu, tanh, identity, mse, double (probe).</summary>
+[Network(536, 220, 335, 501, 3, Activations = new[] { Activation.LeakyReLU, Activation.ReLU, Activation.Tanh, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Z22Net { }
+
+public readonly struct Z22Calls(Z22Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z23: 1000-469-3, relu, sigmoid, mse, double (probe).</summary>
+[Network(1000, 469, 3, Activations = new[] { Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Z23Net { }
+
+public readonly struct Z23Calls(Z23Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z24: 5-886-121-1, leaky, identity, sigmoid, mse, double (probe).</summary>
+[Network(5, 886, 121, 1, Activations = new[] { Activation.LeakyReLU, Activation.Identity, Activation.Sigmoid }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Z24Net { }
+
+public readonly struct Z24Calls(Z24Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z25: 126-1018-169-503-200, relu, relu, relu, relu, mse, single (probe).</summary>
+[Network(126, 1018, 169, 503, 200, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.ReLU, Activation.ReLU }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Z25Net { }
+
+public readonly struct Z25Calls(Z25Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z26: 631-4-21-885-81-6, sigmoid, identity, leaky, identity, sigmoid, mse, double (probe).</summary>
+[Network(631, 4, 21, 885, 81, 6, Activations = new[] { Activation.Sigmoid, Activation.Identity, Activation.LeakyReLU, Activation.Identity, Activation.Sigmoid }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Z26Net { }
+
+public readonly struct Z26Calls(Z26Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z27: 550-148-705-534-13, relu, relu, relu, identity, mse, single (probe).</summary>
+[Network(550, 148, 705, 534, 13, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Z27Net { }
+
+public readonly struct Z27Calls(Z27Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z28: 227-110-185-31, tanh, sigmoid, tanh, hse, double (probe).</summary>
+[Network(227, 110, 185, 31, Activations = new[] { Activation.Tanh, Activation.Sigmoid, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z28Net { }
+
+public readonly struct Z28Calls(Z28Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z29: 497-86-6, sigmoid, sigmoid, hse, single (probe).</summary>
+[Network(497, 86, 6, Activations = new[] { Activation.Sigmoid, Activation.Sigmoid }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Z29Net { }
+
+public readonly struct Z29Calls(Z29Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z30: 960-929-6-3, tanh, leaky, tanh, hse, single (probe).</summary>
+[Network(960, 929, 6, 3, Activations = new[] { Activation.Tanh, Activation.LeakyReLU, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Z30Net { }
+
+public readonly struct Z30Calls(Z30Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z31: 653-435-2-4, relu, relu, sigmoid, mse, single (probe).</summary>
+[Network(653, 435, 2, 4, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Z31Net { }
+
+public readonly struct Z31Calls(Z31Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z32: 528-421-3, leaky, tanh, hse, double (probe).</summary>
+[Network(528, 421, 3, Activations = new[] { Activation.LeakyReLU, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z32Net { }
+
+public readonly struct Z32Calls(Z32Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z33: 197-1-2, relu, sigmoid, bce, double (probe).</summary>
+[Network(197, 1, 2, Activations = new[] { Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class Z33Net { }
+
+public readonly struct Z33Calls(Z33Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z34: 542-73-152-1, identity, leaky, leaky, hse, double (probe).</summary>
+[Network(542, 73, 152, 1, Activations = new[] { Activation.Identity, Activation.LeakyReLU, Activation.LeakyReLU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z34Net { }
+
+public readonly struct Z34Calls(Z34Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z35: 585-85-145-127-5, identity, identity, identity, softmax, ce, single (probe).</summary>
+[Network(585, 85, 145, 127, 5, Activations = new[] { Activation.Identity, Activation.Identity, Activation.Identity, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class Z35Net { }
+
+public readonly struct Z35Calls(Z35Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z36: 814-835-468-287-91-6, relu, relu, relu, tanh, relu, hse, double (probe).</summary>
+[Network(814, 835, 468, 287, 91, 6, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.ReLU, Activation.Tanh, Activation.ReLU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z36Net { }
+
+public readonly struct Z36Calls(Z36Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z37: 241-287-850-406-5-1, leaky, relu, relu, tanh, leaky, mse, single (probe).</summary>
+[Network(241, 287, 850, 406, 5, 1, Activations = new[] { Activation.LeakyReLU, Activation.ReLU, Activation.ReLU, Activation.Tanh, Activation.LeakyReLU }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Z37Net { }
+
+public readonly struct Z37Calls(Z37Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z38: 815-97-4, relu, tanh, hse, single (probe).</summary>
+[Network(815, 97, 4, Activations = new[] { Activation.ReLU, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Z38Net { }
+
+public readonly struct Z38Calls(Z38Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z39: 119-29-154-317-229-2, sigmoid, identity, relu, tanh, sigmoid, mse, double (probe).</summary>
+[Network(119, 29, 154, 317, 229, 2, Activations = new[] { Activation.Sigmoid, Activation.Identity, Activation.ReLU, Activation.Tanh, Activation.Sigmoid }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Z39Net { }
+
+public readonly struct Z39Calls(Z39Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z40: 255-83-47-183-1, tanh, sigmoid, leaky, leaky, mse, double (probe).</summary>
+[Network(255, 83, 47, 183, 1, Activations = new[] { Activation.Tanh, Activation.Sigmoid, Activation.LeakyReLU, Activation.LeakyReLU }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Z40Net { }
+
+public readonly struct Z40Calls(Z40Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z41: 266-220-494-108-103-31, sigmoid, relu, sigmoid, relu, relu, hse, single (probe).</summary>
+[Network(266, 220, 494, 108, 103, 31, Activations = new[] { Activation.Sigmoid, Activation.ReLU, Activation.Sigmoid, Activation.ReLU, Activation.ReLU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Z41Net { }
+
+public readonly struct Z41Calls(Z41Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z42: 3-701-6, relu, tanh, hse, double (probe).</summary>
+[Network(3, 701, 6, Activations = new[] { Activation.ReLU, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z42Net { }
+
+public readonly struct Z42Calls(Z42Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z43: 399-1095-459-2, tanh, tanh, leaky, hse, double (probe).</summary>
+[Network(399, 1095, 459, 2, Activations = new[] { Activation.Tanh, Activation.Tanh, Activation.LeakyReLU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z43Net { }
+
+public readonly struct Z43Calls(Z43Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z44: 977-27-3-906-449-9, identity, relu, leaky, relu, identity, hse, double (probe).</summary>
+[Network(977, 27, 3, 906, 449, 9, Activations = new[] { Activation.Identity, Activation.ReLU, Activation.LeakyReLU, Activation.ReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z44Net { }
+
+public readonly struct Z44Calls(Z44Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z45: 5-1010-72-245-65, relu, relu, relu, relu, mse, single (probe).</summary>
+[Network(5, 1010, 72, 245, 65, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.ReLU, Activation.ReLU }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Z45Net { }
+
+public readonly struct Z45Calls(Z45Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z46: 17-121-1-113-6-1, relu, tanh, relu, identity, identity, mse, double (probe).</summary>
+[Network(17, 121, 1, 113, 6, 1, Activations = new[] { Activation.ReLU, Activation.Tanh, Activation.ReLU, Activation.Identity, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Z46Net { }
+
+public readonly struct Z46Calls(Z46Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z47: 202-859-87-7, relu, relu, softmax, ce, single (probe).</summary>
+[Network(202, 859, 87, 7, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class Z47Net { }
+
+public readonly struct Z47Calls(Z47Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z48: 64-91-7-357-6, identity, leaky, identity, identity, hse, double (probe).</summary>
+[Network(64, 91, 7, 357, 6, Activations = new[] { Activation.Identity, Activation.LeakyReLU, Activation.Identity, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z48Net { }
+
+public readonly struct Z48Calls(Z48Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z49: 94-82-1-191-66-1, leaky, leaky, leaky, leaky, relu, mse, double (probe).</summary>
+[Network(94, 82, 1, 191, 66, 1, Activations = new[] { Activation.LeakyReLU, Activation.LeakyReLU, Activation.LeakyReLU, Activation.LeakyReLU, Activation.ReLU }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Z49Net { }
+
+public readonly struct Z49Calls(Z49Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z50: 818-865-619-70-315-9, relu, leaky, relu, relu, relu, hse, single (probe).</summary>
+[Network(818, 865, 619, 70, 315, 9, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.ReLU, Activation.ReLU, Activation.ReLU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Z50Net { }
+
+public readonly struct Z50Calls(Z50Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z51: 445-1-13, identity, leaky, hse, double (probe).</summary>
+[Network(445, 1, 13, Activations = new[] { Activation.Identity, Activation.LeakyReLU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z51Net { }
+
+public readonly struct Z51Calls(Z51Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z52: 150-8-3-1017-52-31, relu, sigmoid, relu, tanh, tanh, hse, double (probe).</summary>
+[Network(150, 8, 3, 1017, 52, 31, Activations = new[] { Activation.ReLU, Activation.Sigmoid, Activation.ReLU, Activation.Tanh, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z52Net { }
+
+public readonly struct Z52Calls(Z52Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z53: 853-627-755-200, relu, identity, relu, mse, single (probe).</summary>
+[Network(853, 627, 755, 200, Activations = new[] { Activation.ReLU, Activation.Identity, Activation.ReLU }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Z53Net { }
+
+public readonly struct Z53Calls(Z53Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z54: 15-298-285-867-769-200, sigmoid, relu, sigmoid, relu, sigmoid, hse, single (probe).</summary>
+[Network(15, 298, 285, 867, 769, 200, Activations = new[] { Activation.Sigmoid, Activation.ReLU, Activation.Sigmoid, Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Z54Net { }
+
+public readonly struct Z54Calls(Z54Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z55: 4-646-119-6, tanh, leaky, leaky, mse, double (probe).</summary>
+[Network(4, 646, 119, 6, Activations = new[] { Activation.Tanh, Activation.LeakyReLU, Activation.LeakyReLU }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Z55Net { }
+
+public readonly struct Z55Calls(Z55Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z56: 339-303-10-113-26, relu, identity, leaky, softmax, ce, double (probe).</summary>
+[Network(339, 303, 10, 113, 26, Activations = new[] { Activation.ReLU, Activation.Identity, Activation.LeakyReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class Z56Net { }
+
+public readonly struct Z56Calls(Z56Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z57: 614-6-532-200, leaky, tanh, leaky, mse, single (probe).</summary>
+[Network(614, 6, 532, 200, Activations = new[] { Activation.LeakyReLU, Activation.Tanh, Activation.LeakyReLU }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Z57Net { }
+
+public readonly struct Z57Calls(Z57Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z58: 519-105-117-52-163-10, relu, tanh, relu, tanh, softmax, ce, double (probe).</summary>
+[Network(519, 105, 117, 52, 163, 10, Activations = new[] { Activation.ReLU, Activation.Tanh, Activation.ReLU, Activation.Tanh, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class Z58Net { }
+
+public readonly struct Z58Calls(Z58Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z59: 933-439-410-281-3, relu, relu, leaky, identity, mse, single (probe).</summary>
+[Network(933, 439, 410, 281, 3, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Z59Net { }
+
+public readonly struct Z59Calls(Z59Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z60: 325-1025-454-100-403-1, tanh, identity, identity, leaky, identity, hse, single (probe).</summary>
+[Network(325, 1025, 454, 100, 403, 1, Activations = new[] { Activation.Tanh, Activation.Identity, Activation.Identity, Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Z60Net { }
+
+public readonly struct Z60Calls(Z60Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z61: 47-729-67-13, sigmoid, relu, sigmoid, hse, double (probe).</summary>
+[Network(47, 729, 67, 13, Activations = new[] { Activation.Sigmoid, Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z61Net { }
+
+public readonly struct Z61Calls(Z61Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z62: 479-118-845-610-527-1, relu, relu, relu, tanh, relu, mse, single (probe).</summary>
+[Network(479, 118, 845, 610, 527, 1, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.ReLU, Activation.Tanh, Activation.ReLU }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Z62Net { }
+
+public readonly struct Z62Calls(Z62Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z63: 89-859-661-235-1, tanh, relu, relu, sigmoid, bce, single (probe).</summary>
+[Network(89, 859, 661, 235, 1, Activations = new[] { Activation.Tanh, Activation.ReLU, Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class Z63Net { }
+
+public readonly struct Z63Calls(Z63Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z64: 261-583-741-123-4, tanh, relu, leaky, identity, hse, single (probe).</summary>
+[Network(261, 583, 741, 123, 4, Activations = new[] { Activation.Tanh, Activation.ReLU, Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Z64Net { }
+
+public readonly struct Z64Calls(Z64Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z65: 198-226-63-2-31, relu, leaky, sigmoid, relu, hse, double (probe).</summary>
+[Network(198, 226, 63, 2, 31, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.Sigmoid, Activation.ReLU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z65Net { }
+
+public readonly struct Z65Calls(Z65Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z66: 596-66-482-6, relu, relu, identity, mse, single (probe).</summary>
+[Network(596, 66, 482, 6, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Z66Net { }
+
+public readonly struct Z66Calls(Z66Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z67: 77-1029-191-348-1, tanh, relu, relu, tanh, hse, single (probe).</summary>
+[Network(77, 1029, 191, 348, 1, Activations = new[] { Activation.Tanh, Activation.ReLU, Activation.ReLU, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Z67Net { }
+
+public readonly struct Z67Calls(Z67Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z68: 67-53-19-495-619-200, leaky, identity, identity, leaky, tanh, mse, double (probe).</summary>
+[Network(67, 53, 19, 495, 619, 200, Activations = new[] { Activation.LeakyReLU, Activation.Identity, Activation.Identity, Activation.LeakyReLU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Z68Net { }
+
+public readonly struct Z68Calls(Z68Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z69: 900-845-38-501-165-3, identity, relu, leaky, identity, tanh, mse, single (probe).</summary>
+[Network(900, 845, 38, 501, 165, 3, Activations = new[] { Activation.Identity, Activation.ReLU, Activation.LeakyReLU, Activation.Identity, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Z69Net { }
+
+public readonly struct Z69Calls(Z69Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z70: 204-67-183-1090-423-31, identity, relu, leaky, relu, sigmoid, bce, single (probe).</summary>
+[Network(204, 67, 183, 1090, 423, 31, Activations = new[] { Activation.Identity, Activation.ReLU, Activation.LeakyReLU, Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class Z70Net { }
+
+public readonly struct Z70Calls(Z70Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z71: 12-298-1003-1076-26, relu, identity, relu, softmax, ce, single (probe).</summary>
+[Network(12, 298, 1003, 1076, 26, Activations = new[] { Activation.ReLU, Activation.Identity, Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class Z71Net { }
+
+public readonly struct Z71Calls(Z71Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z72: 496-299-297-914-931-1, leaky, tanh, relu, sigmoid, leaky, hse, double (probe).</summary>
+[Network(496, 299, 297, 914, 931, 1, Activations = new[] { Activation.LeakyReLU, Activation.Tanh, Activation.ReLU, Activation.Sigmoid, Activation.LeakyReLU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z72Net { }
+
+public readonly struct Z72Calls(Z72Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z73: 539-55-9, leaky, tanh, mse, double (probe).</summary>
+[Network(539, 55, 9, Activations = new[] { Activation.LeakyReLU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Z73Net { }
+
+public readonly struct Z73Calls(Z73Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z74: 268-5-404-39-1, relu, relu, leaky, leaky, hse, double (probe).</summary>
+[Network(268, 5, 404, 39, 1, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.LeakyReLU, Activation.LeakyReLU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z74Net { }
+
+public readonly struct Z74Calls(Z74Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z75: 985-5-9, identity, leaky, hse, double (probe).</summary>
+[Network(985, 5, 9, Activations = new[] { Activation.Identity, Activation.LeakyReLU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z75Net { }
+
+public readonly struct Z75Calls(Z75Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z76: 173-165-164-1-13, relu, identity, identity, sigmoid, hse, single (probe).</summary>
+[Network(173, 165, 164, 1, 13, Activations = new[] { Activation.ReLU, Activation.Identity, Activation.Identity, Activation.Sigmoid }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Z76Net { }
+
+public readonly struct Z76Calls(Z76Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z77: 798-1084-371-3, tanh, relu, sigmoid, hse, double (probe).</summary>
+[Network(798, 1084, 371, 3, Activations = new[] { Activation.Tanh, Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Z77Net { }
+
+public readonly struct Z77Calls(Z77Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z78: 744-362-692-4, relu, relu, sigmoid, bce, single (probe).</summary>
+[Network(744, 362, 692, 4, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class Z78Net { }
+
+public readonly struct Z78Calls(Z78Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z79: 1000-497-82-646-1004-4, relu, relu, leaky, relu, identity, mse, single (probe).</summary>
+[Network(1000, 497, 82, 646, 1004, 4, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.LeakyReLU, Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Z79Net { }
+
+public readonly struct Z79Calls(Z79Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape z80: 1-204-27-124-1, relu, sigmoid, identity, tanh, mse, single (probe).</summary>
+[Network(1, 204, 27, 124, 1, Activations = new[] { Activation.ReLU, Activation.Sigmoid, Activation.Identity, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Z80Net { }
+
+public readonly struct Z80Calls(Z80Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
 public static partial class Registry
 {
     /// <summary>Every shape of shapes.txt, then of probes.txt, in file order.</summary>
@@ -1779,5 +2979,165 @@ public static partial class Registry
             spec => new SweepRunner<float, Y39Calls>(spec, new Y39Calls(new Y39Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
         new("y40", [333, 200, 130, 5], ["relu", "leaky", "softmax"], "ce", true, 1, 2, 1,
             spec => new SweepRunner<float, Y40Calls>(spec, new Y40Calls(new Y40Net()), (s, k) => (k == s % 5 ? 1.0 : 0.0))),
+        new("z01", [81, 406, 5, 200], ["sigmoid", "sigmoid", "sigmoid"], "mse", false, 2, 3, 1,
+            spec => new SweepRunner<double, Z01Calls>(spec, new Z01Calls(new Z01Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z02", [4, 334, 539, 1047, 31], ["relu", "relu", "relu", "relu"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z02Calls>(spec, new Z02Calls(new Z02Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z03", [281, 875, 907, 3], ["relu", "relu", "sigmoid"], "bce", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z03Calls>(spec, new Z03Calls(new Z03Net()), (s, k) => (double)((s + k) % 2))),
+        new("z04", [310, 478, 604, 117, 1], ["sigmoid", "relu", "leaky", "relu"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z04Calls>(spec, new Z04Calls(new Z04Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z05", [124, 355, 1, 116, 65], ["relu", "leaky", "identity", "sigmoid"], "hse", false, 2, 2, 1,
+            spec => new SweepRunner<double, Z05Calls>(spec, new Z05Calls(new Z05Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z06", [275, 342, 73, 94, 18, 100], ["relu", "leaky", "leaky", "relu", "softmax"], "ce", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z06Calls>(spec, new Z06Calls(new Z06Net()), (s, k) => (k == s % 100 ? 1.0 : 0.0))),
+        new("z07", [481, 153, 617, 1], ["tanh", "relu", "leaky"], "mse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z07Calls>(spec, new Z07Calls(new Z07Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z08", [7, 837, 242, 357, 9], ["leaky", "identity", "tanh", "identity"], "hse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z08Calls>(spec, new Z08Calls(new Z08Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z09", [107, 52, 462, 2], ["identity", "leaky", "identity"], "hse", false, 3, 3, 1,
+            spec => new SweepRunner<double, Z09Calls>(spec, new Z09Calls(new Z09Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z10", [42, 370, 937, 49, 4], ["sigmoid", "leaky", "sigmoid", "leaky"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z10Calls>(spec, new Z10Calls(new Z10Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z11", [801, 703, 946, 26, 3], ["relu", "tanh", "relu", "tanh"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z11Calls>(spec, new Z11Calls(new Z11Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z12", [560, 369, 226, 415, 1], ["leaky", "relu", "identity", "identity"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z12Calls>(spec, new Z12Calls(new Z12Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z13", [931, 209, 65], ["relu", "sigmoid"], "bce", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z13Calls>(spec, new Z13Calls(new Z13Net()), (s, k) => (double)((s + k) % 2))),
+        new("z14", [302, 100, 126, 1], ["relu", "tanh", "sigmoid"], "bce", true, 2, 3, 1,
+            spec => new SweepRunner<float, Z14Calls>(spec, new Z14Calls(new Z14Net()), (s, k) => (double)((s + k) % 2))),
+        new("z15", [662, 693, 3, 1], ["relu", "leaky", "identity"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z15Calls>(spec, new Z15Calls(new Z15Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z16", [629, 229, 1047, 31], ["identity", "identity", "tanh"], "mse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z16Calls>(spec, new Z16Calls(new Z16Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z17", [785, 598, 267, 200], ["relu", "relu", "relu"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z17Calls>(spec, new Z17Calls(new Z17Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z18", [907, 28, 255, 31], ["tanh", "relu", "relu"], "mse", false, 2, 3, 1,
+            spec => new SweepRunner<double, Z18Calls>(spec, new Z18Calls(new Z18Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z19", [505, 3, 2], ["relu", "softmax"], "ce", false, 44, 64, 7,
+            spec => new SweepRunner<double, Z19Calls>(spec, new Z19Calls(new Z19Net()), (s, k) => (k == s % 2 ? 1.0 : 0.0))),
+        new("z20", [950, 34, 107, 282, 4, 65], ["sigmoid", "relu", "sigmoid", "identity", "leaky"], "hse", false, 1, 2, 1,
+            spec => new SweepRunner<double, Z20Calls>(spec, new Z20Calls(new Z20Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z21", [101, 461, 537, 7, 26, 6], ["relu", "tanh", "sigmoid", "leaky", "sigmoid"], "hse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z21Calls>(spec, new Z21Calls(new Z21Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z22", [536, 220, 335, 501, 3], ["leaky", "relu", "tanh", "identity"], "mse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z22Calls>(spec, new Z22Calls(new Z22Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z23", [1000, 469, 3], ["relu", "sigmoid"], "mse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z23Calls>(spec, new Z23Calls(new Z23Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z24", [5, 886, 121, 1], ["leaky", "identity", "sigmoid"], "mse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z24Calls>(spec, new Z24Calls(new Z24Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z25", [126, 1018, 169, 503, 200], ["relu", "relu", "relu", "relu"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z25Calls>(spec, new Z25Calls(new Z25Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z26", [631, 4, 21, 885, 81, 6], ["sigmoid", "identity", "leaky", "identity", "sigmoid"], "mse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z26Calls>(spec, new Z26Calls(new Z26Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z27", [550, 148, 705, 534, 13], ["relu", "relu", "relu", "identity"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z27Calls>(spec, new Z27Calls(new Z27Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z28", [227, 110, 185, 31], ["tanh", "sigmoid", "tanh"], "hse", false, 2, 2, 1,
+            spec => new SweepRunner<double, Z28Calls>(spec, new Z28Calls(new Z28Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z29", [497, 86, 6], ["sigmoid", "sigmoid"], "hse", true, 2, 3, 1,
+            spec => new SweepRunner<float, Z29Calls>(spec, new Z29Calls(new Z29Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z30", [960, 929, 6, 3], ["tanh", "leaky", "tanh"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z30Calls>(spec, new Z30Calls(new Z30Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z31", [653, 435, 2, 4], ["relu", "relu", "sigmoid"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z31Calls>(spec, new Z31Calls(new Z31Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z32", [528, 421, 3], ["leaky", "tanh"], "hse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z32Calls>(spec, new Z32Calls(new Z32Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z33", [197, 1, 2], ["relu", "sigmoid"], "bce", false, 319, 437, 50,
+            spec => new SweepRunner<double, Z33Calls>(spec, new Z33Calls(new Z33Net()), (s, k) => (double)((s + k) % 2))),
+        new("z34", [542, 73, 152, 1], ["identity", "leaky", "leaky"], "hse", false, 2, 2, 1,
+            spec => new SweepRunner<double, Z34Calls>(spec, new Z34Calls(new Z34Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z35", [585, 85, 145, 127, 5], ["identity", "identity", "identity", "softmax"], "ce", true, 1, 2, 1,
+            spec => new SweepRunner<float, Z35Calls>(spec, new Z35Calls(new Z35Net()), (s, k) => (k == s % 5 ? 1.0 : 0.0))),
+        new("z36", [814, 835, 468, 287, 91, 6], ["relu", "relu", "relu", "tanh", "relu"], "hse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z36Calls>(spec, new Z36Calls(new Z36Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z37", [241, 287, 850, 406, 5, 1], ["leaky", "relu", "relu", "tanh", "leaky"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z37Calls>(spec, new Z37Calls(new Z37Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z38", [815, 97, 4], ["relu", "tanh"], "hse", true, 1, 2, 1,
+            spec => new SweepRunner<float, Z38Calls>(spec, new Z38Calls(new Z38Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z39", [119, 29, 154, 317, 229, 2], ["sigmoid", "identity", "relu", "tanh", "sigmoid"], "mse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z39Calls>(spec, new Z39Calls(new Z39Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z40", [255, 83, 47, 183, 1], ["tanh", "sigmoid", "leaky", "leaky"], "mse", false, 2, 3, 1,
+            spec => new SweepRunner<double, Z40Calls>(spec, new Z40Calls(new Z40Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z41", [266, 220, 494, 108, 103, 31], ["sigmoid", "relu", "sigmoid", "relu", "relu"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z41Calls>(spec, new Z41Calls(new Z41Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z42", [3, 701, 6], ["relu", "tanh"], "hse", false, 8, 8, 2,
+            spec => new SweepRunner<double, Z42Calls>(spec, new Z42Calls(new Z42Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z43", [399, 1095, 459, 2], ["tanh", "tanh", "leaky"], "hse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z43Calls>(spec, new Z43Calls(new Z43Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z44", [977, 27, 3, 906, 449, 9], ["identity", "relu", "leaky", "relu", "identity"], "hse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z44Calls>(spec, new Z44Calls(new Z44Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z45", [5, 1010, 72, 245, 65], ["relu", "relu", "relu", "relu"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z45Calls>(spec, new Z45Calls(new Z45Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z46", [17, 121, 1, 113, 6, 1], ["relu", "tanh", "relu", "identity", "identity"], "mse", false, 18, 19, 3,
+            spec => new SweepRunner<double, Z46Calls>(spec, new Z46Calls(new Z46Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z47", [202, 859, 87, 7], ["relu", "relu", "softmax"], "ce", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z47Calls>(spec, new Z47Calls(new Z47Net()), (s, k) => (k == s % 7 ? 1.0 : 0.0))),
+        new("z48", [64, 91, 7, 357, 6], ["identity", "leaky", "identity", "identity"], "hse", false, 6, 7, 1,
+            spec => new SweepRunner<double, Z48Calls>(spec, new Z48Calls(new Z48Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z49", [94, 82, 1, 191, 66, 1], ["leaky", "leaky", "leaky", "leaky", "relu"], "mse", false, 4, 5, 1,
+            spec => new SweepRunner<double, Z49Calls>(spec, new Z49Calls(new Z49Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z50", [818, 865, 619, 70, 315, 9], ["relu", "leaky", "relu", "relu", "relu"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z50Calls>(spec, new Z50Calls(new Z50Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z51", [445, 1, 13], ["identity", "leaky"], "hse", false, 133, 168, 21,
+            spec => new SweepRunner<double, Z51Calls>(spec, new Z51Calls(new Z51Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z52", [150, 8, 3, 1017, 52, 31], ["relu", "sigmoid", "relu", "tanh", "tanh"], "hse", false, 2, 2, 1,
+            spec => new SweepRunner<double, Z52Calls>(spec, new Z52Calls(new Z52Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z53", [853, 627, 755, 200], ["relu", "identity", "relu"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z53Calls>(spec, new Z53Calls(new Z53Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z54", [15, 298, 285, 867, 769, 200], ["sigmoid", "relu", "sigmoid", "relu", "sigmoid"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z54Calls>(spec, new Z54Calls(new Z54Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z55", [4, 646, 119, 6], ["tanh", "leaky", "leaky"], "mse", false, 1, 2, 1,
+            spec => new SweepRunner<double, Z55Calls>(spec, new Z55Calls(new Z55Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z56", [339, 303, 10, 113, 26], ["relu", "identity", "leaky", "softmax"], "ce", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z56Calls>(spec, new Z56Calls(new Z56Net()), (s, k) => (k == s % 26 ? 1.0 : 0.0))),
+        new("z57", [614, 6, 532, 200], ["leaky", "tanh", "leaky"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z57Calls>(spec, new Z57Calls(new Z57Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z58", [519, 105, 117, 52, 163, 10], ["relu", "tanh", "relu", "tanh", "softmax"], "ce", false, 1, 2, 1,
+            spec => new SweepRunner<double, Z58Calls>(spec, new Z58Calls(new Z58Net()), (s, k) => (k == s % 10 ? 1.0 : 0.0))),
+        new("z59", [933, 439, 410, 281, 3], ["relu", "relu", "leaky", "identity"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z59Calls>(spec, new Z59Calls(new Z59Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z60", [325, 1025, 454, 100, 403, 1], ["tanh", "identity", "identity", "leaky", "identity"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z60Calls>(spec, new Z60Calls(new Z60Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z61", [47, 729, 67, 13], ["sigmoid", "relu", "sigmoid"], "hse", false, 1, 2, 1,
+            spec => new SweepRunner<double, Z61Calls>(spec, new Z61Calls(new Z61Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z62", [479, 118, 845, 610, 527, 1], ["relu", "relu", "relu", "tanh", "relu"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z62Calls>(spec, new Z62Calls(new Z62Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z63", [89, 859, 661, 235, 1], ["tanh", "relu", "relu", "sigmoid"], "bce", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z63Calls>(spec, new Z63Calls(new Z63Net()), (s, k) => (double)((s + k) % 2))),
+        new("z64", [261, 583, 741, 123, 4], ["tanh", "relu", "leaky", "identity"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z64Calls>(spec, new Z64Calls(new Z64Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z65", [198, 226, 63, 2, 31], ["relu", "leaky", "sigmoid", "relu"], "hse", false, 2, 2, 1,
+            spec => new SweepRunner<double, Z65Calls>(spec, new Z65Calls(new Z65Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z66", [596, 66, 482, 6], ["relu", "relu", "identity"], "mse", true, 1, 2, 1,
+            spec => new SweepRunner<float, Z66Calls>(spec, new Z66Calls(new Z66Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z67", [77, 1029, 191, 348, 1], ["tanh", "relu", "relu", "tanh"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z67Calls>(spec, new Z67Calls(new Z67Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z68", [67, 53, 19, 495, 619, 200], ["leaky", "identity", "identity", "leaky", "tanh"], "mse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z68Calls>(spec, new Z68Calls(new Z68Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z69", [900, 845, 38, 501, 165, 3], ["identity", "relu", "leaky", "identity", "tanh"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z69Calls>(spec, new Z69Calls(new Z69Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z70", [204, 67, 183, 1090, 423, 31], ["identity", "relu", "leaky", "relu", "sigmoid"], "bce", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z70Calls>(spec, new Z70Calls(new Z70Net()), (s, k) => (double)((s + k) % 2))),
+        new("z71", [12, 298, 1003, 1076, 26], ["relu", "identity", "relu", "softmax"], "ce", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z71Calls>(spec, new Z71Calls(new Z71Net()), (s, k) => (k == s % 26 ? 1.0 : 0.0))),
+        new("z72", [496, 299, 297, 914, 931, 1], ["leaky", "tanh", "relu", "sigmoid", "leaky"], "hse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z72Calls>(spec, new Z72Calls(new Z72Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z73", [539, 55, 9], ["leaky", "tanh"], "mse", false, 3, 4, 1,
+            spec => new SweepRunner<double, Z73Calls>(spec, new Z73Calls(new Z73Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z74", [268, 5, 404, 39, 1], ["relu", "relu", "leaky", "leaky"], "hse", false, 4, 5, 1,
+            spec => new SweepRunner<double, Z74Calls>(spec, new Z74Calls(new Z74Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z75", [985, 5, 9], ["identity", "leaky"], "hse", false, 14, 20, 3,
+            spec => new SweepRunner<double, Z75Calls>(spec, new Z75Calls(new Z75Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z76", [173, 165, 164, 1, 13], ["relu", "identity", "identity", "sigmoid"], "hse", true, 2, 2, 1,
+            spec => new SweepRunner<float, Z76Calls>(spec, new Z76Calls(new Z76Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z77", [798, 1084, 371, 3], ["tanh", "relu", "sigmoid"], "hse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Z77Calls>(spec, new Z77Calls(new Z77Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z78", [744, 362, 692, 4], ["relu", "relu", "sigmoid"], "bce", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z78Calls>(spec, new Z78Calls(new Z78Net()), (s, k) => (double)((s + k) % 2))),
+        new("z79", [1000, 497, 82, 646, 1004, 4], ["relu", "relu", "leaky", "relu", "identity"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, Z79Calls>(spec, new Z79Calls(new Z79Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("z80", [1, 204, 27, 124, 1], ["relu", "sigmoid", "identity", "tanh"], "mse", true, 7, 8, 2,
+            spec => new SweepRunner<float, Z80Calls>(spec, new Z80Calls(new Z80Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
     ];
 }
