@@ -118,6 +118,7 @@ internal static partial class Emitter
         string t = scalar.Keyword;
         using (writer.Block($"public void ApplyGradients({t} learningRate)"))
         {
+            EmitLearningRateCheck(writer, t);
             writer.Line("// Read back in the pieces Backward writes (the same vectors of each weight row, each bias alone), so that every");
             writer.Line("// load takes its value straight from the store that wrote it.");
             writer.Line($"var parameters = {GeneratedNames.ParametersSpan}.Slice(0, ParameterCount);");

@@ -431,6 +431,7 @@ internal static partial class Emitter
         writer.Line("/// <summary>Plain gradient descent with the accumulated gradients: <c>Parameters -= learningRate * Gradients</c>.</summary>");
         writer.Line("/// <param name=\"learningRate\">Step size.</param>");
         writer.Line($"/// <remarks>{Exclusive}</remarks>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The learning rate is NaN or infinite.</exception>");
         if (plan.RunsInLocals)
         {
             EmitApplyGradientsInLocals(writer, plan, scalar);
@@ -440,8 +441,11 @@ internal static partial class Emitter
             // Our own loop rather than TensorPrimitives.MultiplyAdd, measured on this repository's machine:
             // as fast at a few thousand parameters, half the time for tiny networks (no dispatch), and a
             // quarter of the time for W6's 101,770 (5.2 against 23.5 us).
-            writer.Line($"public void ApplyGradients({t} learningRate) =>");
-            writer.Line($"    {RuntimeApi.Call(RuntimeApi.AddScaled)}<{t}>(-learningRate, {GeneratedNames.GradientsSpan}, {GeneratedNames.ParametersSpan});");
+            using (writer.Block($"public void ApplyGradients({t} learningRate)"))
+            {
+                EmitLearningRateCheck(writer, t);
+                writer.Line($"{RuntimeApi.Call(RuntimeApi.AddScaled)}<{t}>(-learningRate, {GeneratedNames.GradientsSpan}, {GeneratedNames.ParametersSpan});");
+            }
         }
         writer.Line();
 
@@ -450,11 +454,12 @@ internal static partial class Emitter
         writer.Line($"/// <param name=\"target\">{plan.OutputSize} values.</param>");
         writer.Line("/// <param name=\"learningRate\">Step size.</param>");
         writer.Line($"/// <remarks>Leaves <see cref=\"Gradients\"/> untouched. {Exclusive}</remarks>");
-        writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or the learning rate is NaN or infinite.</exception>");
         using (writer.Block($"public {t} Train({readOnlySpan} input, {readOnlySpan} target, {t} learningRate)"))
         {
             EmitLengthCheck(writer, "input", "InputSize");
             EmitLengthCheck(writer, "target", "OutputSize");
+            EmitLearningRateCheck(writer, t);
             EmitSampleDropoutKey(writer, plan);
             EmitTrainingKernelCall(writer, plan, "return ", "BackwardAndStep", "input", "target", "learningRate", "dropoutKey");
         }
@@ -465,12 +470,13 @@ internal static partial class Emitter
         writer.Line($"/// <param name=\"targets\">Rows of {plan.OutputSize} values, one per input row.</param>");
         writer.Line("/// <param name=\"learningRate\">Step size.</param>");
         writer.Line($"/// <remarks><see cref=\"Gradients\"/> ends holding the summed gradient. {Exclusive}</remarks>");
-        writer.Line("/// <exception cref=\"global::System.ArgumentException\">The spans do not hold the same whole number of rows, or hold none.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">The spans do not hold the same whole number of rows, or hold none, or the learning rate is NaN or infinite.</exception>");
         using (writer.Block($"public {t} TrainBatch({readOnlySpan} inputs, {readOnlySpan} targets, {t} learningRate)"))
         {
             // Every argument is checked before Gradients is cleared: a bad call must leave the network as it was.
             EmitRowChecks(writer, "inputs", "targets", "OutputSize");
             writer.Line($"if (rows == 0) {Runtime}.ThrowHelper.ThrowEmptyBatch(nameof(inputs));");
+            EmitLearningRateCheck(writer, t);
             writer.Line("ZeroGradients();");
             writer.Line($"{t} loss = BackwardBatch(inputs, targets);");
             writer.Line("ApplyGradients(learningRate / rows);");
@@ -516,6 +522,10 @@ internal static partial class Emitter
     // The argument is named by an enum constant (input -> SampleArgument.Input), not nameof: see the runtime's ThrowHelper.
     private static void EmitLengthCheck(CodeWriter writer, string parameter, string expected) =>
         writer.Line($"if ({parameter}.Length != {expected}) {Runtime}.ThrowHelper.ThrowLengthMismatch({Runtime}.SampleArgument.{char.ToUpperInvariant(parameter[0])}{parameter.Substring(1)}, {expected}, {parameter}.Length);");
+
+    // A NaN or infinite rate would turn every parameter into NaN without an error; the check is one comparison.
+    private static void EmitLearningRateCheck(CodeWriter writer, string t) =>
+        writer.Line($"if (!{t}.IsFinite(learningRate)) {Runtime}.ThrowHelper.ThrowLearningRateNotFinite(learningRate);");
 
     private static void EmitRowChecks(CodeWriter writer, string inputs, string other, string otherRowLength) =>
         writer.Line($"int rows = {Runtime}.ThrowHelper.MatchingRowCount(nameof({inputs}), {inputs}.Length, InputSize, nameof({other}), {other}.Length, {otherRowLength});");

@@ -30,6 +30,14 @@ public static class ThrowHelper
             _ => "target",
         });
 
+    /// <summary>
+    /// Throws an <see cref="ArgumentOutOfRangeException"/> for a generated training call's learning rate that is NaN or
+    /// infinite, which would make every parameter NaN. No name is passed, for the reason <see cref="ThrowLengthMismatch(SampleArgument, int, int)"/> gives.
+    /// </summary>
+    [DoesNotReturn]
+    public static void ThrowLearningRateNotFinite(double learningRate) =>
+        throw new ArgumentOutOfRangeException("learningRate", learningRate, "Expected a finite learning rate; this one would make every parameter NaN or infinite.");
+
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> for vector lanes that run past the end of a span.</summary>
     [DoesNotReturn]
     public static void ThrowLanesOutOfRange(int start, int lanes, int length) =>
@@ -64,8 +72,10 @@ public static class ThrowHelper
     }
 
     /// <summary>Checks that <paramref name="length"/> values split into <paramref name="rows"/> rows of one length and returns that length.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> is not positive.</exception>
     public static int RowLength(string parameterName, int length, int rows)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
         int rowLength = length / rows;
         if (rowLength * rows != length)
             throw new ArgumentException($"Expected {rows} rows of equal length, got length {length}, which is not a multiple of {rows}.", parameterName);
@@ -73,8 +83,10 @@ public static class ThrowHelper
     }
 
     /// <summary>Checks that <paramref name="length"/> holds whole rows of <paramref name="rowLength"/> and returns how many.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowLength"/> is not positive.</exception>
     public static int RowCount(string parameterName, int length, int rowLength)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowLength);
         int rows = length / rowLength;
         if (rows * rowLength != length)
             ThrowNotWholeRows(parameterName, rowLength, length);

@@ -49,6 +49,39 @@ public class ArgumentTests
         Assert.Equal(gradients, _network.Gradients.ToArray());
     }
 
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void Training_calls_reject_a_learning_rate_that_is_not_finite_and_leave_the_network_as_it_was(double learningRate)
+    {
+        // In locals (4-3-1, double) and looped (64-32-10, single): each generated Train, TrainBatch and ApplyGradients.
+        _network.Backward(new double[] { 0.1, 0.2, 0.3, 0.4 }, new double[] { 1 });
+        double[] parameters = _network.Parameters.ToArray();
+        double[] gradients = _network.Gradients.ToArray();
+        AssertRejected(() => _network.Train(new double[4], new double[1], learningRate), learningRate);
+        AssertRejected(() => _network.TrainBatch(new double[8], new double[2], learningRate), learningRate);
+        AssertRejected(() => _network.ApplyGradients(learningRate), learningRate);
+        Assert.Equal(parameters, _network.Parameters.ToArray());
+        Assert.Equal(gradients, _network.Gradients.ToArray());
+
+        var looped = new DigitsShapedNet(1);
+        float[] loopedParameters = looped.Parameters.ToArray();
+        float rate = (float)learningRate;
+        AssertRejected(() => looped.Train(new float[64], new float[10], rate), learningRate);
+        AssertRejected(() => looped.TrainBatch(new float[128], new float[20], rate), learningRate);
+        AssertRejected(() => looped.ApplyGradients(rate), learningRate);
+        Assert.Equal(loopedParameters, looped.Parameters.ToArray());
+    }
+
+    private static void AssertRejected(Action call, double learningRate)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(call);
+        Assert.Equal("learningRate", error.ParamName);
+        Assert.Equal(learningRate, (double)error.ActualValue!);
+        Assert.Contains("finite learning rate", error.Message);
+    }
+
     [Fact]
     public void BackwardBatch_rejects_partial_rows()
     {
