@@ -44,7 +44,7 @@ public sealed class Adam<T> : IRangedOptimizer<T> where T : unmanaged, IBinaryFl
     public T LearningRate
     {
         get => _learningRate;
-        set => _learningRate = OptimizerState.NonNegative(value, nameof(value));
+        set => _learningRate = OptimizerState.NonNegative(value, nameof(LearningRate));
     }
 
     /// <summary>Decay of the first-moment estimate.</summary>

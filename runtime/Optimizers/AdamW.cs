@@ -45,7 +45,7 @@ public sealed class AdamW<T> : IRangedOptimizer<T> where T : unmanaged, IBinaryF
     public T LearningRate
     {
         get => _learningRate;
-        set => _learningRate = OptimizerState.NonNegative(value, nameof(value));
+        set => _learningRate = OptimizerState.NonNegative(value, nameof(LearningRate));
     }
 
     /// <summary>Decay of the first-moment estimate.</summary>

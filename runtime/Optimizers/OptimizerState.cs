@@ -18,7 +18,9 @@ internal static class OptimizerState
         if (buffer is not null && buffer.Length == length)
             return buffer;
         if (buffer is not null && hasState)
-            ThrowHelper.ThrowLengthMismatch("parameters", buffer.Length, length);
+            throw new ArgumentException(
+                $"The optimizer holds state for {buffer.Length} parameters, from the network it stepped before; this block has {length}. " +
+                "Use a new optimizer for each network, or call Reset() to start this one again.", "parameters");
         buffer = new T[length];
         return buffer;
     }

@@ -60,7 +60,7 @@ public sealed class RmsProp<T> : IRangedOptimizer<T> where T : unmanaged, IBinar
     public T LearningRate
     {
         get => _learningRate;
-        set => _learningRate = OptimizerState.NonNegative(value, nameof(value));
+        set => _learningRate = OptimizerState.NonNegative(value, nameof(LearningRate));
     }
 
     /// <summary>Decay of the running average of squared gradients.</summary>

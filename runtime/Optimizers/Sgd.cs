@@ -56,7 +56,7 @@ public sealed class Sgd<T> : IRangedOptimizer<T> where T : unmanaged, IBinaryFlo
     public T LearningRate
     {
         get => _learningRate;
-        set => _learningRate = OptimizerState.NonNegative(value, nameof(value));
+        set => _learningRate = OptimizerState.NonNegative(value, nameof(LearningRate));
     }
 
     /// <summary>The momentum factor (0 = none).</summary>

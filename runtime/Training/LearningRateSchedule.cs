@@ -43,7 +43,23 @@ public abstract class LearningRateSchedule
     }
 
     /// <summary>The learning rate of the step on batch <paramref name="batch"/> of epoch <paramref name="epoch"/> (both from 0).</summary>
+    /// <remarks>The built-in schedules throw <see cref="InvalidOperationException"/> before <see cref="Start"/> and
+    /// <see cref="ArgumentOutOfRangeException"/> for a step outside the run.</remarks>
     public abstract double LearningRateAt(int epoch, int batch);
+
+    /// <summary>
+    /// Throws unless <see cref="Start"/> has been called and the step is inside the run it described: for the built-in
+    /// schedules' <see cref="LearningRateAt"/>, whose formulas divide by the run's length.
+    /// </summary>
+    protected void CheckStep(int epoch, int batch)
+    {
+        if (Epochs == 0)
+            throw new InvalidOperationException($"{GetType().Name}: call Start(initialLearningRate, epochs, batchesPerEpoch) before LearningRateAt (Fit does).");
+        if ((uint)epoch >= (uint)Epochs)
+            throw new ArgumentOutOfRangeException(nameof(epoch), epoch, $"The run has epochs 0 to {Epochs - 1}.");
+        if ((uint)batch >= (uint)BatchesPerEpoch)
+            throw new ArgumentOutOfRangeException(nameof(batch), batch, $"The run has batches 0 to {BatchesPerEpoch - 1} per epoch.");
+    }
 
     /// <summary>Called by Fit after each epoch with the loss it monitors (validation loss when there are validation rows, else training loss).</summary>
     /// <param name="epoch">The epoch just completed, from 0.</param>
@@ -153,7 +169,11 @@ public abstract class LearningRateSchedule
 
     private sealed class StepDecaySchedule(int stepSize, double gamma) : LearningRateSchedule
     {
-        public override double LearningRateAt(int epoch, int batch) => InitialLearningRate * Math.Pow(gamma, epoch / stepSize);
+        public override double LearningRateAt(int epoch, int batch)
+        {
+            CheckStep(epoch, batch);
+            return InitialLearningRate * Math.Pow(gamma, epoch / stepSize);
+        }
     }
 
     private sealed class CosineWithWarmupSchedule(int warmupEpochs, double minimum, double startFactor) : LearningRateSchedule
@@ -166,6 +186,7 @@ public abstract class LearningRateSchedule
 
         public override double LearningRateAt(int epoch, int batch)
         {
+            CheckStep(epoch, batch);
             if (epoch < warmupEpochs)
                 return InitialLearningRate * (startFactor + (1 - startFactor) * epoch / warmupEpochs);
             int cosineEpochs = Epochs - warmupEpochs;
@@ -175,8 +196,20 @@ public abstract class LearningRateSchedule
 
     private sealed class OneCycleSchedule(double maximum, double warmupFraction, double divFactor, double finalDivFactor) : LearningRateSchedule
     {
+        protected override void OnStart()
+        {
+            // The rise runs from step 0 to step warmupFraction * total - 1; when that end is step 0 itself its length
+            // is zero and the first rate would be 0 / 0 (PyTorch's OneCycleLR raises ZeroDivisionError there).
+            long totalSteps = (long)Epochs * BatchesPerEpoch;
+            if (warmupFraction * totalSteps - 1 == 0)
+                throw new ArgumentOutOfRangeException(nameof(warmupFraction), warmupFraction,
+                    $"OneCycle's rise would be exactly one step ({warmupFraction} of the run's {totalSteps} steps: {Epochs} epochs x {BatchesPerEpoch} batches), " +
+                    "and its first rate 0 / 0: choose another warmupFraction, or more epochs or smaller batches.");
+        }
+
         public override double LearningRateAt(int epoch, int batch)
         {
+            CheckStep(epoch, batch);
             double initial = maximum / divFactor;
             double final = initial / finalDivFactor;
             int totalSteps = Epochs * BatchesPerEpoch;
@@ -211,7 +244,11 @@ public abstract class LearningRateSchedule
             _cooldownLeft = 0;
         }
 
-        public override double LearningRateAt(int epoch, int batch) => _rate;
+        public override double LearningRateAt(int epoch, int batch)
+        {
+            CheckStep(epoch, batch);
+            return _rate;
+        }
 
         public override void EpochEnded(int epoch, double monitoredLoss)
         {

@@ -158,7 +158,7 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
             int count = Math.Min(_batchSize, rows - start);
             bool copyRows = BatchBlocks(start, count, out ReadOnlyMemory<T> inputs, out ReadOnlyMemory<T> targets);
             if (_schedule is not null)
-                _optimizer.LearningRate = T.CreateTruncating(_schedule.LearningRateAt(epoch - 1, batch - 1));
+                _optimizer.LearningRate = ScheduledRate(epoch, batch);
 
             double batchLoss = Step(inputs, targets, count, copyRows, guard == DivergenceGuard.EveryStep, out bool parametersFinite);
             if (guard != DivergenceGuard.Off && (!double.IsFinite(batchLoss) || !parametersFinite))
@@ -169,6 +169,19 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
         if (guard == DivergenceGuard.EveryEpoch && !Kernels.AllFinite<T>(_network.Parameters))
             Diverged(epoch, batch - 1, lossSum / rows);
         return lossSum;
+    }
+
+    /// <summary>The schedule's rate for this step, in the network's precision; an error that names the schedule and the step unless it is a finite number of 0 or more.</summary>
+    private T ScheduledRate(int epoch, int batch)
+    {
+        double scheduled = _schedule!.LearningRateAt(epoch - 1, batch - 1);
+        T rate = T.CreateTruncating(scheduled);
+        if (!T.IsFinite(rate) || T.IsNegative(rate))
+            throw new InvalidOperationException(
+                $"The learning-rate schedule ({_schedule.GetType().Name}) gave {scheduled.ToString(System.Globalization.CultureInfo.InvariantCulture)} for epoch {epoch}, batch {batch}" +
+                (double.IsFinite(scheduled) && !T.IsFinite(rate) ? $", beyond the range of {typeof(T).Name}" : "") +
+                "; a learning rate must be a finite number of 0 or more. Check the schedule's parameters against the run's epochs and batches.");
+        return rate;
     }
 
     private void Diverged(int epoch, int batch, double loss)

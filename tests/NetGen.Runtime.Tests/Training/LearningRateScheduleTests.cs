@@ -117,6 +117,79 @@ public class LearningRateScheduleTests
         Assert.Contains("5 epochs", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_OneCycle_rise_of_exactly_one_step_is_rejected_when_training_starts_instead_of_giving_zero_over_zero()
+    {
+        // 0.5 of 2 steps: the rise would end at step 0, PyTorch's OneCycleLR divides by zero there.
+        LearningRateSchedule schedule = LearningRateSchedule.OneCycle(0.1, warmupFraction: 0.5);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => schedule.Start(0.01, epochs: 2, batchesPerEpoch: 1));
+        Assert.Equal("warmupFraction", error.ParamName);
+        Assert.Contains("2 steps", error.Message, StringComparison.Ordinal);
+
+        // A rise shorter than one step is PyTorch's too: straight into the fall, every rate finite.
+        schedule = LearningRateSchedule.OneCycle(0.1, warmupFraction: 0.3);
+        schedule.Start(0.01, epochs: 1, batchesPerEpoch: 2);
+        Assert.True(double.IsFinite(schedule.LearningRateAt(0, 0)) && double.IsFinite(schedule.LearningRateAt(0, 1)));
+    }
+
+    [Fact]
+    public void The_built_in_schedules_refuse_a_rate_before_Start_and_for_a_step_outside_the_run()
+    {
+        LearningRateSchedule[] schedules =
+        [
+            LearningRateSchedule.StepDecay(2), LearningRateSchedule.Exponential(0.9), LearningRateSchedule.CosineWithWarmup(1),
+            LearningRateSchedule.OneCycle(0.1), LearningRateSchedule.ReduceOnPlateau(),
+        ];
+        foreach (LearningRateSchedule schedule in schedules)
+        {
+            var early = Assert.Throws<InvalidOperationException>(() => schedule.LearningRateAt(0, 0));
+            Assert.Contains("Start", early.Message, StringComparison.Ordinal);
+
+            schedule.Start(0.1, epochs: 3, batchesPerEpoch: 4);
+            Assert.True(double.IsFinite(schedule.LearningRateAt(2, 3)));
+            Assert.Equal("epoch", Assert.Throws<ArgumentOutOfRangeException>(() => schedule.LearningRateAt(3, 0)).ParamName);
+            Assert.Equal("batch", Assert.Throws<ArgumentOutOfRangeException>(() => schedule.LearningRateAt(0, 4)).ParamName);
+            Assert.Equal("epoch", Assert.Throws<ArgumentOutOfRangeException>(() => schedule.LearningRateAt(-1, 0)).ParamName);
+        }
+    }
+
+    [Fact]
+    public void Fit_names_the_schedule_and_the_step_when_a_schedule_gives_a_rate_that_is_not_finite()
+    {
+        var network = new SingleLayerNetwork(2, 1);
+        (double[] inputs, double[] targets) = TrainingData.Linear(8);
+        double[] before = network.Snapshot();
+
+        var error = Assert.Throws<InvalidOperationException>(() => network.Fit(inputs, targets, new TrainingOptions<double>
+        {
+            Epochs = 3, BatchSize = 4, LearningRate = 0.01, LearningRateSchedule = new NaNFromSecondEpoch(),
+        }));
+
+        Assert.Contains("NaNFromSecondEpoch", error.Message, StringComparison.Ordinal);
+        Assert.Contains("gave NaN for epoch 2, batch 1", error.Message, StringComparison.Ordinal);
+        Assert.NotEqual(before, network.Snapshot()); // epoch 1 trained
+    }
+
+    /// <summary>A user's schedule with a bug: a rate for epoch 0 (counted from 0, as the schedules count), NaN after it.</summary>
+    private sealed class NaNFromSecondEpoch : LearningRateSchedule
+    {
+        public override double LearningRateAt(int epoch, int batch) => epoch == 0 ? InitialLearningRate : double.NaN;
+    }
+
+    [Fact]
+    public void An_optimizers_learning_rate_setter_names_LearningRate_and_the_value()
+    {
+        IOptimizer<double>[] optimizers = [new Sgd<double>(0.1), new Adam<double>(), new AdamW<double>(), new RmsProp<double>()];
+        foreach (IOptimizer<double> optimizer in optimizers)
+        {
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() => optimizer.LearningRate = double.NaN);
+            Assert.Equal("LearningRate", error.ParamName);
+            Assert.Equal(double.NaN, error.ActualValue);
+            Assert.Throws<ArgumentOutOfRangeException>(() => optimizer.LearningRate = -1);
+        }
+    }
+
     private static void AssertEpochRates(string name, LearningRateSchedule schedule, int epochs)
     {
         schedule.Start(0.1, epochs, batchesPerEpoch: 4);
