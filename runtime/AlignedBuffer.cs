@@ -28,11 +28,12 @@ public readonly struct AlignedBuffer<T>
     private readonly int _length;
 
     /// <summary>Allocates a zeroed, aligned block of <paramref name="length"/> elements.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative, or too large for one array with a cache line of slack.</exception>
     public AlignedBuffer(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         int slack = Alignment / Unsafe.SizeOf<T>();
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Array.MaxLength - slack);
         _array = GC.AllocateArray<T>(length + slack, pinned: true);
         long address = Marshal.UnsafeAddrOfPinnedArrayElement(_array, 0).ToInt64();
         int misalignment = (int)(address & (Alignment - 1));
@@ -41,6 +42,8 @@ public readonly struct AlignedBuffer<T>
     }
 
     /// <summary>The block's elements.</summary>
+    /// <remarks>Read on every call of a generated network, so it has no check: a <c>default</c> buffer, which generated
+    /// code never holds, throws <see cref="NullReferenceException"/> here, as <c>default(ImmutableArray&lt;T&gt;)</c> does.</remarks>
     public Span<T> Span
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

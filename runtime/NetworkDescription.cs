@@ -14,7 +14,8 @@ public sealed class NetworkDescription : IEquatable<NetworkDescription>
     private readonly Activation[] _activations;
 
     /// <summary>Describes a network.</summary>
-    /// <exception cref="ArgumentException">Fewer than two sizes, a size below 1, or not one activation per weight layer.</exception>
+    /// <exception cref="ArgumentException">Fewer than two sizes, a size below 1, not one activation per weight layer, an
+    /// activation, loss, precision or initializer that is not one of its enum's values, or more parameters than one array holds.</exception>
     public NetworkDescription(int[] layerSizes, Activation[] activations, LossFunction loss, Precision precision, Initializer initializer = Initializer.Default)
     {
         ArgumentNullException.ThrowIfNull(layerSizes);
@@ -26,6 +27,15 @@ public sealed class NetworkDescription : IEquatable<NetworkDescription>
                 throw new ArgumentException($"Every layer size must be 1 or more, got {size}.", nameof(layerSizes));
         if (activations.Length != layerSizes.Length - 1)
             throw new ArgumentException($"Expected {layerSizes.Length - 1} activations (one per weight layer), got {activations.Length}.", nameof(activations));
+        foreach (Activation activation in activations)
+            if (!Enum.IsDefined(activation))
+                throw new ArgumentException($"Activation {(int)activation} is not one of the Activation values.", nameof(activations));
+        if (!Enum.IsDefined(loss))
+            throw new ArgumentException($"LossFunction {(int)loss} is not one of the LossFunction values.", nameof(loss));
+        if (!Enum.IsDefined(precision))
+            throw new ArgumentException($"Precision {(int)precision} is not one of the Precision values.", nameof(precision));
+        if (!Enum.IsDefined(initializer))
+            throw new ArgumentException($"Initializer {(int)initializer} is not one of the Initializer values.", nameof(initializer));
 
         _layerSizes = (int[])layerSizes.Clone();
         _activations = (Activation[])activations.Clone();
@@ -35,7 +45,9 @@ public sealed class NetworkDescription : IEquatable<NetworkDescription>
         long count = 0;
         for (int layer = 0; layer < LayerCount; layer++)
             count += (long)_layerSizes[layer] * _layerSizes[layer + 1] + _layerSizes[layer + 1];
-        ParameterCount = checked((int)count);
+        if (count > Array.MaxLength)
+            throw new ArgumentException($"Layer sizes [{string.Join(", ", layerSizes)}] make {count} parameters; one array holds at most {Array.MaxLength}.", nameof(layerSizes));
+        ParameterCount = (int)count;
     }
 
     /// <summary>Layer sizes, input first.</summary>

@@ -43,7 +43,8 @@ public static class CsvDataLoader
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(csv);
-        using var reader = new StringReader(csv);
+        // A byte-order mark read into a string (File.ReadAllText keeps none, other readers may) is not part of the first field.
+        using var reader = new StringReader(csv.StartsWith('\uFEFF') ? csv[1..] : csv);
         return Read<T>(reader, options, "CSV text");
     }
 
@@ -96,9 +97,30 @@ public static class CsvDataLoader
             throw new ArgumentOutOfRangeException(nameof(options), options.Labels, "Labels is not a CsvLabels value.");
         if (!Enum.IsDefined(options.MissingValues))
             throw new ArgumentOutOfRangeException(nameof(options), options.MissingValues, "MissingValues is not a CsvMissingValues value.");
-        ArgumentOutOfRangeException.ThrowIfNegative(options.ClassCount, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxClassCount, 1, nameof(options));
+        if (!Enum.IsDefined(options.Header))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Header, "Header is not a CsvHeader value.");
+        // A separator that can be part of a number, a quote or a line break would split values apart.
+        if (char.IsAsciiDigit(options.Separator) || options.Separator is '.' or '-' or '+' or 'e' or 'E' or '"' or '\r' or '\n')
+            throw new ArgumentException($"Separator '{options.Separator}' can be part of a value (a digit, sign, decimal point or exponent), a quote or a line break; use a comma, semicolon, tab or the like.", nameof(options));
+        if (options.ClassCount is < 0 or 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.ClassCount, "ClassCount is 0 (counted from the labels) or 2 or more: a classifier needs two classes.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxClassCount, 2, nameof(options));
         ArgumentNullException.ThrowIfNull(options.MissingValueMarkers, nameof(options));
+        if (options.ClassNames is { } names)
+        {
+            if (names.Count < 2)
+                throw new ArgumentException($"ClassNames lists {names.Count} class(es); a classifier needs two or more.", nameof(options));
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < names.Count; i++)
+            {
+                if (names[i] is null)
+                    throw new ArgumentException($"ClassNames[{i}] is null; every class needs a name.", nameof(options));
+                if (!seen.Add(names[i]))
+                    throw new ArgumentException($"ClassNames lists '{names[i]}' more than once (again at {i}); each class needs its own name.", nameof(options));
+            }
+            if (options.ClassCount > 0 && options.ClassCount != names.Count)
+                throw new ArgumentException($"ClassCount is {options.ClassCount} but ClassNames lists {names.Count} classes; set one of them, or both alike.", nameof(options));
+        }
     }
 
     /// <summary>Splits one line into trimmed fields, honouring double quotes.</summary>
@@ -181,7 +203,7 @@ public static class CsvDataLoader
             {
                 _fieldCount = fields.Count;
                 _firstLine = lineNumber;
-                bool isHeader = IsHeader(fields);
+                bool isHeader = IsHeader(fields, lineNumber);
                 if (isHeader)
                     _header = fields.ToArray();
                 ResolveLabelColumns(lineNumber);
@@ -295,7 +317,17 @@ public static class CsvDataLoader
                     string name = inputNames is null ? $"input column {input + 1}" : $"input column '{inputNames[input]}'";
                     throw new CsvFormatException(source, 0, 0, null, $"{name} has no values at all, so there is no mean to fill it with; drop the column or set MissingValues = CsvMissingValues.DropRow.");
                 }
-                means[input] = T.CreateTruncating(_presentSums[input] / _presentCounts[input]);
+                double mean = _presentSums[input] / _presentCounts[input];
+                if (!double.IsFinite(mean))
+                {
+                    // Values near double's limit overflowed the sum: the mean again as a sum of each value's share,
+                    // which stays between the column's smallest and largest value.
+                    mean = 0;
+                    for (int i = input; i < inputs.Length; i += inputSize)
+                        if (!T.IsNaN(inputs[i]))
+                            mean += double.CreateTruncating(inputs[i]) / _presentCounts[input];
+                }
+                means[input] = T.CreateTruncating(mean);
             }
             if (_anyMissing)
             {
@@ -365,10 +397,20 @@ public static class CsvDataLoader
             if (options.ClassNames is not null)
                 return (labels, options.ClassNames.Count, [.. options.ClassNames]);
             if (!_labelsAreNames)
-                return (labels, options.ClassCount > 0 ? options.ClassCount : _largestClassIndex + 1, null);
+            {
+                int classCount = options.ClassCount > 0 ? options.ClassCount : _largestClassIndex + 1;
+                if (classCount < 2)
+                    throw new CsvFormatException(source, 0, 0, null,
+                        "every label is class 0, which makes one class: set ClassCount (2 or more) if the other classes are just absent here, " +
+                        "or Labels = CsvLabels.Values to read the column as numbers (such as 0/1 targets for one sigmoid output).");
+                return (labels, classCount, null);
+            }
 
             // Numbered in ordinal order of the names, as scikit-learn's LabelEncoder does.
             string[] names = [.. _classIndexByName.Keys.Order(StringComparer.Ordinal)];
+            if (names.Length < 2 && options.ClassCount == 0)
+                throw new CsvFormatException(source, 0, 0, null,
+                    $"every label is '{names[0]}', which makes one class: list the classes in ClassNames if the others are just absent here, or drop the label column.");
             if (options.ClassCount > 0 && options.ClassCount != names.Length)
                 throw new CsvFormatException(source, 0, 0, null,
                     $"expected {options.ClassCount} classes (ClassCount) but the label column names {names.Length}: {string.Join(", ", names)}.");
@@ -388,7 +430,12 @@ public static class CsvDataLoader
             return index;
         }
 
-        private bool IsHeader(List<string> fields)
+        /// <summary>
+        /// Whether the first line is a header: as <see cref="CsvOptions.Header"/> says, or detected: text in every column
+        /// that holds a number on a data line. A line that mixes numbers and text is an error (a header with a numeric
+        /// name, or a data line with a typo): taking it either way would lose a row or invent a column name.
+        /// </summary>
+        private bool IsHeader(List<string> fields, int lineNumber)
         {
             if (options.Header != CsvHeader.Detect)
                 return options.Header == CsvHeader.Present;
@@ -396,15 +443,22 @@ public static class CsvDataLoader
                 return true;
             // A text class name in the label column is data, not a header.
             int[] textColumns = options.Labels == CsvLabels.Classes ? LabelColumnIndexes(fields.Count) : [];
+            int firstText = -1, firstNumber = -1;
             for (int column = 0; column < fields.Count; column++)
             {
-                if (Array.IndexOf(textColumns, column) >= 0)
-                    continue;
                 // A missing value says nothing either way (it is reported as such later).
-                if (!_missingMarkers.Contains(fields[column]) && !T.TryParse(fields[column], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-                    return true;
+                if (Array.IndexOf(textColumns, column) >= 0 || _missingMarkers.Contains(fields[column]))
+                    continue;
+                if (T.TryParse(fields[column], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                    firstNumber = firstNumber < 0 ? column : firstNumber;
+                else
+                    firstText = firstText < 0 ? column : firstText;
             }
-            return false;
+            if (firstText >= 0 && firstNumber >= 0)
+                throw new CsvFormatException(source, lineNumber, firstText + 1, null,
+                    $"the first line mixes text ('{fields[firstText]}') and numbers ('{fields[firstNumber]}' in column {firstNumber + 1}), so it is neither clearly a header nor data: " +
+                    "set Header = CsvHeader.Present if it is a header, or correct the value if it is data.");
+            return firstText >= 0;
         }
 
         /// <summary>The label columns given by index, resolved against <paramref name="fieldCount"/> (columns outside the line are dropped here and reported by <see cref="ResolveLabelColumns"/>).</summary>

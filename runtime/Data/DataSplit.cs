@@ -129,6 +129,8 @@ public sealed class DataSplit
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rowLength, 1);
         int rowCount = ThrowHelper.RowCount(nameof(values), values.Length, rowLength);
+        if ((long)rows.Length * rowLength > Array.MaxLength)
+            throw new ArgumentException($"{rows.Length} rows of {rowLength} values are more than one array can hold.", nameof(rows));
         T[] gathered = new T[rows.Length * rowLength];
         for (int i = 0; i < rows.Length; i++)
         {

@@ -74,31 +74,34 @@ public sealed class FeatureScaler<T>
     /// (population standard deviation, as scikit-learn's StandardScaler). A constant feature is only
     /// centred (factor 1), not divided by zero.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="data"/> has no rows.</exception>
+    /// <exception cref="ArgumentException"><paramref name="data"/> has no rows, an input that is NaN or infinite, or a
+    /// feature whose mean or scale factor is outside <typeparamref name="T"/>'s finite range.</exception>
     public static FeatureScaler<T> FitStandardization(LabeledDataSet<T> data)
     {
         ArgumentNullException.ThrowIfNull(data);
         RequireRows(data);
+        RequireFiniteInputs(data);
         int features = data.InputSize;
         var center = new T[features];
         var factor = new T[features];
         for (int j = 0; j < features; j++)
         {
             // Two passes in double: the mean first, then the squared deviations from it, which stays
-            // accurate where the one-pass sum-of-squares formula cancels catastrophically.
-            double sum = 0;
-            for (int row = 0; row < data.Rows; row++)
-                sum += double.CreateTruncating(data.Inputs[row * features + j]);
-            double mean = sum / data.Rows;
-            double squares = 0;
-            for (int row = 0; row < data.Rows; row++)
+            // accurate where the one-pass sum-of-squares formula cancels catastrophically. Values near double's
+            // limit overflow the sums; those features are summed again divided by their largest magnitude.
+            (double mean, double deviationOfFeature) = MeanAndDeviation(data, j, 1.0);
+            if (!double.IsFinite(mean) || !double.IsFinite(deviationOfFeature))
             {
-                double deviation = double.CreateTruncating(data.Inputs[row * features + j]) - mean;
-                squares += deviation * deviation;
+                double magnitude = 0;
+                for (int row = 0; row < data.Rows; row++)
+                    magnitude = Math.Max(magnitude, Math.Abs(double.CreateTruncating(data.Inputs[row * features + j])));
+                (mean, deviationOfFeature) = MeanAndDeviation(data, j, magnitude);
+                mean *= magnitude;
+                deviationOfFeature *= magnitude;
             }
-            double deviationOfFeature = Math.Sqrt(squares / data.Rows);
             center[j] = T.CreateTruncating(mean);
             factor[j] = deviationOfFeature > 0 ? T.CreateTruncating(1.0 / deviationOfFeature) : T.One;
+            RequireScalable(data, j, center[j], factor[j]);
         }
         return new FeatureScaler<T>(center, factor, T.Zero);
     }
@@ -109,13 +112,16 @@ public sealed class FeatureScaler<T>
     /// range in other sets map outside [lower, upper]). A constant feature maps to <paramref name="lower"/>
     /// plus its offset from that constant, as scikit-learn's MinMaxScaler does.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="data"/> has no rows, or <paramref name="lower"/> is not below <paramref name="upper"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="data"/> has no rows or an input that is NaN or infinite,
+    /// <paramref name="lower"/> and <paramref name="upper"/> are not finite with lower below upper, or a feature's
+    /// range overflows <typeparamref name="T"/>.</exception>
     public static FeatureScaler<T> FitMinMax(LabeledDataSet<T> data, T lower, T upper)
     {
         ArgumentNullException.ThrowIfNull(data);
         RequireRows(data);
-        if (!(lower < upper))
-            throw new ArgumentException($"Expected lower < upper, got lower {lower} and upper {upper}.", nameof(lower));
+        if (!(T.IsFinite(lower) && T.IsFinite(upper) && lower < upper))
+            throw new ArgumentException($"Expected finite bounds with lower < upper, got lower {lower} and upper {upper}.", nameof(lower));
+        RequireFiniteInputs(data);
         int features = data.InputSize;
         var center = new T[features];
         var factor = new T[features];
@@ -131,6 +137,7 @@ public sealed class FeatureScaler<T>
             }
             center[j] = min;
             factor[j] = max > min ? (upper - lower) / (max - min) : T.One;
+            RequireScalable(data, j, center[j], factor[j]);
         }
         return new FeatureScaler<T>(center, factor, lower);
     }
@@ -168,6 +175,56 @@ public sealed class FeatureScaler<T>
     public void TransformInPlace(Span<T> row)
     {
         Transform(row, row);
+    }
+
+    /// <summary>The mean and population standard deviation of feature <paramref name="feature"/>, each value divided by <paramref name="divisor"/> first.</summary>
+    private static (double Mean, double Deviation) MeanAndDeviation(LabeledDataSet<T> data, int feature, double divisor)
+    {
+        int features = data.InputSize;
+        double sum = 0;
+        for (int row = 0; row < data.Rows; row++)
+            sum += double.CreateTruncating(data.Inputs[row * features + feature]) / divisor;
+        double mean = sum / data.Rows;
+        double squares = 0;
+        for (int row = 0; row < data.Rows; row++)
+        {
+            double deviation = double.CreateTruncating(data.Inputs[row * features + feature]) / divisor - mean;
+            squares += deviation * deviation;
+        }
+        return (mean, Math.Sqrt(squares / data.Rows));
+    }
+
+    private static void RequireFiniteInputs(LabeledDataSet<T> data)
+    {
+        if (Kernels.AllFinite<T>(data.Inputs))
+            return;
+        int index = 0;
+        while (T.IsFinite(data.Inputs[index]))
+            index++;
+        throw new ArgumentException(
+            $"Input {index % data.InputSize} of row {index / data.InputSize} is {data.Inputs[index]}; a scaler is fitted on finite values only (fill or drop missing values first, e.g. CsvOptions.MissingValues).",
+            nameof(data));
+    }
+
+    /// <summary>
+    /// Throws unless the feature's center and factor are finite, the factor is not zero, and the feature's smallest and
+    /// largest values scale to finite values (<c>(x - center) * factor</c> in <typeparamref name="T"/>): near the type's
+    /// limits a difference or a product overflows.
+    /// </summary>
+    private static void RequireScalable(LabeledDataSet<T> data, int feature, T center, T factor)
+    {
+        T min = data.Inputs[feature], max = min;
+        for (int i = feature; i < data.Inputs.Length; i += data.InputSize)
+        {
+            min = T.Min(min, data.Inputs[i]);
+            max = T.Max(max, data.Inputs[i]);
+        }
+        if (!T.IsFinite(center) || !T.IsFinite(factor) || T.IsZero(factor)
+            || !T.IsFinite((min - center) * factor) || !T.IsFinite((max - center) * factor))
+            throw new ArgumentException(
+                $"Feature {feature} cannot be scaled in {typeof(T).Name}: its values from {min} to {max} give center {center} and factor {factor}, " +
+                "and a scaled value outside the finite range; rescale the column first (for example divide it by a power of ten).",
+                nameof(data));
     }
 
     private static void RequireRows(LabeledDataSet<T> data)

@@ -27,6 +27,9 @@ public sealed class IdxFile
     private const byte UnsignedByteType = 0x08;
     private const int MaxDimensions = 8;
 
+    // The product of a header's dimensions saturates here (2^62): no file is that long, and no product overflows on the way.
+    private const long MaxValueCount = 1L << 62;
+
     // DEFLATE cannot expand data by more than about 1032 to 1; a trailer claiming more than this is a lie.
     private const long MaxDeflateRatio = 1032;
 
@@ -120,12 +123,16 @@ public sealed class IdxFile
     /// </summary>
     /// <param name="imagesPath">The images: <c>[count, rows, columns]</c> (or any shape whose first dimension is the count).</param>
     /// <param name="labelsPath">The labels: <c>[count]</c>.</param>
-    /// <param name="classCount">The number of classes (10 for digits); every label must be below it.</param>
-    /// <exception cref="IdxFormatException">A file is malformed, the counts differ, or a label is not below <paramref name="classCount"/>.</exception>
+    /// <param name="classCount">The number of classes (10 for digits), 2 to 256 (labels are bytes); every label must be below it.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is not 2 to 256.</exception>
+    /// <exception cref="IdxFormatException">A file is malformed, the counts differ, an image has no values, or a label is not below <paramref name="classCount"/>.</exception>
     public static LabeledDataSet<T> LoadLabeled<T>(string imagesPath, string labelsPath, int classCount)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
+        // IDX labels are unsigned bytes: a class above 255 can never occur, and the one-hot block grows with the count.
+        if (classCount > 256)
+            throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "IDX labels are bytes (0 to 255), so classCount is 2 to 256.");
         IdxFile images = Load(imagesPath);
         IdxFile labelFile = Load(labelsPath);
         if (labelFile.Dimensions.Length != 1)
@@ -134,7 +141,11 @@ public sealed class IdxFile
             throw new IdxFormatException($"{Path.GetFileName(labelsPath)} holds {labelFile.Count} labels, but {Path.GetFileName(imagesPath)} holds {images.Count} images.");
         if (images.Count == 0)
             throw new IdxFormatException($"{Path.GetFileName(imagesPath)} holds no images.");
+        if (images.ItemSize == 0)
+            throw new IdxFormatException($"{Path.GetFileName(imagesPath)}: its dimensions [{string.Join(", ", images.Dimensions)}] give each image no values.");
         int[] labels = labelFile.ToLabels();
+        if ((long)labels.Length * classCount > Array.MaxLength)
+            throw new IdxFormatException($"{Path.GetFileName(labelsPath)}: {labels.Length} labels of {classCount} classes are more one-hot values than one array can hold.");
         var targets = new T[labels.Length * classCount];
         for (int row = 0; row < labels.Length; row++)
         {
@@ -168,11 +179,14 @@ public sealed class IdxFile
             if (size < 0)
                 throw new IdxFormatException($"{name}: dimension {d} has size {size}; sizes cannot be negative.");
             dimensions[d] = size;
-            valueCount = Math.Min(valueCount * size, long.MaxValue / 2); // saturates: compared below, never allocated
+            // Saturates at MaxValueCount instead of overflowing: compared with the file's length below, never allocated.
+            valueCount = size != 0 && valueCount > MaxValueCount / size ? MaxValueCount : valueCount * size;
         }
 
         long headerBytes = 4 + 4L * dimensionCount;
         string shape = $"[{string.Join(", ", dimensions)}]";
+        if (valueCount == MaxValueCount)
+            throw new IdxFormatException($"{name}: the header says {shape}, more values than any file holds; the data holds {availableBytes} bytes.");
         if (headerBytes + valueCount != availableBytes)
             throw new IdxFormatException(
                 $"{name}: the header says {shape}, {valueCount} values after a {headerBytes}-byte header ({headerBytes + valueCount} bytes), but the data holds {availableBytes} bytes.");

@@ -148,8 +148,11 @@ public sealed class LabeledDataSet<T>
     }
 
     /// <summary>A copy with every input multiplied by <paramref name="factor"/> (targets unchanged), e.g. <c>Scale(1f / 16)</c> for pixels in 0..16.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is NaN or infinite.</exception>
     public LabeledDataSet<T> Scale(T factor)
     {
+        if (!T.IsFinite(factor))
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, "Expected a finite factor; this one would make every input NaN or infinite.");
         T[] scaled = (T[])Inputs.Clone();
         for (int i = 0; i < scaled.Length; i++)
             scaled[i] *= factor;

@@ -14,11 +14,15 @@ public sealed class ConfusionMatrix
 {
     private readonly int[] _counts;
 
+    /// <summary>The most classes a matrix takes: a network has at most 32,768 neurons after its input, so at most that many outputs.</summary>
+    public const int MaxClassCount = 32_768;
+
     /// <summary>Creates an empty matrix for <paramref name="classCount"/> classes.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is below 2.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is below 2 or above <see cref="MaxClassCount"/>.</exception>
     public ConfusionMatrix(int classCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(classCount, MaxClassCount);
         ClassCount = classCount;
         _counts = new int[classCount * classCount];
     }

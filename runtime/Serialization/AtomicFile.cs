@@ -28,6 +28,9 @@ internal static class AtomicFile
 
         string fullPath = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' names no file.", nameof(path));
+        // Checked here so that the error names the caller's path, not the temporary file's.
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"Cannot save '{path}': its directory '{directory}' does not exist.");
         // A dot-prefixed, unique name: hidden on Unix, never collides with a concurrent save, and
         // easy to recognise as ours if a power cut leaves one behind.
         string temporaryPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");

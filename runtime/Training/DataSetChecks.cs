@@ -70,4 +70,22 @@ internal static class DataSetChecks
                     parameterName);
         }
     }
+
+    /// <summary>
+    /// Throws an <see cref="ArgumentException"/> naming the first target outside what <paramref name="loss"/> takes: cross-entropy
+    /// and binary cross-entropy read targets as probabilities, in [0, 1] (PyTorch's rule for both); the other losses take any finite value.
+    /// </summary>
+    public static void CheckTargetsInDomain<T>(ReadOnlySpan<T> targets, int rowLength, LossFunction loss, string parameterName)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (loss is not (LossFunction.CrossEntropy or LossFunction.BinaryCrossEntropy))
+            return;
+        for (int i = 0; i < targets.Length; i++)
+        {
+            if (targets[i] < T.Zero || targets[i] > T.One)
+                throw new ArgumentException(
+                    $"{parameterName} holds {targets[i]} at row {i / rowLength}, column {i % rowLength} (counting from 0); {loss} reads targets as probabilities, from 0 to 1 (one-hot rows, or class indices through the labels overload).",
+                    parameterName);
+        }
+    }
 }

@@ -55,7 +55,8 @@ public static class NetworkTraining
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="network"/>, <paramref name="inputs"/> or <paramref name="targets"/> is null.</exception>
     /// <exception cref="ArgumentException">
-    /// A data set is not whole rows, inputs and targets differ in row count, a value is NaN or infinite
+    /// A data set is not whole rows, inputs and targets differ in row count, a value is NaN or infinite, a target of a
+    /// (binary) cross-entropy network is outside [0, 1]
     /// (the message names row and column), or an option is out of range.
     /// </exception>
     /// <exception cref="TrainingDivergedException">The loss or the weights became NaN or infinite.</exception>
@@ -118,6 +119,7 @@ public static class NetworkTraining
             threads?.Begin(() => PrepareFirstEpoch(network, parameterCount));
         DataSetChecks.CheckFinite(inputs, inputSize, nameof(inputs), threads);
         DataSetChecks.CheckFinite(targets.Span, outputSize, nameof(targets));
+        DataSetChecks.CheckTargetsInDomain(targets.Span, outputSize, network.Description.Loss, nameof(targets));
 
         DataSet<T> training;
         DataSet<T>? validation = null;
@@ -128,6 +130,7 @@ public static class NetworkTraining
             int validationRows = DataSetChecks.RowCount(validationInputs.Span, validationTargets.Span, inputSize, outputSize, nameof(options.ValidationInputs), nameof(options.ValidationTargets));
             DataSetChecks.CheckFinite(validationInputs.Span, inputSize, nameof(options.ValidationInputs));
             DataSetChecks.CheckFinite(validationTargets.Span, outputSize, nameof(options.ValidationTargets));
+            DataSetChecks.CheckTargetsInDomain(validationTargets.Span, outputSize, network.Description.Loss, nameof(options.ValidationTargets));
             training = new DataSet<T>(inputs, targets, rows, inputSize, outputSize);
             validation = new DataSet<T>(validationInputs, validationTargets, validationRows, inputSize, outputSize);
         }

@@ -76,7 +76,7 @@ public sealed class CsvDataLoaderTests : IDisposable
     [Fact]
     public void Header_is_detected_when_the_first_line_is_not_numeric_and_absent_otherwise()
     {
-        var withHeader = CsvDataLoader.Parse<double>("a,b,label\n1,2,0\n");
+        var withHeader = CsvDataLoader.Parse<double>("a,b,label\n1,2,0\n", new CsvOptions { ClassCount = 2 });
         var withoutHeader = CsvDataLoader.Parse<double>("1,2,0\n3,4,1\n");
 
         Assert.Equal(1, withHeader.Rows);
@@ -140,7 +140,7 @@ public sealed class CsvDataLoaderTests : IDisposable
         {
             CultureInfo.CurrentCulture = new CultureInfo("de-DE");
 
-            var data = CsvDataLoader.Parse<double>("1.5,-2.25,0\n");
+            var data = CsvDataLoader.Parse<double>("1.5,-2.25,0\n", new CsvOptions { ClassCount = 2 });
 
             Assert.Equal([1.5, -2.25], data.Inputs);
         }
@@ -155,7 +155,7 @@ public sealed class CsvDataLoaderTests : IDisposable
     {
         // 16777217 is not a float; via double it would round to ...216 too, so test a value where
         // double rounding differs: the shortest float text for 0.1f parses back exactly.
-        var data = CsvDataLoader.Parse<float>("0.1,16777217,0\n");
+        var data = CsvDataLoader.Parse<float>("0.1,16777217,0\n", new CsvOptions { ClassCount = 2 });
 
         Assert.Equal([0.1f, 16777216f], data.Inputs);
     }
