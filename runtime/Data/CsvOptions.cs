@@ -86,7 +86,9 @@ public sealed class CsvOptions
     /// <summary>
     /// For <see cref="CsvLabels.Classes"/>: the number of classes, so a file that happens to lack the
     /// last class still gets targets of the right width. 0 (the default) infers it: the largest index
-    /// plus one, or the number of distinct class names, up to <see cref="MaxClassCount"/>.
+    /// plus one, or the number of distinct class names, up to <see cref="MaxClassCount"/>; a file of one
+    /// class is then an error (a classifier needs two). Otherwise 2 or more, and the length of
+    /// <see cref="ClassNames"/> when both are set.
     /// </summary>
     public int ClassCount { get; init; }
 
@@ -99,15 +101,19 @@ public sealed class CsvOptions
     public int MaxClassCount { get; init; } = DefaultMaxClassCount;
 
     /// <summary>
-    /// For text labels: the class names in index order. Null (the default) sorts the distinct names
-    /// ordinally (as scikit-learn's LabelEncoder does); a name not in the list is an error.
+    /// For text labels: the class names in index order, two or more, each distinct and not null. Null (the
+    /// default) sorts the distinct names ordinally (as scikit-learn's LabelEncoder does); a name not in the
+    /// list is an error.
     /// </summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 
-    /// <summary>Whether the first line is a header (default: detect).</summary>
+    /// <summary>
+    /// Whether the first line is a header (default: detect: a header when its input columns hold text, data
+    /// when they hold numbers; a first line that mixes both is an error that asks for Present).
+    /// </summary>
     public CsvHeader Header { get; init; } = CsvHeader.Detect;
 
-    /// <summary>The field separator (default <c>','</c>).</summary>
+    /// <summary>The field separator (default <c>','</c>); not a character of a number (digit, sign, point, exponent), a quote or a line break.</summary>
     public char Separator { get; init; } = ',';
 
     /// <summary>What to do with missing values (default: <see cref="CsvMissingValues.Error"/>).</summary>
