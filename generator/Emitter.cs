@@ -431,7 +431,7 @@ internal static partial class Emitter
         writer.Line("/// <summary>Plain gradient descent with the accumulated gradients: <c>Parameters -= learningRate * Gradients</c>.</summary>");
         writer.Line("/// <param name=\"learningRate\">Step size.</param>");
         writer.Line($"/// <remarks>{Exclusive}</remarks>");
-        writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The learning rate is NaN or infinite.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The learning rate is negative, NaN or infinite.</exception>");
         if (plan.RunsInLocals)
         {
             EmitApplyGradientsInLocals(writer, plan, scalar);
@@ -454,7 +454,7 @@ internal static partial class Emitter
         writer.Line($"/// <param name=\"target\">{plan.OutputSize} values.</param>");
         writer.Line("/// <param name=\"learningRate\">Step size.</param>");
         writer.Line($"/// <remarks>Leaves <see cref=\"Gradients\"/> untouched. {Exclusive}</remarks>");
-        writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or the learning rate is NaN or infinite.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or the learning rate is negative, NaN or infinite.</exception>");
         using (writer.Block($"public {t} Train({readOnlySpan} input, {readOnlySpan} target, {t} learningRate)"))
         {
             EmitLengthCheck(writer, "input", "InputSize");
@@ -470,7 +470,7 @@ internal static partial class Emitter
         writer.Line($"/// <param name=\"targets\">Rows of {plan.OutputSize} values, one per input row.</param>");
         writer.Line("/// <param name=\"learningRate\">Step size.</param>");
         writer.Line($"/// <remarks><see cref=\"Gradients\"/> ends holding the summed gradient. {Exclusive}</remarks>");
-        writer.Line("/// <exception cref=\"global::System.ArgumentException\">The spans do not hold the same whole number of rows, or hold none, or the learning rate is NaN or infinite.</exception>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">The spans do not hold the same whole number of rows, or hold none, or the learning rate is negative, NaN or infinite.</exception>");
         using (writer.Block($"public {t} TrainBatch({readOnlySpan} inputs, {readOnlySpan} targets, {t} learningRate)"))
         {
             // Every argument is checked before Gradients is cleared: a bad call must leave the network as it was.
@@ -523,9 +523,10 @@ internal static partial class Emitter
     private static void EmitLengthCheck(CodeWriter writer, string parameter, string expected) =>
         writer.Line($"if ({parameter}.Length != {expected}) {Runtime}.ThrowHelper.ThrowLengthMismatch({Runtime}.SampleArgument.{char.ToUpperInvariant(parameter[0])}{parameter.Substring(1)}, {expected}, {parameter}.Length);");
 
-    // A NaN or infinite rate would turn every parameter into NaN without an error; the check is one comparison.
+    // A NaN or infinite rate would turn every parameter into NaN without an error, and a negative one climbs the loss
+    // (the optimizers and Fit refuse both, as PyTorch's do); the check is two comparisons.
     private static void EmitLearningRateCheck(CodeWriter writer, string t) =>
-        writer.Line($"if (!{t}.IsFinite(learningRate)) {Runtime}.ThrowHelper.ThrowLearningRateNotFinite(learningRate);");
+        writer.Line($"if (!{t}.IsFinite(learningRate) || learningRate < 0) {Runtime}.ThrowHelper.ThrowInvalidLearningRate(learningRate);");
 
     private static void EmitRowChecks(CodeWriter writer, string inputs, string other, string otherRowLength) =>
         writer.Line($"int rows = {Runtime}.ThrowHelper.MatchingRowCount(nameof({inputs}), {inputs}.Length, InputSize, nameof({other}), {other}.Length, {otherRowLength});");

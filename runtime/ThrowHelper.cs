@@ -31,12 +31,13 @@ public static class ThrowHelper
         });
 
     /// <summary>
-    /// Throws an <see cref="ArgumentOutOfRangeException"/> for a generated training call's learning rate that is NaN or
-    /// infinite, which would make every parameter NaN. No name is passed, for the reason <see cref="ThrowLengthMismatch(SampleArgument, int, int)"/> gives.
+    /// Throws an <see cref="ArgumentOutOfRangeException"/> for a generated training call's learning rate that is
+    /// negative, NaN or infinite: NaN or infinity would make every parameter NaN, a negative rate climbs the loss.
+    /// No name is passed, for the reason <see cref="ThrowLengthMismatch(SampleArgument, int, int)"/> gives.
     /// </summary>
     [DoesNotReturn]
-    public static void ThrowLearningRateNotFinite(double learningRate) =>
-        throw new ArgumentOutOfRangeException("learningRate", learningRate, "Expected a finite learning rate; this one would make every parameter NaN or infinite.");
+    public static void ThrowInvalidLearningRate(double learningRate) =>
+        throw new ArgumentOutOfRangeException("learningRate", learningRate, "Expected a finite learning rate of 0 or more.");
 
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> for vector lanes that run past the end of a span.</summary>
     [DoesNotReturn]

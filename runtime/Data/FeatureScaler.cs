@@ -121,6 +121,8 @@ public sealed class FeatureScaler<T>
         RequireRows(data);
         if (!(T.IsFinite(lower) && T.IsFinite(upper) && lower < upper))
             throw new ArgumentException($"Expected finite bounds with lower < upper, got lower {lower} and upper {upper}.", nameof(lower));
+        if (!T.IsFinite(upper - lower))
+            throw new ArgumentException($"The bounds {lower} and {upper} are further apart than {typeof(T).Name} holds; choose a narrower range.", nameof(upper));
         RequireFiniteInputs(data);
         int features = data.InputSize;
         var center = new T[features];

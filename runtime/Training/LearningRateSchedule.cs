@@ -54,7 +54,7 @@ public abstract class LearningRateSchedule
     protected void CheckStep(int epoch, int batch)
     {
         if (Epochs == 0)
-            throw new InvalidOperationException($"{GetType().Name}: call Start(initialLearningRate, epochs, batchesPerEpoch) before LearningRateAt (Fit does).");
+            throw new InvalidOperationException($"{this}: call Start(initialLearningRate, epochs, batchesPerEpoch) before LearningRateAt (Fit does).");
         if ((uint)epoch >= (uint)Epochs)
             throw new ArgumentOutOfRangeException(nameof(epoch), epoch, $"The run has epochs 0 to {Epochs - 1}.");
         if ((uint)batch >= (uint)BatchesPerEpoch)
@@ -83,7 +83,7 @@ public abstract class LearningRateSchedule
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(stepSize, 1);
         CheckPositive(gamma, nameof(gamma));
-        return new StepDecaySchedule(stepSize, gamma);
+        return new StepDecaySchedule(stepSize, gamma, $"StepDecay(stepSize: {stepSize}, gamma: {gamma})");
     }
 
     /// <summary>PyTorch's <c>ExponentialLR</c>: <c>rate = initial * gamma^epoch</c>.</summary>
@@ -91,7 +91,7 @@ public abstract class LearningRateSchedule
     public static LearningRateSchedule Exponential(double gamma)
     {
         CheckPositive(gamma, nameof(gamma));
-        return new StepDecaySchedule(1, gamma);
+        return new StepDecaySchedule(1, gamma, $"Exponential(gamma: {gamma})");
     }
 
     /// <summary>
@@ -167,8 +167,10 @@ public abstract class LearningRateSchedule
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number of 0 or more.");
     }
 
-    private sealed class StepDecaySchedule(int stepSize, double gamma) : LearningRateSchedule
+    private sealed class StepDecaySchedule(int stepSize, double gamma, string name) : LearningRateSchedule
     {
+        public override string ToString() => name;
+
         public override double LearningRateAt(int epoch, int batch)
         {
             CheckStep(epoch, batch);
@@ -178,6 +180,8 @@ public abstract class LearningRateSchedule
 
     private sealed class CosineWithWarmupSchedule(int warmupEpochs, double minimum, double startFactor) : LearningRateSchedule
     {
+        public override string ToString() => $"CosineWithWarmup(warmupEpochs: {warmupEpochs}, minimumLearningRate: {minimum}, warmupStartFactor: {startFactor})";
+
         protected override void OnStart()
         {
             if (warmupEpochs >= Epochs)
@@ -196,16 +200,8 @@ public abstract class LearningRateSchedule
 
     private sealed class OneCycleSchedule(double maximum, double warmupFraction, double divFactor, double finalDivFactor) : LearningRateSchedule
     {
-        protected override void OnStart()
-        {
-            // The rise runs from step 0 to step warmupFraction * total - 1; when that end is step 0 itself its length
-            // is zero and the first rate would be 0 / 0 (PyTorch's OneCycleLR raises ZeroDivisionError there).
-            long totalSteps = (long)Epochs * BatchesPerEpoch;
-            if (warmupFraction * totalSteps - 1 == 0)
-                throw new ArgumentOutOfRangeException(nameof(warmupFraction), warmupFraction,
-                    $"OneCycle's rise would be exactly one step ({warmupFraction} of the run's {totalSteps} steps: {Epochs} epochs x {BatchesPerEpoch} batches), " +
-                    "and its first rate 0 / 0: choose another warmupFraction, or more epochs or smaller batches.");
-        }
+        public override string ToString() =>
+            $"OneCycle(maximumLearningRate: {maximum}, warmupFraction: {warmupFraction}, divFactor: {divFactor}, finalDivFactor: {finalDivFactor})";
 
         public override double LearningRateAt(int epoch, int batch)
         {
@@ -217,8 +213,10 @@ public abstract class LearningRateSchedule
             // PyTorch's phase ends are step indices as floats: the rise ends at pct_start * total - 1.
             double riseEnd = warmupFraction * totalSteps - 1;
             double fallEnd = totalSteps - 1;
+            // A rise that ends at step 0 is that step alone, at the starting rate: PyTorch's OneCycleLR divides 0 by 0
+            // there (ZeroDivisionError), for ordinary settings such as 10 full-batch epochs with warmupFraction 0.1.
             if (step <= riseEnd)
-                return CosineAnneal(initial, maximum, step / riseEnd);
+                return CosineAnneal(initial, maximum, riseEnd == 0 ? 0 : step / riseEnd);
             return CosineAnneal(maximum, final, (step - riseEnd) / (fallEnd - riseEnd));
         }
 
@@ -228,6 +226,9 @@ public abstract class LearningRateSchedule
 
     private sealed class ReduceOnPlateauSchedule(double factor, int patience, double threshold, int cooldown, double minimum) : LearningRateSchedule
     {
+        public override string ToString() =>
+            $"ReduceOnPlateau(factor: {factor}, patience: {patience}, threshold: {threshold}, cooldown: {cooldown}, minimumLearningRate: {minimum})";
+
         // PyTorch skips a reduction smaller than this, so a rate at its floor stays put.
         private const double MinimumChange = 1e-8;
 

@@ -178,7 +178,7 @@ internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointI
         T rate = T.CreateTruncating(scheduled);
         if (!T.IsFinite(rate) || T.IsNegative(rate))
             throw new InvalidOperationException(
-                $"The learning-rate schedule ({_schedule.GetType().Name}) gave {scheduled.ToString(System.Globalization.CultureInfo.InvariantCulture)} for epoch {epoch}, batch {batch}" +
+                $"The learning-rate schedule {_schedule} gave {scheduled.ToString(System.Globalization.CultureInfo.InvariantCulture)} for epoch {epoch}, batch {batch}" +
                 (double.IsFinite(scheduled) && !T.IsFinite(rate) ? $", beyond the range of {typeof(T).Name}" : "") +
                 "; a learning rate must be a finite number of 0 or more. Check the schedule's parameters against the run's epochs and batches.");
         return rate;

@@ -118,14 +118,23 @@ public class LearningRateScheduleTests
     }
 
     [Fact]
-    public void A_OneCycle_rise_of_exactly_one_step_is_rejected_when_training_starts_instead_of_giving_zero_over_zero()
+    public void A_OneCycle_rise_of_exactly_one_step_gives_that_step_the_starting_rate_instead_of_zero_over_zero()
     {
-        // 0.5 of 2 steps: the rise would end at step 0, PyTorch's OneCycleLR divides by zero there.
+        // 0.5 of 2 steps: the rise ends at step 0, where PyTorch's OneCycleLR divides by zero.
         LearningRateSchedule schedule = LearningRateSchedule.OneCycle(0.1, warmupFraction: 0.5);
+        schedule.Start(0.01, epochs: 2, batchesPerEpoch: 1);
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => schedule.Start(0.01, epochs: 2, batchesPerEpoch: 1));
-        Assert.Equal("warmupFraction", error.ParamName);
-        Assert.Contains("2 steps", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0.1 / 25, schedule.LearningRateAt(0, 0), 1e-17); // the cosine's end point, to its rounding
+        Assert.Equal(0.1 / 25 / 1e4, schedule.LearningRateAt(1, 0), 1e-20);
+
+        // Through Fit, with settings that hit it: 10 full-batch epochs with warmupFraction 0.1.
+        var network = new SingleLayerNetwork(2, 1);
+        (double[] inputs, double[] targets) = TrainingData.Linear(8);
+        TrainingHistory history = network.Fit(inputs, targets, new TrainingOptions<double>
+        {
+            Epochs = 10, BatchSize = 0, LearningRateSchedule = LearningRateSchedule.OneCycle(0.1, warmupFraction: 0.1),
+        });
+        Assert.All(history.Epochs, report => Assert.True(double.IsFinite(report.LearningRate) && double.IsFinite(report.TrainingLoss)));
 
         // A rise shorter than one step is PyTorch's too: straight into the fall, every rate finite.
         schedule = LearningRateSchedule.OneCycle(0.1, warmupFraction: 0.3);
@@ -145,6 +154,7 @@ public class LearningRateScheduleTests
         {
             var early = Assert.Throws<InvalidOperationException>(() => schedule.LearningRateAt(0, 0));
             Assert.Contains("Start", early.Message, StringComparison.Ordinal);
+            Assert.StartsWith(schedule.ToString()![..schedule.ToString()!.IndexOf('(')], early.Message, StringComparison.Ordinal); // its own name
 
             schedule.Start(0.1, epochs: 3, batchesPerEpoch: 4);
             Assert.True(double.IsFinite(schedule.LearningRateAt(2, 3)));

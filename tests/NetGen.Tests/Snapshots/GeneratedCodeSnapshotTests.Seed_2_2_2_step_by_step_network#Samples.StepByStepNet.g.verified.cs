@@ -178,10 +178,10 @@ namespace Samples
         /// <summary>Plain gradient descent with the accumulated gradients: <c>Parameters -= learningRate * Gradients</c>.</summary>
         /// <param name="learningRate">Step size.</param>
         /// <remarks>Needs exclusive access to the network; allocates nothing.</remarks>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">The learning rate is NaN or infinite.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The learning rate is negative, NaN or infinite.</exception>
         public void ApplyGradients(double learningRate)
         {
-            if (!double.IsFinite(learningRate)) global::NetGen.ThrowHelper.ThrowLearningRateNotFinite(learningRate);
+            if (!double.IsFinite(learningRate) || learningRate < 0) global::NetGen.ThrowHelper.ThrowInvalidLearningRate(learningRate);
             // Read back in the pieces Backward writes (the same vectors of each weight row, each bias alone), so that every
             // load takes its value straight from the store that wrote it.
             var parameters = _parameters.Span.Slice(0, ParameterCount);
@@ -204,12 +204,12 @@ namespace Samples
         /// <param name="target">2 values.</param>
         /// <param name="learningRate">Step size.</param>
         /// <remarks>Leaves <see cref="Gradients"/> untouched. Needs exclusive access to the network; allocates nothing.</remarks>
-        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or the learning rate is NaN or infinite.</exception>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length, or the learning rate is negative, NaN or infinite.</exception>
         public double Train(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, double learningRate)
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Target, OutputSize, target.Length);
-            if (!double.IsFinite(learningRate)) global::NetGen.ThrowHelper.ThrowLearningRateNotFinite(learningRate);
+            if (!double.IsFinite(learningRate) || learningRate < 0) global::NetGen.ThrowHelper.ThrowInvalidLearningRate(learningRate);
             return BackwardAndStep(_parameters.Span, input, target, learningRate);
         }
 
@@ -218,12 +218,12 @@ namespace Samples
         /// <param name="targets">Rows of 2 values, one per input row.</param>
         /// <param name="learningRate">Step size.</param>
         /// <remarks><see cref="Gradients"/> ends holding the summed gradient. Needs exclusive access to the network; allocates nothing.</remarks>
-        /// <exception cref="global::System.ArgumentException">The spans do not hold the same whole number of rows, or hold none, or the learning rate is NaN or infinite.</exception>
+        /// <exception cref="global::System.ArgumentException">The spans do not hold the same whole number of rows, or hold none, or the learning rate is negative, NaN or infinite.</exception>
         public double TrainBatch(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, double learningRate)
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             if (rows == 0) global::NetGen.ThrowHelper.ThrowEmptyBatch(nameof(inputs));
-            if (!double.IsFinite(learningRate)) global::NetGen.ThrowHelper.ThrowLearningRateNotFinite(learningRate);
+            if (!double.IsFinite(learningRate) || learningRate < 0) global::NetGen.ThrowHelper.ThrowInvalidLearningRate(learningRate);
             ZeroGradients();
             double loss = BackwardBatch(inputs, targets);
             ApplyGradients(learningRate / rows);
