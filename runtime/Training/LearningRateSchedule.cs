@@ -117,7 +117,8 @@ public abstract class LearningRateSchedule
     /// PyTorch's <c>OneCycleLR</c> (cosine annealing, two phases), stepped per batch over <c>epochs * batchesPerEpoch</c>
     /// steps: from <c>maximum / divFactor</c> up to <paramref name="maximumLearningRate"/> over the first
     /// <paramref name="warmupFraction"/> of the steps, then down to <c>maximum / divFactor / finalDivFactor</c>.
-    /// Momentum is not cycled (PyTorch's <c>cycle_momentum=False</c>).
+    /// Momentum is not cycled (PyTorch's <c>cycle_momentum=False</c>). A rise of exactly one step (<c>warmupFraction</c>
+    /// times the steps is 1) gives that step the starting rate, where PyTorch divides by zero.
     /// </summary>
     /// <param name="maximumLearningRate">The peak rate (PyTorch's <c>max_lr</c>), above 0; the optimizer's own rate is ignored.</param>
     /// <param name="warmupFraction">The fraction of the steps spent rising (PyTorch's <c>pct_start</c>), in (0, 1); default 0.3.</param>
