@@ -80,7 +80,7 @@ public sealed class FeatureScaler<T>
     {
         ArgumentNullException.ThrowIfNull(data);
         RequireRows(data);
-        RequireFiniteInputs(data);
+        DataSetChecks.CheckFinite<T>(data.Inputs, data.InputSize, nameof(data));
         int features = data.InputSize;
         var center = new T[features];
         var factor = new T[features];
@@ -89,19 +89,18 @@ public sealed class FeatureScaler<T>
             // Two passes in double: the mean first, then the squared deviations from it, which stays
             // accurate where the one-pass sum-of-squares formula cancels catastrophically. Values near double's
             // limit overflow the sums; those features are summed again divided by their largest magnitude.
+            (T min, T max) = Range(data, j);
             (double mean, double deviationOfFeature) = MeanAndDeviation(data, j, 1.0);
             if (!double.IsFinite(mean) || !double.IsFinite(deviationOfFeature))
             {
-                double magnitude = 0;
-                for (int row = 0; row < data.Rows; row++)
-                    magnitude = Math.Max(magnitude, Math.Abs(double.CreateTruncating(data.Inputs[row * features + j])));
+                double magnitude = Math.Max(Math.Abs(double.CreateTruncating(min)), Math.Abs(double.CreateTruncating(max)));
                 (mean, deviationOfFeature) = MeanAndDeviation(data, j, magnitude);
                 mean *= magnitude;
                 deviationOfFeature *= magnitude;
             }
             center[j] = T.CreateTruncating(mean);
             factor[j] = deviationOfFeature > 0 ? T.CreateTruncating(1.0 / deviationOfFeature) : T.One;
-            RequireScalable(data, j, center[j], factor[j]);
+            RequireScalable(j, min, max, center[j], factor[j]);
         }
         return new FeatureScaler<T>(center, factor, T.Zero);
     }
@@ -123,23 +122,16 @@ public sealed class FeatureScaler<T>
             throw new ArgumentException($"Expected finite bounds with lower < upper, got lower {lower} and upper {upper}.", nameof(lower));
         if (!T.IsFinite(upper - lower))
             throw new ArgumentException($"The bounds {lower} and {upper} are further apart than {typeof(T).Name} holds; choose a narrower range.", nameof(upper));
-        RequireFiniteInputs(data);
+        DataSetChecks.CheckFinite<T>(data.Inputs, data.InputSize, nameof(data));
         int features = data.InputSize;
         var center = new T[features];
         var factor = new T[features];
         for (int j = 0; j < features; j++)
         {
-            T min = data.Inputs[j];
-            T max = min;
-            for (int row = 1; row < data.Rows; row++)
-            {
-                T value = data.Inputs[row * features + j];
-                min = T.Min(min, value);
-                max = T.Max(max, value);
-            }
+            (T min, T max) = Range(data, j);
             center[j] = min;
             factor[j] = max > min ? (upper - lower) / (max - min) : T.One;
-            RequireScalable(data, j, center[j], factor[j]);
+            RequireScalable(j, min, max, center[j], factor[j]);
         }
         return new FeatureScaler<T>(center, factor, lower);
     }
@@ -196,37 +188,31 @@ public sealed class FeatureScaler<T>
         return (mean, Math.Sqrt(squares / data.Rows));
     }
 
-    private static void RequireFiniteInputs(LabeledDataSet<T> data)
-    {
-        if (Kernels.AllFinite<T>(data.Inputs))
-            return;
-        int index = 0;
-        while (T.IsFinite(data.Inputs[index]))
-            index++;
-        throw new ArgumentException(
-            $"Input {index % data.InputSize} of row {index / data.InputSize} is {data.Inputs[index]}; a scaler is fitted on finite values only (fill or drop missing values first, e.g. CsvOptions.MissingValues).",
-            nameof(data));
-    }
-
     /// <summary>
     /// Throws unless the feature's center and factor are finite, the factor is not zero, and the feature's smallest and
     /// largest values scale to finite values (<c>(x - center) * factor</c> in <typeparamref name="T"/>): near the type's
     /// limits a difference or a product overflows.
     /// </summary>
-    private static void RequireScalable(LabeledDataSet<T> data, int feature, T center, T factor)
+    private static void RequireScalable(int feature, T min, T max, T center, T factor)
     {
-        T min = data.Inputs[feature], max = min;
-        for (int i = feature; i < data.Inputs.Length; i += data.InputSize)
-        {
-            min = T.Min(min, data.Inputs[i]);
-            max = T.Max(max, data.Inputs[i]);
-        }
         if (!T.IsFinite(center) || !T.IsFinite(factor) || T.IsZero(factor)
             || !T.IsFinite((min - center) * factor) || !T.IsFinite((max - center) * factor))
             throw new ArgumentException(
                 $"Feature {feature} cannot be scaled in {typeof(T).Name}: its values from {min} to {max} give center {center} and factor {factor}, " +
                 "and a scaled value outside the finite range; rescale the column first (for example divide it by a power of ten).",
-                nameof(data));
+                "data");
+    }
+
+    /// <summary>The smallest and largest value of feature <paramref name="feature"/>.</summary>
+    private static (T Min, T Max) Range(LabeledDataSet<T> data, int feature)
+    {
+        T min = data.Inputs[feature], max = min;
+        for (int i = feature + data.InputSize; i < data.Inputs.Length; i += data.InputSize)
+        {
+            min = T.Min(min, data.Inputs[i]);
+            max = T.Max(max, data.Inputs[i]);
+        }
+        return (min, max);
     }
 
     private static void RequireRows(LabeledDataSet<T> data)

@@ -112,7 +112,7 @@ public sealed class BadInputTests : IDisposable
         var data = new LabeledDataSet<double>([1, 2, double.NaN, 4], [0, 0], 2, 1);
 
         var standard = Assert.Throws<ArgumentException>(() => FeatureScaler<double>.FitStandardization(data));
-        Assert.Contains("Input 0 of row 1 is NaN", standard.Message, StringComparison.Ordinal);
+        Assert.Contains("NaN at row 1, column 0", standard.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => FeatureScaler<double>.FitMinMax(data));
         Assert.Throws<ArgumentException>(() => FeatureScaler<double>.FitMinMax(
             new LabeledDataSet<double>([1, 2], [0, 0], 1, 1), double.NegativeInfinity, double.PositiveInfinity));
