@@ -175,7 +175,13 @@ public abstract class LearningRateSchedule
         public override double LearningRateAt(int epoch, int batch)
         {
             CheckStep(epoch, batch);
-            return InitialLearningRate * Math.Pow(gamma, epoch / stepSize);
+            double decay = Math.Pow(gamma, epoch / stepSize);
+            double rate = InitialLearningRate * decay;
+            // gamma^k alone can overflow or vanish where the rate does not (a tiny initial rate and a large gamma, or
+            // the reverse): then the product through logarithms, as PyTorch's rate multiplied by gamma epoch by epoch stays.
+            if ((double.IsInfinity(decay) || decay == 0) && InitialLearningRate > 0)
+                rate = Math.Exp(Math.Log(InitialLearningRate) + epoch / stepSize * Math.Log(gamma));
+            return rate;
         }
     }
 
@@ -254,6 +260,7 @@ public abstract class LearningRateSchedule
 
         public override void EpochEnded(int epoch, double monitoredLoss)
         {
+            CheckStep(epoch, 0);
             if (monitoredLoss < _best * (1 - threshold))
             {
                 _best = monitoredLoss;

@@ -165,6 +165,20 @@ public class LearningRateScheduleTests
     }
 
     [Fact]
+    public void Exponential_decay_stays_finite_where_gamma_to_the_epoch_overflows_but_the_rate_does_not()
+    {
+        LearningRateSchedule schedule = LearningRateSchedule.Exponential(1e10);
+        schedule.Start(1e-200, epochs: 40, batchesPerEpoch: 1);
+
+        // 1e10^35 overflows a double; 1e-200 * 1e10^35 = 1e150 does not.
+        Assert.Equal(1e150, schedule.LearningRateAt(35, 0), 1e137);
+        Assert.Equal(1e-200 * Math.Pow(1e10, 5), schedule.LearningRateAt(5, 0)); // the direct formula where it holds
+
+        var plateau = LearningRateSchedule.ReduceOnPlateau();
+        Assert.Throws<InvalidOperationException>(() => plateau.EpochEnded(0, 1.0));
+    }
+
+    [Fact]
     public void Fit_names_the_schedule_and_the_step_when_a_schedule_gives_a_rate_that_is_not_finite()
     {
         var network = new SingleLayerNetwork(2, 1);
