@@ -34,7 +34,7 @@ public sealed class ConfusionMatrix
     /// <param name="network">The classifier.</param>
     /// <param name="inputs">Inputs, row-major, <see cref="INetwork{T}.InputSize"/> values per row.</param>
     /// <param name="targets">Targets, row-major: one-hot rows, or one 0/1 label per row for a single output.</param>
-    /// <exception cref="ArgumentException">Not whole rows, different row counts, or no rows.</exception>
+    /// <exception cref="ArgumentException">Not whole rows, different row counts, no rows, or a NaN or infinite input or target.</exception>
     public static ConfusionMatrix Compute<T>(INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {

@@ -14,7 +14,7 @@ public static class NetworkMetrics
     /// <param name="network">The network to evaluate.</param>
     /// <param name="inputs">Inputs, row-major, <see cref="INetwork{T}.InputSize"/> values per row.</param>
     /// <param name="targets">Targets, row-major, <see cref="INetwork{T}.OutputSize"/> values per row.</param>
-    /// <exception cref="ArgumentException">Not whole rows, different row counts, or no rows.</exception>
+    /// <exception cref="ArgumentException">Not whole rows, different row counts, no rows, or a NaN or infinite input or target.</exception>
     public static double MeanLoss<T>(this INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -29,7 +29,7 @@ public static class NetworkMetrics
     /// <param name="network">The network to evaluate.</param>
     /// <param name="inputs">Inputs, row-major, <see cref="INetwork{T}.InputSize"/> values per row.</param>
     /// <param name="targets">Targets, row-major: one-hot rows, or one 0/1 label per row for a single output.</param>
-    /// <exception cref="ArgumentException">Not whole rows, different row counts, or no rows.</exception>
+    /// <exception cref="ArgumentException">Not whole rows, different row counts, no rows, or a NaN or infinite input or target.</exception>
     public static double Accuracy<T>(this INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -82,7 +82,11 @@ public static class NetworkMetrics
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        return DataSetChecks.RowCount(inputs, targets, network.InputSize, network.OutputSize, nameof(inputs), nameof(targets));
+        int rows = DataSetChecks.RowCount(inputs, targets, network.InputSize, network.OutputSize, nameof(inputs), nameof(targets));
+        // As Fit does: a NaN or infinite value would make a metric NaN, or count as class 0, without a word.
+        DataSetChecks.CheckFinite(inputs, network.InputSize, nameof(inputs));
+        DataSetChecks.CheckFinite(targets, network.OutputSize, nameof(targets));
+        return rows;
     }
 
     /// <summary>A buffer for predicting up to <see cref="ChunkRows"/> rows at a time.</summary>

@@ -15,11 +15,11 @@ namespace NetGen;
 public static class RegressionMetrics
 {
     /// <summary>Mean of <c>|prediction - target|</c> over every value.</summary>
-    /// <exception cref="ArgumentException">The spans differ in length or are empty.</exception>
+    /// <exception cref="ArgumentException">The spans differ in length, are empty, or hold a NaN or infinite value.</exception>
     public static double MeanAbsoluteError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        CheckPair(predictions.Length, targets.Length);
+        CheckPair(predictions, targets);
         double sum = 0;
         for (int i = 0; i < predictions.Length; i++)
             sum += Math.Abs(double.CreateTruncating(predictions[i]) - double.CreateTruncating(targets[i]));
@@ -27,11 +27,11 @@ public static class RegressionMetrics
     }
 
     /// <summary>Square root of the mean of <c>(prediction - target)^2</c> over every value.</summary>
-    /// <exception cref="ArgumentException">The spans differ in length or are empty.</exception>
+    /// <exception cref="ArgumentException">The spans differ in length, are empty, or hold a NaN or infinite value.</exception>
     public static double RootMeanSquaredError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        CheckPair(predictions.Length, targets.Length);
+        CheckPair(predictions, targets);
         double sum = 0;
         for (int i = 0; i < predictions.Length; i++)
         {
@@ -49,12 +49,12 @@ public static class RegressionMetrics
     /// <param name="predictions">Predictions, row-major, <paramref name="outputSize"/> per row.</param>
     /// <param name="targets">Targets, laid out like <paramref name="predictions"/>.</param>
     /// <param name="outputSize">Values per row, 1 or more; default 1.</param>
-    /// <exception cref="ArgumentException">The spans differ in length, are empty, or are not whole rows.</exception>
+    /// <exception cref="ArgumentException">The spans differ in length, are empty, are not whole rows, or hold a NaN or infinite value.</exception>
     public static double R2Score<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, int outputSize = 1)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        CheckPair(predictions.Length, targets.Length);
         ArgumentOutOfRangeException.ThrowIfLessThan(outputSize, 1);
+        CheckPair(predictions, targets, outputSize);
         int rows = ThrowHelper.RowCount(nameof(targets), targets.Length, outputSize);
         double total = 0;
         for (int column = 0; column < outputSize; column++)
@@ -80,7 +80,7 @@ public static class RegressionMetrics
     /// <param name="network">The network to evaluate.</param>
     /// <param name="inputs">Inputs, row-major, <see cref="INetwork{T}.InputSize"/> values per row.</param>
     /// <param name="targets">Targets, row-major, <see cref="INetwork{T}.OutputSize"/> values per row.</param>
-    /// <exception cref="ArgumentException">Not whole rows, different row counts, or no rows.</exception>
+    /// <exception cref="ArgumentException">Not whole rows, different row counts, no rows, or a NaN or infinite input or target.</exception>
     public static double MeanAbsoluteError<T>(this INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         MeanAbsoluteError<T>(PredictAll(network, inputs, targets), targets);
@@ -89,7 +89,7 @@ public static class RegressionMetrics
     /// <param name="network">The network to evaluate.</param>
     /// <param name="inputs">Inputs, row-major, <see cref="INetwork{T}.InputSize"/> values per row.</param>
     /// <param name="targets">Targets, row-major, <see cref="INetwork{T}.OutputSize"/> values per row.</param>
-    /// <exception cref="ArgumentException">Not whole rows, different row counts, or no rows.</exception>
+    /// <exception cref="ArgumentException">Not whole rows, different row counts, no rows, or a NaN or infinite input or target.</exception>
     public static double RootMeanSquaredError<T>(this INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         RootMeanSquaredError<T>(PredictAll(network, inputs, targets), targets);
@@ -98,7 +98,7 @@ public static class RegressionMetrics
     /// <param name="network">The network to evaluate.</param>
     /// <param name="inputs">Inputs, row-major, <see cref="INetwork{T}.InputSize"/> values per row.</param>
     /// <param name="targets">Targets, row-major, <see cref="INetwork{T}.OutputSize"/> values per row.</param>
-    /// <exception cref="ArgumentException">Not whole rows, different row counts, or no rows.</exception>
+    /// <exception cref="ArgumentException">Not whole rows, different row counts, no rows, or a NaN or infinite input or target.</exception>
     public static double R2Score<T>(this INetwork<T> network, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets)
         where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
         R2Score<T>(PredictAll(network, inputs, targets), targets, network.OutputSize);
@@ -112,11 +112,16 @@ public static class RegressionMetrics
         return predictions;
     }
 
-    private static void CheckPair(int predictions, int targets)
+    /// <summary>Throws unless both spans have the same, nonzero length and every value is finite (with <paramref name="rowLength"/> values per row, for the message).</summary>
+    private static void CheckPair<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, int rowLength = 1)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        if (targets != predictions)
-            ThrowHelper.ThrowLengthMismatch(nameof(targets), predictions, targets);
-        if (predictions == 0)
-            ThrowHelper.ThrowEmptyBatch("predictions");
+        if (targets.Length != predictions.Length)
+            ThrowHelper.ThrowLengthMismatch(nameof(targets), predictions.Length, targets.Length);
+        if (predictions.IsEmpty)
+            ThrowHelper.ThrowEmptyBatch(nameof(predictions));
+        // A NaN or infinite value would make the metric NaN or infinite without saying where (scikit-learn refuses too).
+        DataSetChecks.CheckFinite(predictions, rowLength, nameof(predictions));
+        DataSetChecks.CheckFinite(targets, rowLength, nameof(targets));
     }
 }

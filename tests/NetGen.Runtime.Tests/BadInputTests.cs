@@ -231,6 +231,29 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void Metrics_refuse_NaN_or_infinite_data_and_name_where_it_is_instead_of_returning_NaN_or_class_0()
+    {
+        var classifier = new SingleLayerNetwork(2, 3, Activation.Softmax);
+        double[] inputs = [1, 2, double.NaN, 4];
+        double[] oneHot = [1, 0, 0, 0, 1, 0];
+
+        var accuracy = Assert.Throws<ArgumentException>(() => classifier.Accuracy(inputs, oneHot));
+        Assert.Equal("inputs", accuracy.ParamName);
+        Assert.Contains("NaN at row 1, column 0", accuracy.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => ConfusionMatrix.Compute(classifier, inputs, oneHot));
+        Assert.Throws<ArgumentException>(() => classifier.MeanLoss([1, 2, 3, 4], [1, 0, 0, 0, double.PositiveInfinity, 0]));
+
+        var regression = Assert.Throws<ArgumentException>(() => RegressionMetrics.MeanAbsoluteError<double>([1, double.NaN], [1, 2]));
+        Assert.Equal("predictions", regression.ParamName);
+        Assert.Throws<ArgumentException>(() => RegressionMetrics.RootMeanSquaredError<double>([1, 2], [1, double.NegativeInfinity]));
+        Assert.Contains("row 1, column 1", Assert.Throws<ArgumentException>(() =>
+            RegressionMetrics.R2Score<double>([1, 2, 3, double.NaN], [1, 2, 3, 4], outputSize: 2)).Message, StringComparison.Ordinal);
+
+        // Finite data still gives the metric.
+        Assert.Equal(0.5, RegressionMetrics.MeanAbsoluteError<double>([1, 2], [1, 3]));
+    }
+
+    [Fact]
     public void Saving_into_a_missing_directory_names_the_callers_path_not_the_temporary_file()
     {
         string path = Path.Combine(_directory, "no-such-directory", "model.netgen");
