@@ -201,10 +201,24 @@ internal static partial class Emitter
         writer.Line("/// <param name=\"seed\">Seed of the deterministic random sequence.</param>");
         using (writer.Block($"public {plan.Model.ClassName}(int seed)"))
         {
+            EmitWarmUpStart(writer, plan, scalar);
             writer.Line($"{Runtime}.ParameterInitializer.Initialize<{scalar.Keyword}>({GeneratedNames.ParametersSpan}, {GeneratedNames.DescriptionField}, {GeneratedNames.DescriptionField}.Initializer, seed);");
             EmitDropoutSeeding(writer, plan);
         }
         writer.Line();
+    }
+
+    /// <summary>
+    /// The constructor's first line: under the JIT, the first network of the class in a process compiles the class's
+    /// code on a background thread (NetGen.NetworkWarmUp), so that the first real calls do not wait for the compiler.
+    /// Concrete classes only.
+    /// </summary>
+    private static void EmitWarmUpStart(CodeWriter writer, NetworkPlan plan, Scalar scalar)
+    {
+        if (plan.Model.IsAbstract)
+            return; // the warm-up constructs a throwaway network of the class, which an abstract class cannot
+        writer.Line("// Under the JIT, the first network of this class in a process compiles its code in the background (NetGen.NetworkWarmUp).");
+        writer.Line($"{Runtime}.NetworkWarmUp.StartInBackground<{plan.Model.ClassName}, {scalar.Keyword}>(ParameterCount);");
     }
 
     /// <summary>The seed constructor's line that seeds the dropout masks from its seed (networks with dropout only).</summary>
@@ -226,7 +240,10 @@ internal static partial class Emitter
         string file = plan.Model.WeightsPath!.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
         writer.Line($"/// <summary>Creates the network with the weights compiled in from <c>{file}</c>; it can still be trained (fine-tuned).</summary>");
         using (writer.Block($"public {plan.Model.ClassName}()"))
+        {
+            EmitWarmUpStart(writer, plan, scalar);
             writer.Line($"{GeneratedNames.CompiledParameters}.CopyTo({GeneratedNames.ParametersSpan});");
+        }
         writer.Line();
         writer.Line($"/// <summary>Creates the network with the weights compiled in from <c>{file}</c>, like the parameterless constructor.</summary>");
         writer.Line(plan.HasDropout

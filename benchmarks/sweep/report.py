@@ -146,6 +146,7 @@ def splice(section, doc, name):
 
 COLD_VARIANTS = {
     "jit": "JIT, defaults",
+    "jit-warmup0": "JIT, warm-up off",
     "jit-pgo0": "JIT, TieredPGO off",
     "jit-loops0": "JIT, QuickJitForLoops off",
     "jit-tc0": "JIT, TieredCompilation off",
@@ -190,6 +191,9 @@ def cold(path):
         ("JIT time in epoch 1 / in epochs 2-10", lambda v: cell(v, "J", "fit", lambda r: r[0], lambda x: f"{x:.0f}") + " / "
             + cell(v, "J", "fit", lambda r: sum(r[1:10]), lambda x: f"{x:.0f} ms")),
         ("the 10 epochs", lambda v: cell(v, "C", "fit", lambda r: sum(r[2:12]), lambda x: f"{x:,.0f} ms")),
+        ("network constructed just before Fit: epoch 1", lambda v: cell(v, "C", "fit-late", lambda r: r[2], lambda x: f"{x:.0f} ms")),
+        ("  Fit call to the end of epoch 1", lambda v: cell(v, "S", "fit-late", lambda r: r[0], lambda x: f"{x:.0f} ms")),
+        ("  **epoch 1 / later epoch**", lambda v: cell(v, "C", "fit-late", lambda r: r[2] / later(r[2:12]), lambda x: f"**{x:.2f}x**")),
     ]
     count = len(runs.get(("jit", "C", "fit"), []))
     print(f"Fresh processes per cell: {count}; medians. Load average: {'; '.join(load)}.")
@@ -202,6 +206,10 @@ def cold(path):
     for v in variants:
         rows = runs.get((v, "C", "fit"), [])
         print(f"Epoch times per run, {COLD_VARIANTS[v]} (ms): " + "; ".join(" ".join(f"{x:.0f}" for x in r[2:12]) for r in rows))
+        late = runs.get((v, "C", "fit-late"), [])
+        if late:
+            print(f"Epoch times per run, {COLD_VARIANTS[v]}, network constructed just before Fit (ms): "
+                  + "; ".join(" ".join(f"{x:.0f}" for x in r[2:12]) for r in late))
     return 0
 
 

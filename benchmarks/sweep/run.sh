@@ -60,6 +60,7 @@ load() { uptime | sed 's/.*load average/load average/'; }
 if [ "$mode" = cold ]; then
     # One application (NetGen.ColdStart), one measurement per fresh process, in these builds and settings:
     #   jit          dotnet NetGen.ColdStart.dll, default runtime settings (what a user gets)
+    #   jit-warmup0  the same with NetGen's background warm-up turned off (NetworkWarmUp.DisableSwitchName)
     #   jit-pgo0 ... the same with one runtime setting a user can make (DOTNET_ variables here; the
     #                same as the MSBuild properties TieredPGO, TieredCompilationQuickJitForLoops, TieredCompilation)
     #   r2r          published with PublishReadyToRun (every assembly, NetGen.dll included)
@@ -80,11 +81,12 @@ if [ "$mode" = cold ]; then
         fi
     done
     jit=(dotnet "$cold/bin/Release/net10.0/NetGen.ColdStart.dll")
-    variants=(jit jit-pgo0 jit-loops0 jit-tc0 "${published[@]}")
+    variants=(jit jit-warmup0 jit-pgo0 jit-loops0 jit-tc0 "${published[@]}")
     run_variant() { # VARIANT ARGUMENTS...
         local variant="$1"; shift
         case "$variant" in
             jit) "${jit[@]}" "$@" ;;
+            jit-warmup0) NETGEN_COLDSTART_NO_WARMUP=1 "${jit[@]}" "$@" ;;
             jit-pgo0) DOTNET_TieredPGO=0 "${jit[@]}" "$@" ;;
             jit-loops0) DOTNET_TC_QuickJitForLoops=0 "${jit[@]}" "$@" ;;
             jit-tc0) DOTNET_TieredCompilation=0 "${jit[@]}" "$@" ;;
@@ -97,7 +99,10 @@ if [ "$mode" = cold ]; then
         # Rounds of every variant in turn, so that a change of load spreads over all of them.
         for run in $(seq 1 "$cold_runs"); do
             for variant in "${variants[@]}"; do
-                for op in predict train fit; do
+                ops=(predict train fit)
+                # fit-late: the network constructed just before Fit, so its warm-up overlaps nothing (JIT only).
+                case "$variant" in jit|jit-warmup0) ops+=(fit-late) ;; esac
+                for op in "${ops[@]}"; do
                     start=$(date +%s%N)
                     lines=$(run_variant "$variant" $op "$mnist" 2> "$out/cold-$op.log")
                     wall=$(( ($(date +%s%N) - start) / 1000000 ))

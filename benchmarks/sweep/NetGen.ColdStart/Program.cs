@@ -19,8 +19,13 @@ public sealed partial class MnistNet { }
 /// <item><c>predict</c>: the first <c>Predict</c> of a new network;</item>
 /// <item><c>train</c>: the first <c>Train</c> (one SGD step);</item>
 /// <item><c>fit DATA_DIR</c>: <c>Fit</c> on the first 8,000 MNIST digits of DATA_DIR (IDX, gzip): 10 epochs,
-/// batch 32, Adam (learning rate 0.001), default options otherwise; every epoch's time.</item>
+/// batch 32, Adam (learning rate 0.001), default options otherwise; every epoch's time. The network is constructed
+/// first, then the data is read, as in <c>samples/Mnist</c>;</item>
+/// <item><c>fit-late DATA_DIR</c>: the same with the network constructed after the data is read, just before <c>Fit</c>,
+/// so that the background warm-up its constructor starts (<see cref="NetworkWarmUp"/>) has nothing to overlap with.</item>
 /// </list>
+/// With the environment variable <c>NETGEN_COLDSTART_NO_WARMUP=1</c> the program sets the switch
+/// <see cref="NetworkWarmUp.DisableSwitchName"/> before anything else, which turns the background warm-up off.
 /// Prints <c>C mode startup_ms main_to_done_ms call_ms ...</c>: the runtime's start-up before Main (from the
 /// process start time), Main's entry to the end of the measured call, and the call itself; for fit, the
 /// call times are the epochs. Before it, <c>J mode jit_ms ...</c>: the JIT's time (every thread) during the
@@ -35,7 +40,10 @@ public static class Program
         long mainEntry = Stopwatch.GetTimestamp();
         double startupMs = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
         string mode = args.Length > 0 ? args[0] : "";
-        var network = new MnistNet(seed: 1);
+        if (Environment.GetEnvironmentVariable("NETGEN_COLDSTART_NO_WARMUP") == "1")
+            AppContext.SetSwitch(NetworkWarmUp.DisableSwitchName, true);
+        bool late = mode == "fit-late";
+        MnistNet? network = late ? null : new MnistNet(seed: 1);
         float[] input = new float[MnistNet.InputSize], target = new float[MnistNet.OutputSize], output = new float[MnistNet.OutputSize];
         for (int i = 0; i < input.Length; i++) input[i] = (i * 11 % 101) / 101f;
         target[3] = 1;
@@ -46,7 +54,7 @@ public static class Program
             {
                 double jit = JitMs();
                 long a = Stopwatch.GetTimestamp();
-                network.Predict(input, output);
+                network!.Predict(input, output);
                 timings = Ms(a).ToString("F2", CultureInfo.InvariantCulture);
                 Console.WriteLine(FormattableString.Invariant($"J\tpredict\t{JitMs() - jit:F1}"));
                 break;
@@ -55,18 +63,19 @@ public static class Program
             {
                 double jit = JitMs();
                 long a = Stopwatch.GetTimestamp();
-                network.Train(input, target, 0.01f);
+                network!.Train(input, target, 0.01f);
                 timings = Ms(a).ToString("F2", CultureInfo.InvariantCulture);
                 Console.WriteLine(FormattableString.Invariant($"J\ttrain\t{JitMs() - jit:F1}"));
                 break;
             }
-            case "fit" when args.Length == 2:
+            case "fit" or "fit-late" when args.Length == 2:
             {
                 const int rows = 8000;
                 long load = Stopwatch.GetTimestamp();
                 float[] images = Idx.ReadImages(Path.Combine(args[1], "mnist-10k-images-idx3-ubyte.gz"), rows);
                 float[] labels = Idx.ReadOneHotLabels(Path.Combine(args[1], "mnist-10k-labels-idx1-ubyte.gz"), rows, MnistNet.OutputSize);
                 Console.Error.WriteLine($"loaded {rows} digits in {Ms(load):F0} ms");
+                network ??= new MnistNet(seed: 1);
                 var epochs = new EpochMeter(10);
                 double callToFirstEpochMs = 0;
                 long fitCall = Stopwatch.GetTimestamp();
@@ -84,14 +93,14 @@ public static class Program
                         Console.Error.WriteLine($"epoch {report.Epoch}: loss {report.TrainingLoss:F4}, accuracy {report.TrainingAccuracy:P1}, {epochs.Describe(report.Epoch - 1)}");
                     },
                 });
-                Console.WriteLine(FormattableString.Invariant($"S\tfit\t{callToFirstEpochMs:F1}"));
-                Console.WriteLine("P\tfit\t" + Join(epochs.CpuMs));
-                Console.WriteLine("J\tfit\t" + Join(epochs.JitMs));
+                Console.WriteLine(FormattableString.Invariant($"S\t{mode}\t{callToFirstEpochMs:F1}"));
+                Console.WriteLine($"P\t{mode}\t" + Join(epochs.CpuMs));
+                Console.WriteLine($"J\t{mode}\t" + Join(epochs.JitMs));
                 timings = Join(epochs.WallMs);
                 break;
             }
             default:
-                Console.Error.WriteLine("usage: NetGen.ColdStart predict | train | fit MNIST_DIR");
+                Console.Error.WriteLine("usage: NetGen.ColdStart predict | train | fit MNIST_DIR | fit-late MNIST_DIR");
                 return 2;
         }
         Console.WriteLine(FormattableString.Invariant($"C\t{mode}\t{startupMs:F1}\t{Ms(mainEntry):F2}\t{timings}"));

@@ -73,6 +73,8 @@ namespace Samples
         /// <param name="seed">Seed of the deterministic random sequence.</param>
         public DigitsNet(int seed)
         {
+            // Under the JIT, the first network of this class in a process compiles its code in the background (NetGen.NetworkWarmUp).
+            global::NetGen.NetworkWarmUp.StartInBackground<DigitsNet, float>(ParameterCount);
             global::NetGen.ParameterInitializer.Initialize<float>(_parameters.Span, s_description, s_description.Initializer, seed);
         }
 

@@ -61,6 +61,8 @@ static partial class Models
         /// <param name="seed">Seed of the deterministic random sequence.</param>
         public Tiny(int seed)
         {
+            // Under the JIT, the first network of this class in a process compiles its code in the background (NetGen.NetworkWarmUp).
+            global::NetGen.NetworkWarmUp.StartInBackground<Tiny, double>(ParameterCount);
             global::NetGen.ParameterInitializer.Initialize<double>(_parameters.Span, s_description, s_description.Initializer, seed);
         }
 

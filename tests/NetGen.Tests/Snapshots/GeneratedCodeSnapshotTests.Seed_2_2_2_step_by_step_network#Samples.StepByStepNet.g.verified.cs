@@ -61,6 +61,8 @@ namespace Samples
         /// <param name="seed">Seed of the deterministic random sequence.</param>
         public StepByStepNet(int seed)
         {
+            // Under the JIT, the first network of this class in a process compiles its code in the background (NetGen.NetworkWarmUp).
+            global::NetGen.NetworkWarmUp.StartInBackground<StepByStepNet, double>(ParameterCount);
             global::NetGen.ParameterInitializer.Initialize<double>(_parameters.Span, s_description, s_description.Initializer, seed);
         }
 

@@ -1,0 +1,151 @@
+using System;
+using System.ComponentModel;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Threading;
+
+namespace NetGen;
+
+/// <summary>
+/// Compiles a network type's code before its first real use. Under the JIT, a fresh process's first <c>Predict</c>, first
+/// <c>Train</c> and first training step of <c>Fit</c> otherwise wait for the compiler: about 40, 60 and 50 ms for
+/// 784-128-10. Every generated network's constructor calls <see cref="StartInBackground{TNetwork, T}"/>, so the first
+/// network of a type constructed in a process starts <see cref="Run{TNetwork, T}"/> on a background thread, which
+/// overlaps the compiling with whatever the application does next (typically loading its data). Native AOT compiles
+/// everything ahead of time, and this does nothing there.
+/// </summary>
+/// <remarks>
+/// <para>
+/// What it costs: one background thread per network type and process, for as long as the compiling takes (about 100 ms
+/// of one core for 784-128-10), and a throwaway network of the type with 32 rows of zeros (garbage once it ends). Calls
+/// made while it runs do not compile a method twice: a thread that needs a method the other one is compiling waits for
+/// it. Networks over <see cref="MaxBackgroundParameters"/> parameters are left out: their training dwarfs the compiling.
+/// </para>
+/// <para>
+/// To turn it off, set the <c>AppContext</c> switch <see cref="DisableSwitchName"/> before the first network is
+/// constructed: <c>AppContext.SetSwitch("NetGen.DisableBackgroundWarmUp", true)</c>, or in the project file
+/// <c>&lt;ItemGroup&gt;&lt;RuntimeHostConfigurationOption Include="NetGen.DisableBackgroundWarmUp" Value="true" /&gt;&lt;/ItemGroup&gt;</c>.
+/// <see cref="Run{TNetwork, T}"/> still works then, on the calling thread.
+/// </para>
+/// </remarks>
+public static class NetworkWarmUp
+{
+    /// <summary>The <c>AppContext</c> switch that turns the background warm-up off when it is set to true.</summary>
+    public const string DisableSwitchName = "NetGen.DisableBackgroundWarmUp";
+
+    /// <summary>The most parameters a network may have for its constructor to start a background warm-up.</summary>
+    public const int MaxBackgroundParameters = 1 << 22;
+
+    /// <summary>The rows of zeros each batch call of the warm-up gets: a shard of <c>Fit</c>'s default batch of 64.</summary>
+    internal const int Rows = 32;
+
+    /// <summary>
+    /// Runs every call a training job or a prediction service makes on a new <typeparamref name="TNetwork"/>, once, on
+    /// the calling thread, so that their code is compiled when this returns: <c>Predict</c>, <c>PredictBatch</c>,
+    /// <c>BackwardBatch</c> (and the kernels of <c>Fit</c>'s steps), <c>Train</c>. The network it constructs is thrown away;
+    /// no other network changes. Call it at start-up to take the compiling out of the first real call when constructing a
+    /// network in the background is not early enough, or when the background warm-up is turned off.
+    /// </summary>
+    /// <typeparam name="TNetwork">A network type with a parameterless constructor (every generated network has one).</typeparam>
+    /// <typeparam name="T">The network's precision.</typeparam>
+    public static void Run<TNetwork, T>()
+        where TNetwork : class, INetwork<T>, new()
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        // Decided first: the network constructed below must not start a background warm-up of its own.
+        Interlocked.CompareExchange(ref State<TNetwork>.Value, (int)WarmUpState.Off, (int)WarmUpState.Undecided);
+        var network = new TNetwork();
+        int inputSize = network.InputSize, outputSize = network.OutputSize;
+        var inputs = new T[Rows * inputSize];
+        var targets = new T[Rows * outputSize];
+        var outputs = new T[Rows * outputSize];
+        // In the order a job reaches them: a prediction, a batch of them (Fit's epoch report), a training step's batch
+        // gradient and its optimizer kernels (Fit), one plain SGD step (Train) with a learning rate of zero.
+        network.Predict(inputs.AsSpan(0, inputSize), outputs.AsSpan(0, outputSize));
+        network.PredictBatch(inputs, outputs);
+        network.ZeroGradients();
+        network.BackwardBatch(inputs, targets);
+        Kernels.PrepareTrainingStep<T>(network.ParameterCount);
+        network.Train(inputs.AsSpan(0, inputSize), targets.AsSpan(0, outputSize), T.Zero);
+    }
+
+    /// <summary>
+    /// Called by each generated network's constructor: under the JIT, the first call for <typeparamref name="TNetwork"/>
+    /// in a process starts <see cref="Run{TNetwork, T}"/> on a background thread, unless <see cref="DisableSwitchName"/>
+    /// is set or the network has more than <see cref="MaxBackgroundParameters"/> parameters. Later calls return at once.
+    /// A failure of the warm-up is ignored: the real calls compile what they need themselves.
+    /// </summary>
+    /// <param name="parameterCount">The network type's parameter count.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void StartInBackground<TNetwork, T>(int parameterCount)
+        where TNetwork : class, INetwork<T>, new()
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        ref int state = ref State<TNetwork>.Value;
+        if (Volatile.Read(ref state) != (int)WarmUpState.Undecided
+            || Interlocked.CompareExchange(ref state, (int)WarmUpState.Off, (int)WarmUpState.Undecided) != (int)WarmUpState.Undecided)
+            return;
+        if (!RuntimeFeature.IsDynamicCodeCompiled || parameterCount > MaxBackgroundParameters || IsDisabled())
+            return;
+        Volatile.Write(ref state, (int)WarmUpState.Running);
+        try
+        {
+            new Thread(static () => RunInBackground<TNetwork, T>()) { IsBackground = true, Name = "NetGen warm-up" }.Start();
+        }
+        catch (Exception)
+        {
+            // No thread to spare (a platform without threads, or none left): a constructor must not fail for that, and
+            // the real calls compile what they need as they go.
+            Volatile.Write(ref state, (int)WarmUpState.Off);
+        }
+    }
+
+    /// <summary>Whether the switch <see cref="DisableSwitchName"/> is set to true.</summary>
+    internal static bool IsDisabled() => AppContext.TryGetSwitch(DisableSwitchName, out bool disabled) && disabled;
+
+    /// <summary>Where <typeparamref name="TNetwork"/>'s background warm-up stands (for tests).</summary>
+    internal static WarmUpState StateOf<TNetwork>() => (WarmUpState)Volatile.Read(ref State<TNetwork>.Value);
+
+    private static void RunInBackground<TNetwork, T>()
+        where TNetwork : class, INetwork<T>, new()
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        WarmUpState outcome = WarmUpState.Done;
+        try
+        {
+            Run<TNetwork, T>();
+        }
+        catch (Exception)
+        {
+            // Only a warm-up, on a thread of its own, which an exception must not end the process from: the real calls
+            // report whatever went wrong here themselves.
+            outcome = WarmUpState.Failed;
+        }
+        Volatile.Write(ref State<TNetwork>.Value, (int)outcome);
+    }
+
+    private static class State<TNetwork>
+    {
+        // A WarmUpState: Undecided until the first constructor call (or Run) for TNetwork.
+        public static int Value;
+    }
+}
+
+/// <summary>Where a network type's background warm-up stands (<see cref="NetworkWarmUp"/>).</summary>
+internal enum WarmUpState
+{
+    /// <summary>No network of the type constructed yet.</summary>
+    Undecided,
+
+    /// <summary>None started: turned off, no JIT, too many parameters, no thread, or <see cref="NetworkWarmUp.Run{TNetwork, T}"/> called first.</summary>
+    Off,
+
+    /// <summary>Running on its background thread.</summary>
+    Running,
+
+    /// <summary>Finished.</summary>
+    Done,
+
+    /// <summary>Ended by an exception, which it ignored.</summary>
+    Failed,
+}
