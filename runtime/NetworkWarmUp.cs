@@ -20,6 +20,9 @@ namespace NetGen;
 /// of one core for 784-128-10), and a throwaway network of the type with 32 rows of zeros (garbage once it ends). Calls
 /// made while it runs do not compile a method twice: a thread that needs a method the other one is compiling waits for
 /// it. Networks over <see cref="MaxBackgroundParameters"/> parameters are left out: their training dwarfs the compiling.
+/// A background warm-up stops at its next call once a <c>Fit</c> is running, which compiles what it needs next on threads
+/// of its own: measured with the network constructed just before <c>Fit</c>, a warm-up that went on competed with Fit's
+/// two threads for two cores and made the first epoch slower.
 /// </para>
 /// <para>
 /// To turn it off, set the <c>AppContext</c> switch <see cref="DisableSwitchName"/> before the first network is
@@ -41,14 +44,24 @@ public static class NetworkWarmUp
 
     /// <summary>
     /// Runs every call a training job or a prediction service makes on a new <typeparamref name="TNetwork"/>, once, on
-    /// the calling thread, so that their code is compiled when this returns: <c>Predict</c>, <c>PredictBatch</c>,
-    /// <c>BackwardBatch</c> (and the kernels of <c>Fit</c>'s steps), <c>Train</c>. The network it constructs is thrown away;
+    /// the calling thread, so that their code is compiled when this returns: <c>BackwardBatch</c> (and the kernels of
+    /// <c>Fit</c>'s steps), <c>PredictBatch</c>, <c>Predict</c>, <c>Train</c>. The network it constructs is thrown away;
     /// no other network changes. Call it at start-up to take the compiling out of the first real call when constructing a
     /// network in the background is not early enough, or when the background warm-up is turned off.
     /// </summary>
     /// <typeparam name="TNetwork">A network type with a parameterless constructor (every generated network has one).</typeparam>
     /// <typeparam name="T">The network's precision.</typeparam>
     public static void Run<TNetwork, T>()
+        where TNetwork : class, INetwork<T>, new()
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => RunCalls<TNetwork, T>(inBackground: false);
+
+    /// <summary>
+    /// <see cref="Run{TNetwork, T}"/>; <paramref name="inBackground"/>, it stops between two calls once a <c>Fit</c> is
+    /// running: <c>Fit</c> compiles what it needs next on threads of its own (<see cref="Kernels.PrepareTrainingStep{T}"/>),
+    /// and a third thread compiling on two cores held it back.
+    /// </summary>
+    private static void RunCalls<TNetwork, T>(bool inBackground)
         where TNetwork : class, INetwork<T>, new()
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -59,15 +72,43 @@ public static class NetworkWarmUp
         var inputs = new T[Rows * inputSize];
         var targets = new T[Rows * outputSize];
         var outputs = new T[Rows * outputSize];
-        // In the order a job reaches them: a prediction, a batch of them (Fit's epoch report), a training step's batch
-        // gradient and its optimizer kernels (Fit), one plain SGD step (Train) with a learning rate of zero.
-        network.Predict(inputs.AsSpan(0, inputSize), outputs.AsSpan(0, outputSize));
-        network.PredictBatch(inputs, outputs);
+        // A training step's batch gradient first: when a Fit starts while this runs, it needs that chain first, and the
+        // two threads then share its compiling (each method is compiled once; a thread that needs one the other is
+        // compiling waits for it). Then the step's optimizer kernels, a batch of predictions (Fit's epoch report), one
+        // prediction, and one plain SGD step (Train) with a learning rate of zero.
         network.ZeroGradients();
         network.BackwardBatch(inputs, targets);
+        if (inBackground && FitRunning)
+            return;
         Kernels.PrepareTrainingStep<T>(network.ParameterCount);
+        if (inBackground && FitRunning)
+            return;
+        network.PredictBatch(inputs, outputs);
+        network.Predict(inputs.AsSpan(0, inputSize), outputs.AsSpan(0, outputSize));
+        if (inBackground && FitRunning)
+            return;
         network.Train(inputs.AsSpan(0, inputSize), targets.AsSpan(0, outputSize), T.Zero);
     }
+
+    /// <summary>
+    /// Marks a <c>Fit</c> call as running until the result is disposed: background warm-ups stop at their next call
+    /// meanwhile (<see cref="NetworkTraining"/>'s Fit takes one for its whole call).
+    /// </summary>
+    internal static FitInProgress EnterFit()
+    {
+        Interlocked.Increment(ref s_fitsRunning);
+        return default;
+    }
+
+    /// <summary>One running <c>Fit</c>, from <see cref="EnterFit"/> until disposed.</summary>
+    internal readonly struct FitInProgress : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref s_fitsRunning);
+    }
+
+    private static int s_fitsRunning;
+
+    private static bool FitRunning => Volatile.Read(ref s_fitsRunning) > 0;
 
     /// <summary>
     /// Called by each generated network's constructor: under the JIT, the first call for <typeparamref name="TNetwork"/>
@@ -113,7 +154,7 @@ public static class NetworkWarmUp
         WarmUpState outcome = WarmUpState.Done;
         try
         {
-            Run<TNetwork, T>();
+            RunCalls<TNetwork, T>(inBackground: true);
         }
         catch (Exception)
         {
@@ -143,7 +184,7 @@ internal enum WarmUpState
     /// <summary>Running on its background thread.</summary>
     Running,
 
-    /// <summary>Finished.</summary>
+    /// <summary>Finished, or stopped early for a running <c>Fit</c>.</summary>
     Done,
 
     /// <summary>Ended by an exception, which it ignored.</summary>

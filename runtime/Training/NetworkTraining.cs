@@ -97,6 +97,8 @@ public static class NetworkTraining
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
+        // A background warm-up of a network type (NetworkWarmUp) stops at its next call while this runs.
+        using NetworkWarmUp.FitInProgress fitInProgress = NetworkWarmUp.EnterFit();
         options ??= new TrainingOptions<T>();
         options.Validate();
 

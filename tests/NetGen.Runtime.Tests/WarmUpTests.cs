@@ -15,6 +15,9 @@ public partial class WarmUpSwitchNet { }
 [Network(5, 6, 1)]
 public partial class WarmUpLargeNet { }
 
+[Network(12, 20, 3, Hidden = Activation.ELU, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public partial class WarmUpDuringFitNet { }
+
 [Network(40, 33, 17, 4, Hidden = Activation.GELU, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Dropout = 0.25, Precision = Precision.Single)]
 public partial class WarmUpRunDropoutNet { }
 
@@ -44,6 +47,33 @@ public sealed class WarmUpTests
         for (int seed = 0; seed < networks.Length; seed++)
             Assert.Equal(new WarmUpProbeNet(seed).Parameters.ToArray(), networks[seed].Parameters.ToArray());
         Assert.Equal(WarmUpState.Done, NetworkWarmUp.StateOf<WarmUpProbeNet>());
+    }
+
+    [Fact]
+    public void A_background_warm_up_stops_after_the_batch_gradient_while_a_Fit_runs()
+    {
+        Assert.Equal(WarmUpState.Undecided, NetworkWarmUp.StateOf<WarmUpDuringFitNet>());
+        WarmUpDuringFitNet network;
+        using (NetworkWarmUp.EnterFit())
+        {
+            network = new WarmUpDuringFitNet(3);
+            Assert.True(SpinWait.SpinUntil(() => NetworkWarmUp.StateOf<WarmUpDuringFitNet>() != WarmUpState.Running, Patience));
+        }
+        Assert.Equal(WarmUpState.Done, NetworkWarmUp.StateOf<WarmUpDuringFitNet>());
+
+        var inputs = new float[NetworkWarmUp.Rows * WarmUpDuringFitNet.InputSize];
+        var targets = new float[NetworkWarmUp.Rows * WarmUpDuringFitNet.OutputSize];
+        var output = new float[WarmUpDuringFitNet.OutputSize];
+        ReadOnlySpan<float> input = inputs.AsSpan(0, WarmUpDuringFitNet.InputSize);
+        // The batch gradient, which it ran first, is compiled; Predict, which comes after the check, is not.
+        long before = JitInfo.GetCompiledMethodCount(currentThread: true);
+        network.ZeroGradients();
+        network.BackwardBatch(inputs, targets);
+        long afterBackward = JitInfo.GetCompiledMethodCount(currentThread: true);
+        network.Predict(input, output);
+        long afterPredict = JitInfo.GetCompiledMethodCount(currentThread: true);
+        Assert.Equal(0, afterBackward - before);
+        Assert.True(afterPredict > afterBackward, "Predict should have been left for the first real call to compile");
     }
 
     [Fact]
