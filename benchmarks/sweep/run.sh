@@ -12,8 +12,10 @@
 #                                          the peak's fastest and median run
 #   benchmarks/sweep/run.sh --cold [N]     cold start, N fresh processes each (default 5): first Predict,
 #                                          first Train, the 10 epochs of Fit on 8,000 MNIST digits, under the
-#                                          JIT (defaults and three runtime settings), ReadyToRun and Native
-#                                          AOT; prints the table of docs/benchmarks.md's "Cold start"
+#                                          JIT (defaults, NetGen's background warm-up off, three runtime
+#                                          settings), ReadyToRun and Native AOT, and under the JIT with the
+#                                          network constructed just before Fit (fit-late); prints the table
+#                                          of docs/benchmarks.md's "Cold start"
 #   options: --rounds N  --seconds S (timed seconds per cell)  --warmup S (NetGen warm-up per cell)
 #            ID ...  only these shapes (the docs are then left alone)
 #
