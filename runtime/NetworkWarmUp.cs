@@ -36,8 +36,11 @@ public static class NetworkWarmUp
     /// <summary>The <c>AppContext</c> switch that turns the background warm-up off when it is set to true.</summary>
     public const string DisableSwitchName = "NetGen.DisableBackgroundWarmUp";
 
-    /// <summary>The most parameters a network may have for its constructor to start a background warm-up.</summary>
-    public const int MaxBackgroundParameters = 1 << 22;
+    /// <summary>
+    /// The most parameters a network may have for its constructor to start a background warm-up: the throwaway network's
+    /// parameters and gradients then take at most 16 MB (double), and a larger network's training dwarfs the compiling.
+    /// </summary>
+    public const int MaxBackgroundParameters = 1 << 20;
 
     /// <summary>The rows of zeros each batch call of the warm-up gets: a shard of <c>Fit</c>'s default batch of 64.</summary>
     internal const int Rows = 32;
