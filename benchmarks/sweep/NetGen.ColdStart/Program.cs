@@ -20,7 +20,7 @@ public sealed partial class MnistNet { }
 /// <item><c>train</c>: the first <c>Train</c> (one SGD step);</item>
 /// <item><c>fit DATA_DIR</c>: <c>Fit</c> on the first 8,000 MNIST digits of DATA_DIR (IDX, gzip): 10 epochs,
 /// batch 32, Adam (learning rate 0.001), default options otherwise; every epoch's time. The network is constructed
-/// first, then the data is read, as in <c>samples/Mnist</c>;</item>
+/// first, then the data is read;</item>
 /// <item><c>fit-late DATA_DIR</c>: the same with the network constructed after the data is read, just before <c>Fit</c>,
 /// so that the background warm-up its constructor starts (<see cref="NetworkWarmUp"/>) has nothing to overlap with.</item>
 /// </list>
