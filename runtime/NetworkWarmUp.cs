@@ -8,7 +8,7 @@ namespace NetGen;
 
 /// <summary>
 /// Compiles a network type's code before its first real use. Under the JIT, a fresh process's first <c>Predict</c>, first
-/// <c>Train</c> and first training step of <c>Fit</c> otherwise wait for the compiler: about 40, 60 and 50 ms for
+/// <c>Train</c> and first training step of <c>Fit</c> otherwise wait for the compiler: about 45, 85 and 40-55 ms for
 /// 784-128-10. Every generated network's constructor calls <see cref="StartInBackground{TNetwork, T}"/>, so the first
 /// network of a type constructed in a process starts <see cref="Run{TNetwork, T}"/> on a background thread, which
 /// overlaps the compiling with whatever the application does next (typically loading its data). Native AOT compiles
@@ -16,7 +16,7 @@ namespace NetGen;
 /// </summary>
 /// <remarks>
 /// <para>
-/// What it costs: one background thread per network type and process, for as long as the compiling takes (about 100 ms
+/// What it costs: one background thread per network type and process, for as long as the compiling takes (140-165 ms
 /// of one core for 784-128-10), and a throwaway network of the type with 32 rows of zeros (garbage once it ends). Calls
 /// made while it runs do not compile a method twice: a thread that needs a method the other one is compiling waits for
 /// it. Networks over <see cref="MaxBackgroundParameters"/> parameters are left out: their training dwarfs the compiling.
