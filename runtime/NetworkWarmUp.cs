@@ -17,7 +17,7 @@ namespace NetGen;
 /// <remarks>
 /// <para>
 /// What it costs: one background thread per network type and process, for as long as the compiling takes (140-165 ms
-/// of one core for 784-128-10), and a throwaway network of the type with 32 rows of zeros (garbage once it ends). Calls
+/// of one core for 784-128-10), and a throwaway network of the type with 32 rows of made-up data (garbage once it ends). Calls
 /// made while it runs do not compile a method twice: a thread that needs a method the other one is compiling waits for
 /// it. Networks over <see cref="MaxBackgroundParameters"/> parameters are left out: their training dwarfs the compiling.
 /// A background warm-up stops at its next call once a <c>Fit</c> is running, which compiles what it needs next on threads
@@ -42,7 +42,7 @@ public static class NetworkWarmUp
     /// </summary>
     public const int MaxBackgroundParameters = 1 << 20;
 
-    /// <summary>The rows of zeros each batch call of the warm-up gets: a shard of <c>Fit</c>'s default batch of 64.</summary>
+    /// <summary>The rows each batch call of the warm-up gets: a shard of <c>Fit</c>'s default batch of 64.</summary>
     internal const int Rows = 32;
 
     /// <summary>
@@ -75,10 +75,18 @@ public static class NetworkWarmUp
         var inputs = new T[Rows * inputSize];
         var targets = new T[Rows * outputSize];
         var outputs = new T[Rows * outputSize];
+        // Values that take the paths real data takes: inputs in a small pattern (with zero inputs a ReLU layer whose biases
+        // start at zero would pass no delta), one-hot targets (with zero ones a softmax's output deltas would all be zero),
+        // and a small learning rate below (with zero, Train's update skips the rows it would change). Kernels skip rows of
+        // zero deltas, so all-zero data left code for the first real call to compile.
+        for (int i = 0; i < inputs.Length; i++)
+            inputs[i] = T.CreateTruncating(i % 7 * 0.125);
+        for (int row = 0; row < Rows; row++)
+            targets[row * outputSize + row % outputSize] = T.One;
         // A training step's batch gradient first: when a Fit starts while this runs, it needs that chain first, and the
         // two threads then share its compiling (each method is compiled once; a thread that needs one the other is
         // compiling waits for it). Then the step's optimizer kernels, a batch of predictions (Fit's epoch report), one
-        // prediction, and one plain SGD step (Train) with a learning rate of zero.
+        // prediction, and one plain SGD step (Train).
         network.ZeroGradients();
         network.BackwardBatch(inputs, targets);
         if (inBackground && FitRunning)
@@ -90,7 +98,7 @@ public static class NetworkWarmUp
         network.Predict(inputs.AsSpan(0, inputSize), outputs.AsSpan(0, outputSize));
         if (inBackground && FitRunning)
             return;
-        network.Train(inputs.AsSpan(0, inputSize), targets.AsSpan(0, outputSize), T.Zero);
+        network.Train(inputs.AsSpan(0, inputSize), targets.AsSpan(0, outputSize), T.CreateTruncating(0.001));
     }
 
     /// <summary>
