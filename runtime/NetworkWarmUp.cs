@@ -42,8 +42,8 @@ public static class NetworkWarmUp
     /// </summary>
     public const int MaxBackgroundParameters = 1 << 20;
 
-    /// <summary>The rows each batch call of the warm-up gets: a shard of <c>Fit</c>'s default batch of 64.</summary>
-    internal const int Rows = 32;
+    /// <summary>The rows each batch call of the warm-up gets: as many as a shard of a sharded <c>Fit</c> step aims for.</summary>
+    internal const int Rows = ShardedBackward<float>.TargetShardRows;
 
     /// <summary>
     /// Runs every call a training job or a prediction service makes on a new <typeparamref name="TNetwork"/>, once, on
