@@ -86,12 +86,19 @@ public static class CsvDataLoader
             throw new ArgumentException("Set LabelColumnName (one label column) or LabelColumnNames (several), not both.", nameof(options));
         if (options.LabelColumns is not null && byName)
             throw new ArgumentException("Set the label columns by index (LabelColumns) or by name (LabelColumnName, LabelColumnNames), not both.", nameof(options));
+        if (options.LabelColumnIsSet && (byName || options.LabelColumns is not null))
+        {
+            string other = options.LabelColumns is not null ? "LabelColumns is set"
+                : options.LabelColumnName is not null ? $"LabelColumnName is \"{options.LabelColumnName}\""
+                : "LabelColumnNames is set";
+            throw new ArgumentException($"LabelColumn is {options.LabelColumn} and {other} too; name the label column one way only.", nameof(options));
+        }
         if (options.LabelColumns is { Count: 0 } || options.LabelColumnNames is { Count: 0 })
             throw new ArgumentException("LabelColumns and LabelColumnNames need at least one column; for rows without labels set Labels = CsvLabels.None.", nameof(options));
         int listed = options.LabelColumns?.Count ?? options.LabelColumnNames?.Count ?? 1;
         if (listed > 1 && options.Labels != CsvLabels.Values)
             throw new ArgumentException($"{listed} label columns are set, but only Labels = CsvLabels.Values takes several (Labels is {options.Labels}).", nameof(options));
-        if (options.Labels == CsvLabels.None && (byName || options.LabelColumns is not null))
+        if (options.Labels == CsvLabels.None && (byName || options.LabelColumns is not null || options.LabelColumnIsSet))
             throw new ArgumentException("Labels is CsvLabels.None (every column is an input), but label columns are set.", nameof(options));
         if (!Enum.IsDefined(options.Labels))
             throw new ArgumentOutOfRangeException(nameof(options), options.Labels, "Labels is not a CsvLabels value.");
@@ -106,6 +113,11 @@ public static class CsvDataLoader
             throw new ArgumentOutOfRangeException(nameof(options), options.ClassCount, "ClassCount is 0 (counted from the labels) or 2 or more: a classifier needs two classes.");
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxClassCount, 2, nameof(options));
         ArgumentNullException.ThrowIfNull(options.MissingValueMarkers, nameof(options));
+        for (int i = 0; i < options.MissingValueMarkers.Count; i++)
+        {
+            if (options.MissingValueMarkers[i] is null)
+                throw new ArgumentException($"MissingValueMarkers[{i}] is null; list marker texts only (an empty field is \"\").", nameof(options));
+        }
         if (options.ClassNames is { } names)
         {
             if (names.Count < 2)

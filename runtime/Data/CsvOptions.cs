@@ -65,15 +65,32 @@ public sealed class CsvOptions
     /// </summary>
     public const int DefaultMaxClassCount = 1000;
 
-    /// <summary>The label column by zero-based index; negative counts from the end, so -1 (the default) is the last column. Ignored when <see cref="LabelColumnName"/>, <see cref="LabelColumns"/> or <see cref="LabelColumnNames"/> is set.</summary>
-    public int LabelColumn { get; init; } = -1;
+    /// <summary>
+    /// The label column by zero-based index; negative counts from the end, so -1 (the default) is the last column.
+    /// Name the label columns one way only: setting this and <see cref="LabelColumnName"/>, <see cref="LabelColumns"/>
+    /// or <see cref="LabelColumnNames"/> is an error.
+    /// </summary>
+    public int LabelColumn
+    {
+        get => _labelColumn;
+        init
+        {
+            _labelColumn = value;
+            LabelColumnIsSet = true;
+        }
+    }
+
+    private readonly int _labelColumn = -1;
+
+    /// <summary>Whether the caller set <see cref="LabelColumn"/> (to any value, -1 included), so that a second way of naming the label is caught.</summary>
+    internal bool LabelColumnIsSet { get; private init; }
 
     /// <summary>The label column by its header name (compared exactly); needs a header line.</summary>
     public string? LabelColumnName { get; init; }
 
     /// <summary>
     /// For <see cref="CsvLabels.Values"/>: several target columns by zero-based index (negative counts from
-    /// the end), in the order their values form each target row. Overrides <see cref="LabelColumn"/>.
+    /// the end), in the order their values form each target row.
     /// </summary>
     public IReadOnlyList<int>? LabelColumns { get; init; }
 
@@ -121,7 +138,7 @@ public sealed class CsvOptions
 
     /// <summary>
     /// The field texts (after trimming, compared exactly) that mean "no value": by default an empty field
-    /// and the markers pandas and R write, <c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>nan</c>, <c>null</c>, and <c>?</c> (UCI data sets).
+    /// and the markers pandas and R write, <c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>nan</c>, <c>null</c>, and <c>?</c> (UCI data sets). A null entry is an error.
     /// </summary>
     public IReadOnlyList<string> MissingValueMarkers { get; init; } = DefaultMissingValueMarkers;
 

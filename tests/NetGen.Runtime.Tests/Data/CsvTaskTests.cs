@@ -171,6 +171,30 @@ public sealed class CsvTaskTests
     }
 
     [Fact]
+    public void A_label_column_by_index_and_by_name_is_an_argument_error_not_a_silent_choice()
+    {
+        var byName = Assert.Throws<ArgumentException>(() =>
+            CsvDataLoader.Parse<double>("a,b,c\n1,2,0\n", new CsvOptions { LabelColumn = 0, LabelColumnName = "c" }));
+        var byList = Assert.Throws<ArgumentException>(() =>
+            CsvDataLoader.Parse<double>("1,2,0\n", new CsvOptions { Labels = CsvLabels.Values, LabelColumn = -1, LabelColumns = [0, 1] }));
+        var unlabelled = Assert.Throws<ArgumentException>(() =>
+            CsvDataLoader.Parse<double>("1,2,0\n", new CsvOptions { Labels = CsvLabels.None, LabelColumn = 2 }));
+
+        Assert.Contains("LabelColumn is 0 and LabelColumnName is \"c\" too", byName.Message);
+        Assert.Contains("LabelColumn is -1 and LabelColumns is set too", byList.Message);
+        Assert.Contains("Labels is CsvLabels.None", unlabelled.Message);
+    }
+
+    [Fact]
+    public void A_null_missing_value_marker_is_an_argument_error()
+    {
+        var exception = Assert.Throws<ArgumentException>(() =>
+            CsvDataLoader.Parse<double>("1,2,0\n", new CsvOptions { MissingValueMarkers = ["NA", null!] }));
+
+        Assert.Contains("MissingValueMarkers[1] is null", exception.Message);
+    }
+
+    [Fact]
     public void A_label_column_named_twice_is_rejected()
     {
         var exception = Assert.Throws<CsvFormatException>(() =>
