@@ -144,6 +144,37 @@ public class BatchKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(512)]
+    [InlineData(256)]
+    [InlineData(128)]
+    public void AddOuterProducts_adds_a_tall_matrix_of_few_columns_sample_by_sample(int wideBits)
+    {
+        CheckSampleBySample<double>(wideBits);
+        CheckSampleBySample<float>(wideBits);
+    }
+
+    // A tall matrix of one to three columns whose gradient and one delta row fit in 32 KB takes the per-sample kernel for
+    // each sample of the pass, so its sums are those of the per-row calls, bit for bit; 40 samples make two passes.
+    private static void CheckSampleBySample<T>(int wideBits)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        IKernelsAt<T> kernels = KernelsAtWidth<T>(wideBits);
+        foreach (var (rows, columns) in new[] { (1024, 1), (1024, 2), (1024, 3), (2048, 1) })
+        {
+            foreach (int samples in new[] { 32, 40 })
+            {
+                var random = new Random(rows + columns * 31 + samples);
+                T[] w = Values<T>(random, rows * columns), d = Values<T>(random, samples * rows), x = Values<T>(random, samples * columns);
+                T[] batch = (T[])w.Clone(), perSample = (T[])w.Clone();
+                kernels.AddOuterProducts(batch, d, x, rows, columns, samples);
+                for (int s = 0; s < samples; s++)
+                    kernels.AddScaledOuterProduct(perSample, d.AsSpan(s * rows, rows).ToArray(), x.AsSpan(s * columns, columns).ToArray(), T.One);
+                Assert.True(batch.SequenceEqual(perSample), $"{wideBits}-bit {typeof(T).Name} {rows}x{columns}, {samples} samples");
+            }
+        }
+    }
+
     [Fact]
     public void AddRows_adds_every_row_in_order()
     {
