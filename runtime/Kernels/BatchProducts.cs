@@ -273,14 +273,14 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary>
-    /// <see cref="Tile{TV, TW}"/> for eight rows of factors, adding into the destination (the weight-gradient product):
-    /// sixteen sums side by side for two vectors, which keep both multiply-add pipes busy through their four-cycle latency
+    /// <see cref="Tile{TV, TW}"/> for eight rows of factors (consecutive, <paramref name="factorStep"/> apart for each k),
+    /// adding into the destination (the weight-gradient product): sixteen sums side by side for two vectors, which keep both multiply-add pipes busy through their four-cycle latency
     /// where the eight of a four-row tile leave them waiting. Each sum is the same chain of multiply-adds in k order as in
     /// <see cref="Tile{TV, TW}"/>, so the bits are the same. A method of its own: the rows-of-eight branches inside
     /// <see cref="Tile{TV, TW}"/> made it too large for the JIT to inline at all its call sites.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void EightRowTile<TV, TW>(int vectors, int inner, ref T source, int sourceStride, ref T factors, ref T destination, int destinationStride, TV fresh)
+    private static void EightRowTile<TV, TW>(int vectors, int inner, ref T source, int sourceStride, ref T factors, int factorStep, ref T destination, int destinationStride, TV fresh)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
     {
@@ -289,7 +289,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         TV s40 = s00, s41 = s00, s50 = s00, s51 = s00, s60 = s00, s61 = s00, s70 = s00, s71 = s00;
         ref T v = ref source;
         ref T f = ref factors;
-        for (int k = 0; k < inner; k++, v = ref Unsafe.Add(ref v, sourceStride), f = ref Unsafe.Add(ref f, 8))
+        for (int k = 0; k < inner; k++, v = ref Unsafe.Add(ref v, sourceStride), f = ref Unsafe.Add(ref f, factorStep))
         {
             TV v0 = TW.Load(ref v, 0);
             TV f0 = TW.Create(f), f1 = TW.Create(Unsafe.Add(ref f, 1)), f2 = TW.Create(Unsafe.Add(ref f, 2)), f3 = TW.Create(Unsafe.Add(ref f, 3));
@@ -578,35 +578,40 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// multiply-add pipes busy through their four-cycle latency, which eight (tiles of four rows) did not: on an Intel Xeon
     /// with AVX-512, <c>BackwardBatch</c> of 784-128-10 at 128 rows went from about 78 to 87-89 GFLOP/s, with the same
     /// bits (every sum is the same chain). A row's last partial vector is its last whole vector with only its new lanes
-    /// added (the others belong to the vector before). The tile's deltas are first gathered from the samples' rows
-    /// (<see cref="Gather"/>): read in place, 32 rows a power of two apart in memory would evict each other from L1 on
-    /// every tile. Rows whose deltas are zero for every sample of the pass (units a ReLU kept off for the whole chunk) are
-    /// skipped when rows are at least four vectors long: they would add exactly zero, and the check costs a fraction of
-    /// their work.
+    /// added (the others belong to the vector before). Rows whose deltas are zero for every sample of the pass (units a
+    /// ReLU kept off for the whole chunk) are skipped when rows are at least four vectors long: they would add exactly
+    /// zero, and the check costs a fraction of their work.
     /// </summary>
+    /// <remarks>
+    /// The tiles broadcast each delta from the samples' rows in place. Until 2026-12-02 a tile's deltas were first copied
+    /// into a contiguous block, so that 32 rows a power of two apart in memory would not evict each other from L1; the copy
+    /// (a load, a store and a compare per delta) cost more than the tiles it fed where a row has few vectors. Measured in
+    /// place against copied (32 samples, fastest of 200 alternated rounds, Intel Xeon, AVX-512): floats 256x32 10.7 -> 3.2
+    /// us, 1024x32 (rows 4 KB apart) 46 -> 14, 1024x64 60 -> 30, 256x128 21 -> 13, 128x784 48 -> 44; doubles 256x32 13.8 ->
+    /// 6.7, 512x64 60 -> 39, 512x256 208 -> 197; one loss, doubles 512x512 (rows 4 KB apart, each delta read by 32 tiles)
+    /// 331 -> 349 us.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void OuterProductTiles<TV, TW>(ref T w, ref T d, ref T x, int rows, int columns, int samples)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
     {
         bool skipsZeroRows = columns >= 4 * TW.Count;
-        Span<T> gathered = stackalloc T[8 * samples];
-        ref T factors = ref MemoryMarshal.GetReference(gathered);
         int row = 0;
         for (; row + 8 <= rows; row += 8)
         {
-            if (Gather(ref Unsafe.Add(ref d, row), 8, rows, samples, ref factors) || !skipsZeroRows)
-                OuterProductEightRows<TV, TW>(ref w, ref factors, ref x, columns, samples, row);
+            if (!skipsZeroRows || AnyNonZero(ref Unsafe.Add(ref d, row), 8, rows, samples))
+                OuterProductEightRows<TV, TW>(ref w, ref d, rows, ref x, columns, samples, row);
         }
         for (; row + 4 <= rows; row += 4)
         {
-            if (Gather(ref Unsafe.Add(ref d, row), 4, rows, samples, ref factors) || !skipsZeroRows)
-                OuterProductFourRows<TV, TW>(ref w, ref factors, ref x, columns, samples, row);
+            if (!skipsZeroRows || AnyNonZero(ref Unsafe.Add(ref d, row), 4, rows, samples))
+                OuterProductFourRows<TV, TW>(ref w, ref d, rows, ref x, columns, samples, row);
         }
         for (; row < rows; row++)
         {
-            if (Gather(ref Unsafe.Add(ref d, row), 1, rows, samples, ref factors) || !skipsZeroRows)
-                OuterProductOneRow<TV, TW>(ref w, ref factors, ref x, columns, samples, row);
+            if (!skipsZeroRows || AnyNonZero(ref Unsafe.Add(ref d, row), 1, rows, samples))
+                OuterProductOneRow<TV, TW>(ref w, ref d, rows, ref x, columns, samples, row);
         }
     }
 
@@ -617,80 +622,76 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// first Fit epoch of 784-128-10 took 2.3 times as long).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void OuterProductEightRows<TV, TW>(ref T w, ref T factors, ref T x, int columns, int samples, int row)
+    private static void OuterProductEightRows<TV, TW>(ref T w, ref T d, int stride, ref T x, int columns, int samples, int row)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
     {
         TV all = TW.LastLanes(TW.Count);
         ref T weights = ref Unsafe.Add(ref w, row * columns);
+        ref T factors = ref Unsafe.Add(ref d, row);
         int column = 0;
         for (; column + 2 * TW.Count <= columns; column += 2 * TW.Count)
-            EightRowTile<TV, TW>(2, samples, ref Unsafe.Add(ref x, column), columns, ref factors, ref Unsafe.Add(ref weights, column), columns, all);
+            EightRowTile<TV, TW>(2, samples, ref Unsafe.Add(ref x, column), columns, ref factors, stride, ref Unsafe.Add(ref weights, column), columns, all);
         // Then one vector at a time, the row's last partial vector as its last whole vector with only the new lanes
         // added: one tile in the code for both, which the JIT compiles once.
         for (; column < columns; column += TW.Count)
         {
             bool partial = column + TW.Count > columns;
             int at = partial ? columns - TW.Count : column;
-            EightRowTile<TV, TW>(1, samples, ref Unsafe.Add(ref x, at), columns, ref factors, ref Unsafe.Add(ref weights, at), columns, partial ? TW.LastLanes(columns - column) : all);
+            EightRowTile<TV, TW>(1, samples, ref Unsafe.Add(ref x, at), columns, ref factors, stride, ref Unsafe.Add(ref weights, at), columns, partial ? TW.LastLanes(columns - column) : all);
         }
     }
 
-    /// <summary>
-    /// Copies the <paramref name="count"/> deltas at <paramref name="d"/> of every sample (rows <paramref name="stride"/> apart)
-    /// into <paramref name="factors"/>, <paramref name="count"/> per sample, so that the tiles read them from consecutive
-    /// addresses; returns whether any is not zero.
-    /// </summary>
+    /// <summary>Whether any of the <paramref name="count"/> deltas at <paramref name="d"/> of any sample (rows <paramref name="stride"/> apart) is not zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Gather(ref T d, int count, int stride, int samples, ref T factors)
+    private static bool AnyNonZero(ref T d, int count, int stride, int samples)
     {
-        bool any = false;
-        for (int sample = 0; sample < samples; sample++, d = ref Unsafe.Add(ref d, stride), factors = ref Unsafe.Add(ref factors, count))
+        for (int sample = 0; sample < samples; sample++, d = ref Unsafe.Add(ref d, stride))
         {
             for (int k = 0; k < count; k++)
             {
-                T value = Unsafe.Add(ref d, k);
-                Unsafe.Add(ref factors, k) = value;
-                any |= value != T.Zero;
+                if (Unsafe.Add(ref d, k) != T.Zero)
+                    return true;
             }
         }
-        return any;
+        return false;
     }
 
     /// <summary><see cref="OuterProductRows{TV, TW}"/> for four rows, compiled the first time a layer has four rows left over after its blocks of eight.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void OuterProductFourRows<TV, TW>(ref T w, ref T factors, ref T x, int columns, int samples, int row)
+    private static void OuterProductFourRows<TV, TW>(ref T w, ref T d, int stride, ref T x, int columns, int samples, int row)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV> =>
-        OuterProductRows<TV, TW>(4, ref w, ref factors, ref x, columns, samples, row);
+        OuterProductRows<TV, TW>(4, ref w, ref d, stride, ref x, columns, samples, row);
 
     /// <summary><see cref="OuterProductRows{TV, TW}"/> for one row, compiled the first time a layer has a row left over after its blocks of four.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void OuterProductOneRow<TV, TW>(ref T w, ref T factors, ref T x, int columns, int samples, int row)
+    private static void OuterProductOneRow<TV, TW>(ref T w, ref T d, int stride, ref T x, int columns, int samples, int row)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV> =>
-        OuterProductRows<TV, TW>(1, ref w, ref factors, ref x, columns, samples, row);
+        OuterProductRows<TV, TW>(1, ref w, ref d, stride, ref x, columns, samples, row);
 
     /// <summary>
     /// Weight rows <paramref name="row"/> on (<paramref name="tileRows"/> of them, 1 or 4), every column: tiles of two vectors,
-    /// then one, then the last partial one; their deltas gathered in <paramref name="factors"/>, <paramref name="tileRows"/> per sample.
+    /// then one, then the last partial one; their deltas read from the samples' rows of <paramref name="d"/>, <paramref name="stride"/> apart.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OuterProductRows<TV, TW>(int tileRows, ref T w, ref T factors, ref T x, int columns, int samples, int row)
+    private static void OuterProductRows<TV, TW>(int tileRows, ref T w, ref T d, int stride, ref T x, int columns, int samples, int row)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
     {
         TV all = TW.LastLanes(TW.Count);
         ref T weights = ref Unsafe.Add(ref w, row * columns);
+        ref T factors = ref Unsafe.Add(ref d, row);
         int column = 0;
         for (; column + 2 * TW.Count <= columns; column += 2 * TW.Count)
-            Tile<TV, TW>(tileRows, 2, samples, ref Unsafe.Add(ref x, column), columns, ref factors, 1, tileRows, ref Unsafe.Add(ref weights, column), columns, adds: true, ref Unsafe.NullRef<T>(), all);
+            Tile<TV, TW>(tileRows, 2, samples, ref Unsafe.Add(ref x, column), columns, ref factors, 1, stride, ref Unsafe.Add(ref weights, column), columns, adds: true, ref Unsafe.NullRef<T>(), all);
         // Then one vector at a time, the last partial one included, as in OuterProductEightRows.
         for (; column < columns; column += TW.Count)
         {
             bool partial = column + TW.Count > columns;
             int at = partial ? columns - TW.Count : column;
-            Tile<TV, TW>(tileRows, 1, samples, ref Unsafe.Add(ref x, at), columns, ref factors, 1, tileRows, ref Unsafe.Add(ref weights, at), columns, adds: true, ref Unsafe.NullRef<T>(),
+            Tile<TV, TW>(tileRows, 1, samples, ref Unsafe.Add(ref x, at), columns, ref factors, 1, stride, ref Unsafe.Add(ref weights, at), columns, adds: true, ref Unsafe.NullRef<T>(),
                 partial ? TW.LastLanes(columns - column) : all);
         }
     }

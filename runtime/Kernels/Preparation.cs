@@ -77,8 +77,8 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         Span<T> row = stackalloc T[2 * TWide.Count];
         Kernels.AddOuterProducts<T>(default, default, row, 1);
         OuterProductTiles<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0);
-        OuterProductEightRows<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0);
-        OuterProductOneRow<TWideVector, TWide>(ref none, ref none, ref none, 0, 0, 0);
+        OuterProductEightRows<TWideVector, TWide>(ref none, ref none, 0, ref none, 0, 0, 0);
+        OuterProductOneRow<TWideVector, TWide>(ref none, ref none, 0, ref none, 0, 0, 0);
         Kernels.TransposedMatrixMatrix<T>(default, default, 1, row);
         TwoVectorSampleBlocks<TWideVector, TWide>(ref none, ref none, 0, 0, 0, 0, ref none);
         // The range phase.
