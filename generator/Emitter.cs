@@ -341,6 +341,12 @@ internal static partial class Emitter
             {
                 EmitForwardInLocals(writer, plan, scalar);
             }
+            else if (plan.PredictInLocals is NetworkPlan unrolled)
+            {
+                writer.Line("// The layers are too narrow for a kernel call per layer to pay: Predict runs the network unrolled whole (the");
+                writer.Line("// training calls keep the layer kernels, whose sums can differ from these in the last bits).");
+                EmitForwardInLocals(writer, unrolled, scalar);
+            }
             else
             {
                 writer.Line($"{span} activations = stackalloc {t}[{GeneratedNames.ActivationCount}];");
@@ -366,9 +372,11 @@ internal static partial class Emitter
                 EmitChunkedRows(writer, plan, scalar, "batch", stackRows.ToString(System.Globalization.CultureInfo.InvariantCulture), () =>
                     writer.Line($"{outputSlice}.CopyTo(outputs.Slice(sample * OutputSize, OutputSize));"));
             }
-            else if (plan.RunsInLocals)
+            else if (plan.RunsInLocals || plan.PredictInLocals is not null)
             {
-                writer.Line("// Every layer is unrolled: each row through Predict's in-locals pass, so every row gets exactly what Predict gives it.");
+                writer.Line(plan.RunsInLocals
+                    ? "// Every layer is unrolled: each row through Predict's in-locals pass, so every row gets exactly what Predict gives it."
+                    : "// Predict runs the network unrolled whole: each row through it, so every row gets exactly what Predict gives it.");
                 using (writer.Block("for (int row = 0; row < rows; row++)"))
                     writer.Line("Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));");
             }

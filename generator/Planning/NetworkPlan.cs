@@ -95,6 +95,12 @@ internal sealed record DropoutPlan(double Rate, uint DropThreshold, double KeptS
 /// <param name="BatchChunkRows">Rows BackwardBatch (and so TrainBatch) runs through every layer at once, one matrix-matrix product per layer and operation, or 0 (then row by row).</param>
 /// <param name="PredictBatchChunkRows">Rows PredictBatch runs through a looped first layer at once (its chunk is on the stack), or 0 (then row by row).</param>
 /// <param name="UpdatesThroughReferences">The in-locals kernels write their vector weight updates out at references into the rows instead of calling <c>Kernels.AddScaled</c> (<see cref="PlanLimits.MaxUnrolledWeightsForUpdateCalls"/>).</param>
+/// <param name="PredictInLocals">
+/// For a network that does not run in locals, the plan of the same network unrolled whole when Predict (and so PredictBatch,
+/// row by row) runs in locals by it (<see cref="PlanLimits.MaxPredictInLocalsWeights"/>); null when Predict calls the
+/// layer kernels like the training calls. Its sums are unrolled ones, so Predict's output can differ from the training
+/// calls' forward pass in the last bits.
+/// </param>
 internal sealed record NetworkPlan(
     NetworkModel Model,
     EquatableArray<LayerPlan> Layers,
@@ -103,7 +109,8 @@ internal sealed record NetworkPlan(
     bool RunsInLocals,
     int BatchChunkRows,
     int PredictBatchChunkRows,
-    bool UpdatesThroughReferences)
+    bool UpdatesThroughReferences,
+    NetworkPlan? PredictInLocals = null)
 {
     public LayerPlan OutputLayer => Layers[Layers.Count - 1];
 

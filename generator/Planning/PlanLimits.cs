@@ -46,6 +46,20 @@ namespace NetGen.Generator.Planning;
 /// rows went from 10.6 to 8.5 us and Train from 353 to 306 ns. Between those, written out measured no faster: 10-7-1 (77
 /// weights, never inlined whole) trained in 56 against 52-54 ns, 8-10-1 (90) in 36-37 ns either way (sweep, 2 rounds).
 /// </param>
+/// <param name="MaxPredictInLocalsWeights">
+/// When the declaration leaves <c>MaxUnrolledWeights</c> unset, a network that does not run in locals still predicts in
+/// locals (<see cref="NetworkPlan.PredictInLocals"/>) if it has at most this many weights in all, every layer has fewer
+/// than <see cref="MaxInLocalsFanIn"/> inputs and at most <see cref="MaxPredictInLocalsWidth"/> outputs, and unrolled whole it
+/// would run in locals. Measured 2026-12-02 (Intel Xeon, AVX-512; Stopwatch, fastest of 7 alternated rounds, the same
+/// weights, looped -> unrolled whole): Predict of 10-10-10-10-10-1 ReLU single 252 -> 125 ns, 12-12-12-12-1 double 203 ->
+/// 143, 13-13-13-1 double 178 -> 107, 14-14-14-1 single 151 -> 125, 9-16-12-3 single 148 -> 117, 11x6 layers of 11 double
+/// 402 -> 204, 14-14-14-14-14-1 leaky double (798 weights) 316 -> 270, 5-15-15-15-15-1 leaky single (765) 271 -> 248,
+/// 12 x 8 layers of 12 leaky double (1,020) 464 -> 345; but 15 x 6 layers of 15 (1,140) 357 -> 351. The training
+/// kernels unrolled whole were not kept: Train lost at 765-1,140 weights (2.2-5.9x the looped time) and TrainBatch,
+/// which a network in locals runs row by row, lost 1.2-2x on every such network. Wider layers lost in Predict too: 3-100-1
+/// 1.5x, 2-128-1 3.3x, 6-50-10 2.1x, 10-30-10 1.46x, 7-24-24-1 1.33x.
+/// </param>
+/// <param name="MaxPredictInLocalsWidth">The most outputs a layer of a network that predicts in locals may have (<see cref="MaxPredictInLocalsWeights"/>).</param>
 /// <param name="MinVectorizedActivationWidth">
 /// Layers of an exp- or tanh-based activation at least this wide are activated by one vector kernel
 /// call over the layer instead of one scalar call per neuron; narrower unrolled sigmoid layers of 2 or
@@ -70,6 +84,8 @@ internal sealed record PlanLimits(
     int MaxInLocalsNetworkWeights = 256,
     int MaxInLocalsFanIn = 16,
     int MaxUnrolledWeightsForUpdateCalls = 128,
+    int MaxPredictInLocalsWeights = 1024,
+    int MaxPredictInLocalsWidth = 16,
     int MinVectorizedActivationWidth = 8,
     int MaxUnrolledWeightsPerNetwork = 8192,
     int MaxUnrolledFanIn = 256,
@@ -100,6 +116,8 @@ internal sealed record PlanLimits(
         (nameof(MaxInLocalsNetworkWeights), 0, 1 << 20),
         (nameof(MaxInLocalsFanIn), 0, 4096),
         (nameof(MaxUnrolledWeightsForUpdateCalls), 0, 1 << 20),
+        (nameof(MaxPredictInLocalsWeights), 0, 1 << 20),
+        (nameof(MaxPredictInLocalsWidth), 0, 4096),
         (nameof(MinVectorizedActivationWidth), 1, 1 << 20),
         (nameof(MaxUnrolledWeightsPerNetwork), 0, 1 << 20),
         (nameof(MaxUnrolledFanIn), 0, 4096),

@@ -62,6 +62,14 @@ namespace NetGen.Generator.Planning;
 /// dropped outputs to the layer above and multiply its delta by the mask, while its derivative reads the undropped
 /// outputs. The training calls of such a network run their own forward pass (<c>ForwardTraining</c>); Predict and Loss
 /// keep theirs, so they compute exactly what they compute without dropout. A network without dropout gets no code for it.</item>
+/// <item>A network that trains through the layer kernels but is small and narrow (at most
+/// <see cref="PlanLimits.MaxPredictInLocalsWeights"/> weights, layers of fewer than 16 inputs and at most
+/// <see cref="PlanLimits.MaxPredictInLocalsWidth"/> outputs) predicts in locals by the plan of the network unrolled whole
+/// (<see cref="NetworkPlan.PredictInLocals"/>), where that plan runs in locals: its layers are too narrow for a kernel
+/// call per layer to pay (10-10-10-10-10-1 ReLU: 252 -> 125 ns), while the training kernels unrolled whole lost from about
+/// 800 weights and the batch calls, row by row in locals, on every such network. PredictBatch then runs Predict row by
+/// row, so each row still gets exactly Predict's output; Loss and the training calls keep the kernels' sums, which can
+/// differ from Predict's in the last bits.</item>
 /// </list>
 /// </remarks>
 internal static class Planner
@@ -163,9 +171,41 @@ internal static class Planner
             predictBatchRows = AtLeastTwoOrNone(System.Math.Min(rows, limits.MaxStackBatchBytes / valueSize / activationCount));
         }
 
+        // A small network of narrow layers that trains through the layer kernels still predicts in locals (rule 9).
+        NetworkPlan? predictInLocals = null;
+        if (!runsInLocals && model.MaxUnrolledWeights is null && PredictsInLocals(model, limits))
+        {
+            NetworkPlan unrolled = Plan(model with { MaxUnrolledWeights = limits.MaxPredictInLocalsWeights }, limits);
+            if (unrolled.RunsInLocals)
+            {
+                predictInLocals = unrolled;
+                predictBatchRows = 0; // PredictBatch runs Predict row by row, so every row gets exactly Predict's output
+            }
+        }
+
         // Kernels small enough for the JIT to inline whole keep the short calls; in larger ones the calls would stay calls.
         bool updatesThroughReferences = runsInLocals && unrolledWeights > limits.MaxUnrolledWeightsForUpdateCalls;
-        return new NetworkPlan(model, layers.ToEquatableArray(), logitsOffset, activationCount, runsInLocals, batchRows, predictBatchRows, updatesThroughReferences);
+        return new NetworkPlan(model, layers.ToEquatableArray(), logitsOffset, activationCount, runsInLocals, batchRows, predictBatchRows, updatesThroughReferences,
+            predictInLocals);
+    }
+
+    /// <summary>
+    /// Whether a network may predict in locals though it trains through the layer kernels (the remarks' rule 9): at most
+    /// <see cref="PlanLimits.MaxPredictInLocalsWeights"/> weights, every layer with fewer than
+    /// <see cref="PlanLimits.MaxInLocalsFanIn"/> inputs and at most <see cref="PlanLimits.MaxPredictInLocalsWidth"/> outputs.
+    /// The caller then checks that the network unrolled whole runs in locals (no layer activated by a vector call).
+    /// </summary>
+    private static bool PredictsInLocals(NetworkModel model, PlanLimits limits)
+    {
+        int totalWeights = 0;
+        for (int layer = 0; layer < model.LayerSizes.Count - 1; layer++)
+        {
+            int inputs = model.LayerSizes[layer], outputs = model.LayerSizes[layer + 1];
+            totalWeights += inputs * outputs;
+            if (inputs >= limits.MaxInLocalsFanIn || outputs > limits.MaxPredictInLocalsWidth)
+                return false;
+        }
+        return totalWeights <= limits.MaxPredictInLocalsWeights && totalWeights <= limits.MaxUnrolledWeightsPerNetwork;
     }
 
     /// <summary>

@@ -125,6 +125,42 @@ public class PlannerTests
     }
 
     [Fact]
+    public void A_small_network_of_narrow_layers_that_trains_through_the_kernels_predicts_in_locals()
+    {
+        ActivationKind relu = ActivationKind.ReLU, identity = ActivationKind.Identity;
+        NetworkPlan deep = Planner.Plan(Model("Deep", new[] { 10, 10, 10, 10, 10, 1 }, new[] { relu, relu, relu, relu, identity }));
+        Assert.False(deep.RunsInLocals);
+        Assert.True(deep.TrainsInChunks);
+        Assert.Equal(CodeShape.Loops, deep.Layers[0].Shape);
+        NetworkPlan predict = Assert.IsType<NetworkPlan>(deep.PredictInLocals);
+        Assert.True(predict.RunsInLocals);
+        Assert.All(predict.Layers, layer => Assert.Equal(CodeShape.Unrolled, layer.Shape));
+        Assert.Equal(deep.ParameterCount, predict.ParameterCount);
+        Assert.Equal(0, deep.PredictBatchChunkRows); // PredictBatch runs Predict row by row, so each row gets Predict's output
+
+        // Up to the weight bound (1,020 weights: 12 x 7 layers of 12, then 1); one more layer of 12 is past it.
+        int[] twelves = Enumerable.Repeat(12, 8).Append(1).ToArray();
+        Assert.NotNull(Planner.Plan(Model("Twelves", twelves, Enumerable.Repeat(relu, 7).Append(identity).ToArray())).PredictInLocals);
+        int[] moreTwelves = Enumerable.Repeat(12, 9).Append(1).ToArray();
+        Assert.Null(Planner.Plan(Model("MoreTwelves", moreTwelves, Enumerable.Repeat(relu, 8).Append(identity).ToArray())).PredictInLocals);
+
+        // Not: a layer of more than 16 outputs, sums of 16 terms or more, a tanh layer activated by one vector call, an
+        // explicit MaxUnrolledWeights, or a network that runs in locals anyway.
+        Assert.Null(Planner.Plan(Model("Wide", new[] { 3, 100, 1 }, new[] { relu, identity })).PredictInLocals);
+        Assert.Null(Planner.Plan(Model("LongSums", new[] { 16, 16, 1 }, new[] { relu, identity })).PredictInLocals);
+        Assert.Null(Planner.Plan(Model("VectorTanh", new[] { 12, 12, 12, 1 }, new[] { relu, ActivationKind.Tanh, identity })).PredictInLocals);
+        Assert.Null(Planner.Plan(Model("Explicit", new[] { 10, 10, 10, 10, 10, 1 }, new[] { relu, relu, relu, relu, identity }, maxUnrolledWeights: 64)).PredictInLocals);
+        NetworkPlan small = Planner.Plan(Model("Small", new[] { 12, 12, 1 }, new[] { relu, identity }));
+        Assert.True(small.RunsInLocals);
+        Assert.Null(small.PredictInLocals);
+
+        // Without the rule (weight bound 0) the same network predicts through the kernels and batches its first layer.
+        NetworkPlan without = Planner.Plan(deep.Model, PlanLimits.Default with { MaxPredictInLocalsWeights = 0 });
+        Assert.Null(without.PredictInLocals);
+        Assert.True(without.BatchesFirstLayer);
+    }
+
+    [Fact]
     public void An_explicit_MaxUnrolledWeights_holds_for_every_layer_whatever_its_activation()
     {
         NetworkPlan relu = Planner.Plan(Model("Relu", new[] { 10, 7, 1 }, new[] { ActivationKind.ReLU, ActivationKind.Identity }, maxUnrolledWeights: 64));

@@ -36,6 +36,10 @@ public partial class ChainedBottleneck { }
 [Network(11, 7, 9, 2, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError)]
 public partial class ChainedDeltas { }
 
+// Narrow layers past the in-locals budget (410 weights): trains through the layer kernels, predicts unrolled whole.
+[Network(10, 10, 10, 10, 10, 1, Hidden = Activation.ReLU, Output = Activation.Identity, Precision = Precision.Single)]
+public partial class NarrowDeepRegression { }
+
 /// <summary>
 /// BackwardBatch (so TrainBatch) runs chunks of rows through every layer as matrix-matrix products, and PredictBatch a
 /// looped first layer. The batch training calls may differ from the per-row contract (ZeroGradients, Backward per row,
@@ -87,6 +91,43 @@ public class BatchTests
 
     [Fact]
     public void Network_in_locals_with_a_long_sum_before_its_bottleneck() => AssertBatchEqualsPerRow<float>(() => new ChainedBottleneck(3));
+
+    [Fact]
+    public void Network_that_predicts_in_locals_and_trains_through_the_layer_kernels() => AssertBatchEqualsPerRow<float>(() => new NarrowDeepRegression(3));
+
+    [Fact]
+    public void A_network_that_predicts_in_locals_predicts_what_its_training_calls_compute()
+    {
+        // Predict's unrolled sums against a plain double forward pass and against Loss (the layer kernels' forward pass):
+        // equal up to the order of single-precision sums.
+        var network = new NarrowDeepRegression(5);
+        float[] parameters = network.Parameters.ToArray();
+        var random = new Random(3);
+        var output = new float[1];
+        for (int sample = 0; sample < 50; sample++)
+        {
+            float[] input = Enumerable.Range(0, 10).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            double[] a = input.Select(v => (double)v).ToArray();
+            int offset = 0;
+            foreach (int outputs in new[] { 10, 10, 10, 10, 1 })
+            {
+                var z = new double[outputs];
+                for (int j = 0; j < outputs; j++)
+                {
+                    double sum = parameters[offset + outputs * a.Length + j];
+                    for (int i = 0; i < a.Length; i++)
+                        sum += parameters[offset + j * a.Length + i] * a[i];
+                    z[j] = outputs == 1 ? sum : Math.Max(sum, 0);
+                }
+                offset += outputs * a.Length + outputs;
+                a = z;
+            }
+            network.Predict(input, output);
+            Assert.True(Math.Abs(output[0] - a[0]) <= 1e-5 * (1 + Math.Abs(a[0])), $"sample {sample}: Predict {output[0]}, double forward pass {a[0]}");
+            float loss = network.Loss(input, [0f]);
+            Assert.True(Math.Abs(loss - 0.5 * output[0] * output[0]) <= 1e-5 * (1 + loss), $"sample {sample}: Loss {loss}, from Predict {0.5 * output[0] * output[0]}");
+        }
+    }
 
     [Fact]
     public void Network_in_locals_with_long_forward_and_delta_sums() => AssertBatchEqualsPerRow<double>(() => new ChainedDeltas(3));
