@@ -51,6 +51,12 @@ internal static partial class Emitter
                     EmitBackwardInLocals(writer, plan, scalar, BackwardMode.Accumulate);
                     EmitBackwardInLocals(writer, plan, scalar, BackwardMode.Step);
                 }
+                else if (plan.TrainsSamplesInLocals && plan.PredictInLocals is NetworkPlan unrolled)
+                {
+                    // The per-sample kernels of the network unrolled whole; the batch calls above keep the chunked kernels.
+                    EmitBackwardInLocals(writer, unrolled, scalar, BackwardMode.Accumulate);
+                    EmitBackwardInLocals(writer, unrolled, scalar, BackwardMode.Step);
+                }
                 else
                 {
                     EmitComputeDeltas(writer, plan, scalar);
@@ -523,7 +529,7 @@ internal static partial class Emitter
     {
         string parameters = GeneratedNames.ParametersSpan;
         string key = plan.HasDropout ? ", " + dropoutKey : "";
-        if (plan.RunsInLocals)
+        if (plan.SampleKernelsInLocals)
         {
             writer.Line($"{assign}{kernel}({parameters}, {input}, {target}, {last}{key});");
             return;

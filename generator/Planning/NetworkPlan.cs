@@ -101,6 +101,10 @@ internal sealed record DropoutPlan(double Rate, uint DropThreshold, double KeptS
 /// layer kernels like the training calls. Its sums are unrolled ones, so Predict's output can differ from the training
 /// calls' forward pass in the last bits.
 /// </param>
+/// <param name="TrainsSamplesInLocals">
+/// The per-sample training kernels (<c>Backward</c>, <c>Train</c>) run in locals by <see cref="PredictInLocals"/>, while
+/// the batch calls keep the chunked layer kernels (<see cref="PlanLimits.MaxSampleInLocalsWeights"/>).
+/// </param>
 internal sealed record NetworkPlan(
     NetworkModel Model,
     EquatableArray<LayerPlan> Layers,
@@ -110,7 +114,8 @@ internal sealed record NetworkPlan(
     int BatchChunkRows,
     int PredictBatchChunkRows,
     bool UpdatesThroughReferences,
-    NetworkPlan? PredictInLocals = null)
+    NetworkPlan? PredictInLocals = null,
+    bool TrainsSamplesInLocals = false)
 {
     public LayerPlan OutputLayer => Layers[Layers.Count - 1];
 
@@ -122,6 +127,9 @@ internal sealed record NetworkPlan(
 
     /// <summary>d loss / d z for every layer, laid out like the layer outputs.</summary>
     public int DeltaCount => LogitsOffset;
+
+    /// <summary>The per-sample kernels (Backward, BackwardAndStep) run in locals: the whole network's, or those of <see cref="PredictInLocals"/>.</summary>
+    public bool SampleKernelsInLocals => RunsInLocals || TrainsSamplesInLocals;
 
     /// <summary>True when BackwardBatch runs chunks of rows through every layer as matrix-matrix products.</summary>
     public bool TrainsInChunks => BatchChunkRows >= 2;

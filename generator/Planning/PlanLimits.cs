@@ -60,6 +60,18 @@ namespace NetGen.Generator.Planning;
 /// 1.5x, 2-128-1 3.3x, 6-50-10 2.1x, 10-30-10 1.46x, 7-24-24-1 1.33x.
 /// </param>
 /// <param name="MaxPredictInLocalsWidth">The most outputs a layer of a network that predicts in locals may have (<see cref="MaxPredictInLocalsWeights"/>).</param>
+/// <param name="MaxSampleInLocalsWeights">
+/// A network that predicts in locals (<see cref="MaxPredictInLocalsWeights"/>) and has no dropout also runs its per-sample
+/// training kernels (<c>Backward</c>, <c>Train</c>) in locals if it has at most this many weights in all and none of its
+/// layers more than <see cref="MaxSampleInLocalsLayerWeights"/>; its batch calls keep the chunked layer kernels. Measured
+/// with the networks of <see cref="MaxPredictInLocalsWeights"/> (looped -> unrolled whole): Train of 10-10-10-10-10-1
+/// single 605 -> 397 ns, 12-12-12-12-1 double 541 -> 335, 13-13-13-1 double 400 -> 276, 14-14-14-1 single 367 -> 281,
+/// 9-16-12-3 single 352 -> 304, 12-12-12-12-12-1 double (588 weights) 583 -> 459, 12-14-14-14-1 double (574) 629 -> 578,
+/// 7 layers of 10 single (610) 964 -> 861, 6 layers of 11 double (616) 758 -> 726; 32 Backward calls 0.58-0.99x. Lost:
+/// 15-15-15-1 identity single (layers of 225 weights) 360 -> 446 ns, 5-15-15-15-15-1 leaky single (765) 786 -> 1,702,
+/// 14-14-14-14-14-1 leaky double (798) 926 -> 1,600.
+/// </param>
+/// <param name="MaxSampleInLocalsLayerWeights">The most weights a layer of a network whose per-sample kernels run in locals may have (<see cref="MaxSampleInLocalsWeights"/>).</param>
 /// <param name="MinVectorizedActivationWidth">
 /// Layers of an exp- or tanh-based activation at least this wide are activated by one vector kernel
 /// call over the layer instead of one scalar call per neuron; narrower unrolled sigmoid layers of 2 or
@@ -86,6 +98,8 @@ internal sealed record PlanLimits(
     int MaxUnrolledWeightsForUpdateCalls = 128,
     int MaxPredictInLocalsWeights = 1024,
     int MaxPredictInLocalsWidth = 16,
+    int MaxSampleInLocalsWeights = 640,
+    int MaxSampleInLocalsLayerWeights = 200,
     int MinVectorizedActivationWidth = 8,
     int MaxUnrolledWeightsPerNetwork = 8192,
     int MaxUnrolledFanIn = 256,
@@ -118,6 +132,8 @@ internal sealed record PlanLimits(
         (nameof(MaxUnrolledWeightsForUpdateCalls), 0, 1 << 20),
         (nameof(MaxPredictInLocalsWeights), 0, 1 << 20),
         (nameof(MaxPredictInLocalsWidth), 0, 4096),
+        (nameof(MaxSampleInLocalsWeights), 0, 1 << 20),
+        (nameof(MaxSampleInLocalsLayerWeights), 0, 1 << 20),
         (nameof(MinVectorizedActivationWidth), 1, 1 << 20),
         (nameof(MaxUnrolledWeightsPerNetwork), 0, 1 << 20),
         (nameof(MaxUnrolledFanIn), 0, 4096),

@@ -137,6 +137,21 @@ public class PlannerTests
         Assert.All(predict.Layers, layer => Assert.Equal(CodeShape.Unrolled, layer.Shape));
         Assert.Equal(deep.ParameterCount, predict.ParameterCount);
         Assert.Equal(0, deep.PredictBatchChunkRows); // PredictBatch runs Predict row by row, so each row gets Predict's output
+        Assert.True(deep.TrainsSamplesInLocals); // and Backward and Train run in locals too, while the batches keep the chunks
+        Assert.True(deep.SampleKernelsInLocals);
+
+        // The per-sample kernels only up to 640 weights, layers of at most 200: 15-15-15-1 predicts in locals, trains through the kernels.
+        NetworkPlan fifteens = Planner.Plan(Model("Fifteens", new[] { 15, 15, 15, 1 }, new[] { relu, relu, identity }));
+        Assert.NotNull(fifteens.PredictInLocals);
+        Assert.False(fifteens.TrainsSamplesInLocals);
+        NetworkPlan deeper = Planner.Plan(Model("Deeper", new[] { 12, 12, 12, 12, 12, 12, 1 }, new[] { relu, relu, relu, relu, relu, identity }));
+        Assert.NotNull(deeper.PredictInLocals); // 732 weights
+        Assert.False(deeper.TrainsSamplesInLocals);
+        var dropout = Model("Dropout", new[] { 10, 10, 10, 10, 10, 1 }, new[] { relu, relu, relu, relu, identity }) with
+        {
+            DropoutRates = new[] { 0.5, 0.5, 0.5, 0.5, 0.0 }.ToEquatableArray(),
+        };
+        Assert.False(Planner.Plan(dropout).TrainsSamplesInLocals);
 
         // Up to the weight bound (1,020 weights: 12 x 7 layers of 12, then 1); one more layer of 12 is past it.
         int[] twelves = Enumerable.Repeat(12, 8).Append(1).ToArray();
