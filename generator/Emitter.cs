@@ -142,7 +142,7 @@ internal static partial class Emitter
         writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.ParametersField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>(ParameterCount);");
         writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.GradientsField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>(ParameterCount);");
         writer.Line();
-        if (!plan.RunsInLocals)
+        if (!plan.SampleKernelsInLocals)
         {
             writer.Line("// Scratch for the members that need exclusive access anyway (Backward, Train and the batch calls):");
             writer.Line("// allocated once, so no call pays for zeroing a fresh buffer. Predict and Loss use the stack instead.");
