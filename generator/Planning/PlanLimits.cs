@@ -56,7 +56,7 @@ namespace NetGen.Generator.Planning;
 /// 402 -> 204, 14-14-14-14-14-1 leaky double (798 weights) 316 -> 270, 5-15-15-15-15-1 leaky single (765) 271 -> 248,
 /// 12 x 8 layers of 12 leaky double (1,020) 464 -> 345; but 15 x 6 layers of 15 (1,140) 357 -> 351. The training
 /// kernels unrolled whole were not kept: Train lost at 765-1,140 weights (2.2-5.9x the looped time) and TrainBatch,
-/// which a network in locals runs row by row, lost 1.2-2x on every such network. Wider layers lost in Predict too: 3-100-1
+/// which a network in locals runs row by row, lost 1.1-2x on every such network. Wider layers lost in Predict too: 3-100-1
 /// 1.5x, 2-128-1 3.3x, 6-50-10 2.1x, 10-30-10 1.46x, 7-24-24-1 1.33x.
 /// </param>
 /// <param name="MaxPredictInLocalsWidth">The most outputs a layer of a network that predicts in locals may have (<see cref="MaxPredictInLocalsWeights"/>).</param>

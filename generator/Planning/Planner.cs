@@ -73,7 +73,7 @@ namespace NetGen.Generator.Planning;
 /// <see cref="PlanLimits.MaxSampleInLocalsWeights"/> weights, none of its layers over
 /// <see cref="PlanLimits.MaxSampleInLocalsLayerWeights"/>, also runs Backward and Train in locals by that plan
 /// (<see cref="NetworkPlan.TrainsSamplesInLocals"/>: 10-10-10-10-10-1's Train 605 -> 397 ns); its batch calls keep the
-/// chunked kernels (row by row in locals they lost 1.2-2x), which sum in another order than Backward.</item>
+/// chunked kernels (row by row in locals they lost 1.1-2x), which sum in another order than Backward.</item>
 /// </list>
 /// </remarks>
 internal static class Planner
