@@ -178,14 +178,14 @@ internal static class Planner
         // A small network of narrow layers that trains through the layer kernels still predicts in locals (rule 9).
         NetworkPlan? predictInLocals = null;
         bool trainsSamplesInLocals = false;
-        if (!runsInLocals && model.MaxUnrolledWeights is null && PredictsInLocals(model, limits))
+        if (!runsInLocals && model.MaxUnrolledWeights is null && PredictsInLocals(layers, limits))
         {
             NetworkPlan unrolled = Plan(model with { MaxUnrolledWeights = limits.MaxPredictInLocalsWeights }, limits);
             if (unrolled.RunsInLocals)
             {
                 predictInLocals = unrolled;
                 predictBatchRows = 0; // PredictBatch runs Predict row by row, so every row gets exactly Predict's output
-                trainsSamplesInLocals = !model.HasDropout && TrainsSamplesInLocals(model, limits);
+                trainsSamplesInLocals = !model.HasDropout && TrainsSamplesInLocals(layers, limits);
             }
         }
 
@@ -200,37 +200,20 @@ internal static class Planner
     /// <see cref="PlanLimits.MaxSampleInLocalsWeights"/> weights, none of its layers more than
     /// <see cref="PlanLimits.MaxSampleInLocalsLayerWeights"/>.
     /// </summary>
-    private static bool TrainsSamplesInLocals(NetworkModel model, PlanLimits limits)
-    {
-        int totalWeights = 0;
-        for (int layer = 0; layer < model.LayerSizes.Count - 1; layer++)
-        {
-            int weights = model.LayerSizes[layer] * model.LayerSizes[layer + 1];
-            totalWeights += weights;
-            if (weights > limits.MaxSampleInLocalsLayerWeights)
-                return false;
-        }
-        return totalWeights <= limits.MaxSampleInLocalsWeights;
-    }
+    private static bool TrainsSamplesInLocals(List<LayerPlan> layers, PlanLimits limits) =>
+        layers.All(layer => layer.WeightCount <= limits.MaxSampleInLocalsLayerWeights)
+        && layers.Sum(layer => layer.WeightCount) <= limits.MaxSampleInLocalsWeights;
 
     /// <summary>
     /// Whether a network may predict in locals though it trains through the layer kernels (the remarks' rule 9): at most
     /// <see cref="PlanLimits.MaxPredictInLocalsWeights"/> weights, every layer with fewer than
     /// <see cref="PlanLimits.MaxInLocalsFanIn"/> inputs and at most <see cref="PlanLimits.MaxPredictInLocalsWidth"/> outputs.
-    /// The caller then checks that the network unrolled whole runs in locals (no layer activated by a vector call).
+    /// The caller then checks that the network unrolled whole runs in locals (no layer activated by a vector call, the
+    /// network's unroll budget not spent).
     /// </summary>
-    private static bool PredictsInLocals(NetworkModel model, PlanLimits limits)
-    {
-        int totalWeights = 0;
-        for (int layer = 0; layer < model.LayerSizes.Count - 1; layer++)
-        {
-            int inputs = model.LayerSizes[layer], outputs = model.LayerSizes[layer + 1];
-            totalWeights += inputs * outputs;
-            if (inputs >= limits.MaxInLocalsFanIn || outputs > limits.MaxPredictInLocalsWidth)
-                return false;
-        }
-        return totalWeights <= limits.MaxPredictInLocalsWeights && totalWeights <= limits.MaxUnrolledWeightsPerNetwork;
-    }
+    private static bool PredictsInLocals(List<LayerPlan> layers, PlanLimits limits) =>
+        layers.All(layer => layer.InputSize < limits.MaxInLocalsFanIn && layer.OutputSize <= limits.MaxPredictInLocalsWidth)
+        && layers.Sum(layer => layer.WeightCount) <= limits.MaxPredictInLocalsWeights;
 
     /// <summary>
     /// The most weights a layer may have and be unrolled (the remarks' rule 1): what the declaration says, for every layer

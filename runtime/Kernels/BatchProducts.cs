@@ -274,8 +274,8 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
 
     /// <summary>
     /// <see cref="Tile{TV, TW}"/> for eight rows of factors (consecutive, <paramref name="factorStep"/> apart for each k),
-    /// adding into the destination (the weight-gradient product): sixteen sums side by side for two vectors, which keep both multiply-add pipes busy through their four-cycle latency
-    /// where the eight of a four-row tile leave them waiting. Each sum is the same chain of multiply-adds in k order as in
+    /// adding into the destination (the weight-gradient product): sixteen sums side by side for two vectors, which keep
+    /// both multiply-add pipes busy through their four-cycle latency where the eight of a four-row tile leave them waiting. Each sum is the same chain of multiply-adds in k order as in
     /// <see cref="Tile{TV, TW}"/>, so the bits are the same. A method of its own: the rows-of-eight branches inside
     /// <see cref="Tile{TV, TW}"/> made it too large for the JIT to inline at all its call sites.
     /// </summary>
