@@ -97,13 +97,15 @@ internal sealed record DropoutPlan(double Rate, uint DropThreshold, double KeptS
 /// <param name="UpdatesThroughReferences">The in-locals kernels write their vector weight updates out at references into the rows instead of calling <c>Kernels.AddScaled</c> (<see cref="PlanLimits.MaxUnrolledWeightsForUpdateCalls"/>).</param>
 /// <param name="PredictInLocals">
 /// For a network that does not run in locals, the plan of the same network unrolled whole when Predict (and so PredictBatch,
-/// row by row) runs in locals by it (<see cref="PlanLimits.MaxPredictInLocalsWeights"/>); null when Predict calls the
+/// row by row) runs in locals by it (<see cref="PlanLimits.MaxPredictInLocalsWeights"/>, or a network in locals whose
+/// batch calls run in chunks: <see cref="PlanLimits.MinChunkedBatchHiddenUnits"/>); null when Predict calls the
 /// layer kernels like the training calls. Its sums are unrolled ones, so Predict's output can differ from the training
 /// calls' forward pass in the last bits.
 /// </param>
 /// <param name="TrainsSamplesInLocals">
 /// The per-sample training kernels (<c>Backward</c>, <c>Train</c>) run in locals by <see cref="PredictInLocals"/>, while
-/// the batch calls keep the chunked layer kernels (<see cref="PlanLimits.MaxSampleInLocalsWeights"/>).
+/// the batch calls keep the chunked layer kernels (<see cref="PlanLimits.MaxSampleInLocalsWeights"/>,
+/// <see cref="PlanLimits.MinChunkedBatchHiddenUnits"/>).
 /// </param>
 internal sealed record NetworkPlan(
     NetworkModel Model,

@@ -19,6 +19,9 @@ public class PlannerTests
         new(null, EquatableArray<ContainingType>.Empty, name, "Network", sizes.ToEquatableArray(), activations.ToEquatableArray(),
             loss, precision, InitializerKind.Default, maxUnrolledWeights);
 
+    /// <summary>The plan Predict and the per-sample calls run in locals by: the network's own, or its in-locals plan (rules 9 and 10).</summary>
+    private static NetworkPlan InLocals(NetworkPlan plan) => plan.RunsInLocals ? plan : Assert.IsType<NetworkPlan>(plan.PredictInLocals);
+
     [Fact]
     public void A_tutorial_network_is_unrolled_runs_in_locals_and_packs_its_sigmoid_layer()
     {
@@ -63,7 +66,8 @@ public class PlannerTests
     [Fact]
     public void ReLU_layers_stay_neuron_by_neuron_however_wide_when_unrolled()
     {
-        NetworkPlan plan = Planner.Plan(Model("Relu", new[] { 2, 20, 1 }, new[] { ActivationKind.ReLU, ActivationKind.Identity }));
+        // 20 hidden units: the batch calls run in chunks (rule 10), Predict and the per-sample calls in locals.
+        NetworkPlan plan = InLocals(Planner.Plan(Model("Relu", new[] { 2, 20, 1 }, new[] { ActivationKind.ReLU, ActivationKind.Identity })));
 
         Assert.Equal(ActivationStep.PerNeuron, plan.Layers[0].Step);
         Assert.True(plan.RunsInLocals);
@@ -80,12 +84,49 @@ public class PlannerTests
         foreach (int[] sizes in new[] { new[] { 10, 7, 1 }, new[] { 8, 10, 1 }, new[] { 12, 12, 1 }, new[] { 11, 11, 11, 1 } })
         {
             ActivationKind[] activations = Enumerable.Repeat(hidden, sizes.Length - 2).Append(ActivationKind.Identity).ToArray();
-            NetworkPlan plan = Planner.Plan(Model("Small", sizes, activations));
+            NetworkPlan whole = Planner.Plan(Model("Small", sizes, activations));
+            NetworkPlan plan = InLocals(whole);
 
             Assert.All(plan.Layers, layer => Assert.Equal(CodeShape.Unrolled, layer.Shape));
             Assert.True(plan.RunsInLocals, string.Join("-", sizes));
             Assert.Equal(PlanLimits.Default.MaxInLocalsNetworkWeights, plan.Layers[0].UnrollLimit);
+            // 11-11-11-1 has 22 hidden units: its batch calls run in chunks (rule 10); the others' row by row in locals.
+            Assert.Equal(sizes.Skip(1).Take(sizes.Length - 2).Sum() >= PlanLimits.Default.MinChunkedBatchHiddenUnits, whole.TrainsInChunks);
         }
+    }
+
+    [Fact]
+    public void A_network_in_locals_with_16_or_more_hidden_units_trains_its_batches_in_chunks()
+    {
+        var relu = new[] { ActivationKind.ReLU, ActivationKind.Identity };
+        NetworkModel wide = Model("Wide", new[] { 2, 64, 1 }, relu, precision: PrecisionKind.Single);
+        NetworkPlan plan = Planner.Plan(wide);
+
+        // The layers as with MaxUnrolledWeights = 0, for the batch calls (and Loss); the declaration as it was.
+        Assert.Equal(wide, plan.Model);
+        Assert.All(plan.Layers, layer => Assert.Equal(CodeShape.Loops, layer.Shape));
+        Assert.False(plan.RunsInLocals);
+        Assert.Equal(PlanLimits.Default.BatchChunkRows, plan.BatchChunkRows);
+        // Predict, Backward and Train exactly as the network in locals had them.
+        Assert.True(plan.TrainsSamplesInLocals);
+        NetworkPlan inLocals = Assert.IsType<NetworkPlan>(plan.PredictInLocals);
+        Assert.True(inLocals.RunsInLocals);
+        Assert.All(inLocals.Layers, layer => Assert.Equal(CodeShape.Unrolled, layer.Shape));
+        Assert.Equal(0, plan.PredictBatchChunkRows); // PredictBatch runs Predict row by row
+
+        // The bound, counted over every hidden layer: 15 units row by row, 16 in chunks (one layer or two).
+        Assert.False(Planner.Plan(Model("Fifteen", new[] { 2, 15, 1 }, relu)).TrainsInChunks);
+        Assert.True(Planner.Plan(Model("Sixteen", new[] { 2, 16, 1 }, relu)).TrainsInChunks);
+        Assert.True(Planner.Plan(Model("Two", new[] { 2, 8, 8, 1 }, new[] { ActivationKind.ReLU, ActivationKind.ReLU, ActivationKind.Identity })).TrainsInChunks);
+        Assert.False(Planner.Plan(Model("Sixteen", new[] { 2, 16, 1 }, relu), PlanLimits.Default with { MinChunkedBatchHiddenUnits = 17 }).TrainsInChunks);
+
+        // A declared unroll limit, or dropout, keeps the network in locals, its batches row by row.
+        NetworkPlan declared = Planner.Plan(Model("Declared", new[] { 2, 64, 1 }, relu, maxUnrolledWeights: 256));
+        Assert.True(declared.RunsInLocals);
+        Assert.False(declared.TrainsInChunks);
+        NetworkPlan dropout = Planner.Plan(wide with { DropoutRates = new[] { 0.25, 0.0 }.ToEquatableArray() });
+        Assert.True(dropout.RunsInLocals);
+        Assert.False(dropout.TrainsInChunks);
     }
 
     [Fact]
@@ -266,13 +307,14 @@ public class PlannerTests
         Assert.True(small.RunsInLocals);
         Assert.False(small.UpdatesThroughReferences); // 16 weights: the short calls keep the kernel inlinable
 
-        NetworkPlan deep = Planner.Plan(Model("Deep", new[] { 6, 6, 6, 6, 6, 1 },
-            new[] { ActivationKind.Sigmoid, ActivationKind.Sigmoid, ActivationKind.Sigmoid, ActivationKind.Sigmoid, ActivationKind.Identity }, LossKind.MeanSquaredError));
+        // 24 hidden units: its batch calls run in chunks (rule 10), its per-sample kernels in locals by this plan.
+        NetworkPlan deep = InLocals(Planner.Plan(Model("Deep", new[] { 6, 6, 6, 6, 6, 1 },
+            new[] { ActivationKind.Sigmoid, ActivationKind.Sigmoid, ActivationKind.Sigmoid, ActivationKind.Sigmoid, ActivationKind.Identity }, LossKind.MeanSquaredError)));
         Assert.True(deep.RunsInLocals);
         Assert.True(deep.UpdatesThroughReferences); // 150 weights
-        Assert.False(Planner.Plan(Model("Deep", new[] { 6, 6, 6, 6, 6, 1 },
+        Assert.False(InLocals(Planner.Plan(Model("Deep", new[] { 6, 6, 6, 6, 6, 1 },
             new[] { ActivationKind.Sigmoid, ActivationKind.Sigmoid, ActivationKind.Sigmoid, ActivationKind.Sigmoid, ActivationKind.Identity }, LossKind.MeanSquaredError),
-            PlanLimits.Default with { MaxUnrolledWeightsForUpdateCalls = 150 }).UpdatesThroughReferences);
+            PlanLimits.Default with { MaxUnrolledWeightsForUpdateCalls = 150 })).UpdatesThroughReferences);
 
         NetworkPlan looped = Planner.Plan(Model("Looped", new[] { 40, 30, 2 }, new[] { ActivationKind.Tanh, ActivationKind.Identity }, LossKind.MeanSquaredError));
         Assert.False(looped.RunsInLocals);

@@ -33,8 +33,13 @@ public partial class SoftplusLeakyRegression { }
 [Network(17, 1, 5, Hidden = Activation.Tanh, Output = Activation.Identity, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
 public partial class ChainedBottleneck { }
 
-[Network(11, 7, 9, 2, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError)]
+// 15 hidden units: in locals, its batches row by row, with forward sums of 11 and 9 terms and a delta sum of 9.
+[Network(11, 6, 9, 2, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError)]
 public partial class ChainedDeltas { }
+
+// 16 hidden units: Predict, Backward and Train in locals, the batch calls in chunks through the layer kernels (rule 10).
+[Network(11, 7, 9, 2, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError)]
+public partial class ChunkedInLocals { }
 
 // Narrow layers past the in-locals budget (410 weights): trains through the layer kernels, predicts unrolled whole.
 [Network(10, 10, 10, 10, 10, 1, Hidden = Activation.ReLU, Output = Activation.Identity, Precision = Precision.Single)]
@@ -131,6 +136,9 @@ public class BatchTests
 
     [Fact]
     public void Network_in_locals_with_long_forward_and_delta_sums() => AssertBatchEqualsPerRow<double>(() => new ChainedDeltas(3));
+
+    [Fact]
+    public void Network_in_locals_whose_batches_run_in_chunks() => AssertBatchEqualsPerRow<double>(() => new ChunkedInLocals(3));
 
     private static void AssertBatchEqualsPerRow<T>(Func<INetwork<T>> create)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
