@@ -91,6 +91,12 @@ internal static partial class Emitter
             if (layer.Dropout is DropoutPlan dropout)
                 writer.Line($"/// dropout    after layer {layer.Number}: p = {dropout.Rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, in the training calls only");
         }
+        if (plan.PredictInLocals is not null)
+        {
+            // Rules 9 and 10: the layer shapes above are the batch calls' (and Loss's); these run the network unrolled whole.
+            string calls = plan.TrainsSamplesInLocals ? "Predict, Backward, Train" : "Predict";
+            writer.Line($"/// per sample {calls}: every layer unrolled, in locals (the shapes above are the other calls')");
+        }
         writer.Line($"/// loss       {LossInfo.Of(plan.Model.Loss).Description}");
         writer.Line("/// </code>");
         writer.Line("/// </remarks>");
@@ -349,8 +355,8 @@ internal static partial class Emitter
             }
             else if (plan.PredictInLocals is NetworkPlan unrolled)
             {
-                writer.Line("// The layers are too narrow for a kernel call per layer to pay: Predict runs the network unrolled whole (the");
-                writer.Line("// training calls keep the layer kernels, whose sums can differ from these in the last bits).");
+                writer.Line("// Predict runs the network unrolled whole, which costs less per sample than a kernel call per layer here (the");
+                writer.Line("// batch calls and Loss keep the layer kernels, whose sums can differ from these in the last bits).");
                 EmitForwardInLocals(writer, unrolled, scalar);
             }
             else

@@ -80,6 +80,15 @@ public class GeneratedCodeSnapshotTests
         public partial class LoopedDropoutNet { }
         """);
 
+    [Fact]
+    public void Network_in_locals_whose_batches_run_through_the_layer_kernels() => VerifyGenerated("""
+        using NetGen;
+        namespace Samples;
+        // 16 hidden units: Predict, Backward and Train unrolled in locals, the batch calls in chunks (the planner's rule 10).
+        [Network(1, 16, 1, Hidden = Activation.ReLU, Output = Activation.Identity, Precision = Precision.Single)]
+        public partial class SineNet { }
+        """);
+
     private static void VerifyGenerated(string source, [System.Runtime.CompilerServices.CallerMemberName] string testName = "")
     {
         GeneratorRun run = GeneratorHarness.Run(source);
