@@ -46,16 +46,11 @@ internal static partial class Emitter
                 EmitLoss(writer, plan, scalar);
                 if (plan.TrainsInChunks)
                     EmitChunkTraining(writer, plan, scalar);
-                if (plan.RunsInLocals)
+                if (plan.SamplePlanInLocals is NetworkPlan inLocals)
                 {
-                    EmitBackwardInLocals(writer, plan, scalar, BackwardMode.Accumulate);
-                    EmitBackwardInLocals(writer, plan, scalar, BackwardMode.Step);
-                }
-                else if (plan.TrainsSamplesInLocals && plan.PredictInLocals is NetworkPlan unrolled)
-                {
-                    // The per-sample kernels of the network unrolled whole; the batch calls above keep the chunked kernels.
-                    EmitBackwardInLocals(writer, unrolled, scalar, BackwardMode.Accumulate);
-                    EmitBackwardInLocals(writer, unrolled, scalar, BackwardMode.Step);
+                    // The whole network's in-locals kernels, or those of the network unrolled whole beside the chunked batch calls above.
+                    EmitBackwardInLocals(writer, inLocals, scalar, BackwardMode.Accumulate);
+                    EmitBackwardInLocals(writer, inLocals, scalar, BackwardMode.Step);
                 }
                 else
                 {
@@ -349,15 +344,14 @@ internal static partial class Emitter
         {
             EmitLengthCheck(writer, "input", "InputSize");
             EmitLengthCheck(writer, "output", "OutputSize");
-            if (plan.RunsInLocals)
+            if (plan.PredictPlanInLocals is NetworkPlan inLocals)
             {
-                EmitForwardInLocals(writer, plan, scalar);
-            }
-            else if (plan.PredictInLocals is NetworkPlan unrolled)
-            {
-                writer.Line("// Predict runs the network unrolled whole, which costs less per sample than a kernel call per layer here (the");
-                writer.Line("// batch calls and Loss keep the layer kernels, whose sums can differ from these in the last bits).");
-                EmitForwardInLocals(writer, unrolled, scalar);
+                if (!plan.RunsInLocals)
+                {
+                    writer.Line("// Predict runs the network unrolled whole, which costs less per sample than a kernel call per layer here (the");
+                    writer.Line("// batch calls and Loss keep the layer kernels, whose sums can differ from these in the last bits).");
+                }
+                EmitForwardInLocals(writer, inLocals, scalar);
             }
             else
             {
@@ -384,7 +378,7 @@ internal static partial class Emitter
                 EmitChunkedRows(writer, plan, scalar, "batch", stackRows.ToString(System.Globalization.CultureInfo.InvariantCulture), () =>
                     writer.Line($"{outputSlice}.CopyTo(outputs.Slice(sample * OutputSize, OutputSize));"));
             }
-            else if (plan.RunsInLocals || plan.PredictInLocals is not null)
+            else if (plan.PredictPlanInLocals is not null)
             {
                 writer.Line(plan.RunsInLocals
                     ? "// Every layer is unrolled: each row through Predict's in-locals pass, so every row gets exactly what Predict gives it."

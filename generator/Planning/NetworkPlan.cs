@@ -130,8 +130,14 @@ internal sealed record NetworkPlan(
     /// <summary>d loss / d z for every layer, laid out like the layer outputs.</summary>
     public int DeltaCount => LogitsOffset;
 
-    /// <summary>The per-sample kernels (Backward, BackwardAndStep) run in locals: the whole network's, or those of <see cref="PredictInLocals"/>.</summary>
-    public bool SampleKernelsInLocals => RunsInLocals || TrainsSamplesInLocals;
+    /// <summary>The plan Predict runs in locals by: this one for a network that runs in locals, else <see cref="PredictInLocals"/> (null: Predict calls the layer kernels).</summary>
+    public NetworkPlan? PredictPlanInLocals => RunsInLocals ? this : PredictInLocals;
+
+    /// <summary>The plan the per-sample kernels (Backward, BackwardAndStep) run in locals by, or null when they are span kernels.</summary>
+    public NetworkPlan? SamplePlanInLocals => RunsInLocals ? this : TrainsSamplesInLocals ? PredictInLocals : null;
+
+    /// <summary>The per-sample kernels run in locals: the whole network's, or those of <see cref="PredictInLocals"/>.</summary>
+    public bool SampleKernelsInLocals => SamplePlanInLocals is not null;
 
     /// <summary>True when BackwardBatch runs chunks of rows through every layer as matrix-matrix products.</summary>
     public bool TrainsInChunks => BatchChunkRows >= 2;

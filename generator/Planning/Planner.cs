@@ -182,36 +182,36 @@ internal static class Planner
             predictBatchRows = AtLeastTwoOrNone(System.Math.Min(rows, limits.MaxStackBatchBytes / valueSize / activationCount));
         }
 
+        // Kernels small enough for the JIT to inline whole keep the short calls; in larger ones the calls would stay calls.
+        bool updatesThroughReferences = runsInLocals && unrolledWeights > limits.MaxUnrolledWeightsForUpdateCalls;
+        var plan = new NetworkPlan(model, layers.ToEquatableArray(), logitsOffset, activationCount, runsInLocals, batchRows, predictBatchRows, updatesThroughReferences);
+
         // A small network of narrow layers that trains through the layer kernels still predicts in locals (rule 9).
-        NetworkPlan? predictInLocals = null;
-        bool trainsSamplesInLocals = false;
         if (!runsInLocals && model.MaxUnrolledWeights is null && PredictsInLocals(layers, limits))
         {
             NetworkPlan unrolled = Plan(model with { MaxUnrolledWeights = limits.MaxPredictInLocalsWeights }, limits);
             if (unrolled.RunsInLocals)
-            {
-                predictInLocals = unrolled;
-                predictBatchRows = 0; // PredictBatch runs Predict row by row, so every row gets exactly Predict's output
-                trainsSamplesInLocals = !model.HasDropout && TrainsSamplesInLocals(layers, limits);
-            }
+                return WithCallsInLocals(plan, unrolled, trainsSamples: !model.HasDropout && TrainsSamplesInLocals(layers, limits));
         }
 
-        // Kernels small enough for the JIT to inline whole keep the short calls; in larger ones the calls would stay calls.
-        bool updatesThroughReferences = runsInLocals && unrolledWeights > limits.MaxUnrolledWeightsForUpdateCalls;
-        var plan = new NetworkPlan(model, layers.ToEquatableArray(), logitsOffset, activationCount, runsInLocals, batchRows, predictBatchRows, updatesThroughReferences,
-            predictInLocals, trainsSamplesInLocals);
-
-        // A network in locals with wide hidden layers trains its batches in chunks, its per-sample calls staying in locals (rule
-        // 10); PredictBatch runs Predict row by row, so every row still gets exactly Predict's output.
+        // A network in locals with wide hidden layers trains its batches in chunks, its per-sample calls staying in locals (rule 10).
         if (runsInLocals && model.MaxUnrolledWeights is null && !model.HasDropout
             && layers.Take(layerCount - 1).Sum(layer => layer.OutputSize) >= limits.MinChunkedBatchHiddenUnits)
         {
             NetworkPlan looped = Plan(model with { MaxUnrolledWeights = 0 }, limits);
             if (looped.TrainsInChunks)
-                return looped with { Model = model, PredictInLocals = plan, TrainsSamplesInLocals = true, PredictBatchChunkRows = 0 };
+                return WithCallsInLocals(looped with { Model = model }, plan, trainsSamples: true);
         }
         return plan;
     }
+
+    /// <summary>
+    /// <paramref name="plan"/>, whose layers the batch calls and Loss run, with Predict (and, when <paramref name="trainsSamples"/>,
+    /// Backward and Train) in locals by <paramref name="inLocals"/> (rules 9 and 10). PredictBatch then runs Predict row by
+    /// row, so every row gets exactly Predict's output.
+    /// </summary>
+    private static NetworkPlan WithCallsInLocals(NetworkPlan plan, NetworkPlan inLocals, bool trainsSamples) =>
+        plan with { PredictInLocals = inLocals, TrainsSamplesInLocals = trainsSamples, PredictBatchChunkRows = 0 };
 
     /// <summary>
     /// Whether a network that predicts in locals runs its per-sample training kernels in locals too (rule 9): at most

@@ -20,7 +20,7 @@ public class PlannerTests
             loss, precision, InitializerKind.Default, maxUnrolledWeights);
 
     /// <summary>The plan Predict and the per-sample calls run in locals by: the network's own, or its in-locals plan (rules 9 and 10).</summary>
-    private static NetworkPlan InLocals(NetworkPlan plan) => plan.RunsInLocals ? plan : Assert.IsType<NetworkPlan>(plan.PredictInLocals);
+    private static NetworkPlan InLocals(NetworkPlan plan) => Assert.IsType<NetworkPlan>(plan.PredictPlanInLocals);
 
     [Fact]
     public void A_tutorial_network_is_unrolled_runs_in_locals_and_packs_its_sigmoid_layer()
