@@ -165,12 +165,13 @@ internal static partial class Emitter
     /// delta_{l+1}[j]) * f_l'(z_l[i])</c>. The span-based and the in-locals kernels both write it, with
     /// their own names for outputs and deltas and <paramref name="declare"/> before each (a type for locals). Where the
     /// layer has dropout, the sum is multiplied by the unit's <paramref name="mask"/> first. Long sums go in chains (<see cref="SumOfTerms"/>).
+    /// Units before <paramref name="firstUnit"/> are left to the caller (a grouped layer's vectors).
     /// </summary>
     private static void EmitUnrolledHiddenDelta(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar, string declare,
-        System.Func<int, int, string> output, System.Func<int, int, string> delta, System.Func<int, string> mask)
+        System.Func<int, int, string> output, System.Func<int, int, string> delta, System.Func<int, string> mask, int firstUnit = 0)
     {
         int n = layer.Number, m = above.Number, width = layer.OutputSize;
-        for (int i = 0; i < width; i++)
+        for (int i = firstUnit; i < width; i++)
         {
             var sum = new StringBuilder("(");
             sum.Append(SumOfTerms(Enumerable.Range(0, above.OutputSize).Select(j => $"w{m}[{j * width + i}] * {delta(m, j)}").ToList()));
@@ -188,7 +189,9 @@ internal static partial class Emitter
     /// An unrolled layer's <c>W += delta prev^T</c>, <c>b += delta</c> into gw/gb (Backward), or its
     /// SGD step <c>W -= learningRate * delta prev^T</c>, <c>b -= ...</c> in place (BackwardAndStep);
     /// <paramref name="delta"/> and <paramref name="previous"/> name the unit's delta and input i, and
-    /// <paramref name="previousSpan"/> the span that holds the inputs, if they are in one.
+    /// <paramref name="previousSpan"/> the span that holds the inputs, if they are in one; <paramref name="chunkVector"/>, where
+    /// it gives one, the vector of a row chunk's inputs (start, lanes). Units before <paramref name="firstUnit"/> are left to
+    /// the caller (a grouped layer's vectors).
     /// </summary>
     /// <remarks>
     /// Each weight row is updated in 256- and 128-bit vectors where it is long enough (<see cref="UpdateChunks"/>),
@@ -204,7 +207,7 @@ internal static partial class Emitter
     /// length is a constant too, so the unchecked loads and stores stay inside it.
     /// </remarks>
     private static void EmitUnrolledUpdate(CodeWriter writer, LayerPlan layer, Scalar scalar, bool step, System.Func<int, string> delta, System.Func<int, string> previous, string? previousSpan,
-        bool throughReferences = false)
+        bool throughReferences = false, System.Func<int, int, string?>? chunkVector = null, int firstUnit = 0)
     {
         int n = layer.Number, inputs = layer.InputSize;
         string weights = step ? $"w{n}" : $"gw{n}";
@@ -226,10 +229,10 @@ internal static partial class Emitter
             string values = previousSpan != null
                 ? $"(global::System.ReadOnlySpan<{scalar.Keyword}>){previousSpan}.Slice({start}, {lanes})"
                 : string.Join(", ", Enumerable.Range(start, lanes).Select(previous));
-            writer.Line($"var x{n}_{start} = {vector}.Create({values});");
+            writer.Line($"var x{n}_{start} = {chunkVector?.Invoke(start, lanes) ?? $"{vector}.Create({values})"};");
         }
         int scalarStart = ScalarStart(chunks);
-        for (int j = 0; j < layer.OutputSize; j++)
+        for (int j = firstUnit; j < layer.OutputSize; j++)
         {
             string scale = step ? $"step{n}_{j}" : delta(j);
             if (step)

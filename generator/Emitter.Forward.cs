@@ -186,7 +186,7 @@ internal static partial class Emitter
     /// For the training kernels it leaves the output layer in locals, its logits z{L}_{k} included, which the
     /// losses need; <paramref name="packSigmoid"/> says whether their hidden sigmoid layers are packed.
     /// </summary>
-    private static void EmitForwardInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool training = false, bool packSigmoid = true)
+    private static void EmitForwardInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool training = false, bool packSigmoid = true, bool groups = false)
     {
         string t = scalar.Keyword;
         if (!training)
@@ -194,26 +194,33 @@ internal static partial class Emitter
             writer.Line("// Every layer is unrolled, so the forward pass runs in locals and writes straight into output.");
             writer.Line("// Sliced to its constant length, so the JIT checks the bounds once here, not once per layer slice.");
             writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan}.Slice(0, ParameterCount);");
-            var vectorWidths = plan.Layers.Where(layer => layer.PredictsAsVector).Select(layer => VectorBits(layer, scalar)).Distinct().OrderBy(bits => bits).ToList();
+            var vectorWidths = plan.Layers.Where(layer => layer.PredictsAsVector).Select(layer => VectorBits(layer, scalar))
+                .Concat(GroupsAnyUnits(plan) ? new[] { LayerPlan.GroupLanes * scalar.Size * 8 } : System.Array.Empty<int>())
+                .Distinct().OrderBy(bits => bits).ToList();
             if (vectorWidths.Count > 0)
             {
                 // The JIT keeps one branch: the vector form where the vectors are accelerated, else the scalar one
                 // (without AVX, as under Native AOT's default instruction set, a Vector256 is emulated in software).
-                writer.Line("// Narrow hidden layers as vectors where the hardware has them: the same sums, operation for operation.");
+                writer.Line(GroupsAnyUnits(plan)
+                    ? "// Hidden layers as vectors where the hardware has them (narrow ones whole, wide ones of one input four units at a time): the same sums, operation for operation."
+                    : "// Narrow hidden layers as vectors where the hardware has them: the same sums, operation for operation.");
                 using (writer.Block($"if ({string.Join(" && ", vectorWidths.Select(bits => $"global::System.Runtime.Intrinsics.Vector{bits}.IsHardwareAccelerated"))})"))
-                    EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, vectors: true);
+                    EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, vectors: true, groups: true);
                 using (writer.Block("else"))
-                    EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, vectors: false);
+                    EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, vectors: false, groups: false);
                 return;
             }
         }
-        EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, vectors: false);
+        EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, vectors: false, groups);
         if (training)
             writer.Line();
     }
 
-    /// <summary>The layers of <see cref="EmitForwardInLocals"/>; <paramref name="vectors"/> renders <see cref="LayerPlan.PredictsAsVector"/>.</summary>
-    private static void EmitLayersInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool training, bool packSigmoid, bool vectors)
+    /// <summary>
+    /// The layers of <see cref="EmitForwardInLocals"/>; <paramref name="vectors"/> renders <see cref="LayerPlan.PredictsAsVector"/>
+    /// (Predict only), <paramref name="groups"/> <see cref="LayerPlan.GroupsUnits"/>.
+    /// </summary>
+    private static void EmitLayersInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool training, bool packSigmoid, bool vectors, bool groups)
     {
         string t = scalar.Keyword;
         foreach (LayerPlan layer in plan.Layers)
@@ -228,10 +235,12 @@ internal static partial class Emitter
                 EmitVectorLayer(writer, plan, layer, scalar);
                 continue;
             }
-            System.Func<int, string> sum = j => UnrolledSum(layer, j, i => LayerInputInLocals(plan, layer, i, training));
+            System.Func<int, string> sum = j => UnrolledSum(layer, j, i => InputInLocals(plan, layer, i, training, groups, scalar));
             LayerPlan? below = n > 1 ? plan.Layers[n - 2] : null;
             if (vectors && below is not null && below.PredictsAsVector)
                 sum = EmitRowProducts(writer, layer, below, scalar);
+            if (groups && below is not null && below.GroupsUnits)
+                sum = EmitGroupedRowSums(writer, plan, layer, below, scalar, training) ?? sum;
             if (packSigmoid && layer.PacksSigmoid && !(training && isOutput))
             {
                 EmitSigmoidGroup(writer, layer, scalar, Enumerable.Range(0, layer.OutputSize).Select(sum),
@@ -241,7 +250,14 @@ internal static partial class Emitter
                 continue;
             }
             ActivationInfo activation = ActivationInfo.Of(layer.Activation);
-            for (int j = 0; j < layer.OutputSize; j++)
+            if (groups && layer.GroupsUnits)
+                EmitGroupedLayer(writer, plan, layer, scalar, training, EmitUnit);
+            else
+            {
+                for (int j = 0; j < layer.OutputSize; j++)
+                    EmitUnit(j);
+            }
+            void EmitUnit(int j)
             {
                 if (!isOutput && layer.KeepsPreActivation)
                 {
@@ -424,10 +440,18 @@ internal static partial class Emitter
     {
         if (!SplitsIntoChains(terms.Count))
             return string.Join(" + ", terms);
-        int chains = System.Math.Min(MaxSumChains, terms.Count / TermsPerChain);
-        var sums = Enumerable.Range(0, chains)
+        int chains = SumChains(terms.Count);
+        return CombineChains(Enumerable.Range(0, chains)
             .Select(chain => "(" + string.Join(" + ", terms.Where((_, index) => index % chains == chain)) + ")")
-            .ToList();
+            .ToList());
+    }
+
+    /// <summary>The chains <see cref="SumOfTerms"/> deals a sum of <paramref name="terms"/> terms to (1: left to right); term t goes to chain t % chains.</summary>
+    private static int SumChains(int terms) => SplitsIntoChains(terms) ? System.Math.Min(MaxSumChains, terms / TermsPerChain) : 1;
+
+    /// <summary><see cref="SumOfTerms"/>'s last step: its chains (each parenthesised) added in pairs, the pairs in pairs, and so on.</summary>
+    private static string CombineChains(System.Collections.Generic.List<string> sums)
+    {
         while (sums.Count > 1)
         {
             var pairs = new System.Collections.Generic.List<string>();

@@ -29,43 +29,70 @@ internal static partial class Emitter
         bool step = mode == BackwardMode.Step;
         string parameters = step ? $"global::System.Span<{t}> parameters" : $"global::System.ReadOnlySpan<{t}> parameters";
         string inputs = $"global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<{t}> target";
-        string signature;
-        if (step)
-        {
-            writer.Line("/// <summary>One sample's forward pass, loss, deltas and plain SGD step <c>Parameters -= learningRate * d loss / d Parameters</c>, all in locals; returns the loss before the step.</summary>");
-            signature = $"private static {t} BackwardAndStep({parameters}, {inputs}, {t} learningRate{DropoutKeyParameter(plan)})";
-        }
-        else
-        {
-            writer.Line("/// <summary>One sample's forward pass, loss and deltas in locals; adds d loss / d parameters into <paramref name=\"gradients\"/> and returns the loss.</summary>");
-            signature = $"private static {t} Backward({parameters}, {inputs}, global::System.Span<{t}> gradients{DropoutKeyParameter(plan)})";
-        }
+        string name = step ? "BackwardAndStep" : "Backward";
+        string parameterList = step
+            ? $"{parameters}, {inputs}, {t} learningRate{DropoutKeyParameter(plan)}"
+            : $"{parameters}, {inputs}, global::System.Span<{t}> gradients{DropoutKeyParameter(plan)}";
+        writer.Line(step
+            ? "/// <summary>One sample's forward pass, loss, deltas and plain SGD step <c>Parameters -= learningRate * d loss / d Parameters</c>, all in locals; returns the loss before the step.</summary>"
+            : "/// <summary>One sample's forward pass, loss and deltas in locals; adds d loss / d parameters into <paramref name=\"gradients\"/> and returns the loss.</summary>");
 
         // Never inlined into its caller (Backward, Train): inlined, it spent the caller's inlining budget, and the
         // JIT then left the calls inside it (Sigmoid, AddScaled, Slice, Vector256.Create) as calls. W1 in a user's
         // loop: Backward 61 -> 38 ns, Train 80 -> 62 ns. Compiled on its own, everything in it is inlined. The price is
         // BackwardBatch's call per row, which it had inlined in some processes: 1-1-1's TrainBatch of 32 rows took
         // 130 ns at best before and 183 ns after; wider networks measured the same within the host's noise.
-        writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]");
-        using (writer.Block(signature))
+        const string noInlining = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]";
+        if (!GroupsAnyUnits(plan))
         {
-            // Packing the sigmoid layers' exps (as Predict does) made Backward faster but the in-place step
-            // slower (W1: 43 -> 40 ns and 53 -> 57 ns), so only Backward packs them.
-            EmitForwardInLocals(writer, plan, scalar, training: true, packSigmoid: !step);
-            EmitLossInLocals(writer, plan, scalar);
-            EmitOutputDeltaInLocals(writer, plan, scalar);
+            writer.Line(noInlining);
+            using (writer.Block($"private static {t} {name}({parameterList})"))
+                EmitBackwardBodyInLocals(writer, plan, scalar, step, groups: false);
+        }
+        else
+        {
+            // The JIT keeps one branch: the grouped units as vectors where those are accelerated, else unit by unit
+            // (without AVX, as under Native AOT's default instruction set, a Vector256 is emulated in software). Each is a
+            // method of its own: in one method, 1-64-1's two bodies had more locals than the JIT tracks, and its Train took
+            // 114-118 ns; split, 46-49 ns (single precision, Stopwatch through INetwork).
+            string arguments = step ? "parameters, input, target, learningRate" : "parameters, input, target, gradients";
+            if (plan.HasDropout)
+                arguments += ", dropoutKey";
+            writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+            writer.Line($"private static {t} {name}({parameterList}) =>");
+            writer.Line($"    {GroupVector(scalar)}.IsHardwareAccelerated ? {name}InVectors({arguments}) : {name}ByUnit({arguments});");
             writer.Line();
-            for (int index = plan.Layers.Count - 1; index >= 1; index--)
-            {
-                EmitHiddenDeltaInLocals(writer, plan.Layers[index - 1], plan.Layers[index], scalar);
-                writer.Line();
-            }
-            foreach (LayerPlan layer in plan.Layers)
-                EmitParameterUpdateInLocals(writer, plan, layer, scalar, step);
-            writer.Line("return loss;");
+            writer.Line($"/// <summary><see cref=\"{name}\"/> with the wide layers of one input four units at a time, in vectors: the same arithmetic, lane for lane.</summary>");
+            writer.Line(noInlining);
+            using (writer.Block($"private static {t} {name}InVectors({parameterList})"))
+                EmitBackwardBodyInLocals(writer, plan, scalar, step, groups: true);
+            writer.Line();
+            writer.Line($"/// <summary><see cref=\"{name}\"/> unit by unit, where the group vectors are not accelerated.</summary>");
+            writer.Line(noInlining);
+            using (writer.Block($"private static {t} {name}ByUnit({parameterList})"))
+                EmitBackwardBodyInLocals(writer, plan, scalar, step, groups: false);
         }
         if (!step)
             writer.Line();
+    }
+
+    /// <summary>The statements of <see cref="EmitBackwardInLocals"/>; <paramref name="groups"/> renders <see cref="LayerPlan.GroupsUnits"/>.</summary>
+    private static void EmitBackwardBodyInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool step, bool groups)
+    {
+        // Packing the sigmoid layers' exps (as Predict does) made Backward faster but the in-place step
+        // slower (W1: 43 -> 40 ns and 53 -> 57 ns), so only Backward packs them.
+        EmitForwardInLocals(writer, plan, scalar, training: true, packSigmoid: !step, groups: groups);
+        EmitLossInLocals(writer, plan, scalar);
+        EmitOutputDeltaInLocals(writer, plan, scalar);
+        writer.Line();
+        for (int index = plan.Layers.Count - 1; index >= 1; index--)
+        {
+            EmitHiddenDeltaInLocals(writer, plan.Layers[index - 1], plan.Layers[index], scalar, groups);
+            writer.Line();
+        }
+        foreach (LayerPlan layer in plan.Layers)
+            EmitParameterUpdateInLocals(writer, plan, layer, scalar, step, groups);
+        writer.Line("return loss;");
     }
 
     /// <summary>Local names: a layer's outputs, the output layer's logits and each layer's deltas.</summary>
@@ -93,11 +120,20 @@ internal static partial class Emitter
     }
 
     /// <summary><c>d_l = (W_{l+1}^T d_{l+1}) * f_l'(z_l)</c> into locals, from the current weights.</summary>
-    private static void EmitHiddenDeltaInLocals(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar)
+    private static void EmitHiddenDeltaInLocals(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar, bool groups)
     {
+        if (groups && layer.GroupsUnits)
+        {
+            EmitGroupedHiddenDelta(writer, layer, above, scalar);
+            return;
+        }
         int n = layer.Number, m = above.Number;
         writer.Line($"// Layer {n} delta: d{n} = (W{m}^T d{m}){DropoutFactor(layer, Mask(n))} * {ActivationInfo.Of(layer.Activation).Name}'(z{n})");
-        EmitUnrolledHiddenDelta(writer, layer, above, scalar, scalar.Keyword + " ", DerivativeInputName(layer) == "z" ? Z : A, D, i => $"{Mask(n)}_{i}");
+        // The deltas of a grouped layer above are lanes of its delta vectors.
+        System.Func<int, int, string> delta = groups && above.GroupsUnits
+            ? (l, j) => l == m && j < above.UnitGroups * LayerPlan.GroupLanes ? $"{GroupVector(scalar)}.GetElement({DV(m, j / LayerPlan.GroupLanes)}, {j % LayerPlan.GroupLanes})" : D(l, j)
+            : D;
+        EmitUnrolledHiddenDelta(writer, layer, above, scalar, scalar.Keyword + " ", DerivativeInputName(layer) == "z" ? Z : A, delta, i => $"{Mask(n)}_{i}");
     }
 
     /// <summary>
@@ -147,7 +183,7 @@ internal static partial class Emitter
     }
 
     /// <summary>dW = d prev^T and db = d, added into the gradients or applied as an SGD step; every delta exists before the first weight changes.</summary>
-    private static void EmitParameterUpdateInLocals(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool step)
+    private static void EmitParameterUpdateInLocals(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool step, bool groups)
     {
         int n = layer.Number;
         string previous = LayerInput(plan, layer, training: true);
@@ -161,7 +197,14 @@ internal static partial class Emitter
             writer.Line($"var gw{n} = gradients.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
             writer.Line($"var gb{n} = gradients.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
         }
-        EmitUnrolledUpdate(writer, layer, scalar, step, j => D(n, j), i => LayerInputInLocals(plan, layer, i, training: true), n == 1 ? "input" : null, plan.UpdatesThroughReferences);
+        int firstUnit = 0;
+        if (groups && layer.GroupsUnits)
+        {
+            EmitGroupedUpdate(writer, plan, layer, scalar, step);
+            firstUnit = layer.UnitGroups * LayerPlan.GroupLanes;
+        }
+        EmitUnrolledUpdate(writer, layer, scalar, step, j => D(n, j), i => InputInLocals(plan, layer, i, training: true, groups, scalar), n == 1 ? "input" : null,
+            plan.UpdatesThroughReferences, groups ? (start, lanes) => ChunkFromGroups(plan, layer, start, lanes) : null, firstUnit);
         writer.Line();
     }
 }

@@ -36,15 +36,17 @@ internal sealed class ActivationInfo
 {
     private readonly Func<string, Scalar, string>? _forward;
     private readonly Func<string, string, Scalar, string>? _timesDerivative;
+    private readonly Func<string, string, Scalar, string, string>? _timesDerivativeVector;
 
     private ActivationInfo(
         ActivationKind kind, string name, string runtimeName, bool isTranscendental, DerivativeInput derivativeInput,
         InitializerKind defaultInitializer, Func<string, Scalar, string>? forward, Func<string, string, Scalar, string>? timesDerivative,
         ActivationPlacement placement = ActivationPlacement.AnyLayer, LossKind? requiredLoss = null, string? kernelNote = null,
-        bool hasInlineVectorForm = false)
+        Func<string, string, Scalar, string, string>? timesDerivativeVector = null)
     {
         KernelNote = kernelNote;
-        HasInlineVectorForm = hasInlineVectorForm;
+        HasInlineVectorForm = timesDerivativeVector is not null;
+        _timesDerivativeVector = timesDerivativeVector;
         Kind = kind;
         Name = name;
         RuntimeName = runtimeName;
@@ -83,10 +85,20 @@ internal sealed class ActivationInfo
 
     /// <summary>
     /// True when a vector of sums is activated by an inlined compare and mask or by nothing
-    /// (<c>Kernels.{RuntimeName}(Vector128/256)</c>; identity writes no call): a narrow hidden layer of it runs Predict as
-    /// one vector (<see cref="Planning.LayerPlan.PredictsAsVector"/>).
+    /// (<c>Kernels.{RuntimeName}(Vector128/256)</c>; identity writes no call), and its derivative too
+    /// (<see cref="TimesDerivativeVector"/>): a narrow hidden layer of it runs Predict as one vector
+    /// (<see cref="Planning.LayerPlan.PredictsAsVector"/>), a wide one of one input every in-locals kernel in vectors of four
+    /// units (<see cref="Planning.LayerPlan.GroupsUnits"/>).
     /// </summary>
     public bool HasInlineVectorForm { get; }
+
+    /// <summary>
+    /// <see cref="TimesDerivative"/> for a vector of units (<paramref name="vector"/>: the vector class, such as
+    /// <c>global::System.Runtime.Intrinsics.Vector256</c>), lane for lane the scalar expression: the same compare, the same
+    /// product. Only the kinds of <see cref="HasInlineVectorForm"/> have it.
+    /// </summary>
+    public string TimesDerivativeVector(string input, string gradient, Scalar scalar, string vector) =>
+        _timesDerivativeVector is null ? throw new InvalidOperationException(Name + " has no inline vector form") : _timesDerivativeVector(input, gradient, scalar, vector);
 
     /// <summary>The loss this activation must be paired with, for <see cref="ActivationPlacement.OutputWithRequiredLoss"/>.</summary>
     public LossKind? RequiredLoss { get; }
@@ -114,7 +126,7 @@ internal sealed class ActivationInfo
         ActivationKind.Identity, "identity", "Identity", isTranscendental: false, DerivativeInput.None, InitializerKind.XavierUniform,
         forward: (z, _) => z,
         timesDerivative: (_, gradient, _) => gradient,
-        hasInlineVectorForm: true);
+        timesDerivativeVector: (_, gradient, _, _) => gradient);
 
     private static readonly ActivationInfo Sigmoid = new(
         ActivationKind.Sigmoid, "sigmoid", "Sigmoid", isTranscendental: true, DerivativeInput.Output, InitializerKind.XavierUniform,
@@ -130,13 +142,13 @@ internal sealed class ActivationInfo
         ActivationKind.ReLU, "relu", "ReLU", isTranscendental: false, DerivativeInput.Output, InitializerKind.HeUniform,
         forward: (z, _) => $"{Kernels}.ReLU({z})",
         timesDerivative: (a, gradient, s) => $"({a} > {s.Literal(0)} ? {gradient} : {s.Literal(0)})",
-        hasInlineVectorForm: true);
+        timesDerivativeVector: (a, gradient, s, v) => $"{v}.ConditionalSelect({v}.GreaterThan({a}, {v}<{s.Keyword}>.Zero), {gradient}, {v}<{s.Keyword}>.Zero)");
 
     private static readonly ActivationInfo LeakyReLU = new(
         ActivationKind.LeakyReLU, "leaky_relu", "LeakyReLU", isTranscendental: false, DerivativeInput.Output, InitializerKind.HeUniform,
         forward: (z, _) => $"{Kernels}.LeakyReLU({z})",
         timesDerivative: (a, gradient, s) => $"({a} > {s.Literal(0)} ? {gradient} : {s.Literal(0.01)} * {Parenthesize(gradient)})",
-        hasInlineVectorForm: true);
+        timesDerivativeVector: (a, gradient, s, v) => $"{v}.ConditionalSelect({v}.GreaterThan({a}, {v}<{s.Keyword}>.Zero), {gradient}, {v}.Create({s.Literal(0.01)}) * {Parenthesize(gradient)})");
 
     private static readonly ActivationInfo GELU = new(
         ActivationKind.GELU, "gelu", "GELU", isTranscendental: true, DerivativeInput.PreActivation, InitializerKind.HeUniform,

@@ -45,6 +45,13 @@ internal enum ActivationStep
 /// and the layer above multiplies each of its weight rows by that vector and adds the lanes in input order. Every sum
 /// is the scalar one, operation for operation.
 /// </param>
+/// <param name="GroupsUnits">
+/// The in-locals kernels (Predict, Backward, Train) hold this hidden layer's units in vectors of four, as far as whole
+/// groups of four go (<see cref="PlanLimits.MinGroupedUnits"/>): a layer of one input, so a group's weights and biases
+/// are four consecutive values, its sums and activations one vector each, its delta and updates too; the layer above
+/// reads its weight rows four units at a time. Every lane computes what the scalar statement of its unit computes,
+/// operation for operation, so results do not change.
+/// </param>
 internal sealed record LayerPlan(
     int Number,
     int InputSize,
@@ -59,13 +66,20 @@ internal sealed record LayerPlan(
     bool PacksSigmoid,
     int UnrollLimit,
     DropoutPlan? Dropout = null,
-    bool PredictsAsVector = false)
+    bool PredictsAsVector = false,
+    bool GroupsUnits = false)
 {
     public int WeightCount => InputSize * OutputSize;
 
     public bool HasDropout => Dropout is not null;
 
     public bool KeepsPreActivation => PreActivationOffset >= 0;
+
+    /// <summary>Units per group of a <see cref="GroupsUnits"/> layer: four lanes, one per chain of a long unrolled sum.</summary>
+    public const int GroupLanes = 4;
+
+    /// <summary>The whole groups of four units the in-locals kernels hold in vectors (0 unless <see cref="GroupsUnits"/>); the units after them stay scalar.</summary>
+    public int UnitGroups => GroupsUnits ? OutputSize / GroupLanes : 0;
 }
 
 /// <summary>

@@ -87,6 +87,13 @@ namespace NetGen.Generator.Planning;
 /// (3.88 -> 4.06), 8-10-1 (0.97 -> 1.18), 10-7-1 (1.20 -> 1.81), 4-3-1 (1.01 -> 1.82), 1-1-1 (0.12 -> 0.54).
 /// </param>
 /// <param name="MaxSampleInLocalsLayerWeights">The most weights a layer of a network whose per-sample kernels run in locals may have (<see cref="MaxSampleInLocalsWeights"/>).</param>
+/// <param name="MinGroupedUnits">
+/// A hidden layer of one input, at least this many units, an activation with an inlined vector form and no dropout, in a
+/// network whose kernels run in locals, keeps its units in vectors of four in those kernels (<see cref="LayerPlan.GroupsUnits"/>):
+/// its weights are one value per unit, so each group's weights, biases and weight updates are whole vectors, and the
+/// layer above reads its rows four units at a time. Measured 2026-12-02 (AMD EPYC, AVX-512; Stopwatch through INetwork,
+/// fastest of 30 rounds): see docs/benchmarks.md ("Units in vectors").
+/// </param>
 /// <param name="MinVectorizedActivationWidth">
 /// Layers of an exp- or tanh-based activation at least this wide are activated by one vector kernel
 /// call over the layer instead of one scalar call per neuron; narrower unrolled sigmoid layers of 2 or
@@ -116,6 +123,7 @@ internal sealed record PlanLimits(
     int MaxSampleInLocalsWeights = 640,
     int MaxSampleInLocalsLayerWeights = 200,
     int MinChunkedBatchHiddenUnits = 16,
+    int MinGroupedUnits = 8,
     int MinVectorizedActivationWidth = 8,
     int MaxUnrolledWeightsPerNetwork = 8192,
     int MaxUnrolledFanIn = 256,
@@ -151,6 +159,7 @@ internal sealed record PlanLimits(
         (nameof(MaxSampleInLocalsWeights), 0, 1 << 20),
         (nameof(MaxSampleInLocalsLayerWeights), 0, 1 << 20),
         (nameof(MinChunkedBatchHiddenUnits), 0, 1 << 20),
+        (nameof(MinGroupedUnits), 4, 1 << 20),
         (nameof(MinVectorizedActivationWidth), 1, 1 << 20),
         (nameof(MaxUnrolledWeightsPerNetwork), 0, 1 << 20),
         (nameof(MaxUnrolledFanIn), 0, 4096),

@@ -1,0 +1,174 @@
+using System.Collections.Generic;
+using System.Linq;
+using NetGen.Generator.Kinds;
+using NetGen.Generator.Model;
+using NetGen.Generator.Planning;
+
+namespace NetGen.Generator;
+
+/// <summary>
+/// The in-locals code of hidden layers whose units are held in vectors of four (<see cref="LayerPlan.GroupsUnits"/>): a
+/// layer of one input, so unit j's weight and bias are value j of W and b, and four units are one load each. Group g,
+/// <c>a{n}v{g}</c>, holds units 4g to 4g + 3 (Vector128 of floats, Vector256 of doubles); the units after the last whole
+/// group stay scalar locals, written as before. Each lane computes what its unit's scalar statement computes, operation for
+/// operation (no fused multiply-add, the same order of additions), so the vector and scalar branches give the same bits.
+/// </summary>
+/// <remarks>
+/// The layer above sums a row of such a layer in <see cref="SumOfTerms"/>'s chains. With four chains (16 or more terms),
+/// term t goes to chain t % 4; the bias is term 0 and unit i's product term i + 1, so lane l of every group feeds chain
+/// (l + 1) % 4, in group order. One vector per row then carries all four chains: lane l accumulates its products group
+/// after group, lane 3 starting from the bias, and the units after the groups join their chains as scalars before the
+/// chains are added in pairs. With fewer chains (sums of 8 to 15 terms) lanes and chains do not line up, and the row takes
+/// the layer's units one lane at a time.
+/// </remarks>
+internal static partial class Emitter
+{
+    /// <summary>The vector type of a group of four units: Vector128 of floats, Vector256 of doubles.</summary>
+    private static string GroupVector(Scalar scalar) =>
+        $"global::System.Runtime.Intrinsics.Vector{LayerPlan.GroupLanes * scalar.Size * 8}";
+
+    /// <summary>Group g of layer n's outputs, and of its deltas.</summary>
+    private static string AV(int layer, int group) => $"a{layer}v{group}";
+
+    private static string DV(int layer, int group) => $"d{layer}v{group}";
+
+    /// <summary>
+    /// Four values of <paramref name="span"/> from <paramref name="start"/> as a group vector. The training kernels' spans
+    /// may be writable, and Vector128/256.Create takes a ReadOnlySpan, which C# before 14 does not convert to in a generic call.
+    /// </summary>
+    private static string GroupLoad(Scalar scalar, string span, int start, bool training) =>
+        training
+            ? $"{GroupVector(scalar)}.Create((global::System.ReadOnlySpan<{scalar.Keyword}>){span}.Slice({start}, {LayerPlan.GroupLanes}))"
+            : $"{GroupVector(scalar)}.Create({span}.Slice({start}, {LayerPlan.GroupLanes}))";
+
+    /// <summary>Whether any layer of the plan holds its units in groups.</summary>
+    private static bool GroupsAnyUnits(NetworkPlan plan) => plan.Layers.Any(layer => layer.GroupsUnits);
+
+    /// <summary>
+    /// Input i of <paramref name="layer"/> in the in-locals kernels, where <paramref name="groups"/> says the layer below
+    /// holds its units in vectors: a lane of a group for the grouped units, else <see cref="LayerInputInLocals"/>.
+    /// </summary>
+    private static string InputInLocals(NetworkPlan plan, LayerPlan layer, int i, bool training, bool groups, Scalar scalar)
+    {
+        int n = layer.Number;
+        if (groups && n > 1 && i < plan.Layers[n - 2].UnitGroups * LayerPlan.GroupLanes)
+            return $"{GroupVector(scalar)}.GetElement({AV(n - 1, i / LayerPlan.GroupLanes)}, {i % LayerPlan.GroupLanes})";
+        return LayerInputInLocals(plan, layer, i, training);
+    }
+
+    /// <summary>
+    /// A grouped layer's forward pass: <c>x{n}v</c>, its one input in every lane, then per group
+    /// <c>a{n}v{g} = f(b[4g..] + W[4g..] * x)</c>; the units after the groups as scalar statements (<paramref name="scalarUnit"/>).
+    /// </summary>
+    private static void EmitGroupedLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool training, System.Action<int> scalarUnit)
+    {
+        int n = layer.Number, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
+        string vector = GroupVector(scalar);
+        ActivationInfo activation = ActivationInfo.Of(layer.Activation);
+        writer.Line($"// units 0-{groups * lanes - 1} in vectors of four (lane l of a{n}v{{g}} is unit 4g + l): b[j] + W[j, 0] x0 in every lane, as unit by unit");
+        writer.Line($"var x{n}v = {vector}.Create({LayerInputInLocals(plan, layer, 0, training)});");
+        for (int g = 0; g < groups; g++)
+        {
+            string sum = $"{GroupLoad(scalar, $"b{n}", g * lanes, training)} + {GroupLoad(scalar, $"w{n}", g * lanes, training)} * x{n}v";
+            writer.Line(activation.Kind == ActivationKind.Identity
+                ? $"var {AV(n, g)} = {sum};"
+                : $"var {AV(n, g)} = {RuntimeApi.Call(activation.RuntimeName)}({sum});");
+        }
+        for (int j = groups * lanes; j < layer.OutputSize; j++)
+            scalarUnit(j);
+    }
+
+    /// <summary>
+    /// The sums of a layer whose inputs are a grouped layer's outputs, when each has four chains (see the remarks): one
+    /// vector per row, <c>s{m}_{j}</c>, whose lane l carries chain (l + 1) % 4; returns row j's sum (the lanes as chains, the
+    /// scalar units joined to theirs, the chains added in pairs), or null when the sums have fewer chains.
+    /// </summary>
+    private static System.Func<int, string>? EmitGroupedRowSums(CodeWriter writer, NetworkPlan plan, LayerPlan layer, LayerPlan below, Scalar scalar, bool training)
+    {
+        int m = layer.Number, n = below.Number, inputs = layer.InputSize, groups = below.UnitGroups, lanes = LayerPlan.GroupLanes;
+        if (SumChains(inputs + 1) != lanes)
+            return null;
+        string vector = GroupVector(scalar);
+        writer.Line($"// each row's four chains in one vector: lane l adds W{m}[j, 4g + l] a{n}[4g + l] over the groups in order (chain (l + 1) % 4;");
+        writer.Line("// lane 3 starts from the bias, chain 0's first term), as the scalar sum's chains");
+        for (int j = 0; j < layer.OutputSize; j++)
+        {
+            string s = $"s{m}_{j}";
+            writer.Line($"var {s} = {GroupLoad(scalar, $"w{m}", j * inputs, training)} * {AV(n, 0)};");
+            writer.Line($"{s} = {vector}.WithElement({s}, {lanes - 1}, b{m}[{j}] + {vector}.GetElement({s}, {lanes - 1}));");
+            for (int g = 1; g < groups; g++)
+                writer.Line($"{s} += {GroupLoad(scalar, $"w{m}", j * inputs + g * lanes, training)} * {AV(n, g)};");
+        }
+        return j =>
+        {
+            var chains = new string[lanes];
+            for (int lane = 0; lane < lanes; lane++)
+                chains[(lane + 1) % lanes] = $"{vector}.GetElement(s{m}_{j}, {lane})";
+            for (int i = groups * lanes; i < inputs; i++)
+                chains[(i + 1) % lanes] += $" + w{m}[{j * inputs + i}] * {InputInLocals(plan, layer, i, training, groups: true, scalar)}";
+            return CombineChains(chains.Select(chain => "(" + chain + ")").ToList());
+        };
+    }
+
+    /// <summary>
+    /// A grouped layer's delta: per group <c>d{n}v{g} = (sum_k W{m}[k, 4g..] d{m}_k) * f'(a{n}v{g})</c>, the sum over the
+    /// rows of the layer above in <see cref="SumOfTerms"/>'s chains as each unit's scalar sum; the units after the groups as
+    /// scalar statements.
+    /// </summary>
+    private static void EmitGroupedHiddenDelta(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar)
+    {
+        int n = layer.Number, m = above.Number, width = layer.OutputSize, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
+        string vector = GroupVector(scalar);
+        ActivationInfo activation = ActivationInfo.Of(layer.Activation);
+        writer.Line($"// Layer {n} delta: d{n} = (W{m}^T d{m}) * {activation.Name}'(z{n}), units 0-{groups * lanes - 1} in vectors of four, lane for lane the scalar sums");
+        for (int g = 0; g < groups; g++)
+        {
+            var terms = Enumerable.Range(0, above.OutputSize).Select(k => $"{GroupLoad(scalar, $"w{m}", k * width + g * lanes, training: true)} * {vector}.Create({D(m, k)})").ToList();
+            writer.Line($"var {DV(n, g)} = {activation.TimesDerivativeVector(AV(n, g), "(" + SumOfTerms(terms) + ")", scalar, vector)};");
+        }
+        EmitUnrolledHiddenDelta(writer, layer, above, scalar, scalar.Keyword + " ", DerivativeInputName(layer) == "z" ? Z : A, D, i => $"{Mask(n)}_{i}", firstUnit: groups * lanes);
+    }
+
+    /// <summary>
+    /// A grouped layer's <c>dW += d x^T, db += d</c> (Backward) or SGD step (Train): per group, one vector read-modify-write
+    /// of W and one of b at references into the rows (<c>w - (learningRate d) x</c> lane by lane, as the scalar statements);
+    /// the units after the groups as scalar statements.
+    /// </summary>
+    private static void EmitGroupedUpdate(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool step)
+    {
+        int n = layer.Number, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
+        string t = scalar.Keyword, vector = GroupVector(scalar);
+        string weights = step ? $"w{n}" : $"gw{n}", biases = step ? $"b{n}" : $"gb{n}", op = step ? "-=" : "+=";
+        writer.Line($"// units 0-{groups * lanes - 1} in vectors of four, at references into {weights} and {biases}");
+        writer.Line($"ref {t} {weights}Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({weights});");
+        writer.Line($"ref {t} {biases}Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({biases});");
+        for (int g = 0; g < groups; g++)
+        {
+            string scale = DV(n, g);
+            if (step)
+            {
+                scale = $"step{n}v{g}";
+                writer.Line($"var {scale} = {vector}.Create(learningRate) * {DV(n, g)};");
+            }
+            writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {weights}Lanes, {g * lanes})) {op} {scale} * x{n}v;");
+            writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {biases}Lanes, {g * lanes})) {op} {scale};");
+        }
+    }
+
+    /// <summary>
+    /// The vector of a weight-row update chunk (<see cref="UpdateChunks"/>) read straight from the groups of the layer below
+    /// <paramref name="layer"/>, or null where the chunk reaches past them: a group itself, two groups of floats as one
+    /// Vector256, or half a group of doubles as a Vector128.
+    /// </summary>
+    private static string? ChunkFromGroups(NetworkPlan plan, LayerPlan layer, int start, int lanes)
+    {
+        int n = layer.Number, groupLanes = LayerPlan.GroupLanes;
+        if (n == 1 || start % (groupLanes / 2) != 0 || start + lanes > plan.Layers[n - 2].UnitGroups * groupLanes)
+            return null;
+        int g = start / groupLanes;
+        return lanes == groupLanes ? AV(n - 1, g)
+            : lanes == 2 * groupLanes ? $"global::System.Runtime.Intrinsics.Vector256.Create({AV(n - 1, g)}, {AV(n - 1, g + 1)})"
+            : lanes == groupLanes / 2 ? $"global::System.Runtime.Intrinsics.Vector256.{(start % groupLanes == 0 ? "GetLower" : "GetUpper")}({AV(n - 1, g)})"
+            : null;
+    }
+}

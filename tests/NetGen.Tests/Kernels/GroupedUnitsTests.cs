@@ -1,0 +1,163 @@
+using System;
+using System.Linq;
+using System.Numerics;
+using System.Reflection;
+using NetGen.Generator;
+using NetGen.Generator.Model;
+using NetGen.Generator.Planning;
+using NetGen.Tests.Generator;
+using NetGen.Tests.Support;
+
+namespace NetGen.Tests.Kernels;
+
+/// <summary>
+/// Wide hidden layers of one input with their units in vectors of four (<see cref="LayerPlan.GroupsUnits"/>): which layers
+/// the planner groups, and that Predict, Backward and Train give exactly the bits of the same network written unit by unit.
+/// In the kernel-test namespace, so CI runs it again with each vector width switched off (the grouped code's scalar branch).
+/// </summary>
+public class GroupedUnitsTests
+{
+    private static readonly ActivationKind ReLU = ActivationKind.ReLU, Leaky = ActivationKind.LeakyReLU, Identity = ActivationKind.Identity;
+
+    private static NetworkModel Model(string name, int[] sizes, ActivationKind[] activations, PrecisionKind precision = PrecisionKind.Double,
+        LossKind loss = LossKind.HalfSquaredError) =>
+        PlannerTests.Model(name, sizes, activations, loss, precision);
+
+    /// <summary>The plan the in-locals kernels run by (rule 10 moves a network's own layers to the batch kernels), or the network's plan when nothing runs in locals.</summary>
+    private static NetworkPlan InLocals(NetworkModel model, PlanLimits? limits = null)
+    {
+        NetworkPlan plan = Planner.Plan(model, limits ?? PlanLimits.Default);
+        return plan.PredictPlanInLocals ?? plan;
+    }
+
+    [Fact]
+    public void The_planner_groups_wide_arithmetic_hidden_layers_of_one_input_in_networks_in_locals()
+    {
+        bool[] Grouped(NetworkModel model) => InLocals(model).Layers.Select(layer => layer.GroupsUnits).ToArray();
+
+        Assert.Equal(new[] { true, false }, Grouped(Model("X11", new[] { 1, 50, 1 }, new[] { ReLU, Identity })));
+        Assert.Equal(12, InLocals(Model("X11", new[] { 1, 50, 1 }, new[] { ReLU, Identity })).Layers[0].UnitGroups);
+        Assert.Equal(new[] { true, false }, Grouped(Model("Eight", new[] { 1, 8, 1 }, new[] { Leaky, Identity })));
+        Assert.Equal(new[] { true, false }, Grouped(Model("EightSingle", new[] { 1, 8, 1 }, new[] { Identity, Identity }, PrecisionKind.Single)));
+        // The layer after a one-unit bottleneck has one input too.
+        Assert.Equal(new[] { false, true, false }, Grouped(Model("Bottleneck", new[] { 3, 1, 16, 1 }, new[] { ReLU, ReLU, Identity })));
+
+        // Too narrow, two inputs, an activation without an inlined vector form, an output layer: unit by unit.
+        Assert.Equal(new[] { false, false }, Grouped(Model("Seven", new[] { 1, 7, 1 }, new[] { ReLU, Identity })));
+        Assert.Equal(new[] { false, false }, Grouped(Model("TwoInputs", new[] { 2, 32, 1 }, new[] { ReLU, Identity })));
+        // (Transcendental layers of 8 or more units take a vector kernel call and never run in locals; below, with the limit at 4.)
+        NetworkPlan tanh = InLocals(Model("Tanh", new[] { 1, 6, 1 }, new[] { ActivationKind.Tanh, Identity }), PlanLimits.Default with { MinGroupedUnits = 4 });
+        Assert.True(tanh.RunsInLocals);
+        Assert.All(tanh.Layers, layer => Assert.False(layer.GroupsUnits));
+        Assert.True(InLocals(Model("Relu6", new[] { 1, 6, 1 }, new[] { ReLU, Identity }), PlanLimits.Default with { MinGroupedUnits = 4 }).Layers[0].GroupsUnits);
+        Assert.Equal(new[] { false, false }, Grouped(Model("WideOutput", new[] { 4, 1, 16 }, new[] { ReLU, Identity })));
+
+        // A layer with dropout keeps its masks unit by unit.
+        NetworkModel dropout = Model("Dropout", new[] { 1, 32, 1 }, new[] { ReLU, Identity }) with { DropoutRates = new[] { 0.2, 0.0 }.ToEquatableArray() };
+        Assert.All(Planner.Plan(dropout).Layers, layer => Assert.False(layer.GroupsUnits));
+
+        // The limit is a cost-model threshold: raised, the layer goes back to units.
+        NetworkPlan raised = InLocals(Model("X11", new[] { 1, 50, 1 }, new[] { ReLU, Identity }), PlanLimits.Default with { MinGroupedUnits = 51 });
+        Assert.All(raised.Layers, layer => Assert.False(layer.GroupsUnits));
+    }
+
+    /// <summary>Networks with grouped layers: sums of four chains and of fewer, units after the last group, both precisions, every inlined activation.</summary>
+    private static readonly NetworkModel[] Shapes =
+    {
+        Model("Wide", new[] { 1, 50, 1 }, new[] { ReLU, Identity }),                                        // 51-term sums: four chains, two units after the groups
+        Model("WideSingle", new[] { 1, 23, 2 }, new[] { Leaky, Identity }, PrecisionKind.Single),           // three units after the groups
+        Model("Short", new[] { 1, 9, 1 }, new[] { Identity, Identity }),                                    // 10-term sums: two chains, lane by lane
+        Model("Exact", new[] { 1, 16, 3 }, new[] { ReLU, ActivationKind.Softmax }, loss: LossKind.CrossEntropy), // 17 terms, no units after the groups
+        Model("Bottleneck", new[] { 3, 1, 20, 2 }, new[] { Leaky, ReLU, Identity }, PrecisionKind.Single),
+        Model("Deep", new[] { 1, 12, 5, 1 }, new[] { ReLU, Leaky, ActivationKind.Sigmoid }, loss: LossKind.BinaryCrossEntropy),
+        Model("Widest", new[] { 1, 64, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single),               // layers of 64 weights, the default unroll limit
+    };
+
+    /// <summary>The same network unit by unit: the grouping threshold above every layer's width.</summary>
+    private static readonly PlanLimits Ungrouped = PlanLimits.Default with { MinGroupedUnits = 1 << 20 };
+
+    private static readonly Lazy<Assembly> Compiled = new(() =>
+    {
+        foreach (NetworkModel model in Shapes)
+        {
+            Assert.Contains(InLocals(model).Layers, layer => layer.GroupsUnits);
+            Assert.DoesNotContain(InLocals(model, Ungrouped).Layers, layer => layer.GroupsUnits);
+        }
+        string[] sources = Shapes.Select(model => Emitter.Emit(Planner.Plan(model), default))
+            .Concat(Shapes.Select(model => Emitter.Emit(Planner.Plan(model with { ClassName = model.ClassName + "Units" }, Ungrouped), default)))
+            .ToArray();
+        return GeneratorHarness.LoadCompilation(GeneratorHarness.Compile(sources));
+    });
+
+    [Fact]
+    public void Predict_Backward_and_Train_give_the_bits_of_the_network_unit_by_unit()
+    {
+        foreach (NetworkModel model in Shapes)
+        {
+            if (model.Precision == PrecisionKind.Single)
+                AssertSameBits<float>(model);
+            else
+                AssertSameBits<double>(model);
+        }
+    }
+
+    private static void AssertSameBits<T>(NetworkModel model)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        INetwork<T> grouped = GeneratorHarness.Create<T>(Compiled.Value, model.ClassName, seed: 5);
+        INetwork<T> units = GeneratorHarness.Create<T>(Compiled.Value, model.ClassName + "Units", seed: 5);
+        Assert.True(grouped.Parameters.SequenceEqual(units.Parameters));
+        var random = new Random(17);
+        T[] specials = { T.Zero, T.NegativeZero, T.CreateChecked(-1e30), T.CreateChecked(1e-30), T.CreateChecked(3) };
+        var input = new T[model.InputSize];
+        var target = new T[model.OutputSize];
+        var output = new T[model.OutputSize];
+        var expected = new T[model.OutputSize];
+        T learningRate = T.CreateChecked(0.05);
+        for (int row = 0; row < 300; row++)
+        {
+            for (int i = 0; i < input.Length; i++)
+                input[i] = row % 5 == 4 ? specials[random.Next(specials.Length)] : T.CreateChecked(random.NextDouble() * 6 - 3);
+            FillTarget(model, random, target);
+            string where = $"{model.ClassName} row {row} (input {string.Join(", ", input)})";
+
+            grouped.Predict(input, output);
+            units.Predict(input, expected);
+            AssertBits<T>(expected, output, where + ", Predict");
+
+            grouped.ZeroGradients();
+            units.ZeroGradients();
+            AssertBits<T>(new[] { units.Backward(input, target) }, new[] { grouped.Backward(input, target) }, where + ", Backward's loss");
+            AssertBits<T>(units.Gradients, grouped.Gradients, where + ", Backward's gradients");
+
+            AssertBits<T>(new[] { units.Train(input, target, learningRate) }, new[] { grouped.Train(input, target, learningRate) }, where + ", Train's loss");
+            AssertBits<T>(units.Parameters, grouped.Parameters, where + ", the parameters after Train");
+        }
+    }
+
+    /// <summary>A target the loss accepts: a one-hot row for cross-entropy, 0 or 1 for binary cross-entropy, else any value.</summary>
+    private static void FillTarget<T>(NetworkModel model, Random random, T[] target)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Array.Clear(target);
+        if (model.Loss == LossKind.CrossEntropy)
+            target[random.Next(target.Length)] = T.One;
+        else
+        {
+            for (int k = 0; k < target.Length; k++)
+                target[k] = model.Loss == LossKind.BinaryCrossEntropy ? T.CreateChecked(random.Next(2)) : T.CreateChecked(random.NextDouble() * 2 - 1);
+        }
+    }
+
+    private static void AssertBits<T>(ReadOnlySpan<T> expected, ReadOnlySpan<T> actual, string what)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int k = 0; k < expected.Length; k++)
+        {
+            bool same = T.IsNaN(expected[k]) ? T.IsNaN(actual[k])
+                : BitConverter.DoubleToInt64Bits(double.CreateChecked(expected[k])) == BitConverter.DoubleToInt64Bits(double.CreateChecked(actual[k]));
+            Assert.True(same, $"{what}, value {k}: unit by unit {expected[k]}, grouped {actual[k]}");
+        }
+    }
+}
