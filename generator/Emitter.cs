@@ -77,7 +77,7 @@ internal static partial class Emitter
         writer.Line($"/// input      {plan.InputSize} values");
         foreach (LayerPlan layer in plan.Layers)
         {
-            string shape = layer.Shape == CodeShape.Unrolled ? "unrolled" : "SIMD loops";
+            string shape = layer.GroupsUnits ? "unrolled, four units per vector" : layer.Shape == CodeShape.Unrolled ? "unrolled" : "SIMD loops";
             writer.Line($"/// layer {layer.Number}    {layer.InputSize} -> {layer.OutputSize}, a{layer.Number} = {ActivationInfo.Of(layer.Activation).Name}(W{layer.Number} {Previous(layer)} + b{layer.Number})   "
                 + $"W{layer.Number} [{layer.OutputSize} x {layer.InputSize}] at Parameters[{layer.WeightOffset}..{layer.BiasOffset}), b{layer.Number} at [{layer.BiasOffset}..{layer.BiasOffset + layer.OutputSize}), {shape}");
         }

@@ -85,6 +85,16 @@ public class GeneratedCodeSnapshotTests
         using NetGen;
         namespace Samples;
         // 16 hidden units: Predict, Backward and Train unrolled in locals, the batch calls in chunks (the planner's rule 10).
+        [Network(2, 16, 1, Hidden = Activation.ReLU, Output = Activation.Identity, Precision = Precision.Single)]
+        public partial class SurfaceNet { }
+        """);
+
+    [Fact]
+    public void Network_in_locals_with_a_wide_layer_of_one_input_in_vectors_of_four_units() => VerifyGenerated("""
+        using NetGen;
+        namespace Samples;
+        // One input, 16 hidden units: every in-locals kernel computes four units per vector (the planner's rule 4), with a
+        // unit-by-unit fallback; the batch calls run row by row in locals.
         [Network(1, 16, 1, Hidden = Activation.ReLU, Output = Activation.Identity, Precision = Precision.Single)]
         public partial class SineNet { }
         """);

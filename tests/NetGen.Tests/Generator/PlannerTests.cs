@@ -127,6 +127,12 @@ public class PlannerTests
         NetworkPlan dropout = Planner.Plan(wide with { DropoutRates = new[] { 0.25, 0.0 }.ToEquatableArray() });
         Assert.True(dropout.RunsInLocals);
         Assert.False(dropout.TrainsInChunks);
+
+        // So does a layer whose units are in vectors of four (one input): its rows train faster one by one in locals.
+        NetworkPlan grouped = Planner.Plan(Model("Grouped", new[] { 1, 64, 1 }, relu, precision: PrecisionKind.Single));
+        Assert.True(grouped.RunsInLocals);
+        Assert.True(grouped.Layers[0].GroupsUnits);
+        Assert.False(grouped.TrainsInChunks);
     }
 
     [Fact]

@@ -8,9 +8,8 @@ namespace Samples
     /// <para>A 1-16-1 multilayer perceptron in float precision with 49 parameters, compiled by NetGen.</para>
     /// <code>
     /// input      1 values
-    /// layer 1    1 -> 16, a1 = relu(W1 input + b1)   W1 [16 x 1] at Parameters[0..16), b1 at [16..32), SIMD loops
-    /// layer 2    16 -> 1, a2 = identity(W2 a1 + b2)   W2 [1 x 16] at Parameters[32..48), b2 at [48..49), SIMD loops
-    /// per sample Predict, Backward, Train: every layer unrolled, in locals (the shapes above are the other calls')
+    /// layer 1    1 -> 16, a1 = relu(W1 input + b1)   W1 [16 x 1] at Parameters[0..16), b1 at [16..32), unrolled, four units per vector
+    /// layer 2    16 -> 1, a2 = identity(W2 a1 + b2)   W2 [1 x 16] at Parameters[32..48), b2 at [48..49), unrolled
     /// loss       half squared error, 0.5 * sum_k (o_k - t_k)^2
     /// </code>
     /// </remarks>
@@ -51,13 +50,6 @@ namespace Samples
         // Parameters and gradients start on a 64-byte boundary, so SIMD loads of their rows never straddle a cache line.
         private readonly global::NetGen.AlignedBuffer<float> _parameters = new global::NetGen.AlignedBuffer<float>(ParameterCount);
         private readonly global::NetGen.AlignedBuffer<float> _gradients = new global::NetGen.AlignedBuffer<float>(ParameterCount);
-
-        // BackwardBatch runs this many rows through each layer at once. Its scratch holds each section of one row's
-        // activation and delta buffers (a1, a2, ..., the logits) as a block of BatchRows rows: a section at offset O of width n
-        // keeps row r at BatchRows * O + r * n, so a layer's values for the chunk are one row-major matrix.
-        private const int BatchRows = 32;
-        private readonly global::NetGen.AlignedBuffer<float> _batchActivations = new global::NetGen.AlignedBuffer<float>(BatchRows * ActivationCount);
-        private readonly global::NetGen.AlignedBuffer<float> _batchDeltas = new global::NetGen.AlignedBuffer<float>(BatchRows * DeltaCount);
 
         /// <summary>Creates the network with parameters drawn by its initializer (Default) from a fresh random seed.</summary>
         public SineNet()
@@ -104,8 +96,6 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
             if (output.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Output, OutputSize, output.Length);
-            // Predict runs the network unrolled whole, which costs less per sample than a kernel call per layer here (the
-            // batch calls and Loss keep the layer kernels, whose sums can differ from these in the last bits).
             // Every layer is unrolled, so the forward pass runs in locals and writes straight into output.
             // Sliced to its constant length, so the JIT checks the bounds once here, not once per layer slice.
             global::System.ReadOnlySpan<float> parameters = _parameters.Span.Slice(0, ParameterCount);
@@ -169,7 +159,7 @@ namespace Samples
         public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(outputs), outputs.Length, OutputSize);
-            // Predict runs the network unrolled whole: each row through it, so every row gets exactly what Predict gives it.
+            // Every layer is unrolled: each row through Predict's in-locals pass, so every row gets exactly what Predict gives it.
             for (int row = 0; row < rows; row++)
             {
                 Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));
@@ -211,11 +201,10 @@ namespace Samples
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             float loss = 0f;
-            // Chunks of BatchRows rows, each through every layer at once.
-            for (int start = 0; start < rows; start += BatchRows)
+            for (int row = 0; row < rows; row++)
             {
-                int count = global::System.Math.Min(BatchRows, rows - start);
-                loss += BackwardChunk(inputs.Slice(start * InputSize, count * InputSize), targets.Slice(start * OutputSize, count * OutputSize), count);
+                global::System.ReadOnlySpan<float> input = inputs.Slice(row * InputSize, InputSize);
+                loss += Backward(_parameters.Span, input, targets.Slice(row * OutputSize, OutputSize), _gradients.Span);
             }
             return loss;
         }
@@ -231,7 +220,48 @@ namespace Samples
         public void ApplyGradients(float learningRate)
         {
             if (!float.IsFinite(learningRate) || learningRate < 0) global::NetGen.ThrowHelper.ThrowInvalidLearningRate(learningRate);
-            global::NetGen.Kernels.AddScaled<float>(-learningRate, _gradients.Span, _parameters.Span);
+            // Read back in the pieces Backward writes (the same vectors of each weight row, each bias alone), so that every
+            // load takes its value straight from the store that wrote it.
+            var parameters = _parameters.Span.Slice(0, ParameterCount);
+            global::System.ReadOnlySpan<float> gradients = _gradients.Span.Slice(0, ParameterCount);
+            float step = -learningRate;
+            // Layer 1: W1 -= learningRate * dW1, b1 -= learningRate * db1
+            parameters[W1Offset + 0] += step * gradients[W1Offset + 0];
+            parameters[B1Offset + 0] += step * gradients[B1Offset + 0];
+            parameters[W1Offset + 1] += step * gradients[W1Offset + 1];
+            parameters[B1Offset + 1] += step * gradients[B1Offset + 1];
+            parameters[W1Offset + 2] += step * gradients[W1Offset + 2];
+            parameters[B1Offset + 2] += step * gradients[B1Offset + 2];
+            parameters[W1Offset + 3] += step * gradients[W1Offset + 3];
+            parameters[B1Offset + 3] += step * gradients[B1Offset + 3];
+            parameters[W1Offset + 4] += step * gradients[W1Offset + 4];
+            parameters[B1Offset + 4] += step * gradients[B1Offset + 4];
+            parameters[W1Offset + 5] += step * gradients[W1Offset + 5];
+            parameters[B1Offset + 5] += step * gradients[B1Offset + 5];
+            parameters[W1Offset + 6] += step * gradients[W1Offset + 6];
+            parameters[B1Offset + 6] += step * gradients[B1Offset + 6];
+            parameters[W1Offset + 7] += step * gradients[W1Offset + 7];
+            parameters[B1Offset + 7] += step * gradients[B1Offset + 7];
+            parameters[W1Offset + 8] += step * gradients[W1Offset + 8];
+            parameters[B1Offset + 8] += step * gradients[B1Offset + 8];
+            parameters[W1Offset + 9] += step * gradients[W1Offset + 9];
+            parameters[B1Offset + 9] += step * gradients[B1Offset + 9];
+            parameters[W1Offset + 10] += step * gradients[W1Offset + 10];
+            parameters[B1Offset + 10] += step * gradients[B1Offset + 10];
+            parameters[W1Offset + 11] += step * gradients[W1Offset + 11];
+            parameters[B1Offset + 11] += step * gradients[B1Offset + 11];
+            parameters[W1Offset + 12] += step * gradients[W1Offset + 12];
+            parameters[B1Offset + 12] += step * gradients[B1Offset + 12];
+            parameters[W1Offset + 13] += step * gradients[W1Offset + 13];
+            parameters[B1Offset + 13] += step * gradients[B1Offset + 13];
+            parameters[W1Offset + 14] += step * gradients[W1Offset + 14];
+            parameters[B1Offset + 14] += step * gradients[B1Offset + 14];
+            parameters[W1Offset + 15] += step * gradients[W1Offset + 15];
+            parameters[B1Offset + 15] += step * gradients[B1Offset + 15];
+            // Layer 2: W2 -= learningRate * dW2, b2 -= learningRate * db2
+            global::NetGen.Kernels.AddScaled(parameters, W2Offset + 0, step, global::System.Runtime.Intrinsics.Vector256.Create(gradients.Slice(W2Offset + 0, 8)));
+            global::NetGen.Kernels.AddScaled(parameters, W2Offset + 8, step, global::System.Runtime.Intrinsics.Vector256.Create(gradients.Slice(W2Offset + 8, 8)));
+            parameters[B2Offset + 0] += step * gradients[B2Offset + 0];
         }
 
         /// <summary>One plain SGD step on one sample, fused into the backward pass; returns the sample's loss before the step.</summary>
@@ -268,20 +298,34 @@ namespace Samples
         /// <summary>Forward pass: writes each layer's output a, then the output layer's logits z, into <paramref name="activations"/>.</summary>
         private static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.Span<float> activations)
         {
-            // Layer 1: 1 -> 16, z = W1 input + b1, a1 = relu(z) (looped: 16 weights is above the unroll limit of 0)
+            // Layer 1: 1 -> 16, z = W1 input + b1, a1 = relu(z)
             var w1 = parameters.Slice(W1Offset, 16);
             var b1 = parameters.Slice(B1Offset, 16);
             var a1 = activations.Slice(A1Offset, 16);
-            global::NetGen.Kernels.MatrixVector<float>(w1, input, b1, a1);
-            global::NetGen.Kernels.ReLU<float>(a1, a1);
+            a1[0] = global::NetGen.Kernels.ReLU(b1[0] + w1[0] * input[0]);
+            a1[1] = global::NetGen.Kernels.ReLU(b1[1] + w1[1] * input[0]);
+            a1[2] = global::NetGen.Kernels.ReLU(b1[2] + w1[2] * input[0]);
+            a1[3] = global::NetGen.Kernels.ReLU(b1[3] + w1[3] * input[0]);
+            a1[4] = global::NetGen.Kernels.ReLU(b1[4] + w1[4] * input[0]);
+            a1[5] = global::NetGen.Kernels.ReLU(b1[5] + w1[5] * input[0]);
+            a1[6] = global::NetGen.Kernels.ReLU(b1[6] + w1[6] * input[0]);
+            a1[7] = global::NetGen.Kernels.ReLU(b1[7] + w1[7] * input[0]);
+            a1[8] = global::NetGen.Kernels.ReLU(b1[8] + w1[8] * input[0]);
+            a1[9] = global::NetGen.Kernels.ReLU(b1[9] + w1[9] * input[0]);
+            a1[10] = global::NetGen.Kernels.ReLU(b1[10] + w1[10] * input[0]);
+            a1[11] = global::NetGen.Kernels.ReLU(b1[11] + w1[11] * input[0]);
+            a1[12] = global::NetGen.Kernels.ReLU(b1[12] + w1[12] * input[0]);
+            a1[13] = global::NetGen.Kernels.ReLU(b1[13] + w1[13] * input[0]);
+            a1[14] = global::NetGen.Kernels.ReLU(b1[14] + w1[14] * input[0]);
+            a1[15] = global::NetGen.Kernels.ReLU(b1[15] + w1[15] * input[0]);
 
-            // Layer 2: 16 -> 1, z = W2 a1 + b2, a2 = identity(z) (looped: 16 weights is above the unroll limit of 0)
+            // Layer 2: 16 -> 1, z = W2 a1 + b2, a2 = identity(z)
             var w2 = parameters.Slice(W2Offset, 16);
             var b2 = parameters.Slice(B2Offset, 1);
             var a2 = activations.Slice(A2Offset, 1);
             var z2 = activations.Slice(LogitsOffset, 1);
-            global::NetGen.Kernels.MatrixVector<float>(w2, a1, b2, z2);
-            global::NetGen.Kernels.Identity<float>(z2, a2);
+            z2[0] = (((b2[0] + w2[3] * a1[3] + w2[7] * a1[7] + w2[11] * a1[11] + w2[15] * a1[15]) + (w2[0] * a1[0] + w2[4] * a1[4] + w2[8] * a1[8] + w2[12] * a1[12])) + ((w2[1] * a1[1] + w2[5] * a1[5] + w2[9] * a1[9] + w2[13] * a1[13]) + (w2[2] * a1[2] + w2[6] * a1[6] + w2[10] * a1[10] + w2[14] * a1[14])));
+            a2[0] = z2[0];
         }
 
         /// <summary>The loss of one sample whose forward pass is in <paramref name="activations"/>: half squared error, 0.5 * sum_k (o_k - t_k)^2.</summary>
@@ -295,71 +339,6 @@ namespace Samples
                 loss += error * error;
             }
             return 0.5f * loss;
-        }
-
-        /// <summary>One row's d loss / d z2 into <paramref name="delta2"/> and its loss (half squared error, 0.5 * sum_k (o_k - t_k)^2), from its output a2 and logits z2.</summary>
-        private static float LossAndOutputDelta(global::System.ReadOnlySpan<float> a2, global::System.ReadOnlySpan<float> z2, global::System.ReadOnlySpan<float> target, global::System.Span<float> delta2)
-        {
-            // Output delta: d loss / d z2 = (a2 - t) * identity'(z2)
-            for (int k = 0; k < 1; k++)
-            {
-                delta2[k] = (a2[k] - target[k]);
-            }
-            float loss = 0f;
-            for (int k = 0; k < 1; k++)
-            {
-                float error = a2[k] - target[k];
-                loss += error * error;
-            }
-            return 0.5f * loss;
-        }
-
-        /// <summary>BackwardBatch for <paramref name="count"/> rows (at most BatchRows): adds their gradients into Gradients and returns their summed loss.</summary>
-        private float BackwardChunk(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int count)
-        {
-            global::System.ReadOnlySpan<float> parameters = _parameters.Span;
-            global::System.Span<float> gradients = _gradients.Span;
-            global::System.Span<float> batch = _batchActivations.Span;
-            global::System.Span<float> deltas = _batchDeltas.Span;
-            // Below, a capital letter is the chunk's matrix of a layer's values, one row per input row: X the inputs,
-            // A the outputs, Z the pre-activations, D the deltas d loss / d Z.
-
-            // Layer 1: 1 -> 16 for every row: Z1 = X W1^T + b1, A1 = relu(Z1)
-            var w1 = parameters.Slice(W1Offset, 16);
-            var b1 = parameters.Slice(B1Offset, 16);
-            var a1 = batch.Slice(BatchRows * A1Offset, count * 16);
-            global::NetGen.Kernels.ChunkProduct<float>(w1, b1, inputs, 1, a1);
-            global::NetGen.Kernels.ReLU<float>(a1, a1);
-
-            // Layer 2: 16 -> 1 for every row: Z2 = A1 W2^T + b2, A2 = identity(Z2)
-            var w2 = parameters.Slice(W2Offset, 16);
-            var b2 = parameters.Slice(B2Offset, 1);
-            var a2 = batch.Slice(BatchRows * A2Offset, count * 1);
-            var z2 = batch.Slice(BatchRows * LogitsOffset, count * 1);
-            global::NetGen.Kernels.ChunkProduct<float>(w2, b2, a1, 16, z2);
-            global::NetGen.Kernels.Identity<float>(z2, a2);
-
-            // Each row's loss and output delta D2
-            var delta2 = deltas.Slice(BatchRows * A2Offset, count * 1);
-            float loss = 0f;
-            for (int row = 0; row < count; row++)
-            {
-                loss += LossAndOutputDelta(a2.Slice(row * 1, 1), z2.Slice(row * 1, 1), targets.Slice(row * OutputSize, OutputSize), delta2.Slice(row * 1, 1));
-            }
-
-            // Layer 2 gradients: dW2 += D2^T A1, db2 += the sum of D2's rows
-            global::NetGen.Kernels.AddOuterProducts<float>(gradients.Slice(W2Offset, 16), delta2, a1, count);
-            global::NetGen.Kernels.AddRows<float>(delta2, gradients.Slice(B2Offset, 1));
-
-            // Layer 1 delta: D1 = (D2 W2) * relu'(Z1)
-            var delta1 = deltas.Slice(BatchRows * A1Offset, count * 16);
-            global::NetGen.Kernels.TransposedMatrixMatrix<float>(w2, delta2, count, delta1);
-            global::NetGen.Kernels.ReLUDerivative<float>(a1, delta1);
-
-            // Layer 1 gradients: dW1 += D1^T X, db1 += the sum of D1's rows
-            global::NetGen.Kernels.AddOuterProducts<float>(gradients.Slice(W1Offset, 16), delta1, inputs, count);
-            global::NetGen.Kernels.AddRows<float>(delta1, gradients.Slice(B1Offset, 16));
-            return loss;
         }
 
         /// <summary>One sample's forward pass, loss and deltas in locals; adds d loss / d parameters into <paramref name="gradients"/> and returns the loss.</summary>
