@@ -92,7 +92,13 @@ namespace NetGen.Generator.Planning;
 /// network whose kernels run in locals, keeps its units in vectors of four in those kernels (<see cref="LayerPlan.GroupsUnits"/>):
 /// its weights are one value per unit, so each group's weights, biases and weight updates are whole vectors, and the
 /// layer above reads its rows four units at a time. Measured 2026-12-02 (AMD EPYC, AVX-512; Stopwatch through INetwork,
-/// fastest of 30 rounds): see docs/benchmarks.md ("Units in vectors").
+/// fastest of 30 rounds, one process per network, unit by unit -> grouped; Predict, Train, TrainBatch of 32 rows):
+/// 1-50-1 ReLU double 30 -> 11 ns, 78-81 -> 32-35 ns, 1.67-1.74 -> 1.01-1.05 us; 1-24-1 double 13-15 -> 6-7 ns, 34-36 ->
+/// 21-22 ns, 0.93-0.96 -> 0.47-0.49 us; 1-16-1 single 11-16 -> 5 ns, 23-25 -> 19 ns, 0.70-0.73 -> 0.29-0.31 us; 1-64-1
+/// single 38-39 -> 12 ns, 103-105 -> 45-49 ns, 1.12-1.16 -> 1.09-1.10 us; 1-12-1 leaky single 26-28 -> 6 ns, 22-23 -> 20 ns,
+/// 0.57-0.61 -> 0.33-0.36 us; 1-10-2 double 25-26 -> 8-9 ns, 19-21 -> 22-23 ns, 0.53-0.57 -> 0.45-0.50 us. At 8 units it
+/// goes both ways: 1-8-1 double 21-22 -> 23-24 ns, 15-16 -> 17-18 ns, 0.37-0.41 -> 0.27-0.28 us. Below 16 units the layer
+/// above sums in two or three chains, which do not line up with the lanes, and takes the units one lane at a time.
 /// </param>
 /// <param name="MinVectorizedActivationWidth">
 /// Layers of an exp- or tanh-based activation at least this wide are activated by one vector kernel
