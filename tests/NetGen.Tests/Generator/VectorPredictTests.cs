@@ -88,7 +88,7 @@ public class VectorPredictTests
     }
 
     /// <summary>Predict against the forward pass written out here neuron by neuron, in the generated sums' order, over random rows and special values.</summary>
-    private static void AssertScalarForward<T>(Assembly assembly, NetworkModel model)
+    internal static void AssertScalarForward<T>(Assembly assembly, NetworkModel model)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         INetwork<T> network = GeneratorHarness.Create<T>(assembly, model.ClassName, seed: 3);

@@ -135,6 +135,39 @@ public class GroupedUnitsTests
         }
     }
 
+    /// <summary>Networks of one input too wide to run in locals, which predict in locals by their grouped plan (rule 9).</summary>
+    private static readonly NetworkModel[] PredictOnly =
+    {
+        Model("Beyond", new[] { 1, 100, 1 }, new[] { ReLU, Identity }),
+        Model("BeyondSingle", new[] { 1, 80, 2 }, new[] { Leaky, Identity }, PrecisionKind.Single),
+        Model("Limit", new[] { 1, 128, 1 }, new[] { Identity, Identity }, PrecisionKind.Single), // 256 weights
+    };
+
+    [Fact]
+    public void A_wider_network_of_one_input_predicts_in_locals_in_vectors_and_trains_through_the_layer_kernels()
+    {
+        foreach (NetworkModel model in PredictOnly)
+        {
+            NetworkPlan plan = Planner.Plan(model);
+            Assert.False(plan.RunsInLocals);
+            Assert.False(plan.TrainsSamplesInLocals);
+            Assert.True(Assert.IsType<NetworkPlan>(plan.PredictInLocals).Layers[0].GroupsUnits);
+        }
+        // Past the in-locals budget of 256 weights, or with two inputs, everything calls the layer kernels.
+        Assert.Null(Planner.Plan(Model("Over", new[] { 1, 129, 1 }, new[] { ReLU, Identity })).PredictInLocals);
+        Assert.Null(Planner.Plan(Model("TwoInputs", new[] { 2, 100, 1 }, new[] { ReLU, Identity })).PredictInLocals);
+
+        // Predict's sums are the unrolled ones, operation for operation, written out here neuron by neuron.
+        Assembly assembly = GeneratorHarness.LoadCompilation(GeneratorHarness.Compile(PredictOnly.Select(model => Emitter.Emit(Planner.Plan(model), default)).ToArray()));
+        foreach (NetworkModel model in PredictOnly)
+        {
+            if (model.Precision == PrecisionKind.Single)
+                VectorPredictTests.AssertScalarForward<float>(assembly, model);
+            else
+                VectorPredictTests.AssertScalarForward<double>(assembly, model);
+        }
+    }
+
     /// <summary>A target the loss accepts: a one-hot row for cross-entropy, 0 or 1 for binary cross-entropy, else any value.</summary>
     private static void FillTarget<T>(NetworkModel model, Random random, T[] target)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
