@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using NetGen.Generator.Kinds;
 using NetGen.Generator.Model;
