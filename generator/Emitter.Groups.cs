@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using NetGen.Generator.Kinds;
 using NetGen.Generator.Model;
@@ -7,7 +8,8 @@ namespace NetGen.Generator;
 
 /// <summary>
 /// The in-locals code of hidden layers whose units are held in vectors of four (<see cref="LayerPlan.GroupsUnits"/>): a
-/// layer of one input, so unit j's weight and bias are value j of W and b, and four units are one load each. Group g,
+/// layer of one input, whose unit j's weight and bias are value j of W and b, so four units are one load each, or of two
+/// inputs, whose four units' weights of one input are four values a row apart. Group g,
 /// <c>a{n}v{g}</c>, holds units 4g to 4g + 3 (Vector128 of floats, Vector256 of doubles); the units after the last whole
 /// group stay scalar locals, written as before. Each lane computes what its unit's scalar statement computes, operation for
 /// operation (no fused multiply-add, the same order of additions), so the vector and scalar branches give the same bits.
@@ -56,19 +58,32 @@ internal static partial class Emitter
     }
 
     /// <summary>
-    /// A grouped layer's forward pass: <c>x{n}v</c>, its one input in every lane, then per group
-    /// <c>a{n}v{g} = f(b[4g..] + W[4g..] * x)</c>; the units after the groups as scalar statements (<paramref name="scalarUnit"/>).
+    /// A grouped layer's forward pass: <c>x{n}v{i}</c>, input i in every lane, then per group
+    /// <c>a{n}v{g} = f(b[4g..] + W[4g.., 0] x0 + W[4g.., 1] x1 ...)</c>, its terms in <see cref="SumOfTerms"/>'s order and
+    /// chains as each unit's scalar sum (<see cref="UnrolledSum"/>); a column of one input is four consecutive weights, of
+    /// more inputs four values a row apart. The units after the groups as scalar statements (<paramref name="scalarUnit"/>).
     /// </summary>
     private static void EmitGroupedLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool training, System.Action<int> scalarUnit)
     {
-        int n = layer.Number, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
+        int n = layer.Number, inputs = layer.InputSize, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
         string vector = GroupVector(scalar);
         ActivationInfo activation = ActivationInfo.Of(layer.Activation);
-        writer.Line($"// units 0-{groups * lanes - 1} in vectors of four (lane l of a{n}v{{g}} is unit 4g + l): b[j] + W[j, 0] x0 in every lane, as unit by unit");
-        writer.Line($"var x{n}v = {vector}.Create({LayerInputInLocals(plan, layer, 0, training)});");
+        writer.Line(inputs == 1
+            ? $"// units 0-{groups * lanes - 1} in vectors of four (lane l of a{n}v{{g}} is unit 4g + l): b[j] + W[j, 0] x0 in every lane, as unit by unit"
+            : $"// units 0-{groups * lanes - 1} in vectors of four (lane l of a{n}v{{g}} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit");
+        for (int i = 0; i < inputs; i++)
+            writer.Line($"var x{n}v{i} = {vector}.Create({LayerInputInLocals(plan, layer, i, training)});");
         for (int g = 0; g < groups; g++)
         {
-            string sum = $"{GroupLoad(scalar, $"b{n}", g * lanes, training)} + {GroupLoad(scalar, $"w{n}", g * lanes, training)} * x{n}v";
+            var terms = new List<string>(inputs + 1) { GroupLoad(scalar, $"b{n}", g * lanes, training) };
+            for (int i = 0; i < inputs; i++)
+            {
+                string column = inputs == 1
+                    ? GroupLoad(scalar, $"w{n}", g * lanes, training)
+                    : $"{vector}.Create({string.Join(", ", Enumerable.Range(g * lanes, lanes).Select(j => $"w{n}[{j * inputs + i}]"))})";
+                terms.Add($"{column} * x{n}v{i}");
+            }
+            string sum = SumOfTerms(terms);
             writer.Line(activation.Kind == ActivationKind.Identity
                 ? $"var {AV(n, g)} = {sum};"
                 : $"var {AV(n, g)} = {RuntimeApi.Call(activation.RuntimeName)}({sum});");
@@ -129,17 +144,19 @@ internal static partial class Emitter
     }
 
     /// <summary>
-    /// A grouped layer's <c>dW += d x^T, db += d</c> (Backward) or SGD step (Train): per group, one vector read-modify-write
-    /// of W and one of b at references into the rows (<c>w - (learningRate d) x</c> lane by lane, as the scalar statements);
-    /// the units after the groups as scalar statements.
+    /// A grouped layer's <c>dW += d x^T, db += d</c> (Backward) or SGD step (Train), lane by lane as the scalar statements
+    /// (<c>w - (learningRate d) x</c>): per group, one vector read-modify-write of b at a reference into it, and of W too
+    /// for a layer of one input, whose group is four consecutive weights; with more inputs, each unit's row one value at a
+    /// time from its lane. The units after the groups as scalar statements.
     /// </summary>
     private static void EmitGroupedUpdate(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool step)
     {
-        int n = layer.Number, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
+        int n = layer.Number, inputs = layer.InputSize, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
         string t = scalar.Keyword, vector = GroupVector(scalar);
         string weights = step ? $"w{n}" : $"gw{n}", biases = step ? $"b{n}" : $"gb{n}", op = step ? "-=" : "+=";
-        writer.Line($"// units 0-{groups * lanes - 1} in vectors of four, at references into {weights} and {biases}");
-        writer.Line($"ref {t} {weights}Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({weights});");
+        writer.Line($"// units 0-{groups * lanes - 1} in vectors of four, at references into {(inputs == 1 ? $"{weights} and " : "")}{biases}");
+        if (inputs == 1)
+            writer.Line($"ref {t} {weights}Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({weights});");
         writer.Line($"ref {t} {biases}Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({biases});");
         for (int g = 0; g < groups; g++)
         {
@@ -149,7 +166,17 @@ internal static partial class Emitter
                 scale = $"step{n}v{g}";
                 writer.Line($"var {scale} = {vector}.Create(learningRate) * {DV(n, g)};");
             }
-            writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {weights}Lanes, {g * lanes})) {op} {scale} * x{n}v;");
+            if (inputs == 1)
+                writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {weights}Lanes, {g * lanes})) {op} {scale} * x{n}v0;");
+            else
+            {
+                for (int lane = 0; lane < lanes; lane++)
+                {
+                    int j = g * lanes + lane;
+                    for (int i = 0; i < inputs; i++)
+                        writer.Line($"{weights}[{j * inputs + i}] {op} {vector}.GetElement({scale}, {lane}) * {InputInLocals(plan, layer, i, training: true, groups: true, scalar)};");
+                }
+            }
             writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {biases}Lanes, {g * lanes})) {op} {scale};");
         }
     }

@@ -62,7 +62,7 @@ internal static partial class Emitter
             writer.Line($"private static {t} {name}({parameterList}) =>");
             writer.Line($"    {GroupVector(scalar)}.IsHardwareAccelerated ? {name}InVectors({arguments}) : {name}ByUnit({arguments});");
             writer.Line();
-            writer.Line($"/// <summary><see cref=\"{name}\"/> with the wide layers of one input four units at a time, in vectors: the same arithmetic, lane for lane.</summary>");
+            writer.Line($"/// <summary><see cref=\"{name}\"/> with the wide layers of one or two inputs four units at a time, in vectors: the same arithmetic, lane for lane.</summary>");
             writer.Line(noInlining);
             using (writer.Block($"private static {t} {name}InVectors({parameterList})"))
                 EmitBackwardBodyInLocals(writer, plan, scalar, step, groups: true);

@@ -87,7 +87,7 @@ internal sealed class ActivationInfo
     /// True when a vector of sums is activated by an inlined compare and mask or by nothing
     /// (<c>Kernels.{RuntimeName}(Vector128/256)</c>; identity writes no call), and its derivative too
     /// (<see cref="TimesDerivativeVector"/>): a narrow hidden layer of it runs Predict as one vector
-    /// (<see cref="Planning.LayerPlan.PredictsAsVector"/>), a wide one of one input every in-locals kernel in vectors of four
+    /// (<see cref="Planning.LayerPlan.PredictsAsVector"/>), a wide one of one or two inputs every in-locals kernel in vectors of four
     /// units (<see cref="Planning.LayerPlan.GroupsUnits"/>).
     /// </summary>
     public bool HasInlineVectorForm { get; }

@@ -47,8 +47,9 @@ internal enum ActivationStep
 /// </param>
 /// <param name="GroupsUnits">
 /// The in-locals kernels (Predict, Backward, Train) hold this hidden layer's units in vectors of four, as far as whole
-/// groups of four go (<see cref="PlanLimits.MinGroupedUnits"/>): a layer of one input, so a group's weights and biases
-/// are four consecutive values, its sums and activations one vector each, its delta and updates too; the layer above
+/// groups of four go (<see cref="PlanLimits.MinGroupedUnits"/>): a layer of one or two inputs (<see cref="PlanLimits.MaxGroupedInputs"/>), so a group's biases are four consecutive values
+/// and each of its weight columns four values at most two apart; its sums and activations are one vector each, its delta
+/// and bias updates too, and its weight updates with one input (with two, unit by unit from the lanes); the layer above
 /// reads its weight rows four units at a time. Every lane computes what the scalar statement of its unit computes,
 /// operation for operation, so results do not change.
 /// </param>

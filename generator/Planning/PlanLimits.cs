@@ -88,7 +88,7 @@ namespace NetGen.Generator.Planning;
 /// </param>
 /// <param name="MaxSampleInLocalsLayerWeights">The most weights a layer of a network whose per-sample kernels run in locals may have (<see cref="MaxSampleInLocalsWeights"/>).</param>
 /// <param name="MinGroupedUnits">
-/// A hidden layer of one input, at least this many units, an activation with an inlined vector form and no dropout, in a
+/// A hidden layer of at most <see cref="MaxGroupedInputs"/> inputs, at least this many units, an activation with an inlined vector form and no dropout, in a
 /// network whose kernels run in locals, keeps its units in vectors of four in those kernels (<see cref="LayerPlan.GroupsUnits"/>):
 /// its weights are one value per unit, so each group's weights, biases and weight updates are whole vectors, and the
 /// layer above reads its rows four units at a time. Measured 2026-12-02 (AMD EPYC, AVX-512; Stopwatch through INetwork,
@@ -99,6 +99,14 @@ namespace NetGen.Generator.Planning;
 /// 0.57-0.61 -> 0.33-0.36 us; 1-10-2 double 25-26 -> 8-9 ns, 19-21 -> 22-23 ns, 0.53-0.57 -> 0.45-0.50 us. At 8 units it
 /// goes both ways: 1-8-1 double 21-22 -> 23-24 ns, 15-16 -> 17-18 ns, 0.37-0.41 -> 0.27-0.28 us. Below 16 units the layer
 /// above sums in two or three chains, which do not line up with the lanes, and takes the units one lane at a time.
+/// </param>
+/// <param name="MaxGroupedInputs">
+/// The most inputs a layer may have and keep its units in vectors of four (<see cref="MinGroupedUnits"/>). With more than
+/// one, each weight column of a group is built from four values a row apart and the weight updates go unit by unit.
+/// Measured with two (same loop, unit by unit -> grouped; Predict, Train): 2-64-1 ReLU single 52.5-53 -> 33-34 ns,
+/// 141-145 -> 99-100 ns; 2-32-1 double 24-25 -> 17-17.6 ns, 58-59 -> 56 ns; 2-16-2 leaky single 17 -> 11.5 ns, 41 -> 33.5
+/// ns; 2-20-1 sigmoid-output double 20 -> 17 ns, 59-60 -> 60 ns. TrainBatch stayed within the noise (these networks keep
+/// the chunked batches of rule 10, which a layer of one input gives up).
 /// </param>
 /// <param name="MinVectorizedActivationWidth">
 /// Layers of an exp- or tanh-based activation at least this wide are activated by one vector kernel
@@ -130,6 +138,7 @@ internal sealed record PlanLimits(
     int MaxSampleInLocalsLayerWeights = 200,
     int MinChunkedBatchHiddenUnits = 16,
     int MinGroupedUnits = 8,
+    int MaxGroupedInputs = 2,
     int MinVectorizedActivationWidth = 8,
     int MaxUnrolledWeightsPerNetwork = 8192,
     int MaxUnrolledFanIn = 256,
@@ -166,6 +175,7 @@ internal sealed record PlanLimits(
         (nameof(MaxSampleInLocalsLayerWeights), 0, 1 << 20),
         (nameof(MinChunkedBatchHiddenUnits), 0, 1 << 20),
         (nameof(MinGroupedUnits), 4, 1 << 20),
+        (nameof(MaxGroupedInputs), 0, 4096),
         (nameof(MinVectorizedActivationWidth), 1, 1 << 20),
         (nameof(MaxUnrolledWeightsPerNetwork), 0, 1 << 20),
         (nameof(MaxUnrolledFanIn), 0, 4096),

@@ -46,12 +46,14 @@ namespace NetGen.Generator.Planning;
 /// networks by 0.3-1.3 ns, a 4-8-1 float one from 18.5 to 15.9 ns, 3-2-3 (softmax) by up to 1 ns. A layer with padding
 /// lanes (3 doubles in a Vector256: 3-3-1, 3-3-2) measured 0.5-1.5 ns slower than scalar and stays scalar. The layer
 /// above stays neuron by neuron (its inputs are a vector). The training kernels keep their scalar sums.
-/// A wider hidden layer of one input (at least <see cref="PlanLimits.MinGroupedUnits"/> units; identity, ReLU or leaky
+/// A wider hidden layer of one or two inputs (<see cref="PlanLimits.MaxGroupedInputs"/>; at least <see cref="PlanLimits.MinGroupedUnits"/> units; identity, ReLU or leaky
 /// ReLU; no dropout) holds its units in vectors of four in every in-locals kernel, Predict, Backward and Train
 /// (<see cref="LayerPlan.GroupsUnits"/>): with one input, four units' weights and biases are one load each, so the
 /// layer's sums, activations, deltas and updates are one vector per four units, and the layer above reads its rows four
 /// units at a time, its four sum chains in the lanes of one vector. Every lane is its unit's scalar arithmetic, so results
-/// do not change. 1-50-1 double: Predict 30 -> 11 ns, Train 80 -> 34 ns; 1-16-1 single Predict 32-35 -> 5 ns (Stopwatch).</item>
+/// do not change. 1-50-1 double: Predict 30 -> 11 ns, Train 80 -> 34 ns; 1-16-1 single Predict 32-35 -> 5 ns (Stopwatch).
+/// With two inputs, a group's two weight columns are four values two apart and its weight updates go unit by unit:
+/// 2-64-1 single Predict 53 -> 33 ns, Train 141-145 -> 99-100 ns; 2-16-2 single 17 -> 11.5 ns, 41 -> 33.5 ns.</item>
 /// <item>A network that does not run in locals trains a batch (BackwardBatch, TrainBatch, so Fit) in chunks of rows, and
 /// runs every layer's forward product, delta product and weight-gradient product for a whole chunk as one matrix-matrix
 /// kernel: each weight is loaded once per chunk and each load serves several rows. The chunk's activations and deltas
@@ -154,11 +156,11 @@ internal static class Planner
             && !ActivatesAsLayer(ActivationInfo.Of(layer.Activation), layer.OutputSize, limits));
         if (runsInLocals)
         {
-            // A wide hidden layer of one input with an inlined vector activation holds its units in vectors of four (rule 4).
+            // A wide hidden layer of one or two inputs with an inlined vector activation holds its units in vectors of four (rule 4).
             for (int layer = 0; layer < layerCount - 1; layer++)
             {
                 LayerPlan hidden = layers[layer];
-                if (hidden.InputSize == 1 && hidden.OutputSize >= limits.MinGroupedUnits && ActivationInfo.Of(hidden.Activation).HasInlineVectorForm
+                if (hidden.InputSize <= limits.MaxGroupedInputs && hidden.OutputSize >= limits.MinGroupedUnits && ActivationInfo.Of(hidden.Activation).HasInlineVectorForm
                     && !(model.HasDropout && model.DropoutRates[layer] != 0.0))
                     layers[layer] = hidden with { GroupsUnits = true };
             }
@@ -226,8 +228,8 @@ internal static class Planner
         }
 
         // A network in locals with wide hidden layers trains its batches in chunks, its per-sample calls staying in locals (rule 10);
-        // one with a layer in vectors of four units (rule 4) trains them faster row by row.
-        if (runsInLocals && model.MaxUnrolledWeights is null && !model.HasDropout && !layers.Any(layer => layer.GroupsUnits)
+        // one with a layer of one input in vectors of four units (rule 4) trains them faster row by row.
+        if (runsInLocals && model.MaxUnrolledWeights is null && !model.HasDropout && !layers.Any(layer => layer.GroupsUnits && layer.InputSize == 1)
             && layers.Take(layerCount - 1).Sum(layer => layer.OutputSize) >= limits.MinChunkedBatchHiddenUnits)
         {
             NetworkPlan looped = Plan(model with { MaxUnrolledWeights = 0 }, limits);

@@ -11,7 +11,7 @@ using NetGen.Tests.Support;
 namespace NetGen.Tests.Kernels;
 
 /// <summary>
-/// Wide hidden layers of one input with their units in vectors of four (<see cref="LayerPlan.GroupsUnits"/>): which layers
+/// Wide hidden layers of one or two inputs with their units in vectors of four (<see cref="LayerPlan.GroupsUnits"/>): which layers
 /// the planner groups, and that Predict, Backward and Train give exactly the bits of the same network written unit by unit.
 /// In the kernel-test namespace, so CI runs it again with each vector width switched off (the grouped code's scalar branch).
 /// </summary>
@@ -31,7 +31,7 @@ public class GroupedUnitsTests
     }
 
     [Fact]
-    public void The_planner_groups_wide_arithmetic_hidden_layers_of_one_input_in_networks_in_locals()
+    public void The_planner_groups_wide_arithmetic_hidden_layers_of_one_or_two_inputs_in_networks_in_locals()
     {
         bool[] Grouped(NetworkModel model) => InLocals(model).Layers.Select(layer => layer.GroupsUnits).ToArray();
 
@@ -42,9 +42,12 @@ public class GroupedUnitsTests
         // The layer after a one-unit bottleneck has one input too.
         Assert.Equal(new[] { false, true, false }, Grouped(Model("Bottleneck", new[] { 3, 1, 16, 1 }, new[] { ReLU, ReLU, Identity })));
 
-        // Too narrow, two inputs, an activation without an inlined vector form, an output layer: unit by unit.
+        // Two inputs: each group's columns are four weights a row apart.
+        Assert.Equal(new[] { true, false }, Grouped(Model("TwoInputs", new[] { 2, 32, 1 }, new[] { ReLU, Identity })));
+
+        // Too narrow, three inputs, an activation without an inlined vector form, an output layer: unit by unit.
         Assert.Equal(new[] { false, false }, Grouped(Model("Seven", new[] { 1, 7, 1 }, new[] { ReLU, Identity })));
-        Assert.Equal(new[] { false, false }, Grouped(Model("TwoInputs", new[] { 2, 32, 1 }, new[] { ReLU, Identity })));
+        Assert.Equal(new[] { false, false }, Grouped(Model("ThreeInputs", new[] { 3, 32, 1 }, new[] { ReLU, Identity })));
         // (Transcendental layers of 8 or more units take a vector kernel call and never run in locals; below, with the limit at 4.)
         NetworkPlan tanh = InLocals(Model("Tanh", new[] { 1, 6, 1 }, new[] { ActivationKind.Tanh, Identity }), PlanLimits.Default with { MinGroupedUnits = 4 });
         Assert.True(tanh.RunsInLocals);
@@ -61,7 +64,7 @@ public class GroupedUnitsTests
         Assert.All(raised.Layers, layer => Assert.False(layer.GroupsUnits));
     }
 
-    /// <summary>Networks with grouped layers: sums of four chains and of fewer, units after the last group, both precisions, every inlined activation.</summary>
+    /// <summary>Networks with grouped layers: one input and two, sums of four chains and of fewer, units after the last group, both precisions, every inlined activation.</summary>
     private static readonly NetworkModel[] Shapes =
     {
         Model("Wide", new[] { 1, 50, 1 }, new[] { ReLU, Identity }),                                        // 51-term sums: four chains, two units after the groups
@@ -71,6 +74,9 @@ public class GroupedUnitsTests
         Model("Bottleneck", new[] { 3, 1, 20, 2 }, new[] { Leaky, ReLU, Identity }, PrecisionKind.Single),
         Model("Deep", new[] { 1, 12, 5, 1 }, new[] { ReLU, Leaky, ActivationKind.Sigmoid }, loss: LossKind.BinaryCrossEntropy),
         Model("Widest", new[] { 1, 64, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single),               // layers of 64 weights, the default unroll limit
+        Model("Pair", new[] { 2, 20, 1 }, new[] { ReLU, ActivationKind.Sigmoid }, loss: LossKind.BinaryCrossEntropy), // two inputs
+        Model("PairSingle", new[] { 2, 23, 2 }, new[] { Leaky, Identity }, PrecisionKind.Single),
+        Model("PairShort", new[] { 2, 9, 1 }, new[] { Identity, Identity }),
     };
 
     /// <summary>The same network unit by unit: the grouping threshold above every layer's width.</summary>

@@ -109,29 +109,57 @@ namespace Samples
             // Every layer is unrolled, so the forward pass runs in locals and writes straight into output.
             // Sliced to its constant length, so the JIT checks the bounds once here, not once per layer slice.
             global::System.ReadOnlySpan<float> parameters = _parameters.Span.Slice(0, ParameterCount);
-            // Layer 1: 2 -> 16, a1 = relu(W1 input + b1)
-            var w1 = parameters.Slice(W1Offset, 32);
-            var b1 = parameters.Slice(B1Offset, 16);
-            float a1_0 = global::NetGen.Kernels.ReLU(b1[0] + w1[0] * input[0] + w1[1] * input[1]);
-            float a1_1 = global::NetGen.Kernels.ReLU(b1[1] + w1[2] * input[0] + w1[3] * input[1]);
-            float a1_2 = global::NetGen.Kernels.ReLU(b1[2] + w1[4] * input[0] + w1[5] * input[1]);
-            float a1_3 = global::NetGen.Kernels.ReLU(b1[3] + w1[6] * input[0] + w1[7] * input[1]);
-            float a1_4 = global::NetGen.Kernels.ReLU(b1[4] + w1[8] * input[0] + w1[9] * input[1]);
-            float a1_5 = global::NetGen.Kernels.ReLU(b1[5] + w1[10] * input[0] + w1[11] * input[1]);
-            float a1_6 = global::NetGen.Kernels.ReLU(b1[6] + w1[12] * input[0] + w1[13] * input[1]);
-            float a1_7 = global::NetGen.Kernels.ReLU(b1[7] + w1[14] * input[0] + w1[15] * input[1]);
-            float a1_8 = global::NetGen.Kernels.ReLU(b1[8] + w1[16] * input[0] + w1[17] * input[1]);
-            float a1_9 = global::NetGen.Kernels.ReLU(b1[9] + w1[18] * input[0] + w1[19] * input[1]);
-            float a1_10 = global::NetGen.Kernels.ReLU(b1[10] + w1[20] * input[0] + w1[21] * input[1]);
-            float a1_11 = global::NetGen.Kernels.ReLU(b1[11] + w1[22] * input[0] + w1[23] * input[1]);
-            float a1_12 = global::NetGen.Kernels.ReLU(b1[12] + w1[24] * input[0] + w1[25] * input[1]);
-            float a1_13 = global::NetGen.Kernels.ReLU(b1[13] + w1[26] * input[0] + w1[27] * input[1]);
-            float a1_14 = global::NetGen.Kernels.ReLU(b1[14] + w1[28] * input[0] + w1[29] * input[1]);
-            float a1_15 = global::NetGen.Kernels.ReLU(b1[15] + w1[30] * input[0] + w1[31] * input[1]);
-            // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
-            var w2 = parameters.Slice(W2Offset, 16);
-            var b2 = parameters.Slice(B2Offset, 1);
-            output[0] = (((b2[0] + w2[3] * a1_3 + w2[7] * a1_7 + w2[11] * a1_11 + w2[15] * a1_15) + (w2[0] * a1_0 + w2[4] * a1_4 + w2[8] * a1_8 + w2[12] * a1_12)) + ((w2[1] * a1_1 + w2[5] * a1_5 + w2[9] * a1_9 + w2[13] * a1_13) + (w2[2] * a1_2 + w2[6] * a1_6 + w2[10] * a1_10 + w2[14] * a1_14)));
+            // Hidden layers as vectors where the hardware has them (narrow ones whole, wide ones of one or two inputs four units at a time): the same sums, operation for operation.
+            if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+            {
+                // Layer 1: 2 -> 16, a1 = relu(W1 input + b1)
+                var w1 = parameters.Slice(W1Offset, 32);
+                var b1 = parameters.Slice(B1Offset, 16);
+                // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
+                var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
+                var x1v1 = global::System.Runtime.Intrinsics.Vector128.Create(input[1]);
+                var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(b1.Slice(0, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[0], w1[2], w1[4], w1[6]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[1], w1[3], w1[5], w1[7]) * x1v1);
+                var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(b1.Slice(4, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[8], w1[10], w1[12], w1[14]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[9], w1[11], w1[13], w1[15]) * x1v1);
+                var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(b1.Slice(8, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[16], w1[18], w1[20], w1[22]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[17], w1[19], w1[21], w1[23]) * x1v1);
+                var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(b1.Slice(12, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[24], w1[26], w1[28], w1[30]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[25], w1[27], w1[29], w1[31]) * x1v1);
+                // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
+                var w2 = parameters.Slice(W2Offset, 16);
+                var b2 = parameters.Slice(B2Offset, 1);
+                // each row's four chains in one vector: lane l adds W2[j, 4g + l] a1[4g + l] over the groups in order (chain (l + 1) % 4;
+                // lane 3 starts from the bias, chain 0's first term), as the scalar sum's chains
+                var s2_0 = global::System.Runtime.Intrinsics.Vector128.Create(w2.Slice(0, 4)) * a1v0;
+                s2_0 = global::System.Runtime.Intrinsics.Vector128.WithElement(s2_0, 3, b2[0] + global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 3));
+                s2_0 += global::System.Runtime.Intrinsics.Vector128.Create(w2.Slice(4, 4)) * a1v1;
+                s2_0 += global::System.Runtime.Intrinsics.Vector128.Create(w2.Slice(8, 4)) * a1v2;
+                s2_0 += global::System.Runtime.Intrinsics.Vector128.Create(w2.Slice(12, 4)) * a1v3;
+                output[0] = (((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 3)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 0))) + ((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 1)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 2))));
+            }
+            else
+            {
+                // Layer 1: 2 -> 16, a1 = relu(W1 input + b1)
+                var w1 = parameters.Slice(W1Offset, 32);
+                var b1 = parameters.Slice(B1Offset, 16);
+                float a1_0 = global::NetGen.Kernels.ReLU(b1[0] + w1[0] * input[0] + w1[1] * input[1]);
+                float a1_1 = global::NetGen.Kernels.ReLU(b1[1] + w1[2] * input[0] + w1[3] * input[1]);
+                float a1_2 = global::NetGen.Kernels.ReLU(b1[2] + w1[4] * input[0] + w1[5] * input[1]);
+                float a1_3 = global::NetGen.Kernels.ReLU(b1[3] + w1[6] * input[0] + w1[7] * input[1]);
+                float a1_4 = global::NetGen.Kernels.ReLU(b1[4] + w1[8] * input[0] + w1[9] * input[1]);
+                float a1_5 = global::NetGen.Kernels.ReLU(b1[5] + w1[10] * input[0] + w1[11] * input[1]);
+                float a1_6 = global::NetGen.Kernels.ReLU(b1[6] + w1[12] * input[0] + w1[13] * input[1]);
+                float a1_7 = global::NetGen.Kernels.ReLU(b1[7] + w1[14] * input[0] + w1[15] * input[1]);
+                float a1_8 = global::NetGen.Kernels.ReLU(b1[8] + w1[16] * input[0] + w1[17] * input[1]);
+                float a1_9 = global::NetGen.Kernels.ReLU(b1[9] + w1[18] * input[0] + w1[19] * input[1]);
+                float a1_10 = global::NetGen.Kernels.ReLU(b1[10] + w1[20] * input[0] + w1[21] * input[1]);
+                float a1_11 = global::NetGen.Kernels.ReLU(b1[11] + w1[22] * input[0] + w1[23] * input[1]);
+                float a1_12 = global::NetGen.Kernels.ReLU(b1[12] + w1[24] * input[0] + w1[25] * input[1]);
+                float a1_13 = global::NetGen.Kernels.ReLU(b1[13] + w1[26] * input[0] + w1[27] * input[1]);
+                float a1_14 = global::NetGen.Kernels.ReLU(b1[14] + w1[28] * input[0] + w1[29] * input[1]);
+                float a1_15 = global::NetGen.Kernels.ReLU(b1[15] + w1[30] * input[0] + w1[31] * input[1]);
+                // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
+                var w2 = parameters.Slice(W2Offset, 16);
+                var b2 = parameters.Slice(B2Offset, 1);
+                output[0] = (((b2[0] + w2[3] * a1_3 + w2[7] * a1_7 + w2[11] * a1_11 + w2[15] * a1_15) + (w2[0] * a1_0 + w2[4] * a1_4 + w2[8] * a1_8 + w2[12] * a1_12)) + ((w2[1] * a1_1 + w2[5] * a1_5 + w2[9] * a1_9 + w2[13] * a1_13) + (w2[2] * a1_2 + w2[6] * a1_6 + w2[10] * a1_10 + w2[14] * a1_14)));
+            }
         }
 
         /// <summary>Writes the outputs of many input rows, one after another.</summary>
@@ -336,8 +364,108 @@ namespace Samples
         }
 
         /// <summary>One sample's forward pass, loss and deltas in locals; adds d loss / d parameters into <paramref name="gradients"/> and returns the loss.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static float Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradients) =>
+            global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? BackwardInVectors(parameters, input, target, gradients) : BackwardByUnit(parameters, input, target, gradients);
+
+        /// <summary><see cref="Backward"/> with the wide layers of one or two inputs four units at a time, in vectors: the same arithmetic, lane for lane.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-        private static float Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradients)
+        private static float BackwardInVectors(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradients)
+        {
+            // Layer 1: 2 -> 16, a1 = relu(W1 input + b1)
+            var w1 = parameters.Slice(W1Offset, 32);
+            var b1 = parameters.Slice(B1Offset, 16);
+            // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
+            var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
+            var x1v1 = global::System.Runtime.Intrinsics.Vector128.Create(input[1]);
+            var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(0, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[0], w1[2], w1[4], w1[6]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[1], w1[3], w1[5], w1[7]) * x1v1);
+            var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(4, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[8], w1[10], w1[12], w1[14]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[9], w1[11], w1[13], w1[15]) * x1v1);
+            var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(8, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[16], w1[18], w1[20], w1[22]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[17], w1[19], w1[21], w1[23]) * x1v1);
+            var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(12, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[24], w1[26], w1[28], w1[30]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[25], w1[27], w1[29], w1[31]) * x1v1);
+            // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
+            var w2 = parameters.Slice(W2Offset, 16);
+            var b2 = parameters.Slice(B2Offset, 1);
+            // each row's four chains in one vector: lane l adds W2[j, 4g + l] a1[4g + l] over the groups in order (chain (l + 1) % 4;
+            // lane 3 starts from the bias, chain 0's first term), as the scalar sum's chains
+            var s2_0 = global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w2.Slice(0, 4)) * a1v0;
+            s2_0 = global::System.Runtime.Intrinsics.Vector128.WithElement(s2_0, 3, b2[0] + global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 3));
+            s2_0 += global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w2.Slice(4, 4)) * a1v1;
+            s2_0 += global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w2.Slice(8, 4)) * a1v2;
+            s2_0 += global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w2.Slice(12, 4)) * a1v3;
+            float z2_0 = (((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 3)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 0))) + ((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 1)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 2))));
+            float a2_0 = z2_0;
+
+            // Loss: half squared error, 0.5 * sum_k (o_k - t_k)^2
+            float error0 = a2_0 - target[0];
+            float loss = 0.5f * (error0 * error0);
+
+            // Output delta: d loss / d z2 = (a2 - t) * identity'(z2)
+            float d2_0 = error0;
+
+            // Layer 1 delta: d1 = (W2^T d2) * relu'(z1), units 0-15 in vectors of four, lane for lane the scalar sums
+            var d1v0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w2.Slice(0, 4)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            var d1v1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v1, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w2.Slice(4, 4)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            var d1v2 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v2, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w2.Slice(8, 4)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            var d1v3 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v3, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w2.Slice(12, 4)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+
+            // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
+            var gw1 = gradients.Slice(W1Offset, 32);
+            var gb1 = gradients.Slice(B1Offset, 16);
+            // units 0-15 in vectors of four, at references into gb1
+            ref float gb1Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gb1);
+            gw1[0] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v0, 0) * input[0];
+            gw1[1] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v0, 0) * input[1];
+            gw1[2] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v0, 1) * input[0];
+            gw1[3] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v0, 1) * input[1];
+            gw1[4] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v0, 2) * input[0];
+            gw1[5] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v0, 2) * input[1];
+            gw1[6] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v0, 3) * input[0];
+            gw1[7] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v0, 3) * input[1];
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gb1Lanes, 0)) += d1v0;
+            gw1[8] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v1, 0) * input[0];
+            gw1[9] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v1, 0) * input[1];
+            gw1[10] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v1, 1) * input[0];
+            gw1[11] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v1, 1) * input[1];
+            gw1[12] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v1, 2) * input[0];
+            gw1[13] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v1, 2) * input[1];
+            gw1[14] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v1, 3) * input[0];
+            gw1[15] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v1, 3) * input[1];
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gb1Lanes, 4)) += d1v1;
+            gw1[16] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v2, 0) * input[0];
+            gw1[17] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v2, 0) * input[1];
+            gw1[18] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v2, 1) * input[0];
+            gw1[19] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v2, 1) * input[1];
+            gw1[20] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v2, 2) * input[0];
+            gw1[21] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v2, 2) * input[1];
+            gw1[22] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v2, 3) * input[0];
+            gw1[23] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v2, 3) * input[1];
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gb1Lanes, 8)) += d1v2;
+            gw1[24] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v3, 0) * input[0];
+            gw1[25] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v3, 0) * input[1];
+            gw1[26] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v3, 1) * input[0];
+            gw1[27] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v3, 1) * input[1];
+            gw1[28] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v3, 2) * input[0];
+            gw1[29] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v3, 2) * input[1];
+            gw1[30] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v3, 3) * input[0];
+            gw1[31] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v3, 3) * input[1];
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gb1Lanes, 12)) += d1v3;
+
+            // Layer 2 gradients: dW2 += d2 a1^T, db2 += d2
+            var gw2 = gradients.Slice(W2Offset, 16);
+            var gb2 = gradients.Slice(B2Offset, 1);
+            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
+            var x2_0 = global::System.Runtime.Intrinsics.Vector256.Create(a1v0, a1v1);
+            var x2_8 = global::System.Runtime.Intrinsics.Vector256.Create(a1v2, a1v3);
+            global::NetGen.Kernels.AddScaled(gw2, 0, d2_0, x2_0);
+            global::NetGen.Kernels.AddScaled(gw2, 8, d2_0, x2_8);
+            gb2[0] += d2_0;
+
+            return loss;
+        }
+
+        /// <summary><see cref="Backward"/> unit by unit, where the group vectors are not accelerated.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static float BackwardByUnit(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradients)
         {
             // Layer 1: 2 -> 16, a1 = relu(W1 input + b1)
             var w1 = parameters.Slice(W1Offset, 32);
@@ -455,8 +583,109 @@ namespace Samples
         }
 
         /// <summary>One sample's forward pass, loss, deltas and plain SGD step <c>Parameters -= learningRate * d loss / d Parameters</c>, all in locals; returns the loss before the step.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static float BackwardAndStep(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate) =>
+            global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? BackwardAndStepInVectors(parameters, input, target, learningRate) : BackwardAndStepByUnit(parameters, input, target, learningRate);
+
+        /// <summary><see cref="BackwardAndStep"/> with the wide layers of one or two inputs four units at a time, in vectors: the same arithmetic, lane for lane.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-        private static float BackwardAndStep(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
+        private static float BackwardAndStepInVectors(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
+        {
+            // Layer 1: 2 -> 16, a1 = relu(W1 input + b1)
+            var w1 = parameters.Slice(W1Offset, 32);
+            var b1 = parameters.Slice(B1Offset, 16);
+            // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
+            var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
+            var x1v1 = global::System.Runtime.Intrinsics.Vector128.Create(input[1]);
+            var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(0, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[0], w1[2], w1[4], w1[6]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[1], w1[3], w1[5], w1[7]) * x1v1);
+            var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(4, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[8], w1[10], w1[12], w1[14]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[9], w1[11], w1[13], w1[15]) * x1v1);
+            var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(8, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[16], w1[18], w1[20], w1[22]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[17], w1[19], w1[21], w1[23]) * x1v1);
+            var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(12, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[24], w1[26], w1[28], w1[30]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[25], w1[27], w1[29], w1[31]) * x1v1);
+            // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
+            var w2 = parameters.Slice(W2Offset, 16);
+            var b2 = parameters.Slice(B2Offset, 1);
+            // each row's four chains in one vector: lane l adds W2[j, 4g + l] a1[4g + l] over the groups in order (chain (l + 1) % 4;
+            // lane 3 starts from the bias, chain 0's first term), as the scalar sum's chains
+            var s2_0 = global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w2.Slice(0, 4)) * a1v0;
+            s2_0 = global::System.Runtime.Intrinsics.Vector128.WithElement(s2_0, 3, b2[0] + global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 3));
+            s2_0 += global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w2.Slice(4, 4)) * a1v1;
+            s2_0 += global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w2.Slice(8, 4)) * a1v2;
+            s2_0 += global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w2.Slice(12, 4)) * a1v3;
+            float z2_0 = (((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 3)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 0))) + ((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 1)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 2))));
+            float a2_0 = z2_0;
+
+            // Loss: half squared error, 0.5 * sum_k (o_k - t_k)^2
+            float error0 = a2_0 - target[0];
+            float loss = 0.5f * (error0 * error0);
+
+            // Output delta: d loss / d z2 = (a2 - t) * identity'(z2)
+            float d2_0 = error0;
+
+            // Layer 1 delta: d1 = (W2^T d2) * relu'(z1), units 0-15 in vectors of four, lane for lane the scalar sums
+            var d1v0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w2.Slice(0, 4)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            var d1v1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v1, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w2.Slice(4, 4)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            var d1v2 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v2, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w2.Slice(8, 4)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            var d1v3 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v3, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w2.Slice(12, 4)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+
+            // Layer 1 step: W1 -= learningRate * d1 input^T, b1 -= learningRate * d1
+            // units 0-15 in vectors of four, at references into b1
+            ref float b1Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1);
+            var step1v0 = global::System.Runtime.Intrinsics.Vector128.Create(learningRate) * d1v0;
+            w1[0] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v0, 0) * input[0];
+            w1[1] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v0, 0) * input[1];
+            w1[2] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v0, 1) * input[0];
+            w1[3] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v0, 1) * input[1];
+            w1[4] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v0, 2) * input[0];
+            w1[5] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v0, 2) * input[1];
+            w1[6] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v0, 3) * input[0];
+            w1[7] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v0, 3) * input[1];
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Lanes, 0)) -= step1v0;
+            var step1v1 = global::System.Runtime.Intrinsics.Vector128.Create(learningRate) * d1v1;
+            w1[8] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v1, 0) * input[0];
+            w1[9] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v1, 0) * input[1];
+            w1[10] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v1, 1) * input[0];
+            w1[11] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v1, 1) * input[1];
+            w1[12] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v1, 2) * input[0];
+            w1[13] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v1, 2) * input[1];
+            w1[14] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v1, 3) * input[0];
+            w1[15] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v1, 3) * input[1];
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Lanes, 4)) -= step1v1;
+            var step1v2 = global::System.Runtime.Intrinsics.Vector128.Create(learningRate) * d1v2;
+            w1[16] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v2, 0) * input[0];
+            w1[17] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v2, 0) * input[1];
+            w1[18] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v2, 1) * input[0];
+            w1[19] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v2, 1) * input[1];
+            w1[20] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v2, 2) * input[0];
+            w1[21] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v2, 2) * input[1];
+            w1[22] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v2, 3) * input[0];
+            w1[23] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v2, 3) * input[1];
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Lanes, 8)) -= step1v2;
+            var step1v3 = global::System.Runtime.Intrinsics.Vector128.Create(learningRate) * d1v3;
+            w1[24] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v3, 0) * input[0];
+            w1[25] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v3, 0) * input[1];
+            w1[26] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v3, 1) * input[0];
+            w1[27] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v3, 1) * input[1];
+            w1[28] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v3, 2) * input[0];
+            w1[29] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v3, 2) * input[1];
+            w1[30] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v3, 3) * input[0];
+            w1[31] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v3, 3) * input[1];
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Lanes, 12)) -= step1v3;
+
+            // Layer 2 step: W2 -= learningRate * d2 a1^T, b2 -= learningRate * d2
+            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
+            var x2_0 = global::System.Runtime.Intrinsics.Vector256.Create(a1v0, a1v1);
+            var x2_8 = global::System.Runtime.Intrinsics.Vector256.Create(a1v2, a1v3);
+            float step2_0 = learningRate * d2_0;
+            global::NetGen.Kernels.AddScaled(w2, 0, -step2_0, x2_0);
+            global::NetGen.Kernels.AddScaled(w2, 8, -step2_0, x2_8);
+            b2[0] -= step2_0;
+
+            return loss;
+        }
+
+        /// <summary><see cref="BackwardAndStep"/> unit by unit, where the group vectors are not accelerated.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static float BackwardAndStepByUnit(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
         {
             // Layer 1: 2 -> 16, a1 = relu(W1 input + b1)
             var w1 = parameters.Slice(W1Offset, 32);

@@ -99,18 +99,18 @@ namespace Samples
             // Every layer is unrolled, so the forward pass runs in locals and writes straight into output.
             // Sliced to its constant length, so the JIT checks the bounds once here, not once per layer slice.
             global::System.ReadOnlySpan<float> parameters = _parameters.Span.Slice(0, ParameterCount);
-            // Hidden layers as vectors where the hardware has them (narrow ones whole, wide ones of one input four units at a time): the same sums, operation for operation.
+            // Hidden layers as vectors where the hardware has them (narrow ones whole, wide ones of one or two inputs four units at a time): the same sums, operation for operation.
             if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 // Layer 1: 1 -> 16, a1 = relu(W1 input + b1)
                 var w1 = parameters.Slice(W1Offset, 16);
                 var b1 = parameters.Slice(B1Offset, 16);
                 // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 in every lane, as unit by unit
-                var x1v = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
-                var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(b1.Slice(0, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1.Slice(0, 4)) * x1v);
-                var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(b1.Slice(4, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1.Slice(4, 4)) * x1v);
-                var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(b1.Slice(8, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1.Slice(8, 4)) * x1v);
-                var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(b1.Slice(12, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1.Slice(12, 4)) * x1v);
+                var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
+                var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(b1.Slice(0, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1.Slice(0, 4)) * x1v0);
+                var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(b1.Slice(4, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1.Slice(4, 4)) * x1v0);
+                var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(b1.Slice(8, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1.Slice(8, 4)) * x1v0);
+                var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(b1.Slice(12, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1.Slice(12, 4)) * x1v0);
                 // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
                 var w2 = parameters.Slice(W2Offset, 16);
                 var b2 = parameters.Slice(B2Offset, 1);
@@ -346,7 +346,7 @@ namespace Samples
         private static float Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradients) =>
             global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? BackwardInVectors(parameters, input, target, gradients) : BackwardByUnit(parameters, input, target, gradients);
 
-        /// <summary><see cref="Backward"/> with the wide layers of one input four units at a time, in vectors: the same arithmetic, lane for lane.</summary>
+        /// <summary><see cref="Backward"/> with the wide layers of one or two inputs four units at a time, in vectors: the same arithmetic, lane for lane.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static float BackwardInVectors(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradients)
         {
@@ -354,11 +354,11 @@ namespace Samples
             var w1 = parameters.Slice(W1Offset, 16);
             var b1 = parameters.Slice(B1Offset, 16);
             // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 in every lane, as unit by unit
-            var x1v = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
-            var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(0, 4)) + global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w1.Slice(0, 4)) * x1v);
-            var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(4, 4)) + global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w1.Slice(4, 4)) * x1v);
-            var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(8, 4)) + global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w1.Slice(8, 4)) * x1v);
-            var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(12, 4)) + global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w1.Slice(12, 4)) * x1v);
+            var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
+            var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(0, 4)) + global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w1.Slice(0, 4)) * x1v0);
+            var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(4, 4)) + global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w1.Slice(4, 4)) * x1v0);
+            var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(8, 4)) + global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w1.Slice(8, 4)) * x1v0);
+            var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(12, 4)) + global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w1.Slice(12, 4)) * x1v0);
             // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
             var w2 = parameters.Slice(W2Offset, 16);
             var b2 = parameters.Slice(B2Offset, 1);
@@ -391,13 +391,13 @@ namespace Samples
             // units 0-15 in vectors of four, at references into gw1 and gb1
             ref float gw1Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gw1);
             ref float gb1Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gb1);
-            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 0)) += d1v0 * x1v;
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 0)) += d1v0 * x1v0;
             global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gb1Lanes, 0)) += d1v0;
-            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 4)) += d1v1 * x1v;
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 4)) += d1v1 * x1v0;
             global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gb1Lanes, 4)) += d1v1;
-            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 8)) += d1v2 * x1v;
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 8)) += d1v2 * x1v0;
             global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gb1Lanes, 8)) += d1v2;
-            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 12)) += d1v3 * x1v;
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Lanes, 12)) += d1v3 * x1v0;
             global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gb1Lanes, 12)) += d1v3;
 
             // Layer 2 gradients: dW2 += d2 a1^T, db2 += d2
@@ -521,7 +521,7 @@ namespace Samples
         private static float BackwardAndStep(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate) =>
             global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? BackwardAndStepInVectors(parameters, input, target, learningRate) : BackwardAndStepByUnit(parameters, input, target, learningRate);
 
-        /// <summary><see cref="BackwardAndStep"/> with the wide layers of one input four units at a time, in vectors: the same arithmetic, lane for lane.</summary>
+        /// <summary><see cref="BackwardAndStep"/> with the wide layers of one or two inputs four units at a time, in vectors: the same arithmetic, lane for lane.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static float BackwardAndStepInVectors(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
         {
@@ -529,11 +529,11 @@ namespace Samples
             var w1 = parameters.Slice(W1Offset, 16);
             var b1 = parameters.Slice(B1Offset, 16);
             // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 in every lane, as unit by unit
-            var x1v = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
-            var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(0, 4)) + global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w1.Slice(0, 4)) * x1v);
-            var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(4, 4)) + global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w1.Slice(4, 4)) * x1v);
-            var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(8, 4)) + global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w1.Slice(8, 4)) * x1v);
-            var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(12, 4)) + global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w1.Slice(12, 4)) * x1v);
+            var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
+            var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(0, 4)) + global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w1.Slice(0, 4)) * x1v0);
+            var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(4, 4)) + global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w1.Slice(4, 4)) * x1v0);
+            var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(8, 4)) + global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w1.Slice(8, 4)) * x1v0);
+            var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)b1.Slice(12, 4)) + global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<float>)w1.Slice(12, 4)) * x1v0);
             // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
             var w2 = parameters.Slice(W2Offset, 16);
             var b2 = parameters.Slice(B2Offset, 1);
@@ -565,16 +565,16 @@ namespace Samples
             ref float w1Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1);
             ref float b1Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1);
             var step1v0 = global::System.Runtime.Intrinsics.Vector128.Create(learningRate) * d1v0;
-            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 0)) -= step1v0 * x1v;
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 0)) -= step1v0 * x1v0;
             global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Lanes, 0)) -= step1v0;
             var step1v1 = global::System.Runtime.Intrinsics.Vector128.Create(learningRate) * d1v1;
-            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 4)) -= step1v1 * x1v;
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 4)) -= step1v1 * x1v0;
             global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Lanes, 4)) -= step1v1;
             var step1v2 = global::System.Runtime.Intrinsics.Vector128.Create(learningRate) * d1v2;
-            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 8)) -= step1v2 * x1v;
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 8)) -= step1v2 * x1v0;
             global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Lanes, 8)) -= step1v2;
             var step1v3 = global::System.Runtime.Intrinsics.Vector128.Create(learningRate) * d1v3;
-            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 12)) -= step1v3 * x1v;
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Lanes, 12)) -= step1v3 * x1v0;
             global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Lanes, 12)) -= step1v3;
 
             // Layer 2 step: W2 -= learningRate * d2 a1^T, b2 -= learningRate * d2
