@@ -62,12 +62,12 @@ internal static partial class Emitter
             writer.Line($"private static {t} {name}({parameterList}) =>");
             writer.Line($"    {GroupVector(scalar)}.IsHardwareAccelerated ? {name}InVectors({arguments}) : {name}ByUnit({arguments});");
             writer.Line();
-            writer.Line($"/// <summary><see cref=\"{name}\"/> with the wide layers of one or two inputs four units at a time, in vectors: the same arithmetic, lane for lane.</summary>");
+            writer.Line($"/// <summary>The private <c>{name}</c> with the wide layers of one or two inputs four units at a time, in vectors: the same arithmetic, lane for lane.</summary>");
             writer.Line(noInlining);
             using (writer.Block($"private static {t} {name}InVectors({parameterList})"))
                 EmitBackwardBodyInLocals(writer, plan, scalar, step, groups: true);
             writer.Line();
-            writer.Line($"/// <summary><see cref=\"{name}\"/> unit by unit, where the group vectors are not accelerated.</summary>");
+            writer.Line($"/// <summary>The private <c>{name}</c> unit by unit, where the group vectors are not accelerated.</summary>");
             writer.Line(noInlining);
             using (writer.Block($"private static {t} {name}ByUnit({parameterList})"))
                 EmitBackwardBodyInLocals(writer, plan, scalar, step, groups: false);

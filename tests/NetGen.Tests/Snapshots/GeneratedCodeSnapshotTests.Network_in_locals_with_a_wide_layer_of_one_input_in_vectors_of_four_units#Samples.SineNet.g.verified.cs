@@ -346,7 +346,7 @@ namespace Samples
         private static float Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradients) =>
             global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? BackwardInVectors(parameters, input, target, gradients) : BackwardByUnit(parameters, input, target, gradients);
 
-        /// <summary><see cref="Backward"/> with the wide layers of one or two inputs four units at a time, in vectors: the same arithmetic, lane for lane.</summary>
+        /// <summary>The private <c>Backward</c> with the wide layers of one or two inputs four units at a time, in vectors: the same arithmetic, lane for lane.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static float BackwardInVectors(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradients)
         {
@@ -413,7 +413,7 @@ namespace Samples
             return loss;
         }
 
-        /// <summary><see cref="Backward"/> unit by unit, where the group vectors are not accelerated.</summary>
+        /// <summary>The private <c>Backward</c> unit by unit, where the group vectors are not accelerated.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static float BackwardByUnit(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradients)
         {
@@ -521,7 +521,7 @@ namespace Samples
         private static float BackwardAndStep(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate) =>
             global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? BackwardAndStepInVectors(parameters, input, target, learningRate) : BackwardAndStepByUnit(parameters, input, target, learningRate);
 
-        /// <summary><see cref="BackwardAndStep"/> with the wide layers of one or two inputs four units at a time, in vectors: the same arithmetic, lane for lane.</summary>
+        /// <summary>The private <c>BackwardAndStep</c> with the wide layers of one or two inputs four units at a time, in vectors: the same arithmetic, lane for lane.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static float BackwardAndStepInVectors(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
         {
@@ -589,7 +589,7 @@ namespace Samples
             return loss;
         }
 
-        /// <summary><see cref="BackwardAndStep"/> unit by unit, where the group vectors are not accelerated.</summary>
+        /// <summary>The private <c>BackwardAndStep</c> unit by unit, where the group vectors are not accelerated.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static float BackwardAndStepByUnit(global::System.Span<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
         {
