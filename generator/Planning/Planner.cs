@@ -172,7 +172,8 @@ internal static class Planner
                 LayerPlan hidden = layers[layer];
                 int bytes = hidden.OutputSize * valueSize;
                 if (ActivationInfo.Of(hidden.Activation).HasInlineVectorForm && (bytes == 16 || bytes == PlanLimits.MaxPredictVectorBytes)
-                    && !hidden.GroupsUnits && (layer == 0 || !(layers[layer - 1].PredictsAsVector || layers[layer - 1].GroupsUnits)))
+                    && !hidden.GroupsUnits && (layer == 0 || !(layers[layer - 1].PredictsAsVector || layers[layer - 1].GroupsUnits))
+                    && !layers[layer + 1].GroupsUnits) // a grouped layer takes its inputs as scalars
                     layers[layer] = hidden with { PredictsAsVector = true };
             }
         }

@@ -39,6 +39,11 @@ public class GroupedUnitsTests
         Assert.Equal(12, InLocals(Model("X11", new[] { 1, 50, 1 }, new[] { ReLU, Identity })).Layers[0].UnitGroups);
         Assert.Equal(new[] { true, false }, Grouped(Model("Eight", new[] { 1, 8, 1 }, new[] { Leaky, Identity })));
         Assert.Equal(new[] { true, false }, Grouped(Model("EightSingle", new[] { 1, 8, 1 }, new[] { Identity, Identity }, PrecisionKind.Single)));
+        // A layer below a grouped one stays scalar, though it would fill a vector (rule 4's narrow layers): a grouped layer takes scalar inputs.
+        NetworkPlan aboveVector = InLocals(Model("AboveVector", new[] { 1, 2, 16, 1 }, new[] { ReLU, ReLU, Identity }));
+        Assert.Equal(new[] { false, true, false }, aboveVector.Layers.Select(layer => layer.GroupsUnits).ToArray());
+        Assert.All(aboveVector.Layers, layer => Assert.False(layer.PredictsAsVector));
+
         // The layer after a one-unit bottleneck has one input too.
         Assert.Equal(new[] { false, true, false }, Grouped(Model("Bottleneck", new[] { 3, 1, 16, 1 }, new[] { ReLU, ReLU, Identity })));
 
@@ -77,6 +82,7 @@ public class GroupedUnitsTests
         Model("Pair", new[] { 2, 20, 1 }, new[] { ReLU, ActivationKind.Sigmoid }, loss: LossKind.BinaryCrossEntropy), // two inputs
         Model("PairSingle", new[] { 2, 23, 2 }, new[] { Leaky, Identity }, PrecisionKind.Single),
         Model("PairShort", new[] { 2, 9, 1 }, new[] { Identity, Identity }),
+        Model("AboveVector", new[] { 1, 2, 16, 1 }, new[] { ReLU, ReLU, Identity }),                        // below it, a layer that would fill a Vector128
     };
 
     /// <summary>The same network unit by unit: the grouping threshold above every layer's width.</summary>
