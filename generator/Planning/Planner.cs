@@ -82,10 +82,11 @@ namespace NetGen.Generator.Planning;
 /// <see cref="PlanLimits.MaxSampleInLocalsLayerWeights"/>, also runs Backward and Train in locals by that plan
 /// (<see cref="NetworkPlan.TrainsSamplesInLocals"/>: 10-10-10-10-10-1's Train 605 -> 397 ns); its batch calls keep the
 /// chunked kernels (row by row in locals they lost 1.1-2x), which sum in another order than Backward.
-/// A network of one input and at most <see cref="PlanLimits.MaxInLocalsNetworkWeights"/> weights whose first layer,
+/// A network of one or two inputs and at most <see cref="PlanLimits.MaxInLocalsNetworkWeights"/> weights whose first layer,
 /// unrolled whole, holds its units in vectors (rule 4) predicts in locals by that plan too, though its layers are wider
 /// than the above allows: the layer above then sums in vectors, not in long scalar chains (1-100-1 double 56-67 -> 20-24
-/// ns, 1-80-2 single 38-39 -> 19-28 ns, 1-128-1 single 39-40 -> 34-37 ns). Its training calls keep the layer kernels: in
+/// ns, 1-80-2 single 38-39 -> 19-28 ns, 1-128-1 single 39-40 -> 34-37 ns, 2-60-2 double 59-61 -> 33-34 ns, 2-80-1 single
+/// 36 -> 34 ns). Its training calls keep the layer kernels: in
 /// locals its Train took 2-8x as long (1-100-1 133 -> 261-273 ns, 1-128-1 single 102-119 -> 788-801 ns).</item>
 /// <item>A network that runs in locals (rule 3), without dropout and with at least
 /// <see cref="PlanLimits.MinChunkedBatchHiddenUnits"/> hidden units in all, trains its batches (BackwardBatch, TrainBatch,
@@ -217,10 +218,10 @@ internal static class Planner
                 return WithCallsInLocals(plan, unrolled, trainsSamples: !model.HasDropout && TrainsSamplesInLocals(layers, limits));
         }
 
-        // A network of one input whose first layer holds its units in vectors once unrolled whole predicts in locals by
+        // A network of one or two inputs whose first layer holds its units in vectors once unrolled whole predicts in locals by
         // that plan (rule 9), even where its layers are too wide for rule 9: the layer above sums that layer's units in
         // vectors, not in long scalar chains. Its training calls keep the layer kernels.
-        if (!runsInLocals && model.MaxUnrolledWeights is null && model.InputSize == 1
+        if (!runsInLocals && model.MaxUnrolledWeights is null && model.InputSize <= limits.MaxGroupedInputs
             && layers.Sum(layer => layer.WeightCount) <= limits.MaxInLocalsNetworkWeights)
         {
             NetworkPlan unrolled = Plan(model with { MaxUnrolledWeights = limits.MaxInLocalsNetworkWeights }, limits);

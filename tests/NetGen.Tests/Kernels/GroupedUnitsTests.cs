@@ -147,16 +147,17 @@ public class GroupedUnitsTests
         }
     }
 
-    /// <summary>Networks of one input too wide to run in locals, which predict in locals by their grouped plan (rule 9).</summary>
+    /// <summary>Networks of one or two inputs too wide to run in locals, which predict in locals by their grouped plan (rule 9).</summary>
     private static readonly NetworkModel[] PredictOnly =
     {
         Model("Beyond", new[] { 1, 100, 1 }, new[] { ReLU, Identity }),
         Model("BeyondSingle", new[] { 1, 80, 2 }, new[] { Leaky, Identity }, PrecisionKind.Single),
         Model("Limit", new[] { 1, 128, 1 }, new[] { Identity, Identity }, PrecisionKind.Single), // 256 weights
+        Model("BeyondPair", new[] { 2, 60, 2 }, new[] { Leaky, Identity }),                      // two inputs
     };
 
     [Fact]
-    public void A_wider_network_of_one_input_predicts_in_locals_in_vectors_and_trains_through_the_layer_kernels()
+    public void A_wider_network_of_one_or_two_inputs_predicts_in_locals_in_vectors_and_trains_through_the_layer_kernels()
     {
         foreach (NetworkModel model in PredictOnly)
         {
@@ -165,9 +166,10 @@ public class GroupedUnitsTests
             Assert.False(plan.TrainsSamplesInLocals);
             Assert.True(Assert.IsType<NetworkPlan>(plan.PredictInLocals).Layers[0].GroupsUnits);
         }
-        // Past the in-locals budget of 256 weights, or with two inputs, everything calls the layer kernels.
+        // Past the in-locals budget of 256 weights, or with three inputs, everything calls the layer kernels.
         Assert.Null(Planner.Plan(Model("Over", new[] { 1, 129, 1 }, new[] { ReLU, Identity })).PredictInLocals);
-        Assert.Null(Planner.Plan(Model("TwoInputs", new[] { 2, 100, 1 }, new[] { ReLU, Identity })).PredictInLocals);
+        Assert.Null(Planner.Plan(Model("OverPair", new[] { 2, 100, 1 }, new[] { ReLU, Identity })).PredictInLocals);
+        Assert.Null(Planner.Plan(Model("ThreeInputs", new[] { 3, 50, 2 }, new[] { ReLU, Identity })).PredictInLocals);
 
         // Predict's sums are the unrolled ones, operation for operation, written out here neuron by neuron.
         Assembly assembly = GeneratorHarness.LoadCompilation(GeneratorHarness.Compile(PredictOnly.Select(model => Emitter.Emit(Planner.Plan(model), default)).ToArray()));
