@@ -195,7 +195,7 @@ internal static partial class Emitter
             writer.Line("// Sliced to its constant length, so the JIT checks the bounds once here, not once per layer slice.");
             writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan}.Slice(0, ParameterCount);");
             var vectorWidths = plan.Layers.Where(layer => layer.PredictsAsVector).Select(layer => VectorBits(layer, scalar))
-                .Concat(GroupsAnyUnits(plan) ? new[] { LayerPlan.GroupLanes * scalar.Size * 8 } : System.Array.Empty<int>())
+                .Concat(GroupsAnyUnits(plan) ? new[] { GroupBits(scalar) } : System.Array.Empty<int>())
                 .Distinct().OrderBy(bits => bits).ToList();
             if (vectorWidths.Count > 0)
             {

@@ -25,8 +25,10 @@ namespace NetGen.Generator;
 internal static partial class Emitter
 {
     /// <summary>The vector type of a group of four units: Vector128 of floats, Vector256 of doubles.</summary>
-    private static string GroupVector(Scalar scalar) =>
-        $"global::System.Runtime.Intrinsics.Vector{LayerPlan.GroupLanes * scalar.Size * 8}";
+    private static string GroupVector(Scalar scalar) => $"global::System.Runtime.Intrinsics.Vector{GroupBits(scalar)}";
+
+    /// <summary>The width in bits of <see cref="GroupVector"/>.</summary>
+    private static int GroupBits(Scalar scalar) => LayerPlan.GroupLanes * scalar.Size * 8;
 
     /// <summary>Group g of layer n's outputs, and of its deltas.</summary>
     private static string AV(int layer, int group) => $"a{layer}v{group}";
