@@ -354,7 +354,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
 
     /// <summary>
     /// <see cref="Kernels.ChunkProduct{T}"/> with its arguments checked: by columns for short rows; a matrix that streams
-    /// through <see cref="StreamedChunk"/>; else <see cref="MatrixMatrix"/>. The last two sum each row in
+    /// through <see cref="StreamedChunk"/>; else <see cref="AnyMatrixMatrix"/>. The last two sum each row in
     /// <see cref="Kernels.MatrixVector{T}"/>'s order.
     /// </summary>
     /// <remarks>
@@ -377,7 +377,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         else if (samples > 1 && StreamsRows(rows, columns))
             StreamedChunk(weights, bias, inputs, columns, samples, outputs);
         else
-            MatrixMatrix(weights, bias, inputs, columns, samples, outputs, rows);
+            AnyMatrixMatrix(weights, bias, inputs, columns, samples, outputs, rows);
     }
 
     /// <summary>
