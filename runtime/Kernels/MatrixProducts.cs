@@ -80,7 +80,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     public static void MatrixMatrix(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs, int outputStride)
     {
         int rows = bias.Length;
-        if (samples == 1 && rows < 4 && !StreamsRows(rows, columns) && (!PacksForward(columns) || rows < TWide.Count))
+        if (samples == 1 && rows < 4 && !StreamsRows(rows, columns) && PackedBlockRows(rows, columns) == 0)
             FewRowsOneInput(ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(inputs),
                 columns, rows, ref MemoryMarshal.GetReference(outputs));
         else
@@ -107,7 +107,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         ref T b = ref MemoryMarshal.GetReference(bias);
         ref T x = ref MemoryMarshal.GetReference(inputs);
         ref T z = ref MemoryMarshal.GetReference(outputs);
-        int blockRows = PacksForward(columns) ? rows - rows % TWide.Count : 0;
+        int blockRows = PackedBlockRows(rows, columns);
         if (blockRows > 0)
         {
             BlockMatrixMatrix(ref w, ref b, ref x, columns, blockRows, samples, ref z, outputStride);
@@ -118,6 +118,10 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         }
         RowMatrixMatrix(ref w, ref b, ref x, columns, rows, samples, ref z, outputStride);
     }
+
+    /// <summary>The rows <see cref="UnstreamedMatrixMatrix"/> takes in packed blocks (<see cref="PacksForward"/>): whole wide vectors of them, or none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PackedBlockRows(int rows, int columns) => PacksForward(columns) ? rows - rows % TWide.Count : 0;
 
     /// <summary>
     /// <see cref="RowMatrixMatrix"/> for one input and fewer than four rows (a bottleneck layer, a regression or binary
