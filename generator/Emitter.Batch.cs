@@ -26,11 +26,16 @@ internal static partial class Emitter
     private static void EmitChunkLoop(CodeWriter writer, NetworkPlan plan, Scalar scalar)
     {
         string dropoutArgument = plan.HasDropout ? ", start" : "";
-        writer.Line($"// Chunks of {GeneratedNames.BatchRows} rows, each through every layer at once.");
-        using (writer.Block($"for (int start = 0; start < rows; start += {GeneratedNames.BatchRows})"))
+        string most = GeneratedNames.BatchRows;
+        writer.Line($"// The fewest chunks of at most {most} rows, as even as the rows split (a batch one row over {most} runs as two");
+        writer.Line("// halves, not as a full chunk and a chunk of one row that pays every layer's calls alone); each chunk goes");
+        writer.Line("// through every layer at once.");
+        writer.Line($"int chunks = rows / {most} + (rows % {most} == 0 ? 0 : 1);");
+        using (writer.Block("for (int chunk = 0, start = 0; chunk < chunks; chunk++)"))
         {
-            writer.Line($"int count = global::System.Math.Min({GeneratedNames.BatchRows}, rows - start);");
+            writer.Line("int count = (rows - start) / (chunks - chunk);");
             writer.Line($"loss += {GeneratedNames.BackwardChunk}(inputs.Slice(start * InputSize, count * InputSize), targets.Slice(start * OutputSize, count * OutputSize), count{dropoutArgument});");
+            writer.Line("start += count;");
         }
     }
 

@@ -41,6 +41,11 @@ public partial class ChainedDeltas { }
 [Network(11, 7, 9, 2, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError)]
 public partial class ChunkedInLocals { }
 
+// 1024 hidden units: a chunk holds at most 31 rows of its activations and deltas (the batch scratch's limit), so a batch
+// of 32 or 64 rows does not split into whole chunks.
+[Network(2, 1024, 1, Hidden = Activation.ReLU, Output = Activation.Identity, Precision = Precision.Double)]
+public partial class WideHiddenRegression { }
+
 // Narrow layers past the in-locals budget (410 weights): trains through the layer kernels, predicts unrolled whole.
 [Network(10, 10, 10, 10, 10, 1, Hidden = Activation.ReLU, Output = Activation.Identity, Precision = Precision.Single)]
 public partial class NarrowDeepRegression { }
@@ -48,14 +53,14 @@ public partial class NarrowDeepRegression { }
 /// <summary>
 /// BackwardBatch (so TrainBatch) runs chunks of rows through every layer as matrix-matrix products, and PredictBatch a
 /// looped first layer. The batch training calls may differ from the per-row contract (ZeroGradients, Backward per row,
-/// ApplyGradients) only by the order of floating-point sums (and fused multiply-adds), across several chunks and a partial
-/// last one: every loss, gradient and parameter must agree within <see cref="SumOrderUlps"/> units in the last place of
+/// ApplyGradients) only by the order of floating-point sums (and fused multiply-adds), across several chunks (a batch
+/// is split into the fewest chunks, as even as it goes): every loss, gradient and parameter must agree within <see cref="SumOrderUlps"/> units in the last place of
 /// the largest value of its kind. A wrong row, a missed term or a term counted twice moves a gradient by far more. Each
 /// row of PredictBatch is exactly Predict's.
 /// </summary>
 public class BatchTests
 {
-    private const int Rows = 70; // two full chunks of 32 and a partial one of 6
+    private const int Rows = 70; // three chunks of at most 32: 23, 23 and 24 rows
 
     /// <summary>
     /// How far a value may move when its sums are formed in another order, in units of the precision's epsilon times the
@@ -140,19 +145,36 @@ public class BatchTests
     [Fact]
     public void Network_in_locals_whose_batches_run_in_chunks() => AssertBatchEqualsPerRow<double>(() => new ChunkedInLocals(3));
 
-    private static void AssertBatchEqualsPerRow<T>(Func<INetwork<T>> create)
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(62)]
+    [InlineData(64)]
+    [InlineData(65)]
+    public void Batches_around_the_chunk_limit(int rows)
+    {
+        // The case this covers: a chunk limit under 32, so that 32 and 64 rows split into uneven chunks.
+        object? limit = typeof(WideHiddenRegression).GetField("BatchRows", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)?.GetRawConstantValue();
+        Assert.Equal(31, limit);
+        AssertBatchEqualsPerRow<double>(() => new WideHiddenRegression(3), rows);
+    }
+
+    private static void AssertBatchEqualsPerRow<T>(Func<INetwork<T>> create, int rows = Rows)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         INetwork<T> batched = create(), perRow = create();
         var random = new Random(11);
-        T[] inputs = Enumerable.Range(0, Rows * batched.InputSize).Select(_ => T.CreateTruncating(random.NextDouble() * 2 - 1)).ToArray();
-        var targets = new T[Rows * batched.OutputSize];
-        for (int row = 0; row < Rows; row++)
+        T[] inputs = Enumerable.Range(0, rows * batched.InputSize).Select(_ => T.CreateTruncating(random.NextDouble() * 2 - 1)).ToArray();
+        var targets = new T[rows * batched.OutputSize];
+        for (int row = 0; row < rows; row++)
             targets[row * batched.OutputSize + row % batched.OutputSize] = T.One;
 
         T batchLoss = batched.BackwardBatch(inputs, targets);
         T rowLoss = T.Zero;
-        for (int row = 0; row < Rows; row++)
+        for (int row = 0; row < rows; row++)
             rowLoss += perRow.Backward(inputs.AsSpan(row * batched.InputSize, batched.InputSize), targets.AsSpan(row * batched.OutputSize, batched.OutputSize));
         AssertSumOrderClose([rowLoss], [batchLoss], "summed loss");
         AssertSumOrderClose(perRow.Gradients.ToArray(), batched.Gradients.ToArray(), "gradients");
@@ -162,20 +184,20 @@ public class BatchTests
         T meanLoss = batched.TrainBatch(inputs, targets, learningRate);
         perRow.ZeroGradients();
         T summed = T.Zero;
-        for (int row = 0; row < Rows; row++)
+        for (int row = 0; row < rows; row++)
             summed += perRow.Backward(inputs.AsSpan(row * batched.InputSize, batched.InputSize), targets.AsSpan(row * batched.OutputSize, batched.OutputSize));
-        perRow.ApplyGradients(learningRate / T.CreateTruncating(Rows));
-        AssertSumOrderClose([summed / T.CreateTruncating(Rows)], [meanLoss], "mean loss");
+        perRow.ApplyGradients(learningRate / T.CreateTruncating(rows));
+        AssertSumOrderClose([summed / T.CreateTruncating(rows)], [meanLoss], "mean loss");
         AssertSumOrderClose(perRow.Parameters.ToArray(), batched.Parameters.ToArray(), "parameters after the step");
         batched.Parameters.CopyTo(perRow.Parameters);
 
         // PredictBatch runs the same chunks (on the stack), or for an all-unrolled network each row
         // through Predict's own pass (which packs narrow sigmoid layers into one vector exp); either
         // way each row's outputs are exactly Predict's.
-        var outputs = new T[Rows * batched.OutputSize];
+        var outputs = new T[rows * batched.OutputSize];
         batched.PredictBatch(inputs, outputs);
         var output = new T[batched.OutputSize];
-        for (int row = 0; row < Rows; row++)
+        for (int row = 0; row < rows; row++)
         {
             batched.Predict(inputs.AsSpan(row * batched.InputSize, batched.InputSize), output);
             for (int k = 0; k < output.Length; k++)

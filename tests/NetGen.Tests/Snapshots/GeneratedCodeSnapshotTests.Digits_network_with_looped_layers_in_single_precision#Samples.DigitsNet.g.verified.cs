@@ -176,11 +176,15 @@ namespace Samples
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             float loss = 0f;
-            // Chunks of BatchRows rows, each through every layer at once.
-            for (int start = 0; start < rows; start += BatchRows)
+            // The fewest chunks of at most BatchRows rows, as even as the rows split (a batch one row over BatchRows runs as two
+            // halves, not as a full chunk and a chunk of one row that pays every layer's calls alone); each chunk goes
+            // through every layer at once.
+            int chunks = rows / BatchRows + (rows % BatchRows == 0 ? 0 : 1);
+            for (int chunk = 0, start = 0; chunk < chunks; chunk++)
             {
-                int count = global::System.Math.Min(BatchRows, rows - start);
+                int count = (rows - start) / (chunks - chunk);
                 loss += BackwardChunk(inputs.Slice(start * InputSize, count * InputSize), targets.Slice(start * OutputSize, count * OutputSize), count);
+                start += count;
             }
             return loss;
         }
