@@ -175,9 +175,8 @@ internal static partial class Emitter
         LayerPlan first = plan.Layers[0];
         string firstOutput = first.KeepsPreActivation ? PreActivationOffsetName(plan, first) : GeneratedNames.ActivationOffset(1);
         writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan};");
-        using (writer.Block($"for (int start = 0; start < rows; start += {chunkRows})"))
+        EmitEvenChunks(writer, chunkRows, () =>
         {
-            writer.Line($"int count = global::System.Math.Min({chunkRows}, rows - start);");
             writer.Line("// Layer 1's product z1 = W1 input + b1 for the whole chunk, into each row's activations.");
             writer.Line($"{RuntimeApi.Call(RuntimeApi.MatrixMatrix)}<{t}>(parameters.Slice({GeneratedNames.WeightOffset(1)}, {first.WeightCount}), parameters.Slice({GeneratedNames.BiasOffset(1)}, {first.OutputSize}),");
             writer.Line($"    inputs.Slice(start * InputSize, count * InputSize), InputSize, {batch}.Slice({firstOutput}), {GeneratedNames.ActivationCount});");
@@ -188,7 +187,7 @@ internal static partial class Emitter
                 writer.Line("int sample = start + row;");
                 perRow();
             }
-        }
+        });
     }
 
     private static void EmitConstructors(CodeWriter writer, NetworkPlan plan, Scalar scalar)

@@ -148,9 +148,11 @@ namespace Samples
             // Rows run through layer 1 32 at a time; their activations live on the stack (thread-safe).
             global::System.Span<double> batch = stackalloc double[32 * ActivationCount];
             global::System.ReadOnlySpan<double> parameters = _parameters.Span;
-            for (int start = 0; start < rows; start += 32)
+            // The fewest chunks of at most 32 rows, as even as the rows split (not a full chunk and a short last one).
+            int chunks = rows / 32 + (rows % 32 == 0 ? 0 : 1);
+            for (int chunk = 0, start = 0; chunk < chunks; chunk++)
             {
-                int count = global::System.Math.Min(32, rows - start);
+                int count = (rows - start) / (chunks - chunk);
                 // Layer 1's product z1 = W1 input + b1 for the whole chunk, into each row's activations.
                 global::NetGen.Kernels.MatrixMatrix<double>(parameters.Slice(W1Offset, 192), parameters.Slice(B1Offset, 12),
                     inputs.Slice(start * InputSize, count * InputSize), InputSize, batch.Slice(A1Offset), ActivationCount);
@@ -161,6 +163,7 @@ namespace Samples
                     int sample = start + row;
                     activations.Slice(A3Offset, OutputSize).CopyTo(outputs.Slice(sample * OutputSize, OutputSize));
                 }
+                start += count;
             }
         }
 
@@ -202,9 +205,7 @@ namespace Samples
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             double loss = 0.0;
-            // The fewest chunks of at most BatchRows rows, as even as the rows split (a batch one row over BatchRows runs as two
-            // halves, not as a full chunk and a chunk of one row that pays every layer's calls alone); each chunk goes
-            // through every layer at once.
+            // The fewest chunks of at most BatchRows rows, as even as the rows split (not a full chunk and a short last one).
             int chunks = rows / BatchRows + (rows % BatchRows == 0 ? 0 : 1);
             for (int chunk = 0, start = 0; chunk < chunks; chunk++)
             {

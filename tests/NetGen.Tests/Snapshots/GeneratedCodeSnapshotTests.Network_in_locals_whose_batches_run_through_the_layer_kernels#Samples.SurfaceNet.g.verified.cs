@@ -212,9 +212,7 @@ namespace Samples
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             float loss = 0f;
-            // The fewest chunks of at most BatchRows rows, as even as the rows split (a batch one row over BatchRows runs as two
-            // halves, not as a full chunk and a chunk of one row that pays every layer's calls alone); each chunk goes
-            // through every layer at once.
+            // The fewest chunks of at most BatchRows rows, as even as the rows split (not a full chunk and a short last one).
             int chunks = rows / BatchRows + (rows % BatchRows == 0 ? 0 : 1);
             for (int chunk = 0, start = 0; chunk < chunks; chunk++)
             {
