@@ -54,8 +54,8 @@ public partial class NarrowDeepRegression { }
 /// BackwardBatch (so TrainBatch) runs chunks of rows through every layer as matrix-matrix products, and PredictBatch a
 /// looped first layer. The batch training calls may differ from the per-row contract (ZeroGradients, Backward per row,
 /// ApplyGradients) only by the order of floating-point sums (and fused multiply-adds), across several chunks (a batch
-/// is split into the fewest chunks, as even as it goes): every loss, gradient and parameter must agree within <see cref="SumOrderUlps"/> units in the last place of
-/// the largest value of its kind. A wrong row, a missed term or a term counted twice moves a gradient by far more. Each
+/// is split into the fewest chunks, as even as it goes): every loss, gradient and parameter must agree within
+/// <see cref="SumOrderUlps"/> units in the last place of the largest value of its kind. A wrong row, a missed term or a term counted twice moves a gradient by far more. Each
 /// row of PredictBatch is exactly Predict's.
 /// </summary>
 public class BatchTests
