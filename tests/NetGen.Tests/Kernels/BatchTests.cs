@@ -55,8 +55,8 @@ public partial class NarrowDeepRegression { }
 /// looped first layer. The batch training calls may differ from the per-row contract (ZeroGradients, Backward per row,
 /// ApplyGradients) only by the order of floating-point sums (and fused multiply-adds), across several chunks (a batch
 /// is split into the fewest chunks, as even as it goes): every loss, gradient and parameter must agree within
-/// <see cref="SumOrderUlps"/> units in the last place of the largest value of its kind. A wrong row, a missed term or a term counted twice moves a gradient by far more. Each
-/// row of PredictBatch is exactly Predict's.
+/// <see cref="SumOrderUlps"/> units in the last place of the largest value of its kind. A wrong row, a missed term or a
+/// term counted twice moves a gradient by far more. Each row of PredictBatch is exactly Predict's.
 /// </summary>
 public class BatchTests
 {
@@ -191,9 +191,9 @@ public class BatchTests
         AssertSumOrderClose(perRow.Parameters.ToArray(), batched.Parameters.ToArray(), "parameters after the step");
         batched.Parameters.CopyTo(perRow.Parameters);
 
-        // PredictBatch runs the same chunks (on the stack), or for an all-unrolled network each row
-        // through Predict's own pass (which packs narrow sigmoid layers into one vector exp); either
-        // way each row's outputs are exactly Predict's.
+        // PredictBatch runs chunks of its own (on the stack, under its own limit, split as evenly), or
+        // for an all-unrolled network each row through Predict's own pass (which packs narrow sigmoid
+        // layers into one vector exp); either way each row's outputs are exactly Predict's.
         var outputs = new T[rows * batched.OutputSize];
         batched.PredictBatch(inputs, outputs);
         var output = new T[batched.OutputSize];
