@@ -14,7 +14,9 @@ namespace NetGen.Generator;
 internal static partial class Emitter
 {
     private const string Runtime = RuntimeApi.Namespace;
-    private static readonly string s_version = typeof(Emitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <summary>The generator's version, as generated code's GeneratedCode attributes give it.</summary>
+    internal static readonly string Version = typeof(Emitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     public static string Emit(NetworkPlan plan, CancellationToken cancellationToken)
     {
@@ -30,7 +32,7 @@ internal static partial class Emitter
             var containing = plan.Model.ContainingTypes.Select(type => writer.Block(type.Declaration)).ToList();
 
             EmitClassDocumentation(writer, plan, scalar);
-            writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen\", \"{s_version}\")]");
+            writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetGen\", \"{Version}\")]");
             // An abstract class cannot make a replica of itself, so only concrete ones offer Fit's data-parallel training.
             string contract = plan.Model.IsAbstract ? "INetwork" : "IReplicableNetwork";
             string dropoutContract = plan.HasDropout ? $", {Runtime}.IDropoutNetwork" : "";

@@ -16,7 +16,8 @@ namespace NetGen.Generator;
 /// allocation-free Forward, Backward, Train and Predict code for its fixed shape.
 /// Pipeline of small pure steps: attribute -> <see cref="Parser"/> (model or diagnostics) ->
 /// <see cref="CompiledWeights"/> (the Weights file, if any) ->
-/// <see cref="Planner"/> (plan) -> <see cref="Emitter"/> (source).
+/// <see cref="Planner"/> (plan) -> <see cref="Emitter"/> (source); beside them, <see cref="WarmUpAtLoad"/> over all
+/// the networks (the module initializer of an assembly with one network).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class NetworkGenerator : IIncrementalGenerator
@@ -59,6 +60,18 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         IncrementalValuesProvider<Step<string>> files = plans
             .Select(static (plan, cancellationToken) => plan.Then(value => Emitter.Emit(value, cancellationToken)))
             .WithTrackingName(TrackingNames.Emit);
+
+        // An assembly whose only network starts that network's warm-up when it loads: a module initializer in a file
+        // of its own, from every network's candidate entry (so a second network, or a network renamed, re-runs only this).
+        IncrementalValueProvider<ImmutableArray<WarmUpAtLoad.Entry?>> warmUpCandidates = models
+            .Select(static (model, _) => WarmUpAtLoad.Candidate(model))
+            .WithTrackingName(TrackingNames.WarmUpAtLoad)
+            .Collect();
+        context.RegisterSourceOutput(warmUpCandidates, static (output, candidates) =>
+        {
+            if (WarmUpAtLoad.Emit(candidates) is string source)
+                output.AddSource(WarmUpAtLoad.HintName, source);
+        });
 
         // Where each declaration is, for an internal error in planning or emitting; apart from the
         // models, so that moving a declaration re-runs neither step.

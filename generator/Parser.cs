@@ -367,7 +367,7 @@ internal static class Parser
         int[] sizes = values.LayerSizes;
         var containing = new List<ContainingType>();
         for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-            containing.Insert(0, new ContainingType((outer.IsStatic ? "static " : "") + "partial " + Keyword(outer) + " " + Identifier(outer.Name), outer.Name));
+            containing.Insert(0, new ContainingType((outer.IsStatic ? "static " : "") + "partial " + Keyword(outer) + " " + Identifier(outer.Name), Identifier(outer.Name)));
 
         string attributeText = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).ToString() ?? "Network";
         attributeText = Regex.Replace(attributeText, @"\s+", " ");
@@ -384,7 +384,19 @@ internal static class Parser
             values.Initializer,
             values.MaxUnrolledWeights,
             values.Weights,
-            type.IsAbstract);
+            type.IsAbstract,
+            IsVisibleInAssembly: IsVisibleInAssembly(type));
+    }
+
+    /// <summary>Whether code anywhere in the assembly can name the type: it and every type around it are public or internal.</summary>
+    private static bool IsVisibleInAssembly(INamedTypeSymbol type)
+    {
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+                return false;
+        }
+        return true;
     }
 
     /// <summary>A name as C# source: keywords used as identifiers need their <c>@</c> back.</summary>

@@ -9,4 +9,5 @@ internal static class TrackingNames
     public const string Models = nameof(Models);
     public const string Plan = nameof(Plan);
     public const string Emit = nameof(Emit);
+    public const string WarmUpAtLoad = nameof(WarmUpAtLoad);
 }

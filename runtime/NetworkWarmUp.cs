@@ -11,8 +11,10 @@ namespace NetGen;
 /// <c>Train</c> and first training step of <c>Fit</c> otherwise wait for the compiler: about 45, 85 and 40-55 ms for
 /// 784-128-10. Every generated network's constructor calls <see cref="StartInBackground{TNetwork, T}"/>, so the first
 /// network of a type constructed in a process starts <see cref="Run{TNetwork, T}"/> on a background thread, which
-/// overlaps the compiling with whatever the application does next (typically loading its data). Native AOT compiles
-/// everything ahead of time, and this does nothing there.
+/// overlaps the compiling with whatever the application does next (typically loading its data). In an assembly that
+/// declares exactly one network the generator also writes a module initializer that calls it when the assembly loads
+/// (before <c>Main</c> in an application), so the compiling overlaps the program's start even when it constructs the
+/// network just before <c>Fit</c>. Native AOT compiles everything ahead of time, and this does nothing there.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -25,9 +27,10 @@ namespace NetGen;
 /// two threads for two cores and made the first epoch slower.
 /// </para>
 /// <para>
-/// To turn it off, set the <c>AppContext</c> switch <see cref="DisableSwitchName"/> before the first network is
-/// constructed: <c>AppContext.SetSwitch("NetGen.DisableBackgroundWarmUp", true)</c>, or in the project file
+/// To turn it off, set the <c>AppContext</c> switch <see cref="DisableSwitchName"/> in the project file:
 /// <c>&lt;ItemGroup&gt;&lt;RuntimeHostConfigurationOption Include="NetGen.DisableBackgroundWarmUp" Value="true" /&gt;&lt;/ItemGroup&gt;</c>.
+/// <c>AppContext.SetSwitch("NetGen.DisableBackgroundWarmUp", true)</c> stops only warm-ups that have not started: it
+/// comes too late for the one an assembly's module initializer starts before <c>Main</c>.
 /// <see cref="Run{TNetwork, T}"/> still works then, on the calling thread.
 /// </para>
 /// </remarks>
@@ -122,8 +125,9 @@ public static class NetworkWarmUp
     private static bool FitRunning => Volatile.Read(ref s_fitsRunning) > 0;
 
     /// <summary>
-    /// Called by each generated network's constructor: under the JIT, the first call for <typeparamref name="TNetwork"/>
-    /// in a process starts <see cref="Run{TNetwork, T}"/> on a background thread, unless <see cref="DisableSwitchName"/>
+    /// Called by each generated network's constructor (and by the module initializer of an assembly with one network):
+    /// under the JIT, the first call for <typeparamref name="TNetwork"/> in a process starts
+    /// <see cref="Run{TNetwork, T}"/> on a background thread, unless <see cref="DisableSwitchName"/>
     /// is set or the network has more than <see cref="MaxBackgroundParameters"/> parameters. Later calls return at once.
     /// A failure of the warm-up is ignored: the real calls compile what they need themselves.
     /// </summary>

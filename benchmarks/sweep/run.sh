@@ -62,7 +62,8 @@ load() { uptime | sed 's/.*load average/load average/'; }
 if [ "$mode" = cold ]; then
     # One application (NetGen.ColdStart), one measurement per fresh process, in these builds and settings:
     #   jit          dotnet NetGen.ColdStart.dll, default runtime settings (what a user gets)
-    #   jit-warmup0  the same with NetGen's background warm-up turned off (NetworkWarmUp.DisableSwitchName)
+    #   jit-warmup0  the same with NetGen's background warm-up turned off (NetworkWarmUp.DisableSwitchName, in a copy
+    #                of the runtime configuration)
     #   jit-pgo0 ... the same with one runtime setting a user can make (DOTNET_ variables here; the
     #                same as the MSBuild properties TieredPGO, TieredCompilationQuickJitForLoops, TieredCompilation)
     #   r2r          published with PublishReadyToRun (every assembly, NetGen.dll included)
@@ -83,12 +84,21 @@ if [ "$mode" = cold ]; then
         fi
     done
     jit=(dotnet "$cold/bin/Release/net10.0/NetGen.ColdStart.dll")
+    # The warm-up's switch as a user sets it in a project file: in the runtime configuration, which the runtime reads
+    # before the assembly's module initializer starts the warm-up (AppContext.SetSwitch in Main would come too late).
+    /usr/bin/python3 - "$cold/bin/Release/net10.0/NetGen.ColdStart.runtimeconfig.json" "$out/cold-warmup0.runtimeconfig.json" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["runtimeOptions"].setdefault("configProperties", {})["NetGen.DisableBackgroundWarmUp"] = True
+json.dump(config, open(sys.argv[2], "w"), indent=2)
+PY
+    jit_warmup0=(dotnet exec --runtimeconfig "$out/cold-warmup0.runtimeconfig.json" "$cold/bin/Release/net10.0/NetGen.ColdStart.dll")
     variants=(jit jit-warmup0 jit-pgo0 jit-loops0 jit-tc0 "${published[@]}")
     run_variant() { # VARIANT ARGUMENTS...
         local variant="$1"; shift
         case "$variant" in
             jit) "${jit[@]}" "$@" ;;
-            jit-warmup0) NETGEN_COLDSTART_NO_WARMUP=1 "${jit[@]}" "$@" ;;
+            jit-warmup0) "${jit_warmup0[@]}" "$@" ;;
             jit-pgo0) DOTNET_TieredPGO=0 "${jit[@]}" "$@" ;;
             jit-loops0) DOTNET_TC_QuickJitForLoops=0 "${jit[@]}" "$@" ;;
             jit-tc0) DOTNET_TieredCompilation=0 "${jit[@]}" "$@" ;;

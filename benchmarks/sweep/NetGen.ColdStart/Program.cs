@@ -22,10 +22,11 @@ public sealed partial class MnistNet { }
 /// batch 32, Adam (learning rate 0.001), default options otherwise; every epoch's time. The network is constructed
 /// first, then the data is read;</item>
 /// <item><c>fit-late DATA_DIR</c>: the same with the network constructed after the data is read, just before <c>Fit</c>,
-/// so that the background warm-up its constructor starts (<see cref="NetworkWarmUp"/>) has nothing to overlap with.</item>
+/// which a warm-up started by the constructor (<see cref="NetworkWarmUp"/>) would have nothing to overlap with.</item>
 /// </list>
-/// With the environment variable <c>NETGEN_COLDSTART_NO_WARMUP=1</c> the program sets the switch
-/// <see cref="NetworkWarmUp.DisableSwitchName"/> before anything else, which turns the background warm-up off.
+/// The program is the assembly's only network's, so NetGen starts that network's background warm-up when the assembly
+/// loads, before <c>Main</c>; <c>run.sh --cold</c> turns it off for one column with a runtime configuration that sets
+/// <see cref="NetworkWarmUp.DisableSwitchName"/>.
 /// Prints <c>C mode startup_ms main_to_done_ms call_ms ...</c>: the runtime's start-up before Main (from the
 /// process start time), Main's entry to the end of the measured call, and the call itself; for fit, the
 /// call times are the epochs. Before it, <c>J mode jit_ms ...</c>: the JIT's time (every thread) during the
@@ -40,8 +41,6 @@ public static class Program
         long mainEntry = Stopwatch.GetTimestamp();
         double startupMs = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
         string mode = args.Length > 0 ? args[0] : "";
-        if (Environment.GetEnvironmentVariable("NETGEN_COLDSTART_NO_WARMUP") == "1")
-            AppContext.SetSwitch(NetworkWarmUp.DisableSwitchName, true);
         bool late = mode == "fit-late";
         MnistNet? network = late ? null : new MnistNet(seed: 1);
         float[] input = new float[MnistNet.InputSize], target = new float[MnistNet.OutputSize], output = new float[MnistNet.OutputSize];

@@ -43,7 +43,7 @@ public class IncrementalityTests
             unrelated.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(Unrelated + "\npublic static class More { }")));
         GeneratorRun second = GeneratorHarness.Run(first.Driver, edited);
 
-        foreach (string step in new[] { TrackingNames.Parse, TrackingNames.Models, TrackingNames.Emit })
+        foreach (string step in new[] { TrackingNames.Parse, TrackingNames.Models, TrackingNames.Emit, TrackingNames.WarmUpAtLoad })
         {
             IncrementalStepRunReason[] reasons = Reasons(second, step);
             Assert.Equal(2, reasons.Length);

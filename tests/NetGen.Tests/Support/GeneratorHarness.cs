@@ -15,9 +15,17 @@ public sealed record GeneratorRun(
     GeneratorDriver Driver,
     Compilation Output,
     ImmutableArray<Diagnostic> GeneratorDiagnostics,
-    ImmutableArray<GeneratedSourceResult> Sources,
+    ImmutableArray<GeneratedSourceResult> AllSources,
     Exception? Exception)
 {
+    /// <summary>The networks' files: every generated file but the assembly's warm-up at load (<see cref="WarmUpAtLoad"/>).</summary>
+    public ImmutableArray<GeneratedSourceResult> Sources =>
+        AllSources.Where(source => source.HintName != global::NetGen.Generator.WarmUpAtLoad.HintName).ToImmutableArray();
+
+    /// <summary>The module initializer of an assembly with one network, or null when the run wrote none.</summary>
+    public string? WarmUpAtLoad =>
+        AllSources.Where(source => source.HintName == global::NetGen.Generator.WarmUpAtLoad.HintName).Select(source => source.SourceText.ToString()).SingleOrDefault();
+
     /// <summary>Errors and warnings of the compilation that includes the generated code.</summary>
     public IReadOnlyList<Diagnostic> CompilationProblems =>
         Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
