@@ -39,4 +39,26 @@ public class LanguageVersionTests
         Assert.Equal(4, run.Sources.Length);
         Assert.Empty(run.CompilationProblems);
     }
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp10)]
+    [InlineData(LanguageVersion.CSharp13)]
+    public void An_assemblys_only_network_and_its_module_initializer_compile_under_older_language_versions(LanguageVersion version)
+    {
+        var options = new CSharpParseOptions(version);
+        var compilation = GeneratorHarness.Compile(options, """
+            using NetGen;
+            namespace App
+            {
+                public static partial class Models
+                {
+                    [Network(4, 3, 1, Precision = Precision.Single)]
+                    internal partial class Only { }
+                }
+            }
+            """);
+        GeneratorRun run = GeneratorHarness.Run(CSharpGeneratorDriver.Create(new[] { new NetGen.Generator.NetworkGenerator().AsSourceGenerator() }, parseOptions: options), compilation);
+        Assert.NotNull(run.WarmUpAtLoad);
+        Assert.Empty(run.CompilationProblems);
+    }
 }
