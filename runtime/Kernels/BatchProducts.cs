@@ -131,11 +131,12 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         ref T w = ref MemoryMarshal.GetReference(weights);
         ref T d = ref MemoryMarshal.GetReference(deltas);
         ref T r = ref MemoryMarshal.GetReference(results);
-        if (columns >= TWide.Count)
+        RowWidth width = RowWidthOf(columns);
+        if (width == RowWidth.Wide)
             TransposedSampleBlocks<TWideVector, TWide>(ref w, ref d, rows, columns, samples, ref r);
-        else if (columns >= TNarrow.Count)
+        else if (width == RowWidth.Narrow)
             TransposedSampleBlocks<TNarrowVector, TNarrow>(ref w, ref d, rows, columns, samples, ref r);
-        else if (UsesQuarterWidth(columns))
+        else if (width == RowWidth.Quarter)
             TransposedSampleBlocks<Vector128<T>, Width128<T>>(ref w, ref d, rows, columns, samples, ref r);
         else
             TransposedSampleBlocks<T, ScalarWidth<T>>(ref w, ref d, rows, columns, samples, ref r);
@@ -458,6 +459,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     public static void AddOuterProducts(Span<T> weights, ReadOnlySpan<T> deltas, ReadOnlySpan<T> inputs, int rows, int columns, int samples)
     {
         ref T w = ref MemoryMarshal.GetReference(weights);
+        RowWidth width = RowWidthOf(columns);
         // Passes of at most SamplesPerPass samples, each added into W: a chunk of BackwardBatch is one pass.
         for (int first = 0; first < samples; first += SamplesPerPass)
         {
@@ -471,11 +473,11 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             }
             else if (RunsByColumns(rows, columns))
                 OuterProductsByColumns(ref w, ref d, ref x, rows, columns, count);
-            else if (columns >= TWide.Count)
+            else if (width == RowWidth.Wide)
                 OuterProductTiles<TWideVector, TWide>(ref w, ref d, ref x, rows, columns, count);
-            else if (columns >= TNarrow.Count)
+            else if (width == RowWidth.Narrow)
                 OuterProductTiles<TNarrowVector, TNarrow>(ref w, ref d, ref x, rows, columns, count);
-            else if (UsesQuarterWidth(columns))
+            else if (width == RowWidth.Quarter)
                 OuterProductTiles<Vector128<T>, Width128<T>>(ref w, ref d, ref x, rows, columns, count);
             else
                 OuterProductTiles<T, ScalarWidth<T>>(ref w, ref d, ref x, rows, columns, count);

@@ -125,20 +125,22 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
 
     /// <summary>
     /// <see cref="RowMatrixMatrix"/> for one input and fewer than four rows (a bottleneck layer, a regression or binary
-    /// output): each row's <see cref="Dot{TV, TW}"/> at the width <see cref="RowMatrixMatrix"/> picks, called from here
-    /// instead of through it and <see cref="RemainingRows{TV, TW}"/>, so each sum keeps its bits. Those two calls cost
-    /// 5-6 ns of a 1 x 8 product of doubles (12 ns against 6.5 on an AMD EPYC host).
+    /// output): each row's <see cref="Dot{TV, TW}"/> at the width <see cref="RowWidthOf"/> gives, as in
+    /// <see cref="RowMatrixMatrix"/>, but called from here instead of through it and <see cref="RemainingRows{TV, TW}"/>,
+    /// so each sum keeps its bits. Those two calls cost 5-6 ns of a 1 x 8 product of doubles (12 ns against 6.5 on an
+    /// AMD EPYC host).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FewRowsOneInput(ref T w, ref T b, ref T x, int columns, int rows, ref T z)
     {
+        RowWidth width = RowWidthOf(columns);
         for (int r = 0; r < rows; r++, w = ref Unsafe.Add(ref w, columns))
         {
-            if (columns >= TWide.Count)
+            if (width == RowWidth.Wide)
                 Unsafe.Add(ref z, r) = Unsafe.Add(ref b, r) + Dot<TWideVector, TWide>(ref w, ref x, columns);
-            else if (columns >= TNarrow.Count)
+            else if (width == RowWidth.Narrow)
                 Unsafe.Add(ref z, r) = Unsafe.Add(ref b, r) + Dot<TNarrowVector, TNarrow>(ref w, ref x, columns);
-            else if (UsesQuarterWidth(columns))
+            else if (width == RowWidth.Quarter)
                 Unsafe.Add(ref z, r) = Unsafe.Add(ref b, r) + Dot<Vector128<T>, Width128<T>>(ref w, ref x, columns);
             else
                 ShortRows(ref w, ref Unsafe.Add(ref b, r), ref x, columns, 1, 1, ref Unsafe.Add(ref z, r), 1);
@@ -151,23 +153,29 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     {
         if (rows == 0)
             return;
-        if (columns >= TWide.Count)
+        RowWidth width = RowWidthOf(columns);
+        if (width == RowWidth.Wide)
             RowBlocks<TWideVector, TWide>(ref w, ref b, ref x, columns, rows, samples, ref z, outputStride);
-        else if (columns >= TNarrow.Count)
+        else if (width == RowWidth.Narrow)
             RowBlocks<TNarrowVector, TNarrow>(ref w, ref b, ref x, columns, rows, samples, ref z, outputStride);
-        else if (UsesQuarterWidth(columns))
+        else if (width == RowWidth.Quarter)
             RowBlocks<Vector128<T>, Width128<T>>(ref w, ref b, ref x, columns, rows, samples, ref z, outputStride);
         else
             ShortRows(ref w, ref b, ref x, columns, rows, samples, ref z, outputStride);
     }
 
     /// <summary>
-    /// Whether rows too short for the narrow width still fill a 128-bit vector, which is then used: only
-    /// when the narrow width is wider than 128 bits (the 512/256 pair) and 128 bits are accelerated.
+    /// The vector a row of <paramref name="columns"/> values is read with, in every kernel that reads rows: the widest
+    /// it fills, the wide one, else the narrow one, else (under a 512-bit wide width, where 128 bits are accelerated) a
+    /// 128-bit one, else one value at a time. One rule for all of them, because a row's sum keeps its bits only if every
+    /// kernel that computes it (one input or many, by rows or in blocks) reads it the same way.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool UsesQuarterWidth(int columns) =>
-        TNarrow.Count > Vector128<T>.Count && Vector128.IsHardwareAccelerated && columns >= Vector128<T>.Count;
+    private static RowWidth RowWidthOf(int columns) =>
+        columns >= TWide.Count ? RowWidth.Wide
+        : columns >= TNarrow.Count ? RowWidth.Narrow
+        : TNarrow.Count > Vector128<T>.Count && Vector128.IsHardwareAccelerated && columns >= Vector128<T>.Count ? RowWidth.Quarter
+        : RowWidth.Scalar;
 
     /// <summary>
     /// <c>z_s = W x_s + b</c> with vectors of width <typeparamref name="TW"/> (rows at least one vector

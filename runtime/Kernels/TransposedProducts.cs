@@ -74,11 +74,12 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void RowTransposed(ref T w, ReadOnlySpan<T> d, ref T output, int columns)
     {
-        if (columns >= TWide.Count)
+        RowWidth width = RowWidthOf(columns);
+        if (width == RowWidth.Wide)
             TransposedColumnBlocks<TWideVector, TWide>(ref w, d, ref output, columns);
-        else if (columns >= TNarrow.Count)
+        else if (width == RowWidth.Narrow)
             TransposedColumnBlocks<TNarrowVector, TNarrow>(ref w, d, ref output, columns);
-        else if (UsesQuarterWidth(columns))
+        else if (width == RowWidth.Quarter)
             TransposedColumnBlocks<Vector128<T>, Width128<T>>(ref w, d, ref output, columns);
         else
             TransposedShortRows(ref w, d, ref output, columns);
@@ -190,11 +191,12 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void RowOuterProduct(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
     {
-        if (columns >= TWide.Count)
+        RowWidth width = RowWidthOf(columns);
+        if (width == RowWidth.Wide)
             OuterProductColumnBlocks<TWideVector, TWide>(ref w, d, ref input, scale, columns);
-        else if (columns >= TNarrow.Count)
+        else if (width == RowWidth.Narrow)
             OuterProductColumnBlocks<TNarrowVector, TNarrow>(ref w, d, ref input, scale, columns);
-        else if (UsesQuarterWidth(columns))
+        else if (width == RowWidth.Quarter)
             OuterProductColumnBlocks<Vector128<T>, Width128<T>>(ref w, d, ref input, scale, columns);
         else
             OuterProductShortRows(ref w, d, ref input, scale, columns);

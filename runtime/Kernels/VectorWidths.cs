@@ -5,6 +5,22 @@ using System.Runtime.Intrinsics.X86;
 
 namespace NetGen;
 
+/// <summary>The vector a kernel reads a row of weights with (<c>KernelsAt.RowWidthOf</c>): the same for every kernel, so a row's sums keep their bits.</summary>
+internal enum RowWidth
+{
+    /// <summary>The wide vector of the width pair (512 or 256 bits, or 128 when that is the widest).</summary>
+    Wide,
+
+    /// <summary>The narrow vector of the pair: rows shorter than one wide vector.</summary>
+    Narrow,
+
+    /// <summary>128 bits under the 512/256 pair: rows shorter than one 256-bit vector that fill a 128-bit one.</summary>
+    Quarter,
+
+    /// <summary>One value at a time: rows shorter than any vector the pair may use.</summary>
+    Scalar,
+}
+
 /// <summary>
 /// One vector width as a type argument, so that a kernel is written once and instantiated per width:
 /// <see cref="Width512{T}"/>, <see cref="Width256{T}"/>, <see cref="Width128{T}"/>, and
