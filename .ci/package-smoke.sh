@@ -69,10 +69,13 @@ if ! unzip -p "$package" lib/net10.0/NetGen.dll > "$work/NetGen.dll.packed" || !
 fi
 
 step "consumer projects in $work/consumer"
-# Two projects, as a user would have them: a class library with public networks (its public API
-# needs XML docs) and an app with an internal one that trains, predicts and saves/loads.
+# Three projects, as a user would have them: a class library with public networks (its public API
+# needs XML docs), a library with one network and an app with one internal network of its own. An assembly
+# with exactly one network gets NetGen's module initializer (NetGen-WarmUpAtLoad.g.cs), so the libraries and
+# the app cover both cases, in a library (CA2255 must not fire) and in an executable (it runs before Main),
+# under the JIT, trimmed and under Native AOT.
 consumer="$work/consumer"
-mkdir -p "$consumer/Models" "$consumer/App"
+mkdir -p "$consumer/Models" "$consumer/Logic" "$consumer/App"
 # The consumer's own build settings; an empty Directory.Packages.props stops MSBuild looking
 # further up for settings of any enclosing folder.
 cat > "$consumer/Directory.Build.props" <<EOF
@@ -138,6 +141,24 @@ public sealed partial class Regressor
 {
 }
 EOF
+cat > "$consumer/Logic/Logic.csproj" <<EOF
+<Project Sdk="Microsoft.NET.Sdk">
+  <ItemGroup>
+    <PackageReference Include="NetGen" Version="[$version]" />
+  </ItemGroup>
+</Project>
+EOF
+cat > "$consumer/Logic/XorNet.cs" <<'EOF'
+using NetGen;
+
+namespace Consumer.Logic;
+
+/// <summary>XOR: two inputs, four sigmoid hidden units, one sigmoid output, double precision; the library's only network.</summary>
+[Network(2, 4, 1)]
+public sealed partial class XorNet
+{
+}
+EOF
 cat > "$consumer/App/App.csproj" <<EOF
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
@@ -146,6 +167,7 @@ cat > "$consumer/App/App.csproj" <<EOF
   <ItemGroup>
     <PackageReference Include="NetGen" Version="[$version]" />
     <ProjectReference Include="../Models/Models.csproj" />
+    <ProjectReference Include="../Logic/Logic.csproj" />
   </ItemGroup>
   <ItemGroup>
     <!-- Read by the generator at build time only (Weights = "xor-weights.json"); not copied to the output. -->
@@ -165,15 +187,9 @@ using NetGen;
 
 namespace Consumer;
 
-/// <summary>Groups the app's own networks, to check a nested network too.</summary>
+/// <summary>Holds the app's own network, to check a nested network too.</summary>
 internal static partial class AppNetworks
 {
-    /// <summary>XOR: two inputs, four sigmoid hidden units, one sigmoid output, double precision.</summary>
-    [Network(2, 4, 1)]
-    internal sealed partial class XorNet
-    {
-    }
-
     /// <summary>A solved 2-3-1 XOR network whose weights are compiled in from xor-weights.json.</summary>
     [Network(2, 3, 1, Weights = "xor-weights.json")]
     internal sealed partial class CompiledXorNet
@@ -203,7 +219,7 @@ internal static class Program
     {
         double[] inputs = [0, 0, 0, 1, 1, 0, 1, 1];
         double[] targets = [0, 1, 1, 0];
-        var network = new AppNetworks.XorNet(seed: 42);
+        var network = new Logic.XorNet(seed: 42);
         for (int epoch = 0; epoch < 20_000; epoch++)
         {
             for (int row = 0; row < 4; row++)
@@ -211,7 +227,7 @@ internal static class Program
         }
 
         int failures = 0;
-        Span<double> output = stackalloc double[AppNetworks.XorNet.OutputSize];
+        Span<double> output = stackalloc double[Logic.XorNet.OutputSize];
         for (int row = 0; row < 4; row++)
         {
             network.Predict(inputs.AsSpan(row * 2, 2), output);
@@ -336,9 +352,14 @@ dotnet build "$consumer/App/App.csproj" -c Release --nologo
 if [[ ! -f "$NUGET_PACKAGES/netgen/$version/netgen.$version.nupkg" ]]; then
     echo "package-smoke: NetGen $version was not restored into the isolated cache" >&2; exit 1
 fi
-generated="$(find "$consumer/App/obj" "$consumer/Models/obj" -path '*NetGen.Generator*' -name '*.cs' | sort)"
+generated="$(find "$consumer/App/obj" "$consumer/Models/obj" "$consumer/Logic/obj" -path '*NetGen.Generator*' -name '*.cs' | sort)"
 [[ -n "$generated" ]] || { echo "package-smoke: the generator produced no source" >&2; exit 1; }
 echo "generated files:"; echo "$generated"
+# The module initializer: in the app and in Logic (one network each), not in Models (two).
+for project in App:1 Logic:1 Models:0; do
+    count="$(grep -c "^$consumer/${project%%:*}/obj/.*/NetGen-WarmUpAtLoad.g.cs$" <<<"$generated" || true)"
+    [[ "$count" == "${project##*:}" ]] || { echo "package-smoke: ${project%%:*} has $count NetGen-WarmUpAtLoad.g.cs, expected ${project##*:}" >&2; exit 1; }
+done
 
 step "run the consumer"
 output="$(dotnet run --project "$consumer/App/App.csproj" -c Release --no-build)"
