@@ -115,13 +115,18 @@ cat > "$consumer/nuget.config" <<EOF
   </packageSourceMapping>
 </configuration>
 EOF
-cat > "$consumer/Models/Models.csproj" <<EOF
+# A class library that references NetGen and nothing else: Models and Logic.
+library_project() {
+    cat > "$consumer/$1/$1.csproj" <<EOF
 <Project Sdk="Microsoft.NET.Sdk">
   <ItemGroup>
     <PackageReference Include="NetGen" Version="[$version]" />
   </ItemGroup>
 </Project>
 EOF
+}
+library_project Models
+library_project Logic
 cat > "$consumer/Models/Networks.cs" <<'EOF'
 using NetGen;
 
@@ -140,13 +145,6 @@ public partial class QuadrantClassifier
 public sealed partial class Regressor
 {
 }
-EOF
-cat > "$consumer/Logic/Logic.csproj" <<EOF
-<Project Sdk="Microsoft.NET.Sdk">
-  <ItemGroup>
-    <PackageReference Include="NetGen" Version="[$version]" />
-  </ItemGroup>
-</Project>
 EOF
 cat > "$consumer/Logic/XorNet.cs" <<'EOF'
 using NetGen;

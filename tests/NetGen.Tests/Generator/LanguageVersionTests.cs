@@ -16,8 +16,7 @@ public class LanguageVersionTests
     [InlineData(LanguageVersion.CSharp13)]
     public void Every_code_shape_compiles_under_older_language_versions(LanguageVersion version)
     {
-        var options = new CSharpParseOptions(version);
-        var compilation = GeneratorHarness.Compile(options, """
+        GeneratorRun run = RunUnder(version, """
             using NetGen;
             namespace App
             {
@@ -35,7 +34,6 @@ public class LanguageVersionTests
                 public partial class InLocalsWide { }
             }
             """);
-        GeneratorRun run = GeneratorHarness.Run(CSharpGeneratorDriver.Create(new[] { new NetGen.Generator.NetworkGenerator().AsSourceGenerator() }, parseOptions: options), compilation);
         Assert.Equal(4, run.Sources.Length);
         Assert.Empty(run.CompilationProblems);
     }
@@ -45,8 +43,7 @@ public class LanguageVersionTests
     [InlineData(LanguageVersion.CSharp13)]
     public void An_assemblys_only_network_and_its_module_initializer_compile_under_older_language_versions(LanguageVersion version)
     {
-        var options = new CSharpParseOptions(version);
-        var compilation = GeneratorHarness.Compile(options, """
+        GeneratorRun run = RunUnder(version, """
             using NetGen;
             namespace App
             {
@@ -57,8 +54,15 @@ public class LanguageVersionTests
                 }
             }
             """);
-        GeneratorRun run = GeneratorHarness.Run(CSharpGeneratorDriver.Create(new[] { new NetGen.Generator.NetworkGenerator().AsSourceGenerator() }, parseOptions: options), compilation);
         Assert.NotNull(run.WarmUpAtLoad);
         Assert.Empty(run.CompilationProblems);
+    }
+
+    /// <summary>The generator over <paramref name="source"/>, parsed and generated under <paramref name="version"/>.</summary>
+    private static GeneratorRun RunUnder(LanguageVersion version, string source)
+    {
+        var options = new CSharpParseOptions(version);
+        var driver = CSharpGeneratorDriver.Create(new[] { new NetGen.Generator.NetworkGenerator().AsSourceGenerator() }, parseOptions: options);
+        return GeneratorHarness.Run(driver, GeneratorHarness.Compile(options, source));
     }
 }
