@@ -44,24 +44,16 @@ internal sealed record NetworkModel(
 
     public int InputSize => LayerSizes[0];
 
-    /// <summary>The class's name as C# source anywhere in the assembly, e.g. <c>global::Samples.Outer.XorNet</c>.</summary>
-    public string QualifiedName
-    {
-        get
-        {
-            var name = new System.Text.StringBuilder("global::");
-            if (Namespace is not null)
-                name.Append(Namespace).Append('.');
-            foreach (ContainingType type in ContainingTypes)
-                name.Append(type.Name).Append('.');
-            return name.Append(ClassName).ToString();
-        }
-    }
-
     public int OutputSize => LayerSizes[LayerSizes.Count - 1];
 
-    /// <summary>A file name unique per network and readable in the IDE, e.g. <c>Samples.XorNet.g.cs</c>.</summary>
-    public string HintName
+    /// <summary>The class's name as C# source anywhere in the assembly, e.g. <c>global::Samples.Outer.XorNet</c>.</summary>
+    public string QualifiedName => "global::" + DottedName;
+
+    /// <summary>A file name unique per network and readable in the IDE, e.g. <c>Samples.XorNet.g.cs</c>: keywords used as identifiers lose their '@'.</summary>
+    public string HintName => (DottedName + ".g.cs").Replace("@", "");
+
+    /// <summary>Namespace, enclosing types and class, dot-separated, as C# source (keywords keep their '@').</summary>
+    private string DottedName
     {
         get
         {
@@ -70,8 +62,7 @@ internal sealed record NetworkModel(
                 name.Append(Namespace).Append('.');
             foreach (ContainingType type in ContainingTypes)
                 name.Append(type.Name).Append('.');
-            // A hint name is a file name: keywords used as identifiers lose their '@'.
-            return name.Append(ClassName).Append(".g.cs").Replace("@", "").ToString();
+            return name.Append(ClassName).ToString();
         }
     }
 }

@@ -24,8 +24,8 @@ public sealed partial class MnistNet { }
 /// <item><c>fit-late DATA_DIR</c>: the same with the network constructed after the data is read, just before <c>Fit</c>,
 /// which a warm-up started by the constructor (<see cref="NetworkWarmUp"/>) would have nothing to overlap with.</item>
 /// </list>
-/// The program is the assembly's only network's, so NetGen starts that network's background warm-up when the assembly
-/// loads, before <c>Main</c>; <c>run.sh --cold</c> turns it off for one column with a runtime configuration that sets
+/// <c>MnistNet</c> is the assembly's only network, so NetGen starts its background warm-up when the assembly loads,
+/// before <c>Main</c>; <c>run.sh --cold</c> turns it off for one column with a runtime configuration that sets
 /// <see cref="NetworkWarmUp.DisableSwitchName"/>.
 /// Prints <c>C mode startup_ms main_to_done_ms call_ms ...</c>: the runtime's start-up before Main (from the
 /// process start time), Main's entry to the end of the measured call, and the call itself; for fit, the
