@@ -31,6 +31,29 @@ internal static partial class Emitter
     }
 
     /// <summary>
+    /// BackwardBatch's body after its checks for a network that runs it in two passes (<see cref="NetworkPlan.TrainsBatchesInTwoPasses"/>):
+    /// per block of at most <c>KeptForwardRows</c> rows, every row's <c>ForwardAndKeep</c>, then every row's <c>BackwardFromKept</c>.
+    /// </summary>
+    private static void EmitTwoPassLoop(CodeWriter writer, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        writer.Line("// Two passes over each block of rows: every row's forward pass, then every row's loss, deltas and gradients from");
+        writer.Line("// what it kept. Backward's code split in two, so each row gets exactly what Backward gives it; in one pass each");
+        writer.Line("// row's gradient updates wait on its activation calls, while here the rows' calls overlap.");
+        writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan};");
+        writer.Line($"global::System.Span<{t}> gradients = {GeneratedNames.GradientsSpan};");
+        writer.Line($"global::System.Span<{t}> kept = {GeneratedNames.KeptForwardSpan};");
+        string keptRow = $"kept.Slice(row * {GeneratedNames.KeptForwardLength}, {GeneratedNames.KeptForwardLength})";
+        EmitEvenChunks(writer, GeneratedNames.KeptForwardRows, () =>
+        {
+            using (writer.Block("for (int row = 0; row < count; row++)"))
+                writer.Line($"{GeneratedNames.ForwardAndKeep}(parameters, inputs.Slice((start + row) * InputSize, InputSize), {keptRow});");
+            using (writer.Block("for (int row = 0; row < count; row++)"))
+                writer.Line($"loss += {GeneratedNames.BackwardFromKept}(parameters, inputs.Slice((start + row) * InputSize, InputSize), targets.Slice((start + row) * OutputSize, OutputSize), {keptRow}, gradients);");
+        });
+    }
+
+    /// <summary>
     /// A loop over <c>rows</c> in the fewest chunks of at most <paramref name="mostRows"/> rows, as even as they split:
     /// <paramref name="body"/> sees the chunk's first row <c>start</c> and its row count <c>count</c>. A batch one row
     /// over the limit runs as two halves instead of a full chunk and a chunk of one row, which would pay every

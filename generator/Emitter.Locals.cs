@@ -21,7 +21,8 @@ internal static partial class Emitter
     /// </summary>
     /// <remarks>
     /// Measured (17-1-5, TrainBatch of 32 rows, Stopwatch): running the rows in one method instead of a call per row changed
-    /// nothing (1.51 against 1.51-1.54 us), so BackwardBatch keeps its call per row.
+    /// nothing (1.51 against 1.51-1.54 us), so BackwardBatch keeps its call per row. What pays is two passes over a block of
+    /// rows (<see cref="EmitTwoPassKernels"/>, Planner rule 11).
     /// </remarks>
     private static void EmitBackwardInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, BackwardMode mode)
     {
@@ -82,6 +83,52 @@ internal static partial class Emitter
         // Packing the sigmoid layers' exps (as Predict does) made Backward faster but the in-place step
         // slower (W1: 43 -> 40 ns and 53 -> 57 ns), so only Backward packs them.
         EmitForwardInLocals(writer, plan, scalar, training: true, packSigmoid: !step, groups: groups);
+        EmitBackwardAfterForwardInLocals(writer, plan, scalar, step, groups);
+    }
+
+    /// <summary>
+    /// BackwardBatch's two passes (<see cref="NetworkPlan.TrainsBatchesInTwoPasses"/>): <c>ForwardAndKeep</c>, Backward's
+    /// forward pass with its results stored, and <c>BackwardFromKept</c>, the rest of Backward from them. The two are
+    /// Backward's own statements split in two, so each row gets Backward's bits.
+    /// </summary>
+    private static void EmitTwoPassKernels(CodeWriter writer, NetworkPlan plan, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        const string noInlining = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]";
+        var kept = plan.KeptForwardValues().Select(value => value.PreActivation ? Z(value.Layer, value.Unit) : A(value.Layer, value.Unit)).ToList();
+
+        writer.Line($"/// <summary>BackwardBatch's first pass for one row: Backward's forward pass in locals, its values that the second pass reads stored in <paramref name=\"kept\"/>.</summary>");
+        writer.Line(noInlining);
+        using (writer.Block($"private static void {GeneratedNames.ForwardAndKeep}(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> kept)"))
+        {
+            EmitForwardInLocals(writer, plan, scalar, training: true, packSigmoid: true, groups: false);
+            writer.Line($"// Kept for the second pass, in this order: {string.Join(", ", kept)}");
+            writer.Line($"kept = kept.Slice(0, {GeneratedNames.KeptForwardLength}); // one bounds check");
+            for (int i = 0; i < kept.Count; i++)
+                writer.Line($"kept[{i}] = {kept[i]};");
+        }
+        writer.Line();
+
+        writer.Line($"/// <summary>BackwardBatch's second pass for one row: Backward after its forward pass, from the values {GeneratedNames.ForwardAndKeep} kept; adds d loss / d parameters into <paramref name=\"gradients\"/> and returns the loss.</summary>");
+        writer.Line(noInlining);
+        using (writer.Block($"private static {t} {GeneratedNames.BackwardFromKept}(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<{t}> target, global::System.ReadOnlySpan<{t}> kept, global::System.Span<{t}> gradients)"))
+        {
+            writer.Line("// The row's forward pass, as the first pass kept it");
+            writer.Line($"kept = kept.Slice(0, {GeneratedNames.KeptForwardLength}); // one bounds check");
+            for (int i = 0; i < kept.Count; i++)
+                writer.Line($"{t} {kept[i]} = kept[{i}];");
+            writer.Line("// The weights the deltas are sent back through");
+            foreach (LayerPlan layer in plan.Layers.Skip(1))
+                writer.Line($"var w{layer.Number} = parameters.Slice({GeneratedNames.WeightOffset(layer.Number)}, {layer.WeightCount});");
+            writer.Line();
+            EmitBackwardAfterForwardInLocals(writer, plan, scalar, step: false, groups: false);
+        }
+        writer.Line();
+    }
+
+    /// <summary>Backward in locals after its forward pass: the loss, the deltas, and the gradient updates or the SGD step.</summary>
+    private static void EmitBackwardAfterForwardInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool step, bool groups)
+    {
         EmitLossInLocals(writer, plan, scalar);
         EmitOutputDeltaInLocals(writer, plan, scalar);
         writer.Line();

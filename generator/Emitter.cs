@@ -52,6 +52,8 @@ internal static partial class Emitter
                 {
                     // The whole network's in-locals kernels, or those of the network unrolled whole beside the chunked batch calls above.
                     EmitBackwardInLocals(writer, inLocals, scalar, BackwardMode.Accumulate);
+                    if (plan.TrainsBatchesInTwoPasses)
+                        EmitTwoPassKernels(writer, plan, scalar);
                     EmitBackwardInLocals(writer, inLocals, scalar, BackwardMode.Step);
                 }
                 else
@@ -151,6 +153,15 @@ internal static partial class Emitter
             writer.Line("// allocated once, so no call pays for zeroing a fresh buffer. Predict and Loss use the stack instead.");
             writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.ActivationsField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.ActivationCount});");
             writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.DeltasField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.DeltaCount});");
+            writer.Line();
+        }
+        if (plan.TrainsBatchesInTwoPasses)
+        {
+            writer.Line($"// BackwardBatch runs blocks of up to {GeneratedNames.KeptForwardRows} rows in two passes: every row's forward pass, which keeps");
+            writer.Line($"// {GeneratedNames.KeptForwardLength} values per row here, then every row's loss, deltas and gradients from them.");
+            writer.Line($"private const int {GeneratedNames.KeptForwardRows} = {plan.KeptForwardRows};");
+            writer.Line($"private const int {GeneratedNames.KeptForwardLength} = {plan.KeptForwardLength};");
+            writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.KeptForwardField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.KeptForwardRows} * {GeneratedNames.KeptForwardLength});");
             writer.Line();
         }
         if (plan.TrainsInChunks)
@@ -440,6 +451,10 @@ internal static partial class Emitter
             if (plan.TrainsInChunks)
             {
                 EmitChunkLoop(writer, plan, scalar);
+            }
+            else if (plan.TrainsBatchesInTwoPasses)
+            {
+                EmitTwoPassLoop(writer, scalar);
             }
             else
             {

@@ -18,6 +18,12 @@ internal static class GeneratedNames
     public const string BatchDeltasField = "_batchDeltas";
     public const string BackwardChunk = "BackwardChunk";
     public const string LossAndOutputDelta = "LossAndOutputDelta";
+    // BackwardBatch's two passes (networks in locals): the kernels, the scratch and its size.
+    public const string ForwardAndKeep = "ForwardAndKeep";
+    public const string BackwardFromKept = "BackwardFromKept";
+    public const string KeptForwardField = "_keptForward";
+    public const string KeptForwardRows = "KeptForwardRows";
+    public const string KeptForwardLength = "KeptForwardLength";
     public const string BatchRows = "BatchRows";
     public const string ForwardAfterFirstProduct = "ForwardAfterFirstProduct";
     public const string ActivationCount = "ActivationCount";
@@ -40,6 +46,7 @@ internal static class GeneratedNames
     public const string DeltasSpan = DeltasField + ".Span";
     public const string BatchActivationsSpan = BatchActivationsField + ".Span";
     public const string BatchDeltasSpan = BatchDeltasField + ".Span";
+    public const string KeptForwardSpan = KeptForwardField + ".Span";
     public const string DeltaCount = "DeltaCount";
     public const string LogitsOffset = "LogitsOffset";
 
@@ -56,7 +63,7 @@ internal static class GeneratedNames
     {
         "Forward", "BackwardAndStep", "ComputeLoss", "ComputeDeltas", ParametersField, GradientsField, DescriptionField, ActivationsField, DeltasField,
         ActivationCount, DeltaCount, LogitsOffset, BatchActivationsField, BatchDeltasField, BatchRows, ForwardAfterFirstProduct, CompiledParameters,
-        BackwardChunk, LossAndOutputDelta,
+        BackwardChunk, LossAndOutputDelta, ForwardAndKeep, BackwardFromKept, KeptForwardField, KeptForwardRows, KeptForwardLength,
     };
 
     public static string WeightOffset(int layer) => "W" + layer + "Offset";

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using NetGen.Generator.Model;
 
 namespace NetGen.Generator.Planning;
@@ -122,6 +124,11 @@ internal sealed record DropoutPlan(double Rate, uint DropThreshold, double KeptS
 /// the batch calls keep the chunked layer kernels (<see cref="PlanLimits.MaxSampleInLocalsWeights"/>,
 /// <see cref="PlanLimits.MinChunkedBatchHiddenUnits"/>).
 /// </param>
+/// <param name="KeptForwardRows">
+/// Rows BackwardBatch of a network in locals runs in two passes at once (first every row's forward pass, keeping
+/// <see cref="KeptForwardLength"/> values per row, then every row's loss, deltas and gradients from them), or 0 (then
+/// each row in one pass through Backward).
+/// </param>
 internal sealed record NetworkPlan(
     NetworkModel Model,
     EquatableArray<LayerPlan> Layers,
@@ -132,7 +139,8 @@ internal sealed record NetworkPlan(
     int PredictBatchChunkRows,
     bool UpdatesThroughReferences,
     NetworkPlan? PredictInLocals = null,
-    bool TrainsSamplesInLocals = false)
+    bool TrainsSamplesInLocals = false,
+    int KeptForwardRows = 0)
 {
     public LayerPlan OutputLayer => Layers[Layers.Count - 1];
 
@@ -156,6 +164,31 @@ internal sealed record NetworkPlan(
 
     /// <summary>True when BackwardBatch runs chunks of rows through every layer as matrix-matrix products.</summary>
     public bool TrainsInChunks => BatchChunkRows >= 2;
+
+    /// <summary>True when BackwardBatch runs its rows in two passes (<see cref="KeptForwardRows"/>).</summary>
+    public bool TrainsBatchesInTwoPasses => KeptForwardRows >= 2;
+
+    /// <summary>
+    /// What the first of BackwardBatch's two passes keeps of a row's forward pass in locals, in order: every unit's output
+    /// a, with its z before it where the second pass reads z too (a hidden layer whose derivative needs z, and the output
+    /// layer, whose losses read the logits).
+    /// </summary>
+    public IEnumerable<(int Layer, int Unit, bool PreActivation)> KeptForwardValues()
+    {
+        foreach (LayerPlan layer in Layers)
+        {
+            bool keepsZ = IsOutput(layer) || layer.KeepsPreActivation;
+            for (int unit = 0; unit < layer.OutputSize; unit++)
+            {
+                if (keepsZ)
+                    yield return (layer.Number, unit, true);
+                yield return (layer.Number, unit, false);
+            }
+        }
+    }
+
+    /// <summary>The number of <see cref="KeptForwardValues"/>: values kept per row.</summary>
+    public int KeptForwardLength => KeptForwardValues().Count();
 
     /// <summary>True when PredictBatch computes layer 1 for a chunk of rows with one matrix-matrix product, so Forward is split after it.</summary>
     public bool BatchesFirstLayer => PredictBatchChunkRows >= 2;

@@ -136,6 +136,43 @@ public class PlannerTests
     }
 
     [Fact]
+    public void A_network_in_locals_that_trains_its_batches_row_by_row_runs_them_in_two_passes()
+    {
+        // Rule 11: 17-1-5 tanh keeps a1, then z2 and a2 of every output (the losses read the logits).
+        NetworkPlan plan = Planner.Plan(Model("Bottleneck", new[] { 17, 1, 5 }, new[] { ActivationKind.Tanh, ActivationKind.Identity }, precision: PrecisionKind.Single));
+        Assert.True(plan.RunsInLocals);
+        Assert.False(plan.TrainsInChunks);
+        Assert.Equal(PlanLimits.Default.BatchChunkRows, plan.KeptForwardRows);
+        Assert.Equal(new[] { (1, 0, false), (2, 0, true), (2, 0, false), (2, 1, true), (2, 1, false) }, plan.KeptForwardValues().Take(5));
+        Assert.Equal(1 + 2 * 5, plan.KeptForwardLength);
+
+        // A hidden layer whose derivative reads z keeps z before a.
+        NetworkPlan gelu = Planner.Plan(Model("Gelu", new[] { 3, 4, 2 }, new[] { ActivationKind.GELU, ActivationKind.Identity }));
+        Assert.True(gelu.TrainsBatchesInTwoPasses);
+        Assert.Equal(2 * 4 + 2 * 2, gelu.KeptForwardLength);
+        Assert.Equal((1, 0, true), gelu.KeptForwardValues().First());
+
+        // The kept values are bounded like a chunk's scratch: fewer rows per block, or none below two.
+        Assert.Equal(5, Planner.Plan(plan.Model, PlanLimits.Default with { MaxBatchScratch = 5 * 11 + 10 }).KeptForwardRows);
+        Assert.False(Planner.Plan(plan.Model, PlanLimits.Default with { MaxBatchScratch = 21 }).TrainsBatchesInTwoPasses);
+
+        // Not without an exp- or tanh-based layer (ReLU and identity rows do not wait long enough to pay for the kept values),
+        // nor with dropout (its masks are drawn in the training pass), units in vectors of four, or batches in chunks.
+        var reluSigmoid = new[] { ActivationKind.ReLU, ActivationKind.Sigmoid };
+        Assert.True(Planner.Plan(Model("Logistic", new[] { 3, 4, 1 }, reluSigmoid)).TrainsBatchesInTwoPasses);
+        Assert.False(Planner.Plan(Model("Linear", new[] { 3, 4, 1 }, new[] { ActivationKind.ReLU, ActivationKind.Identity })).TrainsBatchesInTwoPasses);
+        Assert.False(Planner.Plan(Model("Dropout", new[] { 3, 4, 1 }, reluSigmoid) with { DropoutRates = new[] { 0.25, 0.0 }.ToEquatableArray() }).TrainsBatchesInTwoPasses);
+        NetworkPlan grouped = Planner.Plan(Model("Grouped", new[] { 1, 64, 1 }, reluSigmoid, precision: PrecisionKind.Single));
+        Assert.True(grouped.RunsInLocals && grouped.Layers[0].GroupsUnits);
+        Assert.False(grouped.TrainsBatchesInTwoPasses);
+        NetworkPlan chunked = Planner.Plan(Model("Sixteen", new[] { 2, 16, 1 }, reluSigmoid));
+        Assert.True(chunked.TrainsInChunks);
+        Assert.False(chunked.TrainsBatchesInTwoPasses);
+        // Nor a network that does not run in locals.
+        Assert.False(Planner.Plan(Model("Digits", new[] { 64, 32, 10 }, new[] { ActivationKind.ReLU, ActivationKind.Softmax }, LossKind.CrossEntropy)).TrainsBatchesInTwoPasses);
+    }
+
+    [Fact]
     public void A_sigmoid_or_tanh_layer_past_the_default_limit_stays_looped_and_keeps_its_network_out_of_locals()
     {
         foreach (ActivationKind hidden in new[] { ActivationKind.Sigmoid, ActivationKind.Tanh })

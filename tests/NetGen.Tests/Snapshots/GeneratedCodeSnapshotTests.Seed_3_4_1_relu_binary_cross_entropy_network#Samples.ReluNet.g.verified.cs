@@ -51,6 +51,12 @@ namespace Samples
         private readonly global::NetGen.AlignedBuffer<double> _parameters = new global::NetGen.AlignedBuffer<double>(ParameterCount);
         private readonly global::NetGen.AlignedBuffer<double> _gradients = new global::NetGen.AlignedBuffer<double>(ParameterCount);
 
+        // BackwardBatch runs blocks of up to KeptForwardRows rows in two passes: every row's forward pass, which keeps
+        // KeptForwardLength values per row here, then every row's loss, deltas and gradients from them.
+        private const int KeptForwardRows = 32;
+        private const int KeptForwardLength = 6;
+        private readonly global::NetGen.AlignedBuffer<double> _keptForward = new global::NetGen.AlignedBuffer<double>(KeptForwardRows * KeptForwardLength);
+
         /// <summary>Creates the network with parameters drawn by its initializer (Default) from a fresh random seed.</summary>
         public ReluNet()
             : this(global::NetGen.ParameterInitializer.NewSeed())
@@ -180,10 +186,26 @@ namespace Samples
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             double loss = 0.0;
-            for (int row = 0; row < rows; row++)
+            // Two passes over each block of rows: every row's forward pass, then every row's loss, deltas and gradients from
+            // what it kept. Backward's code split in two, so each row gets exactly what Backward gives it; in one pass each
+            // row's gradient updates wait on its activation calls, while here the rows' calls overlap.
+            global::System.ReadOnlySpan<double> parameters = _parameters.Span;
+            global::System.Span<double> gradients = _gradients.Span;
+            global::System.Span<double> kept = _keptForward.Span;
+            // The fewest chunks of at most KeptForwardRows rows, as even as the rows split (not a full chunk and a short last one).
+            int chunks = rows / KeptForwardRows + (rows % KeptForwardRows == 0 ? 0 : 1);
+            for (int chunk = 0, start = 0; chunk < chunks; chunk++)
             {
-                global::System.ReadOnlySpan<double> input = inputs.Slice(row * InputSize, InputSize);
-                loss += Backward(_parameters.Span, input, targets.Slice(row * OutputSize, OutputSize), _gradients.Span);
+                int count = (rows - start) / (chunks - chunk);
+                for (int row = 0; row < count; row++)
+                {
+                    ForwardAndKeep(parameters, inputs.Slice((start + row) * InputSize, InputSize), kept.Slice(row * KeptForwardLength, KeptForwardLength));
+                }
+                for (int row = 0; row < count; row++)
+                {
+                    loss += BackwardFromKept(parameters, inputs.Slice((start + row) * InputSize, InputSize), targets.Slice((start + row) * OutputSize, OutputSize), kept.Slice(row * KeptForwardLength, KeptForwardLength), gradients);
+                }
+                start += count;
             }
             return loss;
         }
@@ -304,6 +326,90 @@ namespace Samples
             var b2 = parameters.Slice(B2Offset, 1);
             double z2_0 = b2[0] + w2[0] * a1_0 + w2[1] * a1_1 + w2[2] * a1_2 + w2[3] * a1_3;
             double a2_0 = global::NetGen.Kernels.Sigmoid(z2_0);
+
+            // Loss: binary cross-entropy, -sum_k [t_k log o_k + (1 - t_k) log(1 - o_k)], from the logits
+            // -[t log sigmoid(z) + (1 - t) log(1 - sigmoid(z))] = max(z, 0) - t z + log(1 + exp(-|z|)): finite for any z
+            double loss = (global::System.Math.Max(z2_0, 0.0) - target[0] * z2_0 + global::System.Math.Log(1.0 + global::System.Math.Exp(-global::System.Math.Abs(z2_0))));
+
+            // Output delta, sigmoid and binary cross-entropy fused: d loss / d z2 = a2 - t
+            double d2_0 = a2_0 - target[0];
+
+            // Layer 1 delta: d1 = (W2^T d2) * relu'(z1)
+            double d1_0 = (a1_0 > 0.0 ? (w2[0] * d2_0) : 0.0);
+            double d1_1 = (a1_1 > 0.0 ? (w2[1] * d2_0) : 0.0);
+            double d1_2 = (a1_2 > 0.0 ? (w2[2] * d2_0) : 0.0);
+            double d1_3 = (a1_3 > 0.0 ? (w2[3] * d2_0) : 0.0);
+
+            // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
+            var gw1 = gradients.Slice(W1Offset, 12);
+            var gb1 = gradients.Slice(B1Offset, 4);
+            // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
+            var x1_0 = global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<double>)input.Slice(0, 2));
+            global::NetGen.Kernels.AddScaled(gw1, 0, d1_0, x1_0);
+            gw1[2] += d1_0 * input[2];
+            gb1[0] += d1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 3, d1_1, x1_0);
+            gw1[5] += d1_1 * input[2];
+            gb1[1] += d1_1;
+            global::NetGen.Kernels.AddScaled(gw1, 6, d1_2, x1_0);
+            gw1[8] += d1_2 * input[2];
+            gb1[2] += d1_2;
+            global::NetGen.Kernels.AddScaled(gw1, 9, d1_3, x1_0);
+            gw1[11] += d1_3 * input[2];
+            gb1[3] += d1_3;
+
+            // Layer 2 gradients: dW2 += d2 a1^T, db2 += d2
+            var gw2 = gradients.Slice(W2Offset, 4);
+            var gb2 = gradients.Slice(B2Offset, 1);
+            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
+            var x2_0 = global::System.Runtime.Intrinsics.Vector256.Create(a1_0, a1_1, a1_2, a1_3);
+            global::NetGen.Kernels.AddScaled(gw2, 0, d2_0, x2_0);
+            gb2[0] += d2_0;
+
+            return loss;
+        }
+
+        /// <summary>BackwardBatch's first pass for one row: Backward's forward pass in locals, its values that the second pass reads stored in <paramref name="kept"/>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void ForwardAndKeep(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.Span<double> kept)
+        {
+            // Layer 1: 3 -> 4, a1 = relu(W1 input + b1)
+            var w1 = parameters.Slice(W1Offset, 12);
+            var b1 = parameters.Slice(B1Offset, 4);
+            double a1_0 = global::NetGen.Kernels.ReLU(b1[0] + w1[0] * input[0] + w1[1] * input[1] + w1[2] * input[2]);
+            double a1_1 = global::NetGen.Kernels.ReLU(b1[1] + w1[3] * input[0] + w1[4] * input[1] + w1[5] * input[2]);
+            double a1_2 = global::NetGen.Kernels.ReLU(b1[2] + w1[6] * input[0] + w1[7] * input[1] + w1[8] * input[2]);
+            double a1_3 = global::NetGen.Kernels.ReLU(b1[3] + w1[9] * input[0] + w1[10] * input[1] + w1[11] * input[2]);
+            // Layer 2: 4 -> 1, a2 = sigmoid(W2 a1 + b2)
+            var w2 = parameters.Slice(W2Offset, 4);
+            var b2 = parameters.Slice(B2Offset, 1);
+            double z2_0 = b2[0] + w2[0] * a1_0 + w2[1] * a1_1 + w2[2] * a1_2 + w2[3] * a1_3;
+            double a2_0 = global::NetGen.Kernels.Sigmoid(z2_0);
+
+            // Kept for the second pass, in this order: a1_0, a1_1, a1_2, a1_3, z2_0, a2_0
+            kept = kept.Slice(0, KeptForwardLength); // one bounds check
+            kept[0] = a1_0;
+            kept[1] = a1_1;
+            kept[2] = a1_2;
+            kept[3] = a1_3;
+            kept[4] = z2_0;
+            kept[5] = a2_0;
+        }
+
+        /// <summary>BackwardBatch's second pass for one row: Backward after its forward pass, from the values ForwardAndKeep kept; adds d loss / d parameters into <paramref name="gradients"/> and returns the loss.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static double BackwardFromKept(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> kept, global::System.Span<double> gradients)
+        {
+            // The row's forward pass, as the first pass kept it
+            kept = kept.Slice(0, KeptForwardLength); // one bounds check
+            double a1_0 = kept[0];
+            double a1_1 = kept[1];
+            double a1_2 = kept[2];
+            double a1_3 = kept[3];
+            double z2_0 = kept[4];
+            double a2_0 = kept[5];
+            // The weights the deltas are sent back through
+            var w2 = parameters.Slice(W2Offset, 4);
 
             // Loss: binary cross-entropy, -sum_k [t_k log o_k + (1 - t_k) log(1 - o_k)], from the logits
             // -[t log sigmoid(z) + (1 - t) log(1 - sigmoid(z))] = max(z, 0) - t z + log(1 + exp(-|z|)): finite for any z

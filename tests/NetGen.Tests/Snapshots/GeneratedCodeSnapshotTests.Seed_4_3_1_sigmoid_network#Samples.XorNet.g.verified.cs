@@ -51,6 +51,12 @@ namespace Samples
         private readonly global::NetGen.AlignedBuffer<double> _parameters = new global::NetGen.AlignedBuffer<double>(ParameterCount);
         private readonly global::NetGen.AlignedBuffer<double> _gradients = new global::NetGen.AlignedBuffer<double>(ParameterCount);
 
+        // BackwardBatch runs blocks of up to KeptForwardRows rows in two passes: every row's forward pass, which keeps
+        // KeptForwardLength values per row here, then every row's loss, deltas and gradients from them.
+        private const int KeptForwardRows = 32;
+        private const int KeptForwardLength = 5;
+        private readonly global::NetGen.AlignedBuffer<double> _keptForward = new global::NetGen.AlignedBuffer<double>(KeptForwardRows * KeptForwardLength);
+
         /// <summary>Creates the network with parameters drawn by its initializer (Default) from a fresh random seed.</summary>
         public XorNet()
             : this(global::NetGen.ParameterInitializer.NewSeed())
@@ -163,10 +169,26 @@ namespace Samples
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             double loss = 0.0;
-            for (int row = 0; row < rows; row++)
+            // Two passes over each block of rows: every row's forward pass, then every row's loss, deltas and gradients from
+            // what it kept. Backward's code split in two, so each row gets exactly what Backward gives it; in one pass each
+            // row's gradient updates wait on its activation calls, while here the rows' calls overlap.
+            global::System.ReadOnlySpan<double> parameters = _parameters.Span;
+            global::System.Span<double> gradients = _gradients.Span;
+            global::System.Span<double> kept = _keptForward.Span;
+            // The fewest chunks of at most KeptForwardRows rows, as even as the rows split (not a full chunk and a short last one).
+            int chunks = rows / KeptForwardRows + (rows % KeptForwardRows == 0 ? 0 : 1);
+            for (int chunk = 0, start = 0; chunk < chunks; chunk++)
             {
-                global::System.ReadOnlySpan<double> input = inputs.Slice(row * InputSize, InputSize);
-                loss += Backward(_parameters.Span, input, targets.Slice(row * OutputSize, OutputSize), _gradients.Span);
+                int count = (rows - start) / (chunks - chunk);
+                for (int row = 0; row < count; row++)
+                {
+                    ForwardAndKeep(parameters, inputs.Slice((start + row) * InputSize, InputSize), kept.Slice(row * KeptForwardLength, KeptForwardLength));
+                }
+                for (int row = 0; row < count; row++)
+                {
+                    loss += BackwardFromKept(parameters, inputs.Slice((start + row) * InputSize, InputSize), targets.Slice((start + row) * OutputSize, OutputSize), kept.Slice(row * KeptForwardLength, KeptForwardLength), gradients);
+                }
+                start += count;
             }
             return loss;
         }
@@ -281,6 +303,83 @@ namespace Samples
             var b2 = parameters.Slice(B2Offset, 1);
             double z2_0 = b2[0] + w2[0] * a1_0 + w2[1] * a1_1 + w2[2] * a1_2;
             double a2_0 = global::NetGen.Kernels.Sigmoid(z2_0);
+
+            // Loss: half squared error, 0.5 * sum_k (o_k - t_k)^2
+            double error0 = a2_0 - target[0];
+            double loss = 0.5 * (error0 * error0);
+
+            // Output delta: d loss / d z2 = (a2 - t) * sigmoid'(z2)
+            double d2_0 = error0 * a2_0 * (1.0 - a2_0);
+
+            // Layer 1 delta: d1 = (W2^T d2) * sigmoid'(z1)
+            double d1_0 = (w2[0] * d2_0) * a1_0 * (1.0 - a1_0);
+            double d1_1 = (w2[1] * d2_0) * a1_1 * (1.0 - a1_1);
+            double d1_2 = (w2[2] * d2_0) * a1_2 * (1.0 - a1_2);
+
+            // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
+            var gw1 = gradients.Slice(W1Offset, 12);
+            var gb1 = gradients.Slice(B1Offset, 3);
+            // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
+            var x1_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)input.Slice(0, 4));
+            global::NetGen.Kernels.AddScaled(gw1, 0, d1_0, x1_0);
+            gb1[0] += d1_0;
+            global::NetGen.Kernels.AddScaled(gw1, 4, d1_1, x1_0);
+            gb1[1] += d1_1;
+            global::NetGen.Kernels.AddScaled(gw1, 8, d1_2, x1_0);
+            gb1[2] += d1_2;
+
+            // Layer 2 gradients: dW2 += d2 a1^T, db2 += d2
+            var gw2 = gradients.Slice(W2Offset, 3);
+            var gb2 = gradients.Slice(B2Offset, 1);
+            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
+            var x2_0 = global::System.Runtime.Intrinsics.Vector128.Create(a1_0, a1_1);
+            global::NetGen.Kernels.AddScaled(gw2, 0, d2_0, x2_0);
+            gw2[2] += d2_0 * a1_2;
+            gb2[0] += d2_0;
+
+            return loss;
+        }
+
+        /// <summary>BackwardBatch's first pass for one row: Backward's forward pass in locals, its values that the second pass reads stored in <paramref name="kept"/>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void ForwardAndKeep(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.Span<double> kept)
+        {
+            // Layer 1: 4 -> 3, a1 = sigmoid(W1 input + b1)
+            var w1 = parameters.Slice(W1Offset, 12);
+            var b1 = parameters.Slice(B1Offset, 3);
+            // sigmoid of the layer's 3 sums at once: one vector exp instead of 3 scalar ones
+            var s1 = global::NetGen.Kernels.Sigmoid(global::System.Runtime.Intrinsics.Vector256.Create(b1[0] + w1[0] * input[0] + w1[1] * input[1] + w1[2] * input[2] + w1[3] * input[3], b1[1] + w1[4] * input[0] + w1[5] * input[1] + w1[6] * input[2] + w1[7] * input[3], b1[2] + w1[8] * input[0] + w1[9] * input[1] + w1[10] * input[2] + w1[11] * input[3], 0.0));
+            double a1_0 = global::System.Runtime.Intrinsics.Vector256.GetElement(s1, 0);
+            double a1_1 = global::System.Runtime.Intrinsics.Vector256.GetElement(s1, 1);
+            double a1_2 = global::System.Runtime.Intrinsics.Vector256.GetElement(s1, 2);
+            // Layer 2: 3 -> 1, a2 = sigmoid(W2 a1 + b2)
+            var w2 = parameters.Slice(W2Offset, 3);
+            var b2 = parameters.Slice(B2Offset, 1);
+            double z2_0 = b2[0] + w2[0] * a1_0 + w2[1] * a1_1 + w2[2] * a1_2;
+            double a2_0 = global::NetGen.Kernels.Sigmoid(z2_0);
+
+            // Kept for the second pass, in this order: a1_0, a1_1, a1_2, z2_0, a2_0
+            kept = kept.Slice(0, KeptForwardLength); // one bounds check
+            kept[0] = a1_0;
+            kept[1] = a1_1;
+            kept[2] = a1_2;
+            kept[3] = z2_0;
+            kept[4] = a2_0;
+        }
+
+        /// <summary>BackwardBatch's second pass for one row: Backward after its forward pass, from the values ForwardAndKeep kept; adds d loss / d parameters into <paramref name="gradients"/> and returns the loss.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static double BackwardFromKept(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> kept, global::System.Span<double> gradients)
+        {
+            // The row's forward pass, as the first pass kept it
+            kept = kept.Slice(0, KeptForwardLength); // one bounds check
+            double a1_0 = kept[0];
+            double a1_1 = kept[1];
+            double a1_2 = kept[2];
+            double z2_0 = kept[3];
+            double a2_0 = kept[4];
+            // The weights the deltas are sent back through
+            var w2 = parameters.Slice(W2Offset, 3);
 
             // Loss: half squared error, 0.5 * sum_k (o_k - t_k)^2
             double error0 = a2_0 - target[0];
