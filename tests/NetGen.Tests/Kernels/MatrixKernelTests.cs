@@ -355,6 +355,45 @@ public class MatrixKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(128, 784)]
+    [InlineData(40, 520)]
+    [InlineData(21, 1000)]
+    [InlineData(9, 2063)]
+    public void One_input_streamed_one_row_or_four_rows_at_a_time_gets_the_same_bits(int rows, int columns)
+    {
+        // Which of the two a machine runs depends on its maker (StreamedRows.OneRowAtATime); both must give RowDot's bits,
+        // which the batch product's four-input streams also give.
+        var random = new Random(rows * 1000 + columns + 9);
+        AssertBothWays(Values<float>(random, rows * columns), Values<float>(random, rows), Values<float>(random, 5 * columns));
+        AssertBothWays(Values<double>(random, rows * columns), Values<double>(random, rows), Values<double>(random, 5 * columns));
+
+        void AssertBothWays<T>(T[] w, T[] b, T[] x)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            var batch = new T[5 * rows];
+            NetGen.Kernels.MatrixMatrix<T>(w, b, x, columns, batch, rows); // four inputs per row stream, then one alone
+            bool machine = StreamedRows.OneRowAtATime;
+            try
+            {
+                foreach (bool oneRow in new[] { false, true })
+                {
+                    StreamedRows.OneRowAtATime = oneRow;
+                    for (int s = 0; s < 5; s++)
+                    {
+                        var z = new T[rows];
+                        NetGen.Kernels.MatrixVector<T>(w, x.AsSpan(s * columns, columns), b, z);
+                        Assert.Equal(batch.AsSpan(s * rows, rows).ToArray(), z);
+                    }
+                }
+            }
+            finally
+            {
+                StreamedRows.OneRowAtATime = machine;
+            }
+        }
+    }
+
     [Fact]
     public void Kernels_reject_mismatched_lengths()
     {
