@@ -12,7 +12,8 @@ public static partial class Kernels
     /// <summary><c>z = W x + b</c> for a row-major W of <c>z.Length</c> rows and <c>x.Length</c> columns.</summary>
     /// <remarks>
     /// Read eight rows at a time, sharing each load of x; a matrix over 64 KB with rows of at least 16 wide vectors
-    /// four rows at a time, each row's sum in the same order as for one row. Exactly <see cref="MatrixMatrix{T}"/>
+    /// one row at a time on AMD processors and four rows at a time elsewhere (<c>StreamedRows.OneRowAtATime</c>), each
+    /// row's sum in the same order as for one row. Exactly <see cref="MatrixMatrix{T}"/>
     /// for one input, and <see cref="ChunkProduct{T}"/> for each of its inputs unless that runs by columns.
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
