@@ -15,6 +15,9 @@ namespace NetGen.Generator;
 /// </summary>
 internal static partial class Emitter
 {
+    /// <summary>The attribute that keeps an in-locals kernel a method of its own (see <see cref="EmitBackwardInLocals"/>).</summary>
+    private const string NoInlining = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]";
+
     /// <summary>
     /// Backward (adds into <c>gradients</c>) or BackwardAndStep (plain SGD in place) for one sample, in locals. BackwardBatch
     /// calls Backward for each row.
@@ -43,10 +46,9 @@ internal static partial class Emitter
         // loop: Backward 61 -> 38 ns, Train 80 -> 62 ns. Compiled on its own, everything in it is inlined. The price is
         // BackwardBatch's call per row, which it had inlined in some processes: 1-1-1's TrainBatch of 32 rows took
         // 130 ns at best before and 183 ns after; wider networks measured the same within the host's noise.
-        const string noInlining = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]";
         if (!GroupsAnyUnits(plan))
         {
-            writer.Line(noInlining);
+            writer.Line(NoInlining);
             using (writer.Block($"private static {t} {name}({parameterList})"))
                 EmitBackwardBodyInLocals(writer, plan, scalar, step, groups: false);
         }
@@ -64,12 +66,12 @@ internal static partial class Emitter
             writer.Line($"    {GroupVector(scalar)}.IsHardwareAccelerated ? {name}InVectors({arguments}) : {name}ByUnit({arguments});");
             writer.Line();
             writer.Line($"/// <summary>The private <c>{name}</c> with the wide layers of one or two inputs four units at a time, in vectors: the same arithmetic, lane for lane.</summary>");
-            writer.Line(noInlining);
+            writer.Line(NoInlining);
             using (writer.Block($"private static {t} {name}InVectors({parameterList})"))
                 EmitBackwardBodyInLocals(writer, plan, scalar, step, groups: true);
             writer.Line();
             writer.Line($"/// <summary>The private <c>{name}</c> unit by unit, where the group vectors are not accelerated.</summary>");
-            writer.Line(noInlining);
+            writer.Line(NoInlining);
             using (writer.Block($"private static {t} {name}ByUnit({parameterList})"))
                 EmitBackwardBodyInLocals(writer, plan, scalar, step, groups: false);
         }
@@ -94,11 +96,10 @@ internal static partial class Emitter
     private static void EmitTwoPassKernels(CodeWriter writer, NetworkPlan plan, Scalar scalar)
     {
         string t = scalar.Keyword;
-        const string noInlining = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]";
         var kept = plan.KeptForwardValues().Select(value => value.PreActivation ? Z(value.Layer, value.Unit) : A(value.Layer, value.Unit)).ToList();
 
         writer.Line($"/// <summary>BackwardBatch's first pass for one row: Backward's forward pass in locals, its values that the second pass reads stored in <paramref name=\"kept\"/>.</summary>");
-        writer.Line(noInlining);
+        writer.Line(NoInlining);
         using (writer.Block($"private static void {GeneratedNames.ForwardAndKeep}(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> kept)"))
         {
             EmitForwardInLocals(writer, plan, scalar, training: true, packSigmoid: true, groups: false);
@@ -110,7 +111,7 @@ internal static partial class Emitter
         writer.Line();
 
         writer.Line($"/// <summary>BackwardBatch's second pass for one row: Backward after its forward pass, from the values {GeneratedNames.ForwardAndKeep} kept; adds d loss / d parameters into <paramref name=\"gradients\"/> and returns the loss.</summary>");
-        writer.Line(noInlining);
+        writer.Line(NoInlining);
         using (writer.Block($"private static {t} {GeneratedNames.BackwardFromKept}(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<{t}> target, global::System.ReadOnlySpan<{t}> kept, global::System.Span<{t}> gradients)"))
         {
             writer.Line("// The row's forward pass, as the first pass kept it");
