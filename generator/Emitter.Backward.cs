@@ -93,13 +93,16 @@ internal static partial class Emitter
         }
         else
         {
-            writer.Line("/// <summary>Backward pass: adds d loss / d parameters of one sample into <paramref name=\"gradients\"/>; returns the loss.</summary>");
-            signature = $"private static {t} Backward(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<{t}> target, global::System.ReadOnlySpan<{t}> activations, global::System.Span<{t}> deltas, global::System.Span<{t}> gradients)";
+            string gradients = plan.DefersGradients ? $"{Runtime}.GradientBuffer<{t}> gradientBuffer" : $"global::System.Span<{t}> gradients";
+            writer.Line($"/// <summary>Backward pass: adds d loss / d parameters of one sample into <paramref name=\"{(plan.DefersGradients ? "gradientBuffer" : "gradients")}\"/>; returns the loss.</summary>");
+            signature = $"private static {t} Backward(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<{t}> target, global::System.ReadOnlySpan<{t}> activations, global::System.Span<{t}> deltas, {gradients})";
         }
 
         using (writer.Block(signature))
         {
             writer.Line($"{t} loss = ComputeDeltas(parameters, target, activations, deltas);");
+            if (!step && plan.DefersGradients)
+                writer.Line($"global::System.Span<{t}> gradients = gradientBuffer.Unflushed; // the blocks added at once; the deferred ones go through the buffer");
             foreach (LayerPlan layer in plan.Layers)
             {
                 int n = layer.Number;
@@ -114,8 +117,9 @@ internal static partial class Emitter
             }
             writer.Line();
 
+            var deferred = plan.DeferredGradientLayers.ToList();
             foreach (LayerPlan layer in plan.Layers)
-                EmitParameterUpdate(writer, layer, scalar, step, LayerInput(plan, layer, training: true));
+                EmitParameterUpdate(writer, layer, scalar, step, LayerInput(plan, layer, training: true), step ? -1 : deferred.IndexOf(layer));
             writer.Line("return loss;");
         }
         // The fused step is the class's last member: no blank line before the closing brace.
@@ -270,8 +274,11 @@ internal static partial class Emitter
     private static int ScalarStart(System.Collections.Generic.List<(int Start, int Lanes, string Vector)> chunks) =>
         chunks.Count == 0 ? 0 : chunks[chunks.Count - 1].Start + chunks[chunks.Count - 1].Lanes;
 
-    /// <summary>dW = delta prev^T and db = delta, either added into the gradients or applied as an SGD step.</summary>
-    private static void EmitParameterUpdate(CodeWriter writer, LayerPlan layer, Scalar scalar, bool step, string previous)
+    /// <summary>
+    /// dW = delta prev^T and db = delta, either added into the gradients or applied as an SGD step; a layer whose weight
+    /// gradients are deferred (<paramref name="deferredIndex"/> its number among them, else -1) hands dW to the gradient buffer.
+    /// </summary>
+    private static void EmitParameterUpdate(CodeWriter writer, LayerPlan layer, Scalar scalar, bool step, string previous, int deferredIndex = -1)
     {
         int n = layer.Number;
         string weights = step ? $"w{n}" : $"gw{n}";
@@ -283,8 +290,9 @@ internal static partial class Emitter
         }
         else
         {
-            writer.Line($"// Layer {n} gradients: dW{n} += delta{n} {previous}^T, db{n} += delta{n}");
-            writer.Line($"var gw{n} = gradients.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
+            writer.Line($"// Layer {n} gradients: dW{n} += delta{n} {previous}^T{(deferredIndex >= 0 ? " (deferred: added with the next samples', in sample order)" : "")}, db{n} += delta{n}");
+            if (deferredIndex < 0)
+                writer.Line($"var gw{n} = gradients.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
             writer.Line($"var gb{n} = gradients.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
         }
 
@@ -295,7 +303,10 @@ internal static partial class Emitter
         else
         {
             string scale = step ? "-learningRate" : scalar.Literal(1);
-            writer.Line($"{RuntimeApi.Call(RuntimeApi.AddScaledOuterProduct)}<{scalar.Keyword}>({weights}, delta{n}, {previous}, {scale});");
+            if (deferredIndex >= 0)
+                writer.Line($"gradientBuffer.AddOuterProduct({deferredIndex}, delta{n}, {previous});");
+            else
+                writer.Line($"{RuntimeApi.Call(RuntimeApi.AddScaledOuterProduct)}<{scalar.Keyword}>({weights}, delta{n}, {previous}, {scale});");
             writer.Line($"{RuntimeApi.Call(RuntimeApi.AddScaled)}<{scalar.Keyword}>({scale}, delta{n}, {biases});");
         }
         writer.Line();

@@ -145,7 +145,17 @@ internal static partial class Emitter
         writer.Line();
         writer.Line("// Parameters and gradients start on a 64-byte boundary, so SIMD loads of their rows never straddle a cache line.");
         writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.ParametersField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>(ParameterCount);");
-        writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.GradientsField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>(ParameterCount);");
+        if (plan.DefersGradients)
+        {
+            // Rule 12: Backward defers these layers' weight gradients and adds a few samples' at a time (NetGen.GradientBuffer).
+            string deferred = string.Join(", ", plan.DeferredGradientLayers.Select(layer => $"{GeneratedNames.WeightOffset(layer.Number)}, {layer.OutputSize}, {layer.InputSize}"));
+            writer.Line($"// Backward adds the weight gradients of {DeferredLayerList(plan)} a few samples at a time, in sample order (the same bits): each block moves once per few samples.");
+            writer.Line($"private readonly {Runtime}.GradientBuffer<{scalar.Keyword}> {GeneratedNames.GradientsField} = new {Runtime}.GradientBuffer<{scalar.Keyword}>(ParameterCount, {deferred});");
+        }
+        else
+        {
+            writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.GradientsField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>(ParameterCount);");
+        }
         writer.Line();
         if (!plan.SampleKernelsInLocals)
         {
@@ -306,7 +316,9 @@ internal static partial class Emitter
         writer.Line($"public global::System.Span<{scalar.Keyword}> Parameters => {GeneratedNames.ParametersSpan};");
         writer.Line();
         writer.Line("/// <summary>The gradient accumulator that <see cref=\"Backward(global::System.ReadOnlySpan{" + scalar.Keyword + "}, global::System.ReadOnlySpan{" + scalar.Keyword + "})\"/> adds into; laid out like <see cref=\"Parameters\"/>.</summary>");
-        writer.Line($"public global::System.Span<{scalar.Keyword}> Gradients => {GeneratedNames.GradientsSpan};");
+        if (plan.DefersGradients)
+            writer.Line("/// <remarks>Reading it adds what Backward has deferred; from then on Backward adds every sample's gradient at once, as the span may be kept.</remarks>");
+        writer.Line($"public global::System.Span<{scalar.Keyword}> Gradients => {(plan.DefersGradients ? GeneratedNames.GradientsField + ".Exposed" : GeneratedNames.GradientsSpan)};");
         writer.Line();
         if (!plan.Model.IsAbstract)
         {
@@ -435,7 +447,7 @@ internal static partial class Emitter
             EmitLengthCheck(writer, "input", "InputSize");
             EmitLengthCheck(writer, "target", "OutputSize");
             EmitSampleDropoutKey(writer, plan);
-            EmitTrainingKernelCall(writer, plan, "return ", "Backward", "input", "target", GeneratedNames.GradientsSpan, "dropoutKey");
+            EmitTrainingKernelCall(writer, plan, "return ", "Backward", "input", "target", BackwardGradients(plan), "dropoutKey");
         }
         writer.Line();
 
@@ -461,7 +473,7 @@ internal static partial class Emitter
                 using (writer.Block("for (int row = 0; row < rows; row++)"))
                 {
                     writer.Line($"{readOnlySpan} input = inputs.Slice(row * InputSize, InputSize);");
-                    EmitTrainingKernelCall(writer, plan, "loss += ", "Backward", "input", "targets.Slice(row * OutputSize, OutputSize)", GeneratedNames.GradientsSpan, $"{GeneratedNames.DropoutRowKey}(row)");
+                    EmitTrainingKernelCall(writer, plan, "loss += ", "Backward", "input", "targets.Slice(row * OutputSize, OutputSize)", BackwardGradients(plan), $"{GeneratedNames.DropoutRowKey}(row)");
                 }
             }
             if (plan.HasDropout)
@@ -472,7 +484,7 @@ internal static partial class Emitter
 
         writer.Line("/// <summary>Sets every gradient to zero.</summary>");
         writer.Line($"/// <remarks>{Exclusive}</remarks>");
-        writer.Line($"public void ZeroGradients() => {GeneratedNames.GradientsSpan}.Clear();");
+        writer.Line($"public void ZeroGradients() => {(plan.DefersGradients ? GeneratedNames.GradientsField : GeneratedNames.GradientsSpan)}.Clear();");
         writer.Line();
 
         writer.Line("/// <summary>Plain gradient descent with the accumulated gradients: <c>Parameters -= learningRate * Gradients</c>.</summary>");
@@ -552,6 +564,17 @@ internal static partial class Emitter
         }
         writer.Line($"{(plan.HasDropout ? GeneratedNames.ForwardTraining : "Forward")}({parameters}, {input}, {GeneratedNames.ActivationsSpan}{key});");
         writer.Line($"{assign}{kernel}({parameters}, {input}, {target}, {GeneratedNames.ActivationsSpan}, {GeneratedNames.DeltasSpan}, {last});");
+    }
+
+    /// <summary>What the per-sample Backward adds into: the gradient span, or the buffer itself where it defers layers (rule 12).</summary>
+    private static string BackwardGradients(NetworkPlan plan) =>
+        plan.DefersGradients ? GeneratedNames.GradientsField : GeneratedNames.GradientsSpan;
+
+    /// <summary>"layer 1", "layers 1 and 2", "layers 1, 2 and 3": the deferred layers, for comments.</summary>
+    private static string DeferredLayerList(NetworkPlan plan)
+    {
+        var numbers = plan.DeferredGradientLayers.Select(layer => layer.Number.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        return numbers.Count == 1 ? "layer " + numbers[0] : "layers " + string.Join(", ", numbers.Take(numbers.Count - 1)) + " and " + numbers[numbers.Count - 1];
     }
 
     /// <summary>One sample's mask key, drawn for the current step, which then moves on (networks with dropout only).</summary>

@@ -31,6 +31,11 @@ public interface INetwork<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
     Span<T> Parameters { get; }
 
     /// <summary>The gradient accumulator, laid out like <see cref="Parameters"/>.</summary>
+    /// <remarks>
+    /// A generated network with large layers adds their weight gradients a few <see cref="Backward"/> calls at a time
+    /// (the same bits, see README's Performance section); reading this property adds what is pending, and from then on
+    /// that network adds every call's gradients at once, since the caller may keep the span.
+    /// </remarks>
     Span<T> Gradients { get; }
 
     /// <summary>Writes the network's output for one input row.</summary>

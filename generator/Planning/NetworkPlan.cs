@@ -190,6 +190,21 @@ internal sealed record NetworkPlan(
     /// <summary>The number of <see cref="KeptForwardValues"/>: values kept per row.</summary>
     public int KeptForwardLength => KeptForwardValues().Count();
 
+    /// <summary>
+    /// The layers whose weight gradients <c>Backward</c> defers (rule 12): looped layers of a network whose per-sample
+    /// kernels call the layer kernels, with a weight block of at least <see cref="PlanLimits.MinDeferredGradientBytes"/>.
+    /// Each sample's <c>dW += delta x^T</c> goes to the network's <c>NetGen.GradientBuffer</c>, which adds a few samples'
+    /// at a time in sample order (the same bits), so the block moves from L2 once per few samples, not once per sample.
+    /// </summary>
+    public IEnumerable<LayerPlan> DeferredGradientLayers =>
+        SampleKernelsInLocals
+            ? Enumerable.Empty<LayerPlan>()
+            : Layers.Where(layer => layer.Shape == CodeShape.Loops
+                && (long)layer.WeightCount * Scalar.For(Model.Precision).Size >= PlanLimits.MinDeferredGradientBytes);
+
+    /// <summary>True when some layer's weight gradients are deferred (<see cref="DeferredGradientLayers"/>).</summary>
+    public bool DefersGradients => DeferredGradientLayers.Any();
+
     /// <summary>True when PredictBatch computes layer 1 for a chunk of rows with one matrix-matrix product, so Forward is split after it.</summary>
     public bool BatchesFirstLayer => PredictBatchChunkRows >= 2;
 

@@ -162,6 +162,13 @@ internal sealed record PlanLimits(
     /// </summary>
     public const int MaxPredictVectorBytes = 32;
 
+    /// <summary>
+    /// The smallest weight block, in bytes, whose gradients <c>Backward</c> defers (<see cref="NetworkPlan.DeferredGradientLayers"/>):
+    /// a block this large no longer stays in L1 (32-48 KB) from one sample to the next, so adding each sample's outer
+    /// product on its own reads and writes it from L2 every time.
+    /// </summary>
+    public const int MinDeferredGradientBytes = 32 * 1024;
+
     /// <summary>The range in which each limit is valid (inclusive); the sweep test compiles networks at points across each.</summary>
     public static readonly (string Name, int Minimum, int Maximum)[] Ranges =
     {

@@ -43,6 +43,31 @@ public static partial class Kernels
         else
             KernelsAt<T, T, ScalarWidth<T>, T, ScalarWidth<T>>.AddScaledOuterProduct(weights, d, x, scale);
     }
+
+    /// <summary>
+    /// <c>W += d_s x_s^T</c> for the samples s = 0, 1, ... in turn (<paramref name="deltas"/> and <paramref name="inputs"/> hold
+    /// them one after another): exactly <see cref="AddScaledOuterProduct{T}"/> with scale 1 for each sample in order, each
+    /// weight getting the same additions in the same order, but W is read and written once for all the samples (rows of a
+    /// wide vector or more: each weight vector takes every sample's multiply-add in a register) or once per block of rows
+    /// that stays in L1, rather than once per sample. How <see cref="GradientBuffer{T}"/> adds the outer products it deferred.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static void AddOuterProductsInOrder<T>(Span<T> weights, ReadOnlySpan<T> deltas, ReadOnlySpan<T> inputs, int samples)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
+        int rows = ThrowHelper.RowCount(nameof(deltas), deltas.Length, samples);
+        int columns = ThrowHelper.RowCount(nameof(inputs), inputs.Length, samples);
+        CheckMatrix<T>(weights, rows, columns);
+        if (Vector512.IsHardwareAccelerated)
+            KernelsAt<T, Vector512<T>, Width512<T>, Vector256<T>, Width256<T>>.AddOuterProductsInOrder(weights, deltas, inputs, rows, columns, samples);
+        else if (Vector256.IsHardwareAccelerated)
+            KernelsAt<T, Vector256<T>, Width256<T>, Vector128<T>, Width128<T>>.AddOuterProductsInOrder(weights, deltas, inputs, rows, columns, samples);
+        else if (Vector128.IsHardwareAccelerated)
+            KernelsAt<T, Vector128<T>, Width128<T>, Vector128<T>, Width128<T>>.AddOuterProductsInOrder(weights, deltas, inputs, rows, columns, samples);
+        else
+            KernelsAt<T, T, ScalarWidth<T>, T, ScalarWidth<T>>.AddOuterProductsInOrder(weights, deltas, inputs, rows, columns, samples);
+    }
 }
 
 internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>
@@ -185,6 +210,119 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             BlockOuterProduct(ref w, d, ref input, scale, columns);
         else
             RowOuterProduct(ref w, d, ref input, scale, columns);
+    }
+
+    /// <summary>The bytes of W that <see cref="AddOuterProductsInOrder"/> takes at a time: with a few samples' inputs, well within L1.</summary>
+    private const int InOrderBlockBytes = 16 * 1024;
+
+    /// <summary><see cref="Kernels.AddOuterProductsInOrder{T}"/> with its arguments checked.</summary>
+    /// <remarks>
+    /// Rows that <see cref="AddScaledOuterProduct"/> may pack several to a vector (<see cref="PacksRows"/>) take its own
+    /// path once per sample, as the path it picks depends on the number of rows. Longer rows always take
+    /// <see cref="RowOuterProduct"/>, which updates each row on its own, whatever rows come with it; so a block of rows
+    /// gets from it, sample after sample, exactly what each whole-matrix call gives those rows.
+    /// </remarks>
+    public static void AddOuterProductsInOrder(Span<T> weights, ReadOnlySpan<T> deltas, ReadOnlySpan<T> inputs, int rows, int columns, int samples)
+    {
+        if (PacksRows(columns))
+        {
+            for (int s = 0; s < samples; s++)
+                AddScaledOuterProduct(weights, deltas.Slice(s * rows, rows), inputs.Slice(s * columns, columns), T.One);
+            return;
+        }
+        ref T w = ref MemoryMarshal.GetReference(weights);
+        ref T x = ref MemoryMarshal.GetReference(inputs);
+        if (RowWidthOf(columns) == RowWidth.Wide && samples <= MaxSamplesInRegisters)
+        {
+            SamplesInRegisters(ref w, deltas, ref x, rows, columns, samples);
+            return;
+        }
+        int blockRows = Math.Max(1, InOrderBlockBytes / (columns * Unsafe.SizeOf<T>()));
+        for (int first = 0; first < rows; first += blockRows)
+        {
+            int count = Math.Min(blockRows, rows - first);
+            ref T block = ref Unsafe.Add(ref w, first * columns);
+            for (int s = 0; s < samples; s++)
+                RowOuterProduct(ref block, deltas.Slice(s * rows + first, count), ref Unsafe.Add(ref x, s * columns), T.One, columns);
+        }
+    }
+
+    /// <summary>The most samples <see cref="SamplesInRegisters"/> takes (a row's factors live on the stack).</summary>
+    private const int MaxSamplesInRegisters = 8;
+
+    /// <summary>
+    /// <see cref="AddOuterProductsInOrder"/> for rows that <see cref="OuterProductColumnBlocks"/> reads with the wide
+    /// vector: each weight vector is loaded once, gets every sample's multiply-add in sample order, and is stored once,
+    /// where one sample at a time loads and stores it per sample. Each multiply-add, each skipped zero factor (rows of at
+    /// least eight vectors) and the last partial vector (its new lanes only) are those of <see cref="OuterProductColumnBlocks"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void SamplesInRegisters(ref T w, ReadOnlySpan<T> deltas, ref T x, int rows, int columns, int samples)
+    {
+        nuint n = (nuint)TWide.Count;
+        bool skipsZeroRows = columns >= 8 * TWide.Count;
+        Span<T> factors = stackalloc T[MaxSamplesInRegisters];
+        Span<int> offsets = stackalloc int[MaxSamplesInRegisters];
+        nuint last = (nuint)(columns - TWide.Count);
+        int wholeVectors = columns / TWide.Count;
+        TWideVector fresh = TWide.LastLanes(columns - wholeVectors * TWide.Count);
+        for (int row = 0; row < rows; row++, w = ref Unsafe.Add(ref w, columns))
+        {
+            // The samples whose factor this row takes, in order: all of them, less the zeros where zero rows are skipped.
+            int active = 0;
+            for (int s = 0; s < samples; s++)
+            {
+                T factor = T.One * deltas[s * rows + row];
+                if (skipsZeroRows && factor == T.Zero)
+                    continue;
+                factors[active] = factor;
+                offsets[active++] = s * columns;
+            }
+            if (active == 0)
+                continue;
+            nuint column = 0;
+            // Eight vectors at a time: eight independent chains of multiply-adds, one per vector.
+            for (int v = 0; v + 8 <= wholeVectors; v += 8, column += 8 * n)
+            {
+                ref T y = ref Unsafe.Add(ref w, column);
+                TWideVector y0 = TWide.Load(ref y, 0), y1 = TWide.Load(ref y, n), y2 = TWide.Load(ref y, 2 * n), y3 = TWide.Load(ref y, 3 * n);
+                TWideVector y4 = TWide.Load(ref y, 4 * n), y5 = TWide.Load(ref y, 5 * n), y6 = TWide.Load(ref y, 6 * n), y7 = TWide.Load(ref y, 7 * n);
+                for (int k = 0; k < active; k++)
+                {
+                    ref T xk = ref Unsafe.Add(ref x, offsets[k] + (int)column);
+                    TWideVector f = TWide.Create(factors[k]);
+                    y0 = TWide.MultiplyAdd(TWide.Load(ref xk, 0), f, y0);
+                    y1 = TWide.MultiplyAdd(TWide.Load(ref xk, n), f, y1);
+                    y2 = TWide.MultiplyAdd(TWide.Load(ref xk, 2 * n), f, y2);
+                    y3 = TWide.MultiplyAdd(TWide.Load(ref xk, 3 * n), f, y3);
+                    y4 = TWide.MultiplyAdd(TWide.Load(ref xk, 4 * n), f, y4);
+                    y5 = TWide.MultiplyAdd(TWide.Load(ref xk, 5 * n), f, y5);
+                    y6 = TWide.MultiplyAdd(TWide.Load(ref xk, 6 * n), f, y6);
+                    y7 = TWide.MultiplyAdd(TWide.Load(ref xk, 7 * n), f, y7);
+                }
+                TWide.Store(y0, ref y, 0);
+                TWide.Store(y1, ref y, n);
+                TWide.Store(y2, ref y, 2 * n);
+                TWide.Store(y3, ref y, 3 * n);
+                TWide.Store(y4, ref y, 4 * n);
+                TWide.Store(y5, ref y, 5 * n);
+                TWide.Store(y6, ref y, 6 * n);
+                TWide.Store(y7, ref y, 7 * n);
+            }
+            for (; (int)column + TWide.Count <= columns; column += n)
+            {
+                TWideVector y = TWide.Load(ref w, column);
+                for (int k = 0; k < active; k++)
+                    y = TWide.MultiplyAdd(TWide.Load(ref Unsafe.Add(ref x, offsets[k]), column), TWide.Create(factors[k]), y);
+                TWide.Store(y, ref w, column);
+            }
+            if ((int)column == columns)
+                continue;
+            TWideVector old = TWide.Load(ref w, last), sum = old;
+            for (int k = 0; k < active; k++)
+                sum = TWide.MultiplyAdd(TWide.Load(ref Unsafe.Add(ref x, offsets[k]), last), TWide.Create(factors[k]), sum);
+            TWide.Store(TWide.Select(fresh, sum, old), ref w, last);
+        }
     }
 
     /// <summary><see cref="AddScaledOuterProduct"/> one row at a time, each row with the widest vector it fills.</summary>

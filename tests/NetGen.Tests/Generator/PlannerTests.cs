@@ -173,6 +173,29 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Backward_defers_the_weight_gradients_of_looped_layers_too_large_for_L1()
+    {
+        // Rule 12: 784-128-10 floats, W1 of 401 KB deferred, W2 of 5 KB added at once.
+        var reluSoftmax = new[] { ActivationKind.ReLU, ActivationKind.Softmax };
+        NetworkPlan mnist = Planner.Plan(Model("Mnist", new[] { 784, 128, 10 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single));
+        Assert.Equal(new[] { 1 }, mnist.DeferredGradientLayers.Select(layer => layer.Number));
+        Assert.True(mnist.DefersGradients);
+
+        // The bound is in bytes: 8,192 floats (32 KB) defer, 8,191 do not; 4,096 doubles defer.
+        Assert.True(Planner.Plan(Model("AtBound", new[] { 128, 64, 2 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single)).DefersGradients);
+        Assert.False(Planner.Plan(Model("UnderBound", new[] { 8191, 1, 2 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single)).DefersGradients);
+        Assert.Equal(new[] { 1, 2 }, Planner.Plan(Model("Doubles", new[] { 64, 64, 80, 2 }, new[] { ActivationKind.Tanh, ActivationKind.ReLU, ActivationKind.Softmax }, LossKind.CrossEntropy))
+            .DeferredGradientLayers.Select(layer => layer.Number));
+
+        // Not where the per-sample kernels run in locals (no layer kernels to defer), nor for unrolled layers.
+        NetworkPlan small = Planner.Plan(Model("Digits", new[] { 64, 32, 10 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single));
+        Assert.False(small.DefersGradients);
+        NetworkPlan inLocals = Planner.Plan(Model("Tiny", new[] { 3, 4, 1 }, new[] { ActivationKind.ReLU, ActivationKind.Sigmoid }));
+        Assert.True(inLocals.SampleKernelsInLocals);
+        Assert.False(inLocals.DefersGradients);
+    }
+
+    [Fact]
     public void A_sigmoid_or_tanh_layer_past_the_default_limit_stays_looped_and_keeps_its_network_out_of_locals()
     {
         foreach (ActivationKind hidden in new[] { ActivationKind.Sigmoid, ActivationKind.Tanh })

@@ -168,6 +168,41 @@ public class MatrixKernelTests
 
     [Theory]
     [MemberData(nameof(Widths))]
+    public void Outer_products_added_in_order_equal_one_call_per_sample_bit_for_bit(int wideBits)
+    {
+        CheckOuterProductsInOrder<double>(wideBits);
+        CheckOuterProductsInOrder<float>(wideBits);
+    }
+
+    /// <summary>
+    /// <c>AddOuterProductsInOrder</c> (how a network's GradientBuffer adds the samples it deferred) must give every weight
+    /// exactly what <c>AddScaledOuterProduct</c> with scale 1, called once per sample in order, gives it: for rows packed
+    /// several to a vector, rows of one wide vector or more (each weight vector taking all samples in registers), the
+    /// zero factors that long rows skip, every tail, and more samples than the registers take (the blocks of rows).
+    /// </summary>
+    private static void CheckOuterProductsInOrder<T>(int wideBits)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        IKernelsAt<T> kernels = KernelsAtWidth<T>(wideBits);
+        foreach (var (rows, columns) in SmallShapes().Where(shape => shape.Rows > 0 && shape.Columns > 0).Concat(LargeShapes))
+        {
+            foreach (int samples in new[] { 1, 2, 5, 8, 11 })
+            {
+                var random = new Random(rows * 1000 + columns * 10 + samples);
+                T[] w = Values<T>(random, rows * columns), x = Values<T>(random, samples * columns), d = Values<T>(random, samples * rows);
+                for (int k = 0; k < d.Length; k += 3)
+                    d[k] = T.Zero; // inactive units, skipped by long rows
+                T[] expected = (T[])w.Clone();
+                for (int s = 0; s < samples; s++)
+                    kernels.AddScaledOuterProduct(expected, d.AsSpan(s * rows, rows).ToArray(), x.AsSpan(s * columns, columns).ToArray(), T.One);
+                kernels.AddOuterProductsInOrder(w, d, x, rows, columns, samples);
+                Assert.True(expected.SequenceEqual(w), $"{wideBits}-bit {typeof(T).Name} {rows}x{columns}, {samples} samples");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
     public void AddScaled_matches_a_plain_loop_for_every_tail(int wideBits)
     {
         CheckAddScaled<double>(wideBits);
@@ -524,6 +559,8 @@ public class MatrixKernelTests
 
         void AddOuterProducts(T[] weights, T[] deltas, T[] inputs, int rows, int columns, int samples);
 
+        void AddOuterProductsInOrder(T[] weights, T[] deltas, T[] inputs, int rows, int columns, int samples);
+
         void ChunkProduct(T[] weights, T[] bias, T[] inputs, int columns, int samples, T[] outputs);
     }
 
@@ -551,6 +588,9 @@ public class MatrixKernelTests
 
         public void AddOuterProducts(T[] weights, T[] deltas, T[] inputs, int rows, int columns, int samples) =>
             KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.AddOuterProducts(weights, deltas, inputs, rows, columns, samples);
+
+        public void AddOuterProductsInOrder(T[] weights, T[] deltas, T[] inputs, int rows, int columns, int samples) =>
+            KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.AddOuterProductsInOrder(weights, deltas, inputs, rows, columns, samples);
 
         public void ChunkProduct(T[] weights, T[] bias, T[] inputs, int columns, int samples, T[] outputs) =>
             KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.ChunkProduct(weights, bias, inputs, columns, samples, outputs);
