@@ -192,7 +192,8 @@ internal sealed record NetworkPlan(
 
     /// <summary>
     /// The layers whose weight gradients <c>Backward</c> defers (rule 12): looped layers of a network whose per-sample
-    /// kernels call the layer kernels, with a weight block of at least <see cref="PlanLimits.MinDeferredGradientBytes"/>.
+    /// kernels call the layer kernels, with a weight block of at least <see cref="PlanLimits.MinDeferredGradientBytes"/> and
+    /// rows of at least <see cref="PlanLimits.MinDeferredRowBytes"/>.
     /// Each sample's <c>dW += delta x^T</c> goes to the network's <c>NetGen.GradientBuffer</c>, which adds a few samples'
     /// at a time in sample order (the same bits), so the block moves from L2 once per few samples, not once per sample.
     /// </summary>
@@ -200,7 +201,8 @@ internal sealed record NetworkPlan(
         SampleKernelsInLocals
             ? Enumerable.Empty<LayerPlan>()
             : Layers.Where(layer => layer.Shape == CodeShape.Loops
-                && (long)layer.WeightCount * Scalar.For(Model.Precision).Size >= PlanLimits.MinDeferredGradientBytes);
+                && (long)layer.WeightCount * Scalar.For(Model.Precision).Size >= PlanLimits.MinDeferredGradientBytes
+                && layer.InputSize * Scalar.For(Model.Precision).Size >= PlanLimits.MinDeferredRowBytes);
 
     /// <summary>True when some layer's weight gradients are deferred (<see cref="DeferredGradientLayers"/>).</summary>
     public bool DefersGradients => DeferredGradientLayers.Any();

@@ -169,6 +169,16 @@ internal sealed record PlanLimits(
     /// </summary>
     public const int MinDeferredGradientBytes = 32 * 1024;
 
+    /// <summary>
+    /// The shortest weight row, in bytes, whose gradients <c>Backward</c> defers: eight 512-bit vectors. A shorter row is
+    /// added one sample at a time with the sample's inputs held in registers across all rows, a load and a store per
+    /// vector, which the deferred kernel does not beat: 64-512-10 floats (rows of 256 bytes) trained 32 rows by
+    /// <c>Backward</c> 1.22-1.26x slower deferred, while rows of 512 bytes and more gained or stayed even (Stopwatch, AMD
+    /// EPYC, the same network read through <c>Gradients</c> first as the reference: 784-192-10 floats 0.75-0.81x,
+    /// 100-300-2 doubles 0.71-0.77x, 400-100-10 floats 0.82-0.85x, 256-64-10 floats 0.90-1.00x).
+    /// </summary>
+    public const int MinDeferredRowBytes = 512;
+
     /// <summary>The range in which each limit is valid (inclusive); the sweep test compiles networks at points across each.</summary>
     public static readonly (string Name, int Minimum, int Maximum)[] Ranges =
     {

@@ -107,11 +107,13 @@ namespace NetGen.Generator.Planning;
 /// tanh single 1.22 -> 0.76 us, 4-3-1 sigmoid 0.92 -> 0.73 us, 5-7-3 leaky/softmax 1.74-1.84 -> 1.49-1.51 us. Networks of
 /// ReLU and identity layers alone lost (3-5-2 0.45 -> 0.48 us, 1-1-1 145 -> 177 ns) and keep one pass.</item>
 /// <item>A network whose per-sample kernels call the layer kernels defers, in <c>Backward</c>, the weight gradients of its
-/// looped layers of at least <see cref="PlanLimits.MinDeferredGradientBytes"/> (<see cref="NetworkPlan.DeferredGradientLayers"/>):
+/// looped layers of at least <see cref="PlanLimits.MinDeferredGradientBytes"/> whose rows hold at least
+/// <see cref="PlanLimits.MinDeferredRowBytes"/> (<see cref="NetworkPlan.DeferredGradientLayers"/>):
 /// its gradients are a <c>NetGen.GradientBuffer</c>, which keeps each sample's delta and input for such a layer and adds
 /// a few samples' outer products at a time, each weight loaded once, given every sample's multiply-add in sample order
 /// and stored once, so every bit is what one addition per sample gives. A block that large does not stay in L1 from one
-/// sample to the next; added one sample at a time, each of its vectors was loaded and stored from L2 per sample.
+/// sample to the next; added one sample at a time, each of its vectors was loaded and stored from L2 per sample. Shorter
+/// rows are added one sample at a time with the inputs in registers, which deferring did not beat.
 /// Every read of the gradients adds what is pending first; the public <c>Gradients</c> also stops the deferring, as
 /// its caller may keep the span. 784-128-10 floats, 32 <c>Backward</c> calls between <c>ZeroGradients</c> and
 /// <c>ApplyGradients</c> (Stopwatch, AMD EPYC): 172-176 -> 148-149 us.</item>

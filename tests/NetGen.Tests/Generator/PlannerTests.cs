@@ -187,6 +187,10 @@ public class PlannerTests
         Assert.Equal(new[] { 1, 2 }, Planner.Plan(Model("Doubles", new[] { 64, 64, 80, 2 }, new[] { ActivationKind.Tanh, ActivationKind.ReLU, ActivationKind.Softmax }, LossKind.CrossEntropy))
             .DeferredGradientLayers.Select(layer => layer.Number));
 
+        // Nor rows under 512 bytes: 64-512-10 floats (rows of 256 bytes) adds each sample at once; 128 floats defer.
+        Assert.False(Planner.Plan(Model("ShortRows", new[] { 64, 512, 10 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single)).DefersGradients);
+        Assert.True(Planner.Plan(Model("LongRows", new[] { 128, 512, 10 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single)).DefersGradients);
+
         // Not where the per-sample kernels run in locals (no layer kernels to defer), nor for unrolled layers.
         NetworkPlan small = Planner.Plan(Model("Digits", new[] { 64, 32, 10 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single));
         Assert.False(small.DefersGradients);
