@@ -56,8 +56,8 @@ public static partial class Kernels
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
-        int rows = ThrowHelper.RowCount(nameof(deltas), deltas.Length, samples);
-        int columns = ThrowHelper.RowCount(nameof(inputs), inputs.Length, samples);
+        int rows = ThrowHelper.RowLength(nameof(deltas), deltas.Length, samples);
+        int columns = ThrowHelper.RowLength(nameof(inputs), inputs.Length, samples);
         CheckMatrix<T>(weights, rows, columns);
         if (Vector512.IsHardwareAccelerated)
             KernelsAt<T, Vector512<T>, Width512<T>, Vector256<T>, Width256<T>>.AddOuterProductsInOrder(weights, deltas, inputs, rows, columns, samples);
