@@ -43,6 +43,16 @@ public class GeneratedCodeSnapshotTests
         public partial class DigitsNet { }
         """);
 
+    // Rule 12: layer 1 (64 x 200 floats, 51 KB, rows of 800 bytes) goes through the GradientBuffer in Backward.
+    [Fact]
+    public void Network_whose_Backward_defers_its_first_layers_weight_gradients() => VerifyGenerated("""
+        using NetGen;
+        namespace Samples;
+        [Network(200, 64, 10, Hidden = Activation.ReLU, Output = Activation.Softmax,
+                 Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+        public partial class WideInputNet { }
+        """);
+
     [Fact]
     public void Deep_network_with_one_activation_per_layer() => VerifyGenerated("""
         using NetGen;
