@@ -140,7 +140,7 @@ public sealed class GradientBuffer<T>
             Offset = offset;
             Rows = rows;
             Columns = columns;
-            Capacity = Math.Clamp(PendingInputBytes / (columns * System.Runtime.CompilerServices.Unsafe.SizeOf<T>()), 2, 8);
+            Capacity = Math.Clamp(PendingInputBytes / (columns * System.Runtime.CompilerServices.Unsafe.SizeOf<T>()), 2, Kernels.MaxInOrderSamplesInRegisters);
             Deltas = new AlignedBuffer<T>(Capacity * rows);
             Inputs = new AlignedBuffer<T>(Capacity * columns);
         }

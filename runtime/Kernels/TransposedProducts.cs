@@ -45,6 +45,12 @@ public static partial class Kernels
     }
 
     /// <summary>
+    /// The most samples whose multiply-adds <see cref="AddOuterProductsInOrder{T}"/> gives each weight vector in a register
+    /// (more take blocks of rows, one sample at a time); so the most a <see cref="GradientBuffer{T}"/> layer keeps.
+    /// </summary>
+    internal const int MaxInOrderSamplesInRegisters = 8;
+
+    /// <summary>
     /// <c>W += d_s x_s^T</c> for the samples s = 0, 1, ... in turn (<paramref name="deltas"/> and <paramref name="inputs"/> hold
     /// them one after another): exactly <see cref="AddScaledOuterProduct{T}"/> with scale 1 for each sample in order, each
     /// weight getting the same additions in the same order, but W is read and written once for all the samples (rows of a
@@ -232,7 +238,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         }
         ref T w = ref MemoryMarshal.GetReference(weights);
         ref T x = ref MemoryMarshal.GetReference(inputs);
-        if (RowWidthOf(columns) == RowWidth.Wide && samples <= MaxSamplesInRegisters)
+        if (RowWidthOf(columns) == RowWidth.Wide && samples <= Kernels.MaxInOrderSamplesInRegisters)
         {
             SamplesInRegisters(ref w, deltas, ref x, rows, columns, samples);
             return;
@@ -247,9 +253,6 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         }
     }
 
-    /// <summary>The most samples <see cref="SamplesInRegisters"/> takes (a row's factors live on the stack).</summary>
-    private const int MaxSamplesInRegisters = 8;
-
     /// <summary>
     /// <see cref="AddOuterProductsInOrder"/> for rows that <see cref="OuterProductColumnBlocks"/> reads with the wide
     /// vector: each weight vector is loaded once, gets every sample's multiply-add in sample order, and is stored once,
@@ -261,8 +264,8 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     {
         nuint n = (nuint)TWide.Count;
         bool skipsZeroRows = columns >= 8 * TWide.Count;
-        Span<T> factors = stackalloc T[MaxSamplesInRegisters];
-        Span<int> offsets = stackalloc int[MaxSamplesInRegisters];
+        Span<T> factors = stackalloc T[Kernels.MaxInOrderSamplesInRegisters];
+        Span<int> offsets = stackalloc int[Kernels.MaxInOrderSamplesInRegisters];
         nuint last = (nuint)(columns - TWide.Count);
         int wholeVectors = columns / TWide.Count;
         TWideVector fresh = TWide.LastLanes(columns - wholeVectors * TWide.Count);
