@@ -76,7 +76,10 @@ internal static partial class Emitter
     private static void EmitChunkTraining(CodeWriter writer, NetworkPlan plan, Scalar scalar)
     {
         EmitLossAndOutputDelta(writer, plan, scalar);
-        EmitBackwardChunk(writer, plan, scalar);
+        if (plan.SplitsFirstLayer)
+            EmitSplitBackwardChunk(writer, plan, scalar);
+        else
+            EmitBackwardChunk(writer, plan, scalar);
     }
 
     /// <summary>One row's loss and output delta from slices of the chunk: the same statements as ComputeLoss and ComputeDeltas write.</summary>
@@ -124,7 +127,10 @@ internal static partial class Emitter
         $"{buffer}.Slice({GeneratedNames.BatchRows} * {offset}, count * {width})";
 
     /// <summary>One row of a chunk matrix of width <paramref name="width"/>: <c>name.Slice(row * width, width)</c>.</summary>
-    private static string ChunkRow(string name, int width) => $"{name}.Slice(row * {width}, {width})";
+    private static string ChunkRow(string name, int width) => ChunkRow(name, width.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>One row of a chunk matrix whose width is an expression (a constant's digits or a variable).</summary>
+    private static string ChunkRow(string name, string width) => $"{name}.Slice(row * {width}, {width})";
 
     /// <summary>What a layer reads in the chunk: the chunk's inputs, the layer below's outputs, or their dropped form.</summary>
     private static string ChunkInput(NetworkPlan plan, LayerPlan layer) =>
@@ -146,6 +152,25 @@ internal static partial class Emitter
             writer.Line($"var z{n} = {ChunkBlock("batch", PreActivationOffsetName(plan, layer), width)};");
         writer.Line($"{RuntimeApi.Call(RuntimeApi.ChunkProduct)}<{t}>(w{n}, b{n}, {input}, {layer.InputSize}, {product});");
         string a = "a" + n;
+        EmitChunkActivation(writer, layer, product, a, width.ToString(CultureInfo.InvariantCulture), scalar);
+        if (layer.Dropout is DropoutPlan dropout)
+        {
+            writer.Line(DropoutComment(layer, scalar));
+            writer.Line($"var {Dropped(n)} = {ChunkBlock("batch", GeneratedNames.DroppedOffset(n), width)};");
+            writer.Line($"var {Mask(n)} = {ChunkBlock("batch", GeneratedNames.MaskOffset(n), width)};");
+            using (writer.Block("for (int row = 0; row < count; row++)"))
+                writer.Line($"{RuntimeApi.Call(RuntimeApi.Dropout)}<{t}>({ChunkRow(a, width)}, {GeneratedNames.DropoutRowKey}(start + row), {GeneratedNames.ActivationOffset(n)}, {DropThreshold(dropout)}, {scalar.Literal(dropout.KeptScale)}, {ChunkRow(Mask(n), width)}, {ChunkRow(Dropped(n), width)});");
+        }
+    }
+
+    /// <summary>
+    /// A layer's activation for the chunk, from its product (<paramref name="product"/>: its z, or its a when no z is kept)
+    /// into <paramref name="a"/>, both chunk matrices with rows of <paramref name="width"/> values (a constant or a variable).
+    /// </summary>
+    private static void EmitChunkActivation(CodeWriter writer, LayerPlan layer, string product, string a, string width, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        ActivationInfo activation = ActivationInfo.Of(layer.Activation);
         if (!activation.IsElementwise)
         {
             using (writer.Block("for (int row = 0; row < count; row++)"))
@@ -170,14 +195,6 @@ internal static partial class Emitter
         else
         {
             writer.Line($"{RuntimeApi.Call(activation.RuntimeName)}<{t}>({product}, {a});");
-        }
-        if (layer.Dropout is DropoutPlan dropout)
-        {
-            writer.Line(DropoutComment(layer, scalar));
-            writer.Line($"var {Dropped(n)} = {ChunkBlock("batch", GeneratedNames.DroppedOffset(n), width)};");
-            writer.Line($"var {Mask(n)} = {ChunkBlock("batch", GeneratedNames.MaskOffset(n), width)};");
-            using (writer.Block("for (int row = 0; row < count; row++)"))
-                writer.Line($"{RuntimeApi.Call(RuntimeApi.Dropout)}<{t}>({ChunkRow(a, width)}, {GeneratedNames.DropoutRowKey}(start + row), {GeneratedNames.ActivationOffset(n)}, {DropThreshold(dropout)}, {scalar.Literal(dropout.KeptScale)}, {ChunkRow(Mask(n), width)}, {ChunkRow(Dropped(n), width)});");
         }
     }
 

@@ -36,7 +36,8 @@ internal static partial class Emitter
             // An abstract class cannot make a replica of itself, so only concrete ones offer Fit's data-parallel training.
             string contract = plan.Model.IsAbstract ? "INetwork" : "IReplicableNetwork";
             string dropoutContract = plan.HasDropout ? $", {Runtime}.IDropoutNetwork" : "";
-            using (writer.Block($"partial class {plan.Model.ClassName} : {Runtime}.{contract}<{scalar.Keyword}>{dropoutContract}"))
+            string splitContract = plan.SplitsFirstLayer ? $", {Runtime}.IUnitSplitNetwork<{scalar.Keyword}>" : "";
+            using (writer.Block($"partial class {plan.Model.ClassName} : {Runtime}.{contract}<{scalar.Keyword}>{dropoutContract}{splitContract}"))
             {
                 EmitConstantsAndFields(writer, plan, scalar);
                 EmitConstructors(writer, plan, scalar);
@@ -183,6 +184,8 @@ internal static partial class Emitter
             writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.BatchActivationsField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.BatchRows} * {GeneratedNames.ActivationCount});");
             writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.BatchDeltasField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({GeneratedNames.BatchRows} * {GeneratedNames.DeltaCount});");
             writer.Line();
+            if (plan.SplitsFirstLayer)
+                EmitSplitFields(writer, plan, scalar);
         }
     }
 

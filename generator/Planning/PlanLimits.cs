@@ -179,6 +179,23 @@ internal sealed record PlanLimits(
     /// </summary>
     public const int MinDeferredRowBytes = 512;
 
+    /// <summary>
+    /// The smallest first-layer weight block, in bytes, whose units Fit splits between its threads
+    /// (<see cref="NetworkPlan.SplitsFirstLayer"/>). Data-parallel shards each read the whole block and write a gradient
+    /// of its size, and every step moves each parameter's gradient from one core to the other and its new value back;
+    /// on the 2-vCPU AMD host of 3 December those moves held 784-128-10 (400 KB) to 1.22-1.37x on two threads in most
+    /// minutes, while a prototype that split W1's units between the threads (only activations and deltas cross) ran
+    /// 1.70-1.78x in the same minutes. Below this size the whole step is a few microseconds and the shards' copies are
+    /// cheap.
+    /// </summary>
+    public const int MinSplitLayerBytes = 64 * 1024;
+
+    /// <summary>
+    /// How many times the weights of all later layers the first layer must hold for Fit to split it: the later layers run
+    /// on one thread between the split parts, so they must be a small part of the step (784-128-10: 78 times).
+    /// </summary>
+    public const int MinSplitLayerShare = 3;
+
     /// <summary>The range in which each limit is valid (inclusive); the sweep test compiles networks at points across each.</summary>
     public static readonly (string Name, int Minimum, int Maximum)[] Ranges =
     {

@@ -200,6 +200,33 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Fit_splits_the_units_of_a_large_first_layer_that_holds_most_of_the_weights()
+    {
+        // Rule 13: 784-128-10 floats, W1 of 401 KB and 78 times the later layers' weights.
+        var reluSoftmax = new[] { ActivationKind.ReLU, ActivationKind.Softmax };
+        NetworkModel mnist = Model("Mnist", new[] { 784, 128, 10 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single);
+        Assert.True(Planner.Plan(mnist).SplitsFirstLayer);
+
+        // The bound is in bytes: 16,384 floats (64 KB) split, 16,320 do not; 8,192 doubles split.
+        Assert.True(Planner.Plan(Model("AtBound", new[] { 256, 64, 3 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single)).SplitsFirstLayer);
+        Assert.False(Planner.Plan(Model("UnderBound", new[] { 255, 64, 3 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single)).SplitsFirstLayer);
+        Assert.True(Planner.Plan(Model("Doubles", new[] { 128, 64, 3 }, reluSoftmax, LossKind.CrossEntropy)).SplitsFirstLayer);
+
+        // The later layers run on one thread between the blocks, so they must be small: W1 at least 3 times their weights.
+        var relus = new[] { ActivationKind.ReLU, ActivationKind.ReLU, ActivationKind.Identity };
+        Assert.True(Planner.Plan(Model("SmallRest", new[] { 256, 64, 80, 1 }, relus, LossKind.MeanSquaredError, PrecisionKind.Single)).SplitsFirstLayer);
+        Assert.False(Planner.Plan(Model("LargeRest", new[] { 256, 64, 300, 1 }, relus, LossKind.MeanSquaredError, PrecisionKind.Single)).SplitsFirstLayer);
+
+        // At least two blocks of 16 units; no dropout (its masks follow the rows of replicas); no abstract class (no Fit
+        // threads); not an output layer (a network of one layer has no rest to run).
+        Assert.False(Planner.Plan(Model("Narrow", new[] { 2048, 31, 3 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single)).SplitsFirstLayer);
+        Assert.True(Planner.Plan(Model("TwoBlocks", new[] { 2048, 32, 3 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single)).SplitsFirstLayer);
+        Assert.False(Planner.Plan(mnist with { DropoutRates = new[] { 0.25, 0.0 }.ToEquatableArray() }).SplitsFirstLayer);
+        Assert.False(Planner.Plan(mnist with { IsAbstract = true }).SplitsFirstLayer);
+        Assert.False(Planner.Plan(Model("OneLayer", new[] { 4096, 40 }, new[] { ActivationKind.Identity }, LossKind.MeanSquaredError, PrecisionKind.Single)).SplitsFirstLayer);
+    }
+
+    [Fact]
     public void A_sigmoid_or_tanh_layer_past_the_default_limit_stays_looped_and_keeps_its_network_out_of_locals()
     {
         foreach (ActivationKind hidden in new[] { ActivationKind.Sigmoid, ActivationKind.Tanh })

@@ -1,0 +1,192 @@
+using NetGen.Generator.Kinds;
+using NetGen.Generator.Model;
+using NetGen.Generator.Planning;
+
+namespace NetGen.Generator;
+
+/// <summary>
+/// BackwardChunk of a network whose first layer Fit splits by units between its threads
+/// (<see cref="NetworkPlan.SplitsFirstLayer"/>, the runtime's <c>IUnitSplitNetwork</c>): three private steps, which
+/// BackwardChunk runs for all units and the interface's members run for a block of units at a time.
+/// </summary>
+/// <remarks>
+/// Called for all units, each step writes exactly what the one-method BackwardChunk writes, with the same kernels on the
+/// same spans. A block's forward product and gradients are the same kernels on a block of W1's rows and the matching
+/// columns of the chunk, copied through the block's own scratch: each unit's value is the same sum in the same order,
+/// and only the exp- and tanh-based activations, whose vector kernels may treat a row's last values apart, can differ
+/// in the last bit from the all-units call.
+/// </remarks>
+internal static partial class Emitter
+{
+    private const string ForwardFirstLayerUnits = "ForwardFirstLayerUnits";
+    private const string BackwardAfterFirstLayer = "BackwardAfterFirstLayer";
+    private const string AddFirstLayerGradients = "AddFirstLayerGradients";
+
+    /// <summary>The scratch of the unit blocks: a block of units u of width n keeps row r at BatchRows * u + r * n (a second half holds Z1 when layer 1 keeps it).</summary>
+    private const string SplitBlocksField = "_splitBlocks";
+
+    /// <summary>The field declaration of the blocks' scratch.</summary>
+    private static void EmitSplitFields(CodeWriter writer, NetworkPlan plan, Scalar scalar)
+    {
+        LayerPlan first = plan.Layers[0];
+        string sections = first.KeepsPreActivation ? "2 * " : "";
+        writer.Line($"// Fit computes layer 1 by blocks of units on several threads (NetGen.IUnitSplitNetwork): each block's rows go through");
+        writer.Line($"// its own part of this scratch, then into their columns of the chunk's matrices.");
+        writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {SplitBlocksField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({sections}{GeneratedNames.BatchRows} * {first.OutputSize});");
+        writer.Line();
+    }
+
+    /// <summary>BackwardChunk as the three steps, the steps, and the interface members that run them for a block of units.</summary>
+    private static void EmitSplitBackwardChunk(CodeWriter writer, NetworkPlan plan, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        LayerPlan first = plan.Layers[0];
+        int units = first.OutputSize;
+        writer.Line($"/// <summary>BackwardBatch for <paramref name=\"count\"/> rows (at most {GeneratedNames.BatchRows}): adds their gradients into Gradients and returns their summed loss.</summary>");
+        using (writer.Block($"private {t} {GeneratedNames.BackwardChunk}(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, int count)"))
+        {
+            writer.Line($"// Layer 1 for all {units} units, the later layers down to layer 1's delta, layer 1's gradients for all units:");
+            writer.Line("// the steps that Fit runs for blocks of units on several threads.");
+            writer.Line($"{ForwardFirstLayerUnits}(inputs, count, 0, {units});");
+            writer.Line($"{t} loss = {BackwardAfterFirstLayer}(targets, count);");
+            writer.Line($"{AddFirstLayerGradients}(inputs, count, 0, {units});");
+            writer.Line("return loss;");
+        }
+        writer.Line();
+        EmitForwardFirstLayerUnits(writer, plan, scalar);
+        EmitBackwardAfterFirstLayer(writer, plan, scalar);
+        EmitAddFirstLayerGradients(writer, plan, scalar);
+        EmitSplitInterface(writer, plan, scalar);
+    }
+
+    private static void EmitForwardFirstLayerUnits(CodeWriter writer, NetworkPlan plan, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        LayerPlan first = plan.Layers[0];
+        int units = first.OutputSize, inputs = first.InputSize;
+        ActivationInfo activation = ActivationInfo.Of(first.Activation);
+        bool keepsZ = first.KeepsPreActivation;
+        writer.Line($"/// <summary>Layer 1 for units <paramref name=\"firstUnit\"/> to <paramref name=\"firstUnit\"/> + <paramref name=\"unitCount\"/> - 1 of <paramref name=\"count\"/> rows, into their columns of A1{(keepsZ ? " and Z1" : "")}.</summary>");
+        using (writer.Block($"private void {ForwardFirstLayerUnits}(global::System.ReadOnlySpan<{t}> inputs, int count, int firstUnit, int unitCount)"))
+        {
+            writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan};");
+            writer.Line($"global::System.Span<{t}> batch = {GeneratedNames.BatchActivationsSpan};");
+            writer.Line($"// Z1 = X W1^T + b1, A1 = {activation.Name}(Z1) for these units: W1's rows and b1's values of the units.");
+            writer.Line($"var w1 = parameters.Slice({GeneratedNames.WeightOffset(1)} + firstUnit * {inputs}, unitCount * {inputs});");
+            writer.Line($"var b1 = parameters.Slice({GeneratedNames.BiasOffset(1)} + firstUnit, unitCount);");
+            writer.Line($"var a1 = {ChunkBlock("batch", GeneratedNames.ActivationOffset(1), units)};");
+            if (keepsZ)
+                writer.Line($"var z1 = {ChunkBlock("batch", PreActivationOffsetName(plan, first), units)};");
+            using (writer.Block($"if (unitCount == {units})"))
+            {
+                writer.Line("// All units: straight into the chunk's matrices.");
+                writer.Line($"{RuntimeApi.Call(RuntimeApi.ChunkProduct)}<{t}>(w1, b1, inputs, {inputs}, {ProductTarget(first)});");
+                EmitChunkActivation(writer, first, ProductTarget(first), "a1", units.ToString(System.Globalization.CultureInfo.InvariantCulture), scalar);
+                writer.Line("return;");
+            }
+            writer.Line("// A block of units: into the block's scratch (rows of unitCount values), then into the units' columns.");
+            writer.Line($"global::System.Span<{t}> blocks = {SplitBlocksField}.Span;");
+            writer.Line($"var a1Block = blocks.Slice({GeneratedNames.BatchRows} * firstUnit, count * unitCount);");
+            if (keepsZ)
+                writer.Line($"var z1Block = blocks.Slice({GeneratedNames.BatchRows} * ({units} + firstUnit), count * unitCount);");
+            string blockProduct = keepsZ ? "z1Block" : "a1Block";
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.ChunkProduct)}<{t}>(w1, b1, inputs, {inputs}, {blockProduct});");
+            EmitChunkActivation(writer, first, blockProduct, "a1Block", "unitCount", scalar);
+            using (writer.Block("for (int row = 0; row < count; row++)"))
+            {
+                writer.Line($"a1Block.Slice(row * unitCount, unitCount).CopyTo(a1.Slice(row * {units} + firstUnit, unitCount));");
+                if (keepsZ)
+                    writer.Line($"z1Block.Slice(row * unitCount, unitCount).CopyTo(z1.Slice(row * {units} + firstUnit, unitCount));");
+            }
+        }
+        writer.Line();
+    }
+
+    private static void EmitBackwardAfterFirstLayer(CodeWriter writer, NetworkPlan plan, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        LayerPlan first = plan.Layers[0];
+        writer.Line("/// <summary>The chunk from its complete A1 on: the later layers for every row, each row's loss and output delta, the later layers' gradients and layer 1's delta D1. Returns the summed loss.</summary>");
+        using (writer.Block($"private {t} {BackwardAfterFirstLayer}(global::System.ReadOnlySpan<{t}> targets, int count)"))
+        {
+            writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan};");
+            writer.Line($"global::System.Span<{t}> gradients = {GeneratedNames.GradientsSpan};");
+            writer.Line($"global::System.Span<{t}> batch = {GeneratedNames.BatchActivationsSpan};");
+            writer.Line($"global::System.Span<{t}> deltas = {GeneratedNames.BatchDeltasSpan};");
+            writer.Line("// Below, a capital letter is the chunk's matrix of a layer's values, one row per input row: A the outputs,");
+            writer.Line("// Z the pre-activations, D the deltas d loss / d Z.");
+            writer.Line($"var a1 = {ChunkBlock("batch", GeneratedNames.ActivationOffset(1), first.OutputSize)};");
+            if (first.KeepsPreActivation)
+                writer.Line($"var z1 = {ChunkBlock("batch", PreActivationOffsetName(plan, first), first.OutputSize)};");
+            for (int index = 1; index < plan.Layers.Count; index++)
+                EmitChunkForwardLayer(writer, plan, plan.Layers[index], scalar);
+            EmitChunkLoss(writer, plan, scalar);
+            for (int index = plan.Layers.Count - 1; index >= 1; index--)
+                EmitChunkGradients(writer, plan, plan.Layers[index], scalar);
+            writer.Line("return loss;");
+        }
+        writer.Line();
+    }
+
+    private static void EmitAddFirstLayerGradients(CodeWriter writer, NetworkPlan plan, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        LayerPlan first = plan.Layers[0];
+        int units = first.OutputSize, inputs = first.InputSize;
+        writer.Line("/// <summary>Layer 1's gradients of <paramref name=\"count\"/> rows for units <paramref name=\"firstUnit\"/> to <paramref name=\"firstUnit\"/> + <paramref name=\"unitCount\"/> - 1: dW1 += D1^T X, db1 += the sum of D1's rows, on those units' rows and values.</summary>");
+        using (writer.Block($"private void {AddFirstLayerGradients}(global::System.ReadOnlySpan<{t}> inputs, int count, int firstUnit, int unitCount)"))
+        {
+            writer.Line($"global::System.Span<{t}> gradients = {GeneratedNames.GradientsSpan};");
+            writer.Line($"global::System.Span<{t}> deltas = {GeneratedNames.BatchDeltasSpan};");
+            writer.Line($"var delta1 = {ChunkBlock("deltas", GeneratedNames.ActivationOffset(1), units)};");
+            writer.Line($"var dw1 = gradients.Slice({GeneratedNames.WeightOffset(1)} + firstUnit * {inputs}, unitCount * {inputs});");
+            writer.Line($"var db1 = gradients.Slice({GeneratedNames.BiasOffset(1)} + firstUnit, unitCount);");
+            using (writer.Block($"if (unitCount == {units})"))
+            {
+                writer.Line($"{RuntimeApi.Call(RuntimeApi.AddOuterProducts)}<{t}>(dw1, delta1, inputs, count);");
+                writer.Line($"{RuntimeApi.Call(RuntimeApi.AddRows)}<{t}>(delta1, db1);");
+                writer.Line("return;");
+            }
+            writer.Line("// A block of units: the units' columns of D1 into the block's scratch (rows of unitCount values) first.");
+            writer.Line($"var delta1Block = {SplitBlocksField}.Span.Slice({GeneratedNames.BatchRows} * firstUnit, count * unitCount);");
+            using (writer.Block("for (int row = 0; row < count; row++)"))
+                writer.Line($"delta1.Slice(row * {units} + firstUnit, unitCount).CopyTo(delta1Block.Slice(row * unitCount, unitCount));");
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.AddOuterProducts)}<{t}>(dw1, delta1Block, inputs, count);");
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.AddRows)}<{t}>(delta1Block, db1);");
+        }
+        writer.Line();
+    }
+
+    /// <summary>The explicit members of <c>NetGen.IUnitSplitNetwork</c>: the steps after their argument checks.</summary>
+    private static void EmitSplitInterface(CodeWriter writer, NetworkPlan plan, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        int units = plan.Layers[0].OutputSize;
+        string contract = $"{Runtime}.IUnitSplitNetwork<{t}>";
+        string split = $"{Runtime}.UnitSplit";
+        writer.Line($"int {contract}.SplitUnits => {units};");
+        writer.Line();
+        writer.Line($"int {contract}.SplitChunkRows => {GeneratedNames.BatchRows};");
+        writer.Line();
+        using (writer.Block($"void {contract}.ForwardSplitUnits(global::System.ReadOnlySpan<{t}> inputs, int firstUnit, int unitCount)"))
+        {
+            writer.Line($"int count = {split}.ChunkRows(nameof(inputs), inputs.Length, InputSize, {GeneratedNames.BatchRows});");
+            writer.Line($"{split}.CheckUnits(firstUnit, unitCount, {units});");
+            writer.Line($"{ForwardFirstLayerUnits}(inputs, count, firstUnit, unitCount);");
+        }
+        writer.Line();
+        using (writer.Block($"{t} {contract}.BackwardAfterSplitLayer(global::System.ReadOnlySpan<{t}> targets)"))
+        {
+            writer.Line($"int count = {split}.ChunkRows(nameof(targets), targets.Length, OutputSize, {GeneratedNames.BatchRows});");
+            writer.Line($"return {BackwardAfterFirstLayer}(targets, count);");
+        }
+        writer.Line();
+        using (writer.Block($"void {contract}.AddSplitUnitGradients(global::System.ReadOnlySpan<{t}> inputs, int firstUnit, int unitCount)"))
+        {
+            writer.Line($"int count = {split}.ChunkRows(nameof(inputs), inputs.Length, InputSize, {GeneratedNames.BatchRows});");
+            writer.Line($"{split}.CheckUnits(firstUnit, unitCount, {units});");
+            writer.Line($"{AddFirstLayerGradients}(inputs, count, firstUnit, unitCount);");
+        }
+        writer.Line();
+    }
+}
