@@ -12,9 +12,10 @@ namespace NetGen.Generator;
 /// <remarks>
 /// Called for all units, each step writes exactly what the one-method BackwardChunk writes, with the same kernels on the
 /// same spans. A block's forward product and gradients are the same kernels on a block of W1's rows and the matching
-/// columns of the chunk, copied through the block's own scratch: each unit's value is the same sum in the same order,
-/// and only the exp- and tanh-based activations, whose vector kernels may treat a row's last values apart, can differ
-/// in the last bit from the all-units call.
+/// columns of the chunk, copied through the block's own scratch. Where a block takes the kernel path the whole layer
+/// takes (Fit's blocks do for the streamed product of long rows: the runtime's <c>UnitSplit.BlockCount</c>), each unit
+/// gets the same sums in the same order; the exp- and tanh-based activations, whose vector kernels may treat a row's
+/// last values apart, can still differ in the last bit from the all-units call.
 /// </remarks>
 internal static partial class Emitter
 {

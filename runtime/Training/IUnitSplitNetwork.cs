@@ -52,11 +52,25 @@ public static class UnitSplit
     public const int Alignment = 16;
 
     /// <summary>
-    /// The number of blocks Fit cuts <paramref name="units"/> units into: one per possible participant, at most
-    /// <paramref name="mostBlocks"/>, each at least <see cref="Alignment"/> units. It depends on nothing else, not on the
-    /// thread count, so the bits of a step do not either.
+    /// The number of blocks Fit cuts a layer of <paramref name="units"/> units and <paramref name="inputs"/> inputs of
+    /// <paramref name="valueBytes"/>-byte values into: one per possible participant, at most <paramref name="mostBlocks"/>,
+    /// each at least <see cref="Alignment"/> units; and, when the whole layer's product streams its rows (a matrix over
+    /// <c>StreamedRows.MatrixBytes</c>), each block over that size too, so that a block's product takes the layer's
+    /// path and gives each unit the same sum as the whole layer's product (a smaller block would take the blocked
+    /// path, whose sums are formed in another order). It depends on nothing else, not on the thread count, so the bits
+    /// of a step do not either. 1 means the layer is not worth splitting.
     /// </summary>
-    public static int BlockCount(int units, int mostBlocks) => Math.Clamp(units / Alignment, 1, mostBlocks);
+    public static int BlockCount(int units, int inputs, int valueBytes, int mostBlocks)
+    {
+        int blocks = Math.Clamp(units / Alignment, 1, mostBlocks);
+        long rowBytes = (long)inputs * valueBytes;
+        if (units * rowBytes > StreamedRows.MatrixBytes)
+        {
+            long fewestUnits = (StreamedRows.MatrixBytes / rowBytes + 1 + Alignment - 1) / Alignment * Alignment;
+            blocks = (int)Math.Clamp(units / fewestUnits, 1, blocks);
+        }
+        return blocks;
+    }
 
     /// <summary>The first unit of block <paramref name="block"/> of <paramref name="blocks"/> (<paramref name="units"/> for one past the last): a multiple of <see cref="Alignment"/>.</summary>
     public static int BlockStart(int block, int blocks, int units) =>

@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace NetGen;
@@ -142,8 +143,11 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     public ShardedBackward(IReplicableNetwork<T> network, int largestBatch, FitThreads? threads)
     {
         _network = network;
-        _split = network is IUnitSplitNetwork<T> split && network is not IDropoutNetwork ? split : null;
-        _unitBlocks = _split is null ? 0 : UnitSplit.BlockCount(_split.SplitUnits, MaxShards);
+        if (network is IUnitSplitNetwork<T> split && network is not IDropoutNetwork)
+        {
+            int blocks = UnitSplit.BlockCount(split.SplitUnits, network.InputSize, Unsafe.SizeOf<T>(), MaxShards);
+            (_split, _unitBlocks) = blocks >= 2 ? (split, blocks) : (null, 0);
+        }
         _replicas = new INetwork<T>[_split is null ? ShardCount(largestBatch) - 1 : 0];
         for (int i = 0; i < _replicas.Length; i++)
         {

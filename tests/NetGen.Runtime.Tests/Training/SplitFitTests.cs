@@ -8,7 +8,7 @@ namespace NetGen.Runtime.Tests.Training;
 
 // Networks whose first layer Fit splits by units between its threads (rule 13): a first layer of at least 64 KB that holds
 // most of the weights. ReLU in floats (64 units: four blocks of 16), and GELU in doubles, which keeps Z1 and whose 72
-// units make blocks of 16, 16, 16 and 24.
+// units make blocks of 32 and 40 (each over 64 KB, as the whole layer is, so each block's product streams as its does).
 [Network(256, 64, 3, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
 public partial class SplitReluNet { }
 
@@ -27,21 +27,26 @@ public class SplitFitTests
     }
 
     [Theory]
-    [InlineData(64, 4)]
-    [InlineData(72, 4)]
-    [InlineData(40, 2)]
-    [InlineData(1000, 4)]
-    public void Unit_blocks_cover_every_unit_once_and_start_on_whole_cache_lines(int units, int expectedBlocks)
+    [InlineData(64, 256, 4, 4)] // 64 KB: the product does not stream, blocks of 16
+    [InlineData(72, 300, 8, 2)] // 172 KB of doubles: blocks of at least 32 units (75 KB)
+    [InlineData(40, 10, 4, 2)]
+    [InlineData(1000, 9, 4, 4)]
+    [InlineData(128, 784, 4, 4)] // 784-128-10 floats: blocks of 32 units (100 KB), each streamed as the whole layer
+    [InlineData(64, 784, 4, 2)] // blocks of 16 (50 KB) would not stream: two blocks of 32
+    [InlineData(32, 784, 4, 1)] // one block of 32: not split
+    public void Unit_blocks_cover_every_unit_once_start_on_whole_cache_lines_and_stream_as_the_layer_does(int units, int inputs, int valueBytes, int expectedBlocks)
     {
-        int blocks = UnitSplit.BlockCount(units, mostBlocks: 4);
+        int blocks = UnitSplit.BlockCount(units, inputs, valueBytes, mostBlocks: 4);
         Assert.Equal(expectedBlocks, blocks);
         Assert.Equal(0, UnitSplit.BlockStart(0, blocks, units));
         Assert.Equal(units, UnitSplit.BlockStart(blocks, blocks, units));
+        bool layerStreams = (long)units * inputs * valueBytes > 64 * 1024;
         for (int block = 0; block < blocks; block++)
         {
             int start = UnitSplit.BlockStart(block, blocks, units), end = UnitSplit.BlockStart(block + 1, blocks, units);
             Assert.Equal(0, start % UnitSplit.Alignment);
             Assert.True(end - start >= UnitSplit.Alignment, $"block {block} of {units} units: {start} to {end}");
+            Assert.Equal(layerStreams, (long)(end - start) * inputs * valueBytes > 64 * 1024);
         }
     }
 
@@ -60,7 +65,7 @@ public class SplitFitTests
         whole.ZeroGradients();
         float wholeLoss = whole.BackwardBatch(inputs, targets);
         split.ZeroGradients();
-        int blocks = UnitSplit.BlockCount(contract.SplitUnits, 4);
+        int blocks = UnitSplit.BlockCount(contract.SplitUnits, 256, sizeof(float), 4);
         for (int block = blocks - 1; block >= 0; block--) // any order: each block writes only its own columns
             contract.ForwardSplitUnits(inputs, UnitSplit.BlockStart(block, blocks, 64), UnitSplit.BlockStart(block + 1, blocks, 64) - UnitSplit.BlockStart(block, blocks, 64));
         float splitLoss = contract.BackwardAfterSplitLayer(targets);
@@ -87,7 +92,7 @@ public class SplitFitTests
         whole.ZeroGradients();
         double wholeLoss = whole.BackwardBatch(inputs, targets);
         split.ZeroGradients();
-        int units = contract.SplitUnits, blocks = UnitSplit.BlockCount(units, 4);
+        int units = contract.SplitUnits, blocks = UnitSplit.BlockCount(units, 300, sizeof(double), 4);
         for (int block = 0; block < blocks; block++)
             contract.ForwardSplitUnits(inputs, UnitSplit.BlockStart(block, blocks, units), UnitSplit.BlockStart(block + 1, blocks, units) - UnitSplit.BlockStart(block, blocks, units));
         double splitLoss = contract.BackwardAfterSplitLayer(targets);
