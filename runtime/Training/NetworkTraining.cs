@@ -50,6 +50,14 @@ public static class NetworkTraining
     /// so the report too does not depend on the thread count.
     /// </para>
     /// <para>
+    /// A generated network whose first layer is large and holds most of the weights (784-128-10, say; it is then an
+    /// <see cref="IUnitSplitNetwork{T}"/>) is not sharded: its first layer's units are cut into fixed blocks, each thread
+    /// computes its blocks' forward products and gradients and updates its blocks' parameters, and the later layers run
+    /// on the calling thread between them. The batch's gradient is then exactly <see cref="INetwork{T}.BackwardBatch"/>'s
+    /// where the blocks take the layer's kernel paths, and again the same on any number of threads. With clipping or an
+    /// optimizer that is not built in, the update runs by ranges after the blocks, as above.
+    /// </para>
+    /// <para>
     /// Fit writes the network's parameters and gradients: nothing else may use the network while it runs.
     /// </para>
     /// </remarks>
