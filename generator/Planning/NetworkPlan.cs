@@ -212,8 +212,8 @@ internal sealed record NetworkPlan(
     /// Rule 13: Fit splits the first layer's units between its threads (the generated class is a
     /// <c>NetGen.IUnitSplitNetwork</c>): a concrete network that trains in chunks, in one pass, without dropout, whose first
     /// layer is looped, elementwise, at least <see cref="PlanLimits.MinSplitLayerBytes"/> and
-    /// <see cref="PlanLimits.MinSplitLayerShare"/> times the weights of the later layers, and has at least two blocks of
-    /// <see cref="SplitUnitAlignment"/> units. BackwardChunk is then three steps (layer 1 for a range of units, the rest of
+    /// <see cref="PlanLimits.MinSplitLayerShare"/> times the weights of the later layers, with at least
+    /// <see cref="PlanLimits.MinSplitUnits"/> units. BackwardChunk is then three steps (layer 1 for a range of units, the rest of
     /// the network, layer 1's gradients for a range of units), which BackwardBatch runs for all units at once and Fit runs
     /// for blocks of units on its threads, with the rest on the calling thread between them.
     /// </summary>
@@ -227,14 +227,11 @@ internal sealed record NetworkPlan(
             long laterWeights = Layers.Skip(1).Sum(layer => (long)layer.WeightCount);
             return first.Shape == CodeShape.Loops
                 && ActivationInfo.Of(first.Activation).IsElementwise
-                && first.OutputSize >= 2 * SplitUnitAlignment
+                && first.OutputSize >= PlanLimits.MinSplitUnits
                 && (long)first.WeightCount * Scalar.For(Model.Precision).Size >= PlanLimits.MinSplitLayerBytes
                 && first.WeightCount >= PlanLimits.MinSplitLayerShare * laterWeights;
         }
     }
-
-    /// <summary>The unit blocks of a split first layer start at multiples of this (the runtime's <c>UnitSplit.Alignment</c>): whole cache lines of floats.</summary>
-    public const int SplitUnitAlignment = 16;
 
     /// <summary>True when PredictBatch computes layer 1 for a chunk of rows with one matrix-matrix product, so Forward is split after it.</summary>
     public bool BatchesFirstLayer => PredictBatchChunkRows >= 2;

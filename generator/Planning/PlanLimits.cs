@@ -181,14 +181,19 @@ internal sealed record PlanLimits(
 
     /// <summary>
     /// The smallest first-layer weight block, in bytes, whose units Fit splits between its threads
-    /// (<see cref="NetworkPlan.SplitsFirstLayer"/>). Data-parallel shards each read the whole block and write a gradient
-    /// of its size, and every step moves each parameter's gradient from one core to the other and its new value back;
-    /// on the 2-vCPU AMD host of 3 December those moves held 784-128-10 (400 KB) to 1.22-1.37x on two threads in most
-    /// minutes, while a prototype that split W1's units between the threads (only activations and deltas cross) ran
-    /// 1.70-1.78x in the same minutes. Below this size the whole step is a few microseconds and the shards' copies are
-    /// cheap.
+    /// (<see cref="NetworkPlan.SplitsFirstLayer"/>), with at least <see cref="MinSplitUnits"/> units. Data-parallel
+    /// shards each read the whole block and write a gradient of its size, and every step moves each parameter's gradient
+    /// from one core to the other and its new value back. Measured on the 2-vCPU AMD host of 3 December (Fit, batch 64,
+    /// two threads, builds alternated): where its vCPUs were 400 ns apart, 784-128-10 (400 KB) took 25 ms an epoch split
+    /// against 30-31 sharded; where they were 110 ns apart (one cache shared), 21.5-22.6 against 23.5-24.3 on MNIST
+    /// digits, while dense inputs made the split the slower one there, and networks of 64 units (256-64-10 to
+    /// 784-64-10) were slower split in both placements: the split adds a serial part (the later layers) and more
+    /// hand-offs, which a small layer's work does not cover.
     /// </summary>
-    public const int MinSplitLayerBytes = 64 * 1024;
+    public const int MinSplitLayerBytes = 256 * 1024;
+
+    /// <summary>The fewest first-layer units Fit splits (<see cref="MinSplitLayerBytes"/>): four blocks of 32.</summary>
+    public const int MinSplitUnits = 128;
 
     /// <summary>
     /// How many times the weights of all later layers the first layer must hold for Fit to split it: the later layers run

@@ -118,16 +118,17 @@ namespace NetGen.Generator.Planning;
 /// its caller may keep the span. 784-128-10 floats, 32 <c>Backward</c> calls between <c>ZeroGradients</c> and
 /// <c>ApplyGradients</c> (Stopwatch, AMD EPYC): 172-176 -> 148-149 us.</item>
 /// <item>A concrete network that trains in chunks in one pass, without dropout, whose looped, elementwise first layer
-/// holds at least <see cref="PlanLimits.MinSplitLayerBytes"/> of weights and at least
-/// <see cref="PlanLimits.MinSplitLayerShare"/> times the weights of the later layers, in at least two blocks of
-/// <see cref="NetworkPlan.SplitUnitAlignment"/> units, is a <c>NetGen.IUnitSplitNetwork</c>
-/// (<see cref="NetworkPlan.SplitsFirstLayer"/>): BackwardChunk is three steps (layer 1 for a range of units, the later
-/// layers down to layer 1's delta, layer 1's gradients for a range of units), and Fit runs the first and last by fixed
-/// blocks of units on its threads, each thread updating its own blocks' parameters, instead of sharding the batch over
-/// replicas. A data-parallel step moves every parameter's gradient from one core to the other and its new value back;
-/// on the 2-vCPU AMD host of 3 December (its vCPUs 400 ns apart), that held 784-128-10 at batch 64 to 1.21-1.30x on two
-/// threads, and the split gave 1.36-1.41x in the same minutes, its 2-thread epoch 25 against 30-31 ms (FitScaling,
-/// alternated). BackwardBatch calls the three steps for all units: the same kernels on the same spans.</item>
+/// holds at least <see cref="PlanLimits.MinSplitLayerBytes"/> of weights in at least <see cref="PlanLimits.MinSplitUnits"/>
+/// units and at least <see cref="PlanLimits.MinSplitLayerShare"/> times the weights of the later layers is a
+/// <c>NetGen.IUnitSplitNetwork</c> (<see cref="NetworkPlan.SplitsFirstLayer"/>): BackwardChunk is three steps (layer 1
+/// for a range of units, the later layers down to layer 1's delta, layer 1's gradients for a range of units), and Fit
+/// runs the first and last by fixed blocks of units on its threads, each thread updating its own blocks' parameters,
+/// instead of sharding the batch over replicas. A data-parallel step moves every parameter's gradient from one core to
+/// the other and its new value back; on the 2-vCPU AMD host of 3 December, with its vCPUs 400 ns apart, that held
+/// 784-128-10 at batch 64 to 30-31 ms an epoch on two threads, where the split took 25 ms; with them 110 ns apart, 23.5-24.3
+/// against 21.5-22.6 ms (FitScaling, MNIST, builds
+/// alternated); smaller layers were slower split (<see cref="PlanLimits.MinSplitLayerBytes"/>). BackwardBatch calls the
+/// three steps for all units: the same kernels on the same spans.</item>
 /// </list>
 /// </remarks>
 internal static class Planner

@@ -58,7 +58,7 @@ public static class UnitSplit
     /// <c>StreamedRows.MatrixBytes</c>), each block over that size too, so that a block's product takes the layer's
     /// path and gives each unit the same sum as the whole layer's product (a smaller block would take the blocked
     /// path, whose sums are formed in another order). It depends on nothing else, not on the thread count, so the bits
-    /// of a step do not either. 1 means the layer is not worth splitting.
+    /// of a step do not either. A power of two (1, 2, 4, ...); 1 means the layer is not worth splitting.
     /// </summary>
     public static int BlockCount(int units, int inputs, int valueBytes, int mostBlocks)
     {
@@ -69,7 +69,9 @@ public static class UnitSplit
             long fewestUnits = (StreamedRows.MatrixBytes / rowBytes + 1 + Alignment - 1) / Alignment * Alignment;
             blocks = (int)Math.Clamp(units / fewestUnits, 1, blocks);
         }
-        return blocks;
+        // A power of two, so two or four threads each get the same share: three blocks of 784-96-10 on two threads
+        // left one thread a block and the other two, and made the split slower than the shards.
+        return 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)blocks));
     }
 
     /// <summary>The first unit of block <paramref name="block"/> of <paramref name="blocks"/> (<paramref name="units"/> for one past the last): a multiple of <see cref="Alignment"/>.</summary>

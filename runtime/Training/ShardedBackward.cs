@@ -101,7 +101,7 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     // The batch of the step in progress, read by the shards.
     private ReadOnlyMemory<T> _inputs;
     private ReadOnlyMemory<T> _targets;
-    private IBatchRows<T>? _batchRows;
+    private Action<int, int>? _copyRows;
     private int _rows;
     private int _shards;
     // A split step's chunks: the one whose layer-1 gradients the next unit phase adds (length 0: none) and the one
@@ -110,11 +110,7 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     private (int Start, int Count) _forwardChunk;
     // True in a SplitStep: the last unit phase also updates each block's parameters.
     private bool _updatesInBlocks;
-    // The split steps so far, and the last one whose rows each participant copied (one cache line apart), into its own
-    // inputs (participants 1 and up; the caller copies into the batch buffers).
-    private long _splitStep;
-    private readonly long[] _inputsCopied;
-    private readonly T[][] _participantInputs;
+
 
     // What each range does in the range phase in progress, in this order: sum the shards' gradients into the
     // network's and divide them by _divisor; then either record their sum of squares, or (_update) scale them,
@@ -164,13 +160,6 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
         _workerCount = threads?.WorkerCount ?? 0;
         _runItems = RunItems;
         _nextInBlock = new int[(_workerCount + 1) * CounterSpacing];
-        _inputsCopied = new long[(_workerCount + 1) * CounterSpacing];
-        _participantInputs = new T[_workerCount + 1][];
-        if (_split is not null)
-        {
-            for (int participant = 1; participant <= _workerCount; participant++)
-                _participantInputs[participant] = new T[largestBatch * network.InputSize];
-        }
         _meanScratch = new T[_workerCount + 1][];
         for (int i = 0; i < _meanScratch.Length; i++)
             _meanScratch[i] = new T[RangeLength];
@@ -203,7 +192,7 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     /// parameters are copied into it before they change and checked after.
     /// </summary>
     /// <returns>The batch's summed loss; <c>parametersFinite</c> is false when <paramref name="guardCopy"/> is given and a new parameter is NaN or infinite.</returns>
-    public T Step(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows, IBatchRows<T>? copyRows, IOptimizer<T> optimizer,
+    public T Step(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows, Action<int, int>? copyRows, IOptimizer<T> optimizer,
         double? maxGradientNorm, T[]? guardCopy, out bool parametersFinite)
     {
         if (_split is not null && maxGradientNorm is null && optimizer is IRangedOptimizer<T> ranged)
@@ -256,7 +245,7 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     /// they are in its core's cache, and the later layers' parameters on this thread after the last block; the same
     /// element-wise update, by cuts that depend only on the blocks, so the bits do not depend on the thread count.
     /// </summary>
-    private T SplitStep(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows, IBatchRows<T>? copyRows, IRangedOptimizer<T> optimizer,
+    private T SplitStep(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows, Action<int, int>? copyRows, IRangedOptimizer<T> optimizer,
         T[]? guardCopy, out bool parametersFinite)
     {
         _nonFinite = false;
@@ -293,9 +282,9 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     }
 
     /// <summary>Sets each shard's network's gradients to its shard's summed gradient; returns the summed loss, added in shard order.</summary>
-    private T RunShards(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows, IBatchRows<T>? copyRows)
+    private T RunShards(ReadOnlyMemory<T> inputs, ReadOnlyMemory<T> targets, int rows, Action<int, int>? copyRows)
     {
-        _batchRows = copyRows;
+        _copyRows = copyRows;
         _inputs = inputs;
         _targets = targets;
         _rows = rows;
@@ -307,7 +296,7 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
             }
             finally
             {
-                _batchRows = null;
+                _copyRows = null;
                 _inputs = default;
                 _targets = default;
             }
@@ -327,7 +316,7 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
         }
         finally
         {
-            _batchRows = null;
+            _copyRows = null;
             _inputs = default;
             _targets = default;
         }
@@ -362,7 +351,8 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
         // per-row gradients, so there is nothing else to drop.
         Span<T> gradients = _network.Gradients;
         gradients.Slice(split.SplitUnits * (_network.InputSize + 1)).Clear();
-        _splitStep++; // each participant copies the step's rows before its first block (see SplitInputs)
+        if (_copyRows is not null)
+            RunPhase(Phase.SplitRows, MaxShards);
         int rows = _rows, chunkRows = split.SplitChunkRows, outputSize = _network.OutputSize;
         // The fewest chunks of at most chunkRows rows, as even as the rows split: BackwardBatch's chunks.
         int chunks = rows / chunkRows + (rows % chunkRows == 0 ? 0 : 1);
@@ -389,7 +379,7 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
         int units = split.SplitUnits, inputSize = _network.InputSize;
         int firstUnit = UnitSplit.BlockStart(block, _unitBlocks, units);
         int unitCount = UnitSplit.BlockStart(block + 1, _unitBlocks, units) - firstUnit;
-        ReadOnlySpan<T> inputs = SplitInputs(participant);
+        ReadOnlySpan<T> inputs = _inputs.Span;
         if (_gradientChunk.Count > 0 && _gradientChunk.Start == 0)
         {
             Span<T> gradients = _network.Gradients;
@@ -409,28 +399,20 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     }
 
     /// <summary>
-    /// The step's input rows as <paramref name="participant"/> reads them in a split step. When Fit copies its shuffled
-    /// rows, each participant copies every row's inputs into a buffer of its own on its first block of the step (the
-    /// caller into the batch buffers, with the targets, which only it reads): rows that one core wrote and the other read
-    /// moved between the cores on every read and again on the next step's write, and took a third of the blocks' time.
+    /// A split step's block <paramref name="block"/> of the batch's rows (one of <see cref="MaxShards"/>), copied into the
+    /// batch buffers, which every block of units then reads. (Each participant copying every row into inputs of its own
+    /// instead took 10-20% longer on two threads in the minutes the cores shared a cache.)
     /// </summary>
-    private ReadOnlySpan<T> SplitInputs(int participant)
+    private void CopyRowBlock(int block)
     {
-        if (_batchRows is null)
-            return _inputs.Span;
-        if (_inputsCopied[participant * CounterSpacing] != _splitStep)
-        {
-            if (participant == 0)
-                _batchRows.CopyRows(0, _rows);
-            else
-                _batchRows.CopyInputs(0, _rows, _participantInputs[participant]);
-            _inputsCopied[participant * CounterSpacing] = _splitStep;
-        }
-        return participant == 0 ? _inputs.Span : _participantInputs[participant].AsSpan(0, _rows * _network.InputSize);
+        int start = (int)((long)block * _rows / MaxShards), end = (int)((long)(block + 1) * _rows / MaxShards);
+        if (end > start)
+            _copyRows!(start, end - start);
     }
 
     private enum Phase
     {
+        SplitRows,
         Shards,
         Ranges,
         SplitUnits,
@@ -472,6 +454,7 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
                 {
                     case Phase.Shards: RunShard(item); break;
                     case Phase.Ranges: RunRange(item, participant); break;
+                    case Phase.SplitRows: CopyRowBlock(item); break;
                     default: RunUnitBlock(_split!, item, participant); break;
                 }
             }
@@ -496,7 +479,7 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
             replica.DropoutStep = _dropoutStep;
             replica.DropoutFirstRow = _dropoutFirstRow + start;
         }
-        _batchRows?.CopyRows(start, count);
+        _copyRows?.Invoke(start, count);
         network.ZeroGradients();
         _shardLosses[shard] = network.BackwardBatch(
             _inputs.Span.Slice(start * inputSize, count * inputSize),
@@ -561,12 +544,3 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     }
 }
 
-/// <summary>Where a Fit step's shuffled rows come from: the training loop copies them on the threads of the step.</summary>
-internal interface IBatchRows<T>
-{
-    /// <summary>Copies the inputs and targets of the batch's rows <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1 into the batch buffers.</summary>
-    void CopyRows(int first, int count);
-
-    /// <summary>Copies the inputs of the batch's rows <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1 into <paramref name="inputs"/>, from its start.</summary>
-    void CopyInputs(int first, int count, Span<T> inputs);
-}

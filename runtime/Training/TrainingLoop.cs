@@ -10,7 +10,7 @@ namespace NetGen;
 /// One run of <see cref="NetworkTraining">Fit</see>: owns every buffer the run needs, allocated once in the
 /// constructor, so that the per-batch work allocates nothing.
 /// </summary>
-internal sealed class TrainingLoop<T> : IBatchRows<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
+internal sealed class TrainingLoop<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     // Mixed into the shuffle seed so that Fit(seed: s) does not replay the random numbers that
     // new Network(seed: s) drew for its weights.
@@ -35,6 +35,7 @@ internal sealed class TrainingLoop<T> : IBatchRows<T> where T : unmanaged, IBina
     private readonly EpochEvaluation<T>? _evaluation;
     private readonly ClassWeighting<T>? _classWeighting;
     private readonly T[]? _weightedGradients;
+    private readonly Action<int, int> _copyRows;
     private int _batchStart; // the batch's first position in _order, for CopyRows
     private SeededRandom _random;
 
@@ -46,6 +47,7 @@ internal sealed class TrainingLoop<T> : IBatchRows<T> where T : unmanaged, IBina
     {
         _network = network;
         _options = options;
+        _copyRows = CopyRows;
         _training = training;
         _validation = validation;
         _optimizer = options.Optimizer ?? new Sgd<T>(options.LearningRate);
@@ -201,7 +203,7 @@ internal sealed class TrainingLoop<T> : IBatchRows<T> where T : unmanaged, IBina
         {
             // The whole step on the shard threads: the rows' copies, the copy aside and the check run there too.
             _epochLossDivisor += count;
-            return double.CreateTruncating(_sharded!.Step(inputs, targets, count, copyRows ? this : null, _optimizer,
+            return double.CreateTruncating(_sharded!.Step(inputs, targets, count, copyRows ? _copyRows : null, _optimizer,
                 _options.MaxGradientNorm, guardStep ? _lastFiniteParameters : null, out parametersFinite));
         }
 
@@ -313,7 +315,7 @@ internal sealed class TrainingLoop<T> : IBatchRows<T> where T : unmanaged, IBina
     /// the batch that <see cref="BatchBlocks"/> last set up into the batch buffers. The shards of a sharded step call it
     /// for their own rows, each on its thread: scattered over the data set, the rows mostly miss the cache.
     /// </summary>
-    public void CopyRows(int first, int count)
+    private void CopyRows(int first, int count)
     {
         int inputSize = _training.InputSize;
         int outputSize = _training.OutputSize;
@@ -325,13 +327,6 @@ internal sealed class TrainingLoop<T> : IBatchRows<T> where T : unmanaged, IBina
             _training.InputRow(row).CopyTo(batchInputs.Slice(i * inputSize, inputSize));
             _training.TargetRow(row).CopyTo(batchTargets.Slice(i * outputSize, outputSize));
         }
-    }
-
-    public void CopyInputs(int first, int count, Span<T> inputs)
-    {
-        int inputSize = _training.InputSize;
-        for (int i = 0; i < count; i++)
-            _training.InputRow(_order![_batchStart + first + i]).CopyTo(inputs.Slice(i * inputSize, inputSize));
     }
 
     /// <summary>Fisher-Yates shuffle driven by the run's seeded sequence.</summary>

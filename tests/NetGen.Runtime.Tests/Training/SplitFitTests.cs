@@ -6,13 +6,14 @@ using NetGen.TestSupport;
 
 namespace NetGen.Runtime.Tests.Training;
 
-// Networks whose first layer Fit splits by units between its threads (rule 13): a first layer of at least 64 KB that holds
-// most of the weights. ReLU in floats (64 units: four blocks of 16), and GELU in doubles, which keeps Z1 and whose 72
-// units make blocks of 32 and 40 (each over 64 KB, as the whole layer is, so each block's product streams as its does).
-[Network(256, 64, 3, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+// Networks whose first layer Fit splits by units between its threads (rule 13): a first layer of at least 256 KB and 128
+// units that holds most of the weights. ReLU in floats (128 units of 512 inputs: two blocks of 64, each over 64 KB as the
+// whole layer is, so each block's product streams as its does), and GELU in doubles, which keeps Z1 (128 units of 300
+// inputs: four blocks of 32).
+[Network(512, 128, 3, Hidden = Activation.ReLU, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
 public partial class SplitReluNet { }
 
-[Network(300, 72, 8, 2, Activations = new[] { Activation.GELU, Activation.Tanh, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+[Network(300, 128, 8, 2, Activations = new[] { Activation.GELU, Activation.Tanh, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
 public partial class SplitGeluNet { }
 
 public class SplitFitTests
@@ -23,7 +24,7 @@ public class SplitFitTests
         Assert.IsAssignableFrom<IUnitSplitNetwork<float>>(new SplitReluNet());
         Assert.IsAssignableFrom<IUnitSplitNetwork<double>>(new SplitGeluNet());
         Assert.False(new ParallelWideNet() is IUnitSplitNetwork<float>); // 64-80-3: a first layer of 20 KB
-        Assert.Equal(64, ((IUnitSplitNetwork<float>)new SplitReluNet()).SplitUnits);
+        Assert.Equal(128, ((IUnitSplitNetwork<float>)new SplitReluNet()).SplitUnits);
     }
 
     [Theory]
@@ -32,6 +33,8 @@ public class SplitFitTests
     [InlineData(40, 10, 4, 2)]
     [InlineData(1000, 9, 4, 4)]
     [InlineData(128, 784, 4, 4)] // 784-128-10 floats: blocks of 32 units (100 KB), each streamed as the whole layer
+    [InlineData(128, 512, 4, 2)] // blocks over 64 KB need 33 units, 48 in whole cache lines: two blocks of 64
+    [InlineData(96, 784, 4, 2)] // three blocks of 32 would leave one of two threads a block and the other two
     [InlineData(64, 784, 4, 2)] // blocks of 16 (50 KB) would not stream: two blocks of 32
     [InlineData(32, 784, 4, 1)] // one block of 32: not split
     public void Unit_blocks_cover_every_unit_once_start_on_whole_cache_lines_and_stream_as_the_layer_does(int units, int inputs, int valueBytes, int expectedBlocks)
@@ -56,7 +59,7 @@ public class SplitFitTests
     [InlineData(32)]
     public void Blocks_of_units_give_BackwardBatchs_loss_and_gradients_bit_for_bit_for_ReLU(int rows)
     {
-        (float[] inputs, float[] targets) = Data(rows, 256, 3, seed: 21);
+        (float[] inputs, float[] targets) = Data(rows, 512, 3, seed: 21);
         var whole = new SplitReluNet(seed: 4);
         var split = new SplitReluNet(seed: 4);
         var contract = (IUnitSplitNetwork<float>)split;
@@ -65,12 +68,12 @@ public class SplitFitTests
         whole.ZeroGradients();
         float wholeLoss = whole.BackwardBatch(inputs, targets);
         split.ZeroGradients();
-        int blocks = UnitSplit.BlockCount(contract.SplitUnits, 256, sizeof(float), 4);
+        int units = contract.SplitUnits, blocks = UnitSplit.BlockCount(units, 512, sizeof(float), 4);
         for (int block = blocks - 1; block >= 0; block--) // any order: each block writes only its own columns
-            contract.ForwardSplitUnits(inputs, UnitSplit.BlockStart(block, blocks, 64), UnitSplit.BlockStart(block + 1, blocks, 64) - UnitSplit.BlockStart(block, blocks, 64));
+            contract.ForwardSplitUnits(inputs, UnitSplit.BlockStart(block, blocks, units), UnitSplit.BlockStart(block + 1, blocks, units) - UnitSplit.BlockStart(block, blocks, units));
         float splitLoss = contract.BackwardAfterSplitLayer(targets);
         for (int block = 0; block < blocks; block++)
-            contract.AddSplitUnitGradients(inputs, UnitSplit.BlockStart(block, blocks, 64), UnitSplit.BlockStart(block + 1, blocks, 64) - UnitSplit.BlockStart(block, blocks, 64));
+            contract.AddSplitUnitGradients(inputs, UnitSplit.BlockStart(block, blocks, units), UnitSplit.BlockStart(block + 1, blocks, units) - UnitSplit.BlockStart(block, blocks, units));
 
         Assert.Equal(wholeLoss, splitLoss);
         Assert.Equal(whole.Gradients.ToArray(), split.Gradients.ToArray());
@@ -82,8 +85,8 @@ public class SplitFitTests
     [InlineData(32)]
     public void Blocks_of_units_give_BackwardBatchs_gradients_for_GELU_to_the_last_bits(int rows)
     {
-        // GELU's vector kernel runs a block's rows of 16 or 24 values where BackwardBatch runs rows of 72, so a value
-        // may take another path through its exp; the sums are the same.
+        // GELU's vector kernel runs a block's rows of 32 values where BackwardBatch runs rows of 128, so a value may take
+        // another path through its exp; the sums are the same.
         (double[] inputs, double[] targets) = DataDouble(rows, 300, 2, seed: 8);
         var whole = new SplitGeluNet(seed: 5);
         var split = new SplitGeluNet(seed: 5);
@@ -93,6 +96,7 @@ public class SplitFitTests
         double wholeLoss = whole.BackwardBatch(inputs, targets);
         split.ZeroGradients();
         int units = contract.SplitUnits, blocks = UnitSplit.BlockCount(units, 300, sizeof(double), 4);
+        Assert.Equal(4, blocks);
         for (int block = 0; block < blocks; block++)
             contract.ForwardSplitUnits(inputs, UnitSplit.BlockStart(block, blocks, units), UnitSplit.BlockStart(block + 1, blocks, units) - UnitSplit.BlockStart(block, blocks, units));
         double splitLoss = contract.BackwardAfterSplitLayer(targets);
@@ -109,7 +113,7 @@ public class SplitFitTests
     [Fact]
     public void Fit_on_a_split_network_is_the_mean_gradient_and_Adams_step_of_BackwardBatch_bit_for_bit()
     {
-        (float[] inputs, float[] targets) = Data(128, 256, 3, seed: 30);
+        (float[] inputs, float[] targets) = Data(128, 512, 3, seed: 30);
         var fitted = new SplitReluNet(seed: 9);
         fitted.Fit(inputs, targets, new TrainingOptions<float>
         {
@@ -122,7 +126,7 @@ public class SplitFitTests
         for (int start = 0; start < 128; start += 64)
         {
             reference.ZeroGradients();
-            reference.BackwardBatch(inputs.AsSpan(start * 256, 64 * 256), targets.AsSpan(start * 3, 64 * 3));
+            reference.BackwardBatch(inputs.AsSpan(start * 512, 64 * 512), targets.AsSpan(start * 3, 64 * 3));
             Span<float> gradients = reference.Gradients;
             for (int i = 0; i < gradients.Length; i++)
                 gradients[i] /= 64f;
@@ -143,7 +147,7 @@ public class SplitFitTests
     [MemberData(nameof(StepKinds))]
     public void Every_thread_count_gives_the_same_parameters_bit_for_bit(string kind, int batchSize)
     {
-        (float[] inputs, float[] targets) = Data(300, 256, 3, seed: 17);
+        (float[] inputs, float[] targets) = Data(300, 512, 3, seed: 17);
         float[] TrainFloat(int threads)
         {
             var network = new SplitReluNet(seed: 3);
@@ -172,7 +176,7 @@ public class SplitFitTests
     [Fact]
     public void Split_steps_allocate_nothing_on_the_calling_thread()
     {
-        (float[] inputs, float[] targets) = Data(640, 256, 3, seed: 2);
+        (float[] inputs, float[] targets) = Data(640, 512, 3, seed: 2);
         var allocatedAtEpochEnd = new long[5];
         new SplitReluNet(seed: 5).Fit(inputs, targets, new TrainingOptions<float>
         {
@@ -188,7 +192,7 @@ public class SplitFitTests
     [Fact]
     public void A_split_step_that_overflows_is_caught_and_undone()
     {
-        (float[] inputs, float[] targets) = Data(64, 256, 3, seed: 12);
+        (float[] inputs, float[] targets) = Data(64, 512, 3, seed: 12);
         var network = new SplitReluNet(seed: 6);
         float[] before = network.Parameters.ToArray();
 
@@ -206,17 +210,17 @@ public class SplitFitTests
     public void The_split_members_check_their_arguments_and_name_what_they_expected()
     {
         var contract = (IUnitSplitNetwork<float>)new SplitReluNet(seed: 1);
-        var oneRow = new float[256];
+        var oneRow = new float[512];
 
-        var range = Assert.Throws<ArgumentOutOfRangeException>(() => contract.ForwardSplitUnits(oneRow, 60, 8));
-        Assert.Contains("inside 0 to 63, got 8 units from unit 60", range.Message);
+        var range = Assert.Throws<ArgumentOutOfRangeException>(() => contract.ForwardSplitUnits(oneRow, 124, 8));
+        Assert.Contains("inside 0 to 127, got 8 units from unit 124", range.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => contract.AddSplitUnitGradients(oneRow, 0, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => contract.ForwardSplitUnits(oneRow, -16, 16));
 
-        var tooMany = Assert.Throws<ArgumentOutOfRangeException>(() => contract.ForwardSplitUnits(new float[(contract.SplitChunkRows + 1) * 256], 0, 16));
-        Assert.Contains($"Expected 1 to {contract.SplitChunkRows} rows of 256 values, got {contract.SplitChunkRows + 1} rows", tooMany.Message);
+        var tooMany = Assert.Throws<ArgumentOutOfRangeException>(() => contract.ForwardSplitUnits(new float[(contract.SplitChunkRows + 1) * 512], 0, 16));
+        Assert.Contains($"Expected 1 to {contract.SplitChunkRows} rows of 512 values, got {contract.SplitChunkRows + 1} rows", tooMany.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => contract.BackwardAfterSplitLayer(ReadOnlySpan<float>.Empty));
-        var partial = Assert.Throws<ArgumentException>(() => contract.AddSplitUnitGradients(new float[300], 0, 16));
+        var partial = Assert.Throws<ArgumentException>(() => contract.AddSplitUnitGradients(new float[600], 0, 16));
         Assert.Equal("inputs", partial.ParamName);
     }
 

@@ -53,13 +53,13 @@ public class GeneratedCodeSnapshotTests
         public partial class WideInputNet { }
         """);
 
-    // Rule 13: layer 1 (64 x 256 floats, 64 KB, 85 times layer 2) is split by units in Fit; GELU keeps Z1, so its
+    // Rule 13: layer 1 (128 x 512 floats, 256 KB, 170 times layer 2) is split by units in Fit; GELU keeps Z1, so its
     // blocks carry Z1 as well as A1.
     [Fact]
     public void Network_whose_first_layer_Fit_splits_by_units() => VerifyGenerated("""
         using NetGen;
         namespace Samples;
-        [Network(256, 64, 3, Hidden = Activation.GELU, Output = Activation.Softmax,
+        [Network(512, 128, 3, Hidden = Activation.GELU, Output = Activation.Softmax,
                  Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
         public partial class SplitNet { }
         """);

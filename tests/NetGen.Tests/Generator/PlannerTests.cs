@@ -207,23 +207,24 @@ public class PlannerTests
         NetworkModel mnist = Model("Mnist", new[] { 784, 128, 10 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single);
         Assert.True(Planner.Plan(mnist).SplitsFirstLayer);
 
-        // The bound is in bytes: 16,384 floats (64 KB) split, 16,320 do not; 8,192 doubles split.
-        Assert.True(Planner.Plan(Model("AtBound", new[] { 256, 64, 3 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single)).SplitsFirstLayer);
-        Assert.False(Planner.Plan(Model("UnderBound", new[] { 255, 64, 3 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single)).SplitsFirstLayer);
-        Assert.True(Planner.Plan(Model("Doubles", new[] { 128, 64, 3 }, reluSoftmax, LossKind.CrossEntropy)).SplitsFirstLayer);
+        // The bound is in bytes: 65,536 floats (256 KB) split, 65,408 do not; 32,768 doubles split.
+        Assert.True(Planner.Plan(Model("AtBound", new[] { 512, 128, 3 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single)).SplitsFirstLayer);
+        Assert.False(Planner.Plan(Model("UnderBound", new[] { 511, 128, 3 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single)).SplitsFirstLayer);
+        Assert.True(Planner.Plan(Model("Doubles", new[] { 256, 128, 3 }, reluSoftmax, LossKind.CrossEntropy)).SplitsFirstLayer);
+
+        // And in at least 128 units: a layer of 127 is too little work per thread for the split's serial part.
+        Assert.False(Planner.Plan(Model("FewUnits", new[] { 2048, 127, 3 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single)).SplitsFirstLayer);
 
         // The later layers run on one thread between the blocks, so they must be small: W1 at least 3 times their weights.
         var relus = new[] { ActivationKind.ReLU, ActivationKind.ReLU, ActivationKind.Identity };
-        Assert.True(Planner.Plan(Model("SmallRest", new[] { 256, 64, 80, 1 }, relus, LossKind.MeanSquaredError, PrecisionKind.Single)).SplitsFirstLayer);
-        Assert.False(Planner.Plan(Model("LargeRest", new[] { 256, 64, 300, 1 }, relus, LossKind.MeanSquaredError, PrecisionKind.Single)).SplitsFirstLayer);
+        Assert.True(Planner.Plan(Model("SmallRest", new[] { 512, 128, 80, 1 }, relus, LossKind.MeanSquaredError, PrecisionKind.Single)).SplitsFirstLayer);
+        Assert.False(Planner.Plan(Model("LargeRest", new[] { 512, 128, 300, 1 }, relus, LossKind.MeanSquaredError, PrecisionKind.Single)).SplitsFirstLayer);
 
-        // At least two blocks of 16 units; no dropout (its masks follow the rows of replicas); no abstract class (no Fit
-        // threads); not an output layer (a network of one layer has no rest to run).
-        Assert.False(Planner.Plan(Model("Narrow", new[] { 2048, 31, 3 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single)).SplitsFirstLayer);
-        Assert.True(Planner.Plan(Model("TwoBlocks", new[] { 2048, 32, 3 }, reluSoftmax, LossKind.CrossEntropy, PrecisionKind.Single)).SplitsFirstLayer);
+        // No dropout (its masks follow the rows of replicas); no abstract class (no Fit threads); not an output layer (a
+        // network of one layer has no rest to run).
         Assert.False(Planner.Plan(mnist with { DropoutRates = new[] { 0.25, 0.0 }.ToEquatableArray() }).SplitsFirstLayer);
         Assert.False(Planner.Plan(mnist with { IsAbstract = true }).SplitsFirstLayer);
-        Assert.False(Planner.Plan(Model("OneLayer", new[] { 4096, 40 }, new[] { ActivationKind.Identity }, LossKind.MeanSquaredError, PrecisionKind.Single)).SplitsFirstLayer);
+        Assert.False(Planner.Plan(Model("OneLayer", new[] { 2048, 128 }, new[] { ActivationKind.Identity }, LossKind.MeanSquaredError, PrecisionKind.Single)).SplitsFirstLayer);
     }
 
     [Fact]
