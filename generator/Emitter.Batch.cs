@@ -106,12 +106,7 @@ internal static partial class Emitter
         writer.Line($"/// <summary>BackwardBatch for <paramref name=\"count\"/> rows (at most {GeneratedNames.BatchRows}): adds their gradients into Gradients and returns their summed loss.</summary>");
         using (writer.Block($"private {t} {GeneratedNames.BackwardChunk}(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, int count{dropoutParameter})"))
         {
-            writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan};");
-            writer.Line($"global::System.Span<{t}> gradients = {GeneratedNames.GradientsSpan};");
-            writer.Line($"global::System.Span<{t}> batch = {GeneratedNames.BatchActivationsSpan};");
-            writer.Line($"global::System.Span<{t}> deltas = {GeneratedNames.BatchDeltasSpan};");
-            writer.Line("// Below, a capital letter is the chunk's matrix of a layer's values, one row per input row: X the inputs,");
-            writer.Line("// A the outputs, Z the pre-activations, D the deltas d loss / d Z.");
+            EmitChunkSpans(writer, scalar, readsInputs: true);
             foreach (LayerPlan layer in plan.Layers)
                 EmitChunkForwardLayer(writer, plan, layer, scalar);
             EmitChunkLoss(writer, plan, scalar);
@@ -120,6 +115,20 @@ internal static partial class Emitter
             writer.Line("return loss;");
         }
         writer.Line();
+    }
+
+    /// <summary>The spans a chunk's training code reads and writes, and what the capital letters of its comments stand for.</summary>
+    private static void EmitChunkSpans(CodeWriter writer, Scalar scalar, bool readsInputs)
+    {
+        string t = scalar.Keyword;
+        writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan};");
+        writer.Line($"global::System.Span<{t}> gradients = {GeneratedNames.GradientsSpan};");
+        writer.Line($"global::System.Span<{t}> batch = {GeneratedNames.BatchActivationsSpan};");
+        writer.Line($"global::System.Span<{t}> deltas = {GeneratedNames.BatchDeltasSpan};");
+        writer.Line(readsInputs
+            ? "// Below, a capital letter is the chunk's matrix of a layer's values, one row per input row: X the inputs,"
+            : "// Below, a capital letter is the chunk's matrix of a layer's values, one row per input row:");
+        writer.Line("// A the outputs, Z the pre-activations, D the deltas d loss / d Z.");
     }
 
     /// <summary>A section of the chunk's scratch: row r of the section at per-row offset <paramref name="offset"/> and width <paramref name="width"/>.</summary>

@@ -110,12 +110,7 @@ internal static partial class Emitter
         writer.Line("/// <summary>The chunk from its complete A1 on: the later layers for every row, each row's loss and output delta, the later layers' gradients and layer 1's delta D1. Returns the summed loss.</summary>");
         using (writer.Block($"private {t} {BackwardAfterFirstLayer}(global::System.ReadOnlySpan<{t}> targets, int count)"))
         {
-            writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan};");
-            writer.Line($"global::System.Span<{t}> gradients = {GeneratedNames.GradientsSpan};");
-            writer.Line($"global::System.Span<{t}> batch = {GeneratedNames.BatchActivationsSpan};");
-            writer.Line($"global::System.Span<{t}> deltas = {GeneratedNames.BatchDeltasSpan};");
-            writer.Line("// Below, a capital letter is the chunk's matrix of a layer's values, one row per input row: A the outputs,");
-            writer.Line("// Z the pre-activations, D the deltas d loss / d Z.");
+            EmitChunkSpans(writer, scalar, readsInputs: false);
             writer.Line($"var a1 = {ChunkBlock("batch", GeneratedNames.ActivationOffset(1), first.OutputSize)};");
             if (first.KeepsPreActivation)
                 writer.Line($"var z1 = {ChunkBlock("batch", PreActivationOffsetName(plan, first), first.OutputSize)};");

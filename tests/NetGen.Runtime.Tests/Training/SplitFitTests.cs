@@ -68,12 +68,7 @@ public class SplitFitTests
         whole.ZeroGradients();
         float wholeLoss = whole.BackwardBatch(inputs, targets);
         split.ZeroGradients();
-        int units = contract.SplitUnits, blocks = UnitSplit.BlockCount(units, 512, sizeof(float), 4);
-        for (int block = blocks - 1; block >= 0; block--) // any order: each block writes only its own columns
-            contract.ForwardSplitUnits(inputs, UnitSplit.BlockStart(block, blocks, units), UnitSplit.BlockStart(block + 1, blocks, units) - UnitSplit.BlockStart(block, blocks, units));
-        float splitLoss = contract.BackwardAfterSplitLayer(targets);
-        for (int block = 0; block < blocks; block++)
-            contract.AddSplitUnitGradients(inputs, UnitSplit.BlockStart(block, blocks, units), UnitSplit.BlockStart(block + 1, blocks, units) - UnitSplit.BlockStart(block, blocks, units));
+        float splitLoss = BackwardByBlocks(contract, inputs, targets, UnitSplit.BlockCount(contract.SplitUnits, 512, sizeof(float), 4));
 
         Assert.Equal(wholeLoss, splitLoss);
         Assert.Equal(whole.Gradients.ToArray(), split.Gradients.ToArray());
@@ -95,13 +90,9 @@ public class SplitFitTests
         whole.ZeroGradients();
         double wholeLoss = whole.BackwardBatch(inputs, targets);
         split.ZeroGradients();
-        int units = contract.SplitUnits, blocks = UnitSplit.BlockCount(units, 300, sizeof(double), 4);
+        int blocks = UnitSplit.BlockCount(contract.SplitUnits, 300, sizeof(double), 4);
         Assert.Equal(4, blocks);
-        for (int block = 0; block < blocks; block++)
-            contract.ForwardSplitUnits(inputs, UnitSplit.BlockStart(block, blocks, units), UnitSplit.BlockStart(block + 1, blocks, units) - UnitSplit.BlockStart(block, blocks, units));
-        double splitLoss = contract.BackwardAfterSplitLayer(targets);
-        for (int block = 0; block < blocks; block++)
-            contract.AddSplitUnitGradients(inputs, UnitSplit.BlockStart(block, blocks, units), UnitSplit.BlockStart(block + 1, blocks, units) - UnitSplit.BlockStart(block, blocks, units));
+        double splitLoss = BackwardByBlocks(contract, inputs, targets, blocks);
 
         Assert.Equal(wholeLoss, splitLoss, 1e-13 * Math.Abs(wholeLoss));
         double[] expected = whole.Gradients.ToArray(), actual = split.Gradients.ToArray();
@@ -222,6 +213,24 @@ public class SplitFitTests
         Assert.Throws<ArgumentOutOfRangeException>(() => contract.BackwardAfterSplitLayer(ReadOnlySpan<float>.Empty));
         var partial = Assert.Throws<ArgumentException>(() => contract.AddSplitUnitGradients(new float[600], 0, 16));
         Assert.Equal("inputs", partial.ParamName);
+    }
+
+    /// <summary>
+    /// A chunk's three steps through the interface as Fit runs them, block by block: layer 1's blocks in reverse order
+    /// (any order will do, each block writes only its own columns), the rest, then layer 1's gradients block by block.
+    /// </summary>
+    private static T BackwardByBlocks<T>(IUnitSplitNetwork<T> contract, T[] inputs, T[] targets, int blocks)
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        int units = contract.SplitUnits;
+        (int First, int Count) Block(int block) =>
+            (UnitSplit.BlockStart(block, blocks, units), UnitSplit.BlockStart(block + 1, blocks, units) - UnitSplit.BlockStart(block, blocks, units));
+        for (int block = blocks - 1; block >= 0; block--)
+            contract.ForwardSplitUnits(inputs, Block(block).First, Block(block).Count);
+        T loss = contract.BackwardAfterSplitLayer(targets);
+        for (int block = 0; block < blocks; block++)
+            contract.AddSplitUnitGradients(inputs, Block(block).First, Block(block).Count);
+        return loss;
     }
 
     private static TrainingOptions<T> Options<T>(string kind, int batchSize, int threads, T learningRate, int classes)

@@ -379,8 +379,8 @@ namespace Samples
             global::System.Span<float> gradients = _gradients.Span;
             global::System.Span<float> batch = _batchActivations.Span;
             global::System.Span<float> deltas = _batchDeltas.Span;
-            // Below, a capital letter is the chunk's matrix of a layer's values, one row per input row: A the outputs,
-            // Z the pre-activations, D the deltas d loss / d Z.
+            // Below, a capital letter is the chunk's matrix of a layer's values, one row per input row:
+            // A the outputs, Z the pre-activations, D the deltas d loss / d Z.
             var a1 = batch.Slice(BatchRows * A1Offset, count * 128);
             var z1 = batch.Slice(BatchRows * Z1Offset, count * 128);
 
