@@ -23,14 +23,13 @@ namespace NetGen;
 /// that holds most of the weights) is not sharded: the trained network computes the whole batch, chunk by chunk as its
 /// BackwardBatch does, with layer 1's forward product and gradients cut into a fixed number of blocks of units
 /// (<see cref="UnitSplit.BlockCount"/>) that the threads share, and the later layers on the calling thread between
-/// them. Each thread then keeps its blocks' rows of W1, their gradients and (in the range phase, whose blocks of ranges
-/// line up with the unit blocks) their optimizer state in its own core's cache; only the chunk's activations and
-/// deltas cross between cores, not a gradient and a copy of the parameters per replica. The result is BackwardBatch's
-/// sum, whatever the thread count. Measured on the 2-vCPU AMD host of 3 December, 784-128-10 at batch 64: the shards
-/// gave 1.22-1.37x on two threads in most minutes, the split (as a prototype) 1.70-1.78x in the same minutes.
+/// them. Each thread zeroes, fills and, with a ranged optimizer and no clipping, updates its own blocks' gradients and
+/// parameters, so W1's rows, their gradients and their optimizer state stay in its core's cache; only the chunk's
+/// activations and deltas cross between cores, not a gradient and a copy of the parameters per replica. The result is
+/// BackwardBatch's sum, whatever the thread count. 784-128-10 at batch 64 on the 2-vCPU AMD host of 3 December: two
+/// threads took 26.9-34.7 ms an epoch split against 35.0-37.9 sharded where the cores shared no cache, and about the
+/// same where they did (benchmarks/NetGen.FitScaling).
 /// </para>
-/// </remarks>
-/// <remarks>
 /// <para>
 /// A step is two phases (three with gradient clipping): the shards, each copying its own shuffled rows into the batch
 /// buffers first, then the ranges. Only the shard losses' sum, the clipping coefficient and the optimizer's per-step
@@ -88,8 +87,9 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     // False until the replicas hold the trained network's parameters; then the shards copy them first.
     private bool _replicasCurrent;
 
-    // The phase in progress (shards, ranges, or a split step's rows or units), and how many items it has. Its items are cut into one block per participant (the
-    // caller is participant 0, worker k participant k): each takes its own block's items first, then the next blocks'.
+    // The phase in progress (shards, ranges, or a split step's rows or units), and how many items it has. Its items are
+    // cut into one block per participant (the caller is participant 0, worker k participant k): each takes its own
+    // block's items first, then the next blocks'.
     // So a participant gets the same shard (the same network) and the same ranges (the same optimizer state) step after
     // step, which stay in its core's cache, and a late one still leaves its items to the others.
     private Phase _phase;
@@ -110,7 +110,6 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     private (int Start, int Count) _forwardChunk;
     // True in a SplitStep: the last unit phase also updates each block's parameters.
     private bool _updatesInBlocks;
-
 
     // What each range does in the range phase in progress, in this order: sum the shards' gradients into the
     // network's and divide them by _divisor; then either record their sum of squares, or (_update) scale them,
