@@ -219,8 +219,8 @@ internal static partial class Emitter
             writer.Line($"loss += {GeneratedNames.LossAndOutputDelta}({ChunkRow("a" + n, k)}, {ChunkRow("z" + n, k)}, targets.Slice(row * OutputSize, OutputSize), {ChunkRow("delta" + n, k)});");
     }
 
-    /// <summary>A layer's weight and bias gradients for the chunk, then the delta of the layer below (if any).</summary>
-    private static void EmitChunkGradients(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar)
+    /// <summary>A layer's weight and bias gradients for the chunk, then (with <paramref name="withDeltaBelow"/>) the delta of the layer below, if any.</summary>
+    private static void EmitChunkGradients(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool withDeltaBelow = true)
     {
         int n = layer.Number;
         string t = scalar.Keyword;
@@ -229,36 +229,51 @@ internal static partial class Emitter
         writer.Line($"// Layer {n} gradients: dW{n} += D{n}^T {Capital(input)}, db{n} += the sum of D{n}'s rows");
         writer.Line($"{RuntimeApi.Call(RuntimeApi.AddOuterProducts)}<{t}>(gradients.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount}), delta{n}, {input}, count);");
         writer.Line($"{RuntimeApi.Call(RuntimeApi.AddRows)}<{t}>(delta{n}, gradients.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize}));");
-        if (n == 1)
+        if (n == 1 || !withDeltaBelow)
             return;
 
         LayerPlan below = plan.Layers[n - 2];
-        int m = below.Number, width = below.OutputSize;
-        ActivationInfo activation = ActivationInfo.Of(below.Activation);
-        string derivativeInput = DerivativeInputName(below) + m;
+        int m = below.Number;
         writer.Line();
-        writer.Line($"// Layer {m} delta: D{m} = (D{n} W{n}){DropoutFactor(below, Mask(m))} * {activation.Name}'(Z{m})");
-        writer.Line($"var delta{m} = {ChunkBlock("deltas", GeneratedNames.ActivationOffset(m), width)};");
-        writer.Line($"{RuntimeApi.Call(RuntimeApi.TransposedMatrixMatrix)}<{t}>(w{n}, delta{n}, count, delta{m});");
+        writer.Line(ChunkDeltaComment(layer, below));
+        writer.Line($"var delta{m} = {ChunkBlock("deltas", GeneratedNames.ActivationOffset(m), below.OutputSize)};");
+        EmitChunkDelta(writer, layer, below, $"w{n}", $"delta{m}", DerivativeInputName(below) + m, below.OutputSize.ToString(CultureInfo.InvariantCulture), scalar);
+    }
+
+    /// <summary>The comment over a layer's delta: <c>D_m = (D_n W_n) * f'(Z_m)</c>.</summary>
+    private static string ChunkDeltaComment(LayerPlan layer, LayerPlan below) =>
+        $"// Layer {below.Number} delta: D{below.Number} = (D{layer.Number} W{layer.Number}){DropoutFactor(below, Mask(below.Number))} * {ActivationInfo.Of(below.Activation).Name}'(Z{below.Number})";
+
+    /// <summary>
+    /// The delta of the layer below <paramref name="layer"/> for the chunk, <c>(D_n W) * f'(...)</c>, into <paramref name="delta"/>:
+    /// <paramref name="weights"/> is W_n or a block of its columns, <paramref name="derivativeInput"/> the matching a or z, and
+    /// <paramref name="width"/> the rows' width (a constant or a variable).
+    /// </summary>
+    private static void EmitChunkDelta(CodeWriter writer, LayerPlan layer, LayerPlan below, string weights, string delta, string derivativeInput, string width, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        int n = layer.Number, m = below.Number;
+        ActivationInfo activation = ActivationInfo.Of(below.Activation);
+        writer.Line($"{RuntimeApi.Call(RuntimeApi.TransposedMatrixMatrix)}<{t}>({weights}, delta{n}, count, {delta});");
         if (below.HasDropout)
-            writer.Line($"{RuntimeApi.Call(RuntimeApi.DropoutBackward)}<{t}>({Mask(m)}, delta{m});");
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.DropoutBackward)}<{t}>({Mask(m)}, {delta});");
         if (activation.DerivativeInput == DerivativeInput.None)
             return;
         if (layer.Shape == CodeShape.Unrolled)
         {
             writer.Line($"// value by value, with the formula of the per-row code's unrolled layer {n}");
-            using (writer.Block($"for (int i = 0; i < delta{m}.Length; i++)"))
-                writer.Line($"delta{m}[i] = {activation.TimesDerivative($"{derivativeInput}[i]", $"delta{m}[i]", scalar)};");
+            using (writer.Block($"for (int i = 0; i < {delta}.Length; i++)"))
+                writer.Line($"{delta}[i] = {activation.TimesDerivative($"{derivativeInput}[i]", $"{delta}[i]", scalar)};");
         }
         else if (activation.IsTranscendental)
         {
             writer.Line($"// row by row, as the per-row code calls the kernel");
             using (writer.Block("for (int row = 0; row < count; row++)"))
-                writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{t}>({ChunkRow(derivativeInput, width)}, {ChunkRow("delta" + m, width)});");
+                writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{t}>({ChunkRow(derivativeInput, width)}, {ChunkRow(delta, width)});");
         }
         else
         {
-            writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{t}>({derivativeInput}, delta{m});");
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{t}>({derivativeInput}, {delta});");
         }
     }
 

@@ -23,17 +23,24 @@ internal static partial class Emitter
     private const string BackwardAfterFirstLayer = "BackwardAfterFirstLayer";
     private const string AddFirstLayerGradients = "AddFirstLayerGradients";
 
-    /// <summary>The scratch of the unit blocks: a block of units u of width n keeps row r at BatchRows * u + r * n (a second half holds Z1 when layer 1 keeps it).</summary>
+    /// <summary>
+    /// The scratch of the unit blocks, in sections of <c>BatchRows * units</c> values: A1, then Z1 when layer 1 keeps it,
+    /// then D1, in each of which a block of units u of width n keeps row r at <c>BatchRows * u + r * n</c>; after them,
+    /// the blocks' columns of W2, a block's <c>k x n</c> of them at <c>k * u</c>.
+    /// </summary>
     private const string SplitBlocksField = "_splitBlocks";
+
+    /// <summary>The sections of <see cref="SplitBlocksField"/> before D1's: A1, and Z1 when layer 1 keeps it.</summary>
+    private static int ForwardSections(LayerPlan first) => first.KeepsPreActivation ? 2 : 1;
 
     /// <summary>The field declaration of the blocks' scratch.</summary>
     private static void EmitSplitFields(CodeWriter writer, NetworkPlan plan, Scalar scalar)
     {
         LayerPlan first = plan.Layers[0];
-        string sections = first.KeepsPreActivation ? "2 * " : "";
-        writer.Line($"// Fit computes layer 1 by blocks of units on several threads (NetGen.IUnitSplitNetwork): each block's rows go through");
-        writer.Line($"// its own part of this scratch, then into their columns of the chunk's matrices.");
-        writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {SplitBlocksField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({sections}{GeneratedNames.BatchRows} * {first.OutputSize});");
+        int units = first.OutputSize, sections = ForwardSections(first) + 1, secondOutputs = plan.Layers[1].OutputSize;
+        writer.Line($"// Fit computes layer 1 by blocks of units on several threads (NetGen.IUnitSplitNetwork): each block's rows of A1{(first.KeepsPreActivation ? ", Z1" : "")}");
+        writer.Line($"// and D1 go through its own part of this scratch, and its columns of W2 for D1 too.");
+        writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {SplitBlocksField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({sections} * {GeneratedNames.BatchRows} * {units} + {secondOutputs} * {units});");
         writer.Line();
     }
 
@@ -46,7 +53,7 @@ internal static partial class Emitter
         writer.Line($"/// <summary>BackwardBatch for <paramref name=\"count\"/> rows (at most {GeneratedNames.BatchRows}): adds their gradients into Gradients and returns their summed loss.</summary>");
         using (writer.Block($"private {t} {GeneratedNames.BackwardChunk}(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, int count)"))
         {
-            writer.Line($"// Layer 1 for all {units} units, the later layers down to layer 1's delta, layer 1's gradients for all units:");
+            writer.Line($"// Layer 1 for all {units} units, the later layers and their gradients, layer 1's delta and gradients for all units:");
             writer.Line("// the steps that Fit runs for blocks of units on several threads.");
             writer.Line($"{ForwardFirstLayerUnits}(inputs, count, 0, {units});");
             writer.Line($"{t} loss = {BackwardAfterFirstLayer}(targets, count);");
@@ -107,7 +114,7 @@ internal static partial class Emitter
     {
         string t = scalar.Keyword;
         LayerPlan first = plan.Layers[0];
-        writer.Line("/// <summary>The chunk from its complete A1 on: the later layers for every row, each row's loss and output delta, the later layers' gradients and layer 1's delta D1. Returns the summed loss.</summary>");
+        writer.Line("/// <summary>The chunk from its complete A1 on: the later layers for every row, each row's loss and output delta, and the later layers' gradients (layer 1's delta is its gradient step's). Returns the summed loss.</summary>");
         using (writer.Block($"private {t} {BackwardAfterFirstLayer}(global::System.ReadOnlySpan<{t}> targets, int count)"))
         {
             EmitChunkSpans(writer, scalar, readsInputs: false);
@@ -118,7 +125,7 @@ internal static partial class Emitter
                 EmitChunkForwardLayer(writer, plan, plan.Layers[index], scalar);
             EmitChunkLoss(writer, plan, scalar);
             for (int index = plan.Layers.Count - 1; index >= 1; index--)
-                EmitChunkGradients(writer, plan, plan.Layers[index], scalar);
+                EmitChunkGradients(writer, plan, plan.Layers[index], scalar, withDeltaBelow: index >= 2);
             writer.Line("return loss;");
         }
         writer.Line();
@@ -127,26 +134,43 @@ internal static partial class Emitter
     private static void EmitAddFirstLayerGradients(CodeWriter writer, NetworkPlan plan, Scalar scalar)
     {
         string t = scalar.Keyword;
-        LayerPlan first = plan.Layers[0];
-        int units = first.OutputSize, inputs = first.InputSize;
-        writer.Line("/// <summary>Layer 1's gradients of <paramref name=\"count\"/> rows for units <paramref name=\"firstUnit\"/> to <paramref name=\"firstUnit\"/> + <paramref name=\"unitCount\"/> - 1: dW1 += D1^T X, db1 += the sum of D1's rows, on those units' rows and values.</summary>");
+        LayerPlan first = plan.Layers[0], second = plan.Layers[1];
+        int units = first.OutputSize, inputs = first.InputSize, k = second.OutputSize;
+        string derivativeInput = DerivativeInputName(first) + "1";
+        string unitsText = units.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        writer.Line("/// <summary>Layer 1's delta and gradients of <paramref name=\"count\"/> rows for units <paramref name=\"firstUnit\"/> to <paramref name=\"firstUnit\"/> + <paramref name=\"unitCount\"/> - 1: D1 = (D2 W2) * f'(Z1) on those units' columns, then dW1 += D1^T X, db1 += the sum of D1's rows on their rows and values.</summary>");
         using (writer.Block($"private void {AddFirstLayerGradients}(global::System.ReadOnlySpan<{t}> inputs, int count, int firstUnit, int unitCount)"))
         {
+            writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan};");
             writer.Line($"global::System.Span<{t}> gradients = {GeneratedNames.GradientsSpan};");
             writer.Line($"global::System.Span<{t}> deltas = {GeneratedNames.BatchDeltasSpan};");
-            writer.Line($"var delta1 = {ChunkBlock("deltas", GeneratedNames.ActivationOffset(1), units)};");
+            writer.Line($"var w2 = parameters.Slice({GeneratedNames.WeightOffset(2)}, {second.WeightCount});");
+            writer.Line($"var delta2 = {ChunkBlock("deltas", GeneratedNames.ActivationOffset(2), k)};");
             writer.Line($"var dw1 = gradients.Slice({GeneratedNames.WeightOffset(1)} + firstUnit * {inputs}, unitCount * {inputs});");
             writer.Line($"var db1 = gradients.Slice({GeneratedNames.BiasOffset(1)} + firstUnit, unitCount);");
             using (writer.Block($"if (unitCount == {units})"))
             {
+                writer.Line($"global::System.Span<{t}> batch = {GeneratedNames.BatchActivationsSpan};");
+                writer.Line($"var {derivativeInput} = {ChunkBlock("batch", derivativeInput == "z1" ? PreActivationOffsetName(plan, first) : GeneratedNames.ActivationOffset(1), units)};");
+                writer.Line($"var delta1 = {ChunkBlock("deltas", GeneratedNames.ActivationOffset(1), units)};");
+                writer.Line(ChunkDeltaComment(second, first));
+                EmitChunkDelta(writer, second, first, "w2", "delta1", derivativeInput, unitsText, scalar);
                 writer.Line($"{RuntimeApi.Call(RuntimeApi.AddOuterProducts)}<{t}>(dw1, delta1, inputs, count);");
                 writer.Line($"{RuntimeApi.Call(RuntimeApi.AddRows)}<{t}>(delta1, db1);");
                 writer.Line("return;");
             }
-            writer.Line("// A block of units: the units' columns of D1 into the block's scratch (rows of unitCount values) first.");
-            writer.Line($"var delta1Block = {SplitBlocksField}.Span.Slice({GeneratedNames.BatchRows} * firstUnit, count * unitCount);");
-            using (writer.Block("for (int row = 0; row < count; row++)"))
-                writer.Line($"delta1.Slice(row * {units} + firstUnit, unitCount).CopyTo(delta1Block.Slice(row * unitCount, unitCount));");
+            int sections = ForwardSections(first);
+            writer.Line("// A block of units: the block's columns of W2 into its scratch, then its columns of D1 from them and from its");
+            writer.Line($"// rows of {(derivativeInput == "z1" ? "Z1" : "A1")} (the forward step's), into the block's scratch (rows of unitCount values).");
+            writer.Line($"global::System.Span<{t}> blocks = {SplitBlocksField}.Span;");
+            writer.Line($"var w2Block = blocks.Slice({sections + 1} * {GeneratedNames.BatchRows} * {units} + {k} * firstUnit, {k} * unitCount);");
+            using (writer.Block($"for (int k = 0; k < {k}; k++)"))
+                writer.Line($"w2.Slice(k * {units} + firstUnit, unitCount).CopyTo(w2Block.Slice(k * unitCount, unitCount));");
+            string inputSection = derivativeInput == "z1" ? $"{GeneratedNames.BatchRows} * ({units} + firstUnit)" : $"{GeneratedNames.BatchRows} * firstUnit";
+            writer.Line($"var {derivativeInput}Block = blocks.Slice({inputSection}, count * unitCount);");
+            writer.Line($"var delta1Block = blocks.Slice({GeneratedNames.BatchRows} * ({sections} * {units} + firstUnit), count * unitCount);");
+            writer.Line(ChunkDeltaComment(second, first));
+            EmitChunkDelta(writer, second, first, "w2Block", "delta1Block", derivativeInput + "Block", "unitCount", scalar);
             writer.Line($"{RuntimeApi.Call(RuntimeApi.AddOuterProducts)}<{t}>(dw1, delta1Block, inputs, count);");
             writer.Line($"{RuntimeApi.Call(RuntimeApi.AddRows)}<{t}>(delta1Block, db1);");
         }

@@ -121,7 +121,7 @@ namespace NetGen.Generator.Planning;
 /// holds at least <see cref="PlanLimits.MinSplitLayerBytes"/> of weights in at least <see cref="PlanLimits.MinSplitUnits"/>
 /// units and at least <see cref="PlanLimits.MinSplitLayerShare"/> times the weights of the later layers is a
 /// <c>NetGen.IUnitSplitNetwork</c> (<see cref="NetworkPlan.SplitsFirstLayer"/>): BackwardChunk is three steps (layer 1
-/// for a range of units, the later layers down to layer 1's delta, layer 1's gradients for a range of units), and Fit
+/// for a range of units, the later layers and their gradients, layer 1's delta and gradients for a range of units), and Fit
 /// runs the first and last by fixed blocks of units on its threads, each thread updating its own blocks' parameters,
 /// instead of sharding the batch over replicas. A data-parallel step moves every parameter's gradient from one core to
 /// the other and its new value back; on the 2-vCPU AMD host of 3 December, with its vCPUs 400 ns apart, that held

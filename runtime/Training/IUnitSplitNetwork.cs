@@ -11,12 +11,13 @@ namespace NetGen;
 /// <list type="number">
 /// <item><see cref="ForwardSplitUnits"/>: layer 1 for a range of its units, <c>A1[:, u] = f(X W1[u, :]^T + b1[u])</c>;</item>
 /// <item><see cref="BackwardAfterSplitLayer"/>, on one thread once every unit is done: the later layers, each row's loss
-/// and output delta, the later layers' gradients, and layer 1's delta D1;</item>
-/// <item><see cref="AddSplitUnitGradients"/>: layer 1's gradients for a range of its units, <c>dW1[u, :] += D1[:, u]^T X</c>.</item>
+/// and output delta, and the later layers' gradients;</item>
+/// <item><see cref="AddSplitUnitGradients"/>: layer 1's delta and gradients for a range of its units,
+/// <c>D1[:, u] = (D2 W2[:, u]) * f'(Z1[:, u])</c> and <c>dW1[u, :] += D1[:, u]^T X</c>.</item>
 /// </list>
 /// Each thread then reads and writes only its own units' weights, gradients and optimizer state, and only the chunk's
-/// activations and deltas move between cores. Generated code implements this; it is not meant to be implemented or
-/// called by hand, and its members may change with the generator.
+/// activations and layer 2's deltas move between cores. Generated code implements this; it is not meant to be
+/// implemented or called by hand, and its members may change with the generator.
 /// </summary>
 /// <typeparam name="T"><see cref="double"/> or <see cref="float"/>.</typeparam>
 /// <remarks>
@@ -37,10 +38,10 @@ public interface IUnitSplitNetwork<T> where T : unmanaged, IBinaryFloatingPointI
     /// <summary>Layer 1 for units <paramref name="firstUnit"/> to <paramref name="firstUnit"/> + <paramref name="unitCount"/> - 1 of the chunk's rows (<paramref name="inputs"/>: 1 to <see cref="SplitChunkRows"/> whole input rows).</summary>
     void ForwardSplitUnits(ReadOnlySpan<T> inputs, int firstUnit, int unitCount);
 
-    /// <summary>The later layers of the chunk whose layer 1 is complete, down to layer 1's delta: adds the later layers' gradients into <c>Gradients</c> and returns the chunk's summed loss.</summary>
+    /// <summary>The later layers of the chunk whose layer 1 is complete: adds the later layers' gradients into <c>Gradients</c> and returns the chunk's summed loss.</summary>
     T BackwardAfterSplitLayer(ReadOnlySpan<T> targets);
 
-    /// <summary>Adds layer 1's weight and bias gradients of the chunk for units <paramref name="firstUnit"/> to <paramref name="firstUnit"/> + <paramref name="unitCount"/> - 1 into <c>Gradients</c>.</summary>
+    /// <summary>Computes layer 1's delta of the chunk for units <paramref name="firstUnit"/> to <paramref name="firstUnit"/> + <paramref name="unitCount"/> - 1 and adds their weight and bias gradients into <c>Gradients</c>.</summary>
     void AddSplitUnitGradients(ReadOnlySpan<T> inputs, int firstUnit, int unitCount);
 }
 

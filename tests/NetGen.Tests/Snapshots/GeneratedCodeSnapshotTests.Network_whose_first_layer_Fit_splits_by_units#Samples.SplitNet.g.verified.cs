@@ -65,9 +65,9 @@ namespace Samples
         private readonly global::NetGen.AlignedBuffer<float> _batchActivations = new global::NetGen.AlignedBuffer<float>(BatchRows * ActivationCount);
         private readonly global::NetGen.AlignedBuffer<float> _batchDeltas = new global::NetGen.AlignedBuffer<float>(BatchRows * DeltaCount);
 
-        // Fit computes layer 1 by blocks of units on several threads (NetGen.IUnitSplitNetwork): each block's rows go through
-        // its own part of this scratch, then into their columns of the chunk's matrices.
-        private readonly global::NetGen.AlignedBuffer<float> _splitBlocks = new global::NetGen.AlignedBuffer<float>(2 * BatchRows * 128);
+        // Fit computes layer 1 by blocks of units on several threads (NetGen.IUnitSplitNetwork): each block's rows of A1, Z1
+        // and D1 go through its own part of this scratch, and its columns of W2 for D1 too.
+        private readonly global::NetGen.AlignedBuffer<float> _splitBlocks = new global::NetGen.AlignedBuffer<float>(3 * BatchRows * 128 + 3 * 128);
 
         /// <summary>Creates the network with parameters drawn by its initializer (Default) from a fresh random seed.</summary>
         public SplitNet()
@@ -326,7 +326,7 @@ namespace Samples
         /// <summary>BackwardBatch for <paramref name="count"/> rows (at most BatchRows): adds their gradients into Gradients and returns their summed loss.</summary>
         private float BackwardChunk(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int count)
         {
-            // Layer 1 for all 128 units, the later layers down to layer 1's delta, layer 1's gradients for all units:
+            // Layer 1 for all 128 units, the later layers and their gradients, layer 1's delta and gradients for all units:
             // the steps that Fit runs for blocks of units on several threads.
             ForwardFirstLayerUnits(inputs, count, 0, 128);
             float loss = BackwardAfterFirstLayer(targets, count);
@@ -372,7 +372,7 @@ namespace Samples
             }
         }
 
-        /// <summary>The chunk from its complete A1 on: the later layers for every row, each row's loss and output delta, the later layers' gradients and layer 1's delta D1. Returns the summed loss.</summary>
+        /// <summary>The chunk from its complete A1 on: the later layers for every row, each row's loss and output delta, and the later layers' gradients (layer 1's delta is its gradient step's). Returns the summed loss.</summary>
         private float BackwardAfterFirstLayer(global::System.ReadOnlySpan<float> targets, int count)
         {
             global::System.ReadOnlySpan<float> parameters = _parameters.Span;
@@ -406,37 +406,51 @@ namespace Samples
             // Layer 2 gradients: dW2 += D2^T A1, db2 += the sum of D2's rows
             global::NetGen.Kernels.AddOuterProducts<float>(gradients.Slice(W2Offset, 384), delta2, a1, count);
             global::NetGen.Kernels.AddRows<float>(delta2, gradients.Slice(B2Offset, 3));
-
-            // Layer 1 delta: D1 = (D2 W2) * gelu'(Z1)
-            var delta1 = deltas.Slice(BatchRows * A1Offset, count * 128);
-            global::NetGen.Kernels.TransposedMatrixMatrix<float>(w2, delta2, count, delta1);
-            // row by row, as the per-row code calls the kernel
-            for (int row = 0; row < count; row++)
-            {
-                global::NetGen.Kernels.GELUDerivativeFromInput<float>(z1.Slice(row * 128, 128), delta1.Slice(row * 128, 128));
-            }
             return loss;
         }
 
-        /// <summary>Layer 1's gradients of <paramref name="count"/> rows for units <paramref name="firstUnit"/> to <paramref name="firstUnit"/> + <paramref name="unitCount"/> - 1: dW1 += D1^T X, db1 += the sum of D1's rows, on those units' rows and values.</summary>
+        /// <summary>Layer 1's delta and gradients of <paramref name="count"/> rows for units <paramref name="firstUnit"/> to <paramref name="firstUnit"/> + <paramref name="unitCount"/> - 1: D1 = (D2 W2) * f'(Z1) on those units' columns, then dW1 += D1^T X, db1 += the sum of D1's rows on their rows and values.</summary>
         private void AddFirstLayerGradients(global::System.ReadOnlySpan<float> inputs, int count, int firstUnit, int unitCount)
         {
+            global::System.ReadOnlySpan<float> parameters = _parameters.Span;
             global::System.Span<float> gradients = _gradients.Span;
             global::System.Span<float> deltas = _batchDeltas.Span;
-            var delta1 = deltas.Slice(BatchRows * A1Offset, count * 128);
+            var w2 = parameters.Slice(W2Offset, 384);
+            var delta2 = deltas.Slice(BatchRows * A2Offset, count * 3);
             var dw1 = gradients.Slice(W1Offset + firstUnit * 512, unitCount * 512);
             var db1 = gradients.Slice(B1Offset + firstUnit, unitCount);
             if (unitCount == 128)
             {
+                global::System.Span<float> batch = _batchActivations.Span;
+                var z1 = batch.Slice(BatchRows * Z1Offset, count * 128);
+                var delta1 = deltas.Slice(BatchRows * A1Offset, count * 128);
+                // Layer 1 delta: D1 = (D2 W2) * gelu'(Z1)
+                global::NetGen.Kernels.TransposedMatrixMatrix<float>(w2, delta2, count, delta1);
+                // row by row, as the per-row code calls the kernel
+                for (int row = 0; row < count; row++)
+                {
+                    global::NetGen.Kernels.GELUDerivativeFromInput<float>(z1.Slice(row * 128, 128), delta1.Slice(row * 128, 128));
+                }
                 global::NetGen.Kernels.AddOuterProducts<float>(dw1, delta1, inputs, count);
                 global::NetGen.Kernels.AddRows<float>(delta1, db1);
                 return;
             }
-            // A block of units: the units' columns of D1 into the block's scratch (rows of unitCount values) first.
-            var delta1Block = _splitBlocks.Span.Slice(BatchRows * firstUnit, count * unitCount);
+            // A block of units: the block's columns of W2 into its scratch, then its columns of D1 from them and from its
+            // rows of Z1 (the forward step's), into the block's scratch (rows of unitCount values).
+            global::System.Span<float> blocks = _splitBlocks.Span;
+            var w2Block = blocks.Slice(3 * BatchRows * 128 + 3 * firstUnit, 3 * unitCount);
+            for (int k = 0; k < 3; k++)
+            {
+                w2.Slice(k * 128 + firstUnit, unitCount).CopyTo(w2Block.Slice(k * unitCount, unitCount));
+            }
+            var z1Block = blocks.Slice(BatchRows * (128 + firstUnit), count * unitCount);
+            var delta1Block = blocks.Slice(BatchRows * (2 * 128 + firstUnit), count * unitCount);
+            // Layer 1 delta: D1 = (D2 W2) * gelu'(Z1)
+            global::NetGen.Kernels.TransposedMatrixMatrix<float>(w2Block, delta2, count, delta1Block);
+            // row by row, as the per-row code calls the kernel
             for (int row = 0; row < count; row++)
             {
-                delta1.Slice(row * 128 + firstUnit, unitCount).CopyTo(delta1Block.Slice(row * unitCount, unitCount));
+                global::NetGen.Kernels.GELUDerivativeFromInput<float>(z1Block.Slice(row * unitCount, unitCount), delta1Block.Slice(row * unitCount, unitCount));
             }
             global::NetGen.Kernels.AddOuterProducts<float>(dw1, delta1Block, inputs, count);
             global::NetGen.Kernels.AddRows<float>(delta1Block, db1);
