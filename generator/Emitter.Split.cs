@@ -10,12 +10,13 @@ namespace NetGen.Generator;
 /// BackwardChunk runs for all units and the interface's members run for a block of units at a time.
 /// </summary>
 /// <remarks>
-/// Called for all units, each step writes exactly what the one-method BackwardChunk writes, with the same kernels on the
-/// same spans. A block's forward product and gradients are the same kernels on a block of W1's rows and the matching
-/// columns of the chunk, copied through the block's own scratch. Where a block takes the kernel path the whole layer
-/// takes (Fit's blocks do for the streamed product of long rows: the runtime's <c>UnitSplit.BlockCount</c>), each unit
-/// gets the same sums in the same order; the exp- and tanh-based activations, whose vector kernels may treat a row's
-/// last values apart, can still differ in the last bit from the all-units call.
+/// Called for all units, the three steps run the operations of the one-method BackwardChunk of other networks on the
+/// same spans (layer 1's delta moved into the third). A block's forward product, delta and gradients are the same kernels
+/// on a block of W1's rows, W2's matching columns and the chunk's matching columns, copied through the block's own
+/// scratch. Where a block takes the kernel path the whole layer takes (Fit's blocks do for the streamed product of long
+/// rows: the runtime's <c>UnitSplit.BlockCount</c>), each unit gets the same sums in the same order; the exp- and
+/// tanh-based activations, whose vector kernels may treat a row's last values apart, can still differ in the last bit
+/// from the all-units call.
 /// </remarks>
 internal static partial class Emitter
 {
