@@ -120,8 +120,6 @@ internal static partial class Emitter
         {
             EmitChunkSpans(writer, scalar, readsInputs: false);
             writer.Line($"var a1 = {ChunkBlock("batch", GeneratedNames.ActivationOffset(1), first.OutputSize)};");
-            if (first.KeepsPreActivation)
-                writer.Line($"var z1 = {ChunkBlock("batch", PreActivationOffsetName(plan, first), first.OutputSize)};");
             for (int index = 1; index < plan.Layers.Count; index++)
                 EmitChunkForwardLayer(writer, plan, plan.Layers[index], scalar);
             EmitChunkLoss(writer, plan, scalar);

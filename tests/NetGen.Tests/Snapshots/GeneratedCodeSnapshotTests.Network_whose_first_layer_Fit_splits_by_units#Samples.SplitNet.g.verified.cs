@@ -382,7 +382,6 @@ namespace Samples
             // Below, a capital letter is the chunk's matrix of a layer's values, one row per input row:
             // A the outputs, Z the pre-activations, D the deltas d loss / d Z.
             var a1 = batch.Slice(BatchRows * A1Offset, count * 128);
-            var z1 = batch.Slice(BatchRows * Z1Offset, count * 128);
 
             // Layer 2: 128 -> 3 for every row: Z2 = A1 W2^T + b2, A2 = softmax(Z2)
             var w2 = parameters.Slice(W2Offset, 384);
