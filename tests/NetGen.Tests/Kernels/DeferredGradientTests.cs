@@ -3,6 +3,7 @@ using System.Linq;
 using System.Numerics;
 using System.Reflection;
 using NetGen;
+using NetGen.TestSupport;
 
 namespace NetGen.Tests.Kernels;
 
@@ -118,12 +119,15 @@ public class DeferredGradientTests
         double[] input = Enumerable.Range(0, 64).Select(i => Math.Sin(i)).ToArray(), target = { 1, 0 };
         for (int i = 0; i < 20; i++)
             network.Backward(input, target); // warm up, fill and add the pending samples
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
-            network.Backward(input, target);
-        network.ApplyGradients(0.01);
-        network.ZeroGradients();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // The fewest bytes of a few runs: a background collection started by another test's thread can add the rest of
+        // this thread's allocation context to one reading (CI read 2,312 bytes once under DOTNET_EnableHWIntrinsic=0).
+        Assert.Equal(0, Allocations.Fewest(() =>
+        {
+            for (int i = 0; i < 20; i++)
+                network.Backward(input, target);
+            network.ApplyGradients(0.01);
+            network.ZeroGradients();
+        }));
     }
 
     [Fact]
