@@ -78,6 +78,8 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
     // The trained network as a network whose first layer's units are split between the threads, or null (shards).
     private readonly IUnitSplitNetwork<T>? _split;
     private readonly int _unitBlocks;
+    // Layer 1's parameters, W1's rows then b1, which come first in Parameters: the split's blocks own them.
+    private readonly int _firstLayerParameters;
     private readonly T[] _shardLosses = new T[MaxShards];
     private readonly T[] _rangeSquares;
     // The threads that run shards and ranges besides the caller (null: the caller alone), and how many there are.
@@ -142,6 +144,7 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
         {
             int blocks = UnitSplit.BlockCount(split.SplitUnits, network.InputSize, Unsafe.SizeOf<T>(), MaxShards);
             (_split, _unitBlocks) = blocks >= 2 ? (split, blocks) : (null, 0);
+            _firstLayerParameters = split.SplitUnits * (network.InputSize + 1);
         }
         _replicas = new INetwork<T>[_split is null ? ShardCount(largestBatch) - 1 : 0];
         for (int i = 0; i < _replicas.Length; i++)
@@ -260,8 +263,7 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
             _scale = T.One;
             _updatesInBlocks = true;
             T loss = RunShards(inputs, targets, rows, copyRows);
-            int firstLayer = _split!.SplitUnits * (_network.InputSize + 1);
-            UpdateParameters(firstLayer, _network.ParameterCount - firstLayer, participant: 0);
+            UpdateParameters(_firstLayerParameters, _network.ParameterCount - _firstLayerParameters, participant: 0);
             parametersFinite = !_nonFinite;
             return loss;
         }
@@ -287,29 +289,18 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
         _inputs = inputs;
         _targets = targets;
         _rows = rows;
-        if (_split is not null)
-        {
-            try
-            {
-                return RunSplit(_split);
-            }
-            finally
-            {
-                _copyRows = null;
-                _inputs = default;
-                _targets = default;
-            }
-        }
-        _shards = ShardCount(rows);
-        if (_dropout is not null)
-        {
-            // Read before shard 0 runs: its BackwardBatch moves the trained network's step on.
-            _dropoutSeed = _dropout.DropoutSeed;
-            _dropoutStep = _dropout.DropoutStep;
-            _dropoutFirstRow = _dropout.DropoutFirstRow;
-        }
         try
         {
+            if (_split is not null)
+                return RunSplit(_split);
+            _shards = ShardCount(rows);
+            if (_dropout is not null)
+            {
+                // Read before shard 0 runs: its BackwardBatch moves the trained network's step on.
+                _dropoutSeed = _dropout.DropoutSeed;
+                _dropoutStep = _dropout.DropoutStep;
+                _dropoutFirstRow = _dropout.DropoutFirstRow;
+            }
             RunPhase(Phase.Shards, _shards);
             _replicasCurrent = true;
         }
@@ -349,7 +340,7 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
         // 200 KB per step for 784-128-10); the later layers' here. Reading Gradients adds and ends any deferred
         // per-row gradients, so there is nothing else to drop.
         Span<T> gradients = _network.Gradients;
-        gradients.Slice(split.SplitUnits * (_network.InputSize + 1)).Clear();
+        gradients.Slice(_firstLayerParameters).Clear();
         if (_copyRows is not null)
             RunPhase(Phase.SplitRows, MaxShards);
         int rows = _rows, chunkRows = split.SplitChunkRows, outputSize = _network.OutputSize;
@@ -378,12 +369,14 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
         int units = split.SplitUnits, inputSize = _network.InputSize;
         int firstUnit = UnitSplit.BlockStart(block, _unitBlocks, units);
         int unitCount = UnitSplit.BlockStart(block + 1, _unitBlocks, units) - firstUnit;
+        // The block's parameters: its rows of W1, then its values of b1 (layer 1's weights come first in Parameters).
+        int weights = firstUnit * inputSize, biases = units * inputSize + firstUnit;
         ReadOnlySpan<T> inputs = _inputs.Span;
         if (_gradientChunk.Count > 0 && _gradientChunk.Start == 0)
         {
             Span<T> gradients = _network.Gradients;
-            gradients.Slice(firstUnit * inputSize, unitCount * inputSize).Clear();
-            gradients.Slice(units * inputSize + firstUnit, unitCount).Clear();
+            gradients.Slice(weights, unitCount * inputSize).Clear();
+            gradients.Slice(biases, unitCount).Clear();
         }
         if (_gradientChunk.Count > 0)
             split.AddSplitUnitGradients(inputs.Slice(_gradientChunk.Start * inputSize, _gradientChunk.Count * inputSize), firstUnit, unitCount);
@@ -391,9 +384,9 @@ internal sealed class ShardedBackward<T> where T : unmanaged, IBinaryFloatingPoi
             split.ForwardSplitUnits(inputs.Slice(_forwardChunk.Start * inputSize, _forwardChunk.Count * inputSize), firstUnit, unitCount);
         else if (_updatesInBlocks)
         {
-            // The step's last blocks: the block's rows of W1, then its values of b1 (layer 1's weights come first in Parameters).
-            UpdateParameters(firstUnit * inputSize, unitCount * inputSize, participant);
-            UpdateParameters(units * inputSize + firstUnit, unitCount, participant);
+            // The step's last blocks: the update of the block's parameters.
+            UpdateParameters(weights, unitCount * inputSize, participant);
+            UpdateParameters(biases, unitCount, participant);
         }
     }
 
