@@ -72,6 +72,12 @@ internal interface IVectorWidth<T, TVector>
     /// <summary>The sum of the lanes.</summary>
     static abstract T Sum(TVector value);
 
+    /// <summary>Lane by lane, the larger value, by the hardware's max instruction: which operand a NaN lane gives back is the hardware's choice.</summary>
+    static abstract TVector MaxNative(TVector left, TVector right);
+
+    /// <summary>The largest lane, by the hardware's max instruction as <see cref="MaxNative"/>.</summary>
+    static abstract T MaxOfLanes(TVector value);
+
     /// <summary>
     /// A mask of the last <paramref name="count"/> lanes (1 to <see cref="Count"/>): the kernels' tails
     /// load the last whole vector of a row, which overlaps values already done, and let only its new
@@ -150,6 +156,12 @@ internal readonly struct ScalarWidth<T> : IVectorWidth<T, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(T value) => value;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MaxNative(T left, T right) => T.MaxNative(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MaxOfLanes(T value) => value;
+
     // One lane: a mask is one (set) or zero. A tail of the scalar width never occurs (every row fills
     // whole "vectors" of one value), but the members are still exact.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -225,6 +237,31 @@ internal readonly struct Width128<T> : IVectorWidth<T, Vector128<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector128<T> value) => Vector128.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> MaxNative(Vector128<T> left, Vector128<T> right) => Vector128.MaxNative(left, right);
+
+    // Each step takes the larger of every lane and its partner in the other half: two steps for four floats, one for two doubles.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MaxOfLanes(Vector128<T> value)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector128<float> v = value.AsSingle();
+            v = Vector128.MaxNative(v, Vector128.Shuffle(v, Vector128.Create(2, 3, 0, 1)));
+            v = Vector128.MaxNative(v, Vector128.Shuffle(v, Vector128.Create(1, 0, 3, 2)));
+            return v.As<float, T>().ToScalar();
+        }
+        if (typeof(T) == typeof(double))
+        {
+            Vector128<double> v = value.AsDouble();
+            return Vector128.MaxNative(v, Vector128.Shuffle(v, Vector128.Create(1L, 0L))).As<double, T>().ToScalar();
+        }
+        T largest = value.GetElement(0);
+        for (int lane = 1; lane < Count; lane++)
+            largest = T.MaxNative(largest, value.GetElement(lane));
+        return largest;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> LastLanes(int count) =>
@@ -318,6 +355,12 @@ internal readonly struct Width256<T> : IVectorWidth<T, Vector256<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector256<T> value) => Vector256.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MaxNative(Vector256<T> left, Vector256<T> right) => Vector256.MaxNative(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MaxOfLanes(Vector256<T> value) => Width128<T>.MaxOfLanes(Vector128.MaxNative(value.GetLower(), value.GetUpper()));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> LastLanes(int count) =>
@@ -417,6 +460,12 @@ internal readonly struct Width512<T> : IVectorWidth<T, Vector512<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector512<T> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MaxNative(Vector512<T> left, Vector512<T> right) => Vector512.MaxNative(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MaxOfLanes(Vector512<T> value) => Width256<T>.MaxOfLanes(Vector256.MaxNative(value.GetLower(), value.GetUpper()));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> LastLanes(int count) =>

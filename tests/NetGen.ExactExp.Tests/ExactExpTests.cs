@@ -127,15 +127,17 @@ public class ExactExpTests
         }
     }
 
-    // Kernels.Softmax's arithmetic with Math.Exp: shift by the largest logit, exponentiate, scale by 1 / sum.
+    // Kernels.Softmax's arithmetic with Math.Exp: shift by the largest logit, exponentiate, sum in four running sums
+    // (value k in sum k % 4, the values after the last whole four in the first), scale by 1 / sum.
     private static double[] ExactSoftmax(double[] z)
     {
         double max = z.Max();
         double[] e = z.Select(v => Math.Exp(v - max)).ToArray();
-        double sum = 0;
-        foreach (double v in e)
-            sum += v;
-        double inverse = 1.0 / sum;
+        var sums = new double[4];
+        int whole = e.Length - e.Length % 4;
+        for (int k = 0; k < e.Length; k++)
+            sums[k < whole ? k % 4 : 0] += e[k];
+        double inverse = 1.0 / ((sums[0] + sums[1]) + (sums[2] + sums[3]));
         return e.Select(v => v * inverse).ToArray();
     }
 }

@@ -129,6 +129,43 @@ public class ActivationKernelTests
         CheckSoftmax<float>(4);
     }
 
+    [Fact]
+    public void The_softmax_kernel_in_place_gives_the_same_bits_and_a_NaN_or_infinite_logit_makes_every_output_NaN()
+    {
+        CheckSoftmaxEdges<double>();
+        CheckSoftmaxEdges<float>();
+    }
+
+    private static void CheckSoftmaxEdges<T>()
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        foreach (int length in Lengths.Where(n => n > 0))
+        {
+            var random = new Random(length);
+            T[] z = Enumerable.Range(0, length).Select(_ => T.CreateTruncating((random.NextDouble() * 2 - 1) * 30)).ToArray();
+            T[] a = new T[length];
+            K.Softmax<T>(z, a);
+            // The vector path reads each pass's last (overlapping) vector before it stores: a = z gives the same bits.
+            T[] inPlace = (T[])z.Clone();
+            K.Softmax<T>(inPlace, inPlace);
+            Assert.Equal(a, inPlace);
+            // The outputs sum to 1 within the rounding of a sum of `length` values.
+            double total = a.Sum(v => double.CreateTruncating(v));
+            double tolerance = (typeof(T) == typeof(float) ? 2e-7 : 5e-16) * (4 + length);
+            Assert.InRange(total, 1 - tolerance, 1 + tolerance);
+            foreach (T bad in new[] { T.NaN, T.PositiveInfinity })
+            {
+                foreach (int at in new[] { 0, length / 2, length - 1 })
+                {
+                    T[] withBad = (T[])z.Clone();
+                    withBad[at] = bad;
+                    K.Softmax<T>(withBad, a);
+                    Assert.All(a, value => Assert.True(T.IsNaN(value), $"softmax {typeof(T).Name}, length {length}, {bad} at {at}: {value}"));
+                }
+            }
+        }
+    }
+
     private static void CheckSoftmax<T>(int ulps)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
@@ -139,14 +176,27 @@ public class ActivationKernelTests
             T[] a = new T[length];
             K.Softmax<T>(z, a);
             double max = z.Max(v => double.CreateTruncating(v));
-            double sum = z.Sum(v => Math.Exp(double.CreateTruncating(v) - max));
+            double sum = CompensatedSum(z.Select(v => Math.Exp(double.CreateTruncating(v) - max)));
             for (int k = 0; k < length; k++)
             {
                 T expected = T.CreateTruncating(Math.Exp(double.CreateTruncating(z[k]) - max) / sum);
-                // The kernel sums in T, one value after another: its rounding grows with the length.
+                // The kernel sums in T, in lanes of a vector (or one value after another): its rounding grows with the length.
                 AssertClose(expected, a[k], ulps + length / 64, absolute: typeof(T) == typeof(float) ? 1e-9 : 1e-18, $"softmax {typeof(T).Name}, length {length}, [{k}]");
             }
         }
+    }
+
+    /// <summary>The sum of <paramref name="values"/> with the rounding error of each addition carried along (Neumaier), so the reference's own sum adds no error to compare with.</summary>
+    private static double CompensatedSum(System.Collections.Generic.IEnumerable<double> values)
+    {
+        double sum = 0, carried = 0;
+        foreach (double value in values)
+        {
+            double next = sum + value;
+            carried += Math.Abs(sum) >= Math.Abs(value) ? (sum - next) + value : (value - next) + sum;
+            sum = next;
+        }
+        return sum + carried;
     }
 
     /// <summary>Every lane of every width against the scalar form, within <paramref name="ulps"/> (0: the same bits) or <paramref name="absolute"/>.</summary>
