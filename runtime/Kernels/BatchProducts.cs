@@ -355,8 +355,9 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
 
     /// <summary>
     /// <see cref="Kernels.ChunkProduct{T}"/> with its arguments checked: by columns for short rows; a matrix that streams
-    /// through <see cref="StreamedChunk"/>; else <see cref="AnyMatrixMatrix"/>. The last two sum each row in
-    /// <see cref="Kernels.MatrixVector{T}"/>'s order.
+    /// through <see cref="StreamedChunk"/>, or on AMD processors through <see cref="AnyMatrixMatrix"/>'s streams of each row
+    /// past four inputs (<see cref="StreamedRows.ChunkInRowStreams"/>); else <see cref="AnyMatrixMatrix"/>. All but the first
+    /// sum each row in <see cref="Kernels.MatrixVector{T}"/>'s order.
     /// </summary>
     /// <remarks>
     /// Until 2026-12-01 a matrix over 64 KB whose blocks of eight rows fit in L1 ran through the blocks here (one
@@ -368,14 +369,15 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// calls did. The same sum in the same order makes a chunk's pre-activations exactly those of <c>Backward</c>: only
     /// rows of at least <see cref="StreamedRows.MinimumRowVectors"/> wide vectors stream now, for one input and for a
     /// chunk alike (shorter rows keep the blocks), and a chunk computes the streamed order in blocks of eight rows and
-    /// two inputs (<see cref="StreamedChunk"/>), at the blocks' speed.
+    /// two inputs (<see cref="StreamedChunk"/>), at the blocks' speed, or where that is slower (AMD) row by row past
+    /// four inputs at a time.
     /// </remarks>
     public static void ChunkProduct(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs)
     {
         int rows = bias.Length;
         if (RunsByColumns(rows, columns))
             ByColumns(weights, bias, inputs, columns, samples, outputs);
-        else if (samples > 1 && StreamsRows(rows, columns))
+        else if (samples > 1 && StreamsRows(rows, columns) && !StreamedRows.ChunkInRowStreams)
             StreamedChunk(weights, bias, inputs, columns, samples, outputs);
         else
             AnyMatrixMatrix(weights, bias, inputs, columns, samples, outputs, rows);

@@ -429,6 +429,49 @@ public class MatrixKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(128, 784)]
+    [InlineData(40, 520)]
+    [InlineData(21, 1000)]
+    [InlineData(9, 2063)]
+    public void A_streamed_chunk_in_blocks_or_in_row_streams_gives_each_input_MatrixVectors_bits(int rows, int columns)
+    {
+        // Which of the two a machine runs depends on its maker (StreamedRows.ChunkInRowStreams); a chunk's pre-activations
+        // must be Backward's (MatrixVector's) either way, for an even and an odd number of inputs.
+        var random = new Random(rows * 1000 + columns + 11);
+        AssertBothWays(Values<float>(random, rows * columns), Values<float>(random, rows), Values<float>(random, 33 * columns));
+        AssertBothWays(Values<double>(random, rows * columns), Values<double>(random, rows), Values<double>(random, 33 * columns));
+
+        void AssertBothWays<T>(T[] w, T[] b, T[] x)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        {
+            bool machine = StreamedRows.ChunkInRowStreams;
+            try
+            {
+                foreach (bool rowStreams in new[] { false, true })
+                {
+                    StreamedRows.ChunkInRowStreams = rowStreams;
+                    foreach (int samples in new[] { 2, 7, 32, 33 })
+                    {
+                        var chunk = new T[samples * rows];
+                        NetGen.Kernels.ChunkProduct<T>(w, b, x.AsSpan(0, samples * columns), columns, chunk);
+                        for (int s = 0; s < samples; s++)
+                        {
+                            var z = new T[rows];
+                            NetGen.Kernels.MatrixVector<T>(w, x.AsSpan(s * columns, columns), b, z);
+                            Assert.True(z.AsSpan().SequenceEqual(chunk.AsSpan(s * rows, rows)),
+                                $"{typeof(T).Name} {rows}x{columns}, {samples} inputs, input {s}, row streams {rowStreams}");
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                StreamedRows.ChunkInRowStreams = machine;
+            }
+        }
+    }
+
     [Fact]
     public void Kernels_reject_mismatched_lengths()
     {
