@@ -141,8 +141,7 @@ public class ActivationKernelTests
     {
         foreach (int length in Lengths.Where(n => n > 0))
         {
-            var random = new Random(length);
-            T[] z = Enumerable.Range(0, length).Select(_ => T.CreateTruncating((random.NextDouble() * 2 - 1) * 30)).ToArray();
+            T[] z = SoftmaxLogits<T>(length);
             T[] a = new T[length];
             K.Softmax<T>(z, a);
             // The vector path reads each pass's last (overlapping) vector before it stores: a = z gives the same bits.
@@ -166,13 +165,20 @@ public class ActivationKernelTests
         }
     }
 
+    /// <summary>The softmax tests' logits for a row of <paramref name="length"/>: uniform in [-30, 30), seeded by the length.</summary>
+    private static T[] SoftmaxLogits<T>(int length)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var random = new Random(length);
+        return Enumerable.Range(0, length).Select(_ => T.CreateTruncating((random.NextDouble() * 2 - 1) * 30)).ToArray();
+    }
+
     private static void CheckSoftmax<T>(int ulps)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         foreach (int length in Lengths.Where(n => n > 0))
         {
-            var random = new Random(length);
-            T[] z = Enumerable.Range(0, length).Select(_ => T.CreateTruncating((random.NextDouble() * 2 - 1) * 30)).ToArray();
+            T[] z = SoftmaxLogits<T>(length);
             T[] a = new T[length];
             K.Softmax<T>(z, a);
             double max = z.Max(v => double.CreateTruncating(v));

@@ -20,6 +20,9 @@ public class MatrixKernelTests
     /// <summary>Every wide width in bits; 0 is the scalar path.</summary>
     public static TheoryData<int> Widths() => new() { 512, 256, 128, 0 };
 
+    /// <summary>Matrices that stream (over 64 KB, rows of at least 16 wide vectors), as rows and columns: whole vectors and tails.</summary>
+    public static TheoryData<int, int> StreamedShapes() => new() { { 128, 784 }, { 40, 520 }, { 21, 1000 }, { 9, 2063 } };
+
     /// <summary>Rows covering blocks of 8, blocks of 4 and single rows; columns 0-70 cover every vector tail of every width.</summary>
     private static IEnumerable<(int Rows, int Columns)> SmallShapes() =>
         from rows in new[] { 0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17 }
@@ -391,10 +394,7 @@ public class MatrixKernelTests
     }
 
     [Theory]
-    [InlineData(128, 784)]
-    [InlineData(40, 520)]
-    [InlineData(21, 1000)]
-    [InlineData(9, 2063)]
+    [MemberData(nameof(StreamedShapes))]
     public void One_input_streamed_one_row_or_four_rows_at_a_time_gets_the_same_bits(int rows, int columns)
     {
         // Which of the two a machine runs depends on its maker (StreamedRows.OneRowAtATime); both must give RowDot's bits,
@@ -430,10 +430,7 @@ public class MatrixKernelTests
     }
 
     [Theory]
-    [InlineData(128, 784)]
-    [InlineData(40, 520)]
-    [InlineData(21, 1000)]
-    [InlineData(9, 2063)]
+    [MemberData(nameof(StreamedShapes))]
     public void A_streamed_chunk_in_blocks_or_in_row_streams_gives_each_input_MatrixVectors_bits(int rows, int columns)
     {
         // Which of the two a machine runs depends on its maker (StreamedRows.ChunkInRowStreams); a chunk's pre-activations
