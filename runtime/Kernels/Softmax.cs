@@ -11,8 +11,9 @@ public static partial class Kernels
     /// <summary>
     /// <c>a = softmax(z)</c>, computed as <c>exp(z - max z) / sum exp(z - max z)</c> so no exp overflows. A row at
     /// least one vector long runs in vectors of the widest width it fills (<see cref="SoftmaxInVectors{T, TVector, TWidth}"/>);
-    /// a shorter one (fewer than four floats or two doubles), and every row with <see cref="UsesSystemExp"/> or without
-    /// an FMA instruction, in scalar loops around <see cref="Math.Exp"/> / <see cref="MathF.Exp"/>. The path depends on the row's
+    /// a shorter one (fewer than four floats or two doubles), and every row with <see cref="UsesSystemExp"/>, in scalar
+    /// loops around <see cref="Math.Exp"/> / <see cref="MathF.Exp"/>. Without an FMA instruction (Native AOT's default
+    /// x86-64-v2) the vector exp multiplies and adds separately, as the whole-layer activations' exps do. The path depends on the row's
     /// length alone, so every caller (Predict, the batch paths) gets the same bits for the same logits.
     /// </summary>
     /// <remarks>
@@ -29,11 +30,11 @@ public static partial class Kernels
         int n = z.Length;
         if (n == 0)
             return;
-        if (UsesOwnExp && Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
+        if (ExpOperator<T>.Vectorizable && Vector512.IsHardwareAccelerated && n >= Vector512<T>.Count)
             SoftmaxInVectors<T, Vector512<T>, Width512<T>>(z, a);
-        else if (UsesOwnExp && Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
+        else if (ExpOperator<T>.Vectorizable && Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
             SoftmaxInVectors<T, Vector256<T>, Width256<T>>(z, a);
-        else if (UsesOwnExp && Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count)
+        else if (ExpOperator<T>.Vectorizable && Vector128.IsHardwareAccelerated && n >= Vector128<T>.Count)
             SoftmaxInVectors<T, Vector128<T>, Width128<T>>(z, a);
         else
             SoftmaxOneAtATime(z, a);
