@@ -64,8 +64,9 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// itself): the weight-gradient product with its eight-row tiles and single rows (an output layer's few), the delta
     /// product's two-vector columns, the range phase, the forward product's paired eight-row blocks and remaining rows,
     /// then the epoch's accuracy pass: the batch and one-input dispatch steps, the one-input blocks and, with
-    /// <paramref name="streams"/>, the streamed chunk product of the training step (unless the chunk streams its rows as the
-    /// batch product does: <see cref="StreamedRows.ChunkInRowStreams"/>) and the streamed product's groups of four inputs (the accuracy pass's blocks of 256 rows leave none over). The parts that other shapes run compile
+    /// <paramref name="streams"/>, the streamed chunk product of the training step (unless the chunk streams its rows as
+    /// the batch product does: <see cref="StreamedRows.ChunkInRowStreams"/>) and the streamed product's groups of four
+    /// inputs (the accuracy pass's blocks of 256 rows leave none over). The parts that other shapes run compile
     /// when a shape first needs them. Each is called with no rows, columns or samples, and returns without reading or
     /// writing anything but a scratch row on the stack.
     /// </summary>

@@ -10,11 +10,12 @@ public static partial class Kernels
 {
     /// <summary>
     /// <c>a = softmax(z)</c>, computed as <c>exp(z - max z) / sum exp(z - max z)</c> so no exp overflows. A row at
-    /// least one vector long runs in vectors of the widest width it fills (<see cref="SoftmaxInVectors{T, TVector, TWidth}"/>);
-    /// a shorter one (fewer than four floats or two doubles), and every row with <see cref="UsesSystemExp"/>, in scalar
-    /// loops around <see cref="Math.Exp"/> / <see cref="MathF.Exp"/>. Without an FMA instruction (Native AOT's default
-    /// x86-64-v2) the vector exp multiplies and adds separately, as the whole-layer activations' exps do. The path depends on the row's
-    /// length alone, so every caller (Predict, the batch paths) gets the same bits for the same logits.
+    /// least one vector long runs in vectors of the widest width it fills
+    /// (<see cref="SoftmaxInVectors{T, TVector, TWidth}"/>); a shorter one (fewer than four floats or two doubles), and
+    /// every row with <see cref="UsesSystemExp"/>, in scalar loops around <see cref="Math.Exp"/> / <see cref="MathF.Exp"/>.
+    /// Without an FMA instruction (Native AOT's default x86-64-v2) the vector exp multiplies and adds separately, as the
+    /// whole-layer activations' exps do. The path depends on the row's length alone, so every caller (Predict, the batch
+    /// paths) gets the same bits for the same logits.
     /// </summary>
     /// <remarks>
     /// Vectors, not scalar loops: W4's ten classes (64-32-10 floats) spent about 40 ns of a 126 ns <c>Predict</c> in
