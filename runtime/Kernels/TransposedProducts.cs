@@ -347,7 +347,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// <see cref="AddScaledOuterProduct"/> in blocks of eight vectors of columns, then single vectors: each
     /// block of x is loaded into registers once and serves every row, so a weight vector costs one load,
     /// one multiply-add and one store (reloading x for every row would double the loads). A last partial
-    /// vector is the row's last whole vector with only its new lanes replaced.
+    /// vector is the row's last whole vector, updated in the pass of the whole vectors it overlaps.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void OuterProductColumnBlocks<TV, TW>(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
@@ -359,8 +359,14 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         // long: there the work saved outweighs a mispredicted branch (about 20 cycles when units switch on
         // and off at random). A shorter row is updated anyway: adding zero times a finite x changes nothing.
         bool skipsZeroRows = columns >= 8 * TW.Count;
+        // A row that ends in a partial vector takes its last one or two whole vectors and that partial one (the row's
+        // last whole vector, overlapping) in one pass of their own, at the end: each row's vectors are all loaded
+        // before any is stored, so the overlap is stored twice with the same values (each weight's one multiply-add)
+        // and no load waits on a store. The blocks before it end where that pass starts.
+        int whole = columns - columns % TW.Count;
+        int end = whole == columns ? columns : whole >= 2 * TW.Count ? whole - 2 * TW.Count : whole - TW.Count;
         int column = 0;
-        for (; columns - column >= 8 * TW.Count; column += 8 * TW.Count)
+        for (; end - column >= 8 * TW.Count; column += 8 * TW.Count)
         {
             ref T block = ref Unsafe.Add(ref input, column);
             TV x0 = TW.Load(ref block, 0), x1 = TW.Load(ref block, n), x2 = TW.Load(ref block, 2 * n), x3 = TW.Load(ref block, 3 * n);
@@ -379,7 +385,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         // The vectors left (fewer than eight): four at once, then two, then one at a time over all rows. A loop per
         // block costs less than one loop whose body tests, per row, which of up to eight vectors exist
         // (128x16 floats: 86 against 328 ns; 200x13 doubles: 349 against 733 ns).
-        if (columns - column >= 4 * TW.Count)
+        if (end - column >= 4 * TW.Count)
         {
             ref T block = ref Unsafe.Add(ref input, column);
             TV x0 = TW.Load(ref block, 0), x1 = TW.Load(ref block, n), x2 = TW.Load(ref block, 2 * n), x3 = TW.Load(ref block, 3 * n);
@@ -396,7 +402,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         // Two vectors left: one pass over the rows for both, each factor broadcast once. For 256x32 floats (the first
         // layer's gradient of 32-256-10, one sample) two passes of one vector took 401-424 ns, one pass 269-281 ns
         // (64-byte-aligned data, three alternated processes each). Each weight gets the same multiply-add either way.
-        if (columns - column >= 2 * TW.Count)
+        if (end - column >= 2 * TW.Count)
         {
             TV x0 = TW.Load(ref input, (nuint)column), x1 = TW.Load(ref input, (nuint)column + n);
             ref T y = ref Unsafe.Add(ref w, column);
@@ -411,7 +417,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             }
             column += 2 * TW.Count;
         }
-        for (; columns - column >= TW.Count; column += TW.Count)
+        for (; end - column >= TW.Count; column += TW.Count)
         {
             TV x0 = TW.Load(ref input, (nuint)column);
             ref T y = ref Unsafe.Add(ref w, column);
@@ -425,16 +431,23 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         }
         if (column == columns)
             return;
-        nuint last = (nuint)(columns - TW.Count);
-        TV xLast = TW.Load(ref input, last), fresh = TW.LastLanes(columns - column);
-        ref T tail = ref Unsafe.Add(ref w, last);
-        for (int row = 0; row < d.Length; row++, tail = ref Unsafe.Add(ref tail, columns))
+        // The pass of the last whole vector or two and the partial one (see above).
+        bool two = whole - column == 2 * TW.Count;
+        nuint last = (nuint)(columns - column - TW.Count);
+        ref T start = ref Unsafe.Add(ref input, column);
+        TV xFirst = TW.Load(ref start, 0), xSecond = two ? TW.Load(ref start, n) : xFirst, xLast = TW.Load(ref start, last);
+        ref T row0 = ref Unsafe.Add(ref w, column);
+        for (int row = 0; row < d.Length; row++, row0 = ref Unsafe.Add(ref row0, columns))
         {
             T factor = scale * d[row];
             if (skipsZeroRows && factor == T.Zero)
                 continue;
-            TV old = TW.Load(ref tail, 0);
-            TW.Store(TW.Select(fresh, TW.MultiplyAdd(xLast, TW.Create(factor), old), old), ref tail, 0);
+            TV f = TW.Create(factor);
+            TV first = TW.Load(ref row0, 0), second = two ? TW.Load(ref row0, n) : first, tail = TW.Load(ref row0, last);
+            TW.Store(TW.MultiplyAdd(xFirst, f, first), ref row0, 0);
+            if (two)
+                TW.Store(TW.MultiplyAdd(xSecond, f, second), ref row0, n);
+            TW.Store(TW.MultiplyAdd(xLast, f, tail), ref row0, last);
         }
     }
 
