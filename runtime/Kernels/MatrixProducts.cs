@@ -290,7 +290,8 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         where TW : struct, IVectorWidth<T, TV>
     {
         int whole = columns - columns % TW.Count;
-        bool shortRows = whole <= 2 * TW.Count, two = whole == 2 * TW.Count;
+        bool shortRows = whole <= 2 * TW.Count, two = whole == 2 * TW.Count, partial = whole != columns;
+        TV lastLanes = partial ? TW.LastLanes(columns - whole) : TW.Zero;
         for (int row = 0; row < rows; row += 8)
         {
             ref T block = ref Unsafe.Add(ref w, row * columns);
@@ -298,7 +299,8 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             if (shortRows)
             {
                 for (; sample + 2 <= samples; sample += 2)
-                    EightShortRowsTwoInputs<TV, TW>(ref block, ref Unsafe.Add(ref x, sample * columns), columns, two, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref z, sample * outputStride + row), outputStride);
+                    EightShortRowsTwoInputs<TV, TW>(ref block, ref Unsafe.Add(ref x, sample * columns), columns, two, partial, lastLanes,
+                        ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref z, sample * outputStride + row), outputStride);
             }
             else
             {
@@ -312,11 +314,12 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
 
     /// <summary>
     /// <see cref="EightRowsTwoInputs{TV, TW}"/> for rows of one or two (<paramref name="two"/>) whole vectors and at most a
-    /// partial one, without its loop (as <see cref="EightShortRows{TV, TW}"/> for one input): the same multiply-adds in the
-    /// same order, so the same bits.
+    /// partial one (<paramref name="partial"/>, its new lanes <paramref name="lastLanes"/>), without its loop (as
+    /// <see cref="EightShortRows{TV, TW}"/> for one input): the same multiply-adds in the same order, so the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void EightShortRowsTwoInputs<TV, TW>(ref T w0, ref T input, int columns, bool two, ref T bias, ref T z, int outputStride)
+    private static void EightShortRowsTwoInputs<TV, TW>(ref T w0, ref T input, int columns, bool two, bool partial, TV lastLanes,
+        ref T bias, ref T z, int outputStride)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
     {
@@ -371,10 +374,8 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             s7 = TW.MultiplyAdd(wi, xi, s7);
             t7 = TW.MultiplyAdd(wi, yi, t7);
         }
-        int whole = columns - columns % TW.Count;
-        if (whole != columns)
+        if (partial)
         {
-            TV lastLanes = TW.LastLanes(columns - whole);
             xi = TW.And(TW.Load(ref input, last), lastLanes);
             yi = TW.And(TW.Load(ref other, last), lastLanes);
             ref T wl = ref Unsafe.Add(ref w0, last);

@@ -408,24 +408,15 @@ public class MatrixKernelTests
         {
             var batch = new T[5 * rows];
             NetGen.Kernels.MatrixMatrix<T>(w, b, x, columns, batch, rows); // four inputs per row stream, then one alone
-            bool machine = StreamedRows.OneRowAtATime;
-            try
+            WithEachSetting(() => StreamedRows.OneRowAtATime, value => StreamedRows.OneRowAtATime = value, _ =>
             {
-                foreach (bool oneRow in new[] { false, true })
+                for (int s = 0; s < 5; s++)
                 {
-                    StreamedRows.OneRowAtATime = oneRow;
-                    for (int s = 0; s < 5; s++)
-                    {
-                        var z = new T[rows];
-                        NetGen.Kernels.MatrixVector<T>(w, x.AsSpan(s * columns, columns), b, z);
-                        Assert.Equal(batch.AsSpan(s * rows, rows).ToArray(), z);
-                    }
+                    var z = new T[rows];
+                    NetGen.Kernels.MatrixVector<T>(w, x.AsSpan(s * columns, columns), b, z);
+                    Assert.Equal(batch.AsSpan(s * rows, rows).ToArray(), z);
                 }
-            }
-            finally
-            {
-                StreamedRows.OneRowAtATime = machine;
-            }
+            });
         }
     }
 
@@ -442,30 +433,42 @@ public class MatrixKernelTests
         void AssertBothWays<T>(T[] w, T[] b, T[] x)
             where T : unmanaged, IBinaryFloatingPointIeee754<T>
         {
-            bool machine = StreamedRows.ChunkInRowStreams;
-            try
+            WithEachSetting(() => StreamedRows.ChunkInRowStreams, value => StreamedRows.ChunkInRowStreams = value, rowStreams =>
             {
-                foreach (bool rowStreams in new[] { false, true })
+                foreach (int samples in new[] { 2, 7, 32, 33 })
                 {
-                    StreamedRows.ChunkInRowStreams = rowStreams;
-                    foreach (int samples in new[] { 2, 7, 32, 33 })
+                    var chunk = new T[samples * rows];
+                    NetGen.Kernels.ChunkProduct<T>(w, b, x.AsSpan(0, samples * columns), columns, chunk);
+                    for (int s = 0; s < samples; s++)
                     {
-                        var chunk = new T[samples * rows];
-                        NetGen.Kernels.ChunkProduct<T>(w, b, x.AsSpan(0, samples * columns), columns, chunk);
-                        for (int s = 0; s < samples; s++)
-                        {
-                            var z = new T[rows];
-                            NetGen.Kernels.MatrixVector<T>(w, x.AsSpan(s * columns, columns), b, z);
-                            Assert.True(z.AsSpan().SequenceEqual(chunk.AsSpan(s * rows, rows)),
-                                $"{typeof(T).Name} {rows}x{columns}, {samples} inputs, input {s}, row streams {rowStreams}");
-                        }
+                        var z = new T[rows];
+                        NetGen.Kernels.MatrixVector<T>(w, x.AsSpan(s * columns, columns), b, z);
+                        Assert.True(z.AsSpan().SequenceEqual(chunk.AsSpan(s * rows, rows)),
+                            $"{typeof(T).Name} {rows}x{columns}, {samples} inputs, input {s}, row streams {rowStreams}");
                     }
                 }
-            }
-            finally
+            });
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="check"/> with a switch that depends on the machine's maker (read and written through
+    /// <paramref name="read"/> and <paramref name="write"/>) set each way, then puts the machine's setting back.
+    /// </summary>
+    private static void WithEachSetting(Func<bool> read, Action<bool> write, Action<bool> check)
+    {
+        bool machine = read();
+        try
+        {
+            foreach (bool value in new[] { false, true })
             {
-                StreamedRows.ChunkInRowStreams = machine;
+                write(value);
+                check(value);
             }
+        }
+        finally
+        {
+            write(machine);
         }
     }
 
