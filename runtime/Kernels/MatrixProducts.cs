@@ -194,6 +194,8 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         where TW : struct, IVectorWidth<T, TV>
     {
         int blockRows = rows - rows % 8;
+        if (blockRows > 0 && blockRows < rows && OverlapsLastBlock<TV, TW>(columns, rows - blockRows))
+            blockRows = rows;
         if (blockRows > 0 && samples == 1)
             EightRowBlocks<TV, TW>(ref w, ref b, ref x, columns, blockRows, ref z);
         else if (blockRows > 0)
@@ -204,7 +206,30 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary>
-    /// <see cref="RowBlocks{TV, TW}"/>'s blocks of eight rows (<paramref name="rows"/>, a multiple of eight) for one input.
+    /// Whether the <paramref name="left"/> rows after <see cref="RowBlocks{TV, TW}"/>'s blocks of eight (at least one
+    /// block) go through one more block of eight that ends at the last row, computing <c>8 - left</c> rows of the block
+    /// before it again, instead of through <see cref="RemainingRows{TV, TW}"/>'s four-row groups and single dots, each
+    /// ending in a reduction of its own. Only for rows of one or two whole vectors and at most a partial one
+    /// (<see cref="EightShortRows{TV, TW}"/>), where a row's reduction costs as much as its multiply-adds: from 2 rows left
+    /// for rows of one whole vector, from 4 for rows of two. Floats in 512-bit vectors, fastest of 40 calls, one input /
+    /// 32 inputs, ns: 31x29 50 -> 34 / 1,330 -> 740, 23x24 45 -> 27 / 1,140 -> 560, 103x20 114 -> 94 / 2,980 -> 2,400,
+    /// 71x33 94 -> 75; in 256-bit vectors 135x9 95 -> 85, 13x12 24 -> 19. With one row left it gained nothing, and
+    /// 66x33 (two left of two-vector rows) took 86 -> 93 ns. A row's sum is the same in every lane of a block
+    /// (<see cref="ReduceEightPlusBias{TV, TW}"/> reduces each lane group by one tree), so a row computed twice is written
+    /// twice with the same bits, and every row gets the bits it gets in any whole block.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool OverlapsLastBlock<TV, TW>(int columns, int left)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        int wholeVectors = columns / TW.Count;
+        return wholeVectors <= 2 && left >= 2 * wholeVectors;
+    }
+
+    /// <summary>
+    /// <see cref="RowBlocks{TV, TW}"/>'s blocks of eight rows (<paramref name="rows"/>, at least eight) for one input; when
+    /// <paramref name="rows"/> is no multiple of eight, the last block ends at the last row (<see cref="OverlapsLastBlock{TV, TW}"/>).
     /// x's masked last vector is made once for all blocks, and rows of one or two whole vectors (and a partial one) go
     /// through <see cref="EightShortRows{TV, TW}"/>, which has no loop.
     /// </summary>
@@ -215,20 +240,28 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     {
         if (rows == 0)
             return; // no block, and no x to read (the preparation's call has no memory behind its references)
-        int whole = columns - columns % TW.Count;
+        int whole = columns - columns % TW.Count, lastBlock = rows - 8;
         bool partial = whole != columns;
         TV xLast = partial ? TW.And(TW.Load(ref x, (nuint)(columns - TW.Count)), TW.LastLanes(columns - whole)) : TW.Zero;
         if (whole <= 2 * TW.Count)
         {
             bool two = whole == 2 * TW.Count;
             TV xFirst = TW.Load(ref x, 0), xSecond = two ? TW.Load(ref x, (nuint)TW.Count) : TW.Zero;
-            for (int row = 0; row < rows; row += 8)
+            for (int row = 0; ; row = Math.Min(row + 8, lastBlock))
+            {
                 EightShortRows<TV, TW>(ref Unsafe.Add(ref w, row * columns), columns, xFirst, xSecond, two, xLast, partial, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref z, row));
+                if (row == lastBlock)
+                    break;
+            }
         }
         else
         {
-            for (int row = 0; row < rows; row += 8)
+            for (int row = 0; ; row = Math.Min(row + 8, lastBlock))
+            {
                 EightRows<TV, TW>(ref Unsafe.Add(ref w, row * columns), ref x, columns, xLast, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref z, row));
+                if (row == lastBlock)
+                    break;
+            }
         }
     }
 
@@ -281,18 +314,22 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary>
-    /// <see cref="RowBlocks{TV, TW}"/>'s blocks of eight rows (<paramref name="rows"/>, a multiple of eight) for two or more
-    /// inputs: each block applied to the inputs two at a time, and to an odd last one on its own.
+    /// <see cref="RowBlocks{TV, TW}"/>'s blocks of eight rows (<paramref name="rows"/>, at least eight, the last block ending
+    /// at the last row as in <see cref="EightRowBlocks{TV, TW}"/>) for two or more inputs: each block applied to the inputs
+    /// two at a time, and to an odd last one on its own.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void EightRowBlocksTwoInputs<TV, TW>(ref T w, ref T b, ref T x, int columns, int rows, int samples, ref T z, int outputStride)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
     {
+        if (rows == 0)
+            return; // no block (the preparation's call)
         int whole = columns - columns % TW.Count;
         bool shortRows = whole <= 2 * TW.Count, two = whole == 2 * TW.Count, partial = whole != columns;
         TV lastLanes = partial ? TW.LastLanes(columns - whole) : TW.Zero;
-        for (int row = 0; row < rows; row += 8)
+        int lastBlock = rows - 8; // the last block ends at the last row (OverlapsLastBlock)
+        for (int row = 0; ; row = Math.Min(row + 8, lastBlock))
         {
             ref T block = ref Unsafe.Add(ref w, row * columns);
             int sample = 0;
@@ -309,6 +346,8 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             }
             if (sample < samples)
                 EightRowBlocks<TV, TW>(ref block, ref Unsafe.Add(ref b, row), ref Unsafe.Add(ref x, sample * columns), columns, 8, ref Unsafe.Add(ref z, sample * outputStride + row));
+            if (row == lastBlock)
+                break;
         }
     }
 
