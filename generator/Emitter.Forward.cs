@@ -462,10 +462,16 @@ internal static partial class Emitter
         return sums[0];
     }
 
-    /// <summary>One blocked SIMD matrix-vector product for the whole layer: rows of W are contiguous in the row-major layout.</summary>
+    /// <summary>
+    /// One blocked SIMD matrix-vector product for the whole layer: rows of W are contiguous in the row-major layout. A layer
+    /// of one unit takes its one dot product without the matrix kernel's dispatch between shapes (the same value, bit for bit).
+    /// </summary>
     private static void EmitLoopedAffine(CodeWriter writer, LayerPlan layer, string target, Scalar scalar, string? input = null)
     {
         int n = layer.Number;
-        writer.Line($"{RuntimeApi.Call(RuntimeApi.MatrixVector)}<{scalar.Keyword}>(w{n}, {input ?? Previous(layer)}, b{n}, {target});");
+        if (layer.OutputSize == 1)
+            writer.Line($"{target}[0] = {RuntimeApi.Call(RuntimeApi.OneRowProduct)}<{scalar.Keyword}>(w{n}, {input ?? Previous(layer)}, b{n}[0]);");
+        else
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.MatrixVector)}<{scalar.Keyword}>(w{n}, {input ?? Previous(layer)}, b{n}, {target});");
     }
 }

@@ -19,6 +19,7 @@ internal static class RuntimeApi
 
     // Whole-layer kernels over spans.
     public const string MatrixVector = "MatrixVector";
+    public const string OneRowProduct = "OneRowProduct";
     public const string MatrixMatrix = "MatrixMatrix";
     public const string TransposedMatrixVector = "TransposedMatrixVector";
     public const string AddScaledOuterProduct = "AddScaledOuterProduct";
@@ -52,7 +53,7 @@ internal static class RuntimeApi
     /// <summary>Every member name of <c>NetGen.Kernels</c> that generated code may call.</summary>
     public static IReadOnlyList<string> KernelMembers()
     {
-        var names = new List<string> { MatrixVector, MatrixMatrix, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward };
+        var names = new List<string> { MatrixVector, OneRowProduct, MatrixMatrix, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward };
         foreach (ActivationKind kind in System.Enum.GetValues(typeof(ActivationKind)).Cast<ActivationKind>())
         {
             ActivationInfo activation = ActivationInfo.Of(kind);

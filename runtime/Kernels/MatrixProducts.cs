@@ -27,6 +27,28 @@ public static partial class Kernels
     }
 
     /// <summary>
+    /// <c>b + w x</c> for one weight row <paramref name="weights"/> (a layer of one unit: a regression or binary output, a
+    /// bottleneck), exactly the value <see cref="MatrixVector{T}"/> writes for a one-row W, without its dispatch between
+    /// shapes and the frame that dispatch needs: 445 doubles from a 40-sample cycle, 31.9 -> 27.5 ns (Stopwatch, fastest of
+    /// 60 x 20,000 calls, AMD EPYC); the dot itself takes 26.5 ns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static T OneRowProduct<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, T bias)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        CheckLength(weights.Length, x.Length, nameof(weights));
+        ref T w = ref MemoryMarshal.GetReference(weights);
+        ref T input = ref MemoryMarshal.GetReference(x);
+        if (Vector512.IsHardwareAccelerated)
+            return KernelsAt<T, Vector512<T>, Width512<T>, Vector256<T>, Width256<T>>.OneRowProduct(ref w, ref input, x.Length, bias);
+        if (Vector256.IsHardwareAccelerated)
+            return KernelsAt<T, Vector256<T>, Width256<T>, Vector128<T>, Width128<T>>.OneRowProduct(ref w, ref input, x.Length, bias);
+        if (Vector128.IsHardwareAccelerated)
+            return KernelsAt<T, Vector128<T>, Width128<T>, Vector128<T>, Width128<T>>.OneRowProduct(ref w, ref input, x.Length, bias);
+        return KernelsAt<T, T, ScalarWidth<T>, T, ScalarWidth<T>>.OneRowProduct(ref w, ref input, x.Length, bias);
+    }
+
+    /// <summary>
     /// <see cref="MatrixVector{T}"/> for many inputs at once: <c>z_s = W x_s + b</c> for every row
     /// <c>x_s</c> of <paramref name="inputs"/> (row-major, <c>x.Length</c> = columns of W), written to
     /// <c>outputs[s * outputStride ..]</c>. The loops run over blocks of eight weight rows, then over the
@@ -146,6 +168,39 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             else
                 ShortRows(ref w, ref Unsafe.Add(ref b, r), ref x, columns, 1, 1, ref Unsafe.Add(ref z, r), 1);
         }
+    }
+
+    /// <summary>
+    /// <see cref="Kernels.OneRowProduct{T}"/>: what <see cref="MatrixMatrix"/> computes for one row and one input, by the same
+    /// path (<see cref="FewRowsOneInput"/>'s dot at <see cref="RowWidthOf"/>'s width, or the streamed path for a row that
+    /// <see cref="StreamsRows"/>), so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T OneRowProduct(ref T w, ref T x, int columns, T bias)
+    {
+        if (StreamsRows(1, columns))
+            return StreamedOneRow(ref w, ref x, columns, bias);
+        RowWidth width = RowWidthOf(columns);
+        if (width == RowWidth.Wide)
+            return bias + Dot<TWideVector, TWide>(ref w, ref x, columns);
+        if (width == RowWidth.Narrow)
+            return bias + Dot<TNarrowVector, TNarrow>(ref w, ref x, columns);
+        if (width == RowWidth.Quarter)
+            return bias + Dot<Vector128<T>, Width128<T>>(ref w, ref x, columns);
+        T sum = bias; // ShortRows's order
+        for (int i = 0; i < columns; i++)
+            sum += Unsafe.Add(ref w, i) * Unsafe.Add(ref x, i);
+        return sum;
+    }
+
+    /// <summary><see cref="OneRowProduct"/> for a row long enough to stream: through <see cref="MatrixMatrix"/> itself.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static T StreamedOneRow(ref T w, ref T x, int columns, T bias)
+    {
+        T z = T.Zero;
+        MatrixMatrix(MemoryMarshal.CreateReadOnlySpan(ref w, columns), new ReadOnlySpan<T>(in bias), MemoryMarshal.CreateReadOnlySpan(ref x, columns),
+            columns, 1, new Span<T>(ref z), 1);
+        return z;
     }
 
     /// <summary><see cref="MatrixMatrix"/> one row at a time (or eight, or four), each with the widest vector it fills.</summary>

@@ -472,9 +472,46 @@ public class MatrixKernelTests
         }
     }
 
+    /// <summary>
+    /// A layer of one unit takes its dot product through <see cref="NetGen.Kernels.OneRowProduct{T}"/> in generated code and
+    /// through the matrix kernels in the batch calls: the two give the same bits at every width, for every tail of a row
+    /// and for a row long enough to stream (over 64 KB).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void OneRowProduct_gives_a_one_row_MatrixMatrix_bit_for_bit(int wideBits)
+    {
+        CheckOneRow<float>(wideBits);
+        CheckOneRow<double>(wideBits);
+    }
+
+    private static void CheckOneRow<T>(int wideBits)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        IKernelsAt<T> kernels = KernelsAtWidth<T>(wideBits);
+        int streamed = 64 * 1024 / Unsafe.SizeOf<T>() + 37;
+        foreach (int columns in Enumerable.Range(1, 70).Concat(new[] { 130, 445, 1000, streamed }))
+        {
+            var random = new Random(columns * 7 + wideBits);
+            T[] w = Values<T>(random, columns), x = Values<T>(random, columns), b = Values<T>(random, 1);
+            var z = new T[1];
+            kernels.MatrixMatrix(w, b, x, columns, 1, z, 1);
+            T one = kernels.OneRowProduct(w, x, b[0]);
+            Assert.True(z[0] == one, $"{typeof(T).Name} 1x{columns} at {wideBits} bits: MatrixMatrix {z[0]}, OneRowProduct {one}");
+        }
+        // The public entry point runs this machine's widths, and equals MatrixVector's value for the one row.
+        var r = new Random(5);
+        T[] w1 = Values<T>(r, 445), x1 = Values<T>(r, 445), b1 = Values<T>(r, 1), z1 = new T[1];
+        NetGen.Kernels.MatrixVector<T>(w1, x1, b1, z1);
+        Assert.Equal(z1[0], NetGen.Kernels.OneRowProduct<T>(w1, x1, b1[0]));
+    }
+
     [Fact]
     public void Kernels_reject_mismatched_lengths()
     {
+        var oneRow = Assert.Throws<ArgumentException>(() => NetGen.Kernels.OneRowProduct<double>(new double[5], new double[6], 0));
+        Assert.Equal("weights", oneRow.ParamName);
+        Assert.Contains("Expected a span of length 6, got length 5", oneRow.Message);
         var error = Assert.Throws<ArgumentException>(() => NetGen.Kernels.MatrixVector<double>(new double[5], new double[2], new double[3], new double[3]));
         Assert.Contains("Expected a span of length 6, got length 5", error.Message);
         Assert.Equal("bias", Assert.Throws<ArgumentException>(() => NetGen.Kernels.MatrixVector<double>(new double[6], new double[2], new double[2], new double[3])).ParamName);
@@ -605,6 +642,8 @@ public class MatrixKernelTests
         void AddOuterProductsInOrder(T[] weights, T[] deltas, T[] inputs, int rows, int columns, int samples);
 
         void ChunkProduct(T[] weights, T[] bias, T[] inputs, int columns, int samples, T[] outputs);
+
+        T OneRowProduct(T[] weights, T[] x, T bias);
     }
 
     private sealed class At<T, TWideVector, TWide, TNarrowVector, TNarrow> : IKernelsAt<T>
@@ -614,6 +653,9 @@ public class MatrixKernelTests
         where TNarrowVector : struct
         where TNarrow : struct, IVectorWidth<T, TNarrowVector>
     {
+        public T OneRowProduct(T[] weights, T[] x, T bias) =>
+            KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.OneRowProduct(ref weights[0], ref x[0], x.Length, bias);
+
         public void MatrixMatrix(T[] weights, T[] bias, T[] inputs, int columns, int samples, T[] outputs, int outputStride) =>
             KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.MatrixMatrix(weights, bias, inputs.AsSpan(0, samples * columns), columns, samples, outputs, outputStride);
 

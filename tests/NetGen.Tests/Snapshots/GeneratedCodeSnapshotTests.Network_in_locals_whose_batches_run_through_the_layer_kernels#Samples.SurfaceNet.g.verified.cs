@@ -283,7 +283,7 @@ namespace Samples
             var b2 = parameters.Slice(B2Offset, 1);
             var a2 = activations.Slice(A2Offset, 1);
             var z2 = activations.Slice(LogitsOffset, 1);
-            global::NetGen.Kernels.MatrixVector<float>(w2, a1, b2, z2);
+            z2[0] = global::NetGen.Kernels.OneRowProduct<float>(w2, a1, b2[0]);
             global::NetGen.Kernels.Identity<float>(z2, a2);
         }
 
