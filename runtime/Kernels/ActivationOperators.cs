@@ -17,6 +17,8 @@ internal readonly struct IdentityOperator<T> : IUnaryOperator<T>
 {
     public static bool Vectorizable => true;
 
+    public static bool Cheap => true;
+
     public static T Invoke(T x) => x;
 
     public static Vector128<T> Invoke(Vector128<T> x) => x;
@@ -31,6 +33,8 @@ internal readonly struct IdentityDerivativeOperator<T> : IBinaryOperator<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     public static bool Vectorizable => true;
+
+    public static bool Cheap => true;
 
     public static T Invoke(T a, T delta) => delta;
 
@@ -170,6 +174,8 @@ internal readonly struct ReLUOperator<T> : IUnaryOperator<T>
 {
     public static bool Vectorizable => true;
 
+    public static bool Cheap => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Invoke(T x) => x <= T.Zero ? T.Zero : x;
 
@@ -188,6 +194,8 @@ internal readonly struct ReLUDerivativeOperator<T> : IBinaryOperator<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     public static bool Vectorizable => true;
+
+    public static bool Cheap => true;
 
     public static T Invoke(T a, T delta) => a > T.Zero ? delta : T.Zero;
 
@@ -211,6 +219,8 @@ internal readonly struct LeakyReLUOperator<T> : IUnaryOperator<T>
 
     public static bool Vectorizable => true;
 
+    public static bool Cheap => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Invoke(T x) => x > T.Zero ? x : Slope * x;
 
@@ -226,6 +236,8 @@ internal readonly struct LeakyReLUDerivativeOperator<T> : IBinaryOperator<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     public static bool Vectorizable => true;
+
+    public static bool Cheap => true;
 
     public static T Invoke(T a, T delta) => a > T.Zero ? delta : LeakyReLUOperator<T>.Slope * delta;
 

@@ -17,6 +17,12 @@ internal interface IUnaryOperator<T>
     /// <summary>Whether the drivers may use the vector forms; if not, they run the scalar form on every value.</summary>
     static abstract bool Vectorizable { get; }
 
+    /// <summary>
+    /// A compare and a mask or two (ReLU, LeakyReLU, their derivatives, the identity): the drivers then run a plain loop
+    /// with a second call site for the last vector. An exp-based operator keeps one call site (<see cref="Kernels.Apply{T, TOperator}"/>).
+    /// </summary>
+    static virtual bool Cheap => false;
+
     static abstract T Invoke(T x);
 
     static abstract Vector128<T> Invoke(Vector128<T> x);
@@ -36,6 +42,9 @@ internal interface IBinaryOperator<T>
 {
     /// <summary>Whether the drivers may use the vector forms; if not, they run the scalar form on every value.</summary>
     static abstract bool Vectorizable { get; }
+
+    /// <summary>As <see cref="IUnaryOperator{T}.Cheap"/>.</summary>
+    static virtual bool Cheap => false;
 
     static abstract T Invoke(T x, T y);
 
@@ -92,6 +101,15 @@ public static partial class Kernels
         // inlining budget short for the rest (the double tanh's exp then ran out of line).
         nuint width = (nuint)TWidth.Count, last = (nuint)length - width;
         TVector end = TWidth.Load(ref x, last);
+        if (TOperator.Cheap)
+        {
+            // A plain loop: the one-call-site loop's selects cost more than such an operator (ReLU of 1,024 doubles,
+            // 512-bit: 72 -> 35 ns).
+            for (nuint i = 0; i < last; i += width)
+                TWidth.Store(TWidth.Invoke<TOperator>(TWidth.Load(ref x, i)), ref destination, i);
+            TWidth.Store(TWidth.Invoke<TOperator>(end), ref destination, last);
+            return;
+        }
         for (nuint i = 0; ; i += width)
         {
             bool final = i >= last;
@@ -137,6 +155,13 @@ public static partial class Kernels
         // call site of the operator, as in Apply.
         nuint width = (nuint)TWidth.Count, last = (nuint)length - width;
         TVector endX = TWidth.Load(ref x, last), endY = TWidth.Load(ref y, last);
+        if (TOperator.Cheap)
+        {
+            for (nuint i = 0; i < last; i += width)
+                TWidth.Store(TWidth.Invoke<TOperator>(TWidth.Load(ref x, i), TWidth.Load(ref y, i)), ref y, i);
+            TWidth.Store(TWidth.Invoke<TOperator>(endX, endY), ref y, last);
+            return;
+        }
         for (nuint i = 0; ; i += width)
         {
             bool final = i >= last;
