@@ -156,30 +156,18 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FewRowsOneInput(ref T w, ref T b, ref T x, int columns, int rows, ref T z)
     {
-        RowWidth width = RowWidthOf(columns);
         for (int r = 0; r < rows; r++, w = ref Unsafe.Add(ref w, columns))
-        {
-            if (width == RowWidth.Wide)
-                Unsafe.Add(ref z, r) = Unsafe.Add(ref b, r) + Dot<TWideVector, TWide>(ref w, ref x, columns);
-            else if (width == RowWidth.Narrow)
-                Unsafe.Add(ref z, r) = Unsafe.Add(ref b, r) + Dot<TNarrowVector, TNarrow>(ref w, ref x, columns);
-            else if (width == RowWidth.Quarter)
-                Unsafe.Add(ref z, r) = Unsafe.Add(ref b, r) + Dot<Vector128<T>, Width128<T>>(ref w, ref x, columns);
-            else
-                ShortRows(ref w, ref Unsafe.Add(ref b, r), ref x, columns, 1, 1, ref Unsafe.Add(ref z, r), 1);
-        }
+            Unsafe.Add(ref z, r) = RowPlusBias(ref w, ref x, columns, Unsafe.Add(ref b, r));
     }
 
     /// <summary>
-    /// <see cref="Kernels.OneRowProduct{T}"/>: what <see cref="MatrixMatrix"/> computes for one row and one input, by the same
-    /// path (<see cref="FewRowsOneInput"/>'s dot at <see cref="RowWidthOf"/>'s width, or the streamed path for a row that
-    /// <see cref="StreamsRows"/>), so the same bits.
+    /// <c>bias + w x</c> for one row of <paramref name="columns"/> values that does not stream: its <see cref="Dot{TV, TW}"/>
+    /// at the width <see cref="RowWidthOf"/> gives, or <see cref="ShortRows"/> for a row shorter than any vector. What
+    /// <see cref="FewRowsOneInput"/> and <see cref="OneRowProduct"/> compute for each row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T OneRowProduct(ref T w, ref T x, int columns, T bias)
+    private static T RowPlusBias(ref T w, ref T x, int columns, T bias)
     {
-        if (StreamsRows(1, columns))
-            return StreamedOneRow(ref w, ref x, columns, bias);
         RowWidth width = RowWidthOf(columns);
         if (width == RowWidth.Wide)
             return bias + Dot<TWideVector, TWide>(ref w, ref x, columns);
@@ -187,11 +175,19 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             return bias + Dot<TNarrowVector, TNarrow>(ref w, ref x, columns);
         if (width == RowWidth.Quarter)
             return bias + Dot<Vector128<T>, Width128<T>>(ref w, ref x, columns);
-        T sum = bias; // ShortRows's order
-        for (int i = 0; i < columns; i++)
-            sum += Unsafe.Add(ref w, i) * Unsafe.Add(ref x, i);
-        return sum;
+        T z = T.Zero;
+        ShortRows(ref w, ref bias, ref x, columns, 1, 1, ref z, 1);
+        return z;
     }
+
+    /// <summary>
+    /// <see cref="Kernels.OneRowProduct{T}"/>: what <see cref="MatrixMatrix"/> computes for one row and one input, by the same
+    /// path (<see cref="FewRowsOneInput"/>'s <see cref="RowPlusBias"/>, or the streamed path for a row that
+    /// <see cref="StreamsRows"/>), so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T OneRowProduct(ref T w, ref T x, int columns, T bias) =>
+        StreamsRows(1, columns) ? StreamedOneRow(ref w, ref x, columns, bias) : RowPlusBias(ref w, ref x, columns, bias);
 
     /// <summary><see cref="OneRowProduct"/> for a row long enough to stream: through <see cref="MatrixMatrix"/> itself.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]

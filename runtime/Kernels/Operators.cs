@@ -103,8 +103,8 @@ public static partial class Kernels
         TVector end = TWidth.Load(ref x, last);
         if (TOperator.Cheap)
         {
-            // A plain loop: the one-call-site loop's selects cost more than such an operator (ReLU of 1,024 doubles,
-            // 512-bit: 72 -> 35 ns).
+            // A plain loop: the one-call-site loop's selects cost more than such an operator (ReLU of 1,024 doubles in
+            // place, 512-bit, 64-byte aligned: 71 -> 44 ns).
             for (nuint i = 0; i < last; i += width)
                 TWidth.Store(TWidth.Invoke<TOperator>(TWidth.Load(ref x, i)), ref destination, i);
             TWidth.Store(TWidth.Invoke<TOperator>(end), ref destination, last);
