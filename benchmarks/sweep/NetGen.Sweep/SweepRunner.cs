@@ -34,7 +34,7 @@ public abstract class ShapeRunner
     public abstract void Reset();
     /// <summary>StepOps calls of Train, cycling through the samples.</summary>
     public abstract void Steps();
-    /// <summary>InferOps calls of Predict; returns the sum of output[0] (kept live).</summary>
+    /// <summary>InferOps calls of Predict; returns the sum of one output per call, each output in turn (every output kept live, as on the C side).</summary>
     public abstract double Infers();
     /// <summary>BatchOps minibatches through the per-row contract: ZeroGradients, Backward per row, ApplyGradients(lr / 32).</summary>
     public abstract void Batches();
@@ -132,12 +132,13 @@ public sealed class SweepRunner<T, TCalls> : ShapeRunner
     public override double Infers()
     {
         T[] x = inputs, o = output;
-        int n = inputSize, ops = spec.InferOps, s = 0;
+        int n = inputSize, ops = spec.InferOps, s = 0, j = 0;
         double sum = 0;
         for (int k = 0; k < ops; k++)
         {
             network.Predict(new ReadOnlySpan<T>(x, s * n, n), o);
-            sum += double.CreateTruncating(o[0]);
+            sum += double.CreateTruncating(o[j]); // the next output in turn, as the C side reads them (every output live)
+            if (++j == o.Length) j = 0;
             if (++s == Samples) s = 0;
         }
         return sum;
