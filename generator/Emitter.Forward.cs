@@ -120,12 +120,24 @@ internal static partial class Emitter
             // Neuron by neuron, an activation straight into a is wrapped around each sum as it is written.
             bool fused = layer.Step == ActivationStep.PerNeuron && !layer.KeepsPreActivation;
             string input = LayerInput(plan, layer, training);
-            if (layer.Shape == CodeShape.Unrolled)
-                EmitUnrolledAffine(writer, layer, product, scalar, fused ? activation : null, input);
+            if (layer.Shape == CodeShape.Unrolled && layer.Step == ActivationStep.PerNeuron && layer.KeepsPreActivation
+                && (!activation.IsTranscendental || layer.OutputSize == 1))
+            {
+                // Neuron by neuron, z kept for the training calls and a from it in the same statement, so a is computed
+                // from the sum in a register instead of z read back. Not for several units of an exp- or tanh-based
+                // activation: its scalar form is a call, and all sums first, then the calls, lets the sums overlap
+                // (11-9-7 tanh: Predict 125 -> 132 ns fused; 445-1-13 leaky 47 -> 44 ns).
+                EmitUnrolledAffineKeepingZ(writer, layer, product, "a" + n, activation, scalar, input);
+            }
             else
-                EmitLoopedAffine(writer, layer, product, scalar, input);
-            if (!fused)
-                EmitActivation(writer, layer, activation, product, "a" + n, scalar);
+            {
+                if (layer.Shape == CodeShape.Unrolled)
+                    EmitUnrolledAffine(writer, layer, product, scalar, fused ? activation : null, input);
+                else
+                    EmitLoopedAffine(writer, layer, product, scalar, input);
+                if (!fused)
+                    EmitActivation(writer, layer, activation, product, "a" + n, scalar);
+            }
         }
         if (training && layer.Dropout is DropoutPlan dropout)
         {
@@ -404,6 +416,17 @@ internal static partial class Emitter
             string sum = UnrolledSum(layer, j, i => $"{previous}[{i}]");
             string value = fused is null ? sum : fused.Forward(sum, scalar);
             writer.Line($"{target}[{j}] = {value};");
+        }
+    }
+
+    /// <summary>One statement per neuron that keeps z: <c>a[j] = f(z[j] = b[j] + sum_i W[j, i] * prev[i])</c>, the same sum as <see cref="UnrolledSum"/>.</summary>
+    private static void EmitUnrolledAffineKeepingZ(CodeWriter writer, LayerPlan layer, string z, string a, ActivationInfo activation, Scalar scalar, string previous)
+    {
+        for (int j = 0; j < layer.OutputSize; j++)
+        {
+            string sum = UnrolledSum(layer, j, i => $"{previous}[{i}]");
+            // Every activation's scalar form names its argument once, so the assignment runs once.
+            writer.Line($"{a}[{j}] = {activation.Forward($"{z}[{j}] = {sum}", scalar)};");
         }
     }
 

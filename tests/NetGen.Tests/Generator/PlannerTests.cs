@@ -482,6 +482,23 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Every_elementwise_activations_scalar_form_names_its_argument_once()
+    {
+        // Forward writes a[j] = f(z[j] = sum) for a layer that keeps z: an argument named twice would assign it twice.
+        foreach (Activation activation in Enum.GetValues<Activation>())
+        {
+            ActivationInfo info = ActivationInfo.Of((ActivationKind)activation);
+            if (!info.IsElementwise)
+                continue;
+            foreach (Scalar scalar in new[] { Scalar.Double, Scalar.Single })
+            {
+                string form = info.Forward("ARGUMENT", scalar);
+                Assert.Equal(1, (form.Length - form.Replace("ARGUMENT", "", StringComparison.Ordinal).Length) / "ARGUMENT".Length);
+            }
+        }
+    }
+
+    [Fact]
     public void The_runtime_resolves_the_default_initializer_as_each_activations_row_says()
     {
         foreach (Activation activation in Enum.GetValues<Activation>())

@@ -259,10 +259,8 @@ namespace Samples
             var b3 = parameters.Slice(B3Offset, 2);
             var a3 = activations.Slice(A3Offset, 2);
             var z3 = activations.Slice(LogitsOffset, 2);
-            z3[0] = b3[0] + w3[0] * a2[0] + w3[1] * a2[1] + w3[2] * a2[2] + w3[3] * a2[3] + w3[4] * a2[4] + w3[5] * a2[5];
-            z3[1] = b3[1] + w3[6] * a2[0] + w3[7] * a2[1] + w3[8] * a2[2] + w3[9] * a2[3] + w3[10] * a2[4] + w3[11] * a2[5];
-            a3[0] = z3[0];
-            a3[1] = z3[1];
+            a3[0] = z3[0] = b3[0] + w3[0] * a2[0] + w3[1] * a2[1] + w3[2] * a2[2] + w3[3] * a2[3] + w3[4] * a2[4] + w3[5] * a2[5];
+            a3[1] = z3[1] = b3[1] + w3[6] * a2[0] + w3[7] * a2[1] + w3[8] * a2[2] + w3[9] * a2[3] + w3[10] * a2[4] + w3[11] * a2[5];
         }
 
         /// <summary>The loss of one sample whose forward pass is in <paramref name="activations"/>: mean squared error, mean_k (o_k - t_k)^2.</summary>

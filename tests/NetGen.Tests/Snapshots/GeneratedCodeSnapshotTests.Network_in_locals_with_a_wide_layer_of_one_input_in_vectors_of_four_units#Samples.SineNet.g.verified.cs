@@ -324,8 +324,7 @@ namespace Samples
             var b2 = parameters.Slice(B2Offset, 1);
             var a2 = activations.Slice(A2Offset, 1);
             var z2 = activations.Slice(LogitsOffset, 1);
-            z2[0] = (((b2[0] + w2[3] * a1[3] + w2[7] * a1[7] + w2[11] * a1[11] + w2[15] * a1[15]) + (w2[0] * a1[0] + w2[4] * a1[4] + w2[8] * a1[8] + w2[12] * a1[12])) + ((w2[1] * a1[1] + w2[5] * a1[5] + w2[9] * a1[9] + w2[13] * a1[13]) + (w2[2] * a1[2] + w2[6] * a1[6] + w2[10] * a1[10] + w2[14] * a1[14])));
-            a2[0] = z2[0];
+            a2[0] = z2[0] = (((b2[0] + w2[3] * a1[3] + w2[7] * a1[7] + w2[11] * a1[11] + w2[15] * a1[15]) + (w2[0] * a1[0] + w2[4] * a1[4] + w2[8] * a1[8] + w2[12] * a1[12])) + ((w2[1] * a1[1] + w2[5] * a1[5] + w2[9] * a1[9] + w2[13] * a1[13]) + (w2[2] * a1[2] + w2[6] * a1[6] + w2[10] * a1[10] + w2[14] * a1[14])));
         }
 
         /// <summary>The loss of one sample whose forward pass is in <paramref name="activations"/>: half squared error, 0.5 * sum_k (o_k - t_k)^2.</summary>

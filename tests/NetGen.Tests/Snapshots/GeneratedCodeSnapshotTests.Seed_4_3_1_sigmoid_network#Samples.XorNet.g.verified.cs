@@ -269,8 +269,7 @@ namespace Samples
             var b2 = parameters.Slice(B2Offset, 1);
             var a2 = activations.Slice(A2Offset, 1);
             var z2 = activations.Slice(LogitsOffset, 1);
-            z2[0] = b2[0] + w2[0] * a1[0] + w2[1] * a1[1] + w2[2] * a1[2];
-            a2[0] = global::NetGen.Kernels.Sigmoid(z2[0]);
+            a2[0] = global::NetGen.Kernels.Sigmoid(z2[0] = b2[0] + w2[0] * a1[0] + w2[1] * a1[1] + w2[2] * a1[2]);
         }
 
         /// <summary>The loss of one sample whose forward pass is in <paramref name="activations"/>: half squared error, 0.5 * sum_k (o_k - t_k)^2.</summary>
