@@ -120,13 +120,9 @@ internal static partial class Emitter
             // Neuron by neuron, an activation straight into a is wrapped around each sum as it is written.
             bool fused = layer.Step == ActivationStep.PerNeuron && !layer.KeepsPreActivation;
             string input = LayerInput(plan, layer, training);
-            if (layer.Shape == CodeShape.Unrolled && layer.Step == ActivationStep.PerNeuron && layer.KeepsPreActivation
-                && (!activation.IsTranscendental || layer.OutputSize == 1))
+            if (layer.ActivatesAsItStores)
             {
-                // Neuron by neuron, z kept for the training calls and a from it in the same statement, so a is computed
-                // from the sum in a register instead of z read back. Not for several units of an exp- or tanh-based
-                // activation: its scalar form is a call, and all sums first, then the calls, lets the sums overlap
-                // (11-9-7 tanh: Predict 125 -> 132 ns fused; 445-1-13 leaky 47 -> 44 ns).
+                // Neuron by neuron, z kept for the training calls and a from it in the same statement (Planner rule 14).
                 EmitUnrolledAffineKeepingZ(writer, layer, product, "a" + n, activation, scalar, input);
             }
             else

@@ -56,6 +56,10 @@ internal enum ActivationStep
 /// reads its weight rows four units at a time. Every lane computes what the scalar statement of its unit computes,
 /// operation for operation, so results do not change.
 /// </param>
+/// <param name="ActivatesAsItStores">
+/// Forward writes this unrolled layer's kept z and its activation in one statement a unit, <c>a[j] = f(z[j] = sum)</c>,
+/// instead of every z and then every a (Planner rule 14). The same sums and values either way.
+/// </param>
 internal sealed record LayerPlan(
     int Number,
     int InputSize,
@@ -71,7 +75,8 @@ internal sealed record LayerPlan(
     int UnrollLimit,
     DropoutPlan? Dropout = null,
     bool PredictsAsVector = false,
-    bool GroupsUnits = false)
+    bool GroupsUnits = false,
+    bool ActivatesAsItStores = false)
 {
     public int WeightCount => InputSize * OutputSize;
 

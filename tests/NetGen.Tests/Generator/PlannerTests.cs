@@ -200,6 +200,24 @@ public class PlannerTests
     }
 
     [Fact]
+    public void An_unrolled_layer_that_keeps_z_activates_it_as_it_stores_it_unless_each_activation_is_a_call()
+    {
+        // Rule 14. A looped first layer keeps Forward in spans; the unrolled output layer keeps its logits z.
+        NetworkPlan leaky = Planner.Plan(Model("Bottleneck", new[] { 445, 1, 13 }, new[] { ActivationKind.Identity, ActivationKind.LeakyReLU }));
+        Assert.True(leaky.OutputLayer.ActivatesAsItStores);
+        Assert.False(leaky.Layers[0].ActivatesAsItStores); // looped
+
+        // Several units of tanh: each a is a call, so the sums come first.
+        NetworkPlan tanh = Planner.Plan(Model("Tanh", new[] { 11, 9, 7 }, new[] { ActivationKind.Sigmoid, ActivationKind.Tanh }, precision: PrecisionKind.Single));
+        Assert.False(tanh.OutputLayer.ActivatesAsItStores);
+        // One unit of sigmoid: nothing to overlap.
+        NetworkPlan sigmoid = Planner.Plan(Model("Sigmoid", new[] { 12, 8, 1 }, new[] { ActivationKind.Sigmoid, ActivationKind.Sigmoid }, precision: PrecisionKind.Single));
+        Assert.True(sigmoid.OutputLayer.ActivatesAsItStores);
+        // A hidden layer that keeps no z writes a = f(sum) already.
+        Assert.False(sigmoid.Layers[0].ActivatesAsItStores);
+    }
+
+    [Fact]
     public void Fit_splits_the_units_of_a_large_first_layer_that_holds_most_of_the_weights()
     {
         // Rule 13: 784-128-10 floats, W1 of 401 KB and 78 times the later layers' weights.
