@@ -187,19 +187,14 @@ internal static class Planner
                 nextKeptZ += outputs;
             }
 
+            // An unrolled layer that keeps z writes its z and a in one statement a unit, unless each a is a call (rule 14).
+            bool activatesAsItStores = step == ActivationStep.PerNeuron && preActivationOffset >= 0
+                && (!activation.IsTranscendental || outputs == 1);
+
             layers.Add(new LayerPlan(layer + 1, inputs, outputs, activation.Kind, parameterOffset, parameterOffset + weights,
-                activationOffset, preActivationOffset, shape, step, packsSigmoid, unrollLimit));
+                activationOffset, preActivationOffset, shape, step, packsSigmoid, unrollLimit, ActivatesAsItStores: activatesAsItStores));
             parameterOffset += weights + outputs;
             activationOffset += outputs;
-        }
-
-        // An unrolled layer that keeps z writes its z and a in one statement a unit, unless each a is a call (rule 14).
-        for (int layer = 0; layer < layerCount; layer++)
-        {
-            LayerPlan planned = layers[layer];
-            if (planned.Shape == CodeShape.Unrolled && planned.Step == ActivationStep.PerNeuron && planned.KeepsPreActivation
-                && (!ActivationInfo.Of(planned.Activation).IsTranscendental || planned.OutputSize == 1))
-                layers[layer] = planned with { ActivatesAsItStores = true };
         }
 
         bool runsInLocals = layers.All(layer => layer.Shape == CodeShape.Unrolled
