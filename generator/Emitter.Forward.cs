@@ -59,7 +59,8 @@ internal static partial class Emitter
 
         if (!splits)
             return;
-        writer.Line($"/// <summary>The forward pass from layer 1's product z1 = W1 input + b1 (already in <paramref name=\"activations\"/>) on: Forward and PredictBatch share it.</summary>");
+        string sharers = plan.PredictsFirstLayerFromColumns ? "Forward, Predict and PredictBatch share it" : "Forward and PredictBatch share it";
+        writer.Line($"/// <summary>The forward pass from layer 1's product z1 = W1 input + b1 (already in <paramref name=\"activations\"/>) on: {sharers}.</summary>");
         using (writer.Block($"private static void {GeneratedNames.ForwardAfterFirstProduct}({parameters}, global::System.Span<{t}> activations)"))
         {
             foreach (LayerPlan layer in plan.Layers)

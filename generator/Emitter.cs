@@ -158,6 +158,14 @@ internal static partial class Emitter
             writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.GradientsField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>(ParameterCount);");
         }
         writer.Line();
+        if (plan.PredictsFirstLayerFromColumns)
+        {
+            LayerPlan first = plan.Layers[0];
+            writer.Line($"// Predict and PredictBatch read layer 1 from an input-major copy of W1 (its rows of {first.InputSize} inputs are too short for a");
+            writer.Line("// dot product each); the kernel checks the copy against W1 on every call and copies W1 again when they differ.");
+            writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.ColumnCopyField} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({RuntimeApi.Call(RuntimeApi.ColumnCopyLength)}<{scalar.Keyword}>({first.OutputSize}, {first.InputSize}));");
+            writer.Line();
+        }
         if (!plan.SampleKernelsInLocals)
         {
             writer.Line("// Scratch for the members that need exclusive access anyway (Backward, Train and the batch calls):");
@@ -191,9 +199,9 @@ internal static partial class Emitter
 
     /// <summary>
     /// PredictBatch's row loop for networks whose first layer is looped: layer 1's product for a chunk of rows in one
-    /// Kernels.MatrixMatrix call (each block of W1 read once per chunk, not once per row) into <paramref name="batch"/>,
-    /// one activation row per sample; then, per row, the rest of the forward pass and <paramref name="perRow"/>, which
-    /// sees <c>activations</c> and <c>sample</c>. Each row gets exactly what Forward gives it.
+    /// kernel call (<see cref="EmitFirstProductForPredict"/>: each block of W1 read once per chunk, not once per row) into
+    /// <paramref name="batch"/>, one activation row per sample; then, per row, the rest of the forward pass and
+    /// <paramref name="perRow"/>, which sees <c>activations</c> and <c>sample</c>. Each row gets exactly what Predict gives it.
     /// </summary>
     private static void EmitChunkedRows(CodeWriter writer, NetworkPlan plan, Scalar scalar, string batch, string chunkRows, System.Action perRow)
     {
@@ -204,8 +212,7 @@ internal static partial class Emitter
         EmitEvenChunks(writer, chunkRows, () =>
         {
             writer.Line("// Layer 1's product z1 = W1 input + b1 for the whole chunk, into each row's activations.");
-            writer.Line($"{RuntimeApi.Call(RuntimeApi.MatrixMatrix)}<{t}>(parameters.Slice({GeneratedNames.WeightOffset(1)}, {first.WeightCount}), parameters.Slice({GeneratedNames.BiasOffset(1)}, {first.OutputSize}),");
-            writer.Line($"    inputs.Slice(start * InputSize, count * InputSize), InputSize, {batch}.Slice({firstOutput}), {GeneratedNames.ActivationCount});");
+            EmitFirstProductForPredict(writer, plan, scalar, $"inputs.Slice(start * InputSize, count * InputSize)", $"{batch}.Slice({firstOutput})");
             using (writer.Block("for (int row = 0; row < count; row++)"))
             {
                 writer.Line($"global::System.Span<{t}> activations = {batch}.Slice(row * {GeneratedNames.ActivationCount}, {GeneratedNames.ActivationCount});");
@@ -214,6 +221,30 @@ internal static partial class Emitter
                 perRow();
             }
         });
+    }
+
+    /// <summary>
+    /// Layer 1's product for Predict and PredictBatch, from <paramref name="inputs"/> (whole rows) into activation rows at
+    /// <paramref name="target"/>: from the input-major copy of W1 where the plan keeps one
+    /// (<see cref="NetworkPlan.PredictsFirstLayerFromColumns"/>), else by dot products (Kernels.MatrixMatrix), which give
+    /// each row exactly Forward's sums.
+    /// </summary>
+    private static void EmitFirstProductForPredict(CodeWriter writer, NetworkPlan plan, Scalar scalar, string inputs, string target)
+    {
+        string t = scalar.Keyword;
+        LayerPlan first = plan.Layers[0];
+        string weights = $"parameters.Slice({GeneratedNames.WeightOffset(1)}, {first.WeightCount})";
+        string bias = $"parameters.Slice({GeneratedNames.BiasOffset(1)}, {first.OutputSize})";
+        if (plan.PredictsFirstLayerFromColumns)
+        {
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.ColumnCopyProduct)}<{t}>({weights}, {bias},");
+            writer.Line($"    {inputs}, InputSize, {target}, {GeneratedNames.ActivationCount}, {GeneratedNames.ColumnCopyField}.Span);");
+        }
+        else
+        {
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.MatrixMatrix)}<{t}>({weights}, {bias},");
+            writer.Line($"    {inputs}, InputSize, {target}, {GeneratedNames.ActivationCount});");
+        }
     }
 
     private static void EmitConstructors(CodeWriter writer, NetworkPlan plan, Scalar scalar)
@@ -379,6 +410,18 @@ internal static partial class Emitter
                     writer.Line("// batch calls and Loss keep the layer kernels, whose sums can differ from these in the last bits).");
                 }
                 EmitForwardInLocals(writer, inLocals, scalar);
+            }
+            else if (plan.PredictsFirstLayerFromColumns)
+            {
+                LayerPlan first = plan.Layers[0];
+                string firstOutput = first.KeepsPreActivation ? PreActivationOffsetName(plan, first) : GeneratedNames.ActivationOffset(1);
+                writer.Line($"{span} activations = stackalloc {t}[{GeneratedNames.ActivationCount}];");
+                writer.Line($"{readOnlySpan} parameters = {GeneratedNames.ParametersSpan};");
+                writer.Line("// Layer 1's product z1 = W1 input + b1 from the input-major copy of W1 (Loss and the training calls use dot products),");
+                writer.Line("// then the rest of the forward pass.");
+                EmitFirstProductForPredict(writer, plan, scalar, "input", $"activations.Slice({firstOutput})");
+                writer.Line($"{GeneratedNames.ForwardAfterFirstProduct}(parameters, activations);");
+                writer.Line($"{outputSlice}.CopyTo(output);");
             }
             else
             {

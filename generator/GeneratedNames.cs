@@ -26,6 +26,8 @@ internal static class GeneratedNames
     public const string KeptForwardLength = "KeptForwardLength";
     public const string BatchRows = "BatchRows";
     public const string ForwardAfterFirstProduct = "ForwardAfterFirstProduct";
+    // Predict's input-major copy of W1 (NetworkPlan.PredictsFirstLayerFromColumns).
+    public const string ColumnCopyField = "_columnCopy1";
     public const string ActivationCount = "ActivationCount";
     public const string CompiledParameters = "CompiledParameters";
 
@@ -63,7 +65,7 @@ internal static class GeneratedNames
     {
         "Forward", "BackwardAndStep", "ComputeLoss", "ComputeDeltas", ParametersField, GradientsField, DescriptionField, ActivationsField, DeltasField,
         ActivationCount, DeltaCount, LogitsOffset, BatchActivationsField, BatchDeltasField, BatchRows, ForwardAfterFirstProduct, CompiledParameters,
-        BackwardChunk, LossAndOutputDelta, ForwardAndKeep, BackwardFromKept, KeptForwardField, KeptForwardRows, KeptForwardLength,
+        BackwardChunk, LossAndOutputDelta, ForwardAndKeep, BackwardFromKept, KeptForwardField, KeptForwardRows, KeptForwardLength, ColumnCopyField,
     };
 
     public static string WeightOffset(int layer) => "W" + layer + "Offset";

@@ -21,6 +21,8 @@ internal static class RuntimeApi
     public const string MatrixVector = "MatrixVector";
     public const string OneRowProduct = "OneRowProduct";
     public const string MatrixMatrix = "MatrixMatrix";
+    public const string ColumnCopyProduct = "ColumnCopyProduct";
+    public const string ColumnCopyLength = "ColumnCopyLength";
     public const string TransposedMatrixVector = "TransposedMatrixVector";
     public const string AddScaledOuterProduct = "AddScaledOuterProduct";
     public const string AddScaled = "AddScaled";
@@ -53,7 +55,7 @@ internal static class RuntimeApi
     /// <summary>Every member name of <c>NetGen.Kernels</c> that generated code may call.</summary>
     public static IReadOnlyList<string> KernelMembers()
     {
-        var names = new List<string> { MatrixVector, OneRowProduct, MatrixMatrix, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward };
+        var names = new List<string> { MatrixVector, OneRowProduct, MatrixMatrix, ColumnCopyProduct, ColumnCopyLength, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward };
         foreach (ActivationKind kind in System.Enum.GetValues(typeof(ActivationKind)).Cast<ActivationKind>())
         {
             ActivationInfo activation = ActivationInfo.Of(kind);

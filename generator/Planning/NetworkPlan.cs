@@ -241,6 +241,31 @@ internal sealed record NetworkPlan(
     /// <summary>True when PredictBatch computes layer 1 for a chunk of rows with one matrix-matrix product, so Forward is split after it.</summary>
     public bool BatchesFirstLayer => PredictBatchChunkRows >= 2;
 
+    /// <summary>
+    /// True when Predict and PredictBatch compute layer 1 from an input-major copy of W1 that the network keeps beside
+    /// its parameters and checks against them on every call (<c>Kernels.ColumnCopyProduct</c>): a looped first layer of
+    /// <see cref="PlanLimits.MinColumnCopyInputs"/> inputs or more, at most <see cref="PlanLimits.MaxColumnCopyRowBytes"/>
+    /// bytes of them a unit, at least <see cref="PlanLimits.MinColumnCopyUnits"/> units and at most
+    /// <see cref="PlanLimits.MaxColumnCopyWeightBytes"/> of weights, whose rows are too short for a dot product each. Each output is
+    /// then its bias plus one multiply-add per input in input order; Loss and the training calls keep the dot products,
+    /// whose sums can differ from these in the last bits. Later layers of few inputs keep the dot products too.
+    /// </summary>
+    public bool PredictsFirstLayerFromColumns
+    {
+        get
+        {
+            if (!BatchesFirstLayer || PredictPlanInLocals is not null)
+                return false;
+            LayerPlan first = Layers[0];
+            int valueBytes = Scalar.For(Model.Precision).Size;
+            return first.Shape == CodeShape.Loops
+                && first.InputSize >= PlanLimits.MinColumnCopyInputs
+                && first.InputSize * valueBytes <= PlanLimits.MaxColumnCopyRowBytes
+                && first.OutputSize >= PlanLimits.MinColumnCopyUnits
+                && (long)first.WeightCount * valueBytes <= PlanLimits.MaxColumnCopyWeightBytes;
+        }
+    }
+
     public bool IsOutput(LayerPlan layer) => layer.Number == Layers.Count;
 
     /// <summary>Some hidden layer drops units in the training calls.</summary>

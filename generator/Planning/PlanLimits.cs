@@ -196,6 +196,35 @@ internal sealed record PlanLimits(
     public const int MinSplitUnits = 128;
 
     /// <summary>
+    /// The longest first-layer row, in bytes, that Predict and PredictBatch read from an input-major copy
+    /// (<see cref="NetworkPlan.PredictsFirstLayerFromColumns"/>): 10 floats or 5 doubles. A dot product per row of W costs
+    /// about two vector loads, two multiply-adds and a share of a reduction tree, however few values the row has; from
+    /// the copy, one output vector costs one multiply-add per input, plus the check that the copy is current (two loads
+    /// and an xor per vector of weights). Measured on the AMD EPYC host (one input, AVX-512, `Kernels.MatrixVector`
+    /// against `Kernels.ColumnCopyProduct`, fastest of 40 runs of a few thousand calls), floats: 130 x 3 96 -> 33 ns,
+    /// 130 x 5 75 -> 37, 130 x 9 81 -> 59, 130 x 10 80 -> 60, 130 x 12 79 -> 69; doubles: 130 x 3 82 -> 65, 130 x 5 96 -> 60.
+    /// </summary>
+    public const int MaxColumnCopyRowBytes = 40;
+
+    /// <summary>
+    /// The fewest inputs a first layer read from the input-major copy has (<see cref="MaxColumnCopyRowBytes"/>). Rows of two
+    /// values are packed into vectors by a few permutes, which the copy and its check do not clearly beat: 1024 x 2 floats 88 -> 111
+    /// ns, 130 x 2 doubles 59 -> 57.
+    /// </summary>
+    public const int MinColumnCopyInputs = 3;
+
+    /// <summary>
+    /// The largest first-layer W, in bytes, read from the input-major copy (<see cref="MaxColumnCopyRowBytes"/>): the check
+    /// reads W and its copy, and the product the transpose, so three times W must stay in L1 (48 KB on the AMD EPYC) beside
+    /// the bias and the outputs. Past it: 1024 x 3 floats (12 KB) 192 -> 123 ns, but 1024 x 8 floats (32 KB) 485 -> 776,
+    /// 1024 x 4 doubles (32 KB) 469 -> 848.
+    /// </summary>
+    public const int MaxColumnCopyWeightBytes = 8 * 1024;
+
+    /// <summary>The fewest first-layer units read from the input-major copy (<see cref="MaxColumnCopyRowBytes"/>): below a 512-bit vector of floats the dot products stay.</summary>
+    public const int MinColumnCopyUnits = 16;
+
+    /// <summary>
     /// How many times the weights of all later layers the first layer must hold for Fit to split it: the later layers run
     /// on one thread between the split parts, so they must be a small part of the step (784-128-10: 78 times).
     /// </summary>

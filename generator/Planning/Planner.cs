@@ -135,6 +135,17 @@ namespace NetGen.Generator.Planning;
 /// 41 -> 39 ns. Not when the activation is exp- or tanh-based and the layer has several units: that scalar form is a
 /// call, and all the sums before the calls let the sums overlap them (11-9-7 tanh floats, Predict 125 -> 132 ns and a
 /// step 155-158 -> 163-165 ns written in one statement). NetGen.Sweep, alternated processes.</item>
+/// <item>Predict and PredictBatch of a network whose looped first layer has few inputs a unit (3 or more, at most
+/// <see cref="PlanLimits.MaxColumnCopyRowBytes"/> bytes of them), at least <see cref="PlanLimits.MinColumnCopyUnits"/>
+/// units and at most <see cref="PlanLimits.MaxColumnCopyWeightBytes"/> of weights read layer 1 from an input-major copy
+/// of W1 kept beside the parameters (<see cref="NetworkPlan.PredictsFirstLayerFromColumns"/>,
+/// <c>Kernels.ColumnCopyProduct</c>): W1 stays PyTorch's out x in, which users may write through <c>Parameters</c> at
+/// any time, so the kernel checks the copy against W1 bit for bit on every call and copies W1 again when they differ.
+/// Each output is then its bias plus one multiply-add per input, one vector of units at a time, where a dot product per
+/// row of 9 floats costs two loads, two multiply-adds and a share of a reduction tree: 9-130-1 floats, Predict 107-110
+/// -> 83-87 ns (NetGen.Sweep, alternated processes). Loss and the training calls keep the dot products (the training
+/// calls change W1 every step, so a copy would be rewritten every step), and their sums can differ from Predict's in the
+/// last bits; PredictBatch uses the copy too, so each of its rows is exactly Predict's.</item>
 /// </list>
 /// </remarks>
 internal static class Planner

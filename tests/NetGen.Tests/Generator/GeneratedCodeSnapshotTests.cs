@@ -64,6 +64,16 @@ public class GeneratedCodeSnapshotTests
         public partial class SplitNet { }
         """);
 
+    // Predict and PredictBatch read the first layer, 9 inputs a unit, from an input-major copy of W1 that the kernel
+    // checks against W1 on every call (NetworkPlan.PredictsFirstLayerFromColumns).
+    [Fact]
+    public void Network_whose_Predict_reads_a_first_layer_of_few_inputs_from_its_column_copy() => VerifyGenerated("""
+        using NetGen;
+        namespace Samples;
+        [Network(9, 130, 1, Hidden = Activation.ReLU, Output = Activation.Identity, Precision = Precision.Single)]
+        public partial class TabularNet { }
+        """);
+
     [Fact]
     public void Deep_network_with_one_activation_per_layer() => VerifyGenerated("""
         using NetGen;

@@ -218,6 +218,27 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Predict_reads_a_first_layer_of_short_rows_from_its_input_major_copy()
+    {
+        var reluIdentity = new[] { ActivationKind.ReLU, ActivationKind.Identity };
+        // 9 floats a row (36 bytes), 130 units, 4,680 bytes of weights.
+        Assert.True(Planner.Plan(Model("Nine", new[] { 9, 130, 1 }, reluIdentity, precision: PrecisionKind.Single)).PredictsFirstLayerFromColumns);
+        // The bounds: 10 floats a row, not 11; 5 doubles, not 6; 3 inputs, not 2; 16 units, not 15; 8 KB of weights, not more.
+        Assert.True(Planner.Plan(Model("Ten", new[] { 10, 100, 1 }, reluIdentity, precision: PrecisionKind.Single)).PredictsFirstLayerFromColumns);
+        Assert.False(Planner.Plan(Model("Eleven", new[] { 11, 100, 1 }, reluIdentity, precision: PrecisionKind.Single)).PredictsFirstLayerFromColumns);
+        Assert.True(Planner.Plan(Model("FiveDoubles", new[] { 5, 100, 1 }, reluIdentity)).PredictsFirstLayerFromColumns);
+        Assert.False(Planner.Plan(Model("SixDoubles", new[] { 6, 100, 1 }, reluIdentity)).PredictsFirstLayerFromColumns);
+        Assert.False(Planner.Plan(Model("TwoInputs", new[] { 2, 1024, 1 }, reluIdentity, precision: PrecisionKind.Single)).PredictsFirstLayerFromColumns);
+        Assert.True(Planner.Plan(Model("ThreeInputs", new[] { 3, 512, 1 }, reluIdentity, precision: PrecisionKind.Single)).PredictsFirstLayerFromColumns);
+        Assert.False(Planner.Plan(Model("TooLarge", new[] { 3, 1024, 1 }, reluIdentity, precision: PrecisionKind.Single)).PredictsFirstLayerFromColumns);
+        NetworkPlan narrow = Planner.Plan(Model("Narrow", new[] { 9, 15, 1 }, reluIdentity, precision: PrecisionKind.Single, maxUnrolledWeights: 0));
+        Assert.Equal(CodeShape.Loops, narrow.Layers[0].Shape);
+        Assert.False(narrow.PredictsFirstLayerFromColumns);
+        // A network Predict runs in locals keeps its unrolled sums.
+        Assert.False(Planner.Plan(Model("Small", new[] { 3, 5, 2 }, reluIdentity)).PredictsFirstLayerFromColumns);
+    }
+
+    [Fact]
     public void Fit_splits_the_units_of_a_large_first_layer_that_holds_most_of_the_weights()
     {
         // Rule 13: 784-128-10 floats, W1 of 401 KB and 78 times the later layers' weights.

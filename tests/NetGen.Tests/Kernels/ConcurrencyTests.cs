@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 
 namespace NetGen.Tests.Kernels;
 
-/// <summary>Predict keeps no instance scratch: many threads may call it at once while nothing trains.</summary>
+/// <summary>Predict keeps no instance scratch (but the column copy of ColumnCopyTests): many threads may call it at once while nothing trains.</summary>
 public class ConcurrencyTests
 {
     [Fact]

@@ -1,0 +1,233 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace NetGen.Tests.Kernels;
+
+// Networks whose Predict reads layer 1 from an input-major copy of W1 (NetworkPlan.PredictsFirstLayerFromColumns).
+[Network(9, 130, 1, Hidden = Activation.ReLU, Output = Activation.Identity, Precision = Precision.Single)]
+public partial class NineInputsWide { }
+
+[Network(5, 40, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, MaxUnrolledWeights = 0)]
+public partial class FiveInputsSoftmax { }
+
+/// <summary>
+/// <c>Kernels.ColumnCopyProduct</c>: the product from an input-major copy of W that is checked against W on every call,
+/// and the generated Predict and PredictBatch that use it.
+/// </summary>
+public class ColumnCopyTests
+{
+    private static float[] RandomValues(Random random, int count) =>
+        Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+
+    /// <summary>Each output as the kernel defines it: its bias, then one multiply-add per column in column order, in double to compare against.</summary>
+    private static double[] ColumnOrderReference(float[] w, float[] b, float[] x, int rows, int columns)
+    {
+        var z = new double[rows];
+        for (int row = 0; row < rows; row++)
+        {
+            double sum = b[row];
+            for (int column = 0; column < columns; column++)
+                sum += (double)w[row * columns + column] * x[column];
+            z[row] = sum;
+        }
+        return z;
+    }
+
+    [Theory]
+    [InlineData(130, 9)]
+    [InlineData(16, 3)]
+    [InlineData(17, 10)]
+    [InlineData(7, 4)] // fewer rows than any vector
+    [InlineData(64, 1)]
+    [InlineData(1, 5)]
+    public void Gives_the_product_for_every_row_count_and_keeps_a_batch_row_equal_to_the_row_alone(int rows, int columns)
+    {
+        var random = new Random(rows * 31 + columns);
+        float[] w = RandomValues(random, rows * columns), b = RandomValues(random, rows);
+        const int Samples = 5;
+        float[] inputs = RandomValues(random, Samples * columns);
+        var copy = new float[NetGen.Kernels.ColumnCopyLength<float>(rows, columns)];
+
+        // A batch with outputs rows + 3 apart, then each input alone.
+        int stride = rows + 3;
+        var batch = new float[Samples * stride];
+        NetGen.Kernels.ColumnCopyProduct<float>(w, b, inputs, columns, batch, stride, copy);
+        for (int sample = 0; sample < Samples; sample++)
+        {
+            float[] x = inputs.AsSpan(sample * columns, columns).ToArray();
+            var alone = new float[rows];
+            NetGen.Kernels.ColumnCopyProduct<float>(w, b, x, columns, alone, rows, copy);
+            Assert.Equal(alone, batch.AsSpan(sample * stride, rows).ToArray());
+            double[] expected = ColumnOrderReference(w, b, x, rows, columns);
+            for (int row = 0; row < rows; row++)
+                Assert.Equal(expected[row], alone[row], 1e-5);
+            Assert.All(batch.AsSpan(sample * stride + rows, 3).ToArray(), gap => Assert.Equal(0f, gap)); // nothing written between rows
+        }
+    }
+
+    [Fact]
+    public void Sees_every_change_of_W_even_of_one_bit()
+    {
+        const int Rows = 130, Columns = 9;
+        var random = new Random(4);
+        float[] w = RandomValues(random, Rows * Columns), b = RandomValues(random, Rows), x = RandomValues(random, Columns);
+        var copy = new float[NetGen.Kernels.ColumnCopyLength<float>(Rows, Columns)];
+        var z = new float[Rows];
+        NetGen.Kernels.ColumnCopyProduct<float>(w, b, x, Columns, z, Rows, copy);
+
+        foreach (int index in new[] { 0, 1, 8, 9, 600, Rows * Columns - 1 })
+        {
+            // The smallest change there is: the last bit of one weight.
+            w[index] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(w[index]) ^ 1);
+            var fresh = new float[Rows];
+            NetGen.Kernels.ColumnCopyProduct<float>(w, b, x, Columns, fresh, Rows, new float[copy.Length]);
+            NetGen.Kernels.ColumnCopyProduct<float>(w, b, x, Columns, z, Rows, copy);
+            Assert.Equal(fresh, z);
+        }
+
+        // +0 to -0 is a change of bits, not of value: the copy follows W's bits, so both give the same outputs.
+        w[5] = 0f;
+        NetGen.Kernels.ColumnCopyProduct<float>(w, b, x, Columns, z, Rows, copy);
+        w[5] = -0f;
+        var negativeZero = new float[Rows];
+        NetGen.Kernels.ColumnCopyProduct<float>(w, b, x, Columns, negativeZero, Rows, copy);
+        Assert.Equal(z, negativeZero);
+
+        // A NaN weight makes its row's output NaN, every call (NaN compares unequal as a value, but the check compares bits).
+        w[3 * Columns + 2] = float.NaN;
+        for (int call = 0; call < 2; call++)
+        {
+            NetGen.Kernels.ColumnCopyProduct<float>(w, b, x, Columns, z, Rows, copy);
+            Assert.True(float.IsNaN(z[3]));
+            Assert.False(float.IsNaN(z[4]));
+        }
+    }
+
+    [Fact]
+    public void A_zeroed_copy_of_a_zero_W_is_already_its_transpose()
+    {
+        var w = new double[40 * 5];
+        var b = Enumerable.Range(0, 40).Select(i => (double)i).ToArray();
+        var z = new double[40];
+        NetGen.Kernels.ColumnCopyProduct<double>(w, b, new double[] { 1, 2, 3, 4, 5 }, 5, z, 40, new double[NetGen.Kernels.ColumnCopyLength<double>(40, 5)]);
+        Assert.Equal(b, z);
+    }
+
+    [Fact]
+    public void Names_the_argument_and_the_lengths_it_expected()
+    {
+        var w = new float[20 * 4];
+        var b = new float[20];
+        var x = new float[4];
+        var z = new float[20];
+        int length = NetGen.Kernels.ColumnCopyLength<float>(20, 4);
+        var error = Assert.Throws<ArgumentException>(() => NetGen.Kernels.ColumnCopyProduct<float>(w, b, x, 4, z, 20, new float[length - 1]));
+        Assert.Equal("columnCopy", error.ParamName);
+        Assert.Contains(length.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+        Assert.Throws<ArgumentException>(() => NetGen.Kernels.ColumnCopyProduct<float>(w.AsSpan(1).ToArray(), b, x, 4, z, 20, new float[length]));
+        Assert.ThrowsAny<ArgumentException>(() => NetGen.Kernels.ColumnCopyProduct<float>(w, b, x, 4, z, 19, new float[length]));
+        Assert.ThrowsAny<ArgumentException>(() => NetGen.Kernels.ColumnCopyProduct<float>(w, b, new float[5], 4, z, 20, new float[length]));
+    }
+
+    [Fact]
+    public void These_networks_keep_the_copy_and_others_do_not()
+    {
+        const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance;
+        Assert.NotNull(typeof(NineInputsWide).GetField("_columnCopy1", Private));
+        Assert.NotNull(typeof(FiveInputsSoftmax).GetField("_columnCopy1", Private));
+        Assert.Null(typeof(MnistShaped).GetField("_columnCopy1", Private));
+        Assert.Null(typeof(WideTanhSoftmax).GetField("_columnCopy1", Private));
+    }
+
+    [Fact]
+    public void Predict_sees_a_write_through_a_Parameters_span_held_across_calls()
+    {
+        var network = new NineInputsWide(seed: 3);
+        var random = new Random(2);
+        float[] input = RandomValues(random, NineInputsWide.InputSize);
+        var before = new float[1];
+        var after = new float[1];
+        Span<float> parameters = network.Parameters; // held across the calls below
+        network.Predict(input, before);
+        for (int i = 0; i < 9 * 130; i++)
+            parameters[i] *= -1.5f; // W1 only
+        network.Predict(input, after);
+
+        var reference = new NineInputsWide(seed: 3);
+        parameters.CopyTo(reference.Parameters);
+        var expected = new float[1];
+        reference.Predict(input, expected);
+        Assert.Equal(expected, after);
+        Assert.NotEqual(before, after);
+    }
+
+    [Fact]
+    public void Predict_and_PredictBatch_agree_bit_for_bit_and_stay_close_to_Loss_and_the_training_calls()
+    {
+        var network = new FiveInputsSoftmax(seed: 7);
+        var random = new Random(3);
+        const int Rows = 70;
+        double[] inputs = Enumerable.Range(0, Rows * 5).Select(_ => random.NextDouble() * 4 - 2).ToArray();
+        var batch = new double[Rows * 3];
+        network.PredictBatch(inputs, batch);
+        for (int row = 0; row < Rows; row++)
+        {
+            var output = new double[3];
+            network.Predict(inputs.AsSpan(row * 5, 5), output);
+            Assert.Equal(output, batch.AsSpan(row * 3, 3).ToArray());
+            // Loss runs the dot products: the same outputs but for the order of each unit's sum.
+            int label = row % 3;
+            double[] target = { label == 0 ? 1 : 0, label == 1 ? 1 : 0, label == 2 ? 1 : 0 };
+            Assert.Equal(-Math.Log(output[label]), network.Loss(inputs.AsSpan(row * 5, 5), target), 1e-9);
+        }
+    }
+
+    [Fact]
+    public void Predict_allocates_nothing()
+    {
+        var network = new NineInputsWide(seed: 1);
+        var input = new float[9];
+        var output = new float[1];
+        network.Predict(input, output);
+        network.Parameters[0] = 2f; // the next call copies W1 again
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        network.Predict(input, output);
+        network.Predict(input, output);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Predict_from_8_threads_after_a_write_to_the_parameters_matches_one_thread()
+    {
+        // Every thread finds the copy stale on its first call, and several may write it at once, each the same values.
+        var network = new NineInputsWide(seed: 5);
+        const int Rows = 400;
+        var random = new Random(6);
+        float[] inputs = RandomValues(random, Rows * 9);
+        var reference = new NineInputsWide(seed: 9);
+        for (int round = 0; round < 20; round++)
+        {
+            Span<float> parameters = network.Parameters;
+            for (int i = 0; i < parameters.Length; i++)
+                parameters[i] = (float)(random.NextDouble() - 0.5);
+            parameters.CopyTo(reference.Parameters);
+            var expected = new float[Rows];
+            reference.PredictBatch(inputs, expected);
+
+            var results = new float[8][];
+            using var start = new Barrier(8);
+            Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, thread =>
+            {
+                var mine = new float[Rows];
+                start.SignalAndWait();
+                for (int row = 0; row < Rows; row++)
+                    network.Predict(inputs.AsSpan(row * 9, 9), mine.AsSpan(row, 1));
+                results[thread] = mine;
+            });
+            foreach (float[] result in results)
+                Assert.Equal(expected, result);
+        }
+    }
+}
