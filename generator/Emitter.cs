@@ -206,13 +206,11 @@ internal static partial class Emitter
     private static void EmitChunkedRows(CodeWriter writer, NetworkPlan plan, Scalar scalar, string batch, string chunkRows, System.Action perRow)
     {
         string t = scalar.Keyword;
-        LayerPlan first = plan.Layers[0];
-        string firstOutput = first.KeepsPreActivation ? PreActivationOffsetName(plan, first) : GeneratedNames.ActivationOffset(1);
         writer.Line($"global::System.ReadOnlySpan<{t}> parameters = {GeneratedNames.ParametersSpan};");
         EmitEvenChunks(writer, chunkRows, () =>
         {
             writer.Line("// Layer 1's product z1 = W1 input + b1 for the whole chunk, into each row's activations.");
-            EmitFirstProductForPredict(writer, plan, scalar, $"inputs.Slice(start * InputSize, count * InputSize)", $"{batch}.Slice({firstOutput})");
+            EmitFirstProductForPredict(writer, plan, scalar, "inputs.Slice(start * InputSize, count * InputSize)", batch);
             using (writer.Block("for (int row = 0; row < count; row++)"))
             {
                 writer.Line($"global::System.Span<{t}> activations = {batch}.Slice(row * {GeneratedNames.ActivationCount}, {GeneratedNames.ActivationCount});");
@@ -224,15 +222,17 @@ internal static partial class Emitter
     }
 
     /// <summary>
-    /// Layer 1's product for Predict and PredictBatch, from <paramref name="inputs"/> (whole rows) into activation rows at
-    /// <paramref name="target"/>: from the input-major copy of W1 where the plan keeps one
-    /// (<see cref="NetworkPlan.PredictsFirstLayerFromColumns"/>), else by dot products (Kernels.MatrixMatrix), which give
-    /// each row exactly Forward's sums.
+    /// Layer 1's product for Predict and PredictBatch, from <paramref name="inputs"/> (whole rows) into the activation rows
+    /// of <paramref name="activations"/>, where ForwardAfterFirstProduct reads it (z1's section when layer 1 keeps z, else
+    /// a1's): from the input-major copy of W1 where the plan keeps one (<see cref="NetworkPlan.PredictsFirstLayerFromColumns"/>),
+    /// else by dot products (Kernels.MatrixMatrix), which give each row exactly Forward's sums.
     /// </summary>
-    private static void EmitFirstProductForPredict(CodeWriter writer, NetworkPlan plan, Scalar scalar, string inputs, string target)
+    private static void EmitFirstProductForPredict(CodeWriter writer, NetworkPlan plan, Scalar scalar, string inputs, string activations)
     {
         string t = scalar.Keyword;
         LayerPlan first = plan.Layers[0];
+        string offset = first.KeepsPreActivation ? PreActivationOffsetName(plan, first) : GeneratedNames.ActivationOffset(1);
+        string target = $"{activations}.Slice({offset})";
         string weights = $"parameters.Slice({GeneratedNames.WeightOffset(1)}, {first.WeightCount})";
         string bias = $"parameters.Slice({GeneratedNames.BiasOffset(1)}, {first.OutputSize})";
         if (plan.PredictsFirstLayerFromColumns)
@@ -413,13 +413,11 @@ internal static partial class Emitter
             }
             else if (plan.PredictsFirstLayerFromColumns)
             {
-                LayerPlan first = plan.Layers[0];
-                string firstOutput = first.KeepsPreActivation ? PreActivationOffsetName(plan, first) : GeneratedNames.ActivationOffset(1);
                 writer.Line($"{span} activations = stackalloc {t}[{GeneratedNames.ActivationCount}];");
                 writer.Line($"{readOnlySpan} parameters = {GeneratedNames.ParametersSpan};");
                 writer.Line("// Layer 1's product z1 = W1 input + b1 from the input-major copy of W1 (Loss and the training calls use dot products),");
                 writer.Line("// then the rest of the forward pass.");
-                EmitFirstProductForPredict(writer, plan, scalar, "input", $"activations.Slice({firstOutput})");
+                EmitFirstProductForPredict(writer, plan, scalar, "input", "activations");
                 writer.Line($"{GeneratedNames.ForwardAfterFirstProduct}(parameters, activations);");
                 writer.Line($"{outputSlice}.CopyTo(output);");
             }

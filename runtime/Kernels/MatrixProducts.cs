@@ -61,6 +61,17 @@ public static partial class Kernels
     public static void MatrixMatrix<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, Span<T> outputs, int outputStride)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        int samples = CheckProduct(weights, bias, inputs, columns, outputs, outputStride);
+        MatrixMatrixAtWidest(weights, bias, inputs, columns, samples, outputs, outputStride);
+    }
+
+    /// <summary>
+    /// The checks of a product <c>z_s = W x_s + b</c> over many inputs with outputs <paramref name="outputStride"/> apart
+    /// (<see cref="MatrixMatrix{T}"/>, <see cref="ColumnCopyProduct{T}"/>): W of <c>bias.Length</c> rows and
+    /// <paramref name="columns"/> columns, whole input rows, room for every output. Returns the number of inputs.
+    /// </summary>
+    private static int CheckProduct<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, Span<T> outputs, int outputStride)
+    {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
         int rows = bias.Length;
         CheckMatrix(weights, rows, columns);
@@ -68,7 +79,7 @@ public static partial class Kernels
         ArgumentOutOfRangeException.ThrowIfLessThan(outputStride, rows);
         if (samples > 0 && outputs.Length < (samples - 1) * outputStride + rows)
             ThrowHelper.ThrowLengthMismatch(nameof(outputs), (samples - 1) * outputStride + rows, outputs.Length);
-        MatrixMatrixAtWidest(weights, bias, inputs, columns, samples, outputs, outputStride);
+        return samples;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
