@@ -209,9 +209,11 @@ internal static partial class Emitter
     /// size; C# 10 cannot call <c>Vector256.LoadUnsafe</c>, whose parameter is <c>ref readonly</c>); the step subtracts
     /// <c>s * x</c>, the same bits as adding <c>(-s) * x</c>. The offsets are constants inside the layer's slice, whose
     /// length is a constant too, so the unchecked loads and stores stay inside it.
+    /// With <paramref name="intoLocals"/> the gradients are locals (<see cref="GradientLocal"/>, BackwardRows): each chunk a
+    /// vector local that gets <c>g + Create(d) * x</c>, the lanes of the read-modify-write above.
     /// </remarks>
     private static void EmitUnrolledUpdate(CodeWriter writer, LayerPlan layer, Scalar scalar, bool step, System.Func<int, string> delta, System.Func<int, string> previous, string? previousSpan,
-        bool throughReferences = false, System.Func<int, int, string?>? chunkVector = null, int firstUnit = 0)
+        bool throughReferences = false, System.Func<int, int, string?>? chunkVector = null, int firstUnit = 0, bool intoLocals = false)
     {
         int n = layer.Number, inputs = layer.InputSize;
         string weights = step ? $"w{n}" : $"gw{n}";
@@ -219,7 +221,12 @@ internal static partial class Emitter
         string op = step ? "-=" : "+=";
         var chunks = UpdateChunks(inputs, scalar);
         string first = weights + "Lanes";
-        if (chunks.Count > 0 && throughReferences)
+        if (intoLocals)
+        {
+            if (chunks.Count > 0)
+                writer.Line($"// each row in vectors: x{n}_k holds the layer's inputs from k on");
+        }
+        else if (chunks.Count > 0 && throughReferences)
         {
             writer.Line($"// each row in vectors: x{n}_k holds the layer's inputs from k on; {weights}[k..] {op} s * x{n}_k through {first}, {weights}'s first value");
             writer.Line($"ref {scalar.Keyword} {first} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({weights});");
@@ -244,16 +251,21 @@ internal static partial class Emitter
             foreach (var (start, _, vector) in chunks)
             {
                 int offset = j * inputs + start;
-                if (throughReferences)
+                if (intoLocals)
+                    writer.Line($"{GradientLocal(weights, offset)} += {vector}.Create({scale}) * x{n}_{start};");
+                else if (throughReferences)
                     writer.Line($"{Unsafe}.As<{scalar.Keyword}, {vector}<{scalar.Keyword}>>(ref {Unsafe}.Add(ref {first}, {offset})) {op} {vector}.Create({scale}) * x{n}_{start};");
                 else
                     writer.Line($"{RuntimeApi.Call(RuntimeApi.AddScaled)}({weights}, {offset}, {(step ? "-" : "")}{scale}, x{n}_{start});");
             }
             for (int i = scalarStart; i < inputs; i++)
-                writer.Line($"{weights}[{j * inputs + i}] {op} {scale} * {previous(i)};");
-            writer.Line($"{biases}[{j}] {op} {scale};");
+                writer.Line($"{(intoLocals ? GradientLocal(weights, j * inputs + i) : $"{weights}[{j * inputs + i}]")} {op} {scale} * {previous(i)};");
+            writer.Line($"{(intoLocals ? GradientLocal(biases, j) : $"{biases}[{j}]")} {op} {scale};");
         }
     }
+
+    /// <summary>The local that holds a gradient (or a vector of them, from <paramref name="index"/> on) of the span <paramref name="span"/> in BackwardRows.</summary>
+    private static string GradientLocal(string span, int index) => $"{span}_{index}";
 
     /// <summary>
     /// How <see cref="EmitUnrolledUpdate"/> splits a weight row of <paramref name="inputs"/> values:

@@ -25,7 +25,8 @@ internal static partial class Emitter
     /// <remarks>
     /// Measured (17-1-5, TrainBatch of 32 rows, Stopwatch): running the rows in one method instead of a call per row changed
     /// nothing (1.51 against 1.51-1.54 us), so BackwardBatch keeps its call per row. What pays is two passes over a block of
-    /// rows (<see cref="EmitTwoPassKernels"/>, Planner rule 11).
+    /// rows (<see cref="EmitTwoPassKernels"/>, Planner rule 11), and for the smallest networks, whose rows cost about what
+    /// the call does, one method with the gradients in locals (<see cref="EmitBackwardRows"/>, rule 16).
     /// </remarks>
     private static void EmitBackwardInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, BackwardMode mode)
     {
@@ -127,8 +128,75 @@ internal static partial class Emitter
         writer.Line();
     }
 
-    /// <summary>Backward in locals after its forward pass: the loss, the deltas, and the gradient updates or the SGD step.</summary>
-    private static void EmitBackwardAfterForwardInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool step, bool groups)
+    /// <summary>
+    /// BackwardBatch's rows in one method (<see cref="NetworkPlan.BatchGradientsInLocals"/>, Planner rule 16): for each row
+    /// Backward's statements, with the gradients in locals that start from <c>gradients</c>, take each row's additions in
+    /// row order and are stored once after the last row, in the pieces Backward writes (ApplyGradients reads them so). The
+    /// same additions in the same order as a call to Backward per row, so the same bits; the weights are read through the
+    /// same spans, which nothing in the loop writes.
+    /// </summary>
+    private static void EmitBackwardRows(CodeWriter writer, NetworkPlan plan, Scalar scalar)
+    {
+        string t = scalar.Keyword;
+        writer.Line($"/// <summary>BackwardBatch's <paramref name=\"rows\"/> rows: Backward's code for each, its gradient sums held in locals from the first row to the last; adds them into <paramref name=\"gradients\"/> and returns the summed loss.</summary>");
+        writer.Line(NoInlining);
+        using (writer.Block($"private static {t} {GeneratedNames.BackwardRows}(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, global::System.Span<{t}> gradients, int rows)"))
+        {
+            writer.Line("// Every gradient as a running sum in a local (a vector of them where Backward updates a row in vectors), from what gradients holds");
+            foreach (LayerPlan layer in plan.Layers)
+                EmitGradientLocals(writer, layer, scalar, load: true);
+            writer.Line($"{t} total = {scalar.Literal(0)};");
+            using (writer.Block("for (int row = 0; row < rows; row++)"))
+            {
+                writer.Line($"global::System.ReadOnlySpan<{t}> input = inputs.Slice(row * InputSize, InputSize);");
+                writer.Line($"global::System.ReadOnlySpan<{t}> target = targets.Slice(row * OutputSize, OutputSize);");
+                EmitForwardInLocals(writer, plan, scalar, training: true, packSigmoid: true, groups: false);
+                EmitBackwardAfterForwardInLocals(writer, plan, scalar, step: false, groups: false, intoLocals: true);
+            }
+            writer.Line();
+            writer.Line("// Stored once, in the pieces Backward writes");
+            foreach (LayerPlan layer in plan.Layers)
+                EmitGradientLocals(writer, layer, scalar, load: false);
+            writer.Line("return total;");
+        }
+        writer.Line();
+    }
+
+    /// <summary>
+    /// BackwardRows' gradient locals of one layer (<see cref="GradientLocal"/>), loaded from the gradient spans
+    /// (<paramref name="load"/>) or stored back into them: a vector per chunk of <see cref="UpdateChunks"/>, the rest of
+    /// each row and the biases one value each.
+    /// </summary>
+    private static void EmitGradientLocals(CodeWriter writer, LayerPlan layer, Scalar scalar, bool load)
+    {
+        int n = layer.Number, inputs = layer.InputSize;
+        string t = scalar.Keyword, weights = $"gw{n}", biases = $"gb{n}";
+        if (load)
+        {
+            writer.Line($"var {weights} = gradients.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
+            writer.Line($"var {biases} = gradients.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
+        }
+        var chunks = UpdateChunks(inputs, scalar);
+        int scalarStart = ScalarStart(chunks);
+        for (int j = 0; j < layer.OutputSize; j++)
+        {
+            foreach (var (start, lanes, vector) in chunks)
+            {
+                int offset = j * inputs + start;
+                string local = GradientLocal(weights, offset), slice = $"{weights}.Slice({offset}, {lanes})";
+                writer.Line(load ? $"var {local} = {vector}.Create<{t}>({slice});" : $"{vector}.CopyTo({local}, {slice});");
+            }
+            for (int i = scalarStart; i < inputs; i++)
+                writer.Line(load ? $"{t} {GradientLocal(weights, j * inputs + i)} = {weights}[{j * inputs + i}];" : $"{weights}[{j * inputs + i}] = {GradientLocal(weights, j * inputs + i)};");
+            writer.Line(load ? $"{t} {GradientLocal(biases, j)} = {biases}[{j}];" : $"{biases}[{j}] = {GradientLocal(biases, j)};");
+        }
+    }
+
+    /// <summary>
+    /// Backward in locals after its forward pass: the loss, the deltas, and the gradient updates or the SGD step; with
+    /// <paramref name="intoLocals"/> (BackwardRows) the gradients are locals and the row's loss is added to <c>total</c>.
+    /// </summary>
+    private static void EmitBackwardAfterForwardInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool step, bool groups, bool intoLocals = false)
     {
         EmitLossInLocals(writer, plan, scalar);
         EmitOutputDeltaInLocals(writer, plan, scalar);
@@ -139,8 +207,8 @@ internal static partial class Emitter
             writer.Line();
         }
         foreach (LayerPlan layer in plan.Layers)
-            EmitParameterUpdateInLocals(writer, plan, layer, scalar, step, groups);
-        writer.Line("return loss;");
+            EmitParameterUpdateInLocals(writer, plan, layer, scalar, step, groups, intoLocals);
+        writer.Line(intoLocals ? "total += loss;" : "return loss;");
     }
 
     /// <summary>Local names: a layer's outputs, the output layer's logits and each layer's deltas.</summary>
@@ -231,13 +299,17 @@ internal static partial class Emitter
     }
 
     /// <summary>dW = d prev^T and db = d, added into the gradients or applied as an SGD step; every delta exists before the first weight changes.</summary>
-    private static void EmitParameterUpdateInLocals(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool step, bool groups)
+    private static void EmitParameterUpdateInLocals(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool step, bool groups, bool intoLocals = false)
     {
         int n = layer.Number;
         string previous = LayerInput(plan, layer, training: true);
         if (step)
         {
             writer.Line($"// Layer {n} step: W{n} -= learningRate * d{n} {previous}^T, b{n} -= learningRate * d{n}");
+        }
+        else if (intoLocals)
+        {
+            writer.Line($"// Layer {n} gradients: dW{n} += d{n} {previous}^T, db{n} += d{n}");
         }
         else
         {
@@ -252,7 +324,7 @@ internal static partial class Emitter
             firstUnit = layer.UnitGroups * LayerPlan.GroupLanes;
         }
         EmitUnrolledUpdate(writer, layer, scalar, step, j => D(n, j), i => InputInLocals(plan, layer, i, training: true, groups, scalar), n == 1 ? "input" : null,
-            plan.UpdatesThroughReferences, groups ? (start, lanes) => ChunkFromGroups(plan, layer, start, lanes) : null, firstUnit);
+            plan.UpdatesThroughReferences, groups ? (start, lanes) => ChunkFromGroups(plan, layer, start, lanes) : null, firstUnit, intoLocals);
         writer.Line();
     }
 }

@@ -55,6 +55,8 @@ internal static partial class Emitter
                     EmitBackwardInLocals(writer, inLocals, scalar, BackwardMode.Accumulate);
                     if (plan.TrainsBatchesInTwoPasses)
                         EmitTwoPassKernels(writer, plan, scalar);
+                    if (plan.BatchGradientsInLocals)
+                        EmitBackwardRows(writer, plan, scalar);
                     EmitBackwardInLocals(writer, inLocals, scalar, BackwardMode.Step);
                 }
                 else
@@ -511,6 +513,11 @@ internal static partial class Emitter
             else if (plan.TrainsBatchesInTwoPasses)
             {
                 EmitTwoPassLoop(writer, scalar);
+            }
+            else if (plan.BatchGradientsInLocals)
+            {
+                writer.Line("// Every row through Backward's code in one method, the gradients in locals meanwhile (the same additions in the same order).");
+                writer.Line($"loss = {GeneratedNames.BackwardRows}({GeneratedNames.ParametersSpan}, inputs, targets, {GeneratedNames.GradientsSpan}, rows);");
             }
             else
             {

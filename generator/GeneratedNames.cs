@@ -21,6 +21,7 @@ internal static class GeneratedNames
     // BackwardBatch's two passes (networks in locals): the kernels, the scratch and its size.
     public const string ForwardAndKeep = "ForwardAndKeep";
     public const string BackwardFromKept = "BackwardFromKept";
+    public const string BackwardRows = "BackwardRows";
     public const string KeptForwardField = "_keptForward";
     public const string KeptForwardRows = "KeptForwardRows";
     public const string KeptForwardLength = "KeptForwardLength";
@@ -65,7 +66,7 @@ internal static class GeneratedNames
     {
         "Forward", "BackwardAndStep", "ComputeLoss", "ComputeDeltas", ParametersField, GradientsField, DescriptionField, ActivationsField, DeltasField,
         ActivationCount, DeltaCount, LogitsOffset, BatchActivationsField, BatchDeltasField, BatchRows, ForwardAfterFirstProduct, CompiledParameters,
-        BackwardChunk, LossAndOutputDelta, ForwardAndKeep, BackwardFromKept, KeptForwardField, KeptForwardRows, KeptForwardLength, ColumnCopyField,
+        BackwardChunk, LossAndOutputDelta, ForwardAndKeep, BackwardFromKept, BackwardRows, KeptForwardField, KeptForwardRows, KeptForwardLength, ColumnCopyField,
     };
 
     public static string WeightOffset(int layer) => "W" + layer + "Offset";

@@ -135,6 +135,12 @@ internal sealed record DropoutPlan(double Rate, uint DropThreshold, double KeptS
 /// <see cref="KeptForwardLength"/> values per row, then every row's loss, deltas and gradients from them), or 0 (then
 /// each row in one pass through Backward).
 /// </param>
+/// <param name="BatchGradientsInLocals">
+/// BackwardBatch of a network in locals that runs its rows in one pass runs them all in one method
+/// (<c>BackwardRows</c>), Backward's code for each row with the gradients held in locals: each starts from what
+/// <c>Gradients</c> holds, takes every row's addition in row order, and is stored once after the last row, so the
+/// gradients are those of Backward row by row, bit for bit (<see cref="PlanLimits.MaxBatchGradientsInLocals"/>).
+/// </param>
 internal sealed record NetworkPlan(
     NetworkModel Model,
     EquatableArray<LayerPlan> Layers,
@@ -146,7 +152,8 @@ internal sealed record NetworkPlan(
     bool UpdatesThroughReferences,
     NetworkPlan? PredictInLocals = null,
     bool TrainsSamplesInLocals = false,
-    int KeptForwardRows = 0)
+    int KeptForwardRows = 0,
+    bool BatchGradientsInLocals = false)
 {
     public LayerPlan OutputLayer => Layers[Layers.Count - 1];
 

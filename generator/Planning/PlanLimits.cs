@@ -127,6 +127,20 @@ namespace NetGen.Generator.Planning;
 /// </param>
 /// <param name="MaxBatchScratch">Elements of the batch scratch (chunk rows x the activations and deltas of a row) a network may own.</param>
 /// <param name="MaxStackBatchBytes">Bytes of PredictBatch's chunk, which is on the stack (thread-pool threads have 1.5 MB).</param>
+/// <param name="MaxBatchGradientsInLocals">
+/// The most parameters a network in locals may have and run BackwardBatch's rows in one method with its gradients in
+/// locals (<see cref="NetworkPlan.BatchGradientsInLocals"/>, rule 16). A row of such a network is a few nanoseconds of
+/// arithmetic, about what Backward's call, its spans and its read-modify-writes of the gradients cost; past a few dozen
+/// parameters the row's arithmetic is most of it, and a long loop body with every gradient live across it is no faster.
+/// Measured 2026-12-03 (AMD EPYC, AVX-512; TrainBatch of 32 rows through INetwork, fastest of 300 runs after 0.4 s of
+/// warm-up, three processes each way alternated, a call to Backward per row -> BackwardRows): 1-1-1 identity double
+/// 113-123 -> 58 ns, 2-2-1 leaky double 187-194 -> 130-139, 1-5-1 double 255-265 -> 194-198, 2-4-1 single 284-313 -> 190-191,
+/// 2-2-2-2 double 260-267 -> 192-205, 4-3-1 single 247-258 -> 200, 5-3-1 leaky single 309-319 -> 271-282; from 25 it goes
+/// both ways: 4-4-1 double 285-300 -> 248-261, 2-3-3-1 single 389-401 -> 396-408, 3-4-2 double 331-376 -> 331-347, 2-5-2
+/// single 386-390 -> 352-374, 3-5-2 single 475-488 -> 473-542, 3-5-2 double 403-419 -> 439-504, 3-3-3-3-1 single 576-586 ->
+/// 529-536, 6-5-4-3 double 804-811 -> 962-972, 8-10-1 double 825-846 -> 872-911, 12-12-1 single 1183-1195 -> 1249-1262,
+/// 15-15-1 single 2101-2139 -> 1987-2041.
+/// </param>
 internal sealed record PlanLimits(
     int DefaultMaxUnrolledWeights = 64,
     int MaxInLocalsNetworkWeights = 256,
@@ -144,7 +158,8 @@ internal sealed record PlanLimits(
     int MaxUnrolledFanIn = 256,
     int BatchChunkRows = 32,
     int MaxBatchScratch = 65_536,
-    int MaxStackBatchBytes = 32 * 1024)
+    int MaxStackBatchBytes = 32 * 1024,
+    int MaxBatchGradientsInLocals = 24)
 {
     /// <summary>The limits the generator plans with.</summary>
     public static readonly PlanLimits Default = new();
@@ -250,5 +265,6 @@ internal sealed record PlanLimits(
         (nameof(BatchChunkRows), 1, 1024),
         (nameof(MaxBatchScratch), 1, 1 << 24),
         (nameof(MaxStackBatchBytes), 0, 1 << 20),
+        (nameof(MaxBatchGradientsInLocals), 0, 1 << 20),
     };
 }

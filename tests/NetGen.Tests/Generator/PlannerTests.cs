@@ -173,6 +173,31 @@ public class PlannerTests
     }
 
     [Fact]
+    public void A_small_network_in_locals_holds_its_batch_gradients_in_locals()
+    {
+        // Rule 16: at most 24 parameters, in locals, rows in one pass.
+        var reluIdentity = new[] { ActivationKind.ReLU, ActivationKind.Identity };
+        NetworkPlan tiny = Planner.Plan(Model("Tiny", new[] { 1, 1, 1 }, new[] { ActivationKind.Identity, ActivationKind.Identity }));
+        Assert.True(tiny.RunsInLocals && tiny.BatchGradientsInLocals);
+        NetworkPlan edge = Planner.Plan(Model("Edge", new[] { 5, 3, 1 }, reluIdentity, precision: PrecisionKind.Single));
+        Assert.Equal(22, edge.ParameterCount);
+        Assert.True(edge.BatchGradientsInLocals);
+        Assert.False(Planner.Plan(edge.Model, PlanLimits.Default with { MaxBatchGradientsInLocals = 21 }).BatchGradientsInLocals);
+        // 3-5-2 has 32: a row is then mostly arithmetic, and the loop with every gradient live measured no faster.
+        Assert.False(Planner.Plan(Model("Over", new[] { 3, 5, 2 }, reluIdentity)).BatchGradientsInLocals);
+
+        // Not where the rows take two passes (rule 11), draw dropout masks, hold units in vectors of four, or run in chunks,
+        // nor in a network that does not run in locals.
+        Assert.False(Planner.Plan(Model("Logistic", new[] { 3, 4, 1 }, new[] { ActivationKind.ReLU, ActivationKind.Sigmoid })).BatchGradientsInLocals);
+        Assert.False(Planner.Plan(edge.Model with { DropoutRates = new[] { 0.25, 0.0 }.ToEquatableArray() }).BatchGradientsInLocals);
+        NetworkPlan grouped = Planner.Plan(Model("Grouped", new[] { 1, 8, 1 }, reluIdentity, precision: PrecisionKind.Single));
+        Assert.True(grouped.RunsInLocals && grouped.Layers[0].GroupsUnits);
+        Assert.False(Planner.Plan(grouped.Model, PlanLimits.Default with { MaxBatchGradientsInLocals = 1000 }).BatchGradientsInLocals);
+        NetworkPlan looped = Planner.Plan(edge.Model with { MaxUnrolledWeights = 0 });
+        Assert.False(looped.RunsInLocals || looped.BatchGradientsInLocals);
+    }
+
+    [Fact]
     public void Backward_defers_the_weight_gradients_of_looped_layers_too_large_for_L1()
     {
         // Rule 12: 784-128-10 floats, W1 of 401 KB deferred, W2 of 5 KB added at once.

@@ -161,11 +161,8 @@ static partial class Models
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             double loss = 0.0;
-            for (int row = 0; row < rows; row++)
-            {
-                global::System.ReadOnlySpan<double> input = inputs.Slice(row * InputSize, InputSize);
-                loss += Backward(_parameters.Span, input, targets.Slice(row * OutputSize, OutputSize), _gradients.Span);
-            }
+            // Every row through Backward's code in one method, the gradients in locals meanwhile (the same additions in the same order).
+            loss = BackwardRows(_parameters.Span, inputs, targets, _gradients.Span, rows);
             return loss;
         }
 
@@ -311,6 +308,86 @@ static partial class Models
             gb2[0] += d2_0;
 
             return loss;
+        }
+
+        /// <summary>BackwardBatch's <paramref name="rows"/> rows: Backward's code for each, its gradient sums held in locals from the first row to the last; adds them into <paramref name="gradients"/> and returns the summed loss.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static double BackwardRows(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradients, int rows)
+        {
+            // Every gradient as a running sum in a local (a vector of them where Backward updates a row in vectors), from what gradients holds
+            var gw1 = gradients.Slice(W1Offset, 6);
+            var gb1 = gradients.Slice(B1Offset, 3);
+            var gw1_0 = global::System.Runtime.Intrinsics.Vector128.Create<double>(gw1.Slice(0, 2));
+            double gb1_0 = gb1[0];
+            var gw1_2 = global::System.Runtime.Intrinsics.Vector128.Create<double>(gw1.Slice(2, 2));
+            double gb1_1 = gb1[1];
+            var gw1_4 = global::System.Runtime.Intrinsics.Vector128.Create<double>(gw1.Slice(4, 2));
+            double gb1_2 = gb1[2];
+            var gw2 = gradients.Slice(W2Offset, 3);
+            var gb2 = gradients.Slice(B2Offset, 1);
+            var gw2_0 = global::System.Runtime.Intrinsics.Vector128.Create<double>(gw2.Slice(0, 2));
+            double gw2_2 = gw2[2];
+            double gb2_0 = gb2[0];
+            double total = 0.0;
+            for (int row = 0; row < rows; row++)
+            {
+                global::System.ReadOnlySpan<double> input = inputs.Slice(row * InputSize, InputSize);
+                global::System.ReadOnlySpan<double> target = targets.Slice(row * OutputSize, OutputSize);
+                // Layer 1: 2 -> 3, a1 = leaky_relu(W1 input + b1)
+                var w1 = parameters.Slice(W1Offset, 6);
+                var b1 = parameters.Slice(B1Offset, 3);
+                double a1_0 = global::NetGen.Kernels.LeakyReLU(b1[0] + w1[0] * input[0] + w1[1] * input[1]);
+                double a1_1 = global::NetGen.Kernels.LeakyReLU(b1[1] + w1[2] * input[0] + w1[3] * input[1]);
+                double a1_2 = global::NetGen.Kernels.LeakyReLU(b1[2] + w1[4] * input[0] + w1[5] * input[1]);
+                // Layer 2: 3 -> 1, a2 = identity(W2 a1 + b2)
+                var w2 = parameters.Slice(W2Offset, 3);
+                var b2 = parameters.Slice(B2Offset, 1);
+                double z2_0 = b2[0] + w2[0] * a1_0 + w2[1] * a1_1 + w2[2] * a1_2;
+                double a2_0 = z2_0;
+
+                // Loss: half squared error, 0.5 * sum_k (o_k - t_k)^2
+                double error0 = a2_0 - target[0];
+                double loss = 0.5 * (error0 * error0);
+
+                // Output delta: d loss / d z2 = (a2 - t) * identity'(z2)
+                double d2_0 = error0;
+
+                // Layer 1 delta: d1 = (W2^T d2) * leaky_relu'(z1)
+                double d1_0 = (a1_0 > 0.0 ? (w2[0] * d2_0) : 0.01 * ((w2[0] * d2_0)));
+                double d1_1 = (a1_1 > 0.0 ? (w2[1] * d2_0) : 0.01 * ((w2[1] * d2_0)));
+                double d1_2 = (a1_2 > 0.0 ? (w2[2] * d2_0) : 0.01 * ((w2[2] * d2_0)));
+
+                // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
+                // each row in vectors: x1_k holds the layer's inputs from k on
+                var x1_0 = global::System.Runtime.Intrinsics.Vector128.Create((global::System.ReadOnlySpan<double>)input.Slice(0, 2));
+                gw1_0 += global::System.Runtime.Intrinsics.Vector128.Create(d1_0) * x1_0;
+                gb1_0 += d1_0;
+                gw1_2 += global::System.Runtime.Intrinsics.Vector128.Create(d1_1) * x1_0;
+                gb1_1 += d1_1;
+                gw1_4 += global::System.Runtime.Intrinsics.Vector128.Create(d1_2) * x1_0;
+                gb1_2 += d1_2;
+
+                // Layer 2 gradients: dW2 += d2 a1^T, db2 += d2
+                // each row in vectors: x2_k holds the layer's inputs from k on
+                var x2_0 = global::System.Runtime.Intrinsics.Vector128.Create(a1_0, a1_1);
+                gw2_0 += global::System.Runtime.Intrinsics.Vector128.Create(d2_0) * x2_0;
+                gw2_2 += d2_0 * a1_2;
+                gb2_0 += d2_0;
+
+                total += loss;
+            }
+
+            // Stored once, in the pieces Backward writes
+            global::System.Runtime.Intrinsics.Vector128.CopyTo(gw1_0, gw1.Slice(0, 2));
+            gb1[0] = gb1_0;
+            global::System.Runtime.Intrinsics.Vector128.CopyTo(gw1_2, gw1.Slice(2, 2));
+            gb1[1] = gb1_1;
+            global::System.Runtime.Intrinsics.Vector128.CopyTo(gw1_4, gw1.Slice(4, 2));
+            gb1[2] = gb1_2;
+            global::System.Runtime.Intrinsics.Vector128.CopyTo(gw2_0, gw2.Slice(0, 2));
+            gw2[2] = gw2_2;
+            gb2[0] = gb2_0;
+            return total;
         }
 
         /// <summary>One sample's forward pass, loss, deltas and plain SGD step <c>Parameters -= learningRate * d loss / d Parameters</c>, all in locals; returns the loss before the step.</summary>
