@@ -273,6 +273,14 @@ internal sealed record NetworkPlan(
         }
     }
 
+    /// <summary>
+    /// The per-sample kernels (<c>Backward</c>, <c>BackwardAndStep</c>) may be inlined into the public calls: a network that
+    /// holds its batch gradients in locals (<see cref="BatchGradientsInLocals"/>, so BackwardBatch does not call them) and
+    /// has no exp- or tanh-based layer, so an inlined kernel has no call of its own that the JIT could leave as a call when
+    /// the caller's inlining budget runs out. Every other in-locals kernel stays a method of its own.
+    /// </summary>
+    public bool InlinesSampleKernels => BatchGradientsInLocals && Layers.All(layer => !ActivationInfo.Of(layer.Activation).IsTranscendental);
+
     public bool IsOutput(LayerPlan layer) => layer.Number == Layers.Count;
 
     /// <summary>Some hidden layer drops units in the training calls.</summary>

@@ -179,6 +179,8 @@ public class PlannerTests
         var reluIdentity = new[] { ActivationKind.ReLU, ActivationKind.Identity };
         NetworkPlan tiny = Planner.Plan(Model("Tiny", new[] { 1, 1, 1 }, new[] { ActivationKind.Identity, ActivationKind.Identity }));
         Assert.True(tiny.RunsInLocals && tiny.BatchGradientsInLocals);
+        // Its arithmetic layers have no calls of their own, and BackwardBatch no longer calls Backward: the JIT may inline it.
+        Assert.True(tiny.InlinesSampleKernels);
         NetworkPlan edge = Planner.Plan(Model("Edge", new[] { 5, 3, 1 }, reluIdentity, precision: PrecisionKind.Single));
         Assert.Equal(22, edge.ParameterCount);
         Assert.True(edge.BatchGradientsInLocals);
@@ -188,7 +190,8 @@ public class PlannerTests
 
         // Not where the rows take two passes (rule 11), draw dropout masks, hold units in vectors of four, or run in chunks,
         // nor in a network that does not run in locals.
-        Assert.False(Planner.Plan(Model("Logistic", new[] { 3, 4, 1 }, new[] { ActivationKind.ReLU, ActivationKind.Sigmoid })).BatchGradientsInLocals);
+        NetworkPlan logistic = Planner.Plan(Model("Logistic", new[] { 3, 4, 1 }, new[] { ActivationKind.ReLU, ActivationKind.Sigmoid }));
+        Assert.False(logistic.BatchGradientsInLocals || logistic.InlinesSampleKernels);
         Assert.False(Planner.Plan(edge.Model with { DropoutRates = new[] { 0.25, 0.0 }.ToEquatableArray() }).BatchGradientsInLocals);
         NetworkPlan grouped = Planner.Plan(Model("Grouped", new[] { 1, 8, 1 }, reluIdentity, precision: PrecisionKind.Single));
         Assert.True(grouped.RunsInLocals && grouped.Layers[0].GroupsUnits);

@@ -259,7 +259,6 @@ static partial class Models
         }
 
         /// <summary>One sample's forward pass, loss and deltas in locals; adds d loss / d parameters into <paramref name="gradients"/> and returns the loss.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static double Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> gradients)
         {
             // Layer 1: 2 -> 3, a1 = leaky_relu(W1 input + b1)
@@ -391,7 +390,6 @@ static partial class Models
         }
 
         /// <summary>One sample's forward pass, loss, deltas and plain SGD step <c>Parameters -= learningRate * d loss / d Parameters</c>, all in locals; returns the loss before the step.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static double BackwardAndStep(global::System.Span<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, double learningRate)
         {
             // Layer 1: 2 -> 3, a1 = leaky_relu(W1 input + b1)
