@@ -32,9 +32,10 @@ internal static partial class Emitter
 
     /// <summary>
     /// BackwardBatch's body after its checks for a network that runs it in two passes (<see cref="NetworkPlan.TrainsBatchesInTwoPasses"/>):
-    /// per block of at most <c>KeptForwardRows</c> rows, every row's <c>ForwardAndKeep</c>, then every row's <c>BackwardFromKept</c>.
+    /// per block of at most <c>KeptForwardRows</c> rows, every row's <c>ForwardAndKeep</c>, then every row's <c>BackwardFromKept</c>,
+    /// or for a network that holds its batch gradients in locals (rule 16) the block's <c>BackwardRows</c>.
     /// </summary>
-    private static void EmitTwoPassLoop(CodeWriter writer, Scalar scalar)
+    private static void EmitTwoPassLoop(CodeWriter writer, NetworkPlan plan, Scalar scalar)
     {
         string t = scalar.Keyword;
         writer.Line("// Two passes over each block of rows: every row's forward pass, then every row's loss, deltas and gradients from");
@@ -48,6 +49,11 @@ internal static partial class Emitter
         {
             using (writer.Block("for (int row = 0; row < count; row++)"))
                 writer.Line($"{GeneratedNames.ForwardAndKeep}(parameters, inputs.Slice((start + row) * InputSize, InputSize), {keptRow});");
+            if (plan.BatchGradientsInLocals)
+            {
+                writer.Line($"loss = {GeneratedNames.BackwardRows}(parameters, inputs.Slice(start * InputSize, count * InputSize), targets.Slice(start * OutputSize, count * OutputSize), kept, gradients, count, loss);");
+                return;
+            }
             using (writer.Block("for (int row = 0; row < count; row++)"))
                 writer.Line($"loss += {GeneratedNames.BackwardFromKept}(parameters, inputs.Slice((start + row) * InputSize, InputSize), targets.Slice((start + row) * OutputSize, OutputSize), {keptRow}, gradients);");
         });

@@ -114,20 +114,31 @@ internal static partial class Emitter
         }
         writer.Line();
 
+        if (plan.BatchGradientsInLocals)
+            return; // the second pass is BackwardRows, every row of a block in one method
         writer.Line($"/// <summary>BackwardBatch's second pass for one row: Backward after its forward pass, from the values {GeneratedNames.ForwardAndKeep} kept; adds d loss / d parameters into <paramref name=\"gradients\"/> and returns the loss.</summary>");
         writer.Line(NoInlining);
         using (writer.Block($"private static {t} {GeneratedNames.BackwardFromKept}(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<{t}> target, global::System.ReadOnlySpan<{t}> kept, global::System.Span<{t}> gradients)"))
         {
-            writer.Line("// The row's forward pass, as the first pass kept it");
-            writer.Line($"kept = kept.Slice(0, {GeneratedNames.KeptForwardLength}); // one bounds check");
-            for (int i = 0; i < kept.Count; i++)
-                writer.Line($"{t} {kept[i]} = kept[{i}];");
-            writer.Line("// The weights the deltas are sent back through");
-            foreach (LayerPlan layer in plan.Layers.Skip(1))
-                writer.Line($"var w{layer.Number} = parameters.Slice({GeneratedNames.WeightOffset(layer.Number)}, {layer.WeightCount});");
-            writer.Line();
+            EmitKeptForwardLocals(writer, plan, scalar, "kept");
             EmitBackwardAfterForwardInLocals(writer, plan, scalar, step: false, groups: false);
         }
+        writer.Line();
+    }
+
+    /// <summary>A row's forward pass as the first pass kept it, read into Backward's locals from <paramref name="kept"/> (sliced to its constant length first unless <paramref name="sliced"/>), and the weight spans of the layers the deltas go back through.</summary>
+    private static void EmitKeptForwardLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, string kept, bool sliced = false)
+    {
+        string t = scalar.Keyword;
+        var names = plan.KeptForwardValues().Select(value => value.PreActivation ? Z(value.Layer, value.Unit) : A(value.Layer, value.Unit)).ToList();
+        writer.Line("// The row's forward pass, as the first pass kept it");
+        if (!sliced)
+            writer.Line($"{kept} = {kept}.Slice(0, {GeneratedNames.KeptForwardLength}); // one bounds check");
+        for (int i = 0; i < names.Count; i++)
+            writer.Line($"{t} {names[i]} = {kept}[{i}];");
+        writer.Line("// The weights the deltas are sent back through");
+        foreach (LayerPlan layer in plan.Layers.Skip(1))
+            writer.Line($"var w{layer.Number} = parameters.Slice({GeneratedNames.WeightOffset(layer.Number)}, {layer.WeightCount});");
         writer.Line();
     }
 
@@ -141,19 +152,30 @@ internal static partial class Emitter
     private static void EmitBackwardRows(CodeWriter writer, NetworkPlan plan, Scalar scalar)
     {
         string t = scalar.Keyword;
-        writer.Line($"/// <summary>BackwardBatch's <paramref name=\"rows\"/> rows: Backward's code for each, its gradient sums held in locals from the first row to the last; adds them into <paramref name=\"gradients\"/> and returns the summed loss.</summary>");
+        bool fromKept = plan.TrainsBatchesInTwoPasses;
+        writer.Line(fromKept
+            ? $"/// <summary>BackwardBatch's second pass over <paramref name=\"rows\"/> rows: Backward after its forward pass for each, from the values {GeneratedNames.ForwardAndKeep} kept, its gradient sums held in locals from the first row to the last; adds them into <paramref name=\"gradients\"/> and each row's loss to <paramref name=\"total\"/>, in row order, and returns that sum.</summary>"
+            : $"/// <summary>BackwardBatch's <paramref name=\"rows\"/> rows: Backward's code for each, its gradient sums held in locals from the first row to the last; adds them into <paramref name=\"gradients\"/> and each row's loss to <paramref name=\"total\"/>, in row order, and returns that sum.</summary>");
         writer.Line(NoInlining);
-        using (writer.Block($"private static {t} {GeneratedNames.BackwardRows}(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, global::System.Span<{t}> gradients, int rows)"))
+        string keptParameter = fromKept ? $"global::System.ReadOnlySpan<{t}> kept, " : "";
+        using (writer.Block($"private static {t} {GeneratedNames.BackwardRows}(global::System.ReadOnlySpan<{t}> parameters, global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, {keptParameter}global::System.Span<{t}> gradients, int rows, {t} total)"))
         {
             writer.Line("// Every gradient as a running sum in a local (a vector of them where Backward updates a row in vectors), from what gradients holds");
             foreach (LayerPlan layer in plan.Layers)
                 EmitGradientLocals(writer, layer, scalar, load: true);
-            writer.Line($"{t} total = {scalar.Literal(0)};");
             using (writer.Block("for (int row = 0; row < rows; row++)"))
             {
                 writer.Line($"global::System.ReadOnlySpan<{t}> input = inputs.Slice(row * InputSize, InputSize);");
                 writer.Line($"global::System.ReadOnlySpan<{t}> target = targets.Slice(row * OutputSize, OutputSize);");
-                EmitForwardInLocals(writer, plan, scalar, training: true, packSigmoid: true, groups: false);
+                if (fromKept)
+                {
+                    writer.Line($"global::System.ReadOnlySpan<{t}> keptRow = kept.Slice(row * {GeneratedNames.KeptForwardLength}, {GeneratedNames.KeptForwardLength});");
+                    EmitKeptForwardLocals(writer, plan, scalar, "keptRow", sliced: true);
+                }
+                else
+                {
+                    EmitForwardInLocals(writer, plan, scalar, training: true, packSigmoid: true, groups: false);
+                }
                 EmitBackwardAfterForwardInLocals(writer, plan, scalar, step: false, groups: false, intoLocals: true);
             }
             writer.Line();

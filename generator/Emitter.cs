@@ -512,12 +512,12 @@ internal static partial class Emitter
             }
             else if (plan.TrainsBatchesInTwoPasses)
             {
-                EmitTwoPassLoop(writer, scalar);
+                EmitTwoPassLoop(writer, plan, scalar);
             }
             else if (plan.BatchGradientsInLocals)
             {
                 writer.Line("// Every row through Backward's code in one method, the gradients in locals meanwhile (the same additions in the same order).");
-                writer.Line($"loss = {GeneratedNames.BackwardRows}({GeneratedNames.ParametersSpan}, inputs, targets, {GeneratedNames.GradientsSpan}, rows);");
+                writer.Line($"loss = {GeneratedNames.BackwardRows}({GeneratedNames.ParametersSpan}, inputs, targets, {GeneratedNames.GradientsSpan}, rows, loss);");
             }
             else
             {

@@ -136,7 +136,7 @@ internal sealed record DropoutPlan(double Rate, uint DropThreshold, double KeptS
 /// each row in one pass through Backward).
 /// </param>
 /// <param name="BatchGradientsInLocals">
-/// BackwardBatch of a network in locals that runs its rows in one pass runs them all in one method
+/// BackwardBatch of a small network in locals runs its rows (in two passes: its second pass) in one method
 /// (<c>BackwardRows</c>), Backward's code for each row with the gradients held in locals: each starts from what
 /// <c>Gradients</c> holds, takes every row's addition in row order, and is stored once after the last row, so the
 /// gradients are those of Backward row by row, bit for bit (<see cref="PlanLimits.MaxBatchGradientsInLocals"/>).

@@ -139,7 +139,10 @@ namespace NetGen.Generator.Planning;
 /// both ways: 4-4-1 double 285-300 -> 248-261, 2-3-3-1 single 389-401 -> 396-408, 3-4-2 double 331-376 -> 331-347, 2-5-2
 /// single 386-390 -> 352-374, 3-5-2 single 475-488 -> 473-542, 3-5-2 double 403-419 -> 439-504, 3-3-3-3-1 single 576-586 ->
 /// 529-536, 6-5-4-3 double 804-811 -> 962-972, 8-10-1 double 825-846 -> 872-911, 12-12-1 single 1183-1195 -> 1249-1262,
-/// 15-15-1 single 2101-2139 -> 1987-2041.
+/// 15-15-1 single 2101-2139 -> 1987-2041. Rows in two passes (rule 11), their second pass in one method, the same way
+/// (two processes each way): 4-3-1 sigmoid double 722-732 -> 670-674 ns, 2-2-1 sigmoid double 601-609 -> 535-545, 3-3-2
+/// tanh single 1122 -> 1023-1026, 2-3-3 softmax double 1010-1026 -> 965-1003, 4-3-1 sigmoid/BCE single 654-674 ->
+/// 586-601, 5-3-1 tanh double 961-966 -> 864-874.
 /// </param>
 internal sealed record PlanLimits(
     int DefaultMaxUnrolledWeights = 64,

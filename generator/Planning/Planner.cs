@@ -146,14 +146,17 @@ namespace NetGen.Generator.Planning;
 /// -> 83-87 ns (NetGen.Sweep, alternated processes). Loss and the training calls keep the dot products (the training
 /// calls change W1 every step, so a copy would be rewritten every step), and their sums can differ from Predict's in the
 /// last bits; PredictBatch uses the copy too, so each of its rows is exactly Predict's.</item>
-/// <item>A network that runs in locals and a batch's rows in one pass (not rule 10 or 11; no dropout, no units in
-/// vectors of four) with at most <see cref="PlanLimits.MaxBatchGradientsInLocals"/> parameters runs BackwardBatch's rows
-/// in one method (<see cref="NetworkPlan.BatchGradientsInLocals"/>, <c>BackwardRows</c>): Backward's statements for each
-/// row, the gradients in locals (a vector of them where Backward updates a row in vectors) that start from the gradient
-/// buffer, take each row's additions in row order and are stored once after the last row: Backward's bits. A row of
-/// such a network is a few nanoseconds of arithmetic, about what a call to Backward with its spans and its
-/// read-modify-writes of the gradients costs: 1-1-1's TrainBatch of 32 rows 113-123 -> 58 ns, 4-3-1 single 247-258 -> 200
-/// (more in <see cref="PlanLimits.MaxBatchGradientsInLocals"/>).</item>
+/// <item>A network that runs in locals (not rule 10; no dropout, no units in vectors of four) with at most
+/// <see cref="PlanLimits.MaxBatchGradientsInLocals"/> parameters runs BackwardBatch's rows, or with rule 11 its second
+/// pass, in one method (<see cref="NetworkPlan.BatchGradientsInLocals"/>, <c>BackwardRows</c>): Backward's statements for
+/// each row, the gradients in locals (a vector of them where Backward updates a row in vectors) that start from the
+/// gradient buffer, take each row's additions in row order and are stored once after the last row, and the rows' losses
+/// added to the running sum in row order: Backward's bits. A row of such a network is a few nanoseconds of arithmetic,
+/// about what a call to Backward with its spans and its read-modify-writes of the gradients costs: 1-1-1's TrainBatch of 32
+/// rows 113-123 -> 58 ns, 4-3-1 single 247-258 -> 200; in two passes 4-3-1 sigmoid 722-732 -> 670-674 ns, 2-2-1 sigmoid
+/// 601-609 -> 535-545 (more in <see cref="PlanLimits.MaxBatchGradientsInLocals"/>). Such a network without an exp- or
+/// tanh-based layer also lets the JIT inline its per-sample kernels into the public calls
+/// (<see cref="NetworkPlan.InlinesSampleKernels"/>).</item>
 /// </list>
 /// </remarks>
 internal static class Planner
@@ -279,8 +282,8 @@ internal static class Planner
             && layers.Any(layer => ActivationInfo.Of(layer.Activation).IsTranscendental))
             plan = plan with { KeptForwardRows = AtLeastTwoOrNone(System.Math.Min(limits.BatchChunkRows, limits.MaxBatchScratch / plan.KeptForwardLength)) };
 
-        // A small network in locals that runs a batch's rows in one pass keeps its gradients in locals across them (rule 16).
-        if (runsInLocals && !model.HasDropout && !layers.Any(layer => layer.GroupsUnits) && !plan.TrainsBatchesInTwoPasses
+        // A small network in locals keeps its batch gradients in locals across the rows (rule 16).
+        if (runsInLocals && !model.HasDropout && !layers.Any(layer => layer.GroupsUnits)
             && plan.ParameterCount <= limits.MaxBatchGradientsInLocals)
             plan = plan with { BatchGradientsInLocals = true };
 

@@ -175,7 +175,7 @@ public class PlannerTests
     [Fact]
     public void A_small_network_in_locals_holds_its_batch_gradients_in_locals()
     {
-        // Rule 16: at most 24 parameters, in locals, rows in one pass.
+        // Rule 16: at most 24 parameters, in locals.
         var reluIdentity = new[] { ActivationKind.ReLU, ActivationKind.Identity };
         NetworkPlan tiny = Planner.Plan(Model("Tiny", new[] { 1, 1, 1 }, new[] { ActivationKind.Identity, ActivationKind.Identity }));
         Assert.True(tiny.RunsInLocals && tiny.BatchGradientsInLocals);
@@ -188,10 +188,13 @@ public class PlannerTests
         // 3-5-2 has 32: a row is then mostly arithmetic, and the loop with every gradient live measured no faster.
         Assert.False(Planner.Plan(Model("Over", new[] { 3, 5, 2 }, reluIdentity)).BatchGradientsInLocals);
 
-        // Not where the rows take two passes (rule 11), draw dropout masks, hold units in vectors of four, or run in chunks,
-        // nor in a network that does not run in locals.
+        // Rows in two passes (rule 11) hold them in their second pass; their kernels, which call the sigmoid, stay apart.
         NetworkPlan logistic = Planner.Plan(Model("Logistic", new[] { 3, 4, 1 }, new[] { ActivationKind.ReLU, ActivationKind.Sigmoid }));
-        Assert.False(logistic.BatchGradientsInLocals || logistic.InlinesSampleKernels);
+        Assert.True(logistic.TrainsBatchesInTwoPasses && logistic.BatchGradientsInLocals);
+        Assert.False(logistic.InlinesSampleKernels);
+
+        // Not where the rows draw dropout masks, hold units in vectors of four, or run in chunks, nor in a network that does
+        // not run in locals.
         Assert.False(Planner.Plan(edge.Model with { DropoutRates = new[] { 0.25, 0.0 }.ToEquatableArray() }).BatchGradientsInLocals);
         NetworkPlan grouped = Planner.Plan(Model("Grouped", new[] { 1, 8, 1 }, reluIdentity, precision: PrecisionKind.Single));
         Assert.True(grouped.RunsInLocals && grouped.Layers[0].GroupsUnits);

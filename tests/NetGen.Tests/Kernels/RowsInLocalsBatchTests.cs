@@ -25,6 +25,14 @@ public partial class RowsDoubleVectors { }
 [Network(2, 2, 2, 2, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError)]
 public partial class RowsDeep { }
 
+// Two networks whose rows take two passes (rule 11), whose second pass holds the gradients in locals: softmax with
+// cross-entropy under tanh, a sigmoid output with binary cross-entropy.
+[Network(2, 3, 2, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public partial class RowsTwoPassSoftmax { }
+
+[Network(4, 3, 1, Hidden = Activation.ReLU, Output = Activation.Sigmoid, Loss = LossFunction.BinaryCrossEntropy)]
+public partial class RowsTwoPassBinary { }
+
 /// <summary>
 /// BackwardBatch of such a network is Backward's code for each row in one loop, the gradients in locals from the first
 /// row to the last: the same additions in the same order as a call to Backward per row, so the batch calls must give
@@ -35,9 +43,10 @@ public class RowsInLocalsBatchTests
     public static TheoryData<string, int> Cases()
     {
         var data = new TheoryData<string, int>();
-        foreach (string network in new[] { nameof(RowsLinear), nameof(RowsFourFloats), nameof(RowsNineFloats), nameof(RowsDoubleVectors), nameof(RowsDeep) })
+        foreach (string network in new[] { nameof(RowsLinear), nameof(RowsFourFloats), nameof(RowsNineFloats), nameof(RowsDoubleVectors), nameof(RowsDeep), nameof(RowsTwoPassSoftmax), nameof(RowsTwoPassBinary) })
         {
-            foreach (int rows in new[] { 1, 2, 7, 32, 33 })
+            // 33 and 70 rows are two and three blocks of the two-pass networks (their losses summed across the blocks in row order).
+            foreach (int rows in new[] { 1, 2, 7, 32, 33, 70 })
                 data.Add(network, rows);
         }
         return data;
@@ -54,6 +63,8 @@ public class RowsInLocalsBatchTests
             case nameof(RowsNineFloats): AssertRowsEqualPerRow<float>(() => new RowsNineFloats(3), rows); break;
             case nameof(RowsDoubleVectors): AssertRowsEqualPerRow<double>(() => new RowsDoubleVectors(3), rows); break;
             case nameof(RowsDeep): AssertRowsEqualPerRow<double>(() => new RowsDeep(3), rows); break;
+            case nameof(RowsTwoPassSoftmax): AssertRowsEqualPerRow<float>(() => new RowsTwoPassSoftmax(3), rows); break;
+            case nameof(RowsTwoPassBinary): AssertRowsEqualPerRow<double>(() => new RowsTwoPassBinary(3), rows); break;
             default: throw new ArgumentOutOfRangeException(nameof(network), network, null);
         }
     }

@@ -162,7 +162,7 @@ static partial class Models
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(targets), targets.Length, OutputSize);
             double loss = 0.0;
             // Every row through Backward's code in one method, the gradients in locals meanwhile (the same additions in the same order).
-            loss = BackwardRows(_parameters.Span, inputs, targets, _gradients.Span, rows);
+            loss = BackwardRows(_parameters.Span, inputs, targets, _gradients.Span, rows, loss);
             return loss;
         }
 
@@ -309,9 +309,9 @@ static partial class Models
             return loss;
         }
 
-        /// <summary>BackwardBatch's <paramref name="rows"/> rows: Backward's code for each, its gradient sums held in locals from the first row to the last; adds them into <paramref name="gradients"/> and returns the summed loss.</summary>
+        /// <summary>BackwardBatch's <paramref name="rows"/> rows: Backward's code for each, its gradient sums held in locals from the first row to the last; adds them into <paramref name="gradients"/> and each row's loss to <paramref name="total"/>, in row order, and returns that sum.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-        private static double BackwardRows(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradients, int rows)
+        private static double BackwardRows(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradients, int rows, double total)
         {
             // Every gradient as a running sum in a local (a vector of them where Backward updates a row in vectors), from what gradients holds
             var gw1 = gradients.Slice(W1Offset, 6);
@@ -327,7 +327,6 @@ static partial class Models
             var gw2_0 = global::System.Runtime.Intrinsics.Vector128.Create<double>(gw2.Slice(0, 2));
             double gw2_2 = gw2[2];
             double gb2_0 = gb2[0];
-            double total = 0.0;
             for (int row = 0; row < rows; row++)
             {
                 global::System.ReadOnlySpan<double> input = inputs.Slice(row * InputSize, InputSize);

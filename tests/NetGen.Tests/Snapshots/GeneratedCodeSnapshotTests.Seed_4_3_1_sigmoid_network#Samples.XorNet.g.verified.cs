@@ -184,10 +184,7 @@ namespace Samples
                 {
                     ForwardAndKeep(parameters, inputs.Slice((start + row) * InputSize, InputSize), kept.Slice(row * KeptForwardLength, KeptForwardLength));
                 }
-                for (int row = 0; row < count; row++)
-                {
-                    loss += BackwardFromKept(parameters, inputs.Slice((start + row) * InputSize, InputSize), targets.Slice((start + row) * OutputSize, OutputSize), kept.Slice(row * KeptForwardLength, KeptForwardLength), gradients);
-                }
+                loss = BackwardRows(parameters, inputs.Slice(start * InputSize, count * InputSize), targets.Slice(start * OutputSize, count * OutputSize), kept, gradients, count, loss);
                 start += count;
             }
             return loss;
@@ -366,54 +363,81 @@ namespace Samples
             kept[4] = a2_0;
         }
 
-        /// <summary>BackwardBatch's second pass for one row: Backward after its forward pass, from the values ForwardAndKeep kept; adds d loss / d parameters into <paramref name="gradients"/> and returns the loss.</summary>
+        /// <summary>BackwardBatch's second pass over <paramref name="rows"/> rows: Backward after its forward pass for each, from the values ForwardAndKeep kept, its gradient sums held in locals from the first row to the last; adds them into <paramref name="gradients"/> and each row's loss to <paramref name="total"/>, in row order, and returns that sum.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-        private static double BackwardFromKept(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> kept, global::System.Span<double> gradients)
+        private static double BackwardRows(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.ReadOnlySpan<double> kept, global::System.Span<double> gradients, int rows, double total)
         {
-            // The row's forward pass, as the first pass kept it
-            kept = kept.Slice(0, KeptForwardLength); // one bounds check
-            double a1_0 = kept[0];
-            double a1_1 = kept[1];
-            double a1_2 = kept[2];
-            double z2_0 = kept[3];
-            double a2_0 = kept[4];
-            // The weights the deltas are sent back through
-            var w2 = parameters.Slice(W2Offset, 3);
-
-            // Loss: half squared error, 0.5 * sum_k (o_k - t_k)^2
-            double error0 = a2_0 - target[0];
-            double loss = 0.5 * (error0 * error0);
-
-            // Output delta: d loss / d z2 = (a2 - t) * sigmoid'(z2)
-            double d2_0 = error0 * a2_0 * (1.0 - a2_0);
-
-            // Layer 1 delta: d1 = (W2^T d2) * sigmoid'(z1)
-            double d1_0 = (w2[0] * d2_0) * a1_0 * (1.0 - a1_0);
-            double d1_1 = (w2[1] * d2_0) * a1_1 * (1.0 - a1_1);
-            double d1_2 = (w2[2] * d2_0) * a1_2 * (1.0 - a1_2);
-
-            // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
+            // Every gradient as a running sum in a local (a vector of them where Backward updates a row in vectors), from what gradients holds
             var gw1 = gradients.Slice(W1Offset, 12);
             var gb1 = gradients.Slice(B1Offset, 3);
-            // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
-            var x1_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)input.Slice(0, 4));
-            global::NetGen.Kernels.AddScaled(gw1, 0, d1_0, x1_0);
-            gb1[0] += d1_0;
-            global::NetGen.Kernels.AddScaled(gw1, 4, d1_1, x1_0);
-            gb1[1] += d1_1;
-            global::NetGen.Kernels.AddScaled(gw1, 8, d1_2, x1_0);
-            gb1[2] += d1_2;
-
-            // Layer 2 gradients: dW2 += d2 a1^T, db2 += d2
+            var gw1_0 = global::System.Runtime.Intrinsics.Vector256.Create<double>(gw1.Slice(0, 4));
+            double gb1_0 = gb1[0];
+            var gw1_4 = global::System.Runtime.Intrinsics.Vector256.Create<double>(gw1.Slice(4, 4));
+            double gb1_1 = gb1[1];
+            var gw1_8 = global::System.Runtime.Intrinsics.Vector256.Create<double>(gw1.Slice(8, 4));
+            double gb1_2 = gb1[2];
             var gw2 = gradients.Slice(W2Offset, 3);
             var gb2 = gradients.Slice(B2Offset, 1);
-            // each row in vectors: x2_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
-            var x2_0 = global::System.Runtime.Intrinsics.Vector128.Create(a1_0, a1_1);
-            global::NetGen.Kernels.AddScaled(gw2, 0, d2_0, x2_0);
-            gw2[2] += d2_0 * a1_2;
-            gb2[0] += d2_0;
+            var gw2_0 = global::System.Runtime.Intrinsics.Vector128.Create<double>(gw2.Slice(0, 2));
+            double gw2_2 = gw2[2];
+            double gb2_0 = gb2[0];
+            for (int row = 0; row < rows; row++)
+            {
+                global::System.ReadOnlySpan<double> input = inputs.Slice(row * InputSize, InputSize);
+                global::System.ReadOnlySpan<double> target = targets.Slice(row * OutputSize, OutputSize);
+                global::System.ReadOnlySpan<double> keptRow = kept.Slice(row * KeptForwardLength, KeptForwardLength);
+                // The row's forward pass, as the first pass kept it
+                double a1_0 = keptRow[0];
+                double a1_1 = keptRow[1];
+                double a1_2 = keptRow[2];
+                double z2_0 = keptRow[3];
+                double a2_0 = keptRow[4];
+                // The weights the deltas are sent back through
+                var w2 = parameters.Slice(W2Offset, 3);
 
-            return loss;
+                // Loss: half squared error, 0.5 * sum_k (o_k - t_k)^2
+                double error0 = a2_0 - target[0];
+                double loss = 0.5 * (error0 * error0);
+
+                // Output delta: d loss / d z2 = (a2 - t) * sigmoid'(z2)
+                double d2_0 = error0 * a2_0 * (1.0 - a2_0);
+
+                // Layer 1 delta: d1 = (W2^T d2) * sigmoid'(z1)
+                double d1_0 = (w2[0] * d2_0) * a1_0 * (1.0 - a1_0);
+                double d1_1 = (w2[1] * d2_0) * a1_1 * (1.0 - a1_1);
+                double d1_2 = (w2[2] * d2_0) * a1_2 * (1.0 - a1_2);
+
+                // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
+                // each row in vectors: x1_k holds the layer's inputs from k on
+                var x1_0 = global::System.Runtime.Intrinsics.Vector256.Create((global::System.ReadOnlySpan<double>)input.Slice(0, 4));
+                gw1_0 += global::System.Runtime.Intrinsics.Vector256.Create(d1_0) * x1_0;
+                gb1_0 += d1_0;
+                gw1_4 += global::System.Runtime.Intrinsics.Vector256.Create(d1_1) * x1_0;
+                gb1_1 += d1_1;
+                gw1_8 += global::System.Runtime.Intrinsics.Vector256.Create(d1_2) * x1_0;
+                gb1_2 += d1_2;
+
+                // Layer 2 gradients: dW2 += d2 a1^T, db2 += d2
+                // each row in vectors: x2_k holds the layer's inputs from k on
+                var x2_0 = global::System.Runtime.Intrinsics.Vector128.Create(a1_0, a1_1);
+                gw2_0 += global::System.Runtime.Intrinsics.Vector128.Create(d2_0) * x2_0;
+                gw2_2 += d2_0 * a1_2;
+                gb2_0 += d2_0;
+
+                total += loss;
+            }
+
+            // Stored once, in the pieces Backward writes
+            global::System.Runtime.Intrinsics.Vector256.CopyTo(gw1_0, gw1.Slice(0, 4));
+            gb1[0] = gb1_0;
+            global::System.Runtime.Intrinsics.Vector256.CopyTo(gw1_4, gw1.Slice(4, 4));
+            gb1[1] = gb1_1;
+            global::System.Runtime.Intrinsics.Vector256.CopyTo(gw1_8, gw1.Slice(8, 4));
+            gb1[2] = gb1_2;
+            global::System.Runtime.Intrinsics.Vector128.CopyTo(gw2_0, gw2.Slice(0, 2));
+            gw2[2] = gw2_2;
+            gb2[0] = gb2_0;
+            return total;
         }
 
         /// <summary>One sample's forward pass, loss, deltas and plain SGD step <c>Parameters -= learningRate * d loss / d Parameters</c>, all in locals; returns the loss before the step.</summary>
