@@ -142,7 +142,9 @@ namespace NetGen.Generator.Planning;
 /// 15-15-1 single 2101-2139 -> 1987-2041. Rows in two passes (rule 11), their second pass in one method, the same way
 /// (two processes each way): 4-3-1 sigmoid double 722-732 -> 670-674 ns, 2-2-1 sigmoid double 601-609 -> 535-545, 3-3-2
 /// tanh single 1122 -> 1023-1026, 2-3-3 softmax double 1010-1026 -> 965-1003, 4-3-1 sigmoid/BCE single 654-674 ->
-/// 586-601, 5-3-1 tanh double 961-966 -> 864-874.
+/// 586-601, 5-3-1 tanh double 961-966 -> 864-874; past 24 both ways there too (three processes each way): 17-1-5 tanh
+/// single 773-783 -> 682-737 ns, 3-5-2 tanh single 1627-1708 -> 1567-1625, but 3-3-3-3-1 tanh double 3449-3521 ->
+/// 3475-3670, 5-7-3 softmax double 1408-1435 -> 1445-1540, 4-4-2 sigmoid double 1012-1068 -> 1010-1064.
 /// </param>
 internal sealed record PlanLimits(
     int DefaultMaxUnrolledWeights = 64,
