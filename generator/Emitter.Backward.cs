@@ -282,6 +282,27 @@ internal static partial class Emitter
         return chunks;
     }
 
+    /// <summary>
+    /// The pieces in which the in-locals Backward writes a layer's gradients, unit by unit: its row's
+    /// <see cref="UpdateChunks"/> (a vector each), the rest of the row one value at a time, then its bias. <c>Index</c> is
+    /// into W (the row's values) or into b (<c>Bias</c>); <c>Vector</c> is null for one value. ApplyGradients reads them in
+    /// these pieces and BackwardRows keeps one local per piece, so each load takes its value from one store.
+    /// </summary>
+    private static System.Collections.Generic.IEnumerable<(bool Bias, int Index, int Lanes, string? Vector)> UpdatePieces(LayerPlan layer, Scalar scalar)
+    {
+        int inputs = layer.InputSize;
+        var chunks = UpdateChunks(inputs, scalar);
+        int scalarStart = ScalarStart(chunks);
+        for (int j = 0; j < layer.OutputSize; j++)
+        {
+            foreach (var (start, lanes, vector) in chunks)
+                yield return (false, j * inputs + start, lanes, vector);
+            for (int i = scalarStart; i < inputs; i++)
+                yield return (false, j * inputs + i, 1, null);
+            yield return (true, j, 1, null);
+        }
+    }
+
     /// <summary>Where the values after <see cref="UpdateChunks"/>'s vectors start: the part of the row updated one value at a time.</summary>
     private static int ScalarStart(System.Collections.Generic.List<(int Start, int Lanes, string Vector)> chunks) =>
         chunks.Count == 0 ? 0 : chunks[chunks.Count - 1].Start + chunks[chunks.Count - 1].Lanes;

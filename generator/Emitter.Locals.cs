@@ -189,31 +189,24 @@ internal static partial class Emitter
 
     /// <summary>
     /// BackwardRows' gradient locals of one layer (<see cref="GradientLocal"/>), loaded from the gradient spans
-    /// (<paramref name="load"/>) or stored back into them: a vector per chunk of <see cref="UpdateChunks"/>, the rest of
-    /// each row and the biases one value each.
+    /// (<paramref name="load"/>) or stored back into them, in <see cref="UpdatePieces"/>.
     /// </summary>
     private static void EmitGradientLocals(CodeWriter writer, LayerPlan layer, Scalar scalar, bool load)
     {
-        int n = layer.Number, inputs = layer.InputSize;
+        int n = layer.Number;
         string t = scalar.Keyword, weights = $"gw{n}", biases = $"gb{n}";
         if (load)
         {
             writer.Line($"var {weights} = gradients.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
             writer.Line($"var {biases} = gradients.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
         }
-        var chunks = UpdateChunks(inputs, scalar);
-        int scalarStart = ScalarStart(chunks);
-        for (int j = 0; j < layer.OutputSize; j++)
+        foreach (var (bias, index, lanes, vector) in UpdatePieces(layer, scalar))
         {
-            foreach (var (start, lanes, vector) in chunks)
-            {
-                int offset = j * inputs + start;
-                string local = GradientLocal(weights, offset), slice = $"{weights}.Slice({offset}, {lanes})";
-                writer.Line(load ? $"var {local} = {vector}.Create<{t}>({slice});" : $"{vector}.CopyTo({local}, {slice});");
-            }
-            for (int i = scalarStart; i < inputs; i++)
-                writer.Line(load ? $"{t} {GradientLocal(weights, j * inputs + i)} = {weights}[{j * inputs + i}];" : $"{weights}[{j * inputs + i}] = {GradientLocal(weights, j * inputs + i)};");
-            writer.Line(load ? $"{t} {GradientLocal(biases, j)} = {biases}[{j}];" : $"{biases}[{j}] = {GradientLocal(biases, j)};");
+            string span = bias ? biases : weights, local = GradientLocal(span, index);
+            if (vector is null)
+                writer.Line(load ? $"{t} {local} = {span}[{index}];" : $"{span}[{index}] = {local};");
+            else
+                writer.Line(load ? $"var {local} = {vector}.Create<{t}>({span}.Slice({index}, {lanes}));" : $"{vector}.CopyTo({local}, {span}.Slice({index}, {lanes}));");
         }
     }
 
@@ -279,8 +272,7 @@ internal static partial class Emitter
 
     /// <summary>
     /// ApplyGradients (<c>Parameters -= learningRate * Gradients</c>) of a network that runs in locals: every weight row read
-    /// in the vector pieces that Backward writes it in (<see cref="UpdateChunks"/>, the rest of the row and the biases one
-    /// value at a time).
+    /// in the pieces that Backward writes it in (<see cref="UpdatePieces"/>).
     /// </summary>
     /// <remarks>
     /// A load takes its value straight from an earlier store only when one store holds all of it; a wide load over
@@ -303,21 +295,14 @@ internal static partial class Emitter
             writer.Line($"{t} step = -learningRate;");
             foreach (LayerPlan layer in plan.Layers)
             {
-                int n = layer.Number, inputs = layer.InputSize;
-                string weights = GeneratedNames.WeightOffset(n), biases = GeneratedNames.BiasOffset(n);
+                int n = layer.Number;
                 writer.Line($"// Layer {n}: W{n} -= learningRate * dW{n}, b{n} -= learningRate * db{n}");
-                var chunks = UpdateChunks(inputs, scalar);
-                int scalarStart = ScalarStart(chunks);
-                for (int j = 0; j < layer.OutputSize; j++)
+                foreach (var (bias, index, lanes, vector) in UpdatePieces(layer, scalar))
                 {
-                    foreach (var (start, lanes, vector) in chunks)
-                    {
-                        string offset = $"{weights} + {j * inputs + start}";
-                        writer.Line($"{RuntimeApi.Call(RuntimeApi.AddScaled)}(parameters, {offset}, step, {vector}.Create(gradients.Slice({offset}, {lanes})));");
-                    }
-                    for (int i = scalarStart; i < inputs; i++)
-                        writer.Line($"parameters[{weights} + {j * inputs + i}] += step * gradients[{weights} + {j * inputs + i}];");
-                    writer.Line($"parameters[{biases} + {j}] += step * gradients[{biases} + {j}];");
+                    string offset = $"{(bias ? GeneratedNames.BiasOffset(n) : GeneratedNames.WeightOffset(n))} + {index}";
+                    writer.Line(vector is null
+                        ? $"parameters[{offset}] += step * gradients[{offset}];"
+                        : $"{RuntimeApi.Call(RuntimeApi.AddScaled)}(parameters, {offset}, step, {vector}.Create(gradients.Slice({offset}, {lanes})));");
                 }
             }
         }
