@@ -441,15 +441,19 @@ internal static partial class Emitter
         return SumOfTerms(terms);
     }
 
-    /// <summary>Terms per chain from which <see cref="SumOfTerms"/> splits a sum, and the most chains it makes.</summary>
-    private const int TermsPerChain = 4, MaxSumChains = 4;
+    /// <summary>
+    /// Terms per chain from which <see cref="SumOfTerms"/> splits a sum; a long sum's chains come in sets of
+    /// <see cref="ChainsPerSet"/> (the lanes of a group vector, <see cref="LayerPlan.GroupLanes"/>), at most
+    /// <see cref="MaxChainSets"/> sets.
+    /// </summary>
+    private const int TermsPerChain = 4, ChainsPerSet = 4, MaxChainSets = 4;
 
     /// <summary>Whether <see cref="SumOfTerms"/> splits a sum of <paramref name="terms"/> terms into chains.</summary>
     private static bool SplitsIntoChains(int terms) => terms / TermsPerChain >= 2;
 
     /// <summary>
-    /// The terms of an unrolled sum: up to 7 added left to right; from 8 on dealt in turn to up to <see cref="MaxSumChains"/>
-    /// chains of about <see cref="TermsPerChain"/> or more, which are then added in pairs. A sum written left to right is one
+    /// The terms of an unrolled sum: up to 7 added left to right; from 8 on dealt in turn to chains of at least
+    /// <see cref="TermsPerChain"/> terms (<see cref="SumChains"/>), which are then added in pairs. A sum written left to right is one
     /// chain of dependent adds, each waiting for the last: in 17-1-5's TrainBatch (32 rows in locals) four chains of its
     /// 18-term sum took the batch from 1.51 to 1.28 us, as fast as a vector dot product (Stopwatch), and 8-10-1's Predict
     /// (sums of 9 and 11 terms) went from 24-33 to 22 ns. Every unrolled kernel of a network (the forward passes, the
@@ -466,8 +470,20 @@ internal static partial class Emitter
             .ToList());
     }
 
-    /// <summary>The chains <see cref="SumOfTerms"/> deals a sum of <paramref name="terms"/> terms to (1: left to right); term t goes to chain t % chains.</summary>
-    private static int SumChains(int terms) => SplitsIntoChains(terms) ? System.Math.Min(MaxSumChains, terms / TermsPerChain) : 1;
+    /// <summary>
+    /// The chains <see cref="SumOfTerms"/> deals a sum of <paramref name="terms"/> terms to (1: left to right); term t goes
+    /// to chain t % chains. 8-15 terms: two or three chains; 16-31: four; from 32, four per 16 terms, at most
+    /// <see cref="MaxChainSets"/> sets of four. A whole set of four chains is one group vector's lanes when the inputs
+    /// are a grouped layer's (<see cref="EmitGroupedRowSums"/>). Four chains of a 51-term sum (1-50-1) are 13 dependent
+    /// adds each, the latency of the row's sum; twelve are 4 or 5.
+    /// </summary>
+    private static int SumChains(int terms)
+    {
+        if (!SplitsIntoChains(terms))
+            return 1;
+        int termsPerSet = ChainsPerSet * TermsPerChain;
+        return terms < termsPerSet ? terms / TermsPerChain : ChainsPerSet * System.Math.Min(MaxChainSets, terms / termsPerSet);
+    }
 
     /// <summary><see cref="SumOfTerms"/>'s last step: its chains (each parenthesised) added in pairs, the pairs in pairs, and so on.</summary>
     private static string CombineChains(System.Collections.Generic.List<string> sums)

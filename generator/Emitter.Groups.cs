@@ -15,12 +15,13 @@ namespace NetGen.Generator;
 /// operation (no fused multiply-add, the same order of additions), so the vector and scalar branches give the same bits.
 /// </summary>
 /// <remarks>
-/// The layer above sums a row of such a layer in <see cref="SumOfTerms"/>'s chains. With four chains (16 or more terms),
-/// term t goes to chain t % 4; the bias is term 0 and unit i's product term i + 1, so lane l of every group feeds chain
-/// (l + 1) % 4, in group order. One vector per row then carries all four chains: lane l accumulates its products group
-/// after group, lane 3 starting from the bias, and the units after the groups join their chains as scalars before the
-/// chains are added in pairs. With fewer chains (sums of 8 to 15 terms) lanes and chains do not line up, and the row takes
-/// the layer's units one lane at a time.
+/// The layer above sums a row of such a layer in <see cref="SumOfTerms"/>'s chains. From 16 terms they come in sets of
+/// four (<see cref="SumChains"/>: four chains up to 31 terms, eight from 32, twelve from 48, sixteen from 64); term t goes
+/// to chain t % chains, the bias is term 0 and unit i's product term i + 1, so with s sets lane l of group g feeds chain
+/// (4 (g % s) + l + 1) % (4 s). One vector per set and row then carries four chains: set k's vector accumulates groups
+/// k, k + s, k + 2s, ... in order, lane 3 of the last set starting from the bias, and the units after the groups join
+/// their chains as scalars before the chains are added in pairs. With fewer chains (sums of 8 to 15 terms) lanes and
+/// chains do not line up, and the row takes the layer's units one lane at a time.
 /// </remarks>
 internal static partial class Emitter
 {
@@ -95,34 +96,43 @@ internal static partial class Emitter
     }
 
     /// <summary>
-    /// The sums of a layer whose inputs are a grouped layer's outputs, when each has four chains (see the remarks): one
-    /// vector per row, <c>s{m}_{j}</c>, whose lane l carries chain (l + 1) % 4; returns row j's sum (the lanes as chains, the
-    /// scalar units joined to theirs, the chains added in pairs), or null when the sums have fewer chains.
+    /// The sums of a layer whose inputs are a grouped layer's outputs, when each has a whole number of sets of four chains
+    /// (see the remarks): per row j, one vector per set k, <c>s{m}_{j}</c> (one set) or <c>s{m}_{j}v{k}</c>, whose lane l
+    /// carries chain (4k + l + 1) % chains and adds the products of groups k, k + sets, k + 2 sets, ... in order; returns
+    /// row j's sum (the lanes as chains, the scalar units joined to theirs, the chains added in pairs), or null when the
+    /// sums have fewer chains.
     /// </summary>
     private static System.Func<int, string>? EmitGroupedRowSums(CodeWriter writer, NetworkPlan plan, LayerPlan layer, LayerPlan below, Scalar scalar, bool training)
     {
         int m = layer.Number, n = below.Number, inputs = layer.InputSize, groups = below.UnitGroups, lanes = LayerPlan.GroupLanes;
-        if (SumChains(inputs + 1) != lanes)
+        int chains = SumChains(inputs + 1);
+        if (chains < lanes || chains % lanes != 0)
             return null;
+        int sets = chains / lanes;
         string vector = GroupVector(scalar);
-        writer.Line($"// each row's four chains in one vector: lane l adds W{m}[j, 4g + l] a{n}[4g + l] over the groups in order (chain (l + 1) % 4;");
-        writer.Line("// lane 3 starts from the bias, chain 0's first term), as the scalar sum's chains");
+        string Sum(int j, int set) => sets == 1 ? $"s{m}_{j}" : $"s{m}_{j}v{set}";
+        writer.Line(sets == 1
+            ? $"// each row's four chains in one vector: lane l adds W{m}[j, 4g + l] a{n}[4g + l] over the groups in order (chain (l + 1) % 4;"
+            : $"// each row's {chains} chains in {sets} vectors: lane l of vector k adds W{m}[j, 4g + l] a{n}[4g + l] over groups k, k + {sets}, ... in order (chain (4k + l + 1) % {chains};");
+        writer.Line($"// lane 3{(sets == 1 ? "" : $" of vector {sets - 1}")} starts from the bias, chain 0's first term), as the scalar sum's chains");
         for (int j = 0; j < layer.OutputSize; j++)
         {
-            string s = $"s{m}_{j}";
-            writer.Line($"var {s} = {GroupLoad(scalar, $"w{m}", j * inputs, training)} * {AV(n, 0)};");
-            writer.Line($"{s} = {vector}.WithElement({s}, {lanes - 1}, b{m}[{j}] + {vector}.GetElement({s}, {lanes - 1}));");
-            for (int g = 1; g < groups; g++)
-                writer.Line($"{s} += {GroupLoad(scalar, $"w{m}", j * inputs + g * lanes, training)} * {AV(n, g)};");
+            for (int set = 0; set < sets; set++)
+                writer.Line($"var {Sum(j, set)} = {GroupLoad(scalar, $"w{m}", j * inputs + set * lanes, training)} * {AV(n, set)};");
+            string biased = Sum(j, sets - 1);
+            writer.Line($"{biased} = {vector}.WithElement({biased}, {lanes - 1}, b{m}[{j}] + {vector}.GetElement({biased}, {lanes - 1}));");
+            for (int g = sets; g < groups; g++)
+                writer.Line($"{Sum(j, g % sets)} += {GroupLoad(scalar, $"w{m}", j * inputs + g * lanes, training)} * {AV(n, g)};");
         }
         return j =>
         {
-            var chains = new string[lanes];
-            for (int lane = 0; lane < lanes; lane++)
-                chains[(lane + 1) % lanes] = $"{vector}.GetElement(s{m}_{j}, {lane})";
+            var sums = new string[chains];
+            for (int set = 0; set < sets; set++)
+                for (int lane = 0; lane < lanes; lane++)
+                    sums[(set * lanes + lane + 1) % chains] = $"{vector}.GetElement({Sum(j, set)}, {lane})";
             for (int i = groups * lanes; i < inputs; i++)
-                chains[(i + 1) % lanes] += $" + w{m}[{j * inputs + i}] * {InputInLocals(plan, layer, i, training, groups: true, scalar)}";
-            return CombineChains(chains.Select(chain => "(" + chain + ")").ToList());
+                sums[(i + 1) % chains] += $" + w{m}[{j * inputs + i}] * {InputInLocals(plan, layer, i, training, groups: true, scalar)}";
+            return CombineChains(sums.Select(chain => "(" + chain + ")").ToList());
         };
     }
 

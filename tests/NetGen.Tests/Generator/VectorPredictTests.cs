@@ -113,13 +113,13 @@ public class VectorPredictTests
     }
 
     /// <summary>
-    /// An unrolled sum as the generator writes it: up to 7 terms left to right; from 8 on, dealt in turn to
-    /// min(4, terms / 4) chains, each added left to right, the chains then added in pairs.
+    /// An unrolled sum as the generator writes it: up to 7 terms left to right; 8-15 terms dealt in turn to terms / 4 chains,
+    /// 16-31 to four, from 32 on to four per 16 terms, at most 16; each chain added left to right, the chains then added in pairs.
     /// </summary>
     private static T SumInChains<T>(List<T> terms)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        int chains = terms.Count / 4 >= 2 ? Math.Min(4, terms.Count / 4) : 1;
+        int chains = terms.Count < 8 ? 1 : terms.Count < 16 ? terms.Count / 4 : 4 * Math.Min(4, terms.Count / 16);
         var sums = new List<T>();
         for (int chain = 0; chain < chains; chain++)
         {

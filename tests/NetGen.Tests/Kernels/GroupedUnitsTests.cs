@@ -69,10 +69,12 @@ public class GroupedUnitsTests
         Assert.All(raised.Layers, layer => Assert.False(layer.GroupsUnits));
     }
 
-    /// <summary>Networks with grouped layers: one input and two, sums of four chains and of fewer, units after the last group, both precisions, every inlined activation.</summary>
+    /// <summary>Networks with grouped layers: one input and two, sums of one to three vectors of four chains and of fewer chains, units after the last group, both precisions, every inlined activation.</summary>
     private static readonly NetworkModel[] Shapes =
     {
-        Model("Wide", new[] { 1, 50, 1 }, new[] { ReLU, Identity }),                                        // 51-term sums: four chains, two units after the groups
+        Model("Wide", new[] { 1, 50, 1 }, new[] { ReLU, Identity }),                                        // 51-term sums: twelve chains in three vectors, two units after the groups
+        Model("Eights", new[] { 1, 40, 1 }, new[] { Leaky, Identity }, PrecisionKind.Single),              // 41-term sums: eight chains in two vectors, no units after the groups
+        Model("Fours", new[] { 1, 30, 1 }, new[] { ReLU, Identity }),                                       // 31-term sums: four chains, two units after the groups
         Model("WideSingle", new[] { 1, 23, 2 }, new[] { Leaky, Identity }, PrecisionKind.Single),           // three units after the groups
         Model("Short", new[] { 1, 9, 1 }, new[] { Identity, Identity }),                                    // 10-term sums: two chains, lane by lane
         Model("Exact", new[] { 1, 16, 3 }, new[] { ReLU, ActivationKind.Softmax }, loss: LossKind.CrossEntropy), // 17 terms, no units after the groups
@@ -94,6 +96,8 @@ public class GroupedUnitsTests
         {
             Assert.Contains(InLocals(model).Layers, layer => layer.GroupsUnits);
             Assert.DoesNotContain(InLocals(model, Ungrouped).Layers, layer => layer.GroupsUnits);
+            // Unit by unit the same layers are unrolled, so both sum each row in the same chains (not a kernel's dot product).
+            Assert.Equal(InLocals(model).Layers.Select(layer => layer.Shape), InLocals(model, Ungrouped).Layers.Select(layer => layer.Shape));
         }
         string[] sources = Shapes.Select(model => Emitter.Emit(Planner.Plan(model), default))
             .Concat(Shapes.Select(model => Emitter.Emit(Planner.Plan(model with { ClassName = model.ClassName + "Units" }, Ungrouped), default)))
