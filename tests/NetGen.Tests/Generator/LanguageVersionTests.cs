@@ -32,9 +32,17 @@ public class LanguageVersionTests
                 // In locals past the update calls' limit (updates through references) and with sums long enough for chains.
                 [Network(9, 11, 5, 2, Activations = new[] { Activation.LeakyReLU, Activation.Tanh, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
                 public partial class InLocalsWide { }
+
+                // Units in vectors of four, read at references into the spans in the training kernels (rule 4), in locals
+                // and (two inputs, past the in-locals limits) by the predict plan of rule 9.
+                [Network(1, 40, 1, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError)]
+                public partial class GroupedInLocals { }
+
+                [Network(2, 33, 3, Activations = new[] { Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+                public partial class GroupedSamplesInLocals { }
             }
             """);
-        Assert.Equal(4, run.Sources.Length);
+        Assert.Equal(6, run.Sources.Length);
         Assert.Empty(run.CompilationProblems);
     }
 
