@@ -86,8 +86,14 @@ namespace NetGen.Generator.Planning;
 /// unrolled whole, holds its units in vectors (rule 4) predicts in locals by that plan too, though its layers are wider
 /// than the above allows: the layer above then sums in vectors, not in long scalar chains (1-100-1 double 56-67 -> 20-24
 /// ns, 1-80-2 single 38-39 -> 19-28 ns, 1-128-1 single 39-40 -> 34-37 ns, 2-60-2 double 59-61 -> 33-34 ns, 2-80-1 single
-/// 36 -> 34 ns). Its training calls keep the layer kernels: in
-/// locals its Train took 2-8x as long (1-100-1 133 -> 261-273 ns, 1-128-1 single 102-119 -> 788-801 ns).</item>
+/// 36 -> 34 ns). Backward and Train run in locals by that plan too (<see cref="NetworkPlan.TrainsSamplesInLocals"/>), its
+/// batch calls keep the layer kernels. Until 4 December they kept the kernels, because in locals Train took 2-8x as long
+/// (1-100-1 133 -> 261-273 ns, 1-128-1 single 102-119 -> 788-801 ns): each group's load in the training kernels was a
+/// cast, a slice and a Create, three calls for the JIT to inline, and a hundred of them spent its inlining budget, so
+/// the rest stayed calls. Loaded at a reference into the span (one inlined call), the kernels are whole again; Train
+/// through the kernels -> in locals (Stopwatch through INetwork, fastest of 300 runs): 1-100-1 110-112 -> 49 ns, 1-128-1
+/// single 78-85 -> 51.5, 1-80-2 single 87-90 -> 45.5, 2-33-3 126-131 -> 61.5, 2-40-5 108-111 -> 83, 2-64-1 single 80-86 ->
+/// 79.5; 32 Backward calls 3.6-3.9 -> 1.6 us, 2.5 -> 1.7, 2.7-2.8 -> 1.5, 4.1-4.5 -> 1.9, 3.5-3.7 -> 2.6, 2.6 -> 2.6.</item>
 /// <item>A network that runs in locals (rule 3), without dropout and with at least
 /// <see cref="PlanLimits.MinChunkedBatchHiddenUnits"/> hidden units in all, trains its batches (BackwardBatch, TrainBatch,
 /// so Fit) in chunks: its layers are planned looped, as with <c>MaxUnrolledWeights = 0</c>, and Predict, Backward and
@@ -295,15 +301,15 @@ internal static class Planner
                 return WithCallsInLocals(plan, unrolled, trainsSamples: !model.HasDropout && TrainsSamplesInLocals(layers, limits));
         }
 
-        // A network of one or two inputs whose first layer holds its units in vectors once unrolled whole predicts in locals by
-        // that plan (rule 9), even where its layers are too wide for rule 9: the layer above sums that layer's units in
-        // vectors, not in long scalar chains. Its training calls keep the layer kernels.
+        // A network of one or two inputs whose first layer holds its units in vectors once unrolled whole predicts and
+        // trains samples in locals by that plan (rule 9), even where its layers are too wide for rule 9: the layer above sums
+        // that layer's units in vectors, not in long scalar chains. Its batch calls keep the layer kernels.
         if (!runsInLocals && model.MaxUnrolledWeights is null && model.InputSize <= limits.MaxGroupedInputs
             && layers.Sum(layer => layer.WeightCount) <= limits.MaxInLocalsNetworkWeights)
         {
             NetworkPlan unrolled = Plan(model with { MaxUnrolledWeights = limits.MaxInLocalsNetworkWeights }, limits);
             if (unrolled.RunsInLocals && unrolled.Layers[0].GroupsUnits)
-                return WithCallsInLocals(plan, unrolled, trainsSamples: false);
+                return WithCallsInLocals(plan, unrolled, trainsSamples: !model.HasDropout);
         }
 
         // A network in locals with wide hidden layers trains its batches in chunks, its per-sample calls staying in locals (rule 10);

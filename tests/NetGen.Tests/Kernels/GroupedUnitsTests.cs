@@ -161,15 +161,19 @@ public class GroupedUnitsTests
     };
 
     [Fact]
-    public void A_wider_network_of_one_or_two_inputs_predicts_in_locals_in_vectors_and_trains_through_the_layer_kernels()
+    public void A_wider_network_of_one_or_two_inputs_predicts_and_trains_samples_in_locals_in_vectors_and_batches_through_the_layer_kernels()
     {
         foreach (NetworkModel model in PredictOnly)
         {
             NetworkPlan plan = Planner.Plan(model);
             Assert.False(plan.RunsInLocals);
-            Assert.False(plan.TrainsSamplesInLocals);
+            Assert.True(plan.TrainsSamplesInLocals);
+            Assert.True(plan.TrainsInChunks);
             Assert.True(Assert.IsType<NetworkPlan>(plan.PredictInLocals).Layers[0].GroupsUnits);
         }
+        // With dropout the samples train through the layer kernels (their masks are drawn there).
+        NetworkModel dropout = PredictOnly[0] with { ClassName = "BeyondDropout", DropoutRates = new[] { 0.2, 0.0 }.ToEquatableArray() };
+        Assert.False(Planner.Plan(dropout).TrainsSamplesInLocals);
         // Past the in-locals budget of 256 weights, or with three inputs, everything calls the layer kernels.
         Assert.Null(Planner.Plan(Model("Over", new[] { 1, 129, 1 }, new[] { ReLU, Identity })).PredictInLocals);
         Assert.Null(Planner.Plan(Model("OverPair", new[] { 2, 100, 1 }, new[] { ReLU, Identity })).PredictInLocals);
@@ -183,6 +187,50 @@ public class GroupedUnitsTests
                 VectorPredictTests.AssertScalarForward<float>(assembly, model);
             else
                 VectorPredictTests.AssertScalarForward<double>(assembly, model);
+        }
+    }
+
+    [Fact]
+    public void A_wider_network_of_one_or_two_inputs_trains_samples_with_the_bits_of_the_network_unrolled_whole()
+    {
+        // Backward and Train run by the plan of the network unrolled whole (rule 9), which with MaxUnrolledWeights = 256
+        // is the whole network's plan: both must give the same losses, gradients and parameters bit for bit, and the
+        // unrolled network's kernels are the grouped ones that the tests above hold to the network unit by unit.
+        NetworkModel Whole(NetworkModel model) => model with { ClassName = model.ClassName + "Whole", MaxUnrolledWeights = 256 };
+        Assert.All(PredictOnly, model => Assert.True(Planner.Plan(Whole(model)).RunsInLocals));
+        Assembly assembly = GeneratorHarness.LoadCompilation(GeneratorHarness.Compile(PredictOnly.Concat(PredictOnly.Select(Whole))
+            .Select(model => Emitter.Emit(Planner.Plan(model), default)).ToArray()));
+        foreach (NetworkModel model in PredictOnly)
+        {
+            if (model.Precision == PrecisionKind.Single)
+                AssertSameTraining<float>(assembly, model, Whole(model));
+            else
+                AssertSameTraining<double>(assembly, model, Whole(model));
+        }
+    }
+
+    private static void AssertSameTraining<T>(Assembly assembly, NetworkModel model, NetworkModel whole)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        INetwork<T> network = GeneratorHarness.Create<T>(assembly, model.ClassName, seed: 7);
+        INetwork<T> reference = GeneratorHarness.Create<T>(assembly, whole.ClassName, seed: 7);
+        Assert.True(network.Parameters.SequenceEqual(reference.Parameters));
+        var random = new Random(23);
+        var input = new T[model.InputSize];
+        var target = new T[model.OutputSize];
+        T learningRate = T.CreateChecked(0.05);
+        for (int row = 0; row < 200; row++)
+        {
+            for (int i = 0; i < input.Length; i++)
+                input[i] = T.CreateChecked(random.NextDouble() * 6 - 3);
+            FillTarget(model, random, target);
+            string where = $"{model.ClassName} row {row}";
+            network.ZeroGradients();
+            reference.ZeroGradients();
+            AssertBits<T>(new[] { reference.Backward(input, target) }, new[] { network.Backward(input, target) }, where + ", Backward's loss", "unrolled whole", "default plan");
+            AssertBits<T>(reference.Gradients, network.Gradients, where + ", Backward's gradients", "unrolled whole", "default plan");
+            AssertBits<T>(new[] { reference.Train(input, target, learningRate) }, new[] { network.Train(input, target, learningRate) }, where + ", Train's loss", "unrolled whole", "default plan");
+            AssertBits<T>(reference.Parameters, network.Parameters, where + ", the parameters after Train", "unrolled whole", "default plan");
         }
     }
 
@@ -200,7 +248,8 @@ public class GroupedUnitsTests
         }
     }
 
-    private static void AssertBits<T>(ReadOnlySpan<T> expected, ReadOnlySpan<T> actual, string what)
+    private static void AssertBits<T>(ReadOnlySpan<T> expected, ReadOnlySpan<T> actual, string what,
+        string expectedName = "unit by unit", string actualName = "grouped")
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Assert.Equal(expected.Length, actual.Length);
@@ -208,7 +257,7 @@ public class GroupedUnitsTests
         {
             bool same = T.IsNaN(expected[k]) ? T.IsNaN(actual[k])
                 : BitConverter.DoubleToInt64Bits(double.CreateChecked(expected[k])) == BitConverter.DoubleToInt64Bits(double.CreateChecked(actual[k]));
-            Assert.True(same, $"{what}, value {k}: unit by unit {expected[k]}, grouped {actual[k]}");
+            Assert.True(same, $"{what}, value {k}: {expectedName} {expected[k]}, {actualName} {actual[k]}");
         }
     }
 }
