@@ -2766,6 +2766,366 @@ public readonly struct Z80Calls(Z80Net n) : INetworkCalls<float>
     public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
 }
 
+/// <summary>Sweep shape v01: 1-195-1, leaky, identity, mse, single (probe).</summary>
+[Network(1, 195, 1, Activations = new[] { Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class V01Net { }
+
+public readonly struct V01Calls(V01Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v02: 2-33-3, relu, identity, hse, double (probe).</summary>
+[Network(2, 33, 3, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class V02Net { }
+
+public readonly struct V02Calls(V02Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v03: 1-13-3, relu, identity, hse, double (probe).</summary>
+[Network(1, 13, 3, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class V03Net { }
+
+public readonly struct V03Calls(V03Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v04: 1-158-2, tanh, identity, mse, double (probe).</summary>
+[Network(1, 158, 2, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class V04Net { }
+
+public readonly struct V04Calls(V04Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v05: 9-10-3, sigmoid, identity, mse, single (probe).</summary>
+[Network(9, 10, 3, Activations = new[] { Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class V05Net { }
+
+public readonly struct V05Calls(V05Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v06: 9-9-7, leaky, identity, mse, single (probe).</summary>
+[Network(9, 9, 7, Activations = new[] { Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class V06Net { }
+
+public readonly struct V06Calls(V06Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v07: 5-20-4, leaky, sigmoid, bce, double (probe).</summary>
+[Network(5, 20, 4, Activations = new[] { Activation.LeakyReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class V07Net { }
+
+public readonly struct V07Calls(V07Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v08: 12-6-1, leaky, sigmoid, bce, single (probe).</summary>
+[Network(12, 6, 1, Activations = new[] { Activation.LeakyReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class V08Net { }
+
+public readonly struct V08Calls(V08Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v09: 35-26-58-16-20-2, relu, relu, tanh, leaky, leaky, mse, double (probe).</summary>
+[Network(35, 26, 58, 16, 20, 2, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Tanh, Activation.LeakyReLU, Activation.LeakyReLU }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class V09Net { }
+
+public readonly struct V09Calls(V09Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v10: 4-22-57-19-61-4, sigmoid, tanh, leaky, sigmoid, softmax, ce, single (probe).</summary>
+[Network(4, 22, 57, 19, 61, 4, Activations = new[] { Activation.Sigmoid, Activation.Tanh, Activation.LeakyReLU, Activation.Sigmoid, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class V10Net { }
+
+public readonly struct V10Calls(V10Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v11: 13-56-16-8-31-2, sigmoid, tanh, tanh, tanh, softmax, ce, single (probe).</summary>
+[Network(13, 56, 16, 8, 31, 2, Activations = new[] { Activation.Sigmoid, Activation.Tanh, Activation.Tanh, Activation.Tanh, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class V11Net { }
+
+public readonly struct V11Calls(V11Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v12: 46-45-11-40-31-7, tanh, sigmoid, tanh, sigmoid, softmax, ce, double (probe).</summary>
+[Network(46, 45, 11, 40, 31, 7, Activations = new[] { Activation.Tanh, Activation.Sigmoid, Activation.Tanh, Activation.Sigmoid, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class V12Net { }
+
+public readonly struct V12Calls(V12Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v13: 195-334-16, tanh, softmax, ce, double (probe).</summary>
+[Network(195, 334, 16, Activations = new[] { Activation.Tanh, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class V13Net { }
+
+public readonly struct V13Calls(V13Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v14: 21-579-3, tanh, identity, mse, double (probe).</summary>
+[Network(21, 579, 3, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class V14Net { }
+
+public readonly struct V14Calls(V14Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v15: 244-948-1, tanh, tanh, hse, double (probe).</summary>
+[Network(244, 948, 1, Activations = new[] { Activation.Tanh, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class V15Net { }
+
+public readonly struct V15Calls(V15Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v16: 126-332-14, tanh, softmax, ce, single (probe).</summary>
+[Network(126, 332, 14, Activations = new[] { Activation.Tanh, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class V16Net { }
+
+public readonly struct V16Calls(V16Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v17: 241-15-158-23-12, identity, relu, identity, identity, hse, single (probe).</summary>
+[Network(241, 15, 158, 23, 12, Activations = new[] { Activation.Identity, Activation.ReLU, Activation.Identity, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class V17Net { }
+
+public readonly struct V17Calls(V17Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v18: 135-271-33-2, identity, tanh, sigmoid, bce, single (probe).</summary>
+[Network(135, 271, 33, 2, Activations = new[] { Activation.Identity, Activation.Tanh, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class V18Net { }
+
+public readonly struct V18Calls(V18Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v19: 47-156-25-5, identity, identity, sigmoid, bce, single (probe).</summary>
+[Network(47, 156, 25, 5, Activations = new[] { Activation.Identity, Activation.Identity, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class V19Net { }
+
+public readonly struct V19Calls(V19Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v20: 294-281-5-5-1, relu, relu, tanh, identity, hse, single (probe).</summary>
+[Network(294, 281, 5, 5, 1, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Tanh, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class V20Net { }
+
+public readonly struct V20Calls(V20Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v21: 784-388-394-10, relu, relu, softmax, ce, double (probe).</summary>
+[Network(784, 388, 394, 10, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class V21Net { }
+
+public readonly struct V21Calls(V21Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v22: 784-477-396-10, relu, relu, softmax, ce, double (probe).</summary>
+[Network(784, 477, 396, 10, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class V22Net { }
+
+public readonly struct V22Calls(V22Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v23: 256-66-10, relu, softmax, ce, double (probe).</summary>
+[Network(256, 66, 10, Activations = new[] { Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class V23Net { }
+
+public readonly struct V23Calls(V23Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape v24: 784-239-10, relu, softmax, ce, single (probe).</summary>
+[Network(784, 239, 10, Activations = new[] { Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class V24Net { }
+
+public readonly struct V24Calls(V24Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
 public static partial class Registry
 {
     /// <summary>Every shape of shapes.txt, then of probes.txt, in file order.</summary>
@@ -3139,5 +3499,53 @@ public static partial class Registry
             spec => new SweepRunner<float, Z79Calls>(spec, new Z79Calls(new Z79Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
         new("z80", [1, 204, 27, 124, 1], ["relu", "sigmoid", "identity", "tanh"], "mse", true, 7, 8, 2,
             spec => new SweepRunner<float, Z80Calls>(spec, new Z80Calls(new Z80Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("v01", [1, 195, 1], ["leaky", "identity"], "mse", true, 64, 43, 10,
+            spec => new SweepRunner<float, V01Calls>(spec, new V01Calls(new V01Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("v02", [2, 33, 3], ["relu", "identity"], "hse", false, 234, 191, 37,
+            spec => new SweepRunner<double, V02Calls>(spec, new V02Calls(new V02Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("v03", [1, 13, 3], ["relu", "identity"], "hse", false, 633, 472, 50,
+            spec => new SweepRunner<double, V03Calls>(spec, new V03Calls(new V03Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("v04", [1, 158, 2], ["tanh", "identity"], "mse", false, 67, 49, 11,
+            spec => new SweepRunner<double, V04Calls>(spec, new V04Calls(new V04Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("v05", [9, 10, 3], ["sigmoid", "identity"], "mse", true, 409, 400, 50,
+            spec => new SweepRunner<float, V05Calls>(spec, new V05Calls(new V05Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("v06", [9, 9, 7], ["leaky", "identity"], "mse", true, 338, 329, 50,
+            spec => new SweepRunner<float, V06Calls>(spec, new V06Calls(new V06Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("v07", [5, 20, 4], ["leaky", "sigmoid"], "bce", false, 257, 239, 41,
+            spec => new SweepRunner<double, V07Calls>(spec, new V07Calls(new V07Net()), (s, k) => (double)((s + k) % 2))),
+        new("v08", [12, 6, 1], ["leaky", "sigmoid"], "bce", true, 658, 676, 50,
+            spec => new SweepRunner<float, V08Calls>(spec, new V08Calls(new V08Net()), (s, k) => (double)((s + k) % 2))),
+        new("v09", [35, 26, 58, 16, 20, 2], ["relu", "relu", "tanh", "leaky", "leaky"], "mse", false, 17, 21, 3,
+            spec => new SweepRunner<double, V09Calls>(spec, new V09Calls(new V09Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("v10", [4, 22, 57, 19, 61, 4], ["sigmoid", "tanh", "leaky", "sigmoid", "softmax"], "ce", true, 16, 19, 3,
+            spec => new SweepRunner<float, V10Calls>(spec, new V10Calls(new V10Net()), (s, k) => (k == s % 4 ? 1.0 : 0.0))),
+        new("v11", [13, 56, 16, 8, 31, 2], ["sigmoid", "tanh", "tanh", "tanh", "softmax"], "ce", true, 28, 32, 5,
+            spec => new SweepRunner<float, V11Calls>(spec, new V11Calls(new V11Net()), (s, k) => (k == s % 2 ? 1.0 : 0.0))),
+        new("v12", [46, 45, 11, 40, 31, 7], ["tanh", "sigmoid", "tanh", "sigmoid", "softmax"], "ce", false, 14, 18, 3,
+            spec => new SweepRunner<double, V12Calls>(spec, new V12Calls(new V12Net()), (s, k) => (k == s % 7 ? 1.0 : 0.0))),
+        new("v13", [195, 334, 16], ["tanh", "softmax"], "ce", false, 1, 2, 1,
+            spec => new SweepRunner<double, V13Calls>(spec, new V13Calls(new V13Net()), (s, k) => (k == s % 16 ? 1.0 : 0.0))),
+        new("v14", [21, 579, 3], ["tanh", "identity"], "mse", false, 5, 6, 1,
+            spec => new SweepRunner<double, V14Calls>(spec, new V14Calls(new V14Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("v15", [244, 948, 1], ["tanh", "tanh"], "hse", false, 1, 1, 1,
+            spec => new SweepRunner<double, V15Calls>(spec, new V15Calls(new V15Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("v16", [126, 332, 14], ["tanh", "softmax"], "ce", true, 2, 3, 1,
+            spec => new SweepRunner<float, V16Calls>(spec, new V16Calls(new V16Net()), (s, k) => (k == s % 14 ? 1.0 : 0.0))),
+        new("v17", [241, 15, 158, 23, 12], ["identity", "relu", "identity", "identity"], "hse", true, 7, 9, 1,
+            spec => new SweepRunner<float, V17Calls>(spec, new V17Calls(new V17Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("v18", [135, 271, 33, 2], ["identity", "tanh", "sigmoid"], "bce", true, 2, 3, 1,
+            spec => new SweepRunner<float, V18Calls>(spec, new V18Calls(new V18Net()), (s, k) => (double)((s + k) % 2))),
+        new("v19", [47, 156, 25, 5], ["identity", "identity", "sigmoid"], "bce", true, 6, 8, 1,
+            spec => new SweepRunner<float, V19Calls>(spec, new V19Calls(new V19Net()), (s, k) => (double)((s + k) % 2))),
+        new("v20", [294, 281, 5, 5, 1], ["relu", "relu", "tanh", "identity"], "hse", true, 1, 2, 1,
+            spec => new SweepRunner<float, V20Calls>(spec, new V20Calls(new V20Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("v21", [784, 388, 394, 10], ["relu", "relu", "softmax"], "ce", false, 1, 1, 1,
+            spec => new SweepRunner<double, V21Calls>(spec, new V21Calls(new V21Net()), (s, k) => (k == s % 10 ? 1.0 : 0.0))),
+        new("v22", [784, 477, 396, 10], ["relu", "relu", "softmax"], "ce", false, 1, 1, 1,
+            spec => new SweepRunner<double, V22Calls>(spec, new V22Calls(new V22Net()), (s, k) => (k == s % 10 ? 1.0 : 0.0))),
+        new("v23", [256, 66, 10], ["relu", "softmax"], "ce", false, 4, 6, 1,
+            spec => new SweepRunner<double, V23Calls>(spec, new V23Calls(new V23Net()), (s, k) => (k == s % 10 ? 1.0 : 0.0))),
+        new("v24", [784, 239, 10], ["relu", "softmax"], "ce", true, 1, 1, 1,
+            spec => new SweepRunner<float, V24Calls>(spec, new V24Calls(new V24Net()), (s, k) => (k == s % 10 ? 1.0 : 0.0))),
     ];
 }
