@@ -37,20 +37,17 @@ internal static partial class Emitter
     private static string DV(int layer, int group) => $"d{layer}v{group}";
 
     /// <summary>
-    /// Four values of <paramref name="span"/> from <paramref name="start"/> as a group vector. Predict reads them through
-    /// a slice of its read-only span. The training kernels read them at a reference into the span (their spans may be
-    /// writable, and Vector128/256.Create takes a ReadOnlySpan, which C# before 14 does not convert to in a generic call):
-    /// a cast and a slice per load were three calls for the JIT to inline, and in a kernel of many groups (1-100-1's
-    /// Train, about a hundred loads) they spent its inlining budget, which then left the casts, slices and
-    /// <c>Create</c>s as calls: Train 204 ns against Backward's 55. <c>Unsafe.As</c> and <c>Unsafe.Add</c> are expanded by
-    /// the JIT itself, so a load is one call to inline (<c>GetReference</c>), and they compile in C# 10, where
-    /// <c>Vector256.LoadUnsafe</c>'s <c>ref readonly</c> parameter does not. <paramref name="start"/> + 4 is within every
-    /// span this is called with (whole groups of the layer's units), as for the updates written at references.
+    /// Four values of <paramref name="span"/> from <paramref name="start"/> as a group vector, read at a reference into
+    /// the span. As a slice and a <c>Create</c> (and in the training kernels, whose spans may be writable, a cast to
+    /// ReadOnlySpan first, as C# before 14 does not convert in a generic call) a load was two or three calls for the JIT to
+    /// inline, and in a kernel of many groups they spent its inlining budget, which then left the rest as calls: 1-100-1's
+    /// Train 195-204 ns against Backward's 55, 1-195-1's Predict 260 ns against 36. <c>Unsafe.As</c> and <c>Unsafe.Add</c>
+    /// are expanded by the JIT itself, so a load is one call to inline (<c>GetReference</c>), and they compile in C# 10,
+    /// where <c>Vector256.LoadUnsafe</c>'s <c>ref readonly</c> parameter does not. <paramref name="start"/> + 4 is within
+    /// every span this is called with (whole groups of the layer's units), as for the updates written at references.
     /// </summary>
-    private static string GroupLoad(Scalar scalar, string span, int start, bool training) =>
-        training
-            ? $"{Unsafe}.As<{scalar.Keyword}, {GroupVector(scalar)}<{scalar.Keyword}>>(ref {Unsafe}.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({span}), {start}))"
-            : $"{GroupVector(scalar)}.Create({span}.Slice({start}, {LayerPlan.GroupLanes}))";
+    private static string GroupLoad(Scalar scalar, string span, int start) =>
+        $"{Unsafe}.As<{scalar.Keyword}, {GroupVector(scalar)}<{scalar.Keyword}>>(ref {Unsafe}.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({span}), {start}))";
 
     /// <summary>Whether any layer of the plan holds its units in groups.</summary>
     private static bool GroupsAnyUnits(NetworkPlan plan) => plan.Layers.Any(layer => layer.GroupsUnits);
@@ -85,11 +82,11 @@ internal static partial class Emitter
             writer.Line($"var x{n}v{i} = {vector}.Create({LayerInputInLocals(plan, layer, i, training)});");
         for (int g = 0; g < groups; g++)
         {
-            var terms = new List<string>(inputs + 1) { GroupLoad(scalar, $"b{n}", g * lanes, training) };
+            var terms = new List<string>(inputs + 1) { GroupLoad(scalar, $"b{n}", g * lanes) };
             for (int i = 0; i < inputs; i++)
             {
                 string column = inputs == 1
-                    ? GroupLoad(scalar, $"w{n}", g * lanes, training)
+                    ? GroupLoad(scalar, $"w{n}", g * lanes)
                     : $"{vector}.Create({string.Join(", ", Enumerable.Range(g * lanes, lanes).Select(j => $"w{n}[{j * inputs + i}]"))})";
                 terms.Add($"{column} * x{n}v{i}");
             }
@@ -125,11 +122,11 @@ internal static partial class Emitter
         for (int j = 0; j < layer.OutputSize; j++)
         {
             for (int set = 0; set < sets; set++)
-                writer.Line($"var {Sum(j, set)} = {GroupLoad(scalar, $"w{m}", j * inputs + set * lanes, training)} * {AV(n, set)};");
+                writer.Line($"var {Sum(j, set)} = {GroupLoad(scalar, $"w{m}", j * inputs + set * lanes)} * {AV(n, set)};");
             string biased = Sum(j, sets - 1);
             writer.Line($"{biased} = {vector}.WithElement({biased}, {lanes - 1}, b{m}[{j}] + {vector}.GetElement({biased}, {lanes - 1}));");
             for (int g = sets; g < groups; g++)
-                writer.Line($"{Sum(j, g % sets)} += {GroupLoad(scalar, $"w{m}", j * inputs + g * lanes, training)} * {AV(n, g)};");
+                writer.Line($"{Sum(j, g % sets)} += {GroupLoad(scalar, $"w{m}", j * inputs + g * lanes)} * {AV(n, g)};");
         }
         return j =>
         {
@@ -156,7 +153,7 @@ internal static partial class Emitter
         writer.Line($"// Layer {n} delta: d{n} = (W{m}^T d{m}) * {activation.Name}'(z{n}), units 0-{groups * lanes - 1} in vectors of four, lane for lane the scalar sums");
         for (int g = 0; g < groups; g++)
         {
-            var terms = Enumerable.Range(0, above.OutputSize).Select(k => $"{GroupLoad(scalar, $"w{m}", k * width + g * lanes, training: true)} * {vector}.Create({D(m, k)})").ToList();
+            var terms = Enumerable.Range(0, above.OutputSize).Select(k => $"{GroupLoad(scalar, $"w{m}", k * width + g * lanes)} * {vector}.Create({D(m, k)})").ToList();
             writer.Line($"var {DV(n, g)} = {activation.TimesDerivativeVector(AV(n, g), "(" + SumOfTerms(terms) + ")", scalar, vector)};");
         }
         EmitUnrolledHiddenDelta(writer, layer, above, scalar, scalar.Keyword + " ", DerivativeInputName(layer) == "z" ? Z : A, D, i => $"{Mask(n)}_{i}", firstUnit: groups * lanes);

@@ -146,6 +146,18 @@ namespace NetGen.Generator.Planning;
 /// single 773-783 -> 682-737 ns, 3-5-2 tanh single 1627-1708 -> 1567-1625, but 3-3-3-3-1 tanh double 3449-3521 ->
 /// 3475-3670, 5-7-3 softmax double 1408-1435 -> 1445-1540, 4-4-2 sigmoid double 1012-1068 -> 1010-1064.
 /// </param>
+/// <param name="MaxOneInputPredictInLocalsWeights">
+/// The most weights a network of one input may have and still predict in locals by its grouped plan (rule 9) where
+/// <see cref="MaxInLocalsNetworkWeights"/> is passed; its Backward and Train stay on the layer kernels past
+/// <see cref="MaxInLocalsNetworkWeights"/>. With one input a group's weights and biases are whole-vector loads, and Predict
+/// (one forward pass, no gradients held) stays ahead of the kernels past 256 weights. Measured 2026-12-04 (AMD EPYC,
+/// AVX-512; Stopwatch through INetwork, fastest of 300 runs, kernels -> in locals), Predict: 1-195-1 leaky single 61.5
+/// -> 36 ns, 1-256-1 single 49.5 -> 38.5, 1-170-3 single 75.5 -> 48.5, 1-250-2 leaky double 103.5 -> 65, 1-300-1 single
+/// 75 -> 73; Train went both ways in locals (1-195-1 116 -> 167 ns, 1-256-1 101.5 -> 105). Two inputs build each group's
+/// two weight columns from values two apart, and past 256 weights that went both ways too: 2-40-5 double 48 -> 29.5,
+/// 2-60-4 double 63.5 -> 40.5, 2-128-2 double 75 -> 63, but 2-160-1 single 42.5 -> 63; they keep
+/// <see cref="MaxInLocalsNetworkWeights"/>.
+/// </param>
 internal sealed record PlanLimits(
     int DefaultMaxUnrolledWeights = 64,
     int MaxInLocalsNetworkWeights = 256,
@@ -164,7 +176,8 @@ internal sealed record PlanLimits(
     int BatchChunkRows = 32,
     int MaxBatchScratch = 65_536,
     int MaxStackBatchBytes = 32 * 1024,
-    int MaxBatchGradientsInLocals = 24)
+    int MaxBatchGradientsInLocals = 24,
+    int MaxOneInputPredictInLocalsWeights = 512)
 {
     /// <summary>The limits the generator plans with.</summary>
     public static readonly PlanLimits Default = new();
@@ -271,5 +284,6 @@ internal sealed record PlanLimits(
         (nameof(MaxBatchScratch), 1, 1 << 24),
         (nameof(MaxStackBatchBytes), 0, 1 << 20),
         (nameof(MaxBatchGradientsInLocals), 0, 1 << 20),
+        (nameof(MaxOneInputPredictInLocalsWeights), 0, 1 << 20),
     };
 }

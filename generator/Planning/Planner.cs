@@ -93,7 +93,9 @@ namespace NetGen.Generator.Planning;
 /// the rest stayed calls. Loaded at a reference into the span (one inlined call), the kernels are whole again; Train
 /// through the kernels -> in locals (Stopwatch through INetwork, fastest of 300 runs): 1-100-1 110-112 -> 49 ns, 1-128-1
 /// single 78-85 -> 51.5, 1-80-2 single 87-90 -> 45.5, 2-33-3 126-131 -> 61.5, 2-40-5 108-111 -> 83, 2-64-1 single 80-86 ->
-/// 79.5; 32 Backward calls 3.6-3.9 -> 1.6 us, 2.5 -> 1.7, 2.7-2.8 -> 1.5, 4.1-4.5 -> 1.9, 3.5-3.7 -> 2.6, 2.6 -> 2.6.</item>
+/// 79.5; 32 Backward calls 3.6-3.9 -> 1.6 us, 2.5 -> 1.7, 2.7-2.8 -> 1.5, 4.1-4.5 -> 1.9, 3.5-3.7 -> 2.6, 2.6 -> 2.6.
+/// A network of one input predicts that way up to <see cref="PlanLimits.MaxOneInputPredictInLocalsWeights"/> weights, its
+/// training calls on the kernels past 256 (1-195-1 single: Predict 61.5 -> 36 ns).</item>
 /// <item>A network that runs in locals (rule 3), without dropout and with at least
 /// <see cref="PlanLimits.MinChunkedBatchHiddenUnits"/> hidden units in all, trains its batches (BackwardBatch, TrainBatch,
 /// so Fit) in chunks: its layers are planned looped, as with <c>MaxUnrolledWeights = 0</c>, and Predict, Backward and
@@ -304,12 +306,16 @@ internal static class Planner
         // A network of one or two inputs whose first layer holds its units in vectors once unrolled whole predicts and
         // trains samples in locals by that plan (rule 9), even where its layers are too wide for rule 9: the layer above sums
         // that layer's units in vectors, not in long scalar chains. Its batch calls keep the layer kernels.
-        if (!runsInLocals && model.MaxUnrolledWeights is null && model.InputSize <= limits.MaxGroupedInputs
-            && layers.Sum(layer => layer.WeightCount) <= limits.MaxInLocalsNetworkWeights)
+        // Past the in-locals budget only Predict of a network of one input does (PlanLimits.MaxOneInputPredictInLocalsWeights).
+        int totalWeights = layers.Sum(layer => layer.WeightCount);
+        int groupedBudget = totalWeights <= limits.MaxInLocalsNetworkWeights || model.InputSize != 1
+            ? limits.MaxInLocalsNetworkWeights
+            : System.Math.Max(limits.MaxInLocalsNetworkWeights, limits.MaxOneInputPredictInLocalsWeights);
+        if (!runsInLocals && model.MaxUnrolledWeights is null && model.InputSize <= limits.MaxGroupedInputs && totalWeights <= groupedBudget)
         {
-            NetworkPlan unrolled = Plan(model with { MaxUnrolledWeights = limits.MaxInLocalsNetworkWeights }, limits);
+            NetworkPlan unrolled = Plan(model with { MaxUnrolledWeights = groupedBudget }, limits);
             if (unrolled.RunsInLocals && unrolled.Layers[0].GroupsUnits)
-                return WithCallsInLocals(plan, unrolled, trainsSamples: !model.HasDropout);
+                return WithCallsInLocals(plan, unrolled, trainsSamples: !model.HasDropout && totalWeights <= limits.MaxInLocalsNetworkWeights);
         }
 
         // A network in locals with wide hidden layers trains its batches in chunks, its per-sample calls staying in locals (rule 10);

@@ -160,6 +160,14 @@ public class GroupedUnitsTests
         Model("BeyondPair", new[] { 2, 60, 2 }, new[] { Leaky, Identity }),                      // two inputs
     };
 
+    /// <summary>Networks of one input past the in-locals budget of 256 weights, which only predict in locals by their grouped plan.</summary>
+    private static readonly NetworkModel[] PredictOnlyPastBudget =
+    {
+        Model("PastBudget", new[] { 1, 129, 1 }, new[] { ReLU, Identity }),                                       // 258 weights
+        Model("PastBudgetSingle", new[] { 1, 195, 1 }, new[] { Leaky, Identity }, PrecisionKind.Single),         // 390
+        Model("PastBudgetWide", new[] { 1, 170, 2 }, new[] { ReLU, Identity }, PrecisionKind.Single),            // 510, two outputs
+    };
+
     [Fact]
     public void A_wider_network_of_one_or_two_inputs_predicts_and_trains_samples_in_locals_in_vectors_and_batches_through_the_layer_kernels()
     {
@@ -174,14 +182,24 @@ public class GroupedUnitsTests
         // With dropout the samples train through the layer kernels (their masks are drawn there).
         NetworkModel dropout = PredictOnly[0] with { ClassName = "BeyondDropout", DropoutRates = new[] { 0.2, 0.0 }.ToEquatableArray() };
         Assert.False(Planner.Plan(dropout).TrainsSamplesInLocals);
-        // Past the in-locals budget of 256 weights, or with three inputs, everything calls the layer kernels.
-        Assert.Null(Planner.Plan(Model("Over", new[] { 1, 129, 1 }, new[] { ReLU, Identity })).PredictInLocals);
+        // Past the in-locals budget of 256 weights a network of one input still predicts in locals, up to 512 weights, and
+        // trains through the layer kernels; past 512, with two inputs past 256, or with three inputs, everything calls them.
+        foreach (NetworkModel model in PredictOnlyPastBudget)
+        {
+            NetworkPlan plan = Planner.Plan(model);
+            Assert.True(Assert.IsType<NetworkPlan>(plan.PredictInLocals).Layers[0].GroupsUnits);
+            Assert.False(plan.TrainsSamplesInLocals);
+        }
+        Assert.Null(Planner.Plan(Model("Over", new[] { 1, 257, 1 }, new[] { ReLU, Identity })).PredictInLocals);
         Assert.Null(Planner.Plan(Model("OverPair", new[] { 2, 100, 1 }, new[] { ReLU, Identity })).PredictInLocals);
+        // The bound is a cost-model threshold: at 256 the one-input network goes back to the kernels.
+        Assert.Null(Planner.Plan(PredictOnlyPastBudget[0], PlanLimits.Default with { MaxOneInputPredictInLocalsWeights = 256 }).PredictInLocals);
         Assert.Null(Planner.Plan(Model("ThreeInputs", new[] { 3, 50, 2 }, new[] { ReLU, Identity })).PredictInLocals);
 
         // Predict's sums are the unrolled ones, operation for operation, written out here neuron by neuron.
-        Assembly assembly = GeneratorHarness.LoadCompilation(GeneratorHarness.Compile(PredictOnly.Select(model => Emitter.Emit(Planner.Plan(model), default)).ToArray()));
-        foreach (NetworkModel model in PredictOnly)
+        NetworkModel[] predicting = PredictOnly.Concat(PredictOnlyPastBudget).ToArray();
+        Assembly assembly = GeneratorHarness.LoadCompilation(GeneratorHarness.Compile(predicting.Select(model => Emitter.Emit(Planner.Plan(model), default)).ToArray()));
+        foreach (NetworkModel model in predicting)
         {
             if (model.Precision == PrecisionKind.Single)
                 VectorPredictTests.AssertScalarForward<float>(assembly, model);

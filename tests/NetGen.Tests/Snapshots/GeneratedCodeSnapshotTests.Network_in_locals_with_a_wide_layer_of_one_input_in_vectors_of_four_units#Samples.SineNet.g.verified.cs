@@ -107,20 +107,20 @@ namespace Samples
                 var b1 = parameters.Slice(B1Offset, 16);
                 // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 in every lane, as unit by unit
                 var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
-                var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(b1.Slice(0, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1.Slice(0, 4)) * x1v0);
-                var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(b1.Slice(4, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1.Slice(4, 4)) * x1v0);
-                var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(b1.Slice(8, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1.Slice(8, 4)) * x1v0);
-                var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.Intrinsics.Vector128.Create(b1.Slice(12, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1.Slice(12, 4)) * x1v0);
+                var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 0)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 0)) * x1v0);
+                var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 4)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 4)) * x1v0);
+                var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 8)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 8)) * x1v0);
+                var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 12)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 12)) * x1v0);
                 // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
                 var w2 = parameters.Slice(W2Offset, 16);
                 var b2 = parameters.Slice(B2Offset, 1);
                 // each row's four chains in one vector: lane l adds W2[j, 4g + l] a1[4g + l] over the groups in order (chain (l + 1) % 4;
                 // lane 3 starts from the bias, chain 0's first term), as the scalar sum's chains
-                var s2_0 = global::System.Runtime.Intrinsics.Vector128.Create(w2.Slice(0, 4)) * a1v0;
+                var s2_0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 0)) * a1v0;
                 s2_0 = global::System.Runtime.Intrinsics.Vector128.WithElement(s2_0, 3, b2[0] + global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 3));
-                s2_0 += global::System.Runtime.Intrinsics.Vector128.Create(w2.Slice(4, 4)) * a1v1;
-                s2_0 += global::System.Runtime.Intrinsics.Vector128.Create(w2.Slice(8, 4)) * a1v2;
-                s2_0 += global::System.Runtime.Intrinsics.Vector128.Create(w2.Slice(12, 4)) * a1v3;
+                s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 4)) * a1v1;
+                s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 8)) * a1v2;
+                s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 12)) * a1v3;
                 output[0] = (((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 3)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 0))) + ((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 1)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 2))));
             }
             else
