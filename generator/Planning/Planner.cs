@@ -92,8 +92,9 @@ namespace NetGen.Generator.Planning;
 /// cast, a slice and a Create, three calls for the JIT to inline, and a hundred of them spent its inlining budget, so
 /// the rest stayed calls. Loaded at a reference into the span (one inlined call), the kernels are whole again; Train
 /// through the kernels -> in locals (Stopwatch through INetwork, fastest of 300 runs): 1-100-1 110-112 -> 49 ns, 1-128-1
-/// single 78-85 -> 51.5, 1-80-2 single 87-90 -> 45.5, 2-33-3 126-131 -> 61.5, 2-40-5 108-111 -> 83, 2-64-1 single 80-86 ->
-/// 79.5; 32 Backward calls 3.6-3.9 -> 1.6 us, 2.5 -> 1.7, 2.7-2.8 -> 1.5, 4.1-4.5 -> 1.9, 3.5-3.7 -> 2.6, 2.6 -> 2.6.
+/// single 78-85 -> 51.5, 1-80-2 single 87-90 -> 45.5, 2-33-3 126-131 -> 61.5; 32 Backward calls 3.6-3.9 -> 1.6 us, 2.5 ->
+/// 1.7, 2.7-2.8 -> 1.5, 4.1-4.5 -> 1.9. Past 256 weights, unrolled whole, Train went both ways (2-40-5 108-111 -> 83 ns,
+/// 1-195-1 single 116 -> 167-172) and TrainBatch run row by row lost (2-40-5 1.7 -> 2.5 us), so the budget stays.
 /// A network of one input predicts that way up to <see cref="PlanLimits.MaxOneInputPredictInLocalsWeights"/> weights, its
 /// training calls on the kernels past 256 (1-195-1 single: Predict 61.5 -> 36 ns).</item>
 /// <item>A network that runs in locals (rule 3), without dropout and with at least
