@@ -111,17 +111,21 @@ public class GroupedUnitsTests
         foreach (NetworkModel model in Shapes)
         {
             if (model.Precision == PrecisionKind.Single)
-                AssertSameBits<float>(model);
+                AssertSameBits<float>(Compiled.Value, model, model.ClassName + "Units", "unit by unit");
             else
-                AssertSameBits<double>(model);
+                AssertSameBits<double>(Compiled.Value, model, model.ClassName + "Units", "unit by unit");
         }
     }
 
-    private static void AssertSameBits<T>(NetworkModel model)
+    /// <summary>
+    /// Predict, Backward and Train of <paramref name="model"/>'s class against the class <paramref name="referenceClass"/>
+    /// (<paramref name="referenceName"/> in messages) in <paramref name="assembly"/>, from the same parameters, bit for bit.
+    /// </summary>
+    private static void AssertSameBits<T>(Assembly assembly, NetworkModel model, string referenceClass, string referenceName)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        INetwork<T> grouped = GeneratorHarness.Create<T>(Compiled.Value, model.ClassName, seed: 5);
-        INetwork<T> units = GeneratorHarness.Create<T>(Compiled.Value, model.ClassName + "Units", seed: 5);
+        INetwork<T> grouped = GeneratorHarness.Create<T>(assembly, model.ClassName, seed: 5);
+        INetwork<T> units = GeneratorHarness.Create<T>(assembly, referenceClass, seed: 5);
         Assert.True(grouped.Parameters.SequenceEqual(units.Parameters));
         var random = new Random(17);
         T[] specials = { T.Zero, T.NegativeZero, T.CreateChecked(-1e30), T.CreateChecked(1e-30), T.CreateChecked(3) };
@@ -139,15 +143,15 @@ public class GroupedUnitsTests
 
             grouped.Predict(input, output);
             units.Predict(input, expected);
-            AssertBits<T>(expected, output, where + ", Predict");
+            AssertBits<T>(expected, output, where + ", Predict", referenceName, model.ClassName);
 
             grouped.ZeroGradients();
             units.ZeroGradients();
-            AssertBits<T>(new[] { units.Backward(input, target) }, new[] { grouped.Backward(input, target) }, where + ", Backward's loss");
-            AssertBits<T>(units.Gradients, grouped.Gradients, where + ", Backward's gradients");
+            AssertBits<T>(new[] { units.Backward(input, target) }, new[] { grouped.Backward(input, target) }, where + ", Backward's loss", referenceName, model.ClassName);
+            AssertBits<T>(units.Gradients, grouped.Gradients, where + ", Backward's gradients", referenceName, model.ClassName);
 
-            AssertBits<T>(new[] { units.Train(input, target, learningRate) }, new[] { grouped.Train(input, target, learningRate) }, where + ", Train's loss");
-            AssertBits<T>(units.Parameters, grouped.Parameters, where + ", the parameters after Train");
+            AssertBits<T>(new[] { units.Train(input, target, learningRate) }, new[] { grouped.Train(input, target, learningRate) }, where + ", Train's loss", referenceName, model.ClassName);
+            AssertBits<T>(units.Parameters, grouped.Parameters, where + ", the parameters after Train", referenceName, model.ClassName);
         }
     }
 
@@ -221,34 +225,9 @@ public class GroupedUnitsTests
         foreach (NetworkModel model in PredictOnly)
         {
             if (model.Precision == PrecisionKind.Single)
-                AssertSameTraining<float>(assembly, model, Whole(model));
+                AssertSameBits<float>(assembly, model, Whole(model).ClassName, "unrolled whole");
             else
-                AssertSameTraining<double>(assembly, model, Whole(model));
-        }
-    }
-
-    private static void AssertSameTraining<T>(Assembly assembly, NetworkModel model, NetworkModel whole)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        INetwork<T> network = GeneratorHarness.Create<T>(assembly, model.ClassName, seed: 7);
-        INetwork<T> reference = GeneratorHarness.Create<T>(assembly, whole.ClassName, seed: 7);
-        Assert.True(network.Parameters.SequenceEqual(reference.Parameters));
-        var random = new Random(23);
-        var input = new T[model.InputSize];
-        var target = new T[model.OutputSize];
-        T learningRate = T.CreateChecked(0.05);
-        for (int row = 0; row < 200; row++)
-        {
-            for (int i = 0; i < input.Length; i++)
-                input[i] = T.CreateChecked(random.NextDouble() * 6 - 3);
-            FillTarget(model, random, target);
-            string where = $"{model.ClassName} row {row}";
-            network.ZeroGradients();
-            reference.ZeroGradients();
-            AssertBits<T>(new[] { reference.Backward(input, target) }, new[] { network.Backward(input, target) }, where + ", Backward's loss", "unrolled whole", "default plan");
-            AssertBits<T>(reference.Gradients, network.Gradients, where + ", Backward's gradients", "unrolled whole", "default plan");
-            AssertBits<T>(new[] { reference.Train(input, target, learningRate) }, new[] { network.Train(input, target, learningRate) }, where + ", Train's loss", "unrolled whole", "default plan");
-            AssertBits<T>(reference.Parameters, network.Parameters, where + ", the parameters after Train", "unrolled whole", "default plan");
+                AssertSameBits<double>(assembly, model, Whole(model).ClassName, "unrolled whole");
         }
     }
 
@@ -266,8 +245,7 @@ public class GroupedUnitsTests
         }
     }
 
-    private static void AssertBits<T>(ReadOnlySpan<T> expected, ReadOnlySpan<T> actual, string what,
-        string expectedName = "unit by unit", string actualName = "grouped")
+    private static void AssertBits<T>(ReadOnlySpan<T> expected, ReadOnlySpan<T> actual, string what, string expectedName, string actualName)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Assert.Equal(expected.Length, actual.Length);
