@@ -3126,6 +3126,186 @@ public readonly struct V24Calls(V24Net n) : INetworkCalls<float>
     public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
 }
 
+/// <summary>Sweep shape w01: 3-395-3, relu, identity, hse, double (probe).</summary>
+[Network(3, 395, 3, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class W01Net { }
+
+public readonly struct W01Calls(W01Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape w02: 12-118-1, relu, sigmoid, bce, single (probe).</summary>
+[Network(12, 118, 1, Activations = new[] { Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class W02Net { }
+
+public readonly struct W02Calls(W02Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape w03: 11-37-3, sigmoid, softmax, ce, double (probe).</summary>
+[Network(11, 37, 3, Activations = new[] { Activation.Sigmoid, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class W03Net { }
+
+public readonly struct W03Calls(W03Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape w04: 8-141-2, relu, identity, mse, double (probe).</summary>
+[Network(8, 141, 2, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class W04Net { }
+
+public readonly struct W04Calls(W04Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape w05: 14-190-4, leaky, softmax, ce, single (probe).</summary>
+[Network(14, 190, 4, Activations = new[] { Activation.LeakyReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class W05Net { }
+
+public readonly struct W05Calls(W05Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape w06: 10-244-1, relu, sigmoid, bce, double (probe).</summary>
+[Network(10, 244, 1, Activations = new[] { Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class W06Net { }
+
+public readonly struct W06Calls(W06Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape w07: 6-59-1, tanh, sigmoid, bce, double (probe).</summary>
+[Network(6, 59, 1, Activations = new[] { Activation.Tanh, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class W07Net { }
+
+public readonly struct W07Calls(W07Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape w08: 3-124-1, relu, identity, hse, single (probe).</summary>
+[Network(3, 124, 1, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class W08Net { }
+
+public readonly struct W08Calls(W08Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape w09: 6-247-337-4, tanh, sigmoid, identity, mse, double (probe).</summary>
+[Network(6, 247, 337, 4, Activations = new[] { Activation.Tanh, Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class W09Net { }
+
+public readonly struct W09Calls(W09Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape w10: 5-298-265-1, relu, leaky, identity, hse, double (probe).</summary>
+[Network(5, 298, 265, 1, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class W10Net { }
+
+public readonly struct W10Calls(W10Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape w11: 6-341-31-1, tanh, tanh, sigmoid, bce, double (probe).</summary>
+[Network(6, 341, 31, 1, Activations = new[] { Activation.Tanh, Activation.Tanh, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class W11Net { }
+
+public readonly struct W11Calls(W11Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape w12: 4-41-362-4, relu, leaky, identity, mse, double (probe).</summary>
+[Network(4, 41, 362, 4, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class W12Net { }
+
+public readonly struct W12Calls(W12Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
 public static partial class Registry
 {
     /// <summary>Every shape of shapes.txt, then of probes.txt, in file order.</summary>
@@ -3547,5 +3727,29 @@ public static partial class Registry
             spec => new SweepRunner<double, V23Calls>(spec, new V23Calls(new V23Net()), (s, k) => (k == s % 10 ? 1.0 : 0.0))),
         new("v24", [784, 239, 10], ["relu", "softmax"], "ce", true, 1, 1, 1,
             spec => new SweepRunner<float, V24Calls>(spec, new V24Calls(new V24Net()), (s, k) => (k == s % 10 ? 1.0 : 0.0))),
+        new("w01", [3, 395, 3], ["relu", "identity"], "hse", false, 19, 16, 3,
+            spec => new SweepRunner<double, W01Calls>(spec, new W01Calls(new W01Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("w02", [12, 118, 1], ["relu", "sigmoid"], "bce", true, 35, 37, 6,
+            spec => new SweepRunner<float, W02Calls>(spec, new W02Calls(new W02Net()), (s, k) => (double)((s + k) % 2))),
+        new("w03", [11, 37, 3], ["sigmoid", "softmax"], "ce", false, 103, 109, 16,
+            spec => new SweepRunner<double, W03Calls>(spec, new W03Calls(new W03Net()), (s, k) => (k == s % 3 ? 1.0 : 0.0))),
+        new("w04", [8, 141, 2], ["relu", "identity"], "mse", false, 36, 36, 6,
+            spec => new SweepRunner<double, W04Calls>(spec, new W04Calls(new W04Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("w05", [14, 190, 4], ["leaky", "softmax"], "ce", true, 17, 19, 3,
+            spec => new SweepRunner<float, W05Calls>(spec, new W05Calls(new W05Net()), (s, k) => (k == s % 4 ? 1.0 : 0.0))),
+        new("w06", [10, 244, 1], ["relu", "sigmoid"], "bce", false, 20, 20, 3,
+            spec => new SweepRunner<double, W06Calls>(spec, new W06Calls(new W06Net()), (s, k) => (double)((s + k) % 2))),
+        new("w07", [6, 59, 1], ["tanh", "sigmoid"], "bce", false, 109, 99, 17,
+            spec => new SweepRunner<double, W07Calls>(spec, new W07Calls(new W07Net()), (s, k) => (double)((s + k) % 2))),
+        new("w08", [3, 124, 1], ["relu", "identity"], "hse", true, 74, 58, 12,
+            spec => new SweepRunner<float, W08Calls>(spec, new W08Calls(new W08Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("w09", [6, 247, 337, 4], ["tanh", "sigmoid", "identity"], "mse", false, 1, 2, 1,
+            spec => new SweepRunner<double, W09Calls>(spec, new W09Calls(new W09Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("w10", [5, 298, 265, 1], ["relu", "leaky", "identity"], "hse", false, 1, 2, 1,
+            spec => new SweepRunner<double, W10Calls>(spec, new W10Calls(new W10Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("w11", [6, 341, 31, 1], ["tanh", "tanh", "sigmoid"], "bce", false, 5, 7, 1,
+            spec => new SweepRunner<double, W11Calls>(spec, new W11Calls(new W11Net()), (s, k) => (double)((s + k) % 2))),
+        new("w12", [4, 41, 362, 4], ["relu", "leaky", "identity"], "mse", false, 4, 5, 1,
+            spec => new SweepRunner<double, W12Calls>(spec, new W12Calls(new W12Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
     ];
 }
