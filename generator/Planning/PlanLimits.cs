@@ -249,10 +249,15 @@ internal sealed record PlanLimits(
     /// <summary>
     /// The largest first-layer W, in bytes, read from the input-major copy (<see cref="MaxColumnCopyRowBytes"/>): the check
     /// reads W and its copy, and the product the transpose, so three times W must stay in L1 (48 KB on the AMD EPYC) beside
-    /// the bias and the outputs. Past it: 1024 x 3 floats (12 KB) 192 -> 123 ns, but 1024 x 8 floats (32 KB) 485 -> 776,
-    /// 1024 x 4 doubles (32 KB) 469 -> 848.
+    /// the bias and the outputs: 12 KB leaves a quarter of it. Measured (4 December, `Kernels.MatrixVector` against
+    /// `Kernels.ColumnCopyProduct`, one input, fastest of 200 runs of 500 calls): from 9 to 13.6 KB the copy wins everywhere
+    /// (floats 700 x 4 215 -> 111 ns, 768 x 4 228 -> 117, 1000 x 3 174 -> 120, 500 x 6 324 -> 128, 350 x 9 176 -> 116,
+    /// 870 x 4 261 -> 154; doubles 395 x 3 147 -> 101, 384 x 4 172 -> 117, 500 x 3 197 -> 143, 250 x 5 124 -> 110); at 16 KB
+    /// it is even (1024 x 4 floats 213 -> 233, 512 x 8 233 -> 193), and past it the copy leaves L1: 244 x 10 doubles (19 KB)
+    /// 160 -> 411, 512 x 6 doubles (24 KB) 247 -> 553, 1024 x 8 floats (32 KB) 485 -> 776. On a core with a 32 KB L1 the
+    /// three copies of a W near the bound spill a little, which at 16 KB here cost 10%.
     /// </summary>
-    public const int MaxColumnCopyWeightBytes = 8 * 1024;
+    public const int MaxColumnCopyWeightBytes = 12 * 1024;
 
     /// <summary>The fewest first-layer units read from the input-major copy (<see cref="MaxColumnCopyRowBytes"/>): below a 512-bit vector of floats the dot products stay.</summary>
     public const int MinColumnCopyUnits = 16;

@@ -254,14 +254,16 @@ public class PlannerTests
         var reluIdentity = new[] { ActivationKind.ReLU, ActivationKind.Identity };
         // 9 floats a row (36 bytes), 130 units, 4,680 bytes of weights.
         Assert.True(Planner.Plan(Model("Nine", new[] { 9, 130, 1 }, reluIdentity, precision: PrecisionKind.Single)).PredictsFirstLayerFromColumns);
-        // The bounds: 10 floats a row, not 11; 5 doubles, not 6; 3 inputs, not 2; 16 units, not 15; 8 KB of weights, not more.
+        // The bounds: 10 floats a row, not 11; 5 doubles, not 6; 3 inputs, not 2; 16 units, not 15; 12 KB of weights, not more.
         Assert.True(Planner.Plan(Model("Ten", new[] { 10, 100, 1 }, reluIdentity, precision: PrecisionKind.Single)).PredictsFirstLayerFromColumns);
         Assert.False(Planner.Plan(Model("Eleven", new[] { 11, 100, 1 }, reluIdentity, precision: PrecisionKind.Single)).PredictsFirstLayerFromColumns);
         Assert.True(Planner.Plan(Model("FiveDoubles", new[] { 5, 100, 1 }, reluIdentity)).PredictsFirstLayerFromColumns);
         Assert.False(Planner.Plan(Model("SixDoubles", new[] { 6, 100, 1 }, reluIdentity)).PredictsFirstLayerFromColumns);
         Assert.False(Planner.Plan(Model("TwoInputs", new[] { 2, 1024, 1 }, reluIdentity, precision: PrecisionKind.Single)).PredictsFirstLayerFromColumns);
         Assert.True(Planner.Plan(Model("ThreeInputs", new[] { 3, 512, 1 }, reluIdentity, precision: PrecisionKind.Single)).PredictsFirstLayerFromColumns);
-        Assert.False(Planner.Plan(Model("TooLarge", new[] { 3, 1024, 1 }, reluIdentity, precision: PrecisionKind.Single)).PredictsFirstLayerFromColumns);
+        Assert.True(Planner.Plan(Model("AtTheBound", new[] { 3, 1024, 1 }, reluIdentity, precision: PrecisionKind.Single)).PredictsFirstLayerFromColumns);
+        Assert.False(Planner.Plan(Model("TooLarge", new[] { 3, 1025, 1 }, reluIdentity, precision: PrecisionKind.Single)).PredictsFirstLayerFromColumns);
+        Assert.False(Planner.Plan(Model("TooLargeDoubles", new[] { 4, 385, 1 }, reluIdentity)).PredictsFirstLayerFromColumns);
         NetworkPlan narrow = Planner.Plan(Model("Narrow", new[] { 9, 15, 1 }, reluIdentity, precision: PrecisionKind.Single, maxUnrolledWeights: 0));
         Assert.Equal(CodeShape.Loops, narrow.Layers[0].Shape);
         Assert.False(narrow.PredictsFirstLayerFromColumns);
