@@ -167,6 +167,11 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FewRowsOneInput(ref T w, ref T b, ref T x, int columns, int rows, ref T z)
     {
+        if (rows > 1 && columns >= TWide.Count)
+        {
+            TwoOrThreeDots<TWideVector, TWide>(ref w, ref x, columns, rows == 3, ref b, ref z);
+            return;
+        }
         for (int r = 0; r < rows; r++, w = ref Unsafe.Add(ref w, columns))
             Unsafe.Add(ref z, r) = RowPlusBias(ref w, ref x, columns, Unsafe.Add(ref b, r));
     }
@@ -522,7 +527,9 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             int r = 0;
             for (; r + 4 <= rows; r += 4)
                 FourRows<TV, TW>(ref Unsafe.Add(ref w, r * columns), ref input, columns, ref Unsafe.Add(ref b, r), ref Unsafe.Add(ref output, r));
-            for (; r < rows; r++)
+            if (rows - r > 1)
+                TwoOrThreeDots<TV, TW>(ref Unsafe.Add(ref w, r * columns), ref input, columns, rows - r == 3, ref Unsafe.Add(ref b, r), ref Unsafe.Add(ref output, r));
+            else if (r < rows)
                 Unsafe.Add(ref output, r) = Unsafe.Add(ref b, r) + Dot<TV, TW>(ref Unsafe.Add(ref w, r * columns), ref input, columns);
         }
     }
@@ -706,6 +713,84 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             s1 = TW.MultiplyAdd(TW.Load(ref a, last), TW.And(TW.Load(ref b, last), TW.LastLanes(length - (int)i)), s1);
         }
         return TW.Sum(TW.Add(s0, s1));
+    }
+
+    /// <summary>
+    /// <c>z_r = b_r + w_r x</c> for two rows (or three, <paramref name="three"/>) of a row-major W, each sum exactly
+    /// <see cref="Dot{TV, TW}"/>'s (the same chains, the same multiply-adds in the same order, the same reduction), but the
+    /// rows' chains interleaved so that they share each load of x and fill the multiply-add units that one row's four
+    /// chains leave idle while they wait on each other: a regression or classifier output of 2-3 units over a wide layer.
+    /// Doubles in 512-bit vectors, one input, AMD EPYC: 3 x 395 95 ns as three dots.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void TwoOrThreeDots<TV, TW>(ref T w, ref T x, int length, bool three, ref T bias, ref T z)
+        where TV : struct
+        where TW : struct, IVectorWidth<T, TV>
+    {
+        nuint width = (nuint)TW.Count, n = (nuint)length;
+        ref T v = ref Unsafe.Add(ref w, length);
+        ref T u = ref Unsafe.Add(ref w, three ? 2 * length : length); // read only when there is a third row
+        TV a0 = TW.Zero, a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0;
+        nuint i = 0;
+        if (n >= 8 * width)
+        {
+            TV a2 = a0, a3 = a0, b2 = a0, b3 = a0, c2 = a0, c3 = a0;
+            for (; i + 4 * width <= n; i += 4 * width)
+            {
+                TV x0 = TW.Load(ref x, i), x1 = TW.Load(ref x, i + width), x2 = TW.Load(ref x, i + 2 * width), x3 = TW.Load(ref x, i + 3 * width);
+                a0 = TW.MultiplyAdd(TW.Load(ref w, i), x0, a0);
+                b0 = TW.MultiplyAdd(TW.Load(ref v, i), x0, b0);
+                a1 = TW.MultiplyAdd(TW.Load(ref w, i + width), x1, a1);
+                b1 = TW.MultiplyAdd(TW.Load(ref v, i + width), x1, b1);
+                a2 = TW.MultiplyAdd(TW.Load(ref w, i + 2 * width), x2, a2);
+                b2 = TW.MultiplyAdd(TW.Load(ref v, i + 2 * width), x2, b2);
+                a3 = TW.MultiplyAdd(TW.Load(ref w, i + 3 * width), x3, a3);
+                b3 = TW.MultiplyAdd(TW.Load(ref v, i + 3 * width), x3, b3);
+                if (three)
+                {
+                    c0 = TW.MultiplyAdd(TW.Load(ref u, i), x0, c0);
+                    c1 = TW.MultiplyAdd(TW.Load(ref u, i + width), x1, c1);
+                    c2 = TW.MultiplyAdd(TW.Load(ref u, i + 2 * width), x2, c2);
+                    c3 = TW.MultiplyAdd(TW.Load(ref u, i + 3 * width), x3, c3);
+                }
+            }
+            a0 = TW.Add(a0, a2); a1 = TW.Add(a1, a3);
+            b0 = TW.Add(b0, b2); b1 = TW.Add(b1, b3);
+            c0 = TW.Add(c0, c2); c1 = TW.Add(c1, c3);
+        }
+        for (; i + 2 * width <= n; i += 2 * width)
+        {
+            TV x0 = TW.Load(ref x, i), x1 = TW.Load(ref x, i + width);
+            a0 = TW.MultiplyAdd(TW.Load(ref w, i), x0, a0);
+            a1 = TW.MultiplyAdd(TW.Load(ref w, i + width), x1, a1);
+            b0 = TW.MultiplyAdd(TW.Load(ref v, i), x0, b0);
+            b1 = TW.MultiplyAdd(TW.Load(ref v, i + width), x1, b1);
+            if (three)
+            {
+                c0 = TW.MultiplyAdd(TW.Load(ref u, i), x0, c0);
+                c1 = TW.MultiplyAdd(TW.Load(ref u, i + width), x1, c1);
+            }
+        }
+        for (; i + width <= n; i += width)
+        {
+            TV x0 = TW.Load(ref x, i);
+            a0 = TW.MultiplyAdd(TW.Load(ref w, i), x0, a0);
+            b0 = TW.MultiplyAdd(TW.Load(ref v, i), x0, b0);
+            if (three)
+                c0 = TW.MultiplyAdd(TW.Load(ref u, i), x0, c0);
+        }
+        if (i != n)
+        {
+            nuint last = n - width;
+            TV xLast = TW.And(TW.Load(ref x, last), TW.LastLanes(length - (int)i));
+            a1 = TW.MultiplyAdd(TW.Load(ref w, last), xLast, a1);
+            b1 = TW.MultiplyAdd(TW.Load(ref v, last), xLast, b1);
+            c1 = TW.MultiplyAdd(TW.Load(ref u, last), xLast, c1);
+        }
+        z = bias + TW.Sum(TW.Add(a0, a1));
+        Unsafe.Add(ref z, 1) = Unsafe.Add(ref bias, 1) + TW.Sum(TW.Add(b0, b1));
+        if (three)
+            Unsafe.Add(ref z, 2) = Unsafe.Add(ref bias, 2) + TW.Sum(TW.Add(c0, c1));
     }
 
     /// <summary>

@@ -506,6 +506,55 @@ public class MatrixKernelTests
         Assert.Equal(z1[0], NetGen.Kernels.OneRowProduct<T>(w1, x1, b1[0]));
     }
 
+    /// <summary>
+    /// Two or three rows of at least a vector (a regression or classifier output of 2-3 units) are summed together, their
+    /// chains interleaved, and so are the two or three rows a larger W leaves after its groups of four; each row's sum keeps
+    /// exactly the bits of its dot product alone (<see cref="NetGen.Kernels.OneRowProduct{T}"/>), for one input and for
+    /// several, at every width and for every tail of a row.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Two_or_three_rows_give_each_row_its_one_row_product_bit_for_bit(int wideBits)
+    {
+        CheckFewRows<float>(wideBits);
+        CheckFewRows<double>(wideBits);
+    }
+
+    private static void CheckFewRows<T>(int wideBits)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        IKernelsAt<T> kernels = KernelsAtWidth<T>(wideBits);
+        int wide = wideBits == 0 ? 1 : wideBits / 8 / Unsafe.SizeOf<T>();
+        int longest = 60 * 1024 / Unsafe.SizeOf<T>() / 3; // three rows that stay short of the streamed path's 64 KB
+        foreach (int columns in Enumerable.Range(wide, 70).Concat(new[] { 130, 395, 445, longest }))
+        {
+            foreach (int rows in columns == longest ? new[] { 2, 3 } : new[] { 2, 3, 6, 7 })
+            {
+                var random = new Random(columns * 31 + rows * 7 + wideBits);
+                T[] w = Values<T>(random, rows * columns), b = Values<T>(random, rows);
+                const int samples = 3;
+                T[] x = Values<T>(random, samples * columns);
+                var one = new T[rows];
+                var several = new T[samples * rows];
+                kernels.MatrixMatrix(w, b, x, columns, 1, one, rows);
+                kernels.MatrixMatrix(w, b, x, columns, samples, several, rows);
+                // Rows 0-3 of six or seven take the four-row path, whose sums have another order.
+                for (int row = rows > 4 ? 4 : 0; row < rows; row++)
+                {
+                    T[] weights = w.AsSpan(row * columns, columns).ToArray();
+                    for (int sample = 0; sample < samples; sample++)
+                    {
+                        T expected = kernels.OneRowProduct(weights, x.AsSpan(sample * columns, columns).ToArray(), b[row]);
+                        T actual = several[sample * rows + row];
+                        Assert.True(expected == actual, $"{typeof(T).Name} {rows}x{columns} at {wideBits} bits, input {sample}, row {row}: {actual}, alone {expected}");
+                        if (sample == 0)
+                            Assert.True(expected == one[row], $"{typeof(T).Name} {rows}x{columns} at {wideBits} bits, one input, row {row}: {one[row]}, alone {expected}");
+                    }
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Kernels_reject_mismatched_lengths()
     {
