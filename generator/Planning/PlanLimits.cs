@@ -158,6 +158,19 @@ namespace NetGen.Generator.Planning;
 /// 2-60-4 double 63.5 -> 40.5, 2-128-2 double 75 -> 63, but 2-160-1 single 42.5 -> 63; they keep
 /// <see cref="MaxInLocalsNetworkWeights"/>.
 /// </param>
+/// <param name="MaxSmallPredictInLocalsFanIn">
+/// In a network of at most <see cref="MaxInLocalsNetworkWeights"/> weights that predicts in locals
+/// (<see cref="MaxPredictInLocalsWeights"/>), the most inputs a layer after the first may have (the first keeps fewer than
+/// <see cref="MaxInLocalsFanIn"/>). Measured 2026-12-04 (AMD EPYC, AVX-512; Stopwatch through INetwork, fastest of 300 runs,
+/// three alternated pairs of processes, kernels -> in locals), Predict / Train: 5-20-4 leaky/sigmoid double 68-72 ->
+/// 46.5-47 / 141-152 -> 115-122 ns, 3-22-6 leaky single 60 -> 35.5-36 / 128-131 -> 106-110, 5-24-4 leaky/sigmoid single
+/// 67 -> 50.5-61 / 147-207 -> 137-183 (noisy), 4-18-18-2 ReLU double (432 weights, past the bound) 80-83 -> 69-71 / same.
+/// Lost in Predict, and kept out: first layers of 16 or more inputs (16-14-1 single 35-36.5 -> 41-41.5, 24-10-1 single
+/// 36-37 -> 43-47.5, 24-8-1 double 34 -> 35-38; 17-12-2, 21-10-1 and 22-6-3 double gained 10-17 ns, 20-10-1 single 8), and
+/// networks past 256 weights (18-18-1 single 57-58 -> 60-66, 10-20-20-5 single 128 -> 167-188, 16-16-16-1 double 61.5 ->
+/// 82-164, 24-16-2 single 43.5-60 -> 67.5-68).
+/// </param>
+/// <param name="MaxSmallPredictInLocalsWidth">The most outputs a layer may have in such a network (<see cref="MaxSmallPredictInLocalsFanIn"/>).</param>
 internal sealed record PlanLimits(
     int DefaultMaxUnrolledWeights = 64,
     int MaxInLocalsNetworkWeights = 256,
@@ -177,7 +190,9 @@ internal sealed record PlanLimits(
     int MaxBatchScratch = 65_536,
     int MaxStackBatchBytes = 32 * 1024,
     int MaxBatchGradientsInLocals = 24,
-    int MaxOneInputPredictInLocalsWeights = 512)
+    int MaxOneInputPredictInLocalsWeights = 512,
+    int MaxSmallPredictInLocalsFanIn = 24,
+    int MaxSmallPredictInLocalsWidth = 24)
 {
     /// <summary>The limits the generator plans with.</summary>
     public static readonly PlanLimits Default = new();
@@ -290,5 +305,7 @@ internal sealed record PlanLimits(
         (nameof(MaxStackBatchBytes), 0, 1 << 20),
         (nameof(MaxBatchGradientsInLocals), 0, 1 << 20),
         (nameof(MaxOneInputPredictInLocalsWeights), 0, 1 << 20),
+        (nameof(MaxSmallPredictInLocalsFanIn), 0, 4096),
+        (nameof(MaxSmallPredictInLocalsWidth), 0, 4096),
     };
 }

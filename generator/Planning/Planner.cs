@@ -82,6 +82,13 @@ namespace NetGen.Generator.Planning;
 /// <see cref="PlanLimits.MaxSampleInLocalsLayerWeights"/>, also runs Backward and Train in locals by that plan
 /// (<see cref="NetworkPlan.TrainsSamplesInLocals"/>: 10-10-10-10-10-1's Train 605 -> 397 ns); its batch calls keep the
 /// chunked kernels (row by row in locals they lost 1.1-2x), which sum in another order than Backward.
+/// A network of at most <see cref="PlanLimits.MaxInLocalsNetworkWeights"/> weights may have wider layers than that: up to
+/// <see cref="PlanLimits.MaxSmallPredictInLocalsWidth"/> units and, after the first layer, up to
+/// <see cref="PlanLimits.MaxSmallPredictInLocalsFanIn"/> inputs, whose sums the unrolled code deals to four chains and
+/// whose inputs, a hidden layer's outputs, stay in registers instead of going through a scratch buffer to a kernel
+/// (5-20-4 leaky/sigmoid double: Predict 68-72 -> 46.5-47 ns, Train 141-152 -> 115-122). A first layer of 16 or more
+/// inputs keeps its kernel, which reads the input row in whole vectors: 16-14-1 single 35-36.5 -> 41-41.5 ns in locals,
+/// 24-10-1 single 36-37 -> 43-47.5.
 /// A network of one or two inputs and at most <see cref="PlanLimits.MaxInLocalsNetworkWeights"/> weights whose first layer,
 /// unrolled whole, holds its units in vectors (rule 4) predicts in locals by that plan too, though its layers are wider
 /// than the above allows: the layer above then sums in vectors, not in long scalar chains (1-100-1 double 56-67 -> 20-24
@@ -351,13 +358,22 @@ internal static class Planner
     /// <summary>
     /// Whether a network may predict in locals though it trains through the layer kernels (the remarks' rule 9): at most
     /// <see cref="PlanLimits.MaxPredictInLocalsWeights"/> weights, every layer with fewer than
-    /// <see cref="PlanLimits.MaxInLocalsFanIn"/> inputs and at most <see cref="PlanLimits.MaxPredictInLocalsWidth"/> outputs.
+    /// <see cref="PlanLimits.MaxInLocalsFanIn"/> inputs and at most <see cref="PlanLimits.MaxPredictInLocalsWidth"/> outputs;
+    /// in a network of at most <see cref="PlanLimits.MaxInLocalsNetworkWeights"/> weights, the layers after the first may
+    /// have up to <see cref="PlanLimits.MaxSmallPredictInLocalsFanIn"/> inputs and every layer up to
+    /// <see cref="PlanLimits.MaxSmallPredictInLocalsWidth"/> outputs.
     /// The caller then checks that the network unrolled whole runs in locals (no layer activated by a vector call, the
     /// network's unroll budget not spent).
     /// </summary>
-    private static bool PredictsInLocals(List<LayerPlan> layers, PlanLimits limits) =>
-        layers.All(layer => layer.InputSize < limits.MaxInLocalsFanIn && layer.OutputSize <= limits.MaxPredictInLocalsWidth)
-        && layers.Sum(layer => layer.WeightCount) <= limits.MaxPredictInLocalsWeights;
+    private static bool PredictsInLocals(List<LayerPlan> layers, PlanLimits limits)
+    {
+        int weights = layers.Sum(layer => layer.WeightCount);
+        if (weights <= limits.MaxInLocalsNetworkWeights)
+            return layers[0].InputSize < limits.MaxInLocalsFanIn
+                && layers.All(layer => layer.InputSize <= limits.MaxSmallPredictInLocalsFanIn && layer.OutputSize <= limits.MaxSmallPredictInLocalsWidth);
+        return layers.All(layer => layer.InputSize < limits.MaxInLocalsFanIn && layer.OutputSize <= limits.MaxPredictInLocalsWidth)
+            && weights <= limits.MaxPredictInLocalsWeights;
+    }
 
     /// <summary>
     /// The most weights a layer may have and be unrolled (the remarks' rule 1): what the declaration says, for every layer

@@ -370,7 +370,7 @@ public class PlannerTests
         int[] moreTwelves = Enumerable.Repeat(12, 9).Append(1).ToArray();
         Assert.Null(Planner.Plan(Model("MoreTwelves", moreTwelves, Enumerable.Repeat(relu, 8).Append(identity).ToArray())).PredictInLocals);
 
-        // Not: a layer of more than 16 outputs, sums of 16 terms or more, a tanh layer activated by one vector call, an
+        // Past 256 weights, not: a layer of more than 16 outputs, sums of 16 terms or more, a tanh layer activated by one vector call, an
         // explicit MaxUnrolledWeights, or a network that runs in locals anyway.
         Assert.Null(Planner.Plan(Model("Wide", new[] { 3, 100, 1 }, new[] { relu, identity })).PredictInLocals);
         Assert.Null(Planner.Plan(Model("LongSums", new[] { 16, 16, 1 }, new[] { relu, identity })).PredictInLocals);
@@ -379,6 +379,20 @@ public class PlannerTests
         NetworkPlan small = Planner.Plan(Model("Small", new[] { 12, 12, 1 }, new[] { relu, identity }));
         Assert.True(small.RunsInLocals);
         Assert.Null(small.PredictInLocals);
+
+        // A network of at most 256 weights may have layers of up to 24 units and, after the first layer, up to 24 inputs:
+        // 5-20-4 (180 weights; its sigmoid layer of 80 weights keeps it from running in locals whole) predicts and trains
+        // samples in locals, 3-22-10 (286 weights) does not; a first layer of 16 inputs or a layer of 25 outputs neither.
+        var leakySigmoid = new[] { ActivationKind.LeakyReLU, ActivationKind.Sigmoid };
+        NetworkPlan smallWide = Planner.Plan(Model("SmallWide", new[] { 5, 20, 4 }, leakySigmoid));
+        Assert.False(smallWide.RunsInLocals);
+        Assert.NotNull(smallWide.PredictInLocals);
+        Assert.True(smallWide.TrainsSamplesInLocals);
+        Assert.NotNull(Planner.Plan(Model("Width24", new[] { 5, 24, 4 }, leakySigmoid)).PredictInLocals); // 24 inputs to layer 2
+        Assert.Null(Planner.Plan(Model("Width25", new[] { 5, 25, 4 }, leakySigmoid)).PredictInLocals);
+        Assert.Null(Planner.Plan(Model("PastTheBudget", new[] { 3, 22, 10 }, new[] { ActivationKind.LeakyReLU, identity })).PredictInLocals);
+        Assert.Null(Planner.Plan(Model("WideFirstLayer", new[] { 16, 14, 1 }, new[] { relu, identity })).PredictInLocals);
+        Assert.Null(Planner.Plan(Model("Fanin24", new[] { 24, 8, 1 }, new[] { relu, identity })).PredictInLocals);
 
         // Without the rule (weight bound 0) the same network predicts through the kernels and batches its first layer.
         NetworkPlan without = Planner.Plan(deep.Model, PlanLimits.Default with { MaxPredictInLocalsWeights = 0 });

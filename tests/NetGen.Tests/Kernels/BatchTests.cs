@@ -106,6 +106,9 @@ public class BatchTests
     public void Network_that_predicts_in_locals_and_trains_through_the_layer_kernels() => AssertBatchEqualsPerRow<float>(() => new NarrowDeepRegression(3));
 
     [Fact]
+    public void Small_network_with_a_wide_layer_that_trains_samples_in_locals() => AssertBatchEqualsPerRow<double>(() => new SmallWideInLocals(3));
+
+    [Fact]
     public void A_network_that_predicts_in_locals_predicts_what_its_training_calls_compute()
     {
         // Predict's unrolled sums against a plain double forward pass and against Loss (the layer kernels' forward pass):

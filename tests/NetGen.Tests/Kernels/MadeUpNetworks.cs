@@ -26,6 +26,11 @@ public partial class MixedShapes { }
 [Network(3, 9, 2, Hidden = Activation.LeakyReLU, Output = Activation.Sigmoid, Loss = LossFunction.BinaryCrossEntropy, MaxUnrolledWeights = 0)]
 public partial class LoopedBinary { }
 
+// A small network (204 parameters) with a layer of 20 units and sums of 20 terms: its layers train in batches through
+// the layer kernels; Predict, Backward and Train run unrolled whole in locals (Planner rule 9's small-network bounds).
+[Network(5, 20, 4, Activations = new[] { Activation.LeakyReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy)]
+public partial class SmallWideInLocals { }
+
 [Network(1, 2, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy)]
 public partial class SingleLayerSoftmax { }
 
