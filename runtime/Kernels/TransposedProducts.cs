@@ -86,12 +86,44 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     public static void TransposedMatrixVector(ReadOnlySpan<T> weights, ReadOnlySpan<T> d, Span<T> result)
     {
         int columns = result.Length;
+        if (d.Length == 1 && columns >= TWide.Count)
+        {
+            OneRowTransposed(ref MemoryMarshal.GetReference(weights), d[0], ref MemoryMarshal.GetReference(result), columns);
+            return;
+        }
         int packedRows = PacksTransposed(columns) ? PackedVectorRows(d.Length, columns) : 0;
         if (packedRows == 0)
         {
             RowTransposed(ref MemoryMarshal.GetReference(weights), d, ref MemoryMarshal.GetReference(result), columns);
             return;
         }
+        PackedThenRowsTransposed(weights, d, packedRows, result);
+    }
+
+    /// <summary>
+    /// <c>W^T d</c> for a W of one row (a layer of one unit sends its error back): each weight times d, as a multiply-add
+    /// onto zero, which is what <see cref="TransposedColumnBlocks{TV, TW}"/> computes for one row, so the same bits, without
+    /// its blocks, its row loop and the two calls to reach it: 130 floats 14-24 -> 6 ns, 256 floats 16.5 -> 12.5 (AMD EPYC,
+    /// 512-bit vectors).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OneRowTransposed(ref T w, T d, ref T output, int columns)
+    {
+        TWideVector factor = TWide.Create(d), zero = TWide.Zero;
+        nuint width = (nuint)TWide.Count, last = (nuint)(columns - TWide.Count);
+        for (nuint i = 0; i < last; i += width)
+            TWide.Store(TWide.MultiplyAdd(TWide.Load(ref w, i), factor, zero), ref output, i);
+        TWide.Store(TWide.MultiplyAdd(TWide.Load(ref w, last), factor, zero), ref output, last);
+    }
+
+    /// <summary>
+    /// <see cref="TransposedMatrixVector"/> for rows that pack (<see cref="PacksTransposed"/>): the packed rows, then the rest
+    /// by columns into a stack block added to theirs. A method of its own so that the stack block is not the common path's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void PackedThenRowsTransposed(ReadOnlySpan<T> weights, ReadOnlySpan<T> d, int packedRows, Span<T> result)
+    {
+        int columns = result.Length;
         PackedRowsTransposed(weights, d, packedRows, result);
         if (packedRows == d.Length)
             return;

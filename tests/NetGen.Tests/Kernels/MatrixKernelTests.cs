@@ -507,6 +507,40 @@ public class MatrixKernelTests
     }
 
     /// <summary>
+    /// W^T d for a W of one row (a layer of one unit sending its error back) is each weight times d, added to zero as the
+    /// row path's multiply-adds do: a product that is zero, of either sign, is +0. Bit for bit at every width, for every
+    /// tail of a row.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void One_row_transposed_product_is_each_weight_times_the_delta(int wideBits)
+    {
+        CheckOneRowTransposed<float>(wideBits);
+        CheckOneRowTransposed<double>(wideBits);
+    }
+
+    private static void CheckOneRowTransposed<T>(int wideBits)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        IKernelsAt<T> kernels = KernelsAtWidth<T>(wideBits);
+        foreach (int columns in Enumerable.Range(1, 70).Concat(new[] { 130, 395 }))
+        {
+            var random = new Random(columns + wideBits);
+            T[] w = Values<T>(random, columns);
+            w[0] = T.NegativeZero; // -0 * d and 0 * d: +0 after the addition
+            w[columns / 2] = T.Zero;
+            foreach (T d in new[] { T.CreateTruncating(0.37), T.CreateTruncating(-1.5), T.NegativeZero })
+            {
+                T[] result = Enumerable.Repeat(T.NaN, columns).ToArray();
+                kernels.TransposedMatrixVector(w, new[] { d }, result);
+                T[] expected = w.Select(weight => weight * d + T.Zero).ToArray();
+                Assert.True(System.Runtime.InteropServices.MemoryMarshal.AsBytes(expected.AsSpan()).SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.AsBytes(result.AsSpan())),
+                    $"{typeof(T).Name} 1x{columns} at {wideBits} bits, d = {d}: [{string.Join(", ", result)}], expected [{string.Join(", ", expected)}]");
+            }
+        }
+    }
+
+    /// <summary>
     /// Two or three rows of at least a vector (a regression or classifier output of 2-3 units) are summed together, their
     /// chains interleaved, and so are the two or three rows a larger W leaves after its groups of four; each row's sum keeps
     /// exactly the bits of its dot product alone (<see cref="NetGen.Kernels.OneRowProduct{T}"/>), for one input and for
