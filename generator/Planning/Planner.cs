@@ -368,11 +368,12 @@ internal static class Planner
     private static bool PredictsInLocals(List<LayerPlan> layers, PlanLimits limits)
     {
         int weights = layers.Sum(layer => layer.WeightCount);
+        if (weights > limits.MaxPredictInLocalsWeights)
+            return false;
         if (weights <= limits.MaxInLocalsNetworkWeights)
             return layers[0].InputSize < limits.MaxInLocalsFanIn
                 && layers.All(layer => layer.InputSize <= limits.MaxSmallPredictInLocalsFanIn && layer.OutputSize <= limits.MaxSmallPredictInLocalsWidth);
-        return layers.All(layer => layer.InputSize < limits.MaxInLocalsFanIn && layer.OutputSize <= limits.MaxPredictInLocalsWidth)
-            && weights <= limits.MaxPredictInLocalsWeights;
+        return layers.All(layer => layer.InputSize < limits.MaxInLocalsFanIn && layer.OutputSize <= limits.MaxPredictInLocalsWidth);
     }
 
     /// <summary>

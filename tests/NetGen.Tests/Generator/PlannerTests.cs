@@ -398,6 +398,7 @@ public class PlannerTests
         NetworkPlan without = Planner.Plan(deep.Model, PlanLimits.Default with { MaxPredictInLocalsWeights = 0 });
         Assert.Null(without.PredictInLocals);
         Assert.True(without.BatchesFirstLayer);
+        Assert.Null(Planner.Plan(smallWide.Model, PlanLimits.Default with { MaxPredictInLocalsWeights = 0 }).PredictInLocals); // small networks too
     }
 
     [Fact]
