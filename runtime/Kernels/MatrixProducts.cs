@@ -114,7 +114,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     public static void MatrixMatrix(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs, int outputStride)
     {
         int rows = bias.Length;
-        if (samples == 1 && rows < 4 && !StreamsRows(rows, columns) && PackedBlockRows(rows, columns) == 0)
+        if (samples == 1 && rows < 4 && !StreamsRows(rows, columns) && !TakesPackedBlocks(rows, columns))
             FewRowsOneInput(ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(inputs),
                 columns, rows, ref MemoryMarshal.GetReference(outputs));
         else
@@ -141,21 +141,18 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         ref T b = ref MemoryMarshal.GetReference(bias);
         ref T x = ref MemoryMarshal.GetReference(inputs);
         ref T z = ref MemoryMarshal.GetReference(outputs);
-        int blockRows = PackedBlockRows(rows, columns);
-        if (blockRows > 0)
-        {
-            BlockMatrixMatrix(ref w, ref b, ref x, columns, blockRows, samples, ref z, outputStride);
-            w = ref Unsafe.Add(ref w, blockRows * columns);
-            b = ref Unsafe.Add(ref b, blockRows);
-            z = ref Unsafe.Add(ref z, blockRows);
-            rows -= blockRows;
-        }
-        RowMatrixMatrix(ref w, ref b, ref x, columns, rows, samples, ref z, outputStride);
+        if (TakesPackedBlocks(rows, columns))
+            BlockMatrixMatrix(ref w, ref b, ref x, columns, rows, samples, ref z, outputStride);
+        else
+            RowMatrixMatrix(ref w, ref b, ref x, columns, rows, samples, ref z, outputStride);
     }
 
-    /// <summary>The rows <see cref="UnstreamedMatrixMatrix"/> takes in packed blocks (<see cref="PacksForward"/>): whole wide vectors of them, or none.</summary>
+    /// <summary>
+    /// Whether <see cref="UnstreamedMatrixMatrix"/> takes all the rows in packed blocks (<see cref="PacksForward"/>): at
+    /// least one whole block of them, the last block overlapping the one before it when the rows are not a whole number of blocks.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int PackedBlockRows(int rows, int columns) => PacksForward(columns) ? rows - rows % TWide.Count : 0;
+    private static bool TakesPackedBlocks(int rows, int columns) => PacksForward(columns) && rows >= TWide.Count;
 
     /// <summary>
     /// <see cref="RowMatrixMatrix"/> for one input and fewer than four rows (a bottleneck layer, a regression or binary

@@ -589,6 +589,53 @@ public class MatrixKernelTests
         }
     }
 
+    /// <summary>
+    /// A layer of short rows whose row count is not a whole number of blocks (124 units of 3 inputs) takes its last rows as
+    /// one more block, overlapping the one before it. Those rows get exactly what a block gives them: each row's sum and
+    /// each row's update are those of the same rows in a matrix of whole blocks, and the rows the two blocks share are
+    /// updated once. At every width and every row length the block products take, for every remainder.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Rows_after_the_last_whole_block_get_a_blocks_bits(int wideBits)
+    {
+        CheckOverlappingBlock<float>(wideBits);
+        CheckOverlappingBlock<double>(wideBits);
+    }
+
+    private static void CheckOverlappingBlock<T>(int wideBits)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        IKernelsAt<T> kernels = KernelsAtWidth<T>(wideBits);
+        int block = wideBits == 0 ? 1 : wideBits / 8 / Unsafe.SizeOf<T>();
+        T scale = T.CreateTruncating(-0.375);
+        foreach (int columns in Enumerable.Range(1, 12))
+        {
+            foreach (int extra in Enumerable.Range(1, block - 1).Append(block))
+            {
+                // Three whole blocks and `extra` rows more; the reference is the last three blocks' rows on their own.
+                int rows = 3 * block + extra, first = rows - 3 * block;
+                var random = new Random(columns * 97 + extra * 13 + wideBits);
+                T[] w = Values<T>(random, rows * columns), b = Values<T>(random, rows), x = Values<T>(random, columns), d = Values<T>(random, rows);
+                T[] tailW = w.AsSpan(first * columns).ToArray(), tailB = b.AsSpan(first).ToArray(), tailD = d.AsSpan(first).ToArray();
+
+                if (kernels.PacksForward(columns))
+                {
+                    T[] z = new T[rows], tailZ = new T[3 * block];
+                    kernels.MatrixMatrix(w, b, x, columns, 1, z, rows);
+                    kernels.MatrixMatrix(tailW, tailB, x, columns, 1, tailZ, 3 * block);
+                    for (int row = first; row < rows; row++)
+                        Assert.True(z[row] == tailZ[row - first], $"{typeof(T).Name} {rows}x{columns} at {wideBits} bits, z[{row}]: {z[row]}, in whole blocks {tailZ[row - first]}");
+                }
+
+                kernels.AddScaledOuterProduct(w, d, x, scale);
+                kernels.AddScaledOuterProduct(tailW, tailD, x, scale);
+                for (int k = first * columns; k < w.Length; k++)
+                    Assert.True(w[k] == tailW[k - first * columns], $"{typeof(T).Name} {rows}x{columns} at {wideBits} bits, W[{k / columns}, {k % columns}]: {w[k]}, in whole blocks {tailW[k - first * columns]}");
+            }
+        }
+    }
+
     [Fact]
     public void Kernels_reject_mismatched_lengths()
     {
@@ -727,6 +774,8 @@ public class MatrixKernelTests
         void ChunkProduct(T[] weights, T[] bias, T[] inputs, int columns, int samples, T[] outputs);
 
         T OneRowProduct(T[] weights, T[] x, T bias);
+
+        bool PacksForward(int columns);
     }
 
     private sealed class At<T, TWideVector, TWide, TNarrowVector, TNarrow> : IKernelsAt<T>
@@ -738,6 +787,8 @@ public class MatrixKernelTests
     {
         public T OneRowProduct(T[] weights, T[] x, T bias) =>
             KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.OneRowProduct(ref weights[0], ref x[0], x.Length, bias);
+
+        public bool PacksForward(int columns) => KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.PacksForward(columns);
 
         public void MatrixMatrix(T[] weights, T[] bias, T[] inputs, int columns, int samples, T[] outputs, int outputStride) =>
             KernelsAt<T, TWideVector, TWide, TNarrowVector, TNarrow>.MatrixMatrix(weights, bias, inputs.AsSpan(0, samples * columns), columns, samples, outputs, outputStride);
