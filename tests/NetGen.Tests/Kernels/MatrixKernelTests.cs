@@ -591,9 +591,10 @@ public class MatrixKernelTests
 
     /// <summary>
     /// A layer of short rows whose row count is not a whole number of blocks (124 units of 3 inputs) takes its last rows as
-    /// one more block, overlapping the one before it. Those rows get exactly what a block gives them: each row's sum and
-    /// each row's update are those of the same rows in a matrix of whole blocks, and the rows the two blocks share are
-    /// updated once. At every width and every row length the block products take, for every remainder.
+    /// one more block, overlapping the one before it. Those rows get exactly what a block gives them: each row's sum (where
+    /// the width packs the forward product's rows) and each row's update are those of the same rows in a matrix of whole
+    /// blocks, and the rows the two blocks share are updated once. At every width and every row length the block products
+    /// take, for every remainder, and for none (four whole blocks).
     /// </summary>
     [Theory]
     [MemberData(nameof(Widths))]
