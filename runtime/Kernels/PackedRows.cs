@@ -91,7 +91,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary>
-    /// <see cref="BlockOuterProduct(ref T, ReadOnlySpan{T}, ref T, T, int)"/>'s whole blocks for a column count
+    /// <see cref="BlockOuterProduct(ref T, ReadOnlySpan{T}, ref T, T, int)"/>'s blocks for a column count
     /// known to the JIT: vector m's row numbers and x's pattern (x permuted by its column numbers) are
     /// computed once, in registers.
     /// </summary>
@@ -168,7 +168,12 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// <summary>One vector of a block: <c>W += x * factors[rowOfLane]</c>, each lane with its row's factor.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void UpdateBlockVector(ref T block, nuint at, TWideVector factors, TWideVector rowOfLane, TWideVector x) =>
-        TWide.Store(TWide.MultiplyAdd(x, TWide.Permute(factors, rowOfLane), TWide.Load(ref block, at)), ref block, at);
+        TWide.Store(UpdatedBlockVector(TWide.Load(ref block, at), factors, rowOfLane, x), ref block, at);
+
+    /// <summary>The multiply-add every weight of a block gets, whole blocks and the overlapping last one alike: <c>old + x * factors[rowOfLane]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TWideVector UpdatedBlockVector(TWideVector old, TWideVector factors, TWideVector rowOfLane, TWideVector x) =>
+        TWide.MultiplyAdd(x, TWide.Permute(factors, rowOfLane), old);
 
     /// <summary>
     /// Vector <paramref name="vector"/> of the overlapping last block (<see cref="BlockOuterProduct{TColumns}"/>): the update of
@@ -181,8 +186,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         nuint at = (nuint)(vector * TWide.Count);
         int fresh = Math.Clamp((vector + 1) * TWide.Count - shared, 0, TWide.Count);
         TWideVector old = TWide.Load(ref block, at);
-        TWideVector updated = TWide.MultiplyAdd(x, TWide.Permute(factors, rowOfLane), old);
-        TWide.Store(TWide.Select(TWide.LastLanes(fresh), updated, old), ref block, at);
+        TWide.Store(TWide.Select(TWide.LastLanes(fresh), UpdatedBlockVector(old, factors, rowOfLane, x), old), ref block, at);
     }
 
     /// <summary>
