@@ -67,6 +67,8 @@ internal static class GeneratedNames
         "Forward", "BackwardAndStep", "ComputeLoss", "ComputeDeltas", ParametersField, GradientsField, DescriptionField, ActivationsField, DeltasField,
         ActivationCount, DeltaCount, LogitsOffset, BatchActivationsField, BatchDeltasField, BatchRows, ForwardAfterFirstProduct, CompiledParameters,
         BackwardChunk, LossAndOutputDelta, ForwardAndKeep, BackwardFromKept, BackwardRows, KeptForwardField, KeptForwardRows, KeptForwardLength, ColumnCopyField,
+        // The bodies of the calls that need scratch, and the ref structs that carry their arguments (Emitter.Scratch.cs).
+        "PredictWith", "PredictBatchWith", "LossWith", "PredictPass", "PredictBatchPass", "LossPass",
     };
 
     public static string WeightOffset(int layer) => "W" + layer + "Offset";

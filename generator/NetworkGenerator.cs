@@ -57,8 +57,14 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (model, cancellationToken) => Step<NetworkPlan>.Run(model.HintName, () => Planner.Plan(model)))
             .WithTrackingName(TrackingNames.Plan);
 
+        // What the user's language version allows the emitted code (one value per compilation, so a plan re-emits only
+        // when it changes).
+        IncrementalValueProvider<EmitOptions> emitOptions = context.ParseOptionsProvider
+            .Select(static (options, _) => EmitOptions.For(options));
+
         IncrementalValuesProvider<Step<string>> files = plans
-            .Select(static (plan, cancellationToken) => plan.Then(value => Emitter.Emit(value, cancellationToken)))
+            .Combine(emitOptions)
+            .Select(static (pair, cancellationToken) => pair.Left.Then(value => Emitter.Emit(value, cancellationToken, pair.Right)))
             .WithTrackingName(TrackingNames.Emit);
 
         // An assembly whose only network starts that network's warm-up when it loads: a module initializer in a file

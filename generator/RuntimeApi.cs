@@ -27,6 +27,10 @@ internal static class RuntimeApi
     public const string AddScaledOuterProduct = "AddScaledOuterProduct";
     public const string AddScaled = "AddScaled";
 
+    // Scratch on the stack, not zeroed, for the calls that need it (Emitter.Scratch.cs): the runner and the interface of its passes.
+    public const string OnStack = "OnStack";
+    public const string StackPass = "IStackPass";
+
     // The same products for a chunk of rows at once (BackwardBatch).
     public const string ChunkProduct = "ChunkProduct";
     public const string TransposedMatrixMatrix = "TransposedMatrixMatrix";
@@ -55,7 +59,7 @@ internal static class RuntimeApi
     /// <summary>Every member name of <c>NetGen.Kernels</c> that generated code may call.</summary>
     public static IReadOnlyList<string> KernelMembers()
     {
-        var names = new List<string> { MatrixVector, OneRowProduct, MatrixMatrix, ColumnCopyProduct, ColumnCopyLength, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward };
+        var names = new List<string> { OnStack, MatrixVector, OneRowProduct, MatrixMatrix, ColumnCopyProduct, ColumnCopyLength, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward };
         foreach (ActivationKind kind in System.Enum.GetValues(typeof(ActivationKind)).Cast<ActivationKind>())
         {
             ActivationInfo activation = ActivationInfo.Of(kind);

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using NetGen.Tests.Support;
@@ -44,6 +45,21 @@ public class LanguageVersionTests
             """);
         Assert.Equal(6, run.Sources.Length);
         Assert.Empty(run.CompilationProblems);
+
+        // Predict and Loss of the looped networks take their scratch from Kernels.OnStack where a ref struct may implement an
+        // interface (C# 13), and stackalloc it before.
+        string looped = run.Sources.Single(source => source.HintName.StartsWith("App.LoopedSoftmax", System.StringComparison.Ordinal)).SourceText.ToString();
+        if (version >= LanguageVersion.CSharp13)
+        {
+            Assert.Contains("global::NetGen.Kernels.OnStack<double, PredictPass>(ActivationCount, ref pass);", looped);
+            Assert.DoesNotContain("stackalloc", looped);
+        }
+        else
+        {
+            Assert.Contains("global::System.Span<double> activations = stackalloc double[ActivationCount];", looped);
+            Assert.DoesNotContain("OnStack", looped);
+            Assert.DoesNotContain("ref struct", looped);
+        }
     }
 
     [Theory]

@@ -606,6 +606,11 @@ public class PlannerTests
         Assert.Equal(RuntimeApi.Kernels, "global::" + kernels.FullName);
         foreach (string member in RuntimeApi.KernelMembers())
             Assert.True(kernels.GetMember(member, BindingFlags.Public | BindingFlags.Static).Length > 0, $"NetGen.Kernels has no public static member {member}");
+
+        // The interface of OnStack's passes, which generated ref structs implement.
+        Type pass = typeof(NetGen.IStackPass<>);
+        Assert.Equal(RuntimeApi.Namespace + "." + RuntimeApi.StackPass, "global::" + pass.FullName!.Split('`')[0]);
+        Assert.Equal(System.ComponentModel.EditorBrowsableState.Never, pass.GetCustomAttribute<System.ComponentModel.EditorBrowsableAttribute>()?.State);
     }
 }
 

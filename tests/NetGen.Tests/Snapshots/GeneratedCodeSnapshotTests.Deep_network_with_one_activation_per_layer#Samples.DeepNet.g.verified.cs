@@ -112,9 +112,37 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
             if (output.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Output, OutputSize, output.Length);
-            global::System.Span<double> activations = stackalloc double[ActivationCount];
+            // PredictWith runs on ActivationCount values of scratch on the stack, not zeroed: it writes each before it reads it.
+            var pass = new PredictPass(this, input, output);
+            global::NetGen.Kernels.OnStack<double, PredictPass>(ActivationCount, ref pass);
+        }
+
+        /// <summary>Predict's body on <paramref name="activations"/> (ActivationCount values, each written before it is read).</summary>
+        private void PredictWith(global::System.ReadOnlySpan<double> input, global::System.Span<double> output, global::System.Span<double> activations)
+        {
             Forward(_parameters.Span, input, activations);
             activations.Slice(A3Offset, OutputSize).CopyTo(output);
+        }
+
+        /// <summary>Predict's arguments, for <c>Kernels.OnStack</c>, which runs <see cref="PredictWith"/> with its scratch on the stack.</summary>
+        private readonly ref struct PredictPass : global::NetGen.IStackPass<double>
+        {
+            private readonly DeepNet _network;
+            private readonly global::System.ReadOnlySpan<double> _input;
+            private readonly global::System.Span<double> _output;
+
+            public PredictPass(DeepNet network, global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
+            {
+                _network = network;
+                _input = input;
+                _output = output;
+            }
+
+            public double Run(scoped global::System.Span<double> activations)
+            {
+                _network.PredictWith(_input, _output, activations);
+                return 0;
+            }
         }
 
         /// <summary>Writes the outputs of many input rows, one after another.</summary>
@@ -125,11 +153,41 @@ namespace Samples
         public void PredictBatch(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs)
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(outputs), outputs.Length, OutputSize);
-            global::System.Span<double> activations = stackalloc double[ActivationCount];
+            // PredictBatchWith runs on ActivationCount values of scratch on the stack, not zeroed: it writes each before it reads it.
+            var pass = new PredictBatchPass(this, inputs, outputs, rows);
+            global::NetGen.Kernels.OnStack<double, PredictBatchPass>(ActivationCount, ref pass);
+        }
+
+        /// <summary>PredictBatch's body on <paramref name="activations"/> (ActivationCount values, each written before it is read).</summary>
+        private void PredictBatchWith(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, int rows, global::System.Span<double> activations)
+        {
             for (int row = 0; row < rows; row++)
             {
                 Forward(_parameters.Span, inputs.Slice(row * InputSize, InputSize), activations);
                 activations.Slice(A3Offset, OutputSize).CopyTo(outputs.Slice(row * OutputSize, OutputSize));
+            }
+        }
+
+        /// <summary>PredictBatch's arguments, for <c>Kernels.OnStack</c>, which runs <see cref="PredictBatchWith"/> with its scratch on the stack.</summary>
+        private readonly ref struct PredictBatchPass : global::NetGen.IStackPass<double>
+        {
+            private readonly DeepNet _network;
+            private readonly global::System.ReadOnlySpan<double> _inputs;
+            private readonly global::System.Span<double> _outputs;
+            private readonly int _rows;
+
+            public PredictBatchPass(DeepNet network, global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, int rows)
+            {
+                _network = network;
+                _inputs = inputs;
+                _outputs = outputs;
+                _rows = rows;
+            }
+
+            public double Run(scoped global::System.Span<double> activations)
+            {
+                _network.PredictBatchWith(_inputs, _outputs, _rows, activations);
+                return 0;
             }
         }
 
@@ -142,9 +200,33 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Target, OutputSize, target.Length);
-            global::System.Span<double> activations = stackalloc double[ActivationCount];
+            // LossWith runs on ActivationCount values of scratch on the stack, not zeroed: it writes each before it reads it.
+            var pass = new LossPass(this, input, target);
+            return global::NetGen.Kernels.OnStack<double, LossPass>(ActivationCount, ref pass);
+        }
+
+        /// <summary>Loss's body on <paramref name="activations"/> (ActivationCount values, each written before it is read).</summary>
+        private double LossWith(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> activations)
+        {
             Forward(_parameters.Span, input, activations);
             return ComputeLoss(activations, target);
+        }
+
+        /// <summary>Loss's arguments, for <c>Kernels.OnStack</c>, which runs <see cref="LossWith"/> with its scratch on the stack.</summary>
+        private readonly ref struct LossPass : global::NetGen.IStackPass<double>
+        {
+            private readonly DeepNet _network;
+            private readonly global::System.ReadOnlySpan<double> _input;
+            private readonly global::System.ReadOnlySpan<double> _target;
+
+            public LossPass(DeepNet network, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target)
+            {
+                _network = network;
+                _input = input;
+                _target = target;
+            }
+
+            public double Run(scoped global::System.Span<double> activations) => _network.LossWith(_input, _target, activations);
         }
 
         /// <summary>Runs the forward pass for one sample, ADDS d loss / d parameters into <see cref="Gradients"/>, and returns the loss.</summary>

@@ -169,9 +169,33 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Target, OutputSize, target.Length);
-            global::System.Span<double> activations = stackalloc double[ActivationCount];
+            // LossWith runs on ActivationCount values of scratch on the stack, not zeroed: it writes each before it reads it.
+            var pass = new LossPass(this, input, target);
+            return global::NetGen.Kernels.OnStack<double, LossPass>(ActivationCount, ref pass);
+        }
+
+        /// <summary>Loss's body on <paramref name="activations"/> (ActivationCount values, each written before it is read).</summary>
+        private double LossWith(global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target, global::System.Span<double> activations)
+        {
             Forward(_parameters.Span, input, activations);
             return ComputeLoss(activations, target);
+        }
+
+        /// <summary>Loss's arguments, for <c>Kernels.OnStack</c>, which runs <see cref="LossWith"/> with its scratch on the stack.</summary>
+        private readonly ref struct LossPass : global::NetGen.IStackPass<double>
+        {
+            private readonly DropoutNet _network;
+            private readonly global::System.ReadOnlySpan<double> _input;
+            private readonly global::System.ReadOnlySpan<double> _target;
+
+            public LossPass(DropoutNet network, global::System.ReadOnlySpan<double> input, global::System.ReadOnlySpan<double> target)
+            {
+                _network = network;
+                _input = input;
+                _target = target;
+            }
+
+            public double Run(scoped global::System.Span<double> activations) => _network.LossWith(_input, _target, activations);
         }
 
         /// <summary>Runs the forward pass for one sample, ADDS d loss / d parameters into <see cref="Gradients"/>, and returns the loss.</summary>

@@ -186,9 +186,33 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Target, OutputSize, target.Length);
-            global::System.Span<float> activations = stackalloc float[ActivationCount];
+            // LossWith runs on ActivationCount values of scratch on the stack, not zeroed: it writes each before it reads it.
+            var pass = new LossPass(this, input, target);
+            return global::NetGen.Kernels.OnStack<float, LossPass>(ActivationCount, ref pass);
+        }
+
+        /// <summary>Loss's body on <paramref name="activations"/> (ActivationCount values, each written before it is read).</summary>
+        private float LossWith(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> activations)
+        {
             Forward(_parameters.Span, input, activations);
             return ComputeLoss(activations, target);
+        }
+
+        /// <summary>Loss's arguments, for <c>Kernels.OnStack</c>, which runs <see cref="LossWith"/> with its scratch on the stack.</summary>
+        private readonly ref struct LossPass : global::NetGen.IStackPass<float>
+        {
+            private readonly SurfaceNet _network;
+            private readonly global::System.ReadOnlySpan<float> _input;
+            private readonly global::System.ReadOnlySpan<float> _target;
+
+            public LossPass(SurfaceNet network, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
+            {
+                _network = network;
+                _input = input;
+                _target = target;
+            }
+
+            public float Run(scoped global::System.Span<float> activations) => _network.LossWith(_input, _target, activations);
         }
 
         /// <summary>Runs the forward pass for one sample, ADDS d loss / d parameters into <see cref="Gradients"/>, and returns the loss.</summary>

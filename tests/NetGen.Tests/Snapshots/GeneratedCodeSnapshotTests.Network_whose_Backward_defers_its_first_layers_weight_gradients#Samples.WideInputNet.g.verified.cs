@@ -110,9 +110,37 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
             if (output.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Output, OutputSize, output.Length);
-            global::System.Span<float> activations = stackalloc float[ActivationCount];
+            // PredictWith runs on ActivationCount values of scratch on the stack, not zeroed: it writes each before it reads it.
+            var pass = new PredictPass(this, input, output);
+            global::NetGen.Kernels.OnStack<float, PredictPass>(ActivationCount, ref pass);
+        }
+
+        /// <summary>Predict's body on <paramref name="activations"/> (ActivationCount values, each written before it is read).</summary>
+        private void PredictWith(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> activations)
+        {
             Forward(_parameters.Span, input, activations);
             activations.Slice(A2Offset, OutputSize).CopyTo(output);
+        }
+
+        /// <summary>Predict's arguments, for <c>Kernels.OnStack</c>, which runs <see cref="PredictWith"/> with its scratch on the stack.</summary>
+        private readonly ref struct PredictPass : global::NetGen.IStackPass<float>
+        {
+            private readonly WideInputNet _network;
+            private readonly global::System.ReadOnlySpan<float> _input;
+            private readonly global::System.Span<float> _output;
+
+            public PredictPass(WideInputNet network, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+            {
+                _network = network;
+                _input = input;
+                _output = output;
+            }
+
+            public float Run(scoped global::System.Span<float> activations)
+            {
+                _network.PredictWith(_input, _output, activations);
+                return 0;
+            }
         }
 
         /// <summary>Writes the outputs of many input rows, one after another.</summary>
@@ -123,8 +151,15 @@ namespace Samples
         public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(outputs), outputs.Length, OutputSize);
+            // PredictBatchWith runs on 32 * ActivationCount values of scratch on the stack, not zeroed: it writes each before it reads it.
+            var pass = new PredictBatchPass(this, inputs, outputs, rows);
+            global::NetGen.Kernels.OnStack<float, PredictBatchPass>(32 * ActivationCount, ref pass);
+        }
+
+        /// <summary>PredictBatch's body on <paramref name="batch"/> (32 * ActivationCount values, each written before it is read).</summary>
+        private void PredictBatchWith(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int rows, global::System.Span<float> batch)
+        {
             // Rows run through layer 1 32 at a time; their activations live on the stack (thread-safe).
-            global::System.Span<float> batch = stackalloc float[32 * ActivationCount];
             global::System.ReadOnlySpan<float> parameters = _parameters.Span;
             // The fewest chunks of at most 32 rows, as even as the rows split (not a full chunk and a short last one).
             int chunks = rows / 32 + (rows % 32 == 0 ? 0 : 1);
@@ -145,6 +180,29 @@ namespace Samples
             }
         }
 
+        /// <summary>PredictBatch's arguments, for <c>Kernels.OnStack</c>, which runs <see cref="PredictBatchWith"/> with its scratch on the stack.</summary>
+        private readonly ref struct PredictBatchPass : global::NetGen.IStackPass<float>
+        {
+            private readonly WideInputNet _network;
+            private readonly global::System.ReadOnlySpan<float> _inputs;
+            private readonly global::System.Span<float> _outputs;
+            private readonly int _rows;
+
+            public PredictBatchPass(WideInputNet network, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int rows)
+            {
+                _network = network;
+                _inputs = inputs;
+                _outputs = outputs;
+                _rows = rows;
+            }
+
+            public float Run(scoped global::System.Span<float> batch)
+            {
+                _network.PredictBatchWith(_inputs, _outputs, _rows, batch);
+                return 0;
+            }
+        }
+
         /// <summary>The loss of one sample at the current parameters: cross-entropy, -sum_k t_k log softmax(z)_k, from the logits.</summary>
         /// <param name="input">200 values.</param>
         /// <param name="target">10 values.</param>
@@ -154,9 +212,33 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
             if (target.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Target, OutputSize, target.Length);
-            global::System.Span<float> activations = stackalloc float[ActivationCount];
+            // LossWith runs on ActivationCount values of scratch on the stack, not zeroed: it writes each before it reads it.
+            var pass = new LossPass(this, input, target);
+            return global::NetGen.Kernels.OnStack<float, LossPass>(ActivationCount, ref pass);
+        }
+
+        /// <summary>Loss's body on <paramref name="activations"/> (ActivationCount values, each written before it is read).</summary>
+        private float LossWith(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> activations)
+        {
             Forward(_parameters.Span, input, activations);
             return ComputeLoss(activations, target);
+        }
+
+        /// <summary>Loss's arguments, for <c>Kernels.OnStack</c>, which runs <see cref="LossWith"/> with its scratch on the stack.</summary>
+        private readonly ref struct LossPass : global::NetGen.IStackPass<float>
+        {
+            private readonly WideInputNet _network;
+            private readonly global::System.ReadOnlySpan<float> _input;
+            private readonly global::System.ReadOnlySpan<float> _target;
+
+            public LossPass(WideInputNet network, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
+            {
+                _network = network;
+                _input = input;
+                _target = target;
+            }
+
+            public float Run(scoped global::System.Span<float> activations) => _network.LossWith(_input, _target, activations);
         }
 
         /// <summary>Runs the forward pass for one sample, ADDS d loss / d parameters into <see cref="Gradients"/>, and returns the loss.</summary>
