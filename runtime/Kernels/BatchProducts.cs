@@ -408,6 +408,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// loop, so each output row is written front to back: rows a power of two apart in memory (1024 floats) would
     /// otherwise fall into one set of the L1 cache and evict each other.
     /// </summary>
+    [SkipLocalsInit] // its stackalloc is written before it is read (Kernels.OnStack says why zeroing matters)
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ByColumns(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs)
     {
@@ -514,6 +515,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// order as in the tiles by rows. A last block that would be shorter overlaps the one before instead, and adds only
     /// its new rows.
     /// </summary>
+    [SkipLocalsInit] // its stackalloc is written before it is read (Kernels.OnStack says why zeroing matters)
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void OuterProductsByColumns(ref T w, ref T d, ref T x, int rows, int columns, int samples)
     {

@@ -153,6 +153,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     }
 
     /// <summary><see cref="StreamedMatrixMatrix"/>'s inputs <c>[0, samples)</c> (a multiple of four), four at a time.</summary>
+    [SkipLocalsInit] // its stackalloc is written before it is read (Kernels.OnStack says why zeroing matters)
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void StreamedGroupsOfFour(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs, int outputStride)
     {
@@ -184,6 +185,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// the four chains are added, as <see cref="FinishRowDot"/> adds them. Rows after the last block of eight, and an
     /// odd last input, take the one-input path (<see cref="StreamedSingleInputs"/>).
     /// </summary>
+    [SkipLocalsInit] // its stackalloc is written before it is read (Kernels.OnStack says why zeroing matters)
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void StreamedChunk(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int samples, Span<T> outputs)
     {
@@ -299,6 +301,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// (<see cref="FourRowsDot"/>), or one at a time where <see cref="StreamedRows.OneRowAtATime"/> says so. Either way each
     /// output is <see cref="RowDot"/>'s, bit for bit.
     /// </summary>
+    [SkipLocalsInit] // its stackalloc is written before it is read (Kernels.OnStack says why zeroing matters)
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void StreamedSingleInputs(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, int first, int samples, Span<T> outputs, int outputStride)
     {
