@@ -14,6 +14,7 @@ public static partial class Kernels
     /// <paramref name="columns"/>: W as last copied, then its transpose, each of whose columns starts on a 64-byte line
     /// (in a buffer that does, as an <see cref="AlignedBuffer{T}"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int ColumnCopyLength<T>(int rows, int columns)
         where T : unmanaged =>
         checked(ColumnCopyStride<T>(rows * columns) + columns * ColumnStride<T>(rows));
@@ -23,6 +24,7 @@ public static partial class Kernels
     /// when that would be a multiple of 512 bytes, so that the columns of a large layer do not all fall into the same sets
     /// of L1: a precaution, which no measurement here has shown to matter.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ColumnStride<T>(int rows)
         where T : unmanaged
     {
@@ -31,6 +33,7 @@ public static partial class Kernels
     }
 
     /// <summary><paramref name="count"/> values rounded up to whole 64-byte lines: where the transpose starts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ColumnCopyStride<T>(int count)
         where T : unmanaged
     {
@@ -116,6 +119,13 @@ public static partial class Kernels
             }
             for (; i + 64 <= length; i += 64)
                 differences |= Vector512.LoadUnsafe(ref a, i) ^ Vector512.LoadUnsafe(ref b, i);
+            if (i != length && length >= 64)
+            {
+                // The rest as the last 64 bytes, overlapping bytes already compared.
+                i = length - 64;
+                differences |= Vector512.LoadUnsafe(ref a, i) ^ Vector512.LoadUnsafe(ref b, i);
+                i = length;
+            }
             if (differences != Vector512<byte>.Zero)
                 return false;
         }
@@ -131,10 +141,17 @@ public static partial class Kernels
             }
             for (; i + 32 <= length; i += 32)
                 differences |= Vector256.LoadUnsafe(ref a, i) ^ Vector256.LoadUnsafe(ref b, i);
+            if (i != length && length >= 32)
+            {
+                // The rest as the last 32 bytes, overlapping bytes already compared.
+                i = length - 32;
+                differences |= Vector256.LoadUnsafe(ref a, i) ^ Vector256.LoadUnsafe(ref b, i);
+                i = length;
+            }
             if (differences != Vector256<byte>.Zero)
                 return false;
         }
-        // The rest (all of it without 256-bit vectors): the library's comparison.
+        // The rest (all of it without 256-bit vectors, or shorter than one): the library's comparison.
         return MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref a, i), (int)(length - i))
             .SequenceEqual(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref b, i), (int)(length - i)));
     }

@@ -105,6 +105,30 @@ public class ColumnCopyTests
         }
     }
 
+    [Theory]
+    [InlineData(2, 3)] // 24 bytes: less than one 256-bit vector
+    [InlineData(5, 3)] // 60 bytes: one 256-bit vector and a tail, less than a 512-bit one
+    [InlineData(16, 4)] // 256 bytes: whole vectors, no tail
+    [InlineData(17, 3)] // 204 bytes: whole vectors and a 12-byte tail
+    [InlineData(33, 5)] // 660 bytes: the four-vector loop, single vectors and a tail
+    public void Sees_a_change_of_the_last_bit_of_any_weight_whatever_the_length_of_W(int rows, int columns)
+    {
+        var random = new Random(rows * 100 + columns);
+        float[] w = RandomValues(random, rows * columns), b = RandomValues(random, rows), x = RandomValues(random, columns);
+        var copy = new float[NetGen.Kernels.ColumnCopyLength<float>(rows, columns)];
+        var z = new float[rows];
+        NetGen.Kernels.ColumnCopyProduct<float>(w, b, x, columns, z, rows, copy);
+        for (int index = 0; index < w.Length; index++)
+        {
+            w[index] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(w[index]) ^ 1);
+            var fresh = new float[rows];
+            NetGen.Kernels.ColumnCopyProduct<float>(w, b, x, columns, fresh, rows, new float[copy.Length]);
+            NetGen.Kernels.ColumnCopyProduct<float>(w, b, x, columns, z, rows, copy);
+            Assert.Equal(fresh, z);
+            Assert.Equal(w, copy.AsSpan(0, w.Length).ToArray()); // the copy follows W to the last bit
+        }
+    }
+
     [Fact]
     public void A_zeroed_copy_of_a_zero_W_is_already_its_transpose()
     {
