@@ -33,15 +33,15 @@ internal sealed record EmitOptions(bool StackPasses)
 internal static partial class Emitter
 {
     /// <summary>One such call: its name, result, parameters, and its scratch's name and length (an expression in the generated class).</summary>
-    private sealed record ScratchCall(string Name, string Result, string[] ParameterTypes, string[] ParameterNames, string Scratch, string Length)
+    private sealed record ScratchCall(string Name, string Result, (string Type, string Name)[] Parameters, string Scratch, string Length)
     {
         public string Body => Name + "With";
 
         public string Pass => Name + "Pass";
 
-        public string Arguments => string.Join(", ", ParameterNames);
+        public string Arguments => string.Join(", ", Parameters.Select(parameter => parameter.Name));
 
-        public string Parameters => string.Join(", ", ParameterTypes.Zip(ParameterNames, (type, name) => type + " " + name));
+        public string Declarations => string.Join(", ", Parameters.Select(parameter => parameter.Type + " " + parameter.Name));
     }
 
     /// <summary>The public call's last lines: the body run with its scratch, its result returned.</summary>
@@ -67,7 +67,7 @@ internal static partial class Emitter
     {
         string t = scalar.Keyword;
         writer.Line($"/// <summary>{call.Name}'s body on <paramref name=\"{call.Scratch}\"/> ({call.Length} values, each written before it is read).</summary>");
-        using (writer.Block($"private {call.Result} {call.Body}({call.Parameters}, global::System.Span<{t}> {call.Scratch})"))
+        using (writer.Block($"private {call.Result} {call.Body}({call.Declarations}, global::System.Span<{t}> {call.Scratch})"))
             emitBody();
         writer.Line();
         if (!options.StackPasses)
@@ -78,17 +78,17 @@ internal static partial class Emitter
         {
             string className = plan.Model.ClassName;
             writer.Line($"private readonly {className} _network;");
-            foreach (var (type, name) in call.ParameterTypes.Zip(call.ParameterNames, (type, name) => (type, name)))
+            foreach (var (type, name) in call.Parameters)
                 writer.Line($"private readonly {type} _{name};");
             writer.Line();
-            using (writer.Block($"public {call.Pass}({className} network, {call.Parameters})"))
+            using (writer.Block($"public {call.Pass}({className} network, {call.Declarations})"))
             {
                 writer.Line("_network = network;");
-                foreach (string name in call.ParameterNames)
+                foreach (var (_, name) in call.Parameters)
                     writer.Line($"_{name} = {name};");
             }
             writer.Line();
-            string arguments = string.Join(", ", call.ParameterNames.Select(name => "_" + name));
+            string arguments = string.Join(", ", call.Parameters.Select(parameter => "_" + parameter.Name));
             if (call.Result == "void")
             {
                 using (writer.Block($"public {t} Run(scoped global::System.Span<{t}> {call.Scratch})"))

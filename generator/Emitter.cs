@@ -401,7 +401,7 @@ internal static partial class Emitter
         writer.Line($"/// <param name=\"output\">Receives {plan.OutputSize} values.</param>");
         writer.Line($"/// <remarks>{ThreadSafe}</remarks>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        var predict = new ScratchCall("Predict", "void", [readOnlySpan, span], ["input", "output"], "activations", GeneratedNames.ActivationCount);
+        var predict = new ScratchCall("Predict", "void", [(readOnlySpan, "input"), (span, "output")], "activations", GeneratedNames.ActivationCount);
         using (writer.Block($"public void Predict({readOnlySpan} input, {span} output)"))
         {
             EmitLengthCheck(writer, "input", "InputSize");
@@ -446,12 +446,15 @@ internal static partial class Emitter
         writer.Line($"/// <param name=\"outputs\">Receives rows of {plan.OutputSize} values, one per input row.</param>");
         writer.Line($"/// <remarks>{ThreadSafe} To use every core, see <c>NetGen.NetworkExtensions.PredictParallel</c>.</remarks>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The spans do not hold the same whole number of rows.</exception>");
+        // PredictBatch's scratch: a chunk of rows through a looped first layer, else one row's activations; none when
+        // Predict runs in locals (each row goes through it).
         int stackRows = plan.PredictBatchChunkRows;
+        string chunkRows = stackRows.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        (string Type, string Name)[] batchParameters = [(readOnlySpan, "inputs"), (span, "outputs"), ("int", "rows")];
         ScratchCall? predictBatch = stackRows >= 2
-            ? new ScratchCall("PredictBatch", "void", [readOnlySpan, span, "int"], ["inputs", "outputs", "rows"], "batch",
-                $"{stackRows.ToString(System.Globalization.CultureInfo.InvariantCulture)} * {GeneratedNames.ActivationCount}")
+            ? new ScratchCall("PredictBatch", "void", batchParameters, "batch", $"{chunkRows} * {GeneratedNames.ActivationCount}")
             : plan.PredictPlanInLocals is null
-                ? new ScratchCall("PredictBatch", "void", [readOnlySpan, span, "int"], ["inputs", "outputs", "rows"], "activations", GeneratedNames.ActivationCount)
+                ? new ScratchCall("PredictBatch", "void", batchParameters, "activations", GeneratedNames.ActivationCount)
                 : null;
         using (writer.Block($"public void PredictBatch({readOnlySpan} inputs, {span} outputs)"))
         {
@@ -477,7 +480,7 @@ internal static partial class Emitter
                 if (stackRows >= 2)
                 {
                     writer.Line($"// Rows run through layer 1 {stackRows} at a time; their activations live on the stack (thread-safe).");
-                    EmitChunkedRows(writer, plan, scalar, "batch", stackRows.ToString(System.Globalization.CultureInfo.InvariantCulture), () =>
+                    EmitChunkedRows(writer, plan, scalar, "batch", chunkRows, () =>
                         writer.Line($"{outputSlice}.CopyTo(outputs.Slice(sample * OutputSize, OutputSize));"));
                 }
                 else
@@ -496,7 +499,7 @@ internal static partial class Emitter
         writer.Line($"/// <param name=\"target\">{plan.OutputSize} values.</param>");
         writer.Line($"/// <remarks>{ThreadSafe}</remarks>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        var loss = new ScratchCall("Loss", t, [readOnlySpan, readOnlySpan], ["input", "target"], "activations", GeneratedNames.ActivationCount);
+        var loss = new ScratchCall("Loss", t, [(readOnlySpan, "input"), (readOnlySpan, "target")], "activations", GeneratedNames.ActivationCount);
         using (writer.Block($"public {t} Loss({readOnlySpan} input, {readOnlySpan} target)"))
         {
             EmitLengthCheck(writer, "input", "InputSize");
