@@ -3306,6 +3306,876 @@ public readonly struct W12Calls(W12Net n) : INetworkCalls<double>
     public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
 }
 
+/// <summary>Sweep shape q01: 62-6-7-87-129-2, identity, leaky, tanh, sigmoid, tanh, mse, single (probe).</summary>
+[Network(62, 6, 7, 87, 129, 2, Activations = new[] { Activation.Identity, Activation.LeakyReLU, Activation.Tanh, Activation.Sigmoid, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Q01Net { }
+
+public readonly struct Q01Calls(Q01Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q02: 139-17-131-9, sigmoid, relu, softmax, ce, single (probe).</summary>
+[Network(139, 17, 131, 9, Activations = new[] { Activation.Sigmoid, Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class Q02Net { }
+
+public readonly struct Q02Calls(Q02Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q03: 670-41-1, leaky, sigmoid, bce, single (probe).</summary>
+[Network(670, 41, 1, Activations = new[] { Activation.LeakyReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class Q03Net { }
+
+public readonly struct Q03Calls(Q03Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q04: 168-46-52-37-141-8, tanh, sigmoid, leaky, tanh, identity, mse, single (probe).</summary>
+[Network(168, 46, 52, 37, 141, 8, Activations = new[] { Activation.Tanh, Activation.Sigmoid, Activation.LeakyReLU, Activation.Tanh, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Q04Net { }
+
+public readonly struct Q04Calls(Q04Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q05: 62-211-77-111-262-2, sigmoid, sigmoid, relu, tanh, identity, mse, single (probe).</summary>
+[Network(62, 211, 77, 111, 262, 2, Activations = new[] { Activation.Sigmoid, Activation.Sigmoid, Activation.ReLU, Activation.Tanh, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Q05Net { }
+
+public readonly struct Q05Calls(Q05Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q06: 4-60-2, relu, softmax, ce, single (probe).</summary>
+[Network(4, 60, 2, Activations = new[] { Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class Q06Net { }
+
+public readonly struct Q06Calls(Q06Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q07: 109-49-104-320-3, leaky, tanh, relu, softmax, ce, single (probe).</summary>
+[Network(109, 49, 104, 320, 3, Activations = new[] { Activation.LeakyReLU, Activation.Tanh, Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class Q07Net { }
+
+public readonly struct Q07Calls(Q07Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q08: 56-254-3, identity, sigmoid, mse, single (probe).</summary>
+[Network(56, 254, 3, Activations = new[] { Activation.Identity, Activation.Sigmoid }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Q08Net { }
+
+public readonly struct Q08Calls(Q08Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q09: 60-147-3, sigmoid, sigmoid, bce, single (probe).</summary>
+[Network(60, 147, 3, Activations = new[] { Activation.Sigmoid, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class Q09Net { }
+
+public readonly struct Q09Calls(Q09Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q10: 80-20-28-1, identity, sigmoid, identity, hse, double (probe).</summary>
+[Network(80, 20, 28, 1, Activations = new[] { Activation.Identity, Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Q10Net { }
+
+public readonly struct Q10Calls(Q10Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q11: 109-109-55-1, identity, leaky, tanh, hse, single (probe).</summary>
+[Network(109, 109, 55, 1, Activations = new[] { Activation.Identity, Activation.LeakyReLU, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Q11Net { }
+
+public readonly struct Q11Calls(Q11Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q12: 9-256-2, sigmoid, tanh, mse, single (probe).</summary>
+[Network(9, 256, 2, Activations = new[] { Activation.Sigmoid, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Q12Net { }
+
+public readonly struct Q12Calls(Q12Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q13: 65-77-16-446-25-1, identity, tanh, identity, identity, sigmoid, bce, double (probe).</summary>
+[Network(65, 77, 16, 446, 25, 1, Activations = new[] { Activation.Identity, Activation.Tanh, Activation.Identity, Activation.Identity, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class Q13Net { }
+
+public readonly struct Q13Calls(Q13Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q15: 24-320-77-5, identity, tanh, sigmoid, hse, single (probe).</summary>
+[Network(24, 320, 77, 5, Activations = new[] { Activation.Identity, Activation.Tanh, Activation.Sigmoid }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Q15Net { }
+
+public readonly struct Q15Calls(Q15Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q16: 247-251-1, tanh, identity, hse, single (probe).</summary>
+[Network(247, 251, 1, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Q16Net { }
+
+public readonly struct Q16Calls(Q16Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q17: 12-460-65-4, identity, identity, tanh, hse, single (probe).</summary>
+[Network(12, 460, 65, 4, Activations = new[] { Activation.Identity, Activation.Identity, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Q17Net { }
+
+public readonly struct Q17Calls(Q17Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q18: 15-10-273-3, tanh, tanh, identity, hse, single (probe).</summary>
+[Network(15, 10, 273, 3, Activations = new[] { Activation.Tanh, Activation.Tanh, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Q18Net { }
+
+public readonly struct Q18Calls(Q18Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q19: 7-309-2, identity, softmax, ce, single (probe).</summary>
+[Network(7, 309, 2, Activations = new[] { Activation.Identity, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class Q19Net { }
+
+public readonly struct Q19Calls(Q19Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q20: 16-270-1, leaky, tanh, hse, single (probe).</summary>
+[Network(16, 270, 1, Activations = new[] { Activation.LeakyReLU, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Q20Net { }
+
+public readonly struct Q20Calls(Q20Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q21: 6-16-5, relu, sigmoid, mse, single (probe).</summary>
+[Network(6, 16, 5, Activations = new[] { Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Q21Net { }
+
+public readonly struct Q21Calls(Q21Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q22: 72-74-85-3, identity, relu, sigmoid, bce, single (probe).</summary>
+[Network(72, 74, 85, 3, Activations = new[] { Activation.Identity, Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class Q22Net { }
+
+public readonly struct Q22Calls(Q22Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q23: 13-10-1, leaky, tanh, hse, double (probe).</summary>
+[Network(13, 10, 1, Activations = new[] { Activation.LeakyReLU, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Q23Net { }
+
+public readonly struct Q23Calls(Q23Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q24: 73-97-953-1, tanh, identity, identity, hse, double (probe).</summary>
+[Network(73, 97, 953, 1, Activations = new[] { Activation.Tanh, Activation.Identity, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Q24Net { }
+
+public readonly struct Q24Calls(Q24Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q25: 364-137-3, identity, softmax, ce, double (probe).</summary>
+[Network(364, 137, 3, Activations = new[] { Activation.Identity, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class Q25Net { }
+
+public readonly struct Q25Calls(Q25Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q26: 215-31-13-53-812-10, sigmoid, relu, identity, identity, softmax, ce, double (probe).</summary>
+[Network(215, 31, 13, 53, 812, 10, Activations = new[] { Activation.Sigmoid, Activation.ReLU, Activation.Identity, Activation.Identity, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class Q26Net { }
+
+public readonly struct Q26Calls(Q26Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q28: 224-80-81-139-197-1, identity, leaky, leaky, identity, identity, hse, single (probe).</summary>
+[Network(224, 80, 81, 139, 197, 1, Activations = new[] { Activation.Identity, Activation.LeakyReLU, Activation.LeakyReLU, Activation.Identity, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Q28Net { }
+
+public readonly struct Q28Calls(Q28Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q29: 13-134-254-3, leaky, relu, softmax, ce, single (probe).</summary>
+[Network(13, 134, 254, 3, Activations = new[] { Activation.LeakyReLU, Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class Q29Net { }
+
+public readonly struct Q29Calls(Q29Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q30: 287-40-181-74-136-10, leaky, identity, leaky, relu, tanh, hse, single (probe).</summary>
+[Network(287, 40, 181, 74, 136, 10, Activations = new[] { Activation.LeakyReLU, Activation.Identity, Activation.LeakyReLU, Activation.ReLU, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Q30Net { }
+
+public readonly struct Q30Calls(Q30Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q31: 326-30-2-113-3, relu, tanh, leaky, softmax, ce, double (probe).</summary>
+[Network(326, 30, 2, 113, 3, Activations = new[] { Activation.ReLU, Activation.Tanh, Activation.LeakyReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class Q31Net { }
+
+public readonly struct Q31Calls(Q31Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q32: 6-1-36-1, sigmoid, identity, tanh, mse, single (probe).</summary>
+[Network(6, 1, 36, 1, Activations = new[] { Activation.Sigmoid, Activation.Identity, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Q32Net { }
+
+public readonly struct Q32Calls(Q32Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q33: 14-380-2, tanh, tanh, hse, single (probe).</summary>
+[Network(14, 380, 2, Activations = new[] { Activation.Tanh, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Q33Net { }
+
+public readonly struct Q33Calls(Q33Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q34: 44-368-2, sigmoid, identity, hse, single (probe).</summary>
+[Network(44, 368, 2, Activations = new[] { Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Q34Net { }
+
+public readonly struct Q34Calls(Q34Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q35: 90-27-133-1, tanh, sigmoid, identity, hse, single (probe).</summary>
+[Network(90, 27, 133, 1, Activations = new[] { Activation.Tanh, Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Q35Net { }
+
+public readonly struct Q35Calls(Q35Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q36: 325-135-69-10, tanh, leaky, sigmoid, hse, single (probe).</summary>
+[Network(325, 135, 69, 10, Activations = new[] { Activation.Tanh, Activation.LeakyReLU, Activation.Sigmoid }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Q36Net { }
+
+public readonly struct Q36Calls(Q36Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q37: 1-144-98-136-2, sigmoid, tanh, relu, tanh, hse, single (probe).</summary>
+[Network(1, 144, 98, 136, 2, Activations = new[] { Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Q37Net { }
+
+public readonly struct Q37Calls(Q37Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q38: 165-60-132-2, identity, leaky, sigmoid, mse, double (probe).</summary>
+[Network(165, 60, 132, 2, Activations = new[] { Activation.Identity, Activation.LeakyReLU, Activation.Sigmoid }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Q38Net { }
+
+public readonly struct Q38Calls(Q38Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q39: 231-42-11, relu, sigmoid, bce, double (probe).</summary>
+[Network(231, 42, 11, Activations = new[] { Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class Q39Net { }
+
+public readonly struct Q39Calls(Q39Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q40: 6-268-5, relu, tanh, mse, single (probe).</summary>
+[Network(6, 268, 5, Activations = new[] { Activation.ReLU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Q40Net { }
+
+public readonly struct Q40Calls(Q40Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q41: 11-7-2-1, tanh, sigmoid, sigmoid, bce, double (probe).</summary>
+[Network(11, 7, 2, 1, Activations = new[] { Activation.Tanh, Activation.Sigmoid, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class Q41Net { }
+
+public readonly struct Q41Calls(Q41Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q42: 248-1-265-14-2, relu, identity, identity, identity, mse, double (probe).</summary>
+[Network(248, 1, 265, 14, 2, Activations = new[] { Activation.ReLU, Activation.Identity, Activation.Identity, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class Q42Net { }
+
+public readonly struct Q42Calls(Q42Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q43: 105-25-3-3, relu, sigmoid, identity, hse, double (probe).</summary>
+[Network(105, 25, 3, 3, Activations = new[] { Activation.ReLU, Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Q43Net { }
+
+public readonly struct Q43Calls(Q43Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q44: 110-62-64-4-52-5, identity, leaky, leaky, relu, softmax, ce, single (probe).</summary>
+[Network(110, 62, 64, 4, 52, 5, Activations = new[] { Activation.Identity, Activation.LeakyReLU, Activation.LeakyReLU, Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class Q44Net { }
+
+public readonly struct Q44Calls(Q44Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q45: 187-1-12-2, identity, identity, tanh, mse, single (probe).</summary>
+[Network(187, 1, 12, 2, Activations = new[] { Activation.Identity, Activation.Identity, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Q45Net { }
+
+public readonly struct Q45Calls(Q45Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q46: 306-50-1, leaky, sigmoid, bce, double (probe).</summary>
+[Network(306, 50, 1, Activations = new[] { Activation.LeakyReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class Q46Net { }
+
+public readonly struct Q46Calls(Q46Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q47: 5-10-219-377-1-1, relu, sigmoid, tanh, tanh, tanh, hse, double (probe).</summary>
+[Network(5, 10, 219, 377, 1, 1, Activations = new[] { Activation.ReLU, Activation.Sigmoid, Activation.Tanh, Activation.Tanh, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Q47Net { }
+
+public readonly struct Q47Calls(Q47Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q48: 108-293-31-381-5, leaky, relu, sigmoid, identity, hse, double (probe).</summary>
+[Network(108, 293, 31, 381, 5, Activations = new[] { Activation.LeakyReLU, Activation.ReLU, Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Q48Net { }
+
+public readonly struct Q48Calls(Q48Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q49: 250-279-85-138-14-5, relu, relu, sigmoid, identity, softmax, ce, double (probe).</summary>
+[Network(250, 279, 85, 138, 14, 5, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Sigmoid, Activation.Identity, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class Q49Net { }
+
+public readonly struct Q49Calls(Q49Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q50: 139-19-15-95-11-10, identity, leaky, relu, sigmoid, identity, hse, double (probe).</summary>
+[Network(139, 19, 15, 95, 11, 10, Activations = new[] { Activation.Identity, Activation.LeakyReLU, Activation.ReLU, Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Q50Net { }
+
+public readonly struct Q50Calls(Q50Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q51: 46-760-2, identity, sigmoid, hse, single (probe).</summary>
+[Network(46, 760, 2, Activations = new[] { Activation.Identity, Activation.Sigmoid }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Q51Net { }
+
+public readonly struct Q51Calls(Q51Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q52: 354-27-107-280-10, sigmoid, relu, tanh, softmax, ce, single (probe).</summary>
+[Network(354, 27, 107, 280, 10, Activations = new[] { Activation.Sigmoid, Activation.ReLU, Activation.Tanh, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class Q52Net { }
+
+public readonly struct Q52Calls(Q52Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q53: 7-14-1, relu, sigmoid, hse, double (probe).</summary>
+[Network(7, 14, 1, Activations = new[] { Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Q53Net { }
+
+public readonly struct Q53Calls(Q53Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q54: 203-76-1, identity, tanh, hse, single (probe).</summary>
+[Network(203, 76, 1, Activations = new[] { Activation.Identity, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Q54Net { }
+
+public readonly struct Q54Calls(Q54Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q55: 343-22-102-3, relu, leaky, identity, hse, double (probe).</summary>
+[Network(343, 22, 102, 3, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class Q55Net { }
+
+public readonly struct Q55Calls(Q55Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q56: 241-340-12-1, identity, identity, sigmoid, bce, single (probe).</summary>
+[Network(241, 340, 12, 1, Activations = new[] { Activation.Identity, Activation.Identity, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class Q56Net { }
+
+public readonly struct Q56Calls(Q56Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q57: 89-358-4-11-1, relu, leaky, sigmoid, tanh, hse, single (probe).</summary>
+[Network(89, 358, 4, 11, 1, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.Sigmoid, Activation.Tanh }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class Q57Net { }
+
+public readonly struct Q57Calls(Q57Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q58: 310-13-300-3, identity, tanh, sigmoid, mse, single (probe).</summary>
+[Network(310, 13, 300, 3, Activations = new[] { Activation.Identity, Activation.Tanh, Activation.Sigmoid }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Q58Net { }
+
+public readonly struct Q58Calls(Q58Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q59: 48-135-10-3, identity, sigmoid, softmax, ce, single (probe).</summary>
+[Network(48, 135, 10, 3, Activations = new[] { Activation.Identity, Activation.Sigmoid, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class Q59Net { }
+
+public readonly struct Q59Calls(Q59Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape q60: 6-47-133-2, relu, relu, identity, mse, single (probe).</summary>
+[Network(6, 47, 133, 2, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class Q60Net { }
+
+public readonly struct Q60Calls(Q60Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
 public static partial class Registry
 {
     /// <summary>Every shape of shapes.txt, then of probes.txt, in file order.</summary>
@@ -3751,5 +4621,121 @@ public static partial class Registry
             spec => new SweepRunner<double, W11Calls>(spec, new W11Calls(new W11Net()), (s, k) => (double)((s + k) % 2))),
         new("w12", [4, 41, 362, 4], ["relu", "leaky", "identity"], "mse", false, 4, 5, 1,
             spec => new SweepRunner<double, W12Calls>(spec, new W12Calls(new W12Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q01", [62, 6, 7, 87, 129, 2], ["identity", "leaky", "tanh", "sigmoid", "tanh"], "mse", true, 6, 7, 1,
+            spec => new SweepRunner<float, Q01Calls>(spec, new Q01Calls(new Q01Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q02", [139, 17, 131, 9], ["sigmoid", "relu", "softmax"], "ce", true, 11, 14, 2,
+            spec => new SweepRunner<float, Q02Calls>(spec, new Q02Calls(new Q02Net()), (s, k) => (k == s % 9 ? 1.0 : 0.0))),
+        new("q03", [670, 41, 1], ["leaky", "sigmoid"], "bce", true, 3, 4, 1,
+            spec => new SweepRunner<float, Q03Calls>(spec, new Q03Calls(new Q03Net()), (s, k) => (double)((s + k) % 2))),
+        new("q04", [168, 46, 52, 37, 141, 8], ["tanh", "sigmoid", "leaky", "tanh", "identity"], "mse", true, 4, 5, 1,
+            spec => new SweepRunner<float, Q04Calls>(spec, new Q04Calls(new Q04Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q05", [62, 211, 77, 111, 262, 2], ["sigmoid", "sigmoid", "relu", "tanh", "identity"], "mse", true, 1, 2, 1,
+            spec => new SweepRunner<float, Q05Calls>(spec, new Q05Calls(new Q05Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q06", [4, 60, 2], ["relu", "softmax"], "ce", true, 118, 103, 19,
+            spec => new SweepRunner<float, Q06Calls>(spec, new Q06Calls(new Q06Net()), (s, k) => (k == s % 2 ? 1.0 : 0.0))),
+        new("q07", [109, 49, 104, 320, 3], ["leaky", "tanh", "relu", "softmax"], "ce", true, 2, 3, 1,
+            spec => new SweepRunner<float, Q07Calls>(spec, new Q07Calls(new Q07Net()), (s, k) => (k == s % 3 ? 1.0 : 0.0))),
+        new("q08", [56, 254, 3], ["identity", "sigmoid"], "mse", true, 5, 6, 1,
+            spec => new SweepRunner<float, Q08Calls>(spec, new Q08Calls(new Q08Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q09", [60, 147, 3], ["sigmoid", "sigmoid"], "bce", true, 7, 10, 2,
+            spec => new SweepRunner<float, Q09Calls>(spec, new Q09Calls(new Q09Net()), (s, k) => (double)((s + k) % 2))),
+        new("q10", [80, 20, 28, 1], ["identity", "sigmoid", "identity"], "hse", false, 29, 38, 5,
+            spec => new SweepRunner<double, Q10Calls>(spec, new Q10Calls(new Q10Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q11", [109, 109, 55, 1], ["identity", "leaky", "tanh"], "hse", true, 4, 6, 1,
+            spec => new SweepRunner<float, Q11Calls>(spec, new Q11Calls(new Q11Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q12", [9, 256, 2], ["sigmoid", "tanh"], "mse", true, 19, 19, 3,
+            spec => new SweepRunner<float, Q12Calls>(spec, new Q12Calls(new Q12Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q13", [65, 77, 16, 446, 25, 1], ["identity", "tanh", "identity", "identity", "sigmoid"], "bce", false, 3, 4, 1,
+            spec => new SweepRunner<double, Q13Calls>(spec, new Q13Calls(new Q13Net()), (s, k) => (double)((s + k) % 2))),
+        new("q15", [24, 320, 77, 5], ["identity", "tanh", "sigmoid"], "hse", true, 2, 3, 1,
+            spec => new SweepRunner<float, Q15Calls>(spec, new Q15Calls(new Q15Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q16", [247, 251, 1], ["tanh", "identity"], "hse", true, 2, 2, 1,
+            spec => new SweepRunner<float, Q16Calls>(spec, new Q16Calls(new Q16Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q17", [12, 460, 65, 4], ["identity", "identity", "tanh"], "hse", true, 2, 3, 1,
+            spec => new SweepRunner<float, Q17Calls>(spec, new Q17Calls(new Q17Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q18", [15, 10, 273, 3], ["tanh", "tanh", "identity"], "hse", true, 15, 16, 3,
+            spec => new SweepRunner<float, Q18Calls>(spec, new Q18Calls(new Q18Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q19", [7, 309, 2], ["identity", "softmax"], "ce", true, 18, 17, 3,
+            spec => new SweepRunner<float, Q19Calls>(spec, new Q19Calls(new Q19Net()), (s, k) => (k == s % 2 ? 1.0 : 0.0))),
+        new("q20", [16, 270, 1], ["leaky", "tanh"], "hse", true, 13, 14, 2,
+            spec => new SweepRunner<float, Q20Calls>(spec, new Q20Calls(new Q20Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q21", [6, 16, 5], ["relu", "sigmoid"], "mse", true, 272, 260, 43,
+            spec => new SweepRunner<float, Q21Calls>(spec, new Q21Calls(new Q21Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q22", [72, 74, 85, 3], ["identity", "relu", "sigmoid"], "bce", true, 6, 8, 1,
+            spec => new SweepRunner<float, Q22Calls>(spec, new Q22Calls(new Q22Net()), (s, k) => (double)((s + k) % 2))),
+        new("q23", [13, 10, 1], ["leaky", "tanh"], "hse", false, 378, 400, 50,
+            spec => new SweepRunner<double, Q23Calls>(spec, new Q23Calls(new Q23Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q24", [73, 97, 953, 1], ["tanh", "identity", "identity"], "hse", false, 1, 1, 1,
+            spec => new SweepRunner<double, Q24Calls>(spec, new Q24Calls(new Q24Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q25", [364, 137, 3], ["identity", "softmax"], "ce", false, 2, 2, 1,
+            spec => new SweepRunner<double, Q25Calls>(spec, new Q25Calls(new Q25Net()), (s, k) => (k == s % 3 ? 1.0 : 0.0))),
+        new("q26", [215, 31, 13, 53, 812, 10], ["sigmoid", "relu", "identity", "identity", "softmax"], "ce", false, 2, 2, 1,
+            spec => new SweepRunner<double, Q26Calls>(spec, new Q26Calls(new Q26Net()), (s, k) => (k == s % 10 ? 1.0 : 0.0))),
+        new("q28", [224, 80, 81, 139, 197, 1], ["identity", "leaky", "leaky", "identity", "identity"], "hse", true, 2, 2, 1,
+            spec => new SweepRunner<float, Q28Calls>(spec, new Q28Calls(new Q28Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q29", [13, 134, 254, 3], ["leaky", "relu", "softmax"], "ce", true, 2, 3, 1,
+            spec => new SweepRunner<float, Q29Calls>(spec, new Q29Calls(new Q29Net()), (s, k) => (k == s % 3 ? 1.0 : 0.0))),
+        new("q30", [287, 40, 181, 74, 136, 10], ["leaky", "identity", "leaky", "relu", "tanh"], "hse", true, 2, 3, 1,
+            spec => new SweepRunner<float, Q30Calls>(spec, new Q30Calls(new Q30Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q31", [326, 30, 2, 113, 3], ["relu", "tanh", "leaky", "softmax"], "ce", false, 7, 9, 1,
+            spec => new SweepRunner<double, Q31Calls>(spec, new Q31Calls(new Q31Net()), (s, k) => (k == s % 3 ? 1.0 : 0.0))),
+        new("q32", [6, 1, 36, 1], ["sigmoid", "identity", "tanh"], "mse", true, 326, 219, 50,
+            spec => new SweepRunner<float, Q32Calls>(spec, new Q32Calls(new Q32Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q33", [14, 380, 2], ["tanh", "tanh"], "hse", true, 10, 11, 2,
+            spec => new SweepRunner<float, Q33Calls>(spec, new Q33Calls(new Q33Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q34", [44, 368, 2], ["sigmoid", "identity"], "hse", true, 4, 5, 1,
+            spec => new SweepRunner<float, Q34Calls>(spec, new Q34Calls(new Q34Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q35", [90, 27, 133, 1], ["tanh", "sigmoid", "identity"], "hse", true, 10, 13, 2,
+            spec => new SweepRunner<float, Q35Calls>(spec, new Q35Calls(new Q35Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q36", [325, 135, 69, 10], ["tanh", "leaky", "sigmoid"], "hse", true, 2, 2, 1,
+            spec => new SweepRunner<float, Q36Calls>(spec, new Q36Calls(new Q36Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q37", [1, 144, 98, 136, 2], ["sigmoid", "tanh", "relu", "tanh"], "hse", true, 3, 4, 1,
+            spec => new SweepRunner<float, Q37Calls>(spec, new Q37Calls(new Q37Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q38", [165, 60, 132, 2], ["identity", "leaky", "sigmoid"], "mse", false, 4, 5, 1,
+            spec => new SweepRunner<double, Q38Calls>(spec, new Q38Calls(new Q38Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q39", [231, 42, 11], ["relu", "sigmoid"], "bce", false, 7, 10, 2,
+            spec => new SweepRunner<double, Q39Calls>(spec, new Q39Calls(new Q39Net()), (s, k) => (double)((s + k) % 2))),
+        new("q40", [6, 268, 5], ["relu", "tanh"], "mse", true, 18, 18, 3,
+            spec => new SweepRunner<float, Q40Calls>(spec, new Q40Calls(new Q40Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q41", [11, 7, 2, 1], ["tanh", "sigmoid", "sigmoid"], "bce", false, 528, 519, 50,
+            spec => new SweepRunner<double, Q41Calls>(spec, new Q41Calls(new Q41Net()), (s, k) => (double)((s + k) % 2))),
+        new("q42", [248, 1, 265, 14, 2], ["relu", "identity", "identity", "identity"], "mse", false, 13, 15, 3,
+            spec => new SweepRunner<double, Q42Calls>(spec, new Q42Calls(new Q42Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q43", [105, 25, 3, 3], ["relu", "sigmoid", "identity"], "hse", false, 24, 34, 4,
+            spec => new SweepRunner<double, Q43Calls>(spec, new Q43Calls(new Q43Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q44", [110, 62, 64, 4, 52, 5], ["identity", "leaky", "leaky", "relu", "softmax"], "ce", true, 6, 8, 1,
+            spec => new SweepRunner<float, Q44Calls>(spec, new Q44Calls(new Q44Net()), (s, k) => (k == s % 5 ? 1.0 : 0.0))),
+        new("q45", [187, 1, 12, 2], ["identity", "identity", "tanh"], "mse", true, 245, 269, 39,
+            spec => new SweepRunner<float, Q45Calls>(spec, new Q45Calls(new Q45Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q46", [306, 50, 1], ["leaky", "sigmoid"], "bce", false, 5, 7, 1,
+            spec => new SweepRunner<double, Q46Calls>(spec, new Q46Calls(new Q46Net()), (s, k) => (double)((s + k) % 2))),
+        new("q47", [5, 10, 219, 377, 1, 1], ["relu", "sigmoid", "tanh", "tanh", "tanh"], "hse", false, 1, 2, 1,
+            spec => new SweepRunner<double, Q47Calls>(spec, new Q47Calls(new Q47Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q48", [108, 293, 31, 381, 5], ["leaky", "relu", "sigmoid", "identity"], "hse", false, 2, 2, 1,
+            spec => new SweepRunner<double, Q48Calls>(spec, new Q48Calls(new Q48Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q49", [250, 279, 85, 138, 14, 5], ["relu", "relu", "sigmoid", "identity", "softmax"], "ce", false, 1, 1, 1,
+            spec => new SweepRunner<double, Q49Calls>(spec, new Q49Calls(new Q49Net()), (s, k) => (k == s % 5 ? 1.0 : 0.0))),
+        new("q50", [139, 19, 15, 95, 11, 10], ["identity", "leaky", "relu", "sigmoid", "identity"], "hse", false, 12, 15, 2,
+            spec => new SweepRunner<double, Q50Calls>(spec, new Q50Calls(new Q50Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q51", [46, 760, 2], ["identity", "sigmoid"], "hse", true, 2, 3, 1,
+            spec => new SweepRunner<float, Q51Calls>(spec, new Q51Calls(new Q51Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q52", [354, 27, 107, 280, 10], ["sigmoid", "relu", "tanh", "softmax"], "ce", true, 2, 3, 1,
+            spec => new SweepRunner<float, Q52Calls>(spec, new Q52Calls(new Q52Net()), (s, k) => (k == s % 10 ? 1.0 : 0.0))),
+        new("q53", [7, 14, 1], ["relu", "sigmoid"], "hse", false, 412, 382, 50,
+            spec => new SweepRunner<double, Q53Calls>(spec, new Q53Calls(new Q53Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q54", [203, 76, 1], ["identity", "tanh"], "hse", true, 5, 7, 1,
+            spec => new SweepRunner<float, Q54Calls>(spec, new Q54Calls(new Q54Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q55", [343, 22, 102, 3], ["relu", "leaky", "identity"], "hse", false, 7, 9, 1,
+            spec => new SweepRunner<double, Q55Calls>(spec, new Q55Calls(new Q55Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q56", [241, 340, 12, 1], ["identity", "identity", "sigmoid"], "bce", true, 1, 2, 1,
+            spec => new SweepRunner<float, Q56Calls>(spec, new Q56Calls(new Q56Net()), (s, k) => (double)((s + k) % 2))),
+        new("q57", [89, 358, 4, 11, 1], ["relu", "leaky", "sigmoid", "tanh"], "hse", true, 2, 3, 1,
+            spec => new SweepRunner<float, Q57Calls>(spec, new Q57Calls(new Q57Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q58", [310, 13, 300, 3], ["identity", "tanh", "sigmoid"], "mse", true, 7, 9, 2,
+            spec => new SweepRunner<float, Q58Calls>(spec, new Q58Calls(new Q58Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("q59", [48, 135, 10, 3], ["identity", "sigmoid", "softmax"], "ce", true, 8, 11, 2,
+            spec => new SweepRunner<float, Q59Calls>(spec, new Q59Calls(new Q59Net()), (s, k) => (k == s % 3 ? 1.0 : 0.0))),
+        new("q60", [6, 47, 133, 2], ["relu", "relu", "identity"], "mse", true, 10, 12, 2,
+            spec => new SweepRunner<float, Q60Calls>(spec, new Q60Calls(new Q60Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
     ];
 }
