@@ -48,7 +48,7 @@ namespace NetGen;
 /// <c>ReduceEightPlusBias</c> as real calls, vectors passed through memory). Tiered, they started as tier-0 code in a
 /// fresh process, where every vector helper is a call, and a Fit's first epoch took 5 to 12 times a later
 /// one (docs/benchmarks.md, "Cold start"). What that costs: no dynamic PGO for those methods, which
-/// tuned them for small shapes (2-1024-1 trains 1.2-1.6x slower without it, 8-16-16-1's Train 1.27x; it
+/// tuned them for small shapes (when they were marked, 2-1024-1 trained 1.2-1.6x slower without it, 8-16-16-1's Train 1.27x; it
 /// also settled badly in some processes, a Train of 784-128-10 at 50 to 110 us instead of 8), and static
 /// readonly fields read as fields, not constants (<see cref="UsesSystemExp"/>: one test per call);
 /// <c>IsHardwareAccelerated</c> and <c>typeof(T)</c> tests still fold, as intrinsics and generic struct
@@ -56,7 +56,8 @@ namespace NetGen;
 /// products were tiered too until the cold-start measurement of 1 December showed them running as tier-0 code through a
 /// Fit's first epoch (an output layer of 10 rows leaves two per input to them): marked, the first epoch of 784-128-10 took
 /// 14 ms less (two runs of 12 alternated processes), and the sweep's shapes that use them showed no change beyond the host's noise.
-/// The better rule, not yet written: the optimised copy only for calls with a lot of work, the tiered one for small calls.
+/// A second, tiered copy for small calls was weighed on 4 December: with every kernel tiered again, the small looped shapes
+/// that had lost to the marking (2-1024-1, 8-10-1, 8-16-16-1) ran no faster than marked, so it was not built.
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
