@@ -32,12 +32,12 @@ internal sealed record EmitOptions(bool StackPasses)
 /// </summary>
 internal static partial class Emitter
 {
-    /// <summary>One such call: its name, result, parameters, and its scratch's name and length (an expression in the generated class).</summary>
+    /// <summary>One such call: its name (one of <see cref="GeneratedNames.ScratchCalls"/>, which reserves its body's and pass's names), result, parameters, and its scratch's name and length (an expression in the generated class).</summary>
     private sealed record ScratchCall(string Name, string Result, (string Type, string Name)[] Parameters, string Scratch, string Length)
     {
-        public string Body => Name + "With";
+        public string Body => GeneratedNames.ScratchBody(Name);
 
-        public string Pass => Name + "Pass";
+        public string Pass => GeneratedNames.ScratchPass(Name);
 
         public string Arguments => string.Join(", ", Parameters.Select(parameter => parameter.Name));
 

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace NetGen.Generator;
 
@@ -61,15 +62,24 @@ internal static class GeneratedNames
         "ApplyGradients", "Train", "TrainBatch", "CreateReplica",
     };
 
-    /// <summary>Private kernels and fields.</summary>
-    public static readonly string[] PrivateMembers =
+    /// <summary>
+    /// The public calls whose bodies run on scratch memory (Emitter.Scratch.cs): each has a private body,
+    /// <see cref="ScratchBody"/>, and a ref struct that carries its arguments, <see cref="ScratchPass"/>. Declared before
+    /// <see cref="PrivateMembers"/>, whose initializer reads it.
+    /// </summary>
+    public static readonly string[] ScratchCalls = { "Predict", "PredictBatch", "Loss" };
+
+    public static string ScratchBody(string call) => call + "With";
+
+    public static string ScratchPass(string call) => call + "Pass";
+
+    /// <summary>Private kernels and fields, and the scratch calls' bodies and passes.</summary>
+    public static readonly string[] PrivateMembers = new[]
     {
         "Forward", "BackwardAndStep", "ComputeLoss", "ComputeDeltas", ParametersField, GradientsField, DescriptionField, ActivationsField, DeltasField,
         ActivationCount, DeltaCount, LogitsOffset, BatchActivationsField, BatchDeltasField, BatchRows, ForwardAfterFirstProduct, CompiledParameters,
         BackwardChunk, LossAndOutputDelta, ForwardAndKeep, BackwardFromKept, BackwardRows, KeptForwardField, KeptForwardRows, KeptForwardLength, ColumnCopyField,
-        // The bodies of the calls that need scratch, and the ref structs that carry their arguments (Emitter.Scratch.cs).
-        "PredictWith", "PredictBatchWith", "LossWith", "PredictPass", "PredictBatchPass", "LossPass",
-    };
+    }.Concat(ScratchCalls.SelectMany(call => new[] { ScratchBody(call), ScratchPass(call) })).ToArray();
 
     public static string WeightOffset(int layer) => "W" + layer + "Offset";
 
