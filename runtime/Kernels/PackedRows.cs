@@ -63,29 +63,24 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// </summary>
     private static void BlockOuterProduct(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
     {
-        // x in the first lanes of one vector, from which each block vector's pattern is permuted (no index reaches past x).
-        Span<T> first = stackalloc T[TWide.Count];
-        for (int column = 0; column < columns; column++)
-            first[column] = Unsafe.Add(ref input, column);
-        TWideVector x = TWide.Load(ref MemoryMarshal.GetReference(first), 0);
         ref T lanes = ref s_blockLanes[BlockLanes(columns)];
         ref T factors = ref MemoryMarshal.GetReference(d);
         int rows = d.Length;
         switch (columns)
         {
             // The patterns of up to twelve vectors stay in registers (a column count known to the JIT).
-            case 1: BlockOuterProduct<One>(ref w, ref factors, rows, x, ref lanes, scale); break;
-            case 2: BlockOuterProduct<Two>(ref w, ref factors, rows, x, ref lanes, scale); break;
-            case 3: BlockOuterProduct<Three>(ref w, ref factors, rows, x, ref lanes, scale); break;
-            case 4: BlockOuterProduct<Four>(ref w, ref factors, rows, x, ref lanes, scale); break;
-            case 5: BlockOuterProduct<Five>(ref w, ref factors, rows, x, ref lanes, scale); break;
-            case 6: BlockOuterProduct<Six>(ref w, ref factors, rows, x, ref lanes, scale); break;
-            case 7: BlockOuterProduct<Seven>(ref w, ref factors, rows, x, ref lanes, scale); break;
-            case 8: BlockOuterProduct<Eight>(ref w, ref factors, rows, x, ref lanes, scale); break;
-            case 9: BlockOuterProduct<Nine>(ref w, ref factors, rows, x, ref lanes, scale); break;
-            case 10: BlockOuterProduct<Ten>(ref w, ref factors, rows, x, ref lanes, scale); break;
-            case 11: BlockOuterProduct<Eleven>(ref w, ref factors, rows, x, ref lanes, scale); break;
-            case 12: BlockOuterProduct<Twelve>(ref w, ref factors, rows, x, ref lanes, scale); break;
+            case 1: BlockOuterProduct<One>(ref w, ref factors, rows, ref input, ref lanes, scale); break;
+            case 2: BlockOuterProduct<Two>(ref w, ref factors, rows, ref input, ref lanes, scale); break;
+            case 3: BlockOuterProduct<Three>(ref w, ref factors, rows, ref input, ref lanes, scale); break;
+            case 4: BlockOuterProduct<Four>(ref w, ref factors, rows, ref input, ref lanes, scale); break;
+            case 5: BlockOuterProduct<Five>(ref w, ref factors, rows, ref input, ref lanes, scale); break;
+            case 6: BlockOuterProduct<Six>(ref w, ref factors, rows, ref input, ref lanes, scale); break;
+            case 7: BlockOuterProduct<Seven>(ref w, ref factors, rows, ref input, ref lanes, scale); break;
+            case 8: BlockOuterProduct<Eight>(ref w, ref factors, rows, ref input, ref lanes, scale); break;
+            case 9: BlockOuterProduct<Nine>(ref w, ref factors, rows, ref input, ref lanes, scale); break;
+            case 10: BlockOuterProduct<Ten>(ref w, ref factors, rows, ref input, ref lanes, scale); break;
+            case 11: BlockOuterProduct<Eleven>(ref w, ref factors, rows, ref input, ref lanes, scale); break;
+            case 12: BlockOuterProduct<Twelve>(ref w, ref factors, rows, ref input, ref lanes, scale); break;
             default: throw new ArgumentOutOfRangeException(nameof(columns), columns, "The block outer product takes rows of 1 to 12 values (PacksRows).");
         }
     }
@@ -104,10 +99,11 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// at a time, a product and a sum, for rows shorter than a 128-bit vector) at several times a block row's cost.
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BlockOuterProduct<TColumns>(ref T w, ref T factors, int rows, TWideVector x, ref T lanes, T scale)
+    private static void BlockOuterProduct<TColumns>(ref T w, ref T factors, int rows, ref T input, ref T lanes, T scale)
         where TColumns : struct, IColumnCount
     {
         int columns = TColumns.Value;
+        TWideVector x = FirstLanes<TColumns>(ref input);
         nuint n = (nuint)TWide.Count, c = (nuint)columns * n; // the column numbers follow the row numbers
         TWideVector r0 = TWide.Load(ref lanes, 0), x0 = TWide.Permute(x, TWide.Load(ref lanes, c));
         TWideVector x1 = default, x2 = default, x3 = default, x4 = default, x5 = default, x6 = default, x7 = default;
@@ -164,6 +160,40 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
             if (columns > 11) UpdateBlockVector(ref block, 11 * n, f, r11, x11);
         }
     }
+
+    /// <summary>
+    /// x in the first lanes of one vector (lane l holds <c>x[min(l, columns - 1)]</c>), from which each block vector's pattern
+    /// is permuted (no index reaches past x): each value broadcast and selected into the lanes from its own on, in registers.
+    /// It was stored one value at a time into scratch on the stack and loaded as one vector (a load over several smaller
+    /// stores still in flight waits for them), then passed on the stack: a call of 124x3 floats took 41-54 ns that way
+    /// against 28-32 ns now, 60x4 35-45 against 20-23, 130x9 87-130 against 75-96, and 9-130-1's Train 249-251 against
+    /// 235-238 ns (fastest of 3 x 1.2 s, 512-bit vectors; two harness builds in alternated processes, then again with the
+    /// builds' places swapped; 4-60-2's and 3-124-1's Train moved by less than two builds of the same code differ, 5-9 ns).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TWideVector FirstLanes<TColumns>(ref T input)
+        where TColumns : struct, IColumnCount
+    {
+        int columns = TColumns.Value;
+        TWideVector x = TWide.Create(input);
+        if (columns > 1) x = FromLane(x, 1, ref input);
+        if (columns > 2) x = FromLane(x, 2, ref input);
+        if (columns > 3) x = FromLane(x, 3, ref input);
+        if (columns > 4) x = FromLane(x, 4, ref input);
+        if (columns > 5) x = FromLane(x, 5, ref input);
+        if (columns > 6) x = FromLane(x, 6, ref input);
+        if (columns > 7) x = FromLane(x, 7, ref input);
+        if (columns > 8) x = FromLane(x, 8, ref input);
+        if (columns > 9) x = FromLane(x, 9, ref input);
+        if (columns > 10) x = FromLane(x, 10, ref input);
+        if (columns > 11) x = FromLane(x, 11, ref input);
+        return x;
+    }
+
+    /// <summary><paramref name="x"/> with <c>input[lane]</c> in lane <paramref name="lane"/> and every lane after it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TWideVector FromLane(TWideVector x, int lane, ref T input) =>
+        TWide.Select(TWide.LastLanes(TWide.Count - lane), TWide.Create(Unsafe.Add(ref input, lane)), x);
 
     /// <summary>One vector of a block: <c>W += x * factors[rowOfLane]</c>, each lane with its row's factor.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
