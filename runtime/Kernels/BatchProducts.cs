@@ -104,6 +104,7 @@ public static partial class Kernels
     /// <paramref name="rows"/> holds whole rows of <c>sums.Length</c> values.
     /// </summary>
     /// <remarks>Each sum adds the rows to the running value one at a time, as many calls of <see cref="AddScaled{T}(T, ReadOnlySpan{T}, Span{T})"/> with a = 1 would.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // its row loop optimised at its first call, as the kernels' are
     public static void AddRows<T>(ReadOnlySpan<T> rows, Span<T> sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {

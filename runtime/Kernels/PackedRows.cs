@@ -61,6 +61,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// whole block (at least one block's rows are needed) are the last <c>Count</c> rows, a block that overlaps
     /// the one before it and changes only their lanes (<see cref="BlockOuterProduct{TColumns}"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // optimised at its first call (TransposedMatrixVector says why)
     private static void BlockOuterProduct(ref T w, ReadOnlySpan<T> d, ref T input, T scale, int columns)
     {
         ref T lanes = ref s_blockLanes[BlockLanes(columns)];
@@ -299,6 +300,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// 128-bit vector, at several times a block row's cost). Fastest of 100 x 100 calls, 512-bit vectors, before -> after:
     /// floats 124x3 46-61 -> 32-33 ns, 195x1 19-22 -> 14-15, 33x2 16 -> 11-13; doubles 50x1 16-17 -> 11-12, 395x3 170-176 -> 142-163.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // optimised at its first call (TransposedMatrixVector says why)
     private static void BlockMatrixMatrix(ref T w, ref T b, ref T x, int columns, int rows, int samples, ref T z, int outputStride)
     {
         switch (columns)
