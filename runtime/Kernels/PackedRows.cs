@@ -325,6 +325,16 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
         int columns = TColumns.Value, width = TWide.Count;
         nuint n = (nuint)width;
         ref T gathers = ref columns > 1 ? ref s_columnGathers[ColumnGathers(columns)] : ref x;
+        bool transposes = TransposesFourColumns(columns);
+        TWideVector pairs = default, otherPairs = default, evens = default, odds = default;
+        if (transposes)
+        {
+            ref T steps = ref s_fourColumnSteps[0];
+            pairs = TWide.Load(ref steps, 0);
+            otherPairs = TWide.Load(ref steps, n);
+            evens = TWide.Load(ref steps, 2 * n);
+            odds = TWide.Load(ref steps, 3 * n);
+        }
         for (int sample = 0; sample < samples; sample++)
         {
             ref T input = ref Unsafe.Add(ref x, sample * columns);
@@ -342,7 +352,23 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
                 if (columns > 2) w2 = TWide.Load(ref block, 2 * n);
                 if (columns > 3) w3 = TWide.Load(ref block, 3 * n);
                 if (columns > 4) w4 = TWide.Load(ref block, 4 * n);
-                TWideVector sums = TWide.MultiplyAdd(BlockColumn<TColumns>(0, ref gathers, w0, w1, w2, w3, w4), x0, TWide.Load(ref b, (nuint)row));
+                TWideVector sums;
+                if (transposes)
+                {
+                    // Columns 0 and 1 of rows 0-7, 2 and 3 of rows 0-7, then the same of rows 8-15 (two rows' pairs a
+                    // vector), then each column from its two halves: 8 permutes, two deep, instead of 12, three deep.
+                    TWideVector front01 = TWide.PermuteTwo(w0, w1, pairs), front23 = TWide.PermuteTwo(w0, w1, otherPairs);
+                    TWideVector back01 = TWide.PermuteTwo(w2, w3, pairs), back23 = TWide.PermuteTwo(w2, w3, otherPairs);
+                    sums = TWide.MultiplyAdd(TWide.PermuteTwo(front01, back01, evens), x0, TWide.Load(ref b, (nuint)row));
+                    sums = TWide.MultiplyAdd(TWide.PermuteTwo(front01, back01, odds), x1, sums);
+                    sums = TWide.MultiplyAdd(TWide.PermuteTwo(front23, back23, evens), x2, sums);
+                    sums = TWide.MultiplyAdd(TWide.PermuteTwo(front23, back23, odds), x3, sums);
+                    TWide.Store(sums, ref output, (nuint)row);
+                    if (row == last)
+                        break;
+                    continue;
+                }
+                sums = TWide.MultiplyAdd(BlockColumn<TColumns>(0, ref gathers, w0, w1, w2, w3, w4), x0, TWide.Load(ref b, (nuint)row));
                 if (columns > 1) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(1, ref gathers, w0, w1, w2, w3, w4), x1, sums);
                 if (columns > 2) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(2, ref gathers, w0, w1, w2, w3, w4), x2, sums);
                 if (columns > 3) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(3, ref gathers, w0, w1, w2, w3, w4), x3, sums);
@@ -381,6 +407,38 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// Lane l of column k is value <c>l columns + k</c> of the block, in vector <c>(l columns + k) / Count</c>.
     /// </summary>
     private static int ColumnGathers(int columns) => (columns - 2) * (columns - 1) * columns / 3 * TWide.Count;
+
+    /// <summary>
+    /// Whether <see cref="BlockMatrixMatrix{TColumns}"/> turns a block of rows of <paramref name="columns"/> values into its
+    /// columns as a transpose in two steps (<see cref="s_fourColumnSteps"/>) rather than column by column: rows of 4 values
+    /// in vectors of 16 (floats, 512-bit), the one shape where four rows make a vector and two vectors hold half the block.
+    /// Each column gets the same values, so the same sums.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TransposesFourColumns(int columns) => columns == 4 && TWide.Count == 16;
+
+    /// <summary>
+    /// <see cref="TransposesFourColumns"/>'s four index vectors (<see cref="IVectorWidth{T, TVector}.PermuteTwo"/>): from two
+    /// block vectors (rows r to r + 7), columns 0 and 1 of each row, then columns 2 and 3, a row's pair in lanes 2q and
+    /// 2q + 1; then from two such vectors (rows 0-7, rows 8-15), the even lanes, then the odd ones: one column of all 16 rows.
+    /// </summary>
+    private static readonly T[] s_fourColumnSteps = CreateFourColumnSteps();
+
+    private static T[] CreateFourColumnSteps()
+    {
+        if (TWide.Count != 16)
+            return new T[1];
+        var steps = new T[4 * 16];
+        for (int lane = 0; lane < 16; lane++)
+        {
+            int row = lane / 2, column = lane % 2, half = lane / 8, inHalf = lane % 8;
+            steps[lane] = LaneNumber(4 * row + column);
+            steps[16 + lane] = LaneNumber(4 * row + 2 + column);
+            steps[32 + lane] = LaneNumber(16 * half + 2 * inHalf);
+            steps[48 + lane] = LaneNumber(16 * half + 2 * inHalf + 1);
+        }
+        return steps;
+    }
 
     /// <summary>The tables of <see cref="ColumnGathers"/> for every column count <see cref="PacksForward"/> can take.</summary>
     private static readonly T[] s_columnGathers = CreateColumnGathers();
