@@ -352,27 +352,26 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
                 if (columns > 2) w2 = TWide.Load(ref block, 2 * n);
                 if (columns > 3) w3 = TWide.Load(ref block, 3 * n);
                 if (columns > 4) w4 = TWide.Load(ref block, 4 * n);
-                TWideVector sums;
+                TWideVector sums, bias = TWide.Load(ref b, (nuint)row);
                 if (transposes)
                 {
                     // Columns 0 and 1 of rows 0-7, 2 and 3 of rows 0-7, then the same of rows 8-15 (two rows' pairs a
                     // vector), then each column from its two halves: 8 permutes, two deep, instead of 12, three deep.
                     TWideVector front01 = TWide.PermuteTwo(w0, w1, pairs), front23 = TWide.PermuteTwo(w0, w1, otherPairs);
                     TWideVector back01 = TWide.PermuteTwo(w2, w3, pairs), back23 = TWide.PermuteTwo(w2, w3, otherPairs);
-                    sums = TWide.MultiplyAdd(TWide.PermuteTwo(front01, back01, evens), x0, TWide.Load(ref b, (nuint)row));
+                    sums = TWide.MultiplyAdd(TWide.PermuteTwo(front01, back01, evens), x0, bias);
                     sums = TWide.MultiplyAdd(TWide.PermuteTwo(front01, back01, odds), x1, sums);
                     sums = TWide.MultiplyAdd(TWide.PermuteTwo(front23, back23, evens), x2, sums);
                     sums = TWide.MultiplyAdd(TWide.PermuteTwo(front23, back23, odds), x3, sums);
-                    TWide.Store(sums, ref output, (nuint)row);
-                    if (row == last)
-                        break;
-                    continue;
                 }
-                sums = TWide.MultiplyAdd(BlockColumn<TColumns>(0, ref gathers, w0, w1, w2, w3, w4), x0, TWide.Load(ref b, (nuint)row));
-                if (columns > 1) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(1, ref gathers, w0, w1, w2, w3, w4), x1, sums);
-                if (columns > 2) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(2, ref gathers, w0, w1, w2, w3, w4), x2, sums);
-                if (columns > 3) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(3, ref gathers, w0, w1, w2, w3, w4), x3, sums);
-                if (columns > 4) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(4, ref gathers, w0, w1, w2, w3, w4), x4, sums);
+                else
+                {
+                    sums = TWide.MultiplyAdd(BlockColumn<TColumns>(0, ref gathers, w0, w1, w2, w3, w4), x0, bias);
+                    if (columns > 1) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(1, ref gathers, w0, w1, w2, w3, w4), x1, sums);
+                    if (columns > 2) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(2, ref gathers, w0, w1, w2, w3, w4), x2, sums);
+                    if (columns > 3) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(3, ref gathers, w0, w1, w2, w3, w4), x3, sums);
+                    if (columns > 4) sums = TWide.MultiplyAdd(BlockColumn<TColumns>(4, ref gathers, w0, w1, w2, w3, w4), x4, sums);
+                }
                 TWide.Store(sums, ref output, (nuint)row);
                 if (row == last)
                     break;
