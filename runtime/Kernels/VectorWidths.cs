@@ -1,3 +1,4 @@
+using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -49,6 +50,25 @@ internal interface IVectorWidth<T, TVector>
     static abstract TVector Subtract(TVector left, TVector right);
 
     static abstract TVector Multiply(TVector left, TVector right);
+
+    static abstract TVector Divide(TVector left, TVector right);
+
+    static abstract TVector Abs(TVector value);
+
+    /// <summary>A mask of the lanes where <paramref name="left"/> &lt; <paramref name="right"/> (none where either is NaN), for <see cref="Select"/>.</summary>
+    static abstract TVector LessThan(TVector left, TVector right);
+
+    /// <summary>A mask of the lanes where <paramref name="left"/> &lt;= <paramref name="right"/> (none where either is NaN), for <see cref="Select"/>.</summary>
+    static abstract TVector LessThanOrEqual(TVector left, TVector right);
+
+    /// <summary>A mask of the lanes where <paramref name="left"/> &gt; <paramref name="right"/> (none where either is NaN), for <see cref="Select"/>.</summary>
+    static abstract TVector GreaterThan(TVector left, TVector right);
+
+    /// <summary>
+    /// <c>e^x</c> lane by lane: <see cref="VectorExp"/> in vectors, <see cref="Kernels.Exp(double)"/> for a double on
+    /// the scalar width and <see cref="MathF.Exp"/> for a float.
+    /// </summary>
+    static abstract TVector Exp(TVector x);
 
     /// <summary>
     /// <paramref name="value"/> limited to [<paramref name="lowest"/>, <paramref name="highest"/>] with the
@@ -142,6 +162,26 @@ internal readonly struct ScalarWidth<T> : IVectorWidth<T, T>
     public static T Multiply(T left, T right) => left * right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Divide(T left, T right) => left / right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Abs(T value) => T.Abs(value);
+
+    // Masks are one (set) or zero, as in LastLanes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T LessThan(T left, T right) => left < right ? T.One : T.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T LessThanOrEqual(T left, T right) => left <= right ? T.One : T.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T GreaterThan(T left, T right) => left > right ? T.One : T.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Exp(T x) =>
+        typeof(T) == typeof(double) ? Unsafe.BitCast<double, T>(Kernels.Exp(Unsafe.BitCast<T, double>(x))) : T.Exp(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Clamp(T value, T lowest, T highest) => T.MinNative(T.MaxNative(value, lowest), highest);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -214,6 +254,24 @@ internal readonly struct Width128<T> : IVectorWidth<T, Vector128<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Multiply(Vector128<T> left, Vector128<T> right) => left * right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Divide(Vector128<T> left, Vector128<T> right) => left / right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Abs(Vector128<T> value) => Vector128.Abs(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> LessThan(Vector128<T> left, Vector128<T> right) => Vector128.LessThan(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> LessThanOrEqual(Vector128<T> left, Vector128<T> right) => Vector128.LessThanOrEqual(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> GreaterThan(Vector128<T> left, Vector128<T> right) => Vector128.GreaterThan(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Exp(Vector128<T> x) => VectorExp.Exp(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Clamp(Vector128<T> value, Vector128<T> lowest, Vector128<T> highest) =>
@@ -334,6 +392,24 @@ internal readonly struct Width256<T> : IVectorWidth<T, Vector256<T>>
     public static Vector256<T> Multiply(Vector256<T> left, Vector256<T> right) => left * right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Divide(Vector256<T> left, Vector256<T> right) => left / right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Abs(Vector256<T> value) => Vector256.Abs(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> LessThan(Vector256<T> left, Vector256<T> right) => Vector256.LessThan(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> LessThanOrEqual(Vector256<T> left, Vector256<T> right) => Vector256.LessThanOrEqual(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> GreaterThan(Vector256<T> left, Vector256<T> right) => Vector256.GreaterThan(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Exp(Vector256<T> x) => VectorExp.Exp(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Clamp(Vector256<T> value, Vector256<T> lowest, Vector256<T> highest) =>
         Vector256.MinNative(Vector256.MaxNative(value, lowest), highest);
 
@@ -437,6 +513,24 @@ internal readonly struct Width512<T> : IVectorWidth<T, Vector512<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Multiply(Vector512<T> left, Vector512<T> right) => left * right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Divide(Vector512<T> left, Vector512<T> right) => left / right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Abs(Vector512<T> value) => Vector512.Abs(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> LessThan(Vector512<T> left, Vector512<T> right) => Vector512.LessThan(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> LessThanOrEqual(Vector512<T> left, Vector512<T> right) => Vector512.LessThanOrEqual(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> GreaterThan(Vector512<T> left, Vector512<T> right) => Vector512.GreaterThan(left, right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Exp(Vector512<T> x) => VectorExp.Exp(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Clamp(Vector512<T> value, Vector512<T> lowest, Vector512<T> highest) =>
