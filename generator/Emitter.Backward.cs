@@ -149,7 +149,13 @@ internal static partial class Emitter
         ActivationInfo activation = ActivationInfo.Of(layer.Activation);
         string input = DerivativeInputName(layer);
         writer.Line($"// Layer {n} delta: delta{n} = (W{m}^T delta{m}){DropoutFactor(layer, Mask(n))} * {activation.Name}'(z{n})");
-        if (above.Shape == CodeShape.Unrolled)
+        if (above.Shape == CodeShape.Unrolled && DerivesAsLayer(layer))
+        {
+            EmitUnrolledHiddenDelta(writer, layer, above, scalar, "", (l, i) => $"{input}{l}[{i}]", (l, i) => $"delta{l}[{i}]", i => $"{Mask(n)}[{i}]",
+                withDerivative: false);
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{scalar.Keyword}>({input}{n}, delta{n});");
+        }
+        else if (above.Shape == CodeShape.Unrolled)
         {
             EmitUnrolledHiddenDelta(writer, layer, above, scalar, "", (l, i) => $"{input}{l}[{i}]", (l, i) => $"delta{l}[{i}]", i => $"{Mask(n)}[{i}]");
         }
@@ -165,14 +171,24 @@ internal static partial class Emitter
     }
 
     /// <summary>
+    /// Whether a hidden layer's delta is multiplied by its derivative kernel over the layer, after the error sent back
+    /// (unrolled or not), rather than unit by unit: a layer activated by its layer kernel whose derivative is a call per
+    /// value (<see cref="ActivationInfo.DerivativeIsCall"/>). The chunked batch code does the same, row by row, so that
+    /// each row's delta keeps the per-row code's bits.
+    /// </summary>
+    private static bool DerivesAsLayer(LayerPlan layer) =>
+        layer.Step == ActivationStep.LayerKernel && ActivationInfo.Of(layer.Activation).DerivativeIsCall;
+
+    /// <summary>
     /// One statement per unit of a layer below an unrolled one: <c>delta_l[i] = (sum_j W_{l+1}[j, i]
-    /// delta_{l+1}[j]) * f_l'(z_l[i])</c>. The span-based and the in-locals kernels both write it, with
+    /// delta_{l+1}[j]) * f_l'(z_l[i])</c>, or the sum alone (<paramref name="withDerivative"/> false: the caller applies the derivative kernel). The span-based and the in-locals kernels both write it, with
     /// their own names for outputs and deltas and <paramref name="declare"/> before each (a type for locals). Where the
     /// layer has dropout, the sum is multiplied by the unit's <paramref name="mask"/> first. Long sums go in chains (<see cref="SumOfTerms"/>).
     /// Units before <paramref name="firstUnit"/> are left to the caller (a grouped layer's vectors).
     /// </summary>
     private static void EmitUnrolledHiddenDelta(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar, string declare,
-        System.Func<int, int, string> output, System.Func<int, int, string> delta, System.Func<int, string> mask, int firstUnit = 0)
+        System.Func<int, int, string> output, System.Func<int, int, string> delta, System.Func<int, string> mask, int firstUnit = 0,
+        bool withDerivative = true)
     {
         int n = layer.Number, m = above.Number, width = layer.OutputSize;
         for (int i = firstUnit; i < width; i++)
@@ -182,7 +198,8 @@ internal static partial class Emitter
             sum.Append(')');
             if (layer.HasDropout)
                 sum.Append(" * ").Append(mask(i));
-            writer.Line($"{declare}{delta(n, i)} = {ActivationInfo.Of(layer.Activation).TimesDerivative(output(n, i), sum.ToString(), scalar)};");
+            string value = withDerivative ? ActivationInfo.Of(layer.Activation).TimesDerivative(output(n, i), sum.ToString(), scalar) : sum.ToString();
+            writer.Line($"{declare}{delta(n, i)} = {value};");
         }
     }
 

@@ -265,7 +265,7 @@ internal static partial class Emitter
             writer.Line($"{RuntimeApi.Call(RuntimeApi.DropoutBackward)}<{t}>({Mask(m)}, {delta});");
         if (activation.DerivativeInput == DerivativeInput.None)
             return;
-        if (layer.Shape == CodeShape.Unrolled)
+        if (layer.Shape == CodeShape.Unrolled && !DerivesAsLayer(below))
         {
             writer.Line($"// value by value, with the formula of the per-row code's unrolled layer {n}");
             using (writer.Block($"for (int i = 0; i < {delta}.Length; i++)"))

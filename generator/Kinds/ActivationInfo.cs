@@ -78,6 +78,13 @@ internal sealed class ActivationInfo
 
     public DerivativeInput DerivativeInput { get; }
 
+    /// <summary>
+    /// True when <see cref="TimesDerivative"/> is a runtime call per value (GELU, SiLU, Softplus: transcendental, from z),
+    /// not arithmetic on the output (sigmoid, tanh): a layer of it activated by its layer kernel also multiplies its delta
+    /// by the layer's derivative kernel, one vector call instead of a scalar call per unit.
+    /// </summary>
+    public bool DerivativeIsCall => IsTranscendental && DerivativeInput == DerivativeInput.PreActivation;
+
     /// <summary>The initializer <c>Initializer.Default</c> means after a hidden layer of this kind (He for ReLU-like, else Xavier).</summary>
     public InitializerKind DefaultInitializer { get; }
 

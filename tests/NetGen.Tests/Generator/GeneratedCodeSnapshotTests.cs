@@ -74,6 +74,17 @@ public class GeneratedCodeSnapshotTests
         public partial class TabularNet { }
         """);
 
+    // Layer 1's 40 SiLU units take the layer kernels forward and back: below the unrolled output layer its delta is the
+    // error sent back unit by unit, then one SiLUDerivativeFromInput call over the layer (not a scalar call per unit),
+    // and the chunked batch code calls the same kernel row by row.
+    [Fact]
+    public void Network_whose_SiLU_layer_below_an_unrolled_layer_takes_its_derivative_kernel() => VerifyGenerated("""
+        using NetGen;
+        namespace Samples;
+        [Network(5, 40, 1, Hidden = Activation.SiLU, Output = Activation.Identity, Precision = Precision.Single)]
+        public partial class SwishNet { }
+        """);
+
     [Fact]
     public void Deep_network_with_one_activation_per_layer() => VerifyGenerated("""
         using NetGen;
