@@ -4176,6 +4176,216 @@ public readonly struct Q60Calls(Q60Net n) : INetworkCalls<float>
     public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
 }
 
+/// <summary>Sweep shape g01: 784-128-10, gelu, softmax, ce, single (probe).</summary>
+[Network(784, 128, 10, Activations = new[] { Activation.GELU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class G01Net { }
+
+public readonly struct G01Calls(G01Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape g02: 64-256-256-1, silu, silu, identity, mse, single (probe).</summary>
+[Network(64, 256, 256, 1, Activations = new[] { Activation.SiLU, Activation.SiLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class G02Net { }
+
+public readonly struct G02Calls(G02Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape g03: 20-100-3, elu, softmax, ce, double (probe).</summary>
+[Network(20, 100, 3, Activations = new[] { Activation.ELU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class G03Net { }
+
+public readonly struct G03Calls(G03Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape g04: 13-64-32-1, softplus, gelu, identity, hse, double (probe).</summary>
+[Network(13, 64, 32, 1, Activations = new[] { Activation.Softplus, Activation.GELU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class G04Net { }
+
+public readonly struct G04Calls(G04Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape g05: 128-512-10, gelu, softmax, ce, single (probe).</summary>
+[Network(128, 512, 10, Activations = new[] { Activation.GELU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class G05Net { }
+
+public readonly struct G05Calls(G05Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape g06: 5-40-1, silu, identity, hse, single (probe).</summary>
+[Network(5, 40, 1, Activations = new[] { Activation.SiLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class G06Net { }
+
+public readonly struct G06Calls(G06Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape g07: 9-130-1, elu, identity, hse, single (probe).</summary>
+[Network(9, 130, 1, Activations = new[] { Activation.ELU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class G07Net { }
+
+public readonly struct G07Calls(G07Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape g08: 32-33-17-5, gelu, elu, softmax, ce, single (probe).</summary>
+[Network(32, 33, 17, 5, Activations = new[] { Activation.GELU, Activation.ELU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class G08Net { }
+
+public readonly struct G08Calls(G08Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape g09: 3-8-2, softplus, identity, mse, double (probe).</summary>
+[Network(3, 8, 2, Activations = new[] { Activation.Softplus, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class G09Net { }
+
+public readonly struct G09Calls(G09Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape g10: 100-64-1, gelu, sigmoid, bce, single (probe).</summary>
+[Network(100, 64, 1, Activations = new[] { Activation.GELU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class G10Net { }
+
+public readonly struct G10Calls(G10Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape g11: 256-1000-10, silu, softmax, ce, single (probe).</summary>
+[Network(256, 1000, 10, Activations = new[] { Activation.SiLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class G11Net { }
+
+public readonly struct G11Calls(G11Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape g12: 16-24-24-24-4, elu, silu, softplus, identity, mse, double (probe).</summary>
+[Network(16, 24, 24, 24, 4, Activations = new[] { Activation.ELU, Activation.SiLU, Activation.Softplus, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class G12Net { }
+
+public readonly struct G12Calls(G12Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape g13: 10-20-3, relu, gelu, hse, single (probe).</summary>
+[Network(10, 20, 3, Activations = new[] { Activation.ReLU, Activation.GELU }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class G13Net { }
+
+public readonly struct G13Calls(G13Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape g14: 40-30-2, tanh, softplus, mse, double (probe).</summary>
+[Network(40, 30, 2, Activations = new[] { Activation.Tanh, Activation.Softplus }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class G14Net { }
+
+public readonly struct G14Calls(G14Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
 public static partial class Registry
 {
     /// <summary>Every shape of shapes.txt, then of probes.txt, in file order.</summary>
@@ -4737,5 +4947,33 @@ public static partial class Registry
             spec => new SweepRunner<float, Q59Calls>(spec, new Q59Calls(new Q59Net()), (s, k) => (k == s % 3 ? 1.0 : 0.0))),
         new("q60", [6, 47, 133, 2], ["relu", "relu", "identity"], "mse", true, 10, 12, 2,
             spec => new SweepRunner<float, Q60Calls>(spec, new Q60Calls(new Q60Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("g01", [784, 128, 10], ["gelu", "softmax"], "ce", true, 1, 1, 1,
+            spec => new SweepRunner<float, G01Calls>(spec, new G01Calls(new G01Net()), (s, k) => (k == s % 10 ? 1.0 : 0.0))),
+        new("g02", [64, 256, 256, 1], ["silu", "silu", "identity"], "mse", true, 1, 2, 1,
+            spec => new SweepRunner<float, G02Calls>(spec, new G02Calls(new G02Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("g03", [20, 100, 3], ["elu", "softmax"], "ce", false, 26, 31, 4,
+            spec => new SweepRunner<double, G03Calls>(spec, new G03Calls(new G03Net()), (s, k) => (k == s % 3 ? 1.0 : 0.0))),
+        new("g04", [13, 64, 32, 1], ["softplus", "gelu", "identity"], "hse", false, 21, 26, 4,
+            spec => new SweepRunner<double, G04Calls>(spec, new G04Calls(new G04Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("g05", [128, 512, 10], ["gelu", "softmax"], "ce", true, 1, 2, 1,
+            spec => new SweepRunner<float, G05Calls>(spec, new G05Calls(new G05Net()), (s, k) => (k == s % 10 ? 1.0 : 0.0))),
+        new("g06", [5, 40, 1], ["silu", "identity"], "hse", true, 177, 154, 28,
+            spec => new SweepRunner<float, G06Calls>(spec, new G06Calls(new G06Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("g07", [9, 130, 1], ["elu", "identity"], "hse", true, 39, 39, 6,
+            spec => new SweepRunner<float, G07Calls>(spec, new G07Calls(new G07Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("g08", [32, 33, 17, 5], ["gelu", "elu", "softmax"], "ce", true, 36, 45, 6,
+            spec => new SweepRunner<float, G08Calls>(spec, new G08Calls(new G08Net()), (s, k) => (k == s % 5 ? 1.0 : 0.0))),
+        new("g09", [3, 8, 2], ["softplus", "identity"], "mse", false, 910, 715, 50,
+            spec => new SweepRunner<double, G09Calls>(spec, new G09Calls(new G09Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("g10", [100, 64, 1], ["gelu", "sigmoid"], "bce", true, 10, 15, 2,
+            spec => new SweepRunner<float, G10Calls>(spec, new G10Calls(new G10Net()), (s, k) => (double)((s + k) % 2))),
+        new("g11", [256, 1000, 10], ["silu", "softmax"], "ce", true, 1, 1, 1,
+            spec => new SweepRunner<float, G11Calls>(spec, new G11Calls(new G11Net()), (s, k) => (k == s % 10 ? 1.0 : 0.0))),
+        new("g12", [16, 24, 24, 24, 4], ["elu", "silu", "softplus", "identity"], "mse", false, 36, 42, 6,
+            spec => new SweepRunner<double, G12Calls>(spec, new G12Calls(new G12Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("g13", [10, 20, 3], ["relu", "gelu"], "hse", true, 199, 205, 31,
+            spec => new SweepRunner<float, G13Calls>(spec, new G13Calls(new G13Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("g14", [40, 30, 2], ["tanh", "softplus"], "mse", false, 49, 64, 8,
+            spec => new SweepRunner<double, G14Calls>(spec, new G14Calls(new G14Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
     ];
 }

@@ -44,6 +44,22 @@ typedef double vdouble __attribute__((vector_size(VBYTES), aligned(sizeof(double
 DEFINE_DOT(dot_f, float, vfloat)
 DEFINE_DOT(dot_d, double, vdouble)
 
+/* GELU, SiLU, ELU and Softplus with PyTorch's definitions and defaults (exact GELU, ELU alpha 1, Softplus beta 1 and
+ * threshold 20), and the derivatives the backward pass needs from z (ELU's is written through its output in gen.py),
+ * over libm's erf, exp, expm1 and log1p in the layer's precision: what a C programmer calls. */
+#define DEFINE_SMOOTH(S, T, ERF, EXP, EXPM1, LOG1P)                                                         \
+    INLINE T gelu_##S(T z) { return (T)0.5 * z * ((T)1 + ERF(z * (T)0.70710678118654752440)); }                 \
+    INLINE T dgelu_##S(T z) {                                                                               \
+        return (T)0.5 * ((T)1 + ERF(z * (T)0.70710678118654752440)) + z * EXP((T)-0.5 * z * z) * (T)0.39894228040143267794; \
+    }                                                                                                       \
+    INLINE T silu_##S(T z) { return z / ((T)1 + EXP(-z)); }                                                  \
+    INLINE T dsilu_##S(T z) { T s = (T)1 / ((T)1 + EXP(-z)); return s * ((T)1 + z * ((T)1 - s)); }            \
+    INLINE T elu_##S(T z) { return z > 0 ? z : EXPM1(z); }                                                   \
+    INLINE T softplus_##S(T z) { return z > 20 ? z : LOG1P(EXP(z)); }                                       \
+    INLINE T dsoftplus_##S(T z) { return z > 20 ? (T)1 : (T)1 / ((T)1 + EXP(-z)); }
+DEFINE_SMOOTH(f, float, erff, expf, expm1f, log1pf)
+DEFINE_SMOOTH(d, double, erf, exp, expm1, log1p)
+
 struct shape {
     const char *id;
     void (*init)(void), (*reset)(void), (*steps)(void), (*infers)(void), (*batches)(void);
