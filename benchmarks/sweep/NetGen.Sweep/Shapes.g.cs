@@ -4386,6 +4386,66 @@ public readonly struct G14Calls(G14Net n) : INetworkCalls<double>
     public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
 }
 
+/// <summary>Sweep shape g15: 3-5-2, gelu, identity, mse, double (probe).</summary>
+[Network(3, 5, 2, Activations = new[] { Activation.GELU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class G15Net { }
+
+public readonly struct G15Calls(G15Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape g16: 4-6-3, silu, softmax, ce, single (probe).</summary>
+[Network(4, 6, 3, Activations = new[] { Activation.SiLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class G16Net { }
+
+public readonly struct G16Calls(G16Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape g17: 2-4-4-1, elu, softplus, identity, hse, single (probe).</summary>
+[Network(2, 4, 4, 1, Activations = new[] { Activation.ELU, Activation.Softplus, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class G17Net { }
+
+public readonly struct G17Calls(G17Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape g18: 6-7-1, gelu, sigmoid, bce, single (probe).</summary>
+[Network(6, 7, 1, Activations = new[] { Activation.GELU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class G18Net { }
+
+public readonly struct G18Calls(G18Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
 public static partial class Registry
 {
     /// <summary>Every shape of shapes.txt, then of probes.txt, in file order.</summary>
@@ -4975,5 +5035,13 @@ public static partial class Registry
             spec => new SweepRunner<float, G13Calls>(spec, new G13Calls(new G13Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
         new("g14", [40, 30, 2], ["tanh", "softplus"], "mse", false, 49, 64, 8,
             spec => new SweepRunner<double, G14Calls>(spec, new G14Calls(new G14Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("g15", [3, 5, 2], ["gelu", "identity"], "mse", false, 1380, 1053, 50,
+            spec => new SweepRunner<double, G15Calls>(spec, new G15Calls(new G15Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("g16", [4, 6, 3], ["silu", "softmax"], "ce", true, 926, 758, 50,
+            spec => new SweepRunner<float, G16Calls>(spec, new G16Calls(new G16Net()), (s, k) => (k == s % 3 ? 1.0 : 0.0))),
+        new("g17", [2, 4, 4, 1], ["elu", "softplus", "identity"], "hse", true, 1150, 848, 50,
+            spec => new SweepRunner<float, G17Calls>(spec, new G17Calls(new G17Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("g18", [6, 7, 1], ["gelu", "sigmoid"], "bce", true, 882, 776, 50,
+            spec => new SweepRunner<float, G18Calls>(spec, new G18Calls(new G18Net()), (s, k) => (double)((s + k) % 2))),
     ];
 }
