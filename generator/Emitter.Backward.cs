@@ -149,24 +149,23 @@ internal static partial class Emitter
         ActivationInfo activation = ActivationInfo.Of(layer.Activation);
         string input = DerivativeInputName(layer);
         writer.Line($"// Layer {n} delta: delta{n} = (W{m}^T delta{m}){DropoutFactor(layer, Mask(n))} * {activation.Name}'(z{n})");
-        if (above.Shape == CodeShape.Unrolled && DerivesAsLayer(layer))
+        bool derivativeKernel;
+        if (above.Shape == CodeShape.Unrolled)
         {
+            // Unit by unit, each sum times the unit's derivative, unless the layer's derivative kernel takes the whole layer after.
+            derivativeKernel = DerivesAsLayer(layer);
             EmitUnrolledHiddenDelta(writer, layer, above, scalar, "", (l, i) => $"{input}{l}[{i}]", (l, i) => $"delta{l}[{i}]", i => $"{Mask(n)}[{i}]",
-                withDerivative: false);
-            writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{scalar.Keyword}>({input}{n}, delta{n});");
-        }
-        else if (above.Shape == CodeShape.Unrolled)
-        {
-            EmitUnrolledHiddenDelta(writer, layer, above, scalar, "", (l, i) => $"{input}{l}[{i}]", (l, i) => $"delta{l}[{i}]", i => $"{Mask(n)}[{i}]");
+                withDerivative: !derivativeKernel);
         }
         else
         {
             writer.Line($"{RuntimeApi.Call(RuntimeApi.TransposedMatrixVector)}<{scalar.Keyword}>(w{m}, delta{m}, delta{n});");
             if (layer.HasDropout)
                 writer.Line($"{RuntimeApi.Call(RuntimeApi.DropoutBackward)}<{scalar.Keyword}>({Mask(n)}, delta{n});");
-            if (activation.DerivativeInput != DerivativeInput.None)
-                writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{scalar.Keyword}>({input}{n}, delta{n});");
+            derivativeKernel = activation.DerivativeInput != DerivativeInput.None;
         }
+        if (derivativeKernel)
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{scalar.Keyword}>({input}{n}, delta{n});");
         writer.Line();
     }
 

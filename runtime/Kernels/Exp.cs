@@ -211,8 +211,8 @@ internal static class VectorExp
     // t is clamped to [-150, 129] first: 2^-150 rounds to 0 and 2^129 to infinity in single precision,
     // and n stays far inside the double exponent range. The clamp (the hardware min and max) may turn a NaN into
     // a bound, so Single puts NaN lanes back at the end.
-    private const double Log2E = 1.4426950408889634;
-    private const double Shift = 6755399441055744.0; // 1.5 * 2^52: adding it rounds to an integer kept in the low mantissa bits
+    internal const double Log2E = 1.4426950408889634;
+    internal const double Shift = 6755399441055744.0; // 1.5 * 2^52: adding it rounds to an integer kept in the low mantissa bits
     private const double Lowest = -150, Highest = 129;
     private const double C1 = 0.6931471805599453, C2 = 0.24022650695910072, C3 = 0.05550410866482158, C4 = 0.009618129107628477;
     private const double C5 = 0.0013333558146428443, C6 = 0.0001540353039338161, C7 = 1.5252733804059841e-05; // (ln 2)^k / k!
@@ -265,7 +265,7 @@ internal static class VectorExp
     // form was as fast, but in the shape sweep's process, where tiering and PGO compile the drivers inside the
     // generated networks, 9-9-9 Predict took 194-303 ns with it against 109-111 with these, 40-300-2 4.8-5.9 us
     // against 1.7 (three runs of each, back to back, load 2).
-    private const double Ln2Hi = 6.93147180369123816490e-01, Ln2Lo = 1.90821492927058770002e-10;
+    internal const double Ln2Hi = 6.93147180369123816490e-01, Ln2Lo = 1.90821492927058770002e-10;
     private const double LowestDouble = -746, HighestDouble = 710;
     private const double Q0 = 1.0 / 2, Q1 = 1.0 / 6, Q2 = 1.0 / 24, Q3 = 1.0 / 120, Q4 = 1.0 / 720, Q5 = 1.0 / 5040,
         Q6 = 1.0 / 40320, Q7 = 1.0 / 362880, Q8 = 1.0 / 3628800, Q9 = 1.0 / 39916800, Q10 = 1.0 / 479001600, Q11 = 1.0 / 6227020800;

@@ -185,8 +185,9 @@ public static partial class Kernels
 internal static class SmoothMath
 {
     private const double InverseSqrt2 = 0.70710678118654752440, InverseSqrt2Pi = 0.39894228040143267794;
-    private const double Ln2 = 0.69314718055994530942, Ln2Hi = 6.93147180369123816490e-01, Ln2Lo = 1.90821492927058770002e-10;
-    private const double Log2E = 1.4426950408889634, Shift = 6755399441055744.0; // 1.5 * 2^52: adding it rounds to an integer kept in the low mantissa bits
+    private const double Ln2 = 0.69314718055994530942;
+    // The exp's argument reduction (VectorExp's constants): n = round(x log2 e) by adding Shift, r = x - n ln2 in two parts.
+    private const double Log2E = VectorExp.Log2E, Shift = VectorExp.Shift, Ln2Hi = VectorExp.Ln2Hi, Ln2Lo = VectorExp.Ln2Lo;
 
     /// <summary>GELU(z) = z Phi(z).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -274,11 +275,7 @@ internal static class SmoothMath
         TV n = TW.Subtract(shifted, TW.Create(Shift));
         TV r = TW.MultiplyAdd(n, TW.Create(-Ln2Hi), x);
         r = TW.MultiplyAdd(n, TW.Create(-Ln2Lo), r);
-        ref double c = ref MemoryMarshal.GetArrayDataReference(ExpM1Series.Coefficients);
-        TV q = TW.Create(Unsafe.Add(ref c, ExpM1Series.Coefficients.Length - 1));
-        for (nint k = ExpM1Series.Coefficients.Length - 2; k >= 0; k--)
-            q = TW.MultiplyAdd(q, r, TW.Create(Unsafe.Add(ref c, k)));
-        TV fraction = TW.MultiplyAdd(TW.Multiply(r, r), q, r);
+        TV fraction = TW.MultiplyAdd(TW.Multiply(r, r), Horner<TV, TW>(ExpM1Series.Coefficients, r), r);
         TV scale = TW.ScaleByPowerOfTwo(TW.Create(1.0), shifted);
         return TW.MultiplyAdd(scale, fraction, TW.Subtract(scale, TW.Create(1.0)));
     }
@@ -306,12 +303,19 @@ internal static class SmoothMath
     {
         TV large = TW.GreaterThan(v, TW.Create(0.41421356237309503));
         TV s = TW.Divide(TW.Select(large, TW.Subtract(v, TW.Create(1.0)), v), TW.Add(v, TW.Select(large, TW.Create(3.0), TW.Create(2.0))));
-        TV s2 = TW.Multiply(s, s);
-        ref double c = ref MemoryMarshal.GetArrayDataReference(AtanhSeries.Coefficients);
-        TV p = TW.Create(Unsafe.Add(ref c, AtanhSeries.Coefficients.Length - 1));
-        for (nint k = AtanhSeries.Coefficients.Length - 2; k >= 0; k--)
-            p = TW.MultiplyAdd(p, s2, TW.Create(Unsafe.Add(ref c, k)));
+        TV p = Horner<TV, TW>(AtanhSeries.Coefficients, TW.Multiply(s, s));
         return TW.MultiplyAdd(TW.Add(s, s), p, TW.And(TW.Create(Ln2), large));
+    }
+
+    /// <summary><c>c_0 + c_1 x + ... + c_n x^n</c> by Horner's rule, the highest coefficient first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Horner<TV, TW>(double[] coefficients, TV x) where TV : struct where TW : struct, IVectorWidth<double, TV>
+    {
+        ref double c = ref MemoryMarshal.GetArrayDataReference(coefficients);
+        TV sum = TW.Create(Unsafe.Add(ref c, coefficients.Length - 1));
+        for (nint k = coefficients.Length - 2; k >= 0; k--)
+            sum = TW.MultiplyAdd(sum, x, TW.Create(Unsafe.Add(ref c, k)));
+        return sum;
     }
 
     // The coefficient tables, each in a class whose only initialiser is the literal, which Native AOT builds into the
