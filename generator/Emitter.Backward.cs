@@ -180,14 +180,15 @@ internal static partial class Emitter
 
     /// <summary>
     /// One statement per unit of a layer below an unrolled one: <c>delta_l[i] = (sum_j W_{l+1}[j, i]
-    /// delta_{l+1}[j]) * f_l'(z_l[i])</c>, or the sum alone (<paramref name="withDerivative"/> false: the caller applies the derivative kernel). The span-based and the in-locals kernels both write it, with
+    /// delta_{l+1}[j]) * f_l'(z_l[i])</c>, or the sum alone (<paramref name="withDerivative"/> false: the caller applies the derivative kernel),
+    /// f_l'(z_l[i]) being unit i's lane of a packed derivative where <paramref name="slope"/> gives one. The span-based and the in-locals kernels both write it, with
     /// their own names for outputs and deltas and <paramref name="declare"/> before each (a type for locals). Where the
     /// layer has dropout, the sum is multiplied by the unit's <paramref name="mask"/> first. Long sums go in chains (<see cref="SumOfTerms"/>).
     /// Units before <paramref name="firstUnit"/> are left to the caller (a grouped layer's vectors).
     /// </summary>
     private static void EmitUnrolledHiddenDelta(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar, string declare,
         System.Func<int, int, string> output, System.Func<int, int, string> delta, System.Func<int, string> mask, int firstUnit = 0,
-        bool withDerivative = true)
+        bool withDerivative = true, System.Func<int, string>? slope = null)
     {
         int n = layer.Number, m = above.Number, width = layer.OutputSize;
         for (int i = firstUnit; i < width; i++)
@@ -197,7 +198,10 @@ internal static partial class Emitter
             sum.Append(')');
             if (layer.HasDropout)
                 sum.Append(" * ").Append(mask(i));
-            string value = withDerivative ? ActivationInfo.Of(layer.Activation).TimesDerivative(output(n, i), sum.ToString(), scalar) : sum.ToString();
+            ActivationInfo activation = ActivationInfo.Of(layer.Activation);
+            string value = !withDerivative ? sum.ToString()
+                : slope is not null ? activation.TimesSlope(slope(i), sum.ToString())
+                : activation.TimesDerivative(output(n, i), sum.ToString(), scalar);
             writer.Line($"{declare}{delta(n, i)} = {value};");
         }
     }

@@ -250,15 +250,24 @@ internal static partial class Emitter
                 sum = EmitRowProducts(writer, layer, below, scalar);
             if (groups && below is not null && below.GroupsUnits)
                 sum = EmitGroupedRowSums(writer, plan, layer, below, scalar, training) ?? sum;
-            if (packSigmoid && layer.PacksSigmoid && !(training && isOutput))
+            ActivationInfo activation = ActivationInfo.Of(layer.Activation);
+            if (PacksHere(layer, isOutput, packSigmoid, training))
             {
-                EmitSigmoidGroup(writer, layer, scalar, Enumerable.Range(0, layer.OutputSize).Select(sum),
-                    j => isOutput ? $"output[{j}] = " : $"{t} a{n}_{j} = ");
+                var values = Enumerable.Range(0, layer.OutputSize).Select(sum).ToList();
+                string what = "sums";
+                if (training && (isOutput || layer.KeepsPreActivation))
+                {
+                    // The training kernels keep z (the loss's logits, or what the derivative is taken from).
+                    for (int j = 0; j < layer.OutputSize; j++)
+                        writer.Line($"{t} z{n}_{j} = {values[j]};");
+                    values = Enumerable.Range(0, layer.OutputSize).Select(j => $"z{n}_{j}").ToList();
+                    what = "z";
+                }
+                EmitPackedActivation(writer, layer, scalar, values, what, j => isOutput && !training ? $"output[{j}] = " : $"{t} a{n}_{j} = ");
                 if (training)
                     EmitDropoutInLocals(writer, layer, scalar);
                 continue;
             }
-            ActivationInfo activation = ActivationInfo.Of(layer.Activation);
             if (groups && layer.GroupsUnits)
                 EmitGroupedLayer(writer, plan, layer, scalar, training, EmitUnit);
             else
@@ -381,23 +390,61 @@ internal static partial class Emitter
     }
 
     /// <summary>
-    /// <c>sigmoid</c> of a layer's sums as one vector: the smallest of Vector128/256/512 that holds them,
-    /// padded with zeros; <paramref name="assign"/> gives the start of the statement that receives neuron j.
+    /// Whether the in-locals kernels activate <paramref name="layer"/> as one vector here (<see cref="LayerPlan.PacksActivation"/>):
+    /// a sigmoid layer only where <paramref name="packSigmoid"/> says and not as a training output (its loss is fused with
+    /// it), the others wherever they pack.
     /// </summary>
-    private static void EmitSigmoidGroup(CodeWriter writer, LayerPlan layer, Scalar scalar, System.Collections.Generic.IEnumerable<string> sums, System.Func<int, string> assign)
+    private static bool PacksHere(LayerPlan layer, bool isOutput, bool packSigmoid, bool training) =>
+        layer.PacksActivation && (layer.Activation != ActivationKind.Sigmoid || (packSigmoid && !(training && isOutput)));
+
+    /// <summary>
+    /// The vector a packed layer's values go in (<see cref="LayerPlan.PacksActivation"/>): the smallest of Vector128/256/512
+    /// that holds them, and its lanes.
+    /// </summary>
+    private static (string Vector, int Lanes) PackVector(LayerPlan layer, Scalar scalar)
+    {
+        int bytes = scalar.Size * layer.OutputSize;
+        int bits = bytes <= 16 ? 128 : bytes <= 32 ? 256 : 512;
+        return ($"global::System.Runtime.Intrinsics.Vector{bits}", bits / 8 / scalar.Size);
+    }
+
+    /// <summary>
+    /// <c>f</c> of a packed layer's <paramref name="values"/> (its sums, or its kept z: <paramref name="what"/> says which, for the
+    /// comment) as one vector, padded with zeros; <paramref name="assign"/> gives the start of the statement that receives neuron j.
+    /// </summary>
+    private static void EmitPackedActivation(CodeWriter writer, LayerPlan layer, Scalar scalar, System.Collections.Generic.IReadOnlyList<string> values, string what, System.Func<int, string> assign)
     {
         int n = layer.Number, width = layer.OutputSize;
-        int bytes = scalar.Size * width;
-        int vectorBits = bytes <= 16 ? 128 : bytes <= 32 ? 256 : 512;
-        int lanes = vectorBits / 8 / scalar.Size;
-        var lanesValues = sums.Concat(Enumerable.Repeat(scalar.Literal(0), lanes - width));
+        var (vector, lanes) = PackVector(layer, scalar);
+        ActivationInfo activation = ActivationInfo.Of(layer.Activation);
         // The runtime computes a pack of two doubles as two scalar sigmoids side by side (a vector exp call cost more there).
-        writer.Line(lanes == 2
+        writer.Line(activation.Kind == ActivationKind.Sigmoid && lanes == 2
             ? $"// sigmoid of the layer's {width} sums at once, one inlined scalar sigmoid per lane"
-            : $"// sigmoid of the layer's {width} sums at once: one vector exp instead of {width} scalar ones");
-        writer.Line($"var s{n} = {RuntimeApi.Call(ActivationInfo.Of(ActivationKind.Sigmoid).RuntimeName)}(global::System.Runtime.Intrinsics.Vector{vectorBits}.Create({string.Join(", ", lanesValues)}));");
+            : activation.Kind == ActivationKind.Sigmoid
+                ? $"// sigmoid of the layer's {width} sums at once: one vector exp instead of {width} scalar ones"
+                : $"// {activation.Name} of the layer's {width} {what} at once: one vector call instead of {width} scalar ones");
+        var lanesValues = values.Concat(Enumerable.Repeat(scalar.Literal(0), lanes - width));
+        writer.Line($"var s{n} = {RuntimeApi.Call(activation.RuntimeName)}({vector}.Create({string.Join(", ", lanesValues)}));");
         for (int j = 0; j < width; j++)
-            writer.Line($"{assign(j)}global::System.Runtime.Intrinsics.Vector{vectorBits}.GetElement(s{n}, {j});");
+            writer.Line($"{assign(j)}{vector}.GetElement(s{n}, {j});");
+    }
+
+    /// <summary>
+    /// The derivative of a packed layer whose derivative is a call (<see cref="ActivationInfo.DerivativeIsCall"/>) as one
+    /// vector, <c>f'(z)</c> of its kept z{n}_{j}; returns unit j's lane, for <see cref="ActivationInfo.TimesSlope"/>. Null
+    /// (and no code) for any other layer.
+    /// </summary>
+    private static System.Func<int, string>? EmitPackedSlope(CodeWriter writer, LayerPlan layer, Scalar scalar)
+    {
+        ActivationInfo activation = ActivationInfo.Of(layer.Activation);
+        if (!layer.PacksActivation || !activation.DerivativeIsCall)
+            return null;
+        int n = layer.Number, width = layer.OutputSize;
+        var (vector, lanes) = PackVector(layer, scalar);
+        var lanesValues = Enumerable.Range(0, width).Select(j => $"z{n}_{j}").Concat(Enumerable.Repeat(scalar.Literal(0), lanes - width));
+        writer.Line($"// {activation.Name}'(z{n}) of the layer's {width} units at once: one vector call instead of {width} scalar ones");
+        writer.Line($"var g{n} = {RuntimeApi.Call(activation.RuntimeName + "Derivative")}({vector}.Create({string.Join(", ", lanesValues)}));");
+        return j => $"{vector}.GetElement(g{n}, {j})";
     }
 
     private static string ShapeNote(LayerPlan layer) =>

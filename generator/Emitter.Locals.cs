@@ -250,7 +250,8 @@ internal static partial class Emitter
     private static void EmitOutputDeltaInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar)
     {
         LayerPlan output = plan.OutputLayer;
-        LossInfo.Of(plan.Model.Loss).EmitOutputDeltaInLocals(writer, output.Number, output.OutputSize, scalar, ActivationInfo.Of(output.Activation));
+        var slope = EmitPackedSlope(writer, output, scalar);
+        LossInfo.Of(plan.Model.Loss).EmitOutputDeltaInLocals(writer, output.Number, output.OutputSize, scalar, ActivationInfo.Of(output.Activation), slope);
     }
 
     /// <summary><c>d_l = (W_{l+1}^T d_{l+1}) * f_l'(z_l)</c> into locals, from the current weights.</summary>
@@ -267,7 +268,8 @@ internal static partial class Emitter
         System.Func<int, int, string> delta = groups && above.GroupsUnits
             ? (l, j) => l == m && j < above.UnitGroups * LayerPlan.GroupLanes ? $"{GroupVector(scalar)}.GetElement({DV(m, j / LayerPlan.GroupLanes)}, {j % LayerPlan.GroupLanes})" : D(l, j)
             : D;
-        EmitUnrolledHiddenDelta(writer, layer, above, scalar, scalar.Keyword + " ", DerivativeInputName(layer) == "z" ? Z : A, delta, i => $"{Mask(n)}_{i}");
+        var slope = EmitPackedSlope(writer, layer, scalar);
+        EmitUnrolledHiddenDelta(writer, layer, above, scalar, scalar.Keyword + " ", DerivativeInputName(layer) == "z" ? Z : A, delta, i => $"{Mask(n)}_{i}", slope: slope);
     }
 
     /// <summary>

@@ -42,8 +42,9 @@ internal sealed class ActivationInfo
         ActivationKind kind, string name, string runtimeName, bool isTranscendental, DerivativeInput derivativeInput,
         InitializerKind defaultInitializer, Func<string, Scalar, string>? forward, Func<string, string, Scalar, string>? timesDerivative,
         ActivationPlacement placement = ActivationPlacement.AnyLayer, LossKind? requiredLoss = null, string? kernelNote = null,
-        Func<string, string, Scalar, string, string>? timesDerivativeVector = null)
+        Func<string, string, Scalar, string, string>? timesDerivativeVector = null, bool packs = false)
     {
+        Packs = packs;
         KernelNote = kernelNote;
         HasInlineVectorForm = timesDerivativeVector is not null;
         _timesDerivativeVector = timesDerivativeVector;
@@ -84,6 +85,14 @@ internal sealed class ActivationInfo
     /// by the layer's derivative kernel, one vector call instead of a scalar call per unit.
     /// </summary>
     public bool DerivativeIsCall => IsTranscendental && DerivativeInput == DerivativeInput.PreActivation;
+
+    /// <summary>
+    /// True when the runtime computes a vector of values at once, each lane as the scalar form does up to the vector exp's
+    /// last bits (<c>Kernels.{RuntimeName}(Vector128/256/512)</c>), and, where <see cref="DerivativeIsCall"/>, the derivative
+    /// too (<c>Kernels.{RuntimeName}Derivative(Vector...)</c>): a narrow unrolled layer of it packs its units into one vector
+    /// (<see cref="Planning.LayerPlan.PacksActivation"/>), one call instead of one per unit.
+    /// </summary>
+    public bool Packs { get; }
 
     /// <summary>The initializer <c>Initializer.Default</c> means after a hidden layer of this kind (He for ReLU-like, else Xavier).</summary>
     public InitializerKind DefaultInitializer { get; }
@@ -127,6 +136,13 @@ internal sealed class ActivationInfo
     public string TimesDerivative(string input, string gradient, Scalar scalar) =>
         _timesDerivative is null ? throw new InvalidOperationException(Name + "'s derivative exists only fused into its loss") : _timesDerivative(input, gradient, scalar);
 
+    /// <summary>
+    /// <see cref="TimesDerivative"/> of a <see cref="DerivativeIsCall"/> kind with the call's value already in <paramref name="slope"/>
+    /// (a lane of a packed derivative): the same product, in the same order.
+    /// </summary>
+    public string TimesSlope(string slope, string gradient) =>
+        DerivativeIsCall ? $"{Parenthesize(gradient)} * {slope}" : throw new InvalidOperationException(Name + "'s derivative is no call");
+
     private const string Kernels = RuntimeApi.Kernels;
 
     private static readonly ActivationInfo Identity = new(
@@ -138,7 +154,8 @@ internal sealed class ActivationInfo
     private static readonly ActivationInfo Sigmoid = new(
         ActivationKind.Sigmoid, "sigmoid", "Sigmoid", isTranscendental: true, DerivativeInput.Output, InitializerKind.XavierUniform,
         forward: (z, _) => $"{Kernels}.Sigmoid({z})",
-        timesDerivative: (a, gradient, s) => $"{gradient} * {a} * ({s.Literal(1)} - {a})");
+        timesDerivative: (a, gradient, s) => $"{gradient} * {a} * ({s.Literal(1)} - {a})",
+        packs: true);
 
     private static readonly ActivationInfo Tanh = new(
         ActivationKind.Tanh, "tanh", "Tanh", isTranscendental: true, DerivativeInput.Output, InitializerKind.XavierUniform,
@@ -160,22 +177,26 @@ internal sealed class ActivationInfo
     private static readonly ActivationInfo GELU = new(
         ActivationKind.GELU, "gelu", "GELU", isTranscendental: true, DerivativeInput.PreActivation, InitializerKind.HeUniform,
         forward: (z, _) => $"{Kernels}.GELU({z})",
-        timesDerivative: (z, gradient, _) => $"{Parenthesize(gradient)} * {Kernels}.GELUDerivative({z})");
+        timesDerivative: (z, gradient, _) => $"{Parenthesize(gradient)} * {Kernels}.GELUDerivative({z})",
+        packs: true);
 
     private static readonly ActivationInfo SiLU = new(
         ActivationKind.SiLU, "silu", "SiLU", isTranscendental: true, DerivativeInput.PreActivation, InitializerKind.HeUniform,
         forward: (z, _) => $"{Kernels}.SiLU({z})",
-        timesDerivative: (z, gradient, _) => $"{Parenthesize(gradient)} * {Kernels}.SiLUDerivative({z})");
+        timesDerivative: (z, gradient, _) => $"{Parenthesize(gradient)} * {Kernels}.SiLUDerivative({z})",
+        packs: true);
 
     private static readonly ActivationInfo ELU = new(
         ActivationKind.ELU, "elu", "ELU", isTranscendental: true, DerivativeInput.Output, InitializerKind.HeUniform,
         forward: (z, _) => $"{Kernels}.ELU({z})",
-        timesDerivative: (a, gradient, s) => $"({a} > {s.Literal(0)} ? {gradient} : {Parenthesize(gradient)} * ({a} + {s.Literal(1)}))");
+        timesDerivative: (a, gradient, s) => $"({a} > {s.Literal(0)} ? {gradient} : {Parenthesize(gradient)} * ({a} + {s.Literal(1)}))",
+        packs: true);
 
     private static readonly ActivationInfo Softplus = new(
         ActivationKind.Softplus, "softplus", "Softplus", isTranscendental: true, DerivativeInput.PreActivation, InitializerKind.HeUniform,
         forward: (z, _) => $"{Kernels}.Softplus({z})",
-        timesDerivative: (z, gradient, _) => $"{Parenthesize(gradient)} * {Kernels}.SoftplusDerivative({z})");
+        timesDerivative: (z, gradient, _) => $"{Parenthesize(gradient)} * {Kernels}.SoftplusDerivative({z})",
+        packs: true);
 
     private static readonly ActivationInfo Softmax = new(
         ActivationKind.Softmax, "softmax", "Softmax", isTranscendental: true, DerivativeInput.Output, InitializerKind.XavierUniform,

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using NetGen.Generator.Model;
@@ -56,8 +57,11 @@ internal abstract class LossInfo
     /// <summary>The output layer's delta into the span <c>delta{n}</c>.</summary>
     public abstract void EmitOutputDelta(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output);
 
-    /// <summary>The output layer's delta into locals <c>d{n}_{k}</c>.</summary>
-    public abstract void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output);
+    /// <summary>
+    /// The output layer's delta into locals <c>d{n}_{k}</c>; <paramref name="slope"/>, where given, names unit j's
+    /// derivative already computed (a lane of a packed derivative, <see cref="ActivationInfo.TimesSlope"/>).
+    /// </summary>
+    public abstract void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<int, string>? slope = null);
 
     /// <summary>The output layer's values its activation's derivative is written through: a, or the logits z.</summary>
     private static string DerivativeInputOf(ActivationInfo output) => output.DerivativeInput == DerivativeInput.PreActivation ? "z" : "a";
@@ -163,11 +167,14 @@ internal abstract class LossInfo
                 writer.Line($"delta{n}[k] = {output.TimesDerivative($"{DerivativeInputOf(output)}{n}[k]", _gradient($"(a{n}[k] - target[k])", k, scalar), scalar)};");
         }
 
-        public override void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output)
+        public override void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<int, string>? slope = null)
         {
             writer.Line(DeltaComment(n, k, output));
             for (int j = 0; j < k; j++)
-                writer.Line($"{scalar.Keyword} d{n}_{j} = {output.TimesDerivative($"{DerivativeInputOf(output)}{n}_{j}", _gradient($"error{j}", k, scalar), scalar)};");
+            {
+                string gradient = _gradient($"error{j}", k, scalar);
+                writer.Line($"{scalar.Keyword} d{n}_{j} = {(slope is null ? output.TimesDerivative($"{DerivativeInputOf(output)}{n}_{j}", gradient, scalar) : output.TimesSlope(slope(j), gradient))};");
+            }
         }
     }
 
@@ -221,7 +228,7 @@ internal abstract class LossInfo
                 writer.Line($"delta{n}[k] = a{n}[k] - target[k];");
         }
 
-        public override void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output)
+        public override void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<int, string>? slope = null)
         {
             writer.Line($"// Output delta, sigmoid and binary cross-entropy fused: d loss / d z{n} = a{n} - t");
             for (int j = 0; j < k; j++)
@@ -280,7 +287,7 @@ internal abstract class LossInfo
                 writer.Line($"delta{n}[k] = a{n}[k] * targetSum - target[k];");
         }
 
-        public override void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output)
+        public override void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<int, string>? slope = null)
         {
             writer.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, DeltaComment, n));
             writer.Line($"{scalar.Keyword} targetSum = {string.Join(" + ", Enumerable.Range(0, k).Select(j => $"target[{j}]"))};");

@@ -39,7 +39,12 @@ internal enum ActivationStep
 /// <param name="PreActivationOffset">Where z is kept in the activation buffer (the logits for the output layer; hidden layers whose derivative needs z), or -1.</param>
 /// <param name="Shape">Unrolled or looped code for this layer.</param>
 /// <param name="Step">How the layer is activated: neuron by neuron, or by one kernel call over the layer.</param>
-/// <param name="PacksSigmoid">The in-locals Predict and Backward activate this narrow sigmoid layer as one vector.</param>
+/// <param name="PacksActivation">
+/// The in-locals kernels activate this narrow unrolled layer (sigmoid, GELU, SiLU, ELU, Softplus) as one vector, and
+/// take its derivative as one vector where that is a call (GELU, SiLU, Softplus): the smallest vector that holds the
+/// layer, padded with zeros. A sigmoid layer packs in Predict and Backward, not in Train's step (which measured
+/// slower) nor as a training output; the others everywhere in locals.
+/// </param>
 /// <param name="UnrollLimit">The most weights this layer may have and be unrolled: the declaration's <c>MaxUnrolledWeights</c>, or the default for its activation.</param>
 /// <param name="Dropout">How the training calls drop this layer's outputs; null when they do not.</param>
 /// <param name="PredictsAsVector">
@@ -71,7 +76,7 @@ internal sealed record LayerPlan(
     int PreActivationOffset,
     CodeShape Shape,
     ActivationStep Step,
-    bool PacksSigmoid,
+    bool PacksActivation,
     int UnrollLimit,
     DropoutPlan? Dropout = null,
     bool PredictsAsVector = false,

@@ -110,8 +110,8 @@ namespace NetGen.Generator.Planning;
 /// </param>
 /// <param name="MinVectorizedActivationWidth">
 /// Layers of an exp- or tanh-based activation at least this wide are activated by one vector kernel
-/// call over the layer instead of one scalar call per neuron; narrower unrolled sigmoid layers of 2 or
-/// more neurons pack their sums into one vector (at most <see cref="MaxPackedSigmoidLanes"/>).
+/// call over the layer instead of one scalar call per neuron; narrower unrolled layers of 2 or more neurons of an
+/// activation the runtime computes in packs pack their sums into one vector (at most <see cref="MaxPackedLanes"/>).
 /// </param>
 /// <param name="MaxUnrolledWeightsPerNetwork">
 /// Unrolled weights in one network, summed over its layers: once a network has used this budget, its
@@ -198,11 +198,12 @@ internal sealed record PlanLimits(
     public static readonly PlanLimits Default = new();
 
     /// <summary>
-    /// The widest vector whose sigmoid the runtime computes in one call (<c>Kernels.Sigmoid(Vector512&lt;double&gt;)</c>
-    /// and <c>Kernels.Sigmoid(Vector256&lt;float&gt;)</c>): 8 lanes in either precision. A narrow sigmoid layer
-    /// wider than this is not packed, whatever <see cref="MinVectorizedActivationWidth"/> says.
+    /// The most units a packed layer holds (<see cref="LayerPlan.PacksActivation"/>): the widest vector whose sigmoid the
+    /// runtime computes in one call (<c>Kernels.Sigmoid(Vector512&lt;double&gt;)</c> and <c>Kernels.Sigmoid(Vector256&lt;float&gt;)</c>)
+    /// has 8 lanes in either precision. A narrow layer wider than this is not packed, whatever
+    /// <see cref="MinVectorizedActivationWidth"/> says.
     /// </summary>
-    public const int MaxPackedSigmoidLanes = 8;
+    public const int MaxPackedLanes = 8;
 
     /// <summary>
     /// The widest vector (bytes) a narrow hidden layer of the in-locals Predict is computed in

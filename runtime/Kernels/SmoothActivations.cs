@@ -104,6 +104,127 @@ public static partial class Kernels
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void SoftplusDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale<T, SoftplusSlope>(z, delta);
 
+    // A narrow unrolled layer's few values at once: the generator packs the 2-7 sums (or kept z) of such a layer into the
+    // smallest vector that holds them, padded with zeros, and takes one call here instead of a scalar call per unit (GELU's
+    // is 12.5 ns, SiLU's 5). Each lane is what the layer kernel computes for it (the same SmoothMath steps in double lanes,
+    // floats widened and rounded once); where a width is not accelerated, or on the exact path, a vector splits into
+    // halves down to the scalar entry points, as Sigmoid's packs do.
+    /// <summary>GELU lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector128<T> GELU<T>(Vector128<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, GeluFunction>(z);
+
+    /// <summary>GELU lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector256<T> GELU<T>(Vector256<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, GeluFunction>(z);
+
+    /// <summary>GELU lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector512<T> GELU<T>(Vector512<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, GeluFunction>(z);
+
+    /// <summary>d GELU / d z lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector128<T> GELUDerivative<T>(Vector128<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, GeluSlope>(z);
+
+    /// <summary>d GELU / d z lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector256<T> GELUDerivative<T>(Vector256<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, GeluSlope>(z);
+
+    /// <summary>d GELU / d z lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector512<T> GELUDerivative<T>(Vector512<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, GeluSlope>(z);
+
+    /// <summary>SiLU lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector128<T> SiLU<T>(Vector128<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SiluFunction>(z);
+
+    /// <summary>SiLU lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector256<T> SiLU<T>(Vector256<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SiluFunction>(z);
+
+    /// <summary>SiLU lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector512<T> SiLU<T>(Vector512<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SiluFunction>(z);
+
+    /// <summary>d SiLU / d z lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector128<T> SiLUDerivative<T>(Vector128<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SiluSlope>(z);
+
+    /// <summary>d SiLU / d z lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector256<T> SiLUDerivative<T>(Vector256<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SiluSlope>(z);
+
+    /// <summary>d SiLU / d z lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector512<T> SiLUDerivative<T>(Vector512<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SiluSlope>(z);
+
+    /// <summary>ELU lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector128<T> ELU<T>(Vector128<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, EluFunction>(z);
+
+    /// <summary>ELU lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector256<T> ELU<T>(Vector256<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, EluFunction>(z);
+
+    /// <summary>ELU lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector512<T> ELU<T>(Vector512<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, EluFunction>(z);
+
+    /// <summary>Softplus lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector128<T> Softplus<T>(Vector128<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SoftplusFunction>(z);
+
+    /// <summary>Softplus lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector256<T> Softplus<T>(Vector256<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SoftplusFunction>(z);
+
+    /// <summary>Softplus lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector512<T> Softplus<T>(Vector512<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SoftplusFunction>(z);
+
+    /// <summary>d Softplus / d z lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector128<T> SoftplusDerivative<T>(Vector128<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SoftplusSlope>(z);
+
+    /// <summary>d Softplus / d z lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector256<T> SoftplusDerivative<T>(Vector256<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SoftplusSlope>(z);
+
+    /// <summary>d Softplus / d z lane by lane.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static Vector512<T> SoftplusDerivative<T>(Vector512<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SoftplusSlope>(z);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> Packed<T, TFunction>(Vector128<T> z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TFunction : struct, IDoubleLanesFunction =>
+        Vector128.IsHardwareAccelerated && !UsesSystemExp ? InDoubleOperator<T, TFunction>.Invoke(z) : ByLane<T, TFunction>(z);
+
+    private static Vector128<T> ByLane<T, TFunction>(Vector128<T> z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TFunction : struct, IDoubleLanesFunction
+    {
+        Vector128<T> result = z;
+        for (int lane = 0; lane < Vector128<T>.Count; lane++)
+            result = result.WithElement(lane, InDoubleOperator<T, TFunction>.Invoke(z.GetElement(lane)));
+        return result;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Packed<T, TFunction>(Vector256<T> z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TFunction : struct, IDoubleLanesFunction =>
+        Vector256.IsHardwareAccelerated && !UsesSystemExp
+            ? InDoubleOperator<T, TFunction>.Invoke(z)
+            : Vector256.Create(Packed<T, TFunction>(z.GetLower()), Packed<T, TFunction>(z.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Packed<T, TFunction>(Vector512<T> z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TFunction : struct, IDoubleLanesFunction =>
+        Vector512.IsHardwareAccelerated && !UsesSystemExp
+            ? InDoubleOperator<T, TFunction>.Invoke(z)
+            : Vector512.Create(Packed<T, TFunction>(z.GetLower()), Packed<T, TFunction>(z.GetUpper()));
+
     // Through the same drivers as every other activation (Apply, ApplyInPlace).
     private static void Map<T, TFunction>(ReadOnlySpan<T> z, Span<T> a)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>

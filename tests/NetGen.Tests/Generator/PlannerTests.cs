@@ -29,8 +29,8 @@ public class PlannerTests
 
         Assert.All(plan.Layers, layer => Assert.Equal(CodeShape.Unrolled, layer.Shape));
         Assert.True(plan.RunsInLocals);
-        Assert.True(plan.Layers[0].PacksSigmoid);
-        Assert.False(plan.Layers[1].PacksSigmoid); // a single neuron stays scalar
+        Assert.True(plan.Layers[0].PacksActivation);
+        Assert.False(plan.Layers[1].PacksActivation); // a single neuron stays scalar
         Assert.Equal(0, plan.BatchChunkRows);
         Assert.Equal((3 + 1) + 1, plan.ActivationCount); // a1, a2, then the logits z2
         Assert.Equal(4, plan.LogitsOffset);
@@ -524,8 +524,8 @@ public class PlannerTests
         NetworkPlan plan = Planner.Plan(Model("Packs", new[] { 2, 12, 8, 1 },
             new[] { ActivationKind.Sigmoid, ActivationKind.Sigmoid, ActivationKind.Identity }, maxUnrolledWeights: 200), limits);
 
-        Assert.False(plan.Layers[0].PacksSigmoid);
-        Assert.True(plan.Layers[1].PacksSigmoid);
+        Assert.False(plan.Layers[0].PacksActivation);
+        Assert.True(plan.Layers[1].PacksActivation);
         Assert.True(plan.RunsInLocals);
     }
 

@@ -132,12 +132,11 @@ namespace Samples
             // Layer 2: 4 -> 3, a2 = gelu(W2 a1 + b2)
             var w2 = parameters.Slice(W2Offset, 12);
             var b2 = parameters.Slice(B2Offset, 3);
-            double z2_0 = b2[0] + w2[0] * a1_0 + w2[1] * a1_1 + w2[2] * a1_2 + w2[3] * a1_3;
-            double a2_0 = global::NetGen.Kernels.GELU(z2_0);
-            double z2_1 = b2[1] + w2[4] * a1_0 + w2[5] * a1_1 + w2[6] * a1_2 + w2[7] * a1_3;
-            double a2_1 = global::NetGen.Kernels.GELU(z2_1);
-            double z2_2 = b2[2] + w2[8] * a1_0 + w2[9] * a1_1 + w2[10] * a1_2 + w2[11] * a1_3;
-            double a2_2 = global::NetGen.Kernels.GELU(z2_2);
+            // gelu of the layer's 3 sums at once: one vector call instead of 3 scalar ones
+            var s2 = global::NetGen.Kernels.GELU(global::System.Runtime.Intrinsics.Vector256.Create(b2[0] + w2[0] * a1_0 + w2[1] * a1_1 + w2[2] * a1_2 + w2[3] * a1_3, b2[1] + w2[4] * a1_0 + w2[5] * a1_1 + w2[6] * a1_2 + w2[7] * a1_3, b2[2] + w2[8] * a1_0 + w2[9] * a1_1 + w2[10] * a1_2 + w2[11] * a1_3, 0.0));
+            double a2_0 = global::System.Runtime.Intrinsics.Vector256.GetElement(s2, 0);
+            double a2_1 = global::System.Runtime.Intrinsics.Vector256.GetElement(s2, 1);
+            double a2_2 = global::System.Runtime.Intrinsics.Vector256.GetElement(s2, 2);
             // Layer 3: 3 -> 2, a3 = identity(W3 a2 + b3)
             var w3 = parameters.Slice(W3Offset, 6);
             var b3 = parameters.Slice(B3Offset, 2);
@@ -380,11 +379,13 @@ namespace Samples
             var w2 = parameters.Slice(W2Offset, 12);
             var b2 = parameters.Slice(B2Offset, 3);
             double z2_0 = b2[0] + w2[0] * dropped1_0 + w2[1] * dropped1_1 + w2[2] * dropped1_2 + w2[3] * dropped1_3;
-            double a2_0 = global::NetGen.Kernels.GELU(z2_0);
             double z2_1 = b2[1] + w2[4] * dropped1_0 + w2[5] * dropped1_1 + w2[6] * dropped1_2 + w2[7] * dropped1_3;
-            double a2_1 = global::NetGen.Kernels.GELU(z2_1);
             double z2_2 = b2[2] + w2[8] * dropped1_0 + w2[9] * dropped1_1 + w2[10] * dropped1_2 + w2[11] * dropped1_3;
-            double a2_2 = global::NetGen.Kernels.GELU(z2_2);
+            // gelu of the layer's 3 z at once: one vector call instead of 3 scalar ones
+            var s2 = global::NetGen.Kernels.GELU(global::System.Runtime.Intrinsics.Vector256.Create(z2_0, z2_1, z2_2, 0.0));
+            double a2_0 = global::System.Runtime.Intrinsics.Vector256.GetElement(s2, 0);
+            double a2_1 = global::System.Runtime.Intrinsics.Vector256.GetElement(s2, 1);
+            double a2_2 = global::System.Runtime.Intrinsics.Vector256.GetElement(s2, 2);
             // Layer 2 dropout, training only: dropped2 = a2 * mask2, each mask2[i] 0 with probability 0.2 and 1.25 (1 / (1 - p)) otherwise, from the row's key
             double mask2_0 = global::NetGen.Kernels.DropoutMask<double>(dropoutKey, A2Offset + 0, 858993459u, 1.25);
             double dropped2_0 = a2_0 * mask2_0;
@@ -410,9 +411,11 @@ namespace Samples
             double d3_1 = (1.0 * error1);
 
             // Layer 2 delta: d2 = (W3^T d3) * mask2 * gelu'(z2)
-            double d2_0 = ((w3[0] * d3_0 + w3[3] * d3_1) * mask2_0) * global::NetGen.Kernels.GELUDerivative(z2_0);
-            double d2_1 = ((w3[1] * d3_0 + w3[4] * d3_1) * mask2_1) * global::NetGen.Kernels.GELUDerivative(z2_1);
-            double d2_2 = ((w3[2] * d3_0 + w3[5] * d3_1) * mask2_2) * global::NetGen.Kernels.GELUDerivative(z2_2);
+            // gelu'(z2) of the layer's 3 units at once: one vector call instead of 3 scalar ones
+            var g2 = global::NetGen.Kernels.GELUDerivative(global::System.Runtime.Intrinsics.Vector256.Create(z2_0, z2_1, z2_2, 0.0));
+            double d2_0 = ((w3[0] * d3_0 + w3[3] * d3_1) * mask2_0) * global::System.Runtime.Intrinsics.Vector256.GetElement(g2, 0);
+            double d2_1 = ((w3[1] * d3_0 + w3[4] * d3_1) * mask2_1) * global::System.Runtime.Intrinsics.Vector256.GetElement(g2, 1);
+            double d2_2 = ((w3[2] * d3_0 + w3[5] * d3_1) * mask2_2) * global::System.Runtime.Intrinsics.Vector256.GetElement(g2, 2);
 
             // Layer 1 delta: d1 = (W2^T d2) * mask1 * sigmoid'(z1)
             double d1_0 = (w2[0] * d2_0 + w2[4] * d2_1 + w2[8] * d2_2) * mask1_0 * a1_0 * (1.0 - a1_0);
@@ -489,11 +492,13 @@ namespace Samples
             var w2 = parameters.Slice(W2Offset, 12);
             var b2 = parameters.Slice(B2Offset, 3);
             double z2_0 = b2[0] + w2[0] * dropped1_0 + w2[1] * dropped1_1 + w2[2] * dropped1_2 + w2[3] * dropped1_3;
-            double a2_0 = global::NetGen.Kernels.GELU(z2_0);
             double z2_1 = b2[1] + w2[4] * dropped1_0 + w2[5] * dropped1_1 + w2[6] * dropped1_2 + w2[7] * dropped1_3;
-            double a2_1 = global::NetGen.Kernels.GELU(z2_1);
             double z2_2 = b2[2] + w2[8] * dropped1_0 + w2[9] * dropped1_1 + w2[10] * dropped1_2 + w2[11] * dropped1_3;
-            double a2_2 = global::NetGen.Kernels.GELU(z2_2);
+            // gelu of the layer's 3 z at once: one vector call instead of 3 scalar ones
+            var s2 = global::NetGen.Kernels.GELU(global::System.Runtime.Intrinsics.Vector256.Create(z2_0, z2_1, z2_2, 0.0));
+            double a2_0 = global::System.Runtime.Intrinsics.Vector256.GetElement(s2, 0);
+            double a2_1 = global::System.Runtime.Intrinsics.Vector256.GetElement(s2, 1);
+            double a2_2 = global::System.Runtime.Intrinsics.Vector256.GetElement(s2, 2);
             // Layer 2 dropout, training only: dropped2 = a2 * mask2, each mask2[i] 0 with probability 0.2 and 1.25 (1 / (1 - p)) otherwise, from the row's key
             double mask2_0 = global::NetGen.Kernels.DropoutMask<double>(dropoutKey, A2Offset + 0, 858993459u, 1.25);
             double dropped2_0 = a2_0 * mask2_0;
@@ -519,9 +524,11 @@ namespace Samples
             double d3_1 = (1.0 * error1);
 
             // Layer 2 delta: d2 = (W3^T d3) * mask2 * gelu'(z2)
-            double d2_0 = ((w3[0] * d3_0 + w3[3] * d3_1) * mask2_0) * global::NetGen.Kernels.GELUDerivative(z2_0);
-            double d2_1 = ((w3[1] * d3_0 + w3[4] * d3_1) * mask2_1) * global::NetGen.Kernels.GELUDerivative(z2_1);
-            double d2_2 = ((w3[2] * d3_0 + w3[5] * d3_1) * mask2_2) * global::NetGen.Kernels.GELUDerivative(z2_2);
+            // gelu'(z2) of the layer's 3 units at once: one vector call instead of 3 scalar ones
+            var g2 = global::NetGen.Kernels.GELUDerivative(global::System.Runtime.Intrinsics.Vector256.Create(z2_0, z2_1, z2_2, 0.0));
+            double d2_0 = ((w3[0] * d3_0 + w3[3] * d3_1) * mask2_0) * global::System.Runtime.Intrinsics.Vector256.GetElement(g2, 0);
+            double d2_1 = ((w3[1] * d3_0 + w3[4] * d3_1) * mask2_1) * global::System.Runtime.Intrinsics.Vector256.GetElement(g2, 1);
+            double d2_2 = ((w3[2] * d3_0 + w3[5] * d3_1) * mask2_2) * global::System.Runtime.Intrinsics.Vector256.GetElement(g2, 2);
 
             // Layer 1 delta: d1 = (W2^T d2) * mask1 * sigmoid'(z1)
             double d1_0 = (w2[0] * d2_0 + w2[4] * d2_1 + w2[8] * d2_2) * mask1_0 * a1_0 * (1.0 - a1_0);
