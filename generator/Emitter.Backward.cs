@@ -131,8 +131,27 @@ internal static partial class Emitter
     private static void EmitOutputDelta(CodeWriter writer, NetworkPlan plan, Scalar scalar)
     {
         LayerPlan output = plan.OutputLayer;
-        LossInfo.Of(plan.Model.Loss).EmitOutputDelta(writer, output.Number, output.OutputSize, scalar, ActivationInfo.Of(output.Activation));
+        LossInfo.Of(plan.Model.Loss).EmitOutputDelta(writer, output.Number, output.OutputSize, scalar, ActivationInfo.Of(output.Activation), OutputDerivativePack(output));
         writer.Line();
+    }
+
+    /// <summary>
+    /// The kernel that multiplies a packed output layer's delta by its derivative in span code, where that derivative is a
+    /// call (<see cref="LayerPlan.PacksInSpans"/>, <see cref="ActivationInfo.DerivativeIsCall"/>); null for every other output layer.
+    /// </summary>
+    private static string? OutputDerivativePack(LayerPlan output) =>
+        output.PacksInSpans && ActivationInfo.Of(output.Activation).DerivativeIsCall
+            ? RuntimeApi.Call(RuntimeApi.DerivativePack(ActivationInfo.Of(output.Activation)))
+            : null;
+
+    /// <summary>
+    /// The kernel that multiplies a layer's delta by its derivative over the layer (or a chunk row of it): the packed one for
+    /// a layer packed in spans, else the layer kernel (<see cref="RuntimeApi.Derivative"/>).
+    /// </summary>
+    private static string DerivativeKernel(LayerPlan layer)
+    {
+        ActivationInfo activation = ActivationInfo.Of(layer.Activation);
+        return layer.PacksInSpans && activation.DerivativeIsCall ? RuntimeApi.DerivativePack(activation) : RuntimeApi.Derivative(activation);
     }
 
     /// <summary><c> * mask</c> in a delta's comment where the layer has dropout, else nothing.</summary>
@@ -165,18 +184,18 @@ internal static partial class Emitter
             derivativeKernel = activation.DerivativeInput != DerivativeInput.None;
         }
         if (derivativeKernel)
-            writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{scalar.Keyword}>({input}{n}, delta{n});");
+            writer.Line($"{RuntimeApi.Call(DerivativeKernel(layer))}<{scalar.Keyword}>({input}{n}, delta{n});");
         writer.Line();
     }
 
     /// <summary>
     /// Whether a hidden layer's delta is multiplied by its derivative kernel over the layer, after the error sent back
-    /// (unrolled or not), rather than unit by unit: a layer activated by its layer kernel whose derivative is a call per
-    /// value (<see cref="ActivationInfo.DerivativeIsCall"/>). The chunked batch code does the same, row by row, so that
+    /// (unrolled or not), rather than unit by unit: a layer activated by its layer kernel or packed in spans whose
+    /// derivative is a call per value (<see cref="ActivationInfo.DerivativeIsCall"/>; <see cref="DerivativeKernel"/>). The chunked batch code does the same, row by row, so that
     /// each row's delta keeps the per-row code's bits.
     /// </summary>
     private static bool DerivesAsLayer(LayerPlan layer) =>
-        layer.Step == ActivationStep.LayerKernel && ActivationInfo.Of(layer.Activation).DerivativeIsCall;
+        (layer.Step == ActivationStep.LayerKernel || layer.PacksInSpans) && ActivationInfo.Of(layer.Activation).DerivativeIsCall;
 
     /// <summary>
     /// One statement per unit of a layer below an unrolled one: <c>delta_l[i] = (sum_j W_{l+1}[j, i]

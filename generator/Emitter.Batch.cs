@@ -98,7 +98,7 @@ internal static partial class Emitter
         writer.Line($"/// <summary>One row's d loss / d z{n} into <paramref name=\"delta{n}\"/> and its loss ({loss.Description}), from its output a{n} and logits z{n}.</summary>");
         using (writer.Block($"private static {t} {GeneratedNames.LossAndOutputDelta}(global::System.ReadOnlySpan<{t}> a{n}, global::System.ReadOnlySpan<{t}> z{n}, global::System.ReadOnlySpan<{t}> target, global::System.Span<{t}> delta{n})"))
         {
-            loss.EmitOutputDelta(writer, n, k, scalar, ActivationInfo.Of(output.Activation));
+            loss.EmitOutputDelta(writer, n, k, scalar, ActivationInfo.Of(output.Activation), OutputDerivativePack(output));
             writer.Line($"{t} loss = {scalar.Literal(0)};");
             loss.EmitLoss(writer, n, k, scalar, output.Step == ActivationStep.LayerKernel);
         }
@@ -195,6 +195,12 @@ internal static partial class Emitter
         {
             // The identity in place is no code at all.
         }
+        else if (layer.PacksInSpans)
+        {
+            writer.Line($"// row by row, packed as the per-row code packs the layer");
+            using (writer.Block("for (int row = 0; row < count; row++)"))
+                writer.Line($"{RuntimeApi.Call(RuntimeApi.Pack(activation))}<{t}>({ChunkRow(product, width)}, {ChunkRow(a, width)});");
+        }
         else if (layer.Step == ActivationStep.PerNeuron)
         {
             writer.Line($"// value by value, with the formula of the per-row code's unrolled layer");
@@ -275,7 +281,7 @@ internal static partial class Emitter
         {
             writer.Line($"// row by row, as the per-row code calls the kernel");
             using (writer.Block("for (int row = 0; row < count; row++)"))
-                writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{t}>({ChunkRow(derivativeInput, width)}, {ChunkRow(delta, width)});");
+                writer.Line($"{RuntimeApi.Call(DerivativeKernel(below))}<{t}>({ChunkRow(derivativeInput, width)}, {ChunkRow(delta, width)});");
         }
         else
         {

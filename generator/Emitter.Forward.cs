@@ -118,8 +118,8 @@ internal static partial class Emitter
         else
         {
             EmitLayerHeader(writer, plan, layer, LayerInput(plan, layer, training));
-            // Neuron by neuron, an activation straight into a is wrapped around each sum as it is written.
-            bool fused = layer.Step == ActivationStep.PerNeuron && !layer.KeepsPreActivation;
+            // Neuron by neuron, an activation straight into a is wrapped around each sum as it is written (not a packed one).
+            bool fused = layer.Step == ActivationStep.PerNeuron && !layer.KeepsPreActivation && !layer.PacksInSpans;
             string input = LayerInput(plan, layer, training);
             if (layer.ActivatesAsItStores)
             {
@@ -172,6 +172,12 @@ internal static partial class Emitter
     /// <summary>a = f(z) from the kept z (or in place, from the product in a), as the plan says: one kernel call or one statement per neuron.</summary>
     private static void EmitActivation(CodeWriter writer, LayerPlan layer, ActivationInfo activation, string z, string a, Scalar scalar)
     {
+        if (layer.PacksInSpans)
+        {
+            writer.Line($"// {a} = {activation.Name}({z}), the layer's {layer.OutputSize} values packed in one vector (as the in-locals code packs them)");
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.Pack(activation))}<{scalar.Keyword}>({z}, {a});");
+            return;
+        }
         if (layer.Step == ActivationStep.PerNeuron)
         {
             for (int k = 0; k < layer.OutputSize; k++)

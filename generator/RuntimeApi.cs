@@ -53,6 +53,15 @@ internal static class RuntimeApi
     public static string Derivative(ActivationInfo activation) =>
         activation.RuntimeName + (activation.DerivativeInput == DerivativeInput.PreActivation ? "DerivativeFromInput" : "Derivative");
 
+    /// <summary>
+    /// The kernels of a packed layer that code keeps in spans (<see cref="Planning.LayerPlan.PacksInSpans"/>): <c>GELUPack(z, a)</c>,
+    /// and <c>GELUDerivativePack(z, delta)</c> where the derivative is a call; each value as the in-locals pack computes it.
+    /// </summary>
+    public static string Pack(ActivationInfo activation) => activation.RuntimeName + "Pack";
+
+    /// <inheritdoc cref="Pack"/>
+    public static string DerivativePack(ActivationInfo activation) => activation.RuntimeName + "DerivativePack";
+
     /// <summary><c>global::NetGen.Kernels.{member}</c>.</summary>
     public static string Call(string member) => Kernels + "." + member;
 
@@ -66,6 +75,10 @@ internal static class RuntimeApi
             names.Add(activation.RuntimeName);
             if (activation.IsElementwise)
                 names.Add(Derivative(activation));
+            if (activation.Packs && activation.Kind != ActivationKind.Sigmoid)
+                names.Add(Pack(activation));
+            if (activation.Packs && activation.DerivativeIsCall)
+                names.Add(DerivativePack(activation));
         }
         return names.Distinct().ToList();
     }

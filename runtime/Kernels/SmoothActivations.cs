@@ -193,6 +193,67 @@ public static partial class Kernels
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static Vector512<T> SoftplusDerivative<T>(Vector512<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SoftplusSlope>(z);
 
+    // The same packs for code that keeps a layer in spans (Forward, the loss rows and the chunks of networks that do not
+    // run in locals, and Loss): one row's values of a packed layer, at most MaxPackLength of them, through the vector that
+    // holds them, padded with zeros, so that each value gets the in-locals pack's bits.
+
+    /// <summary>GELU of a packed layer's z (at most 8 values) into a: <c>a[i] = GELU(z[i])</c>, as a packed vector computes it.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void GELUPack<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Pack<T, GeluFunction>(z, a, times: false);
+
+    /// <summary>SiLU of a packed layer's z into a: <c>a[i] = SiLU(z[i])</c>, as a packed vector computes it.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void SiLUPack<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Pack<T, SiluFunction>(z, a, times: false);
+
+    /// <summary>ELU of a packed layer's z into a: <c>a[i] = ELU(z[i])</c>, as a packed vector computes it.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void ELUPack<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Pack<T, EluFunction>(z, a, times: false);
+
+    /// <summary>Softplus of a packed layer's z into a: <c>a[i] = Softplus(z[i])</c>, as a packed vector computes it.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void SoftplusPack<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Pack<T, SoftplusFunction>(z, a, times: false);
+
+    /// <summary>Multiplies a packed GELU layer's delta by its derivative from z: <c>delta[i] *= GELU'(z[i])</c>, as a packed vector computes it.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void GELUDerivativePack<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Pack<T, GeluSlope>(z, delta, times: true);
+
+    /// <summary>Multiplies a packed SiLU layer's delta by its derivative from z: <c>delta[i] *= SiLU'(z[i])</c>, as a packed vector computes it.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void SiLUDerivativePack<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Pack<T, SiluSlope>(z, delta, times: true);
+
+    /// <summary>Multiplies a packed Softplus layer's delta by its derivative from z: <c>delta[i] *= Softplus'(z[i])</c>, as a packed vector computes it.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void SoftplusDerivativePack<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Pack<T, SoftplusSlope>(z, delta, times: true);
+
+    /// <summary>The most values <c>Kernels.*Pack</c> takes: a packed layer's units (the generator's MaxPackedLanes).</summary>
+    private const int MaxPackLength = 8;
+
+    /// <summary>
+    /// <c>f(z)</c> of up to <see cref="MaxPackLength"/> values through the smallest of Vector128/256/512 that holds them, into
+    /// <paramref name="result"/>, or with <paramref name="times"/> multiplied into it (<c>result[i] * f(z[i])</c>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Pack<T, TFunction>(ReadOnlySpan<T> z, Span<T> result, bool times)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TFunction : struct, IDoubleLanesFunction
+    {
+        CheckLength(result.Length, z.Length, nameof(result));
+        if (z.Length > MaxPackLength)
+            ThrowHelper.ThrowPackTooLong(nameof(z), MaxPackLength, z.Length);
+        Span<T> lanes = stackalloc T[Vector512<T>.Count];
+        lanes.Clear();
+        z.CopyTo(lanes);
+        int bytes = z.Length * Unsafe.SizeOf<T>();
+        if (bytes <= 16)
+            Packed<T, TFunction>(Vector128.Create<T>(lanes)).CopyTo(lanes);
+        else if (bytes <= 32)
+            Packed<T, TFunction>(Vector256.Create<T>(lanes)).CopyTo(lanes);
+        else
+            Packed<T, TFunction>(Vector512.Create<T>(lanes)).CopyTo(lanes);
+        for (int i = 0; i < result.Length; i++)
+            result[i] = times ? result[i] * lanes[i] : lanes[i];
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<T> Packed<T, TFunction>(Vector128<T> z)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
