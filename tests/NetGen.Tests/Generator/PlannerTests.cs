@@ -37,6 +37,42 @@ public class PlannerTests
         Assert.Equal(4 * 3 + 3 + 3 + 1, plan.ParameterCount);
     }
 
+    [Theory]
+    [InlineData(nameof(ActivationKind.GELU))]
+    [InlineData(nameof(ActivationKind.SiLU))]
+    [InlineData(nameof(ActivationKind.ELU))]
+    [InlineData(nameof(ActivationKind.Softplus))]
+    public void A_narrow_unrolled_layer_of_a_smooth_activation_is_packed_in_locals_and_in_spans(string name)
+    {
+        var kind = Enum.Parse<ActivationKind>(name);
+        // 3-5-2-1: the hidden layers of 5 and 2 units pack (2 to 7 units); the output layer of 1 unit stays scalar.
+        NetworkPlan plan = Planner.Plan(Model("Smooth", new[] { 3, 5, 2, 1 }, new[] { kind, kind, kind }));
+        Assert.True(plan.RunsInLocals);
+        Assert.True(plan.Layers[0].PacksActivation && plan.Layers[0].PacksInSpans);
+        Assert.True(plan.Layers[1].PacksActivation && plan.Layers[1].PacksInSpans);
+        Assert.False(plan.Layers[2].PacksActivation);
+
+        // From MinVectorizedActivationWidth units on, the layer kernel activates the layer: no pack.
+        int wide = PlanLimits.Default.MinVectorizedActivationWidth;
+        NetworkPlan widePlan = Planner.Plan(Model("Wide", new[] { 3, wide, 1 }, new[] { kind, ActivationKind.Identity }));
+        Assert.Equal(ActivationStep.LayerKernel, widePlan.Layers[0].Step);
+        Assert.False(widePlan.Layers[0].PacksActivation);
+
+        // Behind a looped layer the network keeps its layers in spans; its narrow unrolled layer still packs there.
+        NetworkPlan spans = Planner.Plan(Model("Spans", new[] { 10, 20, 3 }, new[] { ActivationKind.ReLU, kind }, precision: PrecisionKind.Single));
+        Assert.False(spans.RunsInLocals);
+        Assert.Equal(CodeShape.Unrolled, spans.Layers[1].Shape);
+        Assert.True(spans.Layers[1].PacksInSpans);
+    }
+
+    [Fact]
+    public void A_narrow_sigmoid_layer_packs_in_locals_only()
+    {
+        NetworkPlan plan = Planner.Plan(Model("Sigmoid", new[] { 10, 20, 3 }, new[] { ActivationKind.ReLU, ActivationKind.Sigmoid }));
+        Assert.True(plan.Layers[1].PacksActivation);
+        Assert.False(plan.Layers[1].PacksInSpans);
+    }
+
     [Fact]
     public void A_digits_network_loops_both_layers_and_batches_its_first_layer()
     {
