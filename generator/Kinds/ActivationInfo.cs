@@ -42,9 +42,10 @@ internal sealed class ActivationInfo
         ActivationKind kind, string name, string runtimeName, bool isTranscendental, DerivativeInput derivativeInput,
         InitializerKind defaultInitializer, Func<string, Scalar, string>? forward, Func<string, string, Scalar, string>? timesDerivative,
         ActivationPlacement placement = ActivationPlacement.AnyLayer, LossKind? requiredLoss = null, string? kernelNote = null,
-        Func<string, string, Scalar, string, string>? timesDerivativeVector = null, bool packs = false)
+        Func<string, string, Scalar, string, string>? timesDerivativeVector = null, bool packs = false, double? scalarCallNanoseconds = null)
     {
         Packs = packs;
+        ScalarCallNanoseconds = scalarCallNanoseconds;
         KernelNote = kernelNote;
         HasInlineVectorForm = timesDerivativeVector is not null;
         _timesDerivativeVector = timesDerivativeVector;
@@ -93,6 +94,22 @@ internal sealed class ActivationInfo
     /// (<see cref="Planning.LayerPlan.PacksActivation"/>), one call instead of one per unit.
     /// </summary>
     public bool Packs { get; }
+
+    /// <summary>
+    /// What one more unit of the scalar form costs where a layer's calls follow one another (measured on this project's
+    /// host: <c>PK2</c> in docs/benchmarks.md), for the kinds whose scalar form is a call; null for the others.
+    /// </summary>
+    public double? ScalarCallNanoseconds { get; }
+
+    /// <summary>
+    /// The fewest units a layer of this kind packs (<see cref="Packs"/>): 2, or for a call per unit, the units whose calls
+    /// cost at least a pack's wait (<see cref="Planning.PlanLimits.PackBreakEvenNanoseconds"/>). A pack is one vector
+    /// evaluation that the layer waits for, 35-60 ns; scalar calls overlap, each adding its cost: two GELU calls (14.5 ns
+    /// each) already cost more than a pack, SiLU (4.5 ns) needs six.
+    /// </summary>
+    public int MinPackedUnits => ScalarCallNanoseconds is double cost
+        ? Math.Max(2, (int)Math.Ceiling(Planning.PlanLimits.PackBreakEvenNanoseconds / cost))
+        : 2;
 
     /// <summary>The initializer <c>Initializer.Default</c> means after a hidden layer of this kind (He for ReLU-like, else Xavier).</summary>
     public InitializerKind DefaultInitializer { get; }
@@ -178,25 +195,25 @@ internal sealed class ActivationInfo
         ActivationKind.GELU, "gelu", "GELU", isTranscendental: true, DerivativeInput.PreActivation, InitializerKind.HeUniform,
         forward: (z, _) => $"{Kernels}.GELU({z})",
         timesDerivative: (z, gradient, _) => $"{Parenthesize(gradient)} * {Kernels}.GELUDerivative({z})",
-        packs: true);
+        packs: true, scalarCallNanoseconds: 14.5);
 
     private static readonly ActivationInfo SiLU = new(
         ActivationKind.SiLU, "silu", "SiLU", isTranscendental: true, DerivativeInput.PreActivation, InitializerKind.HeUniform,
         forward: (z, _) => $"{Kernels}.SiLU({z})",
         timesDerivative: (z, gradient, _) => $"{Parenthesize(gradient)} * {Kernels}.SiLUDerivative({z})",
-        packs: true);
+        packs: true, scalarCallNanoseconds: 4.5);
 
     private static readonly ActivationInfo ELU = new(
         ActivationKind.ELU, "elu", "ELU", isTranscendental: true, DerivativeInput.Output, InitializerKind.HeUniform,
         forward: (z, _) => $"{Kernels}.ELU({z})",
         timesDerivative: (a, gradient, s) => $"({a} > {s.Literal(0)} ? {gradient} : {Parenthesize(gradient)} * ({a} + {s.Literal(1)}))",
-        packs: true);
+        packs: true, scalarCallNanoseconds: 7.8);
 
     private static readonly ActivationInfo Softplus = new(
         ActivationKind.Softplus, "softplus", "Softplus", isTranscendental: true, DerivativeInput.PreActivation, InitializerKind.HeUniform,
         forward: (z, _) => $"{Kernels}.Softplus({z})",
         timesDerivative: (z, gradient, _) => $"{Parenthesize(gradient)} * {Kernels}.SoftplusDerivative({z})",
-        packs: true);
+        packs: true, scalarCallNanoseconds: 15.0);
 
     private static readonly ActivationInfo Softmax = new(
         ActivationKind.Softmax, "softmax", "Softmax", isTranscendental: true, DerivativeInput.Output, InitializerKind.XavierUniform,

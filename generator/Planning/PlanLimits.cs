@@ -206,6 +206,15 @@ internal sealed record PlanLimits(
     public const int MaxPackedLanes = 8;
 
     /// <summary>
+    /// What a layer's scalar calls must cost together before packing them pays (<see cref="Kinds.ActivationInfo.MinPackedUnits"/>):
+    /// about what one pack adds to the layer's wait beyond a single call. Measured on this host (docs/benchmarks.md, the
+    /// packs of 4 December): in a chain of calls, 2 SiLU doubles 37 -> 49 ns a step packed and 3 SiLU floats 57 -> 58-66,
+    /// 6 SiLU floats 128 -> 109; 3 ELU floats 47 -> 48, Predict 32 -> 24, 4 ELU doubles 69 -> 50; 2 GELU floats 85 -> 64,
+    /// 2 Softplus doubles 65 -> 68, Predict 38 -> 33-37.
+    /// </summary>
+    public const double PackBreakEvenNanoseconds = 25;
+
+    /// <summary>
     /// The widest vector (bytes) a narrow hidden layer of the in-locals Predict is computed in
     /// (<see cref="LayerPlan.PredictsAsVector"/>): Vector256, 4 doubles or 8 floats; a layer of 16 bytes fills a Vector128.
     /// </summary>

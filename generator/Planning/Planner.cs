@@ -214,7 +214,7 @@ internal static class Planner
                 ? ActivationStep.LayerKernel
                 : ActivationStep.PerNeuron;
             bool packsActivation = shape == CodeShape.Unrolled && activation.Packs
-                && outputs >= 2 && outputs < limits.MinVectorizedActivationWidth && outputs <= PlanLimits.MaxPackedLanes;
+                && outputs >= activation.MinPackedUnits && outputs < limits.MinVectorizedActivationWidth && outputs <= PlanLimits.MaxPackedLanes;
 
             int preActivationOffset = -1;
             if (isOutput)

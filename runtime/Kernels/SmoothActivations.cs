@@ -108,89 +108,112 @@ public static partial class Kernels
     // smallest vector that holds them, padded with zeros, and takes one call here instead of a scalar call per unit (GELU's
     // is 12.5 ns, SiLU's 5). Each lane is what the layer kernel computes for it (the same SmoothMath steps in double lanes,
     // floats widened and rounded once); where a width is not accelerated, or on the exact path, a vector splits into
-    // halves down to the scalar entry points, as Sigmoid's packs do.
+    // halves down to the scalar entry points, as Sigmoid's packs do. Never inlined (in a training kernel that packs a
+    // layer forward and back, two inlined copies would spend the JIT's inlining budget and leave the smooth math's vector
+    // steps as calls) and compiled optimised at the first call, as the layer kernels are.
     /// <summary>GELU lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector128<T> GELU<T>(Vector128<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, GeluFunction>(z);
 
     /// <summary>GELU lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector256<T> GELU<T>(Vector256<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, GeluFunction>(z);
 
     /// <summary>GELU lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector512<T> GELU<T>(Vector512<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, GeluFunction>(z);
 
     /// <summary>d GELU / d z lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector128<T> GELUDerivative<T>(Vector128<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, GeluSlope>(z);
 
     /// <summary>d GELU / d z lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector256<T> GELUDerivative<T>(Vector256<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, GeluSlope>(z);
 
     /// <summary>d GELU / d z lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector512<T> GELUDerivative<T>(Vector512<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, GeluSlope>(z);
 
     /// <summary>SiLU lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector128<T> SiLU<T>(Vector128<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SiluFunction>(z);
 
     /// <summary>SiLU lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector256<T> SiLU<T>(Vector256<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SiluFunction>(z);
 
     /// <summary>SiLU lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector512<T> SiLU<T>(Vector512<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SiluFunction>(z);
 
     /// <summary>d SiLU / d z lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector128<T> SiLUDerivative<T>(Vector128<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SiluSlope>(z);
 
     /// <summary>d SiLU / d z lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector256<T> SiLUDerivative<T>(Vector256<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SiluSlope>(z);
 
     /// <summary>d SiLU / d z lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector512<T> SiLUDerivative<T>(Vector512<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SiluSlope>(z);
 
     /// <summary>ELU lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector128<T> ELU<T>(Vector128<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, EluFunction>(z);
 
     /// <summary>ELU lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector256<T> ELU<T>(Vector256<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, EluFunction>(z);
 
     /// <summary>ELU lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector512<T> ELU<T>(Vector512<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, EluFunction>(z);
 
     /// <summary>Softplus lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector128<T> Softplus<T>(Vector128<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SoftplusFunction>(z);
 
     /// <summary>Softplus lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector256<T> Softplus<T>(Vector256<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SoftplusFunction>(z);
 
     /// <summary>Softplus lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector512<T> Softplus<T>(Vector512<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SoftplusFunction>(z);
 
     /// <summary>d Softplus / d z lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector128<T> SoftplusDerivative<T>(Vector128<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SoftplusSlope>(z);
 
     /// <summary>d Softplus / d z lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector256<T> SoftplusDerivative<T>(Vector256<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SoftplusSlope>(z);
 
     /// <summary>d Softplus / d z lane by lane.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Vector512<T> SoftplusDerivative<T>(Vector512<T> z) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Packed<T, SoftplusSlope>(z);
 
     // The same packs for code that keeps a layer in spans (Forward, the loss rows and the chunks of networks that do not
@@ -245,20 +268,48 @@ public static partial class Kernels
         z.CopyTo(lanes);
         int bytes = z.Length * Unsafe.SizeOf<T>();
         if (bytes <= 16)
-            Packed<T, TFunction>(Vector128.Create<T>(lanes)).CopyTo(lanes);
+            PackedApart<T, TFunction>(Vector128.Create<T>(lanes)).CopyTo(lanes);
         else if (bytes <= 32)
-            Packed<T, TFunction>(Vector256.Create<T>(lanes)).CopyTo(lanes);
+            PackedApart<T, TFunction>(Vector256.Create<T>(lanes)).CopyTo(lanes);
         else
-            Packed<T, TFunction>(Vector512.Create<T>(lanes)).CopyTo(lanes);
+            PackedApart<T, TFunction>(Vector512.Create<T>(lanes)).CopyTo(lanes);
         for (int i = 0; i < result.Length; i++)
             result[i] = times ? result[i] * lanes[i] : lanes[i];
     }
 
+    // Each width's pack a method of its own for Pack, which picks among three: with the three inlined into it, the JIT's
+    // inlining budget ran out and the smooth math's vector steps became calls (10-20-3's GELU Predict 118 -> 139 ns).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static Vector128<T> PackedApart<T, TFunction>(Vector128<T> z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TFunction : struct, IDoubleLanesFunction => Packed<T, TFunction>(z);
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static Vector256<T> PackedApart<T, TFunction>(Vector256<T> z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TFunction : struct, IDoubleLanesFunction => Packed<T, TFunction>(z);
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static Vector512<T> PackedApart<T, TFunction>(Vector512<T> z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TFunction : struct, IDoubleLanesFunction => Packed<T, TFunction>(z);
+
+    // A pack of floats is computed in one vector of doubles twice its width where that width is accelerated (four floats
+    // in a Vector256<double>, eight in a Vector512<double>): one evaluation's latency instead of two in a row, which is
+    // what a narrow layer waits for. The same steps lane by lane as the layer kernel's two halves, so the same bits.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<T> Packed<T, TFunction>(Vector128<T> z)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TFunction : struct, IDoubleLanesFunction =>
-        Vector128.IsHardwareAccelerated && !UsesSystemExp ? InDoubleOperator<T, TFunction>.Invoke(z) : ByLane<T, TFunction>(z);
+        where TFunction : struct, IDoubleLanesFunction
+    {
+        if (typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated && !UsesSystemExp)
+        {
+            Vector256<double> wide = TFunction.Invoke<Vector256<double>, Width256<double>>(
+                Vector256.Create(Vector128.WidenLower(z.AsSingle()), Vector128.WidenUpper(z.AsSingle())));
+            return Vector128.Narrow(wide.GetLower(), wide.GetUpper()).As<float, T>();
+        }
+        return Vector128.IsHardwareAccelerated && !UsesSystemExp ? InDoubleOperator<T, TFunction>.Invoke(z) : ByLane<T, TFunction>(z);
+    }
 
     private static Vector128<T> ByLane<T, TFunction>(Vector128<T> z)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -273,10 +324,18 @@ public static partial class Kernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<T> Packed<T, TFunction>(Vector256<T> z)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        where TFunction : struct, IDoubleLanesFunction =>
-        Vector256.IsHardwareAccelerated && !UsesSystemExp
+        where TFunction : struct, IDoubleLanesFunction
+    {
+        if (typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated && !UsesSystemExp)
+        {
+            Vector512<double> wide = TFunction.Invoke<Vector512<double>, Width512<double>>(
+                Vector512.Create(Vector256.WidenLower(z.AsSingle()), Vector256.WidenUpper(z.AsSingle())));
+            return Vector256.Narrow(wide.GetLower(), wide.GetUpper()).As<float, T>();
+        }
+        return Vector256.IsHardwareAccelerated && !UsesSystemExp
             ? InDoubleOperator<T, TFunction>.Invoke(z)
             : Vector256.Create(Packed<T, TFunction>(z.GetLower()), Packed<T, TFunction>(z.GetUpper()));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<T> Packed<T, TFunction>(Vector512<T> z)

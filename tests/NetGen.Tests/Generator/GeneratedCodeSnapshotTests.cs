@@ -85,14 +85,14 @@ public class GeneratedCodeSnapshotTests
         public partial class SwishNet { }
         """);
 
-    // Layer 1 is looped, so the network keeps its layers in spans: its narrow GELU and SiLU layers are still activated as
-    // one vector each (Kernels.GELUPack, SiLUPack), their deltas multiplied by one packed derivative each, in Forward, in
+    // Layer 1 is looped, so the network keeps its layers in spans: its narrow GELU and Softplus layers are still activated as
+    // one vector each (Kernels.GELUPack, SoftplusPack), their deltas multiplied by one packed derivative each, in Forward, in
     // Backward and row by row in the chunked batch code, so that every call gives a unit the in-locals pack's value.
     [Fact]
     public void Network_whose_narrow_smooth_layers_are_packed_in_spans() => VerifyGenerated("""
         using NetGen;
         namespace Samples;
-        [Network(10, 20, 3, 2, Activations = new[] { Activation.ReLU, Activation.GELU, Activation.SiLU },
+        [Network(10, 20, 3, 2, Activations = new[] { Activation.ReLU, Activation.GELU, Activation.Softplus },
                  Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
         public partial class PackedSpansNet { }
         """);

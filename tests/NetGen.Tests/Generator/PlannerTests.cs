@@ -45,12 +45,19 @@ public class PlannerTests
     public void A_narrow_unrolled_layer_of_a_smooth_activation_is_packed_in_locals_and_in_spans(string name)
     {
         var kind = Enum.Parse<ActivationKind>(name);
-        // 3-5-2-1: the hidden layers of 5 and 2 units pack (2 to 7 units); the output layer of 1 unit stays scalar.
-        NetworkPlan plan = Planner.Plan(Model("Smooth", new[] { 3, 5, 2, 1 }, new[] { kind, kind, kind }));
+        // 3-7-2-1: a hidden layer of 7 units packs whatever the kind; one of 2 only where two scalar calls cost more than a
+        // pack (GELU and Softplus, not SiLU or ELU, whose calls are cheaper); the output layer of 1 unit stays scalar.
+        NetworkPlan plan = Planner.Plan(Model("Smooth", new[] { 3, 7, 2, 1 }, new[] { kind, kind, kind }));
         Assert.True(plan.RunsInLocals);
         Assert.True(plan.Layers[0].PacksActivation && plan.Layers[0].PacksInSpans);
-        Assert.True(plan.Layers[1].PacksActivation && plan.Layers[1].PacksInSpans);
+        int minimum = ActivationInfo.Of(kind).MinPackedUnits;
+        Assert.Equal(kind is ActivationKind.GELU or ActivationKind.Softplus ? 2 : kind == ActivationKind.ELU ? 4 : 6, minimum);
+        Assert.Equal(minimum <= 2, plan.Layers[1].PacksActivation);
         Assert.False(plan.Layers[2].PacksActivation);
+        NetworkPlan justBelow = Planner.Plan(Model("Below", new[] { 3, Math.Max(minimum - 1, 1), 1 }, new[] { kind, ActivationKind.Identity }));
+        Assert.False(justBelow.Layers[0].PacksActivation);
+        NetworkPlan atMinimum = Planner.Plan(Model("At", new[] { 3, minimum, 1 }, new[] { kind, ActivationKind.Identity }));
+        Assert.True(atMinimum.Layers[0].PacksActivation);
 
         // From MinVectorizedActivationWidth units on, the layer kernel activates the layer: no pack.
         int wide = PlanLimits.Default.MinVectorizedActivationWidth;
@@ -59,7 +66,7 @@ public class PlannerTests
         Assert.False(widePlan.Layers[0].PacksActivation);
 
         // Behind a looped layer the network keeps its layers in spans; its narrow unrolled layer still packs there.
-        NetworkPlan spans = Planner.Plan(Model("Spans", new[] { 10, 20, 3 }, new[] { ActivationKind.ReLU, kind }, precision: PrecisionKind.Single));
+        NetworkPlan spans = Planner.Plan(Model("Spans", new[] { 40, 9, 7 }, new[] { ActivationKind.ReLU, kind }, precision: PrecisionKind.Single));
         Assert.False(spans.RunsInLocals);
         Assert.Equal(CodeShape.Unrolled, spans.Layers[1].Shape);
         Assert.True(spans.Layers[1].PacksInSpans);
