@@ -449,7 +449,7 @@ internal static partial class Emitter
         var (vector, lanes) = PackVector(layer, scalar);
         var lanesValues = Enumerable.Range(0, width).Select(j => $"z{n}_{j}").Concat(Enumerable.Repeat(scalar.Literal(0), lanes - width));
         writer.Line($"// {activation.Name}'(z{n}) of the layer's {width} units at once: one vector call instead of {width} scalar ones");
-        writer.Line($"var g{n} = {RuntimeApi.Call(activation.RuntimeName + "Derivative")}({vector}.Create({string.Join(", ", lanesValues)}));");
+        writer.Line($"var g{n} = {RuntimeApi.Call(RuntimeApi.VectorDerivative(activation))}({vector}.Create({string.Join(", ", lanesValues)}));");
         return j => $"{vector}.GetElement(g{n}, {j})";
     }
 

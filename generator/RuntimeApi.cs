@@ -62,6 +62,9 @@ internal static class RuntimeApi
     /// <inheritdoc cref="Pack"/>
     public static string DerivativePack(ActivationInfo activation) => activation.RuntimeName + "DerivativePack";
 
+    /// <summary>The derivative from z of a vector of units, <c>GELUDerivative(Vector256&lt;T&gt;)</c>, which the in-locals code packs.</summary>
+    public static string VectorDerivative(ActivationInfo activation) => activation.RuntimeName + "Derivative";
+
     /// <summary><c>global::NetGen.Kernels.{member}</c>.</summary>
     public static string Call(string member) => Kernels + "." + member;
 
@@ -78,7 +81,10 @@ internal static class RuntimeApi
             if (activation.Packs && activation.Kind != ActivationKind.Sigmoid)
                 names.Add(Pack(activation));
             if (activation.Packs && activation.DerivativeIsCall)
+            {
                 names.Add(DerivativePack(activation));
+                names.Add(VectorDerivative(activation));
+            }
         }
         return names.Distinct().ToList();
     }

@@ -26,6 +26,7 @@ namespace NetGen.Benchmarks;
 /// <item><c>--report ...</c>: writes docs/benchmarks.md from a finished run (see <see cref="Report"/>).</item>
 /// <item><c>--deep [BenchmarkDotNet arguments]</c>: <c>Train</c> of the deeper unrolled networks of <see cref="Harness.Deep"/>
 /// (not part of the C comparison or the report).</item>
+/// <item><c>--packs</c>: scalar calls against one packed call of GELU, SiLU, ELU and Softplus, 2 to 7 units (<see cref="PackCosts"/>).</item>
 /// <item>anything else: BenchmarkDotNet arguments (default <c>--filter *</c>), with <see cref="SuiteConfig"/>.</item>
 /// </list>
 /// The environment variable NETGEN_C_OUTPUT names a run-c.sh output whose K lines replace the recorded checksums.
@@ -58,6 +59,8 @@ public static class Program
             return Report.Run(args);
 
 #if NETGEN
+        if (args.Contains("--packs"))
+            return PackCosts.Run(Console.Out);
         if (args.Contains("--deep"))
         {
             string[] rest = args.Where(a => a != "--deep").ToArray();

@@ -35,8 +35,12 @@ namespace NetGen.Generator.Planning;
 /// layer of 2 to <see cref="PlanLimits.MaxPackedLanes"/> neurons whose activation the runtime computes in packs
 /// (<see cref="ActivationInfo.Packs"/>) packs its sums into one vector (<see cref="LayerPlan.PacksActivation"/>): sigmoid for
 /// Predict and Backward (one vector exp instead of several scalar ones; two doubles as two inlined scalar sigmoids side
-/// by side, which measured faster than the vector exp's call), GELU, SiLU, ELU and Softplus in every in-locals kernel,
-/// their derivatives from z too (a scalar GELU is 12.5 ns, a SiLU 5 ns; 3-5-2 GELU doubles, a step ... ns).</item>
+/// by side, which measured faster than the vector exp's call), GELU, SiLU, ELU and Softplus in every in-locals kernel and,
+/// behind a looped layer, in span code too (<see cref="LayerPlan.PacksInSpans"/>), their derivatives from z too, from
+/// <see cref="ActivationInfo.MinPackedUnits"/> units: a pack is one vector evaluation the layer waits for (35-60 ns), scalar
+/// calls overlap and each adds its cost (GELU 14.5 ns, Softplus 15, ELU 7.8, SiLU 4.5), so packing pays from 2 GELU or
+/// Softplus units, 4 ELU and 6 SiLU units (<see cref="PlanLimits.PackBreakEvenNanoseconds"/>). 3-5-2 GELU doubles, a
+/// step 212-226 -> 79-99 ns, Predict 83 -> 35-54 (NetGen.Sweep, alternated processes; bimodal from process to process).</item>
 /// <item>A network whose layers are all unrolled and activated neuron by neuron runs Predict and its training
 /// kernels in locals: no scratch buffers, no calls between layers.</item>
 /// <item>In such a network, Predict computes a hidden layer that fills a Vector128 or a Vector256 (2 or 4 doubles, 4 or 8
