@@ -131,27 +131,18 @@ internal static partial class Emitter
     private static void EmitOutputDelta(CodeWriter writer, NetworkPlan plan, Scalar scalar)
     {
         LayerPlan output = plan.OutputLayer;
-        LossInfo.Of(plan.Model.Loss).EmitOutputDelta(writer, output.Number, output.OutputSize, scalar, ActivationInfo.Of(output.Activation), OutputDerivativePack(output));
+        EmitOutputDeltaInSpans(writer, plan, output, scalar);
         writer.Line();
     }
 
     /// <summary>
-    /// The kernel that multiplies a packed output layer's delta by its derivative in span code, where that derivative is a
-    /// call (<see cref="LayerPlan.PacksInSpans"/>, <see cref="ActivationInfo.DerivativeIsCall"/>); null for every other output layer.
+    /// The loss's output delta into the span <c>delta{n}</c> (Backward's and the chunks' loss row), with a packed output layer's
+    /// derivative taken once as a vector (<see cref="LayerPlan.PacksInSpans"/>), as the in-locals code takes it.
     /// </summary>
-    private static string? OutputDerivativePack(LayerPlan output) =>
-        output.PacksInSpans && ActivationInfo.Of(output.Activation).DerivativeIsCall
-            ? RuntimeApi.Call(RuntimeApi.DerivativePack(ActivationInfo.Of(output.Activation)))
-            : null;
-
-    /// <summary>
-    /// The kernel that multiplies a layer's delta by its derivative over the layer (or a chunk row of it): the packed one for
-    /// a layer packed in spans, else the layer kernel (<see cref="RuntimeApi.Derivative"/>).
-    /// </summary>
-    private static string DerivativeKernel(LayerPlan layer)
+    private static void EmitOutputDeltaInSpans(CodeWriter writer, NetworkPlan plan, LayerPlan output, Scalar scalar)
     {
-        ActivationInfo activation = ActivationInfo.Of(layer.Activation);
-        return layer.PacksInSpans && activation.DerivativeIsCall ? RuntimeApi.DerivativePack(activation) : RuntimeApi.Derivative(activation);
+        var slope = output.PacksInSpans ? EmitPackedSlope(writer, output, scalar, j => $"z{output.Number}[{j}]") : null;
+        LossInfo.Of(plan.Model.Loss).EmitOutputDelta(writer, output.Number, output.OutputSize, scalar, ActivationInfo.Of(output.Activation), slope);
     }
 
     /// <summary><c> * mask</c> in a delta's comment where the layer has dropout, else nothing.</summary>
@@ -171,31 +162,36 @@ internal static partial class Emitter
         bool derivativeKernel;
         if (above.Shape == CodeShape.Unrolled)
         {
-            // Unit by unit, each sum times the unit's derivative, unless the layer's derivative kernel takes the whole layer after.
+            // Unit by unit, each sum times the unit's derivative (a lane of the packed one where the layer packs), unless the
+            // layer's derivative kernel takes the whole layer after.
             derivativeKernel = DerivesAsLayer(layer);
+            var slope = layer.PacksInSpans ? EmitPackedSlope(writer, layer, scalar, i => $"z{n}[{i}]") : null;
             EmitUnrolledHiddenDelta(writer, layer, above, scalar, "", (l, i) => $"{input}{l}[{i}]", (l, i) => $"delta{l}[{i}]", i => $"{Mask(n)}[{i}]",
-                withDerivative: !derivativeKernel);
+                withDerivative: !derivativeKernel, slope: slope is null ? null : i => slope(i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
         else
         {
             writer.Line($"{RuntimeApi.Call(RuntimeApi.TransposedMatrixVector)}<{scalar.Keyword}>(w{m}, delta{m}, delta{n});");
             if (layer.HasDropout)
                 writer.Line($"{RuntimeApi.Call(RuntimeApi.DropoutBackward)}<{scalar.Keyword}>({Mask(n)}, delta{n});");
-            derivativeKernel = activation.DerivativeInput != DerivativeInput.None;
+            bool packed = layer.PacksInSpans && activation.DerivativeIsCall;
+            if (packed)
+                EmitTimesPackedSlope(writer, layer, scalar, i => $"z{n}[{i}]", i => $"delta{n}[{i}]");
+            derivativeKernel = activation.DerivativeInput != DerivativeInput.None && !packed;
         }
         if (derivativeKernel)
-            writer.Line($"{RuntimeApi.Call(DerivativeKernel(layer))}<{scalar.Keyword}>({input}{n}, delta{n});");
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{scalar.Keyword}>({input}{n}, delta{n});");
         writer.Line();
     }
 
     /// <summary>
     /// Whether a hidden layer's delta is multiplied by its derivative kernel over the layer, after the error sent back
-    /// (unrolled or not), rather than unit by unit: a layer activated by its layer kernel or packed in spans whose
-    /// derivative is a call per value (<see cref="ActivationInfo.DerivativeIsCall"/>; <see cref="DerivativeKernel"/>). The chunked batch code does the same, row by row, so that
+    /// (unrolled or not), rather than unit by unit: a layer activated by its layer kernel whose derivative is a call per
+    /// value (<see cref="ActivationInfo.DerivativeIsCall"/>). The chunked batch code does the same, row by row, so that
     /// each row's delta keeps the per-row code's bits.
     /// </summary>
     private static bool DerivesAsLayer(LayerPlan layer) =>
-        (layer.Step == ActivationStep.LayerKernel || layer.PacksInSpans) && ActivationInfo.Of(layer.Activation).DerivativeIsCall;
+        layer.Step == ActivationStep.LayerKernel && ActivationInfo.Of(layer.Activation).DerivativeIsCall;
 
     /// <summary>
     /// One statement per unit of a layer below an unrolled one: <c>delta_l[i] = (sum_j W_{l+1}[j, i]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq;
 using NetGen.Generator.Kinds;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
@@ -98,7 +99,7 @@ internal static partial class Emitter
         writer.Line($"/// <summary>One row's d loss / d z{n} into <paramref name=\"delta{n}\"/> and its loss ({loss.Description}), from its output a{n} and logits z{n}.</summary>");
         using (writer.Block($"private static {t} {GeneratedNames.LossAndOutputDelta}(global::System.ReadOnlySpan<{t}> a{n}, global::System.ReadOnlySpan<{t}> z{n}, global::System.ReadOnlySpan<{t}> target, global::System.Span<{t}> delta{n})"))
         {
-            loss.EmitOutputDelta(writer, n, k, scalar, ActivationInfo.Of(output.Activation), OutputDerivativePack(output));
+            EmitOutputDeltaInSpans(writer, plan, output, scalar);
             writer.Line($"{t} loss = {scalar.Literal(0)};");
             loss.EmitLoss(writer, n, k, scalar, output.Step == ActivationStep.LayerKernel);
         }
@@ -199,7 +200,10 @@ internal static partial class Emitter
         {
             writer.Line($"// row by row, packed as the per-row code packs the layer");
             using (writer.Block("for (int row = 0; row < count; row++)"))
-                writer.Line($"{RuntimeApi.Call(RuntimeApi.Pack(activation))}<{t}>({ChunkRow(product, width)}, {ChunkRow(a, width)});");
+            {
+                EmitPackedActivation(writer, layer, scalar, Enumerable.Range(0, layer.OutputSize).Select(j => $"{product}[row * {width} + {j}]").ToList(),
+                    product == a ? "sums" : "z", j => $"{a}[row * {width} + {j}] = ");
+            }
         }
         else if (layer.Step == ActivationStep.PerNeuron)
         {
@@ -271,7 +275,13 @@ internal static partial class Emitter
             writer.Line($"{RuntimeApi.Call(RuntimeApi.DropoutBackward)}<{t}>({Mask(m)}, {delta});");
         if (activation.DerivativeInput == DerivativeInput.None)
             return;
-        if (layer.Shape == CodeShape.Unrolled && !DerivesAsLayer(below))
+        if (below.PacksInSpans && activation.DerivativeIsCall)
+        {
+            writer.Line($"// row by row, the derivative packed as the per-row code packs it");
+            using (writer.Block("for (int row = 0; row < count; row++)"))
+                EmitTimesPackedSlope(writer, below, scalar, i => $"{derivativeInput}[row * {width} + {i}]", i => $"{delta}[row * {width} + {i}]");
+        }
+        else if (layer.Shape == CodeShape.Unrolled && !DerivesAsLayer(below))
         {
             writer.Line($"// value by value, with the formula of the per-row code's unrolled layer {n}");
             using (writer.Block($"for (int i = 0; i < {delta}.Length; i++)"))
@@ -281,7 +291,7 @@ internal static partial class Emitter
         {
             writer.Line($"// row by row, as the per-row code calls the kernel");
             using (writer.Block("for (int row = 0; row < count; row++)"))
-                writer.Line($"{RuntimeApi.Call(DerivativeKernel(below))}<{t}>({ChunkRow(derivativeInput, width)}, {ChunkRow(delta, width)});");
+                writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{t}>({ChunkRow(derivativeInput, width)}, {ChunkRow(delta, width)});");
         }
         else
         {

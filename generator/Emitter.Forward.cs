@@ -174,8 +174,9 @@ internal static partial class Emitter
     {
         if (layer.PacksInSpans)
         {
-            writer.Line($"// {a} = {activation.Name}({z}), the layer's {layer.OutputSize} values packed in one vector (as the in-locals code packs them)");
-            writer.Line($"{RuntimeApi.Call(RuntimeApi.Pack(activation))}<{scalar.Keyword}>({z}, {a});");
+            // As the in-locals code packs the layer, so every call gives a unit the same value.
+            EmitPackedActivation(writer, layer, scalar, Enumerable.Range(0, layer.OutputSize).Select(k => $"{z}[{k}]").ToList(),
+                z == a ? "sums" : "z", k => $"{a}[{k}] = ");
             return;
         }
         if (layer.Step == ActivationStep.PerNeuron)
@@ -437,20 +438,33 @@ internal static partial class Emitter
 
     /// <summary>
     /// The derivative of a packed layer whose derivative is a call (<see cref="ActivationInfo.DerivativeIsCall"/>) as one
-    /// vector, <c>f'(z)</c> of its kept z{n}_{j}; returns unit j's lane, for <see cref="ActivationInfo.TimesSlope"/>. Null
-    /// (and no code) for any other layer.
+    /// vector, <c>f'(z)</c> of its kept z (<paramref name="z"/> names unit j's; the in-locals z{n}_{j} if not given); returns
+    /// the lane of an index expression, for <see cref="ActivationInfo.TimesSlope"/>. Null (and no code) for any other layer.
     /// </summary>
-    private static System.Func<int, string>? EmitPackedSlope(CodeWriter writer, LayerPlan layer, Scalar scalar)
+    private static System.Func<string, string>? EmitPackedSlope(CodeWriter writer, LayerPlan layer, Scalar scalar, System.Func<int, string>? z = null)
     {
         ActivationInfo activation = ActivationInfo.Of(layer.Activation);
         if (!layer.PacksActivation || !activation.DerivativeIsCall)
             return null;
         int n = layer.Number, width = layer.OutputSize;
+        z ??= j => $"z{n}_{j}";
         var (vector, lanes) = PackVector(layer, scalar);
-        var lanesValues = Enumerable.Range(0, width).Select(j => $"z{n}_{j}").Concat(Enumerable.Repeat(scalar.Literal(0), lanes - width));
+        var lanesValues = Enumerable.Range(0, width).Select(z).Concat(Enumerable.Repeat(scalar.Literal(0), lanes - width));
         writer.Line($"// {activation.Name}'(z{n}) of the layer's {width} units at once: one vector call instead of {width} scalar ones");
         writer.Line($"var g{n} = {RuntimeApi.Call(RuntimeApi.VectorDerivative(activation))}({vector}.Create({string.Join(", ", lanesValues)}));");
-        return j => $"{vector}.GetElement(g{n}, {j})";
+        return index => $"{vector}.GetElement(g{n}, {index})";
+    }
+
+    /// <summary>
+    /// A packed layer's delta times its packed derivative, unit by unit (<c>delta[i] = delta[i] * f'(z[i])</c>, the product
+    /// the in-locals code forms), for span code that has the error sent back in <paramref name="delta"/> already.
+    /// </summary>
+    private static void EmitTimesPackedSlope(CodeWriter writer, LayerPlan layer, Scalar scalar, System.Func<int, string> z, System.Func<int, string> delta)
+    {
+        var slope = EmitPackedSlope(writer, layer, scalar, z)!;
+        ActivationInfo activation = ActivationInfo.Of(layer.Activation);
+        for (int i = 0; i < layer.OutputSize; i++)
+            writer.Line($"{delta(i)} = {activation.TimesSlope(slope(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), delta(i))};");
     }
 
     private static string ShapeNote(LayerPlan layer) =>

@@ -53,15 +53,6 @@ internal static class RuntimeApi
     public static string Derivative(ActivationInfo activation) =>
         activation.RuntimeName + (activation.DerivativeInput == DerivativeInput.PreActivation ? "DerivativeFromInput" : "Derivative");
 
-    /// <summary>
-    /// The kernels of a packed layer that code keeps in spans (<see cref="Planning.LayerPlan.PacksInSpans"/>): <c>GELUPack(z, a)</c>,
-    /// and <c>GELUDerivativePack(z, delta)</c> where the derivative is a call; each value as the in-locals pack computes it.
-    /// </summary>
-    public static string Pack(ActivationInfo activation) => activation.RuntimeName + "Pack";
-
-    /// <inheritdoc cref="Pack"/>
-    public static string DerivativePack(ActivationInfo activation) => activation.RuntimeName + "DerivativePack";
-
     /// <summary>The derivative from z of a vector of units, <c>GELUDerivative(Vector256&lt;T&gt;)</c>, which the in-locals code packs.</summary>
     public static string VectorDerivative(ActivationInfo activation) => activation.RuntimeName + "Derivative";
 
@@ -78,13 +69,8 @@ internal static class RuntimeApi
             names.Add(activation.RuntimeName);
             if (activation.IsElementwise)
                 names.Add(Derivative(activation));
-            if (activation.Packs && activation.Kind != ActivationKind.Sigmoid)
-                names.Add(Pack(activation));
             if (activation.Packs && activation.DerivativeIsCall)
-            {
-                names.Add(DerivativePack(activation));
                 names.Add(VectorDerivative(activation));
-            }
         }
         return names.Distinct().ToList();
     }

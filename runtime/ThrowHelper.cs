@@ -44,11 +44,6 @@ public static class ThrowHelper
     public static void ThrowLanesOutOfRange(int start, int lanes, int length) =>
         throw new ArgumentOutOfRangeException(nameof(start), start, $"{lanes} values from {start} on do not fit in a span of length {length}.");
 
-    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> for a span longer than a packed kernel takes.</summary>
-    [DoesNotReturn]
-    public static void ThrowPackTooLong(string parameterName, int most, int actual) =>
-        throw new ArgumentOutOfRangeException(parameterName, actual, $"Expected a span of at most {most} values, got length {actual}.");
-
     /// <summary>Throws an <see cref="ArgumentException"/> for a row-major batch whose length is not a whole number of rows.</summary>
     [DoesNotReturn]
     public static void ThrowNotWholeRows(string parameterName, int rowLength, int actual) =>

@@ -56,10 +56,10 @@ internal abstract class LossInfo
 
     /// <summary>The output layer's delta into the span <c>delta{n}</c>.</summary>
     /// <remarks>
-    /// <paramref name="derivativePack"/>, where given, is the kernel that multiplies a packed output layer's delta by its
-    /// derivative (<c>Kernels.GELUDerivativePack</c>): the loss then writes the gradient alone and calls it after.
+    /// <paramref name="slope"/>, where given, names the derivative at a unit index expression, already computed (a lane of a
+    /// packed derivative, <see cref="ActivationInfo.TimesSlope"/>).
     /// </remarks>
-    public abstract void EmitOutputDelta(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, string? derivativePack = null);
+    public abstract void EmitOutputDelta(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<string, string>? slope = null);
 
     /// <summary>
     /// The output layer's delta into locals <c>d{n}_{k}</c>; <paramref name="slope"/>, where given, names unit j's
@@ -164,14 +164,12 @@ internal abstract class LossInfo
             writer.Line($"{scalar.Keyword} loss = {_total("(" + terms + ")", k, scalar)};");
         }
 
-        public override void EmitOutputDelta(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, string? derivativePack = null)
+        public override void EmitOutputDelta(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<string, string>? slope = null)
         {
             writer.Line(DeltaComment(n, k, output));
             string gradient = _gradient($"(a{n}[k] - target[k])", k, scalar);
             using (writer.Block($"for (int k = 0; k < {k}; k++)"))
-                writer.Line($"delta{n}[k] = {(derivativePack is null ? output.TimesDerivative($"{DerivativeInputOf(output)}{n}[k]", gradient, scalar) : gradient)};");
-            if (derivativePack is not null)
-                writer.Line($"{derivativePack}<{scalar.Keyword}>(z{n}, delta{n}); // times {output.Name}'(z{n}), packed as the in-locals code packs it");
+                writer.Line($"delta{n}[k] = {(slope is null ? output.TimesDerivative($"{DerivativeInputOf(output)}{n}[k]", gradient, scalar) : output.TimesSlope(slope("k"), gradient))};");
         }
 
         public override void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<int, string>? slope = null)
@@ -228,7 +226,7 @@ internal abstract class LossInfo
             writer.Line($"{scalar.Keyword} loss = {string.Join(" + ", Enumerable.Range(0, k).Select(j => "(" + Term($"z{n}_{j}", $"target[{j}]", scalar) + ")"))};");
         }
 
-        public override void EmitOutputDelta(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, string? derivativePack = null)
+        public override void EmitOutputDelta(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<string, string>? slope = null)
         {
             writer.Line($"// Output delta, sigmoid and binary cross-entropy fused: d loss / d z{n} = a{n} - t");
             using (writer.Block($"for (int k = 0; k < {k}; k++)"))
@@ -282,7 +280,7 @@ internal abstract class LossInfo
             writer.Line($"{t} loss = {string.Join(" + ", Enumerable.Range(0, k).Select(j => $"target[{j}] * (logSumExp - z{n}_{j})"))};");
         }
 
-        public override void EmitOutputDelta(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, string? derivativePack = null)
+        public override void EmitOutputDelta(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<string, string>? slope = null)
         {
             writer.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, DeltaComment, n));
             // sum_k t_k left to right, the order of the unrolled shape below: 1 for a one-hot target. A loop of our own, not

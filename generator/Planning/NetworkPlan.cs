@@ -85,7 +85,7 @@ internal sealed record LayerPlan(
 {
     /// <summary>
     /// A packed layer (<see cref="PacksActivation"/>) that the code keeping layers in spans (Forward and Loss, the loss rows
-    /// and the chunks of BackwardBatch) packs too, row by row (<c>Kernels.GELUPack</c> and the like), so that every call
+    /// and the chunks of BackwardBatch) packs too, row by row, through the same vector kernels, so that every call
     /// gives a unit the same value: every packed kind but sigmoid, whose scalar form there is inlined arithmetic, no call.
     /// </summary>
     public bool PacksInSpans => PacksActivation && Activation != ActivationKind.Sigmoid;

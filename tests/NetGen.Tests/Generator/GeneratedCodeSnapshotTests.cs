@@ -86,7 +86,7 @@ public class GeneratedCodeSnapshotTests
         """);
 
     // Layer 1 is looped, so the network keeps its layers in spans: its narrow GELU and Softplus layers are still activated as
-    // one vector each (Kernels.GELUPack, SoftplusPack), their deltas multiplied by one packed derivative each, in Forward, in
+    // one vector each (Kernels.GELU(Vector128<float>), Softplus(...)), their deltas multiplied by one packed derivative each, in Forward, in
     // Backward and row by row in the chunked batch code, so that every call gives a unit the in-locals pack's value.
     [Fact]
     public void Network_whose_narrow_smooth_layers_are_packed_in_spans() => VerifyGenerated("""

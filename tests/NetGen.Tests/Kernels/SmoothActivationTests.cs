@@ -149,68 +149,6 @@ public class SmoothActivationTests
         }
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(8)]
-    public void A_span_pack_gives_each_value_the_vector_packs_bits(int length)
-    {
-        // Code that keeps a layer in spans packs it through Kernels.*Pack(z, a): each value exactly the lane the in-locals
-        // code's vector gives it (the smallest vector that holds the layer, padded with zeros), in both precisions.
-        double[] z = Enumerable.Range(0, length).Select(i => -2.3 + 0.71 * i).ToArray();
-        float[] zf = z.Select(v => (float)v).ToArray();
-        for (int f = 0; f < Scalar.Length; f++)
-        {
-            double[] lanes = Packed(f, z, length * sizeof(double) <= 16 ? 128 : length * sizeof(double) <= 32 ? 256 : 512);
-            float[] lanesf = Packed(f, zf, length * sizeof(float) <= 16 ? 128 : 256);
-            double[] viaSpan = SpanPack(f, z);
-            float[] viaSpanf = SpanPack(f, zf);
-            for (int i = 0; i < length; i++)
-            {
-                Assert.True(lanes[i].Equals(viaSpan[i]), $"{Names[f]}({z[i]:R}) in a span pack of {length}: {viaSpan[i]:R} against the vector's {lanes[i]:R}");
-                Assert.True(lanesf[i].Equals(viaSpanf[i]), $"float {Names[f]}({zf[i]:R}) in a span pack of {length}: {viaSpanf[i]:R} against the vector's {lanesf[i]:R}");
-            }
-        }
-    }
-
-    [Fact]
-    public void A_span_pack_rejects_what_no_pack_holds()
-    {
-        var nine = new double[9];
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => global::NetGen.Kernels.GELUPack<double>(nine, new double[9]));
-        Assert.Contains("at most 8", error.Message);
-        Assert.Contains("9", error.Message);
-        var mismatch = Assert.Throws<ArgumentException>(() => global::NetGen.Kernels.SiLUDerivativePack<float>(new float[3], new float[4]));
-        Assert.Contains("length 3", mismatch.Message);
-        Assert.Contains("length 4", mismatch.Message);
-    }
-
-    /// <summary><paramref name="z"/> through the span pack of <paramref name="function"/> (a derivative pack multiplying a delta of twos, then halved).</summary>
-    private static T[] SpanPack<T>(int function, T[] z)
-        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
-    {
-        var result = new T[z.Length];
-        switch (function)
-        {
-            case 0: global::NetGen.Kernels.GELUPack<T>(z, result); return result;
-            case 2: global::NetGen.Kernels.SiLUPack<T>(z, result); return result;
-            case 4: global::NetGen.Kernels.ELUPack<T>(z, result); return result;
-            case 5: global::NetGen.Kernels.SoftplusPack<T>(z, result); return result;
-        }
-        // A derivative pack multiplies the delta it is given: from twos, then halved (exact in binary).
-        T two = T.One + T.One;
-        Array.Fill(result, two);
-        if (function == 1) global::NetGen.Kernels.GELUDerivativePack<T>(z, result);
-        else if (function == 3) global::NetGen.Kernels.SiLUDerivativePack<T>(z, result);
-        else global::NetGen.Kernels.SoftplusDerivativePack<T>(z, result);
-        for (int i = 0; i < result.Length; i++)
-            result[i] /= two;
-        return result;
-    }
-
     [Fact]
     public void Infinities_and_NaN_give_what_PyTorchs_formulas_give()
     {

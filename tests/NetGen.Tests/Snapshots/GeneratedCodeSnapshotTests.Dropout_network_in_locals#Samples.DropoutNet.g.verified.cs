@@ -327,8 +327,11 @@ namespace Samples
             z2[0] = b2[0] + w2[0] * a1[0] + w2[1] * a1[1] + w2[2] * a1[2] + w2[3] * a1[3];
             z2[1] = b2[1] + w2[4] * a1[0] + w2[5] * a1[1] + w2[6] * a1[2] + w2[7] * a1[3];
             z2[2] = b2[2] + w2[8] * a1[0] + w2[9] * a1[1] + w2[10] * a1[2] + w2[11] * a1[3];
-            // a2 = gelu(z2), the layer's 3 values packed in one vector (as the in-locals code packs them)
-            global::NetGen.Kernels.GELUPack<double>(z2, a2);
+            // gelu of the layer's 3 z at once: one vector call instead of 3 scalar ones
+            var s2 = global::NetGen.Kernels.GELU(global::System.Runtime.Intrinsics.Vector256.Create(z2[0], z2[1], z2[2], 0.0));
+            a2[0] = global::System.Runtime.Intrinsics.Vector256.GetElement(s2, 0);
+            a2[1] = global::System.Runtime.Intrinsics.Vector256.GetElement(s2, 1);
+            a2[2] = global::System.Runtime.Intrinsics.Vector256.GetElement(s2, 2);
 
             // Layer 3: 3 -> 2, z = W3 a2 + b3, a3 = identity(z)
             var w3 = parameters.Slice(W3Offset, 6);

@@ -358,8 +358,11 @@ namespace Samples
             z2[0] = (((b2[0] + w2[3] * a1[3] + w2[7] * a1[7] + w2[11] * a1[11] + w2[15] * a1[15] + w2[19] * a1[19]) + (w2[0] * a1[0] + w2[4] * a1[4] + w2[8] * a1[8] + w2[12] * a1[12] + w2[16] * a1[16])) + ((w2[1] * a1[1] + w2[5] * a1[5] + w2[9] * a1[9] + w2[13] * a1[13] + w2[17] * a1[17]) + (w2[2] * a1[2] + w2[6] * a1[6] + w2[10] * a1[10] + w2[14] * a1[14] + w2[18] * a1[18])));
             z2[1] = (((b2[1] + w2[23] * a1[3] + w2[27] * a1[7] + w2[31] * a1[11] + w2[35] * a1[15] + w2[39] * a1[19]) + (w2[20] * a1[0] + w2[24] * a1[4] + w2[28] * a1[8] + w2[32] * a1[12] + w2[36] * a1[16])) + ((w2[21] * a1[1] + w2[25] * a1[5] + w2[29] * a1[9] + w2[33] * a1[13] + w2[37] * a1[17]) + (w2[22] * a1[2] + w2[26] * a1[6] + w2[30] * a1[10] + w2[34] * a1[14] + w2[38] * a1[18])));
             z2[2] = (((b2[2] + w2[43] * a1[3] + w2[47] * a1[7] + w2[51] * a1[11] + w2[55] * a1[15] + w2[59] * a1[19]) + (w2[40] * a1[0] + w2[44] * a1[4] + w2[48] * a1[8] + w2[52] * a1[12] + w2[56] * a1[16])) + ((w2[41] * a1[1] + w2[45] * a1[5] + w2[49] * a1[9] + w2[53] * a1[13] + w2[57] * a1[17]) + (w2[42] * a1[2] + w2[46] * a1[6] + w2[50] * a1[10] + w2[54] * a1[14] + w2[58] * a1[18])));
-            // a2 = gelu(z2), the layer's 3 values packed in one vector (as the in-locals code packs them)
-            global::NetGen.Kernels.GELUPack<float>(z2, a2);
+            // gelu of the layer's 3 z at once: one vector call instead of 3 scalar ones
+            var s2 = global::NetGen.Kernels.GELU(global::System.Runtime.Intrinsics.Vector128.Create(z2[0], z2[1], z2[2], 0f));
+            a2[0] = global::System.Runtime.Intrinsics.Vector128.GetElement(s2, 0);
+            a2[1] = global::System.Runtime.Intrinsics.Vector128.GetElement(s2, 1);
+            a2[2] = global::System.Runtime.Intrinsics.Vector128.GetElement(s2, 2);
 
             // Layer 3: 3 -> 2, z = W3 a2 + b3, a3 = softplus(z)
             var w3 = parameters.Slice(W3Offset, 6);
@@ -368,8 +371,10 @@ namespace Samples
             var z3 = activations.Slice(LogitsOffset, 2);
             z3[0] = b3[0] + w3[0] * a2[0] + w3[1] * a2[1] + w3[2] * a2[2];
             z3[1] = b3[1] + w3[3] * a2[0] + w3[4] * a2[1] + w3[5] * a2[2];
-            // a3 = softplus(z3), the layer's 2 values packed in one vector (as the in-locals code packs them)
-            global::NetGen.Kernels.SoftplusPack<float>(z3, a3);
+            // softplus of the layer's 2 z at once: one vector call instead of 2 scalar ones
+            var s3 = global::NetGen.Kernels.Softplus(global::System.Runtime.Intrinsics.Vector128.Create(z3[0], z3[1], 0f, 0f));
+            a3[0] = global::System.Runtime.Intrinsics.Vector128.GetElement(s3, 0);
+            a3[1] = global::System.Runtime.Intrinsics.Vector128.GetElement(s3, 1);
         }
 
         /// <summary>The loss of one sample whose forward pass is in <paramref name="activations"/>: mean squared error, mean_k (o_k - t_k)^2.</summary>
@@ -388,12 +393,13 @@ namespace Samples
         /// <summary>One row's d loss / d z3 into <paramref name="delta3"/> and its loss (mean squared error, mean_k (o_k - t_k)^2), from its output a3 and logits z3.</summary>
         private static float LossAndOutputDelta(global::System.ReadOnlySpan<float> a3, global::System.ReadOnlySpan<float> z3, global::System.ReadOnlySpan<float> target, global::System.Span<float> delta3)
         {
+            // softplus'(z3) of the layer's 2 units at once: one vector call instead of 2 scalar ones
+            var g3 = global::NetGen.Kernels.SoftplusDerivative(global::System.Runtime.Intrinsics.Vector128.Create(z3[0], z3[1], 0f, 0f));
             // Output delta: d loss / d z3 = 2 / 2 * (a3 - t) * softplus'(z3)
             for (int k = 0; k < 2; k++)
             {
-                delta3[k] = (1f * (a3[k] - target[k]));
+                delta3[k] = ((1f * (a3[k] - target[k]))) * global::System.Runtime.Intrinsics.Vector128.GetElement(g3, k);
             }
-            global::NetGen.Kernels.SoftplusDerivativePack<float>(z3, delta3); // times softplus'(z3), packed as the in-locals code packs it
             float loss = 0f;
             for (int k = 0; k < 2; k++)
             {
@@ -429,7 +435,11 @@ namespace Samples
             // row by row, packed as the per-row code packs the layer
             for (int row = 0; row < count; row++)
             {
-                global::NetGen.Kernels.GELUPack<float>(z2.Slice(row * 3, 3), a2.Slice(row * 3, 3));
+                // gelu of the layer's 3 z at once: one vector call instead of 3 scalar ones
+                var s2 = global::NetGen.Kernels.GELU(global::System.Runtime.Intrinsics.Vector128.Create(z2[row * 3 + 0], z2[row * 3 + 1], z2[row * 3 + 2], 0f));
+                a2[row * 3 + 0] = global::System.Runtime.Intrinsics.Vector128.GetElement(s2, 0);
+                a2[row * 3 + 1] = global::System.Runtime.Intrinsics.Vector128.GetElement(s2, 1);
+                a2[row * 3 + 2] = global::System.Runtime.Intrinsics.Vector128.GetElement(s2, 2);
             }
 
             // Layer 3: 3 -> 2 for every row: Z3 = A2 W3^T + b3, A3 = softplus(Z3)
@@ -441,7 +451,10 @@ namespace Samples
             // row by row, packed as the per-row code packs the layer
             for (int row = 0; row < count; row++)
             {
-                global::NetGen.Kernels.SoftplusPack<float>(z3.Slice(row * 2, 2), a3.Slice(row * 2, 2));
+                // softplus of the layer's 2 z at once: one vector call instead of 2 scalar ones
+                var s3 = global::NetGen.Kernels.Softplus(global::System.Runtime.Intrinsics.Vector128.Create(z3[row * 2 + 0], z3[row * 2 + 1], 0f, 0f));
+                a3[row * 2 + 0] = global::System.Runtime.Intrinsics.Vector128.GetElement(s3, 0);
+                a3[row * 2 + 1] = global::System.Runtime.Intrinsics.Vector128.GetElement(s3, 1);
             }
 
             // Each row's loss and output delta D3
@@ -459,10 +472,14 @@ namespace Samples
             // Layer 2 delta: D2 = (D3 W3) * gelu'(Z2)
             var delta2 = deltas.Slice(BatchRows * A2Offset, count * 3);
             global::NetGen.Kernels.TransposedMatrixMatrix<float>(w3, delta3, count, delta2);
-            // row by row, as the per-row code calls the kernel
+            // row by row, the derivative packed as the per-row code packs it
             for (int row = 0; row < count; row++)
             {
-                global::NetGen.Kernels.GELUDerivativePack<float>(z2.Slice(row * 3, 3), delta2.Slice(row * 3, 3));
+                // gelu'(z2) of the layer's 3 units at once: one vector call instead of 3 scalar ones
+                var g2 = global::NetGen.Kernels.GELUDerivative(global::System.Runtime.Intrinsics.Vector128.Create(z2[row * 3 + 0], z2[row * 3 + 1], z2[row * 3 + 2], 0f));
+                delta2[row * 3 + 0] = (delta2[row * 3 + 0]) * global::System.Runtime.Intrinsics.Vector128.GetElement(g2, 0);
+                delta2[row * 3 + 1] = (delta2[row * 3 + 1]) * global::System.Runtime.Intrinsics.Vector128.GetElement(g2, 1);
+                delta2[row * 3 + 2] = (delta2[row * 3 + 2]) * global::System.Runtime.Intrinsics.Vector128.GetElement(g2, 2);
             }
 
             // Layer 2 gradients: dW2 += D2^T A1, db2 += the sum of D2's rows
@@ -499,18 +516,20 @@ namespace Samples
             var delta3 = deltas.Slice(A3Offset, 2);
             var w3 = parameters.Slice(W3Offset, 6);
 
+            // softplus'(z3) of the layer's 2 units at once: one vector call instead of 2 scalar ones
+            var g3 = global::NetGen.Kernels.SoftplusDerivative(global::System.Runtime.Intrinsics.Vector128.Create(z3[0], z3[1], 0f, 0f));
             // Output delta: d loss / d z3 = 2 / 2 * (a3 - t) * softplus'(z3)
             for (int k = 0; k < 2; k++)
             {
-                delta3[k] = (1f * (a3[k] - target[k]));
+                delta3[k] = ((1f * (a3[k] - target[k]))) * global::System.Runtime.Intrinsics.Vector128.GetElement(g3, k);
             }
-            global::NetGen.Kernels.SoftplusDerivativePack<float>(z3, delta3); // times softplus'(z3), packed as the in-locals code packs it
 
             // Layer 2 delta: delta2 = (W3^T delta3) * gelu'(z2)
-            delta2[0] = (w3[0] * delta3[0] + w3[3] * delta3[1]);
-            delta2[1] = (w3[1] * delta3[0] + w3[4] * delta3[1]);
-            delta2[2] = (w3[2] * delta3[0] + w3[5] * delta3[1]);
-            global::NetGen.Kernels.GELUDerivativePack<float>(z2, delta2);
+            // gelu'(z2) of the layer's 3 units at once: one vector call instead of 3 scalar ones
+            var g2 = global::NetGen.Kernels.GELUDerivative(global::System.Runtime.Intrinsics.Vector128.Create(z2[0], z2[1], z2[2], 0f));
+            delta2[0] = ((w3[0] * delta3[0] + w3[3] * delta3[1])) * global::System.Runtime.Intrinsics.Vector128.GetElement(g2, 0);
+            delta2[1] = ((w3[1] * delta3[0] + w3[4] * delta3[1])) * global::System.Runtime.Intrinsics.Vector128.GetElement(g2, 1);
+            delta2[2] = ((w3[2] * delta3[0] + w3[5] * delta3[1])) * global::System.Runtime.Intrinsics.Vector128.GetElement(g2, 2);
 
             // Layer 1 delta: delta1 = (W2^T delta2) * relu'(z1)
             delta1[0] = (a1[0] > 0f ? (w2[0] * delta2[0] + w2[20] * delta2[1] + w2[40] * delta2[2]) : 0f);
