@@ -167,7 +167,7 @@ internal static partial class Emitter
             derivativeKernel = DerivesAsLayer(layer);
             var slope = layer.PacksInSpans ? EmitPackedSlope(writer, layer, scalar, i => $"z{n}[{i}]") : null;
             EmitUnrolledHiddenDelta(writer, layer, above, scalar, "", (l, i) => $"{input}{l}[{i}]", (l, i) => $"delta{l}[{i}]", i => $"{Mask(n)}[{i}]",
-                withDerivative: !derivativeKernel, slope: slope is null ? null : i => slope(i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                withDerivative: !derivativeKernel, slope: slope);
         }
         else
         {
@@ -203,7 +203,7 @@ internal static partial class Emitter
     /// </summary>
     private static void EmitUnrolledHiddenDelta(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar, string declare,
         System.Func<int, int, string> output, System.Func<int, int, string> delta, System.Func<int, string> mask, int firstUnit = 0,
-        bool withDerivative = true, System.Func<int, string>? slope = null)
+        bool withDerivative = true, System.Func<string, string>? slope = null)
     {
         int n = layer.Number, m = above.Number, width = layer.OutputSize;
         for (int i = firstUnit; i < width; i++)
@@ -215,7 +215,7 @@ internal static partial class Emitter
                 sum.Append(" * ").Append(mask(i));
             ActivationInfo activation = ActivationInfo.Of(layer.Activation);
             string value = !withDerivative ? sum.ToString()
-                : slope is not null ? activation.TimesSlope(slope(i), sum.ToString())
+                : slope is not null ? activation.TimesSlope(slope(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), sum.ToString())
                 : activation.TimesDerivative(output(n, i), sum.ToString(), scalar);
             writer.Line($"{declare}{delta(n, i)} = {value};");
         }

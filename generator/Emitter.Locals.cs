@@ -251,8 +251,7 @@ internal static partial class Emitter
     {
         LayerPlan output = plan.OutputLayer;
         var slope = EmitPackedSlope(writer, output, scalar);
-        LossInfo.Of(plan.Model.Loss).EmitOutputDeltaInLocals(writer, output.Number, output.OutputSize, scalar, ActivationInfo.Of(output.Activation),
-            slope is null ? null : j => slope(j.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        LossInfo.Of(plan.Model.Loss).EmitOutputDeltaInLocals(writer, output.Number, output.OutputSize, scalar, ActivationInfo.Of(output.Activation), slope);
     }
 
     /// <summary><c>d_l = (W_{l+1}^T d_{l+1}) * f_l'(z_l)</c> into locals, from the current weights.</summary>
@@ -270,8 +269,7 @@ internal static partial class Emitter
             ? (l, j) => l == m && j < above.UnitGroups * LayerPlan.GroupLanes ? $"{GroupVector(scalar)}.GetElement({DV(m, j / LayerPlan.GroupLanes)}, {j % LayerPlan.GroupLanes})" : D(l, j)
             : D;
         var slope = EmitPackedSlope(writer, layer, scalar);
-        EmitUnrolledHiddenDelta(writer, layer, above, scalar, scalar.Keyword + " ", DerivativeInputName(layer) == "z" ? Z : A, delta, i => $"{Mask(n)}_{i}",
-            slope: slope is null ? null : i => slope(i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        EmitUnrolledHiddenDelta(writer, layer, above, scalar, scalar.Keyword + " ", DerivativeInputName(layer) == "z" ? Z : A, delta, i => $"{Mask(n)}_{i}", slope: slope);
     }
 
     /// <summary>

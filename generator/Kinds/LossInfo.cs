@@ -62,10 +62,10 @@ internal abstract class LossInfo
     public abstract void EmitOutputDelta(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<string, string>? slope = null);
 
     /// <summary>
-    /// The output layer's delta into locals <c>d{n}_{k}</c>; <paramref name="slope"/>, where given, names unit j's
-    /// derivative already computed (a lane of a packed derivative, <see cref="ActivationInfo.TimesSlope"/>).
+    /// The output layer's delta into locals <c>d{n}_{k}</c>; <paramref name="slope"/>, where given, names the derivative at
+    /// a unit index, already computed (a lane of a packed derivative, <see cref="ActivationInfo.TimesSlope"/>).
     /// </summary>
-    public abstract void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<int, string>? slope = null);
+    public abstract void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<string, string>? slope = null);
 
     /// <summary>The output layer's values its activation's derivative is written through: a, or the logits z.</summary>
     private static string DerivativeInputOf(ActivationInfo output) => output.DerivativeInput == DerivativeInput.PreActivation ? "z" : "a";
@@ -172,13 +172,13 @@ internal abstract class LossInfo
                 writer.Line($"delta{n}[k] = {(slope is null ? output.TimesDerivative($"{DerivativeInputOf(output)}{n}[k]", gradient, scalar) : output.TimesSlope(slope("k"), gradient))};");
         }
 
-        public override void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<int, string>? slope = null)
+        public override void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<string, string>? slope = null)
         {
             writer.Line(DeltaComment(n, k, output));
             for (int j = 0; j < k; j++)
             {
                 string gradient = _gradient($"error{j}", k, scalar);
-                writer.Line($"{scalar.Keyword} d{n}_{j} = {(slope is null ? output.TimesDerivative($"{DerivativeInputOf(output)}{n}_{j}", gradient, scalar) : output.TimesSlope(slope(j), gradient))};");
+                writer.Line($"{scalar.Keyword} d{n}_{j} = {(slope is null ? output.TimesDerivative($"{DerivativeInputOf(output)}{n}_{j}", gradient, scalar) : output.TimesSlope(slope(j.ToString(System.Globalization.CultureInfo.InvariantCulture)), gradient))};");
             }
         }
     }
@@ -233,7 +233,7 @@ internal abstract class LossInfo
                 writer.Line($"delta{n}[k] = a{n}[k] - target[k];");
         }
 
-        public override void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<int, string>? slope = null)
+        public override void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<string, string>? slope = null)
         {
             writer.Line($"// Output delta, sigmoid and binary cross-entropy fused: d loss / d z{n} = a{n} - t");
             for (int j = 0; j < k; j++)
@@ -292,7 +292,7 @@ internal abstract class LossInfo
                 writer.Line($"delta{n}[k] = a{n}[k] * targetSum - target[k];");
         }
 
-        public override void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<int, string>? slope = null)
+        public override void EmitOutputDeltaInLocals(CodeWriter writer, int n, int k, Scalar scalar, ActivationInfo output, Func<string, string>? slope = null)
         {
             writer.Line(string.Format(System.Globalization.CultureInfo.InvariantCulture, DeltaComment, n));
             writer.Line($"{scalar.Keyword} targetSum = {string.Join(" + ", Enumerable.Range(0, k).Select(j => $"target[{j}]"))};");
