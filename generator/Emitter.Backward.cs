@@ -141,7 +141,7 @@ internal static partial class Emitter
     /// </summary>
     private static void EmitOutputDeltaInSpans(CodeWriter writer, NetworkPlan plan, LayerPlan output, Scalar scalar)
     {
-        var slope = output.PacksInSpans ? EmitPackedSlope(writer, output, scalar, j => $"z{output.Number}[{j}]") : null;
+        var slope = EmitPackedSlope(writer, output, scalar, j => $"z{output.Number}[{j}]");
         LossInfo.Of(plan.Model.Loss).EmitOutputDelta(writer, output.Number, output.OutputSize, scalar, ActivationInfo.Of(output.Activation), slope);
     }
 
@@ -165,7 +165,7 @@ internal static partial class Emitter
             // Unit by unit, each sum times the unit's derivative (a lane of the packed one where the layer packs), unless the
             // layer's derivative kernel takes the whole layer after.
             derivativeKernel = DerivesAsLayer(layer);
-            var slope = layer.PacksInSpans ? EmitPackedSlope(writer, layer, scalar, i => $"z{n}[{i}]") : null;
+            var slope = EmitPackedSlope(writer, layer, scalar, i => $"z{n}[{i}]");
             EmitUnrolledHiddenDelta(writer, layer, above, scalar, "", (l, i) => $"{input}{l}[{i}]", (l, i) => $"delta{l}[{i}]", i => $"{Mask(n)}[{i}]",
                 withDerivative: !derivativeKernel, slope: slope);
         }
@@ -174,7 +174,7 @@ internal static partial class Emitter
             writer.Line($"{RuntimeApi.Call(RuntimeApi.TransposedMatrixVector)}<{scalar.Keyword}>(w{m}, delta{m}, delta{n});");
             if (layer.HasDropout)
                 writer.Line($"{RuntimeApi.Call(RuntimeApi.DropoutBackward)}<{scalar.Keyword}>({Mask(n)}, delta{n});");
-            bool packed = layer.PacksInSpans && activation.DerivativeIsCall;
+            bool packed = PacksDerivative(layer);
             if (packed)
                 EmitTimesPackedSlope(writer, layer, scalar, i => $"z{n}[{i}]", i => $"delta{n}[{i}]");
             derivativeKernel = activation.DerivativeInput != DerivativeInput.None && !packed;

@@ -275,7 +275,7 @@ internal static partial class Emitter
             writer.Line($"{RuntimeApi.Call(RuntimeApi.DropoutBackward)}<{t}>({Mask(m)}, {delta});");
         if (activation.DerivativeInput == DerivativeInput.None)
             return;
-        if (below.PacksInSpans && activation.DerivativeIsCall)
+        if (PacksDerivative(below))
         {
             writer.Line($"// row by row, the derivative packed as the per-row code packs it");
             using (writer.Block("for (int row = 0; row < count; row++)"))

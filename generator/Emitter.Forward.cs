@@ -443,9 +443,9 @@ internal static partial class Emitter
     /// </summary>
     private static System.Func<string, string>? EmitPackedSlope(CodeWriter writer, LayerPlan layer, Scalar scalar, System.Func<int, string>? z = null)
     {
-        ActivationInfo activation = ActivationInfo.Of(layer.Activation);
-        if (!layer.PacksActivation || !activation.DerivativeIsCall)
+        if (!PacksDerivative(layer))
             return null;
+        ActivationInfo activation = ActivationInfo.Of(layer.Activation);
         int n = layer.Number, width = layer.OutputSize;
         z ??= j => $"z{n}_{j}";
         var (vector, lanes) = PackVector(layer, scalar);
@@ -454,6 +454,13 @@ internal static partial class Emitter
         writer.Line($"var g{n} = {RuntimeApi.Call(RuntimeApi.VectorDerivative(activation))}({vector}.Create({string.Join(", ", lanesValues)}));");
         return index => $"{vector}.GetElement(g{n}, {index})";
     }
+
+    /// <summary>
+    /// Whether a packed layer's derivative is packed too: where it is a call per unit (<see cref="ActivationInfo.DerivativeIsCall"/>:
+    /// GELU, SiLU, Softplus), in every kernel that packs the layer, in locals and in spans alike.
+    /// </summary>
+    private static bool PacksDerivative(LayerPlan layer) =>
+        layer.PacksActivation && ActivationInfo.Of(layer.Activation).DerivativeIsCall;
 
     /// <summary>
     /// A packed layer's delta times its packed derivative, unit by unit (<c>delta[i] = delta[i] * f'(z[i])</c>, the product

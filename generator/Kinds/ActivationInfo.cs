@@ -97,7 +97,7 @@ internal sealed class ActivationInfo
 
     /// <summary>
     /// What one more unit of the scalar form costs where a layer's calls follow one another (measured on this project's
-    /// host: <c>PK2</c> in docs/benchmarks.md), for the kinds whose scalar form is a call; null for the others.
+    /// host by <c>NetGen.Benchmarks --packs</c>, docs/benchmarks.md), for the kinds whose scalar form is a call; null for the others.
     /// </summary>
     public double? ScalarCallNanoseconds { get; }
 

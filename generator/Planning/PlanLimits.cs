@@ -208,8 +208,8 @@ internal sealed record PlanLimits(
     /// <summary>
     /// What a layer's scalar calls must cost together before packing them pays (<see cref="Kinds.ActivationInfo.MinPackedUnits"/>):
     /// about what one pack adds to the layer's wait beyond a single call. Measured on this host (docs/benchmarks.md, the
-    /// packs of 4 December): in a chain of calls, 2 SiLU doubles 37 -> 49 ns a step packed and 3 SiLU floats 57 -> 58-66,
-    /// 6 SiLU floats 128 -> 109; 3 ELU floats 47 -> 48, Predict 32 -> 24, 4 ELU doubles 69 -> 50; 2 GELU floats 85 -> 64,
+    /// packs of 5 December), on whole networks, a step and Predict, alternated processes: 2 SiLU doubles 37 -> 49 ns a
+    /// step packed and 3 SiLU floats 57 -> 58-66, 6 SiLU floats 128 -> 109; 3 ELU floats 47 -> 48, Predict 32 -> 24, 4 ELU doubles 69 -> 50; 2 GELU floats 85 -> 64,
     /// 2 Softplus doubles 65 -> 68, Predict 38 -> 33-37.
     /// </summary>
     public const double PackBreakEvenNanoseconds = 25;
