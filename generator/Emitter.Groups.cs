@@ -9,7 +9,8 @@ namespace NetGen.Generator;
 /// <summary>
 /// The in-locals code of hidden layers whose units are held in vectors of four (<see cref="LayerPlan.GroupsUnits"/>): a
 /// layer of one input, whose unit j's weight and bias are value j of W and b, so four units are one load each, or of two
-/// inputs, whose four units' weights of one input are four values a row apart. Group g,
+/// inputs, whose four units' eight weights are two loads, one input's column their even lanes and the other's the odd
+/// (<c>Kernels.EvenLanes</c>, <c>OddLanes</c>; each unit's step twice for their update, <c>LowerLanesTwice</c>). Group g,
 /// <c>a{n}v{g}</c>, holds units 4g to 4g + 3 (Vector128 of floats, Vector256 of doubles); the units after the last whole
 /// group stay scalar locals, written as before. Each lane computes what its unit's scalar statement computes, operation for
 /// operation (no fused multiply-add, the same order of additions), so the vector and scalar branches give the same bits.
@@ -68,7 +69,8 @@ internal static partial class Emitter
     /// A grouped layer's forward pass: <c>x{n}v{i}</c>, input i in every lane, then per group
     /// <c>a{n}v{g} = f(b[4g..] + W[4g.., 0] x0 + W[4g.., 1] x1 ...)</c>, its terms in <see cref="SumOfTerms"/>'s order and
     /// chains as each unit's scalar sum (<see cref="UnrolledSum"/>); a column of one input is four consecutive weights, of
-    /// more inputs four values a row apart. The units after the groups as scalar statements (<paramref name="scalarUnit"/>).
+    /// two inputs the even or odd lanes of the group's eight, of more inputs four values a row apart. The units after the
+    /// groups as scalar statements (<paramref name="scalarUnit"/>).
     /// </summary>
     private static void EmitGroupedLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool training, System.Action<int> scalarUnit)
     {
@@ -80,15 +82,28 @@ internal static partial class Emitter
             : $"// units 0-{groups * lanes - 1} in vectors of four (lane l of a{n}v{{g}} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit");
         for (int i = 0; i < inputs; i++)
             writer.Line($"var x{n}v{i} = {vector}.Create({LayerInputInLocals(plan, layer, i, training)});");
+        if (inputs == 2)
+            writer.Line($"// (a group's eight weights, rows 4g and 4g + 1 then 4g + 2 and 4g + 3, are two loads; input 0's column their even lanes, input 1's the odd)");
         for (int g = 0; g < groups; g++)
         {
             var terms = new List<string>(inputs + 1) { GroupLoad(scalar, $"b{n}", g * lanes) };
-            for (int i = 0; i < inputs; i++)
+            if (inputs == 2)
             {
-                string column = inputs == 1
-                    ? GroupLoad(scalar, $"w{n}", g * lanes)
-                    : $"{vector}.Create({string.Join(", ", Enumerable.Range(g * lanes, lanes).Select(j => $"w{n}[{j * inputs + i}]"))})";
-                terms.Add($"{column} * x{n}v{i}");
+                string first = $"w{n}g{g}a", second = $"w{n}g{g}b";
+                writer.Line($"var {first} = {GroupLoad(scalar, $"w{n}", 2 * g * lanes)};");
+                writer.Line($"var {second} = {GroupLoad(scalar, $"w{n}", 2 * g * lanes + lanes)};");
+                terms.Add($"{RuntimeApi.Call(RuntimeApi.EvenLanes)}({first}, {second}) * x{n}v0");
+                terms.Add($"{RuntimeApi.Call(RuntimeApi.OddLanes)}({first}, {second}) * x{n}v1");
+            }
+            else
+            {
+                for (int i = 0; i < inputs; i++)
+                {
+                    string column = inputs == 1
+                        ? GroupLoad(scalar, $"w{n}", g * lanes)
+                        : $"{vector}.Create({string.Join(", ", Enumerable.Range(g * lanes, lanes).Select(j => $"w{n}[{j * inputs + i}]"))})";
+                    terms.Add($"{column} * x{n}v{i}");
+                }
             }
             string sum = SumOfTerms(terms);
             writer.Line(activation.Kind == ActivationKind.Identity
@@ -162,18 +177,29 @@ internal static partial class Emitter
     /// <summary>
     /// A grouped layer's <c>dW += d x^T, db += d</c> (Backward) or SGD step (Train), lane by lane as the scalar statements
     /// (<c>w - (learningRate d) x</c>): per group, one vector read-modify-write of b at a reference into it, and of W too
-    /// for a layer of one input, whose group is four consecutive weights; with more inputs, each unit's row one value at a
-    /// time from its lane. The units after the groups as scalar statements.
+    /// for a layer of one input, whose group is four consecutive weights, or two for a layer of two inputs (the group's
+    /// eight weights, each unit's factor twice against <c>x0 x1 x0 x1</c>); with more inputs, each unit's row one value at
+    /// a time from its lane. The units after the groups as scalar statements.
     /// </summary>
     private static void EmitGroupedUpdate(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool step)
     {
         int n = layer.Number, inputs = layer.InputSize, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
         string t = scalar.Keyword, vector = GroupVector(scalar);
         string weights = step ? $"w{n}" : $"gw{n}", biases = step ? $"b{n}" : $"gb{n}", op = step ? "-=" : "+=";
-        writer.Line($"// units 0-{groups * lanes - 1} in vectors of four, at references into {(inputs == 1 ? $"{weights} and " : "")}{biases}");
-        if (inputs == 1)
-            writer.Line($"ref {t} {weights}Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({weights});");
+        // The reference into W has its own name with two inputs: the update of the units after the groups, in rows of two
+        // values, declares {weights}Lanes too.
+        string weightLanes = inputs == 1 ? $"{weights}Lanes" : $"{weights}Groups";
+        writer.Line($"// units 0-{groups * lanes - 1} in vectors of four, at references into {(inputs <= 2 ? $"{weights} and " : "")}{biases}");
+        if (inputs <= 2)
+            writer.Line($"ref {t} {weightLanes} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({weights});");
         writer.Line($"ref {t} {biases}Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({biases});");
+        string inputPairs = $"x{n}pairs";
+        if (inputs == 2)
+        {
+            // A group's eight weights, rows 4g to 4g + 3 of two values each: two vectors, each unit's factor twice.
+            string x0 = InputInLocals(plan, layer, 0, training: true, groups: true, scalar), x1 = InputInLocals(plan, layer, 1, training: true, groups: true, scalar);
+            writer.Line($"var {inputPairs} = {vector}.Create({x0}, {x1}, {x0}, {x1});");
+        }
         for (int g = 0; g < groups; g++)
         {
             string scale = DV(n, g);
@@ -183,7 +209,12 @@ internal static partial class Emitter
                 writer.Line($"var {scale} = {vector}.Create(learningRate) * {DV(n, g)};");
             }
             if (inputs == 1)
-                writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {weights}Lanes, {g * lanes})) {op} {scale} * x{n}v0;");
+                writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {weightLanes}, {g * lanes})) {op} {scale} * x{n}v0;");
+            else if (inputs == 2)
+            {
+                writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {weightLanes}, {2 * g * lanes})) {op} {RuntimeApi.Call(RuntimeApi.LowerLanesTwice)}({scale}) * {inputPairs};");
+                writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {weightLanes}, {2 * g * lanes + lanes})) {op} {RuntimeApi.Call(RuntimeApi.UpperLanesTwice)}({scale}) * {inputPairs};");
+            }
             else
             {
                 for (int lane = 0; lane < lanes; lane++)

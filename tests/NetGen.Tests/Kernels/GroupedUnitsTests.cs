@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Numerics;
 using System.Reflection;
+using System.Runtime.Intrinsics;
 using NetGen.Generator;
 using NetGen.Generator.Model;
 using NetGen.Generator.Planning;
@@ -47,7 +48,7 @@ public class GroupedUnitsTests
         // The layer after a one-unit bottleneck has one input too.
         Assert.Equal(new[] { false, true, false }, Grouped(Model("Bottleneck", new[] { 3, 1, 16, 1 }, new[] { ReLU, ReLU, Identity })));
 
-        // Two inputs: each group's columns are four weights a row apart.
+        // Two inputs: each group's eight weights are two loads, one input's column their even lanes, the other's the odd.
         Assert.Equal(new[] { true, false }, Grouped(Model("TwoInputs", new[] { 2, 32, 1 }, new[] { ReLU, Identity })));
 
         // Too narrow, three inputs, an activation without an inlined vector form, an output layer: unit by unit.
@@ -86,6 +87,39 @@ public class GroupedUnitsTests
         Model("PairShort", new[] { 2, 9, 1 }, new[] { Identity, Identity }),
         Model("AboveVector", new[] { 1, 2, 16, 1 }, new[] { ReLU, ReLU, Identity }),                        // below it, a layer that would fill a Vector128
     };
+
+    [Fact]
+    public void The_lane_moves_of_two_input_groups_move_bits_only()
+    {
+        // Payloads a computation would not keep: a NaN with payload bits, negative zero, a subnormal.
+        float[] f = { 1.5f, BitConverter.Int32BitsToSingle(0x7FC0_1234), -0.0f, float.Epsilon, -3f, float.PositiveInfinity, 7e30f, -2.25f };
+        var first = Vector128.Create(f[0], f[1], f[2], f[3]);
+        var second = Vector128.Create(f[4], f[5], f[6], f[7]);
+        AssertLanes(new[] { f[0], f[2], f[4], f[6] }, global::NetGen.Kernels.EvenLanes(first, second));
+        AssertLanes(new[] { f[1], f[3], f[5], f[7] }, global::NetGen.Kernels.OddLanes(first, second));
+        AssertLanes(new[] { f[0], f[0], f[1], f[1] }, global::NetGen.Kernels.LowerLanesTwice(first));
+        AssertLanes(new[] { f[6], f[6], f[7], f[7] }, global::NetGen.Kernels.UpperLanesTwice(second));
+
+        double[] d = { 1.5, BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_1234), -0.0, double.Epsilon, -3, double.NegativeInfinity, 7e300, -2.25 };
+        var firstDoubles = Vector256.Create(d[0], d[1], d[2], d[3]);
+        var secondDoubles = Vector256.Create(d[4], d[5], d[6], d[7]);
+        AssertDoubleLanes(new[] { d[0], d[2], d[4], d[6] }, global::NetGen.Kernels.EvenLanes(firstDoubles, secondDoubles));
+        AssertDoubleLanes(new[] { d[1], d[3], d[5], d[7] }, global::NetGen.Kernels.OddLanes(firstDoubles, secondDoubles));
+        AssertDoubleLanes(new[] { d[4], d[4], d[5], d[5] }, global::NetGen.Kernels.LowerLanesTwice(secondDoubles));
+        AssertDoubleLanes(new[] { d[2], d[2], d[3], d[3] }, global::NetGen.Kernels.UpperLanesTwice(firstDoubles));
+
+        static void AssertLanes(float[] expected, Vector128<float> actual)
+        {
+            for (int lane = 0; lane < expected.Length; lane++)
+                Assert.Equal(BitConverter.SingleToInt32Bits(expected[lane]), BitConverter.SingleToInt32Bits(actual.GetElement(lane)));
+        }
+
+        static void AssertDoubleLanes(double[] expected, Vector256<double> actual)
+        {
+            for (int lane = 0; lane < expected.Length; lane++)
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expected[lane]), BitConverter.DoubleToInt64Bits(actual.GetElement(lane)));
+        }
+    }
 
     /// <summary>The same network unit by unit: the grouping threshold above every layer's width.</summary>
     private static readonly PlanLimits Ungrouped = PlanLimits.Default with { MinGroupedUnits = 1 << 20 };

@@ -118,10 +118,19 @@ namespace Samples
                 // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
                 var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
                 var x1v1 = global::System.Runtime.Intrinsics.Vector128.Create(input[1]);
-                var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 0)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[0], w1[2], w1[4], w1[6]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[1], w1[3], w1[5], w1[7]) * x1v1);
-                var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[8], w1[10], w1[12], w1[14]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[9], w1[11], w1[13], w1[15]) * x1v1);
-                var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 8)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[16], w1[18], w1[20], w1[22]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[17], w1[19], w1[21], w1[23]) * x1v1);
-                var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 12)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[24], w1[26], w1[28], w1[30]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[25], w1[27], w1[29], w1[31]) * x1v1);
+                // (a group's eight weights, rows 4g and 4g + 1 then 4g + 2 and 4g + 3, are two loads; input 0's column their even lanes, input 1's the odd)
+                var w1g0a = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 0));
+                var w1g0b = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 4));
+                var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 0)) + global::NetGen.Kernels.EvenLanes(w1g0a, w1g0b) * x1v0 + global::NetGen.Kernels.OddLanes(w1g0a, w1g0b) * x1v1);
+                var w1g1a = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 8));
+                var w1g1b = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 12));
+                var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 4)) + global::NetGen.Kernels.EvenLanes(w1g1a, w1g1b) * x1v0 + global::NetGen.Kernels.OddLanes(w1g1a, w1g1b) * x1v1);
+                var w1g2a = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 16));
+                var w1g2b = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 20));
+                var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 8)) + global::NetGen.Kernels.EvenLanes(w1g2a, w1g2b) * x1v0 + global::NetGen.Kernels.OddLanes(w1g2a, w1g2b) * x1v1);
+                var w1g3a = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 24));
+                var w1g3b = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 28));
+                var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 12)) + global::NetGen.Kernels.EvenLanes(w1g3a, w1g3b) * x1v0 + global::NetGen.Kernels.OddLanes(w1g3a, w1g3b) * x1v1);
                 // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
                 var w2 = parameters.Slice(W2Offset, 16);
                 var b2 = parameters.Slice(B2Offset, 1);
@@ -404,10 +413,19 @@ namespace Samples
             // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
             var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
             var x1v1 = global::System.Runtime.Intrinsics.Vector128.Create(input[1]);
-            var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 0)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[0], w1[2], w1[4], w1[6]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[1], w1[3], w1[5], w1[7]) * x1v1);
-            var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[8], w1[10], w1[12], w1[14]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[9], w1[11], w1[13], w1[15]) * x1v1);
-            var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 8)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[16], w1[18], w1[20], w1[22]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[17], w1[19], w1[21], w1[23]) * x1v1);
-            var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 12)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[24], w1[26], w1[28], w1[30]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[25], w1[27], w1[29], w1[31]) * x1v1);
+            // (a group's eight weights, rows 4g and 4g + 1 then 4g + 2 and 4g + 3, are two loads; input 0's column their even lanes, input 1's the odd)
+            var w1g0a = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 0));
+            var w1g0b = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 4));
+            var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 0)) + global::NetGen.Kernels.EvenLanes(w1g0a, w1g0b) * x1v0 + global::NetGen.Kernels.OddLanes(w1g0a, w1g0b) * x1v1);
+            var w1g1a = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 8));
+            var w1g1b = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 12));
+            var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 4)) + global::NetGen.Kernels.EvenLanes(w1g1a, w1g1b) * x1v0 + global::NetGen.Kernels.OddLanes(w1g1a, w1g1b) * x1v1);
+            var w1g2a = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 16));
+            var w1g2b = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 20));
+            var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 8)) + global::NetGen.Kernels.EvenLanes(w1g2a, w1g2b) * x1v0 + global::NetGen.Kernels.OddLanes(w1g2a, w1g2b) * x1v1);
+            var w1g3a = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 24));
+            var w1g3b = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 28));
+            var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 12)) + global::NetGen.Kernels.EvenLanes(w1g3a, w1g3b) * x1v0 + global::NetGen.Kernels.OddLanes(w1g3a, w1g3b) * x1v1);
             // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
             var w2 = parameters.Slice(W2Offset, 16);
             var b2 = parameters.Slice(B2Offset, 1);
@@ -437,43 +455,21 @@ namespace Samples
             // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
             var gw1 = gradients.Slice(W1Offset, 32);
             var gb1 = gradients.Slice(B1Offset, 16);
-            // units 0-15 in vectors of four, at references into gb1
+            // units 0-15 in vectors of four, at references into gw1 and gb1
+            ref float gw1Groups = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gw1);
             ref float gb1Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gb1);
-            gw1[0] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v0, 0) * input[0];
-            gw1[1] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v0, 0) * input[1];
-            gw1[2] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v0, 1) * input[0];
-            gw1[3] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v0, 1) * input[1];
-            gw1[4] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v0, 2) * input[0];
-            gw1[5] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v0, 2) * input[1];
-            gw1[6] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v0, 3) * input[0];
-            gw1[7] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v0, 3) * input[1];
+            var x1pairs = global::System.Runtime.Intrinsics.Vector128.Create(input[0], input[1], input[0], input[1]);
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Groups, 0)) += global::NetGen.Kernels.LowerLanesTwice(d1v0) * x1pairs;
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Groups, 4)) += global::NetGen.Kernels.UpperLanesTwice(d1v0) * x1pairs;
             global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gb1Lanes, 0)) += d1v0;
-            gw1[8] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v1, 0) * input[0];
-            gw1[9] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v1, 0) * input[1];
-            gw1[10] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v1, 1) * input[0];
-            gw1[11] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v1, 1) * input[1];
-            gw1[12] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v1, 2) * input[0];
-            gw1[13] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v1, 2) * input[1];
-            gw1[14] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v1, 3) * input[0];
-            gw1[15] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v1, 3) * input[1];
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Groups, 8)) += global::NetGen.Kernels.LowerLanesTwice(d1v1) * x1pairs;
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Groups, 12)) += global::NetGen.Kernels.UpperLanesTwice(d1v1) * x1pairs;
             global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gb1Lanes, 4)) += d1v1;
-            gw1[16] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v2, 0) * input[0];
-            gw1[17] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v2, 0) * input[1];
-            gw1[18] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v2, 1) * input[0];
-            gw1[19] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v2, 1) * input[1];
-            gw1[20] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v2, 2) * input[0];
-            gw1[21] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v2, 2) * input[1];
-            gw1[22] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v2, 3) * input[0];
-            gw1[23] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v2, 3) * input[1];
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Groups, 16)) += global::NetGen.Kernels.LowerLanesTwice(d1v2) * x1pairs;
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Groups, 20)) += global::NetGen.Kernels.UpperLanesTwice(d1v2) * x1pairs;
             global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gb1Lanes, 8)) += d1v2;
-            gw1[24] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v3, 0) * input[0];
-            gw1[25] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v3, 0) * input[1];
-            gw1[26] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v3, 1) * input[0];
-            gw1[27] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v3, 1) * input[1];
-            gw1[28] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v3, 2) * input[0];
-            gw1[29] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v3, 2) * input[1];
-            gw1[30] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v3, 3) * input[0];
-            gw1[31] += global::System.Runtime.Intrinsics.Vector128.GetElement(d1v3, 3) * input[1];
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Groups, 24)) += global::NetGen.Kernels.LowerLanesTwice(d1v3) * x1pairs;
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gw1Groups, 28)) += global::NetGen.Kernels.UpperLanesTwice(d1v3) * x1pairs;
             global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gb1Lanes, 12)) += d1v3;
 
             // Layer 2 gradients: dW2 += d2 a1^T, db2 += d2
@@ -623,10 +619,19 @@ namespace Samples
             // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
             var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
             var x1v1 = global::System.Runtime.Intrinsics.Vector128.Create(input[1]);
-            var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 0)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[0], w1[2], w1[4], w1[6]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[1], w1[3], w1[5], w1[7]) * x1v1);
-            var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[8], w1[10], w1[12], w1[14]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[9], w1[11], w1[13], w1[15]) * x1v1);
-            var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 8)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[16], w1[18], w1[20], w1[22]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[17], w1[19], w1[21], w1[23]) * x1v1);
-            var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 12)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[24], w1[26], w1[28], w1[30]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[25], w1[27], w1[29], w1[31]) * x1v1);
+            // (a group's eight weights, rows 4g and 4g + 1 then 4g + 2 and 4g + 3, are two loads; input 0's column their even lanes, input 1's the odd)
+            var w1g0a = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 0));
+            var w1g0b = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 4));
+            var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 0)) + global::NetGen.Kernels.EvenLanes(w1g0a, w1g0b) * x1v0 + global::NetGen.Kernels.OddLanes(w1g0a, w1g0b) * x1v1);
+            var w1g1a = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 8));
+            var w1g1b = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 12));
+            var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 4)) + global::NetGen.Kernels.EvenLanes(w1g1a, w1g1b) * x1v0 + global::NetGen.Kernels.OddLanes(w1g1a, w1g1b) * x1v1);
+            var w1g2a = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 16));
+            var w1g2b = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 20));
+            var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 8)) + global::NetGen.Kernels.EvenLanes(w1g2a, w1g2b) * x1v0 + global::NetGen.Kernels.OddLanes(w1g2a, w1g2b) * x1v1);
+            var w1g3a = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 24));
+            var w1g3b = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 28));
+            var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 12)) + global::NetGen.Kernels.EvenLanes(w1g3a, w1g3b) * x1v0 + global::NetGen.Kernels.OddLanes(w1g3a, w1g3b) * x1v1);
             // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
             var w2 = parameters.Slice(W2Offset, 16);
             var b2 = parameters.Slice(B2Offset, 1);
@@ -654,47 +659,25 @@ namespace Samples
             var d1v3 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v3, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 12)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
 
             // Layer 1 step: W1 -= learningRate * d1 input^T, b1 -= learningRate * d1
-            // units 0-15 in vectors of four, at references into b1
+            // units 0-15 in vectors of four, at references into w1 and b1
+            ref float w1Groups = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1);
             ref float b1Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1);
+            var x1pairs = global::System.Runtime.Intrinsics.Vector128.Create(input[0], input[1], input[0], input[1]);
             var step1v0 = global::System.Runtime.Intrinsics.Vector128.Create(learningRate) * d1v0;
-            w1[0] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v0, 0) * input[0];
-            w1[1] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v0, 0) * input[1];
-            w1[2] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v0, 1) * input[0];
-            w1[3] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v0, 1) * input[1];
-            w1[4] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v0, 2) * input[0];
-            w1[5] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v0, 2) * input[1];
-            w1[6] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v0, 3) * input[0];
-            w1[7] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v0, 3) * input[1];
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Groups, 0)) -= global::NetGen.Kernels.LowerLanesTwice(step1v0) * x1pairs;
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Groups, 4)) -= global::NetGen.Kernels.UpperLanesTwice(step1v0) * x1pairs;
             global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Lanes, 0)) -= step1v0;
             var step1v1 = global::System.Runtime.Intrinsics.Vector128.Create(learningRate) * d1v1;
-            w1[8] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v1, 0) * input[0];
-            w1[9] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v1, 0) * input[1];
-            w1[10] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v1, 1) * input[0];
-            w1[11] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v1, 1) * input[1];
-            w1[12] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v1, 2) * input[0];
-            w1[13] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v1, 2) * input[1];
-            w1[14] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v1, 3) * input[0];
-            w1[15] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v1, 3) * input[1];
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Groups, 8)) -= global::NetGen.Kernels.LowerLanesTwice(step1v1) * x1pairs;
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Groups, 12)) -= global::NetGen.Kernels.UpperLanesTwice(step1v1) * x1pairs;
             global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Lanes, 4)) -= step1v1;
             var step1v2 = global::System.Runtime.Intrinsics.Vector128.Create(learningRate) * d1v2;
-            w1[16] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v2, 0) * input[0];
-            w1[17] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v2, 0) * input[1];
-            w1[18] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v2, 1) * input[0];
-            w1[19] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v2, 1) * input[1];
-            w1[20] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v2, 2) * input[0];
-            w1[21] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v2, 2) * input[1];
-            w1[22] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v2, 3) * input[0];
-            w1[23] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v2, 3) * input[1];
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Groups, 16)) -= global::NetGen.Kernels.LowerLanesTwice(step1v2) * x1pairs;
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Groups, 20)) -= global::NetGen.Kernels.UpperLanesTwice(step1v2) * x1pairs;
             global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Lanes, 8)) -= step1v2;
             var step1v3 = global::System.Runtime.Intrinsics.Vector128.Create(learningRate) * d1v3;
-            w1[24] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v3, 0) * input[0];
-            w1[25] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v3, 0) * input[1];
-            w1[26] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v3, 1) * input[0];
-            w1[27] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v3, 1) * input[1];
-            w1[28] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v3, 2) * input[0];
-            w1[29] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v3, 2) * input[1];
-            w1[30] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v3, 3) * input[0];
-            w1[31] -= global::System.Runtime.Intrinsics.Vector128.GetElement(step1v3, 3) * input[1];
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Groups, 24)) -= global::NetGen.Kernels.LowerLanesTwice(step1v3) * x1pairs;
+            global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Groups, 28)) -= global::NetGen.Kernels.UpperLanesTwice(step1v3) * x1pairs;
             global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Lanes, 12)) -= step1v3;
 
             // Layer 2 step: W2 -= learningRate * d2 a1^T, b2 -= learningRate * d2
