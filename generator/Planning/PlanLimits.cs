@@ -101,12 +101,17 @@ namespace NetGen.Generator.Planning;
 /// above sums in two or three chains, which do not line up with the lanes, and takes the units one lane at a time.
 /// </param>
 /// <param name="MaxGroupedInputs">
-/// The most inputs a layer may have and keep its units in vectors of four (<see cref="MinGroupedUnits"/>). With more than
-/// one, each weight column of a group is built from four values a row apart and the weight updates go unit by unit.
-/// Measured with two (same loop, unit by unit -> grouped; Predict, Train): 2-64-1 ReLU single 52.5-53 -> 33-34 ns,
-/// 141-145 -> 99-100 ns; 2-32-1 double 24-25 -> 17-17.6 ns, 58-59 -> 56 ns; 2-16-2 leaky single 17 -> 11.5 ns, 41 -> 33.5
-/// ns; 2-20-1 sigmoid-output double 20 -> 17 ns, 59-60 -> 60 ns. TrainBatch stayed within the noise (these networks keep
-/// the chunked batches of rule 10, which a layer of one input gives up).
+/// The most inputs a layer may have and keep its units in vectors of four (<see cref="MinGroupedUnits"/>). With two, a
+/// group's eight weights are two loads, each input's column their even or odd lanes, and their update two vector
+/// read-modify-writes (<c>Kernels.EvenLanes</c>, <c>LowerLanesTwice</c>); with more, each column would be built from four
+/// values a row apart and the updates go unit by unit. Measured with two, when columns were still built value by value
+/// (same loop, unit by unit -> grouped; Predict, Train): 2-64-1 ReLU single 52.5-53 -> 33-34 ns, 141-145 -> 99-100 ns;
+/// 2-32-1 double 24-25 -> 17-17.6 ns, 58-59 -> 56 ns; 2-16-2 leaky single 17 -> 11.5 ns, 41 -> 33.5 ns; 2-20-1
+/// sigmoid-output double 20 -> 17 ns, 59-60 -> 60 ns. TrainBatch stayed within the noise (these networks keep the chunked
+/// batches of rule 10, which a layer of one input gives up). With the lane moves (5 December; value by value -> moves,
+/// Train / Predict / Backward, best of 1 s of 6,400-call loops, alternated processes): 2-64-1 single 83 -> 46, 31 -> 22.5,
+/// 81 -> 41 ns; 2-60-2 leaky double 107 -> 70, 37 -> 28, 104 -> 64; 2-33-3 double 74-77 -> 58, 25-26 -> 21, 65-68 -> 46;
+/// 2-20-1 double 55 -> 38-41, 13.3 -> 11.5, 58 -> 37-39.
 /// </param>
 /// <param name="MinVectorizedActivationWidth">
 /// Layers of an exp- or tanh-based activation at least this wide are activated by one vector kernel
