@@ -4446,6 +4446,126 @@ public readonly struct G18Calls(G18Net n) : INetworkCalls<float>
     public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
 }
 
+/// <summary>Sweep shape u01: 4-16-3, relu, softmax, ce, single (probe).</summary>
+[Network(4, 16, 3, Activations = new[] { Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class U01Net { }
+
+public readonly struct U01Calls(U01Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape u02: 3-20-1, relu, identity, mse, double (probe).</summary>
+[Network(3, 20, 1, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class U02Net { }
+
+public readonly struct U02Calls(U02Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape u03: 4-32-1, leaky, identity, hse, single (probe).</summary>
+[Network(4, 32, 1, Activations = new[] { Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class U03Net { }
+
+public readonly struct U03Calls(U03Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape u04: 3-40-2, relu, identity, mse, double (probe).</summary>
+[Network(3, 40, 2, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class U04Net { }
+
+public readonly struct U04Calls(U04Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape u05: 4-12-12-3, relu, relu, softmax, ce, double (probe).</summary>
+[Network(4, 12, 12, 3, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class U05Net { }
+
+public readonly struct U05Calls(U05Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape u06: 3-24-1, relu, sigmoid, bce, single (probe).</summary>
+[Network(3, 24, 1, Activations = new[] { Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class U06Net { }
+
+public readonly struct U06Calls(U06Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape u07: 4-10-1, identity, identity, hse, double (probe).</summary>
+[Network(4, 10, 1, Activations = new[] { Activation.Identity, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class U07Net { }
+
+public readonly struct U07Calls(U07Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape u08: 3-16-16-1, leaky, relu, identity, mse, single (probe).</summary>
+[Network(3, 16, 16, 1, Activations = new[] { Activation.LeakyReLU, Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class U08Net { }
+
+public readonly struct U08Calls(U08Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
 public static partial class Registry
 {
     /// <summary>Every shape of shapes.txt, then of probes.txt, in file order.</summary>
@@ -5043,5 +5163,21 @@ public static partial class Registry
             spec => new SweepRunner<float, G17Calls>(spec, new G17Calls(new G17Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
         new("g18", [6, 7, 1], ["gelu", "sigmoid"], "bce", true, 882, 776, 50,
             spec => new SweepRunner<float, G18Calls>(spec, new G18Calls(new G18Net()), (s, k) => (double)((s + k) % 2))),
+        new("u01", [4, 16, 3], ["relu", "softmax"], "ce", true, 381, 332, 50,
+            spec => new SweepRunner<float, U01Calls>(spec, new U01Calls(new U01Net()), (s, k) => (k == s % 3 ? 1.0 : 0.0))),
+        new("u02", [3, 20, 1], ["relu", "identity"], "mse", false, 445, 345, 50,
+            spec => new SweepRunner<double, U02Calls>(spec, new U02Calls(new U02Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("u03", [4, 32, 1], ["leaky", "identity"], "hse", true, 247, 205, 39,
+            spec => new SweepRunner<float, U03Calls>(spec, new U03Calls(new U03Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("u04", [3, 40, 2], ["relu", "identity"], "mse", false, 197, 162, 31,
+            spec => new SweepRunner<double, U04Calls>(spec, new U04Calls(new U04Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("u05", [4, 12, 12, 3], ["relu", "relu", "softmax"], "ce", false, 210, 201, 33,
+            spec => new SweepRunner<double, U05Calls>(spec, new U05Calls(new U05Net()), (s, k) => (k == s % 3 ? 1.0 : 0.0))),
+        new("u06", [3, 24, 1], ["relu", "sigmoid"], "bce", true, 372, 290, 50,
+            spec => new SweepRunner<float, U06Calls>(spec, new U06Calls(new U06Net()), (s, k) => (double)((s + k) % 2))),
+        new("u07", [4, 10, 1], ["identity", "identity"], "hse", false, 770, 625, 50,
+            spec => new SweepRunner<double, U07Calls>(spec, new U07Calls(new U07Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("u08", [3, 16, 16, 1], ["leaky", "relu", "identity"], "mse", true, 156, 154, 25,
+            spec => new SweepRunner<float, U08Calls>(spec, new U08Calls(new U08Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
     ];
 }
