@@ -84,6 +84,10 @@ internal static partial class Emitter
             writer.Line($"var x{n}v{i} = {vector}.Create({LayerInputInLocals(plan, layer, i, training)});");
         if (inputs == 2)
             writer.Line($"// (a group's eight weights, rows 4g and 4g + 1 then 4g + 2 and 4g + 3, are two loads; input 0's column their even lanes, input 1's the odd)");
+        else if (inputs == 3)
+            writer.Line($"// (a group's twelve weights, its four rows of three, are three loads; input i's column is column i of those rows)");
+        else if (inputs == 4)
+            writer.Line($"// (a group's sixteen weights are its four rows, one load each; input i's column is column i of those rows)");
         for (int g = 0; g < groups; g++)
         {
             var terms = new List<string>(inputs + 1) { GroupLoad(scalar, $"b{n}", g * lanes) };
@@ -94,6 +98,19 @@ internal static partial class Emitter
                 writer.Line($"var {second} = {GroupLoad(scalar, $"w{n}", 2 * g * lanes + lanes)};");
                 terms.Add($"{RuntimeApi.Call(RuntimeApi.EvenLanes)}({first}, {second}) * x{n}v0");
                 terms.Add($"{RuntimeApi.Call(RuntimeApi.OddLanes)}({first}, {second}) * x{n}v1");
+            }
+            else if (inputs is 3 or 4)
+            {
+                // The group's weights as `inputs` vectors of four (its rows when there are four inputs), and their columns.
+                string Part(int v) => $"w{n}g{g}r{v}";
+                string Column(int c) => $"w{n}g{g}c{c}";
+                for (int v = 0; v < inputs; v++)
+                    writer.Line($"var {Part(v)} = {GroupLoad(scalar, $"w{n}", (g * inputs + v) * lanes)};");
+                string columns = string.Join(", ", Enumerable.Range(0, inputs).Select(Column));
+                string parts = string.Join(", ", Enumerable.Range(0, inputs).Select(Part));
+                writer.Line($"var ({columns}) = {RuntimeApi.Call(RuntimeApi.Transpose)}({parts});");
+                for (int i = 0; i < inputs; i++)
+                    terms.Add($"{Column(i)} * x{n}v{i}");
             }
             else
             {
@@ -186,20 +203,27 @@ internal static partial class Emitter
         int n = layer.Number, inputs = layer.InputSize, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
         string t = scalar.Keyword, vector = GroupVector(scalar);
         string weights = step ? $"w{n}" : $"gw{n}", biases = step ? $"b{n}" : $"gb{n}", op = step ? "-=" : "+=";
-        // The reference into W has its own name with two inputs: the update of the units after the groups, in rows of two
-        // values, declares {weights}Lanes too.
+        // The reference into W has its own name with more inputs: the update of the units after the groups, in rows of
+        // several values, declares {weights}Lanes too.
         string weightLanes = inputs == 1 ? $"{weights}Lanes" : $"{weights}Groups";
-        writer.Line($"// units 0-{groups * lanes - 1} in vectors of four, at references into {(inputs <= 2 ? $"{weights} and " : "")}{biases}");
-        if (inputs <= 2)
-            writer.Line($"ref {t} {weightLanes} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({weights});");
+        writer.Line($"// units 0-{groups * lanes - 1} in vectors of four, at references into {weights} and {biases}");
+        writer.Line($"ref {t} {weightLanes} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({weights});");
         writer.Line($"ref {t} {biases}Lanes = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({biases});");
-        string inputPairs = $"x{n}pairs";
-        if (inputs == 2)
+        // With more inputs a group's weights, rows 4g to 4g + 3 of `inputs` values each, are `inputs` vectors; lane l of
+        // vector v is value 4v + l of the group: unit (4v + l) / inputs's weight of input (4v + l) % inputs. So its update
+        // is the unit's factor (a constant shuffle of the group's factors) times that input (a pattern of the inputs,
+        // the same for every group).
+        string InputPattern(int v) => $"x{n}pattern{v * lanes % inputs}";
+        if (inputs > 1)
         {
-            // A group's eight weights, rows 4g to 4g + 3 of two values each: two vectors, each unit's factor twice.
-            string x0 = InputInLocals(plan, layer, 0, training: true, groups: true, scalar), x1 = InputInLocals(plan, layer, 1, training: true, groups: true, scalar);
-            writer.Line($"var {inputPairs} = {vector}.Create({x0}, {x1}, {x0}, {x1});");
+            writer.Line($"// the inputs in the order of a group's weights, for its update: x{n}pattern{{k}} starts at input k");
+            foreach (int start in Enumerable.Range(0, inputs).Select(v => v * lanes % inputs).Distinct())
+            {
+                var pattern = Enumerable.Range(start, lanes).Select(l => InputInLocals(plan, layer, l % inputs, training: true, groups: true, scalar));
+                writer.Line($"var x{n}pattern{start} = {vector}.Create({string.Join(", ", pattern)});");
+            }
         }
+        string indexSuffix = scalar.Size == 8 ? "L" : "";
         for (int g = 0; g < groups; g++)
         {
             string scale = DV(n, g);
@@ -210,18 +234,12 @@ internal static partial class Emitter
             }
             if (inputs == 1)
                 writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {weightLanes}, {g * lanes})) {op} {scale} * x{n}v0;");
-            else if (inputs == 2)
-            {
-                writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {weightLanes}, {2 * g * lanes})) {op} {RuntimeApi.Call(RuntimeApi.LowerLanesTwice)}({scale}) * {inputPairs};");
-                writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {weightLanes}, {2 * g * lanes + lanes})) {op} {RuntimeApi.Call(RuntimeApi.UpperLanesTwice)}({scale}) * {inputPairs};");
-            }
             else
             {
-                for (int lane = 0; lane < lanes; lane++)
+                for (int v = 0; v < inputs; v++)
                 {
-                    int j = g * lanes + lane;
-                    for (int i = 0; i < inputs; i++)
-                        writer.Line($"{weights}[{j * inputs + i}] {op} {vector}.GetElement({scale}, {lane}) * {InputInLocals(plan, layer, i, training: true, groups: true, scalar)};");
+                    string units = string.Join(", ", Enumerable.Range(v * lanes, lanes).Select(value => $"{value / inputs}{indexSuffix}"));
+                    writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {weightLanes}, {(g * inputs + v) * lanes})) {op} {vector}.Shuffle({scale}, {vector}.Create({units})) * {InputPattern(v)};");
                 }
             }
             writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {biases}Lanes, {g * lanes})) {op} {scale};");

@@ -46,12 +46,10 @@ internal static class RuntimeApi
     public const string Dropout = "Dropout";
     public const string DropoutBackward = "DropoutBackward";
 
-    // Lane moves for grouped hidden layers of two inputs (Emitter.Groups.cs): a group's two columns of W from two loads,
-    // and each unit's value twice for the update of its two weights.
+    // Lane moves for grouped hidden layers of two or four inputs (Emitter.Groups.cs): a group's columns of W from its loads.
     public const string EvenLanes = "EvenLanes";
     public const string OddLanes = "OddLanes";
-    public const string LowerLanesTwice = "LowerLanesTwice";
-    public const string UpperLanesTwice = "UpperLanesTwice";
+    public const string Transpose = "Transpose";
 
     /// <summary>
     /// The kernel that multiplies a layer's delta by the activation's derivative: <c>SigmoidDerivative(a, delta)</c>
@@ -69,7 +67,7 @@ internal static class RuntimeApi
     /// <summary>Every member name of <c>NetGen.Kernels</c> that generated code may call.</summary>
     public static IReadOnlyList<string> KernelMembers()
     {
-        var names = new List<string> { OnStack, MatrixVector, OneRowProduct, MatrixMatrix, ColumnCopyProduct, ColumnCopyLength, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward, EvenLanes, OddLanes, LowerLanesTwice, UpperLanesTwice };
+        var names = new List<string> { OnStack, MatrixVector, OneRowProduct, MatrixMatrix, ColumnCopyProduct, ColumnCopyLength, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward, EvenLanes, OddLanes, Transpose };
         foreach (ActivationKind kind in System.Enum.GetValues(typeof(ActivationKind)).Cast<ActivationKind>())
         {
             ActivationInfo activation = ActivationInfo.Of(kind);

@@ -187,7 +187,7 @@ internal sealed record PlanLimits(
     int MaxSampleInLocalsLayerWeights = 200,
     int MinChunkedBatchHiddenUnits = 16,
     int MinGroupedUnits = 8,
-    int MaxGroupedInputs = 2,
+    int MaxGroupedInputs = 4,
     int MinVectorizedActivationWidth = 8,
     int MaxUnrolledWeightsPerNetwork = 8192,
     int MaxUnrolledFanIn = 256,

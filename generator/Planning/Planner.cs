@@ -245,12 +245,14 @@ internal static class Planner
             && !ActivatesAsLayer(ActivationInfo.Of(layer.Activation), layer.OutputSize, limits));
         if (runsInLocals)
         {
-            // A wide hidden layer of one or two inputs with an inlined vector activation holds its units in vectors of four (rule 4).
+            // A wide hidden layer of one to four inputs with an inlined vector activation holds its units in vectors of four
+            // (rule 4); one of three or four inputs only when it is wider than one predict vector, which it would fill.
             for (int layer = 0; layer < layerCount - 1; layer++)
             {
                 LayerPlan hidden = layers[layer];
+                bool fillsPredictVector = hidden.InputSize > 2 && hidden.OutputSize * valueSize <= PlanLimits.MaxPredictVectorBytes;
                 if (hidden.InputSize <= limits.MaxGroupedInputs && hidden.OutputSize >= limits.MinGroupedUnits && ActivationInfo.Of(hidden.Activation).HasInlineVectorForm
-                    && !(model.HasDropout && model.DropoutRates[layer] != 0.0))
+                    && !fillsPredictVector && !(model.HasDropout && model.DropoutRates[layer] != 0.0))
                     layers[layer] = hidden with { GroupsUnits = true };
             }
 

@@ -6,11 +6,11 @@ using System.Runtime.Intrinsics.X86;
 
 namespace NetGen;
 
-// Lane moves for the unrolled code of a hidden layer of two inputs whose units are held in vectors of four
-// (Emitter.Groups.cs in the generator): four units' weights are eight consecutive values of W, row by row
-// (w[j, 0], w[j, 1], w[j + 1, 0], ...), so the vector of one input's four weights takes the even or the odd lanes of
-// two loads, and a group's update of those eight values takes each unit's step twice. They move values only: a lane
-// gets the bits it would get one value at a time. Vector128 of floats and Vector256 of doubles, the widths of a group.
+// Lane moves for the unrolled code of a hidden layer of two or four inputs whose units are held in vectors of four
+// (Emitter.Groups.cs in the generator): four units' weights are consecutive values of W, row by row (w[j, 0], w[j, 1],
+// ..., w[j + 1, 0], ...), so the vector of one input's four weights takes the even or the odd lanes of two loads (two
+// inputs) or a column of the four rows (four inputs). They move values only: a lane gets the bits it would get one
+// value at a time. Vector128 of floats and Vector256 of doubles, the widths of a group.
 // Written element by element (Vector128.Create of four values read at a stride) a group's two columns took eight
 // scalar loads and six inserts: 2-33-3 doubles' Predict 25.9 -> 21.0 ns with these (5 December, AMD EPYC).
 public static partial class Kernels
@@ -60,23 +60,77 @@ public static partial class Kernels
         return Vector256.Create(first.GetElement(1), first.GetElement(3), second.GetElement(1), second.GetElement(3));
     }
 
-    /// <summary>Lanes 0, 0, 1, 1 of <paramref name="value"/>.</summary>
+    /// <summary>
+    /// The columns of the 4 x 4 matrix whose rows are <paramref name="row0"/> to <paramref name="row3"/>: a group of four
+    /// units of a layer of four inputs, whose column i holds input i's weights of the four units.
+    /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> LowerLanesTwice(Vector128<float> value) => Vector128.Shuffle(value, Vector128.Create(0, 0, 1, 1));
+    public static (Vector128<float> Column0, Vector128<float> Column1, Vector128<float> Column2, Vector128<float> Column3) Transpose(
+        Vector128<float> row0, Vector128<float> row1, Vector128<float> row2, Vector128<float> row3)
+    {
+        if (Sse.IsSupported)
+        {
+            // Rows 0 and 1 interleaved (w00 w10 w01 w11), rows 2 and 3; then their lower and upper halves side by side.
+            Vector128<float> low01 = Sse.UnpackLow(row0, row1), low23 = Sse.UnpackLow(row2, row3);
+            Vector128<float> high01 = Sse.UnpackHigh(row0, row1), high23 = Sse.UnpackHigh(row2, row3);
+            return (Sse.MoveLowToHigh(low01, low23), Sse.MoveHighToLow(low23, low01), Sse.MoveLowToHigh(high01, high23), Sse.MoveHighToLow(high23, high01));
+        }
+        return (Vector128.Create(row0.GetElement(0), row1.GetElement(0), row2.GetElement(0), row3.GetElement(0)),
+            Vector128.Create(row0.GetElement(1), row1.GetElement(1), row2.GetElement(1), row3.GetElement(1)),
+            Vector128.Create(row0.GetElement(2), row1.GetElement(2), row2.GetElement(2), row3.GetElement(2)),
+            Vector128.Create(row0.GetElement(3), row1.GetElement(3), row2.GetElement(3), row3.GetElement(3)));
+    }
 
-    /// <summary>Lanes 2, 2, 3, 3 of <paramref name="value"/>.</summary>
+    /// <inheritdoc cref="Transpose(Vector128{float}, Vector128{float}, Vector128{float}, Vector128{float})"/>
     [EditorBrowsable(EditorBrowsableState.Never)]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> UpperLanesTwice(Vector128<float> value) => Vector128.Shuffle(value, Vector128.Create(2, 2, 3, 3));
+    public static (Vector256<double> Column0, Vector256<double> Column1, Vector256<double> Column2, Vector256<double> Column3) Transpose(
+        Vector256<double> row0, Vector256<double> row1, Vector256<double> row2, Vector256<double> row3)
+    {
+        if (Avx.IsSupported)
+        {
+            // Within each 128-bit half, rows 0 and 1 interleaved (w00 w10 | w02 w12) and rows 2 and 3; then the halves paired.
+            Vector256<double> low01 = Avx.UnpackLow(row0, row1), low23 = Avx.UnpackLow(row2, row3);
+            Vector256<double> high01 = Avx.UnpackHigh(row0, row1), high23 = Avx.UnpackHigh(row2, row3);
+            return (Avx.Permute2x128(low01, low23, 0x20), Avx.Permute2x128(high01, high23, 0x20), Avx.Permute2x128(low01, low23, 0x31), Avx.Permute2x128(high01, high23, 0x31));
+        }
+        return (Vector256.Create(row0.GetElement(0), row1.GetElement(0), row2.GetElement(0), row3.GetElement(0)),
+            Vector256.Create(row0.GetElement(1), row1.GetElement(1), row2.GetElement(1), row3.GetElement(1)),
+            Vector256.Create(row0.GetElement(2), row1.GetElement(2), row2.GetElement(2), row3.GetElement(2)),
+            Vector256.Create(row0.GetElement(3), row1.GetElement(3), row2.GetElement(3), row3.GetElement(3)));
+    }
 
-    /// <summary>Lanes 0, 0, 1, 1 of <paramref name="value"/>.</summary>
+    /// <summary>
+    /// The columns of the 4 x 3 matrix whose twelve values, row by row, are <paramref name="first"/>, <paramref name="second"/>
+    /// and <paramref name="third"/>: a group of four units of a layer of three inputs. Each column's four values sit in
+    /// four different lanes of the three vectors (column 0: lanes 0 and 3 of the first, 2 of the second, 1 of the third),
+    /// so a column is two lane selections and one shuffle.
+    /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> LowerLanesTwice(Vector256<double> value) => Vector256.Shuffle(value, Vector256.Create(0L, 0, 1, 1));
+    public static (Vector128<float> Column0, Vector128<float> Column1, Vector128<float> Column2) Transpose(
+        Vector128<float> first, Vector128<float> second, Vector128<float> third)
+    {
+        Vector128<float> lanes03 = Vector128.Create(-1, 0, 0, -1).AsSingle(), lanes1 = Vector128.Create(0, -1, 0, 0).AsSingle();
+        Vector128<float> column0 = Vector128.ConditionalSelect(lanes03, first, Vector128.ConditionalSelect(lanes1, third, second));
+        Vector128<float> column1 = Vector128.ConditionalSelect(lanes03, second, Vector128.ConditionalSelect(lanes1, first, third));
+        Vector128<float> column2 = Vector128.ConditionalSelect(lanes03, third, Vector128.ConditionalSelect(lanes1, second, first));
+        return (Vector128.Shuffle(column0, Vector128.Create(0, 3, 2, 1)), Vector128.Shuffle(column1, Vector128.Create(1, 0, 3, 2)),
+            Vector128.Shuffle(column2, Vector128.Create(2, 1, 0, 3)));
+    }
 
-    /// <summary>Lanes 2, 2, 3, 3 of <paramref name="value"/>.</summary>
+    /// <inheritdoc cref="Transpose(Vector128{float}, Vector128{float}, Vector128{float})"/>
     [EditorBrowsable(EditorBrowsableState.Never)]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> UpperLanesTwice(Vector256<double> value) => Vector256.Shuffle(value, Vector256.Create(2L, 2, 3, 3));
+    public static (Vector256<double> Column0, Vector256<double> Column1, Vector256<double> Column2) Transpose(
+        Vector256<double> first, Vector256<double> second, Vector256<double> third)
+    {
+        Vector256<double> lanes03 = Vector256.Create(-1L, 0, 0, -1).AsDouble(), lanes1 = Vector256.Create(0, -1L, 0, 0).AsDouble();
+        Vector256<double> column0 = Vector256.ConditionalSelect(lanes03, first, Vector256.ConditionalSelect(lanes1, third, second));
+        Vector256<double> column1 = Vector256.ConditionalSelect(lanes03, second, Vector256.ConditionalSelect(lanes1, first, third));
+        Vector256<double> column2 = Vector256.ConditionalSelect(lanes03, third, Vector256.ConditionalSelect(lanes1, second, first));
+        return (Vector256.Shuffle(column0, Vector256.Create(0L, 3, 2, 1)), Vector256.Shuffle(column1, Vector256.Create(1L, 0, 3, 2)),
+            Vector256.Shuffle(column2, Vector256.Create(2L, 1, 0, 3)));
+    }
 }

@@ -51,9 +51,13 @@ public class GroupedUnitsTests
         // Two inputs: each group's eight weights are two loads, one input's column their even lanes, the other's the odd.
         Assert.Equal(new[] { true, false }, Grouped(Model("TwoInputs", new[] { 2, 32, 1 }, new[] { ReLU, Identity })));
 
-        // Too narrow, three inputs, an activation without an inlined vector form, an output layer: unit by unit.
+        // Three and four inputs: a group's weights loaded whole and transposed.
+        Assert.Equal(new[] { true, false }, Grouped(Model("ThreeInputs", new[] { 3, 32, 1 }, new[] { ReLU, Identity })));
+        Assert.Equal(new[] { true, false }, Grouped(Model("FourInputs", new[] { 4, 16, 3 }, new[] { ReLU, ActivationKind.Softmax }, PrecisionKind.Single, LossKind.CrossEntropy)));
+
+        // Too narrow, five inputs, an activation without an inlined vector form, an output layer: unit by unit.
         Assert.Equal(new[] { false, false }, Grouped(Model("Seven", new[] { 1, 7, 1 }, new[] { ReLU, Identity })));
-        Assert.Equal(new[] { false, false }, Grouped(Model("ThreeInputs", new[] { 3, 32, 1 }, new[] { ReLU, Identity })));
+        Assert.Equal(new[] { false, false }, Grouped(Model("FiveInputs", new[] { 5, 32, 1 }, new[] { ReLU, Identity })));
         // (Transcendental layers of 8 or more units take a vector kernel call and never run in locals; below, with the limit at 4.)
         NetworkPlan tanh = InLocals(Model("Tanh", new[] { 1, 6, 1 }, new[] { ActivationKind.Tanh, Identity }), PlanLimits.Default with { MinGroupedUnits = 4 });
         Assert.True(tanh.RunsInLocals);
@@ -85,11 +89,16 @@ public class GroupedUnitsTests
         Model("Pair", new[] { 2, 20, 1 }, new[] { ReLU, ActivationKind.Sigmoid }, loss: LossKind.BinaryCrossEntropy), // two inputs
         Model("PairSingle", new[] { 2, 23, 2 }, new[] { Leaky, Identity }, PrecisionKind.Single),
         Model("PairShort", new[] { 2, 9, 1 }, new[] { Identity, Identity }),
+        Model("Three", new[] { 3, 20, 1 }, new[] { ReLU, Identity }, loss: LossKind.MeanSquaredError),        // three inputs: a group's twelve weights transposed
+        Model("ThreeSingle", new[] { 3, 25, 2 }, new[] { Leaky, Identity }, PrecisionKind.Single),          // a unit after the groups
+        Model("Four", new[] { 4, 16, 3 }, new[] { ReLU, ActivationKind.Softmax }, PrecisionKind.Single, LossKind.CrossEntropy), // four inputs: a group's rows transposed
+        Model("FourDouble", new[] { 4, 10, 1 }, new[] { Identity, Identity }),                              // two units after the groups
+        Model("FourDeep", new[] { 4, 12, 12, 3 }, new[] { ReLU, ReLU, ActivationKind.Softmax }, loss: LossKind.CrossEntropy),
         Model("AboveVector", new[] { 1, 2, 16, 1 }, new[] { ReLU, ReLU, Identity }),                        // below it, a layer that would fill a Vector128
     };
 
     [Fact]
-    public void The_lane_moves_of_two_input_groups_move_bits_only()
+    public void The_lane_moves_of_grouped_layers_move_bits_only()
     {
         // Payloads a computation would not keep: a NaN with payload bits, negative zero, a subnormal.
         float[] f = { 1.5f, BitConverter.Int32BitsToSingle(0x7FC0_1234), -0.0f, float.Epsilon, -3f, float.PositiveInfinity, 7e30f, -2.25f };
@@ -97,16 +106,35 @@ public class GroupedUnitsTests
         var second = Vector128.Create(f[4], f[5], f[6], f[7]);
         AssertLanes(new[] { f[0], f[2], f[4], f[6] }, global::NetGen.Kernels.EvenLanes(first, second));
         AssertLanes(new[] { f[1], f[3], f[5], f[7] }, global::NetGen.Kernels.OddLanes(first, second));
-        AssertLanes(new[] { f[0], f[0], f[1], f[1] }, global::NetGen.Kernels.LowerLanesTwice(first));
-        AssertLanes(new[] { f[6], f[6], f[7], f[7] }, global::NetGen.Kernels.UpperLanesTwice(second));
+        var (c0, c1, c2, c3) = global::NetGen.Kernels.Transpose(first, second, Vector128.Create(f[2], f[4], f[6], f[0]), Vector128.Create(f[7], f[5], f[3], f[1]));
+        AssertLanes(new[] { f[0], f[4], f[2], f[7] }, c0);
+        AssertLanes(new[] { f[1], f[5], f[4], f[5] }, c1);
+        AssertLanes(new[] { f[2], f[6], f[6], f[3] }, c2);
+        AssertLanes(new[] { f[3], f[7], f[0], f[1] }, c3);
+
+        // Three inputs: four rows of three values in three vectors, f[0..2] the first row, f[3..5] the second, ...
+        float[] rows = { f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], -f[0], -f[1], -f[2], -f[3] };
+        var (t0, t1, t2) = global::NetGen.Kernels.Transpose(Vector128.Create(rows, 0), Vector128.Create(rows, 4), Vector128.Create(rows, 8));
+        AssertLanes(new[] { rows[0], rows[3], rows[6], rows[9] }, t0);
+        AssertLanes(new[] { rows[1], rows[4], rows[7], rows[10] }, t1);
+        AssertLanes(new[] { rows[2], rows[5], rows[8], rows[11] }, t2);
 
         double[] d = { 1.5, BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_1234), -0.0, double.Epsilon, -3, double.NegativeInfinity, 7e300, -2.25 };
         var firstDoubles = Vector256.Create(d[0], d[1], d[2], d[3]);
         var secondDoubles = Vector256.Create(d[4], d[5], d[6], d[7]);
         AssertDoubleLanes(new[] { d[0], d[2], d[4], d[6] }, global::NetGen.Kernels.EvenLanes(firstDoubles, secondDoubles));
         AssertDoubleLanes(new[] { d[1], d[3], d[5], d[7] }, global::NetGen.Kernels.OddLanes(firstDoubles, secondDoubles));
-        AssertDoubleLanes(new[] { d[4], d[4], d[5], d[5] }, global::NetGen.Kernels.LowerLanesTwice(secondDoubles));
-        AssertDoubleLanes(new[] { d[2], d[2], d[3], d[3] }, global::NetGen.Kernels.UpperLanesTwice(firstDoubles));
+        var (e0, e1, e2, e3) = global::NetGen.Kernels.Transpose(firstDoubles, secondDoubles, Vector256.Create(d[2], d[4], d[6], d[0]), Vector256.Create(d[7], d[5], d[3], d[1]));
+        AssertDoubleLanes(new[] { d[0], d[4], d[2], d[7] }, e0);
+        AssertDoubleLanes(new[] { d[1], d[5], d[4], d[5] }, e1);
+        AssertDoubleLanes(new[] { d[2], d[6], d[6], d[3] }, e2);
+        AssertDoubleLanes(new[] { d[3], d[7], d[0], d[1] }, e3);
+
+        double[] rowsDoubles = { d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], -d[0], -d[1], -d[2], -d[3] };
+        var (u0, u1, u2) = global::NetGen.Kernels.Transpose(Vector256.Create(rowsDoubles, 0), Vector256.Create(rowsDoubles, 4), Vector256.Create(rowsDoubles, 8));
+        AssertDoubleLanes(new[] { rowsDoubles[0], rowsDoubles[3], rowsDoubles[6], rowsDoubles[9] }, u0);
+        AssertDoubleLanes(new[] { rowsDoubles[1], rowsDoubles[4], rowsDoubles[7], rowsDoubles[10] }, u1);
+        AssertDoubleLanes(new[] { rowsDoubles[2], rowsDoubles[5], rowsDoubles[8], rowsDoubles[11] }, u2);
 
         static void AssertLanes(float[] expected, Vector128<float> actual)
         {
@@ -221,7 +249,7 @@ public class GroupedUnitsTests
         NetworkModel dropout = PredictOnly[0] with { ClassName = "BeyondDropout", DropoutRates = new[] { 0.2, 0.0 }.ToEquatableArray() };
         Assert.False(Planner.Plan(dropout).TrainsSamplesInLocals);
         // Past the in-locals budget of 256 weights a network of one input still predicts in locals, up to 512 weights, and
-        // trains through the layer kernels; past 512, with two inputs past 256, or with three inputs, everything calls them.
+        // trains through the layer kernels; past 512, with two to four inputs past 256, or with five inputs, everything calls them.
         foreach (NetworkModel model in PredictOnlyPastBudget)
         {
             NetworkPlan plan = Planner.Plan(model);
@@ -232,7 +260,8 @@ public class GroupedUnitsTests
         Assert.Null(Planner.Plan(Model("OverPair", new[] { 2, 100, 1 }, new[] { ReLU, Identity })).PredictInLocals);
         // The bound is a cost-model threshold: at 256 the one-input network goes back to the kernels.
         Assert.Null(Planner.Plan(PredictOnlyPastBudget[0], PlanLimits.Default with { MaxOneInputPredictInLocalsWeights = 256 }).PredictInLocals);
-        Assert.Null(Planner.Plan(Model("ThreeInputs", new[] { 3, 50, 2 }, new[] { ReLU, Identity })).PredictInLocals);
+        Assert.True(Assert.IsType<NetworkPlan>(Planner.Plan(Model("ThreeInputs", new[] { 3, 50, 2 }, new[] { ReLU, Identity })).PredictInLocals).Layers[0].GroupsUnits);
+        Assert.Null(Planner.Plan(Model("FiveInputs", new[] { 5, 40, 2 }, new[] { ReLU, Identity })).PredictInLocals);
 
         // Predict's sums are the unrolled ones, operation for operation, written out here neuron by neuron.
         NetworkModel[] predicting = PredictOnly.Concat(PredictOnlyPastBudget).ToArray();
