@@ -8,9 +8,9 @@ namespace NetGen.Generator;
 
 /// <summary>
 /// The in-locals code of hidden layers whose units are held in vectors of four (<see cref="LayerPlan.GroupsUnits"/>): a
-/// layer of one input, whose unit j's weight and bias are value j of W and b, so four units are one load each, or of two
-/// inputs, whose four units' eight weights are two loads, one input's column their even lanes and the other's the odd
-/// (<c>Kernels.EvenLanes</c>, <c>OddLanes</c>; each unit's step twice for their update, <c>LowerLanesTwice</c>). Group g,
+/// layer of one input, whose unit j's weight and bias are value j of W and b, so four units are one load each, or of two to
+/// four inputs, whose four units' 4k weights are k loads, their lanes moved into the k columns (<c>Kernels.EvenLanes</c>,
+/// <c>OddLanes</c>, <c>Transpose</c>) and updated as k vectors (each unit's factor shuffled against the inputs). Group g,
 /// <c>a{n}v{g}</c>, holds units 4g to 4g + 3 (Vector128 of floats, Vector256 of doubles); the units after the last whole
 /// group stay scalar locals, written as before. Each lane computes what its unit's scalar statement computes, operation for
 /// operation (no fused multiply-add, the same order of additions), so the vector and scalar branches give the same bits.
@@ -69,8 +69,8 @@ internal static partial class Emitter
     /// A grouped layer's forward pass: <c>x{n}v{i}</c>, input i in every lane, then per group
     /// <c>a{n}v{g} = f(b[4g..] + W[4g.., 0] x0 + W[4g.., 1] x1 ...)</c>, its terms in <see cref="SumOfTerms"/>'s order and
     /// chains as each unit's scalar sum (<see cref="UnrolledSum"/>); a column of one input is four consecutive weights, of
-    /// two inputs the even or odd lanes of the group's eight, of more inputs four values a row apart. The units after the
-    /// groups as scalar statements (<paramref name="scalarUnit"/>).
+    /// two inputs the even or odd lanes of the group's eight, of three or four a column of the group's weights transposed,
+    /// of more inputs four values a row apart. The units after the groups as scalar statements (<paramref name="scalarUnit"/>).
     /// </summary>
     private static void EmitGroupedLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool training, System.Action<int> scalarUnit)
     {
@@ -194,9 +194,9 @@ internal static partial class Emitter
     /// <summary>
     /// A grouped layer's <c>dW += d x^T, db += d</c> (Backward) or SGD step (Train), lane by lane as the scalar statements
     /// (<c>w - (learningRate d) x</c>): per group, one vector read-modify-write of b at a reference into it, and of W too
-    /// for a layer of one input, whose group is four consecutive weights, or two for a layer of two inputs (the group's
-    /// eight weights, each unit's factor twice against <c>x0 x1 x0 x1</c>); with more inputs, each unit's row one value at
-    /// a time from its lane. The units after the groups as scalar statements.
+    /// for a layer of one input, whose group is four consecutive weights, or k for a layer of k inputs (the group's 4k
+    /// weights, each lane's unit factor shuffled into place against the inputs in the same order). The units after the
+    /// groups as scalar statements.
     /// </summary>
     private static void EmitGroupedUpdate(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool step)
     {

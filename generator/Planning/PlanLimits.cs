@@ -101,17 +101,23 @@ namespace NetGen.Generator.Planning;
 /// above sums in two or three chains, which do not line up with the lanes, and takes the units one lane at a time.
 /// </param>
 /// <param name="MaxGroupedInputs">
-/// The most inputs a layer may have and keep its units in vectors of four (<see cref="MinGroupedUnits"/>). With two, a
-/// group's eight weights are two loads, each input's column their even or odd lanes, and their update two vector
-/// read-modify-writes (<c>Kernels.EvenLanes</c>, <c>LowerLanesTwice</c>); with more, each column would be built from four
-/// values a row apart and the updates go unit by unit. Measured with two, when columns were still built value by value
+/// The most inputs a layer may have and keep its units in vectors of four (<see cref="MinGroupedUnits"/>). With k of two
+/// to four, a group's 4k weights are k loads whose lanes are moved into the k columns (<c>Kernels.EvenLanes</c>/<c>OddLanes</c>
+/// for two, <c>Transpose</c> for three and four), and their update k vector read-modify-writes; a layer of three or four
+/// inputs groups only when wider than the vector it would fill as a narrow layer (rule 4). With five or more, a column
+/// would be built from values a row apart (a limit raised past four still compiles that way). Measured with two, when columns were still built value by value
 /// (same loop, unit by unit -> grouped; Predict, Train): 2-64-1 ReLU single 52.5-53 -> 33-34 ns, 141-145 -> 99-100 ns;
 /// 2-32-1 double 24-25 -> 17-17.6 ns, 58-59 -> 56 ns; 2-16-2 leaky single 17 -> 11.5 ns, 41 -> 33.5 ns; 2-20-1
 /// sigmoid-output double 20 -> 17 ns, 59-60 -> 60 ns. TrainBatch stayed within the noise (these networks keep the chunked
 /// batches of rule 10, which a layer of one input gives up). With the lane moves (5 December; value by value -> moves,
 /// Train / Predict / Backward, best of 1 s of 6,400-call loops, alternated processes): 2-64-1 single 83 -> 46, 31 -> 22.5,
 /// 81 -> 41 ns; 2-60-2 leaky double 107 -> 70, 37 -> 28, 104 -> 64; 2-33-3 double 74-77 -> 58, 25-26 -> 21, 65-68 -> 46;
-/// 2-20-1 double 55 -> 38-41, 13.3 -> 11.5, 58 -> 37-39.
+/// 2-20-1 double 55 -> 38-41, 13.3 -> 11.5, 58 -> 37-39. Three and four inputs (5 December, NetGen.Sweep, alternated
+/// processes, unit by unit -> grouped, Train / Predict / per-row batch32): 3-20-1 double 44 -> 29, 20 -> 14 ns, 1.31 ->
+/// 0.86 us; 3-40-2 double 112-132 -> 55, 60-64 -> 28 ns, 3.6-3.9 -> 1.7 us; 3-24-1 single 83 -> 52, 37 -> 24 ns, 2.5 ->
+/// 1.43 us; 4-32-1 single 76 -> 43, 39 -> 23 ns, 2.3 -> 1.3 us; 4-16-3 single 76 -> 60, 43 -> 30 ns; 4-10-1 double 24 ->
+/// 22, 13 -> 10 ns. (With columns built value by value, three inputs already gained: 3-40-2 Predict 60 -> 33 ns; the
+/// transposes took it to 28.)
 /// </param>
 /// <param name="MinVectorizedActivationWidth">
 /// Layers of an exp- or tanh-based activation at least this wide are activated by one vector kernel

@@ -52,14 +52,16 @@ namespace NetGen.Generator.Planning;
 /// networks by 0.3-1.3 ns, a 4-8-1 float one from 18.5 to 15.9 ns, 3-2-3 (softmax) by up to 1 ns. A layer with padding
 /// lanes (3 doubles in a Vector256: 3-3-1, 3-3-2) measured 0.5-1.5 ns slower than scalar and stays scalar. The layer
 /// above stays neuron by neuron (its inputs are a vector). The training kernels keep their scalar sums.
-/// A wider hidden layer of one or two inputs (<see cref="PlanLimits.MaxGroupedInputs"/>; at least <see cref="PlanLimits.MinGroupedUnits"/> units; identity, ReLU or leaky
-/// ReLU; no dropout) holds its units in vectors of four in every in-locals kernel, Predict, Backward and Train
-/// (<see cref="LayerPlan.GroupsUnits"/>): with one input, four units' weights and biases are one load each, so the
-/// layer's sums, activations, deltas and updates are one vector per four units, and the layer above reads its rows four
-/// units at a time, its four sum chains in the lanes of one vector. Every lane is its unit's scalar arithmetic, so results
-/// do not change. 1-50-1 double: Predict 30 -> 11 ns, Train 80 -> 34 ns; 1-16-1 single Predict 32-35 -> 5 ns (Stopwatch).
-/// With two inputs, a group's two weight columns are four values two apart and its weight updates go unit by unit:
-/// 2-64-1 single Predict 53 -> 33 ns, Train 141-145 -> 99-100 ns; 2-16-2 single 17 -> 11.5 ns, 41 -> 33.5 ns.</item>
+/// A wider hidden layer of one to four inputs (<see cref="PlanLimits.MaxGroupedInputs"/>; at least <see cref="PlanLimits.MinGroupedUnits"/> units, and with three or
+/// four inputs wider than the vector above it would fill; identity, ReLU or leaky ReLU; no dropout) holds its units in
+/// vectors of four in every in-locals kernel, Predict, Backward and Train (<see cref="LayerPlan.GroupsUnits"/>): with one
+/// input, four units' weights and biases are one load each, so the layer's sums, activations, deltas and updates are one
+/// vector per four units, and the layer above reads its rows four units at a time, its four sum chains in the lanes of one
+/// vector. Every lane is its unit's scalar arithmetic, so results do not change. 1-50-1 double: Predict 30 -> 11 ns, Train
+/// 80 -> 34 ns; 1-16-1 single Predict 32-35 -> 5 ns (Stopwatch). With two to four inputs, a group's 4k weights are k
+/// loads whose lanes are moved into the k columns (<c>Kernels.EvenLanes</c>/<c>OddLanes</c>, <c>Transpose</c>), and its
+/// update is k vector read-modify-writes: 2-64-1 single Predict 53 -> 22.5 ns, Train 141-145 -> 46 ns; 3-40-2 double 60
+/// -> 28 ns, 112 -> 55 ns; 4-32-1 single 39 -> 23 ns, 76 -> 43 ns (unit by unit -> grouped).</item>
 /// <item>A network that does not run in locals trains a batch (BackwardBatch, TrainBatch, so Fit) in chunks of rows, and
 /// runs every layer's forward product, delta product and weight-gradient product for a whole chunk as one matrix-matrix
 /// kernel: each weight is loaded once per chunk and each load serves several rows. The chunk's activations and deltas

@@ -6,11 +6,11 @@ using System.Runtime.Intrinsics.X86;
 
 namespace NetGen;
 
-// Lane moves for the unrolled code of a hidden layer of two or four inputs whose units are held in vectors of four
+// Lane moves for the unrolled code of a hidden layer of two to four inputs whose units are held in vectors of four
 // (Emitter.Groups.cs in the generator): four units' weights are consecutive values of W, row by row (w[j, 0], w[j, 1],
 // ..., w[j + 1, 0], ...), so the vector of one input's four weights takes the even or the odd lanes of two loads (two
-// inputs) or a column of the four rows (four inputs). They move values only: a lane gets the bits it would get one
-// value at a time. Vector128 of floats and Vector256 of doubles, the widths of a group.
+// inputs) or a column of the group's rows (three and four inputs). They move values only: a lane gets the bits it would
+// get one value at a time. Vector128 of floats and Vector256 of doubles, the widths of a group.
 // Written element by element (Vector128.Create of four values read at a stride) a group's two columns took eight
 // scalar loads and six inserts: 2-33-3 doubles' Predict 25.9 -> 21.0 ns with these (5 December, AMD EPYC).
 public static partial class Kernels
