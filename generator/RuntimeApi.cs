@@ -46,7 +46,7 @@ internal static class RuntimeApi
     public const string Dropout = "Dropout";
     public const string DropoutBackward = "DropoutBackward";
 
-    // Lane moves for grouped hidden layers of two or four inputs (Emitter.Groups.cs): a group's columns of W from its loads.
+    // Lane moves for grouped hidden layers of two to four inputs (Emitter.Groups.cs): a group's columns of W from its loads.
     public const string EvenLanes = "EvenLanes";
     public const string OddLanes = "OddLanes";
     public const string Transpose = "Transpose";
