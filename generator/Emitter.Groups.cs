@@ -9,8 +9,8 @@ namespace NetGen.Generator;
 /// <summary>
 /// The in-locals code of hidden layers whose units are held in vectors of four (<see cref="LayerPlan.GroupsUnits"/>): a
 /// layer of one input, whose unit j's weight and bias are value j of W and b, so four units are one load each, or of two to
-/// four inputs, whose four units' 4k weights are k loads, their lanes moved into the k columns (<c>Kernels.EvenLanes</c>,
-/// <c>OddLanes</c>, <c>Transpose</c>) and updated as k vectors (each unit's factor shuffled against the inputs). Group g,
+/// four inputs, whose four units' 4k weights are k loads, their lanes moved into the k columns (<c>Kernels.Transpose</c>)
+/// and updated as k vectors (each unit's factor shuffled against the inputs). Group g,
 /// <c>a{n}v{g}</c>, holds units 4g to 4g + 3 (Vector128 of floats, Vector256 of doubles); the units after the last whole
 /// group stay scalar locals, written as before. Each lane computes what its unit's scalar statement computes, operation for
 /// operation (no fused multiply-add, the same order of additions), so the vector and scalar branches give the same bits.
@@ -69,8 +69,7 @@ internal static partial class Emitter
     /// A grouped layer's forward pass: <c>x{n}v{i}</c>, input i in every lane, then per group
     /// <c>a{n}v{g} = f(b[4g..] + W[4g.., 0] x0 + W[4g.., 1] x1 ...)</c>, its terms in <see cref="SumOfTerms"/>'s order and
     /// chains as each unit's scalar sum (<see cref="UnrolledSum"/>); a column of one input is four consecutive weights, of
-    /// two inputs the even or odd lanes of the group's eight, of three or four a column of the group's weights transposed,
-    /// of more inputs four values a row apart. The units after the groups as scalar statements (<paramref name="scalarUnit"/>).
+    /// two to four a column of the group's weights transposed, of more inputs four values a row apart. The units after the groups as scalar statements (<paramref name="scalarUnit"/>).
     /// </summary>
     private static void EmitGroupedLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool training, System.Action<int> scalarUnit)
     {
@@ -82,24 +81,12 @@ internal static partial class Emitter
             : $"// units 0-{groups * lanes - 1} in vectors of four (lane l of a{n}v{{g}} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit");
         for (int i = 0; i < inputs; i++)
             writer.Line($"var x{n}v{i} = {vector}.Create({LayerInputInLocals(plan, layer, i, training)});");
-        if (inputs == 2)
-            writer.Line($"// (a group's eight weights, rows 4g and 4g + 1 then 4g + 2 and 4g + 3, are two loads; input 0's column their even lanes, input 1's the odd)");
-        else if (inputs == 3)
-            writer.Line($"// (a group's twelve weights, its four rows of three, are three loads; input i's column is column i of those rows)");
-        else if (inputs == 4)
-            writer.Line($"// (a group's sixteen weights are its four rows, one load each; input i's column is column i of those rows)");
+        if (inputs is >= 2 and <= 4)
+            writer.Line($"// (a group's {inputs * lanes} weights, its four rows of {inputs}, are {inputs} loads; input i's column is column i of those rows)");
         for (int g = 0; g < groups; g++)
         {
             var terms = new List<string>(inputs + 1) { GroupLoad(scalar, $"b{n}", g * lanes) };
-            if (inputs == 2)
-            {
-                string first = $"w{n}g{g}a", second = $"w{n}g{g}b";
-                writer.Line($"var {first} = {GroupLoad(scalar, $"w{n}", 2 * g * lanes)};");
-                writer.Line($"var {second} = {GroupLoad(scalar, $"w{n}", 2 * g * lanes + lanes)};");
-                terms.Add($"{RuntimeApi.Call(RuntimeApi.EvenLanes)}({first}, {second}) * x{n}v0");
-                terms.Add($"{RuntimeApi.Call(RuntimeApi.OddLanes)}({first}, {second}) * x{n}v1");
-            }
-            else if (inputs is 3 or 4)
+            if (inputs is >= 2 and <= 4)
             {
                 // The group's weights as `inputs` vectors of four (its rows when there are four inputs), and their columns.
                 string Part(int v) => $"w{n}g{g}r{v}";

@@ -47,8 +47,6 @@ internal static class RuntimeApi
     public const string DropoutBackward = "DropoutBackward";
 
     // Lane moves for grouped hidden layers of two to four inputs (Emitter.Groups.cs): a group's columns of W from its loads.
-    public const string EvenLanes = "EvenLanes";
-    public const string OddLanes = "OddLanes";
     public const string Transpose = "Transpose";
 
     /// <summary>
@@ -67,7 +65,7 @@ internal static class RuntimeApi
     /// <summary>Every member name of <c>NetGen.Kernels</c> that generated code may call.</summary>
     public static IReadOnlyList<string> KernelMembers()
     {
-        var names = new List<string> { OnStack, MatrixVector, OneRowProduct, MatrixMatrix, ColumnCopyProduct, ColumnCopyLength, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward, EvenLanes, OddLanes, Transpose };
+        var names = new List<string> { OnStack, MatrixVector, OneRowProduct, MatrixMatrix, ColumnCopyProduct, ColumnCopyLength, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward, Transpose };
         foreach (ActivationKind kind in System.Enum.GetValues(typeof(ActivationKind)).Cast<ActivationKind>())
         {
             ActivationInfo activation = ActivationInfo.Of(kind);

@@ -102,8 +102,7 @@ namespace NetGen.Generator.Planning;
 /// </param>
 /// <param name="MaxGroupedInputs">
 /// The most inputs a layer may have and keep its units in vectors of four (<see cref="MinGroupedUnits"/>). With k of two
-/// to four, a group's 4k weights are k loads whose lanes are moved into the k columns (<c>Kernels.EvenLanes</c>/<c>OddLanes</c>
-/// for two, <c>Transpose</c> for three and four), and their update k vector read-modify-writes; a layer of three or four
+/// to four, a group's 4k weights are k loads whose lanes are moved into the k columns (<c>Kernels.Transpose</c>), and their update k vector read-modify-writes; a layer of three or four
 /// inputs groups only when wider than the vector it would fill as a narrow layer (rule 4). With five or more, a column
 /// would be built from values a row apart (a limit raised past four still compiles that way). Measured with two, when columns were still built value by value
 /// (same loop, unit by unit -> grouped; Predict, Train): 2-64-1 ReLU single 52.5-53 -> 33-34 ns, 141-145 -> 99-100 ns;

@@ -59,7 +59,7 @@ namespace NetGen.Generator.Planning;
 /// vector per four units, and the layer above reads its rows four units at a time, its four sum chains in the lanes of one
 /// vector. Every lane is its unit's scalar arithmetic, so results do not change. 1-50-1 double: Predict 30 -> 11 ns, Train
 /// 80 -> 34 ns; 1-16-1 single Predict 32-35 -> 5 ns (Stopwatch). With two to four inputs, a group's 4k weights are k
-/// loads whose lanes are moved into the k columns (<c>Kernels.EvenLanes</c>/<c>OddLanes</c>, <c>Transpose</c>), and its
+/// loads whose lanes are moved into the k columns (<c>Kernels.Transpose</c>), and its
 /// update is k vector read-modify-writes: 2-64-1 single Predict 53 -> 22.5 ns, Train 141-145 -> 46 ns; 3-40-2 double 60
 /// -> 28 ns, 112 -> 55 ns; 4-32-1 single 39 -> 23 ns, 76 -> 43 ns (unit by unit -> grouped).</item>
 /// <item>A network that does not run in locals trains a batch (BackwardBatch, TrainBatch, so Fit) in chunks of rows, and

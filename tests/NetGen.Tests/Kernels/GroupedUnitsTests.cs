@@ -48,7 +48,7 @@ public class GroupedUnitsTests
         // The layer after a one-unit bottleneck has one input too.
         Assert.Equal(new[] { false, true, false }, Grouped(Model("Bottleneck", new[] { 3, 1, 16, 1 }, new[] { ReLU, ReLU, Identity })));
 
-        // Two inputs: each group's eight weights are two loads, one input's column their even lanes, the other's the odd.
+        // Two inputs: each group's eight weights are two loads, transposed into its two columns.
         Assert.Equal(new[] { true, false }, Grouped(Model("TwoInputs", new[] { 2, 32, 1 }, new[] { ReLU, Identity })));
 
         // Three and four inputs: a group's weights loaded whole and transposed.
@@ -104,8 +104,9 @@ public class GroupedUnitsTests
         float[] f = { 1.5f, BitConverter.Int32BitsToSingle(0x7FC0_1234), -0.0f, float.Epsilon, -3f, float.PositiveInfinity, 7e30f, -2.25f };
         var first = Vector128.Create(f[0], f[1], f[2], f[3]);
         var second = Vector128.Create(f[4], f[5], f[6], f[7]);
-        AssertLanes(new[] { f[0], f[2], f[4], f[6] }, global::NetGen.Kernels.EvenLanes(first, second));
-        AssertLanes(new[] { f[1], f[3], f[5], f[7] }, global::NetGen.Kernels.OddLanes(first, second));
+        var (even, odd) = global::NetGen.Kernels.Transpose(first, second);
+        AssertLanes(new[] { f[0], f[2], f[4], f[6] }, even);
+        AssertLanes(new[] { f[1], f[3], f[5], f[7] }, odd);
         var (c0, c1, c2, c3) = global::NetGen.Kernels.Transpose(first, second, Vector128.Create(f[2], f[4], f[6], f[0]), Vector128.Create(f[7], f[5], f[3], f[1]));
         AssertLanes(new[] { f[0], f[4], f[2], f[7] }, c0);
         AssertLanes(new[] { f[1], f[5], f[4], f[5] }, c1);
@@ -122,8 +123,9 @@ public class GroupedUnitsTests
         double[] d = { 1.5, BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_1234), -0.0, double.Epsilon, -3, double.NegativeInfinity, 7e300, -2.25 };
         var firstDoubles = Vector256.Create(d[0], d[1], d[2], d[3]);
         var secondDoubles = Vector256.Create(d[4], d[5], d[6], d[7]);
-        AssertDoubleLanes(new[] { d[0], d[2], d[4], d[6] }, global::NetGen.Kernels.EvenLanes(firstDoubles, secondDoubles));
-        AssertDoubleLanes(new[] { d[1], d[3], d[5], d[7] }, global::NetGen.Kernels.OddLanes(firstDoubles, secondDoubles));
+        var (evenDoubles, oddDoubles) = global::NetGen.Kernels.Transpose(firstDoubles, secondDoubles);
+        AssertDoubleLanes(new[] { d[0], d[2], d[4], d[6] }, evenDoubles);
+        AssertDoubleLanes(new[] { d[1], d[3], d[5], d[7] }, oddDoubles);
         var (e0, e1, e2, e3) = global::NetGen.Kernels.Transpose(firstDoubles, secondDoubles, Vector256.Create(d[2], d[4], d[6], d[0]), Vector256.Create(d[7], d[5], d[3], d[1]));
         AssertDoubleLanes(new[] { d[0], d[4], d[2], d[7] }, e0);
         AssertDoubleLanes(new[] { d[1], d[5], d[4], d[5] }, e1);
