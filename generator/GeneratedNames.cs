@@ -28,8 +28,8 @@ internal static class GeneratedNames
     public const string KeptForwardLength = "KeptForwardLength";
     public const string BatchRows = "BatchRows";
     public const string ForwardAfterFirstProduct = "ForwardAfterFirstProduct";
-    // Predict's input-major copy of W1 (NetworkPlan.PredictsFirstLayerFromColumns).
-    public const string ColumnCopyField = "_columnCopy1";
+    /// <summary>Predict's input-major copy of layer n's W (NetworkPlan.PredictsFirstLayerFromColumns, LayerPlan.PredictsFromColumnCopy).</summary>
+    public static string ColumnCopyField(int layer) => "_columnCopy" + layer;
     public const string ActivationCount = "ActivationCount";
     public const string CompiledParameters = "CompiledParameters";
 
@@ -78,7 +78,7 @@ internal static class GeneratedNames
     {
         "Forward", "BackwardAndStep", "ComputeLoss", "ComputeDeltas", ParametersField, GradientsField, DescriptionField, ActivationsField, DeltasField,
         ActivationCount, DeltaCount, LogitsOffset, BatchActivationsField, BatchDeltasField, BatchRows, ForwardAfterFirstProduct, CompiledParameters,
-        BackwardChunk, LossAndOutputDelta, ForwardAndKeep, BackwardFromKept, BackwardRows, KeptForwardField, KeptForwardRows, KeptForwardLength, ColumnCopyField,
+        BackwardChunk, LossAndOutputDelta, ForwardAndKeep, BackwardFromKept, BackwardRows, KeptForwardField, KeptForwardRows, KeptForwardLength,
     }.Concat(ScratchCalls.SelectMany(call => new[] { ScratchBody(call), ScratchPass(call) })).ToArray();
 
     public static string WeightOffset(int layer) => "W" + layer + "Offset";
@@ -116,6 +116,7 @@ internal static class GeneratedNames
             names.Add(BiasOffset(layer));
             names.Add(ActivationOffset(layer));
             names.Add(PreActivationOffset(layer));
+            names.Add(ColumnCopyField(layer));
         }
         return names;
     }

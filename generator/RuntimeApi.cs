@@ -23,6 +23,8 @@ internal static class RuntimeApi
     public const string MatrixMatrix = "MatrixMatrix";
     public const string ColumnCopyProduct = "ColumnCopyProduct";
     public const string ColumnCopyLength = "ColumnCopyLength";
+    public const string CurrentColumns = "CurrentColumns";
+    public const string ColumnStride = "ColumnStride";
     public const string TransposedMatrixVector = "TransposedMatrixVector";
     public const string AddScaledOuterProduct = "AddScaledOuterProduct";
     public const string AddScaled = "AddScaled";
@@ -65,7 +67,7 @@ internal static class RuntimeApi
     /// <summary>Every member name of <c>NetGen.Kernels</c> that generated code may call.</summary>
     public static IReadOnlyList<string> KernelMembers()
     {
-        var names = new List<string> { OnStack, MatrixVector, OneRowProduct, MatrixMatrix, ColumnCopyProduct, ColumnCopyLength, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward, Transpose };
+        var names = new List<string> { OnStack, MatrixVector, OneRowProduct, MatrixMatrix, ColumnCopyProduct, ColumnCopyLength, CurrentColumns, ColumnStride, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward, Transpose };
         foreach (ActivationKind kind in System.Enum.GetValues(typeof(ActivationKind)).Cast<ActivationKind>())
         {
             ActivationInfo activation = ActivationInfo.Of(kind);

@@ -61,6 +61,13 @@ internal enum ActivationStep
 /// reads its weight rows four units at a time. Every lane computes what the scalar statement of its unit computes,
 /// operation for operation, so results do not change.
 /// </param>
+/// <param name="PredictsFromColumnCopy">
+/// Where the hardware has 256-bit vectors, Predict reads this grouped layer of floats and three or four inputs from an
+/// input-major copy of W that the network keeps beside its parameters (<c>Kernels.CurrentColumns</c> checks it against W
+/// on every call and copies W again when they differ), and computes its groups' sums in the widest vectors, each then
+/// split into its groups: no lane moves, and a 512-bit vector does four groups' arithmetic at once (Planner rule 4).
+/// The training kernels, which write W, keep the lane moves (<c>Kernels.Transpose</c>), as Predict does without 256-bit vectors.
+/// </param>
 /// <param name="ActivatesAsItStores">
 /// Forward writes this unrolled layer's kept z and its activation in one statement a unit, <c>a[j] = f(z[j] = sum)</c>,
 /// instead of every z and then every a (Planner rule 14). The same sums and values either way.
@@ -81,6 +88,7 @@ internal sealed record LayerPlan(
     DropoutPlan? Dropout = null,
     bool PredictsAsVector = false,
     bool GroupsUnits = false,
+    bool PredictsFromColumnCopy = false,
     bool ActivatesAsItStores = false)
 {
     /// <summary>
@@ -101,6 +109,8 @@ internal sealed record LayerPlan(
 
     /// <summary>The whole groups of four units the in-locals kernels hold in vectors (0 unless <see cref="GroupsUnits"/>); the units after them stay scalar.</summary>
     public int UnitGroups => GroupsUnits ? OutputSize / GroupLanes : 0;
+
+
 }
 
 /// <summary>

@@ -61,7 +61,16 @@ namespace NetGen.Generator.Planning;
 /// 80 -> 34 ns; 1-16-1 single Predict 32-35 -> 5 ns (Stopwatch). With two to four inputs, a group's 4k weights are k
 /// loads whose lanes are moved into the k columns (<c>Kernels.Transpose</c>), and its
 /// update is k vector read-modify-writes: 2-64-1 single Predict 53 -> 22.5 ns, Train 141-145 -> 46 ns; 3-40-2 double 60
-/// -> 28 ns, 112 -> 55 ns; 4-32-1 single 39 -> 23 ns, 76 -> 43 ns (unit by unit -> grouped).</item>
+/// -> 28 ns, 112 -> 55 ns; 4-32-1 single 39 -> 23 ns, 76 -> 43 ns (unit by unit -> grouped). Predict reads a float
+/// layer of three or four inputs from an input-major copy of W instead (<see cref="LayerPlan.PredictsFromColumnCopy"/>),
+/// checked against W on every call, and where the hardware has 256-bit vectors computes its groups' sums in the widest
+/// ones: a group of floats is a Vector128, so a 512-bit vector does four groups' arithmetic and no lane moves are left
+/// (medians of 3 processes, AVX-512 / 256-bit vectors: 4-32-1 23.4 -> 15.8 / 17.7 ns, 3-24-1 24.2 -> 18.0 / 18.0,
+/// 3-48-1 29 -> 18.3, 4-20-2 16.6 -> 13.9; 4-16-3 and 3-16-16-1 unchanged). Two inputs' lane moves are two a group, which
+/// the comparison of the copy does not clearly beat (2-24-1 10.3 -> 11.2 ns, 2-64-1 22.5 -> 19.5-22.6:
+/// <see cref="PlanLimits.MinColumnCopyInputs"/>, as for a looped first layer). A group of doubles is already a Vector256,
+/// and there the comparison cost more than the lane moves saved (2-33-3 21.3 -> 24-28 ns, 4-10-1 10.1 -> 12.5), so
+/// doubles keep them, as SSE does (the copy's comparison in 128-bit vectors: 4-32-1 25.2 -> 29.4 ns).</item>
 /// <item>A network that does not run in locals trains a batch (BackwardBatch, TrainBatch, so Fit) in chunks of rows, and
 /// runs every layer's forward product, delta product and weight-gradient product for a whole chunk as one matrix-matrix
 /// kernel: each weight is loaded once per chunk and each load serves several rows. The chunk's activations and deltas
@@ -255,7 +264,10 @@ internal static class Planner
                 bool fillsPredictVector = hidden.InputSize > 2 && hidden.OutputSize * valueSize <= PlanLimits.MaxPredictVectorBytes;
                 if (hidden.InputSize <= limits.MaxGroupedInputs && hidden.OutputSize >= limits.MinGroupedUnits && ActivationInfo.Of(hidden.Activation).HasInlineVectorForm
                     && !fillsPredictVector && !(model.HasDropout && model.DropoutRates[layer] != 0.0))
-                    layers[layer] = hidden with { GroupsUnits = true };
+                {
+                    // Predict reads the columns of a float layer of three or four inputs from a copy, in wide vectors.
+                    layers[layer] = hidden with { GroupsUnits = true, PredictsFromColumnCopy = hidden.InputSize >= PlanLimits.MinColumnCopyInputs && valueSize == 4 };
+                }
             }
 
             // A narrow hidden layer with an inlined vector activation predicts as one vector (rule 4), and the layer above

@@ -135,6 +135,15 @@ public class GeneratedCodeSnapshotTests
         """);
 
     [Fact]
+    public void Network_in_locals_whose_predict_reads_a_layer_of_three_inputs_from_a_column_copy() => VerifyGenerated("""
+        using NetGen;
+        namespace Samples;
+        // Layer 1's 21 units: five groups of four and one unit; Predict reads W1's columns from a copy, in 16 + 4 lanes (8 + 8 + 4 with AVX2).
+        [Network(3, 21, 1, Hidden = Activation.LeakyReLU, Output = Activation.Identity, Precision = Precision.Single)]
+        public partial class TerrainNet { }
+        """);
+
+    [Fact]
     public void Network_in_locals_whose_batches_run_through_the_layer_kernels() => VerifyGenerated("""
         using NetGen;
         namespace Samples;

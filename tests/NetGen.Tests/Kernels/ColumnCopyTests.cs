@@ -12,6 +12,10 @@ public partial class NineInputsWide { }
 [Network(5, 40, 3, Hidden = Activation.Tanh, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, MaxUnrolledWeights = 0)]
 public partial class FiveInputsSoftmax { }
 
+// A network whose Predict reads a grouped layer of four inputs from a copy of W1 (LayerPlan.PredictsFromColumnCopy).
+[Network(4, 28, 3, Hidden = Activation.LeakyReLU, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public partial class FourInputsGrouped { }
+
 /// <summary>
 /// <c>Kernels.ColumnCopyProduct</c>: the product from an input-major copy of W that is checked against W on every call,
 /// and the generated Predict and PredictBatch that use it.
@@ -161,6 +165,7 @@ public class ColumnCopyTests
         const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance;
         Assert.NotNull(typeof(NineInputsWide).GetField("_columnCopy1", Private));
         Assert.NotNull(typeof(FiveInputsSoftmax).GetField("_columnCopy1", Private));
+        Assert.NotNull(typeof(FourInputsGrouped).GetField("_columnCopy1", Private));
         Assert.Null(typeof(MnistShaped).GetField("_columnCopy1", Private));
         Assert.Null(typeof(WideTanhSoftmax).GetField("_columnCopy1", Private));
     }
@@ -211,15 +216,58 @@ public class ColumnCopyTests
     [Fact]
     public void Predict_allocates_nothing()
     {
-        var network = new NineInputsWide(seed: 1);
-        var input = new float[9];
-        var output = new float[1];
-        network.Predict(input, output);
-        network.Parameters[0] = 2f; // the next call copies W1 again
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        network.Predict(input, output);
-        network.Predict(input, output);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        foreach (INetwork<float> network in new INetwork<float>[] { new NineInputsWide(seed: 1), new FourInputsGrouped(seed: 1) })
+        {
+            var input = new float[network.InputSize];
+            var output = new float[network.OutputSize];
+            network.Predict(input, output);
+            network.Parameters[0] = 2f; // the next call copies W1 again
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            network.Predict(input, output);
+            network.Predict(input, output);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
+    [Theory]
+    [InlineData(28, 4)]
+    [InlineData(37, 3)]
+    [InlineData(8, 4)]
+    [InlineData(130, 9)]
+    public void CurrentColumns_returns_the_transpose_of_W_as_it_is_now(int rows, int columns)
+    {
+        var random = new Random(rows + columns);
+        float[] w = RandomValues(random, rows * columns);
+        var copy = new float[NetGen.Kernels.ColumnCopyLength<float>(rows, columns)];
+        int stride = NetGen.Kernels.ColumnStride<float>(rows);
+        Assert.True(stride >= rows);
+        for (int change = 0; change < 3; change++)
+        {
+            float[] transposed = Transposed(ref NetGen.Kernels.CurrentColumns<float>(w, rows, columns, copy));
+            for (int row = 0; row < rows; row++)
+            {
+                for (int column = 0; column < columns; column++)
+                    Assert.Equal(w[row * columns + column], transposed[column * stride + row]);
+            }
+            w[random.Next(w.Length)] += 1f; // the next call must see it
+        }
+
+        float[] Transposed(ref float column0) => System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref column0, columns * stride).ToArray();
+    }
+
+    [Fact]
+    public void CurrentColumns_names_the_argument_and_the_lengths_it_expected()
+    {
+        var w = new double[12 * 3];
+        int length = NetGen.Kernels.ColumnCopyLength<double>(12, 3);
+        var error = Assert.Throws<ArgumentException>(() => NetGen.Kernels.CurrentColumns<double>(w, 12, 3, new double[length + 1]));
+        Assert.Equal("columnCopy", error.ParamName);
+        Assert.Contains(length.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+        error = Assert.Throws<ArgumentException>(() => NetGen.Kernels.CurrentColumns<double>(w, 12, 4, new double[NetGen.Kernels.ColumnCopyLength<double>(12, 4)]));
+        Assert.Equal("weights", error.ParamName);
+        Assert.Contains("48", error.Message);
+        Assert.Equal("rows", Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.CurrentColumns<double>(w, 0, 3, new double[length])).ParamName);
+        Assert.Equal("columns", Assert.Throws<ArgumentOutOfRangeException>(() => NetGen.Kernels.CurrentColumns<double>(w, 12, -1, new double[length])).ParamName);
     }
 
     [Fact]

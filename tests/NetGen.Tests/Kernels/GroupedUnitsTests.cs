@@ -55,6 +55,15 @@ public class GroupedUnitsTests
         Assert.Equal(new[] { true, false }, Grouped(Model("ThreeInputs", new[] { 3, 32, 1 }, new[] { ReLU, Identity })));
         Assert.Equal(new[] { true, false }, Grouped(Model("FourInputs", new[] { 4, 16, 3 }, new[] { ReLU, ActivationKind.Softmax }, PrecisionKind.Single, LossKind.CrossEntropy)));
 
+        // Predict reads floats of three or four inputs from a copy of W (wide vectors, no lane moves); doubles and two inputs keep the lane moves.
+        bool[] FromCopy(NetworkModel model) => InLocals(model).Layers.Select(layer => layer.PredictsFromColumnCopy).ToArray();
+        Assert.Equal(new[] { true, false }, FromCopy(Model("FourInputs", new[] { 4, 16, 3 }, new[] { ReLU, ActivationKind.Softmax }, PrecisionKind.Single, LossKind.CrossEntropy)));
+        Assert.Equal(new[] { true, false }, FromCopy(Model("ThreeSingle", new[] { 3, 24, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)));
+        Assert.Equal(new[] { false, true, false }, FromCopy(Model("ThreeDeepSingle", new[] { 6, 3, 24, 1 }, new[] { Leaky, ReLU, Identity }, PrecisionKind.Single)));
+        Assert.Equal(new[] { false, false }, FromCopy(Model("ThreeInputs", new[] { 3, 32, 1 }, new[] { ReLU, Identity })));
+        Assert.Equal(new[] { false, false }, FromCopy(Model("TwoSingle", new[] { 2, 64, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)));
+        Assert.Equal(new[] { false, false }, FromCopy(Model("OneSingle", new[] { 1, 64, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)));
+
         // Too narrow, five inputs, an activation without an inlined vector form, an output layer: unit by unit.
         Assert.Equal(new[] { false, false }, Grouped(Model("Seven", new[] { 1, 7, 1 }, new[] { ReLU, Identity })));
         Assert.Equal(new[] { false, false }, Grouped(Model("FiveInputs", new[] { 5, 32, 1 }, new[] { ReLU, Identity })));
@@ -94,6 +103,8 @@ public class GroupedUnitsTests
         Model("Four", new[] { 4, 16, 3 }, new[] { ReLU, ActivationKind.Softmax }, PrecisionKind.Single, LossKind.CrossEntropy), // four inputs: a group's rows transposed
         Model("FourDouble", new[] { 4, 10, 1 }, new[] { Identity, Identity }),                              // two units after the groups
         Model("FourDeep", new[] { 4, 12, 12, 3 }, new[] { ReLU, ReLU, ActivationKind.Softmax }, loss: LossKind.CrossEntropy),
+        Model("ThreeDeepSingle", new[] { 6, 3, 37, 1 }, new[] { Leaky, ReLU, Identity }, PrecisionKind.Single), // layer 2 from a copy, its inputs layer 1's locals; 36 units in 16 + 16 + 4 lanes, one after
+        Model("FourIdentitySingle", new[] { 4, 12, 2 }, new[] { Identity, Identity }, PrecisionKind.Single), // from a copy in 8 + 4 lanes
         Model("AboveVector", new[] { 1, 2, 16, 1 }, new[] { ReLU, ReLU, Identity }),                        // below it, a layer that would fill a Vector128
     };
 
@@ -216,6 +227,34 @@ public class GroupedUnitsTests
 
             AssertBits<T>(new[] { units.Train(input, target, learningRate) }, new[] { grouped.Train(input, target, learningRate) }, where + ", Train's loss", referenceName, model.ClassName);
             AssertBits<T>(units.Parameters, grouped.Parameters, where + ", the parameters after Train", referenceName, model.ClassName);
+        }
+    }
+
+    /// <summary>
+    /// A weight written through <c>Parameters</c> reaches Predict's next call at once, also where Predict reads a layer from
+    /// its copy of W (<see cref="LayerPlan.PredictsFromColumnCopy"/>): each weight of that layer in turn, its lowest bit
+    /// flipped and the value scaled by 1000, compared with the network unit by unit after the same write.
+    /// </summary>
+    [Fact]
+    public void Predict_sees_a_weight_written_through_Parameters_at_once()
+    {
+        foreach (NetworkModel model in Shapes.Where(model => model.Precision == PrecisionKind.Single && InLocals(model).Layers.Any(layer => layer.PredictsFromColumnCopy)))
+        {
+            INetwork<float> grouped = GeneratorHarness.Create<float>(Compiled.Value, model.ClassName, seed: 9);
+            INetwork<float> units = GeneratorHarness.Create<float>(Compiled.Value, model.ClassName + "Units", seed: 9);
+            LayerPlan layer = InLocals(model).Layers.First(layer => layer.PredictsFromColumnCopy);
+            var input = Enumerable.Range(0, model.InputSize).Select(i => 0.25f * i - 0.4f).ToArray();
+            var output = new float[model.OutputSize];
+            var expected = new float[model.OutputSize];
+            grouped.Predict(input, output); // the copy is made here
+            for (int w = layer.WeightOffset; w < layer.WeightOffset + layer.WeightCount; w++)
+            {
+                foreach (INetwork<float> network in new[] { grouped, units })
+                    network.Parameters[w] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(network.Parameters[w]) ^ 1) * 1e3f;
+                grouped.Predict(input, output);
+                units.Predict(input, expected);
+                AssertBits<float>(expected, output, $"{model.ClassName}, weight {w} written", "unit by unit", model.ClassName);
+            }
         }
     }
 
