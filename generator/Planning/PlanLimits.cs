@@ -156,9 +156,10 @@ namespace NetGen.Generator.Planning;
 /// single 773-783 -> 682-737 ns, 3-5-2 tanh single 1627-1708 -> 1567-1625, but 3-3-3-3-1 tanh double 3449-3521 ->
 /// 3475-3670, 5-7-3 softmax double 1408-1435 -> 1445-1540, 4-4-2 sigmoid double 1012-1068 -> 1010-1064.
 /// </param>
-/// <param name="MaxOneInputPredictInLocalsWeights">
-/// The most weights a network of one input may have and still predict in locals by its grouped plan (rule 9) where
-/// <see cref="MaxInLocalsNetworkWeights"/> is passed; its Backward and Train stay on the layer kernels past
+/// <param name="MaxGroupedPredictInLocalsWeights">
+/// The most weights a network of one input, or of floats whose first layer of three or four inputs Predict reads from a
+/// copy of W1 (<see cref="LayerPlan.PredictsFromColumnCopy"/>), may have and still predict in locals by its grouped plan
+/// (rule 9) where <see cref="MaxInLocalsNetworkWeights"/> is passed; its Backward and Train stay on the layer kernels past
 /// <see cref="MaxInLocalsNetworkWeights"/>. With one input a group's weights and biases are whole-vector loads, and Predict
 /// (one forward pass, no gradients held) stays ahead of the kernels past 256 weights. Measured 2026-12-04 (AMD EPYC,
 /// AVX-512; Stopwatch through INetwork, fastest of 300 runs, kernels -> in locals), Predict: 1-195-1 leaky single 61.5
@@ -166,7 +167,9 @@ namespace NetGen.Generator.Planning;
 /// 75 -> 73; Train went both ways in locals (1-195-1 116 -> 167 ns, 1-256-1 101.5 -> 105). Two inputs build each group's
 /// two weight columns from values two apart, and past 256 weights that went both ways too: 2-40-5 double 48 -> 29.5,
 /// 2-60-4 double 63.5 -> 40.5, 2-128-2 double 75 -> 63, but 2-160-1 single 42.5 -> 63; they keep
-/// <see cref="MaxInLocalsNetworkWeights"/>.
+/// <see cref="MaxInLocalsNetworkWeights"/>. From a copy, three or four inputs of floats are whole-vector loads too
+/// (medians of 3 processes against the kernels, 5 December, `NetGen.Sweep`): 3-124-1 71.7 -> 51.4 ns, 4-60-2 softmax
+/// 81.5 -> 42.4, 3-16-16-1 65.6 -> 39.0.
 /// </param>
 /// <param name="MaxSmallPredictInLocalsFanIn">
 /// In a network of at most <see cref="MaxInLocalsNetworkWeights"/> weights that predicts in locals
@@ -200,7 +203,7 @@ internal sealed record PlanLimits(
     int MaxBatchScratch = 65_536,
     int MaxStackBatchBytes = 32 * 1024,
     int MaxBatchGradientsInLocals = 24,
-    int MaxOneInputPredictInLocalsWeights = 512,
+    int MaxGroupedPredictInLocalsWeights = 512,
     int MaxSmallPredictInLocalsFanIn = 24,
     int MaxSmallPredictInLocalsWidth = 24)
 {
@@ -325,7 +328,7 @@ internal sealed record PlanLimits(
         (nameof(MaxBatchScratch), 1, 1 << 24),
         (nameof(MaxStackBatchBytes), 0, 1 << 20),
         (nameof(MaxBatchGradientsInLocals), 0, 1 << 20),
-        (nameof(MaxOneInputPredictInLocalsWeights), 0, 1 << 20),
+        (nameof(MaxGroupedPredictInLocalsWeights), 0, 1 << 20),
         (nameof(MaxSmallPredictInLocalsFanIn), 0, 4096),
         (nameof(MaxSmallPredictInLocalsWidth), 0, 4096),
     };

@@ -106,7 +106,7 @@ namespace NetGen.Generator.Planning;
 /// (5-20-4 leaky/sigmoid double: Predict 68-72 -> 46.5-47 ns, Train 141-152 -> 115-122). A first layer of 16 or more
 /// inputs keeps its kernel, which reads the input row in whole vectors: 16-14-1 single 35-36.5 -> 41-41.5 ns in locals,
 /// 24-10-1 single 36-37 -> 43-47.5.
-/// A network of one or two inputs and at most <see cref="PlanLimits.MaxInLocalsNetworkWeights"/> weights whose first layer,
+/// A network of one to four inputs and at most <see cref="PlanLimits.MaxInLocalsNetworkWeights"/> weights whose first layer,
 /// unrolled whole, holds its units in vectors (rule 4) predicts in locals by that plan too, though its layers are wider
 /// than the above allows: the layer above then sums in vectors, not in long scalar chains (1-100-1 double 56-67 -> 20-24
 /// ns, 1-80-2 single 38-39 -> 19-28 ns, 1-128-1 single 39-40 -> 34-37 ns, 2-60-2 double 59-61 -> 33-34 ns, 2-80-1 single
@@ -119,8 +119,10 @@ namespace NetGen.Generator.Planning;
 /// single 78-85 -> 51.5, 1-80-2 single 87-90 -> 45.5, 2-33-3 126-131 -> 61.5; 32 Backward calls 3.6-3.9 -> 1.6 us, 2.5 ->
 /// 1.7, 2.7-2.8 -> 1.5, 4.1-4.5 -> 1.9. Past 256 weights, unrolled whole, Train went both ways (2-40-5 108-111 -> 83 ns,
 /// 1-195-1 single 116 -> 167-172) and TrainBatch run row by row lost (2-40-5 1.7 -> 2.5 us), so the budget stays.
-/// A network of one input predicts that way up to <see cref="PlanLimits.MaxOneInputPredictInLocalsWeights"/> weights, its
-/// training calls on the kernels past 256 (1-195-1 single: Predict 61.5 -> 36 ns).</item>
+/// A network of one input predicts that way up to <see cref="PlanLimits.MaxGroupedPredictInLocalsWeights"/> weights, its
+/// training calls on the kernels past 256 (1-195-1 single: Predict 61.5 -> 36 ns), and so does a network of floats whose
+/// first layer of three or four inputs Predict reads from a copy of W1 (rule 4: 3-124-1 71.7 -> 51.4 ns, 4-60-2 81.5 ->
+/// 42.4, 3-16-16-1 65.6 -> 39.0).</item>
 /// <item>A network that runs in locals (rule 3), without dropout and with at least
 /// <see cref="PlanLimits.MinChunkedBatchHiddenUnits"/> hidden units in all, trains its batches (BackwardBatch, TrainBatch,
 /// so Fit) in chunks: its layers are planned looped, as with <c>MaxUnrolledWeights = 0</c>, and Predict, Backward and
@@ -266,7 +268,7 @@ internal static class Planner
                     && !fillsPredictVector && !(model.HasDropout && model.DropoutRates[layer] != 0.0))
                 {
                     // Predict reads the columns of a float layer of three or four inputs from a copy, in wide vectors.
-                    layers[layer] = hidden with { GroupsUnits = true, PredictsFromColumnCopy = hidden.InputSize >= PlanLimits.MinColumnCopyInputs && valueSize == 4 };
+                    layers[layer] = hidden with { GroupsUnits = true, PredictsFromColumnCopy = PredictsGroupsFromColumnCopy(hidden.InputSize, valueSize) };
                 }
             }
 
@@ -333,14 +335,15 @@ internal static class Planner
                 return WithCallsInLocals(plan, unrolled, trainsSamples: !model.HasDropout && TrainsSamplesInLocals(layers, limits));
         }
 
-        // A network of one or two inputs whose first layer holds its units in vectors once unrolled whole predicts and
+        // A network of one to four inputs whose first layer holds its units in vectors once unrolled whole predicts and
         // trains samples in locals by that plan (rule 9), even where its layers are too wide for rule 9: the layer above sums
         // that layer's units in vectors, not in long scalar chains. Its batch calls keep the layer kernels.
-        // Past the in-locals budget only Predict of a network of one input does (PlanLimits.MaxOneInputPredictInLocalsWeights).
+        // Past the in-locals budget only Predict does (PlanLimits.MaxGroupedPredictInLocalsWeights), of a network of one
+        // input or of floats whose first layer Predict reads from a copy of W1.
         int totalWeights = layers.Sum(layer => layer.WeightCount);
-        int groupedBudget = totalWeights <= limits.MaxInLocalsNetworkWeights || model.InputSize != 1
+        int groupedBudget = totalWeights <= limits.MaxInLocalsNetworkWeights || !(model.InputSize == 1 || PredictsGroupsFromColumnCopy(model.InputSize, valueSize))
             ? limits.MaxInLocalsNetworkWeights
-            : System.Math.Max(limits.MaxInLocalsNetworkWeights, limits.MaxOneInputPredictInLocalsWeights);
+            : System.Math.Max(limits.MaxInLocalsNetworkWeights, limits.MaxGroupedPredictInLocalsWeights);
         if (!runsInLocals && model.MaxUnrolledWeights is null && model.InputSize <= limits.MaxGroupedInputs && totalWeights <= groupedBudget)
         {
             NetworkPlan unrolled = Plan(model with { MaxUnrolledWeights = groupedBudget }, limits);
@@ -359,6 +362,13 @@ internal static class Planner
         }
         return plan;
     }
+
+    /// <summary>
+    /// Whether Predict reads a grouped layer of <paramref name="inputs"/> inputs from a copy of W (rule 4,
+    /// <see cref="LayerPlan.PredictsFromColumnCopy"/>): three or four inputs (<see cref="PlanLimits.MinColumnCopyInputs"/>)
+    /// of floats, whose groups are Vector128s.
+    /// </summary>
+    private static bool PredictsGroupsFromColumnCopy(int inputs, int valueSize) => inputs >= PlanLimits.MinColumnCopyInputs && valueSize == 4;
 
     /// <summary>
     /// <paramref name="plan"/>, whose layers the batch calls and Loss run, with Predict (and, when <paramref name="trainsSamples"/>,

@@ -267,12 +267,18 @@ public class GroupedUnitsTests
         Model("BeyondPair", new[] { 2, 60, 2 }, new[] { Leaky, Identity }),                      // two inputs
     };
 
-    /// <summary>Networks of one input past the in-locals budget of 256 weights, which only predict in locals by their grouped plan.</summary>
+    /// <summary>
+    /// Networks past the in-locals budget of 256 weights, which only predict in locals by their grouped plan: of one input,
+    /// or of floats whose first layer of three or four inputs Predict reads from a copy of W1.
+    /// </summary>
     private static readonly NetworkModel[] PredictOnlyPastBudget =
     {
         Model("PastBudget", new[] { 1, 129, 1 }, new[] { ReLU, Identity }),                                       // 258 weights
         Model("PastBudgetSingle", new[] { 1, 195, 1 }, new[] { Leaky, Identity }, PrecisionKind.Single),         // 390
         Model("PastBudgetWide", new[] { 1, 170, 2 }, new[] { ReLU, Identity }, PrecisionKind.Single),            // 510, two outputs
+        Model("PastBudgetThree", new[] { 3, 124, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single),           // 496, W1 from its copy
+        Model("PastBudgetFour", new[] { 4, 60, 2 }, new[] { Leaky, Identity }, PrecisionKind.Single),             // 360
+        Model("PastBudgetDeep", new[] { 3, 16, 16, 1 }, new[] { Leaky, ReLU, Identity }, PrecisionKind.Single),  // 320
     };
 
     [Fact]
@@ -289,8 +295,9 @@ public class GroupedUnitsTests
         // With dropout the samples train through the layer kernels (their masks are drawn there).
         NetworkModel dropout = PredictOnly[0] with { ClassName = "BeyondDropout", DropoutRates = new[] { 0.2, 0.0 }.ToEquatableArray() };
         Assert.False(Planner.Plan(dropout).TrainsSamplesInLocals);
-        // Past the in-locals budget of 256 weights a network of one input still predicts in locals, up to 512 weights, and
-        // trains through the layer kernels; past 512, with two to four inputs past 256, or with five inputs, everything calls them.
+        // Past the in-locals budget of 256 weights a network of one input, or of floats and three or four inputs, still predicts
+        // in locals, up to 512 weights, and trains through the layer kernels; past 512, with two inputs or doubles of three
+        // or four past 256, or with five inputs, everything calls them.
         foreach (NetworkModel model in PredictOnlyPastBudget)
         {
             NetworkPlan plan = Planner.Plan(model);
@@ -299,8 +306,13 @@ public class GroupedUnitsTests
         }
         Assert.Null(Planner.Plan(Model("Over", new[] { 1, 257, 1 }, new[] { ReLU, Identity })).PredictInLocals);
         Assert.Null(Planner.Plan(Model("OverPair", new[] { 2, 100, 1 }, new[] { ReLU, Identity })).PredictInLocals);
+        Assert.Null(Planner.Plan(Model("OverPairSingle", new[] { 2, 100, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)).PredictInLocals);
+        Assert.Null(Planner.Plan(Model("OverThreeDouble", new[] { 3, 100, 1 }, new[] { ReLU, Identity })).PredictInLocals);
+        Assert.Null(Planner.Plan(Model("OverThreeSingle", new[] { 3, 129, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)).PredictInLocals); // 516
+        Assert.All(PredictOnlyPastBudget.Where(model => model.InputSize > 1), model =>
+            Assert.True(Assert.IsType<NetworkPlan>(Planner.Plan(model).PredictInLocals).Layers[0].PredictsFromColumnCopy));
         // The bound is a cost-model threshold: at 256 the one-input network goes back to the kernels.
-        Assert.Null(Planner.Plan(PredictOnlyPastBudget[0], PlanLimits.Default with { MaxOneInputPredictInLocalsWeights = 256 }).PredictInLocals);
+        Assert.Null(Planner.Plan(PredictOnlyPastBudget[0], PlanLimits.Default with { MaxGroupedPredictInLocalsWeights = 256 }).PredictInLocals);
         Assert.True(Assert.IsType<NetworkPlan>(Planner.Plan(Model("ThreeInputs", new[] { 3, 50, 2 }, new[] { ReLU, Identity })).PredictInLocals).Layers[0].GroupsUnits);
         Assert.Null(Planner.Plan(Model("FiveInputs", new[] { 5, 40, 2 }, new[] { ReLU, Identity })).PredictInLocals);
 
