@@ -109,8 +109,6 @@ internal sealed record LayerPlan(
 
     /// <summary>The whole groups of four units the in-locals kernels hold in vectors (0 unless <see cref="GroupsUnits"/>); the units after them stay scalar.</summary>
     public int UnitGroups => GroupsUnits ? OutputSize / GroupLanes : 0;
-
-
 }
 
 /// <summary>
