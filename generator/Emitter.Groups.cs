@@ -69,13 +69,13 @@ internal static partial class Emitter
     /// A grouped layer's forward pass: <c>x{n}v{i}</c>, input i in every lane, then per group
     /// <c>a{n}v{g} = f(b[4g..] + W[4g.., 0] x0 + W[4g.., 1] x1 ...)</c>, its terms in <see cref="SumOfTerms"/>'s order and
     /// chains as each unit's scalar sum (<see cref="UnrolledSum"/>); a column of one input is four consecutive weights, of
-    /// two to four a column of the group's weights transposed, of more inputs four values a row apart. The units after the groups as scalar statements (<paramref name="scalarUnit"/>).
+    /// two to four a column of the group's weights transposed, of more inputs four values a row apart; in Predict, from a
+    /// copy of W where the plan says (<see cref="EmitWideGroupedSums"/>). The units after the groups as scalar statements
+    /// (<paramref name="scalarUnit"/>).
     /// </summary>
     private static void EmitGroupedLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool training, System.Action<int> scalarUnit)
     {
-        int n = layer.Number, inputs = layer.InputSize, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
-        string vector = GroupVector(scalar);
-        ActivationInfo activation = ActivationInfo.Of(layer.Activation);
+        int groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
         if (!training && layer.PredictsFromColumnCopy)
             EmitWideGroupedSums(writer, plan, layer, scalar);
         else
@@ -127,12 +127,13 @@ internal static partial class Emitter
                     terms.Add($"{column} * x{n}v{i}");
                 }
             }
-            string sum = SumOfTerms(terms);
-            writer.Line(activation.Kind == ActivationKind.Identity
-                ? $"{declared}{AV(n, g)} = {sum};"
-                : $"{declared}{AV(n, g)} = {RuntimeApi.Call(activation.RuntimeName)}({sum});");
+            writer.Line($"{declared}{AV(n, g)} = {Activated(activation, SumOfTerms(terms))};");
         }
     }
+
+    /// <summary>A group's activation of <paramref name="sum"/>: the sum itself for the identity, else the activation's vector call.</summary>
+    private static string Activated(ActivationInfo activation, string sum) =>
+        activation.Kind == ActivationKind.Identity ? sum : $"{RuntimeApi.Call(activation.RuntimeName)}({sum})";
 
     /// <summary>
     /// Predict's form of a grouped layer (<see cref="EmitGroupedLayer"/>) of floats where the hardware has 256-bit vectors:
@@ -193,10 +194,7 @@ internal static partial class Emitter
                         string part = z;
                         for (int size = bits; size > groupBits; size /= 2)
                             part = $"global::System.Runtime.Intrinsics.Vector{size}.{(piece * groupBits % size >= size / 2 ? "GetUpper" : "GetLower")}({part})";
-                        string group = AV(n, unit / lanes + piece);
-                        writer.Line(activation.Kind == ActivationKind.Identity
-                            ? $"{group} = {part};"
-                            : $"{group} = {RuntimeApi.Call(activation.RuntimeName)}({part});");
+                        writer.Line($"{AV(n, unit / lanes + piece)} = {Activated(activation, part)};");
                     }
                 }
             }

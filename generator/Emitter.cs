@@ -166,7 +166,7 @@ internal static partial class Emitter
             LayerPlan first = plan.Layers[0];
             writer.Line($"// Predict and PredictBatch read layer 1 from an input-major copy of W1 (its rows of {first.InputSize} inputs are too short for a");
             writer.Line("// dot product each); the kernel checks the copy against W1 on every call and copies W1 again when they differ.");
-            writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.ColumnCopyField(1)} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({RuntimeApi.Call(RuntimeApi.ColumnCopyLength)}<{scalar.Keyword}>({first.OutputSize}, {first.InputSize}));");
+            EmitColumnCopyField(first);
             writer.Line();
         }
         if (plan.PredictPlanInLocals is NetworkPlan predictPlan && predictPlan.Layers.Any(layer => layer.PredictsFromColumnCopy))
@@ -174,7 +174,7 @@ internal static partial class Emitter
             writer.Line("// Predict reads the columns of these grouped layers' W from input-major copies (their rows of a few inputs are too");
             writer.Line("// short to load as columns); Kernels.CurrentColumns checks a copy against its W on every call and copies W again when they differ.");
             foreach (LayerPlan layer in predictPlan.Layers.Where(layer => layer.PredictsFromColumnCopy))
-                writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.ColumnCopyField(layer.Number)} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({RuntimeApi.Call(RuntimeApi.ColumnCopyLength)}<{scalar.Keyword}>({layer.OutputSize}, {layer.InputSize}));");
+                EmitColumnCopyField(layer);
             writer.Line();
         }
         if (!plan.SampleKernelsInLocals)
@@ -206,6 +206,10 @@ internal static partial class Emitter
             if (plan.SplitsFirstLayer)
                 EmitSplitFields(writer, plan, scalar);
         }
+
+        // An input-major copy of a layer's W for Predict (Kernels.ColumnCopyProduct, Kernels.CurrentColumns).
+        void EmitColumnCopyField(LayerPlan layer) =>
+            writer.Line($"private readonly {Runtime}.AlignedBuffer<{scalar.Keyword}> {GeneratedNames.ColumnCopyField(layer.Number)} = new {Runtime}.AlignedBuffer<{scalar.Keyword}>({RuntimeApi.Call(RuntimeApi.ColumnCopyLength)}<{scalar.Keyword}>({layer.OutputSize}, {layer.InputSize}));");
     }
 
     /// <summary>

@@ -157,13 +157,6 @@ public static partial class Kernels
             }
             for (; i + 64 <= length; i += 64)
                 differences |= Vector512.LoadUnsafe(ref a, i) ^ Vector512.LoadUnsafe(ref b, i);
-            if (i != length && length >= 64)
-            {
-                // The rest as the last 64 bytes, overlapping bytes already compared.
-                i = length - 64;
-                differences |= Vector512.LoadUnsafe(ref a, i) ^ Vector512.LoadUnsafe(ref b, i);
-                i = length;
-            }
             if (differences != Vector512<byte>.Zero)
                 return false;
         }
@@ -179,17 +172,12 @@ public static partial class Kernels
             }
             for (; i + 32 <= length; i += 32)
                 differences |= Vector256.LoadUnsafe(ref a, i) ^ Vector256.LoadUnsafe(ref b, i);
-            if (i != length && length >= 32)
-            {
-                // The rest as the last 32 bytes, overlapping bytes already compared.
-                i = length - 32;
-                differences |= Vector256.LoadUnsafe(ref a, i) ^ Vector256.LoadUnsafe(ref b, i);
-                i = length;
-            }
             if (differences != Vector256<byte>.Zero)
                 return false;
         }
-        else if (Vector128.IsHardwareAccelerated)
+        // The rest after the wider vectors (all of it with 128-bit vectors only): 16 bytes a step, then the last 16 bytes,
+        // overlapping bytes already compared.
+        if (Vector128.IsHardwareAccelerated)
         {
             Vector128<byte> differences = Vector128<byte>.Zero;
             for (; i + 16 <= length; i += 16)
@@ -205,7 +193,7 @@ public static partial class Kernels
         }
         if (i == length)
             return true;
-        // The rest (all of it without vectors, or shorter than one): the library's comparison.
+        // The rest (all of it without vectors, or shorter than 16 bytes): the library's comparison.
         return MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref a, i), (int)(length - i))
             .SequenceEqual(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref b, i), (int)(length - i)));
     }
