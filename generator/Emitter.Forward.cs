@@ -246,6 +246,8 @@ internal static partial class Emitter
             writer.Line($"// Layer {n}: {layer.InputSize} -> {layer.OutputSize}, a{n} = {ActivationInfo.Of(layer.Activation).Name}(W{n} {LayerInput(plan, layer, training)} + b{n})");
             writer.Line($"var w{n} = parameters.Slice({GeneratedNames.WeightOffset(n)}, {layer.WeightCount});");
             writer.Line($"var b{n} = parameters.Slice({GeneratedNames.BiasOffset(n)}, {layer.OutputSize});");
+            if (groups)
+                EmitGroupReferences(writer, plan, layer, scalar);
             if (vectors && layer.PredictsAsVector)
             {
                 EmitVectorLayer(writer, plan, layer, scalar);

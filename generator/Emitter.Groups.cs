@@ -38,17 +38,37 @@ internal static partial class Emitter
     private static string DV(int layer, int group) => $"d{layer}v{group}";
 
     /// <summary>
-    /// Four values of <paramref name="span"/> from <paramref name="start"/> as a group vector, read at a reference into
-    /// the span. As a slice and a <c>Create</c> (and in the training kernels, whose spans may be writable, a cast to
-    /// ReadOnlySpan first, as C# before 14 does not convert in a generic call) a load was two or three calls for the JIT to
-    /// inline, and in a kernel of many groups they spent its inlining budget, which then left the rest as calls: 1-100-1's
-    /// Train 195-204 ns against Backward's 55, 1-195-1's Predict 260 ns against 36. <c>Unsafe.As</c> and <c>Unsafe.Add</c>
-    /// are expanded by the JIT itself, so a load is one call to inline (<c>GetReference</c>), and they compile in C# 10,
-    /// where <c>Vector256.LoadUnsafe</c>'s <c>ref readonly</c> parameter does not. <paramref name="start"/> + 4 is within
-    /// every span this is called with (whole groups of the layer's units), as for the updates written at references.
+    /// Four values of <paramref name="span"/> from <paramref name="start"/> as a group vector, read at the reference into
+    /// the span that the layer's statements took once (<see cref="SpanReference"/>, <see cref="EmitGroupReferences"/>).
+    /// As a slice and a <c>Create</c> (and in the training kernels, whose spans may be writable, a cast to ReadOnlySpan
+    /// first, as C# before 14 does not convert in a generic call) a load was two or three calls for the JIT to inline, and
+    /// in a kernel of many groups they spent its inlining budget, which then left the rest as calls: 1-100-1's Train
+    /// 195-204 ns against Backward's 55, 1-195-1's Predict 260 ns against 36. <c>Unsafe.As</c> and <c>Unsafe.Add</c> are
+    /// expanded by the JIT itself, so a load is no call at all; with a <c>GetReference</c> per load, one call each, 3-124-1
+    /// single's in-locals Train still left 343 of them uninlined. They compile in C# 10, where
+    /// <c>Vector256.LoadUnsafe</c>'s <c>ref readonly</c> parameter does not. <paramref name="start"/> + 4 is within every
+    /// span this is called with (whole groups of the layer's units), as for the updates written at references.
     /// </summary>
     private static string GroupLoad(Scalar scalar, string span, int start) =>
-        $"{Unsafe}.As<{scalar.Keyword}, {GroupVector(scalar)}<{scalar.Keyword}>>(ref {Unsafe}.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({span}), {start}))";
+        $"{Unsafe}.As<{scalar.Keyword}, {GroupVector(scalar)}<{scalar.Keyword}>>(ref {Unsafe}.Add(ref {SpanReference(span)}, {start}))";
+
+    /// <summary>The reference to value 0 of <paramref name="span"/> that <see cref="GroupLoad"/> reads at.</summary>
+    private static string SpanReference(string span) => span + "Ref";
+
+    /// <summary>
+    /// The references <see cref="GroupLoad"/> reads layer n's spans at, taken once where the layer declares them: b of a
+    /// grouped layer and its W when a group's weights are whole vectors (one to four inputs; of more, the sums gather
+    /// them), and W of the layer above a grouped one (its rows' sums, and the grouped layer's delta).
+    /// </summary>
+    private static void EmitGroupReferences(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar)
+    {
+        int n = layer.Number;
+        bool grouped = layer.GroupsUnits, aboveGroups = n > 1 && plan.Layers[n - 2].GroupsUnits;
+        if (grouped)
+            writer.Line($"ref {scalar.Keyword} {SpanReference($"b{n}")} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b{n});");
+        if ((grouped && layer.InputSize <= 4) || aboveGroups)
+            writer.Line($"ref {scalar.Keyword} {SpanReference($"w{n}")} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w{n});");
+    }
 
     /// <summary>Whether any layer of the plan holds its units in groups.</summary>
     private static bool GroupsAnyUnits(NetworkPlan plan) => plan.Layers.Any(layer => layer.GroupsUnits);
@@ -111,9 +131,9 @@ internal static partial class Emitter
                 string Column(int c) => $"w{n}g{g}c{c}";
                 for (int v = 0; v < inputs; v++)
                     writer.Line($"var {Part(v)} = {GroupLoad(scalar, $"w{n}", (g * inputs + v) * lanes)};");
-                string columns = string.Join(", ", Enumerable.Range(0, inputs).Select(Column));
+                string columns = string.Join(", ", Enumerable.Range(0, inputs).Select(c => $"out var {Column(c)}"));
                 string parts = string.Join(", ", Enumerable.Range(0, inputs).Select(Part));
-                writer.Line($"var ({columns}) = {RuntimeApi.Call(RuntimeApi.Transpose)}({parts});");
+                writer.Line($"{RuntimeApi.Call(RuntimeApi.Transpose)}({parts}, {columns});");
                 for (int i = 0; i < inputs; i++)
                     terms.Add($"{Column(i)} * x{n}v{i}");
             }
@@ -149,7 +169,7 @@ internal static partial class Emitter
         int n = layer.Number, inputs = layer.InputSize, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes, groupBits = GroupBits(scalar);
         string t = scalar.Keyword, vector = GroupVector(scalar);
         ActivationInfo activation = ActivationInfo.Of(layer.Activation);
-        string columns = $"c{n}", biases = $"b{n}Lanes", stride = $"s{n}";
+        string columns = $"c{n}", biases = SpanReference($"b{n}"), stride = $"s{n}";
         writer.Line($"// units 0-{groups * lanes - 1} in vectors of four (lane l of a{n}v{{g}} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit,");
         writer.Line($"// in the widest vectors the hardware has, each split into its groups");
         writer.Line($"{vector}<{t}> {string.Join(", ", Enumerable.Range(0, groups).Select(g => AV(n, g)))};");
@@ -168,7 +188,6 @@ internal static partial class Emitter
             writer.Line($"// input i's column of W from W's input-major copy (checked against W first, so never stale), column i at i {stride}");
             writer.Line($"ref {t} {columns} = ref {RuntimeApi.Call(RuntimeApi.CurrentColumns)}<{t}>(w{n}, {layer.OutputSize}, {inputs}, {GeneratedNames.ColumnCopyField(n)}.Span);");
             writer.Line($"int {stride} = {RuntimeApi.Call(RuntimeApi.ColumnStride)}<{t}>({layer.OutputSize});");
-            writer.Line($"ref {t} {biases} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b{n});");
             var broadcast = new HashSet<int>();
             int unit = 0, end = groups * lanes;
             foreach (int bits in available)

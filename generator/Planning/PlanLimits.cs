@@ -86,7 +86,7 @@ namespace NetGen.Generator.Planning;
 /// (1.45 -> 1.30), 2-8-1 tanh (1.69 -> 1.35); slower 5-3-3-3-3-1 tanh single (12 units: 6.90 -> 8.12), 3-3-3-3-1 tanh
 /// (3.88 -> 4.06), 8-10-1 (0.97 -> 1.18), 10-7-1 (1.20 -> 1.81), 4-3-1 (1.01 -> 1.82), 1-1-1 (0.12 -> 0.54).
 /// </param>
-/// <param name="MaxSampleInLocalsLayerWeights">The most weights a layer of a network whose per-sample kernels run in locals may have (<see cref="MaxSampleInLocalsWeights"/>).</param>
+/// <param name="MaxSampleInLocalsLayerWeights">The most weights a layer of a network whose per-sample kernels run in locals may have (<see cref="MaxSampleInLocalsWeights"/>); in a grouped network past <see cref="MaxInLocalsNetworkWeights"/>, a layer left to scalar code (<see cref="MaxGroupedPredictInLocalsWeights"/>).</param>
 /// <param name="MinGroupedUnits">
 /// A hidden layer of at most <see cref="MaxGroupedInputs"/> inputs, at least this many units, an activation with an inlined vector form and no dropout, in a
 /// network whose kernels run in locals, keeps its units in vectors of four in those kernels (<see cref="LayerPlan.GroupsUnits"/>):
@@ -159,12 +159,14 @@ namespace NetGen.Generator.Planning;
 /// <param name="MaxGroupedPredictInLocalsWeights">
 /// The most weights a network of one input, or of floats whose first layer of three or four inputs Predict reads from a
 /// copy of W1 (<see cref="LayerPlan.PredictsFromColumnCopy"/>), may have and still predict in locals by its grouped plan
-/// (rule 9) where <see cref="MaxInLocalsNetworkWeights"/> is passed; its Backward and Train stay on the layer kernels past
-/// <see cref="MaxInLocalsNetworkWeights"/>. With one input a group's weights and biases are whole-vector loads, and Predict
+/// (rule 9) where <see cref="MaxInLocalsNetworkWeights"/> is passed; its Backward and Train follow unless a layer of more
+/// than <see cref="MaxSampleInLocalsLayerWeights"/> weights is left to scalar code (Planner rule 9 gives the times). With
+/// one input a group's weights and biases are whole-vector loads, and Predict
 /// (one forward pass, no gradients held) stays ahead of the kernels past 256 weights. Measured 2026-12-04 (AMD EPYC,
 /// AVX-512; Stopwatch through INetwork, fastest of 300 runs, kernels -> in locals), Predict: 1-195-1 leaky single 61.5
 /// -> 36 ns, 1-256-1 single 49.5 -> 38.5, 1-170-3 single 75.5 -> 48.5, 1-250-2 leaky double 103.5 -> 65, 1-300-1 single
-/// 75 -> 73; Train went both ways in locals (1-195-1 116 -> 167 ns, 1-256-1 101.5 -> 105). Two inputs build each group's
+/// 75 -> 73; Train then went both ways in locals (1-195-1 116 -> 167 ns, 1-256-1 101.5 -> 105: the JIT's inlining budget,
+/// since mended, see Planner rule 9). Two inputs build each group's
 /// two weight columns from values two apart, and past 256 weights that went both ways too: 2-40-5 double 48 -> 29.5,
 /// 2-60-4 double 63.5 -> 40.5, 2-128-2 double 75 -> 63, but 2-160-1 single 42.5 -> 63; they keep
 /// <see cref="MaxInLocalsNetworkWeights"/>. From a copy, three or four inputs of floats are whole-vector loads too

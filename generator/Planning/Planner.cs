@@ -119,10 +119,18 @@ namespace NetGen.Generator.Planning;
 /// single 78-85 -> 51.5, 1-80-2 single 87-90 -> 45.5, 2-33-3 126-131 -> 61.5; 32 Backward calls 3.6-3.9 -> 1.6 us, 2.5 ->
 /// 1.7, 2.7-2.8 -> 1.5, 4.1-4.5 -> 1.9. Past 256 weights, unrolled whole, Train went both ways (2-40-5 108-111 -> 83 ns,
 /// 1-195-1 single 116 -> 167-172) and TrainBatch run row by row lost (2-40-5 1.7 -> 2.5 us), so the budget stays.
-/// A network of one input predicts that way up to <see cref="PlanLimits.MaxGroupedPredictInLocalsWeights"/> weights, its
-/// training calls on the kernels past 256 (1-195-1 single: Predict 61.5 -> 36 ns), and so does a network of floats whose
-/// first layer of three or four inputs Predict reads from a copy of W1 (rule 4: 3-124-1 71.7 -> 51.4 ns, 4-60-2 81.5 ->
-/// 42.4, 3-16-16-1 65.6 -> 39.0).</item>
+/// A network of one input predicts that way up to <see cref="PlanLimits.MaxGroupedPredictInLocalsWeights"/> weights
+/// (1-195-1 single: Predict 61.5 -> 36 ns), and so does a network of floats whose first layer of three or four inputs
+/// Predict reads from a copy of W1 (rule 4: 3-124-1 71.7 -> 51.4 ns, 4-60-2 81.5 -> 42.4, 3-16-16-1 65.6 -> 39.0). Such a
+/// network trains samples in locals too, unless a layer of more than <see cref="PlanLimits.MaxSampleInLocalsLayerWeights"/>
+/// weights is left to scalar code (<see cref="TrainsGroupedSamplesInLocals"/>). That Train lost past about 80 groups
+/// (3-124-1 141.6 -> 234.3 ns) while each group load took a <c>GetReference</c> and each lane move a tuple, which spent
+/// the JIT's inlining budget; with a reference per span and the columns as out parameters nothing is left as a call,
+/// and Train through the kernels -> in locals (Stopwatch through INetwork, 0.7 s warm-up, fastest of 15 runs, two
+/// processes each, 5 December): 3-124-1 single 147-148 -> 118-119 ns, 4-60-2 softmax 159-164 -> 104-107, 1-195-1 leaky
+/// 141 -> 116, 1-256-1 128 -> 116, 3-40-5 135 -> 73-94, 1-40-7 147 -> 65, 1-8-24-4 200 -> 141-149, 3-64-4 123-128 ->
+/// 101-103; even or close: 1-12-16-8 double 167 -> 160-166, 3-12-12-12-1 156-168 -> 161-167, 3-128-1 leaky/sigmoid 144 ->
+/// 152-153. The layers left to scalar code lost without the bound: 1-10-30-1 160 -> 196 ns, 1-9-12-25-2 double 298 -> 368.</item>
 /// <item>A network that runs in locals (rule 3), without dropout and with at least
 /// <see cref="PlanLimits.MinChunkedBatchHiddenUnits"/> hidden units in all, trains its batches (BackwardBatch, TrainBatch,
 /// so Fit) in chunks: its layers are planned looped, as with <c>MaxUnrolledWeights = 0</c>, and Predict, Backward and
@@ -338,8 +346,9 @@ internal static class Planner
         // A network of one to four inputs whose first layer holds its units in vectors once unrolled whole predicts and
         // trains samples in locals by that plan (rule 9), even where its layers are too wide for rule 9: the layer above sums
         // that layer's units in vectors, not in long scalar chains. Its batch calls keep the layer kernels.
-        // Past the in-locals budget only Predict does (PlanLimits.MaxGroupedPredictInLocalsWeights), of a network of one
-        // input or of floats whose first layer Predict reads from a copy of W1.
+        // Past the in-locals budget (up to PlanLimits.MaxGroupedPredictInLocalsWeights) only a network of one input or of
+        // floats whose first layer Predict reads from a copy of W1 does, and it trains samples in locals only when no
+        // wide layer is left to scalar code.
         int totalWeights = layers.Sum(layer => layer.WeightCount);
         int groupedBudget = totalWeights <= limits.MaxInLocalsNetworkWeights || !(model.InputSize == 1 || PredictsGroupsFromColumnCopy(model.InputSize, valueSize))
             ? limits.MaxInLocalsNetworkWeights
@@ -348,7 +357,8 @@ internal static class Planner
         {
             NetworkPlan unrolled = Plan(model with { MaxUnrolledWeights = groupedBudget }, limits);
             if (unrolled.RunsInLocals && unrolled.Layers[0].GroupsUnits)
-                return WithCallsInLocals(plan, unrolled, trainsSamples: !model.HasDropout && totalWeights <= limits.MaxInLocalsNetworkWeights);
+                return WithCallsInLocals(plan, unrolled, trainsSamples: !model.HasDropout
+                    && (totalWeights <= limits.MaxInLocalsNetworkWeights || TrainsGroupedSamplesInLocals(unrolled.Layers, limits)));
         }
 
         // A network in locals with wide hidden layers trains its batches in chunks, its per-sample calls staying in locals (rule 10);
@@ -386,6 +396,26 @@ internal static class Planner
     private static bool TrainsSamplesInLocals(List<LayerPlan> layers, PlanLimits limits) =>
         layers.All(layer => layer.WeightCount <= limits.MaxSampleInLocalsLayerWeights)
         && layers.Sum(layer => layer.WeightCount) <= limits.MaxSampleInLocalsWeights;
+
+    /// <summary>
+    /// Whether a grouped network past <see cref="PlanLimits.MaxInLocalsNetworkWeights"/> that predicts in locals runs its
+    /// per-sample training kernels in locals too (rule 9): when no layer of more than
+    /// <see cref="PlanLimits.MaxSampleInLocalsLayerWeights"/> weights is left to scalar code, as
+    /// <see cref="TrainsSamplesInLocals"/> bounds a network without groups. A grouped layer's sums, deltas and updates are
+    /// vectors, and so are the rows of the layer above one when they have four chains or more
+    /// (<see cref="SumsRowsInGroups"/>).
+    /// </summary>
+    private static bool TrainsGroupedSamplesInLocals(EquatableArray<LayerPlan> layers, PlanLimits limits) =>
+        layers.Select((layer, index) => layer.GroupsUnits || (index > 0 && SumsRowsInGroups(layer, layers[index - 1]))
+            || layer.WeightCount <= limits.MaxSampleInLocalsLayerWeights).All(inVectorsOrSmall => inVectorsOrSmall);
+
+    /// <summary>
+    /// Whether the in-locals kernels sum <paramref name="layer"/>'s rows in the lanes of group vectors: its inputs are the
+    /// grouped layer <paramref name="below"/>'s units and each sum has at least four chains of four terms, one group
+    /// vector's lanes (the generator's <c>Emitter.SumChains</c>; fewer terms take the units one lane at a time).
+    /// </summary>
+    private static bool SumsRowsInGroups(LayerPlan layer, LayerPlan below) =>
+        below.GroupsUnits && layer.InputSize + 1 >= LayerPlan.GroupLanes * LayerPlan.GroupLanes;
 
     /// <summary>
     /// Whether a network may predict in locals though it trains through the layer kernels (the remarks' rule 9): at most

@@ -224,10 +224,13 @@ internal readonly struct LeakyReLUOperator<T> : IUnaryOperator<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Invoke(T x) => x > T.Zero ? x : Slope * x;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Invoke(Vector128<T> x) => Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128<T>.Zero), x, Vector128.Create(Slope) * x);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Invoke(Vector256<T> x) => Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<T>.Zero), x, Vector256.Create(Slope) * x);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Invoke(Vector512<T> x) => Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<T>.Zero), x, Vector512.Create(Slope) * x);
 }
 

@@ -12,7 +12,9 @@ namespace NetGen;
 // loaded as k vectors (Transpose; with two inputs the even or the odd lanes of the two). They move values only: a lane
 // gets the bits it would get one value at a time. Vector128 of floats and Vector256 of doubles, the widths of a group.
 // Written element by element (Vector128.Create of four values read at a stride) a group's two columns took eight
-// scalar loads and six inserts: 2-33-3 doubles' Predict 25.9 -> 21.0 ns with these (5 December, AMD EPYC).
+// scalar loads and six inserts: 2-33-3 doubles' Predict 25.9 -> 21.0 ns with these (5 December, AMD EPYC). The columns
+// are out parameters, not a tuple: a tuple's constructor is one more call for the JIT to inline per group, and in a
+// training kernel of 31 groups (3-124-1) the JIT's inlining budget ran out and left 23 of them as calls.
 public static partial class Kernels
 {
     /// <summary>
@@ -22,26 +24,41 @@ public static partial class Kernels
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector128<float> Column0, Vector128<float> Column1) Transpose(Vector128<float> first, Vector128<float> second)
+    public static void Transpose(Vector128<float> first, Vector128<float> second, out Vector128<float> column0, out Vector128<float> column1)
     {
         if (Sse.IsSupported)
-            return (Sse.Shuffle(first, second, 0b10_00_10_00), Sse.Shuffle(first, second, 0b11_01_11_01));
-        if (AdvSimd.Arm64.IsSupported)
-            return (AdvSimd.Arm64.UnzipEven(first, second), AdvSimd.Arm64.UnzipOdd(first, second));
-        return (Vector128.Create(first.GetElement(0), first.GetElement(2), second.GetElement(0), second.GetElement(2)),
-            Vector128.Create(first.GetElement(1), first.GetElement(3), second.GetElement(1), second.GetElement(3)));
+        {
+            column0 = Sse.Shuffle(first, second, 0b10_00_10_00);
+            column1 = Sse.Shuffle(first, second, 0b11_01_11_01);
+        }
+        else if (AdvSimd.Arm64.IsSupported)
+        {
+            column0 = AdvSimd.Arm64.UnzipEven(first, second);
+            column1 = AdvSimd.Arm64.UnzipOdd(first, second);
+        }
+        else
+        {
+            column0 = Vector128.Create(first.GetElement(0), first.GetElement(2), second.GetElement(0), second.GetElement(2));
+            column1 = Vector128.Create(first.GetElement(1), first.GetElement(3), second.GetElement(1), second.GetElement(3));
+        }
     }
 
-    /// <inheritdoc cref="Transpose(Vector128{float}, Vector128{float})"/>
+    /// <inheritdoc cref="Transpose(Vector128{float}, Vector128{float}, out Vector128{float}, out Vector128{float})"/>
     [EditorBrowsable(EditorBrowsableState.Never)]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector256<double> Column0, Vector256<double> Column1) Transpose(Vector256<double> first, Vector256<double> second)
+    public static void Transpose(Vector256<double> first, Vector256<double> second, out Vector256<double> column0, out Vector256<double> column1)
     {
         // UnpackLow pairs lane 0 of each and lane 2 of each (w0 w4 w2 w6); the permute puts them in order. Likewise the odd.
         if (Avx2.IsSupported)
-            return (Avx2.Permute4x64(Avx.UnpackLow(first, second), 0b11_01_10_00), Avx2.Permute4x64(Avx.UnpackHigh(first, second), 0b11_01_10_00));
-        return (Vector256.Create(first.GetElement(0), first.GetElement(2), second.GetElement(0), second.GetElement(2)),
-            Vector256.Create(first.GetElement(1), first.GetElement(3), second.GetElement(1), second.GetElement(3)));
+        {
+            column0 = Avx2.Permute4x64(Avx.UnpackLow(first, second), 0b11_01_10_00);
+            column1 = Avx2.Permute4x64(Avx.UnpackHigh(first, second), 0b11_01_10_00);
+        }
+        else
+        {
+            column0 = Vector256.Create(first.GetElement(0), first.GetElement(2), second.GetElement(0), second.GetElement(2));
+            column1 = Vector256.Create(first.GetElement(1), first.GetElement(3), second.GetElement(1), second.GetElement(3));
+        }
     }
 
     /// <summary>
@@ -50,39 +67,51 @@ public static partial class Kernels
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector128<float> Column0, Vector128<float> Column1, Vector128<float> Column2, Vector128<float> Column3) Transpose(
-        Vector128<float> row0, Vector128<float> row1, Vector128<float> row2, Vector128<float> row3)
+    public static void Transpose(Vector128<float> row0, Vector128<float> row1, Vector128<float> row2, Vector128<float> row3,
+        out Vector128<float> column0, out Vector128<float> column1, out Vector128<float> column2, out Vector128<float> column3)
     {
         if (Sse.IsSupported)
         {
             // Rows 0 and 1 interleaved (w00 w10 w01 w11), rows 2 and 3; then their lower and upper halves side by side.
             Vector128<float> low01 = Sse.UnpackLow(row0, row1), low23 = Sse.UnpackLow(row2, row3);
             Vector128<float> high01 = Sse.UnpackHigh(row0, row1), high23 = Sse.UnpackHigh(row2, row3);
-            return (Sse.MoveLowToHigh(low01, low23), Sse.MoveHighToLow(low23, low01), Sse.MoveLowToHigh(high01, high23), Sse.MoveHighToLow(high23, high01));
+            column0 = Sse.MoveLowToHigh(low01, low23);
+            column1 = Sse.MoveHighToLow(low23, low01);
+            column2 = Sse.MoveLowToHigh(high01, high23);
+            column3 = Sse.MoveHighToLow(high23, high01);
         }
-        return (Vector128.Create(row0.GetElement(0), row1.GetElement(0), row2.GetElement(0), row3.GetElement(0)),
-            Vector128.Create(row0.GetElement(1), row1.GetElement(1), row2.GetElement(1), row3.GetElement(1)),
-            Vector128.Create(row0.GetElement(2), row1.GetElement(2), row2.GetElement(2), row3.GetElement(2)),
-            Vector128.Create(row0.GetElement(3), row1.GetElement(3), row2.GetElement(3), row3.GetElement(3)));
+        else
+        {
+            column0 = Vector128.Create(row0.GetElement(0), row1.GetElement(0), row2.GetElement(0), row3.GetElement(0));
+            column1 = Vector128.Create(row0.GetElement(1), row1.GetElement(1), row2.GetElement(1), row3.GetElement(1));
+            column2 = Vector128.Create(row0.GetElement(2), row1.GetElement(2), row2.GetElement(2), row3.GetElement(2));
+            column3 = Vector128.Create(row0.GetElement(3), row1.GetElement(3), row2.GetElement(3), row3.GetElement(3));
+        }
     }
 
-    /// <inheritdoc cref="Transpose(Vector128{float}, Vector128{float}, Vector128{float}, Vector128{float})"/>
+    /// <inheritdoc cref="Transpose(Vector128{float}, Vector128{float}, Vector128{float}, Vector128{float}, out Vector128{float}, out Vector128{float}, out Vector128{float}, out Vector128{float})"/>
     [EditorBrowsable(EditorBrowsableState.Never)]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector256<double> Column0, Vector256<double> Column1, Vector256<double> Column2, Vector256<double> Column3) Transpose(
-        Vector256<double> row0, Vector256<double> row1, Vector256<double> row2, Vector256<double> row3)
+    public static void Transpose(Vector256<double> row0, Vector256<double> row1, Vector256<double> row2, Vector256<double> row3,
+        out Vector256<double> column0, out Vector256<double> column1, out Vector256<double> column2, out Vector256<double> column3)
     {
         if (Avx.IsSupported)
         {
             // Within each 128-bit half, rows 0 and 1 interleaved (w00 w10 | w02 w12) and rows 2 and 3; then the halves paired.
             Vector256<double> low01 = Avx.UnpackLow(row0, row1), low23 = Avx.UnpackLow(row2, row3);
             Vector256<double> high01 = Avx.UnpackHigh(row0, row1), high23 = Avx.UnpackHigh(row2, row3);
-            return (Avx.Permute2x128(low01, low23, 0x20), Avx.Permute2x128(high01, high23, 0x20), Avx.Permute2x128(low01, low23, 0x31), Avx.Permute2x128(high01, high23, 0x31));
+            column0 = Avx.Permute2x128(low01, low23, 0x20);
+            column1 = Avx.Permute2x128(high01, high23, 0x20);
+            column2 = Avx.Permute2x128(low01, low23, 0x31);
+            column3 = Avx.Permute2x128(high01, high23, 0x31);
         }
-        return (Vector256.Create(row0.GetElement(0), row1.GetElement(0), row2.GetElement(0), row3.GetElement(0)),
-            Vector256.Create(row0.GetElement(1), row1.GetElement(1), row2.GetElement(1), row3.GetElement(1)),
-            Vector256.Create(row0.GetElement(2), row1.GetElement(2), row2.GetElement(2), row3.GetElement(2)),
-            Vector256.Create(row0.GetElement(3), row1.GetElement(3), row2.GetElement(3), row3.GetElement(3)));
+        else
+        {
+            column0 = Vector256.Create(row0.GetElement(0), row1.GetElement(0), row2.GetElement(0), row3.GetElement(0));
+            column1 = Vector256.Create(row0.GetElement(1), row1.GetElement(1), row2.GetElement(1), row3.GetElement(1));
+            column2 = Vector256.Create(row0.GetElement(2), row1.GetElement(2), row2.GetElement(2), row3.GetElement(2));
+            column3 = Vector256.Create(row0.GetElement(3), row1.GetElement(3), row2.GetElement(3), row3.GetElement(3));
+        }
     }
 
     /// <summary>
@@ -93,28 +122,30 @@ public static partial class Kernels
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector128<float> Column0, Vector128<float> Column1, Vector128<float> Column2) Transpose(
-        Vector128<float> first, Vector128<float> second, Vector128<float> third)
+    public static void Transpose(Vector128<float> first, Vector128<float> second, Vector128<float> third,
+        out Vector128<float> column0, out Vector128<float> column1, out Vector128<float> column2)
     {
         Vector128<float> lanes03 = Vector128.Create(-1, 0, 0, -1).AsSingle(), lanes1 = Vector128.Create(0, -1, 0, 0).AsSingle();
-        Vector128<float> column0 = Vector128.ConditionalSelect(lanes03, first, Vector128.ConditionalSelect(lanes1, third, second));
-        Vector128<float> column1 = Vector128.ConditionalSelect(lanes03, second, Vector128.ConditionalSelect(lanes1, first, third));
-        Vector128<float> column2 = Vector128.ConditionalSelect(lanes03, third, Vector128.ConditionalSelect(lanes1, second, first));
-        return (Vector128.Shuffle(column0, Vector128.Create(0, 3, 2, 1)), Vector128.Shuffle(column1, Vector128.Create(1, 0, 3, 2)),
-            Vector128.Shuffle(column2, Vector128.Create(2, 1, 0, 3)));
+        Vector128<float> mixed0 = Vector128.ConditionalSelect(lanes03, first, Vector128.ConditionalSelect(lanes1, third, second));
+        Vector128<float> mixed1 = Vector128.ConditionalSelect(lanes03, second, Vector128.ConditionalSelect(lanes1, first, third));
+        Vector128<float> mixed2 = Vector128.ConditionalSelect(lanes03, third, Vector128.ConditionalSelect(lanes1, second, first));
+        column0 = Vector128.Shuffle(mixed0, Vector128.Create(0, 3, 2, 1));
+        column1 = Vector128.Shuffle(mixed1, Vector128.Create(1, 0, 3, 2));
+        column2 = Vector128.Shuffle(mixed2, Vector128.Create(2, 1, 0, 3));
     }
 
-    /// <inheritdoc cref="Transpose(Vector128{float}, Vector128{float}, Vector128{float})"/>
+    /// <inheritdoc cref="Transpose(Vector128{float}, Vector128{float}, Vector128{float}, out Vector128{float}, out Vector128{float}, out Vector128{float})"/>
     [EditorBrowsable(EditorBrowsableState.Never)]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector256<double> Column0, Vector256<double> Column1, Vector256<double> Column2) Transpose(
-        Vector256<double> first, Vector256<double> second, Vector256<double> third)
+    public static void Transpose(Vector256<double> first, Vector256<double> second, Vector256<double> third,
+        out Vector256<double> column0, out Vector256<double> column1, out Vector256<double> column2)
     {
         Vector256<double> lanes03 = Vector256.Create(-1L, 0, 0, -1).AsDouble(), lanes1 = Vector256.Create(0, -1L, 0, 0).AsDouble();
-        Vector256<double> column0 = Vector256.ConditionalSelect(lanes03, first, Vector256.ConditionalSelect(lanes1, third, second));
-        Vector256<double> column1 = Vector256.ConditionalSelect(lanes03, second, Vector256.ConditionalSelect(lanes1, first, third));
-        Vector256<double> column2 = Vector256.ConditionalSelect(lanes03, third, Vector256.ConditionalSelect(lanes1, second, first));
-        return (Vector256.Shuffle(column0, Vector256.Create(0L, 3, 2, 1)), Vector256.Shuffle(column1, Vector256.Create(1L, 0, 3, 2)),
-            Vector256.Shuffle(column2, Vector256.Create(2L, 1, 0, 3)));
+        Vector256<double> mixed0 = Vector256.ConditionalSelect(lanes03, first, Vector256.ConditionalSelect(lanes1, third, second));
+        Vector256<double> mixed1 = Vector256.ConditionalSelect(lanes03, second, Vector256.ConditionalSelect(lanes1, first, third));
+        Vector256<double> mixed2 = Vector256.ConditionalSelect(lanes03, third, Vector256.ConditionalSelect(lanes1, second, first));
+        column0 = Vector256.Shuffle(mixed0, Vector256.Create(0L, 3, 2, 1));
+        column1 = Vector256.Shuffle(mixed1, Vector256.Create(1L, 0, 3, 2));
+        column2 = Vector256.Shuffle(mixed2, Vector256.Create(2L, 1, 0, 3));
     }
 }

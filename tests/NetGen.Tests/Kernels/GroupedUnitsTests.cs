@@ -115,10 +115,10 @@ public class GroupedUnitsTests
         float[] f = { 1.5f, BitConverter.Int32BitsToSingle(0x7FC0_1234), -0.0f, float.Epsilon, -3f, float.PositiveInfinity, 7e30f, -2.25f };
         var first = Vector128.Create(f[0], f[1], f[2], f[3]);
         var second = Vector128.Create(f[4], f[5], f[6], f[7]);
-        var (even, odd) = global::NetGen.Kernels.Transpose(first, second);
+        global::NetGen.Kernels.Transpose(first, second, out var even, out var odd);
         AssertLanes(new[] { f[0], f[2], f[4], f[6] }, even);
         AssertLanes(new[] { f[1], f[3], f[5], f[7] }, odd);
-        var (c0, c1, c2, c3) = global::NetGen.Kernels.Transpose(first, second, Vector128.Create(f[2], f[4], f[6], f[0]), Vector128.Create(f[7], f[5], f[3], f[1]));
+        global::NetGen.Kernels.Transpose(first, second, Vector128.Create(f[2], f[4], f[6], f[0]), Vector128.Create(f[7], f[5], f[3], f[1]), out var c0, out var c1, out var c2, out var c3);
         AssertLanes(new[] { f[0], f[4], f[2], f[7] }, c0);
         AssertLanes(new[] { f[1], f[5], f[4], f[5] }, c1);
         AssertLanes(new[] { f[2], f[6], f[6], f[3] }, c2);
@@ -126,7 +126,7 @@ public class GroupedUnitsTests
 
         // Three inputs: four rows of three values in three vectors, f[0..2] the first row, f[3..5] the second, ...
         float[] rows = { f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], -f[0], -f[1], -f[2], -f[3] };
-        var (t0, t1, t2) = global::NetGen.Kernels.Transpose(Vector128.Create(rows, 0), Vector128.Create(rows, 4), Vector128.Create(rows, 8));
+        global::NetGen.Kernels.Transpose(Vector128.Create(rows, 0), Vector128.Create(rows, 4), Vector128.Create(rows, 8), out var t0, out var t1, out var t2);
         AssertLanes(new[] { rows[0], rows[3], rows[6], rows[9] }, t0);
         AssertLanes(new[] { rows[1], rows[4], rows[7], rows[10] }, t1);
         AssertLanes(new[] { rows[2], rows[5], rows[8], rows[11] }, t2);
@@ -134,17 +134,17 @@ public class GroupedUnitsTests
         double[] d = { 1.5, BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_1234), -0.0, double.Epsilon, -3, double.NegativeInfinity, 7e300, -2.25 };
         var firstDoubles = Vector256.Create(d[0], d[1], d[2], d[3]);
         var secondDoubles = Vector256.Create(d[4], d[5], d[6], d[7]);
-        var (evenDoubles, oddDoubles) = global::NetGen.Kernels.Transpose(firstDoubles, secondDoubles);
+        global::NetGen.Kernels.Transpose(firstDoubles, secondDoubles, out var evenDoubles, out var oddDoubles);
         AssertDoubleLanes(new[] { d[0], d[2], d[4], d[6] }, evenDoubles);
         AssertDoubleLanes(new[] { d[1], d[3], d[5], d[7] }, oddDoubles);
-        var (e0, e1, e2, e3) = global::NetGen.Kernels.Transpose(firstDoubles, secondDoubles, Vector256.Create(d[2], d[4], d[6], d[0]), Vector256.Create(d[7], d[5], d[3], d[1]));
+        global::NetGen.Kernels.Transpose(firstDoubles, secondDoubles, Vector256.Create(d[2], d[4], d[6], d[0]), Vector256.Create(d[7], d[5], d[3], d[1]), out var e0, out var e1, out var e2, out var e3);
         AssertDoubleLanes(new[] { d[0], d[4], d[2], d[7] }, e0);
         AssertDoubleLanes(new[] { d[1], d[5], d[4], d[5] }, e1);
         AssertDoubleLanes(new[] { d[2], d[6], d[6], d[3] }, e2);
         AssertDoubleLanes(new[] { d[3], d[7], d[0], d[1] }, e3);
 
         double[] rowsDoubles = { d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], -d[0], -d[1], -d[2], -d[3] };
-        var (u0, u1, u2) = global::NetGen.Kernels.Transpose(Vector256.Create(rowsDoubles, 0), Vector256.Create(rowsDoubles, 4), Vector256.Create(rowsDoubles, 8));
+        global::NetGen.Kernels.Transpose(Vector256.Create(rowsDoubles, 0), Vector256.Create(rowsDoubles, 4), Vector256.Create(rowsDoubles, 8), out var u0, out var u1, out var u2);
         AssertDoubleLanes(new[] { rowsDoubles[0], rowsDoubles[3], rowsDoubles[6], rowsDoubles[9] }, u0);
         AssertDoubleLanes(new[] { rowsDoubles[1], rowsDoubles[4], rowsDoubles[7], rowsDoubles[10] }, u1);
         AssertDoubleLanes(new[] { rowsDoubles[2], rowsDoubles[5], rowsDoubles[8], rowsDoubles[11] }, u2);
@@ -268,8 +268,8 @@ public class GroupedUnitsTests
     };
 
     /// <summary>
-    /// Networks past the in-locals budget of 256 weights, which only predict in locals by their grouped plan: of one input,
-    /// or of floats whose first layer of three or four inputs Predict reads from a copy of W1.
+    /// Networks past the in-locals budget of 256 weights that predict and train samples in locals by their grouped plan: of
+    /// one input, or of floats whose first layer of three or four inputs Predict reads from a copy of W1.
     /// </summary>
     private static readonly NetworkModel[] PredictOnlyPastBudget =
     {
@@ -279,6 +279,18 @@ public class GroupedUnitsTests
         Model("PastBudgetThree", new[] { 3, 124, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single),           // 496, W1 from its copy
         Model("PastBudgetFour", new[] { 4, 60, 2 }, new[] { Leaky, Identity }, PrecisionKind.Single),             // 360
         Model("PastBudgetDeep", new[] { 3, 16, 16, 1 }, new[] { Leaky, ReLU, Identity }, PrecisionKind.Single),  // 320
+        Model("PastBudgetSmallScalar", new[] { 1, 8, 24, 4 }, new[] { ReLU, ReLU, Identity }, PrecisionKind.Single), // 296, 192 of them unit by unit
+    };
+
+    /// <summary>
+    /// Networks past the budget that predict in locals by their grouped plan but train samples through the layer kernels:
+    /// a layer of more than 200 weights (PlanLimits.MaxSampleInLocalsLayerWeights) left to scalar code, its inputs a layer
+    /// not grouped or a grouped one of fewer than 15 units (sums of fewer than four chains).
+    /// </summary>
+    private static readonly NetworkModel[] PredictOnlyScalarLayer =
+    {
+        Model("ScalarLayer", new[] { 1, 10, 30, 1 }, new[] { ReLU, Leaky, Identity }, PrecisionKind.Single),      // 10 x 30 after the groups
+        Model("ScalarLayerDeep", new[] { 1, 9, 12, 25, 2 }, new[] { Leaky, ReLU, ReLU, Identity }),              // 12 x 25 after a scalar layer
     };
 
     [Fact]
@@ -296,14 +308,24 @@ public class GroupedUnitsTests
         NetworkModel dropout = PredictOnly[0] with { ClassName = "BeyondDropout", DropoutRates = new[] { 0.2, 0.0 }.ToEquatableArray() };
         Assert.False(Planner.Plan(dropout).TrainsSamplesInLocals);
         // Past the in-locals budget of 256 weights a network of one input, or of floats and three or four inputs, still predicts
-        // in locals, up to 512 weights, and trains through the layer kernels; past 512, with two inputs or doubles of three
-        // or four past 256, or with five inputs, everything calls them.
+        // and trains samples in locals, up to 512 weights, unless a layer of more than 200 weights is left to scalar code
+        // (then it trains through the layer kernels); past 512, with two inputs or doubles of three or four past 256, or with
+        // five inputs, everything calls them.
         foreach (NetworkModel model in PredictOnlyPastBudget)
         {
             NetworkPlan plan = Planner.Plan(model);
             Assert.True(Assert.IsType<NetworkPlan>(plan.PredictInLocals).Layers[0].GroupsUnits);
-            Assert.False(plan.TrainsSamplesInLocals);
+            Assert.True(plan.TrainsSamplesInLocals, model.ClassName);
         }
+        foreach (NetworkModel model in PredictOnlyScalarLayer)
+        {
+            NetworkPlan plan = Planner.Plan(model);
+            Assert.True(Assert.IsType<NetworkPlan>(plan.PredictInLocals).Layers[0].GroupsUnits);
+            Assert.False(plan.TrainsSamplesInLocals, model.ClassName);
+        }
+        // The scalar layer's bound is the one rule 9 gives a layer of a network without groups: raised past it, they train in locals too.
+        Assert.All(PredictOnlyScalarLayer, model =>
+            Assert.True(Planner.Plan(model, PlanLimits.Default with { MaxSampleInLocalsLayerWeights = 320 }).TrainsSamplesInLocals));
         Assert.Null(Planner.Plan(Model("Over", new[] { 1, 257, 1 }, new[] { ReLU, Identity })).PredictInLocals);
         Assert.Null(Planner.Plan(Model("OverPair", new[] { 2, 100, 1 }, new[] { ReLU, Identity })).PredictInLocals);
         Assert.Null(Planner.Plan(Model("OverPairSingle", new[] { 2, 100, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)).PredictInLocals);
@@ -317,7 +339,7 @@ public class GroupedUnitsTests
         Assert.Null(Planner.Plan(Model("FiveInputs", new[] { 5, 40, 2 }, new[] { ReLU, Identity })).PredictInLocals);
 
         // Predict's sums are the unrolled ones, operation for operation, written out here neuron by neuron.
-        NetworkModel[] predicting = PredictOnly.Concat(PredictOnlyPastBudget).ToArray();
+        NetworkModel[] predicting = PredictOnly.Concat(PredictOnlyPastBudget).Concat(PredictOnlyScalarLayer).ToArray();
         Assembly assembly = GeneratorHarness.LoadCompilation(GeneratorHarness.Compile(predicting.Select(model => Emitter.Emit(Planner.Plan(model), default)).ToArray()));
         foreach (NetworkModel model in predicting)
         {
@@ -344,6 +366,30 @@ public class GroupedUnitsTests
                 AssertSameBits<float>(assembly, model, Whole(model).ClassName, "unrolled whole");
             else
                 AssertSameBits<double>(assembly, model, Whole(model).ClassName, "unrolled whole");
+        }
+    }
+
+    [Fact]
+    public void Past_the_budget_a_grouped_network_trains_samples_in_locals_with_the_bits_of_the_network_unit_by_unit()
+    {
+        // Past 256 weights Backward and Train run by the grouped plan the network predicts by (rule 9): against the network
+        // unrolled whole and unit by unit, whose sums have the same chains, they give the same losses, gradients and
+        // parameters bit for bit.
+        NetworkModel Units(NetworkModel model) => model with { ClassName = model.ClassName + "Units", MaxUnrolledWeights = 512 };
+        foreach (NetworkModel model in PredictOnlyPastBudget)
+        {
+            NetworkPlan units = Planner.Plan(Units(model), Ungrouped);
+            Assert.True(units.RunsInLocals, model.ClassName);
+            Assert.Equal(Assert.IsType<NetworkPlan>(Planner.Plan(model).PredictInLocals).Layers.Select(layer => layer.Shape), units.Layers.Select(layer => layer.Shape));
+        }
+        Assembly assembly = GeneratorHarness.LoadCompilation(GeneratorHarness.Compile(PredictOnlyPastBudget.Select(model => Emitter.Emit(Planner.Plan(model), default))
+            .Concat(PredictOnlyPastBudget.Select(model => Emitter.Emit(Planner.Plan(Units(model), Ungrouped), default))).ToArray()));
+        foreach (NetworkModel model in PredictOnlyPastBudget)
+        {
+            if (model.Precision == PrecisionKind.Single)
+                AssertSameBits<float>(assembly, model, Units(model).ClassName, "unit by unit");
+            else
+                AssertSameBits<double>(assembly, model, Units(model).ClassName, "unit by unit");
         }
     }
 

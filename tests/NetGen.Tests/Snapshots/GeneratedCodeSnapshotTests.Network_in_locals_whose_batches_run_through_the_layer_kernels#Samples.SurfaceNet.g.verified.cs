@@ -115,36 +115,39 @@ namespace Samples
                 // Layer 1: 2 -> 16, a1 = relu(W1 input + b1)
                 var w1 = parameters.Slice(W1Offset, 32);
                 var b1 = parameters.Slice(B1Offset, 16);
+                ref float b1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1);
+                ref float w1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1);
                 // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
                 var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
                 var x1v1 = global::System.Runtime.Intrinsics.Vector128.Create(input[1]);
                 // (a group's 8 weights, its four rows of 2, are 2 loads; input i's column is column i of those rows)
-                var w1g0r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 0));
-                var w1g0r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 4));
-                var (w1g0c0, w1g0c1) = global::NetGen.Kernels.Transpose(w1g0r0, w1g0r1);
-                var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 0)) + w1g0c0 * x1v0 + w1g0c1 * x1v1);
-                var w1g1r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 8));
-                var w1g1r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 12));
-                var (w1g1c0, w1g1c1) = global::NetGen.Kernels.Transpose(w1g1r0, w1g1r1);
-                var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 4)) + w1g1c0 * x1v0 + w1g1c1 * x1v1);
-                var w1g2r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 16));
-                var w1g2r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 20));
-                var (w1g2c0, w1g2c1) = global::NetGen.Kernels.Transpose(w1g2r0, w1g2r1);
-                var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 8)) + w1g2c0 * x1v0 + w1g2c1 * x1v1);
-                var w1g3r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 24));
-                var w1g3r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 28));
-                var (w1g3c0, w1g3c1) = global::NetGen.Kernels.Transpose(w1g3r0, w1g3r1);
-                var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 12)) + w1g3c0 * x1v0 + w1g3c1 * x1v1);
+                var w1g0r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 0));
+                var w1g0r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 4));
+                global::NetGen.Kernels.Transpose(w1g0r0, w1g0r1, out var w1g0c0, out var w1g0c1);
+                var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1g0c0 * x1v0 + w1g0c1 * x1v1);
+                var w1g1r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 8));
+                var w1g1r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 12));
+                global::NetGen.Kernels.Transpose(w1g1r0, w1g1r1, out var w1g1c0, out var w1g1c1);
+                var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 4)) + w1g1c0 * x1v0 + w1g1c1 * x1v1);
+                var w1g2r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 16));
+                var w1g2r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 20));
+                global::NetGen.Kernels.Transpose(w1g2r0, w1g2r1, out var w1g2c0, out var w1g2c1);
+                var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1g2c0 * x1v0 + w1g2c1 * x1v1);
+                var w1g3r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 24));
+                var w1g3r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 28));
+                global::NetGen.Kernels.Transpose(w1g3r0, w1g3r1, out var w1g3c0, out var w1g3c1);
+                var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 12)) + w1g3c0 * x1v0 + w1g3c1 * x1v1);
                 // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
                 var w2 = parameters.Slice(W2Offset, 16);
                 var b2 = parameters.Slice(B2Offset, 1);
+                ref float w2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2);
                 // each row's four chains in one vector: lane l adds W2[j, 4g + l] a1[4g + l] over the groups in order (chain (l + 1) % 4;
                 // lane 3 starts from the bias, chain 0's first term), as the scalar sum's chains
-                var s2_0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 0)) * a1v0;
+                var s2_0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 0)) * a1v0;
                 s2_0 = global::System.Runtime.Intrinsics.Vector128.WithElement(s2_0, 3, b2[0] + global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 3));
-                s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 4)) * a1v1;
-                s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 8)) * a1v2;
-                s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 12)) * a1v3;
+                s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 4)) * a1v1;
+                s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 8)) * a1v2;
+                s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 12)) * a1v3;
                 output[0] = (((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 3)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 0))) + ((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 1)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 2))));
             }
             else
@@ -414,36 +417,39 @@ namespace Samples
             // Layer 1: 2 -> 16, a1 = relu(W1 input + b1)
             var w1 = parameters.Slice(W1Offset, 32);
             var b1 = parameters.Slice(B1Offset, 16);
+            ref float b1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1);
+            ref float w1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1);
             // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
             var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
             var x1v1 = global::System.Runtime.Intrinsics.Vector128.Create(input[1]);
             // (a group's 8 weights, its four rows of 2, are 2 loads; input i's column is column i of those rows)
-            var w1g0r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 0));
-            var w1g0r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 4));
-            var (w1g0c0, w1g0c1) = global::NetGen.Kernels.Transpose(w1g0r0, w1g0r1);
-            var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 0)) + w1g0c0 * x1v0 + w1g0c1 * x1v1);
-            var w1g1r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 8));
-            var w1g1r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 12));
-            var (w1g1c0, w1g1c1) = global::NetGen.Kernels.Transpose(w1g1r0, w1g1r1);
-            var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 4)) + w1g1c0 * x1v0 + w1g1c1 * x1v1);
-            var w1g2r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 16));
-            var w1g2r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 20));
-            var (w1g2c0, w1g2c1) = global::NetGen.Kernels.Transpose(w1g2r0, w1g2r1);
-            var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 8)) + w1g2c0 * x1v0 + w1g2c1 * x1v1);
-            var w1g3r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 24));
-            var w1g3r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 28));
-            var (w1g3c0, w1g3c1) = global::NetGen.Kernels.Transpose(w1g3r0, w1g3r1);
-            var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 12)) + w1g3c0 * x1v0 + w1g3c1 * x1v1);
+            var w1g0r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 0));
+            var w1g0r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 4));
+            global::NetGen.Kernels.Transpose(w1g0r0, w1g0r1, out var w1g0c0, out var w1g0c1);
+            var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1g0c0 * x1v0 + w1g0c1 * x1v1);
+            var w1g1r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 8));
+            var w1g1r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 12));
+            global::NetGen.Kernels.Transpose(w1g1r0, w1g1r1, out var w1g1c0, out var w1g1c1);
+            var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 4)) + w1g1c0 * x1v0 + w1g1c1 * x1v1);
+            var w1g2r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 16));
+            var w1g2r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 20));
+            global::NetGen.Kernels.Transpose(w1g2r0, w1g2r1, out var w1g2c0, out var w1g2c1);
+            var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1g2c0 * x1v0 + w1g2c1 * x1v1);
+            var w1g3r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 24));
+            var w1g3r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 28));
+            global::NetGen.Kernels.Transpose(w1g3r0, w1g3r1, out var w1g3c0, out var w1g3c1);
+            var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 12)) + w1g3c0 * x1v0 + w1g3c1 * x1v1);
             // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
             var w2 = parameters.Slice(W2Offset, 16);
             var b2 = parameters.Slice(B2Offset, 1);
+            ref float w2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2);
             // each row's four chains in one vector: lane l adds W2[j, 4g + l] a1[4g + l] over the groups in order (chain (l + 1) % 4;
             // lane 3 starts from the bias, chain 0's first term), as the scalar sum's chains
-            var s2_0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 0)) * a1v0;
+            var s2_0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 0)) * a1v0;
             s2_0 = global::System.Runtime.Intrinsics.Vector128.WithElement(s2_0, 3, b2[0] + global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 3));
-            s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 4)) * a1v1;
-            s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 8)) * a1v2;
-            s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 12)) * a1v3;
+            s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 4)) * a1v1;
+            s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 8)) * a1v2;
+            s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 12)) * a1v3;
             float z2_0 = (((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 3)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 0))) + ((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 1)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 2))));
             float a2_0 = z2_0;
 
@@ -455,10 +461,10 @@ namespace Samples
             float d2_0 = error0;
 
             // Layer 1 delta: d1 = (W2^T d2) * relu'(z1), units 0-15 in vectors of four, lane for lane the scalar sums
-            var d1v0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 0)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
-            var d1v1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v1, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 4)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
-            var d1v2 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v2, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 8)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
-            var d1v3 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v3, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 12)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            var d1v0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 0)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            var d1v1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v1, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 4)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            var d1v2 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v2, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 8)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            var d1v3 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v3, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 12)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
 
             // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
             var gw1 = gradients.Slice(W1Offset, 32);
@@ -625,36 +631,39 @@ namespace Samples
             // Layer 1: 2 -> 16, a1 = relu(W1 input + b1)
             var w1 = parameters.Slice(W1Offset, 32);
             var b1 = parameters.Slice(B1Offset, 16);
+            ref float b1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1);
+            ref float w1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1);
             // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
             var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
             var x1v1 = global::System.Runtime.Intrinsics.Vector128.Create(input[1]);
             // (a group's 8 weights, its four rows of 2, are 2 loads; input i's column is column i of those rows)
-            var w1g0r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 0));
-            var w1g0r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 4));
-            var (w1g0c0, w1g0c1) = global::NetGen.Kernels.Transpose(w1g0r0, w1g0r1);
-            var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 0)) + w1g0c0 * x1v0 + w1g0c1 * x1v1);
-            var w1g1r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 8));
-            var w1g1r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 12));
-            var (w1g1c0, w1g1c1) = global::NetGen.Kernels.Transpose(w1g1r0, w1g1r1);
-            var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 4)) + w1g1c0 * x1v0 + w1g1c1 * x1v1);
-            var w1g2r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 16));
-            var w1g2r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 20));
-            var (w1g2c0, w1g2c1) = global::NetGen.Kernels.Transpose(w1g2r0, w1g2r1);
-            var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 8)) + w1g2c0 * x1v0 + w1g2c1 * x1v1);
-            var w1g3r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 24));
-            var w1g3r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1), 28));
-            var (w1g3c0, w1g3c1) = global::NetGen.Kernels.Transpose(w1g3r0, w1g3r1);
-            var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1), 12)) + w1g3c0 * x1v0 + w1g3c1 * x1v1);
+            var w1g0r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 0));
+            var w1g0r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 4));
+            global::NetGen.Kernels.Transpose(w1g0r0, w1g0r1, out var w1g0c0, out var w1g0c1);
+            var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1g0c0 * x1v0 + w1g0c1 * x1v1);
+            var w1g1r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 8));
+            var w1g1r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 12));
+            global::NetGen.Kernels.Transpose(w1g1r0, w1g1r1, out var w1g1c0, out var w1g1c1);
+            var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 4)) + w1g1c0 * x1v0 + w1g1c1 * x1v1);
+            var w1g2r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 16));
+            var w1g2r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 20));
+            global::NetGen.Kernels.Transpose(w1g2r0, w1g2r1, out var w1g2c0, out var w1g2c1);
+            var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1g2c0 * x1v0 + w1g2c1 * x1v1);
+            var w1g3r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 24));
+            var w1g3r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 28));
+            global::NetGen.Kernels.Transpose(w1g3r0, w1g3r1, out var w1g3c0, out var w1g3c1);
+            var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 12)) + w1g3c0 * x1v0 + w1g3c1 * x1v1);
             // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
             var w2 = parameters.Slice(W2Offset, 16);
             var b2 = parameters.Slice(B2Offset, 1);
+            ref float w2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2);
             // each row's four chains in one vector: lane l adds W2[j, 4g + l] a1[4g + l] over the groups in order (chain (l + 1) % 4;
             // lane 3 starts from the bias, chain 0's first term), as the scalar sum's chains
-            var s2_0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 0)) * a1v0;
+            var s2_0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 0)) * a1v0;
             s2_0 = global::System.Runtime.Intrinsics.Vector128.WithElement(s2_0, 3, b2[0] + global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 3));
-            s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 4)) * a1v1;
-            s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 8)) * a1v2;
-            s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 12)) * a1v3;
+            s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 4)) * a1v1;
+            s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 8)) * a1v2;
+            s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 12)) * a1v3;
             float z2_0 = (((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 3)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 0))) + ((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 1)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 2))));
             float a2_0 = z2_0;
 
@@ -666,10 +675,10 @@ namespace Samples
             float d2_0 = error0;
 
             // Layer 1 delta: d1 = (W2^T d2) * relu'(z1), units 0-15 in vectors of four, lane for lane the scalar sums
-            var d1v0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 0)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
-            var d1v1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v1, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 4)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
-            var d1v2 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v2, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 8)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
-            var d1v3 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v3, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2), 12)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            var d1v0 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 0)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            var d1v1 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v1, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 4)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            var d1v2 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v2, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 8)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
+            var d1v3 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v3, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 12)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128<float>.Zero);
 
             // Layer 1 step: W1 -= learningRate * d1 input^T, b1 -= learningRate * d1
             // units 0-15 in vectors of four, at references into w1 and b1
