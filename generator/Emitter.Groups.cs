@@ -225,15 +225,14 @@ internal static partial class Emitter
     /// (see the remarks): per row j, one vector per set k, <c>s{m}_{j}</c> (one set) or <c>s{m}_{j}v{k}</c>, whose lane l
     /// carries chain (4k + l + 1) % chains and adds the products of groups k, k + sets, k + 2 sets, ... in order; returns
     /// row j's sum (the lanes as chains, the scalar units joined to theirs, the chains added in pairs), or null when the
-    /// sums have fewer chains.
+    /// sums have fewer chains (<see cref="LayerPlan.SumsRowsInGroups"/>).
     /// </summary>
     private static System.Func<int, string>? EmitGroupedRowSums(CodeWriter writer, NetworkPlan plan, LayerPlan layer, LayerPlan below, Scalar scalar, bool training)
     {
         int m = layer.Number, n = below.Number, inputs = layer.InputSize, groups = below.UnitGroups, lanes = LayerPlan.GroupLanes;
-        int chains = SumChains(inputs + 1);
-        if (chains < lanes || chains % lanes != 0)
+        if (!layer.SumsRowsInGroups(below))
             return null;
-        int sets = chains / lanes;
+        int chains = SumChains(inputs + 1), sets = chains / lanes; // four chains per 16 terms: whole sets
         string vector = GroupVector(scalar);
         string Sum(int j, int set) => sets == 1 ? $"s{m}_{j}" : $"s{m}_{j}v{set}";
         writer.Line(sets == 1

@@ -109,6 +109,14 @@ internal sealed record LayerPlan(
 
     /// <summary>The whole groups of four units the in-locals kernels hold in vectors (0 unless <see cref="GroupsUnits"/>); the units after them stay scalar.</summary>
     public int UnitGroups => GroupsUnits ? OutputSize / GroupLanes : 0;
+
+    /// <summary>
+    /// Whether the in-locals kernels sum this layer's rows in the lanes of group vectors: its inputs are the grouped layer
+    /// <paramref name="below"/>'s units, and each sum (its inputs and the bias) has at least 16 terms, so its chains
+    /// (<c>Emitter.SumChains</c>: four per 16 terms) fill whole vectors of <see cref="GroupLanes"/>. Sums of fewer terms
+    /// have two or three chains and take the grouped units one lane at a time.
+    /// </summary>
+    public bool SumsRowsInGroups(LayerPlan below) => below.GroupsUnits && InputSize + 1 >= GroupLanes * GroupLanes;
 }
 
 /// <summary>

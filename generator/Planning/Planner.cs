@@ -403,19 +403,11 @@ internal static class Planner
     /// <see cref="PlanLimits.MaxSampleInLocalsLayerWeights"/> weights is left to scalar code, as
     /// <see cref="TrainsSamplesInLocals"/> bounds a network without groups. A grouped layer's sums, deltas and updates are
     /// vectors, and so are the rows of the layer above one when they have four chains or more
-    /// (<see cref="SumsRowsInGroups"/>).
+    /// (<see cref="LayerPlan.SumsRowsInGroups"/>).
     /// </summary>
     private static bool TrainsGroupedSamplesInLocals(EquatableArray<LayerPlan> layers, PlanLimits limits) =>
-        layers.Select((layer, index) => layer.GroupsUnits || (index > 0 && SumsRowsInGroups(layer, layers[index - 1]))
+        layers.Select((layer, index) => layer.GroupsUnits || (index > 0 && layer.SumsRowsInGroups(layers[index - 1]))
             || layer.WeightCount <= limits.MaxSampleInLocalsLayerWeights).All(inVectorsOrSmall => inVectorsOrSmall);
-
-    /// <summary>
-    /// Whether the in-locals kernels sum <paramref name="layer"/>'s rows in the lanes of group vectors: its inputs are the
-    /// grouped layer <paramref name="below"/>'s units and each sum has at least four chains of four terms, one group
-    /// vector's lanes (the generator's <c>Emitter.SumChains</c>; fewer terms take the units one lane at a time).
-    /// </summary>
-    private static bool SumsRowsInGroups(LayerPlan layer, LayerPlan below) =>
-        below.GroupsUnits && layer.InputSize + 1 >= LayerPlan.GroupLanes * LayerPlan.GroupLanes;
 
     /// <summary>
     /// Whether a network may predict in locals though it trains through the layer kernels (the remarks' rule 9): at most
