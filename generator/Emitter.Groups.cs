@@ -159,8 +159,8 @@ internal static partial class Emitter
     /// Predict's form of a grouped layer (<see cref="EmitGroupedLayer"/>) of floats where the hardware has 256-bit vectors:
     /// the columns of W from its input-major copy (<see cref="LayerPlan.PredictsFromColumnCopy"/>,
     /// <c>Kernels.CurrentColumns</c>, which checks the copy against W first), the groups' sums in the widest vectors (a
-    /// branch per width, which the JIT folds to one), each split into its groups, which are then activated as in the
-    /// training kernels. A sum is <c>b[j] + W[j, 0] x0 + W[j, 1] x1 ...</c> in every lane, as unit by unit. With 128-bit
+    /// branch per width, which the JIT folds to one), each activated whole (lane by lane, the groups' own bits) and split
+    /// into its groups. A sum is <c>b[j] + W[j, 0] x0 + W[j, 1] x1 ...</c> in every lane, as unit by unit. With 128-bit
     /// vectors only, the groups keep their lane moves: there the copy's comparison cost more than they do (4-32-1 single
     /// under SSE: 25.2 -> 29.4 ns).
     /// </summary>
@@ -205,15 +205,16 @@ internal static partial class Emitter
                     var terms = new List<string> { Load(biases, $"{unit}") };
                     for (int i = 0; i < inputs; i++)
                         terms.Add($"{Load(columns, i == 0 ? $"{unit}" : $"{(i == 1 ? "" : $"{i} * ")}{stride} + {unit}")} * x{n}w{bits}_{i}");
-                    string z = $"z{n}w{unit}";
-                    writer.Line($"var {z} = {SumOfTerms(terms)}; // units {unit}-{unit + width - 1}");
+                    // Activated whole (lane by lane, so each group gets the bits it would get alone), then split.
+                    string a = $"a{n}w{unit}";
+                    writer.Line($"var {a} = {Activated(activation, SumOfTerms(terms))}; // units {unit}-{unit + width - 1}");
                     for (int piece = 0; piece < width / lanes; piece++)
                     {
                         // The group's bits start at piece x groupBits: halve the vector down to them.
-                        string part = z;
+                        string part = a;
                         for (int size = bits; size > groupBits; size /= 2)
                             part = $"global::System.Runtime.Intrinsics.Vector{size}.{(piece * groupBits % size >= size / 2 ? "GetUpper" : "GetLower")}({part})";
-                        writer.Line($"{AV(n, unit / lanes + piece)} = {Activated(activation, part)};");
+                        writer.Line($"{AV(n, unit / lanes + piece)} = {part};");
                     }
                 }
             }

@@ -130,6 +130,11 @@ public static partial class Kernels
     public static Vector256<T> ReLU<T>(Vector256<T> z)
         where T : unmanaged, IBinaryFloatingPointIeee754<T> => ReLUOperator<T>.Invoke(z);
 
+    /// <summary><c>max(z, 0)</c> lane by lane, for the wide sums of a grouped layer's units before they are split into groups; NaN stays NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> ReLU<T>(Vector512<T> z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => ReLUOperator<T>.Invoke(z);
+
     /// <summary><c>a = max(z, 0)</c> over a whole layer; NaN stays NaN. In place is fine.</summary>
     public static void ReLU<T>(ReadOnlySpan<T> z, Span<T> a)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -174,6 +179,11 @@ public static partial class Kernels
     /// <summary><c>z &gt; 0 ? z : 0.01 z</c> lane by lane, for a narrow unrolled layer's sums computed as one vector; NaN stays NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> LeakyReLU<T>(Vector256<T> z)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => LeakyReLUOperator<T>.Invoke(z);
+
+    /// <summary><c>z &gt; 0 ? z : 0.01 z</c> lane by lane, for the wide sums of a grouped layer's units before they are split into groups; NaN stays NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> LeakyReLU<T>(Vector512<T> z)
         where T : unmanaged, IBinaryFloatingPointIeee754<T> => LeakyReLUOperator<T>.Invoke(z);
 
     /// <summary><c>a = z &gt; 0 ? z : 0.01 z</c> over a whole layer; NaN stays NaN. In place is fine.</summary>

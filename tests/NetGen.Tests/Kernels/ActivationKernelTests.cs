@@ -428,6 +428,44 @@ public class ActivationKernelTests
     }
 
     [Fact]
+    public void The_vector_ReLU_and_leaky_ReLU_the_generated_code_calls_equal_the_scalar_ones_lane_by_lane_at_every_width()
+    {
+        // The grouped layers' code calls these with 128-bit groups, and Predict with 256- and 512-bit sums before splitting
+        // them into groups: every lane must be the scalar function's bits.
+        float[] values = Specials.Select(v => (float)v).Concat(new[] { 1e-40f, -1e-40f, 0.01f, -0.01f }).ToArray();
+        for (int start = 0; start < values.Length; start++)
+        {
+            var lanes = Enumerable.Range(0, 16).Select(i => values[(start + i) % values.Length]).ToArray();
+            var z512 = Vector512.Create(lanes);
+            Vector512<float> relu512 = K.ReLU(z512), leaky512 = K.LeakyReLU(z512);
+            Vector256<float> relu256 = K.ReLU(z512.GetLower()), leaky256 = K.LeakyReLU(z512.GetLower());
+            Vector128<float> relu128 = K.ReLU(z512.GetLower().GetLower()), leaky128 = K.LeakyReLU(z512.GetLower().GetLower());
+            for (int i = 0; i < 16; i++)
+            {
+                int relu = BitConverter.SingleToInt32Bits(K.ReLU(lanes[i])), leaky = BitConverter.SingleToInt32Bits(K.LeakyReLU(lanes[i]));
+                Assert.Equal(relu, BitConverter.SingleToInt32Bits(relu512.GetElement(i)));
+                Assert.Equal(leaky, BitConverter.SingleToInt32Bits(leaky512.GetElement(i)));
+                if (i < 8)
+                {
+                    Assert.Equal(relu, BitConverter.SingleToInt32Bits(relu256.GetElement(i)));
+                    Assert.Equal(leaky, BitConverter.SingleToInt32Bits(leaky256.GetElement(i)));
+                }
+                if (i < 4)
+                {
+                    Assert.Equal(relu, BitConverter.SingleToInt32Bits(relu128.GetElement(i)));
+                    Assert.Equal(leaky, BitConverter.SingleToInt32Bits(leaky128.GetElement(i)));
+                }
+            }
+        }
+        var doubles = Vector512.Create(Specials.Take(8).ToArray());
+        for (int i = 0; i < 8; i++)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(K.ReLU(Specials[i])), BitConverter.DoubleToInt64Bits(K.ReLU(doubles).GetElement(i)));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(K.LeakyReLU(Specials[i])), BitConverter.DoubleToInt64Bits(K.LeakyReLU(doubles).GetElement(i)));
+        }
+    }
+
+    [Fact]
     public void ReLU_is_the_IEEE_maximum_with_zero_in_every_shape()
     {
         var layer = new double[Specials.Length];
