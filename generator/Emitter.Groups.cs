@@ -52,13 +52,19 @@ internal static partial class Emitter
     private static string GroupLoad(Scalar scalar, string span, int start) =>
         $"{Unsafe}.As<{scalar.Keyword}, {GroupVector(scalar)}<{scalar.Keyword}>>(ref {Unsafe}.Add(ref {SpanReference(span)}, {start}))";
 
+    /// <summary>
+    /// The most inputs a grouped layer may have for a group's weights, four rows of that many values, to be whole vectors
+    /// (<c>Kernels.Transpose</c> moves their lanes into columns for two to four); with more, the sums gather them.
+    /// </summary>
+    private const int MaxLoadedGroupInputs = 4;
+
     /// <summary>The reference to value 0 of <paramref name="span"/> that <see cref="GroupLoad"/> reads at.</summary>
     private static string SpanReference(string span) => span + "Ref";
 
     /// <summary>
     /// The references <see cref="GroupLoad"/> reads layer n's spans at, taken once where the layer declares them: b of a
-    /// grouped layer and its W when a group's weights are whole vectors (one to four inputs; of more, the sums gather
-    /// them), and W of the layer above a grouped one (its rows' sums, and the grouped layer's delta).
+    /// grouped layer and its W when a group's weights are whole vectors (<see cref="MaxLoadedGroupInputs"/>), and W of the
+    /// layer above a grouped one (its rows' sums, and the grouped layer's delta).
     /// </summary>
     private static void EmitGroupReferences(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar)
     {
@@ -66,7 +72,7 @@ internal static partial class Emitter
         bool grouped = layer.GroupsUnits, aboveGroups = n > 1 && plan.Layers[n - 2].GroupsUnits;
         if (grouped)
             writer.Line($"ref {scalar.Keyword} {SpanReference($"b{n}")} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b{n});");
-        if ((grouped && layer.InputSize <= 4) || aboveGroups)
+        if ((grouped && layer.InputSize <= MaxLoadedGroupInputs) || aboveGroups)
             writer.Line($"ref {scalar.Keyword} {SpanReference($"w{n}")} = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w{n});");
     }
 
@@ -119,12 +125,12 @@ internal static partial class Emitter
             : $"// units 0-{groups * lanes - 1} in vectors of four (lane l of a{n}v{{g}} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit");
         for (int i = 0; i < inputs; i++)
             writer.Line($"var x{n}v{i} = {vector}.Create({LayerInputInLocals(plan, layer, i, training)});");
-        if (inputs is >= 2 and <= 4)
+        if (inputs >= 2 && inputs <= MaxLoadedGroupInputs)
             writer.Line($"// (a group's {inputs * lanes} weights, its four rows of {inputs}, are {inputs} loads; input i's column is column i of those rows)");
         for (int g = 0; g < groups; g++)
         {
             var terms = new List<string>(inputs + 1) { GroupLoad(scalar, $"b{n}", g * lanes) };
-            if (inputs is >= 2 and <= 4)
+            if (inputs >= 2 && inputs <= MaxLoadedGroupInputs)
             {
                 // The group's weights as `inputs` vectors of four (its rows when there are four inputs), and their columns.
                 string Part(int v) => $"w{n}g{g}r{v}";

@@ -406,8 +406,8 @@ internal static class Planner
     /// (<see cref="LayerPlan.SumsRowsInGroups"/>).
     /// </summary>
     private static bool TrainsGroupedSamplesInLocals(EquatableArray<LayerPlan> layers, PlanLimits limits) =>
-        layers.Select((layer, index) => layer.GroupsUnits || (index > 0 && layer.SumsRowsInGroups(layers[index - 1]))
-            || layer.WeightCount <= limits.MaxSampleInLocalsLayerWeights).All(inVectorsOrSmall => inVectorsOrSmall);
+        Enumerable.Range(0, layers.Count).All(n => layers[n].GroupsUnits || (n > 0 && layers[n].SumsRowsInGroups(layers[n - 1]))
+            || layers[n].WeightCount <= limits.MaxSampleInLocalsLayerWeights);
 
     /// <summary>
     /// Whether a network may predict in locals though it trains through the layer kernels (the remarks' rule 9): at most
