@@ -213,9 +213,10 @@ internal static partial class Emitter
         }
         else if (activation.IsTranscendental)
         {
-            writer.Line($"// row by row, as the per-row code calls the kernel");
-            using (writer.Block("for (int row = 0; row < count; row++)"))
-                writer.Line($"{RuntimeApi.Call(activation.RuntimeName)}<{t}>({ChunkRow(product, width)}, {ChunkRow(a, width)});");
+            // The per-row code calls the kernel on one row, and which vector width the kernel takes depends on the row's
+            // length; the kernel's rows form gives each row exactly that call's values, in one call.
+            writer.Line($"// row by row, each row as the per-row code's kernel call on it");
+            writer.Line($"{RuntimeApi.Call(activation.RuntimeName)}<{t}>({product}, {a}, {width});");
         }
         else
         {
@@ -289,9 +290,8 @@ internal static partial class Emitter
         }
         else if (activation.IsTranscendental)
         {
-            writer.Line($"// row by row, as the per-row code calls the kernel");
-            using (writer.Block("for (int row = 0; row < count; row++)"))
-                writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{t}>({ChunkRow(derivativeInput, width)}, {ChunkRow(delta, width)});");
+            writer.Line($"// row by row, each row as the per-row code's kernel call on it");
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.Derivative(activation))}<{t}>({derivativeInput}, {delta}, {width});");
         }
         else
         {

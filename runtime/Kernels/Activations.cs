@@ -54,6 +54,13 @@ public static partial class Kernels
         Apply<T, SigmoidOperator<T>>(z, a);
     }
 
+    /// <summary>
+    /// <see cref="Sigmoid{T}(ReadOnlySpan{T}, Span{T})"/> on each row of <paramref name="rowWidth"/> values, each row
+    /// exactly as a call on it alone (which vector width a call takes depends on its length): a batch's rows in one call.
+    /// </summary>
+    public static void Sigmoid<T>(ReadOnlySpan<T> z, Span<T> a, int rowWidth)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => ApplyRows<T, SigmoidOperator<T>>(z, a, rowWidth);
+
     /// <summary><c>delta *= a (1 - a)</c>, sigmoid' written through the layer's output a.</summary>
     public static void SigmoidDerivative<T>(ReadOnlySpan<T> a, Span<T> delta)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -61,6 +68,10 @@ public static partial class Kernels
         CheckLength(delta.Length, a.Length, nameof(delta));
         ApplyInPlace<T, SigmoidDerivativeOperator<T>>(a, delta);
     }
+
+    /// <summary><see cref="SigmoidDerivative{T}(ReadOnlySpan{T}, Span{T})"/> row by row, as <see cref="Sigmoid{T}(ReadOnlySpan{T}, Span{T}, int)"/>.</summary>
+    public static void SigmoidDerivative<T>(ReadOnlySpan<T> a, Span<T> delta, int rowWidth)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => ApplyInPlaceRows<T, SigmoidDerivativeOperator<T>>(a, delta, rowWidth);
 
     /// <summary><c>delta *= s (1 - s)</c> with <c>s = sigmoid(z)</c> computed as <see cref="Sigmoid{T}(ReadOnlySpan{T}, Span{T})"/> does, from the pre-activation z.</summary>
     public static void SigmoidDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta)
@@ -96,6 +107,10 @@ public static partial class Kernels
         Apply<T, TanhOperator<T>>(z, a);
     }
 
+    /// <summary><see cref="Tanh{T}(ReadOnlySpan{T}, Span{T})"/> row by row, as <see cref="Sigmoid{T}(ReadOnlySpan{T}, Span{T}, int)"/>.</summary>
+    public static void Tanh<T>(ReadOnlySpan<T> z, Span<T> a, int rowWidth)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => ApplyRows<T, TanhOperator<T>>(z, a, rowWidth);
+
     /// <summary><c>delta *= 1 - a^2</c>, tanh' written through the layer's output a.</summary>
     public static void TanhDerivative<T>(ReadOnlySpan<T> a, Span<T> delta)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -103,6 +118,10 @@ public static partial class Kernels
         CheckLength(delta.Length, a.Length, nameof(delta));
         ApplyInPlace<T, TanhDerivativeOperator<T>>(a, delta);
     }
+
+    /// <summary><see cref="TanhDerivative{T}(ReadOnlySpan{T}, Span{T})"/> row by row, as <see cref="Sigmoid{T}(ReadOnlySpan{T}, Span{T}, int)"/>.</summary>
+    public static void TanhDerivative<T>(ReadOnlySpan<T> a, Span<T> delta, int rowWidth)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> => ApplyInPlaceRows<T, TanhDerivativeOperator<T>>(a, delta, rowWidth);
 
     /// <summary><c>delta *= 1 - t^2</c> with <c>t = tanh z</c> computed as <see cref="Tanh{T}(ReadOnlySpan{T}, Span{T})"/> does, from the pre-activation z.</summary>
     public static void TanhDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta)

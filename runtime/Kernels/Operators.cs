@@ -79,14 +79,49 @@ public static partial class Kernels
         int length = x.Length;
         if (length == 0)
             return;
-        if (TOperator.Vectorizable && Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
-            Apply<T, TOperator, Vector512<T>, Width512<T>>(ref source, ref target, length);
-        else if (TOperator.Vectorizable && Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
-            Apply<T, TOperator, Vector256<T>, Width256<T>>(ref source, ref target, length);
-        else if (TOperator.Vectorizable && Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count)
-            Apply<T, TOperator, Vector128<T>, Width128<T>>(ref source, ref target, length);
-        else
+        if (TakesScalarForm<T>(TOperator.Vectorizable, length))
             Apply<T, TOperator, T, ScalarWidth<T>>(ref source, ref target, length);
+        else if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
+            Apply<T, TOperator, Vector512<T>, Width512<T>>(ref source, ref target, length);
+        else if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
+            Apply<T, TOperator, Vector256<T>, Width256<T>>(ref source, ref target, length);
+        else
+            Apply<T, TOperator, Vector128<T>, Width128<T>>(ref source, ref target, length);
+    }
+
+    /// <summary>
+    /// Whether the drivers run an operator's scalar form on all of a span of <paramref name="length"/> values: when it has
+    /// no vector form in use, or no vector is accelerated, or the span is shorter than the narrowest vector. Otherwise they
+    /// take the widest accelerated vector the span fills (an accelerated width implies the narrower ones are).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TakesScalarForm<T>(bool vectorizable, int length)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        !vectorizable || !Vector128.IsHardwareAccelerated || length < Vector128<T>.Count;
+
+    /// <summary>
+    /// <see cref="Apply{T, TOperator}"/> on each row of <paramref name="rowWidth"/> values of <paramref name="x"/> (whole
+    /// rows), each row's values exactly what a call on that row alone gives them: the batch calls' form of per-row code
+    /// that calls a kernel once per row. Rows too narrow for any vector take the scalar form, which is value by value, so
+    /// they are done in one pass instead of a call each (a 3-24-1 network's sigmoid output, 32 rows of one value).
+    /// </summary>
+    /// <remarks>A bad length is named as the public kernel's caller passed it (the argument expressions, its parameters' names).</remarks>
+    internal static void ApplyRows<T, TOperator>(ReadOnlySpan<T> x, Span<T> destination, int rowWidth,
+        [CallerArgumentExpression(nameof(x))] string xName = "", [CallerArgumentExpression(nameof(destination))] string destinationName = "")
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOperator : struct, IUnaryOperator<T>
+    {
+        CheckLength(destination.Length, x.Length, destinationName);
+        int rows = ThrowHelper.RowCount(xName, x.Length, rowWidth);
+        if (rows == 0)
+            return;
+        if (TakesScalarForm<T>(TOperator.Vectorizable, rowWidth))
+        {
+            Apply<T, TOperator, T, ScalarWidth<T>>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(destination), x.Length);
+            return;
+        }
+        for (int row = 0; row < rows; row++)
+            Apply<T, TOperator>(x.Slice(row * rowWidth, rowWidth), destination.Slice(row * rowWidth, rowWidth));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
@@ -134,14 +169,33 @@ public static partial class Kernels
         int length = x.Length;
         if (length == 0)
             return;
-        if (TOperator.Vectorizable && Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
-            ApplyInPlace<T, TOperator, Vector512<T>, Width512<T>>(ref first, ref second, length);
-        else if (TOperator.Vectorizable && Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
-            ApplyInPlace<T, TOperator, Vector256<T>, Width256<T>>(ref first, ref second, length);
-        else if (TOperator.Vectorizable && Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count)
-            ApplyInPlace<T, TOperator, Vector128<T>, Width128<T>>(ref first, ref second, length);
-        else
+        if (TakesScalarForm<T>(TOperator.Vectorizable, length))
             ApplyInPlace<T, TOperator, T, ScalarWidth<T>>(ref first, ref second, length);
+        else if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
+            ApplyInPlace<T, TOperator, Vector512<T>, Width512<T>>(ref first, ref second, length);
+        else if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
+            ApplyInPlace<T, TOperator, Vector256<T>, Width256<T>>(ref first, ref second, length);
+        else
+            ApplyInPlace<T, TOperator, Vector128<T>, Width128<T>>(ref first, ref second, length);
+    }
+
+    /// <summary><see cref="ApplyInPlace{T, TOperator}"/> row by row, as <see cref="ApplyRows{T, TOperator}"/> is <see cref="Apply{T, TOperator}"/>.</summary>
+    internal static void ApplyInPlaceRows<T, TOperator>(ReadOnlySpan<T> x, Span<T> y, int rowWidth,
+        [CallerArgumentExpression(nameof(x))] string xName = "", [CallerArgumentExpression(nameof(y))] string yName = "")
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TOperator : struct, IBinaryOperator<T>
+    {
+        CheckLength(y.Length, x.Length, yName);
+        int rows = ThrowHelper.RowCount(xName, x.Length, rowWidth);
+        if (rows == 0)
+            return;
+        if (TakesScalarForm<T>(TOperator.Vectorizable, rowWidth))
+        {
+            ApplyInPlace<T, TOperator, T, ScalarWidth<T>>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), x.Length);
+            return;
+        }
+        for (int row = 0; row < rows; row++)
+            ApplyInPlace<T, TOperator>(x.Slice(row * rowWidth, rowWidth), y.Slice(row * rowWidth, rowWidth));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]

@@ -76,33 +76,65 @@ public static partial class Kernels
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void GELU<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Map<T, GeluFunction>(z, a);
 
+    /// <summary><see cref="GELU{T}(ReadOnlySpan{T}, Span{T})"/> row by row, each row exactly as a call on it alone (<see cref="Sigmoid{T}(ReadOnlySpan{T}, Span{T}, int)"/>).</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void GELU<T>(ReadOnlySpan<T> z, Span<T> a, int rowWidth) where T : unmanaged, IBinaryFloatingPointIeee754<T> => MapRows<T, GeluFunction>(z, a, rowWidth);
+
     /// <summary>Multiplies a GELU layer's delta by its derivative, from the kept pre-activation z.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void GELUDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale<T, GeluSlope>(z, delta);
+
+    /// <summary><see cref="GELUDerivativeFromInput{T}(ReadOnlySpan{T}, Span{T})"/> row by row, each row exactly as a call on it alone (<see cref="Sigmoid{T}(ReadOnlySpan{T}, Span{T}, int)"/>).</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void GELUDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta, int rowWidth) where T : unmanaged, IBinaryFloatingPointIeee754<T> => ScaleRows<T, GeluSlope>(z, delta, rowWidth);
 
     /// <summary>SiLU over a layer.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void SiLU<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Map<T, SiluFunction>(z, a);
 
+    /// <summary><see cref="SiLU{T}(ReadOnlySpan{T}, Span{T})"/> row by row, each row exactly as a call on it alone (<see cref="Sigmoid{T}(ReadOnlySpan{T}, Span{T}, int)"/>).</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void SiLU<T>(ReadOnlySpan<T> z, Span<T> a, int rowWidth) where T : unmanaged, IBinaryFloatingPointIeee754<T> => MapRows<T, SiluFunction>(z, a, rowWidth);
+
     /// <summary>Multiplies a SiLU layer's delta by its derivative, from the kept pre-activation z.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void SiLUDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale<T, SiluSlope>(z, delta);
+
+    /// <summary><see cref="SiLUDerivativeFromInput{T}(ReadOnlySpan{T}, Span{T})"/> row by row, each row exactly as a call on it alone (<see cref="Sigmoid{T}(ReadOnlySpan{T}, Span{T}, int)"/>).</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void SiLUDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta, int rowWidth) where T : unmanaged, IBinaryFloatingPointIeee754<T> => ScaleRows<T, SiluSlope>(z, delta, rowWidth);
 
     /// <summary>ELU over a layer.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void ELU<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Map<T, EluFunction>(z, a);
 
+    /// <summary><see cref="ELU{T}(ReadOnlySpan{T}, Span{T})"/> row by row, each row exactly as a call on it alone (<see cref="Sigmoid{T}(ReadOnlySpan{T}, Span{T}, int)"/>).</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void ELU<T>(ReadOnlySpan<T> z, Span<T> a, int rowWidth) where T : unmanaged, IBinaryFloatingPointIeee754<T> => MapRows<T, EluFunction>(z, a, rowWidth);
+
     /// <summary>Multiplies an ELU layer's delta by its derivative, written through its output: 1 where a &gt; 0, a + 1 elsewhere.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void ELUDerivative<T>(ReadOnlySpan<T> a, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale<T, EluSlopeFromOutput>(a, delta);
+
+    /// <summary><see cref="ELUDerivative{T}(ReadOnlySpan{T}, Span{T})"/> row by row, each row exactly as a call on it alone (<see cref="Sigmoid{T}(ReadOnlySpan{T}, Span{T}, int)"/>).</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void ELUDerivative<T>(ReadOnlySpan<T> a, Span<T> delta, int rowWidth) where T : unmanaged, IBinaryFloatingPointIeee754<T> => ScaleRows<T, EluSlopeFromOutput>(a, delta, rowWidth);
 
     /// <summary>Softplus over a layer.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void Softplus<T>(ReadOnlySpan<T> z, Span<T> a) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Map<T, SoftplusFunction>(z, a);
 
+    /// <summary><see cref="Softplus{T}(ReadOnlySpan{T}, Span{T})"/> row by row, each row exactly as a call on it alone (<see cref="Sigmoid{T}(ReadOnlySpan{T}, Span{T}, int)"/>).</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void Softplus<T>(ReadOnlySpan<T> z, Span<T> a, int rowWidth) where T : unmanaged, IBinaryFloatingPointIeee754<T> => MapRows<T, SoftplusFunction>(z, a, rowWidth);
+
     /// <summary>Multiplies a Softplus layer's delta by its derivative, from the kept pre-activation z.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static void SoftplusDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta) where T : unmanaged, IBinaryFloatingPointIeee754<T> => Scale<T, SoftplusSlope>(z, delta);
+
+    /// <summary><see cref="SoftplusDerivativeFromInput{T}(ReadOnlySpan{T}, Span{T})"/> row by row, each row exactly as a call on it alone (<see cref="Sigmoid{T}(ReadOnlySpan{T}, Span{T}, int)"/>).</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void SoftplusDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta, int rowWidth) where T : unmanaged, IBinaryFloatingPointIeee754<T> => ScaleRows<T, SoftplusSlope>(z, delta, rowWidth);
 
     // A narrow unrolled layer's few values at once: the generator packs the 2-7 sums (or kept z) of such a layer into the
     // smallest vector that holds them, padded with zeros, and takes one call here instead of a scalar call per unit (GELU's
@@ -283,6 +315,16 @@ public static partial class Kernels
         CheckLength(delta.Length, x.Length, nameof(delta));
         ApplyInPlace<T, TimesInDoubleOperator<T, TSlope>>(x, delta);
     }
+
+    private static void MapRows<T, TFunction>(ReadOnlySpan<T> z, Span<T> a, int rowWidth,
+        [CallerArgumentExpression(nameof(z))] string zName = "", [CallerArgumentExpression(nameof(a))] string aName = "")
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TFunction : struct, IDoubleLanesFunction => ApplyRows<T, InDoubleOperator<T, TFunction>>(z, a, rowWidth, zName, aName);
+
+    private static void ScaleRows<T, TSlope>(ReadOnlySpan<T> x, Span<T> delta, int rowWidth,
+        [CallerArgumentExpression(nameof(x))] string xName = "", [CallerArgumentExpression(nameof(delta))] string deltaName = "")
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TSlope : struct, IDoubleLanesFunction => ApplyInPlaceRows<T, TimesInDoubleOperator<T, TSlope>>(x, delta, rowWidth, xName, deltaName);
 
     private readonly struct GeluFunction : IDoubleLanesFunction
     {

@@ -178,16 +178,28 @@ public class BatchKernelTests
     [Fact]
     public void AddRows_adds_every_row_in_order()
     {
-        foreach (int width in new[] { 1, 3, 8, 17, 130 })
+        // Widths under, at and past a vector of each precision (the last columns of a width past one are the vector
+        // that ends at the last column, overlapping the one before), with few rows and with a batch's 32.
+        AddsEveryRowInOrder<double>();
+        AddsEveryRowInOrder<float>();
+    }
+
+    private static void AddsEveryRowInOrder<T>()
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        foreach (int width in new[] { 1, 3, 4, 7, 8, 9, 16, 17, 23, 130 })
         {
-            var random = new Random(width);
-            double[] rows = Values<double>(random, 5 * width), sums = Values<double>(random, width);
-            double[] expected = (double[])sums.Clone();
-            for (int s = 0; s < 5; s++)
-                for (int i = 0; i < width; i++)
-                    expected[i] += rows[s * width + i];
-            NetGen.Kernels.AddRows<double>(rows, sums);
-            Assert.Equal(expected, sums); // one rounded add per row and value, in row order: exact
+            foreach (int count in new[] { 1, 5, 32 })
+            {
+                var random = new Random(width * 100 + count);
+                T[] rows = Values<T>(random, count * width), sums = Values<T>(random, width);
+                T[] expected = (T[])sums.Clone();
+                for (int s = 0; s < count; s++)
+                    for (int i = 0; i < width; i++)
+                        expected[i] += rows[s * width + i];
+                NetGen.Kernels.AddRows<T>(rows, sums);
+                Assert.True(expected.AsSpan().SequenceEqual(sums), $"{typeof(T).Name} width {width}, {count} rows"); // one rounded add per row and value, in row order: exact
+            }
         }
     }
 

@@ -390,11 +390,8 @@ namespace Samples
             var b1 = parameters.Slice(B1Offset, 8);
             var a1 = batch.Slice(BatchRows * A1Offset, count * 8);
             global::NetGen.Kernels.ChunkProduct<double>(w1, b1, inputs, 4, a1);
-            // row by row, as the per-row code calls the kernel
-            for (int row = 0; row < count; row++)
-            {
-                global::NetGen.Kernels.Tanh<double>(a1.Slice(row * 8, 8), a1.Slice(row * 8, 8));
-            }
+            // row by row, each row as the per-row code's kernel call on it
+            global::NetGen.Kernels.Tanh<double>(a1, a1, 8);
 
             // Layer 2: 8 -> 6 for every row: Z2 = A1 W2^T + b2, A2 = relu(Z2)
             var w2 = parameters.Slice(W2Offset, 48);

@@ -402,11 +402,8 @@ namespace Samples
             var a1 = batch.Slice(BatchRows * A1Offset, count * 40);
             var z1 = batch.Slice(BatchRows * Z1Offset, count * 40);
             global::NetGen.Kernels.ChunkProduct<float>(w1, b1, inputs, 5, z1);
-            // row by row, as the per-row code calls the kernel
-            for (int row = 0; row < count; row++)
-            {
-                global::NetGen.Kernels.SiLU<float>(z1.Slice(row * 40, 40), a1.Slice(row * 40, 40));
-            }
+            // row by row, each row as the per-row code's kernel call on it
+            global::NetGen.Kernels.SiLU<float>(z1, a1, 40);
 
             // Layer 2: 40 -> 1 for every row: Z2 = A1 W2^T + b2, A2 = identity(Z2)
             var w2 = parameters.Slice(W2Offset, 40);
@@ -435,11 +432,8 @@ namespace Samples
             // Layer 1 delta: D1 = (D2 W2) * silu'(Z1)
             var delta1 = deltas.Slice(BatchRows * A1Offset, count * 40);
             global::NetGen.Kernels.TransposedMatrixMatrix<float>(w2, delta2, count, delta1);
-            // row by row, as the per-row code calls the kernel
-            for (int row = 0; row < count; row++)
-            {
-                global::NetGen.Kernels.SiLUDerivativeFromInput<float>(z1.Slice(row * 40, 40), delta1.Slice(row * 40, 40));
-            }
+            // row by row, each row as the per-row code's kernel call on it
+            global::NetGen.Kernels.SiLUDerivativeFromInput<float>(z1, delta1, 40);
 
             // Layer 1 gradients: dW1 += D1^T X, db1 += the sum of D1's rows
             global::NetGen.Kernels.AddOuterProducts<float>(gradients.Slice(W1Offset, 200), delta1, inputs, count);

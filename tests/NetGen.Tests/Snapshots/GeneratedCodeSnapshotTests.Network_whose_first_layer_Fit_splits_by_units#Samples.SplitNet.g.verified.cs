@@ -430,11 +430,8 @@ namespace Samples
             {
                 // All units: straight into the chunk's matrices.
                 global::NetGen.Kernels.ChunkProduct<float>(w1, b1, inputs, 512, z1);
-                // row by row, as the per-row code calls the kernel
-                for (int row = 0; row < count; row++)
-                {
-                    global::NetGen.Kernels.GELU<float>(z1.Slice(row * 128, 128), a1.Slice(row * 128, 128));
-                }
+                // row by row, each row as the per-row code's kernel call on it
+                global::NetGen.Kernels.GELU<float>(z1, a1, 128);
                 return;
             }
             // A block of units: into the block's scratch (rows of unitCount values), then into the units' columns.
@@ -442,11 +439,8 @@ namespace Samples
             var a1Block = blocks.Slice(BatchRows * firstUnit, count * unitCount);
             var z1Block = blocks.Slice(BatchRows * (128 + firstUnit), count * unitCount);
             global::NetGen.Kernels.ChunkProduct<float>(w1, b1, inputs, 512, z1Block);
-            // row by row, as the per-row code calls the kernel
-            for (int row = 0; row < count; row++)
-            {
-                global::NetGen.Kernels.GELU<float>(z1Block.Slice(row * unitCount, unitCount), a1Block.Slice(row * unitCount, unitCount));
-            }
+            // row by row, each row as the per-row code's kernel call on it
+            global::NetGen.Kernels.GELU<float>(z1Block, a1Block, unitCount);
             for (int row = 0; row < count; row++)
             {
                 a1Block.Slice(row * unitCount, unitCount).CopyTo(a1.Slice(row * 128 + firstUnit, unitCount));
@@ -507,11 +501,8 @@ namespace Samples
                 var delta1 = deltas.Slice(BatchRows * A1Offset, count * 128);
                 // Layer 1 delta: D1 = (D2 W2) * gelu'(Z1)
                 global::NetGen.Kernels.TransposedMatrixMatrix<float>(w2, delta2, count, delta1);
-                // row by row, as the per-row code calls the kernel
-                for (int row = 0; row < count; row++)
-                {
-                    global::NetGen.Kernels.GELUDerivativeFromInput<float>(z1.Slice(row * 128, 128), delta1.Slice(row * 128, 128));
-                }
+                // row by row, each row as the per-row code's kernel call on it
+                global::NetGen.Kernels.GELUDerivativeFromInput<float>(z1, delta1, 128);
                 global::NetGen.Kernels.AddOuterProducts<float>(dw1, delta1, inputs, count);
                 global::NetGen.Kernels.AddRows<float>(delta1, db1);
                 return;
@@ -528,11 +519,8 @@ namespace Samples
             var delta1Block = blocks.Slice(BatchRows * (2 * 128 + firstUnit), count * unitCount);
             // Layer 1 delta: D1 = (D2 W2) * gelu'(Z1)
             global::NetGen.Kernels.TransposedMatrixMatrix<float>(w2Block, delta2, count, delta1Block);
-            // row by row, as the per-row code calls the kernel
-            for (int row = 0; row < count; row++)
-            {
-                global::NetGen.Kernels.GELUDerivativeFromInput<float>(z1Block.Slice(row * unitCount, unitCount), delta1Block.Slice(row * unitCount, unitCount));
-            }
+            // row by row, each row as the per-row code's kernel call on it
+            global::NetGen.Kernels.GELUDerivativeFromInput<float>(z1Block, delta1Block, unitCount);
             global::NetGen.Kernels.AddOuterProducts<float>(dw1, delta1Block, inputs, count);
             global::NetGen.Kernels.AddRows<float>(delta1Block, db1);
         }
