@@ -4566,6 +4566,426 @@ public readonly struct U08Calls(U08Net n) : INetworkCalls<float>
     public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
 }
 
+/// <summary>Sweep shape h01: 136-130-66-38-180-2, gelu, silu, silu, tanh, identity, mse, double (probe).</summary>
+[Network(136, 130, 66, 38, 180, 2, Activations = new[] { Activation.GELU, Activation.SiLU, Activation.SiLU, Activation.Tanh, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class H01Net { }
+
+public readonly struct H01Calls(H01Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h02: 789-1073-1, relu, identity, hse, single (probe).</summary>
+[Network(789, 1073, 1, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class H02Net { }
+
+public readonly struct H02Calls(H02Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h03: 13-255-97-2, elu, elu, sigmoid, bce, single (probe).</summary>
+[Network(13, 255, 97, 2, Activations = new[] { Activation.ELU, Activation.ELU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class H03Net { }
+
+public readonly struct H03Calls(H03Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h04: 324-223-3, relu, softmax, ce, single (probe).</summary>
+[Network(324, 223, 3, Activations = new[] { Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class H04Net { }
+
+public readonly struct H04Calls(H04Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h05: 146-963-1, tanh, identity, hse, single (probe).</summary>
+[Network(146, 963, 1, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class H05Net { }
+
+public readonly struct H05Calls(H05Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h06: 4-8-1, softplus, tanh, mse, double (probe).</summary>
+[Network(4, 8, 1, Activations = new[] { Activation.Softplus, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class H06Net { }
+
+public readonly struct H06Calls(H06Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h07: 6-14-4, relu, softmax, ce, single (probe).</summary>
+[Network(6, 14, 4, Activations = new[] { Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class H07Net { }
+
+public readonly struct H07Calls(H07Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h08: 177-66-144-159-1, identity, elu, leaky, tanh, mse, single (probe).</summary>
+[Network(177, 66, 144, 159, 1, Activations = new[] { Activation.Identity, Activation.ELU, Activation.LeakyReLU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class H08Net { }
+
+public readonly struct H08Calls(H08Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h09: 715-1064-1, leaky, identity, hse, single (probe).</summary>
+[Network(715, 1064, 1, Activations = new[] { Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class H09Net { }
+
+public readonly struct H09Calls(H09Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h10: 11-193-65-1, elu, elu, sigmoid, bce, single (probe).</summary>
+[Network(11, 193, 65, 1, Activations = new[] { Activation.ELU, Activation.ELU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class H10Net { }
+
+public readonly struct H10Calls(H10Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h11: 278-225-4, relu, tanh, mse, single (probe).</summary>
+[Network(278, 225, 4, Activations = new[] { Activation.ReLU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class H11Net { }
+
+public readonly struct H11Calls(H11Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h12: 220-990-3, tanh, sigmoid, bce, double (probe).</summary>
+[Network(220, 990, 3, Activations = new[] { Activation.Tanh, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class H12Net { }
+
+public readonly struct H12Calls(H12Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h13: 3-20-3, softplus, identity, hse, double (probe).</summary>
+[Network(3, 20, 3, Activations = new[] { Activation.Softplus, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class H13Net { }
+
+public readonly struct H13Calls(H13Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h14: 5-36-3, gelu, sigmoid, bce, double (probe).</summary>
+[Network(5, 36, 3, Activations = new[] { Activation.GELU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class H14Net { }
+
+public readonly struct H14Calls(H14Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h15: 236-199-197-47-85-4, silu, sigmoid, silu, gelu, softmax, ce, double (probe).</summary>
+[Network(236, 199, 197, 47, 85, 4, Activations = new[] { Activation.SiLU, Activation.Sigmoid, Activation.SiLU, Activation.GELU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class H15Net { }
+
+public readonly struct H15Calls(H15Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h16: 75-931-6, leaky, softmax, ce, single (probe).</summary>
+[Network(75, 931, 6, Activations = new[] { Activation.LeakyReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class H16Net { }
+
+public readonly struct H16Calls(H16Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h17: 37-129-1, relu, identity, hse, single (probe).</summary>
+[Network(37, 129, 1, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class H17Net { }
+
+public readonly struct H17Calls(H17Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h18: 714-248-4, relu, tanh, mse, single (probe).</summary>
+[Network(714, 248, 4, Activations = new[] { Activation.ReLU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class H18Net { }
+
+public readonly struct H18Calls(H18Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h19: 251-687-2, tanh, identity, mse, double (probe).</summary>
+[Network(251, 687, 2, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class H19Net { }
+
+public readonly struct H19Calls(H19Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h20: 3-19-4, sigmoid, identity, mse, single (probe).</summary>
+[Network(3, 19, 4, Activations = new[] { Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class H20Net { }
+
+public readonly struct H20Calls(H20Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h21: 5-18-4, softplus, identity, mse, double (probe).</summary>
+[Network(5, 18, 4, Activations = new[] { Activation.Softplus, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class H21Net { }
+
+public readonly struct H21Calls(H21Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h22: 253-35-151-30-4, elu, tanh, sigmoid, softmax, ce, single (probe).</summary>
+[Network(253, 35, 151, 30, 4, Activations = new[] { Activation.ELU, Activation.Tanh, Activation.Sigmoid, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class H22Net { }
+
+public readonly struct H22Calls(H22Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h23: 657-858-9, identity, softmax, ce, single (probe).</summary>
+[Network(657, 858, 9, Activations = new[] { Activation.Identity, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class H23Net { }
+
+public readonly struct H23Calls(H23Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h24: 23-33-1, sigmoid, tanh, mse, double (probe).</summary>
+[Network(23, 33, 1, Activations = new[] { Activation.Sigmoid, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class H24Net { }
+
+public readonly struct H24Calls(H24Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h25: 678-164-1, relu, identity, hse, double (probe).</summary>
+[Network(678, 164, 1, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class H25Net { }
+
+public readonly struct H25Calls(H25Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h26: 130-528-2, tanh, identity, mse, single (probe).</summary>
+[Network(130, 528, 2, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class H26Net { }
+
+public readonly struct H26Calls(H26Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h27: 8-35-4, elu, identity, mse, single (probe).</summary>
+[Network(8, 35, 4, Activations = new[] { Activation.ELU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class H27Net { }
+
+public readonly struct H27Calls(H27Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape h28: 6-7-2, leaky, tanh, mse, double (probe).</summary>
+[Network(6, 7, 2, Activations = new[] { Activation.LeakyReLU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class H28Net { }
+
+public readonly struct H28Calls(H28Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
 public static partial class Registry
 {
     /// <summary>Every shape of shapes.txt, then of probes.txt, in file order.</summary>
@@ -5179,5 +5599,61 @@ public static partial class Registry
             spec => new SweepRunner<double, U07Calls>(spec, new U07Calls(new U07Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
         new("u08", [3, 16, 16, 1], ["leaky", "relu", "identity"], "mse", true, 156, 154, 25,
             spec => new SweepRunner<float, U08Calls>(spec, new U08Calls(new U08Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h01", [136, 130, 66, 38, 180, 2], ["gelu", "silu", "silu", "tanh", "identity"], "mse", false, 2, 3, 1,
+            spec => new SweepRunner<double, H01Calls>(spec, new H01Calls(new H01Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h02", [789, 1073, 1], ["relu", "identity"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, H02Calls>(spec, new H02Calls(new H02Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h03", [13, 255, 97, 2], ["elu", "elu", "sigmoid"], "bce", true, 3, 4, 1,
+            spec => new SweepRunner<float, H03Calls>(spec, new H03Calls(new H03Net()), (s, k) => (double)((s + k) % 2))),
+        new("h04", [324, 223, 3], ["relu", "softmax"], "ce", true, 1, 2, 1,
+            spec => new SweepRunner<float, H04Calls>(spec, new H04Calls(new H04Net()), (s, k) => (k == s % 3 ? 1.0 : 0.0))),
+        new("h05", [146, 963, 1], ["tanh", "identity"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, H05Calls>(spec, new H05Calls(new H05Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h06", [4, 8, 1], ["softplus", "tanh"], "mse", false, 953, 770, 50,
+            spec => new SweepRunner<double, H06Calls>(spec, new H06Calls(new H06Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h07", [6, 14, 4], ["relu", "softmax"], "ce", true, 334, 313, 50,
+            spec => new SweepRunner<float, H07Calls>(spec, new H07Calls(new H07Net()), (s, k) => (k == s % 4 ? 1.0 : 0.0))),
+        new("h08", [177, 66, 144, 159, 1], ["identity", "elu", "leaky", "tanh"], "mse", true, 2, 3, 1,
+            spec => new SweepRunner<float, H08Calls>(spec, new H08Calls(new H08Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h09", [715, 1064, 1], ["leaky", "identity"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, H09Calls>(spec, new H09Calls(new H09Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h10", [11, 193, 65, 1], ["elu", "elu", "sigmoid"], "bce", true, 5, 6, 1,
+            spec => new SweepRunner<float, H10Calls>(spec, new H10Calls(new H10Net()), (s, k) => (double)((s + k) % 2))),
+        new("h11", [278, 225, 4], ["relu", "tanh"], "mse", true, 2, 2, 1,
+            spec => new SweepRunner<float, H11Calls>(spec, new H11Calls(new H11Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h12", [220, 990, 3], ["tanh", "sigmoid"], "bce", false, 1, 1, 1,
+            spec => new SweepRunner<double, H12Calls>(spec, new H12Calls(new H12Net()), (s, k) => (double)((s + k) % 2))),
+        new("h13", [3, 20, 3], ["softplus", "identity"], "hse", false, 339, 286, 50,
+            spec => new SweepRunner<double, H13Calls>(spec, new H13Calls(new H13Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h14", [5, 36, 3], ["gelu", "sigmoid"], "bce", false, 160, 148, 25,
+            spec => new SweepRunner<double, H14Calls>(spec, new H14Calls(new H14Net()), (s, k) => (double)((s + k) % 2))),
+        new("h15", [236, 199, 197, 47, 85, 4], ["silu", "sigmoid", "silu", "gelu", "softmax"], "ce", false, 1, 1, 1,
+            spec => new SweepRunner<double, H15Calls>(spec, new H15Calls(new H15Net()), (s, k) => (k == s % 4 ? 1.0 : 0.0))),
+        new("h16", [75, 931, 6], ["leaky", "softmax"], "ce", true, 1, 2, 1,
+            spec => new SweepRunner<float, H16Calls>(spec, new H16Calls(new H16Net()), (s, k) => (k == s % 6 ? 1.0 : 0.0))),
+        new("h17", [37, 129, 1], ["relu", "identity"], "hse", true, 13, 17, 2,
+            spec => new SweepRunner<float, H17Calls>(spec, new H17Calls(new H17Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h18", [714, 248, 4], ["relu", "tanh"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, H18Calls>(spec, new H18Calls(new H18Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h19", [251, 687, 2], ["tanh", "identity"], "mse", false, 1, 1, 1,
+            spec => new SweepRunner<double, H19Calls>(spec, new H19Calls(new H19Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h20", [3, 19, 4], ["sigmoid", "identity"], "mse", true, 318, 276, 50,
+            spec => new SweepRunner<float, H20Calls>(spec, new H20Calls(new H20Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h21", [5, 18, 4], ["softplus", "identity"], "mse", false, 284, 262, 45,
+            spec => new SweepRunner<double, H21Calls>(spec, new H21Calls(new H21Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h22", [253, 35, 151, 30, 4], ["elu", "tanh", "sigmoid", "softmax"], "ce", true, 4, 5, 1,
+            spec => new SweepRunner<float, H22Calls>(spec, new H22Calls(new H22Net()), (s, k) => (k == s % 4 ? 1.0 : 0.0))),
+        new("h23", [657, 858, 9], ["identity", "softmax"], "ce", true, 1, 1, 1,
+            spec => new SweepRunner<float, H23Calls>(spec, new H23Calls(new H23Net()), (s, k) => (k == s % 9 ? 1.0 : 0.0))),
+        new("h24", [23, 33, 1], ["sigmoid", "tanh"], "mse", false, 74, 89, 12,
+            spec => new SweepRunner<double, H24Calls>(spec, new H24Calls(new H24Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h25", [678, 164, 1], ["relu", "identity"], "hse", false, 1, 1, 1,
+            spec => new SweepRunner<double, H25Calls>(spec, new H25Calls(new H25Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h26", [130, 528, 2], ["tanh", "identity"], "mse", true, 1, 2, 1,
+            spec => new SweepRunner<float, H26Calls>(spec, new H26Calls(new H26Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h27", [8, 35, 4], ["elu", "identity"], "mse", true, 122, 124, 19,
+            spec => new SweepRunner<float, H27Calls>(spec, new H27Calls(new H27Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("h28", [6, 7, 2], ["leaky", "tanh"], "mse", false, 776, 685, 50,
+            spec => new SweepRunner<double, H28Calls>(spec, new H28Calls(new H28Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
     ];
 }
