@@ -218,7 +218,7 @@ internal static partial class Emitter
                 // The JIT keeps one branch: the vector form where the vectors are accelerated, else the scalar one
                 // (without AVX, as under Native AOT's default instruction set, a Vector256 is emulated in software).
                 writer.Line(GroupsAnyUnits(plan)
-                    ? "// Hidden layers as vectors where the hardware has them (narrow ones whole, wide ones of one to four inputs four units at a time): the same sums, operation for operation."
+                    ? "// Hidden layers as vectors where the hardware has them (narrow ones whole, wide ones four units at a time): the same sums, operation for operation."
                     : "// Narrow hidden layers as vectors where the hardware has them: the same sums, operation for operation.");
                 using (writer.Block($"if ({string.Join(" && ", vectorWidths.Select(bits => $"global::System.Runtime.Intrinsics.Vector{bits}.IsHardwareAccelerated"))})"))
                     EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, vectors: true, groups: true);

@@ -100,6 +100,13 @@ internal static partial class Emitter
             string calls = plan.TrainsSamplesInLocals ? "Predict, Backward, Train" : "Predict";
             writer.Line($"/// per sample {calls}: every layer unrolled, in locals (the shapes above are the other calls')");
         }
+        if (plan.PredictByColumns is NetworkPlan byColumns)
+        {
+            // Rule 4: Predict holds more hidden layers in vectors than the training calls, read from copies of W.
+            NetworkPlan from = plan.RunsInLocals ? plan : plan.PredictInLocals!;
+            string grouped = string.Join(", ", byColumns.Layers.Where(layer => layer.PredictsFromColumnCopy && !from.Layers[layer.Number - 1].PredictsFromColumnCopy).Select(layer => layer.Number));
+            writer.Line($"/// Predict    layer(s) {grouped}: units in vectors, read from an input-major copy of W (the other calls as above)");
+        }
         writer.Line($"/// loss       {LossInfo.Of(plan.Model.Loss).Description}");
         writer.Line("/// </code>");
         writer.Line("/// </remarks>");

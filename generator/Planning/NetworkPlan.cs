@@ -169,6 +169,12 @@ internal sealed record DropoutPlan(double Rate, uint DropThreshold, double KeptS
 /// <c>Gradients</c> holds, takes every row's addition in row order, and is stored once after the last row, so the
 /// gradients are those of Backward row by row, bit for bit (<see cref="PlanLimits.MaxBatchGradientsInLocals"/>).
 /// </param>
+/// <param name="PredictByColumns">
+/// Predict's own plan, or null: the plan it would run in locals by (this one, or <see cref="PredictInLocals"/>) with more
+/// hidden layers in vectors of units read from copies of W (<see cref="LayerPlan.PredictsFromColumnCopy"/>, Planner rule
+/// 4): layers of five or more inputs, whose groups the training kernels would gather value by value. Every sum is the
+/// same operations in the same order as in the plan it comes from, so Predict's bits are that plan's.
+/// </param>
 internal sealed record NetworkPlan(
     NetworkModel Model,
     EquatableArray<LayerPlan> Layers,
@@ -181,7 +187,8 @@ internal sealed record NetworkPlan(
     NetworkPlan? PredictInLocals = null,
     bool TrainsSamplesInLocals = false,
     int KeptForwardRows = 0,
-    bool BatchGradientsInLocals = false)
+    bool BatchGradientsInLocals = false,
+    NetworkPlan? PredictByColumns = null)
 {
     public LayerPlan OutputLayer => Layers[Layers.Count - 1];
 
@@ -194,8 +201,11 @@ internal sealed record NetworkPlan(
     /// <summary>d loss / d z for every layer, laid out like the layer outputs.</summary>
     public int DeltaCount => LogitsOffset;
 
-    /// <summary>The plan Predict runs in locals by: this one for a network that runs in locals, else <see cref="PredictInLocals"/> (null: Predict calls the layer kernels).</summary>
-    public NetworkPlan? PredictPlanInLocals => RunsInLocals ? this : PredictInLocals;
+    /// <summary>
+    /// The plan Predict runs in locals by: <see cref="PredictByColumns"/> where there is one, else this one for a network that
+    /// runs in locals, else <see cref="PredictInLocals"/> (null: Predict calls the layer kernels).
+    /// </summary>
+    public NetworkPlan? PredictPlanInLocals => PredictByColumns ?? (RunsInLocals ? this : PredictInLocals);
 
     /// <summary>The plan the per-sample kernels (Backward, BackwardAndStep) run in locals by, or null when they are span kernels.</summary>
     public NetworkPlan? SamplePlanInLocals => RunsInLocals ? this : TrainsSamplesInLocals ? PredictInLocals : null;

@@ -70,7 +70,17 @@ namespace NetGen.Generator.Planning;
 /// the comparison of the copy does not clearly beat (2-24-1 10.3 -> 11.2 ns, 2-64-1 22.5 -> 19.5-22.6:
 /// <see cref="PlanLimits.MinColumnCopyInputs"/>, as for a looped first layer). A group of doubles is already a Vector256,
 /// and there the comparison cost more than the lane moves saved (2-33-3 21.3 -> 24-28 ns, 4-10-1 10.1 -> 12.5), so
-/// doubles keep them, as SSE does (the copy's comparison in 128-bit vectors: 4-32-1 25.2 -> 29.4 ns).</item>
+/// doubles keep them, as SSE does (the copy's comparison in 128-bit vectors: 4-32-1 25.2 -> 29.4 ns).
+/// Predict alone also groups a hidden layer of five or more inputs, both precisions, read from a copy of W
+/// (<see cref="NetworkPlan.PredictByColumns"/>; the other rule-4 conditions, plus scalar inputs and a layer above that is
+/// not one vector): the training kernels would have to gather such a group's columns value by value, and keep their
+/// plan, but for Predict the alternative is scalar code, one multiply and one add per weight, against one per vector of
+/// units from the copy. NetGen.Sweep, medians of 5 alternated processes, infer: 8-10-1 leaky single 22.3 -> 14.4 ns (C
+/// 14.1), 6-16-5 ReLU/sigmoid single 56.7 -> 33.8, 6-14-4 ReLU/softmax 48.5 -> 40.8, 9-9-7 leaky 30.1 -> 26.7, 10-10-10-10-10-1
+/// ReLU (layers 1 and 3: a grouped layer's inputs are scalars) 79.8 -> 73.1; doubles 5-20-4 leaky/sigmoid 59.1 -> 39.4,
+/// 8-9-1 31.9 -> 24.2, 13-10-1 51.5 -> 39.9, 7-14-1 36.9 -> 31.8. With 256-bit vectors alike; with SSE alone floats
+/// gather each column from W's rows in 128-bit vectors and still gain (8-10-1 22.5 -> 20.4, 6-16-5 115 -> 56 ns), and
+/// doubles, whose groups need 256-bit vectors, stay scalar.</item>
 /// <item>A network that does not run in locals trains a batch (BackwardBatch, TrainBatch, so Fit) in chunks of rows, and
 /// runs every layer's forward product, delta product and weight-gradient product for a whole chunk as one matrix-matrix
 /// kernel: each weight is loaded once per chunk and each load serves several rows. The chunk's activations and deltas
@@ -206,7 +216,10 @@ internal static class Planner
 {
     public static NetworkPlan Plan(NetworkModel model) => Plan(model, PlanLimits.Default);
 
-    public static NetworkPlan Plan(NetworkModel model, PlanLimits limits)
+    public static NetworkPlan Plan(NetworkModel model, PlanLimits limits) => WithPredictColumnGroups(PlanCalls(model, limits), limits);
+
+    /// <summary>Every call's plan but Predict's own grouped layers (<see cref="WithPredictColumnGroups"/>, applied once, to the whole plan).</summary>
+    private static NetworkPlan PlanCalls(NetworkModel model, PlanLimits limits)
     {
         int layerCount = model.LayerSizes.Count - 1;
         int valueSize = Scalar.For(model.Precision).Size;
@@ -338,7 +351,7 @@ internal static class Planner
         // A small network of narrow layers that trains through the layer kernels still predicts in locals (rule 9).
         if (!runsInLocals && model.MaxUnrolledWeights is null && PredictsInLocals(layers, limits))
         {
-            NetworkPlan unrolled = Plan(model with { MaxUnrolledWeights = limits.MaxPredictInLocalsWeights }, limits);
+            NetworkPlan unrolled = PlanCalls(model with { MaxUnrolledWeights = limits.MaxPredictInLocalsWeights }, limits);
             if (unrolled.RunsInLocals)
                 return WithCallsInLocals(plan, unrolled, trainsSamples: !model.HasDropout && TrainsSamplesInLocals(layers, limits));
         }
@@ -355,7 +368,7 @@ internal static class Planner
             : System.Math.Max(limits.MaxInLocalsNetworkWeights, limits.MaxGroupedPredictInLocalsWeights);
         if (!runsInLocals && model.MaxUnrolledWeights is null && model.InputSize <= limits.MaxGroupedInputs && totalWeights <= groupedBudget)
         {
-            NetworkPlan unrolled = Plan(model with { MaxUnrolledWeights = groupedBudget }, limits);
+            NetworkPlan unrolled = PlanCalls(model with { MaxUnrolledWeights = groupedBudget }, limits);
             if (unrolled.RunsInLocals && unrolled.Layers[0].GroupsUnits)
                 return WithCallsInLocals(plan, unrolled, trainsSamples: !model.HasDropout
                     && (totalWeights <= limits.MaxInLocalsNetworkWeights || TrainsGroupedSamplesInLocals(unrolled.Layers, limits)));
@@ -366,11 +379,45 @@ internal static class Planner
         if (runsInLocals && model.MaxUnrolledWeights is null && !model.HasDropout && !layers.Any(layer => layer.GroupsUnits && layer.InputSize == 1)
             && layers.Take(layerCount - 1).Sum(layer => layer.OutputSize) >= limits.MinChunkedBatchHiddenUnits)
         {
-            NetworkPlan looped = Plan(model with { MaxUnrolledWeights = 0 }, limits);
+            NetworkPlan looped = PlanCalls(model with { MaxUnrolledWeights = 0 }, limits);
             if (looped.TrainsInChunks)
                 return WithCallsInLocals(looped with { Model = model }, plan, trainsSamples: true);
         }
         return plan;
+    }
+
+    /// <summary>
+    /// <paramref name="plan"/> with Predict's own plan (<see cref="NetworkPlan.PredictByColumns"/>) where Predict runs in
+    /// locals and holds more of its hidden layers in vectors than the per-sample training kernels do (rule 4, five or more
+    /// inputs): a hidden layer of more than <see cref="PlanLimits.MaxGroupedInputs"/> inputs, at least
+    /// <see cref="PlanLimits.MinGroupedUnits"/> units, an activation with an inlined vector form and at most
+    /// <see cref="PlanLimits.MaxColumnCopyWeightBytes"/> of weights, whose inputs are scalars (the layer below neither
+    /// grouped nor one vector) and whose outputs the layer above takes as scalars or groups (it is not one vector itself).
+    /// Predict reads its columns from a copy of W and sums each vector of units as each unit's scalar sum, operation for
+    /// operation, so Predict's bits do not change. The training kernels write W, and for them a group of such a layer
+    /// would be gathered value by value from its rows; they keep their plan.
+    /// </summary>
+    private static NetworkPlan WithPredictColumnGroups(NetworkPlan plan, PlanLimits limits)
+    {
+        if (plan.PredictPlanInLocals is not NetworkPlan predict)
+            return plan;
+        int valueSize = Scalar.For(plan.Model.Precision).Size;
+        var layers = predict.Layers.ToList();
+        bool grouped = false;
+        for (int layer = 0; layer < layers.Count - 1; layer++)
+        {
+            LayerPlan hidden = layers[layer], above = layers[layer + 1];
+            bool takesScalars = layer == 0 || !(layers[layer - 1].GroupsUnits || layers[layer - 1].PredictsAsVector);
+            if (takesScalars && !hidden.GroupsUnits && !hidden.PredictsAsVector && !above.PredictsAsVector && !above.GroupsUnits
+                && hidden.InputSize > limits.MaxGroupedInputs && hidden.OutputSize >= limits.MinGroupedUnits
+                && (long)hidden.WeightCount * valueSize <= PlanLimits.MaxColumnCopyWeightBytes
+                && ActivationInfo.Of(hidden.Activation).HasInlineVectorForm && !hidden.HasDropout)
+            {
+                layers[layer] = hidden with { GroupsUnits = true, PredictsFromColumnCopy = true };
+                grouped = true;
+            }
+        }
+        return grouped ? plan with { PredictByColumns = predict with { Layers = layers.ToEquatableArray() } } : plan;
     }
 
     /// <summary>

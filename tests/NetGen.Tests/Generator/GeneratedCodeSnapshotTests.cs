@@ -144,6 +144,16 @@ public class GeneratedCodeSnapshotTests
         """);
 
     [Fact]
+    public void Network_in_locals_whose_predict_alone_reads_a_layer_of_eight_inputs_from_a_column_copy() => VerifyGenerated("""
+        using NetGen;
+        namespace Samples;
+        // Layer 1's 10 units of 8 inputs: Predict holds units 0-7 in a vector read from a copy of W1 and units 8-9 as scalars;
+        // the training calls keep every unit scalar (their groups would be gathered value by value).
+        [Network(8, 10, 1, Hidden = Activation.LeakyReLU, Output = Activation.Identity, Precision = Precision.Single)]
+        public partial class SensorNet { }
+        """);
+
+    [Fact]
     public void Network_in_locals_whose_batches_run_through_the_layer_kernels() => VerifyGenerated("""
         using NetGen;
         namespace Samples;

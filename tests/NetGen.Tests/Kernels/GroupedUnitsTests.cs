@@ -64,9 +64,9 @@ public class GroupedUnitsTests
         Assert.Equal(new[] { false, false }, FromCopy(Model("TwoSingle", new[] { 2, 64, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)));
         Assert.Equal(new[] { false, false }, FromCopy(Model("OneSingle", new[] { 1, 64, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)));
 
-        // Too narrow, five inputs, an activation without an inlined vector form, an output layer: unit by unit.
+        // Too narrow, five inputs (in the training kernels; Predict's own plan below), an activation without an inlined vector form, an output layer: unit by unit.
         Assert.Equal(new[] { false, false }, Grouped(Model("Seven", new[] { 1, 7, 1 }, new[] { ReLU, Identity })));
-        Assert.Equal(new[] { false, false }, Grouped(Model("FiveInputs", new[] { 5, 32, 1 }, new[] { ReLU, Identity })));
+        Assert.Equal(new[] { false, false }, Planner.Plan(Model("FiveInputs", new[] { 5, 32, 1 }, new[] { ReLU, Identity })).SamplePlanInLocals!.Layers.Select(layer => layer.GroupsUnits).ToArray());
         // (Transcendental layers of 8 or more units take a vector kernel call and never run in locals; below, with the limit at 4.)
         NetworkPlan tanh = InLocals(Model("Tanh", new[] { 1, 6, 1 }, new[] { ActivationKind.Tanh, Identity }), PlanLimits.Default with { MinGroupedUnits = 4 });
         Assert.True(tanh.RunsInLocals);
@@ -77,6 +77,19 @@ public class GroupedUnitsTests
         // A layer with dropout keeps its masks unit by unit.
         NetworkModel dropout = Model("Dropout", new[] { 1, 32, 1 }, new[] { ReLU, Identity }) with { DropoutRates = new[] { 0.2, 0.0 }.ToEquatableArray() };
         Assert.All(Planner.Plan(dropout).Layers, layer => Assert.False(layer.GroupsUnits));
+
+        // Five or more inputs: Predict alone groups the layer, read from a copy of W, both precisions; the training kernels keep their plan.
+        NetworkPlan eight = Planner.Plan(Model("EightInputs", new[] { 8, 10, 1 }, new[] { Leaky, Identity }, PrecisionKind.Single));
+        Assert.Equal(new[] { true, false }, eight.PredictByColumns!.Layers.Select(layer => layer.GroupsUnits && layer.PredictsFromColumnCopy).ToArray());
+        Assert.Same(eight.PredictByColumns, eight.PredictPlanInLocals);
+        Assert.All(eight.SamplePlanInLocals!.Layers, layer => Assert.False(layer.GroupsUnits));
+        Assert.Equal(new[] { true, false }, FromCopy(Model("FiveDouble", new[] { 5, 20, 4 }, new[] { Leaky, ActivationKind.Sigmoid }, loss: LossKind.BinaryCrossEntropy)));
+        Assert.Equal(new[] { true, false, true, false }, FromCopy(Model("TenDeep", new[] { 10, 10, 10, 10, 1 }, new[] { ReLU, ReLU, ReLU, Identity }, PrecisionKind.Single)));
+        Assert.Null(Planner.Plan(Model("EightNarrow", new[] { 8, 7, 1 }, new[] { Leaky, Identity }, PrecisionKind.Single)).PredictByColumns); // fewer units than MinGroupedUnits
+        Assert.Null(Planner.Plan(Model("EightTanh", new[] { 8, 6, 1 }, new[] { ActivationKind.Tanh, Identity }, PrecisionKind.Single)).PredictByColumns); // no inlined vector form
+        Assert.Null(Planner.Plan(Model("EightNoGroups", new[] { 8, 10, 1 }, new[] { Leaky, Identity }, PrecisionKind.Single), PlanLimits.Default with { MinGroupedUnits = 11 }).PredictByColumns);
+        NetworkModel eightDropout = Model("EightDropout", new[] { 8, 10, 1 }, new[] { Leaky, Identity }, PrecisionKind.Single) with { DropoutRates = new[] { 0.2, 0.0 }.ToEquatableArray() };
+        Assert.Null(Planner.Plan(eightDropout).PredictByColumns);
 
         // The limit is a cost-model threshold: raised, the layer goes back to units.
         NetworkPlan raised = InLocals(Model("X11", new[] { 1, 50, 1 }, new[] { ReLU, Identity }), PlanLimits.Default with { MinGroupedUnits = 51 });
@@ -106,6 +119,12 @@ public class GroupedUnitsTests
         Model("ThreeDeepSingle", new[] { 6, 3, 37, 1 }, new[] { Leaky, ReLU, Identity }, PrecisionKind.Single), // layer 2 from a copy, its inputs layer 1's locals; 36 units in 16 + 16 + 4 lanes, one after
         Model("FourIdentitySingle", new[] { 4, 12, 2 }, new[] { Identity, Identity }, PrecisionKind.Single), // from a copy in 8 + 4 lanes
         Model("AboveVector", new[] { 1, 2, 16, 1 }, new[] { ReLU, ReLU, Identity }),                        // below it, a layer that would fill a Vector128
+        // Five or more inputs: Predict alone groups the layer, from a copy of W (NetworkPlan.PredictByColumns); the training kernels stay unit by unit.
+        Model("EightInputs", new[] { 8, 10, 1 }, new[] { Leaky, Identity }, PrecisionKind.Single),         // two groups and two units after them; 11-term sums above, lane by lane
+        Model("SixInputs", new[] { 6, 16, 5 }, new[] { ReLU, ActivationKind.Sigmoid }, PrecisionKind.Single, LossKind.BinaryCrossEntropy), // 17-term sums above, in one vector of chains
+        Model("FiveInputsDouble", new[] { 5, 20, 4 }, new[] { Leaky, ActivationKind.Sigmoid }, loss: LossKind.BinaryCrossEntropy),
+        Model("FiveWide", new[] { 5, 37, 1 }, new[] { Identity, Identity }, PrecisionKind.Single),          // 16 + 16 + 4 lanes and a unit after; 38-term sums, eight chains
+        Model("TenDeep", new[] { 10, 10, 10, 10, 1 }, new[] { ReLU, ReLU, ReLU, Identity }, PrecisionKind.Single), // layers 1 and 3 (a grouped layer takes scalar inputs)
     };
 
     [Fact]

@@ -99,7 +99,7 @@ namespace Samples
             // Every layer is unrolled, so the forward pass runs in locals and writes straight into output.
             // Sliced to its constant length, so the JIT checks the bounds once here, not once per layer slice.
             global::System.ReadOnlySpan<float> parameters = _parameters.Span.Slice(0, ParameterCount);
-            // Hidden layers as vectors where the hardware has them (narrow ones whole, wide ones of one to four inputs four units at a time): the same sums, operation for operation.
+            // Hidden layers as vectors where the hardware has them (narrow ones whole, wide ones four units at a time): the same sums, operation for operation.
             if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 // Layer 1: 1 -> 16, a1 = relu(W1 input + b1)
