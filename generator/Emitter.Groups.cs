@@ -124,7 +124,7 @@ internal static partial class Emitter
             ? $"// units 0-{groups * lanes - 1} in vectors of four (lane l of a{n}v{{g}} is unit 4g + l): b[j] + W[j, 0] x0 in every lane, as unit by unit"
             : $"// units 0-{groups * lanes - 1} in vectors of four (lane l of a{n}v{{g}} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit");
         for (int i = 0; i < inputs; i++)
-            writer.Line($"var x{n}v{i} = {vector}.Create({LayerInputInLocals(plan, layer, i, training)});");
+            writer.Line($"var x{n}v{i} = {vector}.Create({InputInLocals(plan, layer, i, training, groups: true, scalar)});");
         if (inputs >= 2 && inputs <= MaxLoadedGroupInputs)
             writer.Line($"// (a group's {inputs * lanes} weights, its four rows of {inputs}, are {inputs} loads; input i's column is column i of those rows)");
         for (int g = 0; g < groups; g++)
@@ -205,7 +205,7 @@ internal static partial class Emitter
                     if (broadcast.Add(bits))
                     {
                         for (int i = 0; i < inputs; i++)
-                            writer.Line($"var x{n}w{bits}_{i} = {wide}.Create({LayerInputInLocals(plan, layer, i, training: false)});");
+                            writer.Line($"var x{n}w{bits}_{i} = {wide}.Create({InputInLocals(plan, layer, i, training: false, groups: true, scalar)});");
                     }
                     string Load(string reference, string offset) => $"{Unsafe}.As<{t}, {wide}<{t}>>(ref {Unsafe}.Add(ref {reference}, {offset}))";
                     var terms = new List<string> { Load(biases, $"{unit}") };

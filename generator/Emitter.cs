@@ -103,9 +103,9 @@ internal static partial class Emitter
         if (plan.PredictByColumns is NetworkPlan byColumns)
         {
             // Rule 4: Predict holds more hidden layers in vectors than the training calls, read from copies of W.
-            NetworkPlan from = plan.RunsInLocals ? plan : plan.PredictInLocals!;
+            NetworkPlan from = plan.BasePredictPlan!;
             string grouped = string.Join(", ", byColumns.Layers.Where(layer => layer.PredictsFromColumnCopy && !from.Layers[layer.Number - 1].PredictsFromColumnCopy).Select(layer => layer.Number));
-            writer.Line($"/// Predict    layer(s) {grouped}: units in vectors, read from an input-major copy of W (the other calls as above)");
+            writer.Line($"/// Predict    with 256-bit vectors, layer(s) {grouped}: units in vectors, read from an input-major copy of W (the other calls as above)");
         }
         writer.Line($"/// loss       {LossInfo.Of(plan.Model.Loss).Description}");
         writer.Line("/// </code>");
@@ -432,7 +432,22 @@ internal static partial class Emitter
                     writer.Line("// Predict runs the network unrolled whole, which costs less per sample than a kernel call per layer here (the");
                     writer.Line("// batch calls and Loss keep the layer kernels, whose sums can differ from these in the last bits).");
                 }
-                EmitForwardInLocals(writer, inLocals, scalar);
+                if (plan.PredictByColumns is not null)
+                {
+                    // Rule 4: Predict alone holds layers of five or more inputs in vectors, read from copies of W, where the
+                    // hardware has 256-bit vectors; with 128-bit ones only their columns would be gathered value by value,
+                    // and Predict runs by the training calls' plan. Both give the same bits.
+                    writer.Line("// With 256-bit vectors, layers of five or more inputs in vectors read from copies of W; else as the training calls,");
+                    writer.Line("// where with 128-bit vectors only such a layer's columns would be gathered value by value. The same bits either way.");
+                    using (writer.Block("if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)"))
+                        EmitForwardInLocals(writer, inLocals, scalar);
+                    using (writer.Block("else"))
+                        EmitForwardInLocals(writer, plan.BasePredictPlan!, scalar);
+                }
+                else
+                {
+                    EmitForwardInLocals(writer, inLocals, scalar);
+                }
             }
             else
             {

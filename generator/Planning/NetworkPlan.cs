@@ -173,7 +173,9 @@ internal sealed record DropoutPlan(double Rate, uint DropThreshold, double KeptS
 /// Predict's own plan, or null: the plan it would run in locals by (this one, or <see cref="PredictInLocals"/>) with more
 /// hidden layers in vectors of units read from copies of W (<see cref="LayerPlan.PredictsFromColumnCopy"/>, Planner rule
 /// 4): layers of five or more inputs, whose groups the training kernels would gather value by value. Every sum is the
-/// same operations in the same order as in the plan it comes from, so Predict's bits are that plan's.
+/// same operations in the same order as in the plan it comes from, so Predict's bits are that plan's. Predict runs by it
+/// where the hardware has 256-bit vectors, else by the plan it comes from (<see cref="BasePredictPlan"/>): with 128-bit
+/// vectors alone, such a group's columns are gathered value by value.
 /// </param>
 internal sealed record NetworkPlan(
     NetworkModel Model,
@@ -205,7 +207,10 @@ internal sealed record NetworkPlan(
     /// The plan Predict runs in locals by: <see cref="PredictByColumns"/> where there is one, else this one for a network that
     /// runs in locals, else <see cref="PredictInLocals"/> (null: Predict calls the layer kernels).
     /// </summary>
-    public NetworkPlan? PredictPlanInLocals => PredictByColumns ?? (RunsInLocals ? this : PredictInLocals);
+    public NetworkPlan? PredictPlanInLocals => PredictByColumns ?? BasePredictPlan;
+
+    /// <summary>The plan Predict would run in locals by without <see cref="PredictByColumns"/>, which Predict falls back on without 256-bit vectors.</summary>
+    public NetworkPlan? BasePredictPlan => RunsInLocals ? this : PredictInLocals;
 
     /// <summary>The plan the per-sample kernels (Backward, BackwardAndStep) run in locals by, or null when they are span kernels.</summary>
     public NetworkPlan? SamplePlanInLocals => RunsInLocals ? this : TrainsSamplesInLocals ? PredictInLocals : null;

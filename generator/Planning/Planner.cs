@@ -391,8 +391,9 @@ internal static class Planner
     /// locals and holds more of its hidden layers in vectors than the per-sample training kernels do (rule 4, five or more
     /// inputs): a hidden layer of more than <see cref="PlanLimits.MaxGroupedInputs"/> inputs, at least
     /// <see cref="PlanLimits.MinGroupedUnits"/> units, an activation with an inlined vector form and at most
-    /// <see cref="PlanLimits.MaxColumnCopyWeightBytes"/> of weights, whose inputs are scalars (the layer below neither
-    /// grouped nor one vector) and whose outputs the layer above takes as scalars or groups (it is not one vector itself).
+    /// <see cref="PlanLimits.MaxColumnCopyWeightBytes"/> of weights, whose inputs are not one vector (each input is
+    /// broadcast, from a scalar or from a lane of the grouped layer below) and whose outputs the layer above takes as
+    /// scalars or groups (it is not one vector itself).
     /// Predict reads its columns from a copy of W and sums each vector of units as each unit's scalar sum, operation for
     /// operation, so Predict's bits do not change. The training kernels write W, and for them a group of such a layer
     /// would be gathered value by value from its rows; they keep their plan.
@@ -407,8 +408,8 @@ internal static class Planner
         for (int layer = 0; layer < layers.Count - 1; layer++)
         {
             LayerPlan hidden = layers[layer], above = layers[layer + 1];
-            bool takesScalars = layer == 0 || !(layers[layer - 1].GroupsUnits || layers[layer - 1].PredictsAsVector);
-            if (takesScalars && !hidden.GroupsUnits && !hidden.PredictsAsVector && !above.PredictsAsVector && !above.GroupsUnits
+            bool belowIsVector = layer > 0 && layers[layer - 1].PredictsAsVector;
+            if (!belowIsVector && !hidden.GroupsUnits && !hidden.PredictsAsVector && !above.PredictsAsVector && !above.GroupsUnits
                 && hidden.InputSize > limits.MaxGroupedInputs && hidden.OutputSize >= limits.MinGroupedUnits
                 && (long)hidden.WeightCount * valueSize <= PlanLimits.MaxColumnCopyWeightBytes
                 && ActivationInfo.Of(hidden.Activation).HasInlineVectorForm && !hidden.HasDropout)

@@ -84,7 +84,10 @@ public class GroupedUnitsTests
         Assert.Same(eight.PredictByColumns, eight.PredictPlanInLocals);
         Assert.All(eight.SamplePlanInLocals!.Layers, layer => Assert.False(layer.GroupsUnits));
         Assert.Equal(new[] { true, false }, FromCopy(Model("FiveDouble", new[] { 5, 20, 4 }, new[] { Leaky, ActivationKind.Sigmoid }, loss: LossKind.BinaryCrossEntropy)));
-        Assert.Equal(new[] { true, false, true, false }, FromCopy(Model("TenDeep", new[] { 10, 10, 10, 10, 1 }, new[] { ReLU, ReLU, ReLU, Identity }, PrecisionKind.Single)));
+        Assert.Equal(new[] { true, true, true, false }, FromCopy(Model("TenDeep", new[] { 10, 10, 10, 10, 1 }, new[] { ReLU, ReLU, ReLU, Identity }, PrecisionKind.Single)));
+        NetworkPlan aboveThree = Planner.Plan(Model("AboveThree", new[] { 3, 15, 10, 2 }, new[] { Leaky, ReLU, Identity }, PrecisionKind.Single));
+        Assert.Equal(new[] { true, true, false }, aboveThree.PredictByColumns!.Layers.Select(layer => layer.PredictsFromColumnCopy).ToArray());
+        Assert.Equal(new[] { true, false, false }, aboveThree.SamplePlanInLocals!.Layers.Select(layer => layer.GroupsUnits).ToArray());
         Assert.Null(Planner.Plan(Model("EightNarrow", new[] { 8, 7, 1 }, new[] { Leaky, Identity }, PrecisionKind.Single)).PredictByColumns); // fewer units than MinGroupedUnits
         Assert.Null(Planner.Plan(Model("EightTanh", new[] { 8, 6, 1 }, new[] { ActivationKind.Tanh, Identity }, PrecisionKind.Single)).PredictByColumns); // no inlined vector form
         Assert.Null(Planner.Plan(Model("EightNoGroups", new[] { 8, 10, 1 }, new[] { Leaky, Identity }, PrecisionKind.Single), PlanLimits.Default with { MinGroupedUnits = 11 }).PredictByColumns);
@@ -124,7 +127,8 @@ public class GroupedUnitsTests
         Model("SixInputs", new[] { 6, 16, 5 }, new[] { ReLU, ActivationKind.Sigmoid }, PrecisionKind.Single, LossKind.BinaryCrossEntropy), // 17-term sums above, in one vector of chains
         Model("FiveInputsDouble", new[] { 5, 20, 4 }, new[] { Leaky, ActivationKind.Sigmoid }, loss: LossKind.BinaryCrossEntropy),
         Model("FiveWide", new[] { 5, 37, 1 }, new[] { Identity, Identity }, PrecisionKind.Single),          // 16 + 16 + 4 lanes and a unit after; 38-term sums, eight chains
-        Model("TenDeep", new[] { 10, 10, 10, 10, 1 }, new[] { ReLU, ReLU, ReLU, Identity }, PrecisionKind.Single), // layers 1 and 3 (a grouped layer takes scalar inputs)
+        Model("TenDeep", new[] { 10, 10, 10, 10, 1 }, new[] { ReLU, ReLU, ReLU, Identity }, PrecisionKind.Single), // every hidden layer, each broadcasting the lanes of the one below
+        Model("AboveThree", new[] { 3, 15, 10, 2 }, new[] { Leaky, ReLU, Identity }, PrecisionKind.Single), // layer 1 grouped in every kernel, layer 2 in Predict alone (12 of its 15 inputs from lanes)
     };
 
     [Fact]
