@@ -202,7 +202,10 @@ internal static partial class Emitter
     /// For the training kernels it leaves the output layer in locals, its logits z{L}_{k} included, which the
     /// losses need; <paramref name="packSigmoid"/> says whether their hidden sigmoid layers are packed.
     /// </summary>
-    private static void EmitForwardInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool training = false, bool packSigmoid = true, bool groups = false)
+    /// <remarks><paramref name="acceleratedBits"/>: vectors up to this width are known to be accelerated where the code runs (inside a
+    /// caller's check), so Predict tests only the wider ones, and without any, writes no scalar branch.</remarks>
+    private static void EmitForwardInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool training = false, bool packSigmoid = true, bool groups = false,
+        int acceleratedBits = 0)
     {
         string t = scalar.Keyword;
         if (!training)
@@ -220,7 +223,13 @@ internal static partial class Emitter
                 writer.Line(GroupsAnyUnits(plan)
                     ? "// Hidden layers as vectors where the hardware has them (narrow ones whole, wide ones four units at a time): the same sums, operation for operation."
                     : "// Narrow hidden layers as vectors where the hardware has them: the same sums, operation for operation.");
-                using (writer.Block($"if ({string.Join(" && ", vectorWidths.Select(bits => $"global::System.Runtime.Intrinsics.Vector{bits}.IsHardwareAccelerated"))})"))
+                var unknownWidths = vectorWidths.Where(bits => bits > acceleratedBits).ToList();
+                if (unknownWidths.Count == 0)
+                {
+                    EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, vectors: true, groups: true);
+                    return;
+                }
+                using (writer.Block($"if ({string.Join(" && ", unknownWidths.Select(bits => $"global::System.Runtime.Intrinsics.Vector{bits}.IsHardwareAccelerated"))})"))
                     EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, vectors: true, groups: true);
                 using (writer.Block("else"))
                     EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, vectors: false, groups: false);

@@ -440,7 +440,7 @@ internal static partial class Emitter
                     writer.Line("// With 256-bit vectors, layers of five or more inputs in vectors read from copies of W; else as the training calls,");
                     writer.Line("// where with 128-bit vectors only such a layer's columns would be gathered value by value. The same bits either way.");
                     using (writer.Block("if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)"))
-                        EmitForwardInLocals(writer, inLocals, scalar);
+                        EmitForwardInLocals(writer, inLocals, scalar, acceleratedBits: 256);
                     using (writer.Block("else"))
                         EmitForwardInLocals(writer, plan.BasePredictPlan!, scalar);
                 }

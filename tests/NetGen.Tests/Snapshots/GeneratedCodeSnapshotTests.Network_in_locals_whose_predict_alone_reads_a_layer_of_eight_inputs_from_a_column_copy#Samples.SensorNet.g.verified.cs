@@ -109,91 +109,68 @@ namespace Samples
                 // Sliced to its constant length, so the JIT checks the bounds once here, not once per layer slice.
                 global::System.ReadOnlySpan<float> parameters = _parameters.Span.Slice(0, ParameterCount);
                 // Hidden layers as vectors where the hardware has them (narrow ones whole, wide ones four units at a time): the same sums, operation for operation.
-                if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+                // Layer 1: 8 -> 10, a1 = leaky_relu(W1 input + b1)
+                var w1 = parameters.Slice(W1Offset, 80);
+                var b1 = parameters.Slice(B1Offset, 10);
+                ref float b1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1);
+                // units 0-7 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit,
+                // in the widest vectors the hardware has, each split into its groups
+                global::System.Runtime.Intrinsics.Vector128<float> a1v0, a1v1;
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
-                    // Layer 1: 8 -> 10, a1 = leaky_relu(W1 input + b1)
-                    var w1 = parameters.Slice(W1Offset, 80);
-                    var b1 = parameters.Slice(B1Offset, 10);
-                    ref float b1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1);
-                    // units 0-7 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit,
-                    // in the widest vectors the hardware has, each split into its groups
-                    global::System.Runtime.Intrinsics.Vector128<float> a1v0, a1v1;
-                    if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                    {
-                        // input i's column of W from W's input-major copy (checked against W first, so never stale), column i at i s1
-                        ref float c1 = ref global::NetGen.Kernels.CurrentColumns<float>(w1, 10, 8, _columnCopy1.Span);
-                        int s1 = global::NetGen.Kernels.ColumnStride<float>(10);
-                        var x1w256_0 = global::System.Runtime.Intrinsics.Vector256.Create(input[0]);
-                        var x1w256_1 = global::System.Runtime.Intrinsics.Vector256.Create(input[1]);
-                        var x1w256_2 = global::System.Runtime.Intrinsics.Vector256.Create(input[2]);
-                        var x1w256_3 = global::System.Runtime.Intrinsics.Vector256.Create(input[3]);
-                        var x1w256_4 = global::System.Runtime.Intrinsics.Vector256.Create(input[4]);
-                        var x1w256_5 = global::System.Runtime.Intrinsics.Vector256.Create(input[5]);
-                        var x1w256_6 = global::System.Runtime.Intrinsics.Vector256.Create(input[6]);
-                        var x1w256_7 = global::System.Runtime.Intrinsics.Vector256.Create(input[7]);
-                        var a1w0 = global::NetGen.Kernels.LeakyReLU(((global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, s1 + 0)) * x1w256_1 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 3 * s1 + 0)) * x1w256_3 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 5 * s1 + 0)) * x1w256_5 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 7 * s1 + 0)) * x1w256_7) + (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 0)) * x1w256_0 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 2 * s1 + 0)) * x1w256_2 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 4 * s1 + 0)) * x1w256_4 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 6 * s1 + 0)) * x1w256_6))); // units 0-7
-                        a1v0 = global::System.Runtime.Intrinsics.Vector256.GetLower(a1w0);
-                        a1v1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(a1w0);
-                    }
-                    else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-                    {
-                        // input i's column of W from W's input-major copy (checked against W first, so never stale), column i at i s1
-                        ref float c1 = ref global::NetGen.Kernels.CurrentColumns<float>(w1, 10, 8, _columnCopy1.Span);
-                        int s1 = global::NetGen.Kernels.ColumnStride<float>(10);
-                        var x1w256_0 = global::System.Runtime.Intrinsics.Vector256.Create(input[0]);
-                        var x1w256_1 = global::System.Runtime.Intrinsics.Vector256.Create(input[1]);
-                        var x1w256_2 = global::System.Runtime.Intrinsics.Vector256.Create(input[2]);
-                        var x1w256_3 = global::System.Runtime.Intrinsics.Vector256.Create(input[3]);
-                        var x1w256_4 = global::System.Runtime.Intrinsics.Vector256.Create(input[4]);
-                        var x1w256_5 = global::System.Runtime.Intrinsics.Vector256.Create(input[5]);
-                        var x1w256_6 = global::System.Runtime.Intrinsics.Vector256.Create(input[6]);
-                        var x1w256_7 = global::System.Runtime.Intrinsics.Vector256.Create(input[7]);
-                        var a1w0 = global::NetGen.Kernels.LeakyReLU(((global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, s1 + 0)) * x1w256_1 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 3 * s1 + 0)) * x1w256_3 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 5 * s1 + 0)) * x1w256_5 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 7 * s1 + 0)) * x1w256_7) + (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 0)) * x1w256_0 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 2 * s1 + 0)) * x1w256_2 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 4 * s1 + 0)) * x1w256_4 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 6 * s1 + 0)) * x1w256_6))); // units 0-7
-                        a1v0 = global::System.Runtime.Intrinsics.Vector256.GetLower(a1w0);
-                        a1v1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(a1w0);
-                    }
-                    else
-                    {
-                        // units 0-7 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
-                        var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
-                        var x1v1 = global::System.Runtime.Intrinsics.Vector128.Create(input[1]);
-                        var x1v2 = global::System.Runtime.Intrinsics.Vector128.Create(input[2]);
-                        var x1v3 = global::System.Runtime.Intrinsics.Vector128.Create(input[3]);
-                        var x1v4 = global::System.Runtime.Intrinsics.Vector128.Create(input[4]);
-                        var x1v5 = global::System.Runtime.Intrinsics.Vector128.Create(input[5]);
-                        var x1v6 = global::System.Runtime.Intrinsics.Vector128.Create(input[6]);
-                        var x1v7 = global::System.Runtime.Intrinsics.Vector128.Create(input[7]);
-                        a1v0 = global::NetGen.Kernels.LeakyReLU(((global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[1], w1[9], w1[17], w1[25]) * x1v1 + global::System.Runtime.Intrinsics.Vector128.Create(w1[3], w1[11], w1[19], w1[27]) * x1v3 + global::System.Runtime.Intrinsics.Vector128.Create(w1[5], w1[13], w1[21], w1[29]) * x1v5 + global::System.Runtime.Intrinsics.Vector128.Create(w1[7], w1[15], w1[23], w1[31]) * x1v7) + (global::System.Runtime.Intrinsics.Vector128.Create(w1[0], w1[8], w1[16], w1[24]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[2], w1[10], w1[18], w1[26]) * x1v2 + global::System.Runtime.Intrinsics.Vector128.Create(w1[4], w1[12], w1[20], w1[28]) * x1v4 + global::System.Runtime.Intrinsics.Vector128.Create(w1[6], w1[14], w1[22], w1[30]) * x1v6)));
-                        a1v1 = global::NetGen.Kernels.LeakyReLU(((global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[33], w1[41], w1[49], w1[57]) * x1v1 + global::System.Runtime.Intrinsics.Vector128.Create(w1[35], w1[43], w1[51], w1[59]) * x1v3 + global::System.Runtime.Intrinsics.Vector128.Create(w1[37], w1[45], w1[53], w1[61]) * x1v5 + global::System.Runtime.Intrinsics.Vector128.Create(w1[39], w1[47], w1[55], w1[63]) * x1v7) + (global::System.Runtime.Intrinsics.Vector128.Create(w1[32], w1[40], w1[48], w1[56]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[34], w1[42], w1[50], w1[58]) * x1v2 + global::System.Runtime.Intrinsics.Vector128.Create(w1[36], w1[44], w1[52], w1[60]) * x1v4 + global::System.Runtime.Intrinsics.Vector128.Create(w1[38], w1[46], w1[54], w1[62]) * x1v6)));
-                    }
-                    float a1_8 = global::NetGen.Kernels.LeakyReLU(((b1[8] + w1[65] * input[1] + w1[67] * input[3] + w1[69] * input[5] + w1[71] * input[7]) + (w1[64] * input[0] + w1[66] * input[2] + w1[68] * input[4] + w1[70] * input[6])));
-                    float a1_9 = global::NetGen.Kernels.LeakyReLU(((b1[9] + w1[73] * input[1] + w1[75] * input[3] + w1[77] * input[5] + w1[79] * input[7]) + (w1[72] * input[0] + w1[74] * input[2] + w1[76] * input[4] + w1[78] * input[6])));
-                    // Layer 2: 10 -> 1, a2 = identity(W2 a1 + b2)
-                    var w2 = parameters.Slice(W2Offset, 10);
-                    var b2 = parameters.Slice(B2Offset, 1);
-                    ref float w2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2);
-                    output[0] = ((b2[0] + w2[1] * global::System.Runtime.Intrinsics.Vector128.GetElement(a1v0, 1) + w2[3] * global::System.Runtime.Intrinsics.Vector128.GetElement(a1v0, 3) + w2[5] * global::System.Runtime.Intrinsics.Vector128.GetElement(a1v1, 1) + w2[7] * global::System.Runtime.Intrinsics.Vector128.GetElement(a1v1, 3) + w2[9] * a1_9) + (w2[0] * global::System.Runtime.Intrinsics.Vector128.GetElement(a1v0, 0) + w2[2] * global::System.Runtime.Intrinsics.Vector128.GetElement(a1v0, 2) + w2[4] * global::System.Runtime.Intrinsics.Vector128.GetElement(a1v1, 0) + w2[6] * global::System.Runtime.Intrinsics.Vector128.GetElement(a1v1, 2) + w2[8] * a1_8));
+                    // input i's column of W from W's input-major copy (checked against W first, so never stale), column i at i s1
+                    ref float c1 = ref global::NetGen.Kernels.CurrentColumns<float>(w1, 10, 8, _columnCopy1.Span);
+                    int s1 = global::NetGen.Kernels.ColumnStride<float>(10);
+                    var x1w256_0 = global::System.Runtime.Intrinsics.Vector256.Create(input[0]);
+                    var x1w256_1 = global::System.Runtime.Intrinsics.Vector256.Create(input[1]);
+                    var x1w256_2 = global::System.Runtime.Intrinsics.Vector256.Create(input[2]);
+                    var x1w256_3 = global::System.Runtime.Intrinsics.Vector256.Create(input[3]);
+                    var x1w256_4 = global::System.Runtime.Intrinsics.Vector256.Create(input[4]);
+                    var x1w256_5 = global::System.Runtime.Intrinsics.Vector256.Create(input[5]);
+                    var x1w256_6 = global::System.Runtime.Intrinsics.Vector256.Create(input[6]);
+                    var x1w256_7 = global::System.Runtime.Intrinsics.Vector256.Create(input[7]);
+                    var a1w0 = global::NetGen.Kernels.LeakyReLU(((global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, s1 + 0)) * x1w256_1 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 3 * s1 + 0)) * x1w256_3 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 5 * s1 + 0)) * x1w256_5 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 7 * s1 + 0)) * x1w256_7) + (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 0)) * x1w256_0 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 2 * s1 + 0)) * x1w256_2 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 4 * s1 + 0)) * x1w256_4 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 6 * s1 + 0)) * x1w256_6))); // units 0-7
+                    a1v0 = global::System.Runtime.Intrinsics.Vector256.GetLower(a1w0);
+                    a1v1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(a1w0);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    // input i's column of W from W's input-major copy (checked against W first, so never stale), column i at i s1
+                    ref float c1 = ref global::NetGen.Kernels.CurrentColumns<float>(w1, 10, 8, _columnCopy1.Span);
+                    int s1 = global::NetGen.Kernels.ColumnStride<float>(10);
+                    var x1w256_0 = global::System.Runtime.Intrinsics.Vector256.Create(input[0]);
+                    var x1w256_1 = global::System.Runtime.Intrinsics.Vector256.Create(input[1]);
+                    var x1w256_2 = global::System.Runtime.Intrinsics.Vector256.Create(input[2]);
+                    var x1w256_3 = global::System.Runtime.Intrinsics.Vector256.Create(input[3]);
+                    var x1w256_4 = global::System.Runtime.Intrinsics.Vector256.Create(input[4]);
+                    var x1w256_5 = global::System.Runtime.Intrinsics.Vector256.Create(input[5]);
+                    var x1w256_6 = global::System.Runtime.Intrinsics.Vector256.Create(input[6]);
+                    var x1w256_7 = global::System.Runtime.Intrinsics.Vector256.Create(input[7]);
+                    var a1w0 = global::NetGen.Kernels.LeakyReLU(((global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, s1 + 0)) * x1w256_1 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 3 * s1 + 0)) * x1w256_3 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 5 * s1 + 0)) * x1w256_5 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 7 * s1 + 0)) * x1w256_7) + (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 0)) * x1w256_0 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 2 * s1 + 0)) * x1w256_2 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 4 * s1 + 0)) * x1w256_4 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector256<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 6 * s1 + 0)) * x1w256_6))); // units 0-7
+                    a1v0 = global::System.Runtime.Intrinsics.Vector256.GetLower(a1w0);
+                    a1v1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(a1w0);
                 }
                 else
                 {
-                    // Layer 1: 8 -> 10, a1 = leaky_relu(W1 input + b1)
-                    var w1 = parameters.Slice(W1Offset, 80);
-                    var b1 = parameters.Slice(B1Offset, 10);
-                    float a1_0 = global::NetGen.Kernels.LeakyReLU(((b1[0] + w1[1] * input[1] + w1[3] * input[3] + w1[5] * input[5] + w1[7] * input[7]) + (w1[0] * input[0] + w1[2] * input[2] + w1[4] * input[4] + w1[6] * input[6])));
-                    float a1_1 = global::NetGen.Kernels.LeakyReLU(((b1[1] + w1[9] * input[1] + w1[11] * input[3] + w1[13] * input[5] + w1[15] * input[7]) + (w1[8] * input[0] + w1[10] * input[2] + w1[12] * input[4] + w1[14] * input[6])));
-                    float a1_2 = global::NetGen.Kernels.LeakyReLU(((b1[2] + w1[17] * input[1] + w1[19] * input[3] + w1[21] * input[5] + w1[23] * input[7]) + (w1[16] * input[0] + w1[18] * input[2] + w1[20] * input[4] + w1[22] * input[6])));
-                    float a1_3 = global::NetGen.Kernels.LeakyReLU(((b1[3] + w1[25] * input[1] + w1[27] * input[3] + w1[29] * input[5] + w1[31] * input[7]) + (w1[24] * input[0] + w1[26] * input[2] + w1[28] * input[4] + w1[30] * input[6])));
-                    float a1_4 = global::NetGen.Kernels.LeakyReLU(((b1[4] + w1[33] * input[1] + w1[35] * input[3] + w1[37] * input[5] + w1[39] * input[7]) + (w1[32] * input[0] + w1[34] * input[2] + w1[36] * input[4] + w1[38] * input[6])));
-                    float a1_5 = global::NetGen.Kernels.LeakyReLU(((b1[5] + w1[41] * input[1] + w1[43] * input[3] + w1[45] * input[5] + w1[47] * input[7]) + (w1[40] * input[0] + w1[42] * input[2] + w1[44] * input[4] + w1[46] * input[6])));
-                    float a1_6 = global::NetGen.Kernels.LeakyReLU(((b1[6] + w1[49] * input[1] + w1[51] * input[3] + w1[53] * input[5] + w1[55] * input[7]) + (w1[48] * input[0] + w1[50] * input[2] + w1[52] * input[4] + w1[54] * input[6])));
-                    float a1_7 = global::NetGen.Kernels.LeakyReLU(((b1[7] + w1[57] * input[1] + w1[59] * input[3] + w1[61] * input[5] + w1[63] * input[7]) + (w1[56] * input[0] + w1[58] * input[2] + w1[60] * input[4] + w1[62] * input[6])));
-                    float a1_8 = global::NetGen.Kernels.LeakyReLU(((b1[8] + w1[65] * input[1] + w1[67] * input[3] + w1[69] * input[5] + w1[71] * input[7]) + (w1[64] * input[0] + w1[66] * input[2] + w1[68] * input[4] + w1[70] * input[6])));
-                    float a1_9 = global::NetGen.Kernels.LeakyReLU(((b1[9] + w1[73] * input[1] + w1[75] * input[3] + w1[77] * input[5] + w1[79] * input[7]) + (w1[72] * input[0] + w1[74] * input[2] + w1[76] * input[4] + w1[78] * input[6])));
-                    // Layer 2: 10 -> 1, a2 = identity(W2 a1 + b2)
-                    var w2 = parameters.Slice(W2Offset, 10);
-                    var b2 = parameters.Slice(B2Offset, 1);
-                    output[0] = ((b2[0] + w2[1] * a1_1 + w2[3] * a1_3 + w2[5] * a1_5 + w2[7] * a1_7 + w2[9] * a1_9) + (w2[0] * a1_0 + w2[2] * a1_2 + w2[4] * a1_4 + w2[6] * a1_6 + w2[8] * a1_8));
+                    // units 0-7 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
+                    var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
+                    var x1v1 = global::System.Runtime.Intrinsics.Vector128.Create(input[1]);
+                    var x1v2 = global::System.Runtime.Intrinsics.Vector128.Create(input[2]);
+                    var x1v3 = global::System.Runtime.Intrinsics.Vector128.Create(input[3]);
+                    var x1v4 = global::System.Runtime.Intrinsics.Vector128.Create(input[4]);
+                    var x1v5 = global::System.Runtime.Intrinsics.Vector128.Create(input[5]);
+                    var x1v6 = global::System.Runtime.Intrinsics.Vector128.Create(input[6]);
+                    var x1v7 = global::System.Runtime.Intrinsics.Vector128.Create(input[7]);
+                    a1v0 = global::NetGen.Kernels.LeakyReLU(((global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[1], w1[9], w1[17], w1[25]) * x1v1 + global::System.Runtime.Intrinsics.Vector128.Create(w1[3], w1[11], w1[19], w1[27]) * x1v3 + global::System.Runtime.Intrinsics.Vector128.Create(w1[5], w1[13], w1[21], w1[29]) * x1v5 + global::System.Runtime.Intrinsics.Vector128.Create(w1[7], w1[15], w1[23], w1[31]) * x1v7) + (global::System.Runtime.Intrinsics.Vector128.Create(w1[0], w1[8], w1[16], w1[24]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[2], w1[10], w1[18], w1[26]) * x1v2 + global::System.Runtime.Intrinsics.Vector128.Create(w1[4], w1[12], w1[20], w1[28]) * x1v4 + global::System.Runtime.Intrinsics.Vector128.Create(w1[6], w1[14], w1[22], w1[30]) * x1v6)));
+                    a1v1 = global::NetGen.Kernels.LeakyReLU(((global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 4)) + global::System.Runtime.Intrinsics.Vector128.Create(w1[33], w1[41], w1[49], w1[57]) * x1v1 + global::System.Runtime.Intrinsics.Vector128.Create(w1[35], w1[43], w1[51], w1[59]) * x1v3 + global::System.Runtime.Intrinsics.Vector128.Create(w1[37], w1[45], w1[53], w1[61]) * x1v5 + global::System.Runtime.Intrinsics.Vector128.Create(w1[39], w1[47], w1[55], w1[63]) * x1v7) + (global::System.Runtime.Intrinsics.Vector128.Create(w1[32], w1[40], w1[48], w1[56]) * x1v0 + global::System.Runtime.Intrinsics.Vector128.Create(w1[34], w1[42], w1[50], w1[58]) * x1v2 + global::System.Runtime.Intrinsics.Vector128.Create(w1[36], w1[44], w1[52], w1[60]) * x1v4 + global::System.Runtime.Intrinsics.Vector128.Create(w1[38], w1[46], w1[54], w1[62]) * x1v6)));
                 }
+                float a1_8 = global::NetGen.Kernels.LeakyReLU(((b1[8] + w1[65] * input[1] + w1[67] * input[3] + w1[69] * input[5] + w1[71] * input[7]) + (w1[64] * input[0] + w1[66] * input[2] + w1[68] * input[4] + w1[70] * input[6])));
+                float a1_9 = global::NetGen.Kernels.LeakyReLU(((b1[9] + w1[73] * input[1] + w1[75] * input[3] + w1[77] * input[5] + w1[79] * input[7]) + (w1[72] * input[0] + w1[74] * input[2] + w1[76] * input[4] + w1[78] * input[6])));
+                // Layer 2: 10 -> 1, a2 = identity(W2 a1 + b2)
+                var w2 = parameters.Slice(W2Offset, 10);
+                var b2 = parameters.Slice(B2Offset, 1);
+                ref float w2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2);
+                output[0] = ((b2[0] + w2[1] * global::System.Runtime.Intrinsics.Vector128.GetElement(a1v0, 1) + w2[3] * global::System.Runtime.Intrinsics.Vector128.GetElement(a1v0, 3) + w2[5] * global::System.Runtime.Intrinsics.Vector128.GetElement(a1v1, 1) + w2[7] * global::System.Runtime.Intrinsics.Vector128.GetElement(a1v1, 3) + w2[9] * a1_9) + (w2[0] * global::System.Runtime.Intrinsics.Vector128.GetElement(a1v0, 0) + w2[2] * global::System.Runtime.Intrinsics.Vector128.GetElement(a1v0, 2) + w2[4] * global::System.Runtime.Intrinsics.Vector128.GetElement(a1v1, 0) + w2[6] * global::System.Runtime.Intrinsics.Vector128.GetElement(a1v1, 2) + w2[8] * a1_8));
             }
             else
             {
