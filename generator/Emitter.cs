@@ -434,9 +434,7 @@ internal static partial class Emitter
                 }
                 if (plan.PredictByColumns is not null)
                 {
-                    // Rule 4: Predict alone holds layers of five or more inputs in vectors, read from copies of W, where the
-                    // hardware has 256-bit vectors; with 128-bit ones only their columns would be gathered value by value,
-                    // and Predict runs by the training calls' plan. Both give the same bits.
+                    // Rule 4, Predict's own groups (NetworkPlan.PredictByColumns), with the training calls' plan as the fallback.
                     writer.Line("// With 256-bit vectors, layers of five or more inputs in vectors read from copies of W; else as the training calls,");
                     writer.Line("// where with 128-bit vectors only such a layer's columns would be gathered value by value. The same bits either way.");
                     using (writer.Block("if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)"))

@@ -72,15 +72,17 @@ namespace NetGen.Generator.Planning;
 /// and there the comparison cost more than the lane moves saved (2-33-3 21.3 -> 24-28 ns, 4-10-1 10.1 -> 12.5), so
 /// doubles keep them, as SSE does (the copy's comparison in 128-bit vectors: 4-32-1 25.2 -> 29.4 ns).
 /// Predict alone also groups a hidden layer of five or more inputs, both precisions, read from a copy of W
-/// (<see cref="NetworkPlan.PredictByColumns"/>; the other rule-4 conditions, plus scalar inputs and a layer above that is
-/// not one vector): the training kernels would have to gather such a group's columns value by value, and keep their
-/// plan, but for Predict the alternative is scalar code, one multiply and one add per weight, against one per vector of
-/// units from the copy. NetGen.Sweep, medians of 5 alternated processes, infer: 8-10-1 leaky single 22.3 -> 14.4 ns (C
-/// 14.1), 6-16-5 ReLU/sigmoid single 56.7 -> 33.8, 6-14-4 ReLU/softmax 48.5 -> 40.8, 9-9-7 leaky 30.1 -> 26.7, 10-10-10-10-10-1
-/// ReLU (layers 1 and 3: a grouped layer's inputs are scalars) 79.8 -> 73.1; doubles 5-20-4 leaky/sigmoid 59.1 -> 39.4,
-/// 8-9-1 31.9 -> 24.2, 13-10-1 51.5 -> 39.9, 7-14-1 36.9 -> 31.8. With 256-bit vectors alike; with SSE alone floats
-/// gather each column from W's rows in 128-bit vectors and still gain (8-10-1 22.5 -> 20.4, 6-16-5 115 -> 56 ns), and
-/// doubles, whose groups need 256-bit vectors, stay scalar.</item>
+/// (<see cref="NetworkPlan.PredictByColumns"/>; the other rule-4 conditions, inputs that are not one vector, and a layer
+/// above that is neither one vector nor grouped): the training kernels would have to gather such a group's columns value
+/// by value, and keep their plan, but for Predict the alternative is scalar code, one multiply and one add per weight,
+/// against one per vector of units from the copy. Above a grouped layer each input is broadcast from its lane.
+/// NetGen.Sweep, medians of 3-5 alternated processes, infer: 8-10-1 leaky single 22.3 -> 14.3 ns (C 14.1), 6-16-5
+/// ReLU/sigmoid single 56.7 -> 33.8, 6-14-4 ReLU/softmax 48.5 -> 40.8, 9-9-7 leaky 30.1 -> 26.7, 10-10-10-10-10-1 ReLU
+/// (every hidden layer) 79.8 -> 53.9, 3-16-16-1 39.4 -> 29.8; doubles 5-20-4 leaky/sigmoid 59.1 -> 39.4, 8-9-1 31.9 ->
+/// 24.2, 13-10-1 51.5 -> 39.9, 7-14-1 36.9 -> 31.8, 4-12-12-3 60.4 -> 52.4. The same with 256-bit vectors. Predict runs
+/// by this plan only where 256-bit vectors are accelerated: with 128-bit ones alone a group's columns are gathered from
+/// W's rows value by value, which went both ways (8-10-1 22.5 -> 20.4 ns, 6-16-5 115 -> 56, but 3-16-16-1, whose second
+/// layer takes 16 inputs from lanes, 47 -> 63), so there Predict runs by the training calls' plan.</item>
 /// <item>A network that does not run in locals trains a batch (BackwardBatch, TrainBatch, so Fit) in chunks of rows, and
 /// runs every layer's forward product, delta product and weight-gradient product for a whole chunk as one matrix-matrix
 /// kernel: each weight is loaded once per chunk and each load serves several rows. The chunk's activations and deltas
@@ -392,8 +394,8 @@ internal static class Planner
     /// inputs): a hidden layer of more than <see cref="PlanLimits.MaxGroupedInputs"/> inputs, at least
     /// <see cref="PlanLimits.MinGroupedUnits"/> units, an activation with an inlined vector form and at most
     /// <see cref="PlanLimits.MaxColumnCopyWeightBytes"/> of weights, whose inputs are not one vector (each input is
-    /// broadcast, from a scalar or from a lane of the grouped layer below) and whose outputs the layer above takes as
-    /// scalars or groups (it is not one vector itself).
+    /// broadcast, from a scalar or from a lane of the grouped layer below), below a layer that is neither one vector nor
+    /// grouped (it sums this layer's units lane by lane, or four chains to a vector: <see cref="LayerPlan.SumsRowsInGroups"/>).
     /// Predict reads its columns from a copy of W and sums each vector of units as each unit's scalar sum, operation for
     /// operation, so Predict's bits do not change. The training kernels write W, and for them a group of such a layer
     /// would be gathered value by value from its rows; they keep their plan.
