@@ -226,7 +226,7 @@ internal static partial class Emitter
                 var unknownWidths = vectorWidths.Where(bits => bits > acceleratedBits).ToList();
                 if (unknownWidths.Count == 0)
                 {
-                    EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, vectors: true, groups: true);
+                    EmitLayersInLocals(writer, plan, scalar, training, packSigmoid, vectors: true, groups: true, acceleratedBits);
                     return;
                 }
                 using (writer.Block($"if ({string.Join(" && ", unknownWidths.Select(bits => $"global::System.Runtime.Intrinsics.Vector{bits}.IsHardwareAccelerated"))})"))
@@ -243,9 +243,11 @@ internal static partial class Emitter
 
     /// <summary>
     /// The layers of <see cref="EmitForwardInLocals"/>; <paramref name="vectors"/> renders <see cref="LayerPlan.PredictsAsVector"/>
-    /// (Predict only), <paramref name="groups"/> <see cref="LayerPlan.GroupsUnits"/>.
+    /// (Predict only), <paramref name="groups"/> <see cref="LayerPlan.GroupsUnits"/>; <paramref name="acceleratedBits"/> as in
+    /// <see cref="EmitForwardInLocals"/>.
     /// </summary>
-    private static void EmitLayersInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool training, bool packSigmoid, bool vectors, bool groups)
+    private static void EmitLayersInLocals(CodeWriter writer, NetworkPlan plan, Scalar scalar, bool training, bool packSigmoid, bool vectors, bool groups,
+        int acceleratedBits = 0)
     {
         string t = scalar.Keyword;
         foreach (LayerPlan layer in plan.Layers)
@@ -287,7 +289,7 @@ internal static partial class Emitter
                 continue;
             }
             if (groups && layer.GroupsUnits)
-                EmitGroupedLayer(writer, plan, layer, scalar, training, EmitUnit);
+                EmitGroupedLayer(writer, plan, layer, scalar, training, EmitUnit, acceleratedBits);
             else
             {
                 for (int j = 0; j < layer.OutputSize; j++)

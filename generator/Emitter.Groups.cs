@@ -99,11 +99,12 @@ internal static partial class Emitter
     /// copy of W where the plan says (<see cref="EmitWideGroupedSums"/>). The units after the groups as scalar statements
     /// (<paramref name="scalarUnit"/>).
     /// </summary>
-    private static void EmitGroupedLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool training, System.Action<int> scalarUnit)
+    private static void EmitGroupedLayer(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool training, System.Action<int> scalarUnit,
+        int acceleratedBits = 0)
     {
         int groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
         if (!training && layer.PredictsFromColumnCopy)
-            EmitWideGroupedSums(writer, plan, layer, scalar);
+            EmitWideGroupedSums(writer, plan, layer, scalar, acceleratedBits);
         else
             EmitGroupSums(writer, plan, layer, scalar, training, declare: true);
         for (int j = groups * lanes; j < layer.OutputSize; j++)
@@ -170,7 +171,9 @@ internal static partial class Emitter
     /// vectors only, the groups keep their lane moves: there the copy's comparison cost more than they do (4-32-1 single
     /// under SSE: 25.2 -> 29.4 ns).
     /// </summary>
-    private static void EmitWideGroupedSums(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar)
+    /// <remarks>Where the caller has already checked that vectors of <paramref name="acceleratedBits"/> are accelerated (Predict's
+    /// own plan, inside its 256-bit check), the branch of the widest such width is the last: no test, and no branch after it.</remarks>
+    private static void EmitWideGroupedSums(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, int acceleratedBits = 0)
     {
         int n = layer.Number, inputs = layer.InputSize, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes, groupBits = GroupBits(scalar);
         string t = scalar.Keyword, vector = GroupVector(scalar);
@@ -182,6 +185,15 @@ internal static partial class Emitter
         var widths = new[] { 512, 256 }.Where(bits => bits > groupBits).ToList();
         for (int w = 0; w < widths.Count; w++)
         {
+            if (widths[w] <= acceleratedBits)
+            {
+                if (w == 0)
+                    EmitWidths(widths.Append(groupBits).ToList());
+                else
+                    using (writer.Block("else"))
+                        EmitWidths(widths.Skip(w).Append(groupBits).ToList());
+                return;
+            }
             using (writer.Block($"{(w == 0 ? "if" : "else if")} (global::System.Runtime.Intrinsics.Vector{widths[w]}.IsHardwareAccelerated)"))
                 EmitWidths(widths.Skip(w).Append(groupBits).ToList());
         }
