@@ -39,7 +39,17 @@ public static partial class Kernels
     {
         ref T first = ref Lanes(weights, start, Vector256<T>.Count);
         if (Vector256.IsHardwareAccelerated)
+        {
             (Vector256.LoadUnsafe(ref first) + Vector256.Create(scale) * x).StoreUnsafe(ref first);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            // Two halves (SSE without AVX, as under Native AOT's default instruction set): lane by lane from a Vector256
+            // emulated in memory, a 9-10-3 float network's in-locals Train took 1.3x as long as through the layer kernels.
+            ref T upper = ref Unsafe.Add(ref first, Vector128<T>.Count);
+            (Vector128.LoadUnsafe(ref first) + Vector128.Create(scale) * x.GetLower()).StoreUnsafe(ref first);
+            (Vector128.LoadUnsafe(ref upper) + Vector128.Create(scale) * x.GetUpper()).StoreUnsafe(ref upper);
+        }
         else
         {
             for (int i = 0; i < Vector256<T>.Count; i++)
