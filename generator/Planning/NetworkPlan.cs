@@ -40,7 +40,8 @@ internal enum ActivationStep
 /// <param name="Shape">Unrolled or looped code for this layer.</param>
 /// <param name="Step">How the layer is activated: neuron by neuron, or by one kernel call over the layer.</param>
 /// <param name="PacksActivation">
-/// The in-locals kernels activate this narrow unrolled layer (sigmoid, GELU, SiLU, ELU, Softplus) as one vector, and
+/// The in-locals kernels activate this unrolled layer of at most one 512-bit vector of values (sigmoid, GELU, SiLU, ELU,
+/// Softplus) as one vector, and
 /// take its derivative as one vector where that is a call (GELU, SiLU, Softplus): the smallest vector that holds the
 /// layer, padded with zeros. A sigmoid layer packs in Predict and Backward, not in Train's step (which measured
 /// slower) nor as a training output; the others everywhere in locals.

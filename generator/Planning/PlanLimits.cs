@@ -120,8 +120,9 @@ namespace NetGen.Generator.Planning;
 /// </param>
 /// <param name="MinVectorizedActivationWidth">
 /// Layers of an exp- or tanh-based activation at least this wide are activated by one vector kernel
-/// call over the layer instead of one scalar call per neuron; narrower unrolled layers of 2 or more neurons of an
-/// activation the runtime computes in packs pack their sums into one vector (at most <see cref="MaxPackedLanes"/>).
+/// call over the layer instead of one scalar call per neuron, unless they pack: unrolled layers of an activation the
+/// runtime computes in packs pack their sums into one vector (at most <see cref="MaxPackedBytes"/>), those this wide or
+/// wider only in a network that runs in locals.
 /// </param>
 /// <param name="MaxUnrolledWeightsPerNetwork">
 /// Unrolled weights in one network, summed over its layers: once a network has used this budget, its
@@ -213,12 +214,12 @@ internal sealed record PlanLimits(
     public static readonly PlanLimits Default = new();
 
     /// <summary>
-    /// The most units a packed layer holds (<see cref="LayerPlan.PacksActivation"/>): the widest vector whose sigmoid the
-    /// runtime computes in one call (<c>Kernels.Sigmoid(Vector512&lt;double&gt;)</c> and <c>Kernels.Sigmoid(Vector256&lt;float&gt;)</c>)
-    /// has 8 lanes in either precision. A narrow layer wider than this is not packed, whatever
-    /// <see cref="MinVectorizedActivationWidth"/> says.
+    /// The most bytes of values a packed layer holds (<see cref="LayerPlan.PacksActivation"/>): one 512-bit vector, the
+    /// widest the runtime's packed activations take (<c>Kernels.Sigmoid(Vector512&lt;float&gt;)</c>, <c>Kernels.GELU(Vector512&lt;T&gt;)</c>),
+    /// 16 floats or 8 doubles. Without AVX-512 such a vector is two 256-bit ones. A layer wider than this is not packed,
+    /// whatever <see cref="MinVectorizedActivationWidth"/> says.
     /// </summary>
-    public const int MaxPackedLanes = 8;
+    public const int MaxPackedBytes = 64;
 
     /// <summary>
     /// What a layer's scalar calls must cost together before packing them pays (<see cref="Kinds.ActivationInfo.MinPackedUnits"/>):

@@ -31,9 +31,17 @@ namespace NetGen.Generator.Planning;
 /// in two to four such layers trained 1.3-2.7x slower; sigmoid and tanh layers of 65-160 weights are slower unrolled.
 /// Past the limits code size stops growing.</item>
 /// <item>An exp- or tanh-based activation on a layer at least <see cref="PlanLimits.MinVectorizedActivationWidth"/>
-/// wide is one vector kernel call; below that, one scalar call per neuron, except that a narrow unrolled
-/// layer of 2 to <see cref="PlanLimits.MaxPackedLanes"/> neurons whose activation the runtime computes in packs
-/// (<see cref="ActivationInfo.Packs"/>) packs its sums into one vector (<see cref="LayerPlan.PacksActivation"/>): sigmoid for
+/// wide is one vector kernel call; below that, one scalar call per neuron, except that an unrolled layer whose
+/// activation the runtime computes in packs (<see cref="ActivationInfo.Packs"/>) and whose values fit one 512-bit vector
+/// (<see cref="PlanLimits.MaxPackedBytes"/>: up to 16 floats or 8 doubles) packs its sums into one vector
+/// (<see cref="LayerPlan.PacksActivation"/>). A layer of <see cref="PlanLimits.MinVectorizedActivationWidth"/> units or
+/// more packs only where the network runs in locals (rule 3; in span code one kernel call over the layer, or over a
+/// chunk's rows, costs less than a pack per row), and such a network trains its batches in chunks (rule 10), so that the
+/// layer stays one kernel call per chunk there. Packed, a small network of such a layer predicts in locals (rule 9):
+/// NetGen.Sweep, medians of 3 alternated processes, infer / per-row batch32, 9-10-3 sigmoid single 59.3 -> 43.4 ns /
+/// 2.79 -> 2.08 us, 12-8-1 sigmoid 47.6 -> 38.3 ns, 11-9-7 sigmoid/tanh 126 -> 104 ns, 3-8-2 Softplus double 71.4 -> 36.4
+/// ns / 3.02 -> 2.42 us (its step 96 -> 79 ns), 11-8-1 SiLU double 56.8 -> 33.2 ns, 11-14-1 GELU single 97.1 -> 78.0 ns;
+/// TrainBatch within 7% either way. Sigmoid for
 /// Predict and Backward (one vector exp instead of several scalar ones; two doubles as two inlined scalar sigmoids side
 /// by side, which measured faster than the vector exp's call), GELU, SiLU, ELU and Softplus in every in-locals kernel and,
 /// behind a looped layer, in span code too (<see cref="LayerPlan.PacksInSpans"/>), their derivatives from z too, from
@@ -144,11 +152,13 @@ namespace NetGen.Generator.Planning;
 /// 101-103; even or close: 1-12-16-8 double 167 -> 160-166, 3-12-12-12-1 156-168 -> 161-167, 3-128-1 leaky/sigmoid 144 ->
 /// 152-153. The layers left to scalar code lost without the bound: 1-10-30-1 160 -> 196 ns, 1-9-12-25-2 double 298 -> 368.</item>
 /// <item>A network that runs in locals (rule 3), without dropout and with at least
-/// <see cref="PlanLimits.MinChunkedBatchHiddenUnits"/> hidden units in all, trains its batches (BackwardBatch, TrainBatch,
+/// <see cref="PlanLimits.MinChunkedBatchHiddenUnits"/> hidden units in all, or with a packed layer of
+/// <see cref="PlanLimits.MinVectorizedActivationWidth"/> units or more (rule 2), trains its batches (BackwardBatch, TrainBatch,
 /// so Fit) in chunks: its layers are planned looped, as with <c>MaxUnrolledWeights = 0</c>, and Predict, Backward and
 /// Train run in locals by its in-locals plan, exactly as before (<see cref="NetworkPlan.PredictInLocals"/>,
 /// <see cref="NetworkPlan.TrainsSamplesInLocals"/>). Row by row in locals, a batch repeats every unit's scalar work per
-/// row: 2-64-1's TrainBatch of 32 rows took 5.1 us that way and 1.2 us in chunks. Loss and the batch calls then sum in the
+/// row: 2-64-1's TrainBatch of 32 rows took 5.1 us that way and 1.2 us in chunks; 3-8-2 Softplus doubles, whose layer
+/// of 8 packs, 2.4-2.9 us row by row in two passes (rule 11), 1.4-1.5 us in chunks. Loss and the batch calls then sum in the
 /// kernels' order, which can differ from Predict and Backward in the last bits, as in rule 9.</item>
 /// <item>A network that runs in locals, trains its batches row by row (no dropout, no units in vectors of four, not
 /// rule 10) and has a layer of an exp- or tanh-based activation (<see cref="ActivationInfo.IsTranscendental"/>, softmax
@@ -250,11 +260,10 @@ internal static class Planner
                 unrolledWeights += weights;
             CodeShape shape = unroll ? CodeShape.Unrolled : CodeShape.Loops;
 
-            ActivationStep step = shape == CodeShape.Loops || !activation.IsElementwise || ActivatesAsLayer(activation, outputs, limits)
+            ActivationStep step = shape == CodeShape.Loops || !activation.IsElementwise || ActivatesAsLayer(activation, outputs, valueSize, limits)
                 ? ActivationStep.LayerKernel
                 : ActivationStep.PerNeuron;
-            bool packsActivation = shape == CodeShape.Unrolled && activation.Packs
-                && outputs >= activation.MinPackedUnits && outputs < limits.MinVectorizedActivationWidth && outputs <= PlanLimits.MaxPackedLanes;
+            bool packsActivation = shape == CodeShape.Unrolled && Packs(activation, outputs, valueSize);
 
             int preActivationOffset = -1;
             if (isOutput)
@@ -278,7 +287,17 @@ internal static class Planner
         }
 
         bool runsInLocals = layers.All(layer => layer.Shape == CodeShape.Unrolled
-            && !ActivatesAsLayer(ActivationInfo.Of(layer.Activation), layer.OutputSize, limits));
+            && !ActivatesAsLayer(ActivationInfo.Of(layer.Activation), layer.OutputSize, valueSize, limits));
+        if (!runsInLocals)
+        {
+            // A layer of MinVectorizedActivationWidth units or more packs only in locals (rule 2): in code that keeps its
+            // layers in spans, one kernel call over the layer, or over a chunk's rows, costs less than a pack per row.
+            for (int layer = 0; layer < layerCount; layer++)
+            {
+                if (layers[layer].PacksActivation && layers[layer].OutputSize >= limits.MinVectorizedActivationWidth)
+                    layers[layer] = layers[layer] with { Step = ActivationStep.LayerKernel, PacksActivation = false };
+            }
+        }
         if (runsInLocals)
         {
             // A wide hidden layer of one to four inputs with an inlined vector activation holds its units in vectors of four
@@ -379,7 +398,8 @@ internal static class Planner
         // A network in locals with wide hidden layers trains its batches in chunks, its per-sample calls staying in locals (rule 10);
         // one with a layer of one input in vectors of four units (rule 4) trains them faster row by row.
         if (runsInLocals && model.MaxUnrolledWeights is null && !model.HasDropout && !layers.Any(layer => layer.GroupsUnits && layer.InputSize == 1)
-            && layers.Take(layerCount - 1).Sum(layer => layer.OutputSize) >= limits.MinChunkedBatchHiddenUnits)
+            && (layers.Take(layerCount - 1).Sum(layer => layer.OutputSize) >= limits.MinChunkedBatchHiddenUnits
+                || layers.Any(layer => layer.PacksActivation && layer.OutputSize >= limits.MinVectorizedActivationWidth)))
         {
             NetworkPlan looped = PlanCalls(model with { MaxUnrolledWeights = 0 }, limits);
             if (looped.TrainsInChunks)
@@ -505,7 +525,7 @@ internal static class Planner
             totalWeights += inputs * outputs;
             bool pastDefault = inputs * outputs > limits.DefaultMaxUnrolledWeights;
             if ((pastDefault && (activation.IsTranscendental || inputs >= limits.MaxInLocalsFanIn))
-                || inputs > limits.MaxUnrolledFanIn || outputs > limits.MaxUnrolledFanIn || ActivatesAsLayer(activation, outputs, limits))
+                || inputs > limits.MaxUnrolledFanIn || outputs > limits.MaxUnrolledFanIn || ActivatesAsLayer(activation, outputs, Scalar.For(model.Precision).Size, limits))
                 return false;
         }
         return totalWeights <= limits.MaxInLocalsNetworkWeights && totalWeights <= limits.MaxUnrolledWeightsPerNetwork;
@@ -519,6 +539,10 @@ internal static class Planner
         (uint)System.Math.Min(System.Math.Round(rate * 4294967296.0), 4294967295.0);
 
     /// <summary>An exp- or tanh-based activation of a wide layer: one vector kernel call beats a scalar call per neuron.</summary>
-    private static bool ActivatesAsLayer(ActivationInfo activation, int width, PlanLimits limits) =>
-        activation.IsElementwise && activation.IsTranscendental && width >= limits.MinVectorizedActivationWidth;
+    private static bool ActivatesAsLayer(ActivationInfo activation, int width, int valueSize, PlanLimits limits) =>
+        activation.IsElementwise && activation.IsTranscendental && width >= limits.MinVectorizedActivationWidth && !Packs(activation, width, valueSize);
+
+    /// <summary>Whether an unrolled layer of <paramref name="width"/> units packs its activation into one vector (rule 2).</summary>
+    private static bool Packs(ActivationInfo activation, int width, int valueSize) =>
+        activation.Packs && width >= activation.MinPackedUnits && (long)width * valueSize <= PlanLimits.MaxPackedBytes;
 }

@@ -144,17 +144,20 @@ public static partial class Kernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
 
-    // Sigmoid of a narrow layer's few sums at once (the generator packs 2-8 of them into the smallest
-    // vector that holds them, padding with zeros): one vector exp costs about what one scalar exp does,
+    // Sigmoid of a narrow layer's few sums at once (the generator packs 2-16 floats or 2-8 doubles into the
+    // smallest vector that holds them, padding with zeros): one vector exp costs about what one scalar exp does,
     // so W1's hidden layer of 3 takes one exp instead of 3. The runtime's vector exp in double is a call
     // that takes and returns its vector through memory, though: for a pack of two, the scalar sigmoid
     // twice (its exp inlined, the two side by side) is faster, exactly the scalar sigmoid's bits (W2's
     // Predict, two packs of two: JIT 28.0 -> 22.8-24.3 ns, run-aot.sh); from four lanes on the one call
     // wins (W1 infer with four scalar sigmoids for its pack of 3: JIT 25.7 -> 28.7 ns, Native AOT 26 -> 34).
     // In single precision, NetGen's inlined vector exp (VectorExp). Where a vector width is not accelerated
-    // (no AVX-512, or no AVX), or without UsesOwnExp, an overload splits into halves down to scalar calls
-    // instead of running the vector exp in software; so it does without an FMA instruction, where the
-    // scalar sigmoid is Math.Exp's (see HasFusedMultiplyAdd). The vector exp is within 2 ulp of Math.Exp
+    // (no AVX-512, or no AVX), an overload splits into halves, down to scalar calls where no vector is; so a
+    // pack gets the bits of the layer kernel (Kernels.Sigmoid<float> over a span), which runs the same vector
+    // exp at the widest accelerated width, also without an FMA instruction (VectorExp's MultiplyAddEstimate
+    // is then a multiply and an add). A pack of 16 floats under SSE alone is four 128-bit evaluations, not
+    // 16 scalar calls (9-10-3 floats, NetGen.Sweep with DOTNET_EnableAVX=0). With the exact path
+    // (UsesSystemExp) every lane is the scalar MathF.Exp formula. The vector exp is within 2 ulp of Math.Exp
     // (10^6 random arguments in [-30, 30]); the reference-vector tests bound the result.
 
     /// <summary><c>1 / (1 + e^-z)</c> lane by lane, each lane exactly <see cref="Sigmoid(double)"/>.</summary>
@@ -178,16 +181,23 @@ public static partial class Kernels
     /// <summary><c>1 / (1 + e^-z)</c> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sigmoid(Vector128<float> z) =>
-        Vector128.IsHardwareAccelerated && UsesOwnExp
+        Vector128.IsHardwareAccelerated && !UsesSystemExp
             ? SigmoidOperator<float>.Invoke(z)
             : Vector128.Create(Sigmoid(z.GetElement(0)), Sigmoid(z.GetElement(1)), Sigmoid(z.GetElement(2)), Sigmoid(z.GetElement(3)));
 
     /// <summary><c>1 / (1 + e^-z)</c> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> z) =>
-        Vector256.IsHardwareAccelerated && UsesOwnExp
+        Vector256.IsHardwareAccelerated && !UsesSystemExp
             ? SigmoidOperator<float>.Invoke(z)
             : Vector256.Create(Sigmoid(z.GetLower()), Sigmoid(z.GetUpper()));
+
+    /// <summary><c>1 / (1 + e^-z)</c> lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Sigmoid(Vector512<float> z) =>
+        Vector512.IsHardwareAccelerated && !UsesSystemExp
+            ? SigmoidOperator<float>.Invoke(z)
+            : Vector512.Create(Sigmoid(z.GetLower()), Sigmoid(z.GetUpper()));
 }
 
 /// <summary>

@@ -4986,6 +4986,186 @@ public readonly struct H28Calls(H28Net n) : INetworkCalls<double>
     public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
 }
 
+/// <summary>Sweep shape p01: 14-8-21-5, sigmoid, gelu, identity, mse, single (probe).</summary>
+[Network(14, 8, 21, 5, Activations = new[] { Activation.Sigmoid, Activation.GELU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class P01Net { }
+
+public readonly struct P01Calls(P01Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape p02: 9-10-15-1, softplus, elu, sigmoid, bce, single (probe).</summary>
+[Network(9, 10, 15, 1, Activations = new[] { Activation.Softplus, Activation.ELU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class P02Net { }
+
+public readonly struct P02Calls(P02Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape p03: 4-8-1, gelu, sigmoid, bce, single (probe).</summary>
+[Network(4, 8, 1, Activations = new[] { Activation.GELU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class P03Net { }
+
+public readonly struct P03Calls(P03Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape p04: 19-8-8-2, gelu, softplus, softmax, ce, double (probe).</summary>
+[Network(19, 8, 8, 2, Activations = new[] { Activation.GELU, Activation.Softplus, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class P04Net { }
+
+public readonly struct P04Calls(P04Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape p05: 3-8-5, softplus, identity, mse, double (probe).</summary>
+[Network(3, 8, 5, Activations = new[] { Activation.Softplus, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class P05Net { }
+
+public readonly struct P05Calls(P05Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape p06: 20-8-8-3, softplus, tanh, softmax, ce, double (probe).</summary>
+[Network(20, 8, 8, 3, Activations = new[] { Activation.Softplus, Activation.Tanh, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class P06Net { }
+
+public readonly struct P06Calls(P06Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape p07: 12-15-2, elu, identity, mse, single (probe).</summary>
+[Network(12, 15, 2, Activations = new[] { Activation.ELU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class P07Net { }
+
+public readonly struct P07Calls(P07Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape p08: 17-9-1, softplus, sigmoid, bce, single (probe).</summary>
+[Network(17, 9, 1, Activations = new[] { Activation.Softplus, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class P08Net { }
+
+public readonly struct P08Calls(P08Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape p09: 14-12-2, elu, identity, hse, single (probe).</summary>
+[Network(14, 12, 2, Activations = new[] { Activation.ELU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class P09Net { }
+
+public readonly struct P09Calls(P09Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape p10: 18-8-1, elu, identity, hse, double (probe).</summary>
+[Network(18, 8, 1, Activations = new[] { Activation.ELU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class P10Net { }
+
+public readonly struct P10Calls(P10Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape p11: 11-14-1, gelu, identity, mse, single (probe).</summary>
+[Network(11, 14, 1, Activations = new[] { Activation.GELU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class P11Net { }
+
+public readonly struct P11Calls(P11Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape p12: 11-8-1, silu, identity, mse, double (probe).</summary>
+[Network(11, 8, 1, Activations = new[] { Activation.SiLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class P12Net { }
+
+public readonly struct P12Calls(P12Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
 public static partial class Registry
 {
     /// <summary>Every shape of shapes.txt, then of probes.txt, in file order.</summary>
@@ -5655,5 +5835,29 @@ public static partial class Registry
             spec => new SweepRunner<float, H27Calls>(spec, new H27Calls(new H27Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
         new("h28", [6, 7, 2], ["leaky", "tanh"], "mse", false, 776, 685, 50,
             spec => new SweepRunner<double, H28Calls>(spec, new H28Calls(new H28Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("p01", [14, 8, 21, 5], ["sigmoid", "gelu", "identity"], "mse", true, 134, 138, 21,
+            spec => new SweepRunner<float, P01Calls>(spec, new P01Calls(new P01Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("p02", [9, 10, 15, 1], ["softplus", "elu", "sigmoid"], "bce", true, 196, 195, 31,
+            spec => new SweepRunner<float, P02Calls>(spec, new P02Calls(new P02Net()), (s, k) => (double)((s + k) % 2))),
+        new("p03", [4, 8, 1], ["gelu", "sigmoid"], "bce", true, 953, 770, 50,
+            spec => new SweepRunner<float, P03Calls>(spec, new P03Calls(new P03Net()), (s, k) => (double)((s + k) % 2))),
+        new("p04", [19, 8, 8, 2], ["gelu", "softplus", "softmax"], "ce", false, 229, 243, 36,
+            spec => new SweepRunner<double, P04Calls>(spec, new P04Calls(new P04Net()), (s, k) => (k == s % 2 ? 1.0 : 0.0))),
+        new("p05", [3, 8, 5], ["softplus", "identity"], "mse", false, 622, 516, 50,
+            spec => new SweepRunner<double, P05Calls>(spec, new P05Calls(new P05Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("p06", [20, 8, 8, 3], ["softplus", "tanh", "softmax"], "ce", false, 215, 229, 34,
+            spec => new SweepRunner<double, P06Calls>(spec, new P06Calls(new P06Net()), (s, k) => (k == s % 3 ? 1.0 : 0.0))),
+        new("p07", [12, 15, 2], ["elu", "identity"], "mse", true, 250, 264, 40,
+            spec => new SweepRunner<float, P07Calls>(spec, new P07Calls(new P07Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("p08", [17, 9, 1], ["softplus", "sigmoid"], "bce", true, 342, 382, 50,
+            spec => new SweepRunner<float, P08Calls>(spec, new P08Calls(new P08Net()), (s, k) => (double)((s + k) % 2))),
+        new("p09", [14, 12, 2], ["elu", "identity"], "hse", true, 280, 302, 44,
+            spec => new SweepRunner<float, P09Calls>(spec, new P09Calls(new P09Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("p10", [18, 8, 1], ["elu", "identity"], "hse", false, 367, 414, 50,
+            spec => new SweepRunner<double, P10Calls>(spec, new P10Calls(new P10Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("p11", [11, 14, 1], ["gelu", "identity"], "mse", true, 306, 315, 48,
+            spec => new SweepRunner<float, P11Calls>(spec, new P11Calls(new P11Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("p12", [11, 8, 1], ["silu", "identity"], "mse", false, 530, 538, 50,
+            spec => new SweepRunner<double, P12Calls>(spec, new P12Calls(new P12Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
     ];
 }

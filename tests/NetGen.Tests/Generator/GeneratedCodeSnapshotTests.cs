@@ -154,6 +154,16 @@ public class GeneratedCodeSnapshotTests
         """);
 
     [Fact]
+    public void Sigmoid_layer_packed_into_one_512_bit_vector() => VerifyGenerated("""
+        using NetGen;
+        namespace Samples;
+        // Layer 1's 10 sigmoid units: Predict, Backward and Train sum them in locals and take one Vector512 sigmoid of the
+        // sums (the planner's rule 2); the batch calls keep one layer kernel call per chunk of rows (rule 10).
+        [Network(9, 10, 3, Hidden = Activation.Sigmoid, Output = Activation.Identity, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+        public partial class GaugeNet { }
+        """);
+
+    [Fact]
     public void Network_in_locals_whose_batches_run_through_the_layer_kernels() => VerifyGenerated("""
         using NetGen;
         namespace Samples;

@@ -59,11 +59,14 @@ public class PlannerTests
         NetworkPlan atMinimum = Planner.Plan(Model("At", new[] { 3, minimum, 1 }, new[] { kind, ActivationKind.Identity }));
         Assert.True(atMinimum.Layers[0].PacksActivation);
 
-        // From MinVectorizedActivationWidth units on, the layer kernel activates the layer: no pack.
-        int wide = PlanLimits.Default.MinVectorizedActivationWidth;
-        NetworkPlan widePlan = Planner.Plan(Model("Wide", new[] { 3, wide, 1 }, new[] { kind, ActivationKind.Identity }));
+        // Past one 512-bit vector (9 doubles), the layer kernel activates the layer: no pack. Up to it (8 doubles), Predict
+        // and the per-sample calls pack it in locals.
+        NetworkPlan widePlan = Planner.Plan(Model("Wide", new[] { 3, 9, 1 }, new[] { kind, ActivationKind.Identity }));
         Assert.Equal(ActivationStep.LayerKernel, widePlan.Layers[0].Step);
         Assert.False(widePlan.Layers[0].PacksActivation);
+        Assert.Null(widePlan.PredictPlanInLocals);
+        NetworkPlan fullPlan = Planner.Plan(Model("Full", new[] { 3, 8, 1 }, new[] { kind, ActivationKind.Identity }));
+        Assert.True(InLocals(fullPlan).Layers[0].PacksActivation);
 
         // Behind a looped layer the network keeps its layers in spans; its narrow unrolled layer still packs there.
         NetworkPlan spans = Planner.Plan(Model("Spans", new[] { 40, 9, 7 }, new[] { ActivationKind.ReLU, kind }, precision: PrecisionKind.Single));
@@ -95,15 +98,40 @@ public class PlannerTests
         Assert.Equal(42, plan.OutputLayer.PreActivationOffset); // the logits follow every layer's output
     }
 
-    [Fact]
-    public void A_wide_sigmoid_layer_within_the_unroll_limit_is_activated_by_one_kernel_call()
+    [Theory]
+    [InlineData(false, 9)]
+    [InlineData(true, 17)]
+    public void A_sigmoid_layer_too_wide_for_one_512_bit_vector_is_activated_by_one_kernel_call(bool single, int width)
     {
-        int width = PlanLimits.Default.MinVectorizedActivationWidth;
-        NetworkPlan plan = Planner.Plan(Model("Wide", new[] { 2, width, 1 }, new[] { ActivationKind.Sigmoid, ActivationKind.Identity }));
+        NetworkPlan plan = Planner.Plan(Model("Wide", new[] { 2, width, 1 }, new[] { ActivationKind.Sigmoid, ActivationKind.Identity },
+            precision: single ? PrecisionKind.Single : PrecisionKind.Double));
 
         Assert.Equal(CodeShape.Unrolled, plan.Layers[0].Shape);
         Assert.Equal(ActivationStep.LayerKernel, plan.Layers[0].Step);
+        Assert.False(plan.Layers[0].PacksActivation);
         Assert.False(plan.RunsInLocals);
+    }
+
+    [Theory]
+    [InlineData(false, 2, 8)]
+    [InlineData(true, 2, 8)]
+    [InlineData(true, 6, 12)]
+    [InlineData(true, 9, 10)]
+    [InlineData(true, 12, 16)]
+    public void A_sigmoid_layer_that_fits_one_512_bit_vector_packs_in_locals_and_its_batches_run_in_chunks(bool single, int inputs, int width)
+    {
+        // Rule 2: one vector sigmoid of the layer's sums in Predict's (and the per-sample calls') locals; rule 10: the batch
+        // calls keep one kernel call per layer for a chunk of rows, where row by row each row would wait for its own pack.
+        NetworkPlan plan = Planner.Plan(Model("Packed", new[] { inputs, width, 1 }, new[] { ActivationKind.Sigmoid, ActivationKind.Identity },
+            precision: single ? PrecisionKind.Single : PrecisionKind.Double));
+        NetworkPlan inLocals = InLocals(plan);
+
+        Assert.True(inLocals.RunsInLocals);
+        Assert.True(inLocals.Layers[0].PacksActivation);
+        Assert.Equal(ActivationStep.PerNeuron, inLocals.Layers[0].Step);
+        Assert.False(plan.RunsInLocals);
+        Assert.True(plan.TrainsInChunks);
+        Assert.Equal(ActivationStep.LayerKernel, plan.Layers[0].Step);
     }
 
     [Fact]
@@ -560,7 +588,7 @@ public class PlannerTests
     }
 
     [Fact]
-    public void Narrow_sigmoid_layers_pack_at_most_eight_lanes_whatever_the_vectorization_width()
+    public void Narrow_sigmoid_layers_pack_at_most_one_512_bit_vector_whatever_the_vectorization_width()
     {
         // Raising the width at which whole layers go to a kernel must not ask for a sigmoid of a vector the runtime lacks.
         var limits = PlanLimits.Default with { MinVectorizedActivationWidth = 20 };

@@ -24,7 +24,10 @@ public class EveryKindGradientTests
         /// <summary>Unrolled, activated neuron by neuron (and packed, for narrow sigmoid layers).</summary>
         Unrolled,
 
-        /// <summary>Unrolled, but wide enough that exp- and tanh-based activations take one layer kernel call.</summary>
+        /// <summary>Unrolled, as wide as one 512-bit vector of doubles: the kinds the runtime packs are packed in both precisions.</summary>
+        UnrolledPacked,
+
+        /// <summary>Unrolled, but too wide for one 512-bit vector in either precision: exp- and tanh-based activations take one layer kernel call.</summary>
         UnrolledWide,
 
         /// <summary>Every layer looped: whole-layer kernels.</summary>
@@ -38,7 +41,8 @@ public class EveryKindGradientTests
     private static int Width(Shape shape) => shape switch
     {
         Shape.Unrolled => 3,
-        Shape.UnrolledWide => PlanLimits.Default.MinVectorizedActivationWidth + 1,
+        Shape.UnrolledPacked => PlanLimits.MaxPackedBytes / sizeof(double),
+        Shape.UnrolledWide => PlanLimits.MaxPackedBytes / sizeof(float) + 1,
         Shape.Looped => 5,
         _ => throw new ArgumentOutOfRangeException(nameof(shape)),
     };
@@ -137,8 +141,11 @@ public class EveryKindGradientTests
             NetworkPlan plan = Planner.Plan(model);
             CodeShape expected = c.Shape == Shape.Looped ? CodeShape.Loops : CodeShape.Unrolled;
             Assert.All(plan.Layers, layer => Assert.Equal(expected, layer.Shape));
-            if (c.Shape == Shape.UnrolledWide && ActivationInfo.Of((ActivationKind)c.Hidden).IsTranscendental)
+            ActivationInfo hidden = ActivationInfo.Of((ActivationKind)c.Hidden);
+            if (c.Shape == Shape.UnrolledWide && hidden.IsTranscendental)
                 Assert.Equal(ActivationStep.LayerKernel, plan.Layers[0].Step);
+            if (c.Shape == Shape.UnrolledPacked && hidden.Packs)
+                Assert.True(plan.Layers[0].PacksActivation, $"{c.Name}: a layer of {Width(c.Shape)} doubles packs");
             Assert.NotNull(assembly.GetType($"EveryKind.{c.Name}Single"));
         }
     }

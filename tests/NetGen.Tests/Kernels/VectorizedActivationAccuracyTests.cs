@@ -141,7 +141,7 @@ public class VectorizedActivationAccuracyTests
     [Fact]
     public void Packed_sigmoid_of_narrow_layers_is_within_two_ulps_of_the_scalar_formula()
     {
-        // Predict packs the sums of a sigmoid layer of 2-7 neurons into one vector (Kernels.Sigmoid
+        // Predict packs the sums of a sigmoid layer of 2-8 neurons into one vector (Kernels.Sigmoid
         // overloads for Vector128/256/512): every width's vector type, every lane.
         double worst = 0, worstSingle = 0;
         for (int i = 0; i + 8 <= Points.Length; i += 8)
@@ -165,5 +165,34 @@ public class VectorizedActivationAccuracyTests
         }
         Assert.True(worst <= 5e-16, $"largest difference {worst:E2} in double");
         Assert.True(worstSingle <= 2.5e-7, $"largest difference {worstSingle:E2} in single");
+    }
+
+    [Fact]
+    public void A_pack_of_sixteen_floats_is_within_two_ulps_and_lane_for_lane_two_packs_of_eight()
+    {
+        // A sigmoid layer of 9-16 floats packs into one Vector512 (Planner rule 2): within 2 ulps of the formula, and every
+        // lane exactly what the 8-lane pack and the layer kernel give it, whatever the instruction set (without AVX or FMA
+        // too), so that Predict's pack and Loss's kernel agree.
+        float[] points = Points.Select(x => (float)x).ToArray();
+        var kernel = new float[points.Length];
+        global::NetGen.Kernels.Sigmoid<float>(points, kernel);
+        double worst = 0;
+        int compared = 0;
+        for (int i = 0; i + 16 <= points.Length; i += 16)
+        {
+            var z = Vector512.Create(points.AsSpan(i, 16));
+            Vector512<float> wide = global::NetGen.Kernels.Sigmoid(z);
+            Vector256<float> low = global::NetGen.Kernels.Sigmoid(z.GetLower()), high = global::NetGen.Kernels.Sigmoid(z.GetUpper());
+            for (int lane = 0; lane < 16; lane++)
+            {
+                float narrow = lane < 8 ? low[lane] : high[lane - 8];
+                Assert.Equal(BitConverter.SingleToInt32Bits(narrow), BitConverter.SingleToInt32Bits(wide[lane]));
+                Assert.Equal(BitConverter.SingleToInt32Bits(kernel[i + lane]), BitConverter.SingleToInt32Bits(wide[lane]));
+                worst = Math.Max(worst, Math.Abs(wide[lane] - 1.0 / (1.0 + Math.Exp(-(double)points[i + lane]))));
+                compared++;
+            }
+        }
+        Assert.True(compared >= 1000, $"{compared} lanes compared");
+        Assert.True(worst <= 2.5e-7, $"largest difference {worst:E2} in single");
     }
 }
