@@ -5166,6 +5166,156 @@ public readonly struct P12Calls(P12Net n) : INetworkCalls<double>
     public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
 }
 
+/// <summary>Sweep shape t01: 6-23-41-5, silu, gelu, softmax, ce, double (probe).</summary>
+[Network(6, 23, 41, 5, Activations = new[] { Activation.SiLU, Activation.GELU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class T01Net { }
+
+public readonly struct T01Calls(T01Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape t02: 14-17-1, sigmoid, sigmoid, bce, single (probe).</summary>
+[Network(14, 17, 1, Activations = new[] { Activation.Sigmoid, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class T02Net { }
+
+public readonly struct T02Calls(T02Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape t03: 2-47-46-2, gelu, elu, identity, hse, single (probe).</summary>
+[Network(2, 47, 46, 2, Activations = new[] { Activation.GELU, Activation.ELU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class T03Net { }
+
+public readonly struct T03Calls(T03Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape t04: 6-41-51-1, elu, silu, sigmoid, bce, double (probe).</summary>
+[Network(6, 41, 51, 1, Activations = new[] { Activation.ELU, Activation.SiLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class T04Net { }
+
+public readonly struct T04Calls(T04Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape t05: 22-25-4, gelu, identity, mse, single (probe).</summary>
+[Network(22, 25, 4, Activations = new[] { Activation.GELU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class T05Net { }
+
+public readonly struct T05Calls(T05Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape t06: 6-44-1, gelu, sigmoid, bce, double (probe).</summary>
+[Network(6, 44, 1, Activations = new[] { Activation.GELU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class T06Net { }
+
+public readonly struct T06Calls(T06Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape t07: 17-28-1, silu, identity, mse, single (probe).</summary>
+[Network(17, 28, 1, Activations = new[] { Activation.SiLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class T07Net { }
+
+public readonly struct T07Calls(T07Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape t08: 15-23-3, tanh, identity, hse, double (probe).</summary>
+[Network(15, 23, 3, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class T08Net { }
+
+public readonly struct T08Calls(T08Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape t09: 5-37-4, elu, softmax, ce, single (probe).</summary>
+[Network(5, 37, 4, Activations = new[] { Activation.ELU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class T09Net { }
+
+public readonly struct T09Calls(T09Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape t10: 7-62-44-4, elu, gelu, identity, mse, single (probe).</summary>
+[Network(7, 62, 44, 4, Activations = new[] { Activation.ELU, Activation.GELU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class T10Net { }
+
+public readonly struct T10Calls(T10Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
 public static partial class Registry
 {
     /// <summary>Every shape of shapes.txt, then of probes.txt, in file order.</summary>
@@ -5859,5 +6009,25 @@ public static partial class Registry
             spec => new SweepRunner<float, P11Calls>(spec, new P11Calls(new P11Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
         new("p12", [11, 8, 1], ["silu", "identity"], "mse", false, 530, 538, 50,
             spec => new SweepRunner<double, P12Calls>(spec, new P12Calls(new P12Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("t01", [6, 23, 41, 5], ["silu", "gelu", "softmax"], "ce", false, 44, 51, 7,
+            spec => new SweepRunner<double, T01Calls>(spec, new T01Calls(new T01Net()), (s, k) => (k == s % 5 ? 1.0 : 0.0))),
+        new("t02", [14, 17, 1], ["sigmoid", "sigmoid"], "bce", true, 212, 230, 34,
+            spec => new SweepRunner<float, T02Calls>(spec, new T02Calls(new T02Net()), (s, k) => (double)((s + k) % 2))),
+        new("t03", [2, 47, 46, 2], ["gelu", "elu", "identity"], "hse", true, 26, 31, 4,
+            spec => new SweepRunner<float, T03Calls>(spec, new T03Calls(new T03Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("t04", [6, 41, 51, 1], ["elu", "silu", "sigmoid"], "bce", false, 25, 31, 4,
+            spec => new SweepRunner<double, T04Calls>(spec, new T04Calls(new T04Net()), (s, k) => (double)((s + k) % 2))),
+        new("t05", [22, 25, 4], ["gelu", "identity"], "mse", true, 90, 107, 14,
+            spec => new SweepRunner<float, T05Calls>(spec, new T05Calls(new T05Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("t06", [6, 44, 1], ["gelu", "sigmoid"], "bce", false, 146, 132, 23,
+            spec => new SweepRunner<double, T06Calls>(spec, new T06Calls(new T06Net()), (s, k) => (double)((s + k) % 2))),
+        new("t07", [17, 28, 1], ["silu", "identity"], "mse", true, 111, 126, 18,
+            spec => new SweepRunner<float, T07Calls>(spec, new T07Calls(new T07Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("t08", [15, 23, 3], ["tanh", "identity"], "hse", false, 134, 149, 21,
+            spec => new SweepRunner<double, T08Calls>(spec, new T08Calls(new T08Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("t09", [5, 37, 4], ["elu", "softmax"], "ce", true, 142, 135, 23,
+            spec => new SweepRunner<float, T09Calls>(spec, new T09Calls(new T09Net()), (s, k) => (k == s % 4 ? 1.0 : 0.0))),
+        new("t10", [7, 62, 44, 4], ["elu", "gelu", "identity"], "mse", true, 18, 23, 3,
+            spec => new SweepRunner<float, T10Calls>(spec, new T10Calls(new T10Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
     ];
 }
