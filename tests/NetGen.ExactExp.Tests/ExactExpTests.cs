@@ -40,6 +40,8 @@ public class ExactExpTests
             Assert.Equal(exact, Kernels.Sigmoid(Vector512.Create(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, z)).GetElement(7));
             float zf = (float)z;
             Assert.Equal(1f / (1f + MathF.Exp(-zf)), Kernels.Sigmoid(Vector256.Create(zf, 0f, 0f, 0f, 0f, 0f, 0f, 0f)).GetElement(0));
+            Assert.Equal(1f / (1f + MathF.Exp(-zf)), Kernels.Sigmoid(Vector128.Create(0f, 0f, zf, 0f)).GetElement(2));
+            Assert.Equal(1f / (1f + MathF.Exp(-zf)), Kernels.Sigmoid(Vector512.Create(zf).WithElement(0, 0f)).GetElement(13));
         }
     }
 
