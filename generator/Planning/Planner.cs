@@ -294,7 +294,7 @@ internal static class Planner
             // layers in spans, one kernel call over the layer, or over a chunk's rows, costs less than a pack per row.
             for (int layer = 0; layer < layerCount; layer++)
             {
-                if (layers[layer].PacksActivation && layers[layer].OutputSize >= limits.MinVectorizedActivationWidth)
+                if (PacksAtKernelWidth(layers[layer], limits))
                     layers[layer] = layers[layer] with { Step = ActivationStep.LayerKernel, PacksActivation = false };
             }
         }
@@ -399,7 +399,7 @@ internal static class Planner
         // one with a layer of one input in vectors of four units (rule 4) trains them faster row by row.
         if (runsInLocals && model.MaxUnrolledWeights is null && !model.HasDropout && !layers.Any(layer => layer.GroupsUnits && layer.InputSize == 1)
             && (layers.Take(layerCount - 1).Sum(layer => layer.OutputSize) >= limits.MinChunkedBatchHiddenUnits
-                || layers.Any(layer => layer.PacksActivation && layer.OutputSize >= limits.MinVectorizedActivationWidth)))
+                || layers.Any(layer => PacksAtKernelWidth(layer, limits))))
         {
             NetworkPlan looped = PlanCalls(model with { MaxUnrolledWeights = 0 }, limits);
             if (looped.TrainsInChunks)
@@ -541,6 +541,13 @@ internal static class Planner
     /// <summary>An exp- or tanh-based activation of a wide layer: one vector kernel call beats a scalar call per neuron.</summary>
     private static bool ActivatesAsLayer(ActivationInfo activation, int width, int valueSize, PlanLimits limits) =>
         activation.IsElementwise && activation.IsTranscendental && width >= limits.MinVectorizedActivationWidth && !Packs(activation, width, valueSize);
+
+    /// <summary>
+    /// A packed layer as wide as the layer kernels take (rule 2): it packs only where the network runs in locals, and such
+    /// a network trains its batches in chunks (rule 10).
+    /// </summary>
+    private static bool PacksAtKernelWidth(LayerPlan layer, PlanLimits limits) =>
+        layer.PacksActivation && layer.OutputSize >= limits.MinVectorizedActivationWidth;
 
     /// <summary>Whether an unrolled layer of <paramref name="width"/> units packs its activation into one vector (rule 2).</summary>
     private static bool Packs(ActivationInfo activation, int width, int valueSize) =>
