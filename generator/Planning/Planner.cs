@@ -37,7 +37,9 @@ namespace NetGen.Generator.Planning;
 /// (<see cref="LayerPlan.PacksActivation"/>). A layer of <see cref="PlanLimits.MinVectorizedActivationWidth"/> units or
 /// more packs only where the network runs in locals (rule 3; in span code one kernel call over the layer, or over a
 /// chunk's rows, costs less than a pack per row), and such a network trains its batches in chunks (rule 10), so that the
-/// layer stays one kernel call per chunk there. Packed, a small network of such a layer predicts in locals (rule 9):
+/// layer stays one kernel call per chunk there. A sigmoid output layer of 8 units or more does not pack: the training
+/// calls never pack a sigmoid output (its loss is fused with it), and packed for Predict alone it would have left them a
+/// scalar sigmoid per unit (3-4-12 ReLU/sigmoid single, per-row batch32 3.0 -> 8.9 us). Packed, a small network of such a layer predicts in locals (rule 9):
 /// NetGen.Sweep, medians of 3 alternated processes, infer / per-row batch32, 9-10-3 sigmoid single 59.3 -> 43.4 ns /
 /// 2.79 -> 2.08 us, 12-8-1 sigmoid 47.6 -> 38.3 ns, 11-9-7 sigmoid/tanh 126 -> 104 ns, 3-8-2 Softplus double 71.4 -> 36.4
 /// ns / 3.02 -> 2.42 us (its step 96 -> 79 ns), 11-8-1 SiLU double 56.8 -> 33.2 ns, 11-14-1 GELU single 97.1 -> 78.0 ns;
@@ -260,10 +262,10 @@ internal static class Planner
                 unrolledWeights += weights;
             CodeShape shape = unroll ? CodeShape.Unrolled : CodeShape.Loops;
 
-            ActivationStep step = shape == CodeShape.Loops || !activation.IsElementwise || ActivatesAsLayer(activation, outputs, valueSize, limits)
+            ActivationStep step = shape == CodeShape.Loops || !activation.IsElementwise || ActivatesAsLayer(activation, outputs, valueSize, isOutput, limits)
                 ? ActivationStep.LayerKernel
                 : ActivationStep.PerNeuron;
-            bool packsActivation = shape == CodeShape.Unrolled && Packs(activation, outputs, valueSize);
+            bool packsActivation = shape == CodeShape.Unrolled && Packs(activation, outputs, valueSize, isOutput, limits);
 
             int preActivationOffset = -1;
             if (isOutput)
@@ -287,7 +289,7 @@ internal static class Planner
         }
 
         bool runsInLocals = layers.All(layer => layer.Shape == CodeShape.Unrolled
-            && !ActivatesAsLayer(ActivationInfo.Of(layer.Activation), layer.OutputSize, valueSize, limits));
+            && !ActivatesAsLayer(ActivationInfo.Of(layer.Activation), layer.OutputSize, valueSize, layer.Number == layerCount, limits));
         if (!runsInLocals)
         {
             // A layer of MinVectorizedActivationWidth units or more packs only in locals (rule 2): in code that keeps its
@@ -525,7 +527,7 @@ internal static class Planner
             totalWeights += inputs * outputs;
             bool pastDefault = inputs * outputs > limits.DefaultMaxUnrolledWeights;
             if ((pastDefault && (activation.IsTranscendental || inputs >= limits.MaxInLocalsFanIn))
-                || inputs > limits.MaxUnrolledFanIn || outputs > limits.MaxUnrolledFanIn || ActivatesAsLayer(activation, outputs, Scalar.For(model.Precision).Size, limits))
+                || inputs > limits.MaxUnrolledFanIn || outputs > limits.MaxUnrolledFanIn || ActivatesAsLayer(activation, outputs, Scalar.For(model.Precision).Size, layer == model.LayerSizes.Count - 2, limits))
                 return false;
         }
         return totalWeights <= limits.MaxInLocalsNetworkWeights && totalWeights <= limits.MaxUnrolledWeightsPerNetwork;
@@ -539,8 +541,9 @@ internal static class Planner
         (uint)System.Math.Min(System.Math.Round(rate * 4294967296.0), 4294967295.0);
 
     /// <summary>An exp- or tanh-based activation of a wide layer: one vector kernel call beats a scalar call per neuron.</summary>
-    private static bool ActivatesAsLayer(ActivationInfo activation, int width, int valueSize, PlanLimits limits) =>
-        activation.IsElementwise && activation.IsTranscendental && width >= limits.MinVectorizedActivationWidth && !Packs(activation, width, valueSize);
+    private static bool ActivatesAsLayer(ActivationInfo activation, int width, int valueSize, bool isOutput, PlanLimits limits) =>
+        activation.IsElementwise && activation.IsTranscendental && width >= limits.MinVectorizedActivationWidth
+        && !Packs(activation, width, valueSize, isOutput, limits);
 
     /// <summary>
     /// A packed layer as wide as the layer kernels take (rule 2): it packs only where the network runs in locals, and such
@@ -550,6 +553,12 @@ internal static class Planner
         layer.PacksActivation && layer.OutputSize >= limits.MinVectorizedActivationWidth;
 
     /// <summary>Whether an unrolled layer of <paramref name="width"/> units packs its activation into one vector (rule 2).</summary>
-    private static bool Packs(ActivationInfo activation, int width, int valueSize) =>
-        activation.Packs && width >= activation.MinPackedUnits && (long)width * valueSize <= PlanLimits.MaxPackedBytes;
+    /// <remarks>
+    /// A sigmoid output layer as wide as the layer kernels take does not: the training calls never pack it (its loss is
+    /// fused with it), so packed it would leave them a scalar sigmoid per unit in place of one kernel call (3-4-12
+    /// ReLU/sigmoid single, per-row batch32 3.0 -> 8.9 us).
+    /// </remarks>
+    private static bool Packs(ActivationInfo activation, int width, int valueSize, bool isOutput, PlanLimits limits) =>
+        activation.Packs && width >= activation.MinPackedUnits && (long)width * valueSize <= PlanLimits.MaxPackedBytes
+        && !(isOutput && activation.Kind == ActivationKind.Sigmoid && width >= limits.MinVectorizedActivationWidth);
 }

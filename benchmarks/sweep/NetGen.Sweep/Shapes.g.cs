@@ -5316,6 +5316,51 @@ public readonly struct T10Calls(T10Net n) : INetworkCalls<float>
     public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
 }
 
+/// <summary>Sweep shape k01: 3-4-12, relu, sigmoid, bce, single (probe).</summary>
+[Network(3, 4, 12, Activations = new[] { Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class K01Net { }
+
+public readonly struct K01Calls(K01Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape k02: 5-6-10, tanh, sigmoid, bce, double (probe).</summary>
+[Network(5, 6, 10, Activations = new[] { Activation.Tanh, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class K02Net { }
+
+public readonly struct K02Calls(K02Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape k03: 6-8-16, relu, sigmoid, bce, single (probe).</summary>
+[Network(6, 8, 16, Activations = new[] { Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class K03Net { }
+
+public readonly struct K03Calls(K03Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
 public static partial class Registry
 {
     /// <summary>Every shape of shapes.txt, then of probes.txt, in file order.</summary>
@@ -6029,5 +6074,11 @@ public static partial class Registry
             spec => new SweepRunner<float, T09Calls>(spec, new T09Calls(new T09Net()), (s, k) => (k == s % 4 ? 1.0 : 0.0))),
         new("t10", [7, 62, 44, 4], ["elu", "gelu", "identity"], "mse", true, 18, 23, 3,
             spec => new SweepRunner<float, T10Calls>(spec, new T10Calls(new T10Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("k01", [3, 4, 12], ["relu", "sigmoid"], "bce", true, 589, 455, 50,
+            spec => new SweepRunner<float, K01Calls>(spec, new K01Calls(new K01Net()), (s, k) => (double)((s + k) % 2))),
+        new("k02", [5, 6, 10], ["tanh", "sigmoid"], "bce", false, 466, 400, 50,
+            spec => new SweepRunner<double, K02Calls>(spec, new K02Calls(new K02Net()), (s, k) => (double)((s + k) % 2))),
+        new("k03", [6, 8, 16], ["relu", "sigmoid"], "bce", true, 261, 241, 41,
+            spec => new SweepRunner<float, K03Calls>(spec, new K03Calls(new K03Net()), (s, k) => (double)((s + k) % 2))),
     ];
 }

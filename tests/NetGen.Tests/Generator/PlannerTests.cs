@@ -113,6 +113,22 @@ public class PlannerTests
     }
 
     [Theory]
+    [InlineData(false, 8)]
+    [InlineData(true, 12)]
+    public void A_sigmoid_output_layer_as_wide_as_the_layer_kernels_take_is_not_packed(bool single, int width)
+    {
+        // The training calls never pack a sigmoid output (its loss is fused with it): packed for Predict alone, it would
+        // leave Backward a scalar sigmoid per unit, so it stays one kernel call and the network out of locals.
+        NetworkPlan plan = Planner.Plan(Model("MultiLabel", new[] { 3, 4, width }, new[] { ActivationKind.ReLU, ActivationKind.Sigmoid },
+            LossKind.BinaryCrossEntropy, precision: single ? PrecisionKind.Single : PrecisionKind.Double));
+
+        Assert.False(plan.Layers[1].PacksActivation);
+        Assert.Equal(ActivationStep.LayerKernel, plan.Layers[1].Step);
+        Assert.False(plan.RunsInLocals);
+        Assert.Null(plan.PredictPlanInLocals);
+    }
+
+    [Theory]
     [InlineData(false, 2, 8)]
     [InlineData(true, 2, 8)]
     [InlineData(true, 6, 12)]
