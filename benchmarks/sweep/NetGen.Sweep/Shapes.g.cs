@@ -5361,6 +5361,426 @@ public readonly struct K03Calls(K03Net n) : INetworkCalls<float>
     public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
 }
 
+/// <summary>Sweep shape n01: 156-255-142-38-5, identity, softplus, identity, identity, hse, single (probe).</summary>
+[Network(156, 255, 142, 38, 5, Activations = new[] { Activation.Identity, Activation.Softplus, Activation.Identity, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class N01Net { }
+
+public readonly struct N01Calls(N01Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n02: 59-109-254-182-5, relu, softplus, sigmoid, sigmoid, bce, single (probe).</summary>
+[Network(59, 109, 254, 182, 5, Activations = new[] { Activation.ReLU, Activation.Softplus, Activation.Sigmoid, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class N02Net { }
+
+public readonly struct N02Calls(N02Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n03: 150-42-23-151-139-10, silu, leaky, elu, leaky, softmax, ce, double (probe).</summary>
+[Network(150, 42, 23, 151, 139, 10, Activations = new[] { Activation.SiLU, Activation.LeakyReLU, Activation.ELU, Activation.LeakyReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class N03Net { }
+
+public readonly struct N03Calls(N03Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n04: 14-153-24-238-8, silu, softplus, elu, identity, hse, single (probe).</summary>
+[Network(14, 153, 24, 238, 8, Activations = new[] { Activation.SiLU, Activation.Softplus, Activation.ELU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class N04Net { }
+
+public readonly struct N04Calls(N04Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n05: 418-804-10, sigmoid, sigmoid, bce, single (probe).</summary>
+[Network(418, 804, 10, Activations = new[] { Activation.Sigmoid, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class N05Net { }
+
+public readonly struct N05Calls(N05Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n06: 108-860-5, elu, softmax, ce, double (probe).</summary>
+[Network(108, 860, 5, Activations = new[] { Activation.ELU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class N06Net { }
+
+public readonly struct N06Calls(N06Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n07: 736-1032-2, relu, identity, mse, double (probe).</summary>
+[Network(736, 1032, 2, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class N07Net { }
+
+public readonly struct N07Calls(N07Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n08: 743-929-5, tanh, identity, hse, single (probe).</summary>
+[Network(743, 929, 5, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class N08Net { }
+
+public readonly struct N08Calls(N08Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n09: 106-66-162-1, tanh, sigmoid, sigmoid, bce, double (probe).</summary>
+[Network(106, 66, 162, 1, Activations = new[] { Activation.Tanh, Activation.Sigmoid, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class N09Net { }
+
+public readonly struct N09Calls(N09Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n10: 148-245-10, leaky, identity, mse, single (probe).</summary>
+[Network(148, 245, 10, Activations = new[] { Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class N10Net { }
+
+public readonly struct N10Calls(N10Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n11: 201-259-222-7, tanh, identity, softmax, ce, double (probe).</summary>
+[Network(201, 259, 222, 7, Activations = new[] { Activation.Tanh, Activation.Identity, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class N11Net { }
+
+public readonly struct N11Calls(N11Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n12: 180-103-13, gelu, identity, hse, double (probe).</summary>
+[Network(180, 103, 13, Activations = new[] { Activation.GELU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class N12Net { }
+
+public readonly struct N12Calls(N12Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n13: 247-149-495-4, relu, relu, identity, hse, double (probe).</summary>
+[Network(247, 149, 495, 4, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class N13Net { }
+
+public readonly struct N13Calls(N13Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n14: 572-451-422-7, relu, relu, identity, mse, single (probe).</summary>
+[Network(572, 451, 422, 7, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class N14Net { }
+
+public readonly struct N14Calls(N14Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n15: 365-317-2, relu, identity, hse, single (probe).</summary>
+[Network(365, 317, 2, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class N15Net { }
+
+public readonly struct N15Calls(N15Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n16: 729-269-114-4, relu, relu, identity, mse, double (probe).</summary>
+[Network(729, 269, 114, 4, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class N16Net { }
+
+public readonly struct N16Calls(N16Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n17: 375-653-1, tanh, sigmoid, bce, double (probe).</summary>
+[Network(375, 653, 1, Activations = new[] { Activation.Tanh, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class N17Net { }
+
+public readonly struct N17Calls(N17Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n18: 233-708-8, tanh, identity, mse, single (probe).</summary>
+[Network(233, 708, 8, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class N18Net { }
+
+public readonly struct N18Calls(N18Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n19: 355-443-7, tanh, tanh, mse, double (probe).</summary>
+[Network(355, 443, 7, Activations = new[] { Activation.Tanh, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class N19Net { }
+
+public readonly struct N19Calls(N19Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n20: 140-479-7, tanh, tanh, mse, double (probe).</summary>
+[Network(140, 479, 7, Activations = new[] { Activation.Tanh, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class N20Net { }
+
+public readonly struct N20Calls(N20Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n21: 11-6-1, elu, tanh, mse, single (probe).</summary>
+[Network(11, 6, 1, Activations = new[] { Activation.ELU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class N21Net { }
+
+public readonly struct N21Calls(N21Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n22: 6-13-2, sigmoid, identity, mse, double (probe).</summary>
+[Network(6, 13, 2, Activations = new[] { Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class N22Net { }
+
+public readonly struct N22Calls(N22Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n23: 11-8-2, elu, tanh, mse, single (probe).</summary>
+[Network(11, 8, 2, Activations = new[] { Activation.ELU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class N23Net { }
+
+public readonly struct N23Calls(N23Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n24: 9-9-4, relu, tanh, mse, single (probe).</summary>
+[Network(9, 9, 4, Activations = new[] { Activation.ReLU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class N24Net { }
+
+public readonly struct N24Calls(N24Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n25: 2-29-8, softplus, softmax, ce, double (probe).</summary>
+[Network(2, 29, 8, Activations = new[] { Activation.Softplus, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class N25Net { }
+
+public readonly struct N25Calls(N25Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n26: 4-31-3, gelu, tanh, mse, double (probe).</summary>
+[Network(4, 31, 3, Activations = new[] { Activation.GELU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class N26Net { }
+
+public readonly struct N26Calls(N26Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n27: 2-28-2, silu, identity, mse, double (probe).</summary>
+[Network(2, 28, 2, Activations = new[] { Activation.SiLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class N27Net { }
+
+public readonly struct N27Calls(N27Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape n28: 3-35-3, gelu, tanh, mse, double (probe).</summary>
+[Network(3, 35, 3, Activations = new[] { Activation.GELU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class N28Net { }
+
+public readonly struct N28Calls(N28Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
 public static partial class Registry
 {
     /// <summary>Every shape of shapes.txt, then of probes.txt, in file order.</summary>
@@ -6080,5 +6500,61 @@ public static partial class Registry
             spec => new SweepRunner<double, K02Calls>(spec, new K02Calls(new K02Net()), (s, k) => (double)((s + k) % 2))),
         new("k03", [6, 8, 16], ["relu", "sigmoid"], "bce", true, 261, 241, 41,
             spec => new SweepRunner<float, K03Calls>(spec, new K03Calls(new K03Net()), (s, k) => (double)((s + k) % 2))),
+        new("n01", [156, 255, 142, 38, 5], ["identity", "softplus", "identity", "identity"], "hse", true, 1, 2, 1,
+            spec => new SweepRunner<float, N01Calls>(spec, new N01Calls(new N01Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n02", [59, 109, 254, 182, 5], ["relu", "softplus", "sigmoid", "sigmoid"], "bce", true, 1, 2, 1,
+            spec => new SweepRunner<float, N02Calls>(spec, new N02Calls(new N02Net()), (s, k) => (double)((s + k) % 2))),
+        new("n03", [150, 42, 23, 151, 139, 10], ["silu", "leaky", "elu", "leaky", "softmax"], "ce", false, 2, 3, 1,
+            spec => new SweepRunner<double, N03Calls>(spec, new N03Calls(new N03Net()), (s, k) => (k == s % 10 ? 1.0 : 0.0))),
+        new("n04", [14, 153, 24, 238, 8], ["silu", "softplus", "elu", "identity"], "hse", true, 5, 6, 1,
+            spec => new SweepRunner<float, N04Calls>(spec, new N04Calls(new N04Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n05", [418, 804, 10], ["sigmoid", "sigmoid"], "bce", true, 1, 1, 1,
+            spec => new SweepRunner<float, N05Calls>(spec, new N05Calls(new N05Net()), (s, k) => (double)((s + k) % 2))),
+        new("n06", [108, 860, 5], ["elu", "softmax"], "ce", false, 1, 1, 1,
+            spec => new SweepRunner<double, N06Calls>(spec, new N06Calls(new N06Net()), (s, k) => (k == s % 5 ? 1.0 : 0.0))),
+        new("n07", [736, 1032, 2], ["relu", "identity"], "mse", false, 1, 1, 1,
+            spec => new SweepRunner<double, N07Calls>(spec, new N07Calls(new N07Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n08", [743, 929, 5], ["tanh", "identity"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, N08Calls>(spec, new N08Calls(new N08Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n09", [106, 66, 162, 1], ["tanh", "sigmoid", "sigmoid"], "bce", false, 4, 5, 1,
+            spec => new SweepRunner<double, N09Calls>(spec, new N09Calls(new N09Net()), (s, k) => (double)((s + k) % 2))),
+        new("n10", [148, 245, 10], ["leaky", "identity"], "mse", true, 2, 3, 1,
+            spec => new SweepRunner<float, N10Calls>(spec, new N10Calls(new N10Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n11", [201, 259, 222, 7], ["tanh", "identity", "softmax"], "ce", false, 1, 1, 1,
+            spec => new SweepRunner<double, N11Calls>(spec, new N11Calls(new N11Net()), (s, k) => (k == s % 7 ? 1.0 : 0.0))),
+        new("n12", [180, 103, 13], ["gelu", "identity"], "hse", false, 4, 5, 1,
+            spec => new SweepRunner<double, N12Calls>(spec, new N12Calls(new N12Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n13", [247, 149, 495, 4], ["relu", "relu", "identity"], "hse", false, 1, 1, 1,
+            spec => new SweepRunner<double, N13Calls>(spec, new N13Calls(new N13Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n14", [572, 451, 422, 7], ["relu", "relu", "identity"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, N14Calls>(spec, new N14Calls(new N14Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n15", [365, 317, 2], ["relu", "identity"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, N15Calls>(spec, new N15Calls(new N15Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n16", [729, 269, 114, 4], ["relu", "relu", "identity"], "mse", false, 1, 1, 1,
+            spec => new SweepRunner<double, N16Calls>(spec, new N16Calls(new N16Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n17", [375, 653, 1], ["tanh", "sigmoid"], "bce", false, 1, 1, 1,
+            spec => new SweepRunner<double, N17Calls>(spec, new N17Calls(new N17Net()), (s, k) => (double)((s + k) % 2))),
+        new("n18", [233, 708, 8], ["tanh", "identity"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, N18Calls>(spec, new N18Calls(new N18Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n19", [355, 443, 7], ["tanh", "tanh"], "mse", false, 1, 1, 1,
+            spec => new SweepRunner<double, N19Calls>(spec, new N19Calls(new N19Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n20", [140, 479, 7], ["tanh", "tanh"], "mse", false, 1, 2, 1,
+            spec => new SweepRunner<double, N20Calls>(spec, new N20Calls(new N20Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n21", [11, 6, 1], ["elu", "tanh"], "mse", true, 700, 705, 50,
+            spec => new SweepRunner<float, N21Calls>(spec, new N21Calls(new N21Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n22", [6, 13, 2], ["sigmoid", "identity"], "mse", false, 433, 394, 50,
+            spec => new SweepRunner<double, N22Calls>(spec, new N22Calls(new N22Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n23", [11, 8, 2], ["elu", "tanh"], "mse", true, 486, 491, 50,
+            spec => new SweepRunner<float, N23Calls>(spec, new N23Calls(new N23Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n24", [9, 9, 4], ["relu", "tanh"], "mse", true, 416, 405, 50,
+            spec => new SweepRunner<float, N24Calls>(spec, new N24Calls(new N24Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n25", [2, 29, 8], ["softplus", "softmax"], "ce", false, 162, 152, 26,
+            spec => new SweepRunner<double, N25Calls>(spec, new N25Calls(new N25Net()), (s, k) => (k == s % 8 ? 1.0 : 0.0))),
+        new("n26", [4, 31, 3], ["gelu", "tanh"], "mse", false, 202, 180, 32,
+            spec => new SweepRunner<double, N26Calls>(spec, new N26Calls(new N26Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n27", [2, 28, 2], ["silu", "identity"], "mse", false, 315, 243, 50,
+            spec => new SweepRunner<double, N27Calls>(spec, new N27Calls(new N27Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("n28", [3, 35, 3], ["gelu", "tanh"], "mse", false, 199, 170, 31,
+            spec => new SweepRunner<double, N28Calls>(spec, new N28Calls(new N28Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
     ];
 }
