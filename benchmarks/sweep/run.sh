@@ -27,7 +27,7 @@ cd "$repo"
 python=/usr/bin/python3
 
 quick=false rounds=3 seconds=0.2 warmup=0.5 ids=() mode=sweep cold_runs=5
-mnist="${NETGEN_MNIST:-$(cd "$(dirname "$0")/../.." && pwd)/samples/Mnist/data}"
+mnist="${NETGEN_MNIST:-$repo/samples/Mnist/data}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=true; shift ;;
