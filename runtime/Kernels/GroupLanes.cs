@@ -10,7 +10,8 @@ namespace NetGen;
 // (Emitter.Groups.cs in the generator): four units' weights are consecutive values of W, row by row (w[j, 0], w[j, 1],
 // ..., w[j + 1, 0], ...), so the vector of one input's four weights is a column of the 4 x k matrix those values make,
 // loaded as k vectors (Transpose; with two inputs the even or the odd lanes of the two). They move values only: a lane
-// gets the bits it would get one value at a time. Vector128 of floats and Vector256 of doubles, the widths of a group.
+// gets the bits it would get one value at a time. Vector128 of floats and Vector256 of doubles, the widths of a group;
+// and Vector512 of doubles, two groups of eight rows, which Predict takes at once where 512-bit vectors are accelerated.
 // Written element by element (Vector128.Create of four values read at a stride) a group's two columns took eight
 // scalar loads and six inserts: 2-33-3 doubles' Predict 25.9 -> 21.0 ns with these (5 December, AMD EPYC). The columns
 // are out parameters, not a tuple: a tuple's constructor is one more call for the JIT to inline per group, and in a
@@ -147,5 +148,71 @@ public static partial class Kernels
         column0 = Vector256.Shuffle(mixed0, Vector256.Create(0L, 3, 2, 1));
         column1 = Vector256.Shuffle(mixed1, Vector256.Create(1L, 0, 3, 2));
         column2 = Vector256.Shuffle(mixed2, Vector256.Create(2L, 1, 0, 3));
+    }
+
+    /// <summary>
+    /// The columns of the 8 x 2 matrix whose sixteen values, row by row, are <paramref name="first"/> and
+    /// <paramref name="second"/>: two groups of four units of a layer of two inputs, as one 512-bit vector (Predict, where
+    /// 512-bit vectors are accelerated). Column c is the values at c, 2 + c, ..., 14 + c: one two-source permute.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose(Vector512<double> first, Vector512<double> second, out Vector512<double> column0, out Vector512<double> column1)
+    {
+        column0 = Pick(first, second, Vector512.Create(0L, 2, 4, 6, 8, 10, 12, 14));
+        column1 = Pick(first, second, Vector512.Create(1L, 3, 5, 7, 9, 11, 13, 15));
+    }
+
+    /// <summary>
+    /// The columns of the 8 x 3 matrix whose 24 values, row by row, are <paramref name="first"/>, <paramref name="second"/>
+    /// and <paramref name="third"/>: two groups of four units of a layer of three inputs, as one 512-bit vector. Column c
+    /// is the values at c, 3 + c, ..., 21 + c: the ones among the first sixteen picked from the first two vectors, then the
+    /// rest from the third.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose(Vector512<double> first, Vector512<double> second, Vector512<double> third,
+        out Vector512<double> column0, out Vector512<double> column1, out Vector512<double> column2)
+    {
+        // Lanes 0-5 (column 0) or 0-4 (columns 1 and 2) come from the first sixteen values; the last ones from the third vector (8 + its lane).
+        column0 = Pick(Pick(first, second, Vector512.Create(0L, 3, 6, 9, 12, 15, 0, 0)), third, Vector512.Create(0L, 1, 2, 3, 4, 5, 10, 13));
+        column1 = Pick(Pick(first, second, Vector512.Create(1L, 4, 7, 10, 13, 0, 0, 0)), third, Vector512.Create(0L, 1, 2, 3, 4, 8, 11, 14));
+        column2 = Pick(Pick(first, second, Vector512.Create(2L, 5, 8, 11, 14, 0, 0, 0)), third, Vector512.Create(0L, 1, 2, 3, 4, 9, 12, 15));
+    }
+
+    /// <summary>
+    /// The columns of the 8 x 4 matrix whose 32 values, row by row, are <paramref name="first"/> to <paramref name="fourth"/>:
+    /// two groups of four units of a layer of four inputs, as one 512-bit vector. Column c's first four values are among the
+    /// first two vectors, its last four among the last two, at the same places: two picks, then one that joins their halves.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose(Vector512<double> first, Vector512<double> second, Vector512<double> third, Vector512<double> fourth,
+        out Vector512<double> column0, out Vector512<double> column1, out Vector512<double> column2, out Vector512<double> column3)
+    {
+        Vector512<long> halves = Vector512.Create(0L, 1, 2, 3, 8, 9, 10, 11);
+        column0 = Pick(Pick(first, second, Vector512.Create(0L, 4, 8, 12, 0, 0, 0, 0)), Pick(third, fourth, Vector512.Create(0L, 4, 8, 12, 0, 0, 0, 0)), halves);
+        column1 = Pick(Pick(first, second, Vector512.Create(1L, 5, 9, 13, 0, 0, 0, 0)), Pick(third, fourth, Vector512.Create(1L, 5, 9, 13, 0, 0, 0, 0)), halves);
+        column2 = Pick(Pick(first, second, Vector512.Create(2L, 6, 10, 14, 0, 0, 0, 0)), Pick(third, fourth, Vector512.Create(2L, 6, 10, 14, 0, 0, 0, 0)), halves);
+        column3 = Pick(Pick(first, second, Vector512.Create(3L, 7, 11, 15, 0, 0, 0, 0)), Pick(third, fourth, Vector512.Create(3L, 7, 11, 15, 0, 0, 0, 0)), halves);
+    }
+
+    /// <summary>
+    /// Lane l of the result is value <c>indices[l]</c> of the sixteen lanes of <paramref name="low"/> then
+    /// <paramref name="high"/>: one <c>vpermt2pd</c> with AVX-512, lane by lane otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Pick(Vector512<double> low, Vector512<double> high, Vector512<long> indices)
+    {
+        if (Avx512F.IsSupported)
+            return Avx512F.PermuteVar8x64x2(low, indices, high);
+        return Vector512.Create(
+            Lane(0), Lane(1), Lane(2), Lane(3), Lane(4), Lane(5), Lane(6), Lane(7));
+
+        double Lane(int lane)
+        {
+            long index = indices.GetElement(lane);
+            return index < 8 ? low.GetElement((int)index) : high.GetElement((int)index - 8);
+        }
     }
 }

@@ -118,6 +118,10 @@ public class GroupedUnitsTests
         Model("ThreeSingle", new[] { 3, 25, 2 }, new[] { Leaky, Identity }, PrecisionKind.Single),          // a unit after the groups
         Model("Four", new[] { 4, 16, 3 }, new[] { ReLU, ActivationKind.Softmax }, PrecisionKind.Single, LossKind.CrossEntropy), // four inputs: a group's rows transposed
         Model("FourDouble", new[] { 4, 10, 1 }, new[] { Identity, Identity }),                              // two units after the groups
+        // Doubles of two to four inputs: Predict takes two groups at a time as one 512-bit vector where those are accelerated.
+        Model("ThreePairs", new[] { 3, 16, 3 }, new[] { ReLU, Identity }, loss: LossKind.MeanSquaredError),   // two pairs; 17-term sums, four chains in one vector
+        Model("FourOdd", new[] { 4, 13, 1 }, new[] { Leaky, Identity }),                                    // a pair, an unpaired group and a unit after them
+        Model("PairPairs", new[] { 2, 16, 2 }, new[] { ReLU, Identity }),                                   // two pairs, nothing after them
         Model("FourDeep", new[] { 4, 12, 12, 3 }, new[] { ReLU, ReLU, ActivationKind.Softmax }, loss: LossKind.CrossEntropy),
         Model("ThreeDeepSingle", new[] { 6, 3, 37, 1 }, new[] { Leaky, ReLU, Identity }, PrecisionKind.Single), // layer 2 from a copy, its inputs layer 1's locals; 36 units in 16 + 16 + 4 lanes, one after
         Model("FourIdentitySingle", new[] { 4, 12, 2 }, new[] { Identity, Identity }, PrecisionKind.Single), // from a copy in 8 + 4 lanes
@@ -171,6 +175,25 @@ public class GroupedUnitsTests
         AssertDoubleLanes(new[] { rowsDoubles[0], rowsDoubles[3], rowsDoubles[6], rowsDoubles[9] }, u0);
         AssertDoubleLanes(new[] { rowsDoubles[1], rowsDoubles[4], rowsDoubles[7], rowsDoubles[10] }, u1);
         AssertDoubleLanes(new[] { rowsDoubles[2], rowsDoubles[5], rowsDoubles[8], rowsDoubles[11] }, u2);
+
+        // Two groups of doubles as one 512-bit vector (Predict where those are accelerated): eight rows of two, three or four values.
+        double[] eight = Enumerable.Range(0, 32).Select(i => i % 8 == 1 ? d[i / 8 + 1] : i % 8 == 6 ? -d[7 - i / 8] : i * 1.25 - 7).ToArray();
+        for (int columns = 2; columns <= 4; columns++)
+        {
+            var parts = Enumerable.Range(0, columns).Select(v => Vector512.Create(eight, 8 * v)).ToArray();
+            Vector512<double>[] got = new Vector512<double>[columns];
+            switch (columns)
+            {
+                case 2: global::NetGen.Kernels.Transpose(parts[0], parts[1], out got[0], out got[1]); break;
+                case 3: global::NetGen.Kernels.Transpose(parts[0], parts[1], parts[2], out got[0], out got[1], out got[2]); break;
+                default: global::NetGen.Kernels.Transpose(parts[0], parts[1], parts[2], parts[3], out got[0], out got[1], out got[2], out got[3]); break;
+            }
+            for (int c = 0; c < columns; c++)
+            {
+                for (int lane = 0; lane < 8; lane++)
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(eight[lane * columns + c]), BitConverter.DoubleToInt64Bits(got[c].GetElement(lane)));
+            }
+        }
 
         static void AssertLanes(float[] expected, Vector128<float> actual)
         {
