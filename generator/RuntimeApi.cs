@@ -51,6 +51,9 @@ internal static class RuntimeApi
     // Lane moves for grouped hidden layers of two to four inputs (Emitter.Groups.cs): a group's columns of W from its loads.
     public const string Transpose = "Transpose";
 
+    // Predict's output rows over a grouped layer of doubles in 512-bit vectors: the eight chains of a row added in pairs.
+    public const string AddChainsInPairs = "AddChainsInPairs";
+
     /// <summary>
     /// The kernel that multiplies a layer's delta by the activation's derivative: <c>SigmoidDerivative(a, delta)</c>
     /// through the output, or <c>GELUDerivativeFromInput(z, delta)</c> from the kept pre-activation.
@@ -67,7 +70,7 @@ internal static class RuntimeApi
     /// <summary>Every member name of <c>NetGen.Kernels</c> that generated code may call.</summary>
     public static IReadOnlyList<string> KernelMembers()
     {
-        var names = new List<string> { OnStack, MatrixVector, OneRowProduct, MatrixMatrix, ColumnCopyProduct, ColumnCopyLength, CurrentColumns, ColumnStride, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward, Transpose };
+        var names = new List<string> { OnStack, MatrixVector, OneRowProduct, MatrixMatrix, ColumnCopyProduct, ColumnCopyLength, CurrentColumns, ColumnStride, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward, Transpose, AddChainsInPairs };
         foreach (ActivationKind kind in System.Enum.GetValues(typeof(ActivationKind)).Cast<ActivationKind>())
         {
             ActivationInfo activation = ActivationInfo.Of(kind);

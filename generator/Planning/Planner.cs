@@ -82,8 +82,9 @@ namespace NetGen.Generator.Planning;
 /// and there the comparison cost more than the lane moves saved (2-33-3 21.3 -> 24-28 ns, 4-10-1 10.1 -> 12.5), so
 /// doubles keep them, as SSE does (the copy's comparison in 128-bit vectors: 4-32-1 25.2 -> 29.4 ns). Where 512-bit
 /// vectors are accelerated, Predict takes such a layer of doubles two groups at a time, eight units to a vector whose
-/// columns are moved by two-source permutes (the emitter's <c>EmitPairedGroupSums</c>, the same bits): half the vector
-/// operations (NetGen.Sweep, medians of 3 alternated processes, infer: 3-40-2 ReLU 23.5 -> 18.0 ns, 3-20-1 11.0 -> 9.3).
+/// columns are moved by two-source permutes (the emitter's <c>EmitPairedGroupSums</c>), and a layer above it whose sums
+/// have eight chains keeps a row's chains in one vector (<c>EmitPairedRowSums</c>), the same bits: half the vector
+/// operations (NetGen.Sweep, medians of 3 alternated processes, infer: 3-40-2 ReLU 24.0 -> 16.9 ns, 3-20-1 11.1 -> 9.6).
 /// Predict alone also groups a hidden layer of five or more inputs, both precisions, read from a copy of W
 /// (<see cref="NetworkPlan.PredictByColumns"/>; the other rule-4 conditions, inputs that are not one vector, and a layer
 /// above that is neither one vector nor grouped): the training kernels would have to gather such a group's columns value

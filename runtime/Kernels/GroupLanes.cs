@@ -198,6 +198,27 @@ public static partial class Kernels
     }
 
     /// <summary>
+    /// The sum of eight chains held in one 512-bit vector whose lane l is chain (l + 1) % 8 (a row of Predict's output
+    /// layer over a grouped layer of doubles: the bias starts chain 0, in lane 7), added as the unrolled scalar sum adds
+    /// them: <c>((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7))</c>, each addition with the lower chain first. With
+    /// AVX-512, three permutes and three vector additions after one permute that puts chain c in lane c.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double AddChainsInPairs(Vector512<double> chains)
+    {
+        if (Avx512F.IsSupported)
+        {
+            Vector512<double> inOrder = Avx512F.PermuteVar8x64(chains, Vector512.Create(7L, 0, 1, 2, 3, 4, 5, 6));
+            Vector512<double> pairs = inOrder + Avx512F.PermuteVar8x64(inOrder, Vector512.Create(1L, 0, 3, 2, 5, 4, 7, 6));
+            Vector512<double> quads = pairs + Avx512F.PermuteVar8x64(pairs, Vector512.Create(2L, 3, 0, 1, 6, 7, 4, 5));
+            return (quads + Avx512F.PermuteVar8x64(quads, Vector512.Create(4L, 5, 6, 7, 0, 1, 2, 3))).ToScalar();
+        }
+        return ((chains.GetElement(7) + chains.GetElement(0)) + (chains.GetElement(1) + chains.GetElement(2)))
+            + ((chains.GetElement(3) + chains.GetElement(4)) + (chains.GetElement(5) + chains.GetElement(6)));
+    }
+
+    /// <summary>
     /// Lane l of the result is value <c>indices[l]</c> of the sixteen lanes of <paramref name="low"/> then
     /// <paramref name="high"/>: one <c>vpermt2pd</c> with AVX-512, lane by lane otherwise.
     /// </summary>

@@ -167,10 +167,11 @@ public class GeneratedCodeSnapshotTests
     public void Network_whose_predict_takes_two_groups_of_doubles_as_one_512_bit_vector() => VerifyGenerated("""
         using NetGen;
         namespace Samples;
-        // Layer 1's 20 units of three inputs in groups of four (rule 4): where 512-bit vectors are accelerated, Predict takes
-        // groups 0-1 and 2-3 as one vector of eight units each, their 24 weights moved into columns by permutes, and group 4
-        // alone; the training kernels and other hardware keep the groups of four.
-        [Network(3, 20, 1, Hidden = Activation.ReLU, Output = Activation.Identity, Precision = Precision.Double)]
+        // Layer 1's 36 units of three inputs in groups of four (rule 4): where 512-bit vectors are accelerated, Predict takes
+        // groups 0-7 two at a time as vectors of eight units, their 24 weights moved into columns by permutes, and group 8
+        // alone, and keeps the output row's eight chains in one 512-bit vector; the training kernels and other hardware keep
+        // the groups of four.
+        [Network(3, 36, 1, Hidden = Activation.ReLU, Output = Activation.Identity, Precision = Precision.Double)]
         public partial class ClimateNet { }
         """);
 

@@ -122,6 +122,10 @@ public class GroupedUnitsTests
         Model("ThreePairs", new[] { 3, 16, 3 }, new[] { ReLU, Identity }, loss: LossKind.MeanSquaredError),   // two pairs; 17-term sums, four chains in one vector
         Model("FourOdd", new[] { 4, 13, 1 }, new[] { Leaky, Identity }),                                    // a pair, an unpaired group and a unit after them
         Model("PairPairs", new[] { 2, 16, 2 }, new[] { ReLU, Identity }),                                   // two pairs, nothing after them
+        // Doubles whose layer above sums 32-47 terms (eight chains): Predict keeps a row's chains in one 512-bit vector where those are accelerated.
+        Model("PairedRows", new[] { 2, 32, 1 }, new[] { ReLU, Identity }),                                  // four pairs; 33-term sums
+        Model("PairedRowsOdd", new[] { 2, 31, 2 }, new[] { Leaky, Identity }),                              // seven groups (the last unpaired) and three units after them
+        Model("OneInputRows", new[] { 1, 40, 1 }, new[] { ReLU, Identity }),                                // one input below (its groups of four paired for the sums); 41-term sums
         Model("FourDeep", new[] { 4, 12, 12, 3 }, new[] { ReLU, ReLU, ActivationKind.Softmax }, loss: LossKind.CrossEntropy),
         Model("ThreeDeepSingle", new[] { 6, 3, 37, 1 }, new[] { Leaky, ReLU, Identity }, PrecisionKind.Single), // layer 2 from a copy, its inputs layer 1's locals; 36 units in 16 + 16 + 4 lanes, one after
         Model("FourIdentitySingle", new[] { 4, 12, 2 }, new[] { Identity, Identity }, PrecisionKind.Single), // from a copy in 8 + 4 lanes
@@ -194,6 +198,14 @@ public class GroupedUnitsTests
                     Assert.Equal(BitConverter.DoubleToInt64Bits(eight[lane * columns + c]), BitConverter.DoubleToInt64Bits(got[c].GetElement(lane)));
             }
         }
+
+        // A row's eight chains in one 512-bit vector, lane l chain (l + 1) % 8, added as the scalar sum adds them.
+        double[] lanes = { 1e16, 3.5, -1e16, 0.1, -0.0, 2.5e-300, -7.25, 1.0 / 3 };
+        double Chain(int chain) => lanes[(chain + 7) % 8];
+        double scalarSum = ((Chain(0) + Chain(1)) + (Chain(2) + Chain(3))) + ((Chain(4) + Chain(5)) + (Chain(6) + Chain(7)));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(scalarSum), BitConverter.DoubleToInt64Bits(global::NetGen.Kernels.AddChainsInPairs(Vector512.Create(lanes))));
+        double[] negativeZeros = Enumerable.Repeat(-0.0, 8).ToArray();
+        Assert.Equal(BitConverter.DoubleToInt64Bits(-0.0), BitConverter.DoubleToInt64Bits(global::NetGen.Kernels.AddChainsInPairs(Vector512.Create(negativeZeros))));
 
         static void AssertLanes(float[] expected, Vector128<float> actual)
         {
