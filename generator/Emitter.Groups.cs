@@ -298,15 +298,15 @@ internal static partial class Emitter
     /// (see the remarks): per row j, one vector per set k, <c>s{m}_{j}</c> (one set) or <c>s{m}_{j}v{k}</c>, whose lane l
     /// carries chain (4k + l + 1) % chains and adds the products of groups k, k + sets, k + 2 sets, ... in order; returns
     /// row j's sum (the lanes as chains, the scalar units joined to theirs, the chains added in pairs), or null when the
-    /// sums have fewer chains (<see cref="LayerPlan.SumsRowsInGroups"/>).
+    /// sums have fewer chains (<see cref="LayerPlan.SumsRowsInGroups"/>). Predict's rows of eight chains over doubles take
+    /// <see cref="EmitPairedRowSums"/>, the training kernels' and the others <see cref="EmitRowSumsInGroups"/>.
     /// </summary>
     private static System.Func<int, string>? EmitGroupedRowSums(CodeWriter writer, NetworkPlan plan, LayerPlan layer, LayerPlan below, Scalar scalar, bool training)
     {
-        int m = layer.Number, n = below.Number, inputs = layer.InputSize, groups = below.UnitGroups, lanes = LayerPlan.GroupLanes;
         if (!layer.SumsRowsInGroups(below))
             return null;
-        int chains = SumChains(inputs + 1), sets = chains / lanes; // four chains per 16 terms: whole sets
-        if (!training && scalar.Size == 8 && chains == 2 * lanes)
+        // Predict's rows of eight chains (32-47 terms) over groups of doubles, two sets of four chains: one 512-bit vector.
+        if (!training && scalar.Size == 8 && SumChains(layer.InputSize + 1) == 2 * LayerPlan.GroupLanes)
             return EmitPairedRowSums(writer, plan, layer, below, scalar);
         return EmitRowSumsInGroups(writer, plan, layer, below, scalar, training);
     }
@@ -356,7 +356,7 @@ internal static partial class Emitter
     private static System.Func<int, string> EmitPairedRowSums(CodeWriter writer, NetworkPlan plan, LayerPlan layer, LayerPlan below, Scalar scalar)
     {
         int m = layer.Number, n = below.Number, inputs = layer.InputSize, groups = below.UnitGroups, lanes = LayerPlan.GroupLanes, pairs = groups / 2;
-        string t = scalar.Keyword, wide = "global::System.Runtime.Intrinsics.Vector512", vector = GroupVector(scalar);
+        string t = scalar.Keyword, wide = "global::System.Runtime.Intrinsics.Vector512";
         string Row(int j) => $"r{m}_{j}";
         string Load(int start) => $"{Unsafe}.As<{t}, {wide}<{t}>>(ref {Unsafe}.Add(ref {SpanReference($"w{m}")}, {start}))";
         writer.Line($"{t} {string.Join(", ", Enumerable.Range(0, layer.OutputSize).Select(Row))};");
