@@ -49,8 +49,15 @@ internal static partial class Emitter
     /// <c>Vector256.LoadUnsafe</c>'s <c>ref readonly</c> parameter does not. <paramref name="start"/> + 4 is within every
     /// span this is called with (whole groups of the layer's units), as for the updates written at references.
     /// </summary>
-    private static string GroupLoad(Scalar scalar, string span, int start) =>
-        $"{Unsafe}.As<{scalar.Keyword}, {GroupVector(scalar)}<{scalar.Keyword}>>(ref {Unsafe}.Add(ref {SpanReference(span)}, {start}))";
+    private static string GroupLoad(Scalar scalar, string span, int start) => VectorAt(scalar, GroupVector(scalar), SpanReference(span), $"{start}");
+
+    /// <summary>
+    /// A vector of type <paramref name="vector"/> (<c>global::System.Runtime.Intrinsics.Vector512</c>, say) read at
+    /// <paramref name="offset"/> values past <paramref name="reference"/>: <see cref="GroupLoad"/>'s form (no call for
+    /// the JIT to inline), at any width.
+    /// </summary>
+    private static string VectorAt(Scalar scalar, string vector, string reference, string offset) =>
+        $"{Unsafe}.As<{scalar.Keyword}, {vector}<{scalar.Keyword}>>(ref {Unsafe}.Add(ref {reference}, {offset}))";
 
     /// <summary>
     /// The most inputs a grouped layer may have for a group's weights, four rows of that many values, to be whole vectors
@@ -183,7 +190,7 @@ internal static partial class Emitter
         int n = layer.Number, inputs = layer.InputSize, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes, pairs = groups / 2;
         string t = scalar.Keyword, wide = "global::System.Runtime.Intrinsics.Vector512";
         ActivationInfo activation = ActivationInfo.Of(layer.Activation);
-        string Load(string span, int start) => $"{Unsafe}.As<{t}, {wide}<{t}>>(ref {Unsafe}.Add(ref {SpanReference(span)}, {start}))";
+        string Load(string span, int start) => VectorAt(scalar, wide, SpanReference(span), $"{start}");
         writer.Line($"{GroupVector(scalar)}<{t}> {string.Join(", ", Enumerable.Range(0, groups).Select(g => AV(n, g)))};");
         using (writer.Block($"if ({wide}.IsHardwareAccelerated)"))
         {
@@ -273,7 +280,7 @@ internal static partial class Emitter
                         for (int i = 0; i < inputs; i++)
                             writer.Line($"var x{n}w{bits}_{i} = {wide}.Create({InputInLocals(plan, layer, i, training: false, groups: true, scalar)});");
                     }
-                    string Load(string reference, string offset) => $"{Unsafe}.As<{t}, {wide}<{t}>>(ref {Unsafe}.Add(ref {reference}, {offset}))";
+                    string Load(string reference, string offset) => VectorAt(scalar, wide, reference, offset);
                     var terms = new List<string> { Load(biases, $"{unit}") };
                     for (int i = 0; i < inputs; i++)
                         terms.Add($"{Load(columns, i == 0 ? $"{unit}" : $"{(i == 1 ? "" : $"{i} * ")}{stride} + {unit}")} * x{n}w{bits}_{i}");
@@ -358,7 +365,7 @@ internal static partial class Emitter
         int m = layer.Number, n = below.Number, inputs = layer.InputSize, groups = below.UnitGroups, lanes = LayerPlan.GroupLanes, pairs = groups / 2;
         string t = scalar.Keyword, wide = "global::System.Runtime.Intrinsics.Vector512";
         string Row(int j) => $"r{m}_{j}";
-        string Load(int start) => $"{Unsafe}.As<{t}, {wide}<{t}>>(ref {Unsafe}.Add(ref {SpanReference($"w{m}")}, {start}))";
+        string Load(int start) => VectorAt(scalar, wide, SpanReference($"w{m}"), $"{start}");
         writer.Line($"{t} {string.Join(", ", Enumerable.Range(0, layer.OutputSize).Select(Row))};");
         using (writer.Block($"if ({wide}.IsHardwareAccelerated)"))
         {
