@@ -158,21 +158,24 @@ namespace NetGen.Generator.Planning;
 /// 3475-3670, 5-7-3 softmax double 1408-1435 -> 1445-1540, 4-4-2 sigmoid double 1012-1068 -> 1010-1064.
 /// </param>
 /// <param name="MaxGroupedPredictInLocalsWeights">
-/// The most weights a network of one input, or of floats whose first layer of three or four inputs Predict reads from a
-/// copy of W1 (<see cref="LayerPlan.PredictsFromColumnCopy"/>), may have and still predict in locals by its grouped plan
-/// (rule 9) where <see cref="MaxInLocalsNetworkWeights"/> is passed; its Backward and Train follow unless a layer of more
-/// than <see cref="MaxSampleInLocalsLayerWeights"/> weights is left to scalar code (Planner rule 9 gives the times). With
+/// The most weights a network of one to four inputs whose first layer groups its units may have and still predict in
+/// locals by its grouped plan (rule 9) where <see cref="MaxInLocalsNetworkWeights"/> is passed; its Backward and Train
+/// follow unless a layer of more than <see cref="MaxSampleInLocalsLayerWeights"/> weights is left to scalar code or its
+/// groups are floats of two inputs (Planner rule 9 gives the times). With
 /// one input a group's weights and biases are whole-vector loads, and Predict
 /// (one forward pass, no gradients held) stays ahead of the kernels past 256 weights. Measured 2026-12-04 (AMD EPYC,
 /// AVX-512; Stopwatch through INetwork, fastest of 300 runs, kernels -> in locals), Predict: 1-195-1 leaky single 61.5
 /// -> 36 ns, 1-256-1 single 49.5 -> 38.5, 1-170-3 single 75.5 -> 48.5, 1-250-2 leaky double 103.5 -> 65, 1-300-1 single
 /// 75 -> 73; Train then went both ways in locals (1-195-1 116 -> 167 ns, 1-256-1 101.5 -> 105: the JIT's inlining budget,
-/// since mended, see Planner rule 9). Two inputs build each group's
+/// since mended, see Planner rule 9). Two inputs then built each group's
 /// two weight columns from values two apart, and past 256 weights that went both ways too: 2-40-5 double 48 -> 29.5,
-/// 2-60-4 double 63.5 -> 40.5, 2-128-2 double 75 -> 63, but 2-160-1 single 42.5 -> 63; they keep
+/// 2-60-4 double 63.5 -> 40.5, 2-128-2 double 75 -> 63, but 2-160-1 single 42.5 -> 63, so they kept
 /// <see cref="MaxInLocalsNetworkWeights"/>. From a copy, three or four inputs of floats are whole-vector loads too
 /// (medians of 3 processes against the kernels, 5 December, `NetGen.Sweep`): 3-124-1 71.7 -> 51.4 ns, 4-60-2 softmax
-/// 81.5 -> 42.4, 3-16-16-1 65.6 -> 39.0.
+/// 81.5 -> 42.4, 3-16-16-1 65.6 -> 39.0. With the lane moves (<c>Kernels.Transpose</c>), and doubles two groups to a
+/// 512-bit vector, every other network of two to four inputs gained too (5 December, the same way): 4-34-5 leaky double
+/// 63.5 -> 29.4 ns, 3-100-2 double 73.8 -> 36.9, 2-128-2 double 69.2 -> 33.5, 2-160-1 single 44.5 -> 37.4, 2-100-3 leaky
+/// single 54.0 -> 36.7; a sigmoid output of 8 units (4-40-8) is activated by a vector call and keeps the kernels.
 /// </param>
 /// <param name="MaxSmallPredictInLocalsFanIn">
 /// In a network of at most <see cref="MaxInLocalsNetworkWeights"/> weights that predicts in locals

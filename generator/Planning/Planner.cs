@@ -145,11 +145,17 @@ namespace NetGen.Generator.Planning;
 /// single 78-85 -> 51.5, 1-80-2 single 87-90 -> 45.5, 2-33-3 126-131 -> 61.5; 32 Backward calls 3.6-3.9 -> 1.6 us, 2.5 ->
 /// 1.7, 2.7-2.8 -> 1.5, 4.1-4.5 -> 1.9. Past 256 weights, unrolled whole, Train went both ways (2-40-5 108-111 -> 83 ns,
 /// 1-195-1 single 116 -> 167-172) and TrainBatch run row by row lost (2-40-5 1.7 -> 2.5 us), so the budget stays.
-/// A network of one input predicts that way up to <see cref="PlanLimits.MaxGroupedPredictInLocalsWeights"/> weights
-/// (1-195-1 single: Predict 61.5 -> 36 ns), and so does a network of floats whose first layer of three or four inputs
-/// Predict reads from a copy of W1 (rule 4: 3-124-1 71.7 -> 51.4 ns, 4-60-2 81.5 -> 42.4, 3-16-16-1 65.6 -> 39.0). Such a
-/// network trains samples in locals too, unless a layer of more than <see cref="PlanLimits.MaxSampleInLocalsLayerWeights"/>
-/// weights is left to scalar code (<see cref="TrainsGroupedSamplesInLocals"/>). That Train lost past about 80 groups
+/// Past that budget a network of one to four inputs predicts that way up to
+/// <see cref="PlanLimits.MaxGroupedPredictInLocalsWeights"/> weights: of one input (1-195-1 single: Predict 61.5 -> 36 ns),
+/// of floats whose first layer of three or four inputs Predict reads from a copy of W1 (rule 4: 3-124-1 71.7 -> 51.4 ns,
+/// 4-60-2 81.5 -> 42.4, 3-16-16-1 65.6 -> 39.0), and since 5 December of doubles of two to four inputs, whose groups Predict
+/// takes two at a time where 512-bit vectors are accelerated, and of floats of two inputs. NetGen.Sweep, medians of 3
+/// alternated processes, through the kernels -> in locals, Predict: 4-34-5 leaky double 63.5 -> 29.4 ns (C 19), 3-100-2
+/// 73.8 -> 36.9, 2-128-2 69.2 -> 33.5, 2-100-3 66.8 -> 35.4, 3-30-6 softmax 97.0 -> 49.7; 2-100-3 leaky single 54.0 -> 36.7,
+/// 2-160-1 single 44.5 -> 37.4 (before the lane moves of rule 4, 2-160-1 had lost: 42.5 -> 63). Such a network trains
+/// samples in locals too (Train of the doubles above 124.8 -> 99.7, 160.7 -> 111.8, 124.2 -> 116.1, 142.7 -> 117.2 ns),
+/// unless a layer of more than <see cref="PlanLimits.MaxSampleInLocalsLayerWeights"/> weights is left to scalar code or
+/// its groups are floats of two inputs (<see cref="TrainsGroupedSamplesInLocals"/>). That Train lost past about 80 groups
 /// (3-124-1 141.6 -> 234.3 ns) while each group load took a <c>GetReference</c> and each lane move a tuple, which spent
 /// the JIT's inlining budget; with a reference per span and the columns as out parameters nothing is left as a call,
 /// and Train through the kernels -> in locals (Stopwatch through INetwork, 0.7 s warm-up, fastest of 15 runs, two
@@ -386,11 +392,10 @@ internal static class Planner
         // A network of one to four inputs whose first layer holds its units in vectors once unrolled whole predicts and
         // trains samples in locals by that plan (rule 9), even where its layers are too wide for rule 9: the layer above sums
         // that layer's units in vectors, not in long scalar chains. Its batch calls keep the layer kernels.
-        // Past the in-locals budget (up to PlanLimits.MaxGroupedPredictInLocalsWeights) only a network of one input or of
-        // floats whose first layer Predict reads from a copy of W1 does, and it trains samples in locals only when no
-        // wide layer is left to scalar code.
+        // Past the in-locals budget it does so up to PlanLimits.MaxGroupedPredictInLocalsWeights, and trains samples in
+        // locals only when no wide layer is left to scalar code and no group is four floats of two inputs.
         int totalWeights = layers.Sum(layer => layer.WeightCount);
-        int groupedBudget = totalWeights <= limits.MaxInLocalsNetworkWeights || !(model.InputSize == 1 || PredictsGroupsFromColumnCopy(model.InputSize, valueSize))
+        int groupedBudget = totalWeights <= limits.MaxInLocalsNetworkWeights
             ? limits.MaxInLocalsNetworkWeights
             : System.Math.Max(limits.MaxInLocalsNetworkWeights, limits.MaxGroupedPredictInLocalsWeights);
         if (!runsInLocals && model.MaxUnrolledWeights is null && model.InputSize <= limits.MaxGroupedInputs && totalWeights <= groupedBudget)
@@ -398,7 +403,7 @@ internal static class Planner
             NetworkPlan unrolled = PlanCalls(model with { MaxUnrolledWeights = groupedBudget }, limits);
             if (unrolled.RunsInLocals && unrolled.Layers[0].GroupsUnits)
                 return WithCallsInLocals(plan, unrolled, trainsSamples: !model.HasDropout
-                    && (totalWeights <= limits.MaxInLocalsNetworkWeights || TrainsGroupedSamplesInLocals(unrolled.Layers, limits)));
+                    && (totalWeights <= limits.MaxInLocalsNetworkWeights || TrainsGroupedSamplesInLocals(unrolled.Layers, limits, valueSize)));
         }
 
         // A network in locals with wide hidden layers trains its batches in chunks, its per-sample calls staying in locals (rule 10);
@@ -479,11 +484,15 @@ internal static class Planner
     /// <see cref="PlanLimits.MaxSampleInLocalsLayerWeights"/> weights is left to scalar code, as
     /// <see cref="TrainsSamplesInLocals"/> bounds a network without groups. A grouped layer's sums, deltas and updates are
     /// vectors, and so are the rows of the layer above one when they have four chains or more
-    /// (<see cref="LayerPlan.SumsRowsInGroups"/>).
+    /// (<see cref="LayerPlan.SumsRowsInGroups"/>). Not when a group is four floats of two inputs: each is a Vector128 whose two
+    /// columns Backward and the update move lane by lane, where the layer kernels run rows in the widest vectors
+    /// (NetGen.Sweep, medians of 3 alternated processes, Train through the kernels -> in locals: 2-160-1 single 84.7 ->
+    /// 110.3 ns; 2-100-3 leaky 110.8 -> 98.6 and 2-64-6 92.8 -> 87.2 gained less than that lost).
     /// </summary>
-    private static bool TrainsGroupedSamplesInLocals(EquatableArray<LayerPlan> layers, PlanLimits limits) =>
+    private static bool TrainsGroupedSamplesInLocals(EquatableArray<LayerPlan> layers, PlanLimits limits, int valueSize) =>
         Enumerable.Range(0, layers.Count).All(n => layers[n].GroupsUnits || (n > 0 && layers[n].SumsRowsInGroups(layers[n - 1]))
-            || layers[n].WeightCount <= limits.MaxSampleInLocalsLayerWeights);
+            || layers[n].WeightCount <= limits.MaxSampleInLocalsLayerWeights)
+        && !layers.Any(layer => layer.GroupsUnits && layer.InputSize == 2 && valueSize == 4);
 
     /// <summary>
     /// Whether a network may predict in locals though it trains through the layer kernels (the remarks' rule 9): at most

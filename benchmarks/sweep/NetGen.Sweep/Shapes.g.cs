@@ -5781,6 +5781,606 @@ public readonly struct N28Calls(N28Net n) : INetworkCalls<double>
     public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
 }
 
+/// <summary>Sweep shape m01: 20-287-270-112-5, identity, softplus, sigmoid, softmax, ce, double (probe).</summary>
+[Network(20, 287, 270, 112, 5, Activations = new[] { Activation.Identity, Activation.Softplus, Activation.Sigmoid, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class M01Net { }
+
+public readonly struct M01Calls(M01Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m02: 17-295-10-96-9, identity, elu, gelu, tanh, mse, double (probe).</summary>
+[Network(17, 295, 10, 96, 9, Activations = new[] { Activation.Identity, Activation.ELU, Activation.GELU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class M02Net { }
+
+public readonly struct M02Calls(M02Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m03: 256-199-171-56-50-6, leaky, identity, relu, tanh, identity, hse, single (probe).</summary>
+[Network(256, 199, 171, 56, 50, 6, Activations = new[] { Activation.LeakyReLU, Activation.Identity, Activation.ReLU, Activation.Tanh, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class M03Net { }
+
+public readonly struct M03Calls(M03Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m04: 212-75-131-264-269-8, elu, tanh, tanh, identity, tanh, mse, double (probe).</summary>
+[Network(212, 75, 131, 264, 269, 8, Activations = new[] { Activation.ELU, Activation.Tanh, Activation.Tanh, Activation.Identity, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class M04Net { }
+
+public readonly struct M04Calls(M04Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m05: 80-1000-8, gelu, tanh, mse, single (probe).</summary>
+[Network(80, 1000, 8, Activations = new[] { Activation.GELU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class M05Net { }
+
+public readonly struct M05Calls(M05Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m06: 122-694-7, identity, softmax, ce, single (probe).</summary>
+[Network(122, 694, 7, Activations = new[] { Activation.Identity, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class M06Net { }
+
+public readonly struct M06Calls(M06Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m07: 172-1046-9, sigmoid, identity, hse, single (probe).</summary>
+[Network(172, 1046, 9, Activations = new[] { Activation.Sigmoid, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class M07Net { }
+
+public readonly struct M07Calls(M07Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m08: 413-856-9, leaky, sigmoid, bce, single (probe).</summary>
+[Network(413, 856, 9, Activations = new[] { Activation.LeakyReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class M08Net { }
+
+public readonly struct M08Calls(M08Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m09: 135-399-357-5, leaky, relu, sigmoid, bce, double (probe).</summary>
+[Network(135, 399, 357, 5, Activations = new[] { Activation.LeakyReLU, Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class M09Net { }
+
+public readonly struct M09Calls(M09Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m10: 91-189-9, elu, sigmoid, bce, double (probe).</summary>
+[Network(91, 189, 9, Activations = new[] { Activation.ELU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class M10Net { }
+
+public readonly struct M10Calls(M10Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m11: 101-89-367-135-5, softplus, softplus, sigmoid, softmax, ce, single (probe).</summary>
+[Network(101, 89, 367, 135, 5, Activations = new[] { Activation.Softplus, Activation.Softplus, Activation.Sigmoid, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class M11Net { }
+
+public readonly struct M11Calls(M11Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m12: 183-259-207-1, sigmoid, relu, tanh, mse, double (probe).</summary>
+[Network(183, 259, 207, 1, Activations = new[] { Activation.Sigmoid, Activation.ReLU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class M12Net { }
+
+public readonly struct M12Calls(M12Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m13: 611-389-7, relu, sigmoid, bce, single (probe).</summary>
+[Network(611, 389, 7, Activations = new[] { Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class M13Net { }
+
+public readonly struct M13Calls(M13Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m14: 714-359-3, leaky, identity, hse, double (probe).</summary>
+[Network(714, 359, 3, Activations = new[] { Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class M14Net { }
+
+public readonly struct M14Calls(M14Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m15: 529-76-122-4, leaky, relu, sigmoid, bce, double (probe).</summary>
+[Network(529, 76, 122, 4, Activations = new[] { Activation.LeakyReLU, Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class M15Net { }
+
+public readonly struct M15Calls(M15Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m16: 576-64-9, relu, tanh, mse, double (probe).</summary>
+[Network(576, 64, 9, Activations = new[] { Activation.ReLU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class M16Net { }
+
+public readonly struct M16Calls(M16Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m17: 260-543-5, tanh, tanh, mse, single (probe).</summary>
+[Network(260, 543, 5, Activations = new[] { Activation.Tanh, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class M17Net { }
+
+public readonly struct M17Calls(M17Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m18: 164-850-2, tanh, softmax, ce, double (probe).</summary>
+[Network(164, 850, 2, Activations = new[] { Activation.Tanh, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class M18Net { }
+
+public readonly struct M18Calls(M18Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m19: 255-640-4, tanh, tanh, mse, double (probe).</summary>
+[Network(255, 640, 4, Activations = new[] { Activation.Tanh, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class M19Net { }
+
+public readonly struct M19Calls(M19Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m20: 105-868-9, tanh, identity, mse, single (probe).</summary>
+[Network(105, 868, 9, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class M20Net { }
+
+public readonly struct M20Calls(M20Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m21: 3-25-5, silu, sigmoid, bce, double (probe).</summary>
+[Network(3, 25, 5, Activations = new[] { Activation.SiLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class M21Net { }
+
+public readonly struct M21Calls(M21Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m22: 4-34-5, leaky, identity, hse, double (probe).</summary>
+[Network(4, 34, 5, Activations = new[] { Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class M22Net { }
+
+public readonly struct M22Calls(M22Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m23: 8-17-3, tanh, identity, mse, single (probe).</summary>
+[Network(8, 17, 3, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class M23Net { }
+
+public readonly struct M23Calls(M23Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m24: 5-28-4, softplus, identity, hse, single (probe).</summary>
+[Network(5, 28, 4, Activations = new[] { Activation.Softplus, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class M24Net { }
+
+public readonly struct M24Calls(M24Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m25: 6-19-2, sigmoid, sigmoid, bce, single (probe).</summary>
+[Network(6, 19, 2, Activations = new[] { Activation.Sigmoid, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class M25Net { }
+
+public readonly struct M25Calls(M25Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m26: 1-15-2, identity, tanh, mse, double (probe).</summary>
+[Network(1, 15, 2, Activations = new[] { Activation.Identity, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class M26Net { }
+
+public readonly struct M26Calls(M26Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m27: 1-32-3, elu, softmax, ce, double (probe).</summary>
+[Network(1, 32, 3, Activations = new[] { Activation.ELU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class M27Net { }
+
+public readonly struct M27Calls(M27Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape m28: 8-3-2, relu, sigmoid, bce, single (probe).</summary>
+[Network(8, 3, 2, Activations = new[] { Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class M28Net { }
+
+public readonly struct M28Calls(M28Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape e01: 2-100-3, relu, identity, mse, double (probe).</summary>
+[Network(2, 100, 3, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class E01Net { }
+
+public readonly struct E01Calls(E01Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape e02: 3-60-4, leaky, identity, hse, double (probe).</summary>
+[Network(3, 60, 4, Activations = new[] { Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class E02Net { }
+
+public readonly struct E02Calls(E02Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape e03: 4-50-3, relu, identity, mse, double (probe).</summary>
+[Network(4, 50, 3, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class E03Net { }
+
+public readonly struct E03Calls(E03Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape e04: 3-100-2, relu, identity, mse, double (probe).</summary>
+[Network(3, 100, 2, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class E04Net { }
+
+public readonly struct E04Calls(E04Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape e05: 2-128-2, relu, identity, mse, double (probe).</summary>
+[Network(2, 128, 2, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class E05Net { }
+
+public readonly struct E05Calls(E05Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape e06: 4-40-8, relu, sigmoid, bce, double (probe).</summary>
+[Network(4, 40, 8, Activations = new[] { Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class E06Net { }
+
+public readonly struct E06Calls(E06Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape e07: 2-160-1, relu, identity, mse, single (probe).</summary>
+[Network(2, 160, 1, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class E07Net { }
+
+public readonly struct E07Calls(E07Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape e08: 2-40-5, leaky, softmax, ce, double (probe).</summary>
+[Network(2, 40, 5, Activations = new[] { Activation.LeakyReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class E08Net { }
+
+public readonly struct E08Calls(E08Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape e09: 3-30-6, relu, softmax, ce, double (probe).</summary>
+[Network(3, 30, 6, Activations = new[] { Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class E09Net { }
+
+public readonly struct E09Calls(E09Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape e10: 4-90-2, leaky, tanh, mse, double (probe).</summary>
+[Network(4, 90, 2, Activations = new[] { Activation.LeakyReLU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class E10Net { }
+
+public readonly struct E10Calls(E10Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape e11: 2-100-3, leaky, identity, hse, single (probe).</summary>
+[Network(2, 100, 3, Activations = new[] { Activation.LeakyReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class E11Net { }
+
+public readonly struct E11Calls(E11Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape e12: 2-64-6, relu, identity, mse, single (probe).</summary>
+[Network(2, 64, 6, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class E12Net { }
+
+public readonly struct E12Calls(E12Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
 public static partial class Registry
 {
     /// <summary>Every shape of shapes.txt, then of probes.txt, in file order.</summary>
@@ -6556,5 +7156,85 @@ public static partial class Registry
             spec => new SweepRunner<double, N27Calls>(spec, new N27Calls(new N27Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
         new("n28", [3, 35, 3], ["gelu", "tanh"], "mse", false, 199, 170, 31,
             spec => new SweepRunner<double, N28Calls>(spec, new N28Calls(new N28Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("m01", [20, 287, 270, 112, 5], ["identity", "softplus", "sigmoid", "softmax"], "ce", false, 1, 1, 1,
+            spec => new SweepRunner<double, M01Calls>(spec, new M01Calls(new M01Net()), (s, k) => (k == s % 5 ? 1.0 : 0.0))),
+        new("m02", [17, 295, 10, 96, 9], ["identity", "elu", "gelu", "tanh"], "mse", false, 6, 8, 1,
+            spec => new SweepRunner<double, M02Calls>(spec, new M02Calls(new M02Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("m03", [256, 199, 171, 56, 50, 6], ["leaky", "identity", "relu", "tanh", "identity"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, M03Calls>(spec, new M03Calls(new M03Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("m04", [212, 75, 131, 264, 269, 8], ["elu", "tanh", "tanh", "identity", "tanh"], "mse", false, 1, 1, 1,
+            spec => new SweepRunner<double, M04Calls>(spec, new M04Calls(new M04Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("m05", [80, 1000, 8], ["gelu", "tanh"], "mse", true, 1, 2, 1,
+            spec => new SweepRunner<float, M05Calls>(spec, new M05Calls(new M05Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("m06", [122, 694, 7], ["identity", "softmax"], "ce", true, 1, 2, 1,
+            spec => new SweepRunner<float, M06Calls>(spec, new M06Calls(new M06Net()), (s, k) => (k == s % 7 ? 1.0 : 0.0))),
+        new("m07", [172, 1046, 9], ["sigmoid", "identity"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, M07Calls>(spec, new M07Calls(new M07Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("m08", [413, 856, 9], ["leaky", "sigmoid"], "bce", true, 1, 1, 1,
+            spec => new SweepRunner<float, M08Calls>(spec, new M08Calls(new M08Net()), (s, k) => (double)((s + k) % 2))),
+        new("m09", [135, 399, 357, 5], ["leaky", "relu", "sigmoid"], "bce", false, 1, 1, 1,
+            spec => new SweepRunner<double, M09Calls>(spec, new M09Calls(new M09Net()), (s, k) => (double)((s + k) % 2))),
+        new("m10", [91, 189, 9], ["elu", "sigmoid"], "bce", false, 4, 5, 1,
+            spec => new SweepRunner<double, M10Calls>(spec, new M10Calls(new M10Net()), (s, k) => (double)((s + k) % 2))),
+        new("m11", [101, 89, 367, 135, 5], ["softplus", "softplus", "sigmoid", "softmax"], "ce", true, 1, 2, 1,
+            spec => new SweepRunner<float, M11Calls>(spec, new M11Calls(new M11Net()), (s, k) => (k == s % 5 ? 1.0 : 0.0))),
+        new("m12", [183, 259, 207, 1], ["sigmoid", "relu", "tanh"], "mse", false, 1, 1, 1,
+            spec => new SweepRunner<double, M12Calls>(spec, new M12Calls(new M12Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("m13", [611, 389, 7], ["relu", "sigmoid"], "bce", true, 1, 1, 1,
+            spec => new SweepRunner<float, M13Calls>(spec, new M13Calls(new M13Net()), (s, k) => (double)((s + k) % 2))),
+        new("m14", [714, 359, 3], ["leaky", "identity"], "hse", false, 1, 1, 1,
+            spec => new SweepRunner<double, M14Calls>(spec, new M14Calls(new M14Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("m15", [529, 76, 122, 4], ["leaky", "relu", "sigmoid"], "bce", false, 2, 2, 1,
+            spec => new SweepRunner<double, M15Calls>(spec, new M15Calls(new M15Net()), (s, k) => (double)((s + k) % 2))),
+        new("m16", [576, 64, 9], ["relu", "tanh"], "mse", false, 2, 3, 1,
+            spec => new SweepRunner<double, M16Calls>(spec, new M16Calls(new M16Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("m17", [260, 543, 5], ["tanh", "tanh"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, M17Calls>(spec, new M17Calls(new M17Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("m18", [164, 850, 2], ["tanh", "softmax"], "ce", false, 1, 1, 1,
+            spec => new SweepRunner<double, M18Calls>(spec, new M18Calls(new M18Net()), (s, k) => (k == s % 2 ? 1.0 : 0.0))),
+        new("m19", [255, 640, 4], ["tanh", "tanh"], "mse", false, 1, 1, 1,
+            spec => new SweepRunner<double, M19Calls>(spec, new M19Calls(new M19Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("m20", [105, 868, 9], ["tanh", "identity"], "mse", true, 1, 1, 1,
+            spec => new SweepRunner<float, M20Calls>(spec, new M20Calls(new M20Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("m21", [3, 25, 5], ["silu", "sigmoid"], "bce", false, 223, 200, 35,
+            spec => new SweepRunner<double, M21Calls>(spec, new M21Calls(new M21Net()), (s, k) => (double)((s + k) % 2))),
+        new("m22", [4, 34, 5], ["leaky", "identity"], "hse", false, 153, 144, 24,
+            spec => new SweepRunner<double, M22Calls>(spec, new M22Calls(new M22Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("m23", [8, 17, 3], ["tanh", "identity"], "mse", true, 263, 259, 42,
+            spec => new SweepRunner<float, M23Calls>(spec, new M23Calls(new M23Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("m24", [5, 28, 4], ["softplus", "identity"], "hse", true, 186, 175, 30,
+            spec => new SweepRunner<float, M24Calls>(spec, new M24Calls(new M24Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("m25", [6, 19, 2], ["sigmoid", "sigmoid"], "bce", true, 301, 277, 47,
+            spec => new SweepRunner<float, M25Calls>(spec, new M25Calls(new M25Net()), (s, k) => (double)((s + k) % 2))),
+        new("m26", [1, 15, 2], ["identity", "tanh"], "mse", false, 656, 466, 50,
+            spec => new SweepRunner<double, M26Calls>(spec, new M26Calls(new M26Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("m27", [1, 32, 3], ["elu", "softmax"], "ce", false, 273, 210, 43,
+            spec => new SweepRunner<double, M27Calls>(spec, new M27Calls(new M27Net()), (s, k) => (k == s % 3 ? 1.0 : 0.0))),
+        new("m28", [8, 3, 2], ["relu", "sigmoid"], "bce", true, 1429, 1250, 50,
+            spec => new SweepRunner<float, M28Calls>(spec, new M28Calls(new M28Net()), (s, k) => (double)((s + k) % 2))),
+        new("e01", [2, 100, 3], ["relu", "identity"], "mse", false, 80, 66, 13,
+            spec => new SweepRunner<double, E01Calls>(spec, new E01Calls(new E01Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("e02", [3, 60, 4], ["leaky", "identity"], "hse", false, 106, 95, 17,
+            spec => new SweepRunner<double, E02Calls>(spec, new E02Calls(new E02Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("e03", [4, 50, 3], ["relu", "identity"], "mse", false, 127, 114, 20,
+            spec => new SweepRunner<double, E03Calls>(spec, new E03Calls(new E03Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("e04", [3, 100, 2], ["relu", "identity"], "mse", false, 80, 66, 13,
+            spec => new SweepRunner<double, E04Calls>(spec, new E04Calls(new E04Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("e05", [2, 128, 2], ["relu", "identity"], "mse", false, 71, 56, 12,
+            spec => new SweepRunner<double, E05Calls>(spec, new E05Calls(new E05Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("e06", [4, 40, 8], ["relu", "sigmoid"], "bce", false, 105, 105, 17,
+            spec => new SweepRunner<double, E06Calls>(spec, new E06Calls(new E06Net()), (s, k) => (double)((s + k) % 2))),
+        new("e07", [2, 160, 1], ["relu", "identity"], "mse", true, 66, 48, 11,
+            spec => new SweepRunner<float, E07Calls>(spec, new E07Calls(new E07Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("e08", [2, 40, 5], ["leaky", "softmax"], "ce", false, 156, 137, 25,
+            spec => new SweepRunner<double, E08Calls>(spec, new E08Calls(new E08Net()), (s, k) => (k == s % 5 ? 1.0 : 0.0))),
+        new("e09", [3, 30, 6], ["relu", "softmax"], "ce", false, 171, 159, 27,
+            spec => new SweepRunner<double, E09Calls>(spec, new E09Calls(new E09Net()), (s, k) => (k == s % 6 ? 1.0 : 0.0))),
+        new("e10", [4, 90, 2], ["leaky", "tanh"], "mse", false, 79, 69, 13,
+            spec => new SweepRunner<double, E10Calls>(spec, new E10Calls(new E10Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("e11", [2, 100, 3], ["leaky", "identity"], "hse", true, 80, 66, 13,
+            spec => new SweepRunner<float, E11Calls>(spec, new E11Calls(new E11Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("e12", [2, 64, 6], ["relu", "identity"], "mse", true, 90, 83, 14,
+            spec => new SweepRunner<float, E12Calls>(spec, new E12Calls(new E12Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
     ];
 }

@@ -459,7 +459,7 @@ public class PlannerTests
 
         // Past 256 weights, not: a layer of more than 16 outputs, sums of 16 terms or more, a tanh layer activated by one vector call, an
         // explicit MaxUnrolledWeights, or a network that runs in locals anyway.
-        Assert.Null(Planner.Plan(Model("Wide", new[] { 3, 100, 1 }, new[] { relu, identity })).PredictInLocals);
+        Assert.Null(Planner.Plan(Model("Wide", new[] { 5, 60, 1 }, new[] { relu, identity })).PredictInLocals);
         Assert.Null(Planner.Plan(Model("LongSums", new[] { 16, 16, 1 }, new[] { relu, identity })).PredictInLocals);
         Assert.Null(Planner.Plan(Model("VectorTanh", new[] { 12, 12, 12, 1 }, new[] { relu, ActivationKind.Tanh, identity })).PredictInLocals);
         Assert.Null(Planner.Plan(Model("Explicit", new[] { 10, 10, 10, 10, 10, 1 }, new[] { relu, relu, relu, relu, identity }, maxUnrolledWeights: 64)).PredictInLocals);
@@ -469,7 +469,7 @@ public class PlannerTests
 
         // A network of at most 256 weights may have layers of up to 24 units and, after the first layer, up to 24 inputs:
         // 5-20-4 (180 weights; its sigmoid layer of 80 weights keeps it from running in locals whole) predicts and trains
-        // samples in locals, 3-22-10 (286 weights) does not; a first layer of 16 inputs or a layer of 25 outputs neither.
+        // samples in locals, 5-22-10 (330 weights) does not; a first layer of 16 inputs or a layer of 25 outputs neither.
         var leakySigmoid = new[] { ActivationKind.LeakyReLU, ActivationKind.Sigmoid };
         NetworkPlan smallWide = Planner.Plan(Model("SmallWide", new[] { 5, 20, 4 }, leakySigmoid));
         Assert.False(smallWide.RunsInLocals);
@@ -477,7 +477,7 @@ public class PlannerTests
         Assert.True(smallWide.TrainsSamplesInLocals);
         Assert.NotNull(Planner.Plan(Model("Width24", new[] { 5, 24, 4 }, leakySigmoid)).PredictInLocals); // 24 inputs to layer 2
         Assert.Null(Planner.Plan(Model("Width25", new[] { 5, 25, 4 }, leakySigmoid)).PredictInLocals);
-        Assert.Null(Planner.Plan(Model("PastTheBudget", new[] { 3, 22, 10 }, new[] { ActivationKind.LeakyReLU, identity })).PredictInLocals);
+        Assert.Null(Planner.Plan(Model("PastTheBudget", new[] { 5, 22, 10 }, new[] { ActivationKind.LeakyReLU, identity })).PredictInLocals);
         Assert.Null(Planner.Plan(Model("WideFirstLayer", new[] { 16, 14, 1 }, new[] { relu, identity })).PredictInLocals);
         Assert.Null(Planner.Plan(Model("Fanin24", new[] { 24, 8, 1 }, new[] { relu, identity })).PredictInLocals);
 

@@ -327,7 +327,8 @@ public class GroupedUnitsTests
 
     /// <summary>
     /// Networks past the in-locals budget of 256 weights that predict and train samples in locals by their grouped plan: of
-    /// one input, or of floats whose first layer of three or four inputs Predict reads from a copy of W1.
+    /// one input, of floats whose first layer of three or four inputs Predict reads from a copy of W1, or of doubles and two
+    /// to four inputs (whose groups Predict takes two at a time where 512-bit vectors are accelerated).
     /// </summary>
     private static readonly NetworkModel[] PredictOnlyPastBudget =
     {
@@ -338,6 +339,9 @@ public class GroupedUnitsTests
         Model("PastBudgetFour", new[] { 4, 60, 2 }, new[] { Leaky, Identity }, PrecisionKind.Single),             // 360
         Model("PastBudgetDeep", new[] { 3, 16, 16, 1 }, new[] { Leaky, ReLU, Identity }, PrecisionKind.Single),  // 320
         Model("PastBudgetSmallScalar", new[] { 1, 8, 24, 4 }, new[] { ReLU, ReLU, Identity }, PrecisionKind.Single), // 296, 192 of them unit by unit
+        Model("PastBudgetPairDouble", new[] { 2, 100, 1 }, new[] { ReLU, Identity }),                            // 300, 12 pairs and a group
+        Model("PastBudgetThreeDouble", new[] { 3, 100, 2 }, new[] { Leaky, Identity }),                          // 500
+        Model("PastBudgetFourDouble", new[] { 4, 34, 5 }, new[] { Leaky, Identity }),                            // 306, two units after the groups
     };
 
     /// <summary>
@@ -349,6 +353,16 @@ public class GroupedUnitsTests
     {
         Model("ScalarLayer", new[] { 1, 10, 30, 1 }, new[] { ReLU, Leaky, Identity }, PrecisionKind.Single),      // 10 x 30 after the groups
         Model("ScalarLayerDeep", new[] { 1, 9, 12, 25, 2 }, new[] { Leaky, ReLU, ReLU, Identity }),              // 12 x 25 after a scalar layer
+    };
+
+    /// <summary>
+    /// Networks of floats and two inputs past the budget, which predict in locals by their grouped plan and train samples
+    /// through the layer kernels: each group of four floats is a Vector128 whose columns the training kernels move lane by lane.
+    /// </summary>
+    private static readonly NetworkModel[] PredictOnlyPairSingle =
+    {
+        Model("PastBudgetPairSingle", new[] { 2, 100, 3 }, new[] { Leaky, Identity }, PrecisionKind.Single),     // 500
+        Model("PastBudgetPairSingleOne", new[] { 2, 97, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single),    // 291, a unit after the groups
     };
 
     [Fact]
@@ -365,10 +379,10 @@ public class GroupedUnitsTests
         // With dropout the samples train through the layer kernels (their masks are drawn there).
         NetworkModel dropout = PredictOnly[0] with { ClassName = "BeyondDropout", DropoutRates = new[] { 0.2, 0.0 }.ToEquatableArray() };
         Assert.False(Planner.Plan(dropout).TrainsSamplesInLocals);
-        // Past the in-locals budget of 256 weights a network of one input, or of floats and three or four inputs, still predicts
-        // and trains samples in locals, up to 512 weights, unless a layer of more than 200 weights is left to scalar code
-        // (then it trains through the layer kernels); past 512, with two inputs or doubles of three or four past 256, or with
-        // five inputs, everything calls them.
+        // Past the in-locals budget of 256 weights a network of one input, of floats and three or four inputs, or of doubles
+        // and two to four inputs still predicts and trains samples in locals, up to 512 weights, unless a layer of more than
+        // 200 weights is left to scalar code (then it trains through the layer kernels); past 512, with floats of two inputs
+        // past 256, or with five inputs, everything calls them.
         foreach (NetworkModel model in PredictOnlyPastBudget)
         {
             NetworkPlan plan = Planner.Plan(model);
@@ -381,23 +395,29 @@ public class GroupedUnitsTests
             Assert.True(Assert.IsType<NetworkPlan>(plan.PredictInLocals).Layers[0].GroupsUnits);
             Assert.False(plan.TrainsSamplesInLocals, model.ClassName);
         }
+        foreach (NetworkModel model in PredictOnlyPairSingle)
+        {
+            NetworkPlan plan = Planner.Plan(model);
+            Assert.True(Assert.IsType<NetworkPlan>(plan.PredictInLocals).Layers[0].GroupsUnits);
+            Assert.False(plan.TrainsSamplesInLocals, model.ClassName);
+        }
         // The scalar layer's bound is the one rule 9 gives a layer of a network without groups: raised past it, they train in locals too.
         Assert.All(PredictOnlyScalarLayer, model =>
             Assert.True(Planner.Plan(model, PlanLimits.Default with { MaxSampleInLocalsLayerWeights = 320 }).TrainsSamplesInLocals));
         Assert.Null(Planner.Plan(Model("Over", new[] { 1, 257, 1 }, new[] { ReLU, Identity })).PredictInLocals);
-        Assert.Null(Planner.Plan(Model("OverPair", new[] { 2, 100, 1 }, new[] { ReLU, Identity })).PredictInLocals);
-        Assert.Null(Planner.Plan(Model("OverPairSingle", new[] { 2, 100, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)).PredictInLocals);
-        Assert.Null(Planner.Plan(Model("OverThreeDouble", new[] { 3, 100, 1 }, new[] { ReLU, Identity })).PredictInLocals);
+        Assert.Null(Planner.Plan(Model("OverPair", new[] { 2, 171, 1 }, new[] { ReLU, Identity })).PredictInLocals); // 513
+        Assert.Null(Planner.Plan(Model("OverPairSingle", new[] { 2, 171, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)).PredictInLocals); // 513
+        Assert.Null(Planner.Plan(Model("OverFourDouble", new[] { 4, 103, 1 }, new[] { ReLU, Identity })).PredictInLocals); // 515
         Assert.Null(Planner.Plan(Model("OverThreeSingle", new[] { 3, 129, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)).PredictInLocals); // 516
         Assert.All(PredictOnlyPastBudget.Where(model => model.InputSize > 1), model =>
-            Assert.True(Assert.IsType<NetworkPlan>(Planner.Plan(model).PredictInLocals).Layers[0].PredictsFromColumnCopy));
+            Assert.Equal(model.Precision == PrecisionKind.Single, Assert.IsType<NetworkPlan>(Planner.Plan(model).PredictInLocals).Layers[0].PredictsFromColumnCopy));
         // The bound is a cost-model threshold: at 256 the one-input network goes back to the kernels.
         Assert.Null(Planner.Plan(PredictOnlyPastBudget[0], PlanLimits.Default with { MaxGroupedPredictInLocalsWeights = 256 }).PredictInLocals);
         Assert.True(Assert.IsType<NetworkPlan>(Planner.Plan(Model("ThreeInputs", new[] { 3, 50, 2 }, new[] { ReLU, Identity })).PredictInLocals).Layers[0].GroupsUnits);
         Assert.Null(Planner.Plan(Model("FiveInputs", new[] { 5, 40, 2 }, new[] { ReLU, Identity })).PredictInLocals);
 
         // Predict's sums are the unrolled ones, operation for operation, written out here neuron by neuron.
-        NetworkModel[] predicting = PredictOnly.Concat(PredictOnlyPastBudget).Concat(PredictOnlyScalarLayer).ToArray();
+        NetworkModel[] predicting = PredictOnly.Concat(PredictOnlyPastBudget).Concat(PredictOnlyScalarLayer).Concat(PredictOnlyPairSingle).ToArray();
         Assembly assembly = GeneratorHarness.LoadCompilation(GeneratorHarness.Compile(predicting.Select(model => Emitter.Emit(Planner.Plan(model), default)).ToArray()));
         foreach (NetworkModel model in predicting)
         {
