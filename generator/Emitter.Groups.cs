@@ -112,8 +112,8 @@ internal static partial class Emitter
         int groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
         if (!training && layer.PredictsFromColumnCopy)
             EmitWideGroupedSums(writer, plan, layer, scalar, acceleratedBits);
-        else if (!training && PairsGroups(layer, scalar))
-            EmitPairedGroupSums(writer, plan, layer, scalar);
+        else if (PairsGroups(layer, scalar) && (!training || TrainsInPairs(layer)))
+            EmitPairedGroupSums(writer, plan, layer, scalar, training);
         else
             EmitGroupSums(writer, plan, layer, scalar, training, declare: true);
         for (int j = groups * lanes; j < layer.OutputSize; j++)
@@ -176,7 +176,19 @@ internal static partial class Emitter
         scalar.Size == 8 && layer.InputSize >= 2 && layer.InputSize <= MaxLoadedGroupInputs && !layer.PredictsFromColumnCopy && layer.UnitGroups >= 2;
 
     /// <summary>
-    /// Predict's form of a grouped layer that <see cref="PairsGroups"/>: where 512-bit vectors are accelerated, each pair
+    /// Whether the training kernels' forward pass (Backward, Train) pairs a layer's groups too: three or four inputs and
+    /// eight groups or more. Their backward pass keeps the groups of four, so each pair is split once more there, and with
+    /// two inputs or fewer groups the pairs saved less than that cost. NetGen.Sweep, medians of 3 alternated processes, Train
+    /// in groups of four -> in pairs: 4-34-5 leaky 81.1 -> 72.5 ns, 4-50-3 86.6 -> 74.1, 3-60-4 104.8 -> 94.5, 3-40-2 50.8
+    /// -> 47.3, 3-36-1 42.5 -> 38.8, 3-32-2 43.6 -> 41.6 (per-row batch32 0.89-0.93x); but 3-20-1 (five groups) 27.8 -> 31.5
+    /// and 2-33-3 41.0 -> 46.1. Outputs of the layer above summed eight chains to a 512-bit vector (as Predict does) lost
+    /// in training (2-33-3 41.5 -> 66 ns), so there the rows keep their vectors of four chains.
+    /// </summary>
+    private static bool TrainsInPairs(LayerPlan layer) => layer.InputSize >= 3 && layer.UnitGroups >= 8;
+
+    /// <summary>
+    /// Predict's form of a grouped layer that <see cref="PairsGroups"/>, and the training kernels' where it also
+    /// <see cref="TrainsInPairs"/>: where 512-bit vectors are accelerated, each pair
     /// of groups is one vector of eight units, whose 8k weights (eight rows of k inputs) are k loads moved into the k
     /// columns by two-source permutes (<c>Kernels.Transpose</c> of 512-bit vectors), summed <c>b[j] + W[j, 0] x0 +
     /// W[j, 1] x1 ...</c> in every lane as unit by unit, activated whole (lane by lane) and split into its two groups; a
@@ -185,7 +197,7 @@ internal static partial class Emitter
     /// the groups of four, and a quarter of the lane moves: 3-40-2 ReLU double, Predict 23.6 -> 17.8 ns (Stopwatch, AMD
     /// EPYC, Zen 4).
     /// </summary>
-    private static void EmitPairedGroupSums(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar)
+    private static void EmitPairedGroupSums(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool training)
     {
         int n = layer.Number, inputs = layer.InputSize, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes, pairs = groups / 2;
         string t = scalar.Keyword, wide = "global::System.Runtime.Intrinsics.Vector512";
@@ -197,7 +209,7 @@ internal static partial class Emitter
             writer.Line($"// units 0-{pairs * 2 * lanes - 1} eight to a 512-bit vector, two groups (lane l of a{n}z{{p}} is unit 8p + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit");
             writer.Line($"// (a pair's {inputs * 2 * lanes} weights, its eight rows of {inputs}, are {inputs} loads; input i's column is column i of those rows)");
             for (int i = 0; i < inputs; i++)
-                writer.Line($"var x{n}z{i} = {wide}.Create({InputInLocals(plan, layer, i, training: false, groups: true, scalar)});");
+                writer.Line($"var x{n}z{i} = {wide}.Create({InputInLocals(plan, layer, i, training, groups: true, scalar)});");
             for (int p = 0; p < pairs; p++)
             {
                 string Part(int v) => $"w{n}p{p}r{v}";
@@ -213,10 +225,10 @@ internal static partial class Emitter
                 writer.Line($"{AV(n, 2 * p + 1)} = {wide}.GetUpper(a{n}z{p});");
             }
             if (groups % 2 == 1)
-                EmitGroupSums(writer, plan, layer, scalar, training: false, declare: false, firstGroup: groups - 1);
+                EmitGroupSums(writer, plan, layer, scalar, training, declare: false, firstGroup: groups - 1);
         }
         using (writer.Block("else"))
-            EmitGroupSums(writer, plan, layer, scalar, training: false, declare: false);
+            EmitGroupSums(writer, plan, layer, scalar, training, declare: false);
     }
 
     /// <summary>A group's activation of <paramref name="sum"/>: the sum itself for the identity, else the activation's vector call.</summary>

@@ -169,8 +169,8 @@ public class GeneratedCodeSnapshotTests
         namespace Samples;
         // Layer 1's 36 units of three inputs in groups of four (rule 4): where 512-bit vectors are accelerated, Predict takes
         // groups 0-7 two at a time as vectors of eight units, their 24 weights moved into columns by permutes, and group 8
-        // alone, and keeps the output row's eight chains in one 512-bit vector; the training kernels and other hardware keep
-        // the groups of four.
+        // alone, and keeps the output row's eight chains in one 512-bit vector. The training kernels' forward pass pairs the
+        // groups too (three inputs, nine groups); their backward pass, their output row and other hardware keep groups of four.
         [Network(3, 36, 1, Hidden = Activation.ReLU, Output = Activation.Identity, Precision = Precision.Double)]
         public partial class ClimateNet { }
         """);

@@ -122,6 +122,9 @@ public class GroupedUnitsTests
         Model("ThreePairs", new[] { 3, 16, 3 }, new[] { ReLU, Identity }, loss: LossKind.MeanSquaredError),   // two pairs; 17-term sums, four chains in one vector
         Model("FourOdd", new[] { 4, 13, 1 }, new[] { Leaky, Identity }),                                    // a pair, an unpaired group and a unit after them
         Model("PairPairs", new[] { 2, 16, 2 }, new[] { ReLU, Identity }),                                   // two pairs, nothing after them
+        // Three or four inputs and eight groups or more: the training kernels' forward pass pairs them too.
+        Model("ThreeTrainPairs", new[] { 3, 33, 1 }, new[] { ReLU, Identity }, loss: LossKind.MeanSquaredError), // four pairs and a unit after them
+        Model("FourTrainPairs", new[] { 4, 36, 1 }, new[] { Leaky, Identity }),                             // four pairs and an unpaired group
         // Doubles whose layer above sums 32-47 terms (eight chains): Predict keeps a row's chains in one 512-bit vector where those are accelerated.
         Model("PairedRows", new[] { 2, 32, 1 }, new[] { ReLU, Identity }),                                  // four pairs; 33-term sums
         Model("PairedRowsOdd", new[] { 2, 31, 2 }, new[] { Leaky, Identity }),                              // seven groups (the last unpaired) and three units after them

@@ -545,56 +545,106 @@ namespace Samples
             var b1 = parameters.Slice(B1Offset, 36);
             ref double b1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1);
             ref double w1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1);
-            // units 0-35 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
-            var x1v0 = global::System.Runtime.Intrinsics.Vector256.Create(input[0]);
-            var x1v1 = global::System.Runtime.Intrinsics.Vector256.Create(input[1]);
-            var x1v2 = global::System.Runtime.Intrinsics.Vector256.Create(input[2]);
-            // (a group's 12 weights, its four rows of 3, are 3 loads; input i's column is column i of those rows)
-            var w1g0r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 0));
-            var w1g0r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 4));
-            var w1g0r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 8));
-            global::NetGen.Kernels.Transpose(w1g0r0, w1g0r1, w1g0r2, out var w1g0c0, out var w1g0c1, out var w1g0c2);
-            var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1g0c0 * x1v0 + w1g0c1 * x1v1 + w1g0c2 * x1v2);
-            var w1g1r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 12));
-            var w1g1r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 16));
-            var w1g1r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 20));
-            global::NetGen.Kernels.Transpose(w1g1r0, w1g1r1, w1g1r2, out var w1g1c0, out var w1g1c1, out var w1g1c2);
-            var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 4)) + w1g1c0 * x1v0 + w1g1c1 * x1v1 + w1g1c2 * x1v2);
-            var w1g2r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 24));
-            var w1g2r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 28));
-            var w1g2r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 32));
-            global::NetGen.Kernels.Transpose(w1g2r0, w1g2r1, w1g2r2, out var w1g2c0, out var w1g2c1, out var w1g2c2);
-            var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1g2c0 * x1v0 + w1g2c1 * x1v1 + w1g2c2 * x1v2);
-            var w1g3r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 36));
-            var w1g3r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 40));
-            var w1g3r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 44));
-            global::NetGen.Kernels.Transpose(w1g3r0, w1g3r1, w1g3r2, out var w1g3c0, out var w1g3c1, out var w1g3c2);
-            var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 12)) + w1g3c0 * x1v0 + w1g3c1 * x1v1 + w1g3c2 * x1v2);
-            var w1g4r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 48));
-            var w1g4r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 52));
-            var w1g4r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 56));
-            global::NetGen.Kernels.Transpose(w1g4r0, w1g4r1, w1g4r2, out var w1g4c0, out var w1g4c1, out var w1g4c2);
-            var a1v4 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 16)) + w1g4c0 * x1v0 + w1g4c1 * x1v1 + w1g4c2 * x1v2);
-            var w1g5r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 60));
-            var w1g5r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 64));
-            var w1g5r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 68));
-            global::NetGen.Kernels.Transpose(w1g5r0, w1g5r1, w1g5r2, out var w1g5c0, out var w1g5c1, out var w1g5c2);
-            var a1v5 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 20)) + w1g5c0 * x1v0 + w1g5c1 * x1v1 + w1g5c2 * x1v2);
-            var w1g6r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 72));
-            var w1g6r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 76));
-            var w1g6r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 80));
-            global::NetGen.Kernels.Transpose(w1g6r0, w1g6r1, w1g6r2, out var w1g6c0, out var w1g6c1, out var w1g6c2);
-            var a1v6 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 24)) + w1g6c0 * x1v0 + w1g6c1 * x1v1 + w1g6c2 * x1v2);
-            var w1g7r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 84));
-            var w1g7r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 88));
-            var w1g7r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 92));
-            global::NetGen.Kernels.Transpose(w1g7r0, w1g7r1, w1g7r2, out var w1g7c0, out var w1g7c1, out var w1g7c2);
-            var a1v7 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 28)) + w1g7c0 * x1v0 + w1g7c1 * x1v1 + w1g7c2 * x1v2);
-            var w1g8r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 96));
-            var w1g8r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 100));
-            var w1g8r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 104));
-            global::NetGen.Kernels.Transpose(w1g8r0, w1g8r1, w1g8r2, out var w1g8c0, out var w1g8c1, out var w1g8c2);
-            var a1v8 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 32)) + w1g8c0 * x1v0 + w1g8c1 * x1v1 + w1g8c2 * x1v2);
+            global::System.Runtime.Intrinsics.Vector256<double> a1v0, a1v1, a1v2, a1v3, a1v4, a1v5, a1v6, a1v7, a1v8;
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                // units 0-31 eight to a 512-bit vector, two groups (lane l of a1z{p} is unit 8p + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
+                // (a pair's 24 weights, its eight rows of 3, are 3 loads; input i's column is column i of those rows)
+                var x1z0 = global::System.Runtime.Intrinsics.Vector512.Create(input[0]);
+                var x1z1 = global::System.Runtime.Intrinsics.Vector512.Create(input[1]);
+                var x1z2 = global::System.Runtime.Intrinsics.Vector512.Create(input[2]);
+                var w1p0r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 0));
+                var w1p0r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 8));
+                var w1p0r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 16));
+                global::NetGen.Kernels.Transpose(w1p0r0, w1p0r1, w1p0r2, out var w1p0c0, out var w1p0c1, out var w1p0c2);
+                var a1z0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1p0c0 * x1z0 + w1p0c1 * x1z1 + w1p0c2 * x1z2);
+                a1v0 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z0);
+                a1v1 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z0);
+                var w1p1r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 24));
+                var w1p1r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 32));
+                var w1p1r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 40));
+                global::NetGen.Kernels.Transpose(w1p1r0, w1p1r1, w1p1r2, out var w1p1c0, out var w1p1c1, out var w1p1c2);
+                var a1z1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1p1c0 * x1z0 + w1p1c1 * x1z1 + w1p1c2 * x1z2);
+                a1v2 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z1);
+                a1v3 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z1);
+                var w1p2r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 48));
+                var w1p2r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 56));
+                var w1p2r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 64));
+                global::NetGen.Kernels.Transpose(w1p2r0, w1p2r1, w1p2r2, out var w1p2c0, out var w1p2c1, out var w1p2c2);
+                var a1z2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 16)) + w1p2c0 * x1z0 + w1p2c1 * x1z1 + w1p2c2 * x1z2);
+                a1v4 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z2);
+                a1v5 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z2);
+                var w1p3r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 72));
+                var w1p3r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 80));
+                var w1p3r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 88));
+                global::NetGen.Kernels.Transpose(w1p3r0, w1p3r1, w1p3r2, out var w1p3c0, out var w1p3c1, out var w1p3c2);
+                var a1z3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 24)) + w1p3c0 * x1z0 + w1p3c1 * x1z1 + w1p3c2 * x1z2);
+                a1v6 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z3);
+                a1v7 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z3);
+                // units 32-35 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
+                var x1v0 = global::System.Runtime.Intrinsics.Vector256.Create(input[0]);
+                var x1v1 = global::System.Runtime.Intrinsics.Vector256.Create(input[1]);
+                var x1v2 = global::System.Runtime.Intrinsics.Vector256.Create(input[2]);
+                // (a group's 12 weights, its four rows of 3, are 3 loads; input i's column is column i of those rows)
+                var w1g8r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 96));
+                var w1g8r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 100));
+                var w1g8r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 104));
+                global::NetGen.Kernels.Transpose(w1g8r0, w1g8r1, w1g8r2, out var w1g8c0, out var w1g8c1, out var w1g8c2);
+                a1v8 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 32)) + w1g8c0 * x1v0 + w1g8c1 * x1v1 + w1g8c2 * x1v2);
+            }
+            else
+            {
+                // units 0-35 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
+                var x1v0 = global::System.Runtime.Intrinsics.Vector256.Create(input[0]);
+                var x1v1 = global::System.Runtime.Intrinsics.Vector256.Create(input[1]);
+                var x1v2 = global::System.Runtime.Intrinsics.Vector256.Create(input[2]);
+                // (a group's 12 weights, its four rows of 3, are 3 loads; input i's column is column i of those rows)
+                var w1g0r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 0));
+                var w1g0r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 4));
+                var w1g0r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 8));
+                global::NetGen.Kernels.Transpose(w1g0r0, w1g0r1, w1g0r2, out var w1g0c0, out var w1g0c1, out var w1g0c2);
+                a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1g0c0 * x1v0 + w1g0c1 * x1v1 + w1g0c2 * x1v2);
+                var w1g1r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 12));
+                var w1g1r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 16));
+                var w1g1r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 20));
+                global::NetGen.Kernels.Transpose(w1g1r0, w1g1r1, w1g1r2, out var w1g1c0, out var w1g1c1, out var w1g1c2);
+                a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 4)) + w1g1c0 * x1v0 + w1g1c1 * x1v1 + w1g1c2 * x1v2);
+                var w1g2r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 24));
+                var w1g2r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 28));
+                var w1g2r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 32));
+                global::NetGen.Kernels.Transpose(w1g2r0, w1g2r1, w1g2r2, out var w1g2c0, out var w1g2c1, out var w1g2c2);
+                a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1g2c0 * x1v0 + w1g2c1 * x1v1 + w1g2c2 * x1v2);
+                var w1g3r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 36));
+                var w1g3r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 40));
+                var w1g3r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 44));
+                global::NetGen.Kernels.Transpose(w1g3r0, w1g3r1, w1g3r2, out var w1g3c0, out var w1g3c1, out var w1g3c2);
+                a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 12)) + w1g3c0 * x1v0 + w1g3c1 * x1v1 + w1g3c2 * x1v2);
+                var w1g4r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 48));
+                var w1g4r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 52));
+                var w1g4r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 56));
+                global::NetGen.Kernels.Transpose(w1g4r0, w1g4r1, w1g4r2, out var w1g4c0, out var w1g4c1, out var w1g4c2);
+                a1v4 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 16)) + w1g4c0 * x1v0 + w1g4c1 * x1v1 + w1g4c2 * x1v2);
+                var w1g5r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 60));
+                var w1g5r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 64));
+                var w1g5r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 68));
+                global::NetGen.Kernels.Transpose(w1g5r0, w1g5r1, w1g5r2, out var w1g5c0, out var w1g5c1, out var w1g5c2);
+                a1v5 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 20)) + w1g5c0 * x1v0 + w1g5c1 * x1v1 + w1g5c2 * x1v2);
+                var w1g6r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 72));
+                var w1g6r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 76));
+                var w1g6r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 80));
+                global::NetGen.Kernels.Transpose(w1g6r0, w1g6r1, w1g6r2, out var w1g6c0, out var w1g6c1, out var w1g6c2);
+                a1v6 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 24)) + w1g6c0 * x1v0 + w1g6c1 * x1v1 + w1g6c2 * x1v2);
+                var w1g7r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 84));
+                var w1g7r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 88));
+                var w1g7r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 92));
+                global::NetGen.Kernels.Transpose(w1g7r0, w1g7r1, w1g7r2, out var w1g7c0, out var w1g7c1, out var w1g7c2);
+                a1v7 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 28)) + w1g7c0 * x1v0 + w1g7c1 * x1v1 + w1g7c2 * x1v2);
+                var w1g8r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 96));
+                var w1g8r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 100));
+                var w1g8r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 104));
+                global::NetGen.Kernels.Transpose(w1g8r0, w1g8r1, w1g8r2, out var w1g8c0, out var w1g8c1, out var w1g8c2);
+                a1v8 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 32)) + w1g8c0 * x1v0 + w1g8c1 * x1v1 + w1g8c2 * x1v2);
+            }
             // Layer 2: 36 -> 1, a2 = identity(W2 a1 + b2)
             var w2 = parameters.Slice(W2Offset, 36);
             var b2 = parameters.Slice(B2Offset, 1);
@@ -961,56 +1011,106 @@ namespace Samples
             var b1 = parameters.Slice(B1Offset, 36);
             ref double b1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1);
             ref double w1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1);
-            // units 0-35 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
-            var x1v0 = global::System.Runtime.Intrinsics.Vector256.Create(input[0]);
-            var x1v1 = global::System.Runtime.Intrinsics.Vector256.Create(input[1]);
-            var x1v2 = global::System.Runtime.Intrinsics.Vector256.Create(input[2]);
-            // (a group's 12 weights, its four rows of 3, are 3 loads; input i's column is column i of those rows)
-            var w1g0r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 0));
-            var w1g0r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 4));
-            var w1g0r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 8));
-            global::NetGen.Kernels.Transpose(w1g0r0, w1g0r1, w1g0r2, out var w1g0c0, out var w1g0c1, out var w1g0c2);
-            var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1g0c0 * x1v0 + w1g0c1 * x1v1 + w1g0c2 * x1v2);
-            var w1g1r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 12));
-            var w1g1r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 16));
-            var w1g1r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 20));
-            global::NetGen.Kernels.Transpose(w1g1r0, w1g1r1, w1g1r2, out var w1g1c0, out var w1g1c1, out var w1g1c2);
-            var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 4)) + w1g1c0 * x1v0 + w1g1c1 * x1v1 + w1g1c2 * x1v2);
-            var w1g2r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 24));
-            var w1g2r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 28));
-            var w1g2r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 32));
-            global::NetGen.Kernels.Transpose(w1g2r0, w1g2r1, w1g2r2, out var w1g2c0, out var w1g2c1, out var w1g2c2);
-            var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1g2c0 * x1v0 + w1g2c1 * x1v1 + w1g2c2 * x1v2);
-            var w1g3r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 36));
-            var w1g3r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 40));
-            var w1g3r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 44));
-            global::NetGen.Kernels.Transpose(w1g3r0, w1g3r1, w1g3r2, out var w1g3c0, out var w1g3c1, out var w1g3c2);
-            var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 12)) + w1g3c0 * x1v0 + w1g3c1 * x1v1 + w1g3c2 * x1v2);
-            var w1g4r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 48));
-            var w1g4r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 52));
-            var w1g4r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 56));
-            global::NetGen.Kernels.Transpose(w1g4r0, w1g4r1, w1g4r2, out var w1g4c0, out var w1g4c1, out var w1g4c2);
-            var a1v4 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 16)) + w1g4c0 * x1v0 + w1g4c1 * x1v1 + w1g4c2 * x1v2);
-            var w1g5r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 60));
-            var w1g5r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 64));
-            var w1g5r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 68));
-            global::NetGen.Kernels.Transpose(w1g5r0, w1g5r1, w1g5r2, out var w1g5c0, out var w1g5c1, out var w1g5c2);
-            var a1v5 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 20)) + w1g5c0 * x1v0 + w1g5c1 * x1v1 + w1g5c2 * x1v2);
-            var w1g6r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 72));
-            var w1g6r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 76));
-            var w1g6r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 80));
-            global::NetGen.Kernels.Transpose(w1g6r0, w1g6r1, w1g6r2, out var w1g6c0, out var w1g6c1, out var w1g6c2);
-            var a1v6 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 24)) + w1g6c0 * x1v0 + w1g6c1 * x1v1 + w1g6c2 * x1v2);
-            var w1g7r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 84));
-            var w1g7r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 88));
-            var w1g7r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 92));
-            global::NetGen.Kernels.Transpose(w1g7r0, w1g7r1, w1g7r2, out var w1g7c0, out var w1g7c1, out var w1g7c2);
-            var a1v7 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 28)) + w1g7c0 * x1v0 + w1g7c1 * x1v1 + w1g7c2 * x1v2);
-            var w1g8r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 96));
-            var w1g8r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 100));
-            var w1g8r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 104));
-            global::NetGen.Kernels.Transpose(w1g8r0, w1g8r1, w1g8r2, out var w1g8c0, out var w1g8c1, out var w1g8c2);
-            var a1v8 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 32)) + w1g8c0 * x1v0 + w1g8c1 * x1v1 + w1g8c2 * x1v2);
+            global::System.Runtime.Intrinsics.Vector256<double> a1v0, a1v1, a1v2, a1v3, a1v4, a1v5, a1v6, a1v7, a1v8;
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                // units 0-31 eight to a 512-bit vector, two groups (lane l of a1z{p} is unit 8p + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
+                // (a pair's 24 weights, its eight rows of 3, are 3 loads; input i's column is column i of those rows)
+                var x1z0 = global::System.Runtime.Intrinsics.Vector512.Create(input[0]);
+                var x1z1 = global::System.Runtime.Intrinsics.Vector512.Create(input[1]);
+                var x1z2 = global::System.Runtime.Intrinsics.Vector512.Create(input[2]);
+                var w1p0r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 0));
+                var w1p0r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 8));
+                var w1p0r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 16));
+                global::NetGen.Kernels.Transpose(w1p0r0, w1p0r1, w1p0r2, out var w1p0c0, out var w1p0c1, out var w1p0c2);
+                var a1z0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1p0c0 * x1z0 + w1p0c1 * x1z1 + w1p0c2 * x1z2);
+                a1v0 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z0);
+                a1v1 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z0);
+                var w1p1r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 24));
+                var w1p1r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 32));
+                var w1p1r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 40));
+                global::NetGen.Kernels.Transpose(w1p1r0, w1p1r1, w1p1r2, out var w1p1c0, out var w1p1c1, out var w1p1c2);
+                var a1z1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1p1c0 * x1z0 + w1p1c1 * x1z1 + w1p1c2 * x1z2);
+                a1v2 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z1);
+                a1v3 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z1);
+                var w1p2r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 48));
+                var w1p2r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 56));
+                var w1p2r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 64));
+                global::NetGen.Kernels.Transpose(w1p2r0, w1p2r1, w1p2r2, out var w1p2c0, out var w1p2c1, out var w1p2c2);
+                var a1z2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 16)) + w1p2c0 * x1z0 + w1p2c1 * x1z1 + w1p2c2 * x1z2);
+                a1v4 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z2);
+                a1v5 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z2);
+                var w1p3r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 72));
+                var w1p3r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 80));
+                var w1p3r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 88));
+                global::NetGen.Kernels.Transpose(w1p3r0, w1p3r1, w1p3r2, out var w1p3c0, out var w1p3c1, out var w1p3c2);
+                var a1z3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 24)) + w1p3c0 * x1z0 + w1p3c1 * x1z1 + w1p3c2 * x1z2);
+                a1v6 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z3);
+                a1v7 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z3);
+                // units 32-35 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
+                var x1v0 = global::System.Runtime.Intrinsics.Vector256.Create(input[0]);
+                var x1v1 = global::System.Runtime.Intrinsics.Vector256.Create(input[1]);
+                var x1v2 = global::System.Runtime.Intrinsics.Vector256.Create(input[2]);
+                // (a group's 12 weights, its four rows of 3, are 3 loads; input i's column is column i of those rows)
+                var w1g8r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 96));
+                var w1g8r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 100));
+                var w1g8r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 104));
+                global::NetGen.Kernels.Transpose(w1g8r0, w1g8r1, w1g8r2, out var w1g8c0, out var w1g8c1, out var w1g8c2);
+                a1v8 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 32)) + w1g8c0 * x1v0 + w1g8c1 * x1v1 + w1g8c2 * x1v2);
+            }
+            else
+            {
+                // units 0-35 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
+                var x1v0 = global::System.Runtime.Intrinsics.Vector256.Create(input[0]);
+                var x1v1 = global::System.Runtime.Intrinsics.Vector256.Create(input[1]);
+                var x1v2 = global::System.Runtime.Intrinsics.Vector256.Create(input[2]);
+                // (a group's 12 weights, its four rows of 3, are 3 loads; input i's column is column i of those rows)
+                var w1g0r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 0));
+                var w1g0r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 4));
+                var w1g0r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 8));
+                global::NetGen.Kernels.Transpose(w1g0r0, w1g0r1, w1g0r2, out var w1g0c0, out var w1g0c1, out var w1g0c2);
+                a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1g0c0 * x1v0 + w1g0c1 * x1v1 + w1g0c2 * x1v2);
+                var w1g1r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 12));
+                var w1g1r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 16));
+                var w1g1r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 20));
+                global::NetGen.Kernels.Transpose(w1g1r0, w1g1r1, w1g1r2, out var w1g1c0, out var w1g1c1, out var w1g1c2);
+                a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 4)) + w1g1c0 * x1v0 + w1g1c1 * x1v1 + w1g1c2 * x1v2);
+                var w1g2r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 24));
+                var w1g2r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 28));
+                var w1g2r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 32));
+                global::NetGen.Kernels.Transpose(w1g2r0, w1g2r1, w1g2r2, out var w1g2c0, out var w1g2c1, out var w1g2c2);
+                a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1g2c0 * x1v0 + w1g2c1 * x1v1 + w1g2c2 * x1v2);
+                var w1g3r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 36));
+                var w1g3r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 40));
+                var w1g3r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 44));
+                global::NetGen.Kernels.Transpose(w1g3r0, w1g3r1, w1g3r2, out var w1g3c0, out var w1g3c1, out var w1g3c2);
+                a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 12)) + w1g3c0 * x1v0 + w1g3c1 * x1v1 + w1g3c2 * x1v2);
+                var w1g4r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 48));
+                var w1g4r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 52));
+                var w1g4r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 56));
+                global::NetGen.Kernels.Transpose(w1g4r0, w1g4r1, w1g4r2, out var w1g4c0, out var w1g4c1, out var w1g4c2);
+                a1v4 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 16)) + w1g4c0 * x1v0 + w1g4c1 * x1v1 + w1g4c2 * x1v2);
+                var w1g5r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 60));
+                var w1g5r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 64));
+                var w1g5r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 68));
+                global::NetGen.Kernels.Transpose(w1g5r0, w1g5r1, w1g5r2, out var w1g5c0, out var w1g5c1, out var w1g5c2);
+                a1v5 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 20)) + w1g5c0 * x1v0 + w1g5c1 * x1v1 + w1g5c2 * x1v2);
+                var w1g6r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 72));
+                var w1g6r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 76));
+                var w1g6r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 80));
+                global::NetGen.Kernels.Transpose(w1g6r0, w1g6r1, w1g6r2, out var w1g6c0, out var w1g6c1, out var w1g6c2);
+                a1v6 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 24)) + w1g6c0 * x1v0 + w1g6c1 * x1v1 + w1g6c2 * x1v2);
+                var w1g7r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 84));
+                var w1g7r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 88));
+                var w1g7r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 92));
+                global::NetGen.Kernels.Transpose(w1g7r0, w1g7r1, w1g7r2, out var w1g7c0, out var w1g7c1, out var w1g7c2);
+                a1v7 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 28)) + w1g7c0 * x1v0 + w1g7c1 * x1v1 + w1g7c2 * x1v2);
+                var w1g8r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 96));
+                var w1g8r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 100));
+                var w1g8r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 104));
+                global::NetGen.Kernels.Transpose(w1g8r0, w1g8r1, w1g8r2, out var w1g8c0, out var w1g8c1, out var w1g8c2);
+                a1v8 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 32)) + w1g8c0 * x1v0 + w1g8c1 * x1v1 + w1g8c2 * x1v2);
+            }
             // Layer 2: 36 -> 1, a2 = identity(W2 a1 + b2)
             var w2 = parameters.Slice(W2Offset, 36);
             var b2 = parameters.Slice(B2Offset, 1);
