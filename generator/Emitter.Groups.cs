@@ -112,7 +112,7 @@ internal static partial class Emitter
         int groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
         if (!training && layer.PredictsFromColumnCopy)
             EmitWideGroupedSums(writer, plan, layer, scalar, acceleratedBits);
-        else if (PairsGroups(layer, scalar) && (!training || TrainsInPairs(layer)))
+        else if (PairsGroups(layer, scalar, training))
             EmitPairedGroupSums(writer, plan, layer, scalar, training);
         else
             EmitGroupSums(writer, plan, layer, scalar, training, declare: true);
@@ -143,15 +143,7 @@ internal static partial class Emitter
             if (inputs >= 2 && inputs <= MaxLoadedGroupInputs)
             {
                 // The group's weights as `inputs` vectors of four (its rows when there are four inputs), and their columns.
-                string Part(int v) => $"w{n}g{g}r{v}";
-                string Column(int c) => $"w{n}g{g}c{c}";
-                for (int v = 0; v < inputs; v++)
-                    writer.Line($"var {Part(v)} = {GroupLoad(scalar, $"w{n}", (g * inputs + v) * lanes)};");
-                string columns = string.Join(", ", Enumerable.Range(0, inputs).Select(c => $"out var {Column(c)}"));
-                string parts = string.Join(", ", Enumerable.Range(0, inputs).Select(Part));
-                writer.Line($"{RuntimeApi.Call(RuntimeApi.Transpose)}({parts}, {columns});");
-                for (int i = 0; i < inputs; i++)
-                    terms.Add($"{Column(i)} * x{n}v{i}");
+                terms.AddRange(MovedColumnTerms(writer, $"w{n}g{g}", inputs, v => GroupLoad(scalar, $"w{n}", (g * inputs + v) * lanes), $"x{n}v"));
             }
             else
             {
@@ -168,27 +160,39 @@ internal static partial class Emitter
     }
 
     /// <summary>
-    /// Whether Predict computes this grouped layer's groups in pairs, eight units to a 512-bit vector, where those are
-    /// accelerated (<see cref="EmitPairedGroupSums"/>): a layer of doubles (a group is a Vector256, half a 512-bit vector)
-    /// of two to four inputs, whose groups' columns come from lane moves (not from a copy of W), with two groups or more.
+    /// A group's (or a pair's) columns of W moved from its <paramref name="inputs"/> loads, <c>{name}r{v}</c> read by
+    /// <paramref name="load"/>, into <c>{name}c{i}</c> (<c>Kernels.Transpose</c>), and the sum's terms they make, column i
+    /// times <c>{inputVector}{i}</c>.
     /// </summary>
-    private static bool PairsGroups(LayerPlan layer, Scalar scalar) =>
-        scalar.Size == 8 && layer.InputSize >= 2 && layer.InputSize <= MaxLoadedGroupInputs && !layer.PredictsFromColumnCopy && layer.UnitGroups >= 2;
+    private static IEnumerable<string> MovedColumnTerms(CodeWriter writer, string name, int inputs, System.Func<int, string> load, string inputVector)
+    {
+        for (int v = 0; v < inputs; v++)
+            writer.Line($"var {name}r{v} = {load(v)};");
+        string parts = string.Join(", ", Enumerable.Range(0, inputs).Select(v => $"{name}r{v}"));
+        string columns = string.Join(", ", Enumerable.Range(0, inputs).Select(c => $"out var {name}c{c}"));
+        writer.Line($"{RuntimeApi.Call(RuntimeApi.Transpose)}({parts}, {columns});");
+        return Enumerable.Range(0, inputs).Select(i => $"{name}c{i} * {inputVector}{i}").ToList();
+    }
 
     /// <summary>
-    /// Whether the training kernels' forward pass (Backward, Train) pairs a layer's groups too: three or four inputs and
-    /// eight groups or more. Their backward pass keeps the groups of four, so each pair is split once more there, and with
+    /// Whether a grouped layer's groups are computed in pairs, eight units to a 512-bit vector, where those are accelerated
+    /// (<see cref="EmitPairedGroupSums"/>): a layer of doubles (a group is a Vector256, half a 512-bit vector) of two to four
+    /// inputs, whose groups' columns come from lane moves (not from a copy of W), with two groups or more, in Predict; in
+    /// the training kernels' forward pass (Backward, Train), with three or four inputs and eight groups or more.
+    /// The training kernels' backward pass keeps the groups of four, so each pair is split once more there, and with
     /// two inputs or fewer groups the pairs saved less than that cost. NetGen.Sweep, medians of 3 alternated processes, Train
     /// in groups of four -> in pairs: 4-34-5 leaky 81.1 -> 72.5 ns, 4-50-3 86.6 -> 74.1, 3-60-4 104.8 -> 94.5, 3-40-2 50.8
     /// -> 47.3, 3-36-1 42.5 -> 38.8, 3-32-2 43.6 -> 41.6 (per-row batch32 0.89-0.93x); but 3-20-1 (five groups) 27.8 -> 31.5
     /// and 2-33-3 41.0 -> 46.1. Outputs of the layer above summed eight chains to a 512-bit vector (as Predict does) lost
     /// in training (2-33-3 41.5 -> 66 ns), so there the rows keep their vectors of four chains.
     /// </summary>
-    private static bool TrainsInPairs(LayerPlan layer) => layer.InputSize >= 3 && layer.UnitGroups >= 8;
+    private static bool PairsGroups(LayerPlan layer, Scalar scalar, bool training) =>
+        scalar.Size == 8 && layer.InputSize >= 2 && layer.InputSize <= MaxLoadedGroupInputs && !layer.PredictsFromColumnCopy
+        && (training ? layer.InputSize >= 3 && layer.UnitGroups >= 8 : layer.UnitGroups >= 2);
 
     /// <summary>
-    /// Predict's form of a grouped layer that <see cref="PairsGroups"/>, and the training kernels' where it also
-    /// <see cref="TrainsInPairs"/>: where 512-bit vectors are accelerated, each pair
+    /// A grouped layer that <see cref="PairsGroups"/> (Predict's and, where it says so, the training kernels'): where
+    /// 512-bit vectors are accelerated, each pair
     /// of groups is one vector of eight units, whose 8k weights (eight rows of k inputs) are k loads moved into the k
     /// columns by two-source permutes (<c>Kernels.Transpose</c> of 512-bit vectors), summed <c>b[j] + W[j, 0] x0 +
     /// W[j, 1] x1 ...</c> in every lane as unit by unit, activated whole (lane by lane) and split into its two groups; a
@@ -212,14 +216,8 @@ internal static partial class Emitter
                 writer.Line($"var x{n}z{i} = {wide}.Create({InputInLocals(plan, layer, i, training, groups: true, scalar)});");
             for (int p = 0; p < pairs; p++)
             {
-                string Part(int v) => $"w{n}p{p}r{v}";
-                string Column(int c) => $"w{n}p{p}c{c}";
-                for (int v = 0; v < inputs; v++)
-                    writer.Line($"var {Part(v)} = {Load($"w{n}", (p * inputs + v) * 2 * lanes)};");
-                writer.Line($"{RuntimeApi.Call(RuntimeApi.Transpose)}({string.Join(", ", Enumerable.Range(0, inputs).Select(Part))}, {string.Join(", ", Enumerable.Range(0, inputs).Select(c => $"out var {Column(c)}"))});");
                 var terms = new List<string>(inputs + 1) { Load($"b{n}", p * 2 * lanes) };
-                for (int i = 0; i < inputs; i++)
-                    terms.Add($"{Column(i)} * x{n}z{i}");
+                terms.AddRange(MovedColumnTerms(writer, $"w{n}p{p}", inputs, v => Load($"w{n}", (p * inputs + v) * 2 * lanes), $"x{n}z"));
                 writer.Line($"var a{n}z{p} = {Activated(activation, SumOfTerms(terms))};");
                 writer.Line($"{AV(n, 2 * p)} = {wide}.GetLower(a{n}z{p});");
                 writer.Line($"{AV(n, 2 * p + 1)} = {wide}.GetUpper(a{n}z{p});");

@@ -86,7 +86,7 @@ namespace NetGen.Generator.Planning;
 /// have eight chains keeps a row's chains in one vector (<c>EmitPairedRowSums</c>), the same bits: half the vector
 /// operations (NetGen.Sweep, medians of 3 alternated processes, infer: 3-40-2 ReLU 24.0 -> 16.9 ns, 3-20-1 11.1 -> 9.6).
 /// The training kernels' forward pass pairs such a layer's groups too when it has three or four inputs and eight groups or
-/// more (the emitter's <c>TrainsInPairs</c>: Train of 4-34-5 leaky 81.1 -> 72.5 ns, 4-50-3 86.6 -> 74.1).
+/// more (the emitter's <c>PairsGroups</c>: Train of 4-34-5 leaky 81.1 -> 72.5 ns, 4-50-3 86.6 -> 74.1).
 /// Predict alone also groups a hidden layer of five or more inputs, both precisions, read from a copy of W
 /// (<see cref="NetworkPlan.PredictByColumns"/>; the other rule-4 conditions, inputs that are not one vector, and a layer
 /// above that is neither one vector nor grouped): the training kernels would have to gather such a group's columns value
