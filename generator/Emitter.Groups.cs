@@ -112,8 +112,8 @@ internal static partial class Emitter
         int groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
         if (!training && layer.PredictsFromColumnCopy)
             EmitWideGroupedSums(writer, plan, layer, scalar, acceleratedBits);
-        else if (PairsGroups(layer, scalar, training))
-            EmitPairedGroupSums(writer, plan, layer, scalar, training);
+        else if (BlocksGroups(layer, scalar, training))
+            EmitBlockedGroupSums(writer, plan, layer, scalar, training);
         else
             EmitGroupSums(writer, plan, layer, scalar, training, declare: true);
         for (int j = groups * lanes; j < layer.OutputSize; j++)
@@ -174,59 +174,115 @@ internal static partial class Emitter
         return Enumerable.Range(0, inputs).Select(i => $"{name}c{i} * {inputVector}{i}").ToList();
     }
 
-    /// <summary>
-    /// Whether a grouped layer's groups are computed in pairs, eight units to a 512-bit vector, where those are accelerated
-    /// (<see cref="EmitPairedGroupSums"/>): a layer of doubles (a group is a Vector256, half a 512-bit vector) of two to four
-    /// inputs, whose groups' columns come from lane moves (not from a copy of W), with two groups or more, in Predict; in
-    /// the training kernels' forward pass (Backward, Train), with three or four inputs and eight groups or more.
-    /// The training kernels' backward pass keeps the groups of four, so each pair is split once more there, and with
-    /// two inputs or fewer groups the pairs saved less than that cost. NetGen.Sweep, medians of 3 alternated processes, Train
-    /// in groups of four -> in pairs: 4-34-5 leaky 81.1 -> 72.5 ns, 4-50-3 86.6 -> 74.1, 3-60-4 104.8 -> 94.5, 3-40-2 50.8
-    /// -> 47.3, 3-36-1 42.5 -> 38.8, 3-32-2 43.6 -> 41.6 (per-row batch32 0.89-0.93x); but 3-20-1 (five groups) 27.8 -> 31.5
-    /// and 2-33-3 41.0 -> 46.1. Outputs of the layer above summed eight chains to a 512-bit vector (as Predict does) lost
-    /// in training (2-33-3 41.5 -> 66 ns), so there the rows keep their vectors of four chains.
-    /// </summary>
-    private static bool PairsGroups(LayerPlan layer, Scalar scalar, bool training) =>
-        scalar.Size == 8 && layer.InputSize >= 2 && layer.InputSize <= MaxLoadedGroupInputs && !layer.PredictsFromColumnCopy
-        && (training ? layer.InputSize >= 3 && layer.UnitGroups >= 8 : layer.UnitGroups >= 2);
+    /// <summary>The width in bits of a block of groups (<see cref="BlocksGroups"/>): a 512-bit vector.</summary>
+    private const int BlockBits = 512;
+
+    /// <summary>The vector type of a block of groups.</summary>
+    private const string BlockVector = "global::System.Runtime.Intrinsics.Vector512";
+
+    /// <summary>Groups per block: two groups of doubles (Vector256s), four of floats (Vector128s).</summary>
+    private static int BlockGroups(Scalar scalar) => BlockBits / GroupBits(scalar);
+
+    /// <summary>Block q of layer n's outputs, groups kq to kq + k - 1 (k = <see cref="BlockGroups"/>).</summary>
+    private static string BV(int layer, int block) => $"a{layer}z{block}";
+
+    /// <summary>-0, the exact identity of addition, as a literal of the scalar type.</summary>
+    private static string NegativeZero(Scalar scalar) => scalar.Size == 8 ? "-0.0" : "-0.0f";
 
     /// <summary>
-    /// A grouped layer that <see cref="PairsGroups"/> (Predict's and, where it says so, the training kernels'): where
-    /// 512-bit vectors are accelerated, each pair
-    /// of groups is one vector of eight units, whose 8k weights (eight rows of k inputs) are k loads moved into the k
-    /// columns by two-source permutes (<c>Kernels.Transpose</c> of 512-bit vectors), summed <c>b[j] + W[j, 0] x0 +
-    /// W[j, 1] x1 ...</c> in every lane as unit by unit, activated whole (lane by lane) and split into its two groups; a
-    /// last unpaired group and the hardware without 512-bit vectors take the groups of four (<see cref="EmitGroupSums"/>).
-    /// Each lane's operations are its unit's, so the bits are those of the groups of four. Half the vector operations of
-    /// the groups of four, and a quarter of the lane moves: 3-40-2 ReLU double, Predict 23.6 -> 17.8 ns (Stopwatch, AMD
-    /// EPYC, Zen 4).
+    /// Whether a grouped layer's groups are computed in blocks, one 512-bit vector of 4k units (k groups:
+    /// <see cref="BlockGroups"/>), where those are accelerated (<see cref="EmitBlockedGroupSums"/>): a layer whose groups'
+    /// columns come from loads (one input) or lane moves (two to four inputs, not from a copy of W) with a block or more of
+    /// groups, in Predict; of doubles, or of floats of one or two inputs (with three or four, Predict reads floats from a
+    /// copy of W, <see cref="EmitWideGroupedSums"/>). In the training kernels' forward pass (Backward, Train), doubles of
+    /// three or four inputs and eight groups or more. The training kernels' backward pass keeps the groups of four, so
+    /// each block is split once more there, and with two inputs or fewer groups the blocks saved less than that cost.
+    /// NetGen.Sweep, medians of 3 alternated processes, Train in groups of four -> in pairs: 4-34-5 leaky 81.1 -> 72.5 ns,
+    /// 4-50-3 86.6 -> 74.1, 3-60-4 104.8 -> 94.5, 3-40-2 50.8 -> 47.3, 3-36-1 42.5 -> 38.8, 3-32-2 43.6 -> 41.6 (per-row
+    /// batch32 0.89-0.93x); but 3-20-1 (five groups) 27.8 -> 31.5 and 2-33-3 41.0 -> 46.1. Outputs of the layer above
+    /// summed in 512-bit vectors (as Predict does) lost in training (2-33-3 41.5 -> 66 ns), so there the rows keep their
+    /// vectors of four chains.
     /// </summary>
-    private static void EmitPairedGroupSums(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool training)
+    private static bool BlocksGroups(LayerPlan layer, Scalar scalar, bool training) =>
+        layer.InputSize <= MaxLoadedGroupInputs && !layer.PredictsFromColumnCopy && layer.UnitGroups >= BlockGroups(scalar)
+        && (training
+            ? scalar.Size == 8 && layer.InputSize >= 3 && layer.UnitGroups >= 8
+            : scalar.Size == 8 || layer.InputSize <= 2);
+
+    /// <summary>
+    /// Group <paramref name="piece"/> of the vector <paramref name="wide"/> of <paramref name="bits"/> bits: halved down
+    /// to <see cref="GroupBits"/> (GetLower and GetUpper).
+    /// </summary>
+    private static string GroupOf(string wide, int bits, Scalar scalar, int piece)
     {
-        int n = layer.Number, inputs = layer.InputSize, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes, pairs = groups / 2;
-        string t = scalar.Keyword, wide = "global::System.Runtime.Intrinsics.Vector512";
+        int groupBits = GroupBits(scalar);
+        string part = wide;
+        for (int size = bits; size > groupBits; size /= 2)
+            part = $"global::System.Runtime.Intrinsics.Vector{size}.{(piece * groupBits % size >= size / 2 ? "GetUpper" : "GetLower")}({part})";
+        return part;
+    }
+
+    /// <summary>A block made of <see cref="BlockGroups"/> group vectors, lowest units first (nested <c>Create</c> calls).</summary>
+    private static string BlockOfGroups(Scalar scalar, IReadOnlyList<string> groups)
+    {
+        var parts = groups.ToList();
+        for (int bits = GroupBits(scalar) * 2; bits <= BlockBits; bits *= 2)
+            parts = Enumerable.Range(0, parts.Count / 2).Select(i => $"global::System.Runtime.Intrinsics.Vector{bits}.Create({parts[2 * i]}, {parts[2 * i + 1]})").ToList();
+        return parts[0];
+    }
+
+    /// <summary>
+    /// A grouped layer that <see cref="BlocksGroups"/> (Predict's and, where it says so, the training kernels'): where
+    /// 512-bit vectors are accelerated, each block of k groups (<see cref="BlockGroups"/>) is one vector of 4k units,
+    /// <c>a{n}z{q}</c>. With one input its weights and biases are 4k consecutive values, one load each; with k inputs its
+    /// 4k rows of k weights are k loads moved into the k columns by two-source permutes (<c>Kernels.Transpose</c> of
+    /// 512-bit vectors). The sums are <c>b[j] + W[j, 0] x0 + W[j, 1] x1 ...</c> in every lane as unit by unit, activated
+    /// whole (lane by lane) and split into the block's groups; the layer above may read the blocks themselves
+    /// (<see cref="EmitBlockedRowSums"/>). The groups after the last whole block, and the hardware without 512-bit vectors,
+    /// take the groups of four (<see cref="EmitGroupSums"/>). Each lane's operations are its unit's, so the bits are those
+    /// of the groups of four. Half (doubles) or a quarter (floats) of the vector operations of the groups of four, and
+    /// fewer lane moves: 3-40-2 ReLU double, Predict 23.6 -> 17.8 ns (Stopwatch, AMD EPYC, Zen 4). Blocks of floats and of
+    /// one input, with the rows above in blocks too (NetGen.Sweep, medians of 3 alternated processes, Predict, 6 December):
+    /// 2-160-1 single 36.3 -> 16.9 ns (C 15.6), 2-64-6 single 36.6 -> 17.5, 2-100-3 leaky single 36.3 -> 21.1, 1-195-1 leaky
+    /// single 36.8 -> 21.7; no Train, TrainBatch or Predict of the 36 sweep networks whose code changed got slower.
+    /// </summary>
+    private static void EmitBlockedGroupSums(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool training)
+    {
+        int n = layer.Number, inputs = layer.InputSize, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes, k = BlockGroups(scalar);
+        int blocks = groups / k, blockLanes = k * lanes;
+        string t = scalar.Keyword;
         ActivationInfo activation = ActivationInfo.Of(layer.Activation);
-        string Load(string span, int start) => VectorAt(scalar, wide, SpanReference(span), $"{start}");
+        string Load(string span, int start) => VectorAt(scalar, BlockVector, SpanReference(span), $"{start}");
+        var blockNames = Enumerable.Range(0, blocks).Select(q => BV(n, q)).ToList();
         writer.Line($"{GroupVector(scalar)}<{t}> {string.Join(", ", Enumerable.Range(0, groups).Select(g => AV(n, g)))};");
-        using (writer.Block($"if ({wide}.IsHardwareAccelerated)"))
+        writer.Line($"{BlockVector}<{t}> {string.Join(", ", blockNames)};");
+        using (writer.Block($"if ({BlockVector}.IsHardwareAccelerated)"))
         {
-            writer.Line($"// units 0-{pairs * 2 * lanes - 1} eight to a 512-bit vector, two groups (lane l of a{n}z{{p}} is unit 8p + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit");
-            writer.Line($"// (a pair's {inputs * 2 * lanes} weights, its eight rows of {inputs}, are {inputs} loads; input i's column is column i of those rows)");
+            writer.Line($"// units 0-{blocks * blockLanes - 1} in 512-bit vectors of {blockLanes}, {k} groups each (lane l of a{n}z{{q}} is unit {blockLanes}q + l): b[j] + W[j, 0] x0{(inputs > 1 ? " + W[j, 1] x1 ..." : "")} in every lane, as unit by unit");
+            writer.Line(inputs > 1
+                ? $"// (a block's {inputs * blockLanes} weights, its {blockLanes} rows of {inputs}, are {inputs} loads; input i's column is column i of those rows)"
+                : $"// (a block's {blockLanes} weights and biases are {blockLanes} consecutive values of W and b)");
             for (int i = 0; i < inputs; i++)
-                writer.Line($"var x{n}z{i} = {wide}.Create({InputInLocals(plan, layer, i, training, groups: true, scalar)});");
-            for (int p = 0; p < pairs; p++)
+                writer.Line($"var x{n}z{i} = {BlockVector}.Create({InputInLocals(plan, layer, i, training, groups: true, scalar)});");
+            for (int q = 0; q < blocks; q++)
             {
-                var terms = new List<string>(inputs + 1) { Load($"b{n}", p * 2 * lanes) };
-                terms.AddRange(MovedColumnTerms(writer, $"w{n}p{p}", inputs, v => Load($"w{n}", (p * inputs + v) * 2 * lanes), $"x{n}z"));
-                writer.Line($"var a{n}z{p} = {Activated(activation, SumOfTerms(terms))};");
-                writer.Line($"{AV(n, 2 * p)} = {wide}.GetLower(a{n}z{p});");
-                writer.Line($"{AV(n, 2 * p + 1)} = {wide}.GetUpper(a{n}z{p});");
+                var terms = new List<string>(inputs + 1) { Load($"b{n}", q * blockLanes) };
+                if (inputs == 1)
+                    terms.Add($"{Load($"w{n}", q * blockLanes)} * x{n}z0");
+                else
+                    terms.AddRange(MovedColumnTerms(writer, $"w{n}p{q}", inputs, v => Load($"w{n}", (q * inputs + v) * blockLanes), $"x{n}z"));
+                writer.Line($"{BV(n, q)} = {Activated(activation, SumOfTerms(terms))};");
+                for (int piece = 0; piece < k; piece++)
+                    writer.Line($"{AV(n, q * k + piece)} = {GroupOf(BV(n, q), BlockBits, scalar, piece)};");
             }
-            if (groups % 2 == 1)
-                EmitGroupSums(writer, plan, layer, scalar, training, declare: false, firstGroup: groups - 1);
+            if (groups % k != 0)
+                EmitGroupSums(writer, plan, layer, scalar, training, declare: false, firstGroup: blocks * k);
         }
         using (writer.Block("else"))
+        {
             EmitGroupSums(writer, plan, layer, scalar, training, declare: false);
+            writer.Line($"{string.Join(" = ", blockNames)} = default; // read only where 512-bit vectors are accelerated");
+        }
     }
 
     /// <summary>A group's activation of <paramref name="sum"/>: the sum itself for the identity, else the activation's vector call.</summary>
@@ -253,6 +309,11 @@ internal static partial class Emitter
         writer.Line($"// units 0-{groups * lanes - 1} in vectors of four (lane l of a{n}v{{g}} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit,");
         writer.Line($"// in the widest vectors the hardware has, each split into its groups");
         writer.Line($"{vector}<{t}> {string.Join(", ", Enumerable.Range(0, groups).Select(g => AV(n, g)))};");
+        // The whole 512-bit vectors of units are the layer's blocks too, which the layer above may read (EmitBlockedRowSums).
+        int blocks = groups / BlockGroups(scalar);
+        string noBlocks = $"{string.Join(" = ", Enumerable.Range(0, blocks).Select(q => BV(n, q)))} = default; // read only where 512-bit vectors are accelerated";
+        if (blocks > 0)
+            writer.Line($"{BlockVector}<{t}> {string.Join(", ", Enumerable.Range(0, blocks).Select(q => BV(n, q)))};");
         var widths = new[] { 512, 256 }.Where(bits => bits > groupBits).ToList();
         for (int w = 0; w < widths.Count; w++)
         {
@@ -269,11 +330,17 @@ internal static partial class Emitter
                 EmitWidths(widths.Skip(w).Append(groupBits).ToList());
         }
         using (writer.Block("else"))
+        {
             EmitGroupSums(writer, plan, layer, scalar, training: false, declare: false);
+            if (blocks > 0)
+                writer.Line(noBlocks);
+        }
 
         // One branch: vectors of the first width as long as whole ones fit the groups, then of each narrower one.
         void EmitWidths(List<int> available)
         {
+            if (blocks > 0 && available[0] != BlockBits)
+                writer.Line(noBlocks);
             writer.Line($"// input i's column of W from W's input-major copy (checked against W first, so never stale), column i at i {stride}");
             writer.Line($"ref {t} {columns} = ref {RuntimeApi.Call(RuntimeApi.CurrentColumns)}<{t}>(w{n}, {layer.OutputSize}, {inputs}, {GeneratedNames.ColumnCopyField(n)}.Span);");
             writer.Line($"int {stride} = {RuntimeApi.Call(RuntimeApi.ColumnStride)}<{t}>({layer.OutputSize});");
@@ -295,16 +362,11 @@ internal static partial class Emitter
                     for (int i = 0; i < inputs; i++)
                         terms.Add($"{Load(columns, i == 0 ? $"{unit}" : $"{(i == 1 ? "" : $"{i} * ")}{stride} + {unit}")} * x{n}w{bits}_{i}");
                     // Activated whole (lane by lane, so each group gets the bits it would get alone), then split.
-                    string a = $"a{n}w{unit}";
-                    writer.Line($"var {a} = {Activated(activation, SumOfTerms(terms))}; // units {unit}-{unit + width - 1}");
+                    bool block = bits == BlockBits;
+                    string a = block ? BV(n, unit / width) : $"a{n}w{unit}";
+                    writer.Line($"{(block ? "" : "var ")}{a} = {Activated(activation, SumOfTerms(terms))}; // units {unit}-{unit + width - 1}");
                     for (int piece = 0; piece < width / lanes; piece++)
-                    {
-                        // The group's bits start at piece x groupBits: halve the vector down to them.
-                        string part = a;
-                        for (int size = bits; size > groupBits; size /= 2)
-                            part = $"global::System.Runtime.Intrinsics.Vector{size}.{(piece * groupBits % size >= size / 2 ? "GetUpper" : "GetLower")}({part})";
-                        writer.Line($"{AV(n, unit / lanes + piece)} = {part};");
-                    }
+                        writer.Line($"{AV(n, unit / lanes + piece)} = {GroupOf(a, bits, scalar, piece)};");
                 }
             }
         }
@@ -316,15 +378,14 @@ internal static partial class Emitter
     /// carries chain (4k + l + 1) % chains and adds the products of groups k, k + sets, k + 2 sets, ... in order; returns
     /// row j's sum (the lanes as chains, the scalar units joined to theirs, the chains added in pairs), or null when the
     /// sums have fewer chains (<see cref="LayerPlan.SumsRowsInGroups"/>). Predict's rows of eight chains over doubles take
-    /// <see cref="EmitPairedRowSums"/>, the training kernels' and the others <see cref="EmitRowSumsInGroups"/>.
+    /// <see cref="EmitBlockedRowSums"/> where its chains fill 512-bit vectors, the training kernels' and the others <see cref="EmitRowSumsInGroups"/>.
     /// </summary>
     private static System.Func<int, string>? EmitGroupedRowSums(CodeWriter writer, NetworkPlan plan, LayerPlan layer, LayerPlan below, Scalar scalar, bool training)
     {
         if (!layer.SumsRowsInGroups(below))
             return null;
-        // Predict's rows of eight chains (32-47 terms) over groups of doubles, two sets of four chains: one 512-bit vector.
-        if (!training && scalar.Size == 8 && SumChains(layer.InputSize + 1) == 2 * LayerPlan.GroupLanes)
-            return EmitPairedRowSums(writer, plan, layer, below, scalar);
+        if (!training && SumsRowsInBlocks(layer, below, scalar))
+            return EmitBlockedRowSums(writer, plan, layer, below, scalar);
         return EmitRowSumsInGroups(writer, plan, layer, below, scalar, training);
     }
 
@@ -361,46 +422,90 @@ internal static partial class Emitter
     }
 
     /// <summary>
-    /// Predict's sums of a layer over a grouped layer of doubles when each has eight chains (32-47 terms): where 512-bit
-    /// vectors are accelerated, row j's two sets of four chains are one vector, <c>s{m}_{j}</c>, whose lane l carries chain
-    /// (l + 1) % 8 and adds the products of groups 2q (lanes 0-3) and 2q + 1 (lanes 4-7) for q in order, lane 7 starting
-    /// from the bias; a last unpaired group joins the lower half, the units after the groups join their chains' lanes
-    /// as one vector whose other lanes are -0 (the exact identity of addition), and <c>Kernels.AddChainsInPairs</c> adds
-    /// the chains in pairs in the vector. Each chain gets the scalar sum's terms in its order and the chains are added as
-    /// it adds them, so the bits are those of the groups of four (<see cref="EmitRowSumsInGroups"/>, the other branch).
-    /// 3-40-2 ReLU double, Predict 18.0 -> 14.5 ns (Stopwatch, AMD EPYC, Zen 4). Returns row j's sum, a local.
+    /// Whether Predict sums the rows of <paramref name="layer"/> over the grouped layer <paramref name="below"/> in
+    /// 512-bit vectors (<see cref="EmitBlockedRowSums"/>): each row's sets of four chains fill whole blocks (eight or
+    /// sixteen chains of doubles, sixteen of floats).
     /// </summary>
-    private static System.Func<int, string> EmitPairedRowSums(CodeWriter writer, NetworkPlan plan, LayerPlan layer, LayerPlan below, Scalar scalar)
+    private static bool SumsRowsInBlocks(LayerPlan layer, LayerPlan below, Scalar scalar)
     {
-        int m = layer.Number, n = below.Number, inputs = layer.InputSize, groups = below.UnitGroups, lanes = LayerPlan.GroupLanes, pairs = groups / 2;
-        string t = scalar.Keyword, wide = "global::System.Runtime.Intrinsics.Vector512";
+        int sets = SumChains(layer.InputSize + 1) / LayerPlan.GroupLanes, k = BlockGroups(scalar);
+        return layer.SumsRowsInGroups(below) && sets % k == 0 && below.UnitGroups / k >= sets / k;
+    }
+
+    /// <summary>Whether the code of grouped layer <paramref name="below"/> in Predict leaves its blocks in <c>a{n}z{q}</c>.</summary>
+    private static bool LeavesBlocks(LayerPlan below, Scalar scalar) =>
+        below.PredictsFromColumnCopy ? below.UnitGroups >= BlockGroups(scalar) : BlocksGroups(below, scalar, training: false);
+
+    /// <summary>
+    /// Predict's sums of a layer over a grouped layer when each row's chains fill whole 512-bit vectors
+    /// (<see cref="SumsRowsInBlocks"/>): where those are accelerated, row j's s sets of four chains are s / k vectors
+    /// (k = <see cref="BlockGroups"/>), <c>s{m}_{j}</c> or <c>s{m}_{j}v{v}</c>, whose lane l carries chain
+    /// (4kv + l + 1) % chains; vector v adds the products of blocks v, v + s / k, ... in order (the blocks the layer below
+    /// left, or its groups put together), lane 4k - 1 of the last starting from the bias (added as a vector whose other lanes
+    /// are -0, <c>Kernels.BiasInLastLane</c>). The groups after the last whole block join their vector as one block whose
+    /// other lanes are -0 (the exact identity of addition), and so do the units after the groups, each in its chain's lane;
+    /// <c>Kernels.AddChainsInPairs</c> adds the chains in pairs. Each chain gets the scalar sum's terms in its order and
+    /// the chains are added as it adds them, so the bits are those of the groups of four (<see cref="EmitRowSumsInGroups"/>,
+    /// the other branch). 3-40-2 ReLU double, Predict 18.0 -> 14.5 ns (Stopwatch, AMD EPYC, Zen 4); reading the blocks the
+    /// layer below left (not its groups put together again), the bias as a vector, and sixteen chains of doubles in two
+    /// vectors: 3-32-2 double 16.0 -> 12.1 ns, 2-64-2 double 20.4 -> 15.1 (NetGen.Sweep, medians of 3 alternated
+    /// processes). Returns row j's sum, a local.
+    /// </summary>
+    private static System.Func<int, string> EmitBlockedRowSums(CodeWriter writer, NetworkPlan plan, LayerPlan layer, LayerPlan below, Scalar scalar)
+    {
+        int m = layer.Number, n = below.Number, inputs = layer.InputSize, groups = below.UnitGroups, lanes = LayerPlan.GroupLanes;
+        int k = BlockGroups(scalar), blockLanes = k * lanes, blocks = groups / k, chains = SumChains(inputs + 1), vectors = chains / blockLanes;
+        string t = scalar.Keyword;
         string Row(int j) => $"r{m}_{j}";
-        string Load(int start) => VectorAt(scalar, wide, SpanReference($"w{m}"), $"{start}");
+        string Sum(int j, int v) => vectors == 1 ? $"s{m}_{j}" : $"s{m}_{j}v{v}";
+        string Load(int start) => VectorAt(scalar, BlockVector, SpanReference($"w{m}"), $"{start}");
         writer.Line($"{t} {string.Join(", ", Enumerable.Range(0, layer.OutputSize).Select(Row))};");
-        using (writer.Block($"if ({wide}.IsHardwareAccelerated)"))
+        using (writer.Block($"if ({BlockVector}.IsHardwareAccelerated)"))
         {
-            writer.Line($"// each row's eight chains in one 512-bit vector: lane l adds W{m}[j, 8q + l] a{n}[8q + l] over the pairs of groups in order");
-            writer.Line("// (chain (l + 1) % 8; lane 7 starts from the bias, chain 0's first term), as the scalar sum's chains, then added in pairs");
-            for (int q = 0; q < pairs; q++)
-                writer.Line($"var a{n}p{q} = {wide}.Create({AV(n, 2 * q)}, {AV(n, 2 * q + 1)});");
+            writer.Line(vectors == 1
+                ? $"// each row's {chains} chains in one 512-bit vector: lane l adds W{m}[j, {blockLanes}q + l] a{n}[{blockLanes}q + l] over the blocks of {k} groups in order"
+                : $"// each row's {chains} chains in {vectors} 512-bit vectors: lane l of vector v adds W{m}[j, {blockLanes}q + l] a{n}[{blockLanes}q + l] over blocks v, v + {vectors}, ... in order");
+            writer.Line(vectors == 1
+                ? $"// (chain (l + 1) % {chains}; the last lane starts from the bias, chain 0's first term), as the scalar sum's chains, then added in pairs"
+                : $"// (chain ({blockLanes}v + l + 1) % {chains}; the last lane of the last vector starts from the bias, chain 0's first term), as the scalar sum's chains, then added in pairs");
+            if (!LeavesBlocks(below, scalar))
+            {
+                for (int q = 0; q < blocks; q++)
+                    writer.Line($"var {BV(n, q)} = {BlockOfGroups(scalar, Enumerable.Range(q * k, k).Select(g => AV(n, g)).ToList())};");
+            }
+            string negativeZero = $"{GroupVector(scalar)}.Create({NegativeZero(scalar)})";
             for (int j = 0; j < layer.OutputSize; j++)
             {
-                string sum = $"s{m}_{j}";
-                writer.Line($"var {sum} = {Load(j * inputs)} * a{n}p0;");
-                writer.Line($"{sum} = {wide}.WithElement({sum}, {2 * lanes - 1}, b{m}[{j}] + {wide}.GetElement({sum}, {2 * lanes - 1}));");
-                for (int q = 1; q < pairs; q++)
-                    writer.Line($"{sum} += {Load(j * inputs + 2 * q * lanes)} * a{n}p{q};");
-                if (groups % 2 == 1)
-                    writer.Line($"{sum} = {wide}.Create({wide}.GetLower({sum}) + {GroupLoad(scalar, $"w{m}", j * inputs + (groups - 1) * lanes)} * {AV(n, groups - 1)}, {wide}.GetUpper({sum}));");
-                if (groups * lanes < inputs)
+                for (int v = 0; v < vectors; v++)
                 {
-                    // Unit i after the groups is term i + 1 of the scalar sum: chain (i + 1) % 8, lane i % 8.
-                    var extra = Enumerable.Repeat("-0.0", 2 * lanes).ToArray();
-                    for (int i = groups * lanes; i < inputs; i++)
-                        extra[i % (2 * lanes)] = $"w{m}[{j * inputs + i}] * {InputInLocals(plan, layer, i, training: false, groups: true, scalar)}";
-                    writer.Line($"{sum} += {wide}.Create({string.Join(", ", extra)});");
+                    string bias = v == vectors - 1 ? $"{RuntimeApi.Call(RuntimeApi.BiasInLastLane)}(b{m}[{j}]) + " : "";
+                    writer.Line($"var {Sum(j, v)} = {bias}{Load(j * inputs + v * blockLanes)} * {BV(n, v)};");
                 }
-                writer.Line($"{Row(j)} = {RuntimeApi.Call(RuntimeApi.AddChainsInPairs)}({sum});");
+                for (int q = vectors; q < blocks; q++)
+                    writer.Line($"{Sum(j, q % vectors)} += {Load(j * inputs + q * blockLanes)} * {BV(n, q)};");
+                if (groups % k != 0)
+                {
+                    // The groups after the last whole block, the last terms of their chains, with -0 in the lanes of the missing groups.
+                    var pieces = Enumerable.Range(blocks * k, k)
+                        .Select(g => g < groups ? $"{GroupLoad(scalar, $"w{m}", j * inputs + g * lanes)} * {AV(n, g)}" : negativeZero).ToList();
+                    writer.Line($"{Sum(j, blocks % vectors)} += {BlockOfGroups(scalar, pieces)};");
+                }
+                for (int v = 0; v < vectors; v++)
+                {
+                    // Unit i after the groups is term i + 1 of the scalar sum: chain (i + 1) % chains, vector (i % chains) / 4k, lane i % 4k.
+                    var extra = Enumerable.Repeat(NegativeZero(scalar), blockLanes).ToArray();
+                    bool any = false;
+                    for (int i = groups * lanes; i < inputs; i++)
+                    {
+                        if (i % chains / blockLanes != v)
+                            continue;
+                        extra[i % blockLanes] = $"w{m}[{j * inputs + i}] * {InputInLocals(plan, layer, i, training: false, groups: true, scalar)}";
+                        any = true;
+                    }
+                    if (any)
+                        writer.Line($"{Sum(j, v)} += {BlockVector}.Create({string.Join(", ", extra)});");
+                }
+                writer.Line($"{Row(j)} = {RuntimeApi.Call(RuntimeApi.AddChainsInPairs)}({string.Join(", ", Enumerable.Range(0, vectors).Select(v => Sum(j, v)))});");
             }
         }
         using (writer.Block("else"))

@@ -51,8 +51,9 @@ internal static class RuntimeApi
     // Lane moves for grouped hidden layers of two to four inputs (Emitter.Groups.cs): a group's columns of W from its loads.
     public const string Transpose = "Transpose";
 
-    // Predict's output rows over a grouped layer of doubles in 512-bit vectors: the eight chains of a row added in pairs.
+    // Predict's output rows over a grouped layer in 512-bit vectors: a row's chains added in pairs, and its bias as a vector.
     public const string AddChainsInPairs = "AddChainsInPairs";
+    public const string BiasInLastLane = "BiasInLastLane";
 
     /// <summary>
     /// The kernel that multiplies a layer's delta by the activation's derivative: <c>SigmoidDerivative(a, delta)</c>
@@ -70,7 +71,7 @@ internal static class RuntimeApi
     /// <summary>Every member name of <c>NetGen.Kernels</c> that generated code may call.</summary>
     public static IReadOnlyList<string> KernelMembers()
     {
-        var names = new List<string> { OnStack, MatrixVector, OneRowProduct, MatrixMatrix, ColumnCopyProduct, ColumnCopyLength, CurrentColumns, ColumnStride, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward, Transpose, AddChainsInPairs };
+        var names = new List<string> { OnStack, MatrixVector, OneRowProduct, MatrixMatrix, ColumnCopyProduct, ColumnCopyLength, CurrentColumns, ColumnStride, TransposedMatrixVector, AddScaledOuterProduct, AddScaled, ChunkProduct, TransposedMatrixMatrix, AddOuterProducts, AddRows, BinaryCrossEntropyFromOutputs, DropoutRowKey, DropoutMask, Dropout, DropoutBackward, Transpose, AddChainsInPairs, BiasInLastLane };
         foreach (ActivationKind kind in System.Enum.GetValues(typeof(ActivationKind)).Cast<ActivationKind>())
         {
             ActivationInfo activation = ActivationInfo.Of(kind);

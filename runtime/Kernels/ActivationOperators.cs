@@ -186,7 +186,9 @@ internal readonly struct ReLUOperator<T> : IUnaryOperator<T>
     public static Vector256<T> Invoke(Vector256<T> x) => Vector256.AndNot(x, Vector256.LessThanOrEqual(x, Vector256<T>.Zero));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Invoke(Vector512<T> x) => Vector512.AndNot(x, Vector512.LessThanOrEqual(x, Vector512<T>.Zero));
+    // A select, not AndNot: with AVX-512 the compare gives a mask register, which a select uses as it is (vblendm),
+    // where AndNot first turned it into a vector (vpmovm2q). The same lanes, one instruction fewer.
+    public static Vector512<T> Invoke(Vector512<T> x) => Vector512.ConditionalSelect(Vector512.LessThanOrEqual(x, Vector512<T>.Zero), Vector512<T>.Zero, x);
 }
 
 /// <summary><c>a &gt; 0 ? delta : 0</c>, as a vector compare and mask (a branch per unit would mispredict as units switch on and off).</summary>
@@ -203,7 +205,7 @@ internal readonly struct ReLUDerivativeOperator<T> : IBinaryOperator<T>
 
     public static Vector256<T> Invoke(Vector256<T> a, Vector256<T> delta) => delta & Vector256.GreaterThan(a, Vector256<T>.Zero);
 
-    public static Vector512<T> Invoke(Vector512<T> a, Vector512<T> delta) => delta & Vector512.GreaterThan(a, Vector512<T>.Zero);
+    public static Vector512<T> Invoke(Vector512<T> a, Vector512<T> delta) => Vector512.ConditionalSelect(Vector512.GreaterThan(a, Vector512<T>.Zero), delta, Vector512<T>.Zero);
 }
 
 /// <summary><c>z &gt; 0 ? z : 0.01 z</c> (NaN stays NaN: it takes the second branch).</summary>

@@ -1,3 +1,4 @@
+using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -164,6 +165,20 @@ public static partial class Kernels
     }
 
     /// <summary>
+    /// The columns of the 16 x 2 matrix whose 32 values, row by row, are <paramref name="first"/> and
+    /// <paramref name="second"/>: four groups of four units of a layer of two inputs, as one 512-bit vector of floats
+    /// (Predict, where 512-bit vectors are accelerated). Column c is the values at c, 2 + c, ..., 30 + c: one two-source
+    /// permute.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose(Vector512<float> first, Vector512<float> second, out Vector512<float> column0, out Vector512<float> column1)
+    {
+        column0 = Pick(first, second, Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30));
+        column1 = Pick(first, second, Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31));
+    }
+
+    /// <summary>
     /// The columns of the 8 x 3 matrix whose 24 values, row by row, are <paramref name="first"/>, <paramref name="second"/>
     /// and <paramref name="third"/>: two groups of four units of a layer of three inputs, as one 512-bit vector. Column c
     /// is the values at c, 3 + c, ..., 21 + c: the ones among the first sixteen picked from the first two vectors, then the
@@ -216,6 +231,89 @@ public static partial class Kernels
         }
         return ((chains.GetElement(7) + chains.GetElement(0)) + (chains.GetElement(1) + chains.GetElement(2)))
             + ((chains.GetElement(3) + chains.GetElement(4)) + (chains.GetElement(5) + chains.GetElement(6)));
+    }
+
+    /// <summary>
+    /// The sum of sixteen chains held in one 512-bit vector of floats whose lane l is chain (l + 1) % 16 (a row of
+    /// Predict's output layer over a grouped layer of floats: the bias starts chain 0, in lane 15), added as the unrolled
+    /// scalar sum adds them: chains in pairs, the pairs in pairs, and so on, each addition with the lower chain first.
+    /// With AVX-512, four permutes and four vector additions after one permute that puts chain c in lane c.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float AddChainsInPairs(Vector512<float> chains)
+    {
+        if (Avx512F.IsSupported)
+        {
+            Vector512<float> inOrder = Avx512F.PermuteVar16x32(chains, Vector512.Create(15, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14));
+            Vector512<float> pairs = inOrder + Avx512F.PermuteVar16x32(inOrder, Vector512.Create(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14));
+            Vector512<float> quads = pairs + Avx512F.PermuteVar16x32(pairs, Vector512.Create(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13));
+            Vector512<float> eights = quads + Avx512F.PermuteVar16x32(quads, Vector512.Create(4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11));
+            return (eights + Avx512F.PermuteVar16x32(eights, Vector512.Create(8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7))).ToScalar();
+        }
+        Span<float> chain = stackalloc float[16];
+        for (int lane = 0; lane < 16; lane++)
+            chain[(lane + 1) % 16] = chains.GetElement(lane);
+        return AddInPairs(chain);
+    }
+
+    /// <summary>
+    /// The sum of sixteen chains of doubles held in two 512-bit vectors, lane l of <paramref name="low"/> chain l + 1 and
+    /// lane l of <paramref name="high"/> chain (l + 9) % 16 (a row of sixteen chains over a grouped layer of doubles: the
+    /// bias starts chain 0, in lane 7 of the second), added as the unrolled scalar sum adds them: chains 0-7 and 8-15 each
+    /// in pairs as <see cref="AddChainsInPairs(Vector512{double})"/> adds eight, then the two sums.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double AddChainsInPairs(Vector512<double> low, Vector512<double> high)
+    {
+        // Chains 0-7 and 8-15, each in the lane order AddChainsInPairs(Vector512<double>) takes: chain (l + 1) % 8 of the eight in lane l.
+        Vector512<double> first = Pick(low, high, Vector512.Create(0L, 1, 2, 3, 4, 5, 6, 15));
+        Vector512<double> second = Pick(low, high, Vector512.Create(8L, 9, 10, 11, 12, 13, 14, 7));
+        return AddChainsInPairs(first) + AddChainsInPairs(second);
+    }
+
+    /// <summary>
+    /// A 512-bit vector whose last lane is <paramref name="bias"/> and whose other lanes are -0, the exact identity of
+    /// addition: added to a row's first products it starts the chain in the last lane from the bias (bias + product, the
+    /// scalar sum's first addition) and leaves the other lanes' products as they are.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> BiasInLastLane(double bias) =>
+        Vector512.ConditionalSelect(Vector512.Create(0L, 0, 0, 0, 0, 0, 0, -1).AsDouble(), Vector512.Create(bias), Vector512.Create(-0.0));
+
+    /// <inheritdoc cref="BiasInLastLane(double)"/>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> BiasInLastLane(float bias) =>
+        Vector512.ConditionalSelect(Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1).AsSingle(), Vector512.Create(bias), Vector512.Create(-0.0f));
+
+    /// <summary>Chains added in pairs, the pairs in pairs, and so on, each addition with the lower chain first (the scalar sum's order).</summary>
+    private static float AddInPairs(Span<float> chains)
+    {
+        for (int count = chains.Length; count > 1; count = (count + 1) / 2)
+            for (int i = 0; i < count; i += 2)
+                chains[i / 2] = i + 1 < count ? chains[i] + chains[i + 1] : chains[i];
+        return chains[0];
+    }
+
+    /// <summary>
+    /// Lane l of the result is value <c>indices[l]</c> of the 32 lanes of <paramref name="low"/> then
+    /// <paramref name="high"/>: one <c>vpermt2ps</c> with AVX-512, lane by lane otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Pick(Vector512<float> low, Vector512<float> high, Vector512<int> indices)
+    {
+        if (Avx512F.IsSupported)
+            return Avx512F.PermuteVar16x32x2(low, indices, high);
+        Span<float> lanes = stackalloc float[16];
+        for (int lane = 0; lane < 16; lane++)
+        {
+            int index = indices.GetElement(lane);
+            lanes[lane] = index < 16 ? low.GetElement(index) : high.GetElement(index - 16);
+        }
+        return Vector512.Create((ReadOnlySpan<float>)lanes);
     }
 
     /// <summary>

@@ -140,7 +140,19 @@ public class GroupedUnitsTests
         Model("FiveWide", new[] { 5, 37, 1 }, new[] { Identity, Identity }, PrecisionKind.Single),          // 16 + 16 + 4 lanes and a unit after; 38-term sums, eight chains
         Model("TenDeep", new[] { 10, 10, 10, 10, 1 }, new[] { ReLU, ReLU, ReLU, Identity }, PrecisionKind.Single), // every hidden layer, each broadcasting the lanes of the one below
         Model("AboveThree", new[] { 3, 15, 10, 2 }, new[] { Leaky, ReLU, Identity }, PrecisionKind.Single), // layer 1 grouped in every kernel, layer 2 in Predict alone (12 of its 15 inputs from lanes)
+        // Blocks of 512 bits in Predict: four groups of floats of one or two inputs, and sums above of sixteen chains (64 terms
+        // or more) in one 512-bit vector of floats or two of doubles. Unrolled whole up to 512 weights (past 256, unit by unit
+        // would call the layer kernels).
+        Wide512(Model("BlocksSingle", new[] { 2, 68, 3 }, new[] { Leaky, Identity }, PrecisionKind.Single)), // four blocks and a group after them; 69-term sums
+        Wide512(Model("BlocksSingleOdd", new[] { 2, 79, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)), // four blocks, three groups and three units after them
+        Wide512(Model("OneInputBlocksSingle", new[] { 1, 70, 2 }, new[] { ReLU, Identity }, PrecisionKind.Single)), // one input: a block is sixteen consecutive weights; two units after
+        Wide512(Model("SixteenChains", new[] { 2, 64, 2 }, new[] { ReLU, Identity })), // eight pairs; 65-term sums, two vectors of eight chains
+        Wide512(Model("SixteenChainsOdd", new[] { 2, 78, 1 }, new[] { Leaky, Identity })), // nine pairs, a group, and two units in the second vector's lanes
+        Wide512(Model("FourCopyRows", new[] { 4, 66, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)), // from a copy in blocks of sixteen; 67-term sums, one vector
     };
+
+    /// <summary><paramref name="model"/> unrolled whole up to 512 weights.</summary>
+    private static NetworkModel Wide512(NetworkModel model) => model with { MaxUnrolledWeights = 512 };
 
     [Fact]
     public void The_lane_moves_of_grouped_layers_move_bits_only()
@@ -209,6 +221,38 @@ public class GroupedUnitsTests
         Assert.Equal(BitConverter.DoubleToInt64Bits(scalarSum), BitConverter.DoubleToInt64Bits(global::NetGen.Kernels.AddChainsInPairs(Vector512.Create(lanes))));
         double[] negativeZeros = Enumerable.Repeat(-0.0, 8).ToArray();
         Assert.Equal(BitConverter.DoubleToInt64Bits(-0.0), BitConverter.DoubleToInt64Bits(global::NetGen.Kernels.AddChainsInPairs(Vector512.Create(negativeZeros))));
+
+        // Four groups of floats as one 512-bit vector: sixteen rows of two values.
+        float[] sixteen = Enumerable.Range(0, 32).Select(i => i % 8 == 3 ? f[i / 4] : i % 8 == 6 ? -f[7 - i / 4] : i * 1.25f - 7).ToArray();
+        global::NetGen.Kernels.Transpose(Vector512.Create(sixteen, 0), Vector512.Create(sixteen, 16), out var floatColumn0, out var floatColumn1);
+        for (int lane = 0; lane < 16; lane++)
+        {
+            Assert.Equal(BitConverter.SingleToInt32Bits(sixteen[2 * lane]), BitConverter.SingleToInt32Bits(floatColumn0.GetElement(lane)));
+            Assert.Equal(BitConverter.SingleToInt32Bits(sixteen[2 * lane + 1]), BitConverter.SingleToInt32Bits(floatColumn1.GetElement(lane)));
+        }
+
+        // Sixteen chains: one 512-bit vector of floats (lane l chain (l + 1) % 16), two of doubles (lane l of the second chain (l + 9) % 16).
+        float[] floatLanes = { 1e8f, 3.5f, -1e8f, 0.1f, -0.0f, 2.5e-38f, -7.25f, 1f / 3, 5e7f, -0.3f, 9f, -5e7f, 1e-3f, 7f, -2f, 0.7f };
+        float FloatChain(int chain) => floatLanes[(chain + 15) % 16];
+        float floatSum = (((FloatChain(0) + FloatChain(1)) + (FloatChain(2) + FloatChain(3))) + ((FloatChain(4) + FloatChain(5)) + (FloatChain(6) + FloatChain(7))))
+            + (((FloatChain(8) + FloatChain(9)) + (FloatChain(10) + FloatChain(11))) + ((FloatChain(12) + FloatChain(13)) + (FloatChain(14) + FloatChain(15))));
+        Assert.Equal(BitConverter.SingleToInt32Bits(floatSum), BitConverter.SingleToInt32Bits(global::NetGen.Kernels.AddChainsInPairs(Vector512.Create(floatLanes))));
+        double[] doubleLanes = floatLanes.Select((value, lane) => value * 1e8 + lane * 1e-9).ToArray();
+        double DoubleChain(int chain) => doubleLanes[(chain + 15) % 16];
+        double doubleSum = (((DoubleChain(0) + DoubleChain(1)) + (DoubleChain(2) + DoubleChain(3))) + ((DoubleChain(4) + DoubleChain(5)) + (DoubleChain(6) + DoubleChain(7))))
+            + (((DoubleChain(8) + DoubleChain(9)) + (DoubleChain(10) + DoubleChain(11))) + ((DoubleChain(12) + DoubleChain(13)) + (DoubleChain(14) + DoubleChain(15))));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(doubleSum),
+            BitConverter.DoubleToInt64Bits(global::NetGen.Kernels.AddChainsInPairs(Vector512.Create(doubleLanes, 0), Vector512.Create(doubleLanes, 8))));
+
+        // A bias in the last lane, -0 in the others: adding it changes no other lane, not even +0 or -0.
+        var biased = global::NetGen.Kernels.BiasInLastLane(2.5) + Vector512.Create(0.0, -0.0, 1, -1, d[1], d[3], 7, 4);
+        Assert.Equal(new[] { 0.0, -0.0, 1, -1, d[1], d[3], 7, 6.5 }.Select(BitConverter.DoubleToInt64Bits), Enumerable.Range(0, 8).Select(lane => BitConverter.DoubleToInt64Bits(biased.GetElement(lane))));
+        var biasedFloats = global::NetGen.Kernels.BiasInLastLane(-1.5f) + Vector512.Create(f.Concat(f.Select(value => -value)).ToArray());
+        for (int lane = 0; lane < 16; lane++)
+        {
+            float expected = lane < 8 ? f[lane] : lane < 15 ? -f[lane - 8] : -1.5f + -f[7];
+            Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(biasedFloats.GetElement(lane)));
+        }
 
         static void AssertLanes(float[] expected, Vector128<float> actual)
         {

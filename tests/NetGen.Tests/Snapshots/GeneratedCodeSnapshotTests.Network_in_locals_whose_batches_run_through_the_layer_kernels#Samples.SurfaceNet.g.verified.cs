@@ -117,26 +117,47 @@ namespace Samples
                 var b1 = parameters.Slice(B1Offset, 16);
                 ref float b1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1);
                 ref float w1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1);
-                // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
-                var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
-                var x1v1 = global::System.Runtime.Intrinsics.Vector128.Create(input[1]);
-                // (a group's 8 weights, its four rows of 2, are 2 loads; input i's column is column i of those rows)
-                var w1g0r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 0));
-                var w1g0r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 4));
-                global::NetGen.Kernels.Transpose(w1g0r0, w1g0r1, out var w1g0c0, out var w1g0c1);
-                var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1g0c0 * x1v0 + w1g0c1 * x1v1);
-                var w1g1r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 8));
-                var w1g1r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 12));
-                global::NetGen.Kernels.Transpose(w1g1r0, w1g1r1, out var w1g1c0, out var w1g1c1);
-                var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 4)) + w1g1c0 * x1v0 + w1g1c1 * x1v1);
-                var w1g2r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 16));
-                var w1g2r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 20));
-                global::NetGen.Kernels.Transpose(w1g2r0, w1g2r1, out var w1g2c0, out var w1g2c1);
-                var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1g2c0 * x1v0 + w1g2c1 * x1v1);
-                var w1g3r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 24));
-                var w1g3r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 28));
-                global::NetGen.Kernels.Transpose(w1g3r0, w1g3r1, out var w1g3c0, out var w1g3c1);
-                var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 12)) + w1g3c0 * x1v0 + w1g3c1 * x1v1);
+                global::System.Runtime.Intrinsics.Vector128<float> a1v0, a1v1, a1v2, a1v3;
+                global::System.Runtime.Intrinsics.Vector512<float> a1z0;
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                {
+                    // units 0-15 in 512-bit vectors of 16, 4 groups each (lane l of a1z{q} is unit 16q + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
+                    // (a block's 32 weights, its 16 rows of 2, are 2 loads; input i's column is column i of those rows)
+                    var x1z0 = global::System.Runtime.Intrinsics.Vector512.Create(input[0]);
+                    var x1z1 = global::System.Runtime.Intrinsics.Vector512.Create(input[1]);
+                    var w1p0r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 0));
+                    var w1p0r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 16));
+                    global::NetGen.Kernels.Transpose(w1p0r0, w1p0r1, out var w1p0c0, out var w1p0c1);
+                    a1z0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1p0c0 * x1z0 + w1p0c1 * x1z1);
+                    a1v0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a1z0));
+                    a1v1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(a1z0));
+                    a1v2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z0));
+                    a1v3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z0));
+                }
+                else
+                {
+                    // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
+                    var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
+                    var x1v1 = global::System.Runtime.Intrinsics.Vector128.Create(input[1]);
+                    // (a group's 8 weights, its four rows of 2, are 2 loads; input i's column is column i of those rows)
+                    var w1g0r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 0));
+                    var w1g0r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 4));
+                    global::NetGen.Kernels.Transpose(w1g0r0, w1g0r1, out var w1g0c0, out var w1g0c1);
+                    a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1g0c0 * x1v0 + w1g0c1 * x1v1);
+                    var w1g1r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 8));
+                    var w1g1r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 12));
+                    global::NetGen.Kernels.Transpose(w1g1r0, w1g1r1, out var w1g1c0, out var w1g1c1);
+                    a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 4)) + w1g1c0 * x1v0 + w1g1c1 * x1v1);
+                    var w1g2r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 16));
+                    var w1g2r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 20));
+                    global::NetGen.Kernels.Transpose(w1g2r0, w1g2r1, out var w1g2c0, out var w1g2c1);
+                    a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1g2c0 * x1v0 + w1g2c1 * x1v1);
+                    var w1g3r0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 24));
+                    var w1g3r1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 28));
+                    global::NetGen.Kernels.Transpose(w1g3r0, w1g3r1, out var w1g3c0, out var w1g3c1);
+                    a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 12)) + w1g3c0 * x1v0 + w1g3c1 * x1v1);
+                    a1z0 = default; // read only where 512-bit vectors are accelerated
+                }
                 // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
                 var w2 = parameters.Slice(W2Offset, 16);
                 var b2 = parameters.Slice(B2Offset, 1);

@@ -124,6 +124,7 @@ namespace Samples
                 // units 0-19 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit,
                 // in the widest vectors the hardware has, each split into its groups
                 global::System.Runtime.Intrinsics.Vector128<float> a1v0, a1v1, a1v2, a1v3, a1v4;
+                global::System.Runtime.Intrinsics.Vector512<float> a1z0;
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
                     // input i's column of W from W's input-major copy (checked against W first, so never stale), column i at i s1
@@ -132,11 +133,11 @@ namespace Samples
                     var x1w512_0 = global::System.Runtime.Intrinsics.Vector512.Create(input[0]);
                     var x1w512_1 = global::System.Runtime.Intrinsics.Vector512.Create(input[1]);
                     var x1w512_2 = global::System.Runtime.Intrinsics.Vector512.Create(input[2]);
-                    var a1w0 = global::NetGen.Kernels.LeakyReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 0)) * x1w512_0 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, s1 + 0)) * x1w512_1 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 2 * s1 + 0)) * x1w512_2); // units 0-15
-                    a1v0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a1w0));
-                    a1v1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(a1w0));
-                    a1v2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a1w0));
-                    a1v3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(a1w0));
+                    a1z0 = global::NetGen.Kernels.LeakyReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 0)) * x1w512_0 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, s1 + 0)) * x1w512_1 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 2 * s1 + 0)) * x1w512_2); // units 0-15
+                    a1v0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a1z0));
+                    a1v1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(a1z0));
+                    a1v2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z0));
+                    a1v3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z0));
                     var x1w128_0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
                     var x1w128_1 = global::System.Runtime.Intrinsics.Vector128.Create(input[1]);
                     var x1w128_2 = global::System.Runtime.Intrinsics.Vector128.Create(input[2]);
@@ -145,6 +146,7 @@ namespace Samples
                 }
                 else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
+                    a1z0 = default; // read only where 512-bit vectors are accelerated
                     // input i's column of W from W's input-major copy (checked against W first, so never stale), column i at i s1
                     ref float c1 = ref global::NetGen.Kernels.CurrentColumns<float>(w1, 21, 3, _columnCopy1.Span);
                     int s1 = global::NetGen.Kernels.ColumnStride<float>(21);
@@ -195,6 +197,7 @@ namespace Samples
                     var w1g4r2 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 56));
                     global::NetGen.Kernels.Transpose(w1g4r0, w1g4r1, w1g4r2, out var w1g4c0, out var w1g4c1, out var w1g4c2);
                     a1v4 = global::NetGen.Kernels.LeakyReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 16)) + w1g4c0 * x1v0 + w1g4c1 * x1v1 + w1g4c2 * x1v2);
+                    a1z0 = default; // read only where 512-bit vectors are accelerated
                 }
                 float a1_20 = global::NetGen.Kernels.LeakyReLU(b1[20] + w1[60] * input[0] + w1[61] * input[1] + w1[62] * input[2]);
                 // Layer 2: 21 -> 1, a2 = identity(W2 a1 + b2)

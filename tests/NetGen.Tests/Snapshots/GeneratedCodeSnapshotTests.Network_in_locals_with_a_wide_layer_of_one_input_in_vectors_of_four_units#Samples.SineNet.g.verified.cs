@@ -107,12 +107,29 @@ namespace Samples
                 var b1 = parameters.Slice(B1Offset, 16);
                 ref float b1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1);
                 ref float w1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1);
-                // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 in every lane, as unit by unit
-                var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
-                var a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 0)) * x1v0);
-                var a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 4)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 4)) * x1v0);
-                var a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 8)) * x1v0);
-                var a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 12)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 12)) * x1v0);
+                global::System.Runtime.Intrinsics.Vector128<float> a1v0, a1v1, a1v2, a1v3;
+                global::System.Runtime.Intrinsics.Vector512<float> a1z0;
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                {
+                    // units 0-15 in 512-bit vectors of 16, 4 groups each (lane l of a1z{q} is unit 16q + l): b[j] + W[j, 0] x0 in every lane, as unit by unit
+                    // (a block's 16 weights and biases are 16 consecutive values of W and b)
+                    var x1z0 = global::System.Runtime.Intrinsics.Vector512.Create(input[0]);
+                    a1z0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 0)) * x1z0);
+                    a1v0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a1z0));
+                    a1v1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(a1z0));
+                    a1v2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z0));
+                    a1v3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z0));
+                }
+                else
+                {
+                    // units 0-15 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 in every lane, as unit by unit
+                    var x1v0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
+                    a1v0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 0)) * x1v0);
+                    a1v1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 4)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 4)) * x1v0);
+                    a1v2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 8)) * x1v0);
+                    a1v3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 12)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 12)) * x1v0);
+                    a1z0 = default; // read only where 512-bit vectors are accelerated
+                }
                 // Layer 2: 16 -> 1, a2 = identity(W2 a1 + b2)
                 var w2 = parameters.Slice(W2Offset, 16);
                 var b2 = parameters.Slice(B2Offset, 1);

@@ -118,10 +118,11 @@ namespace Samples
                 ref double b1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1);
                 ref double w1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1);
                 global::System.Runtime.Intrinsics.Vector256<double> a1v0, a1v1, a1v2, a1v3, a1v4, a1v5, a1v6, a1v7, a1v8;
+                global::System.Runtime.Intrinsics.Vector512<double> a1z0, a1z1, a1z2, a1z3;
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
-                    // units 0-31 eight to a 512-bit vector, two groups (lane l of a1z{p} is unit 8p + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
-                    // (a pair's 24 weights, its eight rows of 3, are 3 loads; input i's column is column i of those rows)
+                    // units 0-31 in 512-bit vectors of 8, 2 groups each (lane l of a1z{q} is unit 8q + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
+                    // (a block's 24 weights, its 8 rows of 3, are 3 loads; input i's column is column i of those rows)
                     var x1z0 = global::System.Runtime.Intrinsics.Vector512.Create(input[0]);
                     var x1z1 = global::System.Runtime.Intrinsics.Vector512.Create(input[1]);
                     var x1z2 = global::System.Runtime.Intrinsics.Vector512.Create(input[2]);
@@ -129,28 +130,28 @@ namespace Samples
                     var w1p0r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 8));
                     var w1p0r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 16));
                     global::NetGen.Kernels.Transpose(w1p0r0, w1p0r1, w1p0r2, out var w1p0c0, out var w1p0c1, out var w1p0c2);
-                    var a1z0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1p0c0 * x1z0 + w1p0c1 * x1z1 + w1p0c2 * x1z2);
+                    a1z0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1p0c0 * x1z0 + w1p0c1 * x1z1 + w1p0c2 * x1z2);
                     a1v0 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z0);
                     a1v1 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z0);
                     var w1p1r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 24));
                     var w1p1r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 32));
                     var w1p1r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 40));
                     global::NetGen.Kernels.Transpose(w1p1r0, w1p1r1, w1p1r2, out var w1p1c0, out var w1p1c1, out var w1p1c2);
-                    var a1z1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1p1c0 * x1z0 + w1p1c1 * x1z1 + w1p1c2 * x1z2);
+                    a1z1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1p1c0 * x1z0 + w1p1c1 * x1z1 + w1p1c2 * x1z2);
                     a1v2 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z1);
                     a1v3 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z1);
                     var w1p2r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 48));
                     var w1p2r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 56));
                     var w1p2r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 64));
                     global::NetGen.Kernels.Transpose(w1p2r0, w1p2r1, w1p2r2, out var w1p2c0, out var w1p2c1, out var w1p2c2);
-                    var a1z2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 16)) + w1p2c0 * x1z0 + w1p2c1 * x1z1 + w1p2c2 * x1z2);
+                    a1z2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 16)) + w1p2c0 * x1z0 + w1p2c1 * x1z1 + w1p2c2 * x1z2);
                     a1v4 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z2);
                     a1v5 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z2);
                     var w1p3r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 72));
                     var w1p3r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 80));
                     var w1p3r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 88));
                     global::NetGen.Kernels.Transpose(w1p3r0, w1p3r1, w1p3r2, out var w1p3c0, out var w1p3c1, out var w1p3c2);
-                    var a1z3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 24)) + w1p3c0 * x1z0 + w1p3c1 * x1z1 + w1p3c2 * x1z2);
+                    a1z3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 24)) + w1p3c0 * x1z0 + w1p3c1 * x1z1 + w1p3c2 * x1z2);
                     a1v6 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z3);
                     a1v7 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z3);
                     // units 32-35 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
@@ -216,6 +217,7 @@ namespace Samples
                     var w1g8r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 104));
                     global::NetGen.Kernels.Transpose(w1g8r0, w1g8r1, w1g8r2, out var w1g8c0, out var w1g8c1, out var w1g8c2);
                     a1v8 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 32)) + w1g8c0 * x1v0 + w1g8c1 * x1v1 + w1g8c2 * x1v2);
+                    a1z0 = a1z1 = a1z2 = a1z3 = default; // read only where 512-bit vectors are accelerated
                 }
                 // Layer 2: 36 -> 1, a2 = identity(W2 a1 + b2)
                 var w2 = parameters.Slice(W2Offset, 36);
@@ -224,18 +226,13 @@ namespace Samples
                 double r2_0;
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
-                    // each row's eight chains in one 512-bit vector: lane l adds W2[j, 8q + l] a1[8q + l] over the pairs of groups in order
-                    // (chain (l + 1) % 8; lane 7 starts from the bias, chain 0's first term), as the scalar sum's chains, then added in pairs
-                    var a1p0 = global::System.Runtime.Intrinsics.Vector512.Create(a1v0, a1v1);
-                    var a1p1 = global::System.Runtime.Intrinsics.Vector512.Create(a1v2, a1v3);
-                    var a1p2 = global::System.Runtime.Intrinsics.Vector512.Create(a1v4, a1v5);
-                    var a1p3 = global::System.Runtime.Intrinsics.Vector512.Create(a1v6, a1v7);
-                    var s2_0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 0)) * a1p0;
-                    s2_0 = global::System.Runtime.Intrinsics.Vector512.WithElement(s2_0, 7, b2[0] + global::System.Runtime.Intrinsics.Vector512.GetElement(s2_0, 7));
-                    s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 8)) * a1p1;
-                    s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 16)) * a1p2;
-                    s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 24)) * a1p3;
-                    s2_0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector512.GetLower(s2_0) + global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 32)) * a1v8, global::System.Runtime.Intrinsics.Vector512.GetUpper(s2_0));
+                    // each row's 8 chains in one 512-bit vector: lane l adds W2[j, 8q + l] a1[8q + l] over the blocks of 2 groups in order
+                    // (chain (l + 1) % 8; the last lane starts from the bias, chain 0's first term), as the scalar sum's chains, then added in pairs
+                    var s2_0 = global::NetGen.Kernels.BiasInLastLane(b2[0]) + global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 0)) * a1z0;
+                    s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 8)) * a1z1;
+                    s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 16)) * a1z2;
+                    s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 24)) * a1z3;
+                    s2_0 += global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 32)) * a1v8, global::System.Runtime.Intrinsics.Vector256.Create(-0.0));
                     r2_0 = global::NetGen.Kernels.AddChainsInPairs(s2_0);
                 }
                 else
@@ -546,10 +543,11 @@ namespace Samples
             ref double b1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1);
             ref double w1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1);
             global::System.Runtime.Intrinsics.Vector256<double> a1v0, a1v1, a1v2, a1v3, a1v4, a1v5, a1v6, a1v7, a1v8;
+            global::System.Runtime.Intrinsics.Vector512<double> a1z0, a1z1, a1z2, a1z3;
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                // units 0-31 eight to a 512-bit vector, two groups (lane l of a1z{p} is unit 8p + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
-                // (a pair's 24 weights, its eight rows of 3, are 3 loads; input i's column is column i of those rows)
+                // units 0-31 in 512-bit vectors of 8, 2 groups each (lane l of a1z{q} is unit 8q + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
+                // (a block's 24 weights, its 8 rows of 3, are 3 loads; input i's column is column i of those rows)
                 var x1z0 = global::System.Runtime.Intrinsics.Vector512.Create(input[0]);
                 var x1z1 = global::System.Runtime.Intrinsics.Vector512.Create(input[1]);
                 var x1z2 = global::System.Runtime.Intrinsics.Vector512.Create(input[2]);
@@ -557,28 +555,28 @@ namespace Samples
                 var w1p0r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 8));
                 var w1p0r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 16));
                 global::NetGen.Kernels.Transpose(w1p0r0, w1p0r1, w1p0r2, out var w1p0c0, out var w1p0c1, out var w1p0c2);
-                var a1z0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1p0c0 * x1z0 + w1p0c1 * x1z1 + w1p0c2 * x1z2);
+                a1z0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1p0c0 * x1z0 + w1p0c1 * x1z1 + w1p0c2 * x1z2);
                 a1v0 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z0);
                 a1v1 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z0);
                 var w1p1r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 24));
                 var w1p1r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 32));
                 var w1p1r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 40));
                 global::NetGen.Kernels.Transpose(w1p1r0, w1p1r1, w1p1r2, out var w1p1c0, out var w1p1c1, out var w1p1c2);
-                var a1z1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1p1c0 * x1z0 + w1p1c1 * x1z1 + w1p1c2 * x1z2);
+                a1z1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1p1c0 * x1z0 + w1p1c1 * x1z1 + w1p1c2 * x1z2);
                 a1v2 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z1);
                 a1v3 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z1);
                 var w1p2r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 48));
                 var w1p2r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 56));
                 var w1p2r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 64));
                 global::NetGen.Kernels.Transpose(w1p2r0, w1p2r1, w1p2r2, out var w1p2c0, out var w1p2c1, out var w1p2c2);
-                var a1z2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 16)) + w1p2c0 * x1z0 + w1p2c1 * x1z1 + w1p2c2 * x1z2);
+                a1z2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 16)) + w1p2c0 * x1z0 + w1p2c1 * x1z1 + w1p2c2 * x1z2);
                 a1v4 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z2);
                 a1v5 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z2);
                 var w1p3r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 72));
                 var w1p3r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 80));
                 var w1p3r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 88));
                 global::NetGen.Kernels.Transpose(w1p3r0, w1p3r1, w1p3r2, out var w1p3c0, out var w1p3c1, out var w1p3c2);
-                var a1z3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 24)) + w1p3c0 * x1z0 + w1p3c1 * x1z1 + w1p3c2 * x1z2);
+                a1z3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 24)) + w1p3c0 * x1z0 + w1p3c1 * x1z1 + w1p3c2 * x1z2);
                 a1v6 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z3);
                 a1v7 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z3);
                 // units 32-35 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
@@ -644,6 +642,7 @@ namespace Samples
                 var w1g8r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 104));
                 global::NetGen.Kernels.Transpose(w1g8r0, w1g8r1, w1g8r2, out var w1g8c0, out var w1g8c1, out var w1g8c2);
                 a1v8 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 32)) + w1g8c0 * x1v0 + w1g8c1 * x1v1 + w1g8c2 * x1v2);
+                a1z0 = a1z1 = a1z2 = a1z3 = default; // read only where 512-bit vectors are accelerated
             }
             // Layer 2: 36 -> 1, a2 = identity(W2 a1 + b2)
             var w2 = parameters.Slice(W2Offset, 36);
@@ -1012,10 +1011,11 @@ namespace Samples
             ref double b1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1);
             ref double w1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w1);
             global::System.Runtime.Intrinsics.Vector256<double> a1v0, a1v1, a1v2, a1v3, a1v4, a1v5, a1v6, a1v7, a1v8;
+            global::System.Runtime.Intrinsics.Vector512<double> a1z0, a1z1, a1z2, a1z3;
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                // units 0-31 eight to a 512-bit vector, two groups (lane l of a1z{p} is unit 8p + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
-                // (a pair's 24 weights, its eight rows of 3, are 3 loads; input i's column is column i of those rows)
+                // units 0-31 in 512-bit vectors of 8, 2 groups each (lane l of a1z{q} is unit 8q + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
+                // (a block's 24 weights, its 8 rows of 3, are 3 loads; input i's column is column i of those rows)
                 var x1z0 = global::System.Runtime.Intrinsics.Vector512.Create(input[0]);
                 var x1z1 = global::System.Runtime.Intrinsics.Vector512.Create(input[1]);
                 var x1z2 = global::System.Runtime.Intrinsics.Vector512.Create(input[2]);
@@ -1023,28 +1023,28 @@ namespace Samples
                 var w1p0r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 8));
                 var w1p0r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 16));
                 global::NetGen.Kernels.Transpose(w1p0r0, w1p0r1, w1p0r2, out var w1p0c0, out var w1p0c1, out var w1p0c2);
-                var a1z0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1p0c0 * x1z0 + w1p0c1 * x1z1 + w1p0c2 * x1z2);
+                a1z0 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + w1p0c0 * x1z0 + w1p0c1 * x1z1 + w1p0c2 * x1z2);
                 a1v0 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z0);
                 a1v1 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z0);
                 var w1p1r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 24));
                 var w1p1r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 32));
                 var w1p1r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 40));
                 global::NetGen.Kernels.Transpose(w1p1r0, w1p1r1, w1p1r2, out var w1p1c0, out var w1p1c1, out var w1p1c2);
-                var a1z1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1p1c0 * x1z0 + w1p1c1 * x1z1 + w1p1c2 * x1z2);
+                a1z1 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 8)) + w1p1c0 * x1z0 + w1p1c1 * x1z1 + w1p1c2 * x1z2);
                 a1v2 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z1);
                 a1v3 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z1);
                 var w1p2r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 48));
                 var w1p2r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 56));
                 var w1p2r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 64));
                 global::NetGen.Kernels.Transpose(w1p2r0, w1p2r1, w1p2r2, out var w1p2c0, out var w1p2c1, out var w1p2c2);
-                var a1z2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 16)) + w1p2c0 * x1z0 + w1p2c1 * x1z1 + w1p2c2 * x1z2);
+                a1z2 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 16)) + w1p2c0 * x1z0 + w1p2c1 * x1z1 + w1p2c2 * x1z2);
                 a1v4 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z2);
                 a1v5 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z2);
                 var w1p3r0 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 72));
                 var w1p3r1 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 80));
                 var w1p3r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 88));
                 global::NetGen.Kernels.Transpose(w1p3r0, w1p3r1, w1p3r2, out var w1p3c0, out var w1p3c1, out var w1p3c2);
-                var a1z3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 24)) + w1p3c0 * x1z0 + w1p3c1 * x1z1 + w1p3c2 * x1z2);
+                a1z3 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector512<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 24)) + w1p3c0 * x1z0 + w1p3c1 * x1z1 + w1p3c2 * x1z2);
                 a1v6 = global::System.Runtime.Intrinsics.Vector512.GetLower(a1z3);
                 a1v7 = global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z3);
                 // units 32-35 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit
@@ -1110,6 +1110,7 @@ namespace Samples
                 var w1g8r2 = global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1Ref, 104));
                 global::NetGen.Kernels.Transpose(w1g8r0, w1g8r1, w1g8r2, out var w1g8c0, out var w1g8c1, out var w1g8c2);
                 a1v8 = global::NetGen.Kernels.ReLU(global::System.Runtime.CompilerServices.Unsafe.As<double, global::System.Runtime.Intrinsics.Vector256<double>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 32)) + w1g8c0 * x1v0 + w1g8c1 * x1v1 + w1g8c2 * x1v2);
+                a1z0 = a1z1 = a1z2 = a1z3 = default; // read only where 512-bit vectors are accelerated
             }
             // Layer 2: 36 -> 1, a2 = identity(W2 a1 + b2)
             var w2 = parameters.Slice(W2Offset, 36);
