@@ -187,7 +187,7 @@ public class BatchKernelTests
     private static void AddsEveryRowInOrder<T>()
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        foreach (int width in new[] { 1, 3, 4, 7, 8, 9, 16, 17, 23, 130 })
+        foreach (int width in new[] { 1, 3, 4, 7, 8, 9, 16, 17, 23, 32, 64, 70, 130 }) // 32 and 64: four whole vectors a pass; 70: then one, then the overlap
         {
             foreach (int count in new[] { 1, 5, 32 })
             {
