@@ -12,8 +12,11 @@ namespace NetGen.Generator;
 /// four inputs, whose four units' 4k weights are k loads, their lanes moved into the k columns (<c>Kernels.Transpose</c>)
 /// and updated as k vectors (each unit's factor shuffled against the inputs). Group g,
 /// <c>a{n}v{g}</c>, holds units 4g to 4g + 3 (Vector128 of floats, Vector256 of doubles); the units after the last whole
-/// group stay scalar locals, written as before. Each lane computes what its unit's scalar statement computes, operation for
-/// operation (no fused multiply-add, the same order of additions), so the vector and scalar branches give the same bits.
+/// group stay scalar locals, written as before. Where 512-bit vectors are accelerated, Predict (and for some layers of
+/// doubles the training kernels' forward pass) computes k groups at once as one block, <c>a{n}z{q}</c> (two groups of
+/// doubles, four of floats: <see cref="BlocksGroups"/>). Each lane computes what its unit's scalar statement computes,
+/// operation for operation (no fused multiply-add, the same order of additions), so the vector and scalar branches give
+/// the same bits.
 /// </summary>
 /// <remarks>
 /// The layer above sums a row of such a layer in <see cref="SumOfTerms"/>'s chains. From 16 terms they come in sets of
@@ -21,8 +24,10 @@ namespace NetGen.Generator;
 /// to chain t % chains, the bias is term 0 and unit i's product term i + 1, so with s sets lane l of group g feeds chain
 /// (4 (g % s) + l + 1) % (4 s). One vector per set and row then carries four chains: set k's vector accumulates groups
 /// k, k + s, k + 2s, ... in order, lane 3 of the last set starting from the bias, and the units after the groups join
-/// their chains as scalars before the chains are added in pairs. With fewer chains (sums of 8 to 15 terms) lanes and
-/// chains do not line up, and the row takes the layer's units one lane at a time.
+/// their chains as scalars before the chains are added in pairs. In Predict, where a row's sets fill whole blocks (k sets
+/// to a 512-bit vector), a vector carries k sets and accumulates blocks instead (<see cref="EmitBlockedRowSums"/>). With
+/// fewer chains (sums of 8 to 15 terms) lanes and chains do not line up, and the row takes the layer's units one lane at
+/// a time.
 /// </remarks>
 internal static partial class Emitter
 {
