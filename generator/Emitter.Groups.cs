@@ -211,8 +211,21 @@ internal static partial class Emitter
     private static bool BlocksGroups(LayerPlan layer, Scalar scalar, bool training) =>
         layer.InputSize <= MaxLoadedGroupInputs && !layer.PredictsFromColumnCopy && layer.UnitGroups >= BlockGroups(scalar)
         && (training
-            ? scalar.Size == 8 && layer.InputSize >= 3 && layer.UnitGroups >= 8
+            ? TrainsInBlocks(layer, scalar) || (scalar.Size == 8 && layer.InputSize >= 3 && layer.UnitGroups >= 8)
             : scalar.Size == 8 || layer.InputSize <= 2);
+
+    /// <summary>
+    /// Whether the training kernels (Backward, Train) run a grouped layer in blocks through the backward pass too, its
+    /// delta and its update (<see cref="EmitGroupedHiddenDelta"/>, <see cref="EmitGroupedUpdate"/>), not only the forward
+    /// pass: a layer of one input, whose block of weights is 4k consecutive values like its biases, with two blocks or
+    /// more. NetGen.Sweep, medians of 3 alternated processes, Train and per-row batch32 before -> after: 1-195-1 leaky single
+    /// 133 -> 65 ns (C 58) and 4.23 -> 1.94 us, 1-50-1 double 39.4 -> 28.4 ns and 1.21 -> 0.92 us. With one block and a
+    /// group (1-13-3 double) the blocks cost more than they saved (batch32 642 -> 678-703 ns), and with more inputs the
+    /// update's lane moves stay in groups, where a delta in blocks only added the split (3-60-4 double, batch32 2.89 ->
+    /// 3.25-3.43 us), so those keep their groups after the forward pass.
+    /// </summary>
+    private static bool TrainsInBlocks(LayerPlan layer, Scalar scalar) =>
+        layer.InputSize == 1 && layer.UnitGroups >= 2 * BlockGroups(scalar);
 
     /// <summary>
     /// Group <paramref name="piece"/> of the vector <paramref name="wide"/> of <paramref name="bits"/> bits: halved down
@@ -530,13 +543,46 @@ internal static partial class Emitter
     private static void EmitGroupedHiddenDelta(CodeWriter writer, LayerPlan layer, LayerPlan above, Scalar scalar)
     {
         int n = layer.Number, m = above.Number, width = layer.OutputSize, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
-        string vector = GroupVector(scalar);
+        string vector = GroupVector(scalar), t = scalar.Keyword;
         ActivationInfo activation = ActivationInfo.Of(layer.Activation);
-        writer.Line($"// Layer {n} delta: d{n} = (W{m}^T d{m}) * {activation.Name}'(z{n}), units 0-{groups * lanes - 1} in vectors of four, lane for lane the scalar sums");
-        for (int g = 0; g < groups; g++)
+        string GroupDelta(int g)
         {
             var terms = Enumerable.Range(0, above.OutputSize).Select(k => $"{GroupLoad(scalar, $"w{m}", k * width + g * lanes)} * {vector}.Create({D(m, k)})").ToList();
-            writer.Line($"var {DV(n, g)} = {activation.TimesDerivativeVector(AV(n, g), "(" + SumOfTerms(terms) + ")", scalar, vector)};");
+            return activation.TimesDerivativeVector(AV(n, g), "(" + SumOfTerms(terms) + ")", scalar, vector);
+        }
+        writer.Line($"// Layer {n} delta: d{n} = (W{m}^T d{m}) * {activation.Name}'(z{n}), units 0-{groups * lanes - 1} in vectors of four, lane for lane the scalar sums");
+        if (TrainsInBlocks(layer, scalar))
+        {
+            // The forward pass left the blocks of this layer's outputs: its deltas in blocks too, then split into groups.
+            int k = BlockGroups(scalar), blocks = groups / k, blockLanes = k * lanes;
+            var blockNames = Enumerable.Range(0, blocks).Select(q => $"d{n}z{q}").ToList();
+            writer.Line($"{vector}<{t}> {string.Join(", ", Enumerable.Range(0, groups).Select(g => DV(n, g)))};");
+            writer.Line($"{BlockVector}<{t}> {string.Join(", ", blockNames)};");
+            using (writer.Block($"if ({BlockVector}.IsHardwareAccelerated)"))
+            {
+                writer.Line($"// units 0-{blocks * blockLanes - 1} in the 512-bit blocks of the forward pass (lane l of d{n}z{{q}} is unit {blockLanes}q + l)");
+                for (int q = 0; q < blocks; q++)
+                {
+                    var terms = Enumerable.Range(0, above.OutputSize)
+                        .Select(r => $"{VectorAt(scalar, BlockVector, SpanReference($"w{m}"), $"{r * width + q * blockLanes}")} * {BlockVector}.Create({D(m, r)})").ToList();
+                    writer.Line($"d{n}z{q} = {activation.TimesDerivativeVector(BV(n, q), "(" + SumOfTerms(terms) + ")", scalar, BlockVector)};");
+                    for (int piece = 0; piece < k; piece++)
+                        writer.Line($"{DV(n, q * k + piece)} = {GroupOf($"d{n}z{q}", BlockBits, scalar, piece)};");
+                }
+                for (int g = blocks * k; g < groups; g++)
+                    writer.Line($"{DV(n, g)} = {GroupDelta(g)};");
+            }
+            using (writer.Block("else"))
+            {
+                for (int g = 0; g < groups; g++)
+                    writer.Line($"{DV(n, g)} = {GroupDelta(g)};");
+                writer.Line($"{string.Join(" = ", blockNames)} = default; // read only where 512-bit vectors are accelerated");
+            }
+        }
+        else
+        {
+            for (int g = 0; g < groups; g++)
+                writer.Line($"var {DV(n, g)} = {GroupDelta(g)};");
         }
         EmitUnrolledHiddenDelta(writer, layer, above, scalar, scalar.Keyword + " ", DerivativeInputName(layer) == "z" ? Z : A, D, i => $"{Mask(n)}_{i}", firstUnit: groups * lanes);
     }
@@ -574,7 +620,44 @@ internal static partial class Emitter
             }
         }
         string indexSuffix = scalar.Size == 8 ? "L" : "";
+        if (TrainsInBlocks(layer, scalar))
+        {
+            // One input and blocks from the forward pass: a block's weights and biases are 4k consecutive values, updated
+            // as one vector each, the groups after the last block as groups. The input is broadcast here, as the forward
+            // pass broadcast it inside its own branches.
+            int k = BlockGroups(scalar), blocks = groups / k, blockLanes = k * lanes;
+            string input = InputInLocals(plan, layer, 0, training: true, groups: true, scalar);
+            using (writer.Block($"if ({BlockVector}.IsHardwareAccelerated)"))
+            {
+                writer.Line($"var x{n}z0 = {BlockVector}.Create({input});");
+                for (int q = 0; q < blocks; q++)
+                {
+                    string scale = $"d{n}z{q}";
+                    if (step)
+                    {
+                        scale = $"step{n}z{q}";
+                        writer.Line($"var {scale} = {BlockVector}.Create(learningRate) * d{n}z{q};");
+                    }
+                    writer.Line($"{Unsafe}.As<{t}, {BlockVector}<{t}>>(ref {Unsafe}.Add(ref {weightLanes}, {q * blockLanes})) {op} {scale} * x{n}z0;");
+                    writer.Line($"{Unsafe}.As<{t}, {BlockVector}<{t}>>(ref {Unsafe}.Add(ref {biases}Lanes, {q * blockLanes})) {op} {scale};");
+                }
+                if (blocks * k < groups)
+                    writer.Line($"var x{n}v0 = {vector}.Create({input});");
+                for (int g = blocks * k; g < groups; g++)
+                    GroupUpdate(g);
+            }
+            using (writer.Block("else"))
+            {
+                writer.Line($"var x{n}v0 = {vector}.Create({input});");
+                for (int g = 0; g < groups; g++)
+                    GroupUpdate(g);
+            }
+            return;
+        }
         for (int g = 0; g < groups; g++)
+            GroupUpdate(g);
+
+        void GroupUpdate(int g)
         {
             string scale = DV(n, g);
             if (step)
