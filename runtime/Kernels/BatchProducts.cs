@@ -121,17 +121,17 @@ public static partial class Kernels
         ref T row0 = ref MemoryMarshal.GetReference(rows);
         ref T sum = ref MemoryMarshal.GetReference(sums);
         nuint width = (nuint)sums.Length, count = (nuint)samples;
-        if (Vector512.IsHardwareAccelerated && width >= (nuint)Vector512<T>.Count)
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && width >= (nuint)Vector512<T>.Count)
         {
             AddRowsInVectors<T, Vector512<T>, Width512<T>>(ref row0, ref sum, width, count);
             return;
         }
-        if (Vector256.IsHardwareAccelerated && width >= (nuint)Vector256<T>.Count)
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && width >= (nuint)Vector256<T>.Count)
         {
             AddRowsInVectors<T, Vector256<T>, Width256<T>>(ref row0, ref sum, width, count);
             return;
         }
-        if (Vector128.IsHardwareAccelerated && width >= (nuint)Vector128<T>.Count)
+        if (Vector128.IsHardwareAccelerated && Vector128<T>.IsSupported && width >= (nuint)Vector128<T>.Count)
         {
             AddRowsInVectors<T, Vector128<T>, Width128<T>>(ref row0, ref sum, width, count);
             return;
