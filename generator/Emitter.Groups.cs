@@ -545,11 +545,14 @@ internal static partial class Emitter
         int n = layer.Number, m = above.Number, width = layer.OutputSize, groups = layer.UnitGroups, lanes = LayerPlan.GroupLanes;
         string vector = GroupVector(scalar), t = scalar.Keyword;
         ActivationInfo activation = ActivationInfo.Of(layer.Activation);
-        string GroupDelta(int g)
+        // The delta of the units from `unit` on, in a vector of type `type` (a group's or a block's) holding their outputs `outputs`.
+        string DeltaOf(string type, string outputs, int unit)
         {
-            var terms = Enumerable.Range(0, above.OutputSize).Select(k => $"{GroupLoad(scalar, $"w{m}", k * width + g * lanes)} * {vector}.Create({D(m, k)})").ToList();
-            return activation.TimesDerivativeVector(AV(n, g), "(" + SumOfTerms(terms) + ")", scalar, vector);
+            var terms = Enumerable.Range(0, above.OutputSize)
+                .Select(k => $"{VectorAt(scalar, type, SpanReference($"w{m}"), $"{k * width + unit}")} * {type}.Create({D(m, k)})").ToList();
+            return activation.TimesDerivativeVector(outputs, "(" + SumOfTerms(terms) + ")", scalar, type);
         }
+        string GroupDelta(int g) => DeltaOf(vector, AV(n, g), g * lanes);
         writer.Line($"// Layer {n} delta: d{n} = (W{m}^T d{m}) * {activation.Name}'(z{n}), units 0-{groups * lanes - 1} in vectors of four, lane for lane the scalar sums");
         if (TrainsInBlocks(layer, scalar))
         {
@@ -563,9 +566,7 @@ internal static partial class Emitter
                 writer.Line($"// units 0-{blocks * blockLanes - 1} in the 512-bit blocks of the forward pass (lane l of d{n}z{{q}} is unit {blockLanes}q + l)");
                 for (int q = 0; q < blocks; q++)
                 {
-                    var terms = Enumerable.Range(0, above.OutputSize)
-                        .Select(r => $"{VectorAt(scalar, BlockVector, SpanReference($"w{m}"), $"{r * width + q * blockLanes}")} * {BlockVector}.Create({D(m, r)})").ToList();
-                    writer.Line($"d{n}z{q} = {activation.TimesDerivativeVector(BV(n, q), "(" + SumOfTerms(terms) + ")", scalar, BlockVector)};");
+                    writer.Line($"d{n}z{q} = {DeltaOf(BlockVector, BV(n, q), q * blockLanes)};");
                     for (int piece = 0; piece < k; piece++)
                         writer.Line($"{DV(n, q * k + piece)} = {GroupOf($"d{n}z{q}", BlockBits, scalar, piece)};");
                 }
@@ -631,16 +632,7 @@ internal static partial class Emitter
             {
                 writer.Line($"var x{n}z0 = {BlockVector}.Create({input});");
                 for (int q = 0; q < blocks; q++)
-                {
-                    string scale = $"d{n}z{q}";
-                    if (step)
-                    {
-                        scale = $"step{n}z{q}";
-                        writer.Line($"var {scale} = {BlockVector}.Create(learningRate) * d{n}z{q};");
-                    }
-                    writer.Line($"{Unsafe}.As<{t}, {BlockVector}<{t}>>(ref {Unsafe}.Add(ref {weightLanes}, {q * blockLanes})) {op} {scale} * x{n}z0;");
-                    writer.Line($"{Unsafe}.As<{t}, {BlockVector}<{t}>>(ref {Unsafe}.Add(ref {biases}Lanes, {q * blockLanes})) {op} {scale};");
-                }
+                    OneInputUpdate(BlockVector, $"d{n}z{q}", $"step{n}z{q}", q * blockLanes, $"x{n}z0");
                 if (blocks * k < groups)
                     writer.Line($"var x{n}v0 = {vector}.Create({input});");
                 for (int g = blocks * k; g < groups; g++)
@@ -657,23 +649,36 @@ internal static partial class Emitter
         for (int g = 0; g < groups; g++)
             GroupUpdate(g);
 
+        // One input: the weights and biases of the units from `unit` on, in a vector of type `type`, are consecutive values.
+        void OneInputUpdate(string type, string delta, string stepName, int unit, string input)
+        {
+            string scale = delta;
+            if (step)
+            {
+                scale = stepName;
+                writer.Line($"var {scale} = {type}.Create(learningRate) * {delta};");
+            }
+            writer.Line($"{Unsafe}.As<{t}, {type}<{t}>>(ref {Unsafe}.Add(ref {weightLanes}, {unit})) {op} {scale} * {input};");
+            writer.Line($"{Unsafe}.As<{t}, {type}<{t}>>(ref {Unsafe}.Add(ref {biases}Lanes, {unit})) {op} {scale};");
+        }
+
         void GroupUpdate(int g)
         {
+            if (inputs == 1)
+            {
+                OneInputUpdate(vector, DV(n, g), $"step{n}v{g}", g * lanes, $"x{n}v0");
+                return;
+            }
             string scale = DV(n, g);
             if (step)
             {
                 scale = $"step{n}v{g}";
                 writer.Line($"var {scale} = {vector}.Create(learningRate) * {DV(n, g)};");
             }
-            if (inputs == 1)
-                writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {weightLanes}, {g * lanes})) {op} {scale} * x{n}v0;");
-            else
+            for (int v = 0; v < inputs; v++)
             {
-                for (int v = 0; v < inputs; v++)
-                {
-                    string units = string.Join(", ", Enumerable.Range(v * lanes, lanes).Select(value => $"{value / inputs}{indexSuffix}"));
-                    writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {weightLanes}, {(g * inputs + v) * lanes})) {op} {vector}.Shuffle({scale}, {vector}.Create({units})) * {InputPattern(v)};");
-                }
+                string units = string.Join(", ", Enumerable.Range(v * lanes, lanes).Select(value => $"{value / inputs}{indexSuffix}"));
+                writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {weightLanes}, {(g * inputs + v) * lanes})) {op} {vector}.Shuffle({scale}, {vector}.Create({units})) * {InputPattern(v)};");
             }
             writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {biases}Lanes, {g * lanes})) {op} {scale};");
         }
