@@ -64,11 +64,8 @@ internal static partial class Emitter
     private static string VectorAt(Scalar scalar, string vector, string reference, string offset) =>
         $"{Unsafe}.As<{scalar.Keyword}, {vector}<{scalar.Keyword}>>(ref {Unsafe}.Add(ref {reference}, {offset}))";
 
-    /// <summary>
-    /// The most inputs a grouped layer may have for a group's weights, four rows of that many values, to be whole vectors
-    /// (<c>Kernels.Transpose</c> moves their lanes into columns for two to four); with more, the sums gather them.
-    /// </summary>
-    private const int MaxLoadedGroupInputs = 4;
+    /// <summary>The most inputs a grouped layer may have for a group's weights to be whole vectors (<see cref="LayerPlan.MaxLoadedGroupInputs"/>).</summary>
+    private const int MaxLoadedGroupInputs = LayerPlan.MaxLoadedGroupInputs;
 
     /// <summary>The reference to value 0 of <paramref name="span"/> that <see cref="GroupLoad"/> reads at.</summary>
     private static string SpanReference(string span) => span + "Ref";
@@ -186,7 +183,7 @@ internal static partial class Emitter
     private const string BlockVector = "global::System.Runtime.Intrinsics.Vector512";
 
     /// <summary>Groups per block: two groups of doubles (Vector256s), four of floats (Vector128s).</summary>
-    private static int BlockGroups(Scalar scalar) => BlockBits / GroupBits(scalar);
+    private static int BlockGroups(Scalar scalar) => LayerPlan.BlockGroups(scalar.Size);
 
     /// <summary>Block q of layer n's outputs, groups kq to kq + k - 1 (k = <see cref="BlockGroups"/>).</summary>
     private static string BV(int layer, int block) => $"a{layer}z{block}";
@@ -199,33 +196,23 @@ internal static partial class Emitter
     /// <see cref="BlockGroups"/>), where those are accelerated (<see cref="EmitBlockedGroupSums"/>): a layer whose groups'
     /// columns come from loads (one input) or lane moves (two to four inputs, not from a copy of W) with a block or more of
     /// groups, in Predict; of doubles, or of floats of one or two inputs (with three or four, Predict reads floats from a
-    /// copy of W, <see cref="EmitWideGroupedSums"/>). In the training kernels' forward pass (Backward, Train), doubles of
-    /// three or four inputs and eight groups or more. The training kernels' backward pass keeps the groups of four, so
-    /// each block is split once more there, and with two inputs or fewer groups the blocks saved less than that cost.
-    /// NetGen.Sweep, medians of 3 alternated processes, Train in groups of four -> in pairs: 4-34-5 leaky 81.1 -> 72.5 ns,
-    /// 4-50-3 86.6 -> 74.1, 3-60-4 104.8 -> 94.5, 3-40-2 50.8 -> 47.3, 3-36-1 42.5 -> 38.8, 3-32-2 43.6 -> 41.6 (per-row
-    /// batch32 0.89-0.93x); but 3-20-1 (five groups) 27.8 -> 31.5 and 2-33-3 41.0 -> 46.1. Outputs of the layer above
-    /// summed in 512-bit vectors (as Predict does) lost in training (2-33-3 41.5 -> 66 ns), so there the rows keep their
-    /// vectors of four chains.
+    /// copy of W, <see cref="EmitWideGroupedSums"/>). In the training kernels (Backward, Train), a layer that runs its delta
+    /// and update in blocks too (<see cref="LayerPlan.TrainsInBlocks"/>). With the forward pass alone in blocks and the
+    /// backward pass in groups, each block split once more there, the blocks gained for doubles of three or four inputs and
+    /// eight groups or more (NetGen.Sweep, medians of 3 alternated processes, Train in groups of four -> in pairs: 4-34-5
+    /// leaky 81.1 -> 72.5 ns, 3-60-4 104.8 -> 94.5, 3-32-2 43.6 -> 41.6) and lost with fewer groups or two inputs (3-20-1
+    /// 27.8 -> 31.5, 2-33-3 41.0 -> 46.1); with the backward pass in blocks 2-33-3 took 45.9 -> 39.0. Outputs of the layer
+    /// above summed in 512-bit vectors (as Predict does) lost in training (2-33-3 41.5 -> 66 ns), so there the rows keep
+    /// their vectors of four chains.
     /// </summary>
     private static bool BlocksGroups(LayerPlan layer, Scalar scalar, bool training) =>
         layer.InputSize <= MaxLoadedGroupInputs && !layer.PredictsFromColumnCopy && layer.UnitGroups >= BlockGroups(scalar)
         && (training
-            ? TrainsInBlocks(layer, scalar) || (scalar.Size == 8 && layer.InputSize >= 3 && layer.UnitGroups >= 8)
+            ? TrainsInBlocks(layer, scalar)
             : scalar.Size == 8 || layer.InputSize <= 2);
 
-    /// <summary>
-    /// Whether the training kernels (Backward, Train) run a grouped layer in blocks through the backward pass too, its
-    /// delta and its update (<see cref="EmitGroupedHiddenDelta"/>, <see cref="EmitGroupedUpdate"/>), not only the forward
-    /// pass: a layer of one input, whose block of weights is 4k consecutive values like its biases, with two blocks or
-    /// more. NetGen.Sweep, medians of 3 alternated processes, Train and per-row batch32 before -> after: 1-195-1 leaky single
-    /// 133 -> 65 ns (C 58) and 4.23 -> 1.94 us, 1-50-1 double 39.4 -> 28.4 ns and 1.21 -> 0.92 us. With one block and a
-    /// group (1-13-3 double) the blocks cost more than they saved (batch32 642 -> 678-703 ns), and with more inputs the
-    /// update's lane moves stay in groups, where a delta in blocks only added the split (3-60-4 double, batch32 2.89 ->
-    /// 3.25-3.43 us), so those keep their groups after the forward pass.
-    /// </summary>
-    private static bool TrainsInBlocks(LayerPlan layer, Scalar scalar) =>
-        layer.InputSize == 1 && layer.UnitGroups >= 2 * BlockGroups(scalar);
+    /// <summary>Whether the training kernels run a grouped layer in blocks through its delta and update too (<see cref="LayerPlan.TrainsInBlocks"/>).</summary>
+    private static bool TrainsInBlocks(LayerPlan layer, Scalar scalar) => layer.TrainsInBlocks(scalar.Size);
 
     /// <summary>
     /// Group <paramref name="piece"/> of the vector <paramref name="wide"/> of <paramref name="bits"/> bits: halved down
@@ -592,8 +579,9 @@ internal static partial class Emitter
     /// A grouped layer's <c>dW += d x^T, db += d</c> (Backward) or SGD step (Train), lane by lane as the scalar statements
     /// (<c>w - (learningRate d) x</c>): per group, one vector read-modify-write of b at a reference into it, and of W too
     /// for a layer of one input, whose group is four consecutive weights, or k for a layer of k inputs (the group's 4k
-    /// weights, each lane's unit factor shuffled into place against the inputs in the same order). The units after the
-    /// groups as scalar statements.
+    /// weights, each lane's unit factor shuffled into place against the inputs in the same order). A layer that trains in
+    /// blocks (<see cref="TrainsInBlocks"/>) takes a block of k groups the same way where 512-bit vectors are accelerated,
+    /// its 4k units' weights as one vector per input. The units after the groups as scalar statements.
     /// </summary>
     private static void EmitGroupedUpdate(CodeWriter writer, NetworkPlan plan, LayerPlan layer, Scalar scalar, bool step)
     {
@@ -623,24 +611,40 @@ internal static partial class Emitter
         string indexSuffix = scalar.Size == 8 ? "L" : "";
         if (TrainsInBlocks(layer, scalar))
         {
-            // One input and blocks from the forward pass: a block's weights and biases are 4k consecutive values, updated
-            // as one vector each, the groups after the last block as groups. The input is broadcast here, as the forward
-            // pass broadcast it inside its own branches.
+            // Blocks from the forward pass: a block's biases are 4k consecutive values and its weights as many 512-bit vectors
+            // as the layer has inputs (one input: 4k consecutive weights), each updated as one vector, the groups after the
+            // last block as groups. The input is broadcast (or laid out in the weights' order) here, as the forward pass did
+            // inside its own branches.
             int k = BlockGroups(scalar), blocks = groups / k, blockLanes = k * lanes;
             string input = InputInLocals(plan, layer, 0, training: true, groups: true, scalar);
             using (writer.Block($"if ({BlockVector}.IsHardwareAccelerated)"))
             {
-                writer.Line($"var x{n}z0 = {BlockVector}.Create({input});");
-                for (int q = 0; q < blocks; q++)
-                    OneInputUpdate(BlockVector, $"d{n}z{q}", $"step{n}z{q}", q * blockLanes, $"x{n}z0");
-                if (blocks * k < groups)
+                if (inputs == 1)
+                {
+                    writer.Line($"var x{n}z0 = {BlockVector}.Create({input});");
+                    for (int q = 0; q < blocks; q++)
+                        OneInputUpdate(BlockVector, $"d{n}z{q}", $"step{n}z{q}", q * blockLanes, $"x{n}z0");
+                }
+                else
+                {
+                    writer.Line($"// the inputs in the order of a block's weights: x{n}zpattern{{k}} starts at input k");
+                    foreach (int start in Enumerable.Range(0, inputs).Select(v => v * blockLanes % inputs).Distinct())
+                    {
+                        var pattern = Enumerable.Range(start, blockLanes).Select(l => InputInLocals(plan, layer, l % inputs, training: true, groups: true, scalar));
+                        writer.Line($"var x{n}zpattern{start} = {BlockVector}.Create({string.Join(", ", pattern)});");
+                    }
+                    for (int q = 0; q < blocks; q++)
+                        ShuffledUpdate(BlockVector, $"d{n}z{q}", $"step{n}z{q}", q * blockLanes, blockLanes, v => $"x{n}zpattern{v * blockLanes % inputs}");
+                }
+                if (inputs == 1 && blocks * k < groups)
                     writer.Line($"var x{n}v0 = {vector}.Create({input});");
                 for (int g = blocks * k; g < groups; g++)
                     GroupUpdate(g);
             }
             using (writer.Block("else"))
             {
-                writer.Line($"var x{n}v0 = {vector}.Create({input});");
+                if (inputs == 1)
+                    writer.Line($"var x{n}v0 = {vector}.Create({input});");
                 for (int g = 0; g < groups; g++)
                     GroupUpdate(g);
             }
@@ -669,18 +673,25 @@ internal static partial class Emitter
                 OneInputUpdate(vector, DV(n, g), $"step{n}v{g}", g * lanes, $"x{n}v0");
                 return;
             }
-            string scale = DV(n, g);
+            ShuffledUpdate(vector, DV(n, g), $"step{n}v{g}", g * lanes, lanes, InputPattern);
+        }
+
+        // More inputs: the units from `unit` on, `count` of them in a vector of type `type`: their weights are `inputs`
+        // vectors, lane l of vector v unit (count v + l) / inputs's weight of input (count v + l) % inputs.
+        void ShuffledUpdate(string type, string delta, string stepName, int unit, int count, System.Func<int, string> pattern)
+        {
+            string scale = delta;
             if (step)
             {
-                scale = $"step{n}v{g}";
-                writer.Line($"var {scale} = {vector}.Create(learningRate) * {DV(n, g)};");
+                scale = stepName;
+                writer.Line($"var {scale} = {type}.Create(learningRate) * {delta};");
             }
             for (int v = 0; v < inputs; v++)
             {
-                string units = string.Join(", ", Enumerable.Range(v * lanes, lanes).Select(value => $"{value / inputs}{indexSuffix}"));
-                writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {weightLanes}, {(g * inputs + v) * lanes})) {op} {vector}.Shuffle({scale}, {vector}.Create({units})) * {InputPattern(v)};");
+                string units = string.Join(", ", Enumerable.Range(v * count, count).Select(value => $"{value / inputs}{indexSuffix}"));
+                writer.Line($"{Unsafe}.As<{t}, {type}<{t}>>(ref {Unsafe}.Add(ref {weightLanes}, {unit * inputs + v * count})) {op} {type}.Shuffle({scale}, {type}.Create({units})) * {pattern(v)};");
             }
-            writer.Line($"{Unsafe}.As<{t}, {vector}<{t}>>(ref {Unsafe}.Add(ref {biases}Lanes, {g * lanes})) {op} {scale};");
+            writer.Line($"{Unsafe}.As<{t}, {type}<{t}>>(ref {Unsafe}.Add(ref {biases}Lanes, {unit})) {op} {scale};");
         }
     }
 

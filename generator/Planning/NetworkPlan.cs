@@ -118,6 +118,33 @@ internal sealed record LayerPlan(
     /// have two or three chains and take the grouped units one lane at a time.
     /// </summary>
     public bool SumsRowsInGroups(LayerPlan below) => below.GroupsUnits && InputSize + 1 >= GroupLanes * GroupLanes;
+
+    /// <summary>
+    /// The most inputs a grouped layer may have for a group's weights, four rows of that many values, to be whole vectors
+    /// (<c>Kernels.Transpose</c> moves their lanes into columns for two to four); with more, the sums gather them.
+    /// </summary>
+    public const int MaxLoadedGroupInputs = 4;
+
+    /// <summary>Groups in a block, one 512-bit vector: four of floats (Vector128s), two of doubles (Vector256s).</summary>
+    public static int BlockGroups(int valueSize) => 64 / (GroupLanes * valueSize);
+
+    /// <summary>
+    /// Whether the training kernels (Backward, Train) run this grouped layer in 512-bit blocks through the backward pass too,
+    /// its delta and its update, where those vectors are accelerated, not only the forward pass: a layer whose group's
+    /// weights are whole vectors (<see cref="MaxLoadedGroupInputs"/>, not read from a copy of W), with two blocks or more
+    /// for one input and three or more for two to four. A block's weights are then as many 512-bit vectors as the layer
+    /// has inputs, each updated by one multiply-add: the block's factors spread over their weights' lanes by one permute,
+    /// times the inputs in the order of those weights. NetGen.Sweep, medians of 3 alternated processes, Train before ->
+    /// after (AVX-512): 1-195-1 leaky single 133 -> 65 ns (C 58), 1-50-1 double 39.4 -> 28.4; 2-160-1 single 85.3 -> 51.2
+    /// (C 49, through the layer kernels before, <c>Planner.TrainsGroupedSamplesInLocals</c>), 2-100-3 leaky single 119 ->
+    /// 68, 2-64-6 single 98.9 -> 76.2, 2-64-2 double 60.7 -> 44.5, 3-40-2 double 49.3 -> 39.2, 3-60-4 leaky double 95.0 ->
+    /// 86.3. With fewer blocks the split of the blocks into groups for the layer above cost more than the blocks saved:
+    /// 1-13-3 double (one block and a group) per-row batch32 642 -> 678-703 ns, 3-20-1 double (two blocks and a group)
+    /// Train 29.9 -> 32.1 ns.
+    /// </summary>
+    public bool TrainsInBlocks(int valueSize) =>
+        GroupsUnits && InputSize <= MaxLoadedGroupInputs && !PredictsFromColumnCopy
+        && UnitGroups >= (InputSize == 1 ? 2 : 3) * BlockGroups(valueSize);
 }
 
 /// <summary>

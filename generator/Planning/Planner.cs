@@ -157,7 +157,7 @@ namespace NetGen.Generator.Planning;
 /// 2-160-1 single 44.5 -> 37.4 (before the lane moves of rule 4, 2-160-1 had lost: 42.5 -> 63). Such a network trains
 /// samples in locals too (Train of the doubles above 124.8 -> 99.7, 160.7 -> 111.8, 124.2 -> 116.1, 142.7 -> 117.2 ns),
 /// unless a layer of more than <see cref="PlanLimits.MaxSampleInLocalsLayerWeights"/> weights is left to scalar code or
-/// its groups are floats of two inputs (<see cref="TrainsGroupedSamplesInLocals"/>). That Train lost past about 80 groups
+/// its groups are floats of two inputs outside 512-bit blocks (<see cref="TrainsGroupedSamplesInLocals"/>). That Train lost past about 80 groups
 /// (3-124-1 141.6 -> 234.3 ns) while each group load took a <c>GetReference</c> and each lane move a tuple, which spent
 /// the JIT's inlining budget; with a reference per span and the columns as out parameters nothing is left as a call,
 /// and Train through the kernels -> in locals (Stopwatch through INetwork, 0.7 s warm-up, fastest of 15 runs, two
@@ -486,15 +486,19 @@ internal static class Planner
     /// <see cref="PlanLimits.MaxSampleInLocalsLayerWeights"/> weights is left to scalar code, as
     /// <see cref="TrainsSamplesInLocals"/> bounds a network without groups. A grouped layer's sums, deltas and updates are
     /// vectors, and so are the rows of the layer above one when they have four chains or more
-    /// (<see cref="LayerPlan.SumsRowsInGroups"/>). Not when a group is four floats of two inputs: each is a Vector128 whose two
-    /// columns Backward and the update move lane by lane, where the layer kernels run rows in the widest vectors
-    /// (NetGen.Sweep, medians of 3 alternated processes, Train through the kernels -> in locals: 2-160-1 single 84.7 ->
-    /// 110.3 ns; 2-100-3 leaky 110.8 -> 98.6 and 2-64-6 92.8 -> 87.2 gained less than that lost).
+    /// (<see cref="LayerPlan.SumsRowsInGroups"/>). Not when a group is four floats of two inputs and the layer does not train
+    /// in 512-bit blocks (<see cref="LayerPlan.TrainsInBlocks"/>): each group is then a Vector128 whose two columns Backward
+    /// and the update move lane by lane, where the layer kernels run rows in the widest vectors (NetGen.Sweep, medians of 3
+    /// alternated processes, Train through the kernels -> in locals in groups: 2-160-1 single 84.7 -> 110.3 ns). In blocks,
+    /// through the kernels -> in locals (AVX-512): 2-160-1 85.3 -> 51.2 ns (C 49), 2-100-3 leaky 119 -> 68, 2-64-6 98.9 ->
+    /// 76.2, per-row batch32 2.85 -> 1.57 us, 3.92 -> 2.22, 3.23 -> 2.18. The cost: with AVX-512 off and AVX2 on, where the
+    /// blocks fall back to groups, 2-160-1's Train took 108 -> 136 ns and 2-64-6's 103 -> 128 (2-100-3 115 -> 119); with
+    /// SSE only (Native AOT's default) 748 -> 396, 626 -> 476 and 464 -> 273.
     /// </summary>
     private static bool TrainsGroupedSamplesInLocals(EquatableArray<LayerPlan> layers, PlanLimits limits, int valueSize) =>
         Enumerable.Range(0, layers.Count).All(n => layers[n].GroupsUnits || (n > 0 && layers[n].SumsRowsInGroups(layers[n - 1]))
             || layers[n].WeightCount <= limits.MaxSampleInLocalsLayerWeights)
-        && !layers.Any(layer => layer.GroupsUnits && layer.InputSize == 2 && valueSize == 4);
+        && !layers.Any(layer => layer.GroupsUnits && layer.InputSize == 2 && valueSize == 4 && !layer.TrainsInBlocks(valueSize));
 
     /// <summary>
     /// Whether a network may predict in locals though it trains through the layer kernels (the remarks' rule 9): at most

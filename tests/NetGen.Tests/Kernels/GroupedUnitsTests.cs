@@ -389,6 +389,9 @@ public class GroupedUnitsTests
         Model("PastBudgetPairDouble", new[] { 2, 100, 1 }, new[] { ReLU, Identity }),                            // 300, 12 pairs and a group
         Model("PastBudgetThreeDouble", new[] { 3, 100, 2 }, new[] { Leaky, Identity }),                          // 500
         Model("PastBudgetFourDouble", new[] { 4, 34, 5 }, new[] { Leaky, Identity }),                            // 306, two units after the groups
+        // Floats of two inputs in twelve groups or more: Backward and Train in 512-bit blocks (LayerPlan.TrainsInBlocks).
+        Model("PastBudgetPairSingle", new[] { 2, 100, 3 }, new[] { Leaky, Identity }, PrecisionKind.Single),     // 500, six blocks and a group
+        Model("PastBudgetPairSingleOne", new[] { 2, 97, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single),    // 291, six blocks and a unit
     };
 
     /// <summary>
@@ -403,13 +406,14 @@ public class GroupedUnitsTests
     };
 
     /// <summary>
-    /// Networks of floats and two inputs past the budget, which predict in locals by their grouped plan and train samples
-    /// through the layer kernels: each group of four floats is a Vector128 whose columns the training kernels move lane by lane.
+    /// Networks of floats and two inputs past the budget with fewer than twelve groups (too few to train in blocks), which
+    /// predict in locals by their grouped plan and train samples through the layer kernels: each group of four floats is a
+    /// Vector128 whose columns the training kernels would move lane by lane.
     /// </summary>
     private static readonly NetworkModel[] PredictOnlyPairSingle =
     {
-        Model("PastBudgetPairSingle", new[] { 2, 100, 3 }, new[] { Leaky, Identity }, PrecisionKind.Single),     // 500
-        Model("PastBudgetPairSingleOne", new[] { 2, 97, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single),    // 291, a unit after the groups
+        Model("PastBudgetPairSingleFew", new[] { 2, 44, 5 }, new[] { Leaky, Identity }, PrecisionKind.Single),   // 308, eleven groups
+        Model("PastBudgetPairSingleFewOne", new[] { 2, 47, 4 }, new[] { ReLU, Identity }, PrecisionKind.Single), // 282, eleven groups and three units
     };
 
     [Fact]
@@ -428,8 +432,8 @@ public class GroupedUnitsTests
         Assert.False(Planner.Plan(dropout).TrainsSamplesInLocals);
         // Past the in-locals budget of 256 weights a network of one input, of floats and three or four inputs, or of doubles
         // and two to four inputs still predicts and trains samples in locals, up to 512 weights, unless a layer of more than
-        // 200 weights is left to scalar code (then it trains through the layer kernels); past 512, with floats of two inputs
-        // past 256, or with five inputs, everything calls them.
+        // 200 weights is left to scalar code (then it trains through the layer kernels); floats of two inputs past 256 train
+        // samples in locals only in twelve groups or more (in 512-bit blocks); past 512, or with five inputs, everything calls them.
         foreach (NetworkModel model in PredictOnlyPastBudget)
         {
             NetworkPlan plan = Planner.Plan(model);
@@ -457,7 +461,7 @@ public class GroupedUnitsTests
         Assert.Null(Planner.Plan(Model("OverFourDouble", new[] { 4, 103, 1 }, new[] { ReLU, Identity })).PredictInLocals); // 515
         Assert.Null(Planner.Plan(Model("OverThreeSingle", new[] { 3, 129, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)).PredictInLocals); // 516
         Assert.All(PredictOnlyPastBudget.Where(model => model.InputSize > 1), model =>
-            Assert.Equal(model.Precision == PrecisionKind.Single, Assert.IsType<NetworkPlan>(Planner.Plan(model).PredictInLocals).Layers[0].PredictsFromColumnCopy));
+            Assert.Equal(model.Precision == PrecisionKind.Single && model.InputSize >= 3, Assert.IsType<NetworkPlan>(Planner.Plan(model).PredictInLocals).Layers[0].PredictsFromColumnCopy));
         // The bound is a cost-model threshold: at 256 the one-input network goes back to the kernels.
         Assert.Null(Planner.Plan(PredictOnlyPastBudget[0], PlanLimits.Default with { MaxGroupedPredictInLocalsWeights = 256 }).PredictInLocals);
         Assert.True(Assert.IsType<NetworkPlan>(Planner.Plan(Model("ThreeInputs", new[] { 3, 50, 2 }, new[] { ReLU, Identity })).PredictInLocals).Layers[0].GroupsUnits);
@@ -473,6 +477,26 @@ public class GroupedUnitsTests
             else
                 VectorPredictTests.AssertScalarForward<double>(assembly, model);
         }
+    }
+
+    [Fact]
+    public void A_grouped_layer_trains_in_blocks_from_two_blocks_of_one_input_and_three_of_two_to_four()
+    {
+        LayerPlan First(NetworkModel model) => Assert.IsType<NetworkPlan>(Planner.Plan(model).SamplePlanInLocals).Layers[0];
+        // One input: two blocks (eight groups of floats, four of doubles) or more.
+        Assert.True(First(Model("OneTwoBlocks", new[] { 1, 16, 1 }, new[] { ReLU, Identity })).TrainsInBlocks(8));
+        Assert.False(First(Model("OneBlockAndGroup", new[] { 1, 13, 3 }, new[] { ReLU, Identity })).TrainsInBlocks(8));
+        Assert.True(First(Model("OneTwoBlocksSingle", new[] { 1, 32, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)).TrainsInBlocks(4));
+        Assert.False(First(Model("OneFewSingle", new[] { 1, 31, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)).TrainsInBlocks(4));
+        // Two to four inputs: three blocks or more.
+        Assert.True(First(Model("ThreeBlocks", new[] { 3, 24, 1 }, new[] { ReLU, Identity })).TrainsInBlocks(8));
+        Assert.False(First(Model("TwoBlocksAndGroup", new[] { 3, 20, 1 }, new[] { ReLU, Identity })).TrainsInBlocks(8));
+        Assert.True(First(Model("PairThreeBlocksSingle", new[] { 2, 48, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)).TrainsInBlocks(4));
+        Assert.False(First(Model("PairFewSingle", new[] { 2, 47, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)).TrainsInBlocks(4));
+        // Floats of three inputs read W from a copy: their groups' columns are not lane moves of loaded weights.
+        LayerPlan fromCopy = Assert.IsType<NetworkPlan>(Planner.Plan(Model("ThreeCopy", new[] { 3, 124, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)).PredictInLocals).Layers[0];
+        Assert.True(fromCopy.PredictsFromColumnCopy);
+        Assert.False(fromCopy.TrainsInBlocks(4));
     }
 
     [Fact]
