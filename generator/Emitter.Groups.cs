@@ -196,8 +196,8 @@ internal static partial class Emitter
     /// <see cref="BlockGroups"/>), where those are accelerated (<see cref="EmitBlockedGroupSums"/>): a layer whose groups'
     /// columns come from loads (one input) or lane moves (two to four inputs, not from a copy of W) with a block or more of
     /// groups, in Predict; of doubles, or of floats of one or two inputs (with three or four, Predict reads floats from a
-    /// copy of W, <see cref="EmitWideGroupedSums"/>). In the training kernels (Backward, Train), a layer that runs its delta
-    /// and update in blocks too (<see cref="LayerPlan.TrainsInBlocks"/>). With the forward pass alone in blocks and the
+    /// copy of W, <see cref="EmitWideGroupedSums"/>). In the training kernels (Backward, Train), which have no copy of W, a
+    /// layer that runs its delta and update in blocks too (<see cref="LayerPlan.TrainsInBlocks"/>). With the forward pass alone in blocks and the
     /// backward pass in groups, each block split once more there, the blocks gained for doubles of three or four inputs and
     /// eight groups or more (NetGen.Sweep, medians of 3 alternated processes, Train in groups of four -> in pairs: 4-34-5
     /// leaky 81.1 -> 72.5 ns, 3-60-4 104.8 -> 94.5, 3-32-2 43.6 -> 41.6) and lost with fewer groups or two inputs (3-20-1
@@ -206,10 +206,10 @@ internal static partial class Emitter
     /// their vectors of four chains.
     /// </summary>
     private static bool BlocksGroups(LayerPlan layer, Scalar scalar, bool training) =>
-        layer.InputSize <= MaxLoadedGroupInputs && !layer.PredictsFromColumnCopy && layer.UnitGroups >= BlockGroups(scalar)
-        && (training
+        training
             ? TrainsInBlocks(layer, scalar)
-            : scalar.Size == 8 || layer.InputSize <= 2);
+            : layer.InputSize <= MaxLoadedGroupInputs && !layer.PredictsFromColumnCopy && layer.UnitGroups >= BlockGroups(scalar)
+                && (scalar.Size == 8 || layer.InputSize <= 2);
 
     /// <summary>Whether the training kernels run a grouped layer in blocks through its delta and update too (<see cref="LayerPlan.TrainsInBlocks"/>).</summary>
     private static bool TrainsInBlocks(LayerPlan layer, Scalar scalar) => layer.TrainsInBlocks(scalar.Size);

@@ -131,8 +131,9 @@ internal sealed record LayerPlan(
     /// <summary>
     /// Whether the training kernels (Backward, Train) run this grouped layer in 512-bit blocks through the backward pass too,
     /// its delta and its update, where those vectors are accelerated, not only the forward pass: a layer whose group's
-    /// weights are whole vectors (<see cref="MaxLoadedGroupInputs"/>, not read from a copy of W), with two blocks or more
-    /// for one input and three or more for two to four. A block's weights are then as many 512-bit vectors as the layer
+    /// weights are whole vectors (<see cref="MaxLoadedGroupInputs"/>; the training kernels read W itself, also where Predict
+    /// reads a copy of it, <see cref="PredictsFromColumnCopy"/>), with two blocks or more for one input and three or more for
+    /// two to four. A block's weights are then as many 512-bit vectors as the layer
     /// has inputs, each updated by one multiply-add: the block's factors spread over their weights' lanes by one permute,
     /// times the inputs in the order of those weights. NetGen.Sweep, medians of 3 alternated processes, Train before ->
     /// after (AVX-512): 1-195-1 leaky single 133 -> 65 ns (C 58), 1-50-1 double 39.4 -> 28.4; 2-160-1 single 85.3 -> 51.2
@@ -143,8 +144,7 @@ internal sealed record LayerPlan(
     /// Train 29.9 -> 32.1 ns.
     /// </summary>
     public bool TrainsInBlocks(int valueSize) =>
-        GroupsUnits && InputSize <= MaxLoadedGroupInputs && !PredictsFromColumnCopy
-        && UnitGroups >= (InputSize == 1 ? 2 : 3) * BlockGroups(valueSize);
+        GroupsUnits && InputSize <= MaxLoadedGroupInputs && UnitGroups >= (InputSize == 1 ? 2 : 3) * BlockGroups(valueSize);
 }
 
 /// <summary>

@@ -179,6 +179,48 @@ public static partial class Kernels
     }
 
     /// <summary>
+    /// The columns of the 16 x 3 matrix whose 48 values, row by row, are <paramref name="first"/>, <paramref name="second"/>
+    /// and <paramref name="third"/>: four groups of four units of a layer of three inputs, as one 512-bit vector of floats
+    /// (the training kernels, where 512-bit vectors are accelerated). Column c is the values at c, 3 + c, ..., 45 + c: the
+    /// ones among the first 32 picked from the first two vectors, then the rest from the third.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose(Vector512<float> first, Vector512<float> second, Vector512<float> third,
+        out Vector512<float> column0, out Vector512<float> column1, out Vector512<float> column2)
+    {
+        // Lanes 0-10 (columns 0 and 1) or 0-9 (column 2) come from the first 32 values; the last ones from the third vector (16 + its lane).
+        column0 = Pick(Pick(first, second, Vector512.Create(0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 0, 0, 0, 0, 0)), third,
+            Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 17, 20, 23, 26, 29));
+        column1 = Pick(Pick(first, second, Vector512.Create(1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 31, 0, 0, 0, 0, 0)), third,
+            Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 18, 21, 24, 27, 30));
+        column2 = Pick(Pick(first, second, Vector512.Create(2, 5, 8, 11, 14, 17, 20, 23, 26, 29, 0, 0, 0, 0, 0, 0)), third,
+            Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 19, 22, 25, 28, 31));
+    }
+
+    /// <summary>
+    /// The columns of the 16 x 4 matrix whose 64 values, row by row, are <paramref name="first"/> to <paramref name="fourth"/>:
+    /// four groups of four units of a layer of four inputs, as one 512-bit vector of floats (the training kernels). Column
+    /// c's first eight values are among the first two vectors, its last eight among the last two, at the same places: two
+    /// picks, then one that joins their halves.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose(Vector512<float> first, Vector512<float> second, Vector512<float> third, Vector512<float> fourth,
+        out Vector512<float> column0, out Vector512<float> column1, out Vector512<float> column2, out Vector512<float> column3)
+    {
+        Vector512<int> halves = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        Vector512<int> c0 = Vector512.Create(0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0);
+        Vector512<int> c1 = Vector512.Create(1, 5, 9, 13, 17, 21, 25, 29, 0, 0, 0, 0, 0, 0, 0, 0);
+        Vector512<int> c2 = Vector512.Create(2, 6, 10, 14, 18, 22, 26, 30, 0, 0, 0, 0, 0, 0, 0, 0);
+        Vector512<int> c3 = Vector512.Create(3, 7, 11, 15, 19, 23, 27, 31, 0, 0, 0, 0, 0, 0, 0, 0);
+        column0 = Pick(Pick(first, second, c0), Pick(third, fourth, c0), halves);
+        column1 = Pick(Pick(first, second, c1), Pick(third, fourth, c1), halves);
+        column2 = Pick(Pick(first, second, c2), Pick(third, fourth, c2), halves);
+        column3 = Pick(Pick(first, second, c3), Pick(third, fourth, c3), halves);
+    }
+
+    /// <summary>
     /// The columns of the 8 x 3 matrix whose 24 values, row by row, are <paramref name="first"/>, <paramref name="second"/>
     /// and <paramref name="third"/>: two groups of four units of a layer of three inputs, as one 512-bit vector. Column c
     /// is the values at c, 3 + c, ..., 21 + c: the ones among the first sixteen picked from the first two vectors, then the

@@ -222,13 +222,23 @@ public class GroupedUnitsTests
         double[] negativeZeros = Enumerable.Repeat(-0.0, 8).ToArray();
         Assert.Equal(BitConverter.DoubleToInt64Bits(-0.0), BitConverter.DoubleToInt64Bits(global::NetGen.Kernels.AddChainsInPairs(Vector512.Create(negativeZeros))));
 
-        // Four groups of floats as one 512-bit vector: sixteen rows of two values.
-        float[] sixteen = Enumerable.Range(0, 32).Select(i => i % 8 == 3 ? f[i / 4] : i % 8 == 6 ? -f[7 - i / 4] : i * 1.25f - 7).ToArray();
-        global::NetGen.Kernels.Transpose(Vector512.Create(sixteen, 0), Vector512.Create(sixteen, 16), out var floatColumn0, out var floatColumn1);
-        for (int lane = 0; lane < 16; lane++)
+        // Four groups of floats as one 512-bit vector: sixteen rows of two, three or four values.
+        float[] sixteen = Enumerable.Range(0, 64).Select(i => i % 8 == 3 ? f[i / 8] : i % 8 == 6 ? -f[7 - i / 8] : i * 1.25f - 7).ToArray();
+        for (int columns = 2; columns <= 4; columns++)
         {
-            Assert.Equal(BitConverter.SingleToInt32Bits(sixteen[2 * lane]), BitConverter.SingleToInt32Bits(floatColumn0.GetElement(lane)));
-            Assert.Equal(BitConverter.SingleToInt32Bits(sixteen[2 * lane + 1]), BitConverter.SingleToInt32Bits(floatColumn1.GetElement(lane)));
+            var parts = Enumerable.Range(0, columns).Select(v => Vector512.Create(sixteen, 16 * v)).ToArray();
+            Vector512<float>[] got = new Vector512<float>[columns];
+            switch (columns)
+            {
+                case 2: global::NetGen.Kernels.Transpose(parts[0], parts[1], out got[0], out got[1]); break;
+                case 3: global::NetGen.Kernels.Transpose(parts[0], parts[1], parts[2], out got[0], out got[1], out got[2]); break;
+                default: global::NetGen.Kernels.Transpose(parts[0], parts[1], parts[2], parts[3], out got[0], out got[1], out got[2], out got[3]); break;
+            }
+            for (int c = 0; c < columns; c++)
+            {
+                for (int lane = 0; lane < 16; lane++)
+                    Assert.Equal(BitConverter.SingleToInt32Bits(sixteen[lane * columns + c]), BitConverter.SingleToInt32Bits(got[c].GetElement(lane)));
+            }
         }
 
         // Sixteen chains: one 512-bit vector of floats (lane l chain (l + 1) % 16), two of doubles (lane l of the second chain (l + 9) % 16).
@@ -493,10 +503,12 @@ public class GroupedUnitsTests
         Assert.False(First(Model("TwoBlocksAndGroup", new[] { 3, 20, 1 }, new[] { ReLU, Identity })).TrainsInBlocks(8));
         Assert.True(First(Model("PairThreeBlocksSingle", new[] { 2, 48, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)).TrainsInBlocks(4));
         Assert.False(First(Model("PairFewSingle", new[] { 2, 47, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)).TrainsInBlocks(4));
-        // Floats of three inputs read W from a copy: their groups' columns are not lane moves of loaded weights.
+        // Floats of three inputs, which Predict reads from a copy of W: the training kernels read W itself, in blocks too.
         LayerPlan fromCopy = Assert.IsType<NetworkPlan>(Planner.Plan(Model("ThreeCopy", new[] { 3, 124, 1 }, new[] { ReLU, Identity }, PrecisionKind.Single)).PredictInLocals).Layers[0];
         Assert.True(fromCopy.PredictsFromColumnCopy);
-        Assert.False(fromCopy.TrainsInBlocks(4));
+        Assert.True(fromCopy.TrainsInBlocks(4));
+        // Five inputs: a group's weights are no whole vectors.
+        Assert.False((fromCopy with { InputSize = 5 }).TrainsInBlocks(4));
     }
 
     [Fact]
