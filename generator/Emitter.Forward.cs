@@ -59,12 +59,32 @@ internal static partial class Emitter
 
         if (!splits)
             return;
-        string sharers = plan.PredictsFirstLayerFromColumns ? "Forward, Predict and PredictBatch share it" : "Forward and PredictBatch share it";
+        string sharers = plan.PredictFusesFirstActivation ? "Forward shares it"
+            : plan.PredictsFirstLayerFromColumns ? "Forward, Predict and PredictBatch share it" : "Forward and PredictBatch share it";
         writer.Line($"/// <summary>The forward pass from layer 1's product z1 = W1 input + b1 (already in <paramref name=\"activations\"/>) on: {sharers}.</summary>");
         using (writer.Block($"private static void {GeneratedNames.ForwardAfterFirstProduct}({parameters}, global::System.Span<{t}> activations)"))
         {
-            foreach (LayerPlan layer in plan.Layers)
-                EmitForwardLayer(writer, plan, layer, scalar, afterProduct: layer.Number == 1);
+            if (plan.PredictFusesFirstActivation)
+            {
+                EmitForwardLayer(writer, plan, plan.Layers[0], scalar, afterProduct: true);
+                writer.Line($"{GeneratedNames.ForwardAfterFirstLayer}(parameters, activations);");
+            }
+            else
+            {
+                foreach (LayerPlan layer in plan.Layers)
+                    EmitForwardLayer(writer, plan, layer, scalar, afterProduct: layer.Number == 1);
+            }
+        }
+        writer.Line();
+        if (!plan.PredictFusesFirstActivation)
+            return;
+        writer.Line($"/// <summary>The forward pass from layer 1's outputs a1 (already in <paramref name=\"activations\"/>) on: ForwardAfterFirstProduct, Predict and PredictBatch share it.</summary>");
+        using (writer.Block($"private static void {GeneratedNames.ForwardAfterFirstLayer}({parameters}, global::System.Span<{t}> activations)"))
+        {
+            writer.Line("// Layer 1's outputs, activated by the product that wrote them");
+            EmitOutputSlices(writer, plan, plan.Layers[0]);
+            foreach (LayerPlan layer in plan.Layers.Skip(1))
+                EmitForwardLayer(writer, plan, layer, scalar, afterProduct: false);
         }
         writer.Line();
     }

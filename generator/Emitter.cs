@@ -236,7 +236,7 @@ internal static partial class Emitter
             using (writer.Block("for (int row = 0; row < count; row++)"))
             {
                 writer.Line($"global::System.Span<{t}> activations = {batch}.Slice(row * {GeneratedNames.ActivationCount}, {GeneratedNames.ActivationCount});");
-                writer.Line($"{GeneratedNames.ForwardAfterFirstProduct}(parameters, activations);");
+                writer.Line($"{AfterFirstProductForPredict(plan)}(parameters, activations);");
                 writer.Line("int sample = start + row;");
                 perRow();
             }
@@ -249,6 +249,10 @@ internal static partial class Emitter
     /// a1's): from the input-major copy of W1 where the plan keeps one (<see cref="NetworkPlan.PredictsFirstLayerFromColumns"/>),
     /// else by dot products (Kernels.MatrixMatrix), which give each row exactly Forward's sums.
     /// </summary>
+    /// <summary>What Predict and PredictBatch call after <see cref="EmitFirstProductForPredict"/>: the rest of the forward pass from layer 1's activation, or from layer 2 where the product applied it.</summary>
+    private static string AfterFirstProductForPredict(NetworkPlan plan) =>
+        plan.PredictFusesFirstActivation ? GeneratedNames.ForwardAfterFirstLayer : GeneratedNames.ForwardAfterFirstProduct;
+
     private static void EmitFirstProductForPredict(CodeWriter writer, NetworkPlan plan, Scalar scalar, string inputs, string activations)
     {
         string t = scalar.Keyword;
@@ -257,7 +261,12 @@ internal static partial class Emitter
         string target = $"{activations}.Slice({offset})";
         string weights = $"parameters.Slice({GeneratedNames.WeightOffset(1)}, {first.WeightCount})";
         string bias = $"parameters.Slice({GeneratedNames.BiasOffset(1)}, {first.OutputSize})";
-        if (plan.PredictsFirstLayerFromColumns)
+        if (plan.PredictFusesFirstActivation)
+        {
+            writer.Line($"{RuntimeApi.Call(RuntimeApi.ColumnCopyProduct)}<{t}>({weights}, {bias},");
+            writer.Line($"    {inputs}, InputSize, {target}, {GeneratedNames.ActivationCount}, {GeneratedNames.ColumnCopyField(1)}.Span, {Runtime}.Activation.{first.Activation});");
+        }
+        else if (plan.PredictsFirstLayerFromColumns)
         {
             writer.Line($"{RuntimeApi.Call(RuntimeApi.ColumnCopyProduct)}<{t}>({weights}, {bias},");
             writer.Line($"    {inputs}, InputSize, {target}, {GeneratedNames.ActivationCount}, {GeneratedNames.ColumnCopyField(1)}.Span);");
@@ -460,10 +469,14 @@ internal static partial class Emitter
                 if (plan.PredictsFirstLayerFromColumns)
                 {
                     writer.Line($"{readOnlySpan} parameters = {GeneratedNames.ParametersSpan};");
-                    writer.Line("// Layer 1's product z1 = W1 input + b1 from the input-major copy of W1 (Loss and the training calls use dot products),");
-                    writer.Line("// then the rest of the forward pass.");
+                    writer.Line(plan.PredictFusesFirstActivation
+                        ? $"// Layer 1's outputs a1 = {ActivationInfo.Of(plan.Layers[0].Activation).Name}(W1 input + b1) from the input-major copy of W1, activated as the product stores them"
+                        : "// Layer 1's product z1 = W1 input + b1 from the input-major copy of W1 (Loss and the training calls use dot products),");
+                    writer.Line(plan.PredictFusesFirstActivation
+                        ? "// (Loss and the training calls use dot products), then the rest of the forward pass."
+                        : "// then the rest of the forward pass.");
                     EmitFirstProductForPredict(writer, plan, scalar, "input", "activations");
-                    writer.Line($"{GeneratedNames.ForwardAfterFirstProduct}(parameters, activations);");
+                    writer.Line($"{AfterFirstProductForPredict(plan)}(parameters, activations);");
                 }
                 else
                 {

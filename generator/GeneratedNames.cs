@@ -28,6 +28,7 @@ internal static class GeneratedNames
     public const string KeptForwardLength = "KeptForwardLength";
     public const string BatchRows = "BatchRows";
     public const string ForwardAfterFirstProduct = "ForwardAfterFirstProduct";
+    public const string ForwardAfterFirstLayer = "ForwardAfterFirstLayer";
     /// <summary>Predict's input-major copy of layer n's W (NetworkPlan.PredictsFirstLayerFromColumns, LayerPlan.PredictsFromColumnCopy).</summary>
     public static string ColumnCopyField(int layer) => "_columnCopy" + layer;
     public const string ActivationCount = "ActivationCount";
@@ -77,7 +78,7 @@ internal static class GeneratedNames
     public static readonly string[] PrivateMembers = new[]
     {
         "Forward", "BackwardAndStep", "ComputeLoss", "ComputeDeltas", ParametersField, GradientsField, DescriptionField, ActivationsField, DeltasField,
-        ActivationCount, DeltaCount, LogitsOffset, BatchActivationsField, BatchDeltasField, BatchRows, ForwardAfterFirstProduct, CompiledParameters,
+        ActivationCount, DeltaCount, LogitsOffset, BatchActivationsField, BatchDeltasField, BatchRows, ForwardAfterFirstProduct, ForwardAfterFirstLayer, CompiledParameters,
         BackwardChunk, LossAndOutputDelta, ForwardAndKeep, BackwardFromKept, BackwardRows, KeptForwardField, KeptForwardRows, KeptForwardLength,
     }.Concat(ScratchCalls.SelectMany(call => new[] { ScratchBody(call), ScratchPass(call) })).ToArray();
 

@@ -126,6 +126,13 @@ internal sealed class ActivationInfo
     public bool HasInlineVectorForm { get; }
 
     /// <summary>
+    /// True when <c>Kernels.ColumnCopyProduct</c> applies this activation to its vectors of sums as it stores them (the kinds
+    /// with an inlined compare and mask or nothing, <see cref="HasInlineVectorForm"/>): Predict's first layer read from a
+    /// copy of W then needs no pass of its own over the layer's outputs.
+    /// </summary>
+    public bool FusesIntoColumnProduct => HasInlineVectorForm;
+
+    /// <summary>
     /// <see cref="TimesDerivative"/> for a vector of units (<paramref name="vector"/>: the vector class, such as
     /// <c>global::System.Runtime.Intrinsics.Vector256</c>), lane for lane the scalar expression: the same compare, the same
     /// product. Only the kinds of <see cref="HasInlineVectorForm"/> have it.

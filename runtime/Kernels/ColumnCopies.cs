@@ -67,10 +67,31 @@ public static partial class Kernels
     /// <param name="outputs">Receives each input's outputs, <paramref name="outputStride"/> apart.</param>
     /// <param name="outputStride">The distance between two inputs' outputs: at least the rows of W.</param>
     /// <param name="columnCopy">The copy's buffer, owned by the caller and used for no other W.</param>
+    /// <param name="activation">
+    /// Applied to each vector of outputs before it is stored, <c>a_s = f(W x_s + b)</c>: the values the product followed by
+    /// the activation kernel would give, without a second pass over the outputs (Predict of a layer whose z it need not
+    /// keep). Identity (the default), ReLU or leaky ReLU, the activations that cost less than that pass.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="activation"/> is another activation.</exception>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void ColumnCopyProduct<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, Span<T> outputs, int outputStride,
+        Span<T> columnCopy, Activation activation = Activation.Identity)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        switch (activation)
+        {
+            case Activation.Identity: ColumnCopyProduct<T, IdentityOperator<T>>(weights, bias, inputs, columns, outputs, outputStride, columnCopy); break;
+            case Activation.ReLU: ColumnCopyProduct<T, ReLUOperator<T>>(weights, bias, inputs, columns, outputs, outputStride, columnCopy); break;
+            case Activation.LeakyReLU: ColumnCopyProduct<T, LeakyReLUOperator<T>>(weights, bias, inputs, columns, outputs, outputStride, columnCopy); break;
+            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, "The column-copy product applies identity, ReLU or leaky ReLU; apply other activations with their own kernel.");
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ColumnCopyProduct<T, TActivation>(ReadOnlySpan<T> weights, ReadOnlySpan<T> bias, ReadOnlySpan<T> inputs, int columns, Span<T> outputs, int outputStride,
         Span<T> columnCopy)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TActivation : struct, IUnaryOperator<T>
     {
         int samples = CheckProduct(weights, bias, inputs, columns, outputs, outputStride), rows = bias.Length;
         CheckLength(columnCopy.Length, ColumnCopyLength<T>(rows, columns), nameof(columnCopy));
@@ -83,13 +104,13 @@ public static partial class Kernels
         ref T x = ref MemoryMarshal.GetReference(inputs);
         ref T z = ref MemoryMarshal.GetReference(outputs);
         if (Vector512.IsHardwareAccelerated)
-            KernelsAt<T, Vector512<T>, Width512<T>, Vector256<T>, Width256<T>>.FromColumns(ref t, stride, ref b, ref x, rows, columns, samples, ref z, outputStride);
+            KernelsAt<T, Vector512<T>, Width512<T>, Vector256<T>, Width256<T>>.FromColumns<TActivation>(ref t, stride, ref b, ref x, rows, columns, samples, ref z, outputStride);
         else if (Vector256.IsHardwareAccelerated)
-            KernelsAt<T, Vector256<T>, Width256<T>, Vector128<T>, Width128<T>>.FromColumns(ref t, stride, ref b, ref x, rows, columns, samples, ref z, outputStride);
+            KernelsAt<T, Vector256<T>, Width256<T>, Vector128<T>, Width128<T>>.FromColumns<TActivation>(ref t, stride, ref b, ref x, rows, columns, samples, ref z, outputStride);
         else if (Vector128.IsHardwareAccelerated)
-            KernelsAt<T, Vector128<T>, Width128<T>, Vector128<T>, Width128<T>>.FromColumns(ref t, stride, ref b, ref x, rows, columns, samples, ref z, outputStride);
+            KernelsAt<T, Vector128<T>, Width128<T>, Vector128<T>, Width128<T>>.FromColumns<TActivation>(ref t, stride, ref b, ref x, rows, columns, samples, ref z, outputStride);
         else
-            KernelsAt<T, T, ScalarWidth<T>, T, ScalarWidth<T>>.FromColumns(ref t, stride, ref b, ref x, rows, columns, samples, ref z, outputStride);
+            KernelsAt<T, T, ScalarWidth<T>, T, ScalarWidth<T>>.FromColumns<TActivation>(ref t, stride, ref b, ref x, rows, columns, samples, ref z, outputStride);
     }
 
     /// <summary>
@@ -224,20 +245,23 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
     /// one, the last one ending at the last row (a store, so recomputing lanes gives the same values). Rows fewer than a wide vector take the narrow one, or one value at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    internal static void FromColumns(ref T t, int stride, ref T b, ref T x, int rows, int columns, int samples, ref T z, int outputStride)
+    internal static void FromColumns<TActivation>(ref T t, int stride, ref T b, ref T x, int rows, int columns, int samples, ref T z, int outputStride)
+        where TActivation : struct, IUnaryOperator<T>
     {
         if (rows >= TWide.Count)
-            FromColumns<TWideVector, TWide>(ref t, stride, ref b, ref x, rows, columns, samples, ref z, outputStride);
+            FromColumns<TWideVector, TWide, TActivation>(ref t, stride, ref b, ref x, rows, columns, samples, ref z, outputStride);
         else if (rows >= TNarrow.Count)
-            FromColumns<TNarrowVector, TNarrow>(ref t, stride, ref b, ref x, rows, columns, samples, ref z, outputStride);
+            FromColumns<TNarrowVector, TNarrow, TActivation>(ref t, stride, ref b, ref x, rows, columns, samples, ref z, outputStride);
         else
-            FromColumns<T, ScalarWidth<T>>(ref t, stride, ref b, ref x, rows, columns, samples, ref z, outputStride);
+            FromColumns<T, ScalarWidth<T>, TActivation>(ref t, stride, ref b, ref x, rows, columns, samples, ref z, outputStride);
     }
 
+    /// <remarks>Each vector of sums is activated (<typeparamref name="TActivation"/>, lane by lane) as it is stored.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FromColumns<TV, TW>(ref T t, int columnStride, ref T b, ref T x, int rows, int columns, int samples, ref T z, int outputStride)
+    private static void FromColumns<TV, TW, TActivation>(ref T t, int columnStride, ref T b, ref T x, int rows, int columns, int samples, ref T z, int outputStride)
         where TV : struct
         where TW : struct, IVectorWidth<T, TV>
+        where TActivation : struct, IUnaryOperator<T>
     {
         nuint stride = (nuint)columnStride;
         int width = TW.Count, lastVector = rows - width;
@@ -267,14 +291,14 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
                     s7 = TW.MultiplyAdd(TW.Load(ref column, (nuint)(7 * width)), xi, s7);
                 }
                 ref T target = ref Unsafe.Add(ref output, row);
-                TW.Store(s0, ref target, 0);
-                TW.Store(s1, ref target, (nuint)width);
-                TW.Store(s2, ref target, (nuint)(2 * width));
-                TW.Store(s3, ref target, (nuint)(3 * width));
-                TW.Store(s4, ref target, (nuint)(4 * width));
-                TW.Store(s5, ref target, (nuint)(5 * width));
-                TW.Store(s6, ref target, (nuint)(6 * width));
-                TW.Store(s7, ref target, (nuint)(7 * width));
+                TW.Store(TW.Invoke<TActivation>(s0), ref target, 0);
+                TW.Store(TW.Invoke<TActivation>(s1), ref target, (nuint)width);
+                TW.Store(TW.Invoke<TActivation>(s2), ref target, (nuint)(2 * width));
+                TW.Store(TW.Invoke<TActivation>(s3), ref target, (nuint)(3 * width));
+                TW.Store(TW.Invoke<TActivation>(s4), ref target, (nuint)(4 * width));
+                TW.Store(TW.Invoke<TActivation>(s5), ref target, (nuint)(5 * width));
+                TW.Store(TW.Invoke<TActivation>(s6), ref target, (nuint)(6 * width));
+                TW.Store(TW.Invoke<TActivation>(s7), ref target, (nuint)(7 * width));
             }
             for (; row + 2 * width <= rows; row += 2 * width)
             {
@@ -286,8 +310,8 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
                     s0 = TW.MultiplyAdd(TW.Load(ref column, 0), xi, s0);
                     s1 = TW.MultiplyAdd(TW.Load(ref column, (nuint)width), xi, s1);
                 }
-                TW.Store(s0, ref output, (nuint)row);
-                TW.Store(s1, ref output, (nuint)(row + width));
+                TW.Store(TW.Invoke<TActivation>(s0), ref output, (nuint)row);
+                TW.Store(TW.Invoke<TActivation>(s1), ref output, (nuint)(row + width));
             }
             while (row < rows)
             {
@@ -296,7 +320,7 @@ internal static partial class KernelsAt<T, TWideVector, TWide, TNarrowVector, TN
                 TV s = TW.Load(ref b, (nuint)row);
                 for (int i = 0; i < columns; i++, column = ref Unsafe.Add(ref column, stride))
                     s = TW.MultiplyAdd(TW.Load(ref column, 0), TW.Create(Unsafe.Add(ref input, i)), s);
-                TW.Store(s, ref output, (nuint)row);
+                TW.Store(TW.Invoke<TActivation>(s), ref output, (nuint)row);
                 row += width;
             }
         }

@@ -71,6 +71,60 @@ public class ColumnCopyTests
         }
     }
 
+    [Theory]
+    [InlineData(130, 9)]
+    [InlineData(17, 10)]
+    [InlineData(7, 4)] // fewer rows than any vector
+    [InlineData(40, 3)]
+    public void Applies_identity_ReLU_and_leaky_ReLU_as_the_activation_kernel_does_after_it(int rows, int columns)
+    {
+        var random = new Random(rows * 17 + columns);
+        float[] w = RandomValues(random, rows * columns), b = RandomValues(random, rows);
+        const int Samples = 3;
+        float[] inputs = RandomValues(random, Samples * columns);
+        var copy = new float[NetGen.Kernels.ColumnCopyLength<float>(rows, columns)];
+        int stride = rows + 2;
+        var products = new float[Samples * stride];
+        NetGen.Kernels.ColumnCopyProduct<float>(w, b, inputs, columns, products, stride, copy);
+        foreach (Activation activation in new[] { Activation.Identity, Activation.ReLU, Activation.LeakyReLU })
+        {
+            var fused = new float[Samples * stride];
+            NetGen.Kernels.ColumnCopyProduct<float>(w, b, inputs, columns, fused, stride, copy, activation);
+            for (int sample = 0; sample < Samples; sample++)
+            {
+                var expected = products.AsSpan(sample * stride, rows).ToArray();
+                if (activation == Activation.ReLU)
+                    NetGen.Kernels.ReLU<float>(expected, expected);
+                else if (activation == Activation.LeakyReLU)
+                    NetGen.Kernels.LeakyReLU<float>(expected, expected);
+                float[] actual = fused.AsSpan(sample * stride, rows).ToArray();
+                Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+            }
+            Assert.Contains(products, value => value < 0); // some units inactive, so the activation changed something
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            NetGen.Kernels.ColumnCopyProduct<float>(w, b, inputs, columns, new float[Samples * stride], stride, copy, Activation.Sigmoid));
+    }
+
+    [Fact]
+    public void The_runtime_applies_every_activation_the_generator_fuses_into_the_product()
+    {
+        var fused = Enum.GetValues<NetGen.Generator.Model.ActivationKind>()
+            .Where(kind => NetGen.Generator.Kinds.ActivationInfo.Of(kind).FusesIntoColumnProduct).ToList();
+        Assert.NotEmpty(fused);
+        float[] w = { 0.5f, -1f, 2f, 0.25f }, b = { -3f, 1f }, x = { 1f, 2f };
+        var copy = new float[NetGen.Kernels.ColumnCopyLength<float>(2, 2)];
+        foreach (var kind in fused)
+        {
+            var z = new float[2];
+            // The generated code names the runtime's Activation by the kind's name.
+            NetGen.Kernels.ColumnCopyProduct<float>(w, b, x, 2, z, 2, copy, Enum.Parse<Activation>(kind.ToString()));
+            // z = (-4.5, 3.5) before the activation: every fused kind keeps a positive sum and maps -4.5 into [-4.5, 0].
+            Assert.Equal(3.5f, z[1]);
+            Assert.InRange(z[0], -4.5f, 0f);
+        }
+    }
+
     [Fact]
     public void Sees_every_change_of_W_even_of_one_bit()
     {

@@ -121,11 +121,11 @@ namespace Samples
         private void PredictWith(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> activations)
         {
             global::System.ReadOnlySpan<float> parameters = _parameters.Span;
-            // Layer 1's product z1 = W1 input + b1 from the input-major copy of W1 (Loss and the training calls use dot products),
-            // then the rest of the forward pass.
+            // Layer 1's outputs a1 = relu(W1 input + b1) from the input-major copy of W1, activated as the product stores them
+            // (Loss and the training calls use dot products), then the rest of the forward pass.
             global::NetGen.Kernels.ColumnCopyProduct<float>(parameters.Slice(W1Offset, 1170), parameters.Slice(B1Offset, 130),
-                input, InputSize, activations.Slice(A1Offset), ActivationCount, _columnCopy1.Span);
-            ForwardAfterFirstProduct(parameters, activations);
+                input, InputSize, activations.Slice(A1Offset), ActivationCount, _columnCopy1.Span, global::NetGen.Activation.ReLU);
+            ForwardAfterFirstLayer(parameters, activations);
             activations.Slice(A2Offset, OutputSize).CopyTo(output);
         }
 
@@ -175,11 +175,11 @@ namespace Samples
                 int count = (rows - start) / (chunks - chunk);
                 // Layer 1's product z1 = W1 input + b1 for the whole chunk, into each row's activations.
                 global::NetGen.Kernels.ColumnCopyProduct<float>(parameters.Slice(W1Offset, 1170), parameters.Slice(B1Offset, 130),
-                    inputs.Slice(start * InputSize, count * InputSize), InputSize, batch.Slice(A1Offset), ActivationCount, _columnCopy1.Span);
+                    inputs.Slice(start * InputSize, count * InputSize), InputSize, batch.Slice(A1Offset), ActivationCount, _columnCopy1.Span, global::NetGen.Activation.ReLU);
                 for (int row = 0; row < count; row++)
                 {
                     global::System.Span<float> activations = batch.Slice(row * ActivationCount, ActivationCount);
-                    ForwardAfterFirstProduct(parameters, activations);
+                    ForwardAfterFirstLayer(parameters, activations);
                     int sample = start + row;
                     activations.Slice(A2Offset, OutputSize).CopyTo(outputs.Slice(sample * OutputSize, OutputSize));
                 }
@@ -338,12 +338,20 @@ namespace Samples
             ForwardAfterFirstProduct(parameters, activations);
         }
 
-        /// <summary>The forward pass from layer 1's product z1 = W1 input + b1 (already in <paramref name="activations"/>) on: Forward, Predict and PredictBatch share it.</summary>
+        /// <summary>The forward pass from layer 1's product z1 = W1 input + b1 (already in <paramref name="activations"/>) on: Forward shares it.</summary>
         private static void ForwardAfterFirstProduct(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> activations)
         {
             // Layer 1: 9 -> 130, a1 = relu(z1), z1 = W1 input + b1 already computed
             var a1 = activations.Slice(A1Offset, 130);
             global::NetGen.Kernels.ReLU<float>(a1, a1);
+            ForwardAfterFirstLayer(parameters, activations);
+        }
+
+        /// <summary>The forward pass from layer 1's outputs a1 (already in <paramref name="activations"/>) on: ForwardAfterFirstProduct, Predict and PredictBatch share it.</summary>
+        private static void ForwardAfterFirstLayer(global::System.ReadOnlySpan<float> parameters, global::System.Span<float> activations)
+        {
+            // Layer 1's outputs, activated by the product that wrote them
+            var a1 = activations.Slice(A1Offset, 130);
 
             // Layer 2: 130 -> 1, z = W2 a1 + b2, a2 = identity(z) (looped: 130 weights is above the unroll limit of 64)
             var w2 = parameters.Slice(W2Offset, 130);
