@@ -602,11 +602,7 @@ internal static partial class Emitter
         if (inputs > 1)
         {
             writer.Line($"// the inputs in the order of a group's weights, for its update: x{n}pattern{{k}} starts at input k");
-            foreach (int start in Enumerable.Range(0, inputs).Select(v => v * lanes % inputs).Distinct())
-            {
-                var pattern = Enumerable.Range(start, lanes).Select(l => InputInLocals(plan, layer, l % inputs, training: true, groups: true, scalar));
-                writer.Line($"var x{n}pattern{start} = {vector}.Create({string.Join(", ", pattern)});");
-            }
+            DeclareInputPatterns(vector, lanes, $"x{n}pattern");
         }
         string indexSuffix = scalar.Size == 8 ? "L" : "";
         if (TrainsInBlocks(layer, scalar))
@@ -628,11 +624,7 @@ internal static partial class Emitter
                 else
                 {
                     writer.Line($"// the inputs in the order of a block's weights: x{n}zpattern{{k}} starts at input k");
-                    foreach (int start in Enumerable.Range(0, inputs).Select(v => v * blockLanes % inputs).Distinct())
-                    {
-                        var pattern = Enumerable.Range(start, blockLanes).Select(l => InputInLocals(plan, layer, l % inputs, training: true, groups: true, scalar));
-                        writer.Line($"var x{n}zpattern{start} = {BlockVector}.Create({string.Join(", ", pattern)});");
-                    }
+                    DeclareInputPatterns(BlockVector, blockLanes, $"x{n}zpattern");
                     for (int q = 0; q < blocks; q++)
                         ShuffledUpdate(BlockVector, $"d{n}z{q}", $"step{n}z{q}", q * blockLanes, blockLanes, v => $"x{n}zpattern{v * blockLanes % inputs}");
                 }
@@ -674,6 +666,17 @@ internal static partial class Emitter
                 return;
             }
             ShuffledUpdate(vector, DV(n, g), $"step{n}v{g}", g * lanes, lanes, InputPattern);
+        }
+
+        // The inputs in the order of the weights of `count` units in vectors of type `type`, `{name}{k}` starting at input k:
+        // the patterns of the vectors whose first lane is a unit's input k.
+        void DeclareInputPatterns(string type, int count, string name)
+        {
+            foreach (int start in Enumerable.Range(0, inputs).Select(v => v * count % inputs).Distinct())
+            {
+                var pattern = Enumerable.Range(start, count).Select(l => InputInLocals(plan, layer, l % inputs, training: true, groups: true, scalar));
+                writer.Line($"var {name}{start} = {type}.Create({string.Join(", ", pattern)});");
+            }
         }
 
         // More inputs: the units from `unit` on, `count` of them in a vector of type `type`: their weights are `inputs`
