@@ -243,16 +243,17 @@ internal static partial class Emitter
         });
     }
 
-    /// <summary>
-    /// Layer 1's product for Predict and PredictBatch, from <paramref name="inputs"/> (whole rows) into the activation rows
-    /// of <paramref name="activations"/>, where ForwardAfterFirstProduct reads it (z1's section when layer 1 keeps z, else
-    /// a1's): from the input-major copy of W1 where the plan keeps one (<see cref="NetworkPlan.PredictsFirstLayerFromColumns"/>),
-    /// else by dot products (Kernels.MatrixMatrix), which give each row exactly Forward's sums.
-    /// </summary>
     /// <summary>What Predict and PredictBatch call after <see cref="EmitFirstProductForPredict"/>: the rest of the forward pass from layer 1's activation, or from layer 2 where the product applied it.</summary>
     private static string AfterFirstProductForPredict(NetworkPlan plan) =>
         plan.PredictFusesFirstActivation ? GeneratedNames.ForwardAfterFirstLayer : GeneratedNames.ForwardAfterFirstProduct;
 
+    /// <summary>
+    /// Layer 1's product for Predict and PredictBatch, from <paramref name="inputs"/> (whole rows) into the activation rows
+    /// of <paramref name="activations"/>, where ForwardAfterFirstProduct reads it (z1's section when layer 1 keeps z, else
+    /// a1's): from the input-major copy of W1 where the plan keeps one (<see cref="NetworkPlan.PredictsFirstLayerFromColumns"/>,
+    /// activated there too where <see cref="NetworkPlan.PredictFusesFirstActivation"/>), else by dot products
+    /// (Kernels.MatrixMatrix), which give each row exactly Forward's sums.
+    /// </summary>
     private static void EmitFirstProductForPredict(CodeWriter writer, NetworkPlan plan, Scalar scalar, string inputs, string activations)
     {
         string t = scalar.Keyword;
@@ -261,15 +262,11 @@ internal static partial class Emitter
         string target = $"{activations}.Slice({offset})";
         string weights = $"parameters.Slice({GeneratedNames.WeightOffset(1)}, {first.WeightCount})";
         string bias = $"parameters.Slice({GeneratedNames.BiasOffset(1)}, {first.OutputSize})";
-        if (plan.PredictFusesFirstActivation)
+        if (plan.PredictsFirstLayerFromColumns)
         {
+            string activation = plan.PredictFusesFirstActivation ? $", {Runtime}.Activation.{first.Activation}" : "";
             writer.Line($"{RuntimeApi.Call(RuntimeApi.ColumnCopyProduct)}<{t}>({weights}, {bias},");
-            writer.Line($"    {inputs}, InputSize, {target}, {GeneratedNames.ActivationCount}, {GeneratedNames.ColumnCopyField(1)}.Span, {Runtime}.Activation.{first.Activation});");
-        }
-        else if (plan.PredictsFirstLayerFromColumns)
-        {
-            writer.Line($"{RuntimeApi.Call(RuntimeApi.ColumnCopyProduct)}<{t}>({weights}, {bias},");
-            writer.Line($"    {inputs}, InputSize, {target}, {GeneratedNames.ActivationCount}, {GeneratedNames.ColumnCopyField(1)}.Span);");
+            writer.Line($"    {inputs}, InputSize, {target}, {GeneratedNames.ActivationCount}, {GeneratedNames.ColumnCopyField(1)}.Span{activation});");
         }
         else
         {
@@ -469,12 +466,16 @@ internal static partial class Emitter
                 if (plan.PredictsFirstLayerFromColumns)
                 {
                     writer.Line($"{readOnlySpan} parameters = {GeneratedNames.ParametersSpan};");
-                    writer.Line(plan.PredictFusesFirstActivation
-                        ? $"// Layer 1's outputs a1 = {ActivationInfo.Of(plan.Layers[0].Activation).Name}(W1 input + b1) from the input-major copy of W1, activated as the product stores them"
-                        : "// Layer 1's product z1 = W1 input + b1 from the input-major copy of W1 (Loss and the training calls use dot products),");
-                    writer.Line(plan.PredictFusesFirstActivation
-                        ? "// (Loss and the training calls use dot products), then the rest of the forward pass."
-                        : "// then the rest of the forward pass.");
+                    if (plan.PredictFusesFirstActivation)
+                    {
+                        writer.Line($"// Layer 1's outputs a1 = {ActivationInfo.Of(plan.Layers[0].Activation).Name}(W1 input + b1) from the input-major copy of W1, activated as the product stores them");
+                        writer.Line("// (Loss and the training calls use dot products), then the rest of the forward pass.");
+                    }
+                    else
+                    {
+                        writer.Line("// Layer 1's product z1 = W1 input + b1 from the input-major copy of W1 (Loss and the training calls use dot products),");
+                        writer.Line("// then the rest of the forward pass.");
+                    }
                     EmitFirstProductForPredict(writer, plan, scalar, "input", "activations");
                     writer.Line($"{AfterFirstProductForPredict(plan)}(parameters, activations);");
                 }
