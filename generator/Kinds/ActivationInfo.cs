@@ -189,13 +189,13 @@ internal sealed class ActivationInfo
     private static readonly ActivationInfo ReLU = new(
         ActivationKind.ReLU, "relu", "ReLU", isTranscendental: false, DerivativeInput.Output, InitializerKind.HeUniform,
         forward: (z, _) => $"{Kernels}.ReLU({z})",
-        timesDerivative: (a, gradient, _) => $"{Kernels}.ReLUDerivative({a}, {gradient})",
+        timesDerivative: (a, gradient, s) => $"({a} > {s.Literal(0)} ? {gradient} : {s.Literal(0)})",
         timesDerivativeVector: (a, gradient, s, v) => $"{v}.ConditionalSelect({v}.GreaterThan({a}, {v}<{s.Keyword}>.Zero), {gradient}, {v}<{s.Keyword}>.Zero)");
 
     private static readonly ActivationInfo LeakyReLU = new(
         ActivationKind.LeakyReLU, "leaky_relu", "LeakyReLU", isTranscendental: false, DerivativeInput.Output, InitializerKind.HeUniform,
         forward: (z, _) => $"{Kernels}.LeakyReLU({z})",
-        timesDerivative: (a, gradient, _) => $"{Kernels}.LeakyReLUDerivative({a}, {gradient})",
+        timesDerivative: (a, gradient, s) => $"({a} > {s.Literal(0)} ? {gradient} : {s.Literal(0.01)} * {Parenthesize(gradient)})",
         timesDerivativeVector: (a, gradient, s, v) => $"{v}.ConditionalSelect({v}.GreaterThan({a}, {v}<{s.Keyword}>.Zero), {gradient}, {v}.Create({s.Literal(0.01)}) * {Parenthesize(gradient)})");
 
     private static readonly ActivationInfo GELU = new(

@@ -176,11 +176,8 @@ internal readonly struct ReLUOperator<T> : IUnaryOperator<T>
 
     public static bool Cheap => true;
 
-    // Scalars take the vector form on one lane where vectors are accelerated: a compare and a mask, no branch. The
-    // unrolled layers call this per unit, and a branch there mispredicts on about half the units of a layer whose units
-    // switch on and off from sample to sample (the JIT emits a branch for a ternary of floating-point values).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Invoke(T x) => Vector128.IsHardwareAccelerated ? Invoke(Vector128.CreateScalarUnsafe(x)).ToScalar() : (x <= T.Zero ? T.Zero : x);
+    public static T Invoke(T x) => x <= T.Zero ? T.Zero : x;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Invoke(Vector128<T> x) => Vector128.AndNot(x, Vector128.LessThanOrEqual(x, Vector128<T>.Zero));
@@ -202,10 +199,7 @@ internal readonly struct ReLUDerivativeOperator<T> : IBinaryOperator<T>
 
     public static bool Cheap => true;
 
-    /// <summary>Branch-free where vectors are accelerated, as <see cref="ReLUOperator{T}.Invoke(T)"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Invoke(T a, T delta) =>
-        Vector128.IsHardwareAccelerated ? Invoke(Vector128.CreateScalarUnsafe(a), Vector128.CreateScalarUnsafe(delta)).ToScalar() : (a > T.Zero ? delta : T.Zero);
+    public static T Invoke(T a, T delta) => a > T.Zero ? delta : T.Zero;
 
     public static Vector128<T> Invoke(Vector128<T> a, Vector128<T> delta) => delta & Vector128.GreaterThan(a, Vector128<T>.Zero);
 
@@ -229,9 +223,8 @@ internal readonly struct LeakyReLUOperator<T> : IUnaryOperator<T>
 
     public static bool Cheap => true;
 
-    /// <summary>Branch-free where vectors are accelerated, as <see cref="ReLUOperator{T}.Invoke(T)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Invoke(T x) => Vector128.IsHardwareAccelerated ? Invoke(Vector128.CreateScalarUnsafe(x)).ToScalar() : (x > T.Zero ? x : Slope * x);
+    public static T Invoke(T x) => x > T.Zero ? x : Slope * x;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Invoke(Vector128<T> x) => Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128<T>.Zero), x, Vector128.Create(Slope) * x);
@@ -251,12 +244,7 @@ internal readonly struct LeakyReLUDerivativeOperator<T> : IBinaryOperator<T>
 
     public static bool Cheap => true;
 
-    /// <summary>Branch-free where vectors are accelerated, as <see cref="ReLUOperator{T}.Invoke(T)"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Invoke(T a, T delta) =>
-        Vector128.IsHardwareAccelerated
-            ? Invoke(Vector128.CreateScalarUnsafe(a), Vector128.CreateScalarUnsafe(delta)).ToScalar()
-            : (a > T.Zero ? delta : LeakyReLUOperator<T>.Slope * delta);
+    public static T Invoke(T a, T delta) => a > T.Zero ? delta : LeakyReLUOperator<T>.Slope * delta;
 
     public static Vector128<T> Invoke(Vector128<T> a, Vector128<T> delta) =>
         Vector128.ConditionalSelect(Vector128.GreaterThan(a, Vector128<T>.Zero), delta, Vector128.Create(LeakyReLUOperator<T>.Slope) * delta);

@@ -174,14 +174,6 @@ public static partial class Kernels
         ApplyInPlace<T, ReLUDerivativeOperator<T>>(a, delta);
     }
 
-    /// <summary><c>a &gt; 0 ? delta : 0</c> for one unrolled unit, without a branch where vectors are accelerated.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double ReLUDerivative(double a, double delta) => ReLUDerivativeOperator<double>.Invoke(a, delta);
-
-    /// <summary><c>a &gt; 0 ? delta : 0</c> for one unrolled unit, without a branch where vectors are accelerated.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float ReLUDerivative(float a, float delta) => ReLUDerivativeOperator<float>.Invoke(a, delta);
-
     /// <summary><c>delta = z &gt; 0 ? delta : 0</c>, from the pre-activation z.</summary>
     public static void ReLUDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -228,14 +220,6 @@ public static partial class Kernels
         CheckLength(delta.Length, a.Length, nameof(delta));
         ApplyInPlace<T, LeakyReLUDerivativeOperator<T>>(a, delta);
     }
-
-    /// <summary><c>a &gt; 0 ? delta : 0.01 delta</c> for one unrolled unit, without a branch where vectors are accelerated.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double LeakyReLUDerivative(double a, double delta) => LeakyReLUDerivativeOperator<double>.Invoke(a, delta);
-
-    /// <summary><c>a &gt; 0 ? delta : 0.01 delta</c> for one unrolled unit, without a branch where vectors are accelerated.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float LeakyReLUDerivative(float a, float delta) => LeakyReLUDerivativeOperator<float>.Invoke(a, delta);
 
     /// <summary><c>delta = z &gt; 0 ? delta : 0.01 delta</c>, from the pre-activation z.</summary>
     public static void LeakyReLUDerivativeFromInput<T>(ReadOnlySpan<T> z, Span<T> delta)

@@ -434,7 +434,7 @@ namespace Samples
             // value by value, with the formula of the per-row code's unrolled layer 3
             for (int i = 0; i < delta2.Length; i++)
             {
-                delta2[i] = global::NetGen.Kernels.ReLUDerivative(a2[i], delta2[i]);
+                delta2[i] = (a2[i] > 0.0 ? delta2[i] : 0.0);
             }
 
             // Layer 2 gradients: dW2 += D2^T A1, db2 += the sum of D2's rows
@@ -476,12 +476,12 @@ namespace Samples
             }
 
             // Layer 2 delta: delta2 = (W3^T delta3) * relu'(z2)
-            delta2[0] = global::NetGen.Kernels.ReLUDerivative(a2[0], (w3[0] * delta3[0] + w3[6] * delta3[1]));
-            delta2[1] = global::NetGen.Kernels.ReLUDerivative(a2[1], (w3[1] * delta3[0] + w3[7] * delta3[1]));
-            delta2[2] = global::NetGen.Kernels.ReLUDerivative(a2[2], (w3[2] * delta3[0] + w3[8] * delta3[1]));
-            delta2[3] = global::NetGen.Kernels.ReLUDerivative(a2[3], (w3[3] * delta3[0] + w3[9] * delta3[1]));
-            delta2[4] = global::NetGen.Kernels.ReLUDerivative(a2[4], (w3[4] * delta3[0] + w3[10] * delta3[1]));
-            delta2[5] = global::NetGen.Kernels.ReLUDerivative(a2[5], (w3[5] * delta3[0] + w3[11] * delta3[1]));
+            delta2[0] = (a2[0] > 0.0 ? (w3[0] * delta3[0] + w3[6] * delta3[1]) : 0.0);
+            delta2[1] = (a2[1] > 0.0 ? (w3[1] * delta3[0] + w3[7] * delta3[1]) : 0.0);
+            delta2[2] = (a2[2] > 0.0 ? (w3[2] * delta3[0] + w3[8] * delta3[1]) : 0.0);
+            delta2[3] = (a2[3] > 0.0 ? (w3[3] * delta3[0] + w3[9] * delta3[1]) : 0.0);
+            delta2[4] = (a2[4] > 0.0 ? (w3[4] * delta3[0] + w3[10] * delta3[1]) : 0.0);
+            delta2[5] = (a2[5] > 0.0 ? (w3[5] * delta3[0] + w3[11] * delta3[1]) : 0.0);
 
             // Layer 1 delta: delta1 = (W2^T delta2) * tanh'(z1)
             delta1[0] = (w2[0] * delta2[0] + w2[8] * delta2[1] + w2[16] * delta2[2] + w2[24] * delta2[3] + w2[32] * delta2[4] + w2[40] * delta2[5]) * (1.0 - a1[0] * a1[0]);

@@ -568,7 +568,7 @@ namespace Samples
             // value by value, with the formula of the per-row code's unrolled layer 2
             for (int i = 0; i < delta1.Length; i++)
             {
-                delta1[i] = global::NetGen.Kernels.ReLUDerivative(a1[i], delta1[i]);
+                delta1[i] = (a1[i] > 0.0 ? delta1[i] : 0.0);
             }
 
             // Layer 1 gradients: dW1 += D1^T X, db1 += the sum of D1's rows
@@ -614,18 +614,18 @@ namespace Samples
             delta2[7] = (w3[7] * delta3[0] + w3[15] * delta3[1] + w3[23] * delta3[2]) * mask2[7] * (1.0 - a2[7] * a2[7]);
 
             // Layer 1 delta: delta1 = (W2^T delta2) * mask1 * relu'(z1)
-            delta1[0] = global::NetGen.Kernels.ReLUDerivative(a1[0], (((w2[0] * delta2[0] + w2[24] * delta2[2] + w2[48] * delta2[4] + w2[72] * delta2[6]) + (w2[12] * delta2[1] + w2[36] * delta2[3] + w2[60] * delta2[5] + w2[84] * delta2[7]))) * mask1[0]);
-            delta1[1] = global::NetGen.Kernels.ReLUDerivative(a1[1], (((w2[1] * delta2[0] + w2[25] * delta2[2] + w2[49] * delta2[4] + w2[73] * delta2[6]) + (w2[13] * delta2[1] + w2[37] * delta2[3] + w2[61] * delta2[5] + w2[85] * delta2[7]))) * mask1[1]);
-            delta1[2] = global::NetGen.Kernels.ReLUDerivative(a1[2], (((w2[2] * delta2[0] + w2[26] * delta2[2] + w2[50] * delta2[4] + w2[74] * delta2[6]) + (w2[14] * delta2[1] + w2[38] * delta2[3] + w2[62] * delta2[5] + w2[86] * delta2[7]))) * mask1[2]);
-            delta1[3] = global::NetGen.Kernels.ReLUDerivative(a1[3], (((w2[3] * delta2[0] + w2[27] * delta2[2] + w2[51] * delta2[4] + w2[75] * delta2[6]) + (w2[15] * delta2[1] + w2[39] * delta2[3] + w2[63] * delta2[5] + w2[87] * delta2[7]))) * mask1[3]);
-            delta1[4] = global::NetGen.Kernels.ReLUDerivative(a1[4], (((w2[4] * delta2[0] + w2[28] * delta2[2] + w2[52] * delta2[4] + w2[76] * delta2[6]) + (w2[16] * delta2[1] + w2[40] * delta2[3] + w2[64] * delta2[5] + w2[88] * delta2[7]))) * mask1[4]);
-            delta1[5] = global::NetGen.Kernels.ReLUDerivative(a1[5], (((w2[5] * delta2[0] + w2[29] * delta2[2] + w2[53] * delta2[4] + w2[77] * delta2[6]) + (w2[17] * delta2[1] + w2[41] * delta2[3] + w2[65] * delta2[5] + w2[89] * delta2[7]))) * mask1[5]);
-            delta1[6] = global::NetGen.Kernels.ReLUDerivative(a1[6], (((w2[6] * delta2[0] + w2[30] * delta2[2] + w2[54] * delta2[4] + w2[78] * delta2[6]) + (w2[18] * delta2[1] + w2[42] * delta2[3] + w2[66] * delta2[5] + w2[90] * delta2[7]))) * mask1[6]);
-            delta1[7] = global::NetGen.Kernels.ReLUDerivative(a1[7], (((w2[7] * delta2[0] + w2[31] * delta2[2] + w2[55] * delta2[4] + w2[79] * delta2[6]) + (w2[19] * delta2[1] + w2[43] * delta2[3] + w2[67] * delta2[5] + w2[91] * delta2[7]))) * mask1[7]);
-            delta1[8] = global::NetGen.Kernels.ReLUDerivative(a1[8], (((w2[8] * delta2[0] + w2[32] * delta2[2] + w2[56] * delta2[4] + w2[80] * delta2[6]) + (w2[20] * delta2[1] + w2[44] * delta2[3] + w2[68] * delta2[5] + w2[92] * delta2[7]))) * mask1[8]);
-            delta1[9] = global::NetGen.Kernels.ReLUDerivative(a1[9], (((w2[9] * delta2[0] + w2[33] * delta2[2] + w2[57] * delta2[4] + w2[81] * delta2[6]) + (w2[21] * delta2[1] + w2[45] * delta2[3] + w2[69] * delta2[5] + w2[93] * delta2[7]))) * mask1[9]);
-            delta1[10] = global::NetGen.Kernels.ReLUDerivative(a1[10], (((w2[10] * delta2[0] + w2[34] * delta2[2] + w2[58] * delta2[4] + w2[82] * delta2[6]) + (w2[22] * delta2[1] + w2[46] * delta2[3] + w2[70] * delta2[5] + w2[94] * delta2[7]))) * mask1[10]);
-            delta1[11] = global::NetGen.Kernels.ReLUDerivative(a1[11], (((w2[11] * delta2[0] + w2[35] * delta2[2] + w2[59] * delta2[4] + w2[83] * delta2[6]) + (w2[23] * delta2[1] + w2[47] * delta2[3] + w2[71] * delta2[5] + w2[95] * delta2[7]))) * mask1[11]);
+            delta1[0] = (a1[0] > 0.0 ? (((w2[0] * delta2[0] + w2[24] * delta2[2] + w2[48] * delta2[4] + w2[72] * delta2[6]) + (w2[12] * delta2[1] + w2[36] * delta2[3] + w2[60] * delta2[5] + w2[84] * delta2[7]))) * mask1[0] : 0.0);
+            delta1[1] = (a1[1] > 0.0 ? (((w2[1] * delta2[0] + w2[25] * delta2[2] + w2[49] * delta2[4] + w2[73] * delta2[6]) + (w2[13] * delta2[1] + w2[37] * delta2[3] + w2[61] * delta2[5] + w2[85] * delta2[7]))) * mask1[1] : 0.0);
+            delta1[2] = (a1[2] > 0.0 ? (((w2[2] * delta2[0] + w2[26] * delta2[2] + w2[50] * delta2[4] + w2[74] * delta2[6]) + (w2[14] * delta2[1] + w2[38] * delta2[3] + w2[62] * delta2[5] + w2[86] * delta2[7]))) * mask1[2] : 0.0);
+            delta1[3] = (a1[3] > 0.0 ? (((w2[3] * delta2[0] + w2[27] * delta2[2] + w2[51] * delta2[4] + w2[75] * delta2[6]) + (w2[15] * delta2[1] + w2[39] * delta2[3] + w2[63] * delta2[5] + w2[87] * delta2[7]))) * mask1[3] : 0.0);
+            delta1[4] = (a1[4] > 0.0 ? (((w2[4] * delta2[0] + w2[28] * delta2[2] + w2[52] * delta2[4] + w2[76] * delta2[6]) + (w2[16] * delta2[1] + w2[40] * delta2[3] + w2[64] * delta2[5] + w2[88] * delta2[7]))) * mask1[4] : 0.0);
+            delta1[5] = (a1[5] > 0.0 ? (((w2[5] * delta2[0] + w2[29] * delta2[2] + w2[53] * delta2[4] + w2[77] * delta2[6]) + (w2[17] * delta2[1] + w2[41] * delta2[3] + w2[65] * delta2[5] + w2[89] * delta2[7]))) * mask1[5] : 0.0);
+            delta1[6] = (a1[6] > 0.0 ? (((w2[6] * delta2[0] + w2[30] * delta2[2] + w2[54] * delta2[4] + w2[78] * delta2[6]) + (w2[18] * delta2[1] + w2[42] * delta2[3] + w2[66] * delta2[5] + w2[90] * delta2[7]))) * mask1[6] : 0.0);
+            delta1[7] = (a1[7] > 0.0 ? (((w2[7] * delta2[0] + w2[31] * delta2[2] + w2[55] * delta2[4] + w2[79] * delta2[6]) + (w2[19] * delta2[1] + w2[43] * delta2[3] + w2[67] * delta2[5] + w2[91] * delta2[7]))) * mask1[7] : 0.0);
+            delta1[8] = (a1[8] > 0.0 ? (((w2[8] * delta2[0] + w2[32] * delta2[2] + w2[56] * delta2[4] + w2[80] * delta2[6]) + (w2[20] * delta2[1] + w2[44] * delta2[3] + w2[68] * delta2[5] + w2[92] * delta2[7]))) * mask1[8] : 0.0);
+            delta1[9] = (a1[9] > 0.0 ? (((w2[9] * delta2[0] + w2[33] * delta2[2] + w2[57] * delta2[4] + w2[81] * delta2[6]) + (w2[21] * delta2[1] + w2[45] * delta2[3] + w2[69] * delta2[5] + w2[93] * delta2[7]))) * mask1[9] : 0.0);
+            delta1[10] = (a1[10] > 0.0 ? (((w2[10] * delta2[0] + w2[34] * delta2[2] + w2[58] * delta2[4] + w2[82] * delta2[6]) + (w2[22] * delta2[1] + w2[46] * delta2[3] + w2[70] * delta2[5] + w2[94] * delta2[7]))) * mask1[10] : 0.0);
+            delta1[11] = (a1[11] > 0.0 ? (((w2[11] * delta2[0] + w2[35] * delta2[2] + w2[59] * delta2[4] + w2[83] * delta2[6]) + (w2[23] * delta2[1] + w2[47] * delta2[3] + w2[71] * delta2[5] + w2[95] * delta2[7]))) * mask1[11] : 0.0);
 
             return loss;
         }

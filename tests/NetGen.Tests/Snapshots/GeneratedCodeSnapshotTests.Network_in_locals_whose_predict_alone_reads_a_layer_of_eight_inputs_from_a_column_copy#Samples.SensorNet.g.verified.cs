@@ -410,16 +410,16 @@ namespace Samples
             float d2_0 = error0;
 
             // Layer 1 delta: d1 = (W2^T d2) * leaky_relu'(z1)
-            float d1_0 = global::NetGen.Kernels.LeakyReLUDerivative(a1_0, (w2[0] * d2_0));
-            float d1_1 = global::NetGen.Kernels.LeakyReLUDerivative(a1_1, (w2[1] * d2_0));
-            float d1_2 = global::NetGen.Kernels.LeakyReLUDerivative(a1_2, (w2[2] * d2_0));
-            float d1_3 = global::NetGen.Kernels.LeakyReLUDerivative(a1_3, (w2[3] * d2_0));
-            float d1_4 = global::NetGen.Kernels.LeakyReLUDerivative(a1_4, (w2[4] * d2_0));
-            float d1_5 = global::NetGen.Kernels.LeakyReLUDerivative(a1_5, (w2[5] * d2_0));
-            float d1_6 = global::NetGen.Kernels.LeakyReLUDerivative(a1_6, (w2[6] * d2_0));
-            float d1_7 = global::NetGen.Kernels.LeakyReLUDerivative(a1_7, (w2[7] * d2_0));
-            float d1_8 = global::NetGen.Kernels.LeakyReLUDerivative(a1_8, (w2[8] * d2_0));
-            float d1_9 = global::NetGen.Kernels.LeakyReLUDerivative(a1_9, (w2[9] * d2_0));
+            float d1_0 = (a1_0 > 0f ? (w2[0] * d2_0) : 0.01f * ((w2[0] * d2_0)));
+            float d1_1 = (a1_1 > 0f ? (w2[1] * d2_0) : 0.01f * ((w2[1] * d2_0)));
+            float d1_2 = (a1_2 > 0f ? (w2[2] * d2_0) : 0.01f * ((w2[2] * d2_0)));
+            float d1_3 = (a1_3 > 0f ? (w2[3] * d2_0) : 0.01f * ((w2[3] * d2_0)));
+            float d1_4 = (a1_4 > 0f ? (w2[4] * d2_0) : 0.01f * ((w2[4] * d2_0)));
+            float d1_5 = (a1_5 > 0f ? (w2[5] * d2_0) : 0.01f * ((w2[5] * d2_0)));
+            float d1_6 = (a1_6 > 0f ? (w2[6] * d2_0) : 0.01f * ((w2[6] * d2_0)));
+            float d1_7 = (a1_7 > 0f ? (w2[7] * d2_0) : 0.01f * ((w2[7] * d2_0)));
+            float d1_8 = (a1_8 > 0f ? (w2[8] * d2_0) : 0.01f * ((w2[8] * d2_0)));
+            float d1_9 = (a1_9 > 0f ? (w2[9] * d2_0) : 0.01f * ((w2[9] * d2_0)));
 
             // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
             var gw1 = gradients.Slice(W1Offset, 80);
@@ -491,16 +491,16 @@ namespace Samples
             float d2_0 = error0;
 
             // Layer 1 delta: d1 = (W2^T d2) * leaky_relu'(z1)
-            float d1_0 = global::NetGen.Kernels.LeakyReLUDerivative(a1_0, (w2[0] * d2_0));
-            float d1_1 = global::NetGen.Kernels.LeakyReLUDerivative(a1_1, (w2[1] * d2_0));
-            float d1_2 = global::NetGen.Kernels.LeakyReLUDerivative(a1_2, (w2[2] * d2_0));
-            float d1_3 = global::NetGen.Kernels.LeakyReLUDerivative(a1_3, (w2[3] * d2_0));
-            float d1_4 = global::NetGen.Kernels.LeakyReLUDerivative(a1_4, (w2[4] * d2_0));
-            float d1_5 = global::NetGen.Kernels.LeakyReLUDerivative(a1_5, (w2[5] * d2_0));
-            float d1_6 = global::NetGen.Kernels.LeakyReLUDerivative(a1_6, (w2[6] * d2_0));
-            float d1_7 = global::NetGen.Kernels.LeakyReLUDerivative(a1_7, (w2[7] * d2_0));
-            float d1_8 = global::NetGen.Kernels.LeakyReLUDerivative(a1_8, (w2[8] * d2_0));
-            float d1_9 = global::NetGen.Kernels.LeakyReLUDerivative(a1_9, (w2[9] * d2_0));
+            float d1_0 = (a1_0 > 0f ? (w2[0] * d2_0) : 0.01f * ((w2[0] * d2_0)));
+            float d1_1 = (a1_1 > 0f ? (w2[1] * d2_0) : 0.01f * ((w2[1] * d2_0)));
+            float d1_2 = (a1_2 > 0f ? (w2[2] * d2_0) : 0.01f * ((w2[2] * d2_0)));
+            float d1_3 = (a1_3 > 0f ? (w2[3] * d2_0) : 0.01f * ((w2[3] * d2_0)));
+            float d1_4 = (a1_4 > 0f ? (w2[4] * d2_0) : 0.01f * ((w2[4] * d2_0)));
+            float d1_5 = (a1_5 > 0f ? (w2[5] * d2_0) : 0.01f * ((w2[5] * d2_0)));
+            float d1_6 = (a1_6 > 0f ? (w2[6] * d2_0) : 0.01f * ((w2[6] * d2_0)));
+            float d1_7 = (a1_7 > 0f ? (w2[7] * d2_0) : 0.01f * ((w2[7] * d2_0)));
+            float d1_8 = (a1_8 > 0f ? (w2[8] * d2_0) : 0.01f * ((w2[8] * d2_0)));
+            float d1_9 = (a1_9 > 0f ? (w2[9] * d2_0) : 0.01f * ((w2[9] * d2_0)));
 
             // Layer 1 step: W1 -= learningRate * d1 input^T, b1 -= learningRate * d1
             // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x

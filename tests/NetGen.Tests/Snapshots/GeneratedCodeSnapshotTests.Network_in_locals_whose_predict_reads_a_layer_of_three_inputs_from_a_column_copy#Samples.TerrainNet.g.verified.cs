@@ -547,7 +547,7 @@ namespace Samples
             var d1v2 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v2, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 8)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128.Create(0.01f) * ((global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 8)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0))));
             var d1v3 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v3, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 12)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128.Create(0.01f) * ((global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 12)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0))));
             var d1v4 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v4, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 16)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128.Create(0.01f) * ((global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 16)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0))));
-            float d1_20 = global::NetGen.Kernels.LeakyReLUDerivative(a1_20, (w2[20] * d2_0));
+            float d1_20 = (a1_20 > 0f ? (w2[20] * d2_0) : 0.01f * ((w2[20] * d2_0)));
 
             // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
             var gw1 = gradients.Slice(W1Offset, 63);
@@ -642,27 +642,27 @@ namespace Samples
             float d2_0 = error0;
 
             // Layer 1 delta: d1 = (W2^T d2) * leaky_relu'(z1)
-            float d1_0 = global::NetGen.Kernels.LeakyReLUDerivative(a1_0, (w2[0] * d2_0));
-            float d1_1 = global::NetGen.Kernels.LeakyReLUDerivative(a1_1, (w2[1] * d2_0));
-            float d1_2 = global::NetGen.Kernels.LeakyReLUDerivative(a1_2, (w2[2] * d2_0));
-            float d1_3 = global::NetGen.Kernels.LeakyReLUDerivative(a1_3, (w2[3] * d2_0));
-            float d1_4 = global::NetGen.Kernels.LeakyReLUDerivative(a1_4, (w2[4] * d2_0));
-            float d1_5 = global::NetGen.Kernels.LeakyReLUDerivative(a1_5, (w2[5] * d2_0));
-            float d1_6 = global::NetGen.Kernels.LeakyReLUDerivative(a1_6, (w2[6] * d2_0));
-            float d1_7 = global::NetGen.Kernels.LeakyReLUDerivative(a1_7, (w2[7] * d2_0));
-            float d1_8 = global::NetGen.Kernels.LeakyReLUDerivative(a1_8, (w2[8] * d2_0));
-            float d1_9 = global::NetGen.Kernels.LeakyReLUDerivative(a1_9, (w2[9] * d2_0));
-            float d1_10 = global::NetGen.Kernels.LeakyReLUDerivative(a1_10, (w2[10] * d2_0));
-            float d1_11 = global::NetGen.Kernels.LeakyReLUDerivative(a1_11, (w2[11] * d2_0));
-            float d1_12 = global::NetGen.Kernels.LeakyReLUDerivative(a1_12, (w2[12] * d2_0));
-            float d1_13 = global::NetGen.Kernels.LeakyReLUDerivative(a1_13, (w2[13] * d2_0));
-            float d1_14 = global::NetGen.Kernels.LeakyReLUDerivative(a1_14, (w2[14] * d2_0));
-            float d1_15 = global::NetGen.Kernels.LeakyReLUDerivative(a1_15, (w2[15] * d2_0));
-            float d1_16 = global::NetGen.Kernels.LeakyReLUDerivative(a1_16, (w2[16] * d2_0));
-            float d1_17 = global::NetGen.Kernels.LeakyReLUDerivative(a1_17, (w2[17] * d2_0));
-            float d1_18 = global::NetGen.Kernels.LeakyReLUDerivative(a1_18, (w2[18] * d2_0));
-            float d1_19 = global::NetGen.Kernels.LeakyReLUDerivative(a1_19, (w2[19] * d2_0));
-            float d1_20 = global::NetGen.Kernels.LeakyReLUDerivative(a1_20, (w2[20] * d2_0));
+            float d1_0 = (a1_0 > 0f ? (w2[0] * d2_0) : 0.01f * ((w2[0] * d2_0)));
+            float d1_1 = (a1_1 > 0f ? (w2[1] * d2_0) : 0.01f * ((w2[1] * d2_0)));
+            float d1_2 = (a1_2 > 0f ? (w2[2] * d2_0) : 0.01f * ((w2[2] * d2_0)));
+            float d1_3 = (a1_3 > 0f ? (w2[3] * d2_0) : 0.01f * ((w2[3] * d2_0)));
+            float d1_4 = (a1_4 > 0f ? (w2[4] * d2_0) : 0.01f * ((w2[4] * d2_0)));
+            float d1_5 = (a1_5 > 0f ? (w2[5] * d2_0) : 0.01f * ((w2[5] * d2_0)));
+            float d1_6 = (a1_6 > 0f ? (w2[6] * d2_0) : 0.01f * ((w2[6] * d2_0)));
+            float d1_7 = (a1_7 > 0f ? (w2[7] * d2_0) : 0.01f * ((w2[7] * d2_0)));
+            float d1_8 = (a1_8 > 0f ? (w2[8] * d2_0) : 0.01f * ((w2[8] * d2_0)));
+            float d1_9 = (a1_9 > 0f ? (w2[9] * d2_0) : 0.01f * ((w2[9] * d2_0)));
+            float d1_10 = (a1_10 > 0f ? (w2[10] * d2_0) : 0.01f * ((w2[10] * d2_0)));
+            float d1_11 = (a1_11 > 0f ? (w2[11] * d2_0) : 0.01f * ((w2[11] * d2_0)));
+            float d1_12 = (a1_12 > 0f ? (w2[12] * d2_0) : 0.01f * ((w2[12] * d2_0)));
+            float d1_13 = (a1_13 > 0f ? (w2[13] * d2_0) : 0.01f * ((w2[13] * d2_0)));
+            float d1_14 = (a1_14 > 0f ? (w2[14] * d2_0) : 0.01f * ((w2[14] * d2_0)));
+            float d1_15 = (a1_15 > 0f ? (w2[15] * d2_0) : 0.01f * ((w2[15] * d2_0)));
+            float d1_16 = (a1_16 > 0f ? (w2[16] * d2_0) : 0.01f * ((w2[16] * d2_0)));
+            float d1_17 = (a1_17 > 0f ? (w2[17] * d2_0) : 0.01f * ((w2[17] * d2_0)));
+            float d1_18 = (a1_18 > 0f ? (w2[18] * d2_0) : 0.01f * ((w2[18] * d2_0)));
+            float d1_19 = (a1_19 > 0f ? (w2[19] * d2_0) : 0.01f * ((w2[19] * d2_0)));
+            float d1_20 = (a1_20 > 0f ? (w2[20] * d2_0) : 0.01f * ((w2[20] * d2_0)));
 
             // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
             var gw1 = gradients.Slice(W1Offset, 63);
@@ -841,7 +841,7 @@ namespace Samples
             var d1v2 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v2, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 8)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128.Create(0.01f) * ((global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 8)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0))));
             var d1v3 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v3, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 12)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128.Create(0.01f) * ((global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 12)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0))));
             var d1v4 = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.GreaterThan(a1v4, global::System.Runtime.Intrinsics.Vector128<float>.Zero), (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 16)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0)), global::System.Runtime.Intrinsics.Vector128.Create(0.01f) * ((global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 16)) * global::System.Runtime.Intrinsics.Vector128.Create(d2_0))));
-            float d1_20 = global::NetGen.Kernels.LeakyReLUDerivative(a1_20, (w2[20] * d2_0));
+            float d1_20 = (a1_20 > 0f ? (w2[20] * d2_0) : 0.01f * ((w2[20] * d2_0)));
 
             // Layer 1 step: W1 -= learningRate * d1 input^T, b1 -= learningRate * d1
             // units 0-19 in vectors of four, at references into w1 and b1
@@ -939,27 +939,27 @@ namespace Samples
             float d2_0 = error0;
 
             // Layer 1 delta: d1 = (W2^T d2) * leaky_relu'(z1)
-            float d1_0 = global::NetGen.Kernels.LeakyReLUDerivative(a1_0, (w2[0] * d2_0));
-            float d1_1 = global::NetGen.Kernels.LeakyReLUDerivative(a1_1, (w2[1] * d2_0));
-            float d1_2 = global::NetGen.Kernels.LeakyReLUDerivative(a1_2, (w2[2] * d2_0));
-            float d1_3 = global::NetGen.Kernels.LeakyReLUDerivative(a1_3, (w2[3] * d2_0));
-            float d1_4 = global::NetGen.Kernels.LeakyReLUDerivative(a1_4, (w2[4] * d2_0));
-            float d1_5 = global::NetGen.Kernels.LeakyReLUDerivative(a1_5, (w2[5] * d2_0));
-            float d1_6 = global::NetGen.Kernels.LeakyReLUDerivative(a1_6, (w2[6] * d2_0));
-            float d1_7 = global::NetGen.Kernels.LeakyReLUDerivative(a1_7, (w2[7] * d2_0));
-            float d1_8 = global::NetGen.Kernels.LeakyReLUDerivative(a1_8, (w2[8] * d2_0));
-            float d1_9 = global::NetGen.Kernels.LeakyReLUDerivative(a1_9, (w2[9] * d2_0));
-            float d1_10 = global::NetGen.Kernels.LeakyReLUDerivative(a1_10, (w2[10] * d2_0));
-            float d1_11 = global::NetGen.Kernels.LeakyReLUDerivative(a1_11, (w2[11] * d2_0));
-            float d1_12 = global::NetGen.Kernels.LeakyReLUDerivative(a1_12, (w2[12] * d2_0));
-            float d1_13 = global::NetGen.Kernels.LeakyReLUDerivative(a1_13, (w2[13] * d2_0));
-            float d1_14 = global::NetGen.Kernels.LeakyReLUDerivative(a1_14, (w2[14] * d2_0));
-            float d1_15 = global::NetGen.Kernels.LeakyReLUDerivative(a1_15, (w2[15] * d2_0));
-            float d1_16 = global::NetGen.Kernels.LeakyReLUDerivative(a1_16, (w2[16] * d2_0));
-            float d1_17 = global::NetGen.Kernels.LeakyReLUDerivative(a1_17, (w2[17] * d2_0));
-            float d1_18 = global::NetGen.Kernels.LeakyReLUDerivative(a1_18, (w2[18] * d2_0));
-            float d1_19 = global::NetGen.Kernels.LeakyReLUDerivative(a1_19, (w2[19] * d2_0));
-            float d1_20 = global::NetGen.Kernels.LeakyReLUDerivative(a1_20, (w2[20] * d2_0));
+            float d1_0 = (a1_0 > 0f ? (w2[0] * d2_0) : 0.01f * ((w2[0] * d2_0)));
+            float d1_1 = (a1_1 > 0f ? (w2[1] * d2_0) : 0.01f * ((w2[1] * d2_0)));
+            float d1_2 = (a1_2 > 0f ? (w2[2] * d2_0) : 0.01f * ((w2[2] * d2_0)));
+            float d1_3 = (a1_3 > 0f ? (w2[3] * d2_0) : 0.01f * ((w2[3] * d2_0)));
+            float d1_4 = (a1_4 > 0f ? (w2[4] * d2_0) : 0.01f * ((w2[4] * d2_0)));
+            float d1_5 = (a1_5 > 0f ? (w2[5] * d2_0) : 0.01f * ((w2[5] * d2_0)));
+            float d1_6 = (a1_6 > 0f ? (w2[6] * d2_0) : 0.01f * ((w2[6] * d2_0)));
+            float d1_7 = (a1_7 > 0f ? (w2[7] * d2_0) : 0.01f * ((w2[7] * d2_0)));
+            float d1_8 = (a1_8 > 0f ? (w2[8] * d2_0) : 0.01f * ((w2[8] * d2_0)));
+            float d1_9 = (a1_9 > 0f ? (w2[9] * d2_0) : 0.01f * ((w2[9] * d2_0)));
+            float d1_10 = (a1_10 > 0f ? (w2[10] * d2_0) : 0.01f * ((w2[10] * d2_0)));
+            float d1_11 = (a1_11 > 0f ? (w2[11] * d2_0) : 0.01f * ((w2[11] * d2_0)));
+            float d1_12 = (a1_12 > 0f ? (w2[12] * d2_0) : 0.01f * ((w2[12] * d2_0)));
+            float d1_13 = (a1_13 > 0f ? (w2[13] * d2_0) : 0.01f * ((w2[13] * d2_0)));
+            float d1_14 = (a1_14 > 0f ? (w2[14] * d2_0) : 0.01f * ((w2[14] * d2_0)));
+            float d1_15 = (a1_15 > 0f ? (w2[15] * d2_0) : 0.01f * ((w2[15] * d2_0)));
+            float d1_16 = (a1_16 > 0f ? (w2[16] * d2_0) : 0.01f * ((w2[16] * d2_0)));
+            float d1_17 = (a1_17 > 0f ? (w2[17] * d2_0) : 0.01f * ((w2[17] * d2_0)));
+            float d1_18 = (a1_18 > 0f ? (w2[18] * d2_0) : 0.01f * ((w2[18] * d2_0)));
+            float d1_19 = (a1_19 > 0f ? (w2[19] * d2_0) : 0.01f * ((w2[19] * d2_0)));
+            float d1_20 = (a1_20 > 0f ? (w2[20] * d2_0) : 0.01f * ((w2[20] * d2_0)));
 
             // Layer 1 step: W1 -= learningRate * d1 input^T, b1 -= learningRate * d1
             float step1_0 = learningRate * d1_0;

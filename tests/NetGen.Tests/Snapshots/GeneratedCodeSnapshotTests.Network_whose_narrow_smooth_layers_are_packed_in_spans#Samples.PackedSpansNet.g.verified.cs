@@ -500,7 +500,7 @@ namespace Samples
             // value by value, with the formula of the per-row code's unrolled layer 2
             for (int i = 0; i < delta1.Length; i++)
             {
-                delta1[i] = global::NetGen.Kernels.ReLUDerivative(a1[i], delta1[i]);
+                delta1[i] = (a1[i] > 0f ? delta1[i] : 0f);
             }
 
             // Layer 1 gradients: dW1 += D1^T X, db1 += the sum of D1's rows
@@ -540,26 +540,26 @@ namespace Samples
             delta2[2] = ((w3[2] * delta3[0] + w3[5] * delta3[1])) * global::System.Runtime.Intrinsics.Vector128.GetElement(g2, 2);
 
             // Layer 1 delta: delta1 = (W2^T delta2) * relu'(z1)
-            delta1[0] = global::NetGen.Kernels.ReLUDerivative(a1[0], (w2[0] * delta2[0] + w2[20] * delta2[1] + w2[40] * delta2[2]));
-            delta1[1] = global::NetGen.Kernels.ReLUDerivative(a1[1], (w2[1] * delta2[0] + w2[21] * delta2[1] + w2[41] * delta2[2]));
-            delta1[2] = global::NetGen.Kernels.ReLUDerivative(a1[2], (w2[2] * delta2[0] + w2[22] * delta2[1] + w2[42] * delta2[2]));
-            delta1[3] = global::NetGen.Kernels.ReLUDerivative(a1[3], (w2[3] * delta2[0] + w2[23] * delta2[1] + w2[43] * delta2[2]));
-            delta1[4] = global::NetGen.Kernels.ReLUDerivative(a1[4], (w2[4] * delta2[0] + w2[24] * delta2[1] + w2[44] * delta2[2]));
-            delta1[5] = global::NetGen.Kernels.ReLUDerivative(a1[5], (w2[5] * delta2[0] + w2[25] * delta2[1] + w2[45] * delta2[2]));
-            delta1[6] = global::NetGen.Kernels.ReLUDerivative(a1[6], (w2[6] * delta2[0] + w2[26] * delta2[1] + w2[46] * delta2[2]));
-            delta1[7] = global::NetGen.Kernels.ReLUDerivative(a1[7], (w2[7] * delta2[0] + w2[27] * delta2[1] + w2[47] * delta2[2]));
-            delta1[8] = global::NetGen.Kernels.ReLUDerivative(a1[8], (w2[8] * delta2[0] + w2[28] * delta2[1] + w2[48] * delta2[2]));
-            delta1[9] = global::NetGen.Kernels.ReLUDerivative(a1[9], (w2[9] * delta2[0] + w2[29] * delta2[1] + w2[49] * delta2[2]));
-            delta1[10] = global::NetGen.Kernels.ReLUDerivative(a1[10], (w2[10] * delta2[0] + w2[30] * delta2[1] + w2[50] * delta2[2]));
-            delta1[11] = global::NetGen.Kernels.ReLUDerivative(a1[11], (w2[11] * delta2[0] + w2[31] * delta2[1] + w2[51] * delta2[2]));
-            delta1[12] = global::NetGen.Kernels.ReLUDerivative(a1[12], (w2[12] * delta2[0] + w2[32] * delta2[1] + w2[52] * delta2[2]));
-            delta1[13] = global::NetGen.Kernels.ReLUDerivative(a1[13], (w2[13] * delta2[0] + w2[33] * delta2[1] + w2[53] * delta2[2]));
-            delta1[14] = global::NetGen.Kernels.ReLUDerivative(a1[14], (w2[14] * delta2[0] + w2[34] * delta2[1] + w2[54] * delta2[2]));
-            delta1[15] = global::NetGen.Kernels.ReLUDerivative(a1[15], (w2[15] * delta2[0] + w2[35] * delta2[1] + w2[55] * delta2[2]));
-            delta1[16] = global::NetGen.Kernels.ReLUDerivative(a1[16], (w2[16] * delta2[0] + w2[36] * delta2[1] + w2[56] * delta2[2]));
-            delta1[17] = global::NetGen.Kernels.ReLUDerivative(a1[17], (w2[17] * delta2[0] + w2[37] * delta2[1] + w2[57] * delta2[2]));
-            delta1[18] = global::NetGen.Kernels.ReLUDerivative(a1[18], (w2[18] * delta2[0] + w2[38] * delta2[1] + w2[58] * delta2[2]));
-            delta1[19] = global::NetGen.Kernels.ReLUDerivative(a1[19], (w2[19] * delta2[0] + w2[39] * delta2[1] + w2[59] * delta2[2]));
+            delta1[0] = (a1[0] > 0f ? (w2[0] * delta2[0] + w2[20] * delta2[1] + w2[40] * delta2[2]) : 0f);
+            delta1[1] = (a1[1] > 0f ? (w2[1] * delta2[0] + w2[21] * delta2[1] + w2[41] * delta2[2]) : 0f);
+            delta1[2] = (a1[2] > 0f ? (w2[2] * delta2[0] + w2[22] * delta2[1] + w2[42] * delta2[2]) : 0f);
+            delta1[3] = (a1[3] > 0f ? (w2[3] * delta2[0] + w2[23] * delta2[1] + w2[43] * delta2[2]) : 0f);
+            delta1[4] = (a1[4] > 0f ? (w2[4] * delta2[0] + w2[24] * delta2[1] + w2[44] * delta2[2]) : 0f);
+            delta1[5] = (a1[5] > 0f ? (w2[5] * delta2[0] + w2[25] * delta2[1] + w2[45] * delta2[2]) : 0f);
+            delta1[6] = (a1[6] > 0f ? (w2[6] * delta2[0] + w2[26] * delta2[1] + w2[46] * delta2[2]) : 0f);
+            delta1[7] = (a1[7] > 0f ? (w2[7] * delta2[0] + w2[27] * delta2[1] + w2[47] * delta2[2]) : 0f);
+            delta1[8] = (a1[8] > 0f ? (w2[8] * delta2[0] + w2[28] * delta2[1] + w2[48] * delta2[2]) : 0f);
+            delta1[9] = (a1[9] > 0f ? (w2[9] * delta2[0] + w2[29] * delta2[1] + w2[49] * delta2[2]) : 0f);
+            delta1[10] = (a1[10] > 0f ? (w2[10] * delta2[0] + w2[30] * delta2[1] + w2[50] * delta2[2]) : 0f);
+            delta1[11] = (a1[11] > 0f ? (w2[11] * delta2[0] + w2[31] * delta2[1] + w2[51] * delta2[2]) : 0f);
+            delta1[12] = (a1[12] > 0f ? (w2[12] * delta2[0] + w2[32] * delta2[1] + w2[52] * delta2[2]) : 0f);
+            delta1[13] = (a1[13] > 0f ? (w2[13] * delta2[0] + w2[33] * delta2[1] + w2[53] * delta2[2]) : 0f);
+            delta1[14] = (a1[14] > 0f ? (w2[14] * delta2[0] + w2[34] * delta2[1] + w2[54] * delta2[2]) : 0f);
+            delta1[15] = (a1[15] > 0f ? (w2[15] * delta2[0] + w2[35] * delta2[1] + w2[55] * delta2[2]) : 0f);
+            delta1[16] = (a1[16] > 0f ? (w2[16] * delta2[0] + w2[36] * delta2[1] + w2[56] * delta2[2]) : 0f);
+            delta1[17] = (a1[17] > 0f ? (w2[17] * delta2[0] + w2[37] * delta2[1] + w2[57] * delta2[2]) : 0f);
+            delta1[18] = (a1[18] > 0f ? (w2[18] * delta2[0] + w2[38] * delta2[1] + w2[58] * delta2[2]) : 0f);
+            delta1[19] = (a1[19] > 0f ? (w2[19] * delta2[0] + w2[39] * delta2[1] + w2[59] * delta2[2]) : 0f);
 
             return loss;
         }

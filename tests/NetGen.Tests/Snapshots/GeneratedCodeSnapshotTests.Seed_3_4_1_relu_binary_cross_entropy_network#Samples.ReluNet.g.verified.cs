@@ -355,10 +355,10 @@ namespace Samples
             double d2_0 = a2_0 - target[0];
 
             // Layer 1 delta: d1 = (W2^T d2) * relu'(z1)
-            double d1_0 = global::NetGen.Kernels.ReLUDerivative(a1_0, (w2[0] * d2_0));
-            double d1_1 = global::NetGen.Kernels.ReLUDerivative(a1_1, (w2[1] * d2_0));
-            double d1_2 = global::NetGen.Kernels.ReLUDerivative(a1_2, (w2[2] * d2_0));
-            double d1_3 = global::NetGen.Kernels.ReLUDerivative(a1_3, (w2[3] * d2_0));
+            double d1_0 = (a1_0 > 0.0 ? (w2[0] * d2_0) : 0.0);
+            double d1_1 = (a1_1 > 0.0 ? (w2[1] * d2_0) : 0.0);
+            double d1_2 = (a1_2 > 0.0 ? (w2[2] * d2_0) : 0.0);
+            double d1_3 = (a1_3 > 0.0 ? (w2[3] * d2_0) : 0.0);
 
             // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
             var gw1 = gradients.Slice(W1Offset, 12);
@@ -462,10 +462,10 @@ namespace Samples
                 double d2_0 = a2_0 - target[0];
 
                 // Layer 1 delta: d1 = (W2^T d2) * relu'(z1)
-                double d1_0 = global::NetGen.Kernels.ReLUDerivative(a1_0, (w2[0] * d2_0));
-                double d1_1 = global::NetGen.Kernels.ReLUDerivative(a1_1, (w2[1] * d2_0));
-                double d1_2 = global::NetGen.Kernels.ReLUDerivative(a1_2, (w2[2] * d2_0));
-                double d1_3 = global::NetGen.Kernels.ReLUDerivative(a1_3, (w2[3] * d2_0));
+                double d1_0 = (a1_0 > 0.0 ? (w2[0] * d2_0) : 0.0);
+                double d1_1 = (a1_1 > 0.0 ? (w2[1] * d2_0) : 0.0);
+                double d1_2 = (a1_2 > 0.0 ? (w2[2] * d2_0) : 0.0);
+                double d1_3 = (a1_3 > 0.0 ? (w2[3] * d2_0) : 0.0);
 
                 // Layer 1 gradients: dW1 += d1 input^T, db1 += d1
                 // each row in vectors: x1_k holds the layer's inputs from k on
@@ -535,10 +535,10 @@ namespace Samples
             double d2_0 = a2_0 - target[0];
 
             // Layer 1 delta: d1 = (W2^T d2) * relu'(z1)
-            double d1_0 = global::NetGen.Kernels.ReLUDerivative(a1_0, (w2[0] * d2_0));
-            double d1_1 = global::NetGen.Kernels.ReLUDerivative(a1_1, (w2[1] * d2_0));
-            double d1_2 = global::NetGen.Kernels.ReLUDerivative(a1_2, (w2[2] * d2_0));
-            double d1_3 = global::NetGen.Kernels.ReLUDerivative(a1_3, (w2[3] * d2_0));
+            double d1_0 = (a1_0 > 0.0 ? (w2[0] * d2_0) : 0.0);
+            double d1_1 = (a1_1 > 0.0 ? (w2[1] * d2_0) : 0.0);
+            double d1_2 = (a1_2 > 0.0 ? (w2[2] * d2_0) : 0.0);
+            double d1_3 = (a1_3 > 0.0 ? (w2[3] * d2_0) : 0.0);
 
             // Layer 1 step: W1 -= learningRate * d1 input^T, b1 -= learningRate * d1
             // each row in vectors: x1_k holds the layer's inputs from k on, AddScaled(w, k, s, x) is w[k..] += s * x
