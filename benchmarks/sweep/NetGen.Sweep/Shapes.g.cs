@@ -6441,6 +6441,381 @@ public readonly struct E16Calls(E16Net n) : INetworkCalls<double>
     public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
 }
 
+/// <summary>Sweep shape r01: 196-26-177-83-81-3, elu, softplus, identity, gelu, sigmoid, bce, single (probe).</summary>
+[Network(196, 26, 177, 83, 81, 3, Activations = new[] { Activation.ELU, Activation.Softplus, Activation.Identity, Activation.GELU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class R01Net { }
+
+public readonly struct R01Calls(R01Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r02: 21-187-149-80-34-1, tanh, silu, identity, relu, tanh, mse, double (probe).</summary>
+[Network(21, 187, 149, 80, 34, 1, Activations = new[] { Activation.Tanh, Activation.SiLU, Activation.Identity, Activation.ReLU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class R02Net { }
+
+public readonly struct R02Calls(R02Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r03: 116-136-164-151-103-5, tanh, identity, elu, tanh, tanh, mse, double (probe).</summary>
+[Network(116, 136, 164, 151, 103, 5, Activations = new[] { Activation.Tanh, Activation.Identity, Activation.ELU, Activation.Tanh, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class R03Net { }
+
+public readonly struct R03Calls(R03Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r04: 120-33-127-75-86-5, leaky, softplus, gelu, relu, identity, hse, single (probe).</summary>
+[Network(120, 33, 127, 75, 86, 5, Activations = new[] { Activation.LeakyReLU, Activation.Softplus, Activation.GELU, Activation.ReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class R04Net { }
+
+public readonly struct R04Calls(R04Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r08: 454-808-7, sigmoid, softmax, ce, single (probe).</summary>
+[Network(454, 808, 7, Activations = new[] { Activation.Sigmoid, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public sealed partial class R08Net { }
+
+public readonly struct R08Calls(R08Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r09: 220-65-141-1, gelu, gelu, identity, hse, double (probe).</summary>
+[Network(220, 65, 141, 1, Activations = new[] { Activation.GELU, Activation.GELU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class R09Net { }
+
+public readonly struct R09Calls(R09Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r10: 279-9-205-4, identity, relu, identity, hse, double (probe).</summary>
+[Network(279, 9, 205, 4, Activations = new[] { Activation.Identity, Activation.ReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class R10Net { }
+
+public readonly struct R10Calls(R10Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r11: 263-126-5, tanh, identity, mse, single (probe).</summary>
+[Network(263, 126, 5, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class R11Net { }
+
+public readonly struct R11Calls(R11Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r12: 151-133-165-3, leaky, silu, sigmoid, bce, double (probe).</summary>
+[Network(151, 133, 165, 3, Activations = new[] { Activation.LeakyReLU, Activation.SiLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class R12Net { }
+
+public readonly struct R12Calls(R12Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r13: 454-102-512-3, relu, relu, identity, hse, single (probe).</summary>
+[Network(454, 102, 512, 3, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class R13Net { }
+
+public readonly struct R13Calls(R13Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r14: 764-27-1, relu, sigmoid, bce, single (probe).</summary>
+[Network(764, 27, 1, Activations = new[] { Activation.ReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class R14Net { }
+
+public readonly struct R14Calls(R14Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r15: 147-397-174-4, relu, relu, softmax, ce, double (probe).</summary>
+[Network(147, 397, 174, 4, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class R15Net { }
+
+public readonly struct R15Calls(R15Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r16: 708-349-4, relu, tanh, mse, double (probe).</summary>
+[Network(708, 349, 4, Activations = new[] { Activation.ReLU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class R16Net { }
+
+public readonly struct R16Calls(R16Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r17: 157-502-4, tanh, sigmoid, bce, double (probe).</summary>
+[Network(157, 502, 4, Activations = new[] { Activation.Tanh, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class R17Net { }
+
+public readonly struct R17Calls(R17Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r18: 16-866-2, tanh, sigmoid, bce, single (probe).</summary>
+[Network(16, 866, 2, Activations = new[] { Activation.Tanh, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class R18Net { }
+
+public readonly struct R18Calls(R18Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r19: 121-316-1, tanh, sigmoid, bce, single (probe).</summary>
+[Network(121, 316, 1, Activations = new[] { Activation.Tanh, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Single)]
+public sealed partial class R19Net { }
+
+public readonly struct R19Calls(R19Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r20: 367-322-6, tanh, identity, hse, single (probe).</summary>
+[Network(367, 322, 6, Activations = new[] { Activation.Tanh, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class R20Net { }
+
+public readonly struct R20Calls(R20Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r21: 12-8-5, relu, identity, hse, single (probe).</summary>
+[Network(12, 8, 5, Activations = new[] { Activation.ReLU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Single)]
+public sealed partial class R21Net { }
+
+public readonly struct R21Calls(R21Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r22: 6-12-2, softplus, sigmoid, bce, double (probe).</summary>
+[Network(6, 12, 2, Activations = new[] { Activation.Softplus, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, Precision = Precision.Double)]
+public sealed partial class R22Net { }
+
+public readonly struct R22Calls(R22Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r23: 5-14-3, elu, tanh, mse, single (probe).</summary>
+[Network(5, 14, 3, Activations = new[] { Activation.ELU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class R23Net { }
+
+public readonly struct R23Calls(R23Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r24: 11-6-2, leaky, sigmoid, mse, double (probe).</summary>
+[Network(11, 6, 2, Activations = new[] { Activation.LeakyReLU, Activation.Sigmoid }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Double)]
+public sealed partial class R24Net { }
+
+public readonly struct R24Calls(R24Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r25: 5-5-1, leaky, tanh, mse, single (probe).</summary>
+[Network(5, 5, 1, Activations = new[] { Activation.LeakyReLU, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class R25Net { }
+
+public readonly struct R25Calls(R25Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r26: 4-5-3, gelu, identity, hse, double (probe).</summary>
+[Network(4, 5, 3, Activations = new[] { Activation.GELU, Activation.Identity }, Loss = LossFunction.HalfSquaredError, Precision = Precision.Double)]
+public sealed partial class R26Net { }
+
+public readonly struct R26Calls(R26Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r27: 4-5-4-5, gelu, elu, softmax, ce, double (probe).</summary>
+[Network(4, 5, 4, 5, Activations = new[] { Activation.GELU, Activation.ELU, Activation.Softmax }, Loss = LossFunction.CrossEntropy, Precision = Precision.Double)]
+public sealed partial class R27Net { }
+
+public readonly struct R27Calls(R27Net n) : INetworkCalls<double>
+{
+    public Span<double> Parameters => n.Parameters;
+    public double Train(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<double> x, Span<double> o) => n.Predict(x, o);
+    public double Backward(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(double lr) => n.ApplyGradients(lr);
+    public double TrainBatch(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double lr) => n.TrainBatch(x, y, lr);
+}
+
+/// <summary>Sweep shape r28: 8-5-4-3, leaky, sigmoid, tanh, mse, single (probe).</summary>
+[Network(8, 5, 4, 3, Activations = new[] { Activation.LeakyReLU, Activation.Sigmoid, Activation.Tanh }, Loss = LossFunction.MeanSquaredError, Precision = Precision.Single)]
+public sealed partial class R28Net { }
+
+public readonly struct R28Calls(R28Net n) : INetworkCalls<float>
+{
+    public Span<float> Parameters => n.Parameters;
+    public float Train(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.Train(x, y, lr);
+    public void Predict(ReadOnlySpan<float> x, Span<float> o) => n.Predict(x, o);
+    public float Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y) => n.Backward(x, y);
+    public void ZeroGradients() => n.ZeroGradients();
+    public void ApplyGradients(float lr) => n.ApplyGradients(lr);
+    public float TrainBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float lr) => n.TrainBatch(x, y, lr);
+}
+
 public static partial class Registry
 {
     /// <summary>Every shape of shapes.txt, then of probes.txt, in file order.</summary>
@@ -7304,5 +7679,55 @@ public static partial class Registry
             spec => new SweepRunner<double, E15Calls>(spec, new E15Calls(new E15Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
         new("e16", [2, 64, 2], ["relu", "identity"], "mse", false, 141, 110, 22,
             spec => new SweepRunner<double, E16Calls>(spec, new E16Calls(new E16Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("r01", [196, 26, 177, 83, 81, 3], ["elu", "softplus", "identity", "gelu", "sigmoid"], "bce", true, 3, 3, 1,
+            spec => new SweepRunner<float, R01Calls>(spec, new R01Calls(new R01Net()), (s, k) => (double)((s + k) % 2))),
+        new("r02", [21, 187, 149, 80, 34, 1], ["tanh", "silu", "identity", "relu", "tanh"], "mse", false, 2, 2, 1,
+            spec => new SweepRunner<double, R02Calls>(spec, new R02Calls(new R02Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("r03", [116, 136, 164, 151, 103, 5], ["tanh", "identity", "elu", "tanh", "tanh"], "mse", false, 1, 2, 1,
+            spec => new SweepRunner<double, R03Calls>(spec, new R03Calls(new R03Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("r04", [120, 33, 127, 75, 86, 5], ["leaky", "softplus", "gelu", "relu", "identity"], "hse", true, 3, 4, 1,
+            spec => new SweepRunner<float, R04Calls>(spec, new R04Calls(new R04Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("r08", [454, 808, 7], ["sigmoid", "softmax"], "ce", true, 1, 1, 1,
+            spec => new SweepRunner<float, R08Calls>(spec, new R08Calls(new R08Net()), (s, k) => (k == s % 7 ? 1.0 : 0.0))),
+        new("r09", [220, 65, 141, 1], ["gelu", "gelu", "identity"], "hse", false, 3, 4, 1,
+            spec => new SweepRunner<double, R09Calls>(spec, new R09Calls(new R09Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("r10", [279, 9, 205, 4], ["identity", "relu", "identity"], "hse", false, 12, 14, 2,
+            spec => new SweepRunner<double, R10Calls>(spec, new R10Calls(new R10Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("r11", [263, 126, 5], ["tanh", "identity"], "mse", true, 2, 3, 1,
+            spec => new SweepRunner<float, R11Calls>(spec, new R11Calls(new R11Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("r12", [151, 133, 165, 3], ["leaky", "silu", "sigmoid"], "bce", false, 2, 3, 1,
+            spec => new SweepRunner<double, R12Calls>(spec, new R12Calls(new R12Net()), (s, k) => (double)((s + k) % 2))),
+        new("r13", [454, 102, 512, 3], ["relu", "relu", "identity"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, R13Calls>(spec, new R13Calls(new R13Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("r14", [764, 27, 1], ["relu", "sigmoid"], "bce", true, 4, 5, 1,
+            spec => new SweepRunner<float, R14Calls>(spec, new R14Calls(new R14Net()), (s, k) => (double)((s + k) % 2))),
+        new("r15", [147, 397, 174, 4], ["relu", "relu", "softmax"], "ce", false, 1, 1, 1,
+            spec => new SweepRunner<double, R15Calls>(spec, new R15Calls(new R15Net()), (s, k) => (k == s % 4 ? 1.0 : 0.0))),
+        new("r16", [708, 349, 4], ["relu", "tanh"], "mse", false, 1, 1, 1,
+            spec => new SweepRunner<double, R16Calls>(spec, new R16Calls(new R16Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("r17", [157, 502, 4], ["tanh", "sigmoid"], "bce", false, 1, 2, 1,
+            spec => new SweepRunner<double, R17Calls>(spec, new R17Calls(new R17Net()), (s, k) => (double)((s + k) % 2))),
+        new("r18", [16, 866, 2], ["tanh", "sigmoid"], "bce", true, 4, 5, 1,
+            spec => new SweepRunner<float, R18Calls>(spec, new R18Calls(new R18Net()), (s, k) => (double)((s + k) % 2))),
+        new("r19", [121, 316, 1], ["tanh", "sigmoid"], "bce", true, 2, 3, 1,
+            spec => new SweepRunner<float, R19Calls>(spec, new R19Calls(new R19Net()), (s, k) => (double)((s + k) % 2))),
+        new("r20", [367, 322, 6], ["tanh", "identity"], "hse", true, 1, 1, 1,
+            spec => new SweepRunner<float, R20Calls>(spec, new R20Calls(new R20Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("r21", [12, 8, 5], ["relu", "identity"], "hse", true, 372, 376, 50,
+            spec => new SweepRunner<float, R21Calls>(spec, new R21Calls(new R21Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("r22", [6, 12, 2], ["softplus", "sigmoid"], "bce", false, 468, 424, 50,
+            spec => new SweepRunner<double, R22Calls>(spec, new R22Calls(new R22Net()), (s, k) => (double)((s + k) % 2))),
+        new("r23", [5, 14, 3], ["elu", "tanh"], "mse", true, 396, 355, 50,
+            spec => new SweepRunner<float, R23Calls>(spec, new R23Calls(new R23Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("r24", [11, 6, 2], ["leaky", "sigmoid"], "mse", false, 637, 633, 50,
+            spec => new SweepRunner<double, R24Calls>(spec, new R24Calls(new R24Net()), (s, k) => (0.5 + 0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("r25", [5, 5, 1], ["leaky", "tanh"], "mse", true, 1334, 1112, 50,
+            spec => new SweepRunner<float, R25Calls>(spec, new R25Calls(new R25Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("r26", [4, 5, 3], ["gelu", "identity"], "hse", false, 1082, 870, 50,
+            spec => new SweepRunner<double, R26Calls>(spec, new R26Calls(new R26Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
+        new("r27", [4, 5, 4, 5], ["gelu", "elu", "softmax"], "ce", false, 625, 500, 50,
+            spec => new SweepRunner<double, R27Calls>(spec, new R27Calls(new R27Net()), (s, k) => (k == s % 5 ? 1.0 : 0.0))),
+        new("r28", [8, 5, 4, 3], ["leaky", "sigmoid", "tanh"], "mse", true, 596, 521, 50,
+            spec => new SweepRunner<float, R28Calls>(spec, new R28Calls(new R28Net()), (s, k) => (0.4 * Math.Sin(0.1 * s + 0.7 * k)))),
     ];
 }
