@@ -25,6 +25,14 @@ public class ColumnCopyTests
     private static float[] RandomValues(Random random, int count) =>
         Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
 
+    /// <summary>A random layer (W, rows x columns, and b), <paramref name="samples"/> random input rows, and an empty column copy for that W.</summary>
+    private static (float[] W, float[] B, float[] Inputs, float[] Copy) RandomLayer(int seed, int rows, int columns, int samples)
+    {
+        var random = new Random(seed);
+        float[] w = RandomValues(random, rows * columns), b = RandomValues(random, rows);
+        return (w, b, RandomValues(random, samples * columns), new float[NetGen.Kernels.ColumnCopyLength<float>(rows, columns)]);
+    }
+
     /// <summary>Each output as the kernel defines it: its bias, then one multiply-add per column in column order, in double to compare against.</summary>
     private static double[] ColumnOrderReference(float[] w, float[] b, float[] x, int rows, int columns)
     {
@@ -48,11 +56,8 @@ public class ColumnCopyTests
     [InlineData(1, 5)]
     public void Gives_the_product_for_every_row_count_and_keeps_a_batch_row_equal_to_the_row_alone(int rows, int columns)
     {
-        var random = new Random(rows * 31 + columns);
-        float[] w = RandomValues(random, rows * columns), b = RandomValues(random, rows);
         const int Samples = 5;
-        float[] inputs = RandomValues(random, Samples * columns);
-        var copy = new float[NetGen.Kernels.ColumnCopyLength<float>(rows, columns)];
+        var (w, b, inputs, copy) = RandomLayer(rows * 31 + columns, rows, columns, Samples);
 
         // A batch with outputs rows + 3 apart, then each input alone.
         int stride = rows + 3;
@@ -78,11 +83,8 @@ public class ColumnCopyTests
     [InlineData(40, 3)]
     public void Applies_identity_ReLU_and_leaky_ReLU_as_the_activation_kernel_does_after_it(int rows, int columns)
     {
-        var random = new Random(rows * 17 + columns);
-        float[] w = RandomValues(random, rows * columns), b = RandomValues(random, rows);
         const int Samples = 3;
-        float[] inputs = RandomValues(random, Samples * columns);
-        var copy = new float[NetGen.Kernels.ColumnCopyLength<float>(rows, columns)];
+        var (w, b, inputs, copy) = RandomLayer(rows * 17 + columns, rows, columns, Samples);
         int stride = rows + 2;
         var products = new float[Samples * stride];
         NetGen.Kernels.ColumnCopyProduct<float>(w, b, inputs, columns, products, stride, copy);
