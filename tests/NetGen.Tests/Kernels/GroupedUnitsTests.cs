@@ -154,6 +154,28 @@ public class GroupedUnitsTests
     /// <summary><paramref name="model"/> unrolled whole up to 512 weights.</summary>
     private static NetworkModel Wide512(NetworkModel model) => model with { MaxUnrolledWeights = 512 };
 
+    /// <summary>
+    /// <paramref name="transpose"/> (the <c>Kernels.Transpose</c> overloads of two, three and four 512-bit vectors of T) on
+    /// the first two, three and four vectors of <paramref name="values"/>, read as <c>Count</c> rows of that many values:
+    /// column c, lane l must hold row l's value c, bit for bit.
+    /// </summary>
+    private static void AssertTransposesOfTwoToFourRows<T>(T[] values, Func<Vector512<T>[], Vector512<T>[]> transpose)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int lanes = Vector512<T>.Count;
+        for (int width = 2; width <= 4; width++)
+        {
+            Vector512<T>[] columns = transpose(Enumerable.Range(0, width).Select(v => Vector512.Create(values.AsSpan(lanes * v, lanes))).ToArray());
+            for (int c = 0; c < width; c++)
+            {
+                for (int lane = 0; lane < lanes; lane++)
+                    Assert.True(Bits(values[lane * width + c]) == Bits(columns[c].GetElement(lane)), $"{typeof(T).Name}, {width} rows a lane: column {c}, lane {lane}");
+            }
+        }
+
+        static long Bits(T value) => typeof(T) == typeof(double) ? BitConverter.DoubleToInt64Bits(double.CreateTruncating(value)) : BitConverter.SingleToInt32Bits(float.CreateTruncating(value));
+    }
+
     [Fact]
     public void The_lane_moves_of_grouped_layers_move_bits_only()
     {
@@ -197,22 +219,17 @@ public class GroupedUnitsTests
 
         // Two groups of doubles as one 512-bit vector (Predict where those are accelerated): eight rows of two, three or four values.
         double[] eight = Enumerable.Range(0, 32).Select(i => i % 8 == 1 ? d[i / 8 + 1] : i % 8 == 6 ? -d[7 - i / 8] : i * 1.25 - 7).ToArray();
-        for (int columns = 2; columns <= 4; columns++)
+        AssertTransposesOfTwoToFourRows(eight, rows =>
         {
-            var parts = Enumerable.Range(0, columns).Select(v => Vector512.Create(eight, 8 * v)).ToArray();
-            Vector512<double>[] got = new Vector512<double>[columns];
-            switch (columns)
+            var columns = new Vector512<double>[rows.Length];
+            switch (rows.Length)
             {
-                case 2: global::NetGen.Kernels.Transpose(parts[0], parts[1], out got[0], out got[1]); break;
-                case 3: global::NetGen.Kernels.Transpose(parts[0], parts[1], parts[2], out got[0], out got[1], out got[2]); break;
-                default: global::NetGen.Kernels.Transpose(parts[0], parts[1], parts[2], parts[3], out got[0], out got[1], out got[2], out got[3]); break;
+                case 2: global::NetGen.Kernels.Transpose(rows[0], rows[1], out columns[0], out columns[1]); break;
+                case 3: global::NetGen.Kernels.Transpose(rows[0], rows[1], rows[2], out columns[0], out columns[1], out columns[2]); break;
+                default: global::NetGen.Kernels.Transpose(rows[0], rows[1], rows[2], rows[3], out columns[0], out columns[1], out columns[2], out columns[3]); break;
             }
-            for (int c = 0; c < columns; c++)
-            {
-                for (int lane = 0; lane < 8; lane++)
-                    Assert.Equal(BitConverter.DoubleToInt64Bits(eight[lane * columns + c]), BitConverter.DoubleToInt64Bits(got[c].GetElement(lane)));
-            }
-        }
+            return columns;
+        });
 
         // A row's eight chains in one 512-bit vector, lane l chain (l + 1) % 8, added as the scalar sum adds them.
         double[] lanes = { 1e16, 3.5, -1e16, 0.1, -0.0, 2.5e-300, -7.25, 1.0 / 3 };
@@ -224,22 +241,17 @@ public class GroupedUnitsTests
 
         // Four groups of floats as one 512-bit vector: sixteen rows of two, three or four values.
         float[] sixteen = Enumerable.Range(0, 64).Select(i => i % 8 == 3 ? f[i / 8] : i % 8 == 6 ? -f[7 - i / 8] : i * 1.25f - 7).ToArray();
-        for (int columns = 2; columns <= 4; columns++)
+        AssertTransposesOfTwoToFourRows(sixteen, rows =>
         {
-            var parts = Enumerable.Range(0, columns).Select(v => Vector512.Create(sixteen, 16 * v)).ToArray();
-            Vector512<float>[] got = new Vector512<float>[columns];
-            switch (columns)
+            var columns = new Vector512<float>[rows.Length];
+            switch (rows.Length)
             {
-                case 2: global::NetGen.Kernels.Transpose(parts[0], parts[1], out got[0], out got[1]); break;
-                case 3: global::NetGen.Kernels.Transpose(parts[0], parts[1], parts[2], out got[0], out got[1], out got[2]); break;
-                default: global::NetGen.Kernels.Transpose(parts[0], parts[1], parts[2], parts[3], out got[0], out got[1], out got[2], out got[3]); break;
+                case 2: global::NetGen.Kernels.Transpose(rows[0], rows[1], out columns[0], out columns[1]); break;
+                case 3: global::NetGen.Kernels.Transpose(rows[0], rows[1], rows[2], out columns[0], out columns[1], out columns[2]); break;
+                default: global::NetGen.Kernels.Transpose(rows[0], rows[1], rows[2], rows[3], out columns[0], out columns[1], out columns[2], out columns[3]); break;
             }
-            for (int c = 0; c < columns; c++)
-            {
-                for (int lane = 0; lane < 16; lane++)
-                    Assert.Equal(BitConverter.SingleToInt32Bits(sixteen[lane * columns + c]), BitConverter.SingleToInt32Bits(got[c].GetElement(lane)));
-            }
-        }
+            return columns;
+        });
 
         // Sixteen chains: one 512-bit vector of floats (lane l chain (l + 1) % 16), two of doubles (lane l of the second chain (l + 9) % 16).
         float[] floatLanes = { 1e8f, 3.5f, -1e8f, 0.1f, -0.0f, 2.5e-38f, -7.25f, 1f / 3, 5e7f, -0.3f, 9f, -5e7f, 1e-3f, 7f, -2f, 0.7f };
