@@ -131,9 +131,7 @@ public class ColumnCopyTests
     public void Sees_every_change_of_W_even_of_one_bit()
     {
         const int Rows = 130, Columns = 9;
-        var random = new Random(4);
-        float[] w = RandomValues(random, Rows * Columns), b = RandomValues(random, Rows), x = RandomValues(random, Columns);
-        var copy = new float[NetGen.Kernels.ColumnCopyLength<float>(Rows, Columns)];
+        var (w, b, x, copy) = RandomLayer(4, Rows, Columns, samples: 1);
         var z = new float[Rows];
         NetGen.Kernels.ColumnCopyProduct<float>(w, b, x, Columns, z, Rows, copy);
 
@@ -173,9 +171,7 @@ public class ColumnCopyTests
     [InlineData(33, 5)] // 660 bytes: the four-vector loop, single vectors and a tail
     public void Sees_a_change_of_the_last_bit_of_any_weight_whatever_the_length_of_W(int rows, int columns)
     {
-        var random = new Random(rows * 100 + columns);
-        float[] w = RandomValues(random, rows * columns), b = RandomValues(random, rows), x = RandomValues(random, columns);
-        var copy = new float[NetGen.Kernels.ColumnCopyLength<float>(rows, columns)];
+        var (w, b, x, copy) = RandomLayer(rows * 100 + columns, rows, columns, samples: 1);
         var z = new float[rows];
         NetGen.Kernels.ColumnCopyProduct<float>(w, b, x, columns, z, rows, copy);
         for (int index = 0; index < w.Length; index++)
