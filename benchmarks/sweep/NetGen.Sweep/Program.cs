@@ -11,6 +11,7 @@ namespace NetGen.Sweep;
 /// <item><c>--check [ID ...]</c>: checksums only, one repetition of each op from the starting parameters.</item>
 /// <item><c>--time SECONDS [--warmup SECONDS] [ID ...]</c>: time every op (step, infer, batch32, trainbatch), then the checksums.</item>
 /// <item><c>--gflops [--time SECONDS] [--warmup SECONDS]</c>: <see cref="Gflops"/>.</item>
+/// <item><c>--trial NAME</c>: <see cref="Trials"/>, changes measured and not made.</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -22,6 +23,15 @@ public static class Program
     {
         bool check = args.Contains("--check");
         double seconds = Option(args, "--time", 0.2), warmup = Option(args, "--warmup", 0.5);
+        int trial = Array.IndexOf(args, "--trial");
+        if (trial >= 0)
+        {
+            string name = trial + 1 < args.Length ? args[trial + 1] : "";
+            if (Trials.Run(Console.Out, name))
+                return 0;
+            Console.Error.WriteLine($"no trial named '{name}': checked-copy, fma-predict");
+            return 2;
+        }
         if (args.Contains("--gflops"))
         {
             Gflops.Run(Console.Out, seconds, warmup);
