@@ -29,7 +29,7 @@ public static class Program
             string name = trial + 1 < args.Length ? args[trial + 1] : "";
             if (Trials.Run(Console.Out, name))
                 return 0;
-            Console.Error.WriteLine($"no trial named '{name}': checked-copy, fma-predict");
+            Console.Error.WriteLine($"no trial named '{name}': {string.Join(", ", Trials.Names)}");
             return 2;
         }
         if (args.Contains("--gflops"))

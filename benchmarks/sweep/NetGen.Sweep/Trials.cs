@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Runtime.CompilerServices;
 
@@ -7,8 +6,9 @@ namespace NetGen.Sweep;
 
 /// <summary>
 /// Trials of changes that were measured and not made, kept so that RESULTS.md's numbers for them can be reproduced
-/// (<c>--trial NAME</c>). Each prints the fastest of 40 rounds of a few thousand calls per variant, in one process; compare
-/// the variants of one run with each other only.
+/// (<c>--trial NAME</c>). Each times every variant with the sweep's own loop (<see cref="Bench"/>: a warm-up until the JIT's
+/// code is final, then 0.3 s of repetitions of a few thousand calls) and prints the fastest repetition's ns per call, all
+/// in one process; compare the variants of one run with each other only.
 /// <list type="bullet">
 /// <item><c>checked-copy</c>: the first layer of f21 (130 x 9 floats) in <c>Train</c> read from the checked input-major copy
 /// (<see cref="Kernels.ColumnCopyProduct{T}"/>) instead of along its rows, with the upkeep a step would then owe the copy:
@@ -19,8 +19,10 @@ namespace NetGen.Sweep;
 /// </summary>
 public static class Trials
 {
-    private const int Rounds = 40;
     private static double sink;
+
+    /// <summary>The trials' names, as <c>--trial</c> takes them.</summary>
+    public static readonly string[] Names = ["checked-copy", "fma-predict"];
 
     /// <summary>Runs the trial <paramref name="name"/>; returns false when there is no such trial.</summary>
     public static bool Run(TextWriter output, string name)
@@ -66,7 +68,7 @@ public static class Trials
                 Kernels.AddScaled<float>(x[i], factors.Span, transpose.Slice(i * stride, rows));
         }
 
-        output.WriteLine($"f21's first layer, {rows} x {columns} floats, ns a call (fastest of {Rounds} rounds of 2,000):");
+        output.WriteLine($"f21's first layer, {rows} x {columns} floats, ns a call (fastest repetition of {calls:N0} calls):");
         output.WriteLine($"  forward along the rows          {Fastest(Repeat(Forward, calls), calls):F1}");
         output.WriteLine($"  forward from a current copy     {Fastest(Repeat(ForwardFromCopy, calls), calls):F1}");
         output.WriteLine($"  update of W1                    {Fastest(Repeat(Update, calls), calls):F1}");
@@ -110,7 +112,7 @@ public static class Trials
             for (int k = 0; k < calls; k++) { FusedD03.PredictInlined(parameters, inputs.AsSpan((k % ShapeRunner.Samples) * 3, 3), o); sum += o[k & 1]; }
             return sum;
         }
-        output.WriteLine($"d03 (3-5-2 ReLU, double) Predict, ns a call (fastest of {Rounds} rounds of {calls:N0}, {ShapeRunner.Samples} inputs cycled);");
+        output.WriteLine($"d03 (3-5-2 ReLU, double) Predict, ns a call (fastest repetition of {calls:N0} calls, {ShapeRunner.Samples} inputs cycled);");
         output.WriteLine($"  the fused copy differs from the generated code by at most {largest:E1} over the inputs");
         output.WriteLine($"  generated            {Fastest(() => sink += Generated(), calls):F2}");
         output.WriteLine($"  fused, called        {Fastest(() => sink += Called(), calls):F2}");
@@ -125,21 +127,9 @@ public static class Trials
             call();
     };
 
-    /// <summary>The fastest of <see cref="Rounds"/> rounds of <paramref name="round"/>, after a warm-up, in ns per call.</summary>
-    private static double Fastest(Action round, int callsPerRound)
-    {
-        var warmUp = Stopwatch.StartNew();
-        while (warmUp.Elapsed.TotalSeconds < 0.5)
-            round();
-        double fastest = double.MaxValue;
-        for (int r = 0; r < Rounds; r++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            round();
-            fastest = Math.Min(fastest, Stopwatch.GetElapsedTime(start).TotalNanoseconds / callsPerRound);
-        }
-        return fastest;
-    }
+    /// <summary>The fastest repetition of <paramref name="repetition"/> in ns per call, timed by <see cref="Bench"/>.</summary>
+    private static double Fastest(Action repetition, int callsPerRepetition) =>
+        Bench.RunWithFastest(TextWriter.Null, "trial", "trial", static () => { }, repetition, callsPerRepetition, 0.3, 0.5).Fastest;
 
     /// <summary>d03's generated <c>Predict</c> (3-5-2, ReLU then identity) with every product fused into its sum, in the same order.</summary>
     private static class FusedD03
