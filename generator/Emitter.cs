@@ -97,7 +97,7 @@ internal static partial class Emitter
         if (plan.PredictInLocals is not null)
         {
             // Rules 9 and 10: the layer shapes above are the batch calls' (and Loss's); these run the network unrolled whole.
-            string calls = plan.TrainsSamplesInLocals ? "Predict, Backward, Train" : "Predict";
+            string calls = plan.TrainsSamplesInLocals ? "Predict, Backward, Train" : plan.PredictsInLocalsWith512Bits ? "Predict with 512-bit vectors" : "Predict";
             writer.Line($"/// per sample {calls}: every layer unrolled, in locals (the shapes above are the other calls')");
         }
         if (plan.PredictByColumns is NetworkPlan byColumns)
@@ -105,7 +105,7 @@ internal static partial class Emitter
             // Rule 4: Predict holds more hidden layers in vectors than the training calls, read from copies of W.
             NetworkPlan from = plan.BasePredictPlan!;
             string grouped = string.Join(", ", byColumns.Layers.Where(layer => layer.PredictsFromColumnCopy && !from.Layers[layer.Number - 1].PredictsFromColumnCopy).Select(layer => layer.Number));
-            writer.Line($"/// Predict    with 256-bit vectors, layer(s) {grouped}: units in vectors, read from an input-major copy of W (the other calls as above)");
+            writer.Line($"/// Predict    with {(plan.PredictsInLocalsWith512Bits ? 512 : 256)}-bit vectors, layer(s) {grouped}: units in vectors, read from an input-major copy of W (the other calls as above)");
         }
         writer.Line($"/// loss       {LossInfo.Of(plan.Model.Loss).Description}");
         writer.Line("/// </code>");
@@ -180,7 +180,9 @@ internal static partial class Emitter
         {
             writer.Line("// Predict reads the columns of these grouped layers' W from input-major copies (their rows of a few inputs are too");
             writer.Line("// short to load as columns); Kernels.CurrentColumns checks a copy against its W on every call and copies W again when they differ.");
-            foreach (LayerPlan layer in predictPlan.Layers.Where(layer => layer.PredictsFromColumnCopy))
+            if (plan.PredictsFirstLayerFromColumns)
+                writer.Line("// (Layer 1's copy is the one above: both paths lay it out alike, and a process takes only one of them.)");
+            foreach (LayerPlan layer in predictPlan.Layers.Where(layer => layer.PredictsFromColumnCopy && !(layer.Number == 1 && plan.PredictsFirstLayerFromColumns)))
                 EmitColumnCopyField(layer);
             writer.Line();
         }
@@ -431,7 +433,17 @@ internal static partial class Emitter
         {
             EmitLengthCheck(writer, "input", "InputSize");
             EmitLengthCheck(writer, "output", "OutputSize");
-            if (plan.PredictPlanInLocals is NetworkPlan inLocals)
+            if (plan.PredictsInLocalsWith512Bits && plan.PredictPlanInLocals is NetworkPlan wholeInLocals)
+            {
+                // Rule 9 for wide layers of five or more inputs (NetworkPlan.PredictsInLocalsWith512Bits).
+                writer.Line("// With 512-bit vectors Predict runs the network unrolled whole, its wide layers in vectors read from copies of W;");
+                writer.Line("// else through the layer kernels, as Loss and the training calls do (unrolled, it would be slower there).");
+                using (writer.Block("if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)"))
+                    EmitForwardInLocals(writer, wholeInLocals, scalar, acceleratedBits: 512);
+                using (writer.Block("else"))
+                    EmitScratchCall(writer, predict, scalar, options);
+            }
+            else if (plan.PredictPlanInLocals is NetworkPlan inLocals)
             {
                 if (!plan.RunsInLocals)
                 {
@@ -459,7 +471,7 @@ internal static partial class Emitter
             }
         }
         writer.Line();
-        if (plan.PredictPlanInLocals is null)
+        if (plan.PredictPlanInLocals is null || plan.PredictsInLocalsWith512Bits)
         {
             EmitScratchBody(writer, plan, predict, scalar, options, () =>
             {
@@ -499,13 +511,25 @@ internal static partial class Emitter
         (string Type, string Name)[] batchParameters = [(readOnlySpan, "inputs"), (span, "outputs"), ("int", "rows")];
         ScratchCall? predictBatch = stackRows >= 2
             ? new ScratchCall("PredictBatch", "void", batchParameters, "batch", $"{chunkRows} * {GeneratedNames.ActivationCount}")
-            : plan.PredictPlanInLocals is null
+            : plan.PredictPlanInLocals is null || plan.PredictsInLocalsWith512Bits
                 ? new ScratchCall("PredictBatch", "void", batchParameters, "activations", GeneratedNames.ActivationCount)
                 : null;
         using (writer.Block($"public void PredictBatch({readOnlySpan} inputs, {span} outputs)"))
         {
             EmitRowChecks(writer, "inputs", "outputs", "OutputSize");
-            if (predictBatch is not null)
+            if (plan.PredictsInLocalsWith512Bits)
+            {
+                writer.Line("// As Predict: with 512-bit vectors each row through Predict's in-locals pass, else through the kernels, so every");
+                writer.Line("// row gets exactly what Predict gives it either way.");
+                using (writer.Block("if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)"))
+                {
+                    using (writer.Block("for (int row = 0; row < rows; row++)"))
+                        writer.Line("Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));");
+                }
+                using (writer.Block("else"))
+                    EmitScratchCall(writer, predictBatch!, scalar, options);
+            }
+            else if (predictBatch is not null)
             {
                 EmitScratchCall(writer, predictBatch, scalar, options);
             }

@@ -168,7 +168,7 @@ echo "== NetGen.Sweep"
 build "$project"
 
 if $quick; then
-    c_checks="$here/c-checksums.txt" # recorded (gcc 12.2, -O3 -march=native; the sweep and the v, w, q, g, u, h, p, t, k, n, m, e, r and s probes on AMD EPYC, the others on an Intel Xeon): used without gcc
+    c_checks="$here/c-checksums.txt" # recorded (gcc 12.2, -O3 -march=native; the sweep and the v, w, q, g, u, h, p, t, k, n, m, e, r, s, a and b probes on AMD EPYC, the others on an Intel Xeon): used without gcc
     if command -v gcc > /dev/null; then
         "$out/sweep_c" 0 check "${ids[@]}" > "$out/c-check.txt"
         c_checks="$out/c-check.txt"

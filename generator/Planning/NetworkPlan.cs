@@ -205,6 +205,12 @@ internal sealed record DropoutPlan(double Rate, uint DropThreshold, double KeptS
 /// where the hardware has 256-bit vectors, else by the plan it comes from (<see cref="BasePredictPlan"/>): with 128-bit
 /// vectors alone, such a group's columns are gathered value by value.
 /// </param>
+/// <param name="PredictsInLocalsWith512Bits">
+/// Predict runs in locals by <see cref="PredictPlanInLocals"/> only where 512-bit vectors are accelerated, and elsewhere
+/// through the layer kernels, as a plan without <see cref="PredictInLocals"/> would; PredictBatch likewise (Planner rule
+/// 9, networks of five or more inputs whose wide layers Predict takes in vectors from copies of W). With 256-bit vectors
+/// alone the unrolled pass went both ways, and without them (SSE, Native AOT's default) it is scalar code.
+/// </param>
 internal sealed record NetworkPlan(
     NetworkModel Model,
     EquatableArray<LayerPlan> Layers,
@@ -218,7 +224,8 @@ internal sealed record NetworkPlan(
     bool TrainsSamplesInLocals = false,
     int KeptForwardRows = 0,
     bool BatchGradientsInLocals = false,
-    NetworkPlan? PredictByColumns = null)
+    NetworkPlan? PredictByColumns = null,
+    bool PredictsInLocalsWith512Bits = false)
 {
     public LayerPlan OutputLayer => Layers[Layers.Count - 1];
 
@@ -332,7 +339,7 @@ internal sealed record NetworkPlan(
     {
         get
         {
-            if (!BatchesFirstLayer || PredictPlanInLocals is not null)
+            if (!BatchesFirstLayer || (PredictPlanInLocals is not null && !PredictsInLocalsWith512Bits))
                 return false;
             LayerPlan first = Layers[0];
             int valueBytes = Scalar.For(Model.Precision).Size;

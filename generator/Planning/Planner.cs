@@ -164,7 +164,26 @@ namespace NetGen.Generator.Planning;
 /// processes each, 5 December): 3-124-1 single 147-148 -> 118-119 ns, 4-60-2 softmax 159-164 -> 104-107, 1-195-1 leaky
 /// 141 -> 116, 1-256-1 128 -> 116, 3-40-5 135 -> 73-94, 1-40-7 147 -> 65, 1-8-24-4 200 -> 141-149, 3-64-4 123-128 ->
 /// 101-103; even or close: 1-12-16-8 double 167 -> 160-166, 3-12-12-12-1 156-168 -> 161-167, 3-128-1 leaky/sigmoid 144 ->
-/// 152-153. The layers left to scalar code lost without the bound: 1-10-30-1 160 -> 196 ns, 1-9-12-25-2 double 298 -> 368.</item>
+/// 152-153. The layers left to scalar code lost without the bound: 1-10-30-1 160 -> 196 ns, 1-9-12-25-2 double 298 -> 368.
+/// A network of five or more inputs and at most <see cref="PlanLimits.MaxPredictInLocalsWeights"/> weights whose every layer
+/// too wide for the above (more than <see cref="PlanLimits.MaxSmallPredictInLocalsWidth"/> units or
+/// <see cref="PlanLimits.MaxSmallPredictInLocalsFanIn"/> inputs) Predict, unrolled whole, takes in vectors (rule 4's groups
+/// read from copies of W, or the rows of the layer above such a group) predicts in locals by that plan where 512-bit
+/// vectors are accelerated, and through the kernels elsewhere (<see cref="NetworkPlan.PredictsInLocalsWith512Bits"/>);
+/// PredictBatch follows Predict, and the training calls keep the kernels (Train unrolled whole took 5-33-3's 202 -> 219
+/// ns). The narrow bounds above were measured before rule 4 grouped layers of five or more inputs for Predict; a drawn
+/// probe, 5-33-3 leaky/softmax single, took 2.7x C's time in Predict through the kernels. Stopwatch through INetwork,
+/// fastest of 2-3 alternated processes, 6 December, kernels -> in locals, AVX-512: 5-33-3 71.5-75 -> 28-31.5 ns,
+/// 7-24-24-1 66-70 -> 37-40, 12-20-1 ReLU/sigmoid double 54 -> 27-28, 5-20-20-3 leaky/softmax 103-107 -> 46-50, 6-64-1
+/// 46-48 -> 18-18.6, 15-20-1 40-42 -> 18, 20-40-3 softmax 93-99 -> 50-64, 16-48-2 leaky 57-58 -> 33-35, 5-100-1 43-44 ->
+/// 26, 8-100-2 double 89-102 -> 62-64, 11-64-4 69 -> 30-31, 24-25-10 softmax 101-104 -> 75-79, 6-50-10 softmax 94-96 ->
+/// 76-77, 10-30-10 softmax double 105-108 -> 88-94, 30-20-1 double 57-60 -> 50-51, 10-20-3-2 ReLU/GELU/Softplus 131-139
+/// -> 66, 5-25-4 leaky/sigmoid double 63-64 -> 31, 5-22-10 double 55-61 -> 34, 16-14-1 double 37 -> 27-30, 24-8-1 double
+/// 31-32 -> 19 (floats unless marked). With 256-bit vectors alone it went both ways (5-33-3 72 -> 31, 6-64-1 55 -> 29.5,
+/// but 30-20-1 double 60 -> 222, 10-30-10 double 101 -> 150, 8-100-2 double 85 -> 131, 11-64-4 68 -> 86), and without
+/// AVX, where the unrolled plan is scalar, it lost 1.5-4x (7-24-24-1 95 -> 342, 24-25-10 133 -> 437). Left to the kernels,
+/// unrolled whole: a wide tanh or GELU layer, which stays scalar (8-40-2 tanh 74 -> 154, 9-33-4 GELU double 125 -> 187),
+/// and past the weight bound (13-40-40-1, 3,720 weights, 96 -> 723).</item>
 /// <item>A network that runs in locals (rule 3), without dropout and with at least
 /// <see cref="PlanLimits.MinChunkedBatchHiddenUnits"/> hidden units in all, or with a packed layer of
 /// <see cref="PlanLimits.MinVectorizedActivationWidth"/> units or more (rule 2), trains its batches (BackwardBatch, TrainBatch,
@@ -408,6 +427,17 @@ internal static class Planner
                     && (totalWeights <= limits.MaxInLocalsNetworkWeights || TrainsGroupedSamplesInLocals(unrolled.Layers, limits, valueSize)));
         }
 
+        // A network of five or more inputs whose Predict, unrolled whole, holds every layer too wide for the narrow rule in
+        // vectors read from copies of W (rule 4's Predict groups, or the rows of the layer above such a group) predicts in
+        // locals by that plan where 512-bit vectors are accelerated, and elsewhere through the kernels (rule 9); its training
+        // calls and PredictBatch's chunks (without 512-bit vectors) keep the layer kernels.
+        if (!runsInLocals && model.MaxUnrolledWeights is null && model.InputSize > limits.MaxGroupedInputs && totalWeights <= limits.MaxPredictInLocalsWeights)
+        {
+            NetworkPlan unrolled = PlanCalls(model with { MaxUnrolledWeights = limits.MaxPredictInLocalsWeights }, limits);
+            if (unrolled.RunsInLocals && PredictsWideLayersInVectors(unrolled, limits))
+                return plan with { PredictInLocals = unrolled, PredictsInLocalsWith512Bits = true };
+        }
+
         // A network in locals with wide hidden layers trains its batches in chunks, its per-sample calls staying in locals (rule 10);
         // one with a layer of one input in vectors of four units (rule 4) trains them faster row by row.
         if (runsInLocals && model.MaxUnrolledWeights is null && !model.HasDropout && !layers.Any(layer => layer.GroupsUnits && layer.InputSize == 1)
@@ -470,6 +500,23 @@ internal static class Planner
     /// </summary>
     private static NetworkPlan WithCallsInLocals(NetworkPlan plan, NetworkPlan inLocals, bool trainsSamples) =>
         plan with { PredictInLocals = inLocals, TrainsSamplesInLocals = trainsSamples, PredictBatchChunkRows = 0 };
+
+    /// <summary>
+    /// Whether Predict, by <paramref name="unrolled"/> (a plan that runs in locals) with its own groups
+    /// (<see cref="WithPredictColumnGroups"/>), takes every layer wider than
+    /// <see cref="PlanLimits.MaxSmallPredictInLocalsWidth"/> units or <see cref="PlanLimits.MaxSmallPredictInLocalsFanIn"/>
+    /// inputs in vectors: the layer's units grouped, or its inputs the units of a grouped layer below it. A wide layer left
+    /// to scalar code (an activation without an inlined vector form, such as tanh or GELU) keeps the kernels.
+    /// </summary>
+    private static bool PredictsWideLayersInVectors(NetworkPlan unrolled, PlanLimits limits)
+    {
+        if (WithPredictColumnGroups(unrolled, limits).PredictByColumns is not NetworkPlan predict)
+            return false;
+        var layers = predict.Layers;
+        return Enumerable.Range(0, layers.Count).All(n =>
+            layers[n].GroupsUnits || (n > 0 && layers[n - 1].GroupsUnits)
+            || (layers[n].OutputSize <= limits.MaxSmallPredictInLocalsWidth && layers[n].InputSize <= limits.MaxSmallPredictInLocalsFanIn));
+    }
 
     /// <summary>
     /// Whether a network that predicts in locals runs its per-sample training kernels in locals too (rule 9): at most

@@ -422,6 +422,45 @@ public class PlannerTests
         Assert.Equal(CodeShape.Loops, wide.Layers[0].Shape);
     }
 
+    private static void AssertPredictsInLocalsWith512BitsOnly(NetworkPlan plan)
+    {
+        Assert.True(plan.PredictsInLocalsWith512Bits, plan.Model.ClassName);
+        Assert.False(plan.TrainsSamplesInLocals, plan.Model.ClassName);
+    }
+
+    [Fact]
+    public void A_network_whose_wide_layers_Predict_takes_in_vectors_from_copies_of_W_predicts_in_locals_with_512_bit_vectors()
+    {
+        ActivationKind relu = ActivationKind.ReLU, leaky = ActivationKind.LeakyReLU, identity = ActivationKind.Identity;
+        // 5-33-3 leaky/softmax: too wide for the narrow rule (33 units, sums of 33 terms), but layer 1 is grouped in Predict and
+        // layer 2 sums its units in vectors.
+        NetworkPlan plan = Planner.Plan(Model("WideFive", new[] { 5, 33, 3 }, new[] { leaky, ActivationKind.Softmax }, loss: LossKind.CrossEntropy,
+            precision: PrecisionKind.Single));
+        Assert.True(plan.PredictsInLocalsWith512Bits);
+        Assert.False(plan.RunsInLocals);
+        Assert.False(plan.TrainsSamplesInLocals); // the training calls keep the kernels
+        NetworkPlan predict = Assert.IsType<NetworkPlan>(plan.PredictByColumns);
+        Assert.True(predict.Layers[0].GroupsUnits && predict.Layers[0].PredictsFromColumnCopy);
+        // Without 512-bit vectors Predict and PredictBatch run the kernels' path: layer 1 from its column copy, PredictBatch in chunks.
+        Assert.True(plan.PredictsFirstLayerFromColumns);
+        Assert.True(plan.PredictBatchChunkRows >= 2);
+
+        // Two wide layers, both grouped (7-24-24-1, 768 weights), and a first layer of 16 inputs (16-48-2).
+        Assert.True(Planner.Plan(Model("TwoWide", new[] { 7, 24, 24, 1 }, new[] { relu, relu, identity })).PredictsInLocalsWith512Bits);
+        Assert.True(Planner.Plan(Model("SixteenInputs", new[] { 16, 48, 2 }, new[] { leaky, identity })).PredictsInLocalsWith512Bits);
+
+        // Not: a wide layer left to scalar code (tanh and GELU have no inlined vector form), an output layer activated by a vector
+        // call (sigmoid of 8 units), more than MaxPredictInLocalsWeights weights, one to four inputs (their own rule), or an
+        // explicit MaxUnrolledWeights.
+        Assert.False(Planner.Plan(Model("WideTanh", new[] { 8, 40, 2 }, new[] { ActivationKind.Tanh, identity })).PredictsInLocalsWith512Bits);
+        Assert.False(Planner.Plan(Model("WideGelu", new[] { 9, 33, 4 }, new[] { ActivationKind.GELU, identity })).PredictsInLocalsWith512Bits);
+        Assert.False(Planner.Plan(Model("VectorSigmoid", new[] { 5, 40, 8 }, new[] { relu, ActivationKind.Sigmoid }, loss: LossKind.BinaryCrossEntropy))
+            .PredictsInLocalsWith512Bits);
+        Assert.Null(Planner.Plan(Model("PastBudget", new[] { 6, 30, 30, 2 }, new[] { relu, relu, identity })).PredictInLocals); // 1,140 weights
+        Assert.False(Planner.Plan(Model("FourInputs", new[] { 4, 90, 3 }, new[] { relu, identity })).PredictsInLocalsWith512Bits);
+        Assert.Null(Planner.Plan(Model("Explicit", new[] { 5, 33, 3 }, new[] { leaky, identity }, maxUnrolledWeights: 64)).PredictInLocals);
+    }
+
     [Fact]
     public void A_small_network_of_narrow_layers_that_trains_through_the_kernels_predicts_in_locals()
     {
@@ -457,10 +496,11 @@ public class PlannerTests
         int[] moreTwelves = Enumerable.Repeat(12, 9).Append(1).ToArray();
         Assert.Null(Planner.Plan(Model("MoreTwelves", moreTwelves, Enumerable.Repeat(relu, 8).Append(identity).ToArray())).PredictInLocals);
 
-        // Past 256 weights, not: a layer of more than 16 outputs, sums of 16 terms or more, a tanh layer activated by one vector call, an
-        // explicit MaxUnrolledWeights, or a network that runs in locals anyway.
-        Assert.Null(Planner.Plan(Model("Wide", new[] { 5, 60, 1 }, new[] { relu, identity })).PredictInLocals);
-        Assert.Null(Planner.Plan(Model("LongSums", new[] { 16, 16, 1 }, new[] { relu, identity })).PredictInLocals);
+        // Past 256 weights, not by this rule: a layer of more than 16 outputs, sums of 16 terms or more, a tanh layer activated by one
+        // vector call, an explicit MaxUnrolledWeights, or a network that runs in locals anyway. The first two are wide layers that
+        // Predict takes in vectors from a copy of W, which it does in locals where 512-bit vectors are accelerated (the next test).
+        Assert.True(Planner.Plan(Model("Wide", new[] { 5, 60, 1 }, new[] { relu, identity })).PredictsInLocalsWith512Bits);
+        Assert.True(Planner.Plan(Model("LongSums", new[] { 16, 16, 1 }, new[] { relu, identity })).PredictsInLocalsWith512Bits);
         Assert.Null(Planner.Plan(Model("VectorTanh", new[] { 12, 12, 12, 1 }, new[] { relu, ActivationKind.Tanh, identity })).PredictInLocals);
         Assert.Null(Planner.Plan(Model("Explicit", new[] { 10, 10, 10, 10, 10, 1 }, new[] { relu, relu, relu, relu, identity }, maxUnrolledWeights: 64)).PredictInLocals);
         NetworkPlan small = Planner.Plan(Model("Small", new[] { 12, 12, 1 }, new[] { relu, identity }));
@@ -469,17 +509,19 @@ public class PlannerTests
 
         // A network of at most 256 weights may have layers of up to 24 units and, after the first layer, up to 24 inputs:
         // 5-20-4 (180 weights; its sigmoid layer of 80 weights keeps it from running in locals whole) predicts and trains
-        // samples in locals, 5-22-10 (330 weights) does not; a first layer of 16 inputs or a layer of 25 outputs neither.
+        // samples in locals, 5-22-10 (330 weights) does not; a first layer of 16 inputs or a layer of 25 outputs neither. Those
+        // four have wide layers that Predict takes in vectors from copies of W, so they predict in locals with 512-bit vectors
+        // only (the test above), and train through the kernels.
         var leakySigmoid = new[] { ActivationKind.LeakyReLU, ActivationKind.Sigmoid };
         NetworkPlan smallWide = Planner.Plan(Model("SmallWide", new[] { 5, 20, 4 }, leakySigmoid));
         Assert.False(smallWide.RunsInLocals);
         Assert.NotNull(smallWide.PredictInLocals);
         Assert.True(smallWide.TrainsSamplesInLocals);
         Assert.NotNull(Planner.Plan(Model("Width24", new[] { 5, 24, 4 }, leakySigmoid)).PredictInLocals); // 24 inputs to layer 2
-        Assert.Null(Planner.Plan(Model("Width25", new[] { 5, 25, 4 }, leakySigmoid)).PredictInLocals);
-        Assert.Null(Planner.Plan(Model("PastTheBudget", new[] { 5, 22, 10 }, new[] { ActivationKind.LeakyReLU, identity })).PredictInLocals);
-        Assert.Null(Planner.Plan(Model("WideFirstLayer", new[] { 16, 14, 1 }, new[] { relu, identity })).PredictInLocals);
-        Assert.Null(Planner.Plan(Model("Fanin24", new[] { 24, 8, 1 }, new[] { relu, identity })).PredictInLocals);
+        AssertPredictsInLocalsWith512BitsOnly(Planner.Plan(Model("Width25", new[] { 5, 25, 4 }, leakySigmoid)));
+        AssertPredictsInLocalsWith512BitsOnly(Planner.Plan(Model("PastTheBudget", new[] { 5, 22, 10 }, new[] { ActivationKind.LeakyReLU, identity })));
+        AssertPredictsInLocalsWith512BitsOnly(Planner.Plan(Model("WideFirstLayer", new[] { 16, 14, 1 }, new[] { relu, identity })));
+        AssertPredictsInLocalsWith512BitsOnly(Planner.Plan(Model("Fanin24", new[] { 24, 8, 1 }, new[] { relu, identity })));
 
         // Without the rule (weight bound 0) the same network predicts through the kernels and batches its first layer.
         NetworkPlan without = Planner.Plan(deep.Model, PlanLimits.Default with { MaxPredictInLocalsWeights = 0 });

@@ -16,6 +16,11 @@ public partial class FiveInputsSoftmax { }
 [Network(4, 28, 3, Hidden = Activation.LeakyReLU, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
 public partial class FourInputsGrouped { }
 
+// A network whose Predict runs in locals with 512-bit vectors, its wide layer grouped from a copy of W1, and through the
+// kernels (layer 1 from the same copy) elsewhere (NetworkPlan.PredictsInLocalsWith512Bits).
+[Network(6, 40, 3, Hidden = Activation.LeakyReLU, Output = Activation.Softmax, Loss = LossFunction.CrossEntropy, Precision = Precision.Single)]
+public partial class SixInputsWideLeaky { }
+
 /// <summary>
 /// <c>Kernels.ColumnCopyProduct</c>: the product from an input-major copy of W that is checked against W on every call,
 /// and the generated Predict and PredictBatch that use it.
@@ -218,6 +223,7 @@ public class ColumnCopyTests
         Assert.NotNull(typeof(NineInputsWide).GetField("_columnCopy1", Private));
         Assert.NotNull(typeof(FiveInputsSoftmax).GetField("_columnCopy1", Private));
         Assert.NotNull(typeof(FourInputsGrouped).GetField("_columnCopy1", Private));
+        Assert.NotNull(typeof(SixInputsWideLeaky).GetField("_columnCopy1", Private)); // one copy for both of its Predict paths
         Assert.Null(typeof(MnistShaped).GetField("_columnCopy1", Private));
         Assert.Null(typeof(WideTanhSoftmax).GetField("_columnCopy1", Private));
     }
@@ -266,9 +272,35 @@ public class ColumnCopyTests
     }
 
     [Fact]
+    public void A_network_that_predicts_in_locals_with_512_bit_vectors_agrees_with_PredictBatch_bit_for_bit_and_with_Loss_closely()
+    {
+        // Under every instruction set CI runs: in locals with AVX-512, through the kernels without it.
+        var network = new SixInputsWideLeaky(seed: 11);
+        var random = new Random(4);
+        const int Rows = 70;
+        float[] inputs = RandomValues(random, Rows * 6).Select(v => 4 * v).ToArray();
+        var batch = new float[Rows * 3];
+        for (int pass = 0; pass < 2; pass++)
+        {
+            network.PredictBatch(inputs, batch);
+            for (int row = 0; row < Rows; row++)
+            {
+                var output = new float[3];
+                network.Predict(inputs.AsSpan(row * 6, 6), output);
+                Assert.Equal(output, batch.AsSpan(row * 3, 3).ToArray());
+                Assert.Equal(1f, output.Sum(), 1e-5f);
+                int label = row % 3;
+                float[] target = { label == 0 ? 1 : 0, label == 1 ? 1 : 0, label == 2 ? 1 : 0 };
+                Assert.Equal(-Math.Log(output[label]), network.Loss(inputs.AsSpan(row * 6, 6), target), 1e-4);
+            }
+            network.Train(inputs.AsSpan(0, 6), new float[] { 0, 1, 0 }, 0.5f); // W1 changes: Predict must see it
+        }
+    }
+
+    [Fact]
     public void Predict_allocates_nothing()
     {
-        foreach (INetwork<float> network in new INetwork<float>[] { new NineInputsWide(seed: 1), new FourInputsGrouped(seed: 1) })
+        foreach (INetwork<float> network in new INetwork<float>[] { new NineInputsWide(seed: 1), new FourInputsGrouped(seed: 1), new SixInputsWideLeaky(seed: 1) })
         {
             var input = new float[network.InputSize];
             var output = new float[network.OutputSize];

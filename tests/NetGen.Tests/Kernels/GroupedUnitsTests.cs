@@ -487,7 +487,8 @@ public class GroupedUnitsTests
         // The bound is a cost-model threshold: at 256 the one-input network goes back to the kernels.
         Assert.Null(Planner.Plan(PredictOnlyPastBudget[0], PlanLimits.Default with { MaxGroupedPredictInLocalsWeights = 256 }).PredictInLocals);
         Assert.True(Assert.IsType<NetworkPlan>(Planner.Plan(Model("ThreeInputs", new[] { 3, 50, 2 }, new[] { ReLU, Identity })).PredictInLocals).Layers[0].GroupsUnits);
-        Assert.Null(Planner.Plan(Model("FiveInputs", new[] { 5, 40, 2 }, new[] { ReLU, Identity })).PredictInLocals);
+        // Five inputs: not this rule; its wide layer is one Predict takes from a copy of W, in locals with 512-bit vectors only.
+        Assert.True(Planner.Plan(Model("FiveInputs", new[] { 5, 40, 2 }, new[] { ReLU, Identity })).PredictsInLocalsWith512Bits);
 
         // Predict's sums are the unrolled ones, operation for operation, written out here neuron by neuron.
         NetworkModel[] predicting = PredictOnly.Concat(PredictOnlyPastBudget).Concat(PredictOnlyScalarLayer).Concat(PredictOnlyPairSingle).ToArray();

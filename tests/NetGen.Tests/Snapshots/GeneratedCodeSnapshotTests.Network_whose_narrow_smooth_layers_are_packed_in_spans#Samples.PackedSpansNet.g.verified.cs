@@ -11,6 +11,8 @@ namespace Samples
     /// layer 1    10 -> 20, a1 = relu(W1 input + b1)   W1 [20 x 10] at Parameters[0..200), b1 at [200..220), SIMD loops
     /// layer 2    20 -> 3, a2 = gelu(W2 a1 + b2)   W2 [3 x 20] at Parameters[220..280), b2 at [280..283), unrolled
     /// layer 3    3 -> 2, a3 = softplus(W3 a2 + b3)   W3 [2 x 3] at Parameters[283..289), b3 at [289..291), unrolled
+    /// per sample Predict with 512-bit vectors: every layer unrolled, in locals (the shapes above are the other calls')
+    /// Predict    with 512-bit vectors, layer(s) 1: units in vectors, read from an input-major copy of W (the other calls as above)
     /// loss       mean squared error, mean_k (o_k - t_k)^2
     /// </code>
     /// </remarks>
@@ -59,6 +61,10 @@ namespace Samples
         // Predict and PredictBatch read layer 1 from an input-major copy of W1 (its rows of 10 inputs are too short for a
         // dot product each); the kernel checks the copy against W1 on every call and copies W1 again when they differ.
         private readonly global::NetGen.AlignedBuffer<float> _columnCopy1 = new global::NetGen.AlignedBuffer<float>(global::NetGen.Kernels.ColumnCopyLength<float>(20, 10));
+
+        // Predict reads the columns of these grouped layers' W from input-major copies (their rows of a few inputs are too
+        // short to load as columns); Kernels.CurrentColumns checks a copy against its W on every call and copies W again when they differ.
+        // (Layer 1's copy is the one above: both paths lay it out alike, and a process takes only one of them.)
 
         // Scratch for the members that need exclusive access anyway (Backward, Train and the batch calls):
         // allocated once, so no call pays for zeroing a fresh buffer. Predict and Loss use the stack instead.
@@ -117,9 +123,95 @@ namespace Samples
         {
             if (input.Length != InputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Input, InputSize, input.Length);
             if (output.Length != OutputSize) global::NetGen.ThrowHelper.ThrowLengthMismatch(global::NetGen.SampleArgument.Output, OutputSize, output.Length);
-            // PredictWith runs on ActivationCount values of scratch on the stack, not zeroed: it writes each before it reads it.
-            var pass = new PredictPass(this, input, output);
-            global::NetGen.Kernels.OnStack<float, PredictPass>(ActivationCount, ref pass);
+            // With 512-bit vectors Predict runs the network unrolled whole, its wide layers in vectors read from copies of W;
+            // else through the layer kernels, as Loss and the training calls do (unrolled, it would be slower there).
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                // Every layer is unrolled, so the forward pass runs in locals and writes straight into output.
+                // Sliced to its constant length, so the JIT checks the bounds once here, not once per layer slice.
+                global::System.ReadOnlySpan<float> parameters = _parameters.Span.Slice(0, ParameterCount);
+                // Hidden layers as vectors where the hardware has them (narrow ones whole, wide ones four units at a time): the same sums, operation for operation.
+                // Layer 1: 10 -> 20, a1 = relu(W1 input + b1)
+                var w1 = parameters.Slice(W1Offset, 200);
+                var b1 = parameters.Slice(B1Offset, 20);
+                ref float b1Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(b1);
+                // units 0-19 in vectors of four (lane l of a1v{g} is unit 4g + l): b[j] + W[j, 0] x0 + W[j, 1] x1 ... in every lane, as unit by unit,
+                // in the widest vectors the hardware has, each split into its groups
+                global::System.Runtime.Intrinsics.Vector128<float> a1v0, a1v1, a1v2, a1v3, a1v4;
+                global::System.Runtime.Intrinsics.Vector512<float> a1z0;
+                // input i's column of W from W's input-major copy (checked against W first, so never stale), column i at i s1
+                ref float c1 = ref global::NetGen.Kernels.CurrentColumns<float>(w1, 20, 10, _columnCopy1.Span);
+                int s1 = global::NetGen.Kernels.ColumnStride<float>(20);
+                var x1w512_0 = global::System.Runtime.Intrinsics.Vector512.Create(input[0]);
+                var x1w512_1 = global::System.Runtime.Intrinsics.Vector512.Create(input[1]);
+                var x1w512_2 = global::System.Runtime.Intrinsics.Vector512.Create(input[2]);
+                var x1w512_3 = global::System.Runtime.Intrinsics.Vector512.Create(input[3]);
+                var x1w512_4 = global::System.Runtime.Intrinsics.Vector512.Create(input[4]);
+                var x1w512_5 = global::System.Runtime.Intrinsics.Vector512.Create(input[5]);
+                var x1w512_6 = global::System.Runtime.Intrinsics.Vector512.Create(input[6]);
+                var x1w512_7 = global::System.Runtime.Intrinsics.Vector512.Create(input[7]);
+                var x1w512_8 = global::System.Runtime.Intrinsics.Vector512.Create(input[8]);
+                var x1w512_9 = global::System.Runtime.Intrinsics.Vector512.Create(input[9]);
+                a1z0 = global::NetGen.Kernels.ReLU(((global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 0)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, s1 + 0)) * x1w512_1 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 3 * s1 + 0)) * x1w512_3 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 5 * s1 + 0)) * x1w512_5 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 7 * s1 + 0)) * x1w512_7 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 9 * s1 + 0)) * x1w512_9) + (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 0)) * x1w512_0 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 2 * s1 + 0)) * x1w512_2 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 4 * s1 + 0)) * x1w512_4 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 6 * s1 + 0)) * x1w512_6 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector512<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 8 * s1 + 0)) * x1w512_8))); // units 0-15
+                a1v0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a1z0));
+                a1v1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(a1z0));
+                a1v2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z0));
+                a1v3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(a1z0));
+                var x1w128_0 = global::System.Runtime.Intrinsics.Vector128.Create(input[0]);
+                var x1w128_1 = global::System.Runtime.Intrinsics.Vector128.Create(input[1]);
+                var x1w128_2 = global::System.Runtime.Intrinsics.Vector128.Create(input[2]);
+                var x1w128_3 = global::System.Runtime.Intrinsics.Vector128.Create(input[3]);
+                var x1w128_4 = global::System.Runtime.Intrinsics.Vector128.Create(input[4]);
+                var x1w128_5 = global::System.Runtime.Intrinsics.Vector128.Create(input[5]);
+                var x1w128_6 = global::System.Runtime.Intrinsics.Vector128.Create(input[6]);
+                var x1w128_7 = global::System.Runtime.Intrinsics.Vector128.Create(input[7]);
+                var x1w128_8 = global::System.Runtime.Intrinsics.Vector128.Create(input[8]);
+                var x1w128_9 = global::System.Runtime.Intrinsics.Vector128.Create(input[9]);
+                var a1w16 = global::NetGen.Kernels.ReLU(((global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b1Ref, 16)) + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, s1 + 16)) * x1w128_1 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 3 * s1 + 16)) * x1w128_3 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 5 * s1 + 16)) * x1w128_5 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 7 * s1 + 16)) * x1w128_7 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 9 * s1 + 16)) * x1w128_9) + (global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 16)) * x1w128_0 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 2 * s1 + 16)) * x1w128_2 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 4 * s1 + 16)) * x1w128_4 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 6 * s1 + 16)) * x1w128_6 + global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, 8 * s1 + 16)) * x1w128_8))); // units 16-19
+                a1v4 = a1w16;
+                // Layer 2: 20 -> 3, a2 = gelu(W2 a1 + b2)
+                var w2 = parameters.Slice(W2Offset, 60);
+                var b2 = parameters.Slice(B2Offset, 3);
+                ref float w2Ref = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w2);
+                // each row's four chains in one vector: lane l adds W2[j, 4g + l] a1[4g + l] over the groups in order (chain (l + 1) % 4;
+                // lane 3 starts from the bias, chain 0's first term), as the scalar sum's chains
+                var s2_0 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 0)) * a1v0;
+                s2_0 = global::System.Runtime.Intrinsics.Vector128.WithElement(s2_0, 3, b2[0] + global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 3));
+                s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 4)) * a1v1;
+                s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 8)) * a1v2;
+                s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 12)) * a1v3;
+                s2_0 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 16)) * a1v4;
+                var s2_1 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 20)) * a1v0;
+                s2_1 = global::System.Runtime.Intrinsics.Vector128.WithElement(s2_1, 3, b2[1] + global::System.Runtime.Intrinsics.Vector128.GetElement(s2_1, 3));
+                s2_1 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 24)) * a1v1;
+                s2_1 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 28)) * a1v2;
+                s2_1 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 32)) * a1v3;
+                s2_1 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 36)) * a1v4;
+                var s2_2 = global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 40)) * a1v0;
+                s2_2 = global::System.Runtime.Intrinsics.Vector128.WithElement(s2_2, 3, b2[2] + global::System.Runtime.Intrinsics.Vector128.GetElement(s2_2, 3));
+                s2_2 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 44)) * a1v1;
+                s2_2 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 48)) * a1v2;
+                s2_2 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 52)) * a1v3;
+                s2_2 += global::System.Runtime.CompilerServices.Unsafe.As<float, global::System.Runtime.Intrinsics.Vector128<float>>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2Ref, 56)) * a1v4;
+                // gelu of the layer's 3 sums at once: one vector call instead of 3 scalar ones
+                var s2 = global::NetGen.Kernels.GELU(global::System.Runtime.Intrinsics.Vector128.Create((((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 3)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 0))) + ((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 1)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_0, 2)))), (((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_1, 3)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_1, 0))) + ((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_1, 1)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_1, 2)))), (((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_2, 3)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_2, 0))) + ((global::System.Runtime.Intrinsics.Vector128.GetElement(s2_2, 1)) + (global::System.Runtime.Intrinsics.Vector128.GetElement(s2_2, 2)))), 0f));
+                float a2_0 = global::System.Runtime.Intrinsics.Vector128.GetElement(s2, 0);
+                float a2_1 = global::System.Runtime.Intrinsics.Vector128.GetElement(s2, 1);
+                float a2_2 = global::System.Runtime.Intrinsics.Vector128.GetElement(s2, 2);
+                // Layer 3: 3 -> 2, a3 = softplus(W3 a2 + b3)
+                var w3 = parameters.Slice(W3Offset, 6);
+                var b3 = parameters.Slice(B3Offset, 2);
+                // softplus of the layer's 2 sums at once: one vector call instead of 2 scalar ones
+                var s3 = global::NetGen.Kernels.Softplus(global::System.Runtime.Intrinsics.Vector128.Create(b3[0] + w3[0] * a2_0 + w3[1] * a2_1 + w3[2] * a2_2, b3[1] + w3[3] * a2_0 + w3[4] * a2_1 + w3[5] * a2_2, 0f, 0f));
+                output[0] = global::System.Runtime.Intrinsics.Vector128.GetElement(s3, 0);
+                output[1] = global::System.Runtime.Intrinsics.Vector128.GetElement(s3, 1);
+            }
+            else
+            {
+                // PredictWith runs on ActivationCount values of scratch on the stack, not zeroed: it writes each before it reads it.
+                var pass = new PredictPass(this, input, output);
+                global::NetGen.Kernels.OnStack<float, PredictPass>(ActivationCount, ref pass);
+            }
         }
 
         /// <summary>Predict's body on <paramref name="activations"/> (ActivationCount values, each written before it is read).</summary>
@@ -163,9 +255,21 @@ namespace Samples
         public void PredictBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
             int rows = global::NetGen.ThrowHelper.MatchingRowCount(nameof(inputs), inputs.Length, InputSize, nameof(outputs), outputs.Length, OutputSize);
-            // PredictBatchWith runs on 32 * ActivationCount values of scratch on the stack, not zeroed: it writes each before it reads it.
-            var pass = new PredictBatchPass(this, inputs, outputs, rows);
-            global::NetGen.Kernels.OnStack<float, PredictBatchPass>(32 * ActivationCount, ref pass);
+            // As Predict: with 512-bit vectors each row through Predict's in-locals pass, else through the kernels, so every
+            // row gets exactly what Predict gives it either way.
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                for (int row = 0; row < rows; row++)
+                {
+                    Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));
+                }
+            }
+            else
+            {
+                // PredictBatchWith runs on 32 * ActivationCount values of scratch on the stack, not zeroed: it writes each before it reads it.
+                var pass = new PredictBatchPass(this, inputs, outputs, rows);
+                global::NetGen.Kernels.OnStack<float, PredictBatchPass>(32 * ActivationCount, ref pass);
+            }
         }
 
         /// <summary>PredictBatch's body on <paramref name="batch"/> (32 * ActivationCount values, each written before it is read).</summary>
