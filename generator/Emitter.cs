@@ -414,6 +414,13 @@ internal static partial class Emitter
         writer.Line();
     }
 
+    /// <summary>PredictBatch's loop that runs each row through Predict, so that every row gets exactly Predict's output.</summary>
+    private static void EmitRowsThroughPredict(CodeWriter writer)
+    {
+        using (writer.Block("for (int row = 0; row < rows; row++)"))
+            writer.Line("Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));");
+    }
+
     private static void EmitPublicMethods(CodeWriter writer, NetworkPlan plan, Scalar scalar, EmitOptions options)
     {
         string t = scalar.Keyword;
@@ -471,7 +478,7 @@ internal static partial class Emitter
             }
         }
         writer.Line();
-        if (plan.PredictPlanInLocals is null || plan.PredictsInLocalsWith512Bits)
+        if (plan.PredictsThroughKernels)
         {
             EmitScratchBody(writer, plan, predict, scalar, options, () =>
             {
@@ -511,7 +518,7 @@ internal static partial class Emitter
         (string Type, string Name)[] batchParameters = [(readOnlySpan, "inputs"), (span, "outputs"), ("int", "rows")];
         ScratchCall? predictBatch = stackRows >= 2
             ? new ScratchCall("PredictBatch", "void", batchParameters, "batch", $"{chunkRows} * {GeneratedNames.ActivationCount}")
-            : plan.PredictPlanInLocals is null || plan.PredictsInLocalsWith512Bits
+            : plan.PredictsThroughKernels
                 ? new ScratchCall("PredictBatch", "void", batchParameters, "activations", GeneratedNames.ActivationCount)
                 : null;
         using (writer.Block($"public void PredictBatch({readOnlySpan} inputs, {span} outputs)"))
@@ -522,10 +529,7 @@ internal static partial class Emitter
                 writer.Line("// As Predict: with 512-bit vectors each row through Predict's in-locals pass, else through the kernels, so every");
                 writer.Line("// row gets exactly what Predict gives it either way.");
                 using (writer.Block("if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)"))
-                {
-                    using (writer.Block("for (int row = 0; row < rows; row++)"))
-                        writer.Line("Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));");
-                }
+                    EmitRowsThroughPredict(writer);
                 using (writer.Block("else"))
                     EmitScratchCall(writer, predictBatch!, scalar, options);
             }
@@ -538,8 +542,7 @@ internal static partial class Emitter
                 writer.Line(plan.RunsInLocals
                     ? "// Every layer is unrolled: each row through Predict's in-locals pass, so every row gets exactly what Predict gives it."
                     : "// Predict runs the network unrolled whole: each row through it, so every row gets exactly what Predict gives it.");
-                using (writer.Block("for (int row = 0; row < rows; row++)"))
-                    writer.Line("Predict(inputs.Slice(row * InputSize, InputSize), outputs.Slice(row * OutputSize, OutputSize));");
+                EmitRowsThroughPredict(writer);
             }
         }
         writer.Line();

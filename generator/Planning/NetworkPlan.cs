@@ -244,6 +244,12 @@ internal sealed record NetworkPlan(
     /// </summary>
     public NetworkPlan? PredictPlanInLocals => PredictByColumns ?? BasePredictPlan;
 
+    /// <summary>
+    /// Predict (and PredictBatch) have a path through the layer kernels: the only one without <see cref="PredictPlanInLocals"/>,
+    /// the one taken without 512-bit vectors with <see cref="PredictsInLocalsWith512Bits"/>.
+    /// </summary>
+    public bool PredictsThroughKernels => PredictPlanInLocals is null || PredictsInLocalsWith512Bits;
+
     /// <summary>The plan Predict would run in locals by without <see cref="PredictByColumns"/>, which Predict falls back on without 256-bit vectors.</summary>
     public NetworkPlan? BasePredictPlan => RunsInLocals ? this : PredictInLocals;
 
@@ -339,7 +345,7 @@ internal sealed record NetworkPlan(
     {
         get
         {
-            if (!BatchesFirstLayer || (PredictPlanInLocals is not null && !PredictsInLocalsWith512Bits))
+            if (!BatchesFirstLayer || !PredictsThroughKernels)
                 return false;
             LayerPlan first = Layers[0];
             int valueBytes = Scalar.For(Model.Precision).Size;
